@@ -1,0 +1,74 @@
+//! The one door: operation names to handlers, and request bodies to typed requests with
+//! DynamoDB's distinction between a body that cannot be read (SerializationException) and
+//! one that reads but breaks a rule (ValidationException).
+
+use serde::de::DeserializeOwned;
+
+use crate::engine::Engine;
+use crate::error::{DynamoError, ErrorKind};
+use crate::ops;
+use crate::value::{clear_validation_failure, take_validation_failure};
+
+/// Every operation the engine serves, by its DynamoDB name.
+pub const OPERATIONS: &[&str] = &[
+    "CreateTable",
+    "DeleteItem",
+    "DeleteTable",
+    "DescribeTable",
+    "GetItem",
+    "ListTables",
+    "PutItem",
+    "Scan",
+];
+
+pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
+    match operation {
+        "CreateTable" => ops::tables::create_table(engine, parse(body)?),
+        "DescribeTable" => ops::tables::describe_table(engine, parse(body)?),
+        "ListTables" => ops::tables::list_tables(engine, parse(body)?),
+        "DeleteTable" => ops::tables::delete_table(engine, parse(body)?),
+        "PutItem" => ops::items::put_item(engine, parse(body)?),
+        "GetItem" => ops::items::get_item(engine, parse(body)?),
+        "DeleteItem" => ops::items::delete_item(engine, parse(body)?),
+        "Scan" => ops::scan::scan(engine, parse(body)?),
+        _ => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),
+    }
+}
+
+/// Reads a request body into its typed form.
+pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DynamoError> {
+    clear_validation_failure();
+    serde_json::from_slice(body).map_err(|e| {
+        take_validation_failure().unwrap_or_else(|| {
+            // serde appends " at line L column C"; DynamoDB's messages carry no position.
+            let text = e.to_string();
+            let message = text.split(" at line ").next().unwrap_or_default().to_owned();
+            DynamoError::serialization(message)
+        })
+    })
+}
+
+/// Writes a response body.
+pub(crate) fn respond<T: serde::Serialize>(response: &T) -> Result<Vec<u8>, DynamoError> {
+    serde_json::to_vec(response).map_err(|e| DynamoError::new(ErrorKind::InternalFailure, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::EngineConfig;
+
+    #[test]
+    fn unknown_operations_are_answered_with_unknown_operation_exception() {
+        let mut engine = Engine::new(EngineConfig::default());
+        let e = engine.dispatch("Frobnicate", b"{}").unwrap_err();
+        assert_eq!(e.wire_type(), "com.amazon.coral.service#UnknownOperationException");
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_a_serialization_exception() {
+        let mut engine = Engine::new(EngineConfig::default());
+        let e = engine.dispatch("ListTables", b"{not json").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::SerializationException);
+    }
+}

@@ -1,0 +1,147 @@
+//! The engine: every table, the virtual clock, the seeded generator and the log of durable
+//! changes, behind the one entry point [`Engine::dispatch`].
+
+use std::collections::BTreeMap;
+
+use crate::clock::VirtualClock;
+use crate::dispatch;
+use crate::error::DynamoError;
+use crate::persist::{Change, Snapshot};
+use crate::rng::SeededRng;
+use crate::table::{Table, TableDefinition};
+use crate::value::{Item, item_from_json, item_to_json};
+
+/// How an engine starts. Everything that would otherwise be ambient (time, randomness,
+/// account and region) is given here.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub region: String,
+    pub account_id: String,
+    /// Seed of the engine's only random generator.
+    pub seed: u64,
+    /// The virtual clock's starting time, milliseconds since the Unix epoch.
+    pub start_millis: u64,
+    /// Record [`Change`]s for a persistence layer to drain. Off when nothing stores them.
+    pub record_changes: bool,
+    /// How long a new table stays CREATING, in virtual milliseconds (0: ACTIVE at once).
+    pub table_creation_millis: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            region: "us-east-1".into(),
+            account_id: "000000000000".into(),
+            seed: 0x00D1_7A05_C09E,
+            start_millis: 0,
+            record_changes: false,
+            table_creation_millis: 0,
+        }
+    }
+}
+
+/// A DynamoDB engine. Not thread-safe by itself: front ends that serve many clients hold it
+/// behind a lock.
+#[derive(Debug)]
+pub struct Engine {
+    pub(crate) config: EngineConfig,
+    pub(crate) clock: VirtualClock,
+    pub(crate) rng: SeededRng,
+    pub(crate) tables: BTreeMap<String, Table>,
+    changes: Vec<Change>,
+}
+
+impl Engine {
+    pub fn new(config: EngineConfig) -> Self {
+        Engine {
+            clock: VirtualClock::starting_at(config.start_millis),
+            rng: SeededRng::new(config.seed),
+            tables: BTreeMap::new(),
+            changes: Vec::new(),
+            config,
+        }
+    }
+
+    /// Serves one DynamoDB request: `operation` is the name after the target prefix
+    /// (`PutItem`), `request` the JSON body. Returns the JSON response body.
+    pub fn dispatch(&mut self, operation: &str, request: &[u8]) -> Result<Vec<u8>, DynamoError> {
+        dispatch::dispatch(self, operation, request)
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    pub fn now_millis(&self) -> u64 {
+        self.clock.now_millis()
+    }
+
+    /// Moves the virtual clock forward to `millis` (never backwards).
+    pub fn advance_clock_to(&mut self, millis: u64) {
+        self.clock.advance_to(millis);
+    }
+
+    pub fn advance_clock_by(&mut self, millis: u64) {
+        self.clock.advance_by(millis);
+    }
+
+    /// The changes recorded since the last call, oldest first.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
+    }
+
+    pub(crate) fn record(&mut self, change: impl FnOnce() -> Change) {
+        if self.config.record_changes {
+            self.changes.push(change());
+        }
+    }
+
+    /// Records a table's definition as its persisted state.
+    pub(crate) fn record_table(&mut self, definition: &TableDefinition) {
+        self.record(|| Change::PutTable {
+            table: definition.name.clone(),
+            state: serde_json::to_string(definition).expect("a table definition always serialises"),
+        });
+    }
+
+    /// Records an item write under its table and stable key text.
+    pub(crate) fn record_put(&mut self, table: &str, key_item: &Item, item: &Item) {
+        self.record(|| Change::PutItem {
+            table: table.to_owned(),
+            key: item_to_json(key_item),
+            item: item_to_json(item),
+        });
+    }
+
+    pub(crate) fn record_delete(&mut self, table: &str, key_item: &Item) {
+        self.record(|| Change::DeleteItem { table: table.to_owned(), key: item_to_json(key_item) });
+    }
+
+    /// Rebuilds state from a store's snapshot, replacing whatever the engine holds. Records
+    /// no changes: the store already has them.
+    pub fn restore(&mut self, snapshot: &Snapshot) -> Result<(), DynamoError> {
+        self.tables.clear();
+        for state in &snapshot.tables {
+            let definition: TableDefinition = serde_json::from_str(state).map_err(|e| {
+                DynamoError::new(crate::ErrorKind::InternalFailure, format!("stored table is unreadable: {e}"))
+            })?;
+            self.tables.insert(definition.name.clone(), Table::new(definition));
+        }
+        for (table_name, text) in &snapshot.items {
+            let Some(table) = self.tables.get_mut(table_name) else { continue };
+            let item = item_from_json(text)?;
+            let key = table.key_schema().key_of_item(&item)?;
+            table.put(key, item);
+        }
+        Ok(())
+    }
+
+    /// Table names, in order.
+    pub fn table_names(&self) -> impl Iterator<Item = &str> {
+        self.tables.keys().map(String::as_str)
+    }
+
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+}

@@ -1,0 +1,179 @@
+//! DynamoDB errors as values. Every rejection the engine makes is a [`DynamoError`]: an
+//! [`ErrorKind`] that fixes the wire `__type` (namespace and name, the way DynamoDB's own
+//! service layers report it) and HTTP status, plus DynamoDB's message text. Messages are
+//! written next to the check that produces them; this module only owns the shape.
+
+use std::fmt;
+
+/// The layer that rejected a request decides the `__type` namespace on the wire.
+const VALIDATE: &str = "com.amazon.coral.validate";
+const SERVICE: &str = "com.amazon.coral.service";
+const DYNAMODB: &str = "com.amazonaws.dynamodb.v20120810";
+
+/// Which DynamoDB error this is. The variant name is the error name SDKs see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    ValidationException,
+    SerializationException,
+    UnknownOperationException,
+    InternalFailure,
+    ResourceNotFoundException,
+    ResourceInUseException,
+    ConditionalCheckFailedException,
+    LimitExceededException,
+    ProvisionedThroughputExceededException,
+    TransactionCanceledException,
+    TransactionConflictException,
+    IdempotentParameterMismatchException,
+    ItemCollectionSizeLimitExceededException,
+    RequestLimitExceeded,
+    ExpiredIteratorException,
+    TrimmedDataAccessException,
+}
+
+impl ErrorKind {
+    /// The error's name as DynamoDB spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::ValidationException => "ValidationException",
+            ErrorKind::SerializationException => "SerializationException",
+            ErrorKind::UnknownOperationException => "UnknownOperationException",
+            ErrorKind::InternalFailure => "InternalFailure",
+            ErrorKind::ResourceNotFoundException => "ResourceNotFoundException",
+            ErrorKind::ResourceInUseException => "ResourceInUseException",
+            ErrorKind::ConditionalCheckFailedException => "ConditionalCheckFailedException",
+            ErrorKind::LimitExceededException => "LimitExceededException",
+            ErrorKind::ProvisionedThroughputExceededException => {
+                "ProvisionedThroughputExceededException"
+            }
+            ErrorKind::TransactionCanceledException => "TransactionCanceledException",
+            ErrorKind::TransactionConflictException => "TransactionConflictException",
+            ErrorKind::IdempotentParameterMismatchException => {
+                "IdempotentParameterMismatchException"
+            }
+            ErrorKind::ItemCollectionSizeLimitExceededException => {
+                "ItemCollectionSizeLimitExceededException"
+            }
+            ErrorKind::RequestLimitExceeded => "RequestLimitExceeded",
+            ErrorKind::ExpiredIteratorException => "ExpiredIteratorException",
+            ErrorKind::TrimmedDataAccessException => "TrimmedDataAccessException",
+        }
+    }
+
+    /// The namespace of the service layer that raises this error.
+    pub fn namespace(self) -> &'static str {
+        match self {
+            ErrorKind::ValidationException => VALIDATE,
+            ErrorKind::SerializationException
+            | ErrorKind::UnknownOperationException
+            | ErrorKind::InternalFailure => SERVICE,
+            _ => DYNAMODB,
+        }
+    }
+
+    /// HTTP status DynamoDB answers with: 500 for internal failures, 400 for the rest.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::InternalFailure => 500,
+            _ => 400,
+        }
+    }
+}
+
+/// A DynamoDB error: what the wire carries as `{"__type": ..., "message": ...}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DynamoError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// Extra top-level members some errors carry (CancellationReasons, Item, ...), as JSON.
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl DynamoError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        DynamoError { kind, message: message.into(), extra: None }
+    }
+
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::ValidationException, message)
+    }
+
+    pub fn serialization(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::SerializationException, message)
+    }
+
+    /// The item-operation form: "Requested resource not found".
+    pub fn resource_not_found() -> Self {
+        Self::new(ErrorKind::ResourceNotFoundException, "Requested resource not found")
+    }
+
+    /// The table-operation form used by DescribeTable and DeleteTable.
+    pub fn table_not_found(table: &str) -> Self {
+        Self::new(
+            ErrorKind::ResourceNotFoundException,
+            format!("Requested resource not found: Table: {table} not found"),
+        )
+    }
+
+    /// The full wire `__type`, for example `com.amazon.coral.validate#ValidationException`.
+    pub fn wire_type(&self) -> String {
+        format!("{}#{}", self.kind.namespace(), self.kind.name())
+    }
+
+    pub fn http_status(&self) -> u16 {
+        self.kind.http_status()
+    }
+
+    /// The wire body as a JSON value.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut body = serde_json::Map::new();
+        body.insert("__type".into(), self.wire_type().into());
+        // Some errors (UnknownOperationException, bare SerializationException) carry none.
+        if !self.message.is_empty() {
+            body.insert("message".into(), self.message.clone().into());
+        }
+        if let Some(extra) = &self.extra {
+            body.extend(extra.clone());
+        }
+        serde_json::Value::Object(body)
+    }
+
+    /// The wire body as bytes, ready for an HTTP response or a JS rejection.
+    pub fn to_json_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.to_json()).expect("an error body always serialises")
+    }
+}
+
+impl fmt::Display for DynamoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.name(), self.message)
+    }
+}
+
+impl std::error::Error for DynamoError {}
+
+pub type Result<T, E = DynamoError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_use_the_coral_validate_namespace() {
+        let e = DynamoError::validation("bad");
+        assert_eq!(e.wire_type(), "com.amazon.coral.validate#ValidationException");
+        assert_eq!(e.http_status(), 400);
+    }
+
+    #[test]
+    fn resource_errors_use_the_dynamodb_namespace() {
+        let e = DynamoError::table_not_found("t");
+        assert_eq!(e.wire_type(), "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
+        assert_eq!(e.message, "Requested resource not found: Table: t not found");
+    }
+
+    #[test]
+    fn internal_failures_answer_500() {
+        assert_eq!(DynamoError::new(ErrorKind::InternalFailure, "x").http_status(), 500);
+    }
+}

@@ -1,0 +1,29 @@
+//! Dynoscope's engine: Amazon DynamoDB as a pure Rust library.
+//!
+//! Everything goes through one door, [`Engine::dispatch`]: an operation name and a
+//! DynamoDB JSON request in, a DynamoDB JSON response or a [`DynamoError`] out. The engine
+//! does no I/O and reads no wall clock: time is the engine's virtual clock, set by whoever
+//! drives it, and randomness comes from a seeded generator, so every behaviour reproduces.
+//! Durable effects are reported as [`persist::Change`]s for a front end to store.
+//!
+//! Modules are named after DynamoDB's concepts: [`value`] (AttributeValue, items and their
+//! sizes), [`number`] (DynamoDB's 38-digit decimal), [`key`] (key schemas and item keys),
+//! [`partition`] (hashing and the partitions that hold items), [`table`], [`ops`] (one file
+//! per operation family), [`dispatch`] (names to handlers), [`clock`] and [`rng`].
+
+pub mod clock;
+pub mod dispatch;
+pub mod engine;
+pub mod error;
+pub mod key;
+pub mod number;
+pub mod ops;
+pub mod partition;
+pub mod persist;
+pub mod rng;
+pub mod table;
+pub mod value;
+
+pub use engine::{Engine, EngineConfig};
+pub use error::{DynamoError, ErrorKind};
+pub use persist::{Change, MemoryStore, Snapshot, Store};

@@ -1,0 +1,82 @@
+//! Capacity-unit arithmetic and the `ConsumedCapacity` response member. A read unit covers
+//! 4 KB read strongly (half a unit eventually), a write unit 1 KB written; sizes round up
+//! per item before any halving, and an operation that touches nothing still costs one unit.
+
+use serde::Serialize;
+
+use super::validate::ReturnCapacity;
+
+const READ_UNIT_BYTES: usize = 4096;
+const WRITE_UNIT_BYTES: usize = 1024;
+
+/// Read units for `bytes` read in one item (or one Query/Scan page, summed first).
+pub fn read_units(bytes: usize, consistent: bool) -> f64 {
+    let units = bytes.div_ceil(READ_UNIT_BYTES).max(1) as f64;
+    if consistent { units } else { units / 2.0 }
+}
+
+/// Write units for an item of `bytes` (the larger of before and after for overwrites).
+pub fn write_units(bytes: usize) -> f64 {
+    bytes.div_ceil(WRITE_UNIT_BYTES).max(1) as f64
+}
+
+/// `Capacity`: units consumed by one table or index.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Capacity {
+    pub capacity_units: f64,
+}
+
+/// `ConsumedCapacity` as single-item operations, Query and Scan return it: the total, and
+/// under INDEXES the table's share.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConsumedCapacity {
+    pub table_name: String,
+    pub capacity_units: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<Capacity>,
+}
+
+impl ConsumedCapacity {
+    /// The member to return for `units` consumed on `table`, or nothing for NONE.
+    pub fn report(table: &str, units: f64, mode: ReturnCapacity) -> Option<ConsumedCapacity> {
+        match mode {
+            ReturnCapacity::None => None,
+            ReturnCapacity::Total => {
+                Some(ConsumedCapacity { table_name: table.to_owned(), capacity_units: units, table: None })
+            }
+            ReturnCapacity::Indexes => Some(ConsumedCapacity {
+                table_name: table.to_owned(),
+                capacity_units: units,
+                table: Some(Capacity { capacity_units: units }),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_unit_covers_4_kb_and_eventual_reads_cost_half() {
+        assert_eq!(read_units(4096, true), 1.0);
+        assert_eq!(read_units(4097, true), 2.0);
+        assert_eq!(read_units(4097, false), 1.0);
+        assert_eq!(read_units(0, false), 0.5);
+    }
+
+    #[test]
+    fn eventual_halving_applies_after_rounding() {
+        // The Developer Guide's example: an 80 KB eventually consistent read costs 10.
+        assert_eq!(read_units(80 * 1024, false), 10.0);
+    }
+
+    #[test]
+    fn a_write_unit_covers_1_kb() {
+        assert_eq!(write_units(1024), 1.0);
+        assert_eq!(write_units(1025), 2.0);
+        assert_eq!(write_units(0), 1.0);
+    }
+}

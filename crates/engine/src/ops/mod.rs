@@ -1,0 +1,10 @@
+//! DynamoDB's operations, one file per family: `tables` (the control plane), `items`
+//! (single-item reads and writes), `scan`. Each handler takes the engine and a typed
+//! request, and returns the response body. Shared request rules live in `validate`, and
+//! capacity arithmetic in `capacity`.
+
+pub mod capacity;
+pub mod items;
+pub mod scan;
+pub mod tables;
+pub mod validate;

@@ -1,0 +1,172 @@
+//! Scan: a walk over a table's partitions in keyspace order, one page at a time. A page
+//! ends after `Limit` items or once 1 MB has been read, whichever comes first, and says
+//! where to resume in `LastEvaluatedKey`. Parallel scans split the keyspace into
+//! `TotalSegments` equal hash ranges and walk only their own.
+
+use serde::{Deserialize, Serialize};
+
+use super::capacity::{ConsumedCapacity, read_units};
+use super::validate::{ReturnCapacity, Violations};
+use crate::dispatch::respond;
+use crate::engine::Engine;
+use crate::error::DynamoError;
+use crate::partition::ItemPosition;
+use crate::table::Table;
+use crate::value::{Item, WireItem, item_size};
+
+/// A Query or Scan page reads at most this many bytes.
+pub const PAGE_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ScanRequest {
+    pub table_name: Option<String>,
+    pub limit: Option<i64>,
+    pub exclusive_start_key: Option<WireItem>,
+    pub select: Option<String>,
+    pub segment: Option<i64>,
+    pub total_segments: Option<i64>,
+    pub consistent_read: Option<bool>,
+    pub return_consumed_capacity: Option<String>,
+    pub filter_expression: Option<String>,
+    pub projection_expression: Option<String>,
+    pub scan_filter: Option<serde_json::Value>,
+    pub attributes_to_get: Option<Vec<String>>,
+    pub index_name: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ScanResponse<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Vec<&'a Item>>,
+    count: usize,
+    scanned_count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_evaluated_key: Option<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<ConsumedCapacity>,
+}
+
+fn check(request: &ScanRequest) -> Result<(), DynamoError> {
+    let mut v = Violations::new();
+    v.table_name("tableName", request.table_name.as_deref());
+    v.at_least("limit", request.limit, 1);
+    v.one_of("select", request.select.as_deref(), &["SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"]);
+    v.at_least("segment", request.segment, 0);
+    v.at_most("segment", request.segment, 999_999);
+    v.at_least("totalSegments", request.total_segments, 1);
+    v.at_most("totalSegments", request.total_segments, 1_000_000);
+    ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
+    v.finish()?;
+    for (name, present) in [
+        ("FilterExpression", request.filter_expression.is_some()),
+        ("ProjectionExpression", request.projection_expression.is_some()),
+        ("ScanFilter", request.scan_filter.is_some()),
+        ("AttributesToGet", request.attributes_to_get.is_some()),
+        ("IndexName", request.index_name.is_some()),
+    ] {
+        if present {
+            return Err(DynamoError::validation(format!("{name} is not supported by this Dynoscope build yet")));
+        }
+    }
+    match (request.segment, request.total_segments) {
+        (Some(_), None) => Err(DynamoError::validation(
+            "The TotalSegments parameter is required but was not present in the request when Segment parameter is present",
+        )),
+        (None, Some(_)) => Err(DynamoError::validation(
+            "The Segment parameter is required but was not present in the request when parameter TotalSegments is present",
+        )),
+        (Some(segment), Some(total)) if segment >= total => Err(DynamoError::validation(format!(
+            "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {segment} is not less than TotalSegments: {total}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The hash range `[start, end]` of `segment` out of `total`.
+fn segment_range(segment: u64, total: u64) -> (u64, u64) {
+    let width = (1u128 << 64) / total as u128;
+    let start = (segment as u128 * width) as u64;
+    let end = if segment + 1 == total { u64::MAX } else { ((segment as u128 + 1) * width - 1) as u64 };
+    (start, end)
+}
+
+pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, DynamoError> {
+    check(&request)?;
+    let name = request.table_name.as_deref().expect("checked");
+    let table: &Table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
+    let (start, end) = match (request.segment, request.total_segments) {
+        (Some(s), Some(t)) => segment_range(s as u64, t as u64),
+        _ => (0, u64::MAX),
+    };
+    let start_position = match &request.exclusive_start_key {
+        Some(WireItem(key)) => {
+            let key = table.key_schema().key_from_request(key).map_err(|e| {
+                DynamoError::validation(format!("The provided starting key is invalid: {}", e.message))
+            })?;
+            let position = Table::position_of(key);
+            if !(start..=end).contains(&position.hash) {
+                return Err(DynamoError::validation(
+                    "The provided Exclusive start key does not map to the provided segment",
+                ));
+            }
+            Some(position)
+        }
+        None => None,
+    };
+    let limit = request.limit.map_or(usize::MAX, |l| l as usize);
+    let count_only = request.select.as_deref() == Some("COUNT");
+
+    let mut items: Vec<&Item> = Vec::new();
+    let mut scanned = 0;
+    let mut bytes = 0;
+    let mut last: Option<&ItemPosition> = None;
+    let mut more = false;
+    let seek = start_position.clone().or_else(|| start.checked_sub(1).map(|before| ItemPosition {
+        hash: before,
+        key: crate::key::PrimaryKey { hash: crate::key::KeyValue::B(Vec::new()), range: None },
+    }));
+    // Positions sort by hash first, so a position with hash `start - 1` and the smallest key
+    // sorts before everything in the segment; `seek_after` skips what is still below it.
+    let mut walk = table.scan_after(seek.as_ref()).skip_while(|(p, _)| p.hash < start).peekable();
+    while let Some((position, item)) = walk.next() {
+        if position.hash > end {
+            break;
+        }
+        scanned += 1;
+        bytes += item_size(item);
+        last = Some(position);
+        if !count_only {
+            items.push(item);
+        }
+        if scanned >= limit || bytes >= PAGE_BYTES {
+            more = walk.peek().is_some_and(|(p, _)| p.hash <= end);
+            break;
+        }
+    }
+    let last_evaluated_key = if more { last.map(|p| table.key_schema().key_item(&p.key)) } else { None };
+    let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
+    let units = read_units(bytes, request.consistent_read.unwrap_or(false));
+    respond(&ScanResponse {
+        count: scanned,
+        items: (!count_only).then_some(items),
+        scanned_count: scanned,
+        last_evaluated_key,
+        consumed_capacity: ConsumedCapacity::report(name, units, capacity_mode),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_tile_the_keyspace() {
+        let ranges: Vec<_> = (0..3).map(|s| segment_range(s, 3)).collect();
+        assert_eq!(ranges[0].0, 0);
+        assert_eq!(ranges[2].1, u64::MAX);
+        assert_eq!(ranges[0].1 + 1, ranges[1].0);
+        assert_eq!(ranges[1].1 + 1, ranges[2].0);
+    }
+}
