@@ -1,0 +1,64 @@
+//! A test harness over the engine's one door: requests as `serde_json::json!` values in,
+//! responses as values out, the way every front end drives the engine.
+
+#![allow(dead_code)]
+
+use dynoscope_engine::{DynamoError, Engine, EngineConfig};
+use serde_json::{Value, json};
+
+pub struct Harness {
+    pub engine: Engine,
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        Harness { engine: Engine::new(EngineConfig { record_changes: true, ..Default::default() }) }
+    }
+
+    pub fn call(&mut self, operation: &str, request: Value) -> Result<Value, DynamoError> {
+        let body = serde_json::to_vec(&request).unwrap();
+        let response = self.engine.dispatch(operation, &body)?;
+        Ok(serde_json::from_slice(&response).expect("responses are JSON"))
+    }
+
+    /// Calls and expects success.
+    pub fn ok(&mut self, operation: &str, request: Value) -> Value {
+        self.call(operation, request).unwrap_or_else(|e| panic!("{operation} failed: {e}"))
+    }
+
+    /// Calls and expects a failure.
+    pub fn err(&mut self, operation: &str, request: Value) -> DynamoError {
+        match self.call(operation, request) {
+            Ok(v) => panic!("{operation} should have failed, answered {v}"),
+            Err(e) => e,
+        }
+    }
+
+    /// A pay-per-request table with a string partition key `pk` and, if given, a sort key
+    /// `sk` of the given type.
+    pub fn table(&mut self, name: &str, sort_key_type: Option<&str>) {
+        let mut definitions = vec![json!({"AttributeName": "pk", "AttributeType": "S"})];
+        let mut schema = vec![json!({"AttributeName": "pk", "KeyType": "HASH"})];
+        if let Some(kind) = sort_key_type {
+            definitions.push(json!({"AttributeName": "sk", "AttributeType": kind}));
+            schema.push(json!({"AttributeName": "sk", "KeyType": "RANGE"}));
+        }
+        self.ok(
+            "CreateTable",
+            json!({
+                "TableName": name,
+                "AttributeDefinitions": definitions,
+                "KeySchema": schema,
+                "BillingMode": "PAY_PER_REQUEST",
+            }),
+        );
+    }
+
+    pub fn put(&mut self, table: &str, item: Value) -> Value {
+        self.ok("PutItem", json!({"TableName": table, "Item": item}))
+    }
+
+    pub fn get(&mut self, table: &str, key: Value) -> Option<Value> {
+        self.ok("GetItem", json!({"TableName": table, "Key": key})).get("Item").cloned()
+    }
+}
