@@ -1,0 +1,51 @@
+# Dynoscope: the two commands of the README's Quick start are `make run` and `make test`.
+# Each installs what is missing first (scripts/bootstrap.sh; a second run installs nothing).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/tools/node/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export CARGO_TERM_COLOR := never
+
+PORT ?= 8000
+
+.PHONY: run test server bench tools test-native test-wasm test-e2e test-endpoint clean
+
+## make run: build the browser app and serve it at http://127.0.0.1:8080
+run:
+	scripts/bootstrap.sh wasm
+	scripts/serve.sh
+
+## make test: every test layer, native, wasm in Chromium, end-to-end, and the endpoint over boto3
+test:
+	scripts/bootstrap.sh all
+	$(MAKE) --no-print-directory test-native test-wasm test-e2e test-endpoint
+	@echo "make test: every layer passed"
+
+test-native:
+	cargo test --workspace
+
+test-wasm:
+	scripts/test-wasm.sh
+
+test-e2e:
+	scripts/test-e2e.sh
+
+test-endpoint:
+	scripts/test-endpoint.sh
+
+## make server: the DynamoDB-compatible endpoint on 127.0.0.1:$(PORT)
+server:
+	cargo run --release -p dynoscope-server -- --port $(PORT)
+
+## make bench: throughput figures (printed, never asserted)
+bench:
+	cargo bench -p dynoscope-engine
+
+## make tools: install everything without building
+tools:
+	scripts/bootstrap.sh all
+
+clean:
+	cargo clean
+	rm -rf dist .venv tools/node/node_modules

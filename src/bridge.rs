@@ -1,0 +1,82 @@
+//! The one door between the browser and the engine: [`EngineHandle`]. It owns the engine and
+//! its IndexedDB store; [`EngineHandle::send`] sets the engine's clock to the wall clock,
+//! dispatches one DynamoDB request, drains the durable changes it made and commits them to
+//! IndexedDB before returning, so every acknowledged write survives a reload. The UI and the
+//! `window.dynoscope` API both go through `send`; nothing else touches the engine.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use dynoscope_engine::{DynamoError, Engine, EngineConfig, ErrorKind, Store};
+
+use crate::store::{IdbStore, StoreError};
+
+/// Milliseconds since the Unix epoch, from the browser's clock.
+fn wall_clock_millis() -> u64 {
+    let now = js_sys::Date::now();
+    if now.is_finite() && now > 0.0 { now as u64 } else { 0 }
+}
+
+/// A shared handle on the engine and its store. Cloning shares both.
+#[derive(Debug, Clone)]
+pub struct EngineHandle {
+    engine: Rc<RefCell<Engine>>,
+    store: IdbStore,
+}
+
+impl EngineHandle {
+    /// Opens the IndexedDB database `db_name` and restores an engine from what it holds.
+    pub async fn open(db_name: &str) -> Result<Self, StoreError> {
+        let store = IdbStore::open(db_name).await?;
+        Self::with_store(store).await
+    }
+
+    /// Restores an engine from an already open store.
+    pub async fn with_store(store: IdbStore) -> Result<Self, StoreError> {
+        let snapshot = store.load().await?;
+        let mut engine = Engine::new(EngineConfig {
+            record_changes: true,
+            start_millis: wall_clock_millis(),
+            ..EngineConfig::default()
+        });
+        engine
+            .restore(&snapshot)
+            .map_err(|e| StoreError::new(format!("the stored data could not be restored: {e}")))?;
+        Ok(EngineHandle { engine: Rc::new(RefCell::new(engine)), store })
+    }
+
+    /// The store this handle commits to.
+    pub fn store(&self) -> &IdbStore {
+        &self.store
+    }
+
+    /// Serves one DynamoDB request (`operation` such as `PutItem`, `request` its JSON body)
+    /// and returns the JSON response. Changes are committed to IndexedDB before this returns;
+    /// if that commit fails the caller gets an InternalFailure, never a false success.
+    pub async fn send(&self, operation: &str, request: &str) -> Result<String, DynamoError> {
+        let (response, changes) = {
+            let mut engine = self.engine.try_borrow_mut().map_err(|_| {
+                DynamoError::new(ErrorKind::InternalFailure, "the engine is busy (re-entrant call)")
+            })?;
+            engine.advance_clock_to(wall_clock_millis());
+            let result = engine.dispatch(operation, request.as_bytes());
+            // A rejected request may still have recorded nothing; drain either way.
+            (result, engine.take_changes())
+        };
+        if !changes.is_empty() {
+            // The store is a cheap clone of the connection: no borrow is held across the
+            // await, so other requests may run meanwhile. IndexedDB orders the transactions.
+            let mut store = self.store.clone();
+            store.commit(&changes).await.map_err(|e| e.to_dynamo())?;
+        }
+        let body = response?;
+        String::from_utf8(body).map_err(|e| {
+            DynamoError::new(ErrorKind::InternalFailure, format!("the engine answered with invalid UTF-8: {e}"))
+        })
+    }
+
+    /// Names of the operations the engine serves.
+    pub fn operations() -> &'static [&'static str] {
+        dynoscope_engine::dispatch::OPERATIONS
+    }
+}

@@ -1,0 +1,186 @@
+//! The IndexedDB store: the engine's [`Store`] in the browser. One database (named by the
+//! caller; the app uses [`DEFAULT_DB_NAME`]) at version 1 with two object stores: `tables`
+//! (key: table name, value: the table's state JSON) and `items` (key: the array
+//! `[tableName, keyText]`, value: the item's DynamoDB JSON). Each commit is one readwrite
+//! transaction over both stores, awaited to completion, so a batch of changes is durable all
+//! together or not at all. Array keys sort by table first, which lets a dropped table's
+//! items go in one key-range delete.
+
+use std::fmt;
+
+use dynoscope_engine::{Change, DynamoError, ErrorKind, Snapshot, Store};
+use indexed_db_futures::KeyRange;
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use wasm_bindgen::JsValue;
+
+/// The database the app keeps its data in.
+pub const DEFAULT_DB_NAME: &str = "dynoscope";
+/// Schema version of the database layout described above.
+pub const DB_VERSION: u32 = 1;
+/// Object store of table definitions.
+pub const TABLES: &str = "tables";
+/// Object store of items.
+pub const ITEMS: &str = "items";
+
+/// Why IndexedDB refused: the browser's own wording, kept for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError {
+    pub message: String,
+}
+
+impl StoreError {
+    pub fn new(message: impl Into<String>) -> Self {
+        StoreError { message: message.into() }
+    }
+
+    /// The error as the engine's InternalFailure, for callers that answer in DynamoDB terms.
+    pub fn to_dynamo(&self) -> DynamoError {
+        DynamoError::new(ErrorKind::InternalFailure, format!("IndexedDB: {}", self.message))
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<indexed_db_futures::error::Error> for StoreError {
+    fn from(e: indexed_db_futures::error::Error) -> Self {
+        StoreError::new(e.to_string())
+    }
+}
+
+impl From<indexed_db_futures::error::OpenDbError> for StoreError {
+    fn from(e: indexed_db_futures::error::OpenDbError) -> Self {
+        StoreError::new(e.to_string())
+    }
+}
+
+/// An open IndexedDB database holding Dynoscope's data. Cloning is cheap and shares the
+/// connection, so concurrent commits need no lock: IndexedDB runs overlapping readwrite
+/// transactions in the order they were created.
+#[derive(Debug, Clone)]
+pub struct IdbStore {
+    db: Database,
+}
+
+impl IdbStore {
+    /// Opens (creating or upgrading as needed) the database called `name`.
+    pub async fn open(name: &str) -> Result<Self, StoreError> {
+        let db = Database::open(name)
+            .with_version(DB_VERSION)
+            .with_on_upgrade_needed(|_event, db| {
+                // Version 1 is the first layout: create whatever is missing.
+                let existing: Vec<String> = db.object_store_names().collect();
+                for store in [TABLES, ITEMS] {
+                    if !existing.iter().any(|name| name == store) {
+                        db.create_object_store(store).build()?;
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(IdbStore { db })
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> String {
+        self.db.name()
+    }
+
+    /// Closes the connection (pending transactions still finish).
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    /// Deletes the database called `name` (tests use it to clean up).
+    pub async fn delete_database(name: &str) -> Result<(), StoreError> {
+        Database::delete_by_name(name)?.await?;
+        Ok(())
+    }
+}
+
+/// The key of an item row: `[table, keyText]`.
+fn item_key(table: &str, key: &str) -> JsValue {
+    js_sys::Array::of2(&JsValue::from_str(table), &JsValue::from_str(key)).into()
+}
+
+/// Every item row of `table`: from `[table]` up to `[table, []]`; an array sorts after any
+/// string, so every `[table, keyText]` lies inside and no other table's rows do.
+fn table_items(table: &str) -> KeyRange<JsValue> {
+    let lower: JsValue = js_sys::Array::of1(&JsValue::from_str(table)).into();
+    let upper: JsValue = js_sys::Array::of2(&JsValue::from_str(table), &js_sys::Array::new()).into();
+    KeyRange::Bound(lower, false, upper, false)
+}
+
+impl Store for IdbStore {
+    type Error = StoreError;
+
+    async fn load(&self) -> Result<Snapshot, StoreError> {
+        let tx = self.db.transaction([TABLES, ITEMS]).build()?;
+        let tables = tx.object_store(TABLES)?;
+        let items = tx.object_store(ITEMS)?;
+        // Requests go out when built; both item requests read the same rows in key order.
+        let states = tables.get_all::<String>().primitive()?;
+        let item_keys = items.get_all_keys::<JsValue>().primitive()?;
+        let item_values = items.get_all::<String>().primitive()?;
+
+        let states = states.await?.collect::<Result<Vec<String>, _>>()?;
+        let keys = item_keys.await?.collect::<Result<Vec<JsValue>, _>>()?;
+        let values = item_values.await?.collect::<Result<Vec<String>, _>>()?;
+        if keys.len() != values.len() {
+            return Err(StoreError::new(format!(
+                "the items store returned {} keys but {} values",
+                keys.len(),
+                values.len()
+            )));
+        }
+        let mut pairs = Vec::with_capacity(values.len());
+        for (key, item) in keys.into_iter().zip(values) {
+            let table = js_sys::Reflect::get_u32(&key, 0)
+                .ok()
+                .and_then(|t| t.as_string())
+                .ok_or_else(|| StoreError::new("an item row has a key that is not [table, key]"))?;
+            pairs.push((table, item));
+        }
+        Ok(Snapshot { tables: states, items: pairs })
+    }
+
+    async fn commit(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        // Every request is issued before the first await, so the transaction is created
+        // (and therefore ordered) at the moment commit is first polled.
+        let tx = self.db.transaction([TABLES, ITEMS]).with_mode(TransactionMode::Readwrite).build()?;
+        {
+            let tables = tx.object_store(TABLES)?;
+            let items = tx.object_store(ITEMS)?;
+            for change in changes {
+                match change {
+                    Change::PutTable { table, state } => {
+                        drop(tables.put(state.clone()).with_key(table.clone()).primitive()?);
+                    }
+                    Change::DeleteTable { table } => {
+                        drop(tables.delete(table.clone()).primitive()?);
+                        drop(items.delete(table_items(table)).primitive()?);
+                    }
+                    Change::PutItem { table, key, item } => {
+                        drop(items.put(item.clone()).with_key(item_key(table, key)).primitive()?);
+                    }
+                    Change::DeleteItem { table, key } => {
+                        drop(items.delete(item_key(table, key)).primitive()?);
+                    }
+                }
+            }
+        }
+        // A failed request aborts the transaction, and commit then reports the abort.
+        tx.commit().await?;
+        Ok(())
+    }
+}
