@@ -131,7 +131,7 @@ impl Engine {
             let Some(table) = self.tables.get_mut(table_name) else { continue };
             let item = item_from_json(text)?;
             let key = table.key_schema().key_of_item(&item)?;
-            table.put(key, item);
+            table.write(key, Some(item));
         }
         Ok(())
     }

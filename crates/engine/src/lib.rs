@@ -15,6 +15,8 @@ pub mod clock;
 pub mod dispatch;
 pub mod engine;
 pub mod error;
+pub mod expr;
+pub mod index;
 pub mod key;
 pub mod number;
 pub mod ops;

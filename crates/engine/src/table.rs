@@ -1,11 +1,14 @@
 //! A table: its definition (what CreateTable fixed and later calls changed, persisted as
-//! JSON) and its partitions holding the items. Item access here is by primary key and by
-//! keyspace walk; request parsing, conditions and capacity live in `ops`.
+//! JSON), its keyspace of partitions holding the items, and its secondary indexes. Every
+//! item write goes through [`Table::write`], which keeps the indexes in step and reports
+//! what each index was charged.
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::DynamoError;
+use crate::index::{Index, IndexDefinition, IndexKind};
 use crate::key::{KeySchema, PrimaryKey, ScalarType};
-use crate::partition::{ItemPosition, Partition, partition_hash};
+use crate::partition::{ItemPosition, Keyspace, Partition, partition_hash};
 use crate::value::Item;
 
 /// How the table pays for throughput.
@@ -31,6 +34,9 @@ pub struct TableDefinition {
     pub arn: String,
     #[serde(default)]
     pub deletion_protection: bool,
+    /// Global indexes first, then local ones, each in the order given.
+    #[serde(default)]
+    pub indexes: Vec<IndexDefinition>,
 }
 
 impl TableDefinition {
@@ -40,70 +46,89 @@ impl TableDefinition {
     }
 }
 
-/// A table and its items.
+/// What one item write did: the item it replaced and the units each index was charged
+/// (only indexes whose entry changed appear).
+#[derive(Debug, Default)]
+pub struct WriteOutcome {
+    pub old: Option<Item>,
+    pub index_units: Vec<(String, IndexKind, f64)>,
+}
+
+/// A table, its items and its indexes.
 #[derive(Debug, Clone)]
 pub struct Table {
     pub definition: TableDefinition,
-    partitions: Vec<Partition>,
+    items: Keyspace<ItemPosition>,
+    indexes: Vec<Index>,
 }
 
 impl Table {
     pub fn new(definition: TableDefinition) -> Self {
-        Table { definition, partitions: vec![Partition::whole_keyspace()] }
+        let indexes = definition.indexes.iter().cloned().map(Index::new).collect();
+        Table { definition, items: Keyspace::new(), indexes }
     }
 
     pub fn key_schema(&self) -> &KeySchema {
         &self.definition.key_schema
     }
 
-    pub fn partitions(&self) -> &[Partition] {
-        &self.partitions
+    pub fn partitions(&self) -> &[Partition<ItemPosition>] {
+        self.items.partitions()
     }
 
     pub fn item_count(&self) -> u64 {
-        self.partitions.iter().map(|p| p.item_count() as u64).sum()
+        self.items.item_count()
     }
 
     pub fn size_bytes(&self) -> u64 {
-        self.partitions.iter().map(Partition::size_bytes).sum()
+        self.items.size_bytes()
     }
 
-    fn partition_index(&self, hash: u64) -> usize {
-        self.partitions.partition_point(|p| p.end < hash)
+    pub fn items(&self) -> &Keyspace<ItemPosition> {
+        &self.items
     }
 
-    fn partition_for(&self, position: &ItemPosition) -> &Partition {
-        &self.partitions[self.partition_index(position.hash)]
+    pub fn indexes(&self) -> &[Index] {
+        &self.indexes
+    }
+
+    pub fn index(&self, name: &str) -> Option<&Index> {
+        self.indexes.iter().find(|i| i.definition.name == name)
     }
 
     pub fn get(&self, key: &PrimaryKey) -> Option<&Item> {
-        let position = ItemPosition::of(key.clone());
-        self.partition_for(&position).get(&position)
+        self.items.get(&ItemPosition::of(key.clone()))
     }
 
-    /// Stores `item` under `key`, returning the item it replaced.
-    pub fn put(&mut self, key: PrimaryKey, item: Item) -> Option<Item> {
+    /// Rejects an item that cannot be written: index key attributes of the wrong type or
+    /// empty. Call before [`Table::write`]; the table key is checked by the key schema.
+    pub fn check_item(&self, item: &Item) -> Result<(), DynamoError> {
+        self.definition.indexes.iter().try_for_each(|index| index.check_item(item))
+    }
+
+    /// Puts (`Some`) or deletes (`None`) the item under `key`, keeping every index in step.
+    pub fn write(&mut self, key: PrimaryKey, new: Option<Item>) -> WriteOutcome {
         let position = ItemPosition::of(key);
-        let index = self.partition_index(position.hash);
-        self.partitions[index].put(position, item)
-    }
-
-    pub fn delete(&mut self, key: &PrimaryKey) -> Option<Item> {
-        let position = ItemPosition::of(key.clone());
-        let index = self.partition_index(position.hash);
-        self.partitions[index].delete(&position)
-    }
-
-    /// Every item in scan order (partition by partition, keyspace order within), strictly
-    /// after `after` when given.
-    pub fn scan_after<'a>(
-        &'a self,
-        after: Option<&'a ItemPosition>,
-    ) -> impl Iterator<Item = (&'a ItemPosition, &'a Item)> + 'a {
-        let first = after.map_or(0, |p| self.partition_index(p.hash));
-        self.partitions[first..].iter().enumerate().flat_map(move |(offset, partition)| {
-            partition.items_after(if offset == 0 { after } else { None })
-        })
+        let old = match &new {
+            Some(item) => self.items.put(position.clone(), item.clone()),
+            None => self.items.delete(&position),
+        };
+        let table_schema = &self.definition.key_schema;
+        let mut index_units = Vec::new();
+        for index in &mut self.indexes {
+            let def = &index.definition;
+            let old_entry = old.as_ref().and_then(|item| def.entry_of(table_schema, &position.key, item));
+            let new_entry = new.as_ref().and_then(|item| def.entry_of(table_schema, &position.key, item));
+            if old_entry.is_none() && new_entry.is_none() {
+                continue;
+            }
+            let (name, kind) = (def.name.clone(), def.kind);
+            let units = index.apply(old_entry, new_entry);
+            if units > 0.0 {
+                index_units.push((name, kind, units));
+            }
+        }
+        WriteOutcome { old, index_units }
     }
 
     /// The position an exclusive start key names.

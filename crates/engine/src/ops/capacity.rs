@@ -2,7 +2,11 @@
 //! 4 KB read strongly (half a unit eventually), a write unit 1 KB written; sizes round up
 //! per item before any halving, and an operation that touches nothing still costs one unit.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
+
+use crate::index::IndexKind;
 
 use super::validate::ReturnCapacity;
 
@@ -27,8 +31,35 @@ pub struct Capacity {
     pub capacity_units: f64,
 }
 
+/// What one request consumed: units on the table itself and on each index it touched.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Consumption {
+    pub table: f64,
+    pub indexes: Vec<(String, IndexKind, f64)>,
+}
+
+impl Consumption {
+    pub fn table(units: f64) -> Self {
+        Consumption { table: units, indexes: Vec::new() }
+    }
+
+    pub fn total(&self) -> f64 {
+        self.table + self.indexes.iter().map(|(_, _, u)| u).sum::<f64>()
+    }
+
+    fn of_kind(&self, kind: IndexKind) -> Option<BTreeMap<String, Capacity>> {
+        let map: BTreeMap<String, Capacity> = self
+            .indexes
+            .iter()
+            .filter(|(_, k, _)| *k == kind)
+            .map(|(name, _, units)| (name.clone(), Capacity { capacity_units: *units }))
+            .collect();
+        (!map.is_empty()).then_some(map)
+    }
+}
+
 /// `ConsumedCapacity` as single-item operations, Query and Scan return it: the total, and
-/// under INDEXES the table's share.
+/// under INDEXES the table's share and each index's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConsumedCapacity {
@@ -36,20 +67,30 @@ pub struct ConsumedCapacity {
     pub capacity_units: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<Capacity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_secondary_indexes: Option<BTreeMap<String, Capacity>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub global_secondary_indexes: Option<BTreeMap<String, Capacity>>,
 }
 
 impl ConsumedCapacity {
-    /// The member to return for `units` consumed on `table`, or nothing for NONE.
-    pub fn report(table: &str, units: f64, mode: ReturnCapacity) -> Option<ConsumedCapacity> {
+    /// The member to return for `consumption` on `table`, or nothing for NONE.
+    pub fn report(table: &str, consumption: &Consumption, mode: ReturnCapacity) -> Option<ConsumedCapacity> {
+        let total = ConsumedCapacity {
+            table_name: table.to_owned(),
+            capacity_units: consumption.total(),
+            table: None,
+            local_secondary_indexes: None,
+            global_secondary_indexes: None,
+        };
         match mode {
             ReturnCapacity::None => None,
-            ReturnCapacity::Total => {
-                Some(ConsumedCapacity { table_name: table.to_owned(), capacity_units: units, table: None })
-            }
+            ReturnCapacity::Total => Some(total),
             ReturnCapacity::Indexes => Some(ConsumedCapacity {
-                table_name: table.to_owned(),
-                capacity_units: units,
-                table: Some(Capacity { capacity_units: units }),
+                table: Some(Capacity { capacity_units: consumption.table }),
+                local_secondary_indexes: consumption.of_kind(IndexKind::Local),
+                global_secondary_indexes: consumption.of_kind(IndexKind::Global),
+                ..total
             }),
         }
     }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::capacity::{ConsumedCapacity, read_units, write_units};
+use super::capacity::{ConsumedCapacity, Consumption, read_units, write_units};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -85,14 +85,16 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
     if new_size > MAX_ITEM_BYTES {
         return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
     }
+    table.check_item(&item)?;
     let key_item = table.key_schema().key_item(&key);
     engine.record_put(&name, &key_item, &item);
-    let old = table_mut(engine, &name)?.put(key, item);
+    let outcome = table_mut(engine, &name)?.write(key, Some(item));
+    let old = outcome.old;
     let old_size = old.as_ref().map_or(0, item_size);
-    let units = write_units(new_size.max(old_size));
+    let consumption = Consumption { table: write_units(new_size.max(old_size)), indexes: outcome.index_units };
     respond(&WriteResponse {
         attributes: old.as_ref().filter(|_| return_old),
-        consumed_capacity: ConsumedCapacity::report(&name, units, capacity_mode),
+        consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
     })
 }
 
@@ -132,7 +134,10 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<Vec<u8>,
     let key = table.key_schema().key_from_request(&request.key.as_ref().expect("checked").0)?;
     let item = table.get(&key);
     let units = read_units(item.map_or(0, item_size), request.consistent_read.unwrap_or(false));
-    respond(&GetItemResponse { item, consumed_capacity: ConsumedCapacity::report(name, units, capacity_mode) })
+    respond(&GetItemResponse {
+        item,
+        consumed_capacity: ConsumedCapacity::report(name, &Consumption::table(units), capacity_mode),
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -163,13 +168,14 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<Ve
     let table = table_mut(engine, &name)?;
     let key = table.key_schema().key_from_request(&request.key.expect("checked").0)?;
     let key_item = table.key_schema().key_item(&key);
-    let old = table.delete(&key);
+    let outcome = table.write(key, None);
+    let old = outcome.old;
     if old.is_some() {
         engine.record_delete(&name, &key_item);
     }
-    let units = write_units(old.as_ref().map_or(0, item_size));
+    let consumption = Consumption { table: write_units(old.as_ref().map_or(0, item_size)), indexes: outcome.index_units };
     respond(&WriteResponse {
         attributes: old.as_ref().filter(|_| return_old),
-        consumed_capacity: ConsumedCapacity::report(&name, units, capacity_mode),
+        consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
     })
 }

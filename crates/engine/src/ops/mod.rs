@@ -5,6 +5,7 @@
 
 pub mod capacity;
 pub mod items;
+pub mod read;
 pub mod scan;
 pub mod tables;
 pub mod validate;

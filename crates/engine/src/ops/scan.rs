@@ -5,17 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::capacity::{ConsumedCapacity, read_units};
+use super::capacity::{ConsumedCapacity, Consumption, read_units};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
-use crate::partition::ItemPosition;
+use super::read::{Source, index_entry_key, index_start, read_page, table_start};
 use crate::table::Table;
-use crate::value::{Item, WireItem, item_size};
-
-/// A Query or Scan page reads at most this many bytes.
-pub const PAGE_BYTES: usize = 1024 * 1024;
+use crate::value::{Item, WireItem};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -64,7 +61,6 @@ fn check(request: &ScanRequest) -> Result<(), DynamoError> {
         ("ProjectionExpression", request.projection_expression.is_some()),
         ("ScanFilter", request.scan_filter.is_some()),
         ("AttributesToGet", request.attributes_to_get.is_some()),
-        ("IndexName", request.index_name.is_some()),
     ] {
         if present {
             return Err(DynamoError::validation(format!("{name} is not supported by this Dynoscope build yet")));
@@ -96,64 +92,53 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
     check(&request)?;
     let name = request.table_name.as_deref().expect("checked");
     let table: &Table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
+    let source = Source::resolve(table, request.index_name.as_deref())?;
+    let consistent = request.consistent_read.unwrap_or(false);
+    if consistent && source.is_global_index() {
+        return Err(DynamoError::validation("Consistent reads are not supported on global secondary indexes"));
+    }
     let (start, end) = match (request.segment, request.total_segments) {
         (Some(s), Some(t)) => segment_range(s as u64, t as u64),
         _ => (0, u64::MAX),
     };
-    let start_position = match &request.exclusive_start_key {
-        Some(WireItem(key)) => {
-            let key = table.key_schema().key_from_request(key).map_err(|e| {
-                DynamoError::validation(format!("The provided starting key is invalid: {}", e.message))
-            })?;
-            let position = Table::position_of(key);
-            if !(start..=end).contains(&position.hash) {
-                return Err(DynamoError::validation(
-                    "The provided Exclusive start key does not map to the provided segment",
-                ));
-            }
-            Some(position)
-        }
-        None => None,
-    };
+    let in_segment = |hash: u64| (start..=end).contains(&hash);
+    let outside_segment =
+        || DynamoError::validation("The provided Exclusive start key does not map to the provided segment");
     let limit = request.limit.map_or(usize::MAX, |l| l as usize);
+    let page = match source {
+        Source::Table(table) => {
+            let after = request.exclusive_start_key.as_ref().map(|k| table_start(table, &k.0)).transpose()?;
+            if after.as_ref().is_some_and(|p| !in_segment(p.hash)) {
+                return Err(outside_segment());
+            }
+            let walk = table.items().walk(start, after);
+            read_page(walk, |p| p.hash <= end, limit, |p| table.key_schema().key_item(&p.key))
+        }
+        Source::Index(table, index) => {
+            let after = request.exclusive_start_key.as_ref().map(|k| index_start(table, index, &k.0)).transpose()?;
+            if after.as_ref().is_some_and(|p| !in_segment(p.hash)) {
+                return Err(outside_segment());
+            }
+            let walk = index.entries.walk(start, after);
+            read_page(walk, |p| p.hash <= end, limit, |p| index_entry_key(table, index, p))
+        }
+    };
     let count_only = request.select.as_deref() == Some("COUNT");
-
-    let mut items: Vec<&Item> = Vec::new();
-    let mut scanned = 0;
-    let mut bytes = 0;
-    let mut last: Option<&ItemPosition> = None;
-    let mut more = false;
-    let seek = start_position.clone().or_else(|| start.checked_sub(1).map(|before| ItemPosition {
-        hash: before,
-        key: crate::key::PrimaryKey { hash: crate::key::KeyValue::B(Vec::new()), range: None },
-    }));
-    // Positions sort by hash first, so a position with hash `start - 1` and the smallest key
-    // sorts before everything in the segment; `seek_after` skips what is still below it.
-    let mut walk = table.scan_after(seek.as_ref()).skip_while(|(p, _)| p.hash < start).peekable();
-    while let Some((position, item)) = walk.next() {
-        if position.hash > end {
-            break;
-        }
-        scanned += 1;
-        bytes += item_size(item);
-        last = Some(position);
-        if !count_only {
-            items.push(item);
-        }
-        if scanned >= limit || bytes >= PAGE_BYTES {
-            more = walk.peek().is_some_and(|(p, _)| p.hash <= end);
-            break;
-        }
-    }
-    let last_evaluated_key = if more { last.map(|p| table.key_schema().key_item(&p.key)) } else { None };
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
-    let units = read_units(bytes, request.consistent_read.unwrap_or(false));
+    let units = read_units(page.bytes, consistent);
+    let consumption = match source {
+        Source::Table(_) => Consumption::table(units),
+        Source::Index(_, index) => Consumption {
+            table: 0.0,
+            indexes: vec![(index.definition.name.clone(), index.definition.kind, units)],
+        },
+    };
     respond(&ScanResponse {
-        count: scanned,
-        items: (!count_only).then_some(items),
-        scanned_count: scanned,
-        last_evaluated_key,
-        consumed_capacity: ConsumedCapacity::report(name, units, capacity_mode),
+        count: page.items.len(),
+        scanned_count: page.items.len(),
+        items: (!count_only).then_some(page.items),
+        last_evaluated_key: page.last_key,
+        consumed_capacity: ConsumedCapacity::report(name, &consumption, capacity_mode),
     })
 }
 

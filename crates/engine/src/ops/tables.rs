@@ -8,6 +8,7 @@ use super::validate::Violations;
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
+use crate::index::{Index, IndexDefinition, IndexKind, Projection};
 use crate::key::{KeyAttribute, KeySchema, ScalarType};
 use crate::table::{BillingMode, Table, TableDefinition};
 
@@ -40,10 +41,30 @@ pub struct CreateTableRequest {
     pub key_schema: Option<Vec<KeySchemaElementArg>>,
     pub billing_mode: Option<String>,
     pub provisioned_throughput: Option<ThroughputArg>,
-    pub global_secondary_indexes: Option<Vec<Value>>,
-    pub local_secondary_indexes: Option<Vec<Value>>,
+    pub global_secondary_indexes: Option<Vec<IndexArg>>,
+    pub local_secondary_indexes: Option<Vec<IndexArg>>,
     pub deletion_protection_enabled: Option<bool>,
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProjectionArg {
+    pub projection_type: Option<String>,
+    pub non_key_attributes: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IndexArg {
+    pub index_name: Option<String>,
+    pub key_schema: Option<Vec<KeySchemaElementArg>>,
+    pub projection: Option<ProjectionArg>,
+    pub provisioned_throughput: Option<ThroughputArg>,
+}
+
+/// Most local and (by default) global indexes a table may have.
+const MAX_LOCAL_INDEXES: usize = 5;
+const MAX_GLOBAL_INDEXES: usize = 20;
 
 /// Largest provisioned throughput DynamoDB's request validation accepts.
 const MAX_THROUGHPUT: i64 = 1_000_000_000_000;
@@ -58,30 +79,55 @@ fn check_create_shape(request: &CreateTableRequest) -> Result<(), DynamoError> {
         v.not_null(&format!("{field}.attributeType"), &def.attribute_type);
         v.one_of(&format!("{field}.attributeType"), def.attribute_type.as_deref(), &["B", "N", "S"]);
     }
-    v.not_null("keySchema", &request.key_schema);
-    if let Some(schema) = &request.key_schema {
-        let quoted = if schema.is_empty() { "'[]'" } else { "'[KeySchemaElement]'" };
-        if schema.is_empty() {
-            v.push(quoted, "keySchema", "Member must have length greater than or equal to 1");
-        }
-        if schema.len() > 2 {
-            v.push(quoted, "keySchema", "Member must have length less than or equal to 2");
-        }
-        for (i, element) in schema.iter().enumerate() {
-            let field = format!("keySchema.{}.member", i + 1);
-            v.not_null(&format!("{field}.attributeName"), &element.attribute_name);
-            v.not_null(&format!("{field}.keyType"), &element.key_type);
-            v.one_of(&format!("{field}.keyType"), element.key_type.as_deref(), &["HASH", "RANGE"]);
+    check_key_schema_shape(&mut v, "keySchema", &request.key_schema);
+    for (field, indexes) in [
+        ("localSecondaryIndexes", &request.local_secondary_indexes),
+        ("globalSecondaryIndexes", &request.global_secondary_indexes),
+    ] {
+        for (i, index) in indexes.iter().flatten().enumerate() {
+            let field = format!("{field}.{}.member", i + 1);
+            check_key_schema_shape(&mut v, &format!("{field}.keySchema"), &index.key_schema);
+            v.not_null(&format!("{field}.projection"), &index.projection);
+            if let Some(projection) = &index.projection {
+                v.one_of(
+                    &format!("{field}.projection.projectionType"),
+                    projection.projection_type.as_deref(),
+                    &["ALL", "INCLUDE", "KEYS_ONLY"],
+                );
+            }
+            v.table_name(&format!("{field}.indexName"), index.index_name.as_deref());
+            check_throughput_shape(&mut v, &format!("{field}.provisionedThroughput"), &index.provisioned_throughput);
         }
     }
     v.one_of("billingMode", request.billing_mode.as_deref(), &["PROVISIONED", "PAY_PER_REQUEST"]);
-    if let Some(t) = &request.provisioned_throughput {
-        v.not_null("provisionedThroughput.writeCapacityUnits", &t.write_capacity_units);
-        v.at_least("provisionedThroughput.writeCapacityUnits", t.write_capacity_units, 1);
-        v.not_null("provisionedThroughput.readCapacityUnits", &t.read_capacity_units);
-        v.at_least("provisionedThroughput.readCapacityUnits", t.read_capacity_units, 1);
-    }
+    check_throughput_shape(&mut v, "provisionedThroughput", &request.provisioned_throughput);
     v.finish()
+}
+
+fn check_key_schema_shape(v: &mut Violations, field: &str, schema: &Option<Vec<KeySchemaElementArg>>) {
+    v.not_null(field, schema);
+    let Some(schema) = schema else { return };
+    let quoted = if schema.is_empty() { "'[]'" } else { "'[KeySchemaElement]'" };
+    if schema.is_empty() {
+        v.push(quoted, field, "Member must have length greater than or equal to 1");
+    }
+    if schema.len() > 2 {
+        v.push(quoted, field, "Member must have length less than or equal to 2");
+    }
+    for (i, element) in schema.iter().enumerate() {
+        let member = format!("{field}.{}.member", i + 1);
+        v.not_null(&format!("{member}.attributeName"), &element.attribute_name);
+        v.not_null(&format!("{member}.keyType"), &element.key_type);
+        v.one_of(&format!("{member}.keyType"), element.key_type.as_deref(), &["HASH", "RANGE"]);
+    }
+}
+
+fn check_throughput_shape(v: &mut Violations, field: &str, throughput: &Option<ThroughputArg>) {
+    let Some(t) = throughput else { return };
+    v.not_null(&format!("{field}.writeCapacityUnits"), &t.write_capacity_units);
+    v.at_least(&format!("{field}.writeCapacityUnits"), t.write_capacity_units, 1);
+    v.not_null(&format!("{field}.readCapacityUnits"), &t.read_capacity_units);
+    v.at_least(&format!("{field}.readCapacityUnits"), t.read_capacity_units, 1);
 }
 
 fn invalid(message: impl std::fmt::Display) -> DynamoError {
@@ -166,18 +212,16 @@ fn key_schema_of(request: &CreateTableRequest) -> Result<(KeySchema, Vec<(String
 pub fn create_table(engine: &mut Engine, request: CreateTableRequest) -> Result<Vec<u8>, DynamoError> {
     check_create_shape(&request)?;
     let (key_schema, attribute_definitions) = key_schema_of(&request)?;
-    if request.global_secondary_indexes.is_some() || request.local_secondary_indexes.is_some() {
-        return Err(DynamoError::validation(
-            "Secondary indexes are not supported by this Dynoscope build yet",
-        ));
-    }
     let billing = billing_of(&request)?;
-    let name = request.table_name.expect("checked by shape");
+    let name = request.table_name.clone().expect("checked by shape");
+    let table_arn = format!("arn:aws:dynamodb:{}:{}:table/{name}", engine.config.region, engine.config.account_id);
+    let indexes = indexes_of(&request, &key_schema, &attribute_definitions, billing, &table_arn)?;
     if engine.tables.contains_key(&name) {
         return Err(DynamoError::new(ErrorKind::ResourceInUseException, format!("Table already exists: {name}")));
     }
     let definition = TableDefinition {
-        arn: format!("arn:aws:dynamodb:{}:{}:table/{name}", engine.config.region, engine.config.account_id),
+        arn: table_arn,
+        indexes,
         table_id: uuid_from(&mut engine.rng),
         name: name.clone(),
         key_schema,
@@ -195,6 +239,136 @@ pub fn create_table(engine: &mut Engine, request: CreateTableRequest) -> Result<
     respond(&json!({ "TableDescription": description }))
 }
 
+/// The secondary indexes a CreateTable asks for, checked as DynamoDB checks them: local
+/// indexes first, then global ones; every attribute definition must be used by some key.
+fn indexes_of(
+    request: &CreateTableRequest,
+    table_schema: &KeySchema,
+    definitions: &[(String, ScalarType)],
+    billing: BillingMode,
+    table_arn: &str,
+) -> Result<Vec<IndexDefinition>, DynamoError> {
+    let defined = |name: &str| definitions.iter().find(|(n, _)| n == name).map(|(_, k)| *k);
+    let mut seen_names: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    let groups = [
+        (IndexKind::Local, &request.local_secondary_indexes, "LocalSecondaryIndexes"),
+        (IndexKind::Global, &request.global_secondary_indexes, "GlobalSecondaryIndexes"),
+    ];
+    for (kind, group, label) in groups {
+        let Some(group) = group else { continue };
+        if group.is_empty() {
+            return Err(invalid(format!("List of {label} is empty")));
+        }
+        if kind == IndexKind::Local && table_schema.range.is_none() {
+            return Err(invalid(
+                "Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex",
+            ));
+        }
+        for index in group {
+            let name = index.index_name.as_deref().expect("checked by shape");
+            let elements = index.key_schema.as_deref().expect("checked by shape");
+            let keys: Vec<&str> = elements.iter().map(|e| e.attribute_name.as_deref().unwrap_or_default()).collect();
+            if keys.iter().any(|k| defined(k).is_none()) {
+                let names: Vec<&str> = definitions.iter().map(|(n, _)| n.as_str()).collect();
+                return Err(invalid(format!(
+                    "Some index key attributes are not defined in AttributeDefinitions. Keys: [{}], AttributeDefinitions: [{}]",
+                    keys.join(", "),
+                    names.join(", ")
+                )));
+            }
+            if keys.len() == 2 && keys[0] == keys[1] {
+                return Err(DynamoError::validation(
+                    "Both the Hash Key and the Range Key element in the KeySchema have the same name",
+                ));
+            }
+            if elements[0].key_type.as_deref() != Some("HASH") {
+                return Err(DynamoError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type"));
+            }
+            if elements.get(1).is_some_and(|e| e.key_type.as_deref() != Some("RANGE")) {
+                return Err(DynamoError::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"));
+            }
+            if kind == IndexKind::Local {
+                if keys.len() != 2 {
+                    return Err(invalid(format!("Index KeySchema does not have a range key for index: {name}")));
+                }
+                if keys[0] != table_schema.hash.name {
+                    return Err(invalid(format!(
+                        "Index KeySchema does not have the same leading hash key as table KeySchema for index: {name}. index hash key: {}, table hash key: {}",
+                        keys[0], table_schema.hash.name
+                    )));
+                }
+            }
+            let projection = index.projection.as_ref().expect("checked by shape");
+            let projection = match (projection.projection_type.as_deref(), &projection.non_key_attributes) {
+                (None, _) => return Err(invalid("Unknown ProjectionType: null")),
+                (Some(kind), Some(_)) if kind != "INCLUDE" => {
+                    return Err(invalid(format!("ProjectionType is {kind}, but NonKeyAttributes is specified")));
+                }
+                (Some("ALL"), _) => Projection::All,
+                (Some("KEYS_ONLY"), _) => Projection::KeysOnly,
+                (_, names) => Projection::Include(names.clone().unwrap_or_default()),
+            };
+            if seen_names.contains(&name) {
+                return Err(invalid(format!("Duplicate index name: {name}")));
+            }
+            seen_names.push(name);
+            let throughput = match (kind, billing, &index.provisioned_throughput) {
+                (IndexKind::Local, _, _) => None,
+                (IndexKind::Global, BillingMode::PayPerRequest, Some(_)) => {
+                    return Err(invalid(format!(
+                        "ProvisionedThroughput should not be specified for index: {name} when BillingMode is PAY_PER_REQUEST"
+                    )));
+                }
+                (IndexKind::Global, BillingMode::PayPerRequest, None) => None,
+                (IndexKind::Global, BillingMode::Provisioned { .. }, None) => {
+                    return Err(invalid(format!("ProvisionedThroughput must be specified for index: {name}")));
+                }
+                (IndexKind::Global, BillingMode::Provisioned { .. }, Some(t)) => {
+                    Some((t.read_capacity_units.unwrap_or(1) as u64, t.write_capacity_units.unwrap_or(1) as u64))
+                }
+            };
+            let attribute = |n: &str| KeyAttribute { name: n.to_owned(), kind: defined(n).expect("checked above") };
+            out.push(IndexDefinition {
+                name: name.to_owned(),
+                kind,
+                key_schema: KeySchema { hash: attribute(keys[0]), range: keys.get(1).map(|n| attribute(n)) },
+                projection,
+                throughput,
+                arn: format!("{table_arn}/index/{name}"),
+                active_from_millis: 0,
+            });
+        }
+        let limit = if kind == IndexKind::Local { MAX_LOCAL_INDEXES } else { MAX_GLOBAL_INDEXES };
+        if group.len() > limit {
+            return Err(invalid(match kind {
+                IndexKind::Local => format!("Number of LocalSecondaryIndexes exceeds per-table limit of {limit}"),
+                IndexKind::Global => format!("GlobalSecondaryIndex count exceeds the per-table limit of {limit}"),
+            }));
+        }
+    }
+    if !out.is_empty() {
+        let used: Vec<&str> = table_schema
+            .names()
+            .chain(out.iter().flat_map(|i| i.key_schema.names()))
+            .fold(Vec::new(), |mut acc, n| {
+                if !acc.contains(&n) {
+                    acc.push(n);
+                }
+                acc
+            });
+        if definitions.iter().any(|(n, _)| !used.contains(&n.as_str())) {
+            let names: Vec<&str> = definitions.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(invalid(format!(
+                "Some AttributeDefinitions are not used. AttributeDefinitions: [{}], keys used: [{}]",
+                names.join(", "),
+                used.join(", ")
+            )));
+        }
+    }
+    Ok(out)
+}
+
 /// A version-4-shaped UUID from the engine's seeded generator.
 fn uuid_from(rng: &mut crate::rng::SeededRng) -> String {
     let (a, b) = (rng.next_u64(), rng.next_u64());
@@ -205,9 +379,7 @@ fn uuid_from(rng: &mut crate::rng::SeededRng) -> String {
 /// `TableDescription` for `table` in `status`.
 pub fn describe(table: &Table, status: &str) -> Value {
     let d = &table.definition;
-    let key_schema: Vec<Value> = std::iter::once(json!({"AttributeName": d.key_schema.hash.name, "KeyType": "HASH"}))
-        .chain(d.key_schema.range.iter().map(|r| json!({"AttributeName": r.name, "KeyType": "RANGE"})))
-        .collect();
+    let key_schema = key_schema_json(&d.key_schema);
     let attribute_definitions: Vec<Value> = d
         .attribute_definitions
         .iter()
@@ -234,11 +406,48 @@ pub fn describe(table: &Table, status: &str) -> Value {
         "TableId": d.table_id,
         "DeletionProtectionEnabled": d.deletion_protection,
     });
+    for (kind, member) in [(IndexKind::Global, "GlobalSecondaryIndexes"), (IndexKind::Local, "LocalSecondaryIndexes")] {
+        let indexes: Vec<Value> =
+            table.indexes().iter().filter(|i| i.definition.kind == kind).map(describe_index).collect();
+        if !indexes.is_empty() {
+            description[member] = Value::Array(indexes);
+        }
+    }
     if d.billing == BillingMode::PayPerRequest {
         description["BillingModeSummary"] = json!({
             "BillingMode": "PAY_PER_REQUEST",
             "LastUpdateToPayPerRequestDateTime": d.created_at_millis as f64 / 1000.0,
         });
+    }
+    description
+}
+
+fn key_schema_json(schema: &KeySchema) -> Vec<Value> {
+    std::iter::once(json!({"AttributeName": schema.hash.name, "KeyType": "HASH"}))
+        .chain(schema.range.iter().map(|r| json!({"AttributeName": r.name, "KeyType": "RANGE"})))
+        .collect()
+}
+
+/// One entry of `GlobalSecondaryIndexes` or `LocalSecondaryIndexes`.
+fn describe_index(index: &Index) -> Value {
+    let d = &index.definition;
+    let mut projection = json!({"ProjectionType": d.projection.type_name()});
+    if let Projection::Include(names) = &d.projection {
+        projection["NonKeyAttributes"] = json!(names);
+    }
+    let mut description = json!({
+        "IndexName": d.name,
+        "KeySchema": key_schema_json(&d.key_schema),
+        "Projection": projection,
+        "IndexSizeBytes": index.entries.size_bytes(),
+        "ItemCount": index.entries.item_count(),
+        "IndexArn": d.arn,
+    });
+    if d.kind == IndexKind::Global {
+        let (read, write) = d.throughput.unwrap_or((0, 0));
+        description["IndexStatus"] = json!("ACTIVE");
+        description["ProvisionedThroughput"] =
+            json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write});
     }
     description
 }

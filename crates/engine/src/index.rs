@@ -1,0 +1,172 @@
+//! Secondary indexes. A global secondary index (GSI) has its own key schema over any
+//! attributes, its own keyspace of partitions and its own throughput; a local secondary
+//! index (LSI) shares the table's partition key and adds another sort key. Either holds, for
+//! each table item that has its key attributes (indexes are sparse), an entry made of the
+//! table key, the index key and the projected attributes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::DynamoError;
+use crate::key::{KeyAttribute, KeySchema, KeyValue, PrimaryKey};
+use crate::partition::{IndexPosition, Keyspace, partition_hash};
+use crate::value::{AttributeValue, Item, item_size};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IndexKind {
+    Global,
+    Local,
+}
+
+/// Which attributes an index entry carries besides the keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Projection {
+    All,
+    KeysOnly,
+    Include(Vec<String>),
+}
+
+impl Projection {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Projection::All => "ALL",
+            Projection::KeysOnly => "KEYS_ONLY",
+            Projection::Include(_) => "INCLUDE",
+        }
+    }
+}
+
+/// What an index is. Persisted inside its table's definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexDefinition {
+    pub name: String,
+    pub kind: IndexKind,
+    pub key_schema: KeySchema,
+    pub projection: Projection,
+    /// A GSI's own provisioned throughput (read, write) on a provisioned table.
+    pub throughput: Option<(u64, u64)>,
+    pub arn: String,
+    /// When the index was added; a GSI added by UpdateTable backfills until it is ACTIVE.
+    #[serde(default)]
+    pub active_from_millis: u64,
+}
+
+impl IndexDefinition {
+    /// Whether `name` is carried in this index's entries.
+    pub fn projects(&self, table_schema: &KeySchema, name: &str) -> bool {
+        if table_schema.is_key_attribute(name) || self.key_schema.is_key_attribute(name) {
+            return true;
+        }
+        match &self.projection {
+            Projection::All => true,
+            Projection::KeysOnly => false,
+            Projection::Include(names) => names.iter().any(|n| n == name),
+        }
+    }
+
+    /// Rejects an item whose index key attributes have the wrong type or are empty. Items
+    /// that lack them are fine: they are simply not in the index.
+    pub fn check_item(&self, item: &Item) -> Result<(), DynamoError> {
+        for attr in std::iter::once(&self.key_schema.hash).chain(self.key_schema.range.as_ref()) {
+            let Some(value) = item.get(&attr.name) else { continue };
+            let matches = matches!(
+                (value, attr.kind),
+                (AttributeValue::S(_), crate::key::ScalarType::S)
+                    | (AttributeValue::N(_), crate::key::ScalarType::N)
+                    | (AttributeValue::B(_), crate::key::ScalarType::B)
+            );
+            if !matches {
+                return Err(DynamoError::validation(format!(
+                    "One or more parameter values were invalid: Type mismatch for Index Key {} Expected: {} Actual: {} IndexName: {}",
+                    attr.name,
+                    attr.kind.name(),
+                    value.type_name(),
+                    self.name
+                )));
+            }
+            let empty = match value {
+                AttributeValue::S(s) => s.is_empty(),
+                AttributeValue::B(b) => b.is_empty(),
+                _ => false,
+            };
+            if empty {
+                return Err(DynamoError::validation(format!(
+                    "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {} value. IndexName: {}, IndexKey: {}",
+                    if attr.kind == crate::key::ScalarType::B { "binary" } else { "string" },
+                    self.name,
+                    attr.name
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The index key of an item, or None if the item is not in the index.
+    pub fn key_of(&self, item: &Item) -> Option<PrimaryKey> {
+        let value = |attr: &KeyAttribute| -> Option<KeyValue> {
+            match (item.get(&attr.name)?, attr.kind) {
+                (AttributeValue::S(s), crate::key::ScalarType::S) => Some(KeyValue::S(s.clone())),
+                (AttributeValue::N(n), crate::key::ScalarType::N) => Some(KeyValue::N(*n)),
+                (AttributeValue::B(b), crate::key::ScalarType::B) => Some(KeyValue::B(b.clone())),
+                _ => None,
+            }
+        };
+        let hash = value(&self.key_schema.hash)?;
+        let range = match &self.key_schema.range {
+            Some(attr) => Some(value(attr)?),
+            None => None,
+        };
+        Some(PrimaryKey { hash, range })
+    }
+
+    /// The entry an item makes in this index: its position and projected attributes.
+    pub fn entry_of(&self, table_schema: &KeySchema, table_key: &PrimaryKey, item: &Item) -> Option<(IndexPosition, Item)> {
+        let index_key = self.key_of(item)?;
+        let projected: Item = item
+            .iter()
+            .filter(|(name, _)| self.projects(table_schema, name))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        let position = IndexPosition { hash: partition_hash(&index_key.hash), index_key, table_key: table_key.clone() };
+        Some((position, projected))
+    }
+}
+
+/// An index and its entries.
+#[derive(Debug, Clone)]
+pub struct Index {
+    pub definition: IndexDefinition,
+    pub entries: Keyspace<IndexPosition>,
+}
+
+/// Write units one item write cost an index, by DynamoDB's rules: a new entry is a put, a
+/// vanished one a delete, a moved one (its index key changed) both, a changed one an update
+/// of the larger size; an unchanged or absent entry costs nothing.
+pub fn index_write_units(old: Option<&(IndexPosition, Item)>, new: Option<&(IndexPosition, Item)>) -> f64 {
+    let units = |item: &Item| item_size(item).div_ceil(1024).max(1) as f64;
+    match (old, new) {
+        (None, None) => 0.0,
+        (None, Some((_, n))) => units(n),
+        (Some((_, o)), None) => units(o),
+        (Some((op, o)), Some((np, n))) if op.index_key != np.index_key => units(o) + units(n),
+        (Some((_, o)), Some((_, n))) if o == n => 0.0,
+        (Some((_, o)), Some((_, n))) => units(o).max(units(n)),
+    }
+}
+
+impl Index {
+    pub fn new(definition: IndexDefinition) -> Self {
+        Index { definition, entries: Keyspace::new() }
+    }
+
+    /// Replaces the entry of one table item; returns the write units it cost this index.
+    pub fn apply(&mut self, old: Option<(IndexPosition, Item)>, new: Option<(IndexPosition, Item)>) -> f64 {
+        let units = index_write_units(old.as_ref(), new.as_ref());
+        if let Some((position, _)) = &old {
+            self.entries.delete(position);
+        }
+        if let Some((position, item)) = new {
+            self.entries.put(position, item);
+        }
+        units
+    }
+}

@@ -1,0 +1,115 @@
+//! What Query and Scan share: the source they read (the table, or one of its indexes),
+//! exclusive start keys in and last evaluated keys out, and reading one page: up to `Limit`
+//! entries or 1 MB, whichever comes first, counted before any filter.
+
+use crate::error::DynamoError;
+use crate::index::{Index, IndexKind};
+use crate::key::{KeySchema, PrimaryKey};
+use crate::partition::{IndexPosition, ItemPosition, Position, partition_hash};
+use crate::table::Table;
+use crate::value::{Item, item_size};
+
+/// A Query or Scan page reads at most this many bytes.
+pub const PAGE_BYTES: usize = 1024 * 1024;
+
+/// What a Query or Scan reads.
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    Table(&'a Table),
+    Index(&'a Table, &'a Index),
+}
+
+impl<'a> Source<'a> {
+    /// The table itself, or the index `IndexName` names.
+    pub fn resolve(table: &'a Table, index_name: Option<&str>) -> Result<Source<'a>, DynamoError> {
+        match index_name {
+            None => Ok(Source::Table(table)),
+            Some(name) => table.index(name).map(|index| Source::Index(table, index)).ok_or_else(|| {
+                DynamoError::validation(format!("The table does not have the specified index: {name}"))
+            }),
+        }
+    }
+
+    pub fn is_global_index(&self) -> bool {
+        matches!(self, Source::Index(_, index) if index.definition.kind == IndexKind::Global)
+    }
+
+    /// The key schema entries are ordered by.
+    pub fn key_schema(&self) -> &'a KeySchema {
+        match self {
+            Source::Table(table) => table.key_schema(),
+            Source::Index(_, index) => &index.definition.key_schema,
+        }
+    }
+}
+
+/// Turns a start-key error into DynamoDB's start-key message.
+pub fn invalid_start_key(e: DynamoError) -> DynamoError {
+    DynamoError::validation(format!("The provided starting key is invalid: {}", e.message))
+}
+
+/// The table position an `ExclusiveStartKey` names on a table.
+pub fn table_start(table: &Table, key: &Item) -> Result<ItemPosition, DynamoError> {
+    let key = table.key_schema().key_from_request(key).map_err(invalid_start_key)?;
+    Ok(Table::position_of(key))
+}
+
+/// The index position an `ExclusiveStartKey` names on an index: it carries the table's key
+/// attributes and the index's.
+pub fn index_start(table: &Table, index: &Index, key: &Item) -> Result<IndexPosition, DynamoError> {
+    let mismatch = || invalid_start_key(DynamoError::validation("The provided key element does not match the schema"));
+    let table_schema = table.key_schema();
+    let index_schema = &index.definition.key_schema;
+    if key.keys().any(|name| !table_schema.is_key_attribute(name) && !index_schema.is_key_attribute(name)) {
+        return Err(mismatch());
+    }
+    let table_key_item: Item =
+        key.iter().filter(|(n, _)| table_schema.is_key_attribute(n)).map(|(n, v)| (n.clone(), v.clone())).collect();
+    let table_key = table_schema.key_from_request(&table_key_item).map_err(|_| mismatch())?;
+    let index_key = index.definition.key_of(key).ok_or_else(mismatch)?;
+    Ok(IndexPosition { hash: partition_hash(&index_key.hash), index_key, table_key })
+}
+
+/// The `LastEvaluatedKey` of an index entry: the table key and the index key.
+pub fn index_entry_key(table: &Table, index: &Index, position: &IndexPosition) -> Item {
+    let mut key = table.key_schema().key_item(&position.table_key);
+    key.extend(index.definition.key_schema.key_item(&position.index_key));
+    key
+}
+
+/// One page of entries as read, before any filter or projection.
+pub struct Page<'a> {
+    pub items: Vec<&'a Item>,
+    /// Bytes read, for capacity: the sum of the entries' sizes.
+    pub bytes: usize,
+    /// Where to resume, if the walk stopped before its end.
+    pub last_key: Option<Item>,
+}
+
+/// Reads entries from `walk` while `within` holds, stopping after `limit` entries or once
+/// 1 MB has been read; `key_of` turns the last entry's position into its key.
+pub fn read_page<'a, P: Position + 'a>(
+    walk: impl Iterator<Item = (&'a P, &'a Item)>,
+    within: impl Fn(&P) -> bool,
+    limit: usize,
+    key_of: impl Fn(&P) -> Item,
+) -> Page<'a> {
+    let mut walk = walk.take_while(|(p, _)| within(p)).peekable();
+    let mut page = Page { items: Vec::new(), bytes: 0, last_key: None };
+    while let Some((position, item)) = walk.next() {
+        page.items.push(item);
+        page.bytes += item_size(item);
+        if page.items.len() >= limit || page.bytes >= PAGE_BYTES {
+            if walk.peek().is_some() {
+                page.last_key = Some(key_of(position));
+            }
+            break;
+        }
+    }
+    page
+}
+
+/// The primary key of a table item, from its key attributes.
+pub fn table_key_of(table: &Table, item: &Item) -> Option<PrimaryKey> {
+    table.key_schema().key_of_item(item).ok()
+}
