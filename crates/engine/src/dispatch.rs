@@ -11,6 +11,8 @@ use crate::value::{clear_validation_failure, take_validation_failure};
 
 /// Every operation the engine serves, by its DynamoDB name.
 pub const OPERATIONS: &[&str] = &[
+    "BatchGetItem",
+    "BatchWriteItem",
     "CreateTable",
     "DeleteItem",
     "DeleteTable",
@@ -31,6 +33,8 @@ pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Res
         "GetItem" => ops::items::get_item(engine, parse(body)?),
         "DeleteItem" => ops::items::delete_item(engine, parse(body)?),
         "Scan" => ops::scan::scan(engine, parse(body)?),
+        "BatchGetItem" => ops::batch::batch_get_item(engine, parse(body)?),
+        "BatchWriteItem" => ops::batch::batch_write_item(engine, parse(body)?),
         _ => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),
     }
 }

@@ -401,6 +401,12 @@ impl<'de> DeserializeSeed<'de> for MapSeed {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WireItem(pub Item);
 
+impl Serialize for WireItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
 impl<'de> Deserialize<'de> for WireItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         MapSeed { depth: 1 }.deserialize(deserializer).map(WireItem)

@@ -3,6 +3,7 @@
 //! request, and returns the response body. Shared request rules live in `validate`, and
 //! capacity arithmetic in `capacity`.
 
+pub mod batch;
 pub mod capacity;
 pub mod items;
 pub mod read;

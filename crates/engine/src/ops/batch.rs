@@ -1,0 +1,256 @@
+//! BatchGetItem and BatchWriteItem: many keys or writes over several tables in one call.
+//! The whole batch is validated before anything is read or written; capacity is charged per
+//! item, rounded per item, and reported once per table.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::capacity::{ConsumedCapacity, Consumption, read_units, write_units};
+use super::items::MAX_ITEM_BYTES;
+use super::validate::{ReturnCapacity, Violations};
+use crate::dispatch::respond;
+use crate::engine::Engine;
+use crate::error::DynamoError;
+use crate::key::PrimaryKey;
+use crate::value::{Item, WireItem, item_size};
+
+/// Most keys one BatchGetItem may ask for.
+pub const MAX_BATCH_GET_KEYS: usize = 100;
+/// Most requests one BatchWriteItem may carry.
+pub const MAX_BATCH_WRITES: usize = 25;
+/// Most bytes one BatchGetItem returns before leaving keys unprocessed.
+pub const MAX_BATCH_GET_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(rename_all = "PascalCase")]
+pub struct KeysAndAttributes {
+    pub keys: Option<Vec<WireItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consistent_read: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projection_expression: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_names: Option<BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes_to_get: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BatchGetItemRequest {
+    pub request_items: Option<BTreeMap<String, KeysAndAttributes>>,
+    pub return_consumed_capacity: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct BatchGetItemResponse<'a> {
+    responses: BTreeMap<&'a str, Vec<&'a Item>>,
+    unprocessed_keys: BTreeMap<&'a str, KeysAndAttributes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<Vec<ConsumedCapacity>>,
+}
+
+fn duplicates() -> DynamoError {
+    DynamoError::validation("Provided list of item keys contains duplicates")
+}
+
+fn empty_request_items() -> DynamoError {
+    DynamoError::validation(
+        "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    )
+}
+
+pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Result<Vec<u8>, DynamoError> {
+    let mut v = Violations::new();
+    v.not_null("requestItems", &request.request_items);
+    ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
+    v.finish()?;
+    let request_items = request.request_items.as_ref().expect("checked");
+    if request_items.is_empty() {
+        return Err(empty_request_items());
+    }
+    let total: usize = request_items.values().map(|k| k.keys.as_ref().map_or(0, Vec::len)).sum();
+    if total > MAX_BATCH_GET_KEYS {
+        return Err(DynamoError::validation("Too many items requested for the BatchGetItem call"));
+    }
+    // Validate every table and key before reading anything.
+    let mut plan: Vec<(&str, &KeysAndAttributes, Vec<PrimaryKey>)> = Vec::new();
+    for (name, keys_and_attributes) in request_items {
+        let mut v = Violations::new();
+        v.table_name("requestItems.key", Some(name));
+        v.not_null(&format!("requestItems.{name}.member.keys"), &keys_and_attributes.keys);
+        v.finish()?;
+        for (param, present) in [
+            ("ProjectionExpression", keys_and_attributes.projection_expression.is_some()),
+            ("AttributesToGet", keys_and_attributes.attributes_to_get.is_some()),
+        ] {
+            if present {
+                return Err(DynamoError::validation(format!("{param} is not supported by this Dynoscope build yet")));
+            }
+        }
+        let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
+        let mut keys = Vec::new();
+        for key in keys_and_attributes.keys.iter().flatten() {
+            let key = table.key_schema().key_from_request(&key.0)?;
+            if keys.contains(&key) {
+                return Err(duplicates());
+            }
+            keys.push(key);
+        }
+        plan.push((name.as_str(), keys_and_attributes, keys));
+    }
+
+    let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
+    let mut responses: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    let mut unprocessed: BTreeMap<&str, KeysAndAttributes> = BTreeMap::new();
+    let mut consumed = Vec::new();
+    let mut bytes = 0;
+    for (name, keys_and_attributes, keys) in plan {
+        let table = &engine.tables[name];
+        let consistent = keys_and_attributes.consistent_read.unwrap_or(false);
+        let mut units = 0.0;
+        let found = responses.entry(name).or_default();
+        for (i, key) in keys.iter().enumerate() {
+            if bytes >= MAX_BATCH_GET_BYTES {
+                let rest = keys_and_attributes.keys.as_ref().expect("checked")[i..].to_vec();
+                unprocessed.insert(name, KeysAndAttributes { keys: Some(rest), ..keys_and_attributes.clone() });
+                break;
+            }
+            let item = table.get(key);
+            let size = item.map_or(0, item_size);
+            units += read_units(size, consistent);
+            bytes += size;
+            found.extend(item);
+        }
+        consumed.extend(ConsumedCapacity::report(name, &Consumption::table(units), capacity_mode));
+    }
+    respond(&BatchGetItemResponse {
+        responses,
+        unprocessed_keys: unprocessed,
+        consumed_capacity: (capacity_mode != ReturnCapacity::None).then_some(consumed),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WriteRequest {
+    pub put_request: Option<PutRequest>,
+    pub delete_request: Option<DeleteRequest>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PutRequest {
+    pub item: Option<WireItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteRequest {
+    pub key: Option<WireItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BatchWriteItemRequest {
+    pub request_items: Option<BTreeMap<String, Vec<WriteRequest>>>,
+    pub return_consumed_capacity: Option<String>,
+    pub return_item_collection_metrics: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct BatchWriteItemResponse {
+    unprocessed_items: BTreeMap<String, Vec<()>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<Vec<ConsumedCapacity>>,
+}
+
+/// One validated write of a batch: the key, and the item for a put.
+struct PlannedWrite {
+    key: PrimaryKey,
+    item: Option<Item>,
+}
+
+pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> Result<Vec<u8>, DynamoError> {
+    let mut v = Violations::new();
+    v.not_null("requestItems", &request.request_items);
+    ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
+    v.one_of("returnItemCollectionMetrics", request.return_item_collection_metrics.as_deref(), &["SIZE", "NONE"]);
+    v.finish()?;
+    let request_items = request.request_items.expect("checked");
+    if request_items.is_empty() {
+        return Err(empty_request_items());
+    }
+    for (name, writes) in &request_items {
+        if writes.is_empty() || writes.len() > MAX_BATCH_WRITES {
+            return Err(DynamoError::validation(format!(
+                "1 validation error detected: Value '{{{name}={}}}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]",
+                writes.len()
+            )));
+        }
+    }
+    if request_items.values().map(Vec::len).sum::<usize>() > MAX_BATCH_WRITES {
+        return Err(DynamoError::validation("Too many items requested for the BatchWriteItem call"));
+    }
+    // Validate everything before writing anything.
+    let mut plan: Vec<(String, Vec<PlannedWrite>)> = Vec::new();
+    for (name, writes) in request_items {
+        let table = engine.tables.get(&name).ok_or_else(DynamoError::resource_not_found)?;
+        let mut planned: Vec<PlannedWrite> = Vec::new();
+        for write in writes {
+            let write = match (write.put_request, write.delete_request) {
+                (Some(PutRequest { item: Some(WireItem(item)) }), None) => {
+                    let key = table.key_schema().key_of_item(&item)?;
+                    if item_size(&item) > MAX_ITEM_BYTES {
+                        return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
+                    }
+                    table.check_item(&item)?;
+                    PlannedWrite { key, item: Some(item) }
+                }
+                (None, Some(DeleteRequest { key: Some(WireItem(key)) })) => {
+                    PlannedWrite { key: table.key_schema().key_from_request(&key)?, item: None }
+                }
+                _ => {
+                    return Err(DynamoError::validation(
+                        "Supplied write request must contain exactly one of PutRequest or DeleteRequest",
+                    ));
+                }
+            };
+            if planned.iter().any(|p| p.key == write.key) {
+                return Err(duplicates());
+            }
+            planned.push(write);
+        }
+        plan.push((name, planned));
+    }
+
+    let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
+    let mut consumed = Vec::new();
+    for (name, writes) in plan {
+        let mut consumption = Consumption::default();
+        for PlannedWrite { key, item } in writes {
+            let key_item = engine.tables[&name].key_schema().key_item(&key);
+            match &item {
+                Some(item) => engine.record_put(&name, &key_item, item),
+                None => engine.record_delete(&name, &key_item),
+            }
+            let new_size = item.as_ref().map_or(0, item_size);
+            let outcome = engine.tables.get_mut(&name).expect("validated").write(key, item);
+            consumption.table += write_units(new_size.max(outcome.old.as_ref().map_or(0, item_size)));
+            for (index, kind, units) in outcome.index_units {
+                match consumption.indexes.iter_mut().find(|(n, _, _)| *n == index) {
+                    Some(entry) => entry.2 += units,
+                    None => consumption.indexes.push((index, kind, units)),
+                }
+            }
+        }
+        consumed.extend(ConsumedCapacity::report(&name, &consumption, capacity_mode));
+    }
+    respond(&BatchWriteItemResponse {
+        unprocessed_items: BTreeMap::new(),
+        consumed_capacity: (capacity_mode != ReturnCapacity::None).then_some(consumed),
+    })
+}
