@@ -32,9 +32,40 @@ impl VirtualClock {
     }
 }
 
+/// `millis` since the epoch as ISO-8601 UTC with milliseconds and no zone
+/// (`2026-11-21T05:50:51.123`), the form of stream labels.
+pub fn iso8601_millis(millis: u64) -> String {
+    let days = (millis / 86_400_000) as i64;
+    let ms_of_day = millis % 86_400_000;
+    let (year, month, day) = civil_from_days(days);
+    let (h, m, s, ms) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1000 % 60, ms_of_day % 1000);
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}")
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's method).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_format_as_iso_8601_with_milliseconds() {
+        assert_eq!(iso8601_millis(0), "1970-01-01T00:00:00.000");
+        assert_eq!(iso8601_millis(1_795_240_251_123), "2026-11-21T05:50:51.123");
+        assert_eq!(iso8601_millis(951_782_400_000), "2000-02-29T00:00:00.000");
+    }
 
     #[test]
     fn the_clock_never_runs_backwards() {

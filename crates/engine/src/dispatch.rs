@@ -16,11 +16,19 @@ pub const OPERATIONS: &[&str] = &[
     "CreateTable",
     "DeleteItem",
     "DeleteTable",
+    "DescribeEndpoints",
+    "DescribeLimits",
     "DescribeTable",
+    "DescribeTimeToLive",
     "GetItem",
     "ListTables",
+    "ListTagsOfResource",
     "PutItem",
     "Scan",
+    "TagResource",
+    "UntagResource",
+    "UpdateTable",
+    "UpdateTimeToLive",
 ];
 
 pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
@@ -35,6 +43,14 @@ pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Res
         "Scan" => ops::scan::scan(engine, parse(body)?),
         "BatchGetItem" => ops::batch::batch_get_item(engine, parse(body)?),
         "BatchWriteItem" => ops::batch::batch_write_item(engine, parse(body)?),
+        "UpdateTable" => ops::update_table::update_table(engine, parse(body)?),
+        "UpdateTimeToLive" => ops::ttl::update_time_to_live(engine, parse(body)?),
+        "DescribeTimeToLive" => ops::ttl::describe_time_to_live(engine, parse(body)?),
+        "TagResource" => ops::tags::tag_resource(engine, parse(body)?),
+        "UntagResource" => ops::tags::untag_resource(engine, parse(body)?),
+        "ListTagsOfResource" => ops::tags::list_tags_of_resource(engine, parse(body)?),
+        "DescribeLimits" => ops::account::describe_limits(engine, parse(body)?),
+        "DescribeEndpoints" => ops::account::describe_endpoints(engine, parse(body)?),
         _ => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),
     }
 }

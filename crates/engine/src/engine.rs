@@ -23,8 +23,9 @@ pub struct EngineConfig {
     pub start_millis: u64,
     /// Record [`Change`]s for a persistence layer to drain. Off when nothing stores them.
     pub record_changes: bool,
-    /// How long a new table stays CREATING, in virtual milliseconds (0: ACTIVE at once).
-    pub table_creation_millis: u64,
+    /// How long a table stays CREATING or UPDATING and a new index CREATING, in virtual
+    /// milliseconds (0: ACTIVE at once; the responses still say CREATING or UPDATING).
+    pub control_plane_millis: u64,
 }
 
 impl Default for EngineConfig {
@@ -35,7 +36,7 @@ impl Default for EngineConfig {
             seed: 0x00D1_7A05_C09E,
             start_millis: 0,
             record_changes: false,
-            table_creation_millis: 0,
+            control_plane_millis: 0,
         }
     }
 }

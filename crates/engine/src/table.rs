@@ -3,6 +3,8 @@
 //! item write goes through [`Table::write`], which keeps the indexes in step and reports
 //! what each index was charged.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::DynamoError;
@@ -37,12 +39,68 @@ pub struct TableDefinition {
     /// Global indexes first, then local ones, each in the order given.
     #[serde(default)]
     pub indexes: Vec<IndexDefinition>,
+    /// The table is UPDATING until this time (an UpdateTable in progress).
+    #[serde(default)]
+    pub updating_until_millis: u64,
+    #[serde(default)]
+    pub stream: Option<StreamSettings>,
+    #[serde(default)]
+    pub ttl: Option<TtlSettings>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// `STANDARD` or `STANDARD_INFREQUENT_ACCESS`, when one was given.
+    #[serde(default)]
+    pub table_class: Option<String>,
+    /// Server-side encryption with a KMS key, when asked for (the key ARN).
+    #[serde(default)]
+    pub sse_kms_key_arn: Option<String>,
+    #[serde(default)]
+    pub throughput_history: ThroughputHistory,
+    /// When the billing mode last changed to pay-per-request.
+    #[serde(default)]
+    pub pay_per_request_since_millis: u64,
+}
+
+/// A table's stream, once enabled: what it records and its label (its creation time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamSettings {
+    pub enabled: bool,
+    pub view_type: String,
+    pub label: String,
+    pub arn: String,
+}
+
+/// UpdateTimeToLive's setting, and when it last changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TtlSettings {
+    pub attribute_name: String,
+    pub enabled: bool,
+    pub changed_at_millis: u64,
+}
+
+/// When provisioned throughput last rose and fell.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThroughputHistory {
+    pub last_increase_millis: Option<u64>,
+    pub last_decrease_millis: Option<u64>,
+    pub decreases_today: u32,
 }
 
 impl TableDefinition {
-    /// `CREATING` until the control-plane delay has passed, then `ACTIVE`.
+    /// `CREATING` until the control-plane delay has passed, `UPDATING` while an update is
+    /// in progress, then `ACTIVE`.
     pub fn status(&self, now_millis: u64) -> &'static str {
-        if now_millis < self.created_at_millis + self.creating_for_millis { "CREATING" } else { "ACTIVE" }
+        if now_millis < self.created_at_millis + self.creating_for_millis {
+            "CREATING"
+        } else if now_millis < self.updating_until_millis {
+            "UPDATING"
+        } else {
+            "ACTIVE"
+        }
+    }
+
+    pub fn index(&self, name: &str) -> Option<&IndexDefinition> {
+        self.indexes.iter().find(|i| i.name == name)
     }
 }
 
@@ -129,6 +187,32 @@ impl Table {
             }
         }
         WriteOutcome { old, index_units }
+    }
+
+    /// Adds a global index and fills it from every item (the backfill).
+    pub fn add_index(&mut self, definition: IndexDefinition) {
+        self.definition.indexes.push(definition.clone());
+        let mut index = Index::new(definition);
+        let table_schema = &self.definition.key_schema;
+        for (position, item) in self.items.walk(0, None) {
+            index.apply(None, index.definition.entry_of(table_schema, &position.key, item));
+        }
+        self.indexes.push(index);
+    }
+
+    /// Drops an index and its entries.
+    pub fn remove_index(&mut self, name: &str) {
+        self.definition.indexes.retain(|i| i.name != name);
+        self.indexes.retain(|i| i.definition.name != name);
+    }
+
+    /// Changes a global index's provisioned throughput.
+    pub fn set_index_throughput(&mut self, name: &str, throughput: Option<(u64, u64)>) {
+        for definition in self.definition.indexes.iter_mut().chain(self.indexes.iter_mut().map(|i| &mut i.definition)) {
+            if definition.name == name {
+                definition.throughput = throughput;
+            }
+        }
     }
 
     /// The position an exclusive start key names.

@@ -3,10 +3,14 @@
 //! request, and returns the response body. Shared request rules live in `validate`, and
 //! capacity arithmetic in `capacity`.
 
+pub mod account;
 pub mod batch;
 pub mod capacity;
 pub mod items;
 pub mod read;
 pub mod scan;
 pub mod tables;
+pub mod tags;
+pub mod ttl;
+pub mod update_table;
 pub mod validate;

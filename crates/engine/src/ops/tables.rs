@@ -1,6 +1,8 @@
 //! The table API: CreateTable, DescribeTable, ListTables, DeleteTable, and the
 //! `TableDescription` they answer with.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -10,7 +12,8 @@ use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
 use crate::index::{Index, IndexDefinition, IndexKind, Projection};
 use crate::key::{KeyAttribute, KeySchema, ScalarType};
-use crate::table::{BillingMode, Table, TableDefinition};
+use crate::clock::iso8601_millis;
+use crate::table::{BillingMode, StreamSettings, Table, TableDefinition};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -44,6 +47,35 @@ pub struct CreateTableRequest {
     pub global_secondary_indexes: Option<Vec<IndexArg>>,
     pub local_secondary_indexes: Option<Vec<IndexArg>>,
     pub deletion_protection_enabled: Option<bool>,
+    pub stream_specification: Option<StreamSpecificationArg>,
+    #[serde(rename = "SSESpecification")]
+    pub sse_specification: Option<SseSpecificationArg>,
+    pub table_class: Option<String>,
+    pub tags: Option<Vec<TagArg>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StreamSpecificationArg {
+    pub stream_enabled: Option<bool>,
+    pub stream_view_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SseSpecificationArg {
+    pub enabled: Option<bool>,
+    #[serde(rename = "SSEType")]
+    pub sse_type: Option<String>,
+    #[serde(rename = "KMSMasterKeyId")]
+    pub kms_master_key_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagArg {
+    pub key: Option<String>,
+    pub value: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,7 +133,55 @@ fn check_create_shape(request: &CreateTableRequest) -> Result<(), DynamoError> {
     }
     v.one_of("billingMode", request.billing_mode.as_deref(), &["PROVISIONED", "PAY_PER_REQUEST"]);
     check_throughput_shape(&mut v, "provisionedThroughput", &request.provisioned_throughput);
+    if let Some(stream) = &request.stream_specification {
+        check_stream_shape(&mut v, stream);
+    }
+    v.one_of("tableClass", request.table_class.as_deref(), &["STANDARD", "STANDARD_INFREQUENT_ACCESS"]);
     v.finish()
+}
+
+pub(crate) fn check_stream_shape(v: &mut Violations, stream: &StreamSpecificationArg) {
+    v.not_null("streamSpecification.streamEnabled", &stream.stream_enabled);
+    v.one_of(
+        "streamSpecification.streamViewType",
+        stream.stream_view_type.as_deref(),
+        &["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"],
+    );
+}
+
+/// The stream a StreamSpecification turns on, if it does.
+pub(crate) fn stream_of(engine: &Engine, table_arn: &str, spec: &StreamSpecificationArg) -> Result<Option<StreamSettings>, DynamoError> {
+    match (spec.stream_enabled, spec.stream_view_type.as_deref()) {
+        (Some(true), None) => Err(invalid("Enabled stream specification must specify a StreamViewType")),
+        (Some(true), Some(view_type)) => {
+            let label = iso8601_millis(engine.now_millis());
+            Ok(Some(StreamSettings {
+                enabled: true,
+                view_type: view_type.to_owned(),
+                arn: format!("{table_arn}/stream/{label}"),
+                label,
+            }))
+        }
+        (_, Some(_)) => Err(invalid("Disabled stream specification must not specify a StreamViewType")),
+        _ => Ok(None),
+    }
+}
+
+/// The KMS key ARN SSE uses: the one named, or the account's AWS-managed key.
+pub(crate) fn sse_key_of(engine: &mut Engine, spec: &SseSpecificationArg) -> Option<String> {
+    if spec.enabled != Some(true) {
+        return None;
+    }
+    Some(match &spec.kms_master_key_id {
+        Some(arn) if arn.starts_with("arn:") => arn.clone(),
+        Some(id) => format!("arn:aws:kms:{}:{}:key/{id}", engine.config.region, engine.config.account_id),
+        None => format!(
+            "arn:aws:kms:{}:{}:key/{}",
+            engine.config.region,
+            engine.config.account_id,
+            uuid_from(&mut engine.rng)
+        ),
+    })
 }
 
 fn check_key_schema_shape(v: &mut Violations, field: &str, schema: &Option<Vec<KeySchemaElementArg>>) {
@@ -130,7 +210,7 @@ fn check_throughput_shape(v: &mut Violations, field: &str, throughput: &Option<T
     v.at_least(&format!("{field}.readCapacityUnits"), t.read_capacity_units, 1);
 }
 
-fn invalid(message: impl std::fmt::Display) -> DynamoError {
+pub(crate) fn invalid(message: impl std::fmt::Display) -> DynamoError {
     DynamoError::validation(format!("One or more parameter values were invalid: {message}"))
 }
 
@@ -216,6 +296,8 @@ pub fn create_table(engine: &mut Engine, request: CreateTableRequest) -> Result<
     let name = request.table_name.clone().expect("checked by shape");
     let table_arn = format!("arn:aws:dynamodb:{}:{}:table/{name}", engine.config.region, engine.config.account_id);
     let indexes = indexes_of(&request, &key_schema, &attribute_definitions, billing, &table_arn)?;
+    let stream = request.stream_specification.as_ref().map(|s| stream_of(engine, &table_arn, s)).transpose()?.flatten();
+    let tags = tags_of(request.tags.as_deref().unwrap_or_default())?;
     if engine.tables.contains_key(&name) {
         return Err(DynamoError::new(ErrorKind::ResourceInUseException, format!("Table already exists: {name}")));
     }
@@ -228,13 +310,21 @@ pub fn create_table(engine: &mut Engine, request: CreateTableRequest) -> Result<
         attribute_definitions,
         billing,
         created_at_millis: engine.now_millis(),
-        creating_for_millis: engine.config.table_creation_millis,
+        creating_for_millis: engine.config.control_plane_millis,
         deletion_protection: request.deletion_protection_enabled.unwrap_or(false),
+        updating_until_millis: 0,
+        stream,
+        ttl: None,
+        tags,
+        table_class: request.table_class.clone(),
+        sse_kms_key_arn: request.sse_specification.as_ref().and_then(|spec| sse_key_of(engine, spec)),
+        throughput_history: Default::default(),
+        pay_per_request_since_millis: engine.now_millis(),
     };
     engine.record_table(&definition);
     let table = Table::new(definition);
     // CreateTable always answers CREATING; DescribeTable shows ACTIVE once the delay passes.
-    let description = describe(&table, "CREATING");
+    let description = describe(&table, "CREATING", engine.now_millis());
     engine.tables.insert(name, table);
     respond(&json!({ "TableDescription": description }))
 }
@@ -369,22 +459,45 @@ fn indexes_of(
     Ok(out)
 }
 
+/// Tags as given to CreateTable or TagResource, with DynamoDB's rules.
+pub(crate) fn tags_of(tags: &[TagArg]) -> Result<BTreeMap<String, String>, DynamoError> {
+    let mut out = BTreeMap::new();
+    for tag in tags {
+        let (Some(key), Some(value)) = (&tag.key, &tag.value) else {
+            return Err(DynamoError::validation(
+                "1 validation error detected: Value null at 'tags.member.key' failed to satisfy constraint: Member must not be null",
+            ));
+        };
+        if key.is_empty() || key.chars().count() > 128 || value.chars().count() > 256 {
+            return Err(invalid(format!("Invalid tag: key {key}")));
+        }
+        if key.starts_with("aws:") {
+            return Err(invalid("Invalid tag key: tag keys starting with aws: are reserved"));
+        }
+        out.insert(key.clone(), value.clone());
+    }
+    if out.len() > 50 {
+        return Err(invalid("Too many tags: a resource may have at most 50"));
+    }
+    Ok(out)
+}
+
 /// A version-4-shaped UUID from the engine's seeded generator.
-fn uuid_from(rng: &mut crate::rng::SeededRng) -> String {
+pub(crate) fn uuid_from(rng: &mut crate::rng::SeededRng) -> String {
     let (a, b) = (rng.next_u64(), rng.next_u64());
     let hex = format!("{a:016x}{b:016x}");
     format!("{}-{}-4{}-{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[16..20], &hex[20..32])
 }
 
 /// `TableDescription` for `table` in `status`.
-pub fn describe(table: &Table, status: &str) -> Value {
+pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
     let d = &table.definition;
     let key_schema = key_schema_json(&d.key_schema);
-    let attribute_definitions: Vec<Value> = d
-        .attribute_definitions
-        .iter()
-        .map(|(name, kind)| json!({"AttributeName": name, "AttributeType": kind.name()}))
-        .collect();
+    // DynamoDB echoes attribute definitions sorted by name, whatever order they came in.
+    let mut sorted: Vec<&(String, ScalarType)> = d.attribute_definitions.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let attribute_definitions: Vec<Value> =
+        sorted.iter().map(|(name, kind)| json!({"AttributeName": name, "AttributeType": kind.name()})).collect();
     let (read, write) = match d.billing {
         BillingMode::Provisioned { read_capacity_units, write_capacity_units } => (read_capacity_units, write_capacity_units),
         BillingMode::PayPerRequest => (0, 0),
@@ -408,7 +521,7 @@ pub fn describe(table: &Table, status: &str) -> Value {
     });
     for (kind, member) in [(IndexKind::Global, "GlobalSecondaryIndexes"), (IndexKind::Local, "LocalSecondaryIndexes")] {
         let indexes: Vec<Value> =
-            table.indexes().iter().filter(|i| i.definition.kind == kind).map(describe_index).collect();
+            table.indexes().iter().filter(|i| i.definition.kind == kind).map(|i| describe_index(i, now_millis)).collect();
         if !indexes.is_empty() {
             description[member] = Value::Array(indexes);
         }
@@ -416,8 +529,30 @@ pub fn describe(table: &Table, status: &str) -> Value {
     if d.billing == BillingMode::PayPerRequest {
         description["BillingModeSummary"] = json!({
             "BillingMode": "PAY_PER_REQUEST",
-            "LastUpdateToPayPerRequestDateTime": d.created_at_millis as f64 / 1000.0,
+            "LastUpdateToPayPerRequestDateTime": d.pay_per_request_since_millis as f64 / 1000.0,
         });
+    } else if d.throughput_history != Default::default() {
+        let history = &d.throughput_history;
+        let throughput = &mut description["ProvisionedThroughput"];
+        throughput["NumberOfDecreasesToday"] = json!(history.decreases_today);
+        if let Some(at) = history.last_increase_millis {
+            throughput["LastIncreaseDateTime"] = json!(at as f64 / 1000.0);
+        }
+        if let Some(at) = history.last_decrease_millis {
+            throughput["LastDecreaseDateTime"] = json!(at as f64 / 1000.0);
+        }
+    }
+    if let Some(stream) = &d.stream {
+        description["StreamSpecification"] =
+            json!({"StreamEnabled": stream.enabled, "StreamViewType": stream.view_type});
+        description["LatestStreamLabel"] = json!(stream.label);
+        description["LatestStreamArn"] = json!(stream.arn);
+    }
+    if let Some(key) = &d.sse_kms_key_arn {
+        description["SSEDescription"] = json!({"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key});
+    }
+    if let Some(class) = &d.table_class {
+        description["TableClassSummary"] = json!({"TableClass": class});
     }
     description
 }
@@ -429,10 +564,12 @@ fn key_schema_json(schema: &KeySchema) -> Vec<Value> {
 }
 
 /// One entry of `GlobalSecondaryIndexes` or `LocalSecondaryIndexes`.
-fn describe_index(index: &Index) -> Value {
+fn describe_index(index: &Index, now_millis: u64) -> Value {
     let d = &index.definition;
     let mut projection = json!({"ProjectionType": d.projection.type_name()});
     if let Projection::Include(names) = &d.projection {
+        let mut names = names.clone();
+        names.sort();
         projection["NonKeyAttributes"] = json!(names);
     }
     let mut description = json!({
@@ -445,7 +582,12 @@ fn describe_index(index: &Index) -> Value {
     });
     if d.kind == IndexKind::Global {
         let (read, write) = d.throughput.unwrap_or((0, 0));
-        description["IndexStatus"] = json!("ACTIVE");
+        if now_millis < d.active_from_millis {
+            description["IndexStatus"] = json!("CREATING");
+            description["Backfilling"] = json!(true);
+        } else {
+            description["IndexStatus"] = json!("ACTIVE");
+        }
         description["ProvisionedThroughput"] =
             json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write});
     }
@@ -469,7 +611,7 @@ pub fn describe_table(engine: &mut Engine, request: TableNameRequest) -> Result<
     let name = named_table(&request)?;
     let table = engine.tables.get(name).ok_or_else(|| DynamoError::table_not_found(name))?;
     let status = table.definition.status(engine.now_millis());
-    respond(&json!({ "Table": describe(table, status) }))
+    respond(&json!({ "Table": describe(table, status, engine.now_millis()) }))
 }
 
 pub fn delete_table(engine: &mut Engine, request: TableNameRequest) -> Result<Vec<u8>, DynamoError> {
@@ -480,7 +622,7 @@ pub fn delete_table(engine: &mut Engine, request: TableNameRequest) -> Result<Ve
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
         ));
     }
-    let description = describe(table, "DELETING");
+    let description = describe(table, "DELETING", engine.now_millis());
     engine.tables.remove(name);
     let table = name.to_owned();
     engine.record(|| crate::persist::Change::DeleteTable { table });
