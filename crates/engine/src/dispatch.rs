@@ -27,6 +27,7 @@ pub const OPERATIONS: &[&str] = &[
     "Scan",
     "TagResource",
     "UntagResource",
+    "UpdateItem",
     "UpdateTable",
     "UpdateTimeToLive",
 ];
@@ -40,6 +41,7 @@ pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Res
         "PutItem" => ops::items::put_item(engine, parse(body)?),
         "GetItem" => ops::items::get_item(engine, parse(body)?),
         "DeleteItem" => ops::items::delete_item(engine, parse(body)?),
+        "UpdateItem" => ops::items::update_item(engine, parse(body)?),
         "Scan" => ops::scan::scan(engine, parse(body)?),
         "BatchGetItem" => ops::batch::batch_get_item(engine, parse(body)?),
         "BatchWriteItem" => ops::batch::batch_write_item(engine, parse(body)?),

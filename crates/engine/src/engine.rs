@@ -49,7 +49,40 @@ pub struct Engine {
     pub(crate) clock: VirtualClock,
     pub(crate) rng: SeededRng,
     pub(crate) tables: BTreeMap<String, Table>,
+    pub(crate) log: ChangeLog,
+}
+
+/// The durable changes recorded since a front end last took them. A separate field of the
+/// engine so a handler can record while it reads the tables.
+#[derive(Debug, Default)]
+pub(crate) struct ChangeLog {
+    enabled: bool,
     changes: Vec<Change>,
+}
+
+impl ChangeLog {
+    pub(crate) fn record(&mut self, change: impl FnOnce() -> Change) {
+        if self.enabled {
+            self.changes.push(change());
+        }
+    }
+
+    /// Records a table's definition as its persisted state.
+    pub(crate) fn table(&mut self, definition: &TableDefinition) {
+        self.record(|| Change::PutTable {
+            table: definition.name.clone(),
+            state: serde_json::to_string(definition).expect("a table definition always serialises"),
+        });
+    }
+
+    /// Records an item write under its table and stable key text.
+    pub(crate) fn put(&mut self, table: &str, key_item: &Item, item: &Item) {
+        self.record(|| Change::PutItem { table: table.to_owned(), key: item_to_json(key_item), item: item_to_json(item) });
+    }
+
+    pub(crate) fn delete(&mut self, table: &str, key_item: &Item) {
+        self.record(|| Change::DeleteItem { table: table.to_owned(), key: item_to_json(key_item) });
+    }
 }
 
 impl Engine {
@@ -58,7 +91,7 @@ impl Engine {
             clock: VirtualClock::starting_at(config.start_millis),
             rng: SeededRng::new(config.seed),
             tables: BTreeMap::new(),
-            changes: Vec::new(),
+            log: ChangeLog { enabled: config.record_changes, changes: Vec::new() },
             config,
         }
     }
@@ -88,34 +121,23 @@ impl Engine {
 
     /// The changes recorded since the last call, oldest first.
     pub fn take_changes(&mut self) -> Vec<Change> {
-        std::mem::take(&mut self.changes)
+        std::mem::take(&mut self.log.changes)
     }
 
     pub(crate) fn record(&mut self, change: impl FnOnce() -> Change) {
-        if self.config.record_changes {
-            self.changes.push(change());
-        }
+        self.log.record(change);
     }
 
-    /// Records a table's definition as its persisted state.
     pub(crate) fn record_table(&mut self, definition: &TableDefinition) {
-        self.record(|| Change::PutTable {
-            table: definition.name.clone(),
-            state: serde_json::to_string(definition).expect("a table definition always serialises"),
-        });
+        self.log.table(definition);
     }
 
-    /// Records an item write under its table and stable key text.
     pub(crate) fn record_put(&mut self, table: &str, key_item: &Item, item: &Item) {
-        self.record(|| Change::PutItem {
-            table: table.to_owned(),
-            key: item_to_json(key_item),
-            item: item_to_json(item),
-        });
+        self.log.put(table, key_item, item);
     }
 
     pub(crate) fn record_delete(&mut self, table: &str, key_item: &Item) {
-        self.record(|| Change::DeleteItem { table: table.to_owned(), key: item_to_json(key_item) });
+        self.log.delete(table, key_item);
     }
 
     /// Rebuilds state from a store's snapshot, replacing whatever the engine holds. Records

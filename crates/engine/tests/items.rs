@@ -65,7 +65,7 @@ fn put_item_return_values_other_than_none_and_all_old_are_invalid() {
     let mut h = Harness::new();
     h.table("t1x", None);
     let e = h.err("PutItem", json!({"TableName": "t1x", "Item": {"pk": {"S": "k"}}, "ReturnValues": "ALL_NEW"}));
-    assert_eq!(e.message, "Return values set to invalid value");
+    assert_eq!(e.message, "ReturnValues can only be ALL_OLD or NONE");
 }
 
 #[test]

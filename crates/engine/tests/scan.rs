@@ -58,11 +58,13 @@ fn items_of_one_partition_key_come_back_together_in_sort_key_order() {
 }
 
 #[test]
-fn a_page_that_ends_exactly_at_the_last_item_still_carries_no_key() {
+fn a_page_cut_by_limit_at_the_last_item_still_says_where_to_resume() {
     let mut h = filled(5);
     let page = h.ok("Scan", json!({"TableName": "t1x", "Limit": 5}));
     assert_eq!(page["Count"], 5);
-    assert!(page.get("LastEvaluatedKey").is_none());
+    let next = h.ok("Scan", json!({"TableName": "t1x", "ExclusiveStartKey": page["LastEvaluatedKey"]}));
+    assert_eq!(next["Count"], 0);
+    assert!(next.get("LastEvaluatedKey").is_none());
 }
 
 #[test]

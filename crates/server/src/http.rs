@@ -213,8 +213,7 @@ mod tests {
 
     #[tokio::test]
     async fn engine_errors_keep_their_status_and_body() {
-        let (status, _, body) =
-            answer(post(Some("DynamoDB_20120810.DescribeTable"), r#"{"TableName":"nope"}"#)).await;
+        let (status, _, body) = answer(post(Some("DynamoDB_20120810.DescribeTable"), r#"{"TableName":"nope"}"#)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         let text = std::str::from_utf8(&body).unwrap();
         assert!(text.contains("#ResourceNotFoundException"), "{text}");

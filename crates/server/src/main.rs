@@ -66,7 +66,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let outcome = tokio::runtime::Builder::new_multi_thread().enable_all().build().and_then(|rt| rt.block_on(run(args)));
+    let outcome =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().and_then(|rt| rt.block_on(run(args)));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

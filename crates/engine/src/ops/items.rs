@@ -1,37 +1,45 @@
-//! Single-item operations: PutItem, GetItem, DeleteItem.
+//! Single-item operations: PutItem, UpdateItem, DeleteItem, GetItem. Writes are checked
+//! (key, size, index keys, condition) before anything changes, then applied through
+//! [`commit_write`], which every write path shares.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units, write_units};
+use super::expressions::{ExpressionArgs, refuse_mixing};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
-use crate::error::DynamoError;
-use crate::table::Table;
+use crate::error::{DynamoError, ErrorKind};
+use crate::expr::{Condition, Path, project};
+use crate::key::PrimaryKey;
+use crate::table::{Table, WriteOutcome};
 use crate::value::{Item, WireItem, item_size};
 
 /// Largest item DynamoDB stores, in bytes as it counts them.
 pub const MAX_ITEM_BYTES: usize = 409_600;
 
 /// The table a request names, or DynamoDB's item-operation ResourceNotFoundException.
-pub(crate) fn table_mut<'a>(engine: &'a mut Engine, name: &str) -> Result<&'a mut Table, DynamoError> {
-    engine.tables.get_mut(name).ok_or_else(DynamoError::resource_not_found)
+pub(crate) fn table_of<'a>(engine: &'a Engine, name: &str) -> Result<&'a Table, DynamoError> {
+    engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)
 }
 
-/// Parameters this build does not accept yet: refused plainly rather than ignored.
-fn refuse_unsupported(params: &[(&str, bool)]) -> Result<(), DynamoError> {
+/// Legacy parameters whose conversion this build does not do yet: refused, never ignored.
+fn refuse_legacy(params: &[(&str, bool)]) -> Result<(), DynamoError> {
     match params.iter().find(|(_, present)| *present) {
         Some((name, _)) => Err(DynamoError::validation(format!("{name} is not supported by this Dynoscope build yet"))),
         None => Ok(()),
     }
 }
 
-fn check_return_values(v: &mut Violations, value: Option<&str>) {
-    v.one_of(
-        "returnValues",
-        value,
-        &["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"],
-    );
+const RETURN_VALUES: &[&str] = &["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"];
+
+fn check_common(v: &mut Violations, return_values: Option<&str>, capacity: Option<&str>, metrics: Option<&str>, on_failure: Option<&str>) {
+    v.one_of("returnValues", return_values, RETURN_VALUES);
+    ReturnCapacity::check(v, capacity);
+    v.one_of("returnItemCollectionMetrics", metrics, &["SIZE", "NONE"]);
+    v.one_of("returnValuesOnConditionCheckFailure", on_failure, &["ALL_OLD", "NONE"]);
 }
 
 /// PutItem and DeleteItem only return the old item, if anything.
@@ -39,8 +47,58 @@ fn wants_old_item(return_values: Option<&str>) -> Result<bool, DynamoError> {
     match return_values {
         None | Some("NONE") => Ok(false),
         Some("ALL_OLD") => Ok(true),
-        Some(_) => Err(DynamoError::validation("Return values set to invalid value")),
+        Some(_) => Err(DynamoError::validation("ReturnValues can only be ALL_OLD or NONE")),
     }
+}
+
+/// DynamoDB's ConditionalCheckFailedException, carrying the item when asked to.
+pub(crate) fn condition_failed(old: Option<&Item>, return_old: bool) -> DynamoError {
+    let mut error = DynamoError::new(ErrorKind::ConditionalCheckFailedException, "The conditional request failed");
+    if let (true, Some(item)) = (return_old, old) {
+        let mut extra = serde_json::Map::new();
+        extra.insert("Item".into(), serde_json::to_value(item).expect("items serialise"));
+        error.extra = Some(extra);
+    }
+    error
+}
+
+/// Checks a write's condition against the item as it stands (a missing item is empty).
+pub(crate) fn check_condition(condition: Option<&Condition>, old: Option<&Item>, return_old: bool) -> Result<(), DynamoError> {
+    let empty = Item::new();
+    match condition {
+        Some(condition) if !condition.evaluate(old.unwrap_or(&empty)) => Err(condition_failed(old, return_old)),
+        _ => Ok(()),
+    }
+}
+
+/// Applies a checked write (a put with `Some`, a delete with `None`): stores it, records it
+/// for persistence, and keeps the indexes in step.
+pub(crate) fn commit_write(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: Option<Item>) -> WriteOutcome {
+    let table = engine.tables.get_mut(table_name).expect("a checked write names an existing table");
+    let key_item = table.key_schema().key_item(&key);
+    let is_put = new.is_some();
+    let outcome = table.write(key.clone(), new);
+    if is_put {
+        let stored = table.get(&key).expect("just written");
+        engine.log.put(table_name, &key_item, stored);
+    } else if outcome.old.is_some() {
+        engine.log.delete(table_name, &key_item);
+    }
+    outcome
+}
+
+/// A write's cost: the larger of the item before and after, plus each index it touched.
+fn write_consumption(old: Option<&Item>, new_size: usize, index_units: Vec<(String, crate::index::IndexKind, f64)>) -> Consumption {
+    Consumption { table: write_units(new_size.max(old.map_or(0, item_size))), indexes: index_units }
+}
+
+#[derive(Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct WriteResponse<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attributes: Option<std::borrow::Cow<'a, Item>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<ConsumedCapacity>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,50 +108,198 @@ pub struct PutItemRequest {
     pub item: Option<WireItem>,
     pub return_values: Option<String>,
     pub return_consumed_capacity: Option<String>,
+    pub return_item_collection_metrics: Option<String>,
+    pub return_values_on_condition_check_failure: Option<String>,
     pub condition_expression: Option<String>,
+    pub expression_attribute_names: Option<BTreeMap<String, String>>,
+    pub expression_attribute_values: Option<WireItem>,
     pub expected: Option<serde_json::Value>,
-}
-
-#[derive(Serialize, Default)]
-#[serde(rename_all = "PascalCase")]
-struct WriteResponse<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    attributes: Option<&'a Item>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    consumed_capacity: Option<ConsumedCapacity>,
+    pub conditional_operator: Option<String>,
 }
 
 pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.table_name("tableName", request.table_name.as_deref());
     v.not_null("item", &request.item);
-    check_return_values(&mut v, request.return_values.as_deref());
-    ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
+    check_common(
+        &mut v,
+        request.return_values.as_deref(),
+        request.return_consumed_capacity.as_deref(),
+        request.return_item_collection_metrics.as_deref(),
+        request.return_values_on_condition_check_failure.as_deref(),
+    );
     v.finish()?;
-    refuse_unsupported(&[
-        ("ConditionExpression", request.condition_expression.is_some()),
-        ("Expected", request.expected.is_some()),
-    ])?;
+    let args = ExpressionArgs {
+        names: request.expression_attribute_names.as_ref(),
+        values: request.expression_attribute_values.as_ref().map(|v| &v.0),
+        condition: request.condition_expression.as_deref(),
+        ..Default::default()
+    };
+    refuse_mixing(&[("Expected", request.expected.is_some())], &args)?;
+    refuse_legacy(&[("Expected", request.expected.is_some())])?;
     let return_old = wants_old_item(request.return_values.as_deref())?;
+    let expressions = args.parse(&["ConditionExpression"])?;
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
+    let return_on_failure = request.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
     let name = request.table_name.expect("checked");
     let item = request.item.expect("checked").0;
 
-    let table = table_mut(engine, &name)?;
+    let table = table_of(engine, &name)?;
     let key = table.key_schema().key_of_item(&item)?;
     let new_size = item_size(&item);
     if new_size > MAX_ITEM_BYTES {
         return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
     }
     table.check_item(&item)?;
-    let key_item = table.key_schema().key_item(&key);
-    engine.record_put(&name, &key_item, &item);
-    let outcome = table_mut(engine, &name)?.write(key, Some(item));
-    let old = outcome.old;
-    let old_size = old.as_ref().map_or(0, item_size);
-    let consumption = Consumption { table: write_units(new_size.max(old_size)), indexes: outcome.index_units };
+    check_condition(expressions.condition.as_ref(), table.get(&key), return_on_failure)?;
+
+    let outcome = commit_write(engine, &name, key, Some(item));
+    let consumption = write_consumption(outcome.old.as_ref(), new_size, outcome.index_units);
     respond(&WriteResponse {
-        attributes: old.as_ref().filter(|_| return_old),
+        attributes: outcome.old.filter(|_| return_old).map(std::borrow::Cow::Owned),
+        consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateItemRequest {
+    pub table_name: Option<String>,
+    pub key: Option<WireItem>,
+    pub update_expression: Option<String>,
+    pub condition_expression: Option<String>,
+    pub expression_attribute_names: Option<BTreeMap<String, String>>,
+    pub expression_attribute_values: Option<WireItem>,
+    pub return_values: Option<String>,
+    pub return_consumed_capacity: Option<String>,
+    pub return_item_collection_metrics: Option<String>,
+    pub return_values_on_condition_check_failure: Option<String>,
+    pub attribute_updates: Option<serde_json::Value>,
+    pub expected: Option<serde_json::Value>,
+    pub conditional_operator: Option<String>,
+}
+
+/// The attributes UpdateItem's ReturnValues asks for.
+fn update_return_values<'a>(mode: Option<&str>, old: Option<&'a Item>, new: &'a Item, paths: &[Path]) -> Option<std::borrow::Cow<'a, Item>> {
+    use std::borrow::Cow;
+    let nonempty = |item: Item| (!item.is_empty()).then_some(Cow::Owned(item));
+    match mode {
+        Some("ALL_OLD") => old.map(Cow::Borrowed),
+        Some("ALL_NEW") => Some(Cow::Borrowed(new)),
+        Some("UPDATED_OLD") => old.and_then(|old| nonempty(project(old, paths))),
+        Some("UPDATED_NEW") => nonempty(project(new, paths)),
+        _ => None,
+    }
+}
+
+pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Vec<u8>, DynamoError> {
+    let mut v = Violations::new();
+    v.table_name("tableName", request.table_name.as_deref());
+    v.not_null("key", &request.key);
+    check_common(
+        &mut v,
+        request.return_values.as_deref(),
+        request.return_consumed_capacity.as_deref(),
+        request.return_item_collection_metrics.as_deref(),
+        request.return_values_on_condition_check_failure.as_deref(),
+    );
+    v.finish()?;
+    let args = ExpressionArgs {
+        names: request.expression_attribute_names.as_ref(),
+        values: request.expression_attribute_values.as_ref().map(|v| &v.0),
+        update: request.update_expression.as_deref(),
+        condition: request.condition_expression.as_deref(),
+        ..Default::default()
+    };
+    let legacy = [("AttributeUpdates", request.attribute_updates.is_some()), ("Expected", request.expected.is_some())];
+    refuse_mixing(&legacy, &args)?;
+    refuse_legacy(&legacy)?;
+    let expressions = args.parse(&["UpdateExpression", "ConditionExpression"])?;
+    let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
+    let return_on_failure = request.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
+    let name = request.table_name.expect("checked");
+
+    let table = table_of(engine, &name)?;
+    let schema = table.key_schema();
+    let key = schema.key_from_request(&request.key.expect("checked").0)?;
+    if let Some(update) = &expressions.update {
+        if let Some(attribute) = update.top_level_attributes().into_iter().find(|a| schema.is_key_attribute(a)) {
+            return Err(DynamoError::validation(format!(
+                "One or more parameter values were invalid: Cannot update attribute {attribute}. This attribute is part of the key"
+            )));
+        }
+    }
+    let old = table.get(&key);
+    check_condition(expressions.condition.as_ref(), old, return_on_failure)?;
+    let mut new = old.cloned().unwrap_or_else(|| schema.key_item(&key));
+    if let Some(update) = &expressions.update {
+        update.apply(&mut new, old.is_some())?;
+    }
+    let new_size = item_size(&new);
+    if new_size > MAX_ITEM_BYTES {
+        return Err(DynamoError::validation("Item size to update has exceeded the maximum allowed size"));
+    }
+    table.check_item(&new)?;
+
+    let paths: Vec<Path> = expressions.update.as_ref().map(|u| u.target_paths().into_iter().cloned().collect()).unwrap_or_default();
+    let outcome = commit_write(engine, &name, key.clone(), Some(new));
+    let consumption = write_consumption(outcome.old.as_ref(), new_size, outcome.index_units);
+    let stored = engine.tables[&name].get(&key).expect("just written");
+    respond(&WriteResponse {
+        attributes: update_return_values(request.return_values.as_deref(), outcome.old.as_ref(), stored, &paths),
+        consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteItemRequest {
+    pub table_name: Option<String>,
+    pub key: Option<WireItem>,
+    pub return_values: Option<String>,
+    pub return_consumed_capacity: Option<String>,
+    pub return_item_collection_metrics: Option<String>,
+    pub return_values_on_condition_check_failure: Option<String>,
+    pub condition_expression: Option<String>,
+    pub expression_attribute_names: Option<BTreeMap<String, String>>,
+    pub expression_attribute_values: Option<WireItem>,
+    pub expected: Option<serde_json::Value>,
+    pub conditional_operator: Option<String>,
+}
+
+pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<Vec<u8>, DynamoError> {
+    let mut v = Violations::new();
+    v.table_name("tableName", request.table_name.as_deref());
+    v.not_null("key", &request.key);
+    check_common(
+        &mut v,
+        request.return_values.as_deref(),
+        request.return_consumed_capacity.as_deref(),
+        request.return_item_collection_metrics.as_deref(),
+        request.return_values_on_condition_check_failure.as_deref(),
+    );
+    v.finish()?;
+    let args = ExpressionArgs {
+        names: request.expression_attribute_names.as_ref(),
+        values: request.expression_attribute_values.as_ref().map(|v| &v.0),
+        condition: request.condition_expression.as_deref(),
+        ..Default::default()
+    };
+    refuse_mixing(&[("Expected", request.expected.is_some())], &args)?;
+    refuse_legacy(&[("Expected", request.expected.is_some())])?;
+    let return_old = wants_old_item(request.return_values.as_deref())?;
+    let expressions = args.parse(&["ConditionExpression"])?;
+    let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
+    let return_on_failure = request.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
+    let name = request.table_name.expect("checked");
+
+    let table = table_of(engine, &name)?;
+    let key = table.key_schema().key_from_request(&request.key.expect("checked").0)?;
+    check_condition(expressions.condition.as_ref(), table.get(&key), return_on_failure)?;
+    let outcome = commit_write(engine, &name, key, None);
+    let consumption = write_consumption(outcome.old.as_ref(), 0, outcome.index_units);
+    respond(&WriteResponse {
+        attributes: outcome.old.filter(|_| return_old).map(std::borrow::Cow::Owned),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
     })
 }
@@ -107,15 +313,29 @@ pub struct GetItemRequest {
     pub return_consumed_capacity: Option<String>,
     pub attributes_to_get: Option<Vec<String>>,
     pub projection_expression: Option<String>,
+    pub expression_attribute_names: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct GetItemResponse<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    item: Option<&'a Item>,
+    item: Option<std::borrow::Cow<'a, Item>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<ConsumedCapacity>,
+}
+
+/// The paths a read returns: its ProjectionExpression, or its legacy AttributesToGet.
+pub(crate) fn projection_paths(projection: Option<Vec<Path>>, attributes_to_get: Option<&[String]>) -> Option<Vec<Path>> {
+    projection.or_else(|| attributes_to_get.map(|names| names.iter().map(|n| Path::attribute(n.clone())).collect()))
+}
+
+/// An item as a read returns it: whole, or projected.
+pub(crate) fn shaped<'a>(item: &'a Item, paths: Option<&[Path]>) -> std::borrow::Cow<'a, Item> {
+    match paths {
+        Some(paths) => std::borrow::Cow::Owned(project(item, paths)),
+        None => std::borrow::Cow::Borrowed(item),
+    }
 }
 
 pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<Vec<u8>, DynamoError> {
@@ -124,58 +344,23 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<Vec<u8>,
     v.not_null("key", &request.key);
     ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
     v.finish()?;
-    refuse_unsupported(&[
-        ("ProjectionExpression", request.projection_expression.is_some()),
-        ("AttributesToGet", request.attributes_to_get.is_some()),
-    ])?;
+    let args = ExpressionArgs {
+        names: request.expression_attribute_names.as_ref(),
+        projection: request.projection_expression.as_deref(),
+        ..Default::default()
+    };
+    refuse_mixing(&[("AttributesToGet", request.attributes_to_get.is_some())], &args)?;
+    let expressions = args.parse(&[])?;
+    let paths = projection_paths(expressions.projection, request.attributes_to_get.as_deref());
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
     let name = request.table_name.as_deref().expect("checked");
-    let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
+    let table = table_of(engine, name)?;
     let key = table.key_schema().key_from_request(&request.key.as_ref().expect("checked").0)?;
     let item = table.get(&key);
+    // A projection does not reduce what the read costs.
     let units = read_units(item.map_or(0, item_size), request.consistent_read.unwrap_or(false));
     respond(&GetItemResponse {
-        item,
+        item: item.map(|item| shaped(item, paths.as_deref())),
         consumed_capacity: ConsumedCapacity::report(name, &Consumption::table(units), capacity_mode),
-    })
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DeleteItemRequest {
-    pub table_name: Option<String>,
-    pub key: Option<WireItem>,
-    pub return_values: Option<String>,
-    pub return_consumed_capacity: Option<String>,
-    pub condition_expression: Option<String>,
-    pub expected: Option<serde_json::Value>,
-}
-
-pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<Vec<u8>, DynamoError> {
-    let mut v = Violations::new();
-    v.table_name("tableName", request.table_name.as_deref());
-    v.not_null("key", &request.key);
-    check_return_values(&mut v, request.return_values.as_deref());
-    ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
-    v.finish()?;
-    refuse_unsupported(&[
-        ("ConditionExpression", request.condition_expression.is_some()),
-        ("Expected", request.expected.is_some()),
-    ])?;
-    let return_old = wants_old_item(request.return_values.as_deref())?;
-    let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
-    let name = request.table_name.expect("checked");
-    let table = table_mut(engine, &name)?;
-    let key = table.key_schema().key_from_request(&request.key.expect("checked").0)?;
-    let key_item = table.key_schema().key_item(&key);
-    let outcome = table.write(key, None);
-    let old = outcome.old;
-    if old.is_some() {
-        engine.record_delete(&name, &key_item);
-    }
-    let consumption = Consumption { table: write_units(old.as_ref().map_or(0, item_size)), indexes: outcome.index_units };
-    respond(&WriteResponse {
-        attributes: old.as_ref().filter(|_| return_old),
-        consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
     })
 }

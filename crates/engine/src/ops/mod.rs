@@ -6,6 +6,7 @@
 pub mod account;
 pub mod batch;
 pub mod capacity;
+pub mod expressions;
 pub mod items;
 pub mod read;
 pub mod scan;

@@ -94,15 +94,14 @@ pub fn read_page<'a, P: Position + 'a>(
     limit: usize,
     key_of: impl Fn(&P) -> Item,
 ) -> Page<'a> {
-    let mut walk = walk.take_while(|(p, _)| within(p)).peekable();
     let mut page = Page { items: Vec::new(), bytes: 0, last_key: None };
-    while let Some((position, item)) = walk.next() {
+    for (position, item) in walk.take_while(|(p, _)| within(p)) {
         page.items.push(item);
         page.bytes += item_size(item);
+        // DynamoDB does not look ahead: a page cut short by Limit or size always says
+        // where to resume, even when nothing follows (the next page is then empty).
         if page.items.len() >= limit || page.bytes >= PAGE_BYTES {
-            if walk.peek().is_some() {
-                page.last_key = Some(key_of(position));
-            }
+            page.last_key = Some(key_of(position));
             break;
         }
     }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds dynoscope-server and runs the boto3 tests of the native endpoint against it
+# (tests/endpoint). Needs the Python venv: scripts/bootstrap.sh python.
+#
+# Usage: scripts/test-endpoint.sh [--release] [pytest arguments...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+profile=debug
+if [ "${1:-}" = "--release" ]; then
+  profile=release
+  shift
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "no .venv: run scripts/bootstrap.sh python first" >&2
+  exit 2
+fi
+
+if [ "$profile" = release ]; then
+  cargo build --release -p dynoscope-server
+else
+  cargo build -p dynoscope-server
+fi
+
+export DYNOSCOPE_SERVER_BIN="$PWD/target/$profile/dynoscope-server"
+exec .venv/bin/python -m pytest -q tests/endpoint "$@"
