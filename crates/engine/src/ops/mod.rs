@@ -8,6 +8,7 @@ pub mod batch;
 pub mod capacity;
 pub mod expressions;
 pub mod items;
+pub mod query;
 pub mod read;
 pub mod scan;
 pub mod tables;

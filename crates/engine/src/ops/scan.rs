@@ -3,21 +3,26 @@
 //! where to resume in `LastEvaluatedKey`. Parallel scans split the keyspace into
 //! `TotalSegments` equal hash ranges and walk only their own.
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-use super::capacity::{ConsumedCapacity, Consumption, read_units};
+use serde::Deserialize;
+
+use super::expressions::{ExpressionArgs, refuse_mixing};
+use super::items::projection_paths;
+use super::query::{finish_page, selection};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
 use super::read::{Source, index_entry_key, index_start, read_page, table_start};
 use crate::table::Table;
-use crate::value::{Item, WireItem};
+use crate::value::WireItem;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ScanRequest {
     pub table_name: Option<String>,
+    pub index_name: Option<String>,
     pub limit: Option<i64>,
     pub exclusive_start_key: Option<WireItem>,
     pub select: Option<String>,
@@ -27,27 +32,19 @@ pub struct ScanRequest {
     pub return_consumed_capacity: Option<String>,
     pub filter_expression: Option<String>,
     pub projection_expression: Option<String>,
+    pub expression_attribute_names: Option<BTreeMap<String, String>>,
+    pub expression_attribute_values: Option<WireItem>,
     pub scan_filter: Option<serde_json::Value>,
     pub attributes_to_get: Option<Vec<String>>,
-    pub index_name: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct ScanResponse<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    items: Option<Vec<&'a Item>>,
-    count: usize,
-    scanned_count: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    last_evaluated_key: Option<Item>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    consumed_capacity: Option<ConsumedCapacity>,
+    pub conditional_operator: Option<String>,
 }
 
 fn check(request: &ScanRequest) -> Result<(), DynamoError> {
     let mut v = Violations::new();
     v.table_name("tableName", request.table_name.as_deref());
+    if request.index_name.is_some() {
+        v.table_name("indexName", request.index_name.as_deref());
+    }
     v.at_least("limit", request.limit, 1);
     v.one_of("select", request.select.as_deref(), &["SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"]);
     v.at_least("segment", request.segment, 0);
@@ -56,16 +53,6 @@ fn check(request: &ScanRequest) -> Result<(), DynamoError> {
     v.at_most("totalSegments", request.total_segments, 1_000_000);
     ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
     v.finish()?;
-    for (name, present) in [
-        ("FilterExpression", request.filter_expression.is_some()),
-        ("ProjectionExpression", request.projection_expression.is_some()),
-        ("ScanFilter", request.scan_filter.is_some()),
-        ("AttributesToGet", request.attributes_to_get.is_some()),
-    ] {
-        if present {
-            return Err(DynamoError::validation(format!("{name} is not supported by this Dynoscope build yet")));
-        }
-    }
     match (request.segment, request.total_segments) {
         (Some(_), None) => Err(DynamoError::validation(
             "The TotalSegments parameter is required but was not present in the request when Segment parameter is present",
@@ -90,9 +77,29 @@ fn segment_range(segment: u64, total: u64) -> (u64, u64) {
 
 pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, DynamoError> {
     check(&request)?;
+    let args = ExpressionArgs {
+        names: request.expression_attribute_names.as_ref(),
+        values: request.expression_attribute_values.as_ref().map(|v| &v.0),
+        filter: request.filter_expression.as_deref(),
+        projection: request.projection_expression.as_deref(),
+        ..Default::default()
+    };
+    let legacy = [
+        ("ScanFilter", request.scan_filter.is_some()),
+        ("AttributesToGet", request.attributes_to_get.is_some()),
+        ("ConditionalOperator", request.conditional_operator.is_some()),
+    ];
+    refuse_mixing(&legacy, &args)?;
+    if request.scan_filter.is_some() {
+        return Err(DynamoError::validation("ScanFilter is not supported by this Dynoscope build yet"));
+    }
+    let expressions = args.parse(&["FilterExpression"])?;
     let name = request.table_name.as_deref().expect("checked");
     let table: &Table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
     let source = Source::resolve(table, request.index_name.as_deref())?;
+    let projection_param = if request.projection_expression.is_some() { "ProjectionExpression" } else { "AttributesToGet" };
+    let paths = projection_paths(expressions.projection, request.attributes_to_get.as_deref());
+    let selection = selection(request.select.as_deref(), paths, projection_param, &source, "")?;
     let consistent = request.consistent_read.unwrap_or(false);
     if consistent && source.is_global_index() {
         return Err(DynamoError::validation("Consistent reads are not supported on global secondary indexes"));
@@ -123,23 +130,8 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
             read_page(walk, |p| p.hash <= end, limit, |p| index_entry_key(table, index, p))
         }
     };
-    let count_only = request.select.as_deref() == Some("COUNT");
-    let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
-    let units = read_units(page.bytes, consistent);
-    let consumption = match source {
-        Source::Table(_) => Consumption::table(units),
-        Source::Index(_, index) => Consumption {
-            table: 0.0,
-            indexes: vec![(index.definition.name.clone(), index.definition.kind, units)],
-        },
-    };
-    respond(&ScanResponse {
-        count: page.items.len(),
-        scanned_count: page.items.len(),
-        items: (!count_only).then_some(page.items),
-        last_evaluated_key: page.last_key,
-        consumed_capacity: ConsumedCapacity::report(name, &consumption, capacity_mode),
-    })
+    let response = finish_page(name, page, source, expressions.filter.as_ref(), &selection, consistent, &request.return_consumed_capacity)?;
+    respond(&response)
 }
 
 #[cfg(test)]

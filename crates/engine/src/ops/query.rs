@@ -1,0 +1,379 @@
+//! Query: the items of one partition key, in sort-key order (or reverse), narrowed by a
+//! sort-key condition, read a page at a time like Scan, then filtered and projected. On an
+//! index the walk is over the index's entries; a local index may fetch the rest of an item
+//! from the table.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use serde::{Deserialize, Serialize};
+
+use super::capacity::{ConsumedCapacity, Consumption, read_units};
+use super::expressions::{ExpressionArgs, refuse_mixing};
+use super::items::{projection_paths, shaped};
+use super::read::{Page, Source, index_entry_key, index_start, read_page, table_start};
+use super::validate::{ReturnCapacity, Violations};
+use crate::dispatch::respond;
+use crate::engine::Engine;
+use crate::error::DynamoError;
+use crate::expr::{Condition, KeyCondition, KeyOp, Path};
+use crate::index::{IndexKind, Projection};
+use crate::key::{KeySchema, KeyValue, PrimaryKey, ScalarType};
+use crate::partition::{IndexPosition, ItemPosition, Position, partition_hash};
+use crate::value::{AttributeValue, Item, WireItem};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct QueryRequest {
+    pub table_name: Option<String>,
+    pub index_name: Option<String>,
+    pub key_condition_expression: Option<String>,
+    pub filter_expression: Option<String>,
+    pub projection_expression: Option<String>,
+    pub expression_attribute_names: Option<BTreeMap<String, String>>,
+    pub expression_attribute_values: Option<WireItem>,
+    pub select: Option<String>,
+    pub limit: Option<i64>,
+    pub consistent_read: Option<bool>,
+    pub scan_index_forward: Option<bool>,
+    pub exclusive_start_key: Option<WireItem>,
+    pub return_consumed_capacity: Option<String>,
+    pub key_conditions: Option<serde_json::Value>,
+    pub query_filter: Option<serde_json::Value>,
+    pub attributes_to_get: Option<Vec<String>>,
+    pub conditional_operator: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ReadResponse<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<std::borrow::Cow<'a, Item>>>,
+    pub count: usize,
+    pub scanned_count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_evaluated_key: Option<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumed_capacity: Option<ConsumedCapacity>,
+}
+
+/// What a Query or Scan returns of each item.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Selection {
+    /// Whole items (from the table when the source is an index that lacks attributes).
+    All,
+    /// What the index holds.
+    Projected,
+    Specific(Vec<Path>),
+    Count,
+}
+
+/// DynamoDB's rules tying Select, a projection and an index together. `prefix` is
+/// "1 validation error detected: " for Query, which words one of these that way.
+pub(crate) fn selection(
+    select: Option<&str>,
+    paths: Option<Vec<Path>>,
+    projection_param: &str,
+    source: &Source,
+    count_prefix: &str,
+) -> Result<Selection, DynamoError> {
+    let has_index = matches!(source, Source::Index(..));
+    let default = if paths.is_some() {
+        "SPECIFIC_ATTRIBUTES"
+    } else if has_index {
+        "ALL_PROJECTED_ATTRIBUTES"
+    } else {
+        "ALL_ATTRIBUTES"
+    };
+    match (select.unwrap_or(default), paths) {
+        ("COUNT", Some(_)) => Err(DynamoError::validation(format!(
+            "{count_prefix}Cannot specify the {projection_param} when choosing to get only the Count"
+        ))),
+        ("COUNT", None) => Ok(Selection::Count),
+        ("ALL_ATTRIBUTES", Some(_)) => Err(DynamoError::validation(format!(
+            "Cannot specify the {projection_param} when choosing to get ALL_ATTRIBUTES"
+        ))),
+        ("ALL_PROJECTED_ATTRIBUTES", Some(_)) => Err(DynamoError::validation(format!(
+            "Cannot specify the {projection_param} when choosing to get ALL_PROJECTED_ATTRIBUTES"
+        ))),
+        ("ALL_PROJECTED_ATTRIBUTES", None) if !has_index => Err(DynamoError::validation(
+            "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName",
+        )),
+        ("ALL_PROJECTED_ATTRIBUTES", None) => Ok(Selection::Projected),
+        ("ALL_ATTRIBUTES", None) => {
+            if let Source::Index(_, index) = source
+                && index.definition.kind == IndexKind::Global
+                && index.definition.projection != Projection::All
+            {
+                return Err(DynamoError::validation(format!(
+                    "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index {} because its projection type is not ALL",
+                    index.definition.name
+                )));
+            }
+            Ok(Selection::All)
+        }
+        ("SPECIFIC_ATTRIBUTES", Some(paths)) => Ok(Selection::Specific(paths)),
+        ("SPECIFIC_ATTRIBUTES", None) => Err(DynamoError::validation(format!(
+            "1 validation error detected: Value 'SPECIFIC_ATTRIBUTES' at 'select' failed to satisfy constraint: Must specify the {projection_param} or AttributesToGet when choosing to get SPECIFIC_ATTRIBUTES"
+        ))),
+        (other, _) => Err(DynamoError::validation(format!("Unsupported Select value: {other}"))),
+    }
+}
+
+/// The partition key value and the optional sort-key condition of a Query, matched
+/// against the key schema of what it reads.
+fn match_key_schema(conditions: Vec<KeyCondition>, schema: &KeySchema) -> Result<(KeyValue, Option<KeyOp>), DynamoError> {
+    let missed = |name: &str| DynamoError::validation(format!("Query condition missed key schema element: {name}"));
+    let mut hash = None;
+    let mut range = None;
+    for condition in conditions {
+        if condition.attribute == schema.hash.name {
+            hash = Some(condition.op);
+        } else if schema.range.as_ref().is_some_and(|r| r.name == condition.attribute) {
+            range = Some(condition.op);
+        } else {
+            return Err(missed(schema.range.as_ref().map_or(&schema.hash.name, |r| &r.name)));
+        }
+    }
+    let hash_value = match hash {
+        Some(KeyOp::Eq(value)) => key_value_of(&value, schema.hash.kind)?,
+        Some(_) => return Err(DynamoError::validation("Query key condition not supported")),
+        None => return Err(missed(&schema.hash.name)),
+    };
+    if let (Some(op), Some(attr)) = (&range, &schema.range) {
+        let values: Vec<&AttributeValue> = match op {
+            KeyOp::Eq(v) | KeyOp::Lt(v) | KeyOp::Le(v) | KeyOp::Gt(v) | KeyOp::Ge(v) | KeyOp::BeginsWith(v) => vec![v],
+            KeyOp::Between(a, b) => vec![a, b],
+        };
+        for value in values {
+            key_value_of(value, attr.kind)?;
+        }
+        if matches!(op, KeyOp::BeginsWith(_)) && attr.kind == ScalarType::N {
+            return Err(DynamoError::validation(
+                "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N",
+            ));
+        }
+        if let KeyOp::Between(low, high) = op
+            && crate::expr::eval::compare_values(low, high) == Some(std::cmp::Ordering::Greater)
+        {
+            return Err(DynamoError::validation(
+                "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound",
+            ));
+        }
+    }
+    Ok((hash_value, range))
+}
+
+fn key_value_of(value: &AttributeValue, kind: ScalarType) -> Result<KeyValue, DynamoError> {
+    match (value, kind) {
+        (AttributeValue::S(s), ScalarType::S) => Ok(KeyValue::S(s.clone())),
+        (AttributeValue::N(n), ScalarType::N) => Ok(KeyValue::N(*n)),
+        (AttributeValue::B(b), ScalarType::B) => Ok(KeyValue::B(b.clone())),
+        _ => Err(DynamoError::validation(
+            "One or more parameter values were invalid: Condition parameter type does not match schema type",
+        )),
+    }
+}
+
+/// Whether an entry's sort key satisfies the sort-key condition.
+fn range_matches(op: Option<&KeyOp>, range: Option<&KeyValue>) -> bool {
+    match (op, range) {
+        (None, _) => true,
+        (Some(op), Some(value)) => op.matches(&value.to_attribute()),
+        (Some(_), None) => false,
+    }
+}
+
+/// The bounds of one partition key's run of entries, from `lowest` (the first position with
+/// that key) to the start of the next hash, narrowed by an exclusive start position.
+fn run_bounds<P: Position>(hash: u64, lowest: P, after: Option<P>, forward: bool) -> (Bound<P>, Bound<P>) {
+    let end = match hash.checked_add(1) {
+        Some(next) => Bound::Excluded(P::lowest_at(next)),
+        None => Bound::Unbounded,
+    };
+    match (after, forward) {
+        (Some(after), true) => (Bound::Excluded(after), end),
+        (Some(after), false) => (Bound::Included(lowest), Bound::Excluded(after)),
+        (None, _) => (Bound::Included(lowest), end),
+    }
+}
+
+fn no_key() -> PrimaryKey {
+    PrimaryKey { hash: KeyValue::S(String::new()), range: None }
+}
+
+pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, DynamoError> {
+    let mut v = Violations::new();
+    v.table_name("tableName", request.table_name.as_deref());
+    if request.index_name.is_some() {
+        v.table_name("indexName", request.index_name.as_deref());
+    }
+    v.at_least("limit", request.limit, 1);
+    v.one_of("select", request.select.as_deref(), &["SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"]);
+    ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
+    v.finish()?;
+    let args = ExpressionArgs {
+        names: request.expression_attribute_names.as_ref(),
+        values: request.expression_attribute_values.as_ref().map(|v| &v.0),
+        key_condition: request.key_condition_expression.as_deref(),
+        filter: request.filter_expression.as_deref(),
+        projection: request.projection_expression.as_deref(),
+        ..Default::default()
+    };
+    let legacy = [
+        ("KeyConditions", request.key_conditions.is_some()),
+        ("QueryFilter", request.query_filter.is_some()),
+        ("AttributesToGet", request.attributes_to_get.is_some()),
+        ("ConditionalOperator", request.conditional_operator.is_some()),
+    ];
+    refuse_mixing(&legacy, &args)?;
+    for (name, present) in &legacy[..2] {
+        if *present {
+            return Err(DynamoError::validation(format!("{name} is not supported by this Dynoscope build yet")));
+        }
+    }
+    let expressions = args.parse(&["KeyConditionExpression", "FilterExpression"])?;
+    let Some(key_conditions) = expressions.key_condition else {
+        return Err(DynamoError::validation(
+            "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
+        ));
+    };
+    let name = request.table_name.as_deref().expect("checked");
+    let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
+    let source = Source::resolve(table, request.index_name.as_deref())?;
+    let (hash_value, range_op) = match_key_schema(key_conditions, source.key_schema())?;
+    if let Some(filter) = &expressions.filter {
+        check_filter_names(filter, source)?;
+    }
+    let projection_param = if request.projection_expression.is_some() { "ProjectionExpression" } else { "AttributesToGet" };
+    let paths = projection_paths(expressions.projection, request.attributes_to_get.as_deref());
+    let selection = selection(request.select.as_deref(), paths, projection_param, &source, "1 validation error detected: ")?;
+    let consistent = request.consistent_read.unwrap_or(false);
+    if consistent && source.is_global_index() {
+        return Err(DynamoError::validation("Consistent reads are not supported on global secondary indexes"));
+    }
+    let forward = request.scan_index_forward.unwrap_or(true);
+    let limit = request.limit.map_or(usize::MAX, |l| l as usize);
+    let hash = partition_hash(&hash_value);
+
+    let page: Page = match source {
+        Source::Table(table) => {
+            let after = request.exclusive_start_key.as_ref().map(|k| table_start(table, &k.0)).transpose()?;
+            let lowest = ItemPosition { hash, key: PrimaryKey { hash: hash_value.clone(), range: None } };
+            let (lower, upper) = run_bounds(hash, lowest, after, forward);
+            let run = table.items().range_in(hash, lower.as_ref(), upper.as_ref());
+            let keep = |p: &&ItemPosition| p.key.hash == hash_value && range_matches(range_op.as_ref(), p.key.range.as_ref());
+            let key_of = |p: &ItemPosition| table.key_schema().key_item(&p.key);
+            if forward {
+                read_page(run.filter(|(p, _)| keep(p)), |_| true, limit, key_of)
+            } else {
+                read_page(run.rev().filter(|(p, _)| keep(p)), |_| true, limit, key_of)
+            }
+        }
+        Source::Index(table, index) => {
+            let after = request.exclusive_start_key.as_ref().map(|k| index_start(table, index, &k.0)).transpose()?;
+            let lowest = IndexPosition { hash, index_key: PrimaryKey { hash: hash_value.clone(), range: None }, table_key: no_key() };
+            let (lower, upper) = run_bounds(hash, lowest, after, forward);
+            let run = index.entries.range_in(hash, lower.as_ref(), upper.as_ref());
+            let keep = |p: &&IndexPosition| {
+                p.index_key.hash == hash_value && range_matches(range_op.as_ref(), p.index_key.range.as_ref())
+            };
+            let key_of = |p: &IndexPosition| index_entry_key(table, index, p);
+            if forward {
+                read_page(run.filter(|(p, _)| keep(p)), |_| true, limit, key_of)
+            } else {
+                read_page(run.rev().filter(|(p, _)| keep(p)), |_| true, limit, key_of)
+            }
+        }
+    };
+    let response = finish_page(name, page, source, expressions.filter.as_ref(), &selection, consistent, &request.return_consumed_capacity)?;
+    respond(&response)
+}
+
+/// A FilterExpression may not name the key attributes of what it reads.
+pub(crate) fn check_filter_names(filter: &Condition, source: Source) -> Result<(), DynamoError> {
+    let mut keys: Vec<&str> = source.key_schema().names().collect();
+    if let Source::Index(table, _) = source {
+        keys.extend(table.key_schema().names());
+    }
+    match filter.top_level_names().into_iter().find(|n| keys.contains(n)) {
+        Some(name) => Err(DynamoError::validation(format!(
+            "Filter Expression can only contain non-primary key attributes: Primary key attribute: {name}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Filters, fetches, projects and bills a page read by Query or Scan.
+pub(crate) fn finish_page<'a>(
+    table_name: &str,
+    page: Page<'a>,
+    source: Source<'a>,
+    filter: Option<&Condition>,
+    selection: &Selection,
+    consistent: bool,
+    return_capacity: &Option<String>,
+) -> Result<ReadResponse<'a>, DynamoError> {
+    let scanned_count = page.items.len();
+    let matching: Vec<&Item> = page.items.into_iter().filter(|item| filter.is_none_or(|f| f.evaluate(item))).collect();
+    let mut table_bytes = 0;
+    // A local index holds only its projection; the rest of an item comes from the table,
+    // read (and billed) item by item.
+    let fetch_from_table = |entry: &'a Item, table_bytes: &mut usize| -> &'a Item {
+        match source {
+            Source::Index(table, index) if index.definition.kind == IndexKind::Local => {
+                let key = table.key_schema().key_of_item(entry).expect("index entries carry the table key");
+                let item = table.get(&key).expect("an index entry has its item");
+                *table_bytes += crate::value::item_size(item);
+                item
+            }
+            _ => entry,
+        }
+    };
+    let needs_table = |paths: Option<&[Path]>| match source {
+        Source::Index(table, index) if index.definition.kind == IndexKind::Local => match paths {
+            None => index.definition.projection != Projection::All,
+            Some(paths) => paths.iter().any(|p| !index.definition.projects(table.key_schema(), p.top())),
+        },
+        _ => false,
+    };
+    let count = matching.len();
+    let items = match selection {
+        Selection::Count => None,
+        Selection::Projected => Some(matching.into_iter().map(std::borrow::Cow::Borrowed).collect()),
+        Selection::All => Some(
+            matching
+                .into_iter()
+                .map(|entry| {
+                    let item = if needs_table(None) { fetch_from_table(entry, &mut table_bytes) } else { entry };
+                    std::borrow::Cow::Borrowed(item)
+                })
+                .collect(),
+        ),
+        Selection::Specific(paths) => Some(
+            matching
+                .into_iter()
+                .map(|entry| {
+                    let item = if needs_table(Some(paths)) { fetch_from_table(entry, &mut table_bytes) } else { entry };
+                    std::borrow::Cow::Owned(shaped(item, Some(paths)).into_owned())
+                })
+                .collect(),
+        ),
+    };
+    let units = read_units(page.bytes, consistent);
+    let consumption = match source {
+        Source::Table(_) => Consumption::table(units),
+        Source::Index(_, index) => Consumption {
+            table: if table_bytes > 0 { read_units(table_bytes, consistent) } else { 0.0 },
+            indexes: vec![(index.definition.name.clone(), index.definition.kind, units)],
+        },
+    };
+    let capacity_mode = ReturnCapacity::from_wire(return_capacity.as_deref());
+    Ok(ReadResponse {
+        items,
+        count,
+        scanned_count,
+        last_evaluated_key: page.last_key,
+        consumed_capacity: ConsumedCapacity::report(table_name, &consumption, capacity_mode),
+    })
+}
