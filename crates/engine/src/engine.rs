@@ -50,6 +50,8 @@ pub struct Engine {
     pub(crate) rng: SeededRng,
     pub(crate) tables: BTreeMap<String, Table>,
     pub(crate) log: ChangeLog,
+    /// ClientRequestTokens of recent write transactions, for idempotent replays.
+    pub(crate) transaction_tokens: std::collections::HashMap<String, crate::ops::transactions::TokenRecord>,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -92,6 +94,7 @@ impl Engine {
             rng: SeededRng::new(config.seed),
             tables: BTreeMap::new(),
             log: ChangeLog { enabled: config.record_changes, changes: Vec::new() },
+            transaction_tokens: Default::default(),
             config,
         }
     }

@@ -13,6 +13,7 @@ pub mod read;
 pub mod scan;
 pub mod tables;
 pub mod tags;
+pub mod transactions;
 pub mod ttl;
 pub mod update_table;
 pub mod validate;
