@@ -273,6 +273,108 @@ impl fmt::Display for Number {
     }
 }
 
+/// Exact addition and subtraction, as UpdateExpression's `+`, `-` and `ADD` need them.
+/// DynamoDB never rounds: a result that does not fit 38 significant digits is refused, and
+/// it refuses it with its overflow message (Scylla's alternator suite records `1e50 + 1`
+/// failing with "Number overflow. Attempting to store a number with magnitude larger than
+/// supported range"), so [`NumberError::Overflow`] is returned for an inexact result too.
+/// A result that shrinks below 1E-130 is [`NumberError::Underflow`].
+impl Number {
+    pub fn checked_add(&self, other: &Number) -> Result<Number, NumberError> {
+        if other.is_zero() {
+            return Ok(*self);
+        }
+        if self.is_zero() {
+            return Ok(*other);
+        }
+        let exponent = self.exponent.min(other.exponent);
+        let a = scaled_digits(self.coefficient, (self.exponent - exponent) as usize);
+        let b = scaled_digits(other.coefficient, (other.exponent - exponent) as usize);
+        let (negative, digits) = if self.negative == other.negative {
+            (self.negative, add_digits(&a, &b))
+        } else {
+            match compare_digits(&a, &b) {
+                Ordering::Equal => return Ok(Number::ZERO),
+                Ordering::Greater => (self.negative, subtract_digits(&a, &b)),
+                Ordering::Less => (other.negative, subtract_digits(&b, &a)),
+            }
+        };
+        Number::from_digits(negative, digits, exponent as i64)
+    }
+
+    pub fn checked_sub(&self, other: &Number) -> Result<Number, NumberError> {
+        self.checked_add(&other.negated())
+    }
+
+    fn negated(&self) -> Number {
+        if self.is_zero() { *self } else { Number { negative: !self.negative, ..*self } }
+    }
+
+    /// Builds a number from little-endian decimal digits times `10^exponent`.
+    fn from_digits(negative: bool, mut digits: Vec<u8>, mut exponent: i64) -> Result<Number, NumberError> {
+        let zeros = digits.iter().take_while(|&&d| d == 0).count();
+        digits.drain(..zeros);
+        exponent += zeros as i64;
+        while digits.last() == Some(&0) {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            return Ok(Number::ZERO);
+        }
+        if digits.len() > MAX_DIGITS as usize {
+            return Err(NumberError::Overflow);
+        }
+        let coefficient = digits.iter().rev().fold(0u128, |acc, &d| acc * 10 + d as u128);
+        Number::from_parts(negative, coefficient, exponent)
+    }
+}
+
+/// `coefficient × 10^shift` as little-endian decimal digits.
+fn scaled_digits(mut coefficient: u128, shift: usize) -> Vec<u8> {
+    let mut digits = vec![0u8; shift];
+    while coefficient > 0 {
+        digits.push((coefficient % 10) as u8);
+        coefficient /= 10;
+    }
+    digits
+}
+
+fn add_digits(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(a.len().max(b.len()) + 1);
+    let mut carry = 0u8;
+    for i in 0..a.len().max(b.len()) {
+        let sum = a.get(i).copied().unwrap_or(0) + b.get(i).copied().unwrap_or(0) + carry;
+        out.push(sum % 10);
+        carry = sum / 10;
+    }
+    if carry > 0 {
+        out.push(carry);
+    }
+    out
+}
+
+/// `a - b` for magnitudes with `a >= b`.
+fn subtract_digits(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(a.len());
+    let mut borrow = 0i8;
+    for (i, &digit) in a.iter().enumerate() {
+        let mut d = digit as i8 - b.get(i).copied().unwrap_or(0) as i8 - borrow;
+        borrow = if d < 0 { 1 } else { 0 };
+        if d < 0 {
+            d += 10;
+        }
+        out.push(d as u8);
+    }
+    out
+}
+
+/// Compares little-endian digit magnitudes (leading zeros allowed).
+fn compare_digits(a: &[u8], b: &[u8]) -> Ordering {
+    let significant = |d: &[u8]| d.len() - d.iter().rev().take_while(|&&x| x == 0).count();
+    let (la, lb) = (significant(a), significant(b));
+    la.cmp(&lb).then_with(|| a[..la].iter().rev().cmp(b[..lb].iter().rev()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,5 +439,55 @@ mod tests {
         for text in ["", "-", "abc", "1.2.3", "1e", "1e+", "--1", " 1", "0x10", "1_000"] {
             assert_eq!(Number::parse(text), Err(NumberError::NotANumber), "{text:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod arithmetic_tests {
+    use super::*;
+
+    fn n(text: &str) -> Number {
+        Number::parse(text).unwrap()
+    }
+
+    fn add(a: &str, b: &str) -> Result<String, NumberError> {
+        n(a).checked_add(&n(b)).map(|x| x.to_string())
+    }
+
+    fn sub(a: &str, b: &str) -> Result<String, NumberError> {
+        n(a).checked_sub(&n(b)).map(|x| x.to_string())
+    }
+
+    #[test]
+    fn addition_and_subtraction_are_exact() {
+        assert_eq!(add("1", "10000000000000000000000"), Ok("10000000000000000000001".into()));
+        assert_eq!(sub("10000000000000000000000", "1"), Ok("9999999999999999999999".into()));
+        assert_eq!(add("0.1", "0.2"), Ok("0.3".into()));
+        assert_eq!(add("-5", "3"), Ok("-2".into()));
+        assert_eq!(sub("3", "5"), Ok("-2".into()));
+        assert_eq!(add("1.5", "-1.5"), Ok("0".into()));
+        assert_eq!(add("0", "-7.25"), Ok("-7.25".into()));
+        assert_eq!(sub("0", "7.25"), Ok("-7.25".into()));
+        assert_eq!(add("999", "1"), Ok("1000".into()));
+        assert_eq!(sub("1000", "0.001"), Ok("999.999".into()));
+        assert_eq!(add("-0.5", "-0.25"), Ok("-0.75".into()));
+    }
+
+    #[test]
+    fn a_result_beyond_38_significant_digits_is_refused_with_the_overflow_message() {
+        assert_eq!(add("1e50", "1"), Err(NumberError::Overflow));
+        assert_eq!(sub("1e50", "1"), Err(NumberError::Overflow));
+        assert_eq!(add("1E125", "1E-130"), Err(NumberError::Overflow));
+        // 38 digits exactly is fine.
+        assert_eq!(add(&"9".repeat(37), "1"), Ok(format!("1{}", "0".repeat(37))));
+        assert_eq!(add(&"1".repeat(38), "0"), Ok("1".repeat(38)));
+    }
+
+    #[test]
+    fn a_result_outside_the_range_overflows_or_underflows() {
+        assert_eq!(add("9e125", "9e125"), Err(NumberError::Overflow));
+        assert_eq!(sub("9e125", "-9e125"), Err(NumberError::Overflow));
+        assert_eq!(sub("1.1e-130", "1e-130"), Err(NumberError::Underflow));
+        assert!(add("9.9999999999999999999999999999999999999E+125", "-1E+88").is_ok());
     }
 }

@@ -1,0 +1,873 @@
+//! Recursive-descent parsing into a raw syntax tree. Only syntax is judged here, and a
+//! syntax error is reported at once, quoting the token and its neighbourhood the way
+//! DynamoDB does. Names stay unresolved and functions unchecked: DynamoDB reports its
+//! semantic errors by category rather than by position, so [`super::check`] judges them
+//! over the whole tree afterwards.
+//!
+//! Condition grammar, loosest first: `OR`, `AND`, `NOT`, then a predicate (`operand
+//! comparator operand`, `operand BETWEEN operand AND operand`, `operand IN (operand, ...)`,
+//! or a function call). Operands are paths, `:values`, function calls and parenthesised
+//! groups; a group may hold an operand or a whole condition, and a group that only wraps
+//! another group is "redundant", which DynamoDB refuses.
+
+use crate::error::DynamoError;
+
+use super::ast::Comparator;
+use super::lexer::{self, Kind, Sym, Token};
+use super::{ExpressionKind, invalid};
+
+/// Deepest nesting of groups, `NOT`s and function calls the parser follows. Meaningful
+/// nesting costs an operator per level and DynamoDB allows 300, so this only stops
+/// pathological input (and keeps the stack bounded).
+const MAX_DEPTH: usize = 400;
+
+/// A path element as written: a bare name, a `#placeholder` or an index.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RawElement {
+    Name(String),
+    Placeholder(String),
+    Index(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RawPath {
+    pub elements: Vec<RawElement>,
+}
+
+/// The raw syntax tree shared by conditions and SET values.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node {
+    Path(RawPath),
+    /// A `:placeholder`.
+    Value(String),
+    Call {
+        name: String,
+        args: Vec<Node>,
+    },
+    Compare {
+        op: Comparator,
+        left: Box<Node>,
+        right: Box<Node>,
+    },
+    Between {
+        operand: Box<Node>,
+        low: Box<Node>,
+        high: Box<Node>,
+    },
+    In {
+        operand: Box<Node>,
+        list: Vec<Node>,
+    },
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Not(Box<Node>),
+    /// `operand + operand` or `operand - operand` in a SET action.
+    Arith {
+        plus: bool,
+        left: Box<Node>,
+        right: Box<Node>,
+    },
+}
+
+impl Node {
+    /// Whether the node can stand where a condition is expected.
+    fn is_condition_like(&self) -> bool {
+        !matches!(self, Node::Path(_) | Node::Value(_) | Node::Arith { .. })
+    }
+
+    /// Whether the node can stand where an operand is expected.
+    fn is_operand_like(&self) -> bool {
+        matches!(self, Node::Path(_) | Node::Value(_) | Node::Call { .. })
+    }
+}
+
+/// The four update clauses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Clause {
+    Set,
+    Remove,
+    Add,
+    Delete,
+}
+
+impl Clause {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Clause::Set => "SET",
+            Clause::Remove => "REMOVE",
+            Clause::Add => "ADD",
+            Clause::Delete => "DELETE",
+        }
+    }
+}
+
+/// One update action, in the order written.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RawAction {
+    Set(RawPath, Node),
+    Remove(RawPath),
+    Add(RawPath, String),
+    Delete(RawPath, String),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct RawUpdate {
+    pub actions: Vec<RawAction>,
+    /// The first clause that appeared twice.
+    pub repeated: Option<Clause>,
+}
+
+/// What the parser noticed on the way that is not a syntax error.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Notes {
+    pub redundant_parens: bool,
+    pub operators: usize,
+}
+
+/// `OR`, `AND` and `NOT`, loosest first (the derived order is their precedence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Connective {
+    Or,
+    And,
+    Not,
+}
+
+pub(crate) struct Parser<'s> {
+    source: &'s str,
+    tokens: Vec<Token>,
+    pos: usize,
+    kind: ExpressionKind,
+    depth: usize,
+    /// Token indexes of the most recently closed group's `(` and `)`.
+    last_group: Option<(usize, usize)>,
+    pub notes: Notes,
+}
+
+type Parsed<T> = Result<T, DynamoError>;
+
+const KEYWORDS: [&str; 5] = ["AND", "OR", "NOT", "BETWEEN", "IN"];
+
+impl<'s> Parser<'s> {
+    pub fn new(source: &'s str, kind: ExpressionKind) -> Self {
+        Parser {
+            source,
+            tokens: lexer::tokenize(source),
+            pos: 0,
+            kind,
+            depth: 0,
+            last_group: None,
+            notes: Notes::default(),
+        }
+    }
+
+    // ----- token helpers -------------------------------------------------------------
+
+    fn peek(&self) -> Token {
+        self.tokens[self.pos.min(self.tokens.len() - 1)]
+    }
+
+    fn advance(&mut self) -> Token {
+        let token = self.peek();
+        if token.kind != Kind::Eof {
+            self.pos += 1;
+        }
+        token
+    }
+
+    fn at_sym(&self, sym: Sym) -> bool {
+        self.peek().kind == Kind::Sym(sym)
+    }
+
+    /// Whether a function call starts here: a name that is not a keyword, then `(`.
+    fn at_call(&self) -> bool {
+        let token = self.peek();
+        let next = self.tokens.get(self.pos + 1).map(|t| t.kind);
+        token.kind == Kind::Ident
+            && next == Some(Kind::Sym(Sym::LParen))
+            && !KEYWORDS.iter().any(|k| token.is_keyword(self.source, k))
+    }
+
+    fn at_keyword(&self, word: &str) -> bool {
+        self.peek().is_keyword(self.source, word)
+    }
+
+    fn text(&self, token: Token) -> &'s str {
+        &self.source[token.start..token.end]
+    }
+
+    /// A syntax error at the current token.
+    fn syntax_error(&self) -> DynamoError {
+        let at = self.pos.min(self.tokens.len() - 1);
+        let token = self.tokens[at];
+        invalid(
+            self.kind,
+            format!(
+                "Syntax error; token: \"{}\", near: \"{}\"",
+                token.text(self.source),
+                lexer::near(self.source, &self.tokens, at)
+            ),
+        )
+    }
+
+    fn expect_sym(&mut self, sym: Sym) -> Parsed<()> {
+        if !self.at_sym(sym) {
+            return Err(self.syntax_error());
+        }
+        self.advance();
+        Ok(())
+    }
+
+    fn expect_end(&self) -> Parsed<()> {
+        if self.peek().kind != Kind::Eof {
+            return Err(self.syntax_error());
+        }
+        Ok(())
+    }
+
+    fn enter(&mut self) -> Parsed<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.syntax_error());
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    // ----- paths and values ----------------------------------------------------------
+
+    /// One name of a path: a bare name that is not a keyword, or a `#placeholder`.
+    fn path_name(&mut self) -> Parsed<RawElement> {
+        let token = self.peek();
+        let text = self.text(token);
+        let element = match token.kind {
+            Kind::Ident if !KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(text)) => {
+                RawElement::Name(text.to_owned())
+            }
+            Kind::Name => RawElement::Placeholder(text.to_owned()),
+            _ => return Err(self.syntax_error()),
+        };
+        self.advance();
+        Ok(element)
+    }
+
+    /// A document path: a name, then any number of `.name` and `[index]`.
+    pub fn path(&mut self) -> Parsed<RawPath> {
+        let mut elements = vec![self.path_name()?];
+        loop {
+            if self.at_sym(Sym::Dot) {
+                self.advance();
+                elements.push(self.path_name()?);
+            } else if self.at_sym(Sym::LBracket) {
+                self.advance();
+                elements.push(RawElement::Index(self.index()?));
+                self.expect_sym(Sym::RBracket)?;
+            } else {
+                return Ok(RawPath { elements });
+            }
+        }
+    }
+
+    fn index(&mut self) -> Parsed<usize> {
+        let token = self.peek();
+        let index = match token.kind {
+            Kind::Number => self.text(token).parse::<usize>().ok(),
+            _ => None,
+        };
+        let index = index.ok_or_else(|| self.syntax_error())?;
+        self.advance();
+        Ok(index)
+    }
+
+    // ----- conditions ----------------------------------------------------------------
+
+    /// A whole ConditionExpression, FilterExpression or KeyConditionExpression.
+    pub fn condition_expression(&mut self) -> Parsed<Node> {
+        let node = self.expression()?;
+        let node = self.require_condition(node)?;
+        self.expect_end()?;
+        Ok(node)
+    }
+
+    /// A path or value where a condition belongs is a syntax error at the next token.
+    fn require_condition(&self, node: Node) -> Parsed<Node> {
+        if node.is_condition_like() {
+            Ok(node)
+        } else {
+            Err(self.syntax_error())
+        }
+    }
+
+    fn require_operand(&self, node: Node) -> Parsed<Node> {
+        if node.is_operand_like() {
+            Ok(node)
+        } else {
+            Err(self.syntax_error())
+        }
+    }
+
+    /// Predicates joined by `OR`, `AND` and prefix `NOT`, by operator precedence with an
+    /// explicit stack (so long chains do not recurse). A lone operand comes back as it is,
+    /// for a group such as `(a) = :v`.
+    fn expression(&mut self) -> Parsed<Node> {
+        let mut operands: Vec<Node> = Vec::new();
+        let mut pending: Vec<Connective> = Vec::new();
+        loop {
+            while self.at_keyword("NOT") {
+                self.advance();
+                self.notes.operators += 1;
+                pending.push(Connective::Not);
+            }
+            operands.push(self.predicate()?);
+            while pending.last() == Some(&Connective::Not) {
+                pending.pop();
+                self.reduce(&mut operands, Connective::Not)?;
+            }
+            let next = if self.at_keyword("AND") {
+                Connective::And
+            } else if self.at_keyword("OR") {
+                Connective::Or
+            } else {
+                break;
+            };
+            if operands.last().is_some_and(|n| !n.is_condition_like()) {
+                return Err(self.syntax_error());
+            }
+            while let Some(&top) = pending.last()
+                && top >= next
+            {
+                pending.pop();
+                self.reduce(&mut operands, top)?;
+            }
+            pending.push(next);
+            self.advance();
+            self.notes.operators += 1;
+        }
+        while let Some(top) = pending.pop() {
+            self.reduce(&mut operands, top)?;
+        }
+        operands.pop().ok_or_else(|| self.syntax_error())
+    }
+
+    /// Replaces the top operand(s) with `connective` applied to them.
+    fn reduce(&self, operands: &mut Vec<Node>, connective: Connective) -> Parsed<()> {
+        let right = operands.pop().ok_or_else(|| self.syntax_error())?;
+        let right = Box::new(self.require_condition(right)?);
+        let node = match connective {
+            Connective::Not => Node::Not(right),
+            binary => {
+                let left = operands.pop().ok_or_else(|| self.syntax_error())?;
+                let left = Box::new(self.require_condition(left)?);
+                if binary == Connective::And {
+                    Node::And(left, right)
+                } else {
+                    Node::Or(left, right)
+                }
+            }
+        };
+        operands.push(node);
+        Ok(())
+    }
+
+    fn comparator(&self) -> Option<Comparator> {
+        Some(match self.peek().kind {
+            Kind::Sym(Sym::Eq) => Comparator::Eq,
+            Kind::Sym(Sym::Ne) => Comparator::Ne,
+            Kind::Sym(Sym::Lt) => Comparator::Lt,
+            Kind::Sym(Sym::Le) => Comparator::Le,
+            Kind::Sym(Sym::Gt) => Comparator::Gt,
+            Kind::Sym(Sym::Ge) => Comparator::Ge,
+            _ => return None,
+        })
+    }
+
+    /// A comparison, BETWEEN, IN, or a lone operand (a function call or a group).
+    fn predicate(&mut self) -> Parsed<Node> {
+        let left = self.operand()?;
+        if let Some(op) = self.comparator() {
+            self.compare(op, left)
+        } else if self.at_keyword("BETWEEN") {
+            self.between(left)
+        } else if self.at_keyword("IN") {
+            self.in_list(left)
+        } else {
+            Ok(left)
+        }
+    }
+
+    fn compare(&mut self, op: Comparator, left: Node) -> Parsed<Node> {
+        let left = self.require_operand(left)?;
+        self.advance();
+        self.notes.operators += 1;
+        let right = self.operand_only()?;
+        Ok(Node::Compare {
+            op,
+            left: Box::new(left),
+            right: Box::new(right),
+        })
+    }
+
+    fn between(&mut self, operand: Node) -> Parsed<Node> {
+        let operand = self.require_operand(operand)?;
+        self.advance();
+        self.notes.operators += 1;
+        let low = self.operand_only()?;
+        if !self.at_keyword("AND") {
+            return Err(self.syntax_error());
+        }
+        self.advance();
+        let high = self.operand_only()?;
+        Ok(Node::Between {
+            operand: Box::new(operand),
+            low: Box::new(low),
+            high: Box::new(high),
+        })
+    }
+
+    fn in_list(&mut self, operand: Node) -> Parsed<Node> {
+        let operand = self.require_operand(operand)?;
+        self.advance();
+        self.notes.operators += 1;
+        self.expect_sym(Sym::LParen)?;
+        let list = self.operand_list()?;
+        self.expect_sym(Sym::RParen)?;
+        Ok(Node::In {
+            operand: Box::new(operand),
+            list,
+        })
+    }
+
+    /// An operand that must not turn out to be a condition.
+    fn operand_only(&mut self) -> Parsed<Node> {
+        let node = self.operand()?;
+        self.require_operand(node)
+    }
+
+    fn operand_list(&mut self) -> Parsed<Vec<Node>> {
+        let mut list = vec![self.operand_only()?];
+        while self.at_sym(Sym::Comma) {
+            self.advance();
+            list.push(self.operand_only()?);
+        }
+        Ok(list)
+    }
+
+    /// A path, `:value`, function call, or parenthesised group.
+    fn operand(&mut self) -> Parsed<Node> {
+        let token = self.peek();
+        match token.kind {
+            Kind::Sym(Sym::LParen) => self.group(),
+            Kind::Value => {
+                self.advance();
+                Ok(Node::Value(self.text(token).to_owned()))
+            }
+            Kind::Ident if self.at_call() => self.call(|p| p.operand_list()),
+            Kind::Ident | Kind::Name => Ok(Node::Path(self.path()?)),
+            _ => Err(self.syntax_error()),
+        }
+    }
+
+    /// `( ... )`: an operand or a condition; `((x))` is noted as redundant.
+    fn group(&mut self) -> Parsed<Node> {
+        let open = self.pos;
+        self.advance();
+        self.enter()?;
+        let inner = self.expression()?;
+        self.leave();
+        let close = self.pos;
+        self.expect_sym(Sym::RParen)?;
+        if self.last_group == Some((open + 1, close - 1)) {
+            self.notes.redundant_parens = true;
+        }
+        self.last_group = Some((open, close));
+        Ok(inner)
+    }
+
+    /// `name(arguments)`, the arguments read by `arguments`.
+    fn call(&mut self, arguments: impl Fn(&mut Self) -> Parsed<Vec<Node>>) -> Parsed<Node> {
+        let name_token = self.advance();
+        let name = self.text(name_token).to_owned();
+        self.advance();
+        self.enter()?;
+        let args = arguments(self)?;
+        self.leave();
+        self.expect_sym(Sym::RParen)?;
+        Ok(Node::Call { name, args })
+    }
+
+    // ----- update expressions --------------------------------------------------------
+
+    fn clause(&self) -> Option<Clause> {
+        [Clause::Set, Clause::Remove, Clause::Add, Clause::Delete]
+            .into_iter()
+            .find(|c| self.at_keyword(c.keyword()))
+    }
+
+    /// A whole UpdateExpression: one or more clauses, each a comma-separated action list.
+    pub fn update_expression(&mut self) -> Parsed<RawUpdate> {
+        let mut update = RawUpdate::default();
+        let mut seen = Vec::new();
+        loop {
+            let Some(clause) = self.clause() else {
+                if seen.is_empty() || self.peek().kind != Kind::Eof {
+                    return Err(self.syntax_error());
+                }
+                return Ok(update);
+            };
+            if seen.contains(&clause) && update.repeated.is_none() {
+                update.repeated = Some(clause);
+            }
+            seen.push(clause);
+            self.advance();
+            loop {
+                let action = self.action(clause)?;
+                update.actions.push(action);
+                if !self.at_sym(Sym::Comma) {
+                    break;
+                }
+                self.advance();
+            }
+        }
+    }
+
+    fn action(&mut self, clause: Clause) -> Parsed<RawAction> {
+        let path = self.path()?;
+        Ok(match clause {
+            Clause::Set => {
+                self.expect_sym(Sym::Eq)?;
+                RawAction::Set(path, self.set_value()?)
+            }
+            Clause::Remove => RawAction::Remove(path),
+            Clause::Add => RawAction::Add(path, self.value_placeholder()?),
+            Clause::Delete => RawAction::Delete(path, self.value_placeholder()?),
+        })
+    }
+
+    fn value_placeholder(&mut self) -> Parsed<String> {
+        let token = self.peek();
+        if token.kind != Kind::Value {
+            return Err(self.syntax_error());
+        }
+        self.advance();
+        Ok(self.text(token).to_owned())
+    }
+
+    /// `operand`, `operand + operand` or `operand - operand`.
+    fn set_value(&mut self) -> Parsed<Node> {
+        let left = self.update_operand()?;
+        let plus = match self.peek().kind {
+            Kind::Sym(Sym::Plus) => true,
+            Kind::Sym(Sym::Minus) => false,
+            _ => return Ok(left),
+        };
+        self.advance();
+        self.notes.operators += 1;
+        let right = self.update_operand()?;
+        Ok(Node::Arith {
+            plus,
+            left: Box::new(left),
+            right: Box::new(right),
+        })
+    }
+
+    /// A path, `:value` or function call (whose arguments are update operands again).
+    fn update_operand(&mut self) -> Parsed<Node> {
+        let token = self.peek();
+        match token.kind {
+            Kind::Value => {
+                self.advance();
+                Ok(Node::Value(self.text(token).to_owned()))
+            }
+            Kind::Ident if self.at_call() => self.call(|p| {
+                let mut args = vec![p.update_operand()?];
+                while p.at_sym(Sym::Comma) {
+                    p.advance();
+                    args.push(p.update_operand()?);
+                }
+                Ok(args)
+            }),
+            Kind::Ident | Kind::Name => Ok(Node::Path(self.path()?)),
+            _ => Err(self.syntax_error()),
+        }
+    }
+
+    // ----- projection expressions ----------------------------------------------------
+
+    /// A whole ProjectionExpression: comma-separated paths.
+    pub fn projection_expression(&mut self) -> Parsed<Vec<RawPath>> {
+        let mut paths = vec![self.path()?];
+        while self.at_sym(Sym::Comma) {
+            self.advance();
+            paths.push(self.path()?);
+        }
+        self.expect_end()?;
+        Ok(paths)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn condition(source: &str) -> Result<Node, String> {
+        Parser::new(source, ExpressionKind::Condition)
+            .condition_expression()
+            .map_err(|e| e.message)
+    }
+
+    fn syntax(source: &str) -> String {
+        condition(source).unwrap_err()
+    }
+
+    fn update(source: &str) -> Result<RawUpdate, String> {
+        Parser::new(source, ExpressionKind::Update)
+            .update_expression()
+            .map_err(|e| e.message)
+    }
+
+    fn path(name: &str) -> Node {
+        Node::Path(RawPath {
+            elements: vec![RawElement::Name(name.into())],
+        })
+    }
+
+    fn cmp(op: Comparator, l: Node, r: Node) -> Node {
+        Node::Compare {
+            op,
+            left: Box::new(l),
+            right: Box::new(r),
+        }
+    }
+
+    #[test]
+    fn not_binds_tighter_than_and_and_and_tighter_than_or() {
+        let a = cmp(Comparator::Eq, path("a"), Node::Value(":v".into()));
+        let b = cmp(Comparator::Lt, path("b"), Node::Value(":v".into()));
+        let c = cmp(Comparator::Gt, path("c"), Node::Value(":v".into()));
+        assert_eq!(
+            condition("NOT a = :v AND b < :v OR c > :v").unwrap(),
+            Node::Or(
+                Box::new(Node::And(
+                    Box::new(Node::Not(Box::new(a.clone()))),
+                    Box::new(b.clone())
+                )),
+                Box::new(c.clone())
+            )
+        );
+        assert_eq!(
+            condition("a = :v or (b < :v and c > :v)").unwrap(),
+            Node::Or(Box::new(a), Box::new(Node::And(Box::new(b), Box::new(c))))
+        );
+    }
+
+    #[test]
+    fn paths_take_dots_indexes_and_placeholders() {
+        let node = condition("a.#b[2][10].c = :v").unwrap();
+        let Node::Compare { left, .. } = node else {
+            panic!()
+        };
+        assert_eq!(
+            *left,
+            Node::Path(RawPath {
+                elements: vec![
+                    RawElement::Name("a".into()),
+                    RawElement::Placeholder("#b".into()),
+                    RawElement::Index(2),
+                    RawElement::Index(10),
+                    RawElement::Name("c".into()),
+                ]
+            })
+        );
+    }
+
+    #[test]
+    fn syntax_errors_quote_the_token_and_its_neighbours() {
+        assert_eq!(
+            syntax("a b"),
+            "Invalid ConditionExpression: Syntax error; token: \"b\", near: \"a b\""
+        );
+        assert_eq!(
+            syntax("a ="),
+            "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"=\""
+        );
+        assert_eq!(
+            syntax("attribute_type()"),
+            "Invalid ConditionExpression: Syntax error; token: \")\", near: \"()\""
+        );
+        assert_eq!(
+            syntax("l[a] = :v"),
+            "Invalid ConditionExpression: Syntax error; token: \"a\", near: \"[a]\""
+        );
+        assert_eq!(
+            syntax("a != :v"),
+            "Invalid ConditionExpression: Syntax error; token: \"!\", near: \"a !=\""
+        );
+        assert_eq!(
+            syntax("things are not gonna be ok"),
+            "Invalid ConditionExpression: Syntax error; token: \"are\", near: \"things are not\""
+        );
+    }
+
+    #[test]
+    fn a_leading_unknown_character_is_quoted_with_the_next_token() {
+        assert_eq!(
+            syntax("!!!"),
+            "Invalid ConditionExpression: Syntax error; token: \"!\", near: \"!!\""
+        );
+        assert_eq!(
+            syntax("a.1 = :v"),
+            "Invalid ConditionExpression: Syntax error; token: \"1\", near: \".1 =\""
+        );
+        assert_eq!(
+            syntax("a = :v)"),
+            "Invalid ConditionExpression: Syntax error; token: \")\", near: \":v)\""
+        );
+    }
+
+    #[test]
+    fn keywords_cannot_be_called_as_functions() {
+        assert_eq!(
+            syntax("a = AND(b)"),
+            "Invalid ConditionExpression: Syntax error; token: \"AND\", near: \"= AND(\""
+        );
+        assert!(condition("NOT(a = :v)").is_ok());
+        assert!(condition("a IN(:v)").is_ok());
+    }
+
+    #[test]
+    fn a_bare_path_is_not_a_condition() {
+        assert_eq!(
+            syntax("a"),
+            "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"a\""
+        );
+        assert_eq!(
+            syntax("a AND b = :v"),
+            "Invalid ConditionExpression: Syntax error; token: \"AND\", near: \"a AND b\""
+        );
+        assert_eq!(
+            syntax("NOT :v"),
+            "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \":v\""
+        );
+    }
+
+    #[test]
+    fn keywords_are_not_attribute_names() {
+        assert_eq!(
+            syntax("a = and"),
+            "Invalid ConditionExpression: Syntax error; token: \"and\", near: \"= and\""
+        );
+        assert!(condition("a BETWEEN :x and :y").is_ok());
+        assert!(condition("a in (:x, :y)").is_ok());
+    }
+
+    #[test]
+    fn a_group_may_hold_an_operand_or_a_condition() {
+        assert!(condition("(a) = :v").is_ok());
+        assert!(condition("(a = :v)").is_ok());
+        assert!(condition("((a = :v) AND (b = :v))").is_ok());
+        assert_eq!(
+            syntax("(a = :v) = :w"),
+            "Invalid ConditionExpression: Syntax error; token: \"=\", near: \") = :w\""
+        );
+    }
+
+    #[test]
+    fn redundant_parentheses_are_noticed_not_rejected_here() {
+        for (source, redundant) in [
+            ("((a = :v))", true),
+            ("((a)) = :v", true),
+            ("(a = :v)", false),
+            ("((a) = :v)", false),
+            ("(a = :v) AND ((b = :v))", true),
+            ("size((a)) = :v", false),
+        ] {
+            let mut p = Parser::new(source, ExpressionKind::Condition);
+            p.condition_expression().unwrap();
+            assert_eq!(p.notes.redundant_parens, redundant, "{source}");
+        }
+    }
+
+    #[test]
+    fn operators_are_counted_but_parentheses_and_functions_are_not() {
+        let mut p = Parser::new(
+            "a<b or (a<b or (NOT a between b and c)) and size(x) in (:a)",
+            ExpressionKind::Condition,
+        );
+        p.condition_expression().unwrap();
+        assert_eq!(p.notes.operators, 8);
+    }
+
+    #[test]
+    fn update_clauses_may_come_in_any_order_and_case() {
+        let u = update("remove a SET b = :v, c = d + :w add e :x DELETE f :y").unwrap();
+        assert_eq!(u.actions.len(), 5);
+        assert_eq!(u.repeated, None);
+        assert_eq!(
+            update("SET a = :v SET b = :w").unwrap().repeated,
+            Some(Clause::Set)
+        );
+    }
+
+    #[test]
+    fn update_syntax_errors() {
+        let err = |s: &str| update(s).unwrap_err();
+        assert_eq!(
+            err("SET"),
+            "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"SET\""
+        );
+        assert_eq!(
+            err("SET a = "),
+            "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"= \""
+        );
+        assert_eq!(
+            err("SET a = :v +"),
+            "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"+\""
+        );
+        assert_eq!(
+            err("SET _123 = :v"),
+            "Invalid UpdateExpression: Syntax error; token: \"_\", near: \"SET _123\""
+        );
+        assert_eq!(
+            err("SET a = numx / :v"),
+            "Invalid UpdateExpression: Syntax error; token: \"/\", near: \"numx / :v\""
+        );
+        assert_eq!(
+            err("HELLO b = :v"),
+            "Invalid UpdateExpression: Syntax error; token: \"HELLO\", near: \"HELLO b\""
+        );
+        assert!(update("SET a = :v + :w + :x").is_err());
+        assert!(update("SET c = if_not_exists(c, :a+:b)").is_err());
+        assert!(update("SET a[:x] = :v").is_err());
+        assert!(update("SET a[#x] = :v").is_err());
+        assert!(update("SET :a = :b").is_err());
+        assert!(update("ADD a b").is_err());
+        assert!(update("SET a = :v,").is_err());
+    }
+
+    #[test]
+    fn projection_lists_paths() {
+        let mut p = Parser::new(" a , b.c[1] ", ExpressionKind::Projection);
+        assert_eq!(p.projection_expression().unwrap().len(), 2);
+        for bad in ["a,", ",a", "a,,b", "a b"] {
+            assert!(
+                Parser::new(bad, ExpressionKind::Projection)
+                    .projection_expression()
+                    .is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_a_syntax_error_not_a_stack_overflow() {
+        let source = format!("{}a = :v{}", "(".repeat(2000), ")".repeat(2000));
+        assert!(condition(&source).unwrap_err().contains("Syntax error"));
+        let source = format!("{}a{} = :v", "size(".repeat(2000), ")".repeat(2000));
+        assert!(condition(&source).unwrap_err().contains("Syntax error"));
+        // NOT and AND/OR chains do not nest the parser at all.
+        assert!(condition(&format!("{}a = :v", "NOT ".repeat(5000))).is_ok());
+        assert!(condition("a = :v AND ".repeat(5000).trim_end_matches(" AND ")).is_ok());
+    }
+}
