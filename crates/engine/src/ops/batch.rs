@@ -2,16 +2,19 @@
 //! The whole batch is validated before anything is read or written; capacity is charged per
 //! item, rounded per item, and reported once per table.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units, write_units};
-use super::items::MAX_ITEM_BYTES;
+use super::expressions::{ExpressionArgs, refuse_mixing};
+use super::items::{MAX_ITEM_BYTES, projection_paths, shaped};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
+use crate::expr::Path;
 use crate::key::PrimaryKey;
 use crate::value::{Item, WireItem, item_size};
 
@@ -46,7 +49,7 @@ pub struct BatchGetItemRequest {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct BatchGetItemResponse<'a> {
-    responses: BTreeMap<&'a str, Vec<&'a Item>>,
+    responses: BTreeMap<&'a str, Vec<Cow<'a, Item>>>,
     unprocessed_keys: BTreeMap<&'a str, KeysAndAttributes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<Vec<ConsumedCapacity>>,
@@ -76,20 +79,19 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
         return Err(DynamoError::validation("Too many items requested for the BatchGetItem call"));
     }
     // Validate every table and key before reading anything.
-    let mut plan: Vec<(&str, &KeysAndAttributes, Vec<PrimaryKey>)> = Vec::new();
+    let mut plan: Vec<(&str, &KeysAndAttributes, Vec<PrimaryKey>, Option<Vec<Path>>)> = Vec::new();
     for (name, keys_and_attributes) in request_items {
         let mut v = Violations::new();
         v.table_name("requestItems.key", Some(name));
         v.not_null(&format!("requestItems.{name}.member.keys"), &keys_and_attributes.keys);
         v.finish()?;
-        for (param, present) in [
-            ("ProjectionExpression", keys_and_attributes.projection_expression.is_some()),
-            ("AttributesToGet", keys_and_attributes.attributes_to_get.is_some()),
-        ] {
-            if present {
-                return Err(DynamoError::validation(format!("{param} is not supported by this Dynoscope build yet")));
-            }
-        }
+        let args = ExpressionArgs {
+            names: keys_and_attributes.expression_attribute_names.as_ref(),
+            projection: keys_and_attributes.projection_expression.as_deref(),
+            ..Default::default()
+        };
+        refuse_mixing(&[("AttributesToGet", keys_and_attributes.attributes_to_get.is_some())], &args)?;
+        let paths = projection_paths(args.parse(&[])?.projection, keys_and_attributes.attributes_to_get.as_deref());
         let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
         let mut keys = Vec::new();
         for key in keys_and_attributes.keys.iter().flatten() {
@@ -99,15 +101,15 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
             }
             keys.push(key);
         }
-        plan.push((name.as_str(), keys_and_attributes, keys));
+        plan.push((name.as_str(), keys_and_attributes, keys, paths));
     }
 
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
-    let mut responses: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    let mut responses: BTreeMap<&str, Vec<Cow<Item>>> = BTreeMap::new();
     let mut unprocessed: BTreeMap<&str, KeysAndAttributes> = BTreeMap::new();
     let mut consumed = Vec::new();
     let mut bytes = 0;
-    for (name, keys_and_attributes, keys) in plan {
+    for (name, keys_and_attributes, keys, paths) in plan {
         let table = &engine.tables[name];
         let consistent = keys_and_attributes.consistent_read.unwrap_or(false);
         let mut units = 0.0;
@@ -122,7 +124,7 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
             let size = item.map_or(0, item_size);
             units += read_units(size, consistent);
             bytes += size;
-            found.extend(item);
+            found.extend(item.map(|item| shaped(item, paths.as_deref())));
         }
         consumed.extend(ConsumedCapacity::report(name, &Consumption::table(units), capacity_mode));
     }

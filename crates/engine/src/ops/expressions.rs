@@ -5,9 +5,13 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
+
+use super::validate::Violations;
 use crate::error::DynamoError;
-use crate::expr::{self, Condition, ExpressionKind, KeyCondition, Path, Substitutions, Update};
-use crate::value::Item;
+use crate::expr::legacy::LegacyCondition;
+use crate::expr::{self, Condition, ExpressionKind, KeyCondition, Path, SetAction, SetValue, Substitutions, Update, UpdateOperand};
+use crate::value::{AttributeValue, Item};
 
 /// The expression members of one request, as given.
 #[derive(Default)]
@@ -58,16 +62,14 @@ impl ExpressionArgs<'_> {
             }
         }
         let mut subs = Substitutions::new(self.names, self.values)?;
-        let expressions = Expressions {
-            key_condition: self.key_condition.map(|text| expr::parse_key_condition(text, &mut subs)).transpose()?,
-            update: self.update.map(|text| expr::parse_update(text, &mut subs)).transpose()?,
-            condition: self
-                .condition
-                .map(|text| expr::parse_condition(text, ExpressionKind::Condition, &mut subs))
-                .transpose()?,
-            filter: self.filter.map(|text| expr::parse_condition(text, ExpressionKind::Filter, &mut subs)).transpose()?,
-            projection: self.projection.map(|text| expr::parse_projection(text, &mut subs)).transpose()?,
-        };
+        // DynamoDB reads them in this order, which decides the error when several are bad.
+        let update = self.update.map(|text| expr::parse_update(text, &mut subs)).transpose()?;
+        let condition =
+            self.condition.map(|text| expr::parse_condition(text, ExpressionKind::Condition, &mut subs)).transpose()?;
+        let key_condition = self.key_condition.map(|text| expr::parse_key_condition(text, &mut subs)).transpose()?;
+        let filter = self.filter.map(|text| expr::parse_condition(text, ExpressionKind::Filter, &mut subs)).transpose()?;
+        let projection = self.projection.map(|text| expr::parse_projection(text, &mut subs)).transpose()?;
+        let expressions = Expressions { key_condition, update, condition, filter, projection };
         if self.values.is_some() && value_users.iter().all(|user| !self.present().contains(user)) {
             return Err(values_without_expressions(value_users));
         }
@@ -97,4 +99,94 @@ pub fn refuse_mixing(legacy: &[(&str, bool)], args: &ExpressionArgs) -> Result<(
         )));
     }
     Ok(())
+}
+
+/// One entry of Expected, KeyConditions, QueryFilter or ScanFilter, as sent.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LegacyConditionArg {
+    pub comparison_operator: Option<String>,
+    pub attribute_value_list: Option<Vec<AttributeValue>>,
+    pub value: Option<AttributeValue>,
+    pub exists: Option<bool>,
+}
+
+/// A legacy condition map: attribute name to its entry.
+pub type LegacyConditions = BTreeMap<String, LegacyConditionArg>;
+
+const COMPARISON_OPERATORS: &[&str] =
+    &["IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL", "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS"];
+
+/// Checks a legacy map's operators (`field` is its wire name, such as `expected`) and turns
+/// it into the entries the expression module converts.
+pub fn legacy_entries(field: &str, map: &LegacyConditions, conditional_operator: Option<&str>) -> Result<Vec<LegacyCondition>, DynamoError> {
+    let mut v = Violations::new();
+    for (name, entry) in map {
+        v.one_of(&format!("{field}.{name}.member.comparisonOperator"), entry.comparison_operator.as_deref(), COMPARISON_OPERATORS);
+    }
+    v.one_of("conditionalOperator", conditional_operator, &["AND", "OR"]);
+    v.finish()?;
+    Ok(map
+        .iter()
+        .map(|(name, entry)| LegacyCondition {
+            attribute: name.clone(),
+            operator: entry.comparison_operator.clone(),
+            values: entry.attribute_value_list.clone(),
+            value: entry.value.clone(),
+            exists: entry.exists,
+        })
+        .collect())
+}
+
+/// Expected as a condition.
+pub fn legacy_expected(map: Option<&LegacyConditions>, conditional_operator: Option<&str>) -> Result<Option<Condition>, DynamoError> {
+    match map {
+        Some(map) => expr::legacy::expected(&legacy_entries("expected", map, conditional_operator)?, conditional_operator),
+        None => Ok(None),
+    }
+}
+
+/// QueryFilter or ScanFilter as a condition.
+pub fn legacy_filter(field: &str, map: Option<&LegacyConditions>, conditional_operator: Option<&str>) -> Result<Option<Condition>, DynamoError> {
+    match map {
+        Some(map) => expr::legacy::filter(&legacy_entries(field, map, conditional_operator)?, conditional_operator),
+        None => Ok(None),
+    }
+}
+
+/// One entry of UpdateItem's legacy AttributeUpdates.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AttributeUpdateArg {
+    pub action: Option<String>,
+    pub value: Option<AttributeValue>,
+}
+
+/// AttributeUpdates as the update it describes: PUT sets, DELETE without a value removes,
+/// DELETE with a set removes those members, ADD adds to a number or set.
+pub fn legacy_update(map: &BTreeMap<String, AttributeUpdateArg>) -> Result<Update, DynamoError> {
+    let mut v = Violations::new();
+    for (name, entry) in map {
+        v.one_of(&format!("attributeUpdates.{name}.member.action"), entry.action.as_deref(), &["ADD", "PUT", "DELETE"]);
+    }
+    v.finish()?;
+    let mut update = Update::default();
+    for (name, entry) in map {
+        let path = Path::attribute(name.clone());
+        match (entry.action.as_deref().unwrap_or("PUT"), &entry.value) {
+            ("PUT", Some(value)) => update.set.push(SetAction { path, value: SetValue::Operand(UpdateOperand::Value(value.clone())) }),
+            ("DELETE", None) => update.remove.push(path),
+            ("DELETE", Some(value)) => update.delete.push((path, value.clone())),
+            ("ADD", Some(value)) => update.add.push((path, value.clone())),
+            (action, None) => {
+                return Err(DynamoError::validation(format!(
+                    "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified; action: {action} for attribute: {name}"
+                )));
+            }
+            (action, Some(_)) => {
+                return Err(DynamoError::validation(format!("Unknown AttributeUpdates action: {action}")));
+            }
+        }
+    }
+    Ok(update)
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units, write_units};
-use super::expressions::{ExpressionArgs, refuse_mixing};
+use super::expressions::{AttributeUpdateArg, ExpressionArgs, LegacyConditions, legacy_expected, legacy_update, refuse_mixing};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -23,14 +23,6 @@ pub const MAX_ITEM_BYTES: usize = 409_600;
 /// The table a request names, or DynamoDB's item-operation ResourceNotFoundException.
 pub(crate) fn table_of<'a>(engine: &'a Engine, name: &str) -> Result<&'a Table, DynamoError> {
     engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)
-}
-
-/// Legacy parameters whose conversion this build does not do yet: refused, never ignored.
-fn refuse_legacy(params: &[(&str, bool)]) -> Result<(), DynamoError> {
-    match params.iter().find(|(_, present)| *present) {
-        Some((name, _)) => Err(DynamoError::validation(format!("{name} is not supported by this Dynoscope build yet"))),
-        None => Ok(()),
-    }
 }
 
 const RETURN_VALUES: &[&str] = &["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"];
@@ -113,7 +105,7 @@ pub struct PutItemRequest {
     pub condition_expression: Option<String>,
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     pub expression_attribute_values: Option<WireItem>,
-    pub expected: Option<serde_json::Value>,
+    pub expected: Option<LegacyConditions>,
     pub conditional_operator: Option<String>,
 }
 
@@ -136,9 +128,11 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
         ..Default::default()
     };
     refuse_mixing(&[("Expected", request.expected.is_some())], &args)?;
-    refuse_legacy(&[("Expected", request.expected.is_some())])?;
     let return_old = wants_old_item(request.return_values.as_deref())?;
-    let expressions = args.parse(&["ConditionExpression"])?;
+    let mut expressions = args.parse(&["ConditionExpression"])?;
+    if expressions.condition.is_none() {
+        expressions.condition = legacy_expected(request.expected.as_ref(), request.conditional_operator.as_deref())?;
+    }
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
     let return_on_failure = request.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
     let name = request.table_name.expect("checked");
@@ -174,8 +168,8 @@ pub struct UpdateItemRequest {
     pub return_consumed_capacity: Option<String>,
     pub return_item_collection_metrics: Option<String>,
     pub return_values_on_condition_check_failure: Option<String>,
-    pub attribute_updates: Option<serde_json::Value>,
-    pub expected: Option<serde_json::Value>,
+    pub attribute_updates: Option<BTreeMap<String, AttributeUpdateArg>>,
+    pub expected: Option<LegacyConditions>,
     pub conditional_operator: Option<String>,
 }
 
@@ -213,8 +207,13 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     };
     let legacy = [("AttributeUpdates", request.attribute_updates.is_some()), ("Expected", request.expected.is_some())];
     refuse_mixing(&legacy, &args)?;
-    refuse_legacy(&legacy)?;
-    let expressions = args.parse(&["UpdateExpression", "ConditionExpression"])?;
+    let mut expressions = args.parse(&["UpdateExpression", "ConditionExpression"])?;
+    if let Some(updates) = &request.attribute_updates {
+        expressions.update = Some(legacy_update(updates)?);
+    }
+    if expressions.condition.is_none() {
+        expressions.condition = legacy_expected(request.expected.as_ref(), request.conditional_operator.as_deref())?;
+    }
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
     let return_on_failure = request.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
     let name = request.table_name.expect("checked");
@@ -263,7 +262,7 @@ pub struct DeleteItemRequest {
     pub condition_expression: Option<String>,
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     pub expression_attribute_values: Option<WireItem>,
-    pub expected: Option<serde_json::Value>,
+    pub expected: Option<LegacyConditions>,
     pub conditional_operator: Option<String>,
 }
 
@@ -286,9 +285,11 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<Ve
         ..Default::default()
     };
     refuse_mixing(&[("Expected", request.expected.is_some())], &args)?;
-    refuse_legacy(&[("Expected", request.expected.is_some())])?;
     let return_old = wants_old_item(request.return_values.as_deref())?;
-    let expressions = args.parse(&["ConditionExpression"])?;
+    let mut expressions = args.parse(&["ConditionExpression"])?;
+    if expressions.condition.is_none() {
+        expressions.condition = legacy_expected(request.expected.as_ref(), request.conditional_operator.as_deref())?;
+    }
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
     let return_on_failure = request.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
     let name = request.table_name.expect("checked");

@@ -9,14 +9,14 @@ use std::ops::Bound;
 use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units};
-use super::expressions::{ExpressionArgs, refuse_mixing};
+use super::expressions::{ExpressionArgs, LegacyConditions, legacy_entries, legacy_filter, refuse_mixing};
 use super::items::{projection_paths, shaped};
 use super::read::{Page, Source, index_entry_key, index_start, read_page, table_start};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
-use crate::expr::{Condition, KeyCondition, KeyOp, Path};
+use crate::expr::{Condition, KeyCondition, KeyOp, Path, legacy};
 use crate::index::{IndexKind, Projection};
 use crate::key::{KeySchema, KeyValue, PrimaryKey, ScalarType};
 use crate::partition::{IndexPosition, ItemPosition, Position, partition_hash};
@@ -38,8 +38,8 @@ pub struct QueryRequest {
     pub scan_index_forward: Option<bool>,
     pub exclusive_start_key: Option<WireItem>,
     pub return_consumed_capacity: Option<String>,
-    pub key_conditions: Option<serde_json::Value>,
-    pub query_filter: Option<serde_json::Value>,
+    pub key_conditions: Option<LegacyConditions>,
+    pub query_filter: Option<LegacyConditions>,
     pub attributes_to_get: Option<Vec<String>>,
     pub conditional_operator: Option<String>,
 }
@@ -227,12 +227,13 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
         ("ConditionalOperator", request.conditional_operator.is_some()),
     ];
     refuse_mixing(&legacy, &args)?;
-    for (name, present) in &legacy[..2] {
-        if *present {
-            return Err(DynamoError::validation(format!("{name} is not supported by this Dynoscope build yet")));
-        }
+    let mut expressions = args.parse(&["KeyConditionExpression", "FilterExpression"])?;
+    if let Some(map) = &request.key_conditions {
+        expressions.key_condition = Some(legacy::key_conditions(&legacy_entries("keyConditions", map, None)?)?);
     }
-    let expressions = args.parse(&["KeyConditionExpression", "FilterExpression"])?;
+    if expressions.filter.is_none() {
+        expressions.filter = legacy_filter("queryFilter", request.query_filter.as_ref(), request.conditional_operator.as_deref())?;
+    }
     let Some(key_conditions) = expressions.key_condition else {
         return Err(DynamoError::validation(
             "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",

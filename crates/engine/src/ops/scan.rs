@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::expressions::{ExpressionArgs, refuse_mixing};
+use super::expressions::{ExpressionArgs, LegacyConditions, legacy_filter, refuse_mixing};
 use super::items::projection_paths;
 use super::query::{finish_page, selection};
 use super::validate::{ReturnCapacity, Violations};
@@ -34,7 +34,7 @@ pub struct ScanRequest {
     pub projection_expression: Option<String>,
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     pub expression_attribute_values: Option<WireItem>,
-    pub scan_filter: Option<serde_json::Value>,
+    pub scan_filter: Option<LegacyConditions>,
     pub attributes_to_get: Option<Vec<String>>,
     pub conditional_operator: Option<String>,
 }
@@ -90,10 +90,10 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
         ("ConditionalOperator", request.conditional_operator.is_some()),
     ];
     refuse_mixing(&legacy, &args)?;
-    if request.scan_filter.is_some() {
-        return Err(DynamoError::validation("ScanFilter is not supported by this Dynoscope build yet"));
+    let mut expressions = args.parse(&["FilterExpression"])?;
+    if expressions.filter.is_none() {
+        expressions.filter = legacy_filter("scanFilter", request.scan_filter.as_ref(), request.conditional_operator.as_deref())?;
     }
-    let expressions = args.parse(&["FilterExpression"])?;
     let name = request.table_name.as_deref().expect("checked");
     let table: &Table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
     let source = Source::resolve(table, request.index_name.as_deref())?;
