@@ -24,6 +24,7 @@ pub mod partition;
 pub mod persist;
 pub mod rng;
 pub mod table;
+mod typed;
 pub mod value;
 
 pub use engine::{Engine, EngineConfig};
