@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::DynamoError;
 use crate::index::{Index, IndexDefinition, IndexKind};
 use crate::key::{KeySchema, PrimaryKey, ScalarType};
-use crate::partition::{ItemPosition, Keyspace, Partition, partition_hash};
+use crate::partition::{IndexPosition, ItemPosition, Keyspace, Partition, Position, partition_hash};
 use crate::value::Item;
 
 /// How the table pays for throughput.
@@ -187,6 +187,43 @@ impl Table {
             }
         }
         WriteOutcome { old, index_units }
+    }
+
+    /// Whether the table has a local secondary index, which makes item collections matter.
+    pub fn has_local_index(&self) -> bool {
+        self.definition.indexes.iter().any(|i| i.kind == IndexKind::Local)
+    }
+
+    /// The size of one item collection: the items sharing a partition key value, plus
+    /// their entries in local indexes.
+    pub fn item_collection_bytes(&self, partition_key: &crate::key::KeyValue) -> u64 {
+        let hash = partition_hash(partition_key);
+        let lowest = ItemPosition { hash, key: PrimaryKey { hash: partition_key.clone(), range: None } };
+        let items: u64 = self
+            .items
+            .range_in(hash, std::ops::Bound::Included(&lowest), std::ops::Bound::Unbounded)
+            .take_while(|(p, _)| p.key.hash == *partition_key)
+            .map(|(_, item)| crate::value::item_size(item) as u64)
+            .sum();
+        let entries: u64 = self
+            .indexes
+            .iter()
+            .filter(|i| i.definition.kind == IndexKind::Local)
+            .flat_map(|index| {
+                let lowest = IndexPosition {
+                    hash,
+                    index_key: PrimaryKey { hash: partition_key.clone(), range: None },
+                    table_key: IndexPosition::lowest_at(hash).table_key,
+                };
+                index
+                    .entries
+                    .range_in(hash, std::ops::Bound::Included(&lowest), std::ops::Bound::Unbounded)
+                    .take_while(|(p, _)| p.index_key.hash == *partition_key)
+                    .map(|(_, item)| crate::value::item_size(item) as u64)
+                    .collect::<Vec<_>>()
+            })
+            .sum();
+        items + entries
     }
 
     /// Adds a global index and fills it from every item (the backfill).

@@ -240,3 +240,13 @@ fn provisioned_tables_need_throughput_for_each_global_index() {
     );
     assert_eq!(e.message, "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: gsi");
 }
+
+#[test]
+fn writes_to_a_table_with_a_local_index_report_item_collection_metrics() {
+    let mut h = orders();
+    let r = h.ok(
+        "PutItem",
+        json!({"TableName": "orders", "Item": {"pk": {"S": "a"}, "sk": {"S": "1"}, "total": {"N": "5"}}, "ReturnItemCollectionMetrics": "SIZE"}),
+    );
+    assert_eq!(r["ItemCollectionMetrics"], json!({"ItemCollectionKey": {"pk": {"S": "a"}}, "SizeEstimateRangeGB": [0.0, 1.0]}));
+}

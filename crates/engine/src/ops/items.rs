@@ -91,6 +91,22 @@ struct WriteResponse<'a> {
     attributes: Option<std::borrow::Cow<'a, Item>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<ConsumedCapacity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item_collection_metrics: Option<serde_json::Value>,
+}
+
+/// `ItemCollectionMetrics` for a write to a table with local indexes, when asked for with
+/// SIZE: the collection's partition key and its size as a range of gigabytes.
+pub(crate) fn collection_metrics(engine: &Engine, table_name: &str, key: &PrimaryKey, mode: Option<&str>) -> Option<serde_json::Value> {
+    let table = engine.tables.get(table_name)?;
+    if mode != Some("SIZE") || !table.has_local_index() {
+        return None;
+    }
+    const GB: f64 = 1024.0 * 1024.0 * 1024.0;
+    let lower = (table.item_collection_bytes(&key.hash) as f64 / GB).floor();
+    let mut collection_key = Item::new();
+    collection_key.insert(table.key_schema().hash.name.clone(), key.hash.to_attribute());
+    Some(serde_json::json!({"ItemCollectionKey": collection_key, "SizeEstimateRangeGB": [lower, lower + 1.0]}))
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,11 +163,12 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
     table.check_item(&item)?;
     check_condition(expressions.condition.as_ref(), table.get(&key), return_on_failure)?;
 
-    let outcome = commit_write(engine, &name, key, Some(item));
+    let outcome = commit_write(engine, &name, key.clone(), Some(item));
     let consumption = write_consumption(outcome.old.as_ref(), new_size, outcome.index_units);
     respond(&WriteResponse {
         attributes: outcome.old.filter(|_| return_old).map(std::borrow::Cow::Owned),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
+        item_collection_metrics: collection_metrics(engine, &name, &key, request.return_item_collection_metrics.as_deref()),
     })
 }
 
@@ -247,6 +264,7 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     respond(&WriteResponse {
         attributes: update_return_values(request.return_values.as_deref(), outcome.old.as_ref(), stored, &paths),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
+        item_collection_metrics: collection_metrics(engine, &name, &key, request.return_item_collection_metrics.as_deref()),
     })
 }
 
@@ -297,11 +315,12 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<Ve
     let table = table_of(engine, &name)?;
     let key = table.key_schema().key_from_request(&request.key.expect("checked").0)?;
     check_condition(expressions.condition.as_ref(), table.get(&key), return_on_failure)?;
-    let outcome = commit_write(engine, &name, key, None);
+    let outcome = commit_write(engine, &name, key.clone(), None);
     let consumption = write_consumption(outcome.old.as_ref(), 0, outcome.index_units);
     respond(&WriteResponse {
         attributes: outcome.old.filter(|_| return_old).map(std::borrow::Cow::Owned),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
+        item_collection_metrics: collection_metrics(engine, &name, &key, request.return_item_collection_metrics.as_deref()),
     })
 }
 
