@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
-PLAYWRIGHT_VERSION=1.65.0
+PLAYWRIGHT_VERSION=1.65.1
 
 say() { printf '\033[1;34m[bootstrap]\033[0m %s\n' "$*" >&2; }
 

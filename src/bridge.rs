@@ -14,7 +14,11 @@ use crate::store::{IdbStore, StoreError};
 /// Milliseconds since the Unix epoch, from the browser's clock.
 fn wall_clock_millis() -> u64 {
     let now = js_sys::Date::now();
-    if now.is_finite() && now > 0.0 { now as u64 } else { 0 }
+    if now.is_finite() && now > 0.0 {
+        now as u64
+    } else {
+        0
+    }
 }
 
 /// A shared handle on the engine and its store. Cloning shares both.
@@ -42,7 +46,10 @@ impl EngineHandle {
         engine
             .restore(&snapshot)
             .map_err(|e| StoreError::new(format!("the stored data could not be restored: {e}")))?;
-        Ok(EngineHandle { engine: Rc::new(RefCell::new(engine)), store })
+        Ok(EngineHandle {
+            engine: Rc::new(RefCell::new(engine)),
+            store,
+        })
     }
 
     /// The store this handle commits to.
@@ -52,11 +59,15 @@ impl EngineHandle {
 
     /// Serves one DynamoDB request (`operation` such as `PutItem`, `request` its JSON body)
     /// and returns the JSON response. Changes are committed to IndexedDB before this returns;
-    /// if that commit fails the caller gets an InternalFailure, never a false success.
+    /// if that commit fails the caller gets an InternalFailure, never a false success, and
+    /// the engine is reloaded from IndexedDB so it forgets the write that was not stored.
     pub async fn send(&self, operation: &str, request: &str) -> Result<String, DynamoError> {
         let (response, changes) = {
             let mut engine = self.engine.try_borrow_mut().map_err(|_| {
-                DynamoError::new(ErrorKind::InternalFailure, "the engine is busy (re-entrant call)")
+                DynamoError::new(
+                    ErrorKind::InternalFailure,
+                    "the engine is busy (re-entrant call)",
+                )
             })?;
             engine.advance_clock_to(wall_clock_millis());
             let result = engine.dispatch(operation, request.as_bytes());
@@ -67,12 +78,37 @@ impl EngineHandle {
             // The store is a cheap clone of the connection: no borrow is held across the
             // await, so other requests may run meanwhile. IndexedDB orders the transactions.
             let mut store = self.store.clone();
-            store.commit(&changes).await.map_err(|e| e.to_dynamo())?;
+            if let Err(error) = store.commit(&changes).await {
+                self.resync().await;
+                return Err(error.to_dynamo());
+            }
         }
         let body = response?;
         String::from_utf8(body).map_err(|e| {
-            DynamoError::new(ErrorKind::InternalFailure, format!("the engine answered with invalid UTF-8: {e}"))
+            DynamoError::new(
+                ErrorKind::InternalFailure,
+                format!("the engine answered with invalid UTF-8: {e}"),
+            )
         })
+    }
+
+    /// After a failed commit the engine holds changes IndexedDB does not: reload the engine
+    /// from the store so that what it serves is again exactly what is durable. Commits
+    /// created earlier finish before this read (IndexedDB orders overlapping transactions).
+    async fn resync(&self) {
+        let restored = match self.store.load().await {
+            Ok(snapshot) => match self.engine.try_borrow_mut() {
+                Ok(mut engine) => engine.restore(&snapshot).map_err(|e| e.to_string()),
+                Err(_) => Err("the engine is busy".to_owned()),
+            },
+            Err(e) => Err(e.message),
+        };
+        if let Err(message) = restored {
+            web_sys::console::error_1(
+                &format!("dynoscope: could not reload the engine after a failed commit: {message}")
+                    .into(),
+            );
+        }
     }
 
     /// Names of the operations the engine serves.

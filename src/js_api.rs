@@ -39,7 +39,10 @@ impl PendingApi {
 
     /// Rejects `window.dynoscope.ready` (and so every `send`) with `error`.
     pub fn reject(self, error: &StoreError) {
-        if let Err(e) = self.reject.call1(&JsValue::UNDEFINED, &error_value(&error.to_dynamo())) {
+        if let Err(e) = self
+            .reject
+            .call1(&JsValue::UNDEFINED, &error_value(&error.to_dynamo()))
+        {
             web_sys::console::error_2(&"dynoscope: rejecting ready failed".into(), &e);
         }
     }
@@ -47,7 +50,8 @@ impl PendingApi {
 
 /// A DynamoDB error as the plain JS object `{__type, message, ...}`.
 pub fn error_value(error: &DynamoError) -> JsValue {
-    JSON::parse(&error.to_json().to_string()).unwrap_or_else(|_| JsValue::from_str(&error.to_string()))
+    JSON::parse(&error.to_json().to_string())
+        .unwrap_or_else(|_| JsValue::from_str(&error.to_string()))
 }
 
 /// Installs `window.dynoscope` and returns the pending API to settle once the engine is up.
@@ -56,37 +60,61 @@ pub fn install() -> Result<PendingApi, JsValue> {
 
     let mut settle: Option<(Function, Function)> = None;
     let ready = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-    let (resolve, reject) = settle.ok_or_else(|| JsValue::from_str("Promise executor did not run"))?;
+    let (resolve, reject) =
+        settle.ok_or_else(|| JsValue::from_str("Promise executor did not run"))?;
     let slot: Slot = Rc::new(RefCell::new(None));
 
     let send = {
         let slot = slot.clone();
         let ready = ready.clone();
-        Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |operation: JsValue, request: JsValue| {
-            future_to_promise(send_from_js(slot.clone(), ready.clone(), operation, request))
-        })
+        Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(
+            move |operation: JsValue, request: JsValue| {
+                future_to_promise(send_from_js(
+                    slot.clone(),
+                    ready.clone(),
+                    operation,
+                    request,
+                ))
+            },
+        )
     };
 
-    let operations: Array = EngineHandle::operations().iter().map(|op| JsValue::from_str(op)).collect();
+    let operations: Array = EngineHandle::operations()
+        .iter()
+        .map(|op| JsValue::from_str(op))
+        .collect();
 
     let api = Object::new();
     Reflect::set(&api, &"send".into(), &send.into_js_value())?;
     Reflect::set(&api, &"ready".into(), &ready)?;
     Reflect::set(&api, &"operations".into(), &operations)?;
     Reflect::set(&window, &"dynoscope".into(), &api)?;
-    Ok(PendingApi { slot, resolve, reject })
+    Ok(PendingApi {
+        slot,
+        resolve,
+        reject,
+    })
 }
 
 /// `window.dynoscope.send`: waits for the engine, serialises the request, sends it, and
 /// parses the answer back into a JS object.
-async fn send_from_js(slot: Slot, ready: Promise, operation: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+async fn send_from_js(
+    slot: Slot,
+    ready: Promise,
+    operation: JsValue,
+    request: JsValue,
+) -> Result<JsValue, JsValue> {
     JsFuture::from(ready).await?;
-    let handle = slot
-        .borrow()
-        .clone()
-        .ok_or_else(|| error_value(&DynamoError::new(ErrorKind::InternalFailure, "the engine is not ready")))?;
+    let handle = slot.borrow().clone().ok_or_else(|| {
+        error_value(&DynamoError::new(
+            ErrorKind::InternalFailure,
+            "the engine is not ready",
+        ))
+    })?;
     let operation = operation.as_string().ok_or_else(|| {
-        error_value(&DynamoError::validation("The operation must be a string such as \"PutItem\""))
+        error_value(&DynamoError::validation(
+            "The operation must be a string such as \"PutItem\"",
+        ))
     })?;
     let body = if request.is_undefined() || request.is_null() {
         "{}".to_owned()
@@ -95,10 +123,20 @@ async fn send_from_js(slot: Slot, ready: Promise, operation: JsValue, request: J
             .ok()
             .map(JsValue::from)
             .and_then(|text| text.as_string())
-            .ok_or_else(|| error_value(&DynamoError::serialization("The request could not be written as JSON")))?
+            .ok_or_else(|| {
+                error_value(&DynamoError::serialization(
+                    "The request could not be written as JSON",
+                ))
+            })?
     };
-    let response = handle.send(&operation, &body).await.map_err(|e| error_value(&e))?;
+    let response = handle
+        .send(&operation, &body)
+        .await
+        .map_err(|e| error_value(&e))?;
     JSON::parse(&response).map_err(|_| {
-        error_value(&DynamoError::new(ErrorKind::InternalFailure, "the engine's response is not valid JSON"))
+        error_value(&DynamoError::new(
+            ErrorKind::InternalFailure,
+            "the engine's response is not valid JSON",
+        ))
     })
 }

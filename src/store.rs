@@ -32,12 +32,17 @@ pub struct StoreError {
 
 impl StoreError {
     pub fn new(message: impl Into<String>) -> Self {
-        StoreError { message: message.into() }
+        StoreError {
+            message: message.into(),
+        }
     }
 
     /// The error as the engine's InternalFailure, for callers that answer in DynamoDB terms.
     pub fn to_dynamo(&self) -> DynamoError {
-        DynamoError::new(ErrorKind::InternalFailure, format!("IndexedDB: {}", self.message))
+        DynamoError::new(
+            ErrorKind::InternalFailure,
+            format!("IndexedDB: {}", self.message),
+        )
     }
 }
 
@@ -114,7 +119,8 @@ fn item_key(table: &str, key: &str) -> JsValue {
 /// string, so every `[table, keyText]` lies inside and no other table's rows do.
 fn table_items(table: &str) -> KeyRange<JsValue> {
     let lower: JsValue = js_sys::Array::of1(&JsValue::from_str(table)).into();
-    let upper: JsValue = js_sys::Array::of2(&JsValue::from_str(table), &js_sys::Array::new()).into();
+    let upper: JsValue =
+        js_sys::Array::of2(&JsValue::from_str(table), &js_sys::Array::new()).into();
     KeyRange::Bound(lower, false, upper, false)
 }
 
@@ -148,7 +154,10 @@ impl Store for IdbStore {
                 .ok_or_else(|| StoreError::new("an item row has a key that is not [table, key]"))?;
             pairs.push((table, item));
         }
-        Ok(Snapshot { tables: states, items: pairs })
+        Ok(Snapshot {
+            tables: states,
+            items: pairs,
+        })
     }
 
     async fn commit(&mut self, changes: &[Change]) -> Result<(), StoreError> {
@@ -157,24 +166,42 @@ impl Store for IdbStore {
         }
         // Every request is issued before the first await, so the transaction is created
         // (and therefore ordered) at the moment commit is first polled.
-        let tx = self.db.transaction([TABLES, ITEMS]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self
+            .db
+            .transaction([TABLES, ITEMS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         {
             let tables = tx.object_store(TABLES)?;
             let items = tx.object_store(ITEMS)?;
             for change in changes {
                 match change {
                     Change::PutTable { table, state } => {
-                        drop(tables.put(state.clone()).with_key(table.clone()).primitive()?);
+                        drop(
+                            tables
+                                .put(state.clone())
+                                .with_key(table.clone())
+                                .primitive()?,
+                        );
                     }
                     Change::DeleteTable { table } => {
-                        drop(tables.delete(table.clone()).primitive()?);
-                        drop(items.delete(table_items(table)).primitive()?);
+                        drop(tables.delete::<String, _>(table.clone()).primitive()?);
+                        drop(items.delete::<JsValue, _>(table_items(table)).primitive()?);
                     }
                     Change::PutItem { table, key, item } => {
-                        drop(items.put(item.clone()).with_key(item_key(table, key)).primitive()?);
+                        drop(
+                            items
+                                .put(item.clone())
+                                .with_key(item_key(table, key))
+                                .primitive()?,
+                        );
                     }
                     Change::DeleteItem { table, key } => {
-                        drop(items.delete(item_key(table, key)).primitive()?);
+                        drop(
+                            items
+                                .delete::<JsValue, _>(item_key(table, key))
+                                .primitive()?,
+                        );
                     }
                 }
             }

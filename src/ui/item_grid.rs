@@ -1,0 +1,370 @@
+//! The selected table: [`TableHeader`] (name, key schema, billing mode, status, a two-step
+//! Delete table button) and [`ItemGrid`], the table's items read with Scan and shown as an
+//! HTML table with one column per attribute (key attributes first). Values are shown
+//! compactly (`S` as text, `N` as the number, sets in braces, lists in brackets); the full
+//! DynamoDB JSON is in each cell's tooltip. Each row can be loaded into the editor or deleted.
+
+use leptos::prelude::*;
+use serde_json::{Map, Value, json};
+use wasm_bindgen::JsCast;
+
+use super::{AppState, ErrorNotice, ShownError, TableInfo};
+
+/// At most this many items are read for the grid.
+const GRID_LIMIT: usize = 500;
+/// Cell text is cut after this many characters.
+const CELL_CHARS: usize = 120;
+
+/// One attribute value as short text: top-level strings bare, nested ones quoted.
+pub fn compact(value: &Value) -> String {
+    let text = compact_inner(value, false);
+    if text.chars().count() > CELL_CHARS {
+        let cut: String = text.chars().take(CELL_CHARS - 1).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+fn compact_inner(value: &Value, nested: bool) -> String {
+    let Some((kind, inner)) = value.as_object().and_then(|o| o.iter().next()) else {
+        return value.to_string();
+    };
+    let list = |items: &Value, quote: bool, open: &str, close: &str| {
+        let parts: Vec<String> = items
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|v| match v.as_str() {
+                        Some(s) if quote => format!("{s:?}"),
+                        Some(s) => s.to_owned(),
+                        None => v.to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        format!("{open}{}{close}", parts.join(", "))
+    };
+    match kind.as_str() {
+        "S" => match inner.as_str() {
+            Some(s) if nested => format!("{s:?}"),
+            Some(s) => s.to_owned(),
+            None => inner.to_string(),
+        },
+        "N" | "B" => inner
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| inner.to_string()),
+        "BOOL" => inner
+            .as_bool()
+            .map(|b| b.to_string())
+            .unwrap_or_else(|| inner.to_string()),
+        "NULL" => "null".to_owned(),
+        "SS" => list(inner, true, "{", "}"),
+        "NS" | "BS" => list(inner, false, "{", "}"),
+        "L" => {
+            let parts: Vec<String> = inner
+                .as_array()
+                .map(|a| a.iter().map(|v| compact_inner(v, true)).collect())
+                .unwrap_or_default();
+            format!("[{}]", parts.join(", "))
+        }
+        "M" => {
+            let parts: Vec<String> = inner
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| format!("{k}: {}", compact_inner(v, true)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("{{{}}}", parts.join(", "))
+        }
+        _ => value.to_string(),
+    }
+}
+
+/// The DynamoDB type of a value (`S`, `N`, `M`, ...).
+fn type_of(value: &Value) -> String {
+    value
+        .as_object()
+        .and_then(|o| o.keys().next().cloned())
+        .unwrap_or_default()
+}
+
+/// What the grid shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Page {
+    columns: Vec<String>,
+    rows: Vec<Map<String, Value>>,
+    /// More items exist than were read.
+    more: bool,
+}
+
+/// Column order: key attributes first, then the rest by name.
+fn columns(info: Option<&TableInfo>, rows: &[Map<String, Value>]) -> Vec<String> {
+    let keys: Vec<String> = info
+        .map(|i| i.keys.iter().map(|k| k.name.clone()).collect())
+        .unwrap_or_default();
+    let mut others: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.keys())
+        .filter(|n| !keys.contains(n))
+        .cloned()
+        .collect();
+    others.sort();
+    others.dedup();
+    keys.into_iter().chain(others).collect()
+}
+
+/// Reads DescribeTable and up to [`GRID_LIMIT`] items with Scan.
+async fn load(state: AppState, table: String) -> Result<(Option<TableInfo>, Page), ShownError> {
+    let described = state
+        .send("DescribeTable", &json!({ "TableName": table }))
+        .await?;
+    let info = TableInfo::from_describe(&described);
+    let mut rows: Vec<Map<String, Value>> = Vec::new();
+    let mut start: Option<Value> = None;
+    let more = loop {
+        let mut request = json!({ "TableName": table });
+        if let Some(key) = start.take() {
+            request["ExclusiveStartKey"] = key;
+        }
+        let response = state.send("Scan", &request).await?;
+        if let Some(items) = response.get("Items").and_then(Value::as_array) {
+            rows.extend(items.iter().filter_map(|i| i.as_object().cloned()));
+        }
+        match response.get("LastEvaluatedKey") {
+            Some(key) if rows.len() < GRID_LIMIT => start = Some(key.clone()),
+            Some(_) => break true,
+            None => break false,
+        }
+    };
+    rows.truncate(GRID_LIMIT);
+    let columns = columns(info.as_ref(), &rows);
+    Ok((
+        info,
+        Page {
+            columns,
+            rows,
+            more,
+        },
+    ))
+}
+
+/// Moves keyboard focus to the item editor.
+fn focus_editor() {
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("item-json"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// Name, key schema and billing mode of the selected table, and Delete table.
+#[component]
+pub fn TableHeader(table: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ShownError>);
+    let delete = {
+        let table = table.clone();
+        move |_| {
+            if !confirming.get_untracked() {
+                confirming.set(true);
+                return;
+            }
+            let table = table.clone();
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let result = state
+                    .send("DeleteTable", &json!({ "TableName": table }))
+                    .await;
+                busy.set(false);
+                confirming.set(false);
+                match result {
+                    Ok(_) => {
+                        state.selected.set(None);
+                        state.changed();
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
+    let summary = move || {
+        state.info.get().map(|info| {
+            let keys = info
+                .keys
+                .iter()
+                .map(|k| {
+                    let role = if k.role == "HASH" {
+                        "partition key"
+                    } else {
+                        "sort key"
+                    };
+                    format!("{} ({}, {role})", k.name, k.kind)
+                })
+                .collect::<Vec<_>>()
+                .join(" · ");
+            format!("{keys} — {} — {}", info.billing, info.status)
+        })
+    };
+    view! {
+        <section class="panel table-header">
+            <div class="title-row">
+                <h2 data-testid="selected-table">{table}</h2>
+                <div class="actions">
+                    <Show when=move || confirming.get()>
+                        <button type="button" data-testid="delete-table-cancel" on:click=move |_| confirming.set(false)>
+                            "Cancel"
+                        </button>
+                    </Show>
+                    <button
+                        type="button"
+                        class="danger"
+                        data-testid="delete-table"
+                        disabled=move || busy.get()
+                        on:click=delete
+                    >
+                        {move || if confirming.get() { "Really delete table?" } else { "Delete table" }}
+                    </button>
+                </div>
+            </div>
+            <p class="muted key-summary" data-testid="key-summary">{summary}</p>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e testid="delete-table-error" /> })}
+        </section>
+    }
+}
+
+/// The items of the selected table.
+#[component]
+pub fn ItemGrid() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let page = RwSignal::new(None::<Page>);
+    let error = RwSignal::new(None::<ShownError>);
+
+    Effect::new(move |_| {
+        let Some(table) = state.selected.get() else {
+            return;
+        };
+        state.revision.track();
+        if state.info.get_untracked().is_some_and(|i| i.name != table) {
+            state.info.set(None);
+            page.set(None);
+        }
+        leptos::task::spawn_local(async move {
+            match load(state, table.clone()).await {
+                // Ignore answers for a table that is no longer selected.
+                _ if state.selected.get_untracked().as_deref() != Some(table.as_str()) => {}
+                Ok((info, loaded)) => {
+                    error.set(None);
+                    state.info.set(info);
+                    page.set(Some(loaded));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+
+    let row_view = move |columns: Vec<String>, row: Map<String, Value>| {
+        let key: Map<String, Value> = state
+            .info
+            .get_untracked()
+            .map(|info| {
+                info.keys
+                    .iter()
+                    .filter_map(|k| row.get(&k.name).map(|v| (k.name.clone(), v.clone())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let text = serde_json::to_string_pretty(&Value::Object(row.clone())).unwrap_or_default();
+        let edit = move |_| {
+            state.editor_text.set(text.clone());
+            focus_editor();
+        };
+        let delete = move |_| {
+            let Some(table) = state.selected.get_untracked() else {
+                return;
+            };
+            let key = Value::Object(key.clone());
+            leptos::task::spawn_local(async move {
+                match state
+                    .send("DeleteItem", &json!({ "TableName": table, "Key": key }))
+                    .await
+                {
+                    Ok(_) => state.changed(),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        };
+        let cells = columns
+            .iter()
+            .map(|column| match row.get(column) {
+                Some(value) => {
+                    let kind = type_of(value);
+                    let title = format!("{kind}: {value}");
+                    let class = format!("v v-{kind}");
+                    view! { <td class=class title=title>{compact(value)}</td> }.into_any()
+                }
+                None => view! { <td class="v missing"></td> }.into_any(),
+            })
+            .collect_view();
+        view! {
+            <tr data-testid="item-row">
+                {cells}
+                <td class="row-actions">
+                    <button type="button" class="small" data-testid="edit-item" on:click=edit>"Edit"</button>
+                    <button type="button" class="small danger" data-testid="delete-item" on:click=delete>"Delete"</button>
+                </td>
+            </tr>
+        }
+    };
+
+    view! {
+        <section class="panel item-grid" aria-labelledby="grid-heading">
+            <h2 id="grid-heading">"Items"</h2>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e testid="grid-error" /> })}
+            {move || match page.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(p) if p.rows.is_empty() => {
+                    view! { <p class="muted" data-testid="grid-empty">"This table has no items yet."</p> }.into_any()
+                }
+                Some(p) => {
+                    let count = if p.more {
+                        format!("Showing the first {} items.", p.rows.len())
+                    } else if p.rows.len() == 1 {
+                        "1 item.".to_owned()
+                    } else {
+                        format!("{} items.", p.rows.len())
+                    };
+                    let header = p
+                        .columns
+                        .iter()
+                        .map(|c| view! { <th scope="col">{c.clone()}</th> })
+                        .collect_view();
+                    let columns = p.columns.clone();
+                    let rows = p.rows.into_iter().map(|row| row_view(columns.clone(), row)).collect_view();
+                    view! {
+                        <p class="muted" data-testid="grid-count">{count}</p>
+                        <div class="grid-scroll">
+                            <table data-testid="item-grid">
+                                <thead>
+                                    <tr>
+                                        {header}
+                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}

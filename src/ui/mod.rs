@@ -1,0 +1,311 @@
+//! The Leptos UI: the [`App`] shell (header, sidebar with the table list and the create-table
+//! form, the selected table's item editor and grid, an API console) and the state its regions
+//! share through context, [`AppState`]. Every request goes through [`AppState::send`], which
+//! calls [`EngineHandle::send`]: the UI never touches the engine directly. Errors are shown
+//! with [`ErrorNotice`] as DynamoDB names them (`ResourceNotFoundException: ...`).
+
+mod console;
+mod create_table;
+mod item_editor;
+mod item_grid;
+mod table_list;
+
+use dynoscope_engine::DynamoError;
+use leptos::prelude::*;
+use serde_json::{Value, json};
+
+use crate::bridge::EngineHandle;
+
+/// A DynamoDB error, ready to show: the short name, the wire `__type` and the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownError {
+    pub name: String,
+    pub wire_type: String,
+    pub message: String,
+}
+
+impl ShownError {
+    /// An error raised by the UI itself, named like DynamoDB's client-side validation.
+    pub fn local(message: impl Into<String>) -> Self {
+        ShownError {
+            name: "ValidationException".into(),
+            wire_type: String::new(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<&DynamoError> for ShownError {
+    fn from(e: &DynamoError) -> Self {
+        ShownError {
+            name: e.kind.name().to_owned(),
+            wire_type: e.wire_type(),
+            message: e.message.clone(),
+        }
+    }
+}
+
+/// A key attribute of the selected table: name, type (`S`, `N`, `B`) and role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyAttr {
+    pub name: String,
+    pub kind: String,
+    /// `HASH` or `RANGE`.
+    pub role: String,
+}
+
+/// What the UI knows of the selected table, from DescribeTable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableInfo {
+    pub name: String,
+    pub keys: Vec<KeyAttr>,
+    pub status: String,
+    pub billing: String,
+    pub item_count: u64,
+}
+
+impl TableInfo {
+    /// Reads a DescribeTable response.
+    pub fn from_describe(response: &Value) -> Option<TableInfo> {
+        let table = response.get("Table")?;
+        let definitions = table.get("AttributeDefinitions")?.as_array()?;
+        let kind_of = |name: &str| {
+            definitions
+                .iter()
+                .find(|d| d.get("AttributeName").and_then(Value::as_str) == Some(name))
+                .and_then(|d| d.get("AttributeType").and_then(Value::as_str))
+                .unwrap_or("?")
+                .to_owned()
+        };
+        let mut keys: Vec<KeyAttr> = table
+            .get("KeySchema")?
+            .as_array()?
+            .iter()
+            .filter_map(|k| {
+                let name = k.get("AttributeName")?.as_str()?.to_owned();
+                let role = k.get("KeyType")?.as_str()?.to_owned();
+                Some(KeyAttr {
+                    kind: kind_of(&name),
+                    name,
+                    role,
+                })
+            })
+            .collect();
+        keys.sort_by_key(|k| k.role != "HASH");
+        let billing = table
+            .get("BillingModeSummary")
+            .and_then(|b| b.get("BillingMode"))
+            .and_then(Value::as_str)
+            .unwrap_or("PROVISIONED")
+            .to_owned();
+        Some(TableInfo {
+            name: table.get("TableName")?.as_str()?.to_owned(),
+            keys,
+            status: table
+                .get("TableStatus")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+            billing,
+            item_count: table.get("ItemCount").and_then(Value::as_u64).unwrap_or(0),
+        })
+    }
+
+    /// An item skeleton with this table's key attributes, as a hint for the editor:
+    /// `{"pk": {"S": "example"}, "sk": {"N": "1"}}`.
+    pub fn item_template(&self) -> String {
+        let attributes: Vec<String> = self
+            .keys
+            .iter()
+            .map(|key| {
+                let example = match key.kind.as_str() {
+                    "N" => r#"{"N": "1"}"#,
+                    "B" => r#"{"B": "AAE="}"#,
+                    _ => r#"{"S": "example"}"#,
+                };
+                format!("{}: {example}", Value::String(key.name.clone()))
+            })
+            .collect();
+        format!("{{{}}}", attributes.join(", "))
+    }
+}
+
+/// State the UI regions share, provided as context. Copy: every field is an arena handle.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    engine: StoredValue<EngineHandle, LocalStorage>,
+    /// Table names, as ListTables last reported them.
+    pub tables: RwSignal<Vec<String>>,
+    /// The table whose items are shown.
+    pub selected: RwSignal<Option<String>>,
+    /// DescribeTable of the selected table, once loaded.
+    pub info: RwSignal<Option<TableInfo>>,
+    /// Bumped after every successful write, so views reload what they show.
+    pub revision: RwSignal<u64>,
+    /// The item editor's text (the grid's Edit button fills it).
+    pub editor_text: RwSignal<String>,
+}
+
+impl AppState {
+    fn new(handle: EngineHandle) -> Self {
+        AppState {
+            engine: StoredValue::new_local(handle),
+            tables: RwSignal::new(Vec::new()),
+            selected: RwSignal::new(None),
+            info: RwSignal::new(None),
+            revision: RwSignal::new(0),
+            editor_text: RwSignal::new(String::new()),
+        }
+    }
+
+    /// Marks the data as changed: lists and grids reload.
+    pub fn changed(&self) {
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Sends one request through the engine handle and parses the JSON response.
+    pub async fn send(&self, operation: &str, request: &Value) -> Result<Value, ShownError> {
+        let handle = self
+            .engine
+            .try_get_value()
+            .ok_or_else(|| ShownError::local("the page is shutting down"))?;
+        let text = handle
+            .send(operation, &request.to_string())
+            .await
+            .map_err(|e| ShownError::from(&e))?;
+        serde_json::from_str(&text)
+            .map_err(|e| ShownError::local(format!("unreadable response: {e}")))
+    }
+
+    /// Every table name, following ListTables pages.
+    async fn list_tables(&self) -> Result<Vec<String>, ShownError> {
+        let mut names = Vec::new();
+        let mut start: Option<String> = None;
+        loop {
+            let request = match &start {
+                Some(name) => json!({ "ExclusiveStartTableName": name }),
+                None => json!({}),
+            };
+            let response = self.send("ListTables", &request).await?;
+            if let Some(page) = response.get("TableNames").and_then(Value::as_array) {
+                names.extend(page.iter().filter_map(|n| n.as_str().map(str::to_owned)));
+            }
+            match response
+                .get("LastEvaluatedTableName")
+                .and_then(Value::as_str)
+            {
+                Some(last) if start.as_deref() != Some(last) => start = Some(last.to_owned()),
+                _ => break,
+            }
+        }
+        Ok(names)
+    }
+}
+
+/// Shows a DynamoDB error: its name in bold, then the message.
+#[component]
+pub fn ErrorNotice(error: ShownError, #[prop(into)] testid: String) -> impl IntoView {
+    let title = error.wire_type.clone();
+    view! {
+        <div class="error" role="alert" data-testid=testid title=title>
+            <strong class="error-name">{error.name}</strong>
+            <span class="error-message">{error.message}</span>
+        </div>
+    }
+}
+
+/// The whole page.
+#[component]
+pub fn App(handle: EngineHandle) -> impl IntoView {
+    let state = AppState::new(handle);
+    provide_context(state);
+    let list_error = RwSignal::new(None::<ShownError>);
+
+    // The table list follows every write.
+    Effect::new(move |_| {
+        state.revision.track();
+        leptos::task::spawn_local(async move {
+            match state.list_tables().await {
+                Ok(names) => {
+                    list_error.set(None);
+                    // A table dropped elsewhere (console, JS API) is no longer selected.
+                    if let Some(selected) = state.selected.get_untracked()
+                        && !names.contains(&selected)
+                    {
+                        state.selected.set(None);
+                    }
+                    state.tables.set(names);
+                }
+                Err(e) => list_error.set(Some(e)),
+            }
+        });
+    });
+
+    view! {
+        <header class="app-header">
+            <h1>"Dynoscope"</h1>
+            <p class="tagline">"Amazon DynamoDB in a browser tab. Data stays in this browser's IndexedDB."</p>
+        </header>
+        <div class="layout">
+            <aside class="sidebar">
+                <table_list::TableList />
+                {move || list_error.get().map(|e| view! { <ErrorNotice error=e testid="table-list-error" /> })}
+                <create_table::CreateTable />
+            </aside>
+            <main class="content">
+                {move || match state.selected.get() {
+                    Some(table) => view! {
+                        <item_grid::TableHeader table=table.clone() />
+                        <item_editor::ItemEditor />
+                        <item_grid::ItemGrid />
+                    }.into_any(),
+                    None => view! {
+                        <section class="panel empty-state" data-testid="no-table">
+                            <h2>"No table selected"</h2>
+                            <p>"Create a table with the form on the left, or pick one from the list."</p>
+                        </section>
+                    }.into_any(),
+                }}
+                <console::ApiConsole />
+            </main>
+        </div>
+    }
+}
+
+/// Removes the "Opening the database" placeholder that index.html shows until now.
+fn remove_boot_notice() {
+    if let Some(node) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        node.remove();
+    }
+}
+
+/// Mounts the app on the page body.
+pub fn mount(handle: EngineHandle) {
+    remove_boot_notice();
+    leptos::mount::mount_to_body(move || view! { <App handle=handle /> });
+}
+
+/// Mounts a page explaining that the database could not be opened.
+pub fn mount_failure(message: String) {
+    remove_boot_notice();
+    leptos::mount::mount_to_body(move || {
+        view! {
+            <header class="app-header">
+                <h1>"Dynoscope"</h1>
+            </header>
+            <main class="content">
+                <section class="panel">
+                    <h2>"The database could not be opened"</h2>
+                    <ErrorNotice
+                        error=ShownError { name: "InternalFailure".into(), wire_type: String::new(), message }
+                        testid="boot-error"
+                    />
+                    <p>"IndexedDB may be disabled (private browsing, storage settings) or the stored data may be damaged."</p>
+                </section>
+            </main>
+        }
+    });
+}

@@ -1,0 +1,194 @@
+//! Browser tests of the IndexedDB store and the engine handle, run in headless Chromium by
+//! `cargo test -p dynoscope --target wasm32-unknown-unknown` (wasm-bindgen-test-runner).
+//! Each test uses its own database name. The store is checked against the engine's
+//! [`MemoryStore`] reference: after committing the same changes, closing and reopening the
+//! database, `load` must return the same snapshot. Native builds compile nothing here.
+#![cfg(target_arch = "wasm32")]
+
+use dynoscope::bridge::EngineHandle;
+use dynoscope::store::IdbStore;
+use dynoscope_engine::{Change, MemoryStore, Store};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A database name no other test (or earlier run) uses.
+async fn fresh_db(test: &str) -> String {
+    let name = format!(
+        "dynoscope-test-{test}-{}",
+        (js_sys::Math::random() * 1e12) as u64
+    );
+    IdbStore::delete_database(&name)
+        .await
+        .expect("a database that does not exist can be deleted");
+    name
+}
+
+fn put_table(table: &str) -> Change {
+    Change::PutTable {
+        table: table.into(),
+        state: format!(r#"{{"name":"{table}"}}"#),
+    }
+}
+
+fn put_item(table: &str, id: &str, extra: &str) -> Change {
+    Change::PutItem {
+        table: table.into(),
+        key: format!(r#"{{"id":{{"S":"{id}"}}}}"#),
+        item: format!(r#"{{"id":{{"S":"{id}"}},"v":{{"S":"{extra}"}}}}"#),
+    }
+}
+
+/// Commits `batches` to a fresh IndexedDB store and to a MemoryStore, reopens the database
+/// and checks that both load the same snapshot.
+async fn round_trip(test: &str, batches: &[Vec<Change>]) -> dynoscope_engine::Snapshot {
+    let name = fresh_db(test).await;
+    let mut store = IdbStore::open(&name).await.expect("open");
+    let mut reference = MemoryStore::new();
+    for batch in batches {
+        store.commit(batch).await.expect("commit");
+        reference.apply(batch);
+    }
+    store.close();
+
+    let reopened = IdbStore::open(&name).await.expect("reopen");
+    let loaded = reopened.load().await.expect("load");
+    reopened.close();
+    IdbStore::delete_database(&name).await.expect("cleanup");
+    assert_eq!(loaded, reference.snapshot());
+    loaded
+}
+
+#[wasm_bindgen_test]
+async fn committed_tables_and_items_survive_reopening() {
+    let loaded = round_trip(
+        "roundtrip",
+        &[
+            vec![put_table("users"), put_table("orders")],
+            vec![
+                put_item("users", "u1", "first"),
+                put_item("users", "u2", "second"),
+            ],
+            vec![
+                put_item("orders", "o1", "x"),
+                put_item("users", "u1", "overwritten"),
+            ],
+            vec![Change::DeleteItem {
+                table: "users".into(),
+                key: r#"{"id":{"S":"u2"}}"#.into(),
+            }],
+        ],
+    )
+    .await;
+    assert_eq!(loaded.tables.len(), 2);
+    assert_eq!(loaded.items.len(), 2);
+    assert!(
+        loaded
+            .items
+            .iter()
+            .any(|(t, item)| t == "users" && item.contains("overwritten"))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn delete_table_removes_its_items_and_only_its_items() {
+    // "a" is a prefix of "ab": the key range of "a" must not reach into "ab".
+    let loaded = round_trip(
+        "droptable",
+        &[
+            vec![put_table("a"), put_table("ab"), put_table("b")],
+            vec![
+                put_item("a", "1", "x"),
+                put_item("a", "2", "y"),
+                put_item("ab", "1", "z"),
+                put_item("b", "1", "w"),
+            ],
+            vec![Change::DeleteTable { table: "a".into() }],
+        ],
+    )
+    .await;
+    assert_eq!(loaded.tables.len(), 2);
+    let tables: Vec<&str> = loaded.items.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(tables, ["ab", "b"]);
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_database_loads_an_empty_snapshot() {
+    let loaded = round_trip("empty", &[]).await;
+    assert!(loaded.tables.is_empty() && loaded.items.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn writes_through_the_handle_are_there_after_a_restart() {
+    let name = fresh_db("handle").await;
+    let handle = EngineHandle::open(&name).await.expect("open handle");
+    handle
+        .send(
+            "CreateTable",
+            r#"{"TableName":"Music","BillingMode":"PAY_PER_REQUEST",
+                "AttributeDefinitions":[{"AttributeName":"Artist","AttributeType":"S"},
+                                        {"AttributeName":"Song","AttributeType":"S"}],
+                "KeySchema":[{"AttributeName":"Artist","KeyType":"HASH"},
+                             {"AttributeName":"Song","KeyType":"RANGE"}]}"#,
+        )
+        .await
+        .expect("CreateTable");
+    handle
+        .send(
+            "PutItem",
+            r#"{"TableName":"Music","Item":{"Artist":{"S":"Nina"},"Song":{"S":"Sinnerman"},"Year":{"N":"1965"}}}"#,
+        )
+        .await
+        .expect("PutItem");
+    let missing = handle
+        .send("GetItem", r#"{"TableName":"Nope","Key":{"id":{"S":"x"}}}"#)
+        .await;
+    assert_eq!(
+        missing.expect_err("no such table").kind.name(),
+        "ResourceNotFoundException"
+    );
+    handle.store().clone().close();
+    drop(handle);
+
+    let restarted = EngineHandle::open(&name).await.expect("reopen handle");
+    let response = restarted
+        .send(
+            "GetItem",
+            r#"{"TableName":"Music","Key":{"Artist":{"S":"Nina"},"Song":{"S":"Sinnerman"}}}"#,
+        )
+        .await
+        .expect("GetItem");
+    let response: serde_json::Value = serde_json::from_str(&response).expect("JSON response");
+    assert_eq!(response["Item"]["Year"]["N"], "1965");
+    assert_eq!(response["Item"]["Artist"]["S"], "Nina");
+
+    let tables = restarted
+        .send("ListTables", "{}")
+        .await
+        .expect("ListTables");
+    assert!(tables.contains("\"Music\""));
+    restarted.store().clone().close();
+    IdbStore::delete_database(&name).await.expect("cleanup");
+}
+
+#[wasm_bindgen_test]
+async fn a_write_that_cannot_be_stored_is_not_acknowledged() {
+    let name = fresh_db("closed").await;
+    let handle = EngineHandle::open(&name).await.expect("open handle");
+    // Reads need no commit; a write after the connection is gone must fail, not succeed.
+    handle.store().clone().close();
+    let listed = handle.send("ListTables", "{}").await.expect("ListTables needs no commit");
+    assert!(listed.contains("TableNames"));
+    let created = handle
+        .send(
+            "CreateTable",
+            r#"{"TableName":"Things","BillingMode":"PAY_PER_REQUEST",
+                "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
+                "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]}"#,
+        )
+        .await;
+    let error = created.expect_err("the commit cannot happen on a closed connection");
+    assert_eq!(error.kind.name(), "InternalFailure", "{}", error.message);
+    assert!(error.message.starts_with("IndexedDB: "), "{}", error.message);
+    IdbStore::delete_database(&name).await.expect("cleanup");
+}
