@@ -41,6 +41,7 @@ impl EngineHandle {
         let mut engine = Engine::new(EngineConfig {
             record_changes: true,
             start_millis: wall_clock_millis(),
+            clock_mode: dynoscope_engine::clock::ClockMode::RealTime { speed: 1.0 },
             ..EngineConfig::default()
         });
         engine
@@ -69,7 +70,7 @@ impl EngineHandle {
                     "the engine is busy (re-entrant call)",
                 )
             })?;
-            engine.advance_clock_to(wall_clock_millis());
+            engine.observe_host_time(wall_clock_millis());
             let result = engine.dispatch(operation, request.as_bytes());
             // A rejected request may still have recorded nothing; drain either way.
             (result, engine.take_changes())

@@ -1,20 +1,38 @@
-//! The engine's virtual clock. The engine never reads the host's time: a front end sets the
-//! clock (the native server from the wall clock, the browser from `Date.now()`, tests by
-//! hand), and everything time-dependent reads it here. Time only moves forward.
+//! The engine's virtual clock. The engine never reads the host's time: a front end reports
+//! it ([`VirtualClock::observe_host`]), and the clock's mode decides what that means.
+//! Stepped, time moves only when told (tests, the UI's pause and step); real-time, it
+//! follows the host clock, optionally sped up. Everything time-dependent reads the clock
+//! here, and time only moves forward.
+
+/// How the virtual clock moves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ClockMode {
+    /// Time moves only by explicit steps.
+    Stepped,
+    /// Time follows the host clock, `speed` virtual milliseconds per host millisecond.
+    RealTime { speed: f64 },
+}
 
 /// Milliseconds since the Unix epoch, as the engine sees them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VirtualClock {
     now_millis: u64,
+    mode: ClockMode,
+    /// In real-time mode: a host time and the virtual time it corresponded to.
+    anchor: Option<(u64, u64)>,
 }
 
 impl VirtualClock {
     pub fn starting_at(now_millis: u64) -> Self {
-        VirtualClock { now_millis }
+        VirtualClock { now_millis, mode: ClockMode::Stepped, anchor: None }
     }
 
     pub fn now_millis(&self) -> u64 {
         self.now_millis
+    }
+
+    pub fn mode(&self) -> ClockMode {
+        self.mode
     }
 
     /// Seconds since the epoch with millisecond precision, as DynamoDB's timestamps are sent.
@@ -22,13 +40,37 @@ impl VirtualClock {
         self.now_millis as f64 / 1000.0
     }
 
+    /// Switches mode. Real-time starts from the current virtual time at the next host time
+    /// observed, so switching never jumps the clock.
+    pub fn set_mode(&mut self, mode: ClockMode) {
+        self.mode = mode;
+        self.anchor = None;
+    }
+
+    /// A front end reports the host's time. Real-time mode follows it; stepped mode ignores it.
+    pub fn observe_host(&mut self, host_millis: u64) {
+        let ClockMode::RealTime { speed } = self.mode else { return };
+        match self.anchor {
+            None => self.anchor = Some((host_millis, self.now_millis)),
+            Some((host_anchor, virtual_anchor)) => {
+                let elapsed = host_millis.saturating_sub(host_anchor) as f64 * speed;
+                self.advance_to(virtual_anchor.saturating_add(elapsed as u64));
+            }
+        }
+    }
+
     /// Moves the clock to `millis`; an earlier time is ignored so the clock never runs back.
     pub fn advance_to(&mut self, millis: u64) {
         self.now_millis = self.now_millis.max(millis);
     }
 
+    /// Steps the clock forward. In real-time mode the step is kept: later host times add to
+    /// it rather than undo it.
     pub fn advance_by(&mut self, millis: u64) {
         self.now_millis = self.now_millis.saturating_add(millis);
+        if let Some((_, virtual_anchor)) = &mut self.anchor {
+            *virtual_anchor = virtual_anchor.saturating_add(millis);
+        }
     }
 }
 
@@ -74,5 +116,25 @@ mod tests {
         assert_eq!(clock.now_millis(), 1_000);
         clock.advance_by(250);
         assert_eq!(clock.now_millis(), 1_250);
+    }
+
+    #[test]
+    fn a_stepped_clock_ignores_the_host() {
+        let mut clock = VirtualClock::starting_at(1_000);
+        clock.observe_host(99_000);
+        assert_eq!(clock.now_millis(), 1_000);
+    }
+
+    #[test]
+    fn a_real_time_clock_follows_the_host_at_its_speed() {
+        let mut clock = VirtualClock::starting_at(1_000);
+        clock.set_mode(ClockMode::RealTime { speed: 10.0 });
+        clock.observe_host(50_000);
+        assert_eq!(clock.now_millis(), 1_000, "the first observation only anchors");
+        clock.observe_host(50_100);
+        assert_eq!(clock.now_millis(), 2_000);
+        clock.advance_by(500);
+        clock.observe_host(50_200);
+        assert_eq!(clock.now_millis(), 3_500, "a step is kept");
     }
 }

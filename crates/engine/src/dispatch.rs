@@ -33,6 +33,9 @@ pub const OPERATIONS: &[&str] = &[
     "UpdateItem",
     "UpdateTable",
     "UpdateTimeToLive",
+    "Dynoscope_AdvanceClock",
+    "Dynoscope_DescribeClock",
+    "Dynoscope_SetClock",
 ];
 
 pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
@@ -59,6 +62,9 @@ pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Res
         "ListTagsOfResource" => ops::tags::list_tags_of_resource(engine, parse(body)?),
         "DescribeLimits" => ops::account::describe_limits(engine, parse(body)?),
         "DescribeEndpoints" => ops::account::describe_endpoints(engine, parse(body)?),
+        "Dynoscope_DescribeClock" => ops::simulation::describe_clock(engine, parse(body)?),
+        "Dynoscope_SetClock" => ops::simulation::set_clock(engine, parse(body)?),
+        "Dynoscope_AdvanceClock" => ops::simulation::advance_clock(engine, parse(body)?),
         _ => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),
     }
 }

@@ -26,6 +26,8 @@ pub struct EngineConfig {
     /// How long a table stays CREATING or UPDATING and a new index CREATING, in virtual
     /// milliseconds (0: ACTIVE at once; the responses still say CREATING or UPDATING).
     pub control_plane_millis: u64,
+    /// How the virtual clock moves: stepped (the default, for tests) or following the host.
+    pub clock_mode: crate::clock::ClockMode,
 }
 
 impl Default for EngineConfig {
@@ -37,6 +39,7 @@ impl Default for EngineConfig {
             start_millis: 0,
             record_changes: false,
             control_plane_millis: 0,
+            clock_mode: crate::clock::ClockMode::Stepped,
         }
     }
 }
@@ -90,7 +93,11 @@ impl ChangeLog {
 impl Engine {
     pub fn new(config: EngineConfig) -> Self {
         Engine {
-            clock: VirtualClock::starting_at(config.start_millis),
+            clock: {
+                let mut clock = VirtualClock::starting_at(config.start_millis);
+                clock.set_mode(config.clock_mode);
+                clock
+            },
             rng: SeededRng::new(config.seed),
             tables: BTreeMap::new(),
             log: ChangeLog { enabled: config.record_changes, changes: Vec::new() },
@@ -116,6 +123,20 @@ impl Engine {
     /// Moves the virtual clock forward to `millis` (never backwards).
     pub fn advance_clock_to(&mut self, millis: u64) {
         self.clock.advance_to(millis);
+    }
+
+    /// A front end reports the host's time before a request: a real-time clock follows it,
+    /// a stepped clock ignores it.
+    pub fn observe_host_time(&mut self, host_millis: u64) {
+        self.clock.observe_host(host_millis);
+    }
+
+    pub fn clock(&self) -> &VirtualClock {
+        &self.clock
+    }
+
+    pub fn set_clock_mode(&mut self, mode: crate::clock::ClockMode) {
+        self.clock.set_mode(mode);
     }
 
     pub fn advance_clock_by(&mut self, millis: u64) {

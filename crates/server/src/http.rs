@@ -81,10 +81,10 @@ where
     }
 }
 
-/// Runs one operation on the engine at the current wall-clock time.
+/// Runs one operation on the engine, its clock told the host's time first.
 fn dispatch(engine: &Mutex<Engine>, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
     let mut engine = engine.lock().unwrap_or_else(PoisonError::into_inner);
-    engine.advance_clock_to(now_millis());
+    engine.observe_host_time(now_millis());
     guarded(|| engine.dispatch(operation, body))
 }
 
@@ -98,7 +98,7 @@ fn guarded(run: impl FnOnce() -> Result<Vec<u8>, DynamoError>) -> Result<Vec<u8>
     })
 }
 
-fn now_millis() -> u64 {
+pub fn now_millis() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use dynoscope_engine::clock::ClockMode;
 use dynoscope_engine::{Engine, EngineConfig};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -81,7 +82,11 @@ async fn run(args: Args) -> std::io::Result<()> {
     let listener = TcpListener::bind((args.host.as_str(), args.port)).await?;
     // The bound address, so `--port 0` reports the port it got.
     println!("dynoscope-server listening on http://{}", listener.local_addr()?);
-    let engine = Arc::new(Mutex::new(Engine::new(EngineConfig::default())));
+    let engine = Arc::new(Mutex::new(Engine::new(EngineConfig {
+        start_millis: http::now_millis(),
+        clock_mode: ClockMode::RealTime { speed: 1.0 },
+        ..EngineConfig::default()
+    })));
     serve(listener, engine, shutdown_signal()).await;
     Ok(())
 }

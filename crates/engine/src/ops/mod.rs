@@ -11,6 +11,7 @@ pub mod items;
 pub mod query;
 pub mod read;
 pub mod scan;
+pub mod simulation;
 pub mod tables;
 pub mod tags;
 pub mod transactions;
