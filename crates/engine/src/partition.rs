@@ -86,9 +86,12 @@ impl Position for IndexPosition {
     }
 }
 
-/// One partition: a contiguous hash range `[start, end]` and the entries in it.
+/// One partition: a contiguous hash range `[start, end]` and the entries in it. Ids are
+/// unique within a keyspace and never reused; a partition made by a split names its parent.
 #[derive(Debug, Clone)]
 pub struct Partition<P> {
+    pub id: u32,
+    pub parent: Option<u32>,
     pub start: u64,
     pub end: u64,
     items: BTreeMap<P, Item>,
@@ -98,7 +101,7 @@ pub struct Partition<P> {
 impl<P: Position> Partition<P> {
     /// A partition covering the whole keyspace, as a new table starts with.
     pub fn whole_keyspace() -> Self {
-        Partition { start: 0, end: u64::MAX, items: BTreeMap::new(), size_bytes: 0 }
+        Partition { id: 0, parent: None, start: 0, end: u64::MAX, items: BTreeMap::new(), size_bytes: 0 }
     }
 
     pub fn contains(&self, hash: u64) -> bool {
@@ -168,6 +171,11 @@ impl<P: Position> Keyspace<P> {
     /// The index of the partition holding `hash`.
     pub fn partition_index(&self, hash: u64) -> usize {
         self.partitions.partition_point(|p| p.end < hash)
+    }
+
+    /// The partition holding `hash`.
+    pub fn partition_of(&self, hash: u64) -> &Partition<P> {
+        &self.partitions[self.partition_index(hash)]
     }
 
     pub fn get(&self, position: &P) -> Option<&Item> {

@@ -108,6 +108,8 @@ impl TableDefinition {
 /// (only indexes whose entry changed appear).
 #[derive(Debug, Default)]
 pub struct WriteOutcome {
+    /// The partition that holds the item.
+    pub partition_id: u32,
     pub old: Option<Item>,
     pub index_units: Vec<(String, IndexKind, f64)>,
 }
@@ -186,7 +188,8 @@ impl Table {
                 index_units.push((name, kind, units));
             }
         }
-        WriteOutcome { old, index_units }
+        let partition_id = self.items.partition_of(position.hash).id;
+        WriteOutcome { partition_id, old, index_units }
     }
 
     /// Whether the table has a local secondary index, which makes item collections matter.
