@@ -35,7 +35,9 @@ pub const OPERATIONS: &[&str] = &[
     "UpdateTimeToLive",
     "Dynoscope_AdvanceClock",
     "Dynoscope_DescribeClock",
+    "Dynoscope_DescribeSimulation",
     "Dynoscope_SetClock",
+    "Dynoscope_SetSimulation",
 ];
 
 pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
@@ -65,6 +67,8 @@ pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Res
         "Dynoscope_DescribeClock" => ops::simulation::describe_clock(engine, parse(body)?),
         "Dynoscope_SetClock" => ops::simulation::set_clock(engine, parse(body)?),
         "Dynoscope_AdvanceClock" => ops::simulation::advance_clock(engine, parse(body)?),
+        "Dynoscope_SetSimulation" => ops::simulation::set_simulation(engine, parse(body)?),
+        "Dynoscope_DescribeSimulation" => ops::simulation::describe_simulation(engine, parse(body)?),
         _ => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),
     }
 }

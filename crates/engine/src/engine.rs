@@ -6,8 +6,11 @@ use std::collections::BTreeMap;
 use crate::clock::VirtualClock;
 use crate::dispatch;
 use crate::error::DynamoError;
+use crate::partition::WriteTiming;
 use crate::persist::{Change, Snapshot};
+use crate::replica::Consistency;
 use crate::rng::SeededRng;
+use crate::simulation::SimulationSettings;
 use crate::table::{Table, TableDefinition};
 use crate::value::{Item, item_from_json, item_to_json};
 
@@ -28,6 +31,8 @@ pub struct EngineConfig {
     pub control_plane_millis: u64,
     /// How the virtual clock moves: stepped (the default, for tests) or following the host.
     pub clock_mode: crate::clock::ClockMode,
+    /// The simulation's global settings (default: off, a single up-to-date copy).
+    pub simulation: SimulationSettings,
 }
 
 impl Default for EngineConfig {
@@ -40,6 +45,7 @@ impl Default for EngineConfig {
             record_changes: false,
             control_plane_millis: 0,
             clock_mode: crate::clock::ClockMode::Stepped,
+            simulation: SimulationSettings::off(),
         }
     }
 }
@@ -55,6 +61,8 @@ pub struct Engine {
     pub(crate) log: ChangeLog,
     /// ClientRequestTokens of recent write transactions, for idempotent replays.
     pub(crate) transaction_tokens: std::collections::HashMap<String, crate::ops::transactions::TokenRecord>,
+    /// Per-table simulation settings that override `config.simulation`.
+    pub(crate) table_simulation: BTreeMap<String, SimulationSettings>,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -102,6 +110,7 @@ impl Engine {
             tables: BTreeMap::new(),
             log: ChangeLog { enabled: config.record_changes, changes: Vec::new() },
             transaction_tokens: Default::default(),
+            table_simulation: BTreeMap::new(),
             config,
         }
     }
@@ -110,6 +119,21 @@ impl Engine {
     /// (`PutItem`), `request` the JSON body. Returns the JSON response body.
     pub fn dispatch(&mut self, operation: &str, request: &[u8]) -> Result<Vec<u8>, DynamoError> {
         dispatch::dispatch(self, operation, request)
+    }
+
+    /// The simulation settings in force for `table`.
+    pub fn simulation_for(&self, table: &str) -> SimulationSettings {
+        self.table_simulation.get(table).copied().unwrap_or(self.config.simulation)
+    }
+
+    /// How a read of the given consistency is served now: strongly consistent reads from the
+    /// leader, eventually consistent ones from a replica drawn per partition.
+    pub(crate) fn consistency(&mut self, consistent: bool) -> Consistency {
+        if consistent {
+            Consistency::Strong
+        } else {
+            Consistency::Eventual { seed: self.rng.next_u64(), now: self.clock.now_millis() }
+        }
     }
 
     pub fn config(&self) -> &EngineConfig {
@@ -156,14 +180,6 @@ impl Engine {
         self.log.table(definition);
     }
 
-    pub(crate) fn record_put(&mut self, table: &str, key_item: &Item, item: &Item) {
-        self.log.put(table, key_item, item);
-    }
-
-    pub(crate) fn record_delete(&mut self, table: &str, key_item: &Item) {
-        self.log.delete(table, key_item);
-    }
-
     /// Rebuilds state from a store's snapshot, replacing whatever the engine holds. Records
     /// no changes: the store already has them.
     pub fn restore(&mut self, snapshot: &Snapshot) -> Result<(), DynamoError> {
@@ -178,7 +194,7 @@ impl Engine {
             let Some(table) = self.tables.get_mut(table_name) else { continue };
             let item = item_from_json(text)?;
             let key = table.key_schema().key_of_item(&item)?;
-            table.write(key, Some(item));
+            table.write(key, Some(item), WriteTiming::immediate(self.clock.now_millis()));
         }
         Ok(())
     }

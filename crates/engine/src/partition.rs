@@ -10,6 +10,7 @@ use std::ops::Bound;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::key::{KeyValue, PrimaryKey};
+use crate::replica::{Consistency, REPLICAS, ReadView, ReplicaSet};
 use crate::value::{Item, item_size};
 
 /// The partition hash of a partition key value: stable across runs and platforms.
@@ -96,12 +97,35 @@ pub struct Partition<P> {
     pub end: u64,
     items: BTreeMap<P, Item>,
     size_bytes: u64,
+    pub replicas: ReplicaSet<P>,
+}
+
+/// When a write happens and how long after it each replica applies it (leader first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteTiming {
+    pub now: u64,
+    pub lags: [u64; REPLICAS],
+}
+
+impl WriteTiming {
+    /// A write every replica applies at once: restores, backfills, an unsimulated engine.
+    pub fn immediate(now: u64) -> Self {
+        WriteTiming { now, lags: [0; REPLICAS] }
+    }
 }
 
 impl<P: Position> Partition<P> {
     /// A partition covering the whole keyspace, as a new table starts with.
     pub fn whole_keyspace() -> Self {
-        Partition { id: 0, parent: None, start: 0, end: u64::MAX, items: BTreeMap::new(), size_bytes: 0 }
+        Partition {
+            id: 0,
+            parent: None,
+            start: 0,
+            end: u64::MAX,
+            items: BTreeMap::new(),
+            size_bytes: 0,
+            replicas: ReplicaSet::default(),
+        }
     }
 
     pub fn contains(&self, hash: u64) -> bool {
@@ -121,6 +145,47 @@ impl<P: Position> Partition<P> {
         self.items.get(position)
     }
 
+    /// The entry as the replica in `view` holds it.
+    pub fn get_at(&self, position: &P, view: ReadView) -> Option<&Item> {
+        match self.replicas.override_at(position, view) {
+            Some(held) => held,
+            None => self.items.get(position),
+        }
+    }
+
+    /// Entries within `(lower, upper)` as the replica in `view` holds them, ascending or
+    /// descending.
+    pub fn range_at<'a>(
+        &'a self,
+        lower: Bound<&P>,
+        upper: Bound<&P>,
+        view: ReadView,
+        forward: bool,
+    ) -> Box<dyn Iterator<Item = (&'a P, &'a Item)> + 'a> {
+        let current = self.items.range((lower.cloned(), upper.cloned()));
+        if self.replicas.is_caught_up() || view == ReadView::Leader {
+            return if forward { Box::new(current) } else { Box::new(current.rev()) };
+        }
+        let in_bounds = |p: &P| {
+            (match lower {
+                Bound::Included(l) => p >= l,
+                Bound::Excluded(l) => p > l,
+                Bound::Unbounded => true,
+            }) && (match upper {
+                Bound::Included(u) => p <= u,
+                Bound::Excluded(u) => p < u,
+                Bound::Unbounded => true,
+            })
+        };
+        let overrides: Vec<(&'a P, Option<&'a Item>)> =
+            self.replicas.overrides(view).into_iter().filter(|(p, _)| in_bounds(p)).collect();
+        if forward {
+            Box::new(MergeView::new(current, overrides.into_iter(), true))
+        } else {
+            Box::new(MergeView::new(current.rev(), overrides.into_iter().rev(), false))
+        }
+    }
+
     /// Stores an entry, returning the one it replaced.
     pub fn put(&mut self, position: P, item: Item) -> Option<Item> {
         self.size_bytes += item_size(&item) as u64;
@@ -136,6 +201,17 @@ impl<P: Position> Partition<P> {
         if let Some(old) = &old {
             self.size_bytes -= item_size(old) as u64;
         }
+        old
+    }
+
+    /// Stores (`Some`) or removes (`None`) an entry and logs it for the replicas that apply
+    /// it later. Returns the entry it replaced.
+    pub fn write(&mut self, position: P, new: Option<Item>, timing: WriteTiming) -> Option<Item> {
+        let old = match new {
+            Some(item) => self.put(position.clone(), item),
+            None => self.delete(&position),
+        };
+        self.replicas.record(&position, old.as_ref(), timing.now, timing.lags);
         old
     }
 
@@ -182,6 +258,52 @@ impl<P: Position> Keyspace<P> {
         self.partitions[self.partition_index(position.hash())].get(position)
     }
 
+    /// An entry as a read of `consistency` sees it.
+    pub fn get_with(&self, position: &P, consistency: Consistency) -> Option<&Item> {
+        let partition = self.partition_of(position.hash());
+        partition.get_at(position, consistency.view_for(partition.id))
+    }
+
+    /// Stores or removes an entry with replication timing; returns what it replaced.
+    pub fn write(&mut self, position: P, new: Option<Item>, timing: WriteTiming) -> Option<Item> {
+        let index = self.partition_index(position.hash());
+        self.partitions[index].write(position, new, timing)
+    }
+
+    /// Every entry in keyspace order from `hash` on (or after `after`), as a read of
+    /// `consistency` sees it: each partition's entries from the replica chosen for it.
+    pub fn walk_with<'a>(
+        &'a self,
+        from_hash: u64,
+        after: Option<P>,
+        consistency: Consistency,
+    ) -> impl Iterator<Item = (&'a P, &'a Item)> + 'a {
+        let first_position = after.as_ref().map_or(from_hash, P::hash);
+        let first = self.partition_index(first_position);
+        let lower = match after {
+            Some(p) => Bound::Excluded(p),
+            None => Bound::Included(P::lowest_at(from_hash)),
+        };
+        self.partitions[first..].iter().enumerate().flat_map(move |(offset, partition)| {
+            let lower = if offset == 0 { lower.as_ref() } else { Bound::Unbounded };
+            partition.range_at(lower, Bound::Unbounded, consistency.view_for(partition.id), true)
+        })
+    }
+
+    /// Entries within `(lower, upper)` of the partition holding `hash`, in either order, as a
+    /// read of `consistency` sees them.
+    pub fn range_with<'a>(
+        &'a self,
+        hash: u64,
+        lower: Bound<&P>,
+        upper: Bound<&P>,
+        consistency: Consistency,
+        forward: bool,
+    ) -> Box<dyn Iterator<Item = (&'a P, &'a Item)> + 'a> {
+        let partition = self.partition_of(hash);
+        partition.range_at(lower, upper, consistency.view_for(partition.id), forward)
+    }
+
     pub fn put(&mut self, position: P, item: Item) -> Option<Item> {
         let index = self.partition_index(position.hash());
         self.partitions[index].put(position, item)
@@ -220,5 +342,62 @@ impl<P: Position> Keyspace<P> {
 impl<P: Position> Default for Keyspace<P> {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A partition's current entries merged with the values a replica still holds for keys it
+/// has not caught up on: both inputs are sorted in the walk's direction.
+struct MergeView<'a, P, C, O>
+where
+    C: Iterator<Item = (&'a P, &'a Item)>,
+    O: Iterator<Item = (&'a P, Option<&'a Item>)>,
+    P: 'a,
+{
+    current: std::iter::Peekable<C>,
+    overrides: std::iter::Peekable<O>,
+    forward: bool,
+}
+
+impl<'a, P: Ord + 'a, C, O> MergeView<'a, P, C, O>
+where
+    C: Iterator<Item = (&'a P, &'a Item)>,
+    O: Iterator<Item = (&'a P, Option<&'a Item>)>,
+{
+    fn new(current: C, overrides: O, forward: bool) -> Self {
+        MergeView { current: current.peekable(), overrides: overrides.peekable(), forward }
+    }
+}
+
+impl<'a, P: Ord + 'a, C, O> Iterator for MergeView<'a, P, C, O>
+where
+    C: Iterator<Item = (&'a P, &'a Item)>,
+    O: Iterator<Item = (&'a P, Option<&'a Item>)>,
+{
+    type Item = (&'a P, &'a Item);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::cmp::Ordering;
+        loop {
+            let order = match (self.current.peek(), self.overrides.peek()) {
+                (None, None) => return None,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some((c, _)), Some((o, _))) => {
+                    let order = c.cmp(o);
+                    if self.forward { order } else { order.reverse() }
+                }
+            };
+            match order {
+                Ordering::Less => return self.current.next(),
+                Ordering::Equal => {
+                    self.current.next();
+                }
+                Ordering::Greater => {}
+            }
+            // The replica's own value wins for this key; a key it does not hold is skipped.
+            if let Some((position, Some(item))) = self.overrides.next() {
+                return Some((position, item));
+            }
+        }
     }
 }

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::DynamoError;
 use crate::index::{Index, IndexDefinition, IndexKind};
 use crate::key::{KeySchema, PrimaryKey, ScalarType};
-use crate::partition::{IndexPosition, ItemPosition, Keyspace, Partition, Position, partition_hash};
+use crate::partition::{IndexPosition, ItemPosition, Keyspace, Partition, Position, WriteTiming, partition_hash};
+use crate::replica::Consistency;
 use crate::value::Item;
 
 /// How the table pays for throughput.
@@ -160,6 +161,16 @@ impl Table {
         self.items.get(&ItemPosition::of(key.clone()))
     }
 
+    /// The item as a read of `consistency` sees it.
+    pub fn get_with(&self, key: &PrimaryKey, consistency: Consistency) -> Option<&Item> {
+        self.items.get_with(&ItemPosition::of(key.clone()), consistency)
+    }
+
+    /// The leader of the partition holding `key`.
+    pub fn leader_of(&self, key: &PrimaryKey) -> usize {
+        self.items.partition_of(partition_hash(&key.hash)).replicas.leader
+    }
+
     /// Rejects an item that cannot be written: index key attributes of the wrong type or
     /// empty. Call before [`Table::write`]; the table key is checked by the key schema.
     pub fn check_item(&self, item: &Item) -> Result<(), DynamoError> {
@@ -167,12 +178,9 @@ impl Table {
     }
 
     /// Puts (`Some`) or deletes (`None`) the item under `key`, keeping every index in step.
-    pub fn write(&mut self, key: PrimaryKey, new: Option<Item>) -> WriteOutcome {
+    pub fn write(&mut self, key: PrimaryKey, new: Option<Item>, timing: WriteTiming) -> WriteOutcome {
         let position = ItemPosition::of(key);
-        let old = match &new {
-            Some(item) => self.items.put(position.clone(), item.clone()),
-            None => self.items.delete(&position),
-        };
+        let old = self.items.write(position.clone(), new.clone(), timing);
         let table_schema = &self.definition.key_schema;
         let mut index_units = Vec::new();
         for index in &mut self.indexes {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units, write_units};
 use super::expressions::{ExpressionArgs, refuse_mixing};
-use super::items::{MAX_ITEM_BYTES, projection_paths, shaped};
+use super::items::{MAX_ITEM_BYTES, commit_write, projection_paths, shaped};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -109,9 +109,12 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
     let mut unprocessed: BTreeMap<&str, KeysAndAttributes> = BTreeMap::new();
     let mut consumed = Vec::new();
     let mut bytes = 0;
-    for (name, keys_and_attributes, keys, paths) in plan {
-        let table = &engine.tables[name];
+    // Each table's replicas are drawn before any item is borrowed for the response.
+    let consistencies: Vec<_> =
+        plan.iter().map(|(_, k, _, _)| engine.consistency(k.consistent_read.unwrap_or(false))).collect();
+    for ((name, keys_and_attributes, keys, paths), consistency) in plan.into_iter().zip(consistencies) {
         let consistent = keys_and_attributes.consistent_read.unwrap_or(false);
+        let table = &engine.tables[name];
         let mut units = 0.0;
         let found = responses.entry(name).or_default();
         for (i, key) in keys.iter().enumerate() {
@@ -120,7 +123,7 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
                 unprocessed.insert(name, KeysAndAttributes { keys: Some(rest), ..keys_and_attributes.clone() });
                 break;
             }
-            let item = table.get(key);
+            let item = table.get_with(key, consistency);
             let size = item.map_or(0, item_size);
             units += read_units(size, consistent);
             bytes += size;
@@ -234,13 +237,8 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
     for (name, writes) in plan {
         let mut consumption = Consumption::default();
         for PlannedWrite { key, item } in writes {
-            let key_item = engine.tables[&name].key_schema().key_item(&key);
-            match &item {
-                Some(item) => engine.record_put(&name, &key_item, item),
-                None => engine.record_delete(&name, &key_item),
-            }
             let new_size = item.as_ref().map_or(0, item_size);
-            let outcome = engine.tables.get_mut(&name).expect("validated").write(key, item);
+            let outcome = commit_write(engine, &name, key, item);
             consumption.table += write_units(new_size.max(outcome.old.as_ref().map_or(0, item_size)));
             for (index, kind, units) in outcome.index_units {
                 match consumption.indexes.iter_mut().find(|(n, _, _)| *n == index) {

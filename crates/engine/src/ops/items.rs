@@ -14,6 +14,7 @@ use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
 use crate::expr::{Condition, Path, project};
 use crate::key::PrimaryKey;
+use crate::partition::WriteTiming;
 use crate::table::{Table, WriteOutcome};
 use crate::value::{Item, WireItem, item_size};
 
@@ -66,10 +67,13 @@ pub(crate) fn check_condition(condition: Option<&Condition>, old: Option<&Item>,
 /// Applies a checked write (a put with `Some`, a delete with `None`): stores it, records it
 /// for persistence, and keeps the indexes in step.
 pub(crate) fn commit_write(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: Option<Item>) -> WriteOutcome {
+    let settings = engine.simulation_for(table_name);
+    let now = engine.now_millis();
     let table = engine.tables.get_mut(table_name).expect("a checked write names an existing table");
+    let lags = settings.replica_lags(table.leader_of(&key), &mut engine.rng);
     let key_item = table.key_schema().key_item(&key);
     let is_put = new.is_some();
-    let outcome = table.write(key.clone(), new);
+    let outcome = table.write(key.clone(), new, WriteTiming { now, lags });
     if is_put {
         let stored = table.get(&key).expect("just written");
         engine.log.put(table_name, &key_item, stored);
@@ -374,9 +378,9 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<Vec<u8>,
     let paths = projection_paths(expressions.projection, request.attributes_to_get.as_deref());
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
     let name = request.table_name.as_deref().expect("checked");
-    let table = table_of(engine, name)?;
-    let key = table.key_schema().key_from_request(&request.key.as_ref().expect("checked").0)?;
-    let item = table.get(&key);
+    let key = table_of(engine, name)?.key_schema().key_from_request(&request.key.as_ref().expect("checked").0)?;
+    let consistency = engine.consistency(request.consistent_read.unwrap_or(false));
+    let item = table_of(engine, name)?.get_with(&key, consistency);
     // A projection does not reduce what the read costs.
     let units = read_units(item.map_or(0, item_size), request.consistent_read.unwrap_or(false));
     respond(&GetItemResponse {

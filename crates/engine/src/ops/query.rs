@@ -240,6 +240,7 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
         ));
     };
     let name = request.table_name.as_deref().expect("checked");
+    let consistency = engine.consistency(request.consistent_read.unwrap_or(false));
     let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
     let source = Source::resolve(table, request.index_name.as_deref())?;
     let (hash_value, range_op) = match_key_schema(key_conditions, source.key_schema())?;
@@ -262,14 +263,10 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
             let after = request.exclusive_start_key.as_ref().map(|k| table_start(table, &k.0)).transpose()?;
             let lowest = ItemPosition { hash, key: PrimaryKey { hash: hash_value.clone(), range: None } };
             let (lower, upper) = run_bounds(hash, lowest, after, forward);
-            let run = table.items().range_in(hash, lower.as_ref(), upper.as_ref());
+            let run = table.items().range_with(hash, lower.as_ref(), upper.as_ref(), consistency, forward);
             let keep = |p: &&ItemPosition| p.key.hash == hash_value && range_matches(range_op.as_ref(), p.key.range.as_ref());
             let key_of = |p: &ItemPosition| table.key_schema().key_item(&p.key);
-            if forward {
-                read_page(run.filter(|(p, _)| keep(p)), |_| true, limit, key_of)
-            } else {
-                read_page(run.rev().filter(|(p, _)| keep(p)), |_| true, limit, key_of)
-            }
+            read_page(run.filter(|(p, _)| keep(p)), |_| true, limit, key_of)
         }
         Source::Index(table, index) => {
             let after = request.exclusive_start_key.as_ref().map(|k| index_start(table, index, &k.0)).transpose()?;

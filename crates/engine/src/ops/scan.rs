@@ -95,6 +95,7 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
         expressions.filter = legacy_filter("scanFilter", request.scan_filter.as_ref(), request.conditional_operator.as_deref())?;
     }
     let name = request.table_name.as_deref().expect("checked");
+    let consistency = engine.consistency(request.consistent_read.unwrap_or(false));
     let table: &Table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
     let source = Source::resolve(table, request.index_name.as_deref())?;
     let projection_param = if request.projection_expression.is_some() { "ProjectionExpression" } else { "AttributesToGet" };
@@ -118,7 +119,7 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
             if after.as_ref().is_some_and(|p| !in_segment(p.hash)) {
                 return Err(outside_segment());
             }
-            let walk = table.items().walk(start, after);
+            let walk = table.items().walk_with(start, after, consistency);
             read_page(walk, |p| p.hash <= end, limit, |p| table.key_schema().key_item(&p.key))
         }
         Source::Index(table, index) => {

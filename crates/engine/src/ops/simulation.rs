@@ -1,12 +1,14 @@
 //! The `Dynoscope_` operations: the simulation's own controls and introspection, in a
 //! namespace no DynamoDB operation can collide with. Clock: DescribeClock, SetClock
-//! (stepped or real-time at a speed), AdvanceClock (a step, in either mode).
+//! (stepped or real-time at a speed), AdvanceClock (a step, in either mode). Settings:
+//! DescribeSimulation, SetSimulation (engine-wide or per table, presets or values).
 
 use serde::Deserialize;
 use serde_json::json;
 
 use super::validate::Violations;
 use crate::clock::ClockMode;
+use crate::simulation::{LagRange, SimulationSettings};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
@@ -66,4 +68,92 @@ pub fn advance_clock(engine: &mut Engine, request: AdvanceClockRequest) -> Resul
     v.finish()?;
     engine.advance_clock_by(request.millis.expect("checked") as u64);
     respond(&describe_clock_json(engine))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LagArg {
+    pub min_millis: Option<i64>,
+    pub max_millis: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SetSimulationRequest {
+    /// A table to override; none changes the engine's default.
+    pub table_name: Option<String>,
+    /// `OFF` or `PLAYGROUND`, applied before any explicit setting.
+    pub preset: Option<String>,
+    pub replication_lag: Option<LagArg>,
+    pub gsi_propagation: Option<LagArg>,
+}
+
+fn lag_of(field: &str, arg: &LagArg, v: &mut Violations) -> LagRange {
+    v.not_null(&format!("{field}.minMillis"), &arg.min_millis);
+    v.not_null(&format!("{field}.maxMillis"), &arg.max_millis);
+    v.at_least(&format!("{field}.minMillis"), arg.min_millis, 0);
+    v.at_most(&format!("{field}.maxMillis"), arg.max_millis, 3_600_000);
+    let (min, max) = (arg.min_millis.unwrap_or(0).max(0) as u64, arg.max_millis.unwrap_or(0).max(0) as u64);
+    if min > max {
+        v.push(&format!("'{min}'"), &format!("{field}.minMillis"), "Member must not exceed maxMillis");
+    }
+    LagRange { min_millis: min, max_millis: max }
+}
+
+fn settings_json(settings: &SimulationSettings) -> serde_json::Value {
+    let lag = |l: &LagRange| json!({"MinMillis": l.min_millis, "MaxMillis": l.max_millis});
+    json!({"ReplicationLag": lag(&settings.replication_lag), "GsiPropagation": lag(&settings.gsi_propagation)})
+}
+
+pub fn set_simulation(engine: &mut Engine, request: SetSimulationRequest) -> Result<Vec<u8>, DynamoError> {
+    let mut v = Violations::new();
+    v.one_of("preset", request.preset.as_deref(), &["OFF", "PLAYGROUND"]);
+    if let Some(name) = &request.table_name {
+        v.table_name("tableName", Some(name));
+    }
+    let mut settings = match &request.table_name {
+        Some(name) => engine.simulation_for(name),
+        None => engine.config.simulation,
+    };
+    match request.preset.as_deref() {
+        Some("OFF") => settings = SimulationSettings::off(),
+        Some("PLAYGROUND") => settings = SimulationSettings::playground(),
+        _ => {}
+    }
+    if let Some(arg) = &request.replication_lag {
+        settings.replication_lag = lag_of("replicationLag", arg, &mut v);
+    }
+    if let Some(arg) = &request.gsi_propagation {
+        settings.gsi_propagation = lag_of("gsiPropagation", arg, &mut v);
+    }
+    v.finish()?;
+    match &request.table_name {
+        Some(name) => {
+            if !engine.tables.contains_key(name) {
+                return Err(DynamoError::table_not_found(name));
+            }
+            engine.table_simulation.insert(name.clone(), settings);
+        }
+        None => engine.config.simulation = settings,
+    }
+    respond(&json!({ "Settings": settings_json(&settings) }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeSimulationRequest {
+    pub table_name: Option<String>,
+}
+
+pub fn describe_simulation(engine: &mut Engine, request: DescribeSimulationRequest) -> Result<Vec<u8>, DynamoError> {
+    let settings = match &request.table_name {
+        Some(name) => {
+            if !engine.tables.contains_key(name) {
+                return Err(DynamoError::table_not_found(name));
+            }
+            engine.simulation_for(name)
+        }
+        None => engine.config.simulation,
+    };
+    respond(&json!({ "Settings": settings_json(&settings) }))
 }

@@ -249,11 +249,26 @@ pub enum ExprKind {
     /// `{key: value, ...}`; keys as written (translation requires string literals).
     Struct(Vec<(Expr, Expr)>),
     Compare(CompareOp, Box<Expr>, Box<Expr>),
-    Between { operand: Box<Expr>, low: Box<Expr>, high: Box<Expr>, negated: bool },
+    Between {
+        operand: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
     /// `operand IN rhs`; the right side as written (translation requires a list or bag).
-    In { operand: Box<Expr>, rhs: Box<Expr>, negated: bool },
-    Is { operand: Box<Expr>, type_name: TypeName, negated: bool },
-    Like { negated: bool },
+    In {
+        operand: Box<Expr>,
+        rhs: Box<Expr>,
+        negated: bool,
+    },
+    Is {
+        operand: Box<Expr>,
+        type_name: TypeName,
+        negated: bool,
+    },
+    Like {
+        negated: bool,
+    },
     And(Vec<Expr>),
     Or(Vec<Expr>),
     Not(Box<Expr>),
@@ -262,9 +277,14 @@ pub enum ExprKind {
     /// Unary minus on anything but a number literal.
     Negate(Box<Expr>),
     /// A function call; the name lower-cased.
-    Call { name: String, args: Vec<Expr> },
+    Call {
+        name: String,
+        args: Vec<Expr>,
+    },
     /// A path whose root is not a name (`[1][0]`, `'a'.b`): invalid, kept for the message.
-    BadPath { list_root: bool },
+    BadPath {
+        list_root: bool,
+    },
     /// `*` where an expression is expected (`count(*)`).
     Star,
 }

@@ -411,7 +411,18 @@ mod tests {
     #[test]
     fn unreadable_text_gets_the_envelope_with_no_detail() {
         let envelope = "Statement wasn't well formed, can't be processed: ";
-        for bad in ["a # b", "'open", "\"open", "a /* open", "1e2147483648", "1e99999999999", "1.5e-2147483647", "`ion`", "é", "a ! b"] {
+        for bad in [
+            "a # b",
+            "'open",
+            "\"open",
+            "a /* open",
+            "1e2147483648",
+            "1e99999999999",
+            "1.5e-2147483647",
+            "`ion`",
+            "é",
+            "a ! b",
+        ] {
             let e = tokenize(bad).unwrap_err();
             assert_eq!(e.message, envelope, "{bad}");
         }

@@ -30,36 +30,263 @@ const MISSING_RHS: &str = "Missing right-hand side expression of infix operator"
 /// Words PartiQL reserves (SQL-92's reserved words and PartiQL's own). Unquoted, they are
 /// keywords and never names.
 const RESERVED: &[&str] = &[
-    "absolute", "action", "add", "all", "allocate", "alter", "and", "any", "are", "as", "asc",
-    "assertion", "at", "authorization", "avg", "bag", "begin", "between", "bit", "bit_length",
-    "blob", "bool", "boolean", "both", "by", "can_cast", "can_lossless_cast", "cascade",
-    "cascaded", "case", "cast", "catalog", "char", "char_length", "character",
-    "character_length", "check", "clob", "close", "coalesce", "collate", "collation", "column",
-    "commit", "conflict", "connect", "connection", "constraint", "constraints", "continue",
-    "convert", "corresponding", "count", "create", "cross", "current", "current_date",
-    "current_time", "current_timestamp", "current_user", "cursor", "date", "date_add",
-    "date_diff", "day", "deallocate", "dec", "decimal", "declare", "default", "deferrable",
-    "deferred", "delete", "desc", "describe", "descriptor", "diagnostics", "disconnect",
-    "distinct", "do", "domain", "double", "drop", "else", "end", "end-exec", "escape", "except",
-    "exception", "exec", "execute", "exists", "external", "extract", "false", "fetch", "first",
-    "float", "for", "foreign", "found", "from", "full", "get", "global", "go", "goto", "grant",
-    "group", "having", "hour", "identity", "immediate", "in", "index", "indicator", "initially",
-    "inner", "input", "insensitive", "insert", "int", "integer", "intersect", "interval", "into",
-    "is", "isolation", "join", "key", "language", "last", "leading", "left", "let", "level",
-    "like", "limit", "list", "local", "lower", "match", "max", "min", "minute", "missing",
-    "modified", "module", "month", "names", "national", "natural", "nchar", "new", "next", "no",
-    "not", "nothing", "null", "nullif", "numeric", "octet_length", "of", "offset", "old", "on",
-    "only", "open", "option", "or", "order", "outer", "output", "overlaps", "pad", "partial",
-    "pivot", "position", "precision", "prepare", "preserve", "primary", "prior", "privileges",
-    "procedure", "public", "read", "real", "references", "relative", "remove", "restrict",
-    "returning", "revoke", "right", "rollback", "rows", "schema", "scroll", "second", "section",
-    "select", "session", "session_user", "set", "sexp", "size", "smallint", "some", "space",
-    "sql", "sqlcode", "sqlerror", "sqlstate", "string", "struct", "substring", "sum", "symbol",
-    "system_user", "table", "temporary", "then", "time", "timestamp", "timezone_hour",
-    "timezone_minute", "to", "trailing", "transaction", "translate", "translation", "trim",
-    "true", "tuple", "union", "unique", "unknown", "unpivot", "update", "upper", "usage", "user",
-    "using", "value", "values", "varchar", "varying", "view", "when", "whenever", "where", "with",
-    "work", "write", "year", "zone",
+    "absolute",
+    "action",
+    "add",
+    "all",
+    "allocate",
+    "alter",
+    "and",
+    "any",
+    "are",
+    "as",
+    "asc",
+    "assertion",
+    "at",
+    "authorization",
+    "avg",
+    "bag",
+    "begin",
+    "between",
+    "bit",
+    "bit_length",
+    "blob",
+    "bool",
+    "boolean",
+    "both",
+    "by",
+    "can_cast",
+    "can_lossless_cast",
+    "cascade",
+    "cascaded",
+    "case",
+    "cast",
+    "catalog",
+    "char",
+    "char_length",
+    "character",
+    "character_length",
+    "check",
+    "clob",
+    "close",
+    "coalesce",
+    "collate",
+    "collation",
+    "column",
+    "commit",
+    "conflict",
+    "connect",
+    "connection",
+    "constraint",
+    "constraints",
+    "continue",
+    "convert",
+    "corresponding",
+    "count",
+    "create",
+    "cross",
+    "current",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "cursor",
+    "date",
+    "date_add",
+    "date_diff",
+    "day",
+    "deallocate",
+    "dec",
+    "decimal",
+    "declare",
+    "default",
+    "deferrable",
+    "deferred",
+    "delete",
+    "desc",
+    "describe",
+    "descriptor",
+    "diagnostics",
+    "disconnect",
+    "distinct",
+    "do",
+    "domain",
+    "double",
+    "drop",
+    "else",
+    "end",
+    "end-exec",
+    "escape",
+    "except",
+    "exception",
+    "exec",
+    "execute",
+    "exists",
+    "external",
+    "extract",
+    "false",
+    "fetch",
+    "first",
+    "float",
+    "for",
+    "foreign",
+    "found",
+    "from",
+    "full",
+    "get",
+    "global",
+    "go",
+    "goto",
+    "grant",
+    "group",
+    "having",
+    "hour",
+    "identity",
+    "immediate",
+    "in",
+    "index",
+    "indicator",
+    "initially",
+    "inner",
+    "input",
+    "insensitive",
+    "insert",
+    "int",
+    "integer",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "isolation",
+    "join",
+    "key",
+    "language",
+    "last",
+    "leading",
+    "left",
+    "let",
+    "level",
+    "like",
+    "limit",
+    "list",
+    "local",
+    "lower",
+    "match",
+    "max",
+    "min",
+    "minute",
+    "missing",
+    "modified",
+    "module",
+    "month",
+    "names",
+    "national",
+    "natural",
+    "nchar",
+    "new",
+    "next",
+    "no",
+    "not",
+    "nothing",
+    "null",
+    "nullif",
+    "numeric",
+    "octet_length",
+    "of",
+    "offset",
+    "old",
+    "on",
+    "only",
+    "open",
+    "option",
+    "or",
+    "order",
+    "outer",
+    "output",
+    "overlaps",
+    "pad",
+    "partial",
+    "pivot",
+    "position",
+    "precision",
+    "prepare",
+    "preserve",
+    "primary",
+    "prior",
+    "privileges",
+    "procedure",
+    "public",
+    "read",
+    "real",
+    "references",
+    "relative",
+    "remove",
+    "restrict",
+    "returning",
+    "revoke",
+    "right",
+    "rollback",
+    "rows",
+    "schema",
+    "scroll",
+    "second",
+    "section",
+    "select",
+    "session",
+    "session_user",
+    "set",
+    "sexp",
+    "size",
+    "smallint",
+    "some",
+    "space",
+    "sql",
+    "sqlcode",
+    "sqlerror",
+    "sqlstate",
+    "string",
+    "struct",
+    "substring",
+    "sum",
+    "symbol",
+    "system_user",
+    "table",
+    "temporary",
+    "then",
+    "time",
+    "timestamp",
+    "timezone_hour",
+    "timezone_minute",
+    "to",
+    "trailing",
+    "transaction",
+    "translate",
+    "translation",
+    "trim",
+    "true",
+    "tuple",
+    "union",
+    "unique",
+    "unknown",
+    "unpivot",
+    "update",
+    "upper",
+    "usage",
+    "user",
+    "using",
+    "value",
+    "values",
+    "varchar",
+    "varying",
+    "view",
+    "when",
+    "whenever",
+    "where",
+    "with",
+    "work",
+    "write",
+    "year",
+    "zone",
 ];
 
 /// Keywords that are operators: standing where a term should be, they are "Unexpected
@@ -68,10 +295,50 @@ const OPERATOR_WORDS: &[&str] = &["and", "or", "is", "in", "like", "between"];
 
 /// Keywords that open or shape a statement and so never name a function.
 const STRUCTURAL: &[&str] = &[
-    "select", "from", "where", "and", "or", "not", "in", "is", "like", "between", "value", "values",
-    "set", "remove", "returning", "order", "group", "having", "limit", "insert", "into", "update",
-    "delete", "as", "at", "by", "on", "case", "when", "then", "else", "end", "null", "missing",
-    "true", "false", "asc", "desc", "distinct", "all", "pivot", "unpivot", "escape", "let",
+    "select",
+    "from",
+    "where",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "like",
+    "between",
+    "value",
+    "values",
+    "set",
+    "remove",
+    "returning",
+    "order",
+    "group",
+    "having",
+    "limit",
+    "insert",
+    "into",
+    "update",
+    "delete",
+    "as",
+    "at",
+    "by",
+    "on",
+    "case",
+    "when",
+    "then",
+    "else",
+    "end",
+    "null",
+    "missing",
+    "true",
+    "false",
+    "asc",
+    "desc",
+    "distinct",
+    "all",
+    "pivot",
+    "unpivot",
+    "escape",
+    "let",
     "offset",
 ];
 
@@ -206,7 +473,7 @@ impl Parser {
             return self.delete();
         }
         if self.eat_word("from") {
-            return self.from_first_update();
+            return self.update_in_from_form();
         }
         if self.eat_word("exists") {
             self.expect_sym(Sym::LParen, "LEFT_PAREN")?;
@@ -298,7 +565,8 @@ impl Parser {
                 return Err(validation(STAR_AND_OTHERS));
             }
             items.push(self.expr()?);
-            if self.is_word("as") || matches!(&self.peek().kind, Kind::Quoted(_))
+            if self.is_word("as")
+                || matches!(&self.peek().kind, Kind::Quoted(_))
                 || matches!(&self.peek().kind, Kind::Word(w) if !is_reserved(w))
             {
                 return Err(validation("Aliasing is not supported"));
@@ -407,7 +675,7 @@ impl Parser {
     }
 
     /// PartiQL's FROM-first form: `FROM table [WHERE condition] SET ... | REMOVE ...`.
-    fn from_first_update(&mut self) -> Result<Statement, DynamoError> {
+    fn update_in_from_form(&mut self) -> Result<Statement, DynamoError> {
         let table = self.dml_target()?;
         self.refuse_alias()?;
         let where_clause = if self.eat_word("where") { Some(self.expr()?) } else { None };
@@ -576,8 +844,7 @@ impl Parser {
             let right = self.rhs(Parser::additive)?;
             return Ok(Expr::new(ExprKind::Compare(op, Box::new(left), Box::new(right)), pos));
         }
-        let negated = self.is_word("not")
-            && ["between", "in", "like"].iter().any(|w| self.peek_ahead(1).is_word(w));
+        let negated = self.is_word("not") && ["between", "in", "like"].iter().any(|w| self.peek_ahead(1).is_word(w));
         if negated {
             self.next();
         }
@@ -612,10 +879,40 @@ impl Parser {
     /// The type after `IS [NOT]`, upper-cased.
     fn type_name(&mut self) -> Result<TypeName, DynamoError> {
         const SINGLE: &[&str] = &[
-            "missing", "null", "bool", "boolean", "string", "varchar", "char", "numeric", "decimal",
-            "dec", "int", "integer", "int2", "int4", "int8", "integer2", "integer4", "integer8",
-            "smallint", "bigint", "float", "real", "blob", "clob", "struct", "tuple", "list", "bag",
-            "sexp", "symbol", "date", "time", "timestamp", "any",
+            "missing",
+            "null",
+            "bool",
+            "boolean",
+            "string",
+            "varchar",
+            "char",
+            "numeric",
+            "decimal",
+            "dec",
+            "int",
+            "integer",
+            "int2",
+            "int4",
+            "int8",
+            "integer2",
+            "integer4",
+            "integer8",
+            "smallint",
+            "bigint",
+            "float",
+            "real",
+            "blob",
+            "clob",
+            "struct",
+            "tuple",
+            "list",
+            "bag",
+            "sexp",
+            "symbol",
+            "date",
+            "time",
+            "timestamp",
+            "any",
         ];
         let word = match &self.peek().kind {
             Kind::Word(w) => w.to_ascii_lowercase(),
@@ -1043,9 +1340,13 @@ mod tests {
         let w = where_of(r#"SELECT * FROM "T" WHERE a NOT BETWEEN 1 AND 5"#);
         assert!(matches!(w.kind, ExprKind::Between { negated: true, .. }));
         let w = where_of(r#"SELECT * FROM "T" WHERE a IN [1, 2]"#);
-        assert!(matches!(&w.kind, ExprKind::In { rhs, negated: false, .. } if matches!(&rhs.kind, ExprKind::List(l) if l.len() == 2)));
+        assert!(
+            matches!(&w.kind, ExprKind::In { rhs, negated: false, .. } if matches!(&rhs.kind, ExprKind::List(l) if l.len() == 2))
+        );
         let w = where_of(r#"SELECT * FROM "T" WHERE a NOT IN ('x')"#);
-        assert!(matches!(&w.kind, ExprKind::In { rhs, negated: true, .. } if matches!(&rhs.kind, ExprKind::List(l) if l.len() == 1)));
+        assert!(
+            matches!(&w.kind, ExprKind::In { rhs, negated: true, .. } if matches!(&rhs.kind, ExprKind::List(l) if l.len() == 1))
+        );
         let w = where_of(r#"SELECT * FROM "T" WHERE a IS NOT MISSING"#);
         assert!(matches!(&w.kind, ExprKind::Is { type_name, negated: true, .. } if type_name == "MISSING"));
         let w = where_of(r#"SELECT * FROM "T" WHERE a is double precision"#);
@@ -1063,7 +1364,9 @@ mod tests {
 
     #[test]
     fn literals_of_every_kind_parse() {
-        let w = where_of(r#"SELECT * FROM "T" WHERE a IN ['it''s', 1.5e3, -2, TRUE, false, NULL, MISSING, {'k': [1]}, <<'x'>>, ?]"#);
+        let w = where_of(
+            r#"SELECT * FROM "T" WHERE a IN ['it''s', 1.5e3, -2, TRUE, false, NULL, MISSING, {'k': [1]}, <<'x'>>, ?]"#,
+        );
         let ExprKind::In { rhs, .. } = w.kind else { panic!() };
         let ExprKind::List(items) = rhs.kind else { panic!() };
         let kinds: Vec<ExprKind> = items.into_iter().map(|e| e.kind).collect();
@@ -1097,9 +1400,9 @@ mod tests {
 
     #[test]
     fn update_collects_set_and_remove_actions_in_order() {
-        let Statement::Update(u) = ok(
-            r#"UPDATE "T" SET a = 1, b.c = 'x' REMOVE d SET n = n + 1 WHERE pk = 'a' RETURNING MODIFIED NEW *"#,
-        ) else {
+        let Statement::Update(u) =
+            ok(r#"UPDATE "T" SET a = 1, b.c = 'x' REMOVE d SET n = n + 1 WHERE pk = 'a' RETURNING MODIFIED NEW *"#)
+        else {
             panic!()
         };
         assert_eq!(u.actions.len(), 4);
@@ -1110,7 +1413,7 @@ mod tests {
     }
 
     #[test]
-    fn the_from_first_update_form_parses() {
+    fn the_update_in_from_form_form_parses() {
         let Statement::Update(u) = ok(r#"FROM "T" WHERE pk = 'a' SET c = 1"#) else { panic!() };
         assert_eq!(u.table, "T");
         assert_eq!(u.actions.len(), 1);
@@ -1178,7 +1481,11 @@ mod tests {
 
     #[test]
     fn an_infix_operator_without_its_right_side_is_reported() {
-        for s in [r#"SELECT * FROM "T" WHERE pk = 'p1' AND"#, r#"SELECT * FROM "T" WHERE pk = 'p1' OR"#, r#"SELECT * FROM "T" WHERE pk ="#] {
+        for s in [
+            r#"SELECT * FROM "T" WHERE pk = 'p1' AND"#,
+            r#"SELECT * FROM "T" WHERE pk = 'p1' OR"#,
+            r#"SELECT * FROM "T" WHERE pk ="#,
+        ] {
             assert_eq!(err(s), format!("{ENVELOPE}Missing right-hand side expression of infix operator"), "{s}");
         }
     }
@@ -1232,7 +1539,10 @@ mod tests {
         assert_eq!(err(r#"SELECT VALUE a FROM "T""#), "Select projection doesn't support value or pivot keywords");
         assert_eq!(err(r#"SELECT * FROM "T" GROUP BY a"#), "Unsupported clause: GROUP BY");
         assert_eq!(err(r#"SELECT * FROM "T" LIMIT 10"#), "Unsupported clause: LIMIT at 1:25:2");
-        assert_eq!(err(r#"SELECT *, a FROM "T""#), "Other attributes should not be present in the projection when '*' is used.");
+        assert_eq!(
+            err(r#"SELECT *, a FROM "T""#),
+            "Other attributes should not be present in the projection when '*' is used."
+        );
         assert_eq!(err(r#"SELECT * FROM "T", "U""#), "Only select from a single table or index is supported.");
         assert_eq!(err(r#"SELECT * FROM "T"."I"."X""#), "A path may contain at most 2 components in the FROM clause");
     }
@@ -1251,9 +1561,15 @@ mod tests {
 
     #[test]
     fn insert_refuses_what_dynamodb_does_not_support() {
-        assert_eq!(err(r#"INSERT INTO "T" VALUE {'pk': 'a'} RETURNING ALL OLD *"#), "RETURNING is not supported in INSERT");
+        assert_eq!(
+            err(r#"INSERT INTO "T" VALUE {'pk': 'a'} RETURNING ALL OLD *"#),
+            "RETURNING is not supported in INSERT"
+        );
         assert!(err(r#"INSERT INTO "T" VALUES ('a')"#).starts_with("Unsupported operation: Inserting multiple items"));
-        assert_eq!(err(r#"INSERT INTO "T"."I" VALUE {'pk': 'a'}"#), "FROM clause may only contain a single table name in data manipulation statements");
+        assert_eq!(
+            err(r#"INSERT INTO "T"."I" VALUE {'pk': 'a'}"#),
+            "FROM clause may only contain a single table name in data manipulation statements"
+        );
     }
 
     #[test]

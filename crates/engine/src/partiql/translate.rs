@@ -63,8 +63,7 @@ pub(crate) const ORDER_BY_MANY_HASHES: &str =
     "Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.";
 pub(crate) const OVERLAPPING_RANGES: &str = "Overlapping conditions with range keys are not supported in where clause";
 pub(crate) const TOO_MANY_READS: &str = "Too many decomposed read operations for a given query.";
-pub(crate) const INSERT_NOT_STRUCT: &str =
-    "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement.";
+pub(crate) const INSERT_NOT_STRUCT: &str = "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement.";
 pub(crate) const TABLE_NAME: &str =
     "Table name should be within the length [3, 255] and only contain 'a-z', 'A-Z', '0-9', '-', '_', '.'.";
 
@@ -216,7 +215,7 @@ pub fn translate_for(
     // Judge what needs no table first, as DynamoDB does: a bad literal or expression is
     // reported even when the table does not exist.
     precheck(&values, statement)?;
-    let mut t = Translator { values: &values };
+    let t = Translator { values: &values };
     match statement {
         Statement::Select(select) => {
             let shape = lookup(schema, &select.from.table)?;
@@ -288,7 +287,11 @@ pub fn count_parameters(statement: &Statement) -> usize {
                 walk(first, most);
                 rest.iter().for_each(|(_, e)| walk(e, most));
             }
-            ExprKind::Path(_) | ExprKind::Literal(_) | ExprKind::Like { .. } | ExprKind::BadPath { .. } | ExprKind::Star => {}
+            ExprKind::Path(_)
+            | ExprKind::Literal(_)
+            | ExprKind::Like { .. }
+            | ExprKind::BadPath { .. }
+            | ExprKind::Star => {}
         }
     }
     let mut most = 0;
@@ -321,7 +324,7 @@ pub fn count_parameters(statement: &Statement) -> usize {
 
 /// Converts everything that can be judged without the table, discarding the results.
 fn precheck(values: &Values, statement: &Statement) -> Result<(), DynamoError> {
-    let mut t = Translator { values };
+    let t = Translator { values };
     let mut scratch = Builder::default();
     match statement {
         Statement::Select(s) | Statement::Exists(s) => {
@@ -447,7 +450,9 @@ impl Values<'_> {
         let mut members = Vec::with_capacity(items.len());
         for item in items {
             let member = match &item.kind {
-                ExprKind::Literal(Literal::Str(_) | Literal::Num(_)) | ExprKind::Param(_) => self.value(item, "root")?,
+                ExprKind::Literal(Literal::Str(_) | Literal::Num(_)) | ExprKind::Param(_) => {
+                    self.value(item, "root")?
+                }
                 _ => return Err(validation(BAG_TYPES)),
             };
             members.push(member);
@@ -569,9 +574,7 @@ pub(crate) fn doc_path(path: &Path) -> Result<DocPath, DynamoError> {
             Step::Index(text) => match text.parse::<i32>() {
                 Ok(i) if i >= 0 => PathElement::Index(i as usize),
                 _ => {
-                    return Err(validation(format!(
-                        "List index is not within the allowable range; index: [{text}]"
-                    )));
+                    return Err(validation(format!("List index is not within the allowable range; index: [{text}]")));
                 }
             },
             Step::Wildcard => return Err(validation("Wildcard path component like a[*].b are not supported")),
@@ -602,9 +605,21 @@ fn is_condition(e: &Expr) -> bool {
     }
 }
 
-/// DynamoDB's condition functions, and its other expression functions.
-const CONDITION_FUNCTIONS: &[&str] = &["attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains"];
-const OTHER_FUNCTIONS: &[&str] = &["size", "list_append", "if_not_exists"];
+/// Checks a call of one of DynamoDB's functions: known, and given its number of operands.
+fn check_call(name: &str, args: &[Expr]) -> Result<(), DynamoError> {
+    let arity = match name {
+        "attribute_exists" | "attribute_not_exists" | "size" => 1,
+        "attribute_type" | "begins_with" | "contains" | "list_append" | "if_not_exists" => 2,
+        _ => return Err(validation(format!("Unrecognized function: {name}"))),
+    };
+    if args.len() != arity {
+        return Err(validation(format!(
+            "Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {}",
+            args.len()
+        )));
+    }
+    Ok(())
+}
 
 /// The attribute_type descriptor an `IS` type test checks.
 fn is_type_descriptor(type_name: &str) -> Option<&'static str> {
@@ -659,7 +674,8 @@ impl Translator<'_> {
             [] => Ok(None),
             [one] => self.condition(one, b).map(Some),
             many => {
-                let texts = many.iter().map(|t| self.condition(t, b).map(|c| wrap(c, AND))).collect::<Result<Vec<_>, _>>()?;
+                let texts =
+                    many.iter().map(|t| self.condition(t, b).map(|c| wrap(c, AND))).collect::<Result<Vec<_>, _>>()?;
                 Ok(Some((texts.join(" AND "), AND)))
             }
         }
@@ -707,7 +723,8 @@ impl Translator<'_> {
                 Ok((negate(format!("{x} IN ({})", list.join(", ")), *negated), ATOM))
             }
             ExprKind::Is { operand, type_name, negated } => {
-                let allowed = matches!(operand.kind, ExprKind::Path(_) | ExprKind::BadPath { .. }) || operand.is_value();
+                let allowed =
+                    matches!(operand.kind, ExprKind::Path(_) | ExprKind::BadPath { .. }) || operand.is_value();
                 if !allowed {
                     return Err(validation(IS_OPERAND));
                 }
@@ -730,9 +747,7 @@ impl Translator<'_> {
             }
             ExprKind::Like { .. } => Err(validation("Unsupported operator in Condition Expression. Operator: like")),
             ExprKind::Call { name, args } => {
-                if !CONDITION_FUNCTIONS.contains(&name.as_str()) && !OTHER_FUNCTIONS.contains(&name.as_str()) {
-                    return Err(validation(format!("Unrecognized function: {name}")));
-                }
+                check_call(name, args)?;
                 let args = args.iter().map(|a| self.operand(a, b)).collect::<Result<Vec<_>, _>>()?;
                 Ok((format!("{name}({})", args.join(", ")), ATOM))
             }
@@ -751,16 +766,13 @@ impl Translator<'_> {
         match &e.kind {
             ExprKind::Literal(Literal::Missing) => Err(validation(MISSING_COMPARED)),
             ExprKind::Call { name, args } => {
-                if !CONDITION_FUNCTIONS.contains(&name.as_str()) && !OTHER_FUNCTIONS.contains(&name.as_str()) {
-                    return Err(validation(format!("Unrecognized function: {name}")));
-                }
+                check_call(name, args)?;
                 let args = args.iter().map(|a| self.operand(a, b)).collect::<Result<Vec<_>, _>>()?;
                 Ok(format!("{name}({})", args.join(", ")))
             }
-            ExprKind::Arith(..) | ExprKind::Negate(_) => Err(validation(format!(
-                "Unsupported operator in Condition Expression. Operator: {}",
-                e.describe()
-            ))),
+            ExprKind::Arith(..) | ExprKind::Negate(_) => {
+                Err(validation(format!("Unsupported operator in Condition Expression. Operator: {}", e.describe())))
+            }
             _ => Err(validation(format!("Unsupported token in expression: {}", e.describe()))),
         }
     }
@@ -777,19 +789,24 @@ impl Translator<'_> {
         match &e.kind {
             ExprKind::Literal(Literal::Missing) => Err(validation(MISSING_COMPARED)),
             ExprKind::Arith(first, rest) => {
-                let mut text = self.set_value(first, b)?;
-                for (op, operand) in rest {
-                    if !matches!(op, ArithOp::Plus | ArithOp::Minus) {
-                        return Err(unsupported(op.symbol()));
-                    }
-                    text = format!("{text} {} {}", op.symbol(), self.set_value(operand, b)?);
+                // An update value takes one `+` or `-` between two operands.
+                if let Some((op, _)) = rest.iter().find(|(op, _)| !matches!(op, ArithOp::Plus | ArithOp::Minus)) {
+                    return Err(unsupported(op.symbol()));
                 }
-                Ok(text)
+                let nested =
+                    std::iter::once(first.as_ref()).chain(rest.iter().map(|(_, e)| e)).find_map(|e| match &e.kind {
+                        ExprKind::Arith(_, inner) => inner.first().map(|(op, _)| *op),
+                        _ => None,
+                    });
+                if let Some(op) = rest.get(1).map(|(op, _)| *op).or(nested) {
+                    return Err(unsupported(op.symbol()));
+                }
+                let left = self.set_value(first, b)?;
+                let (op, right) = &rest[0];
+                Ok(format!("{left} {} {}", op.symbol(), self.set_value(right, b)?))
             }
             ExprKind::Call { name, args } => {
-                if !CONDITION_FUNCTIONS.contains(&name.as_str()) && !OTHER_FUNCTIONS.contains(&name.as_str()) {
-                    return Err(validation(format!("Unrecognized function: {name}")));
-                }
+                check_call(name, args)?;
                 let args = args.iter().map(|a| self.set_value(a, b)).collect::<Result<Vec<_>, _>>()?;
                 Ok(format!("{name}({})", args.join(", ")))
             }
@@ -810,7 +827,11 @@ impl Translator<'_> {
                     {
                         let member = self.set_member(name, args, value.pos, &target_path, b)?;
                         let text = format!("{} {member}", b.path(&target_path));
-                        if name == "set_add" { add.push(text) } else { delete.push(text) }
+                        if name == "set_add" {
+                            add.push(text)
+                        } else {
+                            delete.push(text)
+                        }
                         continue;
                     }
                     let path = b.path(&target_path);
@@ -840,7 +861,14 @@ impl Translator<'_> {
     }
 
     /// The set argument of `set_add(path, <<...>>)` / `set_delete(path, <<...>>)`.
-    fn set_member(&self, name: &str, args: &[Expr], at: Pos, target: &DocPath, b: &mut Builder) -> Result<String, DynamoError> {
+    fn set_member(
+        &self,
+        name: &str,
+        args: &[Expr],
+        at: Pos,
+        target: &DocPath,
+        b: &mut Builder,
+    ) -> Result<String, DynamoError> {
         let which = if name == "set_add" { "ADD" } else { "DELETE" };
         if args.len() != 2 {
             return Err(validation(format!("SET_{which} must have exactly two arguments at {at}")));
@@ -850,7 +878,9 @@ impl Translator<'_> {
             _ => false,
         };
         if !same_path {
-            return Err(validation(format!("The first argument to SET_{which} must equal the assignment value at {at}")));
+            return Err(validation(format!(
+                "The first argument to SET_{which} must equal the assignment value at {at}"
+            )));
         }
         let value = if args[1].is_value() { Some(self.values.value(&args[1], "root")?) } else { None };
         match value {
@@ -862,7 +892,11 @@ impl Translator<'_> {
         }
     }
 
-    fn projection(&self, projection: &Projection, b: &mut Builder) -> Result<Option<(String, Vec<DocPath>)>, DynamoError> {
+    fn projection(
+        &self,
+        projection: &Projection,
+        b: &mut Builder,
+    ) -> Result<Option<(String, Vec<DocPath>)>, DynamoError> {
         let Projection::Items(items) = projection else { return Ok(None) };
         let mut texts = Vec::with_capacity(items.len());
         let mut paths = Vec::with_capacity(items.len());
@@ -883,7 +917,12 @@ impl Translator<'_> {
     // ---------------------------------------------------------------------------------
 
     /// Splits a WHERE into the primary key it fixes by equality and the other terms.
-    fn extract_key<'e>(&self, where_clause: &'e Expr, schema: &KeySchema, mode: KeyMode) -> Result<(Item, Vec<&'e Expr>), KeyFailure> {
+    fn extract_key<'e>(
+        &self,
+        where_clause: &'e Expr,
+        schema: &KeySchema,
+        mode: KeyMode,
+    ) -> Result<(Item, Vec<&'e Expr>), KeyFailure> {
         let names: Vec<&str> = schema.names().collect();
         let mut key = Item::new();
         let mut rest = Vec::new();
@@ -959,7 +998,11 @@ impl Translator<'_> {
     }
 
     /// The key of an UPDATE or DELETE, checked against the table.
-    fn dml_key<'e>(&self, where_clause: Option<&'e Expr>, shape: &TableShape) -> Result<(Item, Vec<&'e Expr>), DynamoError> {
+    fn dml_key<'e>(
+        &self,
+        where_clause: Option<&'e Expr>,
+        shape: &TableShape,
+    ) -> Result<(Item, Vec<&'e Expr>), DynamoError> {
         let where_clause = where_clause.ok_or_else(|| validation(MANDATORY_KEY))?;
         let (key, rest) = self.extract_key(where_clause, &shape.key_schema, KeyMode::Write).map_err(|f| match f {
             KeyFailure::Incomplete => validation(MANDATORY_KEY),
@@ -1029,10 +1072,11 @@ impl Translator<'_> {
 
     fn check(&self, select: &Select, shape: &TableShape) -> Result<CheckPlan, DynamoError> {
         let where_clause = select.where_clause.as_ref().ok_or_else(|| validation(EXISTS_SHAPE))?;
-        let (key, rest) = self.extract_key(where_clause, &shape.key_schema, KeyMode::ConditionCheck).map_err(|f| match f {
-            KeyFailure::Incomplete => validation(EXISTS_SHAPE),
-            KeyFailure::Shape(e) | KeyFailure::Error(e) => e,
-        })?;
+        let (key, rest) =
+            self.extract_key(where_clause, &shape.key_schema, KeyMode::ConditionCheck).map_err(|f| match f {
+                KeyFailure::Incomplete => validation(EXISTS_SHAPE),
+                KeyFailure::Shape(e) | KeyFailure::Error(e) => e,
+            })?;
         if rest.is_empty() {
             return Err(validation(EXISTS_SHAPE));
         }
@@ -1083,26 +1127,29 @@ impl Translator<'_> {
     fn select(&self, select: &Select, shape: &TableShape) -> Result<ReadPlan, DynamoError> {
         let index = match &select.from.index {
             None => None,
-            Some(name) => Some(shape.indexes.iter().find(|i| &i.name == name).ok_or_else(|| {
-                validation(format!("The table does not have the specified index: {name}"))
-            })?),
+            Some(name) => Some(
+                shape
+                    .indexes
+                    .iter()
+                    .find(|i| &i.name == name)
+                    .ok_or_else(|| validation(format!("The table does not have the specified index: {name}")))?,
+            ),
         };
         let schema = index.map_or(&shape.key_schema, |i| &i.key_schema);
         let mut forbidden: Vec<&str> = schema.names().collect();
         if index.is_some() {
             forbidden.extend(shape.key_schema.names());
         }
-        if !select.order_by.is_empty() && select.where_clause.is_none() {
-            return Err(validation(ORDER_BY_WITHOUT_WHERE));
-        }
-        let branches = match &select.where_clause {
+        let mut branches = match &select.where_clause {
             Some(w) => self.branches(w, schema, &forbidden)?,
             None => None,
         };
         let mut forward = None;
-        let mut branches = branches;
         if !select.order_by.is_empty() {
-            let Some(list) = branches.as_mut() else { return Err(validation(ORDER_BY_WITHOUT_HASH)) };
+            let where_clause = select.where_clause.as_ref().ok_or_else(|| validation(ORDER_BY_WITHOUT_WHERE))?;
+            if !fixes_hash(where_clause, &schema.hash.name) {
+                return Err(validation(ORDER_BY_WITHOUT_HASH));
+            }
             let (mut hash_order, mut range_order) = (None, None);
             for term in &select.order_by {
                 let Some(name) = term.key.as_path().and_then(Path::as_name) else {
@@ -1116,13 +1163,21 @@ impl Translator<'_> {
                 } else if schema.range.as_ref().is_some_and(|r| r.name == name) {
                     range_order.get_or_insert(term.descending);
                 } else {
-                    return Err(validation(format!("Attribute {name} in ORDER BY clause must be part of the primary key")));
+                    return Err(validation(format!(
+                        "Attribute {name} in ORDER BY clause must be part of the primary key"
+                    )));
                 }
             }
-            if list.len() > 1 && hash_order.is_none() {
+            let partitions = match &branches {
+                Some(list) => list.len(),
+                None => self.hash_value_count(where_clause, &schema.hash.name)?,
+            };
+            if partitions > 1 && hash_order.is_none() {
                 return Err(validation(ORDER_BY_MANY_HASHES));
             }
-            if let Some(descending) = hash_order {
+            // A WHERE that needs a Scan (several conditions on the sort key, say) is read in
+            // key order; only Queries can be directed.
+            if let (Some(descending), Some(list)) = (hash_order, branches.as_mut()) {
                 list.sort_by(|a, b| {
                     let order = bound_of(&a.hash).cmp(&bound_of(&b.hash));
                     if descending { order.reverse() } else { order }
@@ -1132,7 +1187,12 @@ impl Translator<'_> {
             // ascending (ORDER BY the partition key alone reverses the sort order).
             forward = Some(range_order.is_some_and(|descending| !descending));
         }
-        let mut plan = ReadPlan { table: select.from.table.clone(), index: select.from.index.clone(), requests: Vec::new(), projection: None };
+        let mut plan = ReadPlan {
+            table: select.from.table.clone(),
+            index: select.from.index.clone(),
+            requests: Vec::new(),
+            projection: None,
+        };
         let base = |b: &mut Map<String, Value>| {
             b.insert("TableName".into(), json!(select.from.table));
             if let Some(index) = &select.from.index {
@@ -1164,7 +1224,9 @@ impl Translator<'_> {
                         let s = b.name(&range.name);
                         let text = match sort {
                             SortCondition::Compare(op, v) => format!("{s} {} {}", op.symbol(), b.value(v)),
-                            SortCondition::Between(lo, hi) => format!("{s} BETWEEN {} AND {}", b.value(lo), b.value(hi)),
+                            SortCondition::Between(lo, hi) => {
+                                format!("{s} BETWEEN {} AND {}", b.value(lo), b.value(hi))
+                            }
                             SortCondition::BeginsWith(v) => format!("begins_with({s}, {})", b.value(v)),
                         };
                         key_condition = format!("{key_condition} AND {text}");
@@ -1189,7 +1251,12 @@ impl Translator<'_> {
     }
 
     /// The partitions a SELECT's WHERE reads, or None if it needs a Scan.
-    fn branches<'e>(&self, where_clause: &'e Expr, schema: &KeySchema, forbidden: &[&str]) -> Result<Option<Vec<Branch<'e>>>, DynamoError> {
+    fn branches<'e>(
+        &self,
+        where_clause: &'e Expr,
+        schema: &KeySchema,
+        forbidden: &[&str],
+    ) -> Result<Option<Vec<Branch<'e>>>, DynamoError> {
         let mut all = Vec::new();
         for group in flatten_or(where_clause) {
             match self.branch(flatten_and(group), schema, forbidden)? {
@@ -1216,7 +1283,12 @@ impl Translator<'_> {
     }
 
     /// One ANDed group of terms: its partition-key values, sort-key condition and rest.
-    fn branch<'e>(&self, terms: Vec<&'e Expr>, schema: &KeySchema, forbidden: &[&str]) -> Result<Option<Vec<Branch<'e>>>, DynamoError> {
+    fn branch<'e>(
+        &self,
+        terms: Vec<&'e Expr>,
+        schema: &KeySchema,
+        forbidden: &[&str],
+    ) -> Result<Option<Vec<Branch<'e>>>, DynamoError> {
         let hash = schema.hash.name.as_str();
         let mut selectors: Vec<(usize, Vec<AttributeValue>)> = Vec::new();
         for (i, term) in terms.iter().enumerate() {
@@ -1253,6 +1325,20 @@ impl Translator<'_> {
         Ok(Some(values.into_iter().map(|hash| Branch { hash, sort: sort.clone(), rest: rest.clone() }).collect()))
     }
 
+    /// How many partition-key values a WHERE selects, summed over its OR branches.
+    fn hash_value_count(&self, where_clause: &Expr, hash: &str) -> Result<usize, DynamoError> {
+        let mut count = 0;
+        for group in flatten_or(where_clause) {
+            for term in flatten_and(group) {
+                if let Some(values) = self.hash_values(term, hash)? {
+                    count += values.len();
+                    break;
+                }
+            }
+        }
+        Ok(count)
+    }
+
     /// The partition-key values a term selects: `pk = v`, `pk IN [...]`, or an OR of
     /// `pk = v` terms.
     fn hash_values(&self, term: &Expr, hash: &str) -> Result<Option<Vec<AttributeValue>>, DynamoError> {
@@ -1262,7 +1348,9 @@ impl Translator<'_> {
                 None => Ok(None),
             },
             ExprKind::In { operand, rhs, negated: false } if names_attribute(operand, hash) => match &rhs.kind {
-                ExprKind::List(items) | ExprKind::Bag(items) if !items.is_empty() && items.iter().all(Expr::is_value) => {
+                ExprKind::List(items) | ExprKind::Bag(items)
+                    if !items.is_empty() && items.iter().all(Expr::is_value) =>
+                {
                     items.iter().map(|i| self.values.value(i, "root")).collect::<Result<Vec<_>, _>>().map(Some)
                 }
                 _ => Ok(None),
@@ -1303,7 +1391,10 @@ impl Translator<'_> {
                 Ok(Some(SortCondition::Between(low, high)))
             }
             ExprKind::Call { name, args }
-                if name == "begins_with" && args.len() == 2 && names_attribute(&args[0], range) && args[1].is_value() =>
+                if name == "begins_with"
+                    && args.len() == 2
+                    && names_attribute(&args[0], range)
+                    && args[1].is_value() =>
             {
                 if kind == ScalarType::N {
                     return Ok(None);
@@ -1339,7 +1430,9 @@ fn schema_mismatch(name: &str) -> DynamoError {
 fn kind_matches(kind: ScalarType, value: &AttributeValue) -> bool {
     matches!(
         (kind, value),
-        (ScalarType::S, AttributeValue::S(_)) | (ScalarType::N, AttributeValue::N(_)) | (ScalarType::B, AttributeValue::B(_))
+        (ScalarType::S, AttributeValue::S(_))
+            | (ScalarType::N, AttributeValue::N(_))
+            | (ScalarType::B, AttributeValue::B(_))
     )
 }
 
@@ -1350,6 +1443,18 @@ fn check_key_types(key: &Item, schema: &KeySchema) -> Result<(), DynamoError> {
         }
     }
     Ok(())
+}
+
+/// DynamoDB's "non-optional hash key condition": an equality (or IN) on the partition key
+/// that every way of satisfying the WHERE goes through.
+fn fixes_hash(e: &Expr, hash: &str) -> bool {
+    match &e.kind {
+        ExprKind::Compare(CompareOp::Eq, ..) => key_equality(e, &[hash]).is_some(),
+        ExprKind::In { operand, negated: false, .. } => names_attribute(operand, hash),
+        ExprKind::And(terms) => terms.iter().any(|t| fixes_hash(t, hash)),
+        ExprKind::Or(terms) => terms.iter().all(|t| fixes_hash(t, hash)),
+        _ => false,
+    }
 }
 
 fn names_attribute(e: &Expr, name: &str) -> bool {
@@ -1394,9 +1499,17 @@ fn references(e: &Expr, attributes: &[&str]) -> bool {
             references(operand, attributes) || references(low, attributes) || references(high, attributes)
         }
         ExprKind::In { operand, rhs, .. } => references(operand, attributes) || references(rhs, attributes),
-        ExprKind::Is { operand, .. } | ExprKind::Not(operand) | ExprKind::Negate(operand) => references(operand, attributes),
-        ExprKind::Arith(first, rest) => references(first, attributes) || rest.iter().any(|(_, e)| references(e, attributes)),
-        ExprKind::Literal(_) | ExprKind::Param(_) | ExprKind::Like { .. } | ExprKind::BadPath { .. } | ExprKind::Star => false,
+        ExprKind::Is { operand, .. } | ExprKind::Not(operand) | ExprKind::Negate(operand) => {
+            references(operand, attributes)
+        }
+        ExprKind::Arith(first, rest) => {
+            references(first, attributes) || rest.iter().any(|(_, e)| references(e, attributes))
+        }
+        ExprKind::Literal(_)
+        | ExprKind::Param(_)
+        | ExprKind::Like { .. }
+        | ExprKind::BadPath { .. }
+        | ExprKind::Star => false,
     }
 }
 
@@ -1457,7 +1570,9 @@ impl Branch<'_> {
                     CompareOp::Ne => Range { low: None, high: None },
                 }
             }
-            Some(SortCondition::Between(lo, hi)) => Range { low: Some((bound_of(lo), true)), high: Some((bound_of(hi), true)) },
+            Some(SortCondition::Between(lo, hi)) => {
+                Range { low: Some((bound_of(lo), true)), high: Some((bound_of(hi), true)) }
+            }
             Some(SortCondition::BeginsWith(p)) => {
                 let prefix = bound_of(p);
                 let high = match &prefix {
@@ -1466,10 +1581,12 @@ impl Branch<'_> {
                         while next.last() == Some(&0xFF) {
                             next.pop();
                         }
-                        next.last_mut().map(|last| {
+                        if let Some(last) = next.last_mut() {
                             *last += 1;
-                            (Bound::Bytes(next.clone()), false)
-                        })
+                            Some((Bound::Bytes(next), false))
+                        } else {
+                            None
+                        }
                     }
                     _ => None,
                 };
@@ -1560,7 +1677,7 @@ pub fn unnest(item: &Item, paths: &[DocPath]) -> Item {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::super::{IndexShape, parse};
     use super::*;
     use crate::key::KeyAttribute;
@@ -1581,7 +1698,10 @@ mod tests {
             "Composite" => Some(TableShape {
                 key_schema: key(("pk", ScalarType::S), Some(("sk", ScalarType::N))),
                 indexes: vec![
-                    IndexShape { name: "ByDate".into(), key_schema: key(("pk", ScalarType::S), Some(("date", ScalarType::S))) },
+                    IndexShape {
+                        name: "ByDate".into(),
+                        key_schema: key(("pk", ScalarType::S), Some(("date", ScalarType::S))),
+                    },
                     IndexShape { name: "ByOwner".into(), key_schema: key(("owner", ScalarType::S), None) },
                 ],
             }),
@@ -1744,8 +1864,14 @@ mod tests {
 
     #[test]
     fn overlapping_branches_on_one_partition_are_refused() {
-        assert_eq!(err(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND x = '1' OR pk = 'a' AND sk = 2"#), OVERLAPPING_RANGES);
-        assert_eq!(err(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 OR pk = 'a' AND sk BETWEEN 0 AND 3"#), OVERLAPPING_RANGES);
+        assert_eq!(
+            err(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND x = '1' OR pk = 'a' AND sk = 2"#),
+            OVERLAPPING_RANGES
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 OR pk = 'a' AND sk BETWEEN 0 AND 3"#),
+            OVERLAPPING_RANGES
+        );
         // Disjoint sort-key ranges of one partition are fine.
         assert_eq!(requests(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk < 1 OR pk = 'a' AND sk >= 1"#).len(), 2);
         assert_eq!(
@@ -1762,6 +1888,13 @@ mod tests {
         assert_eq!(q["ScanIndexForward"], true);
         let (_, q) = single(r#"SELECT * FROM "Composite" WHERE pk = 'a'"#);
         assert_eq!(q.get("ScanIndexForward"), None);
+    }
+
+    #[test]
+    fn order_by_is_accepted_when_a_fixed_partition_still_needs_a_scan() {
+        let (op, scan) = single(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 AND sk < 5 ORDER BY sk"#);
+        assert_eq!(op, "Scan");
+        assert_eq!(scan.get("ScanIndexForward"), None);
     }
 
     #[test]
@@ -1784,8 +1917,16 @@ mod tests {
     #[test]
     fn order_by_errors_use_dynamodb_messages() {
         assert_eq!(err(r#"SELECT sk FROM "Composite" ORDER BY sk"#), ORDER_BY_WITHOUT_WHERE);
-        assert_eq!(err(r#"SELECT sk FROM "Composite" WHERE pk = 'o' ORDER BY Total DESC"#), "Attribute Total in ORDER BY clause must be part of the primary key");
+        assert_eq!(
+            err(r#"SELECT sk FROM "Composite" WHERE pk = 'o' ORDER BY Total DESC"#),
+            "Attribute Total in ORDER BY clause must be part of the primary key"
+        );
         assert_eq!(err(r#"SELECT sk FROM "Composite" WHERE pk > 'a' ORDER BY sk"#), ORDER_BY_WITHOUT_HASH);
+        assert_eq!(err(r#"SELECT sk FROM "Composite" WHERE pk = 'a' OR x = 1 ORDER BY sk"#), ORDER_BY_WITHOUT_HASH);
+        assert_eq!(
+            err(r#"SELECT sk FROM "Composite" WHERE pk IN ['o', 'p'] AND sk <> 1 ORDER BY sk"#),
+            ORDER_BY_MANY_HASHES
+        );
         assert_eq!(err(r#"SELECT sk FROM "Composite" WHERE pk IN ['o', 'p'] ORDER BY sk DESC"#), ORDER_BY_MANY_HASHES);
         assert_eq!(
             err(r#"SELECT sk FROM "Composite" WHERE pk = 'o' ORDER BY a.b"#),
@@ -1795,13 +1936,22 @@ mod tests {
 
     #[test]
     fn a_partition_key_of_the_wrong_type_is_refused() {
-        assert_eq!(err(r#"SELECT * FROM "Simple" WHERE pk = 1"#), "Key attribute's data type should match its data type in table's schema: Key pk");
-        assert_eq!(err(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk = 'x'"#), "Key attribute's data type should match its data type in table's schema: Key sk");
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE pk = 1"#),
+            "Key attribute's data type should match its data type in table's schema: Key pk"
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk = 'x'"#),
+            "Key attribute's data type should match its data type in table's schema: Key sk"
+        );
     }
 
     #[test]
     fn select_on_a_missing_index_names_it() {
-        assert_eq!(err(r#"SELECT * FROM "Composite"."Nope" WHERE pk = 'a'"#), "The table does not have the specified index: Nope");
+        assert_eq!(
+            err(r#"SELECT * FROM "Composite"."Nope" WHERE pk = 'a'"#),
+            "The table does not have the specified index: Nope"
+        );
     }
 
     #[test]
@@ -1849,7 +1999,10 @@ mod tests {
 
     #[test]
     fn parentheses_are_emitted_only_where_precedence_needs_them() {
-        assert_eq!(filter("(a = 1 OR b = 2) AND NOT (c = 3 AND d = 4)").0, "(#n0 = :v0 OR #n1 = :v1) AND NOT (#n2 = :v2 AND #n3 = :v3)");
+        assert_eq!(
+            filter("(a = 1 OR b = 2) AND NOT (c = 3 AND d = 4)").0,
+            "(#n0 = :v0 OR #n1 = :v1) AND NOT (#n2 = :v2 AND #n3 = :v3)"
+        );
         assert_eq!(filter("a = 1 OR b = 2 AND c = 3").0, "#n0 = :v0 OR #n1 = :v1 AND #n2 = :v2");
     }
 
@@ -1869,7 +2022,8 @@ mod tests {
 
     #[test]
     fn literals_convert_to_attribute_values() {
-        let (_, _, values) = filter(r#"a IN ['s', 1.50, -0, TRUE, NULL, [1, 'x'], {'k': {'n': 2}}, <<'p', 'q'>>, <<3, 1>>]"#);
+        let (_, _, values) =
+            filter(r#"a IN ['s', 1.50, -0, TRUE, NULL, [1, 'x'], {'k': {'n': 2}}, <<'p', 'q'>>, <<3, 1>>]"#);
         assert_eq!(
             values,
             json!({
@@ -1894,8 +2048,22 @@ mod tests {
         assert_eq!(err(r#"SELECT * FROM "Simple" WHERE a IN b"#), IN_OPERANDS);
         assert_eq!(err(r#"SELECT * FROM "Simple" WHERE a IN []"#), IN_OPERANDS);
         assert_eq!(err(r#"SELECT * FROM "Simple" WHERE nope(a)"#), "Unrecognized function: nope");
-        assert_eq!(err(r#"SELECT * FROM "Simple" WHERE a + 1 > 2"#), "Unsupported operator in Condition Expression. Operator: +");
-        assert_eq!(err(r#"SELECT * FROM "Simple" WHERE a LIKE 'x%'"#), "Unsupported operator in Condition Expression. Operator: like");
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE size() > 2"#),
+            "Incorrect number of operands for operator or function; operator or function: size, number of operands: 0"
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE begins_with(a)"#),
+            "Incorrect number of operands for operator or function; operator or function: begins_with, number of operands: 1"
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE a + 1 > 2"#),
+            "Unsupported operator in Condition Expression. Operator: +"
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE a LIKE 'x%'"#),
+            "Unsupported operator in Condition Expression. Operator: like"
+        );
         assert_eq!(err(r#"SELECT * FROM "Simple" WHERE (a = 1) IS NULL"#), IS_OPERAND);
         assert_eq!(
             err(r#"SELECT * FROM "Simple" WHERE a IS INT"#),
@@ -1907,23 +2075,44 @@ mod tests {
     fn path_errors_use_dynamodb_messages() {
         assert_eq!(err(r#"SELECT a[*] FROM "Simple""#), "Wildcard path component like a[*].b are not supported");
         assert_eq!(err(r#"SELECT a.* FROM "Simple""#), "Unpivot path component like a.*.b are not supported");
-        assert_eq!(err(r#"SELECT * FROM "Simple" WHERE a[-1] = 1"#), "List index is not within the allowable range; index: [-1]");
-        assert_eq!(err(r#"SELECT * FROM "Simple" WHERE a[3000000000] = 1"#), "List index is not within the allowable range; index: [3000000000]");
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE a[-1] = 1"#),
+            "List index is not within the allowable range; index: [-1]"
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE a[3000000000] = 1"#),
+            "List index is not within the allowable range; index: [3000000000]"
+        );
         assert_eq!(err(r#"SELECT * FROM "Simple" WHERE [1, 2][0] = 1"#), "A path cannot start with a list index");
         assert_eq!(err(r#"SELECT * FROM "Simple" WHERE "" = 1"#), EMPTY_PATH_COMPONENT);
     }
 
     #[test]
     fn number_literals_outside_dynamodb_range_name_their_path() {
-        assert_eq!(err(r#"SELECT * FROM "Numbers" WHERE id = 1e126"#), "Number overflow. Attempting to store a number with magnitude larger than supported range under root");
-        assert_eq!(err(r#"SELECT * FROM "Numbers" WHERE id = 1e-131"#), "Number underflow. Attempting to store a number with magnitude smaller than supported range under root");
+        assert_eq!(
+            err(r#"SELECT * FROM "Numbers" WHERE id = 1e126"#),
+            "Number overflow. Attempting to store a number with magnitude larger than supported range under root"
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "Numbers" WHERE id = 1e-131"#),
+            "Number underflow. Attempting to store a number with magnitude smaller than supported range under root"
+        );
         assert_eq!(
             err(r#"SELECT * FROM "Numbers" WHERE id = 123456789012345678901234567890123456789"#),
             "Attempting to store more than 38 significant digits in a Number under root"
         );
-        assert_eq!(err(r#"INSERT INTO "Numbers" VALUE {'id': 1, 'm': {'x': 1e126}}"#), "Number overflow. Attempting to store a number with magnitude larger than supported range under root.x");
-        assert_eq!(err(r#"INSERT INTO "Numbers" VALUE {'id': 1, 'l': [1, 1e126]}"#), "Number overflow. Attempting to store a number with magnitude larger than supported range under root[1]");
-        assert_eq!(err(r#"INSERT INTO "Numbers" VALUE {'id': 1, 'z': -0.0}"#), "Negative zero decimal is not supported under key root");
+        assert_eq!(
+            err(r#"INSERT INTO "Numbers" VALUE {'id': 1, 'm': {'x': 1e126}}"#),
+            "Number overflow. Attempting to store a number with magnitude larger than supported range under root.x"
+        );
+        assert_eq!(
+            err(r#"INSERT INTO "Numbers" VALUE {'id': 1, 'l': [1, 1e126]}"#),
+            "Number overflow. Attempting to store a number with magnitude larger than supported range under root[1]"
+        );
+        assert_eq!(
+            err(r#"INSERT INTO "Numbers" VALUE {'id': 1, 'z': -0.0}"#),
+            "Negative zero decimal is not supported under key root"
+        );
     }
 
     #[test]
@@ -1935,9 +2124,16 @@ mod tests {
             err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<'a', 'a'>>}"#),
             "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
         );
-        assert!(err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<1, 1.0>>}"#).contains("[1, 1] contains duplicates"));
+        assert!(
+            err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<1, 1.0>>}"#).contains("[1, 1] contains duplicates")
+        );
         let blob = AttributeValue::B(vec![1, 2]);
-        let t = run(Usage::Statement, r#"INSERT INTO "Simple" VALUE {'pk': 'a', 'b': <<?, ?>>}"#, &[blob.clone(), AttributeValue::B(vec![3])]).unwrap();
+        let t = run(
+            Usage::Statement,
+            r#"INSERT INTO "Simple" VALUE {'pk': 'a', 'b': <<?, ?>>}"#,
+            &[blob.clone(), AttributeValue::B(vec![3])],
+        )
+        .unwrap();
         let Translation::Write(w) = t else { panic!() };
         assert_eq!(w.request["Item"]["b"], json!({"BS": ["AQI=", "Aw=="]}));
     }
@@ -1946,7 +2142,8 @@ mod tests {
 
     #[test]
     fn parameters_bind_in_order() {
-        let t = run(Usage::Statement, r#"SELECT * FROM "Composite" WHERE pk = ? AND sk > ?"#, &[s("a"), n("3")]).unwrap();
+        let t =
+            run(Usage::Statement, r#"SELECT * FROM "Composite" WHERE pk = ? AND sk > ?"#, &[s("a"), n("3")]).unwrap();
         let Translation::Read(plan) = t else { panic!() };
         assert_eq!(plan.requests[0].1["ExpressionAttributeValues"], json!({":v0": {"S": "a"}, ":v1": {"N": "3"}}));
     }
@@ -1962,16 +2159,25 @@ mod tests {
     #[test]
     fn parameters_may_be_any_attribute_value() {
         let list = AttributeValue::L(vec![s("x")]);
-        let t = run(Usage::Statement, r#"INSERT INTO "Simple" VALUE {'pk': ?, 'l': ?, 'm': {'in': ?}}"#, &[s("k"), list.clone(), list]).unwrap();
+        let t = run(
+            Usage::Statement,
+            r#"INSERT INTO "Simple" VALUE {'pk': ?, 'l': ?, 'm': {'in': ?}}"#,
+            &[s("k"), list.clone(), list],
+        )
+        .unwrap();
         let Translation::Write(w) = t else { panic!() };
-        assert_eq!(w.request["Item"], json!({"pk": {"S": "k"}, "l": {"L": [{"S": "x"}]}, "m": {"M": {"in": {"L": [{"S": "x"}]}}}}));
+        assert_eq!(
+            w.request["Item"],
+            json!({"pk": {"S": "k"}, "l": {"L": [{"S": "x"}]}, "m": {"M": {"in": {"L": [{"S": "x"}]}}}})
+        );
     }
 
     // --- INSERT ------------------------------------------------------------------------
 
     #[test]
     fn insert_is_a_put_conditioned_on_the_item_not_existing() {
-        let w = write(r#"INSERT INTO "Composite" VALUE {'pk': 'a', 'sk': 1, 'n': 1.5, 'l': [1, 'two'], 'ns': <<1, 2>>}"#);
+        let w =
+            write(r#"INSERT INTO "Composite" VALUE {'pk': 'a', 'sk': 1, 'n': 1.5, 'l': [1, 'two'], 'ns': <<1, 2>>}"#);
         assert_eq!(w.kind, WriteKind::Insert);
         assert_eq!(w.operation, "PutItem");
         assert_eq!(
@@ -1988,11 +2194,26 @@ mod tests {
 
     #[test]
     fn insert_item_errors_use_dynamodb_messages() {
-        assert_eq!(err(r#"INSERT INTO "Composite" VALUE {'pk': 'a'}"#), "Key attribute should be present in the item: Key sk");
-        assert_eq!(err(r#"INSERT INTO "Composite" VALUE {'pk': 'a', 'sk': 'x'}"#), "Key attribute's data type should match its data type in table's schema: Key sk");
-        assert_eq!(err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 'pk': 'b'}"#), "Duplicate keys in tuple. Key: pk under root at 1:44:4");
-        assert_eq!(err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 'm': {'k': 1, 'k': 2}}"#), "Duplicate keys in tuple. Key: k under root.m");
-        assert_eq!(err(r#"INSERT INTO "Simple" VALUE {"pk": 'a'}"#), "Tuple keys must be of type String. Actual type: VariableReference under root at 1:29:4");
+        assert_eq!(
+            err(r#"INSERT INTO "Composite" VALUE {'pk': 'a'}"#),
+            "Key attribute should be present in the item: Key sk"
+        );
+        assert_eq!(
+            err(r#"INSERT INTO "Composite" VALUE {'pk': 'a', 'sk': 'x'}"#),
+            "Key attribute's data type should match its data type in table's schema: Key sk"
+        );
+        assert_eq!(
+            err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 'pk': 'b'}"#),
+            "Duplicate keys in tuple. Key: pk under root at 1:40:4"
+        );
+        assert_eq!(
+            err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 'm': {'k': 1, 'k': 2}}"#),
+            "Duplicate keys in tuple. Key: k under root"
+        );
+        assert_eq!(
+            err(r#"INSERT INTO "Simple" VALUE {"pk": 'a'}"#),
+            "Tuple keys must be of type String. Actual type: VariableReference under root at 1:29:4"
+        );
         assert_eq!(err(r#"INSERT INTO "Simple" VALUE {'pk': a}"#), "Unsupported data type: a under key root at 1:35:1");
         assert_eq!(err(r#"INSERT INTO "Simple" VALUE [1]"#), format!("{INSERT_NOT_STRUCT} at 1:28:1"));
     }
@@ -2035,7 +2256,12 @@ mod tests {
 
     #[test]
     fn update_returning_maps_to_return_values() {
-        for (clause, value) in [("ALL OLD", "ALL_OLD"), ("MODIFIED OLD", "UPDATED_OLD"), ("ALL NEW", "ALL_NEW"), ("MODIFIED NEW", "UPDATED_NEW")] {
+        for (clause, value) in [
+            ("ALL OLD", "ALL_OLD"),
+            ("MODIFIED OLD", "UPDATED_OLD"),
+            ("ALL NEW", "ALL_NEW"),
+            ("MODIFIED NEW", "UPDATED_NEW"),
+        ] {
             let w = write(&format!(r#"UPDATE "Simple" SET a = 1 WHERE pk = 'a' RETURNING {clause} *"#));
             assert_eq!(w.request["ReturnValues"], value, "{clause}");
         }
@@ -2053,8 +2279,14 @@ mod tests {
             "Multiple conditions on same key pk. Only single item Update/Insert/Delete are supported"
         );
         assert!(ok(r#"UPDATE "Simple" SET a = 1 WHERE pk = 'a' AND pk = 'a'"#).table() == "Simple");
-        assert_eq!(err(r#"UPDATE "Simple" SET a = 1 WHERE pk = [1]"#), "Key value must be of type S, N, or B. Key name: pk, Key type: L");
-        assert_eq!(err(r#"UPDATE "Simple" SET a = 1 WHERE pk = 1"#), "Key attribute's data type should match its data type in table's schema: Key pk");
+        assert_eq!(
+            err(r#"UPDATE "Simple" SET a = 1 WHERE pk = [1]"#),
+            "Key value must be of type S, N, or B. Key name: pk, Key type: L"
+        );
+        assert_eq!(
+            err(r#"UPDATE "Simple" SET a = 1 WHERE pk = 1"#),
+            "Key attribute's data type should match its data type in table's schema: Key pk"
+        );
     }
 
     #[test]
@@ -2065,7 +2297,10 @@ mod tests {
             err(&format!("{prefix}set_add(BandMembers, <<'x'>>) WHERE pk = 'a'")),
             format!("The first argument to SET_ADD must equal the assignment value at 1:{col}:7")
         );
-        assert_eq!(err(&format!("{prefix}set_delete(Other) WHERE pk = 'a'")), format!("SET_DELETE must have exactly two arguments at 1:{col}:10"));
+        assert_eq!(
+            err(&format!("{prefix}set_delete(Other) WHERE pk = 'a'")),
+            format!("SET_DELETE must have exactly two arguments at 1:{col}:10")
+        );
         assert_eq!(
             err(&format!("{prefix}set_add(Other, 'x') WHERE pk = 'a'")),
             format!("The second argument to SET_ADD must be a value with type SET at 1:{}:5", col + 8)
@@ -2074,7 +2309,18 @@ mod tests {
 
     #[test]
     fn update_value_errors_use_dynamodb_messages() {
-        assert_eq!(err(r#"UPDATE "Simple" SET a = b * 2 WHERE pk = 'a'"#), "Unsupported operator in Update Expression. Operator: *");
+        assert_eq!(
+            err(r#"UPDATE "Simple" SET a = b * 2 WHERE pk = 'a'"#),
+            "Unsupported operator in Update Expression. Operator: *"
+        );
+        assert_eq!(
+            err(r#"UPDATE "Simple" SET a = b - 1 + 2 WHERE pk = 'a'"#),
+            "Unsupported operator in Update Expression. Operator: +"
+        );
+        assert_eq!(
+            err(r#"UPDATE "Simple" SET a = b + (c - 2) WHERE pk = 'a'"#),
+            "Unsupported operator in Update Expression. Operator: -"
+        );
         assert_eq!(err(r#"UPDATE "Simple" SET a = b IS NULL WHERE pk = 'a'"#), IS_IN_UPDATE);
         assert_eq!(err(r#"UPDATE "Simple" SET a = MISSING WHERE pk = 'a'"#), MISSING_COMPARED);
         assert_eq!(err(r#"UPDATE "Simple" SET a = nope(b) WHERE pk = 'a'"#), "Unrecognized function: nope");
@@ -2092,7 +2338,8 @@ mod tests {
 
     #[test]
     fn delete_conditions_apply_only_to_an_existing_item() {
-        let w = write(r#"DELETE FROM "Simple" WHERE pk = 'a' AND x = 1 AND NOT begins_with(y, 'z') RETURNING ALL OLD *"#);
+        let w =
+            write(r#"DELETE FROM "Simple" WHERE pk = 'a' AND x = 1 AND NOT begins_with(y, 'z') RETURNING ALL OLD *"#);
         assert_eq!(
             w.request,
             json!({
@@ -2112,7 +2359,9 @@ mod tests {
         for clause in ["MODIFIED OLD", "ALL NEW", "MODIFIED NEW"] {
             assert_eq!(
                 err(&format!(r#"DELETE FROM "Simple" WHERE pk = 'a' RETURNING {clause} *"#)),
-                format!("Invalid returning clause: RETURNING {clause} *. Only RETURNING ALL OLD * is allowed in DELETE statements.")
+                format!(
+                    "Invalid returning clause: RETURNING {clause} *. Only RETURNING ALL OLD * is allowed in DELETE statements."
+                )
             );
         }
         assert_eq!(err(r#"DELETE FROM "Simple" WHERE x = 'alpha'"#), MANDATORY_KEY);
@@ -2132,7 +2381,10 @@ mod tests {
 
     #[test]
     fn literal_errors_come_before_the_table_lookup() {
-        assert_eq!(err(r#"INSERT INTO "Nowhere" VALUE {'pk': 1e126}"#), "Number overflow. Attempting to store a number with magnitude larger than supported range under root");
+        assert_eq!(
+            err(r#"INSERT INTO "Nowhere" VALUE {'pk': 1e126}"#),
+            "Number overflow. Attempting to store a number with magnitude larger than supported range under root"
+        );
     }
 
     #[test]
@@ -2152,7 +2404,12 @@ mod tests {
 
     #[test]
     fn exists_is_a_condition_check_on_an_existing_item() {
-        let t = run(Usage::Transaction, r#"EXISTS(SELECT * FROM "Composite" WHERE pk = 'x1' AND sk = 1 AND Awards IS MISSING)"#, &[]).unwrap();
+        let t = run(
+            Usage::Transaction,
+            r#"EXISTS(SELECT * FROM "Composite" WHERE pk = 'x1' AND sk = 1 AND Awards IS MISSING)"#,
+            &[],
+        )
+        .unwrap();
         let Translation::Check(c) = t else { panic!() };
         assert_eq!(
             c.transact_item(),
@@ -2171,7 +2428,10 @@ mod tests {
         assert_eq!(e(r#"EXISTS(SELECT * FROM "Composite" WHERE pk = 'x1' AND sk = 1)"#), EXISTS_SHAPE);
         assert_eq!(e(r#"EXISTS(SELECT * FROM "Composite" WHERE pk = 'x1' AND a = 1)"#), EXISTS_SHAPE);
         assert_eq!(e(r#"EXISTS(SELECT * FROM "Composite")"#), EXISTS_SHAPE);
-        assert_eq!(e(r#"EXISTS(SELECT * FROM "Composite"."ByDate" WHERE pk = 'x1' AND a = 1)"#), TRANSACTION_INDEX_CHECK);
+        assert_eq!(
+            e(r#"EXISTS(SELECT * FROM "Composite"."ByDate" WHERE pk = 'x1' AND a = 1)"#),
+            TRANSACTION_INDEX_CHECK
+        );
     }
 
     #[test]
@@ -2188,7 +2448,14 @@ mod tests {
             }})
         );
         let t = run(Usage::Batch, r#"SELECT * FROM "Simple" WHERE pk = 'k'"#, &[]).unwrap();
-        assert_eq!(t, Translation::Get(GetPlan { table: "Simple".into(), request: json!({"TableName": "Simple", "Key": {"pk": {"S": "k"}}}), projection: None }));
+        assert_eq!(
+            t,
+            Translation::Get(GetPlan {
+                table: "Simple".into(),
+                request: json!({"TableName": "Simple", "Key": {"pk": {"S": "k"}}}),
+                projection: None
+            })
+        );
     }
 
     #[test]
@@ -2197,8 +2464,100 @@ mod tests {
         assert_eq!(e(Usage::Batch, r#"SELECT * FROM "Composite" WHERE pk = 'k'"#), BATCH_SELECT);
         assert_eq!(e(Usage::Batch, r#"SELECT * FROM "Simple" WHERE pk = 'k' AND x = 1"#), BATCH_SELECT);
         assert_eq!(e(Usage::Transaction, r#"SELECT * FROM "Simple" WHERE pk > 'k'"#), TRANSACTION_SELECT);
-        assert_eq!(e(Usage::Transaction, r#"SELECT * FROM "Composite"."ByDate" WHERE pk = 'k'"#), TRANSACTION_INDEX_READ);
-        assert_eq!(e(Usage::Transaction, r#"SELECT * FROM "Simple" WHERE pk = 2"#), "Key attribute's data type should match its data type in table's schema: Key pk");
+        assert_eq!(
+            e(Usage::Transaction, r#"SELECT * FROM "Composite"."ByDate" WHERE pk = 'k'"#),
+            TRANSACTION_INDEX_READ
+        );
+        assert_eq!(
+            e(Usage::Transaction, r#"SELECT * FROM "Simple" WHERE pk = 2"#),
+            "Key attribute's data type should match its data type in table's schema: Key pk"
+        );
+    }
+
+    // --- The engine reads what we write ----------------------------------------------
+
+    /// Parses every expression of a request with the engine's own expression module, as
+    /// the operation will, and refuses unused placeholders.
+    pub(crate) fn engine_reads(body: &Value) -> Result<(), DynamoError> {
+        use crate::expr::{self, ExpressionKind, Substitutions};
+        let names: Option<std::collections::BTreeMap<String, String>> =
+            body.get("ExpressionAttributeNames").map(|n| serde_json::from_value(n.clone()).expect("names are strings"));
+        let values: Option<Item> =
+            body.get("ExpressionAttributeValues").map(|v| item_from_json(&v.to_string())).transpose()?;
+        let mut subs = Substitutions::new(names.as_ref(), values.as_ref())?;
+        let text = |member: &str| body.get(member).and_then(Value::as_str);
+        if let Some(t) = text("KeyConditionExpression") {
+            expr::parse_key_condition(t, &mut subs)?;
+        }
+        if let Some(t) = text("FilterExpression") {
+            expr::parse_condition(t, ExpressionKind::Filter, &mut subs)?;
+        }
+        if let Some(t) = text("ConditionExpression") {
+            expr::parse_condition(t, ExpressionKind::Condition, &mut subs)?;
+        }
+        if let Some(t) = text("UpdateExpression") {
+            expr::parse_update(t, &mut subs)?;
+        }
+        if let Some(t) = text("ProjectionExpression") {
+            expr::parse_projection(t, &mut subs)?;
+        }
+        subs.finish()
+    }
+
+    fn bodies(t: &Translation) -> Vec<Value> {
+        match t {
+            Translation::Read(p) => p.requests.iter().map(|(_, b)| b.clone()).collect(),
+            Translation::Get(p) => vec![p.request.clone()],
+            Translation::Write(p) => vec![p.request.clone()],
+            Translation::Check(p) => vec![p.request.clone()],
+        }
+    }
+
+    #[test]
+    fn the_engine_parses_every_expression_we_emit() {
+        let statements = [
+            (
+                Usage::Statement,
+                r#"SELECT a, b.c[2], "x y" FROM "Composite" WHERE pk = 'a' AND sk BETWEEN 1 AND 3 AND (x = 1 OR NOT y IS MISSING) ORDER BY sk DESC"#,
+            ),
+            (
+                Usage::Statement,
+                r#"SELECT * FROM "Composite"."ByDate" WHERE pk IN ['a', 'b'] AND begins_with("date", '2') AND size(l) >= 2 AND contains(t, 'q')"#,
+            ),
+            (
+                Usage::Statement,
+                r#"SELECT * FROM "Simple" WHERE NOT (a IN (1, 2, 3)) AND b NOT BETWEEN 'a' AND 'c' OR c IS NOT NULL AND d IS LIST"#,
+            ),
+            (
+                Usage::Statement,
+                r#"SELECT * FROM "Simple" WHERE attribute_type(a, 'N') AND attribute_exists(b) AND attribute_not_exists(c.d[0])"#,
+            ),
+            (
+                Usage::Statement,
+                r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk < 1 OR pk = 'b' AND (x <> 1 OR y = 2)"#,
+            ),
+            (Usage::Statement, r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 AND sk < 5 AND NOT NOT a = 1"#),
+            (
+                Usage::Statement,
+                r#"INSERT INTO "Composite" VALUE {'pk': 'a', 'sk': 1, 'm': {'l': [<<'a'>>, NULL, TRUE]}}"#,
+            ),
+            (
+                Usage::Statement,
+                r#"UPDATE "Composite" SET a = 1, b.c[0] = 'x' SET n = n - 1, o = if_not_exists(o, 0) + 1, l = list_append([0], l) REMOVE r[1] SET s = set_delete(s, <<1>>) WHERE pk = 'a' AND sk = 1 AND (v = 1 OR w IS MISSING) RETURNING MODIFIED OLD *"#,
+            ),
+            (
+                Usage::Statement,
+                r#"DELETE FROM "Composite" WHERE sk = 1 AND pk = 'a' AND (x = 1 OR y = 2) AND z IS NULL"#,
+            ),
+            (Usage::Batch, r#"SELECT a FROM "Simple" WHERE pk = 'a'"#),
+            (Usage::Transaction, r#"EXISTS(SELECT * FROM "Composite" WHERE pk = 'a' AND sk = 1 AND (a = 1 OR b = 2))"#),
+        ];
+        for (usage, statement) in statements {
+            let t = run(usage, statement, &[]).unwrap_or_else(|e| panic!("{statement}: {e}"));
+            for body in bodies(&t) {
+                engine_reads(&body).unwrap_or_else(|e| panic!("{statement}\n{body}\n{e}"));
+            }
+        }
     }
 
     // --- Shaping -----------------------------------------------------------------------
@@ -2216,7 +2575,8 @@ mod tests {
 
     #[test]
     fn nested_selections_come_back_under_their_last_name() {
-        let projected = item(r#"{"pk":{"S":"k"},"mymap":{"M":{"nested":{"S":"deep"}}},"l":{"L":[{"S":"b"},{"S":"d"}]}}"#);
+        let projected =
+            item(r#"{"pk":{"S":"k"},"mymap":{"M":{"nested":{"S":"deep"}}},"l":{"L":[{"S":"b"},{"S":"d"}]}}"#);
         let shaped = unnest(&projected, &paths(r#"SELECT pk, mymap.nested, l[1], l[3] FROM "Simple""#));
         assert_eq!(shaped, item(r#"{"pk":{"S":"k"},"nested":{"S":"deep"},"l[1]":{"S":"b"},"l[3]":{"S":"d"}}"#));
     }

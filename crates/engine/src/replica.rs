@@ -1,0 +1,186 @@
+//! The three replicas of a partition, one per availability zone, one of them the leader.
+//!
+//! A write is acknowledged once two replicas have it: the leader and one follower. The
+//! other follower applies it later, after the simulated replication lag. Rather than keep
+//! three copies of the data, a partition keeps one (the leader's) plus a short log of
+//! recent writes with the value each replaced and the time each replica applies it. A
+//! replica's view of an item is the leader's value unless some write to it is not yet
+//! visible there, in which case it is the value the earliest such write replaced. Writes
+//! apply in log order on every replica, so the entries every replica has applied are a
+//! prefix of the log and are dropped.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::value::Item;
+
+/// Replicas per partition, and which one an index names.
+pub const REPLICAS: usize = 3;
+
+/// The availability-zone suffix of each replica (`us-east-1` + `a`).
+pub const ZONE_SUFFIXES: [&str; REPLICAS] = ["a", "b", "c"];
+
+/// Which copy a read is served from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadView {
+    /// The leader: strongly consistent.
+    Leader,
+    /// A replica, chosen for an eventually consistent read, at a virtual time.
+    Replica { replica: usize, now: u64 },
+}
+
+/// How a read is served: from the leader, or from replicas chosen for an eventually
+/// consistent read. `seed` is drawn once per request from the engine's generator, so each
+/// partition's replica is chosen at random but the same one serves the whole request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consistency {
+    Strong,
+    Eventual { seed: u64, now: u64 },
+}
+
+impl Consistency {
+    /// The replica that serves this read in partition `partition_id`.
+    pub fn view_for(&self, partition_id: u32) -> ReadView {
+        match *self {
+            Consistency::Strong => ReadView::Leader,
+            Consistency::Eventual { seed, now } => {
+                let mut z = seed ^ (u64::from(partition_id).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                z = (z ^ (z >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                z ^= z >> 29;
+                ReadView::Replica { replica: (z % REPLICAS as u64) as usize, now }
+            }
+        }
+    }
+}
+
+/// One write not yet applied everywhere.
+#[derive(Debug, Clone)]
+struct PendingWrite<P> {
+    position: P,
+    /// What the write replaced (None: the item did not exist).
+    old: Option<Item>,
+    /// When each replica applies it.
+    visible_at: [u64; REPLICAS],
+}
+
+/// A partition's replicas: who leads, and the log of writes some replica still lacks.
+#[derive(Debug, Clone)]
+pub struct ReplicaSet<P> {
+    pub leader: usize,
+    pending: VecDeque<PendingWrite<P>>,
+    /// When each replica applies the latest write it has been given (apply order is log order).
+    last_visible: [u64; REPLICAS],
+}
+
+impl<P> Default for ReplicaSet<P> {
+    fn default() -> Self {
+        ReplicaSet { leader: 0, pending: VecDeque::new(), last_visible: [0; REPLICAS] }
+    }
+}
+
+impl<P: Ord + Clone> ReplicaSet<P> {
+    /// Records a write made at `now`; `lags` says how long after `now` each replica applies
+    /// it (the leader and the quorum follower at 0). Returns when each replica applies it.
+    pub fn record(&mut self, position: &P, old: Option<&Item>, now: u64, lags: [u64; REPLICAS]) -> [u64; REPLICAS] {
+        self.forget_applied(now);
+        let mut visible_at = [now; REPLICAS];
+        for r in 0..REPLICAS {
+            visible_at[r] = (now + lags[r]).max(self.last_visible[r]);
+            self.last_visible[r] = visible_at[r];
+        }
+        if visible_at.iter().any(|&t| t > now) {
+            self.pending.push_back(PendingWrite { position: position.clone(), old: old.cloned(), visible_at });
+        }
+        visible_at
+    }
+
+    /// Drops the log's prefix that every replica has applied by `now`.
+    pub fn forget_applied(&mut self, now: u64) {
+        while self.pending.front().is_some_and(|w| w.visible_at.iter().all(|&t| t <= now)) {
+            self.pending.pop_front();
+        }
+    }
+
+    /// Writes some replica still lacks at `now`.
+    pub fn lagging_writes(&self, now: u64) -> usize {
+        self.pending.iter().filter(|w| w.visible_at.iter().any(|&t| t > now)).count()
+    }
+
+    /// How a replica sees `position`, if its view differs from the leader's: `Some(old)`
+    /// with the value it still holds.
+    pub fn override_at(&self, position: &P, view: ReadView) -> Option<Option<&Item>> {
+        let ReadView::Replica { replica, now } = view else { return None };
+        self.pending
+            .iter()
+            .find(|w| w.visible_at[replica] > now && w.position == *position)
+            .map(|w| w.old.as_ref())
+    }
+
+    /// Every position a replica sees differently from the leader, with its value there.
+    pub fn overrides(&self, view: ReadView) -> BTreeMap<&P, Option<&Item>> {
+        let mut out = BTreeMap::new();
+        if let ReadView::Replica { replica, now } = view {
+            for w in self.pending.iter().filter(|w| w.visible_at[replica] > now) {
+                // The earliest unapplied write holds the value the replica still has.
+                out.entry(&w.position).or_insert(w.old.as_ref());
+            }
+        }
+        out
+    }
+
+    /// Whether nothing is pending at all (reads can skip the log).
+    pub fn is_caught_up(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    /// When `replica` applies the last write it has been given (for display).
+    pub fn applied_until(&self, replica: usize) -> u64 {
+        self.last_visible[replica]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::AttributeValue;
+
+    fn item(v: &str) -> Item {
+        Item::from([("v".to_string(), AttributeValue::S(v.into()))])
+    }
+
+    #[test]
+    fn a_lagging_replica_sees_the_value_before_the_write_until_it_applies_it() {
+        let mut set: ReplicaSet<u32> = ReplicaSet::default();
+        set.record(&7, Some(&item("old")), 1_000, [0, 0, 500]);
+        let early = ReadView::Replica { replica: 2, now: 1_200 };
+        assert_eq!(set.override_at(&7, early), Some(Some(&item("old"))));
+        assert_eq!(set.override_at(&7, ReadView::Replica { replica: 1, now: 1_200 }), None);
+        assert_eq!(set.override_at(&7, ReadView::Replica { replica: 2, now: 1_500 }), None);
+    }
+
+    #[test]
+    fn replicas_apply_writes_in_log_order() {
+        let mut set: ReplicaSet<u32> = ReplicaSet::default();
+        set.record(&1, None, 1_000, [0, 0, 900]);
+        let second = set.record(&2, None, 1_100, [0, 0, 10]);
+        assert_eq!(second[2], 1_900, "a later write cannot overtake an earlier one");
+    }
+
+    #[test]
+    fn the_earliest_unapplied_write_decides_what_a_replica_holds() {
+        let mut set: ReplicaSet<u32> = ReplicaSet::default();
+        set.record(&1, None, 1_000, [0, 0, 800]);
+        set.record(&1, Some(&item("first")), 1_100, [0, 0, 800]);
+        let view = ReadView::Replica { replica: 2, now: 1_050 };
+        assert_eq!(set.override_at(&1, view), Some(None), "the item did not exist yet there");
+        assert_eq!(set.overrides(view).get(&1), Some(&None));
+    }
+
+    #[test]
+    fn applied_writes_are_forgotten() {
+        let mut set: ReplicaSet<u32> = ReplicaSet::default();
+        set.record(&1, None, 1_000, [0, 0, 100]);
+        set.record(&2, None, 5_000, [0, 0, 0]);
+        assert_eq!(set.lagging_writes(5_000), 0);
+        assert!(set.pending.is_empty());
+    }
+}

@@ -1,0 +1,100 @@
+//! The simulation's settings: how the distributed behaviours DynamoDB does not let clients
+//! see are modelled on the virtual clock. One global default and optional per-table
+//! overrides, changeable at run time. `off` (the engine's default, and the native
+//! endpoint's) makes the engine behave like a single up-to-date copy, which is what
+//! clients of the real service almost always observe; `playground` (the browser's) makes
+//! lag visible without being absurd.
+
+use serde::{Deserialize, Serialize};
+
+use crate::replica::REPLICAS;
+use crate::rng::SeededRng;
+
+/// A uniform range of milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LagRange {
+    pub min_millis: u64,
+    pub max_millis: u64,
+}
+
+impl LagRange {
+    pub const NONE: LagRange = LagRange { min_millis: 0, max_millis: 0 };
+
+    pub fn is_none(&self) -> bool {
+        self.max_millis == 0
+    }
+
+    /// A draw from the range.
+    pub fn sample(&self, rng: &mut SeededRng) -> u64 {
+        if self.max_millis <= self.min_millis {
+            return self.max_millis;
+        }
+        self.min_millis + rng.below(self.max_millis - self.min_millis + 1)
+    }
+}
+
+/// How one table (or the engine, by default) is simulated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationSettings {
+    /// How long after a write the replica outside the write quorum applies it.
+    pub replication_lag: LagRange,
+    /// How long after a write a global secondary index reflects it.
+    pub gsi_propagation: LagRange,
+}
+
+impl SimulationSettings {
+    /// Every copy up to date at once.
+    pub const fn off() -> Self {
+        SimulationSettings { replication_lag: LagRange::NONE, gsi_propagation: LagRange::NONE }
+    }
+
+    /// Lag a person can see: DynamoDB says replicas converge "usually within one second",
+    /// and GSIs "within a fraction of a second"; the playground stretches both a little.
+    pub const fn playground() -> Self {
+        SimulationSettings {
+            replication_lag: LagRange { min_millis: 200, max_millis: 1500 },
+            gsi_propagation: LagRange { min_millis: 300, max_millis: 2000 },
+        }
+    }
+
+    /// How long after a write each replica applies it: the leader at once, one follower at
+    /// once (the write quorum), the other after the replication lag.
+    pub fn replica_lags(&self, leader: usize, rng: &mut SeededRng) -> [u64; REPLICAS] {
+        let mut lags = [0; REPLICAS];
+        if self.replication_lag.is_none() {
+            return lags;
+        }
+        let followers: Vec<usize> = (0..REPLICAS).filter(|&r| r != leader).collect();
+        let laggard = followers[rng.below(followers.len() as u64) as usize];
+        lags[laggard] = self.replication_lag.sample(rng);
+        lags
+    }
+}
+
+impl Default for SimulationSettings {
+    fn default() -> Self {
+        Self::off()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_reaches_a_quorum_of_two_at_once() {
+        let settings = SimulationSettings::playground();
+        let mut rng = SeededRng::new(1);
+        for leader in 0..REPLICAS {
+            let lags = settings.replica_lags(leader, &mut rng);
+            assert_eq!(lags[leader], 0);
+            assert_eq!(lags.iter().filter(|&&l| l == 0).count(), 2, "{lags:?}");
+        }
+    }
+
+    #[test]
+    fn off_means_no_lag_anywhere() {
+        let mut rng = SeededRng::new(1);
+        assert_eq!(SimulationSettings::off().replica_lags(0, &mut rng), [0; REPLICAS]);
+    }
+}
