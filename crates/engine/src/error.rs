@@ -29,6 +29,7 @@ pub enum ErrorKind {
     RequestLimitExceeded,
     ExpiredIteratorException,
     TrimmedDataAccessException,
+    DuplicateItemException,
 }
 
 impl ErrorKind {
@@ -57,6 +58,7 @@ impl ErrorKind {
             ErrorKind::RequestLimitExceeded => "RequestLimitExceeded",
             ErrorKind::ExpiredIteratorException => "ExpiredIteratorException",
             ErrorKind::TrimmedDataAccessException => "TrimmedDataAccessException",
+            ErrorKind::DuplicateItemException => "DuplicateItemException",
         }
     }
 
