@@ -1,187 +1,20 @@
-"""boto3 against the native endpoint: Dynoscope's DynamoDB behaviour as an SDK sees it.
+"""boto3 against the native endpoint: Dynoscope's DynamoDB behaviour as an SDK sees it, and
+the wire protocol underneath (headers, CRC, keep-alive, shutdown).
 
-A session fixture starts `dynoscope-server` (the binary named by DYNOSCOPE_SERVER_BIN,
-default target/debug/dynoscope-server) on a port the OS picks, waits until it accepts
-connections and stops it at the end, checking that it shuts down cleanly. Each test is
-named after the DynamoDB behaviour it pins and works in tables of its own, so tests do not
-depend on each other's data. Run with scripts/test-endpoint.sh.
+The session's one server, the clients and the table fixtures come from conftest.py; the
+helpers from support.py. Each test is named after the DynamoDB behaviour it pins and works
+in tables of its own, so tests do not depend on each other's data. Run with
+scripts/test-endpoint.sh.
 """
 
 import http.client
 import json
-import os
-import queue
 import re
-import signal
-import socket
-import subprocess
-import threading
-import time
-import urllib.error
 import urllib.request
-import uuid
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import boto3
-import pytest
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
-REPO = Path(__file__).resolve().parents[2]
-SERVER_BIN = os.environ.get("DYNOSCOPE_SERVER_BIN", str(REPO / "target/debug/dynoscope-server"))
-STARTUP_SECONDS = 30
-
-
-# --- the server -------------------------------------------------------------------------
-
-
-class Server:
-    """A running dynoscope-server: its process and base URL."""
-
-    def __init__(self, process, url):
-        self.process = process
-        self.url = url
-        self.host, port = url.removeprefix("http://").rsplit(":", 1)
-        self.port = int(port)
-
-    def stop(self, timeout=15):
-        """Asks for a graceful shutdown (SIGTERM) and returns the exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise
-
-
-def start_server():
-    """Starts the server on a free port (`--port 0`) and waits until it accepts connections."""
-    if not Path(SERVER_BIN).is_file():
-        pytest.fail(f"no server binary at {SERVER_BIN}: run cargo build -p dynoscope-server")
-    process = subprocess.Popen([SERVER_BIN, "--port", "0"], stdout=subprocess.PIPE, text=True)
-    lines = queue.Queue()
-    threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
-    try:
-        line = lines.get(timeout=STARTUP_SECONDS)
-    except queue.Empty:
-        process.kill()
-        pytest.fail(f"dynoscope-server printed nothing within {STARTUP_SECONDS}s")
-    match = re.search(r"listening on (http://\S+)", line)
-    if not match:
-        process.kill()
-        pytest.fail(f"unexpected first line from dynoscope-server: {line!r}")
-    server = Server(process, match.group(1))
-    wait_until_accepting(server)
-    return server
-
-
-def wait_until_accepting(server):
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        try:
-            socket.create_connection((server.host, server.port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline or server.process.poll() is not None:
-                raise
-            time.sleep(0.05)
-
-
-@pytest.fixture(scope="session")
-def server():
-    server = start_server()
-    yield server
-    assert server.stop() == 0, "the server should exit 0 after SIGTERM"
-
-
-def make_client(server):
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=server.url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
-@pytest.fixture(scope="session")
-def ddb(server):
-    return make_client(server)
-
-
-# --- helpers -----------------------------------------------------------------------------
-
-
-def unique_name(prefix="t"):
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
-
-
-def create_table(ddb, name=None, hash_key=("pk", "S"), range_key=None, **billing):
-    """Creates a table (PAY_PER_REQUEST unless billing is given) and returns the response."""
-    name = name or unique_name()
-    keys = [hash_key] + ([range_key] if range_key else [])
-    billing = billing or {"BillingMode": "PAY_PER_REQUEST"}
-    return ddb.create_table(
-        TableName=name,
-        AttributeDefinitions=[{"AttributeName": n, "AttributeType": t} for n, t in keys],
-        KeySchema=[
-            {"AttributeName": n, "KeyType": kind} for (n, _), kind in zip(keys, ["HASH", "RANGE"])
-        ],
-        **billing,
-    )
-
-
-@pytest.fixture
-def table(ddb):
-    """A fresh table keyed by pk (S)."""
-    return create_table(ddb)["TableDescription"]["TableName"]
-
-
-@pytest.fixture
-def range_table(ddb):
-    """A fresh table keyed by pk (S) and sk (N)."""
-    return create_table(ddb, range_key=("sk", "N"))["TableDescription"]["TableName"]
-
-
-def error_of(call, **params):
-    """The ClientError `call(**params)` raises, as (code, message, HTTP status)."""
-    with pytest.raises(ClientError) as caught:
-        call(**params)
-    response = caught.value.response
-    return (
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-    )
-
-
-def raw_post(server, target, body=b"{}", headers=None):
-    """POSTs with urllib; returns (status, headers, body) whatever the status."""
-    all_headers = {"Content-Type": "application/x-amz-json-1.0", **(headers or {})}
-    if target is not None:
-        all_headers["X-Amz-Target"] = target
-    request = urllib.request.Request(server.url + "/", data=body, headers=all_headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read()
-
-
-def scan_all(ddb, table, **params):
-    """Every page of a Scan, following LastEvaluatedKey."""
-    pages, start = [], {}
-    while True:
-        page = ddb.scan(TableName=table, **params, **start)
-        pages.append(page)
-        if "LastEvaluatedKey" not in page:
-            return pages
-        start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+from support import create_table, error_of, make_client, raw_post, scan_all, start_server, unique_name
 
 
 # --- tables ------------------------------------------------------------------------------

@@ -63,6 +63,8 @@ pub struct Engine {
     pub(crate) transaction_tokens: std::collections::HashMap<String, crate::ops::transactions::TokenRecord>,
     /// Per-table simulation settings that override `config.simulation`.
     pub(crate) table_simulation: BTreeMap<String, SimulationSettings>,
+    /// DynamoDB Streams: every stream, its shards and records (not persisted).
+    pub(crate) streams: crate::stream::Streams,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -111,6 +113,7 @@ impl Engine {
             log: ChangeLog { enabled: config.record_changes, changes: Vec::new() },
             transaction_tokens: Default::default(),
             table_simulation: BTreeMap::new(),
+            streams: Default::default(),
             config,
         }
     }
@@ -118,7 +121,17 @@ impl Engine {
     /// Serves one DynamoDB request: `operation` is the name after the target prefix
     /// (`PutItem`), `request` the JSON body. Returns the JSON response body.
     pub fn dispatch(&mut self, operation: &str, request: &[u8]) -> Result<Vec<u8>, DynamoError> {
+        self.run_due();
         dispatch::dispatch(self, operation, request)
+    }
+
+    /// Brings everything that happens on the clock up to now: index changes that have
+    /// propagated land.
+    pub fn run_due(&mut self) {
+        let now = self.clock.now_millis();
+        for table in self.tables.values_mut() {
+            table.catch_up(now);
+        }
     }
 
     /// The simulation settings in force for `table`.
@@ -194,7 +207,7 @@ impl Engine {
             let Some(table) = self.tables.get_mut(table_name) else { continue };
             let item = item_from_json(text)?;
             let key = table.key_schema().key_of_item(&item)?;
-            table.write(key, Some(item), WriteTiming::immediate(self.clock.now_millis()));
+            table.write(key, Some(item), &WriteTiming::immediate(self.clock.now_millis()));
         }
         Ok(())
     }

@@ -4,6 +4,8 @@
 //! each table item that has its key attributes (indexes are sparse), an entry made of the
 //! table key, the index key and the projected attributes.
 
+use std::collections::VecDeque;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::DynamoError;
@@ -131,11 +133,23 @@ impl IndexDefinition {
     }
 }
 
-/// An index and its entries.
+/// An index and its entries. A global index is updated asynchronously: a table write queues
+/// the change to its entry, which lands once the simulated propagation delay has passed
+/// (changes land in the order they were made). Local indexes are updated with the table.
 #[derive(Debug, Clone)]
 pub struct Index {
     pub definition: IndexDefinition,
     pub entries: Keyspace<IndexPosition>,
+    pending: VecDeque<PendingEntry>,
+    last_apply_at: u64,
+}
+
+/// A change to one entry that has not reached the index yet.
+#[derive(Debug, Clone)]
+struct PendingEntry {
+    apply_at: u64,
+    old: Option<(IndexPosition, Item)>,
+    new: Option<(IndexPosition, Item)>,
 }
 
 /// Write units one item write cost an index, by DynamoDB's rules: a new entry is a put, a
@@ -155,18 +169,49 @@ pub fn index_write_units(old: Option<&(IndexPosition, Item)>, new: Option<&(Inde
 
 impl Index {
     pub fn new(definition: IndexDefinition) -> Self {
-        Index { definition, entries: Keyspace::new() }
+        Index { definition, entries: Keyspace::new(), pending: VecDeque::new(), last_apply_at: 0 }
     }
 
-    /// Replaces the entry of one table item; returns the write units it cost this index.
+    /// Replaces the entry of one table item now; returns the write units it cost this index.
     pub fn apply(&mut self, old: Option<(IndexPosition, Item)>, new: Option<(IndexPosition, Item)>) -> f64 {
         let units = index_write_units(old.as_ref(), new.as_ref());
+        self.land(old, new);
+        units
+    }
+
+    /// Queues the change to land `lag` milliseconds after `now` (at once when nothing is
+    /// queued and there is no lag); returns the write units it costs this index.
+    pub fn propagate(&mut self, old: Option<(IndexPosition, Item)>, new: Option<(IndexPosition, Item)>, now: u64, lag: u64) -> f64 {
+        self.catch_up(now);
+        if lag == 0 && self.pending.is_empty() {
+            return self.apply(old, new);
+        }
+        let units = index_write_units(old.as_ref(), new.as_ref());
+        let apply_at = (now + lag).max(self.last_apply_at);
+        self.last_apply_at = apply_at;
+        self.pending.push_back(PendingEntry { apply_at, old, new });
+        units
+    }
+
+    /// Lands every queued change due by `now`.
+    pub fn catch_up(&mut self, now: u64) {
+        while self.pending.front().is_some_and(|p| p.apply_at <= now) {
+            let change = self.pending.pop_front().expect("checked non-empty");
+            self.land(change.old, change.new);
+        }
+    }
+
+    /// Changes written to the table that have not reached the index yet.
+    pub fn pending_changes(&self) -> usize {
+        self.pending.len()
+    }
+
+    fn land(&mut self, old: Option<(IndexPosition, Item)>, new: Option<(IndexPosition, Item)>) {
         if let Some((position, _)) = &old {
             self.entries.delete(position);
         }
         if let Some((position, item)) = new {
             self.entries.put(position, item);
         }
-        units
     }
 }

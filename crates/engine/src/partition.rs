@@ -100,17 +100,19 @@ pub struct Partition<P> {
     pub replicas: ReplicaSet<P>,
 }
 
-/// When a write happens and how long after it each replica applies it (leader first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// When a write happens, how long after it each replica applies it (leader first), and how
+/// long global indexes take to reflect it (one delay per global index, in order).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteTiming {
     pub now: u64,
     pub lags: [u64; REPLICAS],
+    pub index_lags: Vec<u64>,
 }
 
 impl WriteTiming {
-    /// A write every replica applies at once: restores, backfills, an unsimulated engine.
+    /// A write every copy reflects at once: restores, backfills, an unsimulated engine.
     pub fn immediate(now: u64) -> Self {
-        WriteTiming { now, lags: [0; REPLICAS] }
+        WriteTiming { now, lags: [0; REPLICAS], index_lags: Vec::new() }
     }
 }
 
@@ -206,7 +208,7 @@ impl<P: Position> Partition<P> {
 
     /// Stores (`Some`) or removes (`None`) an entry and logs it for the replicas that apply
     /// it later. Returns the entry it replaced.
-    pub fn write(&mut self, position: P, new: Option<Item>, timing: WriteTiming) -> Option<Item> {
+    pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> Option<Item> {
         let old = match new {
             Some(item) => self.put(position.clone(), item),
             None => self.delete(&position),
@@ -265,7 +267,7 @@ impl<P: Position> Keyspace<P> {
     }
 
     /// Stores or removes an entry with replication timing; returns what it replaced.
-    pub fn write(&mut self, position: P, new: Option<Item>, timing: WriteTiming) -> Option<Item> {
+    pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> Option<Item> {
         let index = self.partition_index(position.hash());
         self.partitions[index].write(position, new, timing)
     }

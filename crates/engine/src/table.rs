@@ -178,12 +178,17 @@ impl Table {
     }
 
     /// Puts (`Some`) or deletes (`None`) the item under `key`, keeping every index in step.
-    pub fn write(&mut self, key: PrimaryKey, new: Option<Item>, timing: WriteTiming) -> WriteOutcome {
+    pub fn write(&mut self, key: PrimaryKey, new: Option<Item>, timing: &WriteTiming) -> WriteOutcome {
         let position = ItemPosition::of(key);
         let old = self.items.write(position.clone(), new.clone(), timing);
         let table_schema = &self.definition.key_schema;
         let mut index_units = Vec::new();
+        let mut global_lags = timing.index_lags.iter().copied();
         for index in &mut self.indexes {
+            let lag = match index.definition.kind {
+                IndexKind::Global => global_lags.next().unwrap_or(0),
+                IndexKind::Local => 0,
+            };
             let def = &index.definition;
             let old_entry = old.as_ref().and_then(|item| def.entry_of(table_schema, &position.key, item));
             let new_entry = new.as_ref().and_then(|item| def.entry_of(table_schema, &position.key, item));
@@ -191,13 +196,25 @@ impl Table {
                 continue;
             }
             let (name, kind) = (def.name.clone(), def.kind);
-            let units = index.apply(old_entry, new_entry);
+            let units = index.propagate(old_entry, new_entry, timing.now, lag);
             if units > 0.0 {
                 index_units.push((name, kind, units));
             }
         }
         let partition_id = self.items.partition_of(position.hash).id;
         WriteOutcome { partition_id, old, index_units }
+    }
+
+    /// Lands every global index change due by `now`.
+    pub fn catch_up(&mut self, now: u64) {
+        for index in &mut self.indexes {
+            index.catch_up(now);
+        }
+    }
+
+    /// How many global indexes a write to this table updates.
+    pub fn global_index_count(&self) -> usize {
+        self.indexes.iter().filter(|i| i.definition.kind == IndexKind::Global).count()
     }
 
     /// Whether the table has a local secondary index, which makes item collections matter.

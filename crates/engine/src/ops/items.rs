@@ -15,6 +15,7 @@ use crate::error::{DynamoError, ErrorKind};
 use crate::expr::{Condition, Path, project};
 use crate::key::PrimaryKey;
 use crate::partition::WriteTiming;
+use crate::stream::WriteIdentity;
 use crate::table::{Table, WriteOutcome};
 use crate::value::{Item, WireItem, item_size};
 
@@ -65,21 +66,34 @@ pub(crate) fn check_condition(condition: Option<&Condition>, old: Option<&Item>,
 }
 
 /// Applies a checked write (a put with `Some`, a delete with `None`): stores it, records it
-/// for persistence, and keeps the indexes in step.
+/// for persistence and in the table's stream, and keeps the indexes in step.
 pub(crate) fn commit_write(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: Option<Item>) -> WriteOutcome {
+    commit_write_as(engine, table_name, key, new, WriteIdentity::Caller)
+}
+
+/// Deletes an expired item for TTL: a [`commit_write`] whose stream record carries the
+/// service's identity.
+pub(crate) fn commit_ttl_delete(engine: &mut Engine, table_name: &str, key: PrimaryKey) -> WriteOutcome {
+    commit_write_as(engine, table_name, key, None, WriteIdentity::TimeToLive)
+}
+
+/// [`commit_write`] on behalf of `identity`.
+fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: Option<Item>, identity: WriteIdentity) -> WriteOutcome {
     let settings = engine.simulation_for(table_name);
     let now = engine.now_millis();
     let table = engine.tables.get_mut(table_name).expect("a checked write names an existing table");
     let lags = settings.replica_lags(table.leader_of(&key), &mut engine.rng);
+    let index_lags = (0..table.global_index_count()).map(|_| settings.gsi_propagation.sample(&mut engine.rng)).collect();
     let key_item = table.key_schema().key_item(&key);
     let is_put = new.is_some();
-    let outcome = table.write(key.clone(), new, WriteTiming { now, lags });
+    let outcome = table.write(key.clone(), new, &WriteTiming { now, lags, index_lags });
     if is_put {
         let stored = table.get(&key).expect("just written");
         engine.log.put(table_name, &key_item, stored);
     } else if outcome.old.is_some() {
         engine.log.delete(table_name, &key_item);
     }
+    crate::stream::record_write(engine, table_name, &key, &outcome, identity);
     outcome
 }
 
