@@ -80,10 +80,6 @@ def test_batch_write_item_validates_the_whole_batch_before_writing(ddb, table):
     assert get(ddb, table, "fine") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: answers PutItem's 'Type mismatch for key pk expected: S actual: N' inside a batch",
-)
 def test_batch_write_item_reports_a_wrong_type_key_as_not_matching_the_schema(ddb, table):
     code, message = code_and_message(ddb.batch_write_item, RequestItems={table: [{"PutRequest": {"Item": {"pk": {"N": "1"}}}}]})
     assert (code, message) == ("ValidationException", "The provided key element does not match the schema")
@@ -130,9 +126,6 @@ def test_batch_get_item_projects_with_attributes_to_get(ddb, table):
     assert response["Responses"][table] == [{"y": {"S": "2"}}]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="engine: accepts ProjectionExpression on one table and AttributesToGet on another"
-)
 def test_batch_get_item_cannot_mix_expression_and_legacy_projections_across_tables(ddb, table, range_table):
     code, message = code_and_message(
         ddb.batch_get_item,
@@ -291,11 +284,6 @@ def test_an_unknown_return_values_on_condition_check_failure_fails_the_whole_req
     assert "returnValuesOnConditionCheckFailure" in message, message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a key of the wrong type fails the whole request with ValidationException "
-    "instead of TransactionCanceledException with a ValidationError reason",
-)
 @pytest.mark.parametrize("action", ["put_item_key", "update_key"])
 def test_an_action_with_a_key_of_the_wrong_type_cancels_with_a_validation_error_reason(ddb, bank, action):
     wrong = (
@@ -393,11 +381,6 @@ def count(ddb, table):
     return sum(page["Count"] for page in pages_of(ddb.scan, TableName=table, Select="COUNT"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: says 'Transaction size has exceeded the maximum allowed size of 4 MB'; "
-    "DynamoDB's message says the size 'cannot exceed' the limit",
-)
 def test_a_transaction_of_more_than_4_mb_is_a_validation_exception(ddb, table):
     big = "x" * 100_000
     code, message = code_and_message(

@@ -345,7 +345,6 @@ def test_a_global_index_deleted_by_update_table_disappears(ddb):
     assert wait_until(lambda: "GlobalSecondaryIndexes" not in describe(ddb, name))
 
 
-@pytest.mark.xfail(strict=True, reason="engine: keeps the deleted index's key attribute in AttributeDefinitions")
 def test_deleting_a_global_index_drops_its_key_from_the_attribute_definitions(ddb):
     name = create_table(
         ddb,
@@ -424,9 +423,6 @@ def test_time_to_live_cannot_change_twice_within_an_hour(ddb, table):
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="engine: answers 'TimeToLive is already enabled' when the enabled attribute is a different one"
-)
 def test_enabling_time_to_live_on_another_attribute_names_the_current_one(ddb, table):
     ddb.update_time_to_live(TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl_a"})
     code, message = code_and_message(
@@ -438,11 +434,6 @@ def test_enabling_time_to_live_on_another_attribute_names_the_current_one(ddb, t
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: checks the once-an-hour rule first and answers 'modified multiple times' "
-    "where DynamoDB reports the attribute mismatch",
-)
 def test_disabling_time_to_live_must_name_the_enabled_attribute(ddb, table):
     ddb.update_time_to_live(TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl_a"})
     code, message = code_and_message(

@@ -368,7 +368,7 @@ def test_an_unknown_operation_is_400_unknown_operation_exception(server):
 
 
 def test_a_missing_or_foreign_target_is_an_unknown_operation(server):
-    for target in [None, "DynamoDBStreams_20120810.ListStreams", "ListTables"]:
+    for target in [None, "DynamoDBStreams_20120810.ListTables", "ListTables"]:
         status, _, body = raw_post(server, target)
         assert status == 400, target
         assert json.loads(body) == {"__type": "com.amazon.coral.service#UnknownOperationException"}

@@ -533,11 +533,6 @@ def test_attribute_updates_put_add_and_delete(ddb, table):
     assert response["Attributes"] == {**KEY, "n": {"N": "15"}, "new": {"S": "v"}, "s": {"SS": ["b"]}}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: legacy AttributeUpdates type clashes answer the expression wording "
-    "'An operand in the update expression has an incorrect data type'",
-)
 def test_attribute_updates_of_a_mismatched_set_type_is_a_type_mismatch(ddb, table):
     ddb.put_item(TableName=table, Item={**KEY, "ss": {"SS": ["a"]}})
     code, message = code_and_message(
@@ -646,7 +641,6 @@ def test_an_empty_string_set_is_a_validation_exception(ddb, table):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: string-set duplicates say '[a, a]of type SS contains duplicates.'; DynamoDB names the type only for BS")
 def test_a_string_set_with_duplicate_members_is_a_validation_exception(ddb, table):
     code, message = code_and_message(ddb.put_item, TableName=table, Item={**KEY, "s": {"SS": ["a", "a"]}})
     assert (code, message) == (

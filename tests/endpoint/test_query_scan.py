@@ -147,10 +147,6 @@ def test_an_exclusive_start_key_must_match_the_schema(ddb, filled):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: panics (range start greater than range end in BTreeMap) and answers 500 InternalFailure",
-)
 def test_a_query_exclusive_start_key_in_another_partition_is_outside_the_query_boundaries(ddb, filled):
     code, message = code_and_message(
         query, ddb=ddb, table=filled, ExclusiveStartKey={"pk": {"S": "b"}, "sk": {"N": "1"}}
@@ -161,7 +157,6 @@ def test_a_query_exclusive_start_key_in_another_partition_is_outside_the_query_b
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: accepts the start key and answers the rest of the range")
 def test_a_query_exclusive_start_key_outside_the_sort_key_condition_is_refused(ddb, filled):
     code, message = code_and_message(
         query, ddb=ddb, table=filled, condition="pk = :p AND sk > :s", values={":p": {"S": "a"}, ":s": {"N": "5"}},
@@ -249,10 +244,7 @@ def select_cases():
         ]:
             marks = []
             if operation == "query" and select != "COUNT":
-                marks = pytest.mark.xfail(
-                    strict=True,
-                    reason="engine: Query answers this without DynamoDB's '1 validation error detected: ' prefix",
-                )
+                marks = []
             yield pytest.param(operation, select, described, id=f"{operation}-{select}", marks=marks)
 
 
@@ -284,9 +276,6 @@ def test_attributes_to_get_needs_select_specific_attributes(ddb, indexed, operat
     [
         pytest.param(
             "query",
-            marks=pytest.mark.xfail(
-                strict=True, reason="engine: Query answers without DynamoDB's '1 validation error detected: ' prefix"
-            ),
         ),
         "scan",
     ],
@@ -299,11 +288,6 @@ def test_all_projected_attributes_needs_an_index(ddb, indexed, operation):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: says \"Value 'SPECIFIC_ATTRIBUTES' at 'select' failed to satisfy constraint: Must specify the "
-    "AttributesToGet or AttributesToGet ...\" instead of DynamoDB's wording",
-)
 @pytest.mark.parametrize("operation", ["query", "scan"])
 def test_select_specific_attributes_needs_a_projection(ddb, indexed, operation):
     code, message = code_and_message(read, ddb=ddb, operation=operation, table=indexed, Select="SPECIFIC_ATTRIBUTES")
@@ -379,9 +363,6 @@ def test_the_partition_key_needs_an_equality_condition(ddb, filled):
     assert (code, message) == ("ValidationException", "Query condition missed key schema element: pk")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="engine: names the sort key (sk) for a condition on a non-key attribute"
-)
 def test_a_lone_condition_on_a_non_key_attribute_names_the_missing_partition_key(ddb, filled):
     code, message = code_and_message(query, ddb=ddb, table=filled, condition="note = :x", values={":x": {"S": "n1"}})
     assert (code, message) == ("ValidationException", "Query condition missed key schema element: pk")
@@ -633,10 +614,6 @@ def test_naming_a_missing_index_is_a_validation_exception(ddb, indexed):
     [
         pytest.param(
             "wrong = :a AND #r = :r", "g", id="partition_key",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="engine: names the sort key (rank) for any non-key attribute, even when the partition key is the one missing",
-            ),
         ),
         pytest.param("g = :a AND wrong = :r", "rank", id="sort_key"),
     ],

@@ -11,6 +11,7 @@ use crate::value::{clear_validation_failure, take_validation_failure};
 
 /// Every operation the engine serves, by its DynamoDB name.
 pub const OPERATIONS: &[&str] = &[
+    "BatchExecuteStatement",
     "BatchGetItem",
     "BatchWriteItem",
     "CreateTable",
@@ -18,9 +19,15 @@ pub const OPERATIONS: &[&str] = &[
     "DeleteTable",
     "DescribeEndpoints",
     "DescribeLimits",
+    "DescribeStream",
     "DescribeTable",
     "DescribeTimeToLive",
+    "ExecuteStatement",
+    "ExecuteTransaction",
     "GetItem",
+    "GetRecords",
+    "GetShardIterator",
+    "ListStreams",
     "ListTables",
     "ListTagsOfResource",
     "PutItem",
@@ -35,17 +42,29 @@ pub const OPERATIONS: &[&str] = &[
     "UpdateTimeToLive",
     "Dynoscope_AdvanceClock",
     "Dynoscope_DescribeClock",
+    "Dynoscope_DescribePartitions",
     "Dynoscope_DescribeSimulation",
+    "Dynoscope_LocateItem",
     "Dynoscope_SetClock",
     "Dynoscope_SetSimulation",
 ];
 
+/// The operations of the DynamoDB Streams API, served under the `DynamoDBStreams_20120810`
+/// target prefix; every other operation belongs under `DynamoDB_20120810`.
+pub const STREAMS_OPERATIONS: &[&str] = &["DescribeStream", "GetRecords", "GetShardIterator", "ListStreams"];
+
+/// Whether `name` is a DynamoDB Streams operation (rather than a DynamoDB one).
+pub fn is_streams_operation(name: &str) -> bool {
+    STREAMS_OPERATIONS.contains(&name)
+}
+
 pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
     match operation {
-        "CreateTable" => ops::tables::create_table(engine, parse(body)?),
+        // A table created with a stream, or deleted with one, changes the streams at once.
+        "CreateTable" => ops::tables::create_table(engine, parse(body)?).inspect(|_| crate::stream::sync(engine)),
         "DescribeTable" => ops::tables::describe_table(engine, parse(body)?),
         "ListTables" => ops::tables::list_tables(engine, parse(body)?),
-        "DeleteTable" => ops::tables::delete_table(engine, parse(body)?),
+        "DeleteTable" => ops::tables::delete_table(engine, parse(body)?).inspect(|_| crate::stream::sync(engine)),
         "PutItem" => ops::items::put_item(engine, parse(body)?),
         "GetItem" => ops::items::get_item(engine, parse(body)?),
         "DeleteItem" => ops::items::delete_item(engine, parse(body)?),
@@ -56,7 +75,14 @@ pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Res
         "BatchWriteItem" => ops::batch::batch_write_item(engine, parse(body)?),
         "TransactWriteItems" => ops::transactions::transact_write_items(engine, parse(body)?),
         "TransactGetItems" => ops::transactions::transact_get_items(engine, parse(body)?),
+        "ExecuteStatement" => ops::partiql::execute_statement(engine, parse(body)?),
+        "BatchExecuteStatement" => ops::partiql::batch_execute_statement(engine, parse(body)?),
+        "ExecuteTransaction" => ops::partiql::execute_transaction(engine, parse(body)?),
         "UpdateTable" => ops::update_table::update_table(engine, parse(body)?),
+        "ListStreams" => ops::streams::list_streams(engine, parse(body)?),
+        "DescribeStream" => ops::streams::describe_stream(engine, parse(body)?),
+        "GetShardIterator" => ops::streams::get_shard_iterator(engine, parse(body)?),
+        "GetRecords" => ops::streams::get_records(engine, parse(body)?),
         "UpdateTimeToLive" => ops::ttl::update_time_to_live(engine, parse(body)?),
         "DescribeTimeToLive" => ops::ttl::describe_time_to_live(engine, parse(body)?),
         "TagResource" => ops::tags::tag_resource(engine, parse(body)?),
@@ -67,6 +93,8 @@ pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Res
         "Dynoscope_DescribeClock" => ops::simulation::describe_clock(engine, parse(body)?),
         "Dynoscope_SetClock" => ops::simulation::set_clock(engine, parse(body)?),
         "Dynoscope_AdvanceClock" => ops::simulation::advance_clock(engine, parse(body)?),
+        "Dynoscope_DescribePartitions" => ops::introspection::describe_partitions(engine, parse(body)?),
+        "Dynoscope_LocateItem" => ops::introspection::locate_item(engine, parse(body)?),
         "Dynoscope_SetSimulation" => ops::simulation::set_simulation(engine, parse(body)?),
         "Dynoscope_DescribeSimulation" => ops::simulation::describe_simulation(engine, parse(body)?),
         _ => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),

@@ -26,6 +26,7 @@ pub mod persist;
 pub mod replica;
 pub mod rng;
 pub mod simulation;
+pub mod stream;
 pub mod table;
 mod typed;
 pub mod value;

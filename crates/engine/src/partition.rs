@@ -164,6 +164,9 @@ impl<P: Position> Partition<P> {
         view: ReadView,
         forward: bool,
     ) -> Box<dyn Iterator<Item = (&'a P, &'a Item)> + 'a> {
+        if !bounds_ordered(lower, upper) {
+            return Box::new(std::iter::empty());
+        }
         let current = self.items.range((lower.cloned(), upper.cloned()));
         if self.replicas.is_caught_up() || view == ReadView::Leader {
             return if forward { Box::new(current) } else { Box::new(current.rev()) };
@@ -219,7 +222,22 @@ impl<P: Position> Partition<P> {
 
     /// Entries in keyspace order within `(lower, upper)`.
     pub fn range<'a>(&'a self, lower: Bound<&P>, upper: Bound<&P>) -> impl DoubleEndedIterator<Item = (&'a P, &'a Item)> + use<'a, P> {
-        self.items.range((lower.cloned(), upper.cloned()))
+        // Bounds that cross select nothing (BTreeMap::range would panic on them).
+        let bounds = match (bounds_ordered(lower, upper), lower) {
+            (false, Bound::Included(k) | Bound::Excluded(k)) => (Bound::Included(k.clone()), Bound::Excluded(k.clone())),
+            _ => (lower.cloned(), upper.cloned()),
+        };
+        self.items.range(bounds)
+    }
+}
+
+/// Whether `(lower, upper)` is a range BTreeMap accepts (start not past end, and not an
+/// empty exclusive pair).
+fn bounds_ordered<P: Ord>(lower: Bound<&P>, upper: Bound<&P>) -> bool {
+    match (lower, upper) {
+        (Bound::Excluded(l), Bound::Excluded(u)) => l < u,
+        (Bound::Included(l) | Bound::Excluded(l), Bound::Included(u) | Bound::Excluded(u)) => l <= u,
+        _ => true,
     }
 }
 

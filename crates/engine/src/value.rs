@@ -203,8 +203,10 @@ fn reject_duplicates<T: Ord + Clone, E: de::Error>(items: &[T], type_name: &str,
     sorted.sort();
     if sorted.windows(2).any(|w| w[0] == w[1]) {
         let shown: Vec<String> = items.iter().map(show).collect();
+        // DynamoDB names the set's type only for binary sets (and without a space).
+        let type_note = if type_name == "BS" { "of type BS" } else { "" };
         return Err(validation_failure(format!(
-            "One or more parameter values were invalid: Input collection [{}]of type {type_name} contains duplicates.",
+            "One or more parameter values were invalid: Input collection [{}]{type_note} contains duplicates.",
             shown.join(", ")
         )));
     }

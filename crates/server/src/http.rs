@@ -1,6 +1,7 @@
 //! DynamoDB's JSON 1.0 protocol over HTTP: one request in, one response out. A `POST` names
-//! its operation in `X-Amz-Target: DynamoDB_20120810.<Operation>` and carries the request as
-//! its JSON body; the answer is the engine's JSON with the headers SDKs look for
+//! its operation in `X-Amz-Target: DynamoDB_20120810.<Operation>` (DynamoDB Streams:
+//! `DynamoDBStreams_20120810.<Operation>`, each API under its own prefix only) and carries
+//! the request as its JSON body; the answer is the engine's JSON with the headers SDKs look for
 //! (`x-amzn-RequestId`, and `x-amz-crc32`, which botocore checks). Engine errors keep their
 //! DynamoDB status and body; a target this endpoint does not serve is an
 //! UnknownOperationException, a body over DynamoDB's 16 MB limit a 413, and an engine panic a
@@ -13,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use dynoscope_engine::dispatch::is_streams_operation;
 use dynoscope_engine::{DynamoError, Engine, ErrorKind};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Body, Bytes};
@@ -24,6 +26,8 @@ pub type SharedEngine = Arc<Mutex<Engine>>;
 
 /// The target prefix of DynamoDB's data and control plane API.
 const TARGET_PREFIX: &str = "DynamoDB_20120810.";
+/// The target prefix of the DynamoDB Streams API.
+const STREAMS_TARGET_PREFIX: &str = "DynamoDBStreams_20120810.";
 
 /// DynamoDB's request size limit.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -61,10 +65,15 @@ where
     dynamo_response(result)
 }
 
-/// The operation named by `X-Amz-Target`, if the target is one of DynamoDB's.
+/// The operation named by `X-Amz-Target`, if the target names one of DynamoDB's operations
+/// under the DynamoDB prefix or one of DynamoDB Streams' under the Streams prefix.
 pub fn operation_of(headers: &HeaderMap) -> Option<&str> {
     let target = headers.get("x-amz-target")?.to_str().ok()?;
-    target.strip_prefix(TARGET_PREFIX).filter(|operation| !operation.is_empty())
+    let (operation, streams) = match target.strip_prefix(TARGET_PREFIX) {
+        Some(operation) => (operation, false),
+        None => (target.strip_prefix(STREAMS_TARGET_PREFIX)?, true),
+    };
+    (!operation.is_empty() && is_streams_operation(operation) == streams).then_some(operation)
 }
 
 /// The whole request body, or the status refusing it: 413 past the size limit, 400 for a
@@ -187,11 +196,47 @@ mod tests {
     }
 
     #[test]
+    fn streams_operations_are_named_under_the_streams_prefix() {
+        for operation in ["ListStreams", "DescribeStream", "GetShardIterator", "GetRecords"] {
+            let target = format!("DynamoDBStreams_20120810.{operation}");
+            assert_eq!(operation_of(&headers_with_target(&target)), Some(operation));
+        }
+    }
+
+    #[test]
+    fn each_api_is_served_under_its_own_prefix_only() {
+        for target in ["DynamoDB_20120810.GetRecords", "DynamoDB_20120810.ListStreams", "DynamoDBStreams_20120810.PutItem"] {
+            assert_eq!(operation_of(&headers_with_target(target)), None, "{target}");
+        }
+    }
+
+    #[test]
     fn other_services_and_malformed_targets_name_no_operation() {
-        for target in ["DynamoDBStreams_20120810.GetRecords", "DynamoDB_20120810.", "PutItem", ""] {
+        for target in ["Kinesis_20131202.GetRecords", "DynamoDB_20120810.", "DynamoDBStreams_20120810.", "PutItem", ""] {
             assert_eq!(operation_of(&headers_with_target(target)), None, "{target}");
         }
         assert_eq!(operation_of(&HeaderMap::new()), None);
+    }
+
+    #[tokio::test]
+    async fn a_streams_operation_under_the_streams_prefix_is_answered() {
+        let (status, _, body) = answer(post(Some("DynamoDBStreams_20120810.ListStreams"), "{}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(&body[..], br#"{"Streams":[]}"#);
+    }
+
+    #[tokio::test]
+    async fn a_streams_operation_under_the_dynamodb_prefix_is_an_unknown_operation() {
+        let (status, _, body) = answer(post(Some("DynamoDB_20120810.ListStreams"), "{}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(&body[..], br#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#);
+    }
+
+    #[tokio::test]
+    async fn a_dynamodb_operation_under_the_streams_prefix_is_an_unknown_operation() {
+        let (status, _, body) = answer(post(Some("DynamoDBStreams_20120810.ListTables"), "{}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(&body[..], br#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#);
     }
 
     #[tokio::test]

@@ -78,6 +78,12 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
     if total > MAX_BATCH_GET_KEYS {
         return Err(DynamoError::validation("Too many items requested for the BatchGetItem call"));
     }
+    let uses = |legacy: bool| request_items.values().any(|k| if legacy { k.attributes_to_get.is_some() } else { k.projection_expression.is_some() });
+    if uses(true) && uses(false) {
+        return Err(DynamoError::validation(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
+        ));
+    }
     // Validate every table and key before reading anything.
     let mut plan: Vec<(&str, &KeysAndAttributes, Vec<PrimaryKey>, Option<Vec<Path>>)> = Vec::new();
     for (name, keys_and_attributes) in request_items {
@@ -208,7 +214,14 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
         for write in writes {
             let write = match (write.put_request, write.delete_request) {
                 (Some(PutRequest { item: Some(WireItem(item)) }), None) => {
-                    let key = table.key_schema().key_of_item(&item)?;
+                    let key = table.key_schema().key_of_item(&item).map_err(|e| {
+                        // Inside a batch DynamoDB words a key of the wrong type as a schema mismatch.
+                        if e.message.contains("Type mismatch for key") {
+                            DynamoError::validation("The provided key element does not match the schema")
+                        } else {
+                            e
+                        }
+                    })?;
                     if item_size(&item) > MAX_ITEM_BYTES {
                         return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
                     }

@@ -267,7 +267,14 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     check_condition(expressions.condition.as_ref(), old, return_on_failure)?;
     let mut new = old.cloned().unwrap_or_else(|| schema.key_item(&key));
     if let Some(update) = &expressions.update {
-        update.apply(&mut new, old.is_some())?;
+        update.apply(&mut new, old.is_some()).map_err(|e| {
+            // AttributeUpdates words a type clash its own way.
+            if request.attribute_updates.is_some() && e.message == "An operand in the update expression has an incorrect data type" {
+                DynamoError::validation("Type mismatch for attribute to update")
+            } else {
+                e
+            }
+        })?;
     }
     let new_size = item_size(&new);
     if new_size > MAX_ITEM_BYTES {

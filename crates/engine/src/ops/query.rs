@@ -69,13 +69,13 @@ pub(crate) enum Selection {
 }
 
 /// DynamoDB's rules tying Select, a projection and an index together. `prefix` is
-/// "1 validation error detected: " for Query, which words one of these that way.
+/// "1 validation error detected: " for Query, which words these that way; Scan does not.
 pub(crate) fn selection(
     select: Option<&str>,
     paths: Option<Vec<Path>>,
     projection_param: &str,
     source: &Source,
-    count_prefix: &str,
+    prefix: &str,
 ) -> Result<Selection, DynamoError> {
     let has_index = matches!(source, Source::Index(..));
     let default = if paths.is_some() {
@@ -85,20 +85,17 @@ pub(crate) fn selection(
     } else {
         "ALL_ATTRIBUTES"
     };
+    let refuse = |message: String| Err(DynamoError::validation(format!("{prefix}{message}")));
     match (select.unwrap_or(default), paths) {
-        ("COUNT", Some(_)) => Err(DynamoError::validation(format!(
-            "{count_prefix}Cannot specify the {projection_param} when choosing to get only the Count"
-        ))),
+        ("COUNT", Some(_)) => refuse(format!("Cannot specify the {projection_param} when choosing to get only the Count")),
         ("COUNT", None) => Ok(Selection::Count),
-        ("ALL_ATTRIBUTES", Some(_)) => Err(DynamoError::validation(format!(
-            "Cannot specify the {projection_param} when choosing to get ALL_ATTRIBUTES"
-        ))),
-        ("ALL_PROJECTED_ATTRIBUTES", Some(_)) => Err(DynamoError::validation(format!(
-            "Cannot specify the {projection_param} when choosing to get ALL_PROJECTED_ATTRIBUTES"
-        ))),
-        ("ALL_PROJECTED_ATTRIBUTES", None) if !has_index => Err(DynamoError::validation(
-            "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName",
-        )),
+        ("ALL_ATTRIBUTES", Some(_)) => refuse(format!("Cannot specify the {projection_param} when choosing to get ALL_ATTRIBUTES")),
+        ("ALL_PROJECTED_ATTRIBUTES", Some(_)) => {
+            refuse(format!("Cannot specify the {projection_param} when choosing to get ALL_PROJECTED_ATTRIBUTES"))
+        }
+        ("ALL_PROJECTED_ATTRIBUTES", None) if !has_index => {
+            refuse("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName".to_owned())
+        }
         ("ALL_PROJECTED_ATTRIBUTES", None) => Ok(Selection::Projected),
         ("ALL_ATTRIBUTES", None) => {
             if let Source::Index(_, index) = source
@@ -113,9 +110,9 @@ pub(crate) fn selection(
             Ok(Selection::All)
         }
         ("SPECIFIC_ATTRIBUTES", Some(paths)) => Ok(Selection::Specific(paths)),
-        ("SPECIFIC_ATTRIBUTES", None) => Err(DynamoError::validation(format!(
-            "1 validation error detected: Value 'SPECIFIC_ATTRIBUTES' at 'select' failed to satisfy constraint: Must specify the {projection_param} or AttributesToGet when choosing to get SPECIFIC_ATTRIBUTES"
-        ))),
+        ("SPECIFIC_ATTRIBUTES", None) => {
+            refuse("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES".to_owned())
+        }
         (other, _) => Err(DynamoError::validation(format!("Unsupported Select value: {other}"))),
     }
 }
@@ -126,14 +123,22 @@ fn match_key_schema(conditions: Vec<KeyCondition>, schema: &KeySchema) -> Result
     let missed = |name: &str| DynamoError::validation(format!("Query condition missed key schema element: {name}"));
     let mut hash = None;
     let mut range = None;
+    let mut strangers = 0;
     for condition in conditions {
         if condition.attribute == schema.hash.name {
             hash = Some(condition.op);
         } else if schema.range.as_ref().is_some_and(|r| r.name == condition.attribute) {
             range = Some(condition.op);
         } else {
-            return Err(missed(schema.range.as_ref().map_or(&schema.hash.name, |r| &r.name)));
+            strangers += 1;
         }
+    }
+    // The partition key is missed first; a condition on any other attribute misses the sort key.
+    if hash.is_none() {
+        return Err(missed(&schema.hash.name));
+    }
+    if strangers > 0 {
+        return Err(missed(schema.range.as_ref().map_or(&schema.hash.name, |r| &r.name)));
     }
     let hash_value = match hash {
         Some(KeyOp::Eq(value)) => key_value_of(&value, schema.hash.kind)?,
@@ -173,6 +178,17 @@ fn key_value_of(value: &AttributeValue, kind: ScalarType) -> Result<KeyValue, Dy
             "One or more parameter values were invalid: Condition parameter type does not match schema type",
         )),
     }
+}
+
+/// An ExclusiveStartKey must lie within what the key condition selects.
+fn check_start_in_bounds(start: &PrimaryKey, hash_value: &KeyValue, range_op: Option<&KeyOp>) -> Result<(), DynamoError> {
+    if start.hash != *hash_value {
+        return Err(DynamoError::validation("The provided starting key is outside query boundaries based on provided conditions"));
+    }
+    if !range_matches(range_op, start.range.as_ref()) {
+        return Err(DynamoError::validation("The provided starting key does not match the range key predicate"));
+    }
+    Ok(())
 }
 
 /// Whether an entry's sort key satisfies the sort-key condition.
@@ -261,6 +277,9 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
     let page: Page = match source {
         Source::Table(table) => {
             let after = request.exclusive_start_key.as_ref().map(|k| table_start(table, &k.0)).transpose()?;
+            if let Some(after) = &after {
+                check_start_in_bounds(&after.key, &hash_value, range_op.as_ref())?;
+            }
             let lowest = ItemPosition { hash, key: PrimaryKey { hash: hash_value.clone(), range: None } };
             let (lower, upper) = run_bounds(hash, lowest, after, forward);
             let run = table.items().range_with(hash, lower.as_ref(), upper.as_ref(), consistency, forward);
@@ -270,6 +289,9 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
         }
         Source::Index(table, index) => {
             let after = request.exclusive_start_key.as_ref().map(|k| index_start(table, index, &k.0)).transpose()?;
+            if let Some(after) = &after {
+                check_start_in_bounds(&after.index_key, &hash_value, range_op.as_ref())?;
+            }
             let lowest = IndexPosition { hash, index_key: PrimaryKey { hash: hash_value.clone(), range: None }, table_key: no_key() };
             let (lower, upper) = run_bounds(hash, lowest, after, forward);
             let run = index.entries.range_in(hash, lower.as_ref(), upper.as_ref());

@@ -79,7 +79,9 @@ enum WriteKind {
 struct PlannedAction {
     kind: WriteKind,
     table: String,
-    key: PrimaryKey,
+    /// The item's key; an action whose key or item is malformed has none, and cancels the
+    /// transaction with a ValidationError reason instead of failing the whole request.
+    key: Result<PrimaryKey, String>,
     condition: Option<Condition>,
     update: Option<Update>,
     item: Option<Item>,
@@ -145,6 +147,16 @@ fn one_action_per_item() -> DynamoError {
     DynamoError::validation("Transaction request cannot include multiple operations on one item")
 }
 
+/// A key that does not fit the schema cancels the transaction (a ValidationError reason);
+/// an empty key value fails the whole request.
+fn deferred(key: Result<PrimaryKey, DynamoError>) -> Result<Result<PrimaryKey, String>, DynamoError> {
+    match key {
+        Ok(key) => Ok(Ok(key)),
+        Err(e) if e.message.contains("cannot contain an empty") || e.message.contains("Size of hashkey") || e.message.contains("range keys has exceeded") => Err(e),
+        Err(e) => Ok(Err(e.message)),
+    }
+}
+
 /// Checks one write action and reads its expressions.
 fn plan_write(engine: &Engine, kind: WriteKind, arg: &ActionArg) -> Result<PlannedAction, DynamoError> {
     let mut v = Violations::new();
@@ -183,10 +195,10 @@ fn plan_write(engine: &Engine, kind: WriteKind, arg: &ActionArg) -> Result<Plann
             if item_size(&item) > MAX_ITEM_BYTES {
                 return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
             }
-            table.check_item(&item)?;
-            (schema.key_of_item(&item)?, Some(item))
+            let key = table.check_item(&item).and_then(|_| schema.key_of_item(&item));
+            (deferred(key)?, Some(item))
         }
-        _ => (schema.key_from_request(&arg.key.as_ref().expect("checked").0)?, None),
+        _ => (deferred(schema.key_from_request(&arg.key.as_ref().expect("checked").0))?, None),
     };
     if let Some(update) = &expressions.update
         && let Some(attribute) = update.top_level_attributes().into_iter().find(|a| schema.is_key_attribute(a))
@@ -209,8 +221,12 @@ fn plan_write(engine: &Engine, kind: WriteKind, arg: &ActionArg) -> Result<Plann
 /// What a write action will leave: for Put the item, for Update the updated item, for
 /// Delete nothing, for ConditionCheck no write at all (`Err` is a cancellation reason).
 fn outcome_of(engine: &Engine, action: &PlannedAction) -> Result<Option<Option<Item>>, Value> {
+    let key = match &action.key {
+        Ok(key) => key,
+        Err(message) => return Err(json!({"Code": "ValidationError", "Message": message})),
+    };
     let table = &engine.tables[&action.table];
-    let old = table.get(&action.key);
+    let old = table.get(key);
     let empty = Item::new();
     if let Some(condition) = &action.condition
         && !condition.evaluate(old.unwrap_or(&empty))
@@ -227,7 +243,7 @@ fn outcome_of(engine: &Engine, action: &PlannedAction) -> Result<Option<Option<I
         WriteKind::Put => Ok(Some(action.item.clone())),
         WriteKind::Delete => Ok(Some(None)),
         WriteKind::Update => {
-            let mut new = old.cloned().unwrap_or_else(|| table.key_schema().key_item(&action.key));
+            let mut new = old.cloned().unwrap_or_else(|| table.key_schema().key_item(key));
             if let Some(update) = &action.update {
                 update.apply(&mut new, old.is_some()).map_err(validation)?;
             }
@@ -310,16 +326,27 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
             ));
         };
         let action = plan_write(engine, kind, arg)?;
-        if plan.iter().any(|p: &PlannedAction| p.table == action.table && p.key == action.key) {
+        if action.key.is_ok() && plan.iter().any(|p: &PlannedAction| p.table == action.table && p.key == action.key) {
             return Err(one_action_per_item());
         }
         total_bytes += action.item.as_ref().map_or(0, item_size);
         plan.push(action);
     }
     if total_bytes > MAX_TRANSACTION_BYTES {
-        return Err(DynamoError::validation("Transaction size has exceeded the maximum allowed size of 4 MB"));
+        return Err(DynamoError::validation("Transaction request size cannot exceed 4 MB"));
     }
 
+    // A malformed action cancels the transaction before any condition is checked.
+    if plan.iter().any(|a| a.key.is_err()) {
+        let reasons = plan
+            .iter()
+            .map(|a| match &a.key {
+                Err(message) => json!({"Code": "ValidationError", "Message": message}),
+                Ok(_) => json!({"Code": "None"}),
+            })
+            .collect();
+        return Err(cancelled(reasons));
+    }
     // Decide every action against the state before any of them, then apply all or none.
     let outcomes: Vec<Result<Option<Option<Item>>, Value>> = plan.iter().map(|a| outcome_of(engine, a)).collect();
     if outcomes.iter().any(Result::is_err) {
@@ -332,12 +359,13 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
     for (action, outcome) in plan.iter().zip(outcomes) {
         let entry = units.entry(action.table.clone()).or_default();
-        let old_size = engine.tables[&action.table].get(&action.key).map_or(0, item_size);
+        let key = action.key.as_ref().expect("a transaction with no cancellation has every key");
+        let old_size = engine.tables[&action.table].get(key).map_or(0, item_size);
         match outcome.expect("no cancellation") {
             None => entry.write += 2.0 * write_units(old_size),
             Some(new) => {
                 let new_size = new.as_ref().map_or(0, item_size);
-                let result = commit_write(engine, &action.table, action.key.clone(), new);
+                let result = commit_write(engine, &action.table, key.clone(), new);
                 entry.write += 2.0 * write_units(new_size.max(old_size));
                 for (index, kind, index_units) in result.index_units {
                     entry.indexes.entry(index).or_insert((kind, 0.0)).1 += 2.0 * index_units;
@@ -346,7 +374,7 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
         }
     }
     if let Some(token) = &request.client_request_token {
-        let touched = plan.iter().map(|a| (a.table.clone(), a.key.clone())).collect();
+        let touched = plan.iter().filter_map(|a| Some((a.table.clone(), a.key.clone().ok()?))).collect();
         engine.transaction_tokens.insert(token.clone(), TokenRecord { request: fingerprint, at_millis: now, items: touched });
     }
     respond(&WriteResult { consumed_capacity: report(units, capacity_mode) })

@@ -52,6 +52,15 @@ pub fn update_time_to_live(engine: &mut Engine, request: UpdateTimeToLiveRequest
     let now = engine.now_millis();
     let table = engine.tables.get_mut(&name).ok_or_else(DynamoError::resource_not_found)?;
     let current = &table.definition.ttl;
+    // The attribute is checked first, then the state, then the once-an-hour rule.
+    if let Some(ttl) = current.as_ref().filter(|t| t.enabled)
+        && ttl.attribute_name != attribute_name
+    {
+        return Err(DynamoError::validation(format!(
+            "TimeToLive is active on a different AttributeName: current AttributeName is {}",
+            ttl.attribute_name
+        )));
+    }
     match current {
         Some(ttl) if ttl.enabled && enabled => return Err(DynamoError::validation("TimeToLive is already enabled")),
         Some(ttl) if !ttl.enabled && !enabled => return Err(DynamoError::validation("TimeToLive is already disabled")),
@@ -62,15 +71,6 @@ pub fn update_time_to_live(engine: &mut Engine, request: UpdateTimeToLiveRequest
             ));
         }
         _ => {}
-    }
-    if let Some(ttl) = current
-        && !enabled
-        && ttl.attribute_name != attribute_name
-    {
-        return Err(DynamoError::validation(format!(
-            "TimeToLive is active on a different AttributeName: current AttributeName is {}",
-            ttl.attribute_name
-        )));
     }
     table.definition.ttl = Some(TtlSettings { attribute_name: attribute_name.clone(), enabled, changed_at_millis: now });
     let definition = table.definition.clone();

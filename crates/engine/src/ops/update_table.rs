@@ -273,7 +273,7 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
                 (Some(false), None) => return Err(DynamoError::validation("Table already has stream disabled")),
                 _ => {}
             }
-            Some(stream_of(engine, &table_arn, spec)?)
+            Some(stream_of(engine, &table_arn, spec)?.map(|s| engine.streams.unique(s)))
         }
         None => None,
     };
@@ -312,6 +312,22 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
         index.active_from_millis = now + delay;
         table.add_index(index);
     }
+    // AttributeDefinitions list exactly the attributes some key uses.
+    let definition = &mut table.definition;
+    for attr in definition.indexes.iter().flat_map(|i| [Some(&i.key_schema.hash), i.key_schema.range.as_ref()]).flatten() {
+        if !definition.attribute_definitions.iter().any(|(n, _)| *n == attr.name) {
+            definition.attribute_definitions.push((attr.name.clone(), attr.kind));
+        }
+    }
+    let used: Vec<String> = definition
+        .key_schema
+        .names()
+        .chain(definition.indexes.iter().flat_map(|i| i.key_schema.names()))
+        .map(str::to_owned)
+        .collect();
+    definition.attribute_definitions.retain(|(n, _)| used.contains(n));
+    // Disabling closes the stream's open shards; enabling registers the new stream.
+    crate::stream::sync(engine);
     let table = &engine.tables[&name];
     let mut description = describe(table, "UPDATING", now);
     if let Some(index_name) = &created_name(&request) {

@@ -141,6 +141,33 @@ impl Stream {
         }
     }
 
+    /// The open shard a write to `partition` goes to, opening shards first if the table's
+    /// partitions changed without a [`split_shard`].
+    fn shard_for_write(&mut self, table: &Table, partition: u32, origin: &mut Origin<'_>) -> &mut Shard {
+        if self.open_shard_of(partition).is_none() {
+            self.follow_partitions(&partitions_of(table), origin);
+        }
+        if self.open_shard_of(partition).is_none() {
+            self.open_shard(partition, None, origin);
+        }
+        let last = self.shards.len() - 1;
+        let index = self.shards.iter().rposition(|s| s.partition == partition && s.is_open()).unwrap_or(last);
+        &mut self.shards[index]
+    }
+
+    /// Closes the shard of `parent` and opens one for each child, naming it as their parent.
+    fn split(&mut self, parent: u32, children: &[u32], origin: &mut Origin<'_>) {
+        let parent_id = self.shards.iter().rev().find(|s| s.partition == parent).map(|s| s.id.clone());
+        if let Some(shard) = self.open_shard_of(parent) {
+            shard.close(origin.now);
+        }
+        for &child in children {
+            if self.open_shard_of(child).is_none() {
+                self.open_shard(child, parent_id.clone(), origin);
+            }
+        }
+    }
+
     /// Disables the stream: every open shard closes; the records stay readable.
     fn close(&mut self, now: u64) {
         self.disabled_millis.get_or_insert(now);
@@ -192,21 +219,26 @@ impl Streams {
         settings
     }
 
-    /// The stream `settings` names for `table`, registered (with a shard per partition) if
-    /// it is new. A stream of the same ARN left by a deleted table is replaced.
-    fn ensure(&mut self, table: &Table, settings: &StreamSettings, now: u64, rng: &mut SeededRng) -> Option<&mut Stream> {
-        let view_type = ViewType::parse(&settings.view_type)?;
-        if self.streams.get(&settings.arn).is_some_and(|s| s.table_id != table.definition.table_id) {
-            self.streams.remove(&settings.arn);
+    /// Registers the stream `settings` names for `table` (with a shard per partition, stamped
+    /// with the stream's creation time) if it is new. A stream of the same ARN left by a
+    /// deleted table is replaced.
+    fn register(&mut self, table: &Table, settings: &StreamSettings, now: u64, rng: &mut SeededRng) {
+        let Some(view_type) = ViewType::parse(&settings.view_type) else { return };
+        match self.streams.get(&settings.arn) {
+            Some(known) if known.table_id == table.definition.table_id => return,
+            _ => {}
         }
+        let mut stream = Stream::new(table, settings, view_type, now);
+        let mut origin = Origin { now: stream.created_millis, rng, sequencer: &mut self.sequencer };
+        stream.follow_partitions(&partitions_of(table), &mut origin);
+        self.streams.insert(settings.arn.clone(), stream);
+    }
+
+    /// The open (not disabled) stream with this ARN, and what opening shards in it needs.
+    fn open_stream<'a>(&'a mut self, arn: &str, now: u64, rng: &'a mut SeededRng) -> Option<(&'a mut Stream, Origin<'a>)> {
         let Streams { streams, sequencer } = self;
-        let stream = streams.entry(settings.arn.clone()).or_insert_with(|| {
-            let mut stream = Stream::new(table, settings, view_type, now);
-            let mut origin = Origin { now: stream.created_millis.max(now.min(stream.created_millis)), rng, sequencer };
-            stream.follow_partitions(&partitions_of(table), &mut origin);
-            stream
-        });
-        Some(stream)
+        let stream = streams.get_mut(arn).filter(|s| s.disabled_millis.is_none())?;
+        Some((stream, Origin { now, rng, sequencer }))
     }
 
     fn trim(&mut self, now: u64) {
@@ -232,18 +264,16 @@ pub(crate) fn record_write(engine: &mut Engine, table_name: &str, key: &PrimaryK
     let Some(settings) = enabled_stream(table) else { return };
     let new = table.get(key);
     let Some(event) = EventName::of(outcome.old.as_ref(), new) else { return };
-    let now = engine.clock.now_millis();
-    let seed = engine.config.seed;
-    let Some(stream) = engine.streams.ensure(table, settings, now, &mut engine.rng) else { return };
-    if stream.disabled_millis.is_some() {
-        return;
-    }
+    let (now, seed) = (engine.clock.now_millis(), engine.config.seed);
+    engine.streams.register(table, settings, now, &mut engine.rng);
+    let Some((stream, mut origin)) = engine.streams.open_stream(&settings.arn, now, &mut engine.rng) else { return };
     stream.trim(now);
-    let mut origin = Origin { now, rng: &mut engine.rng, sequencer: &mut engine.streams.sequencer };
-    let _ = origin.now;
     let keys = table.key_schema().key_item(key);
     let change = ItemChange { keys: &keys, old: outcome.old.as_ref(), new, identity };
-    let _ = (&mut origin, change, event, seed);
+    let view_type = stream.view_type;
+    // The shard first: opening one takes a sequence number, and the record's must be later.
+    let shard = stream.shard_for_write(table, outcome.partition_id, &mut origin);
+    shard.push(StreamRecord::new(change, event, view_type, origin.sequencer.next(), now, seed));
 }
 
 /// Reconciles the streams with the tables: registers every enabled stream, closes every
@@ -265,7 +295,7 @@ pub fn sync(engine: &mut Engine) {
     }
     for table in engine.tables.values() {
         if let Some(settings) = enabled_stream(table) {
-            engine.streams.ensure(table, settings, now, &mut engine.rng);
+            engine.streams.register(table, settings, now, &mut engine.rng);
         }
     }
     engine.streams.trim(now);
@@ -286,11 +316,10 @@ pub fn split_shard(engine: &mut Engine, table_name: &str, parent_partition: u32,
     let now = engine.clock.now_millis();
     let Some(table) = engine.tables.get(table_name) else { return };
     let Some(settings) = enabled_stream(table) else { return };
-    let Some(stream) = engine.streams.ensure(table, settings, now, &mut engine.rng) else { return };
-    if stream.disabled_millis.is_some() {
-        return;
+    engine.streams.register(table, settings, now, &mut engine.rng);
+    if let Some((stream, mut origin)) = engine.streams.open_stream(&settings.arn, now, &mut engine.rng) {
+        stream.split(parent_partition, child_partitions, &mut origin);
     }
-    let _ = (parent_partition, child_partitions);
 }
 
 /// Deletes an expired item the way DynamoDB's TTL process does: like DeleteItem, but its

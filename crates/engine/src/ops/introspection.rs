@@ -1,0 +1,122 @@
+//! The `Dynoscope_` operations that show what DynamoDB keeps hidden: a table's (or a global
+//! index's) partitions with their hash ranges, replicas and contents
+//! (Dynoscope_DescribePartitions), and where one item lives and which version each replica
+//! holds (Dynoscope_LocateItem). The UI's partition map is drawn from these.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::validate::Violations;
+use crate::dispatch::respond;
+use crate::engine::Engine;
+use crate::error::DynamoError;
+use crate::partition::{ItemPosition, Partition, Position, partition_hash};
+use crate::replica::{REPLICAS, ReadView, ZONE_SUFFIXES};
+use crate::value::WireItem;
+
+/// A hash as DynamoDB-style fixed-width hex, so ranges sort and read naturally.
+fn hex(hash: u64) -> String {
+    format!("{hash:016x}")
+}
+
+fn zone(engine: &Engine, replica: usize) -> String {
+    format!("{}{}", engine.config.region, ZONE_SUFFIXES[replica])
+}
+
+fn describe_partition<P: Position>(engine: &Engine, partition: &Partition<P>) -> Value {
+    let now = engine.now_millis();
+    let replicas: Vec<Value> = (0..REPLICAS)
+        .map(|r| {
+            json!({
+                "Replica": r,
+                "AvailabilityZone": zone(engine, r),
+                "Role": if r == partition.replicas.leader { "LEADER" } else { "FOLLOWER" },
+                "CaughtUp": partition.replicas.applied_until(r) <= now,
+                "AppliedUntilMillis": partition.replicas.applied_until(r),
+            })
+        })
+        .collect();
+    let mut description = json!({
+        "PartitionId": partition.id,
+        "HashRangeStart": hex(partition.start),
+        "HashRangeEnd": hex(partition.end),
+        "ItemCount": partition.item_count(),
+        "SizeBytes": partition.size_bytes(),
+        "LaggingWrites": partition.replicas.lagging_writes(now),
+        "Replicas": replicas,
+    });
+    if let Some(parent) = partition.parent {
+        description["ParentPartitionId"] = json!(parent);
+    }
+    description
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribePartitionsRequest {
+    pub table_name: Option<String>,
+    pub index_name: Option<String>,
+}
+
+pub fn describe_partitions(engine: &mut Engine, request: DescribePartitionsRequest) -> Result<Vec<u8>, DynamoError> {
+    let mut v = Violations::new();
+    v.table_name("tableName", request.table_name.as_deref());
+    v.finish()?;
+    let name = request.table_name.as_deref().expect("checked");
+    let table = engine.tables.get(name).ok_or_else(|| DynamoError::table_not_found(name))?;
+    let partitions: Vec<Value> = match &request.index_name {
+        None => table.partitions().iter().map(|p| describe_partition(engine, p)).collect(),
+        Some(index_name) => {
+            let index = table.index(index_name).ok_or_else(|| {
+                DynamoError::validation(format!("The table does not have the specified index: {index_name}"))
+            })?;
+            index.entries.partitions().iter().map(|p| describe_partition(engine, p)).collect()
+        }
+    };
+    let mut response = json!({"TableName": name, "Partitions": partitions});
+    if let Some(index_name) = &request.index_name {
+        response["IndexName"] = json!(index_name);
+    }
+    respond(&response)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LocateItemRequest {
+    pub table_name: Option<String>,
+    pub key: Option<WireItem>,
+}
+
+pub fn locate_item(engine: &mut Engine, request: LocateItemRequest) -> Result<Vec<u8>, DynamoError> {
+    let mut v = Violations::new();
+    v.table_name("tableName", request.table_name.as_deref());
+    v.not_null("key", &request.key);
+    v.finish()?;
+    let name = request.table_name.as_deref().expect("checked");
+    let table = engine.tables.get(name).ok_or_else(|| DynamoError::table_not_found(name))?;
+    let key = table.key_schema().key_from_request(&request.key.as_ref().expect("checked").0)?;
+    let hash = partition_hash(&key.hash);
+    let position = ItemPosition::lowest_at(hash);
+    let position = ItemPosition { key, ..position };
+    let partition = table.items().partition_of(hash);
+    let now = engine.now_millis();
+    let leader_copy = partition.get(&position);
+    let replicas: Vec<Value> = (0..REPLICAS)
+        .map(|r| {
+            let held = partition.get_at(&position, ReadView::Replica { replica: r, now });
+            json!({
+                "Replica": r,
+                "AvailabilityZone": zone(engine, r),
+                "Role": if r == partition.replicas.leader { "LEADER" } else { "FOLLOWER" },
+                "Item": held,
+                "Stale": held != leader_copy,
+            })
+        })
+        .collect();
+    respond(&json!({
+        "TableName": name,
+        "PartitionId": partition.id,
+        "Hash": hex(hash),
+        "Replicas": replicas,
+    }))
+}
