@@ -126,11 +126,18 @@ impl Engine {
     }
 
     /// Brings everything that happens on the clock up to now: index changes that have
-    /// propagated land.
+    /// propagated land, and the TTL sweeper deletes items whose expiry (plus the
+    /// simulation's delay) has passed.
     pub fn run_due(&mut self) {
         let now = self.clock.now_millis();
-        for table in self.tables.values_mut() {
+        let mut expired = Vec::new();
+        for (name, table) in &mut self.tables {
             table.catch_up(now);
+            let delay = self.table_simulation.get(name).copied().unwrap_or(self.config.simulation).ttl_delete_delay_millis;
+            expired.extend(table.take_expired(now, delay).into_iter().map(|key| (name.clone(), key)));
+        }
+        for (table, key) in expired {
+            crate::ops::items::commit_ttl_delete(self, &table, key);
         }
     }
 
@@ -208,6 +215,9 @@ impl Engine {
             let item = item_from_json(text)?;
             let key = table.key_schema().key_of_item(&item)?;
             table.write(key, Some(item), &WriteTiming::immediate(self.clock.now_millis()));
+        }
+        for table in self.tables.values_mut() {
+            table.rebuild_expiries();
         }
         Ok(())
     }

@@ -28,6 +28,7 @@ pub mod rng;
 pub mod simulation;
 pub mod stream;
 pub mod table;
+pub mod ttl;
 mod typed;
 pub mod value;
 

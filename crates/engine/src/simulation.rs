@@ -40,12 +40,26 @@ pub struct SimulationSettings {
     pub replication_lag: LagRange,
     /// How long after a write a global secondary index reflects it.
     pub gsi_propagation: LagRange,
+    /// How long after an item's TTL expiry the sweeper deletes it.
+    #[serde(default = "default_ttl_delay")]
+    pub ttl_delete_delay_millis: u64,
+}
+
+/// DynamoDB deletes expired items "typically within 48 hours".
+const TTL_DELAY_DYNAMODB: u64 = 48 * 3_600_000;
+
+fn default_ttl_delay() -> u64 {
+    TTL_DELAY_DYNAMODB
 }
 
 impl SimulationSettings {
-    /// Every copy up to date at once.
+    /// Every copy up to date at once; expired items deleted after DynamoDB's typical 48 h.
     pub const fn off() -> Self {
-        SimulationSettings { replication_lag: LagRange::NONE, gsi_propagation: LagRange::NONE }
+        SimulationSettings {
+            replication_lag: LagRange::NONE,
+            gsi_propagation: LagRange::NONE,
+            ttl_delete_delay_millis: TTL_DELAY_DYNAMODB,
+        }
     }
 
     /// Lag a person can see: DynamoDB says replicas converge "usually within one second",
@@ -54,6 +68,7 @@ impl SimulationSettings {
         SimulationSettings {
             replication_lag: LagRange { min_millis: 200, max_millis: 1500 },
             gsi_propagation: LagRange { min_millis: 300, max_millis: 2000 },
+            ttl_delete_delay_millis: 5_000,
         }
     }
 

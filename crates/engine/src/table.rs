@@ -12,6 +12,7 @@ use crate::index::{Index, IndexDefinition, IndexKind};
 use crate::key::{KeySchema, PrimaryKey, ScalarType};
 use crate::partition::{IndexPosition, ItemPosition, Keyspace, Partition, Position, WriteTiming, partition_hash};
 use crate::replica::Consistency;
+use crate::ttl::ExpiryQueue;
 use crate::value::Item;
 
 /// How the table pays for throughput.
@@ -121,12 +122,14 @@ pub struct Table {
     pub definition: TableDefinition,
     items: Keyspace<ItemPosition>,
     indexes: Vec<Index>,
+    /// Items by expiry, while TTL is enabled.
+    expiries: ExpiryQueue,
 }
 
 impl Table {
     pub fn new(definition: TableDefinition) -> Self {
         let indexes = definition.indexes.iter().cloned().map(Index::new).collect();
-        Table { definition, items: Keyspace::new(), indexes }
+        Table { definition, items: Keyspace::new(), indexes, expiries: ExpiryQueue::default() }
     }
 
     pub fn key_schema(&self) -> &KeySchema {
@@ -201,8 +204,34 @@ impl Table {
                 index_units.push((name, kind, units));
             }
         }
+        if let Some(attribute) = self.ttl_attribute() {
+            self.expiries.track(&attribute, &position.key, old.as_ref(), new.as_ref());
+        }
         let partition_id = self.items.partition_of(position.hash).id;
         WriteOutcome { partition_id, old, index_units }
+    }
+
+    /// The TTL attribute, while TTL is enabled.
+    fn ttl_attribute(&self) -> Option<String> {
+        self.definition.ttl.as_ref().filter(|t| t.enabled).map(|t| t.attribute_name.clone())
+    }
+
+    /// Rebuilds the expiry queue from every item (TTL enabled, or a table restored); empties
+    /// it when TTL is off.
+    pub fn rebuild_expiries(&mut self) {
+        self.expiries.clear();
+        let Some(attribute) = self.ttl_attribute() else { return };
+        for (position, item) in self.items.walk(0, None) {
+            self.expiries.track(&attribute, &position.key, None, Some(item));
+        }
+    }
+
+    /// Keys of items the TTL sweeper should delete by `now`, after `delay`.
+    pub fn take_expired(&mut self, now: u64, delay: u64) -> Vec<PrimaryKey> {
+        if self.expiries.is_empty() {
+            return Vec::new();
+        }
+        self.expiries.take_due(now, delay)
     }
 
     /// Lands every global index change due by `now`.

@@ -73,6 +73,7 @@ pub fn update_time_to_live(engine: &mut Engine, request: UpdateTimeToLiveRequest
         _ => {}
     }
     table.definition.ttl = Some(TtlSettings { attribute_name: attribute_name.clone(), enabled, changed_at_millis: now });
+    table.rebuild_expiries();
     let definition = table.definition.clone();
     engine.record_table(&definition);
     respond(&json!({"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attribute_name}}))
