@@ -245,11 +245,85 @@ fn bounds_ordered<P: Ord>(lower: Bound<&P>, upper: Bound<&P>) -> bool {
 #[derive(Debug, Clone)]
 pub struct Keyspace<P> {
     partitions: Vec<Partition<P>>,
+    next_id: u32,
+}
+
+/// One split: the partition that ended and the two that replaced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    pub parent: u32,
+    pub children: [u32; 2],
+    /// The first hash of the second child.
+    pub at_hash: u64,
 }
 
 impl<P: Position> Keyspace<P> {
     pub fn new() -> Self {
-        Keyspace { partitions: vec![Partition::whole_keyspace()] }
+        Keyspace { partitions: vec![Partition::whole_keyspace()], next_id: 1 }
+    }
+
+    /// A keyspace of `count` partitions of equal hash ranges, as a table provisioned for
+    /// more than one partition's throughput starts.
+    pub fn with_partitions(count: u32) -> Self {
+        let mut keyspace = Self::new();
+        while (keyspace.partitions.len() as u32) < count.max(1) {
+            // Split the widest partition at its middle until there are enough.
+            let widest = (0..keyspace.partitions.len())
+                .max_by_key(|&i| keyspace.partitions[i].end - keyspace.partitions[i].start)
+                .expect("never empty");
+            let p = &keyspace.partitions[widest];
+            let middle = p.start + (p.end - p.start) / 2 + 1;
+            keyspace.split_at(widest, middle);
+        }
+        // Initial partitions are not children of anything.
+        for partition in &mut keyspace.partitions {
+            partition.parent = None;
+        }
+        keyspace
+    }
+
+    /// Splits partition `index` so that hashes from `at_hash` on go to a second child. Both
+    /// children get fresh ids and name the parent; the replicas' logs divide with the data.
+    pub fn split_at(&mut self, index: usize, at_hash: u64) -> Split {
+        let mut parent = self.partitions.remove(index);
+        let boundary = P::lowest_at(at_hash);
+        let upper_items = parent.items.split_off(&boundary);
+        let upper_replicas = parent.replicas.split_off(&boundary);
+        let size_of = |items: &BTreeMap<P, Item>| items.values().map(|i| item_size(i) as u64).sum::<u64>();
+        let (first, second) = (self.next_id, self.next_id + 1);
+        self.next_id += 2;
+        let upper = Partition {
+            id: second,
+            parent: Some(parent.id),
+            start: at_hash,
+            end: parent.end,
+            size_bytes: size_of(&upper_items),
+            items: upper_items,
+            replicas: upper_replicas,
+        };
+        let lower = Partition {
+            id: first,
+            parent: Some(parent.id),
+            start: parent.start,
+            end: at_hash - 1,
+            size_bytes: size_of(&parent.items),
+            items: std::mem::take(&mut parent.items),
+            replicas: parent.replicas,
+        };
+        self.partitions.insert(index, upper);
+        self.partitions.insert(index, lower);
+        Split { parent: parent.id, children: [first, second], at_hash }
+    }
+
+    /// Where to split a partition so its data divides evenly: the hash of its middle entry.
+    /// None when every entry shares one hash (one item collection cannot be split by hash).
+    pub fn median_hash(&self, index: usize) -> Option<u64> {
+        let partition = &self.partitions[index];
+        let middle = partition.items.keys().nth(partition.items.len() / 2)?.hash();
+        let first = partition.items.keys().next()?.hash();
+        // The second child must start after the first entry's hash so both keep data.
+        let at = if middle > first { middle } else { partition.items.keys().map(P::hash).find(|&h| h > first)? };
+        (at > partition.start).then_some(at)
     }
 
     pub fn partitions(&self) -> &[Partition<P>] {

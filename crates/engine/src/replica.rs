@@ -132,6 +132,14 @@ impl<P: Ord + Clone> ReplicaSet<P> {
         self.pending.is_empty()
     }
 
+    /// Splits the log at `at`: entries before it stay, entries from it on go to the returned
+    /// set, which keeps the same leader and apply times.
+    pub fn split_off(&mut self, at: &P) -> ReplicaSet<P> {
+        let (stay, go): (VecDeque<_>, VecDeque<_>) = self.pending.drain(..).partition(|w| w.position < *at);
+        self.pending = stay;
+        ReplicaSet { leader: self.leader, pending: go, last_visible: self.last_visible }
+    }
+
     /// When `replica` applies the last write it has been given (for display).
     pub fn applied_until(&self, replica: usize) -> u64 {
         self.last_visible[replica]

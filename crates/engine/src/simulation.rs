@@ -43,6 +43,10 @@ pub struct SimulationSettings {
     /// How long after an item's TTL expiry the sweeper deletes it.
     #[serde(default = "default_ttl_delay")]
     pub ttl_delete_delay_millis: u64,
+    /// A partition holding more than this splits in two. DynamoDB's limit is 10 GB; the
+    /// playground scales it down so a few hundred items show it.
+    #[serde(default = "default_partition_size")]
+    pub partition_size_limit_bytes: u64,
 }
 
 /// DynamoDB deletes expired items "typically within 48 hours".
@@ -52,6 +56,13 @@ fn default_ttl_delay() -> u64 {
     TTL_DELAY_DYNAMODB
 }
 
+/// DynamoDB's partition size limit: 10 GB.
+const PARTITION_SIZE_DYNAMODB: u64 = 10 * 1024 * 1024 * 1024;
+
+fn default_partition_size() -> u64 {
+    PARTITION_SIZE_DYNAMODB
+}
+
 impl SimulationSettings {
     /// Every copy up to date at once; expired items deleted after DynamoDB's typical 48 h.
     pub const fn off() -> Self {
@@ -59,6 +70,7 @@ impl SimulationSettings {
             replication_lag: LagRange::NONE,
             gsi_propagation: LagRange::NONE,
             ttl_delete_delay_millis: TTL_DELAY_DYNAMODB,
+            partition_size_limit_bytes: PARTITION_SIZE_DYNAMODB,
         }
     }
 
@@ -69,6 +81,8 @@ impl SimulationSettings {
             replication_lag: LagRange { min_millis: 200, max_millis: 1500 },
             gsi_propagation: LagRange { min_millis: 300, max_millis: 2000 },
             ttl_delete_delay_millis: 5_000,
+            // 10 GB scaled to 10 KB: a few dozen small items fill a partition.
+            partition_size_limit_bytes: 10 * 1024,
         }
     }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::DynamoError;
 use crate::index::{Index, IndexDefinition, IndexKind};
 use crate::key::{KeySchema, PrimaryKey, ScalarType};
-use crate::partition::{IndexPosition, ItemPosition, Keyspace, Partition, Position, WriteTiming, partition_hash};
+use crate::partition::{IndexPosition, ItemPosition, Keyspace, Partition, Position, Split, WriteTiming, partition_hash};
 use crate::replica::Consistency;
 use crate::ttl::ExpiryQueue;
 use crate::value::Item;
@@ -124,12 +124,39 @@ pub struct Table {
     indexes: Vec<Index>,
     /// Items by expiry, while TTL is enabled.
     expiries: ExpiryQueue,
+    /// Every split so far, oldest first.
+    splits: Vec<SplitRecord>,
 }
+
+/// A split in the table's history: when, which partitions, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitRecord {
+    pub at_millis: u64,
+    pub split: Split,
+    pub reason: &'static str,
+}
+
+/// Partitions a new table starts with. Provisioned: DynamoDB's documented formula, one
+/// partition per 3,000 RCU plus one per 1,000 WCU, rounded up. On-demand: a model (AWS does
+/// not document it): one partition, which splits as the table grows in size and traffic.
+pub fn initial_partitions(billing: BillingMode) -> u32 {
+    match billing {
+        BillingMode::Provisioned { read_capacity_units, write_capacity_units } => {
+            let needed = read_capacity_units as f64 / 3000.0 + write_capacity_units as f64 / 1000.0;
+            (needed.ceil() as u32).max(1)
+        }
+        BillingMode::PayPerRequest => 1,
+    }
+}
+
+/// Most partitions one keyspace grows to by size splits (a guard for tiny limits).
+const MAX_PARTITIONS: usize = 4096;
 
 impl Table {
     pub fn new(definition: TableDefinition) -> Self {
         let indexes = definition.indexes.iter().cloned().map(Index::new).collect();
-        Table { definition, items: Keyspace::new(), indexes, expiries: ExpiryQueue::default() }
+        let items = Keyspace::with_partitions(initial_partitions(definition.billing));
+        Table { definition, items, indexes, expiries: ExpiryQueue::default(), splits: Vec::new() }
     }
 
     pub fn key_schema(&self) -> &KeySchema {
@@ -281,6 +308,42 @@ impl Table {
             })
             .sum();
         items + entries
+    }
+
+    /// Splits every partition holding more than `limit` bytes at its median, until none does
+    /// (or its items share one hash and cannot be divided by it). Returns the splits made.
+    pub fn split_oversized(&mut self, limit: u64, now: u64) -> Vec<Split> {
+        let mut made = Vec::new();
+        let mut i = 0;
+        while i < self.items.partitions().len() && self.items.partitions().len() < MAX_PARTITIONS {
+            let oversized = self.items.partitions()[i].size_bytes() > limit;
+            match oversized.then(|| self.items.median_hash(i)).flatten() {
+                Some(at) => {
+                    let split = self.items.split_at(i, at);
+                    self.splits.push(SplitRecord { at_millis: now, split, reason: "SIZE" });
+                    made.push(split);
+                }
+                None => i += 1,
+            }
+        }
+        for index in &mut self.indexes {
+            let mut j = 0;
+            while j < index.entries.partitions().len() && index.entries.partitions().len() < MAX_PARTITIONS {
+                let oversized = index.entries.partitions()[j].size_bytes() > limit;
+                match oversized.then(|| index.entries.median_hash(j)).flatten() {
+                    Some(at) => {
+                        index.entries.split_at(j, at);
+                    }
+                    None => j += 1,
+                }
+            }
+        }
+        made
+    }
+
+    /// The table's splits so far.
+    pub fn split_history(&self) -> &[SplitRecord] {
+        &self.splits
     }
 
     /// Adds a global index and fills it from every item (the backfill).

@@ -73,7 +73,20 @@ pub fn describe_partitions(engine: &mut Engine, request: DescribePartitionsReque
             index.entries.partitions().iter().map(|p| describe_partition(engine, p)).collect()
         }
     };
-    let mut response = json!({"TableName": name, "Partitions": partitions});
+    let splits: Vec<Value> = table
+        .split_history()
+        .iter()
+        .map(|r| {
+            json!({
+                "AtMillis": r.at_millis,
+                "ParentPartitionId": r.split.parent,
+                "ChildPartitionIds": r.split.children,
+                "SplitHash": hex(r.split.at_hash),
+                "Reason": r.reason,
+            })
+        })
+        .collect();
+    let mut response = json!({"TableName": name, "Partitions": partitions, "Splits": splits});
     if let Some(index_name) = &request.index_name {
         response["IndexName"] = json!(index_name);
     }

@@ -94,7 +94,16 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
         engine.log.delete(table_name, &key_item);
     }
     crate::stream::record_write(engine, table_name, &key, &outcome, identity);
+    split_if_oversized(engine, table_name, settings.partition_size_limit_bytes, now);
     outcome
+}
+
+/// A write can push a partition past the size limit: it splits, and its stream shard with it.
+fn split_if_oversized(engine: &mut Engine, table_name: &str, limit: u64, now: u64) {
+    let Some(table) = engine.tables.get_mut(table_name) else { return };
+    for split in table.split_oversized(limit, now) {
+        crate::stream::split_shard(engine, table_name, split.parent, &split.children);
+    }
 }
 
 /// A write's cost: the larger of the item before and after, plus each index it touched.

@@ -1,0 +1,110 @@
+//! Scenario: partitions split. A provisioned table starts with one partition per 3,000 RCU
+//! plus one per 1,000 WCU; a partition that outgrows the (scaled) size limit splits in two
+//! at its median, each child taking half the hash range; its stream shard closes and two
+//! child shards open, naming it as their parent. Splits never change what reads return.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::Harness;
+use serde_json::{Value, json};
+
+fn partitions(h: &mut Harness) -> Value {
+    h.ok("Dynoscope_DescribePartitions", json!({"TableName": "t1x"}))
+}
+
+fn filled_past_the_limit() -> Harness {
+    let mut h = Harness::new();
+    h.ok(
+        "CreateTable",
+        json!({
+            "TableName": "t1x",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "BillingMode": "PAY_PER_REQUEST",
+            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}
+        }),
+    );
+    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Preset": "PLAYGROUND"}));
+    for i in 0..60 {
+        h.put("t1x", json!({"pk": {"S": format!("item{i:03}")}, "v": {"S": "x".repeat(400)}}));
+    }
+    h
+}
+
+#[test]
+fn provisioned_throughput_decides_the_initial_partition_count() {
+    let mut h = Harness::new();
+    h.ok(
+        "CreateTable",
+        json!({
+            "TableName": "t1x",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "ProvisionedThroughput": {"ReadCapacityUnits": 1000, "WriteCapacityUnits": 1000}
+        }),
+    );
+    // The Developer Guide's example: 1,000 RCU + 1,000 WCU is two partitions.
+    let parts = partitions(&mut h)["Partitions"].as_array().unwrap().clone();
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts[0]["HashRangeStart"], "0000000000000000");
+    assert_eq!(parts[1]["HashRangeEnd"], "ffffffffffffffff");
+}
+
+#[test]
+fn a_partition_over_the_size_limit_splits_in_two() {
+    let mut h = filled_past_the_limit();
+    let described = partitions(&mut h);
+    let parts = described["Partitions"].as_array().unwrap();
+    assert!(parts.len() >= 2, "{described}");
+    for part in parts {
+        assert!(part["SizeBytes"].as_u64().unwrap() <= 10 * 1024, "{part}");
+    }
+    let first_split = &described["Splits"][0];
+    assert_eq!(first_split["ParentPartitionId"], 0);
+    assert_eq!(first_split["Reason"], "SIZE");
+}
+
+#[test]
+fn splits_keep_every_item_readable_exactly_once() {
+    let mut h = filled_past_the_limit();
+    let mut seen = BTreeSet::new();
+    let mut start: Option<Value> = None;
+    loop {
+        let mut request = json!({"TableName": "t1x", "Limit": 7, "ConsistentRead": true});
+        if let Some(key) = start.take() {
+            request["ExclusiveStartKey"] = key;
+        }
+        let page = h.ok("Scan", request);
+        for item in page["Items"].as_array().unwrap() {
+            assert!(seen.insert(item["pk"]["S"].as_str().unwrap().to_owned()));
+        }
+        match page.get("LastEvaluatedKey") {
+            Some(key) => start = Some(key.clone()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 60);
+}
+
+#[test]
+fn replicas_catch_up_across_a_split() {
+    let mut h = filled_past_the_limit();
+    h.engine.advance_clock_by(2_000);
+    for _ in 0..10 {
+        assert_eq!(h.ok("Scan", json!({"TableName": "t1x", "Select": "COUNT"}))["Count"], 60);
+    }
+}
+
+#[test]
+fn a_split_closes_the_parent_shard_and_opens_children_that_name_it() {
+    let mut h = filled_past_the_limit();
+    let arn = h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"]["LatestStreamArn"].clone();
+    let shards = h.ok("DescribeStream", json!({"StreamArn": arn}))["StreamDescription"]["Shards"].as_array().unwrap().clone();
+    let closed: Vec<&Value> = shards.iter().filter(|s| s["SequenceNumberRange"].get("EndingSequenceNumber").is_some()).collect();
+    let open: Vec<&Value> = shards.iter().filter(|s| s["SequenceNumberRange"].get("EndingSequenceNumber").is_none()).collect();
+    assert!(!closed.is_empty() && open.len() >= 2, "{shards:?}");
+    let first_parent = &closed[0]["ShardId"];
+    assert_eq!(shards.iter().filter(|s| s.get("ParentShardId") == Some(first_parent)).count(), 2);
+}
