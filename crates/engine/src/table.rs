@@ -61,6 +61,9 @@ pub struct TableDefinition {
     /// When the billing mode last changed to pay-per-request.
     #[serde(default)]
     pub pay_per_request_since_millis: u64,
+    /// OnDemandThroughput's maximum read and write request units per second (-1: no maximum).
+    #[serde(default)]
+    pub on_demand_maximum: Option<(i64, i64)>,
 }
 
 /// A table's stream, once enabled: what it records and its label (its creation time).

@@ -83,6 +83,13 @@ fn seeds() -> Vec<(&'static str, Value)> {
         ("UpdateTimeToLive", json!({"TableName": "t1x", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "ttl"}})),
         ("TagResource", json!({"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/t1x", "Tags": [{"Key": "k", "Value": "v"}]})),
         ("ListTables", json!({"Limit": 1})),
+        ("ExecuteStatement", json!({"Statement": "SELECT * FROM \"t1x\" WHERE pk = ? AND sk > 0", "Parameters": [{"S": "a"}], "Limit": 2})),
+        ("ExecuteStatement", json!({"Statement": "UPDATE \"t1x\" SET a = 1 WHERE pk = 'a' AND sk = 1 RETURNING ALL NEW *"})),
+        ("BatchExecuteStatement", json!({"Statements": [{"Statement": "INSERT INTO \"t1x\" VALUE {'pk': 'z', 'sk': 9}"}]})),
+        ("ExecuteTransaction", json!({"TransactStatements": [{"Statement": "DELETE FROM \"t1x\" WHERE pk = 'a' AND sk = 1"}]})),
+        ("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Preset": "PLAYGROUND"})),
+        ("Dynoscope_LocateItem", json!({"TableName": "t1x", "Key": key})),
+        ("ListStreams", json!({"TableName": "t1x"})),
         ("DescribeTable", json!({"TableName": "t1x"})),
     ]
 }

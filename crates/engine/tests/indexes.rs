@@ -250,3 +250,14 @@ fn writes_to_a_table_with_a_local_index_report_item_collection_metrics() {
     );
     assert_eq!(r["ItemCollectionMetrics"], json!({"ItemCollectionKey": {"pk": {"S": "a"}}, "SizeEstimateRangeGB": [0.0, 1.0]}));
 }
+
+#[test]
+fn batch_writes_report_item_collection_metrics_per_table() {
+    let mut h = orders();
+    let r = h.ok(
+        "BatchWriteItem",
+        json!({"RequestItems": {"orders": [{"PutRequest": {"Item": {"pk": {"S": "a"}, "sk": {"S": "1"}}}}]},
+               "ReturnItemCollectionMetrics": "SIZE"}),
+    );
+    assert_eq!(r["ItemCollectionMetrics"]["orders"][0]["ItemCollectionKey"], json!({"pk": {"S": "a"}}));
+}

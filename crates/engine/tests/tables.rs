@@ -163,3 +163,20 @@ fn describe_table_counts_items_and_their_bytes() {
     // pk(2) + "ab"(2) + n(1) + 12(2)
     assert_eq!(table["TableSizeBytes"], 7);
 }
+
+#[test]
+fn on_demand_maximums_are_echoed() {
+    let mut h = Harness::new();
+    h.ok(
+        "CreateTable",
+        json!({
+            "TableName": "capped",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "BillingMode": "PAY_PER_REQUEST",
+            "OnDemandThroughput": {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": -1}
+        }),
+    );
+    let table = &h.ok("DescribeTable", json!({"TableName": "capped"}))["Table"];
+    assert_eq!(table["OnDemandThroughput"], json!({"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": -1}));
+}

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units, write_units};
 use super::expressions::{ExpressionArgs, refuse_mixing};
-use super::items::{MAX_ITEM_BYTES, commit_write, projection_paths, shaped};
+use super::items::{MAX_ITEM_BYTES, collection_metrics, commit_write, projection_paths, shaped};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -177,6 +177,8 @@ struct BatchWriteItemResponse {
     unprocessed_items: BTreeMap<String, Vec<()>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<Vec<ConsumedCapacity>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    item_collection_metrics: BTreeMap<String, Vec<serde_json::Value>>,
 }
 
 /// One validated write of a batch: the key, and the item for a put.
@@ -247,11 +249,16 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
 
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
     let mut consumed = Vec::new();
+    let mut metrics: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+    let metrics_mode = request.return_item_collection_metrics.as_deref();
     for (name, writes) in plan {
         let mut consumption = Consumption::default();
         for PlannedWrite { key, item } in writes {
             let new_size = item.as_ref().map_or(0, item_size);
-            let outcome = commit_write(engine, &name, key, item);
+            let outcome = commit_write(engine, &name, key.clone(), item);
+            if let Some(entry) = collection_metrics(engine, &name, &key, metrics_mode) {
+                metrics.entry(name.clone()).or_default().push(entry);
+            }
             consumption.table += write_units(new_size.max(outcome.old.as_ref().map_or(0, item_size)));
             for (index, kind, units) in outcome.index_units {
                 match consumption.indexes.iter_mut().find(|(n, _, _)| *n == index) {
@@ -265,5 +272,6 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
     respond(&BatchWriteItemResponse {
         unprocessed_items: BTreeMap::new(),
         consumed_capacity: (capacity_mode != ReturnCapacity::None).then_some(consumed),
+        item_collection_metrics: metrics,
     })
 }

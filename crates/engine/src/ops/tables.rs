@@ -52,6 +52,26 @@ pub struct CreateTableRequest {
     pub sse_specification: Option<SseSpecificationArg>,
     pub table_class: Option<String>,
     pub tags: Option<Vec<TagArg>>,
+    pub on_demand_throughput: Option<OnDemandArg>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OnDemandArg {
+    pub max_read_request_units: Option<i64>,
+    pub max_write_request_units: Option<i64>,
+}
+
+/// OnDemandThroughput's maximums: each -1 (none) or at least 1.
+pub(crate) fn on_demand_of(arg: Option<&OnDemandArg>) -> Result<Option<(i64, i64)>, DynamoError> {
+    let Some(arg) = arg else { return Ok(None) };
+    let (read, write) = (arg.max_read_request_units.unwrap_or(-1), arg.max_write_request_units.unwrap_or(-1));
+    for (value, name) in [(read, "MaxReadRequestUnits"), (write, "MaxWriteRequestUnits")] {
+        if value == 0 || value < -1 {
+            return Err(invalid(format!("{name} must be -1 or at least 1")));
+        }
+    }
+    Ok(Some((read, write)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -320,6 +340,7 @@ pub fn create_table(engine: &mut Engine, request: CreateTableRequest) -> Result<
         sse_kms_key_arn: request.sse_specification.as_ref().and_then(|spec| sse_key_of(engine, spec)),
         throughput_history: Default::default(),
         pay_per_request_since_millis: engine.now_millis(),
+        on_demand_maximum: on_demand_of(request.on_demand_throughput.as_ref())?,
     };
     engine.record_table(&definition);
     let table = Table::new(definition);
@@ -550,6 +571,9 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
     }
     if let Some(key) = &d.sse_kms_key_arn {
         description["SSEDescription"] = json!({"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key});
+    }
+    if let Some((read, write)) = d.on_demand_maximum {
+        description["OnDemandThroughput"] = json!({"MaxReadRequestUnits": read, "MaxWriteRequestUnits": write});
     }
     if let Some(class) = &d.table_class {
         description["TableClassSummary"] = json!({"TableClass": class});

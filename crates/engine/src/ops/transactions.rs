@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::capacity::{read_units, write_units};
 use super::expressions::ExpressionArgs;
-use super::items::{MAX_ITEM_BYTES, commit_write, projection_paths, shaped};
+use super::items::{MAX_ITEM_BYTES, collection_metrics, commit_write, projection_paths, shaped};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -307,7 +307,7 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
             let size = engine.tables.get(&table).and_then(|t| t.get(&key)).map_or(0, item_size);
             units.entry(table).or_default().read += 2.0 * read_units(size, true);
         }
-        return respond(&WriteResult { consumed_capacity: report(units, capacity_mode) });
+        return respond(&WriteResult { consumed_capacity: report(units, capacity_mode), item_collection_metrics: BTreeMap::new() });
     }
 
     let mut plan = Vec::with_capacity(items.len());
@@ -357,6 +357,7 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
         return Err(cancelled(reasons));
     }
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
+    let mut metrics: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for (action, outcome) in plan.iter().zip(outcomes) {
         let entry = units.entry(action.table.clone()).or_default();
         let key = action.key.as_ref().expect("a transaction with no cancellation has every key");
@@ -370,6 +371,9 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
                 for (index, kind, index_units) in result.index_units {
                     entry.indexes.entry(index).or_insert((kind, 0.0)).1 += 2.0 * index_units;
                 }
+                if let Some(m) = collection_metrics(engine, &action.table, key, request.return_item_collection_metrics.as_deref()) {
+                    metrics.entry(action.table.clone()).or_default().push(m);
+                }
             }
         }
     }
@@ -377,7 +381,7 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
         let touched = plan.iter().filter_map(|a| Some((a.table.clone(), a.key.clone().ok()?))).collect();
         engine.transaction_tokens.insert(token.clone(), TokenRecord { request: fingerprint, at_millis: now, items: touched });
     }
-    respond(&WriteResult { consumed_capacity: report(units, capacity_mode) })
+    respond(&WriteResult { consumed_capacity: report(units, capacity_mode), item_collection_metrics: metrics })
 }
 
 /// A stable description of a transaction's actions, to compare replays with.
@@ -390,6 +394,8 @@ fn items_fingerprint(items: &[TransactWriteItem]) -> Vec<String> {
 struct WriteResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    item_collection_metrics: BTreeMap<String, Vec<Value>>,
 }
 
 #[derive(Debug, Deserialize)]

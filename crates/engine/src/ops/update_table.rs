@@ -30,7 +30,7 @@ pub struct UpdateTableRequest {
     pub table_class: Option<String>,
     #[serde(rename = "SSESpecification")]
     pub sse_specification: Option<serde_json::Value>,
-    pub on_demand_throughput: Option<serde_json::Value>,
+    pub on_demand_throughput: Option<super::tables::OnDemandArg>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -278,6 +278,7 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
         None => None,
     };
 
+    let on_demand = super::tables::on_demand_of(request.on_demand_throughput.as_ref())?;
     let delay = engine.config.control_plane_millis;
     let table = engine.tables.get_mut(&name).expect("found above");
     let definition = &mut table.definition;
@@ -289,6 +290,9 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
     definition.updating_until_millis = now + delay;
     if let Some(enabled) = request.deletion_protection_enabled {
         definition.deletion_protection = enabled;
+    }
+    if let Some(maximum) = on_demand {
+        definition.on_demand_maximum = Some(maximum);
     }
     if let Some(class) = &request.table_class {
         definition.table_class = Some(class.clone());
