@@ -42,6 +42,8 @@ impl EngineHandle {
             record_changes: true,
             start_millis: wall_clock_millis(),
             clock_mode: dynoscope_engine::clock::ClockMode::RealTime { speed: 1.0 },
+            // The playground shows replication lag, index propagation and splits.
+            simulation: dynoscope_engine::simulation::SimulationSettings::playground(),
             ..EngineConfig::default()
         });
         engine

@@ -126,7 +126,8 @@ async fn load(state: AppState, table: String) -> Result<(Option<TableInfo>, Page
     let mut rows: Vec<Map<String, Value>> = Vec::new();
     let mut start: Option<Value> = None;
     let more = loop {
-        let mut request = json!({ "TableName": table });
+        // The grid shows the leader's copy: what the table holds, not what one replica has seen.
+        let mut request = json!({ "TableName": table, "ConsistentRead": true });
         if let Some(key) = start.take() {
             request["ExclusiveStartKey"] = key;
         }
