@@ -47,6 +47,10 @@ pub struct SimulationSettings {
     /// playground scales it down so a few hundred items show it.
     #[serde(default = "default_partition_size")]
     pub partition_size_limit_bytes: u64,
+    /// On a table with a local index, one partition key's items and index entries may hold
+    /// at most this much. DynamoDB's limit is 10 GB; the playground scales it like partitions.
+    #[serde(default = "default_partition_size")]
+    pub item_collection_limit_bytes: u64,
 }
 
 /// DynamoDB deletes expired items "typically within 48 hours".
@@ -71,6 +75,7 @@ impl SimulationSettings {
             gsi_propagation: LagRange::NONE,
             ttl_delete_delay_millis: TTL_DELAY_DYNAMODB,
             partition_size_limit_bytes: PARTITION_SIZE_DYNAMODB,
+            item_collection_limit_bytes: PARTITION_SIZE_DYNAMODB,
         }
     }
 
@@ -83,6 +88,7 @@ impl SimulationSettings {
             ttl_delete_delay_millis: 5_000,
             // 10 GB scaled to 10 KB: a few dozen small items fill a partition.
             partition_size_limit_bytes: 10 * 1024,
+            item_collection_limit_bytes: 10 * 1024,
         }
     }
 

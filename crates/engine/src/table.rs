@@ -349,6 +349,39 @@ impl Table {
         &self.splits
     }
 
+    /// Bytes an item adds to its item collection: itself plus its local index entries.
+    fn collection_share(&self, key: &PrimaryKey, item: &Item) -> u64 {
+        let entries: usize = self
+            .definition
+            .indexes
+            .iter()
+            .filter(|i| i.kind == IndexKind::Local)
+            .filter_map(|i| i.entry_of(&self.definition.key_schema, key, item))
+            .map(|(_, entry)| crate::value::item_size(&entry))
+            .sum();
+        (crate::value::item_size(item) + entries) as u64
+    }
+
+    /// On a table with a local index, refuses a write that would grow an item collection
+    /// past `limit` (writes that shrink one are always allowed).
+    pub fn check_collection_limit(&self, key: &PrimaryKey, new: Option<&Item>, limit: u64) -> Result<(), crate::error::DynamoError> {
+        if !self.has_local_index() {
+            return Ok(());
+        }
+        let before = self.get(key).map_or(0, |item| self.collection_share(key, item));
+        let after = new.map_or(0, |item| self.collection_share(key, item));
+        if after <= before {
+            return Ok(());
+        }
+        if self.item_collection_bytes(&key.hash) - before + after > limit {
+            return Err(crate::error::DynamoError::new(
+                crate::error::ErrorKind::ItemCollectionSizeLimitExceededException,
+                "Item collection size limit exceeded",
+            ));
+        }
+        Ok(())
+    }
+
     /// Adds a global index and fills it from every item (the backfill).
     pub fn add_index(&mut self, definition: IndexDefinition) {
         self.definition.indexes.push(definition.clone());

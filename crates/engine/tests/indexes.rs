@@ -261,3 +261,25 @@ fn batch_writes_report_item_collection_metrics_per_table() {
     );
     assert_eq!(r["ItemCollectionMetrics"]["orders"][0]["ItemCollectionKey"], json!({"pk": {"S": "a"}}));
 }
+
+#[test]
+fn an_item_collection_past_the_scaled_limit_refuses_growth_but_not_shrinking() {
+    let mut h = orders();
+    h.ok(
+        "Dynoscope_SetSimulation",
+        json!({"TableName": "orders", "Preset": "PLAYGROUND"}),
+    );
+    // Each item is about 1.5 KB, and its entry in the ALL-projecting local index as much again.
+    let big = "x".repeat(1500);
+    for i in 0..3 {
+        h.put("orders", json!({"pk": {"S": "a"}, "sk": {"S": i.to_string()}, "total": {"N": "1"}, "v": {"S": big}}));
+    }
+    let e = h.err(
+        "PutItem",
+        json!({"TableName": "orders", "Item": {"pk": {"S": "a"}, "sk": {"S": "9"}, "total": {"N": "1"}, "v": {"S": big}}}),
+    );
+    assert_eq!(e.wire_type(), "com.amazonaws.dynamodb.v20120810#ItemCollectionSizeLimitExceededException");
+    // Another collection is unaffected, and shrinking this one is allowed.
+    h.put("orders", json!({"pk": {"S": "b"}, "sk": {"S": "1"}, "v": {"S": big}}));
+    h.put("orders", json!({"pk": {"S": "a"}, "sk": {"S": "0"}}));
+}

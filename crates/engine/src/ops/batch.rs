@@ -228,6 +228,7 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
                         return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
                     }
                     table.check_item(&item)?;
+                    table.check_collection_limit(&key, Some(&item), engine.simulation_for(&name).item_collection_limit_bytes)?;
                     PlannedWrite { key, item: Some(item) }
                 }
                 (None, Some(DeleteRequest { key: Some(WireItem(key)) })) => {

@@ -189,6 +189,7 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
     }
     table.check_item(&item)?;
     check_condition(expressions.condition.as_ref(), table.get(&key), return_on_failure)?;
+    table.check_collection_limit(&key, Some(&item), engine.simulation_for(&name).item_collection_limit_bytes)?;
 
     let outcome = commit_write(engine, &name, key.clone(), Some(item));
     let consumption = write_consumption(outcome.old.as_ref(), new_size, outcome.index_units);
@@ -290,6 +291,7 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
         return Err(DynamoError::validation("Item size to update has exceeded the maximum allowed size"));
     }
     table.check_item(&new)?;
+    table.check_collection_limit(&key, Some(&new), engine.simulation_for(&name).item_collection_limit_bytes)?;
 
     let paths: Vec<Path> = expressions.update.as_ref().map(|u| u.target_paths().into_iter().cloned().collect()).unwrap_or_default();
     let outcome = commit_write(engine, &name, key.clone(), Some(new));

@@ -238,9 +238,16 @@ fn outcome_of(engine: &Engine, action: &PlannedAction) -> Result<Option<Option<I
         return Err(reason);
     }
     let validation = |e: DynamoError| json!({"Code": "ValidationError", "Message": e.message});
+    let limit = engine.simulation_for(&action.table).item_collection_limit_bytes;
+    let within_collection = |new: Option<&Item>| {
+        table.check_collection_limit(key, new, limit).map_err(|e| json!({"Code": "ItemCollectionSizeLimitExceeded", "Message": e.message}))
+    };
     match action.kind {
         WriteKind::ConditionCheck => Ok(None),
-        WriteKind::Put => Ok(Some(action.item.clone())),
+        WriteKind::Put => {
+            within_collection(action.item.as_ref())?;
+            Ok(Some(action.item.clone()))
+        }
         WriteKind::Delete => Ok(Some(None)),
         WriteKind::Update => {
             let mut new = old.cloned().unwrap_or_else(|| table.key_schema().key_item(key));
@@ -251,6 +258,7 @@ fn outcome_of(engine: &Engine, action: &PlannedAction) -> Result<Option<Option<I
                 return Err(validation(DynamoError::validation("Item size to update has exceeded the maximum allowed size")));
             }
             table.check_item(&new).map_err(validation)?;
+            within_collection(Some(&new))?;
             Ok(Some(Some(new)))
         }
     }
