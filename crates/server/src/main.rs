@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dynoscope_engine::clock::ClockMode;
+use dynoscope_engine::simulation::SimulationSettings;
 use dynoscope_engine::{Engine, EngineConfig};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -22,7 +23,7 @@ use tokio::net::TcpListener;
 
 use crate::http::SharedEngine;
 
-const USAGE: &str = "usage: dynoscope-server [--host HOST] [--port PORT]  (defaults: 127.0.0.1, 8000)";
+const USAGE: &str = "usage: dynoscope-server [--host HOST] [--port PORT] [--simulation off|playground]\n  (defaults: 127.0.0.1, 8000, off: one up-to-date copy, as DynamoDB clients almost always see it)";
 
 /// How long in-flight requests get to finish once shutdown begins.
 const GRACE: Duration = Duration::from_secs(10);
@@ -31,11 +32,13 @@ const GRACE: Duration = Duration::from_secs(10);
 struct Args {
     host: String,
     port: u16,
+    /// Show replication lag, index propagation and scaled splits, as the browser does.
+    playground: bool,
 }
 
 /// Reads the command line; `Ok(None)` asks for the usage text.
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut parsed = Args { host: "127.0.0.1".into(), port: 8000 };
+    let mut parsed = Args { host: "127.0.0.1".into(), port: 8000, playground: false };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
@@ -47,6 +50,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--port" => {
                 let text = value()?;
                 parsed.port = text.parse().map_err(|_| format!("--port: not a port number: {text}"))?;
+            }
+            "--simulation" => {
+                parsed.playground = match value()?.as_str() {
+                    "off" => false,
+                    "playground" => true,
+                    other => return Err(format!("--simulation: off or playground, not {other}")),
+                }
             }
             "-h" | "--help" => return Ok(None),
             _ => return Err(format!("unknown argument: {flag}")),
@@ -85,6 +95,7 @@ async fn run(args: Args) -> std::io::Result<()> {
     let engine = Arc::new(Mutex::new(Engine::new(EngineConfig {
         start_millis: http::now_millis(),
         clock_mode: ClockMode::RealTime { speed: 1.0 },
+        simulation: if args.playground { SimulationSettings::playground() } else { SimulationSettings::off() },
         ..EngineConfig::default()
     })));
     serve(listener, engine, shutdown_signal()).await;
@@ -162,12 +173,15 @@ mod tests {
 
     #[test]
     fn defaults_are_localhost_8000() {
-        assert_eq!(args(""), Ok(Some(Args { host: "127.0.0.1".into(), port: 8000 })));
+        assert_eq!(args(""), Ok(Some(Args { host: "127.0.0.1".into(), port: 8000, playground: false })));
     }
 
     #[test]
     fn host_and_port_are_read_spaced_or_with_equals() {
-        assert_eq!(args("--port 9000 --host=0.0.0.0"), Ok(Some(Args { host: "0.0.0.0".into(), port: 9000 })));
+        assert_eq!(
+            args("--port 9000 --host=0.0.0.0 --simulation playground"),
+            Ok(Some(Args { host: "0.0.0.0".into(), port: 9000, playground: true }))
+        );
     }
 
     #[test]
