@@ -44,6 +44,7 @@ impl EngineHandle {
             clock_mode: dynoscope_engine::clock::ClockMode::RealTime { speed: 1.0 },
             // The playground shows replication lag, index propagation and splits.
             simulation: dynoscope_engine::simulation::SimulationSettings::playground(),
+            record_events: true,
             ..EngineConfig::default()
         });
         engine

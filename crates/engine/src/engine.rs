@@ -33,6 +33,8 @@ pub struct EngineConfig {
     pub clock_mode: crate::clock::ClockMode,
     /// The simulation's global settings (default: off, a single up-to-date copy).
     pub simulation: SimulationSettings,
+    /// Keep the event history the UI tells (`Dynoscope_GetEvents`).
+    pub record_events: bool,
 }
 
 impl Default for EngineConfig {
@@ -46,6 +48,7 @@ impl Default for EngineConfig {
             control_plane_millis: 0,
             clock_mode: crate::clock::ClockMode::Stepped,
             simulation: SimulationSettings::off(),
+            record_events: false,
         }
     }
 }
@@ -65,6 +68,8 @@ pub struct Engine {
     pub(crate) table_simulation: BTreeMap<String, SimulationSettings>,
     /// DynamoDB Streams: every stream, its shards and records (not persisted).
     pub(crate) streams: crate::stream::Streams,
+    /// What happened inside the simulated cluster, for the UI to tell.
+    pub(crate) events: crate::events::EventLog,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -113,6 +118,7 @@ impl Engine {
             log: ChangeLog { enabled: config.record_changes, changes: Vec::new() },
             transaction_tokens: Default::default(),
             table_simulation: BTreeMap::new(),
+            events: crate::events::EventLog::new(config.record_events),
             streams: Default::default(),
             config,
         }

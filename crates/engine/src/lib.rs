@@ -15,6 +15,7 @@ pub mod clock;
 pub mod dispatch;
 pub mod engine;
 pub mod error;
+pub mod events;
 pub mod expr;
 pub mod index;
 pub mod key;

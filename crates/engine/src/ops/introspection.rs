@@ -1,7 +1,8 @@
 //! The `Dynoscope_` operations that show what DynamoDB keeps hidden: a table's (or a global
 //! index's) partitions with their hash ranges, replicas and contents
-//! (Dynoscope_DescribePartitions), and where one item lives and which version each replica
-//! holds (Dynoscope_LocateItem). The UI's partition map is drawn from these.
+//! (Dynoscope_DescribePartitions), where one item lives and which version each replica
+//! holds (Dynoscope_LocateItem), and the event history (Dynoscope_GetEvents). The UI's
+//! partition map and timeline are drawn from these.
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -131,5 +132,28 @@ pub fn locate_item(engine: &mut Engine, request: LocateItemRequest) -> Result<Ve
         "PartitionId": partition.id,
         "Hash": hex(hash),
         "Replicas": replicas,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetEventsRequest {
+    pub table_name: Option<String>,
+    /// Only events after this sequence number.
+    pub after_sequence: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+pub fn get_events(engine: &mut Engine, request: GetEventsRequest) -> Result<Vec<u8>, DynamoError> {
+    let mut v = Violations::new();
+    v.at_least("limit", request.limit, 1);
+    v.at_least("afterSequence", request.after_sequence, 0);
+    v.finish()?;
+    let limit = request.limit.map_or(1000, |l| l as usize);
+    let events = engine.events.since(request.after_sequence.unwrap_or(0) as u64, request.table_name.as_deref(), limit);
+    respond(&json!({
+        "Events": events,
+        "LastSequence": engine.events.last_sequence(),
+        "Recording": engine.events.is_enabled(),
     }))
 }

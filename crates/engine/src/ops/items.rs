@@ -94,8 +94,59 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
         engine.log.delete(table_name, &key_item);
     }
     crate::stream::record_write(engine, table_name, &key, &outcome, identity);
+    record_write_event(engine, table_name, &key_item, &key, is_put, identity);
     split_if_oversized(engine, table_name, settings.partition_size_limit_bytes, now);
     outcome
+}
+
+/// The event history's account of a single-item read: which replica served it, and whether
+/// what it returned was behind the leader.
+fn record_read_event(engine: &mut Engine, table_name: &str, key: &PrimaryKey, consistency: crate::replica::Consistency) {
+    if !engine.events.is_enabled() {
+        return;
+    }
+    let Some(table) = engine.tables.get(table_name) else { return };
+    let partition = table.items().partition_of(crate::partition::partition_hash(&key.hash));
+    let view = consistency.view_for(partition.id);
+    let replica = match view {
+        crate::replica::ReadView::Leader => partition.replicas.leader,
+        crate::replica::ReadView::Replica { replica, .. } => replica,
+    };
+    let stale = table.get_with(key, consistency) != table.get(key);
+    let detail = serde_json::json!({
+        "Operation": "GetItem",
+        "Key": table.key_schema().key_item(key),
+        "PartitionId": partition.id,
+        "Consistent": consistency == crate::replica::Consistency::Strong,
+        "Replica": replica,
+        "Stale": stale,
+    });
+    let now = engine.now_millis();
+    engine.events.record(now, "READ", table_name, || detail);
+}
+
+/// The event history's account of a write: where it landed and when each replica has it.
+fn record_write_event(engine: &mut Engine, table_name: &str, key_item: &Item, key: &PrimaryKey, is_put: bool, identity: WriteIdentity) {
+    if !engine.events.is_enabled() {
+        return;
+    }
+    let table = &engine.tables[table_name];
+    let partition = table.items().partition_of(crate::partition::partition_hash(&key.hash));
+    let applied: Vec<u64> = (0..crate::replica::REPLICAS).map(|r| partition.replicas.applied_until(r)).collect();
+    let (kind, operation) = match (identity, is_put) {
+        (WriteIdentity::TimeToLive, _) => ("TTL_DELETE", "DELETE"),
+        (_, true) => ("WRITE", "PUT"),
+        (_, false) => ("WRITE", "DELETE"),
+    };
+    let detail = serde_json::json!({
+        "Operation": operation,
+        "Key": key_item,
+        "PartitionId": partition.id,
+        "LeaderReplica": partition.replicas.leader,
+        "ReplicaAppliedAtMillis": applied,
+    });
+    let now = engine.now_millis();
+    engine.events.record(now, kind, table_name, || detail);
 }
 
 /// A write can push a partition past the size limit: it splits, and its stream shard with it.
@@ -103,6 +154,9 @@ fn split_if_oversized(engine: &mut Engine, table_name: &str, limit: u64, now: u6
     let Some(table) = engine.tables.get_mut(table_name) else { return };
     for split in table.split_oversized(limit, now) {
         crate::stream::split_shard(engine, table_name, split.parent, &split.children);
+        engine.events.record(now, "SPLIT", table_name, || {
+            serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "SIZE"})
+        });
     }
 }
 
@@ -412,6 +466,7 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<Vec<u8>,
     let name = request.table_name.as_deref().expect("checked");
     let key = table_of(engine, name)?.key_schema().key_from_request(&request.key.as_ref().expect("checked").0)?;
     let consistency = engine.consistency(request.consistent_read.unwrap_or(false));
+    record_read_event(engine, name, &key, consistency);
     let item = table_of(engine, name)?.get_with(&key, consistency);
     // A projection does not reduce what the read costs.
     let units = read_units(item.map_or(0, item_size), request.consistent_read.unwrap_or(false));

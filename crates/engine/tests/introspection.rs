@@ -1,0 +1,70 @@
+//! The Dynoscope_ operations that show the cluster: partitions, where an item lives and
+//! what each replica holds, and the event history.
+
+mod common;
+
+use common::Harness;
+use dynoscope_engine::{Engine, EngineConfig};
+use serde_json::json;
+
+fn recording() -> Harness {
+    let mut h = Harness { engine: Engine::new(EngineConfig { record_events: true, seed: 5, ..Default::default() }) };
+    h.table("t1x", None);
+    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "ReplicationLag": {"MinMillis": 800, "MaxMillis": 800}}));
+    h
+}
+
+#[test]
+fn locate_item_shows_the_version_each_replica_holds() {
+    let mut h = recording();
+    h.put("t1x", json!({"pk": {"S": "k"}, "v": {"N": "1"}}));
+    h.engine.advance_clock_by(1_000);
+    h.put("t1x", json!({"pk": {"S": "k"}, "v": {"N": "2"}}));
+    let located = h.ok("Dynoscope_LocateItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}));
+    let replicas = located["Replicas"].as_array().unwrap();
+    assert_eq!(replicas.len(), 3);
+    let stale: Vec<&serde_json::Value> = replicas.iter().filter(|r| r["Stale"] == true).collect();
+    assert_eq!(stale.len(), 1, "one replica lags: {located}");
+    assert_eq!(stale[0]["Item"]["v"], json!({"N": "1"}));
+    assert_eq!(replicas.iter().filter(|r| r["Role"] == "LEADER").count(), 1);
+    assert!(replicas.iter().all(|r| r["AvailabilityZone"].as_str().unwrap().starts_with("us-east-1")));
+}
+
+#[test]
+fn describe_partitions_shows_the_lagging_writes_until_applied() {
+    let mut h = recording();
+    h.put("t1x", json!({"pk": {"S": "k"}}));
+    let before = h.ok("Dynoscope_DescribePartitions", json!({"TableName": "t1x"}));
+    assert_eq!(before["Partitions"][0]["LaggingWrites"], 1);
+    h.engine.advance_clock_by(800);
+    let after = h.ok("Dynoscope_DescribePartitions", json!({"TableName": "t1x"}));
+    assert_eq!(after["Partitions"][0]["LaggingWrites"], 0);
+}
+
+#[test]
+fn the_event_history_tells_writes_and_stale_reads() {
+    let mut h = recording();
+    h.put("t1x", json!({"pk": {"S": "k"}}));
+    for _ in 0..10 {
+        h.ok("GetItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}));
+    }
+    let events = h.ok("Dynoscope_GetEvents", json!({"TableName": "t1x"}));
+    let list = events["Events"].as_array().unwrap();
+    assert_eq!(list[0]["Kind"], "WRITE");
+    assert_eq!(list[0]["Detail"]["Operation"], "PUT");
+    let reads: Vec<_> = list.iter().filter(|e| e["Kind"] == "READ").collect();
+    assert_eq!(reads.len(), 10);
+    assert!(reads.iter().any(|r| r["Detail"]["Stale"] == true), "some read hit the lagging replica");
+    let later = h.ok("Dynoscope_GetEvents", json!({"AfterSequence": events["LastSequence"]}));
+    assert_eq!(later["Events"], json!([]));
+}
+
+#[test]
+fn without_recording_the_history_is_empty() {
+    let mut h = Harness::new();
+    h.table("t1x", None);
+    h.put("t1x", json!({"pk": {"S": "k"}}));
+    let events = h.ok("Dynoscope_GetEvents", json!({}));
+    assert_eq!(events["Events"], json!([]));
+    assert_eq!(events["Recording"], false);
+}
