@@ -70,6 +70,8 @@ pub struct Engine {
     pub(crate) streams: crate::stream::Streams,
     /// What happened inside the simulated cluster, for the UI to tell.
     pub(crate) events: crate::events::EventLog,
+    /// Throughput: every table's token buckets, metrics and cost totals (not persisted).
+    pub(crate) capacity: crate::throughput::Capacity,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -81,6 +83,10 @@ pub(crate) struct ChangeLog {
 }
 
 impl ChangeLog {
+    pub(crate) fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
     pub(crate) fn record(&mut self, change: impl FnOnce() -> Change) {
         if self.enabled {
             self.changes.push(change());
@@ -120,6 +126,7 @@ impl Engine {
             table_simulation: BTreeMap::new(),
             events: crate::events::EventLog::new(config.record_events),
             streams: Default::default(),
+            capacity: Default::default(),
             config,
         }
     }

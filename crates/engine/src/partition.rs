@@ -319,8 +319,13 @@ impl<P: Position> Keyspace<P> {
     /// None when every entry shares one hash (one item collection cannot be split by hash).
     pub fn median_hash(&self, index: usize) -> Option<u64> {
         let partition = &self.partitions[index];
-        let middle = partition.items.keys().nth(partition.items.len() / 2)?.hash();
         let first = partition.items.keys().next()?.hash();
+        // One hash throughout (a single item collection) cannot be divided: say so cheaply,
+        // since an oversized collection is checked again on every write to it.
+        if partition.items.keys().next_back()?.hash() == first {
+            return None;
+        }
+        let middle = partition.items.keys().nth(partition.items.len() / 2)?.hash();
         // The second child must start after the first entry's hash so both keep data.
         let at = if middle > first { middle } else { partition.items.keys().map(P::hash).find(|&h| h > first)? };
         (at > partition.start).then_some(at)

@@ -17,6 +17,7 @@ use crate::key::PrimaryKey;
 use crate::partition::WriteTiming;
 use crate::stream::WriteIdentity;
 use crate::table::{Table, WriteOutcome};
+use crate::throughput;
 use crate::value::{Item, WireItem, item_size};
 
 /// Largest item DynamoDB stores, in bytes as it counts them.
@@ -87,10 +88,10 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
     let key_item = table.key_schema().key_item(&key);
     let is_put = new.is_some();
     let outcome = table.write(key.clone(), new, &WriteTiming { now, lags, index_lags });
-    if is_put {
+    if is_put && engine.log.is_enabled() {
         let stored = table.get(&key).expect("just written");
         engine.log.put(table_name, &key_item, stored);
-    } else if outcome.old.is_some() {
+    } else if !is_put && outcome.old.is_some() {
         engine.log.delete(table_name, &key_item);
     }
     crate::stream::record_write(engine, table_name, &key, &outcome, identity);
@@ -242,11 +243,15 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
         return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
     }
     table.check_item(&item)?;
-    check_condition(expressions.condition.as_ref(), table.get(&key), return_on_failure)?;
+    if let Err(e) = check_condition(expressions.condition.as_ref(), table.get(&key), return_on_failure) {
+        return Err(throughput::charge_failed_write(engine, &name, &key, Some(new_size)).err().unwrap_or(e));
+    }
     table.check_collection_limit(&key, Some(&item), engine.simulation_for(&name).item_collection_limit_bytes)?;
 
+    let ticket = throughput::admit_write(engine, &name, &key, Some(&item))?;
     let outcome = commit_write(engine, &name, key.clone(), Some(item));
     let consumption = write_consumption(outcome.old.as_ref(), new_size, outcome.index_units);
+    throughput::settle_write(engine, &name, ticket, &key, &consumption);
     respond(&WriteResponse {
         attributes: outcome.old.filter(|_| return_old).map(std::borrow::Cow::Owned),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
@@ -328,7 +333,9 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
         }
     }
     let old = table.get(&key);
-    check_condition(expressions.condition.as_ref(), old, return_on_failure)?;
+    if let Err(e) = check_condition(expressions.condition.as_ref(), old, return_on_failure) {
+        return Err(throughput::charge_failed_write(engine, &name, &key, None).err().unwrap_or(e));
+    }
     let mut new = old.cloned().unwrap_or_else(|| schema.key_item(&key));
     if let Some(update) = &expressions.update {
         update.apply(&mut new, old.is_some()).map_err(|e| {
@@ -348,8 +355,10 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     table.check_collection_limit(&key, Some(&new), engine.simulation_for(&name).item_collection_limit_bytes)?;
 
     let paths: Vec<Path> = expressions.update.as_ref().map(|u| u.target_paths().into_iter().cloned().collect()).unwrap_or_default();
+    let ticket = throughput::admit_write(engine, &name, &key, Some(&new))?;
     let outcome = commit_write(engine, &name, key.clone(), Some(new));
     let consumption = write_consumption(outcome.old.as_ref(), new_size, outcome.index_units);
+    throughput::settle_write(engine, &name, ticket, &key, &consumption);
     let stored = engine.tables[&name].get(&key).expect("just written");
     respond(&WriteResponse {
         attributes: update_return_values(request.return_values.as_deref(), outcome.old.as_ref(), stored, &paths),
@@ -404,9 +413,13 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<Ve
 
     let table = table_of(engine, &name)?;
     let key = table.key_schema().key_from_request(&request.key.expect("checked").0)?;
-    check_condition(expressions.condition.as_ref(), table.get(&key), return_on_failure)?;
+    if let Err(e) = check_condition(expressions.condition.as_ref(), table.get(&key), return_on_failure) {
+        return Err(throughput::charge_failed_write(engine, &name, &key, None).err().unwrap_or(e));
+    }
+    let ticket = throughput::admit_write(engine, &name, &key, None)?;
     let outcome = commit_write(engine, &name, key.clone(), None);
     let consumption = write_consumption(outcome.old.as_ref(), 0, outcome.index_units);
+    throughput::settle_write(engine, &name, ticket, &key, &consumption);
     respond(&WriteResponse {
         attributes: outcome.old.filter(|_| return_old).map(std::borrow::Cow::Owned),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
@@ -467,11 +480,15 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<Vec<u8>,
     let key = table_of(engine, name)?.key_schema().key_from_request(&request.key.as_ref().expect("checked").0)?;
     let consistency = engine.consistency(request.consistent_read.unwrap_or(false));
     record_read_event(engine, name, &key, consistency);
-    let item = table_of(engine, name)?.get_with(&key, consistency);
+    let (now, enforce) = (engine.now_millis(), engine.simulation_for(name).throttling);
+    let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
+    let item = table.get_with(&key, consistency);
     // A projection does not reduce what the read costs.
     let units = read_units(item.map_or(0, item_size), request.consistent_read.unwrap_or(false));
+    let consumption = Consumption::table(units);
+    throughput::admit_read(&mut engine.capacity, table, now, enforce, throughput::partition_of(table, &key), &consumption)?;
     respond(&GetItemResponse {
         item: item.map(|item| shaped(item, paths.as_deref())),
-        consumed_capacity: ConsumedCapacity::report(name, &Consumption::table(units), capacity_mode),
+        consumed_capacity: ConsumedCapacity::report(name, &consumption, capacity_mode),
     })
 }
