@@ -72,6 +72,8 @@ pub struct Engine {
     pub(crate) events: crate::events::EventLog,
     /// Throughput: every table's token buckets, metrics and cost totals (not persisted).
     pub(crate) capacity: crate::throughput::Capacity,
+    /// Tables being deleted (with a control-plane delay), and when they are gone.
+    pub(crate) deleting: BTreeMap<String, (Table, u64)>,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -125,6 +127,7 @@ impl Engine {
             transaction_tokens: Default::default(),
             table_simulation: BTreeMap::new(),
             events: crate::events::EventLog::new(config.record_events),
+            deleting: BTreeMap::new(),
             streams: Default::default(),
             capacity: Default::default(),
             config,
@@ -143,6 +146,7 @@ impl Engine {
     /// simulation's delay) has passed.
     pub fn run_due(&mut self) {
         let now = self.clock.now_millis();
+        self.deleting.retain(|_, (_, gone_at)| now < *gone_at);
         let mut expired = Vec::new();
         for (name, table) in &mut self.tables {
             table.catch_up(now);

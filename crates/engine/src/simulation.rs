@@ -51,6 +51,10 @@ pub struct SimulationSettings {
     /// at most this much. DynamoDB's limit is 10 GB; the playground scales it like partitions.
     #[serde(default = "default_partition_size")]
     pub item_collection_limit_bytes: u64,
+    /// Whether requests beyond a table's throughput are refused (throttled). Off, the
+    /// capacity model still accounts, for metrics and cost, but never refuses.
+    #[serde(default)]
+    pub throttling: bool,
 }
 
 /// DynamoDB deletes expired items "typically within 48 hours".
@@ -76,6 +80,7 @@ impl SimulationSettings {
             ttl_delete_delay_millis: TTL_DELAY_DYNAMODB,
             partition_size_limit_bytes: PARTITION_SIZE_DYNAMODB,
             item_collection_limit_bytes: PARTITION_SIZE_DYNAMODB,
+            throttling: false,
         }
     }
 
@@ -89,6 +94,7 @@ impl SimulationSettings {
             // 10 GB scaled to 10 KB: a few dozen small items fill a partition.
             partition_size_limit_bytes: 10 * 1024,
             item_collection_limit_bytes: 10 * 1024,
+            throttling: true,
         }
     }
 

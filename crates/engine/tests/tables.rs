@@ -180,3 +180,18 @@ fn on_demand_maximums_are_echoed() {
     let table = &h.ok("DescribeTable", json!({"TableName": "capped"}))["Table"];
     assert_eq!(table["OnDemandThroughput"], json!({"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": -1}));
 }
+
+#[test]
+fn with_a_control_plane_delay_tables_pass_through_creating_and_deleting() {
+    let mut h = Harness { engine: dynoscope_engine::Engine::new(dynoscope_engine::EngineConfig { control_plane_millis: 2_000, ..Default::default() }) };
+    h.table("slow", None);
+    assert_eq!(h.ok("DescribeTable", json!({"TableName": "slow"}))["Table"]["TableStatus"], "CREATING");
+    h.engine.advance_clock_by(2_000);
+    assert_eq!(h.ok("DescribeTable", json!({"TableName": "slow"}))["Table"]["TableStatus"], "ACTIVE");
+    h.ok("DeleteTable", json!({"TableName": "slow"}));
+    assert_eq!(h.ok("DescribeTable", json!({"TableName": "slow"}))["Table"]["TableStatus"], "DELETING");
+    assert_eq!(h.ok("ListTables", json!({}))["TableNames"], json!(["slow"]));
+    assert_eq!(h.err("GetItem", json!({"TableName": "slow", "Key": {"pk": {"S": "a"}}})).kind, ErrorKind::ResourceNotFoundException);
+    h.engine.advance_clock_by(2_000);
+    assert_eq!(h.err("DescribeTable", json!({"TableName": "slow"})).kind, ErrorKind::ResourceNotFoundException);
+}

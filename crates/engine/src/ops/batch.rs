@@ -16,6 +16,7 @@ use crate::engine::Engine;
 use crate::error::DynamoError;
 use crate::expr::Path;
 use crate::key::PrimaryKey;
+use crate::throughput;
 use crate::value::{Item, WireItem, item_size};
 
 /// Most keys one BatchGetItem may ask for.
@@ -118,24 +119,43 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
     // Each table's replicas are drawn before any item is borrowed for the response.
     let consistencies: Vec<_> =
         plan.iter().map(|(_, k, _, _)| engine.consistency(k.consistent_read.unwrap_or(false))).collect();
+    // A key refused by throttling is left unprocessed; if every key is, the call fails.
+    let now = engine.now_millis();
+    let (mut admitted, mut throttled) = (0, None);
     for ((name, keys_and_attributes, keys, paths), consistency) in plan.into_iter().zip(consistencies) {
         let consistent = keys_and_attributes.consistent_read.unwrap_or(false);
+        let enforce = engine.simulation_for(name).throttling;
         let table = &engine.tables[name];
+        let wire_keys = keys_and_attributes.keys.as_deref().unwrap_or_default();
+        let mut left: Vec<WireItem> = Vec::new();
         let mut units = 0.0;
         let found = responses.entry(name).or_default();
         for (i, key) in keys.iter().enumerate() {
             if bytes >= MAX_BATCH_GET_BYTES {
-                let rest = keys_and_attributes.keys.as_ref().expect("checked")[i..].to_vec();
-                unprocessed.insert(name, KeysAndAttributes { keys: Some(rest), ..keys_and_attributes.clone() });
+                left.extend(wire_keys.get(i..).unwrap_or_default().iter().cloned());
                 break;
             }
             let item = table.get_with(key, consistency);
             let size = item.map_or(0, item_size);
-            units += read_units(size, consistent);
+            let consumption = Consumption::table(read_units(size, consistent));
+            let partition = throughput::partition_of(table, key);
+            if let Err(e) = throughput::admit_read(&mut engine.capacity, table, now, enforce, partition, &consumption) {
+                left.extend(wire_keys.get(i).cloned());
+                throttled.get_or_insert(e);
+                continue;
+            }
+            admitted += 1;
+            units += consumption.table;
             bytes += size;
             found.extend(item.map(|item| shaped(item, paths.as_deref())));
         }
+        if !left.is_empty() {
+            unprocessed.insert(name, KeysAndAttributes { keys: Some(left), ..keys_and_attributes.clone() });
+        }
         consumed.extend(ConsumedCapacity::report(name, &Consumption::table(units), capacity_mode));
+    }
+    if let (0, Some(e)) = (admitted, throttled) {
+        return Err(e);
     }
     respond(&BatchGetItemResponse {
         responses,
@@ -174,7 +194,7 @@ pub struct BatchWriteItemRequest {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct BatchWriteItemResponse {
-    unprocessed_items: BTreeMap<String, Vec<()>>,
+    unprocessed_items: BTreeMap<String, Vec<serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<Vec<ConsumedCapacity>>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -252,15 +272,30 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
     let mut consumed = Vec::new();
     let mut metrics: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
     let metrics_mode = request.return_item_collection_metrics.as_deref();
+    // A write refused by throttling is left unprocessed; if every write is, the call fails.
+    let mut unprocessed: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+    let (mut admitted, mut throttled) = (0, None);
     for (name, writes) in plan {
         let mut consumption = Consumption::default();
         for PlannedWrite { key, item } in writes {
+            let ticket = match throughput::admit_write(engine, &name, &key, item.as_ref()) {
+                Ok(ticket) => ticket,
+                Err(e) => {
+                    unprocessed.entry(name.clone()).or_default().push(unprocessed_write(engine, &name, &key, item));
+                    throttled.get_or_insert(e);
+                    continue;
+                }
+            };
+            admitted += 1;
             let new_size = item.as_ref().map_or(0, item_size);
             let outcome = commit_write(engine, &name, key.clone(), item);
             if let Some(entry) = collection_metrics(engine, &name, &key, metrics_mode) {
                 metrics.entry(name.clone()).or_default().push(entry);
             }
-            consumption.table += write_units(new_size.max(outcome.old.as_ref().map_or(0, item_size)));
+            let units = write_units(new_size.max(outcome.old.as_ref().map_or(0, item_size)));
+            let item_consumption = Consumption { table: units, indexes: outcome.index_units.clone() };
+            throughput::settle_write(engine, &name, ticket, &key, &item_consumption);
+            consumption.table += units;
             for (index, kind, units) in outcome.index_units {
                 match consumption.indexes.iter_mut().find(|(n, _, _)| *n == index) {
                     Some(entry) => entry.2 += units,
@@ -270,9 +305,23 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
         }
         consumed.extend(ConsumedCapacity::report(&name, &consumption, capacity_mode));
     }
+    if let (0, Some(e)) = (admitted, throttled) {
+        return Err(e);
+    }
     respond(&BatchWriteItemResponse {
-        unprocessed_items: BTreeMap::new(),
+        unprocessed_items: unprocessed,
         consumed_capacity: (capacity_mode != ReturnCapacity::None).then_some(consumed),
         item_collection_metrics: metrics,
     })
+}
+
+/// A write left unprocessed, as the request carried it.
+fn unprocessed_write(engine: &Engine, table: &str, key: &PrimaryKey, item: Option<Item>) -> serde_json::Value {
+    match item {
+        Some(item) => serde_json::json!({"PutRequest": {"Item": item}}),
+        None => {
+            let key = engine.tables.get(table).map(|t| t.key_schema().key_item(key)).unwrap_or_default();
+            serde_json::json!({"DeleteRequest": {"Key": key}})
+        }
+    }
 }

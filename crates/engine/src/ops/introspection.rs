@@ -65,7 +65,7 @@ pub fn describe_partitions(engine: &mut Engine, request: DescribePartitionsReque
     v.finish()?;
     let name = request.table_name.as_deref().expect("checked");
     let table = engine.tables.get(name).ok_or_else(|| DynamoError::table_not_found(name))?;
-    let partitions: Vec<Value> = match &request.index_name {
+    let mut partitions: Vec<Value> = match &request.index_name {
         None => table.partitions().iter().map(|p| describe_partition(engine, p)).collect(),
         Some(index_name) => {
             let index = table.index(index_name).ok_or_else(|| {
@@ -74,6 +74,12 @@ pub fn describe_partitions(engine: &mut Engine, request: DescribePartitionsReque
             index.entries.partitions().iter().map(|p| describe_partition(engine, p)).collect()
         }
     };
+    // Each partition's allocation, token and burst levels, and recent consumption.
+    let now = engine.now_millis();
+    for partition in &mut partitions {
+        let id = partition["PartitionId"].as_u64().unwrap_or_default() as u32;
+        partition["Throughput"] = engine.capacity.describe_partition(table, request.index_name.as_deref(), id, now);
+    }
     let splits: Vec<Value> = table
         .split_history()
         .iter()

@@ -9,6 +9,7 @@ pub mod capacity;
 pub mod expressions;
 pub mod introspection;
 pub mod items;
+pub mod metrics;
 pub mod partiql;
 pub mod query;
 pub mod read;

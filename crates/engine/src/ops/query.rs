@@ -257,6 +257,7 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
     };
     let name = request.table_name.as_deref().expect("checked");
     let consistency = engine.consistency(request.consistent_read.unwrap_or(false));
+    let (now, enforce) = (engine.now_millis(), engine.simulation_for(name).throttling);
     let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
     let source = Source::resolve(table, request.index_name.as_deref())?;
     let (hash_value, range_op) = match_key_schema(key_conditions, source.key_schema())?;
@@ -306,7 +307,10 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
             }
         }
     };
-    let response = finish_page(name, page, source, expressions.filter.as_ref(), &selection, consistent, &request.return_consumed_capacity)?;
+    let (response, consumption) =
+        finish_page(name, page, source, expressions.filter.as_ref(), &selection, consistent, &request.return_consumed_capacity)?;
+    let partition = crate::throughput::read_partition(&source, hash);
+    crate::throughput::admit_read(&mut engine.capacity, table, now, enforce, partition, &consumption)?;
     respond(&response)
 }
 
@@ -333,7 +337,7 @@ pub(crate) fn finish_page<'a>(
     selection: &Selection,
     consistent: bool,
     return_capacity: &Option<String>,
-) -> Result<ReadResponse<'a>, DynamoError> {
+) -> Result<(ReadResponse<'a>, Consumption), DynamoError> {
     let scanned_count = page.items.len();
     let matching: Vec<&Item> = page.items.into_iter().filter(|item| filter.is_none_or(|f| f.evaluate(item))).collect();
     let mut table_bytes = 0;
@@ -389,11 +393,12 @@ pub(crate) fn finish_page<'a>(
         },
     };
     let capacity_mode = ReturnCapacity::from_wire(return_capacity.as_deref());
-    Ok(ReadResponse {
+    let response = ReadResponse {
         items,
         count,
         scanned_count,
         last_evaluated_key: page.last_key,
         consumed_capacity: ConsumedCapacity::report(table_name, &consumption, capacity_mode),
-    })
+    };
+    Ok((response, consumption))
 }

@@ -96,6 +96,7 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
     }
     let name = request.table_name.as_deref().expect("checked");
     let consistency = engine.consistency(request.consistent_read.unwrap_or(false));
+    let (now, enforce) = (engine.now_millis(), engine.simulation_for(name).throttling);
     let table: &Table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
     let source = Source::resolve(table, request.index_name.as_deref())?;
     let projection_param = if request.projection_expression.is_some() { "ProjectionExpression" } else { "AttributesToGet" };
@@ -113,25 +114,30 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
     let outside_segment =
         || DynamoError::validation("The provided Exclusive start key does not map to the provided segment");
     let limit = request.limit.map_or(usize::MAX, |l| l as usize);
-    let page = match source {
+    let (page, from) = match source {
         Source::Table(table) => {
             let after = request.exclusive_start_key.as_ref().map(|k| table_start(table, &k.0)).transpose()?;
             if after.as_ref().is_some_and(|p| !in_segment(p.hash)) {
                 return Err(outside_segment());
             }
+            let from = after.as_ref().map_or(start, |p| p.hash);
             let walk = table.items().walk_with(start, after, consistency);
-            read_page(walk, |p| p.hash <= end, limit, |p| table.key_schema().key_item(&p.key))
+            (read_page(walk, |p| p.hash <= end, limit, |p| table.key_schema().key_item(&p.key)), from)
         }
         Source::Index(table, index) => {
             let after = request.exclusive_start_key.as_ref().map(|k| index_start(table, index, &k.0)).transpose()?;
             if after.as_ref().is_some_and(|p| !in_segment(p.hash)) {
                 return Err(outside_segment());
             }
+            let from = after.as_ref().map_or(start, |p| p.hash);
             let walk = index.entries.walk(start, after);
-            read_page(walk, |p| p.hash <= end, limit, |p| index_entry_key(table, index, p))
+            (read_page(walk, |p| p.hash <= end, limit, |p| index_entry_key(table, index, p)), from)
         }
     };
-    let response = finish_page(name, page, source, expressions.filter.as_ref(), &selection, consistent, &request.return_consumed_capacity)?;
+    let (response, consumption) =
+        finish_page(name, page, source, expressions.filter.as_ref(), &selection, consistent, &request.return_consumed_capacity)?;
+    let partition = crate::throughput::read_partition(&source, from);
+    crate::throughput::admit_read(&mut engine.capacity, table, now, enforce, partition, &consumption)?;
     respond(&response)
 }
 

@@ -86,6 +86,8 @@ pub struct SetSimulationRequest {
     pub preset: Option<String>,
     pub replication_lag: Option<LagArg>,
     pub gsi_propagation: Option<LagArg>,
+    /// Whether requests beyond a table's throughput are throttled.
+    pub throttling: Option<bool>,
 }
 
 fn lag_of(field: &str, arg: &LagArg, v: &mut Violations) -> LagRange {
@@ -102,7 +104,11 @@ fn lag_of(field: &str, arg: &LagArg, v: &mut Violations) -> LagRange {
 
 fn settings_json(settings: &SimulationSettings) -> serde_json::Value {
     let lag = |l: &LagRange| json!({"MinMillis": l.min_millis, "MaxMillis": l.max_millis});
-    json!({"ReplicationLag": lag(&settings.replication_lag), "GsiPropagation": lag(&settings.gsi_propagation)})
+    json!({
+        "ReplicationLag": lag(&settings.replication_lag),
+        "GsiPropagation": lag(&settings.gsi_propagation),
+        "Throttling": settings.throttling,
+    })
 }
 
 pub fn set_simulation(engine: &mut Engine, request: SetSimulationRequest) -> Result<Vec<u8>, DynamoError> {
@@ -125,6 +131,9 @@ pub fn set_simulation(engine: &mut Engine, request: SetSimulationRequest) -> Res
     }
     if let Some(arg) = &request.gsi_propagation {
         settings.gsi_propagation = lag_of("gsiPropagation", arg, &mut v);
+    }
+    if let Some(throttling) = request.throttling {
+        settings.throttling = throttling;
     }
     v.finish()?;
     match &request.table_name {

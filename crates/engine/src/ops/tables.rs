@@ -318,7 +318,7 @@ pub fn create_table(engine: &mut Engine, request: CreateTableRequest) -> Result<
     let indexes = indexes_of(&request, &key_schema, &attribute_definitions, billing, &table_arn)?;
     let stream = request.stream_specification.as_ref().map(|s| stream_of(engine, &table_arn, s)).transpose()?.flatten();
     let tags = tags_of(request.tags.as_deref().unwrap_or_default())?;
-    if engine.tables.contains_key(&name) {
+    if engine.tables.contains_key(&name) || engine.deleting.contains_key(&name) {
         return Err(DynamoError::new(ErrorKind::ResourceInUseException, format!("Table already exists: {name}")));
     }
     let definition = TableDefinition {
@@ -633,9 +633,13 @@ fn named_table(request: &TableNameRequest) -> Result<&str, DynamoError> {
 
 pub fn describe_table(engine: &mut Engine, request: TableNameRequest) -> Result<Vec<u8>, DynamoError> {
     let name = named_table(&request)?;
+    let now = engine.now_millis();
+    if let Some((table, _)) = engine.deleting.get(name) {
+        return respond(&json!({ "Table": describe(table, "DELETING", now) }));
+    }
     let table = engine.tables.get(name).ok_or_else(|| DynamoError::table_not_found(name))?;
-    let status = table.definition.status(engine.now_millis());
-    respond(&json!({ "Table": describe(table, status, engine.now_millis()) }))
+    let status = table.definition.status(now);
+    respond(&json!({ "Table": describe(table, status, now) }))
 }
 
 pub fn delete_table(engine: &mut Engine, request: TableNameRequest) -> Result<Vec<u8>, DynamoError> {
@@ -646,8 +650,15 @@ pub fn delete_table(engine: &mut Engine, request: TableNameRequest) -> Result<Ve
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
         ));
     }
-    let description = describe(table, "DELETING", engine.now_millis());
-    engine.tables.remove(name);
+    let now = engine.now_millis();
+    let description = describe(table, "DELETING", now);
+    let removed = engine.tables.remove(name).expect("found above");
+    // With a control-plane delay the table stays visible as DELETING until it is gone;
+    // item operations no longer find it.
+    let delay = engine.config.control_plane_millis;
+    if delay > 0 {
+        engine.deleting.insert(name.to_owned(), (removed, now + delay));
+    }
     let table = name.to_owned();
     engine.record(|| crate::persist::Change::DeleteTable { table });
     respond(&json!({ "TableDescription": description }))
@@ -678,7 +689,9 @@ pub fn list_tables(engine: &mut Engine, request: ListTablesRequest) -> Result<Ve
     v.finish()?;
     let limit = request.limit.unwrap_or(100) as usize;
     let start = request.exclusive_start_table_name.as_deref();
-    let mut names: Vec<&str> = engine.table_names().filter(|n| start.is_none_or(|s| *n > s)).take(limit + 1).collect();
+    let mut all: Vec<&str> = engine.table_names().chain(engine.deleting.keys().map(String::as_str)).collect();
+    all.sort_unstable();
+    let mut names: Vec<&str> = all.into_iter().filter(|n| start.is_none_or(|s| *n > s)).take(limit + 1).collect();
     let more = names.len() > limit;
     names.truncate(limit);
     let last = if more { names.last().copied() } else { None };

@@ -18,6 +18,7 @@ use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
 use crate::expr::{Condition, Update};
 use crate::key::PrimaryKey;
+use crate::throughput;
 use crate::value::{Item, WireItem, item_size};
 
 /// Most actions one transaction may hold.
@@ -364,6 +365,20 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
             .collect();
         return Err(cancelled(reasons));
     }
+    // Throughput is admitted for every action or none; a throttled action cancels.
+    let demands: Vec<(&str, Vec<throughput::Demand>)> = plan
+        .iter()
+        .zip(&outcomes)
+        .map(|(action, outcome)| {
+            let demands = match (engine.tables.get(&action.table), &action.key, outcome) {
+                (Some(table), Ok(key), Ok(Some(new))) => throughput::plan_write(table, key, new.as_ref(), 2.0),
+                (Some(table), Ok(key), _) => vec![throughput::condition_check(table, key)],
+                _ => Vec::new(),
+            };
+            (action.table.as_str(), demands)
+        })
+        .collect();
+    throughput::admit_transaction(engine, &demands).map_err(cancelled)?;
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
     let mut metrics: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for (action, outcome) in plan.iter().zip(outcomes) {
@@ -458,6 +473,11 @@ pub fn transact_get_items(engine: &mut Engine, request: TransactGetItemsRequest)
         }
         plan.push((table_name, key, projection_paths(expressions.projection, None)));
     }
+    let demands: Vec<(&str, Vec<throughput::Demand>)> = plan
+        .iter()
+        .map(|(name, key, _)| (name.as_str(), engine.tables.get(name).map(|t| vec![throughput::transaction_read(t, key)]).unwrap_or_default()))
+        .collect();
+    throughput::admit_transaction(engine, &demands).map_err(cancelled)?;
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
     let mut responses = Vec::with_capacity(plan.len());
     for (table_name, key, paths) in &plan {

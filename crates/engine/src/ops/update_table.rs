@@ -279,6 +279,8 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
     };
 
     let on_demand = super::tables::on_demand_of(request.on_demand_throughput.as_ref())?;
+    // Throughput accounts what was held until now before the allocations are divided anew.
+    engine.capacity.state(&engine.tables[&name], now);
     let delay = engine.config.control_plane_millis;
     let table = engine.tables.get_mut(&name).expect("found above");
     let definition = &mut table.definition;
@@ -332,6 +334,7 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
     definition.attribute_definitions.retain(|(n, _)| used.contains(n));
     // Disabling closes the stream's open shards; enabling registers the new stream.
     crate::stream::sync(engine);
+    engine.capacity.state(&engine.tables[&name], now);
     let table = &engine.tables[&name];
     let mut description = describe(table, "UPDATING", now);
     if let Some(index_name) = &created_name(&request) {

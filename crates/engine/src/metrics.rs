@@ -1,0 +1,435 @@
+//! Metrics and cost, on the virtual clock. Each table, each global index and each table
+//! partition has a series of one-second samples: capacity consumed and provisioned,
+//! requests throttled, burst credit, item count and size, writes a replica still lacks
+//! (replication lag) and changes a GSI has not received yet (propagation backlog). The
+//! throughput model counts each second as it happens and writes it here when the next
+//! request touches the resource, with the gauges as that second left them (a gauge is
+//! sampled when its resource is touched). The last hour is kept at one-second resolution;
+//! older seconds roll up into one-minute samples (sums of what was consumed and throttled,
+//! the last value of each gauge, the highest lag and backlog), kept for a day.
+//!
+//! Cost: [`Totals`] adds up, per table, the request units consumed, the provisioned
+//! capacity held over virtual time (capacity-milliseconds) and the storage held
+//! (byte-milliseconds); [`estimate`] prices them both ways with the us-east-1 figures of
+//! `data/prices.json` and shows the arithmetic.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::error::{DynamoError, ErrorKind};
+use crate::throughput::Window;
+
+/// Seconds are kept this long at one-second resolution.
+pub const SECONDS_KEPT_MILLIS: u64 = 3_600_000;
+/// Minutes are kept this long.
+pub const MINUTES_KEPT_MILLIS: u64 = 24 * 3_600_000;
+
+/// What a series describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resource {
+    Table,
+    Index(String),
+    Partition(u32),
+}
+
+/// Values sampled when a resource is touched.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Gauges {
+    pub provisioned_read: f64,
+    pub provisioned_write: f64,
+    pub burst_read: f64,
+    pub burst_write: f64,
+    pub item_count: u64,
+    pub size_bytes: u64,
+    pub lagging_writes: u64,
+    pub index_backlog: u64,
+}
+
+/// One period of a series (a second or a minute).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sample {
+    pub start_millis: u64,
+    pub consumed_read: f64,
+    pub consumed_write: f64,
+    pub throttled_reads: u64,
+    pub throttled_writes: u64,
+    pub gauges: Gauges,
+}
+
+impl Sample {
+    /// The sample of one second as a window counted it.
+    pub fn of(window: &Window, gauges: Gauges) -> Self {
+        Sample {
+            start_millis: window.second * 1000,
+            consumed_read: window.read,
+            consumed_write: window.write,
+            throttled_reads: window.throttled_reads,
+            throttled_writes: window.throttled_writes,
+            gauges,
+        }
+    }
+
+    /// Folds a later sample of the same period into this one: sums of what was consumed
+    /// and throttled, the later gauges, the highest lag and backlog.
+    fn absorb(&mut self, later: &Sample) {
+        self.consumed_read += later.consumed_read;
+        self.consumed_write += later.consumed_write;
+        self.throttled_reads += later.throttled_reads;
+        self.throttled_writes += later.throttled_writes;
+        let (lag, backlog) = (self.gauges.lagging_writes, self.gauges.index_backlog);
+        self.gauges = later.gauges;
+        self.gauges.lagging_writes = lag.max(later.gauges.lagging_writes);
+        self.gauges.index_backlog = backlog.max(later.gauges.index_backlog);
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "StartMillis": self.start_millis,
+            "ConsumedReadCapacityUnits": self.consumed_read,
+            "ConsumedWriteCapacityUnits": self.consumed_write,
+            "ProvisionedReadCapacityUnits": self.gauges.provisioned_read,
+            "ProvisionedWriteCapacityUnits": self.gauges.provisioned_write,
+            "ThrottledReadRequests": self.throttled_reads,
+            "ThrottledWriteRequests": self.throttled_writes,
+            "ReadBurstCredit": self.gauges.burst_read,
+            "WriteBurstCredit": self.gauges.burst_write,
+            "ItemCount": self.gauges.item_count,
+            "SizeBytes": self.gauges.size_bytes,
+            "ReplicationLaggingWrites": self.gauges.lagging_writes,
+            "IndexPropagationBacklog": self.gauges.index_backlog,
+        })
+    }
+}
+
+/// A period's resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    Second,
+    Minute,
+}
+
+impl Resolution {
+    pub fn millis(self) -> u64 {
+        match self {
+            Resolution::Second => 1_000,
+            Resolution::Minute => 60_000,
+        }
+    }
+}
+
+/// One resource's samples: the last hour by second, the day before by minute. Only
+/// periods in which something happened are kept.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Series {
+    seconds: VecDeque<Sample>,
+    minutes: VecDeque<Sample>,
+}
+
+impl Series {
+    /// Appends a second (seconds arrive in order); rolls what left the hour into minutes.
+    pub fn push(&mut self, sample: Sample) {
+        match self.seconds.back_mut() {
+            Some(last) if last.start_millis == sample.start_millis => last.absorb(&sample),
+            Some(last) if last.start_millis > sample.start_millis => return,
+            _ => self.seconds.push_back(sample),
+        }
+        let newest = sample.start_millis;
+        while self.seconds.front().is_some_and(|s| s.start_millis + SECONDS_KEPT_MILLIS <= newest) {
+            let Some(old) = self.seconds.pop_front() else { break };
+            self.roll_up(old);
+        }
+        while self.minutes.front().is_some_and(|m| m.start_millis + MINUTES_KEPT_MILLIS <= newest) {
+            self.minutes.pop_front();
+        }
+    }
+
+    /// When the newest period kept starts.
+    pub fn newest(&self) -> Option<u64> {
+        self.seconds.back().or(self.minutes.back()).map(|s| s.start_millis)
+    }
+
+    fn roll_up(&mut self, second: Sample) {
+        let minute = second.start_millis / 60_000 * 60_000;
+        match self.minutes.back_mut() {
+            Some(last) if last.start_millis == minute => last.absorb(&second),
+            _ => self.minutes.push_back(Sample { start_millis: minute, ..second }),
+        }
+    }
+
+    /// Periods starting within `[start, end)` at `resolution`, oldest first. Seconds older
+    /// than an hour are only available by minute.
+    pub fn query(&self, start: u64, end: u64, resolution: Resolution) -> Vec<Sample> {
+        let in_range = |s: &&Sample| s.start_millis >= start && s.start_millis < end;
+        match resolution {
+            Resolution::Second => self.seconds.iter().filter(in_range).copied().collect(),
+            Resolution::Minute => {
+                let mut out: Vec<Sample> = Vec::new();
+                for sample in self.minutes.iter().chain(self.seconds.iter()) {
+                    let minute = sample.start_millis / 60_000 * 60_000;
+                    if minute < start / 60_000 * 60_000 || minute >= end {
+                        continue;
+                    }
+                    match out.last_mut() {
+                        Some(last) if last.start_millis == minute => last.absorb(sample),
+                        _ => out.push(Sample { start_millis: minute, ..*sample }),
+                    }
+                }
+                out
+            }
+        }
+    }
+}
+
+/// What a table has consumed and held since it was created, for the cost estimate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Totals {
+    /// When the table was created.
+    pub since_millis: u64,
+    /// Request units consumed by the table and its indexes (seconds that have ended).
+    pub read_units: f64,
+    pub write_units: f64,
+    /// Provisioned capacity now held by the table and its global indexes.
+    pub provisioned: (f64, f64),
+    /// Provisioned capacity held over time, in unit-milliseconds, up to `provisioned_until`.
+    pub provisioned_unit_millis: (f64, f64),
+    pub provisioned_until: u64,
+    /// Billable storage held over time, in byte-milliseconds, up to `storage_until`.
+    pub storage_byte_millis: f64,
+    pub storage_bytes: u64,
+    pub storage_until: u64,
+}
+
+impl Totals {
+    pub fn new(since: u64) -> Self {
+        Totals { since_millis: since, provisioned_until: since, storage_until: since, ..Default::default() }
+    }
+
+    /// Adds a second that ended.
+    pub fn add(&mut self, window: &Window) {
+        self.read_units += window.read;
+        self.write_units += window.write;
+    }
+
+    /// Adds the provisioned capacity held until `now`.
+    pub fn integrate_provisioned(&mut self, now: u64) {
+        let elapsed = now.saturating_sub(self.provisioned_until) as f64;
+        self.provisioned_unit_millis.0 += self.provisioned.0 * elapsed;
+        self.provisioned_unit_millis.1 += self.provisioned.1 * elapsed;
+        self.provisioned_until = self.provisioned_until.max(now);
+    }
+
+    /// Adds the storage held until `at`, and notes that from `at` on the table holds `bytes`.
+    pub fn integrate_storage(&mut self, bytes: u64, at: u64) {
+        let elapsed = at.saturating_sub(self.storage_until) as f64;
+        self.storage_byte_millis += self.storage_bytes as f64 * elapsed;
+        self.storage_until = self.storage_until.max(at);
+        self.storage_bytes = bytes;
+    }
+}
+
+/// A table's series and totals.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableMetrics {
+    pub table: Series,
+    pub indexes: BTreeMap<String, Series>,
+    pub partitions: BTreeMap<u32, Series>,
+    pub totals: Totals,
+}
+
+impl TableMetrics {
+    pub fn new(since: u64) -> Self {
+        TableMetrics { totals: Totals::new(since), ..Default::default() }
+    }
+
+    /// Writes a second that ended to a resource's series.
+    pub fn record(&mut self, resource: &Resource, window: &Window, gauges: Gauges) {
+        let sample = Sample::of(window, gauges);
+        match resource {
+            Resource::Table => {
+                self.table.push(sample);
+                // Partitions gone (split) for longer than anything is kept are forgotten.
+                let newest = sample.start_millis;
+                self.partitions.retain(|_, s| s.newest().is_some_and(|t| t + MINUTES_KEPT_MILLIS > newest));
+            }
+            Resource::Index(name) => self.indexes.entry(name.clone()).or_default().push(sample),
+            Resource::Partition(id) => self.partitions.entry(*id).or_default().push(sample),
+        }
+    }
+
+    pub fn series(&self, resource: &Resource) -> Option<&Series> {
+        match resource {
+            Resource::Table => Some(&self.table),
+            Resource::Index(name) => self.indexes.get(name),
+            Resource::Partition(id) => self.partitions.get(id),
+        }
+    }
+}
+
+/// One price and where it comes from.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Price {
+    pub usd: f64,
+    pub per: String,
+    pub source: String,
+}
+
+/// The price list of `data/prices.json`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Prices {
+    pub region: String,
+    pub table_class: String,
+    pub currency: String,
+    pub hours_per_month: f64,
+    pub on_demand_read: Price,
+    pub on_demand_write: Price,
+    pub provisioned_read: Price,
+    pub provisioned_write: Price,
+    pub storage: Price,
+    pub notes: Vec<String>,
+}
+
+const PRICES_JSON: &str = include_str!("../data/prices.json");
+
+impl Prices {
+    /// The built-in us-east-1 Standard price list.
+    pub fn builtin() -> Result<Prices, DynamoError> {
+        serde_json::from_str(PRICES_JSON)
+            .map_err(|e| DynamoError::new(ErrorKind::InternalFailure, format!("the price list is unreadable: {e}")))
+    }
+
+    pub fn to_json(&self) -> Value {
+        let price = |p: &Price| json!({"USD": p.usd, "Per": p.per, "Source": p.source});
+        json!({
+            "Region": self.region,
+            "TableClass": self.table_class,
+            "Currency": self.currency,
+            "HoursPerMonth": self.hours_per_month,
+            "OnDemandRead": price(&self.on_demand_read),
+            "OnDemandWrite": price(&self.on_demand_write),
+            "ProvisionedRead": price(&self.provisioned_read),
+            "ProvisionedWrite": price(&self.provisioned_write),
+            "Storage": price(&self.storage),
+        })
+    }
+}
+
+/// What one table did, as the cost estimate prices it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Usage {
+    pub table_name: String,
+    pub billing_mode: &'static str,
+    pub elapsed_millis: u64,
+    pub read_units: f64,
+    pub write_units: f64,
+    /// Provisioned capacity held, in unit-hours.
+    pub read_capacity_hours: f64,
+    pub write_capacity_hours: f64,
+    /// The busiest second of the table and of each global index, summed.
+    pub peak_read: f64,
+    pub peak_write: f64,
+    pub storage_byte_millis: f64,
+}
+
+const MILLIS_PER_HOUR: f64 = 3_600_000.0;
+const BYTES_PER_GB: f64 = 1024.0 * 1024.0 * 1024.0;
+
+fn line(item: &str, quantity: f64, unit: &str, price: &Price, divisor: f64) -> (Value, f64) {
+    let cost = quantity * price.usd / divisor;
+    let value = json!({
+        "Item": item,
+        "Quantity": quantity,
+        "Unit": unit,
+        "RateUSD": price.usd,
+        "RatePer": price.per,
+        "CostUSD": cost,
+        "Arithmetic": format!("{quantity} {unit} × ${} per {} = ${cost:.8}", price.usd, price.per),
+    });
+    (value, cost)
+}
+
+fn priced(lines: Vec<(Value, f64)>) -> Value {
+    let total: f64 = lines.iter().map(|(_, cost)| cost).sum();
+    json!({"Lines": lines.into_iter().map(|(v, _)| v).collect::<Vec<_>>(), "TotalUSD": total})
+}
+
+/// One table's workload priced both ways, with the arithmetic: on demand (request units
+/// times their price), provisioned as held (capacity-hours times their price) and
+/// provisioned just enough for the busiest second seen, plus storage pro rata.
+pub fn estimate(usage: &Usage, prices: &Prices) -> Value {
+    let hours = usage.elapsed_millis as f64 / MILLIS_PER_HOUR;
+    let on_demand = priced(vec![
+        line("Read request units", usage.read_units, "RRU", &prices.on_demand_read, 1e6),
+        line("Write request units", usage.write_units, "WRU", &prices.on_demand_write, 1e6),
+    ]);
+    let held = priced(vec![
+        line("Read capacity held", usage.read_capacity_hours, "RCU-hours", &prices.provisioned_read, 1.0),
+        line("Write capacity held", usage.write_capacity_hours, "WCU-hours", &prices.provisioned_write, 1.0),
+    ]);
+    // Provisioning is at least one unit each way, and whole units.
+    let (peak_read, peak_write) = (usage.peak_read.ceil().max(1.0), usage.peak_write.ceil().max(1.0));
+    let right_sized = priced(vec![
+        line("Read capacity for the peak", peak_read * hours, "RCU-hours", &prices.provisioned_read, 1.0),
+        line("Write capacity for the peak", peak_write * hours, "WCU-hours", &prices.provisioned_write, 1.0),
+    ]);
+    let gb_months = usage.storage_byte_millis / BYTES_PER_GB / (prices.hours_per_month * MILLIS_PER_HOUR);
+    let storage = priced(vec![line("Storage", gb_months, "GB-months", &prices.storage, 1.0)]);
+    let total = |v: &Value| v["TotalUSD"].as_f64().unwrap_or(0.0);
+    let storage_total = total(&storage);
+    json!({
+        "TableName": usage.table_name,
+        "BillingMode": usage.billing_mode,
+        "ElapsedMillis": usage.elapsed_millis,
+        "ElapsedHours": hours,
+        "OnDemand": on_demand,
+        "Provisioned": {
+            "AsHeld": held,
+            "RightSized": {
+                "PeakReadCapacityUnits": usage.peak_read,
+                "PeakWriteCapacityUnits": usage.peak_write,
+                "ProvisionedReadCapacityUnits": peak_read,
+                "ProvisionedWriteCapacityUnits": peak_write,
+                "Cost": right_sized,
+            },
+        },
+        "Storage": storage,
+        "TotalUSD": {
+            "OnDemand": total(&on_demand) + storage_total,
+            "ProvisionedAsHeld": total(&held) + storage_total,
+            "ProvisionedRightSized": total(&right_sized) + storage_total,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn second(at: u64, write: f64) -> Sample {
+        Sample { start_millis: at, consumed_write: write, ..Default::default() }
+    }
+
+    #[test]
+    fn seconds_older_than_an_hour_roll_up_into_minutes() {
+        let mut series = Series::default();
+        series.push(second(0, 1.0));
+        series.push(second(1_000, 2.0));
+        series.push(second(60_000, 4.0));
+        series.push(second(SECONDS_KEPT_MILLIS + 60_000, 8.0));
+        assert_eq!(series.query(0, u64::MAX, Resolution::Second).len(), 1);
+        let minutes = series.query(0, u64::MAX, Resolution::Minute);
+        assert_eq!(minutes.iter().map(|m| (m.start_millis, m.consumed_write)).collect::<Vec<_>>(), vec![
+            (0, 3.0),
+            (60_000, 4.0),
+            (SECONDS_KEPT_MILLIS + 60_000, 8.0)
+        ]);
+    }
+
+    #[test]
+    fn the_price_list_reads() {
+        let prices = Prices::builtin().unwrap();
+        assert_eq!(prices.on_demand_write.usd, 0.625);
+        assert_eq!(prices.storage.usd, 0.25);
+    }
+}
