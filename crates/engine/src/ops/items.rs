@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units, write_units};
-use super::expressions::{AttributeUpdateArg, ExpressionArgs, LegacyConditions, legacy_expected, legacy_update, refuse_mixing};
+use super::expressions::{AttributeUpdateArg, ExpressionArgs, Expressions, LegacyConditions, legacy_expected, legacy_update, refuse_mixing};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -30,12 +30,6 @@ pub(crate) fn table_of<'a>(engine: &'a Engine, name: &str) -> Result<&'a Table, 
 
 const RETURN_VALUES: &[&str] = &["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"];
 
-fn check_common(v: &mut Violations, return_values: Option<&str>, capacity: Option<&str>, metrics: Option<&str>, on_failure: Option<&str>) {
-    v.one_of("returnValues", return_values, RETURN_VALUES);
-    ReturnCapacity::check(v, capacity);
-    v.one_of("returnItemCollectionMetrics", metrics, &["SIZE", "NONE"]);
-    v.one_of("returnValuesOnConditionCheckFailure", on_failure, &["ALL_OLD", "NONE"]);
-}
 
 /// PutItem and DeleteItem only return the old item, if anything.
 fn wants_old_item(return_values: Option<&str>) -> Result<bool, DynamoError> {
@@ -191,6 +185,88 @@ pub(crate) fn collection_metrics(engine: &Engine, table_name: &str, key: &Primar
     Some(serde_json::json!({"ItemCollectionKey": collection_key, "SizeEstimateRangeGB": [lower, lower + 1.0]}))
 }
 
+/// The members PutItem, UpdateItem and DeleteItem share, borrowed from a request.
+struct WriteMembers<'a> {
+    table_name: Option<&'a str>,
+    return_values: Option<&'a str>,
+    return_consumed_capacity: Option<&'a str>,
+    return_item_collection_metrics: Option<&'a str>,
+    return_values_on_condition_check_failure: Option<&'a str>,
+    condition_expression: Option<&'a str>,
+    expression_attribute_names: Option<&'a BTreeMap<String, String>>,
+    expression_attribute_values: Option<&'a Item>,
+    expected: Option<&'a LegacyConditions>,
+    conditional_operator: Option<&'a str>,
+}
+
+/// Borrows the shared members of a PutItem, UpdateItem or DeleteItem request.
+macro_rules! write_members {
+    ($request:expr) => {
+        WriteMembers {
+            table_name: $request.table_name.as_deref(),
+            return_values: $request.return_values.as_deref(),
+            return_consumed_capacity: $request.return_consumed_capacity.as_deref(),
+            return_item_collection_metrics: $request.return_item_collection_metrics.as_deref(),
+            return_values_on_condition_check_failure: $request.return_values_on_condition_check_failure.as_deref(),
+            condition_expression: $request.condition_expression.as_deref(),
+            expression_attribute_names: $request.expression_attribute_names.as_ref(),
+            expression_attribute_values: $request.expression_attribute_values.as_ref().map(|v| &v.0),
+            expected: $request.expected.as_ref(),
+            conditional_operator: $request.conditional_operator.as_deref(),
+        }
+    };
+}
+
+/// What the shared members ask for, checked and parsed.
+struct WriteSetup {
+    expressions: Expressions,
+    capacity_mode: ReturnCapacity,
+    return_on_failure: bool,
+}
+
+impl WriteMembers<'_> {
+    /// The members' constraints (`key_member` is `item` for PutItem, `key` otherwise).
+    fn check_shape<T>(&self, v: &mut Violations, key_member: &str, key: &Option<T>) {
+        v.table_name("tableName", self.table_name);
+        v.not_null(key_member, key);
+        v.one_of("returnValues", self.return_values, RETURN_VALUES);
+        ReturnCapacity::check(v, self.return_consumed_capacity);
+        v.one_of("returnItemCollectionMetrics", self.return_item_collection_metrics, &["SIZE", "NONE"]);
+        v.one_of("returnValuesOnConditionCheckFailure", self.return_values_on_condition_check_failure, &["ALL_OLD", "NONE"]);
+    }
+
+    /// Reads the condition (ConditionExpression or Expected) and, for UpdateItem, the update
+    /// (UpdateExpression or AttributeUpdates), refusing a mix of the two generations.
+    fn setup(&self, update: Option<&str>, attribute_updates: Option<&BTreeMap<String, AttributeUpdateArg>>) -> Result<WriteSetup, DynamoError> {
+        let args = ExpressionArgs {
+            names: self.expression_attribute_names,
+            values: self.expression_attribute_values,
+            condition: self.condition_expression,
+            update,
+            ..Default::default()
+        };
+        let legacy = [("AttributeUpdates", attribute_updates.is_some()), ("Expected", self.expected.is_some())];
+        refuse_mixing(&legacy, &args)?;
+        let users: &[&str] = if update.is_some() || attribute_updates.is_some() {
+            &["UpdateExpression", "ConditionExpression"]
+        } else {
+            &["ConditionExpression"]
+        };
+        let mut expressions = args.parse(users)?;
+        if let Some(updates) = attribute_updates {
+            expressions.update = Some(legacy_update(updates)?);
+        }
+        if expressions.condition.is_none() {
+            expressions.condition = legacy_expected(self.expected, self.conditional_operator)?;
+        }
+        Ok(WriteSetup {
+            expressions,
+            capacity_mode: ReturnCapacity::from_wire(self.return_consumed_capacity),
+            return_on_failure: self.return_values_on_condition_check_failure == Some("ALL_OLD"),
+        })
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PutItemRequest {
@@ -208,31 +284,12 @@ pub struct PutItemRequest {
 }
 
 pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>, DynamoError> {
+    let members = write_members!(request);
     let mut v = Violations::new();
-    v.table_name("tableName", request.table_name.as_deref());
-    v.not_null("item", &request.item);
-    check_common(
-        &mut v,
-        request.return_values.as_deref(),
-        request.return_consumed_capacity.as_deref(),
-        request.return_item_collection_metrics.as_deref(),
-        request.return_values_on_condition_check_failure.as_deref(),
-    );
+    members.check_shape(&mut v, "item", &request.item);
     v.finish()?;
-    let args = ExpressionArgs {
-        names: request.expression_attribute_names.as_ref(),
-        values: request.expression_attribute_values.as_ref().map(|v| &v.0),
-        condition: request.condition_expression.as_deref(),
-        ..Default::default()
-    };
-    refuse_mixing(&[("Expected", request.expected.is_some())], &args)?;
     let return_old = wants_old_item(request.return_values.as_deref())?;
-    let mut expressions = args.parse(&["ConditionExpression"])?;
-    if expressions.condition.is_none() {
-        expressions.condition = legacy_expected(request.expected.as_ref(), request.conditional_operator.as_deref())?;
-    }
-    let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
-    let return_on_failure = request.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
+    let WriteSetup { expressions, capacity_mode, return_on_failure } = members.setup(None, None)?;
     let name = request.table_name.expect("checked");
     let item = request.item.expect("checked").0;
 
@@ -291,35 +348,12 @@ fn update_return_values<'a>(mode: Option<&str>, old: Option<&'a Item>, new: &'a 
 }
 
 pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Vec<u8>, DynamoError> {
+    let members = write_members!(request);
     let mut v = Violations::new();
-    v.table_name("tableName", request.table_name.as_deref());
-    v.not_null("key", &request.key);
-    check_common(
-        &mut v,
-        request.return_values.as_deref(),
-        request.return_consumed_capacity.as_deref(),
-        request.return_item_collection_metrics.as_deref(),
-        request.return_values_on_condition_check_failure.as_deref(),
-    );
+    members.check_shape(&mut v, "key", &request.key);
     v.finish()?;
-    let args = ExpressionArgs {
-        names: request.expression_attribute_names.as_ref(),
-        values: request.expression_attribute_values.as_ref().map(|v| &v.0),
-        update: request.update_expression.as_deref(),
-        condition: request.condition_expression.as_deref(),
-        ..Default::default()
-    };
-    let legacy = [("AttributeUpdates", request.attribute_updates.is_some()), ("Expected", request.expected.is_some())];
-    refuse_mixing(&legacy, &args)?;
-    let mut expressions = args.parse(&["UpdateExpression", "ConditionExpression"])?;
-    if let Some(updates) = &request.attribute_updates {
-        expressions.update = Some(legacy_update(updates)?);
-    }
-    if expressions.condition.is_none() {
-        expressions.condition = legacy_expected(request.expected.as_ref(), request.conditional_operator.as_deref())?;
-    }
-    let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
-    let return_on_failure = request.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
+    let WriteSetup { expressions, capacity_mode, return_on_failure } =
+        members.setup(request.update_expression.as_deref(), request.attribute_updates.as_ref())?;
     let name = request.table_name.expect("checked");
 
     let table = table_of(engine, &name)?;
@@ -384,31 +418,12 @@ pub struct DeleteItemRequest {
 }
 
 pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<Vec<u8>, DynamoError> {
+    let members = write_members!(request);
     let mut v = Violations::new();
-    v.table_name("tableName", request.table_name.as_deref());
-    v.not_null("key", &request.key);
-    check_common(
-        &mut v,
-        request.return_values.as_deref(),
-        request.return_consumed_capacity.as_deref(),
-        request.return_item_collection_metrics.as_deref(),
-        request.return_values_on_condition_check_failure.as_deref(),
-    );
+    members.check_shape(&mut v, "key", &request.key);
     v.finish()?;
-    let args = ExpressionArgs {
-        names: request.expression_attribute_names.as_ref(),
-        values: request.expression_attribute_values.as_ref().map(|v| &v.0),
-        condition: request.condition_expression.as_deref(),
-        ..Default::default()
-    };
-    refuse_mixing(&[("Expected", request.expected.is_some())], &args)?;
     let return_old = wants_old_item(request.return_values.as_deref())?;
-    let mut expressions = args.parse(&["ConditionExpression"])?;
-    if expressions.condition.is_none() {
-        expressions.condition = legacy_expected(request.expected.as_ref(), request.conditional_operator.as_deref())?;
-    }
-    let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
-    let return_on_failure = request.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
+    let WriteSetup { expressions, capacity_mode, return_on_failure } = members.setup(None, None)?;
     let name = request.table_name.expect("checked");
 
     let table = table_of(engine, &name)?;
