@@ -51,6 +51,12 @@ pub struct SimulationSettings {
     /// at most this much. DynamoDB's limit is 10 GB; the playground scales it like partitions.
     #[serde(default = "default_partition_size")]
     pub item_collection_limit_bytes: u64,
+    /// A partition splits for heat after `heat_split_seconds` seconds in a row each
+    /// consuming at least this many write units (or three times as many read units).
+    #[serde(default = "default_heat_units")]
+    pub heat_split_units_per_second: u64,
+    #[serde(default = "default_heat_seconds")]
+    pub heat_split_seconds: u32,
     /// Whether requests beyond a table's throughput are refused (throttled). Off, the
     /// capacity model still accounts, for metrics and cost, but never refuses.
     #[serde(default)]
@@ -71,6 +77,15 @@ fn default_partition_size() -> u64 {
     PARTITION_SIZE_DYNAMODB
 }
 
+/// Model: 80% of a partition's 1,000 WCU, sustained for a minute (as `off()` sets).
+fn default_heat_units() -> u64 {
+    800
+}
+
+fn default_heat_seconds() -> u32 {
+    60
+}
+
 impl SimulationSettings {
     /// Every copy up to date at once; expired items deleted after DynamoDB's typical 48 h.
     pub const fn off() -> Self {
@@ -80,6 +95,8 @@ impl SimulationSettings {
             ttl_delete_delay_millis: TTL_DELAY_DYNAMODB,
             partition_size_limit_bytes: PARTITION_SIZE_DYNAMODB,
             item_collection_limit_bytes: PARTITION_SIZE_DYNAMODB,
+            heat_split_units_per_second: 800,
+            heat_split_seconds: 60,
             throttling: false,
         }
     }
@@ -94,6 +111,9 @@ impl SimulationSettings {
             // 10 GB scaled to 10 KB: a few dozen small items fill a partition.
             partition_size_limit_bytes: 10 * 1024,
             item_collection_limit_bytes: 10 * 1024,
+            // Scaled like sizes: ten write units a second for three seconds heat a partition.
+            heat_split_units_per_second: 10,
+            heat_split_seconds: 3,
             throttling: true,
         }
     }

@@ -129,6 +129,17 @@ pub struct Table {
     expiries: ExpiryQueue,
     /// Every split so far, oldest first.
     splits: Vec<SplitRecord>,
+    /// Per partition: how hot its recent seconds were.
+    heat: BTreeMap<u32, Heat>,
+}
+
+/// A partition's recent traffic, for splits for heat: units consumed in the current
+/// second, and how many seconds in a row before it were hot.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Heat {
+    second: u64,
+    units: f64,
+    streak: u32,
 }
 
 /// A split in the table's history: when, which partitions, and why.
@@ -159,7 +170,7 @@ impl Table {
     pub fn new(definition: TableDefinition) -> Self {
         let indexes = definition.indexes.iter().cloned().map(Index::new).collect();
         let items = Keyspace::with_partitions(initial_partitions(definition.billing));
-        Table { definition, items, indexes, expiries: ExpiryQueue::default(), splits: Vec::new() }
+        Table { definition, items, indexes, expiries: ExpiryQueue::default(), splits: Vec::new(), heat: BTreeMap::new() }
     }
 
     pub fn key_schema(&self) -> &KeySchema {
@@ -342,6 +353,32 @@ impl Table {
             }
         }
         made
+    }
+
+    /// Counts `units` (write units, or read units / 3) against the partition holding `key`,
+    /// and splits it when it has been hot for `sustain` seconds in a row: at least
+    /// `threshold` units in each. Returns the split, if one happened.
+    pub fn note_heat(&mut self, key: &PrimaryKey, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
+        let index = self.items.partition_index(partition_hash(&key.hash));
+        let id = self.items.partitions()[index].id;
+        let second = now / 1000;
+        let heat = self.heat.entry(id).or_insert(Heat { second, units: 0.0, streak: 0 });
+        if second != heat.second {
+            let was_hot = heat.units >= threshold as f64;
+            heat.streak = if was_hot && second == heat.second + 1 { heat.streak + 1 } else { 0 };
+            heat.second = second;
+            heat.units = 0.0;
+        }
+        heat.units += units;
+        let hot_now = heat.units >= threshold as f64;
+        if heat.streak + u32::from(hot_now) < sustain.max(1) {
+            return None;
+        }
+        let at = self.items.median_hash(index)?;
+        self.heat.remove(&id);
+        let split = self.items.split_at(index, at);
+        self.splits.push(SplitRecord { at_millis: now, split, reason: "THROUGHPUT" });
+        Some(split)
     }
 
     /// The table's splits so far.

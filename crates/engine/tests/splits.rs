@@ -108,3 +108,62 @@ fn a_split_closes_the_parent_shard_and_opens_children_that_name_it() {
     let first_parent = &closed[0]["ShardId"];
     assert_eq!(shards.iter().filter(|s| s.get("ParentShardId") == Some(first_parent)).count(), 2);
 }
+
+fn heating() -> Harness {
+    use dynoscope_engine::simulation::SimulationSettings;
+    let simulation = SimulationSettings { partition_size_limit_bytes: u64::MAX, ..SimulationSettings::playground() };
+    let mut h = Harness { engine: dynoscope_engine::Engine::new(dynoscope_engine::EngineConfig { simulation, ..Default::default() }) };
+    h.ok(
+        "CreateTable",
+        json!({
+            "TableName": "t1x",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "ProvisionedThroughput": {"ReadCapacityUnits": 100, "WriteCapacityUnits": 100},
+            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}
+        }),
+    );
+    h
+}
+
+/// Writes `per_second` one-unit items in each of `seconds` consecutive seconds.
+fn write_for(h: &mut Harness, seconds: u64, per_second: u64) {
+    for s in 0..seconds {
+        for i in 0..per_second {
+            h.put("t1x", json!({"pk": {"S": format!("s{s}-i{i}")}}));
+        }
+        h.engine.advance_clock_by(1_000);
+    }
+}
+
+#[test]
+fn a_partition_hot_for_long_enough_splits_for_throughput() {
+    let mut h = heating();
+    write_for(&mut h, 2, 15);
+    assert_eq!(partitions(&mut h)["Partitions"].as_array().unwrap().len(), 1, "two hot seconds are not enough");
+    write_for(&mut h, 1, 15);
+    let described = partitions(&mut h);
+    assert_eq!(described["Partitions"].as_array().unwrap().len(), 2, "{described}");
+    assert_eq!(described["Splits"][0]["Reason"], "THROUGHPUT");
+}
+
+#[test]
+fn a_cool_second_resets_the_heat() {
+    let mut h = heating();
+    write_for(&mut h, 2, 15);
+    write_for(&mut h, 1, 2);
+    write_for(&mut h, 2, 15);
+    assert_eq!(partitions(&mut h)["Partitions"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_throughput_split_gives_each_child_half_the_parents_throughput() {
+    let mut h = heating();
+    write_for(&mut h, 3, 15);
+    let described = partitions(&mut h);
+    let parts = described["Partitions"].as_array().unwrap();
+    assert_eq!(parts.len(), 2);
+    for part in parts {
+        assert_eq!(part["Throughput"]["Write"]["AllocatedCapacityUnits"], 50.0, "{part}");
+    }
+}

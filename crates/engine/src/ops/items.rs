@@ -81,6 +81,7 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
     let index_lags = (0..table.global_index_count()).map(|_| settings.gsi_propagation.sample(&mut engine.rng)).collect();
     let key_item = table.key_schema().key_item(&key);
     let is_put = new.is_some();
+    let new_size = new.as_ref().map_or(0, item_size);
     let outcome = table.write(key.clone(), new, &WriteTiming { now, lags, index_lags });
     if is_put && engine.log.is_enabled() {
         let stored = table.get(&key).expect("just written");
@@ -91,7 +92,24 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
     crate::stream::record_write(engine, table_name, &key, &outcome, identity);
     record_write_event(engine, table_name, &key_item, &key, is_put, identity);
     split_if_oversized(engine, table_name, settings.partition_size_limit_bytes, now);
+    if identity != WriteIdentity::TimeToLive {
+        let units = write_units(outcome.old.as_ref().map_or(0, item_size).max(new_size));
+        note_heat(engine, table_name, &key, units, &settings);
+    }
     outcome
+}
+
+/// Counts a request's units toward its partition's heat, splitting it once it has been
+/// hot long enough; the split's stream shard splits with it.
+pub(crate) fn note_heat(engine: &mut Engine, table_name: &str, key: &PrimaryKey, units: f64, settings: &crate::simulation::SimulationSettings) {
+    let now = engine.now_millis();
+    let Some(table) = engine.tables.get_mut(table_name) else { return };
+    if let Some(split) = table.note_heat(key, units, now, settings.heat_split_units_per_second, settings.heat_split_seconds) {
+        crate::stream::split_shard(engine, table_name, split.parent, &split.children);
+        engine.events.record(now, "SPLIT", table_name, || {
+            serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "THROUGHPUT"})
+        });
+    }
 }
 
 /// The event history's account of a single-item read: which replica served it, and whether
