@@ -515,11 +515,14 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<Vec<u8>,
     record_read_event(engine, name, &key, consistency);
     let (now, enforce) = (engine.now_millis(), engine.simulation_for(name).throttling);
     let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
-    let item = table.get_with(&key, consistency);
     // A projection does not reduce what the read costs.
-    let units = read_units(item.map_or(0, item_size), request.consistent_read.unwrap_or(false));
+    let units = read_units(table.get_with(&key, consistency).map_or(0, item_size), request.consistent_read.unwrap_or(false));
     let consumption = Consumption::table(units);
     throughput::admit_read(&mut engine.capacity, table, now, enforce, throughput::partition_of(table, &key), &consumption)?;
+    // Reads heat a partition at a third of the weight of writes (3,000 RCU against 1,000 WCU).
+    let settings = engine.simulation_for(name);
+    note_heat(engine, name, &key, units / 3.0, &settings);
+    let item = engine.tables[name].get_with(&key, consistency);
     respond(&GetItemResponse {
         item: item.map(|item| shaped(item, paths.as_deref())),
         consumed_capacity: ConsumedCapacity::report(name, &consumption, capacity_mode),
