@@ -36,8 +36,14 @@ pub fn partition_hash(key: &KeyValue) -> u64 {
 /// Something with a place in the keyspace: table items and index entries.
 pub trait Position: Ord + Clone {
     fn hash(&self) -> u64;
+    /// The key this position names, for display: the partition key's and sort key's values.
+    fn key_values(&self) -> Vec<crate::value::AttributeValue>;
     /// A position at `hash` that sorts before every real entry with that hash.
     fn lowest_at(hash: u64) -> Self;
+}
+
+fn key_values(key: &PrimaryKey) -> Vec<crate::value::AttributeValue> {
+    std::iter::once(key.hash.to_attribute()).chain(key.range.as_ref().map(KeyValue::to_attribute)).collect()
 }
 
 /// The smallest key of all: key values order S < N < B by variant, and no sort key first.
@@ -66,6 +72,10 @@ impl Position for ItemPosition {
     fn lowest_at(hash: u64) -> Self {
         ItemPosition { hash, key: lowest_key() }
     }
+
+    fn key_values(&self) -> Vec<crate::value::AttributeValue> {
+        key_values(&self.key)
+    }
 }
 
 /// Where an index entry sits: the hash of its index partition key, its index key, and the
@@ -85,6 +95,10 @@ impl Position for IndexPosition {
     fn lowest_at(hash: u64) -> Self {
         IndexPosition { hash, index_key: lowest_key(), table_key: lowest_key() }
     }
+
+    fn key_values(&self) -> Vec<crate::value::AttributeValue> {
+        key_values(&self.index_key)
+    }
 }
 
 /// One partition: a contiguous hash range `[start, end]` and the entries in it. Ids are
@@ -95,6 +109,11 @@ pub struct Partition<P> {
     pub parent: Option<u32>,
     pub start: u64,
     pub end: u64,
+    /// Where the partition begins inside its start hash, when a split fell inside one
+    /// partition key (by sort key); None: at the start of the hash.
+    pub lower: Option<P>,
+    /// Where the partition ends (exclusive) inside its end hash, likewise.
+    pub upper: Option<P>,
     items: BTreeMap<P, Item>,
     size_bytes: u64,
     pub replicas: ReplicaSet<P>,
@@ -124,6 +143,8 @@ impl<P: Position> Partition<P> {
             parent: None,
             start: 0,
             end: u64::MAX,
+            lower: None,
+            upper: None,
             items: BTreeMap::new(),
             size_bytes: 0,
             replicas: ReplicaSet::default(),
@@ -132,6 +153,16 @@ impl<P: Position> Partition<P> {
 
     pub fn contains(&self, hash: u64) -> bool {
         (self.start..=self.end).contains(&hash)
+    }
+
+    /// Whether every position of this partition comes before `position`.
+    fn ends_before(&self, position: &P) -> bool {
+        self.end < position.hash() || (self.end == position.hash() && self.upper.as_ref().is_some_and(|u| u <= position))
+    }
+
+    /// The first position the partition can hold.
+    fn first_position(&self) -> P {
+        self.lower.clone().unwrap_or_else(|| P::lowest_at(self.start))
     }
 
     pub fn item_count(&self) -> usize {
@@ -248,6 +279,15 @@ pub struct Keyspace<P> {
     next_id: u32,
 }
 
+/// Where a partition splits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SplitPoint<P> {
+    /// The second child starts at this hash.
+    Hash(u64),
+    /// The second child starts at this position, inside one partition key.
+    Key(P),
+}
+
 /// One split: the partition that ended and the two that replaced it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split {
@@ -255,6 +295,8 @@ pub struct Split {
     pub children: [u32; 2],
     /// The first hash of the second child.
     pub at_hash: u64,
+    /// Whether the split fell inside one partition key (by sort key).
+    pub within_key: bool,
 }
 
 impl<P: Position> Keyspace<P> {
@@ -285,8 +327,19 @@ impl<P: Position> Keyspace<P> {
     /// Splits partition `index` so that hashes from `at_hash` on go to a second child. Both
     /// children get fresh ids and name the parent; the replicas' logs divide with the data.
     pub fn split_at(&mut self, index: usize, at_hash: u64) -> Split {
+        self.split(index, SplitPoint::Hash(at_hash))
+    }
+
+    /// Splits partition `index` at `point`: a hash (each child takes its side of the hash
+    /// range) or a position inside one partition key (the children share that hash, divided
+    /// by sort key, as DynamoDB's adaptive capacity may do for a hot item collection).
+    pub fn split(&mut self, index: usize, point: SplitPoint<P>) -> Split {
         let mut parent = self.partitions.remove(index);
-        let boundary = P::lowest_at(at_hash);
+        let within_key = matches!(point, SplitPoint::Key(_));
+        let (boundary, lower_end, upper_start, inside) = match point {
+            SplitPoint::Hash(at) => (P::lowest_at(at), at - 1, at, None),
+            SplitPoint::Key(at) => (at.clone(), at.hash(), at.hash(), Some(at)),
+        };
         let upper_items = parent.items.split_off(&boundary);
         let upper_replicas = parent.replicas.split_off(&boundary);
         let size_of = |items: &BTreeMap<P, Item>| items.values().map(|i| item_size(i) as u64).sum::<u64>();
@@ -295,8 +348,10 @@ impl<P: Position> Keyspace<P> {
         let upper = Partition {
             id: second,
             parent: Some(parent.id),
-            start: at_hash,
+            start: upper_start,
             end: parent.end,
+            lower: inside.clone(),
+            upper: parent.upper.take(),
             size_bytes: size_of(&upper_items),
             items: upper_items,
             replicas: upper_replicas,
@@ -305,14 +360,32 @@ impl<P: Position> Keyspace<P> {
             id: first,
             parent: Some(parent.id),
             start: parent.start,
-            end: at_hash - 1,
+            end: lower_end,
+            lower: parent.lower.take(),
+            upper: inside,
             size_bytes: size_of(&parent.items),
             items: std::mem::take(&mut parent.items),
             replicas: parent.replicas,
         };
         self.partitions.insert(index, upper);
         self.partitions.insert(index, lower);
-        Split { parent: parent.id, children: [first, second], at_hash }
+        Split { parent: parent.id, children: [first, second], at_hash: upper_start, within_key }
+    }
+
+    /// Where to split a partition so its data divides evenly: the hash of its middle entry,
+    /// or, when every entry shares one hash (one item collection) and `by_key` allows it,
+    /// the middle entry's position. None when there is nothing to divide.
+    pub fn split_point(&self, index: usize, by_key: bool) -> Option<SplitPoint<P>> {
+        let partition = &self.partitions[index];
+        let first = partition.items.keys().next()?;
+        if partition.items.keys().next_back()?.hash() == first.hash() {
+            if !by_key || partition.items.len() < 2 {
+                return None;
+            }
+            let middle = partition.items.keys().nth(partition.items.len() / 2)?;
+            return (middle > first).then(|| SplitPoint::Key(middle.clone()));
+        }
+        self.median_hash(index).map(SplitPoint::Hash)
     }
 
     /// Where to split a partition so its data divides evenly: the hash of its middle entry.
@@ -348,24 +421,34 @@ impl<P: Position> Keyspace<P> {
         self.partitions.partition_point(|p| p.end < hash)
     }
 
-    /// The partition holding `hash`.
+    /// The partition holding `hash` (the first, if a split inside one key shares it).
     pub fn partition_of(&self, hash: u64) -> &Partition<P> {
         &self.partitions[self.partition_index(hash)]
     }
 
+    /// The index of the partition holding `position`.
+    pub fn index_of(&self, position: &P) -> usize {
+        self.partitions.partition_point(|p| p.ends_before(position))
+    }
+
+    /// The partition holding `position`.
+    pub fn partition_for(&self, position: &P) -> &Partition<P> {
+        &self.partitions[self.index_of(position)]
+    }
+
     pub fn get(&self, position: &P) -> Option<&Item> {
-        self.partitions[self.partition_index(position.hash())].get(position)
+        self.partitions[self.index_of(position)].get(position)
     }
 
     /// An entry as a read of `consistency` sees it.
     pub fn get_with(&self, position: &P, consistency: Consistency) -> Option<&Item> {
-        let partition = self.partition_of(position.hash());
+        let partition = self.partition_for(position);
         partition.get_at(position, consistency.view_for(partition.id))
     }
 
     /// Stores or removes an entry with replication timing; returns what it replaced.
     pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> Option<Item> {
-        let index = self.partition_index(position.hash());
+        let index = self.index_of(&position);
         self.partitions[index].write(position, new, timing)
     }
 
@@ -377,8 +460,10 @@ impl<P: Position> Keyspace<P> {
         after: Option<P>,
         consistency: Consistency,
     ) -> impl Iterator<Item = (&'a P, &'a Item)> + 'a {
-        let first_position = after.as_ref().map_or(from_hash, P::hash);
-        let first = self.partition_index(first_position);
+        let first = match &after {
+            Some(p) => self.index_of(p),
+            None => self.partition_index(from_hash),
+        };
         let lower = match after {
             Some(p) => Bound::Excluded(p),
             None => Bound::Included(P::lowest_at(from_hash)),
@@ -389,8 +474,9 @@ impl<P: Position> Keyspace<P> {
         })
     }
 
-    /// Entries within `(lower, upper)` of the partition holding `hash`, in either order, as a
-    /// read of `consistency` sees them.
+    /// Entries within `(lower, upper)` around `hash`, in either order, as a read of
+    /// `consistency` sees them. Usually one partition holds them all; after a split inside
+    /// one partition key, the run continues into the next.
     pub fn range_with<'a>(
         &'a self,
         hash: u64,
@@ -399,24 +485,41 @@ impl<P: Position> Keyspace<P> {
         consistency: Consistency,
         forward: bool,
     ) -> Box<dyn Iterator<Item = (&'a P, &'a Item)> + 'a> {
-        let partition = self.partition_of(hash);
-        partition.range_at(lower, upper, consistency.view_for(partition.id), forward)
+        let first = match lower {
+            Bound::Included(p) | Bound::Excluded(p) => self.index_of(p),
+            Bound::Unbounded => self.partition_index(hash),
+        };
+        let begins_before_upper = |p: &Partition<P>| match upper {
+            Bound::Included(u) => p.first_position() <= *u,
+            Bound::Excluded(u) => p.first_position() < *u,
+            Bound::Unbounded => p.start <= hash,
+        };
+        let mut last = first;
+        while last + 1 < self.partitions.len() && begins_before_upper(&self.partitions[last + 1]) {
+            last += 1;
+        }
+        let (lower, upper) = (lower.cloned(), upper.cloned());
+        let parts = &self.partitions[first..=last];
+        let read = move |p: &'a Partition<P>| p.range_at(lower.as_ref(), upper.as_ref(), consistency.view_for(p.id), forward);
+        if forward { Box::new(parts.iter().flat_map(read)) } else { Box::new(parts.iter().rev().flat_map(read)) }
     }
 
     pub fn put(&mut self, position: P, item: Item) -> Option<Item> {
-        let index = self.partition_index(position.hash());
+        let index = self.index_of(&position);
         self.partitions[index].put(position, item)
     }
 
     pub fn delete(&mut self, position: &P) -> Option<Item> {
-        let index = self.partition_index(position.hash());
+        let index = self.index_of(position);
         self.partitions[index].delete(position)
     }
 
     /// Every entry in keyspace order from `hash` on, or strictly after `after` when given.
     pub fn walk<'a>(&'a self, from_hash: u64, after: Option<P>) -> impl Iterator<Item = (&'a P, &'a Item)> + 'a {
-        let first_position = after.as_ref().map_or(from_hash, P::hash);
-        let first = self.partition_index(first_position);
+        let first = match &after {
+            Some(p) => self.index_of(p),
+            None => self.partition_index(from_hash),
+        };
         let lower = match after {
             Some(p) => Bound::Excluded(p),
             None => Bound::Included(P::lowest_at(from_hash)),
@@ -427,14 +530,9 @@ impl<P: Position> Keyspace<P> {
         })
     }
 
-    /// Entries within `(lower, upper)`, all in the partition holding `hash`, in either order.
-    pub fn range_in<'a>(
-        &'a self,
-        hash: u64,
-        lower: Bound<&P>,
-        upper: Bound<&P>,
-    ) -> impl DoubleEndedIterator<Item = (&'a P, &'a Item)> + use<'a, P> {
-        self.partitions[self.partition_index(hash)].range(lower, upper)
+    /// Entries within `(lower, upper)` around `hash`, forwards, from the leader's copy.
+    pub fn range_in<'a>(&'a self, hash: u64, lower: Bound<&P>, upper: Bound<&P>) -> Box<dyn Iterator<Item = (&'a P, &'a Item)> + 'a> {
+        self.range_with(hash, lower, upper, Consistency::Strong, true)
     }
 }
 

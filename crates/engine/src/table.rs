@@ -212,7 +212,7 @@ impl Table {
 
     /// The leader of the partition holding `key`.
     pub fn leader_of(&self, key: &PrimaryKey) -> usize {
-        self.items.partition_of(partition_hash(&key.hash)).replicas.leader
+        self.items.partition_for(&ItemPosition::of(key.clone())).replicas.leader
     }
 
     /// Rejects an item that cannot be written: index key attributes of the wrong type or
@@ -248,7 +248,7 @@ impl Table {
         if let Some(attribute) = self.ttl_attribute() {
             self.expiries.track(&attribute, &position.key, old.as_ref(), new.as_ref());
         }
-        let partition_id = self.items.partition_of(position.hash).id;
+        let partition_id = self.items.partition_for(&position).id;
         WriteOutcome { partition_id, old, index_units }
     }
 
@@ -331,9 +331,11 @@ impl Table {
         let mut i = 0;
         while i < self.items.partitions().len() && self.items.partitions().len() < MAX_PARTITIONS {
             let oversized = self.items.partitions()[i].size_bytes() > limit;
-            match oversized.then(|| self.items.median_hash(i)).flatten() {
-                Some(at) => {
-                    let split = self.items.split_at(i, at);
+            // An item collection may be divided by sort key, unless a local index keeps it whole.
+            let by_key = !self.has_local_index();
+            match oversized.then(|| self.items.split_point(i, by_key)).flatten() {
+                Some(point) => {
+                    let split = self.items.split(i, point);
                     self.splits.push(SplitRecord { at_millis: now, split, reason: "SIZE" });
                     made.push(split);
                 }
@@ -344,9 +346,9 @@ impl Table {
             let mut j = 0;
             while j < index.entries.partitions().len() && index.entries.partitions().len() < MAX_PARTITIONS {
                 let oversized = index.entries.partitions()[j].size_bytes() > limit;
-                match oversized.then(|| index.entries.median_hash(j)).flatten() {
-                    Some(at) => {
-                        index.entries.split_at(j, at);
+                match oversized.then(|| index.entries.split_point(j, true)).flatten() {
+                    Some(point) => {
+                        index.entries.split(j, point);
                     }
                     None => j += 1,
                 }
@@ -359,7 +361,7 @@ impl Table {
     /// and splits it when it has been hot for `sustain` seconds in a row: at least
     /// `threshold` units in each. Returns the split, if one happened.
     pub fn note_heat(&mut self, key: &PrimaryKey, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
-        let index = self.items.partition_index(partition_hash(&key.hash));
+        let index = self.items.index_of(&ItemPosition::of(key.clone()));
         let id = self.items.partitions()[index].id;
         let second = now / 1000;
         let heat = self.heat.entry(id).or_insert(Heat { second, units: 0.0, streak: 0 });
@@ -374,9 +376,9 @@ impl Table {
         if heat.streak + u32::from(hot_now) < sustain.max(1) {
             return None;
         }
-        let at = self.items.median_hash(index)?;
+        let point = self.items.split_point(index, !self.has_local_index())?;
         self.heat.remove(&id);
-        let split = self.items.split_at(index, at);
+        let split = self.items.split(index, point);
         self.splits.push(SplitRecord { at_millis: now, split, reason: "THROUGHPUT" });
         Some(split)
     }

@@ -1066,7 +1066,7 @@ impl Capacity {
 
 /// The partition of `table` holding `key`.
 pub fn partition_of(table: &Table, key: &PrimaryKey) -> u32 {
-    table.items().partition_of(partition_hash(&key.hash)).id
+    table.items().partition_for(&crate::partition::ItemPosition::of(key.clone())).id
 }
 
 /// The partition a Query or Scan page starting at `hash` reads: the global index's when

@@ -167,3 +167,75 @@ fn a_throughput_split_gives_each_child_half_the_parents_throughput() {
         assert_eq!(part["Throughput"]["Write"]["AllocatedCapacityUnits"], 50.0, "{part}");
     }
 }
+
+/// One partition key holding far more than the partition limit (playground, 10 KB).
+fn one_big_collection(with_local_index: bool) -> Harness {
+    let mut h = Harness::new();
+    let mut definitions = vec![json!({"AttributeName": "pk", "AttributeType": "S"}), json!({"AttributeName": "sk", "AttributeType": "N"})];
+    let mut request = json!({
+        "TableName": "t1x",
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    });
+    if with_local_index {
+        definitions.push(json!({"AttributeName": "r", "AttributeType": "N"}));
+        request["LocalSecondaryIndexes"] = json!([{"IndexName": "by_r",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "r", "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "KEYS_ONLY"}}]);
+    }
+    request["AttributeDefinitions"] = json!(definitions);
+    h.ok("CreateTable", request);
+    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Preset": "PLAYGROUND"}));
+    // The item collection limit would stop a table with a local index first; lift it there.
+    for i in 0..60 {
+        let _ = h.call("PutItem", json!({"TableName": "t1x", "Item": {"pk": {"S": "hot"}, "sk": {"N": i.to_string()}, "v": {"S": "x".repeat(400)}}}));
+    }
+    h
+}
+
+fn query_sort_keys(h: &mut Harness, forward: bool, limit: u64) -> Vec<u64> {
+    let mut keys = Vec::new();
+    let mut start: Option<Value> = None;
+    loop {
+        let mut request = json!({"TableName": "t1x", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "hot"}},
+            "ScanIndexForward": forward, "Limit": limit, "ConsistentRead": true});
+        if let Some(key) = start.take() {
+            request["ExclusiveStartKey"] = key;
+        }
+        let page = h.ok("Query", request);
+        keys.extend(page["Items"].as_array().unwrap().iter().map(|i| i["sk"]["N"].as_str().unwrap().parse::<u64>().unwrap()));
+        match page.get("LastEvaluatedKey") {
+            Some(key) => start = Some(key.clone()),
+            None => return keys,
+        }
+    }
+}
+
+#[test]
+fn a_hot_item_collection_without_a_local_index_splits_by_sort_key() {
+    let mut h = one_big_collection(false);
+    let described = partitions(&mut h);
+    let parts = described["Partitions"].as_array().unwrap();
+    assert!(parts.len() >= 2, "{described}");
+    assert_eq!(described["Splits"][0]["WithinPartitionKey"], true);
+    assert_eq!(parts[0]["HashRangeEnd"], parts[1]["HashRangeStart"], "the children share the partition key's hash");
+    assert!(parts[1]["StartsAtKey"].is_array());
+}
+
+#[test]
+fn a_query_reads_across_a_split_inside_its_partition_key_in_order() {
+    let mut h = one_big_collection(false);
+    let expected: Vec<u64> = (0..60).collect();
+    assert_eq!(query_sort_keys(&mut h, true, 7), expected);
+    let mut reversed = expected.clone();
+    reversed.reverse();
+    assert_eq!(query_sort_keys(&mut h, false, 9), reversed);
+    assert!(h.ok("GetItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "hot"}, "sk": {"N": "59"}}, "ConsistentRead": true})).get("Item").is_some());
+}
+
+#[test]
+fn a_local_index_keeps_an_item_collection_in_one_partition() {
+    let mut h = one_big_collection(true);
+    let described = partitions(&mut h);
+    assert_eq!(described["Partitions"].as_array().unwrap().len(), 1, "{described}");
+}

@@ -49,6 +49,13 @@ fn describe_partition<P: Position>(engine: &Engine, partition: &Partition<P>) ->
     if let Some(parent) = partition.parent {
         description["ParentPartitionId"] = json!(parent);
     }
+    // A split inside one partition key bounds the partition by key, not only by hash.
+    if let Some(lower) = &partition.lower {
+        description["StartsAtKey"] = json!(lower.key_values());
+    }
+    if let Some(upper) = &partition.upper {
+        description["EndsBeforeKey"] = json!(upper.key_values());
+    }
     description
 }
 
@@ -90,6 +97,7 @@ pub fn describe_partitions(engine: &mut Engine, request: DescribePartitionsReque
                 "ChildPartitionIds": r.split.children,
                 "SplitHash": hex(r.split.at_hash),
                 "Reason": r.reason,
+                "WithinPartitionKey": r.split.within_key,
             })
         })
         .collect();
@@ -118,7 +126,7 @@ pub fn locate_item(engine: &mut Engine, request: LocateItemRequest) -> Result<Ve
     let hash = partition_hash(&key.hash);
     let position = ItemPosition::lowest_at(hash);
     let position = ItemPosition { key, ..position };
-    let partition = table.items().partition_of(hash);
+    let partition = table.items().partition_for(&position);
     let now = engine.now_millis();
     let leader_copy = partition.get(&position);
     let replicas: Vec<Value> = (0..REPLICAS)

@@ -119,7 +119,7 @@ fn record_read_event(engine: &mut Engine, table_name: &str, key: &PrimaryKey, co
         return;
     }
     let Some(table) = engine.tables.get(table_name) else { return };
-    let partition = table.items().partition_of(crate::partition::partition_hash(&key.hash));
+    let partition = table.items().partition_for(&crate::partition::ItemPosition::of(key.clone()));
     let view = consistency.view_for(partition.id);
     let replica = match view {
         crate::replica::ReadView::Leader => partition.replicas.leader,
@@ -144,7 +144,7 @@ fn record_write_event(engine: &mut Engine, table_name: &str, key_item: &Item, ke
         return;
     }
     let table = &engine.tables[table_name];
-    let partition = table.items().partition_of(crate::partition::partition_hash(&key.hash));
+    let partition = table.items().partition_for(&crate::partition::ItemPosition::of(key.clone()));
     let applied: Vec<u64> = (0..crate::replica::REPLICAS).map(|r| partition.replicas.applied_until(r)).collect();
     let (kind, operation) = match (identity, is_put) {
         (WriteIdentity::TimeToLive, _) => ("TTL_DELETE", "DELETE"),

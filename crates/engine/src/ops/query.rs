@@ -20,6 +20,7 @@ use crate::expr::{Condition, KeyCondition, KeyOp, Path, legacy};
 use crate::index::{IndexKind, Projection};
 use crate::key::{KeySchema, KeyValue, PrimaryKey, ScalarType};
 use crate::partition::{IndexPosition, ItemPosition, Position, partition_hash};
+use crate::replica::Consistency;
 use crate::value::{AttributeValue, Item, WireItem};
 
 #[derive(Debug, Deserialize)]
@@ -295,16 +296,13 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
             }
             let lowest = IndexPosition { hash, index_key: PrimaryKey { hash: hash_value.clone(), range: None }, table_key: no_key() };
             let (lower, upper) = run_bounds(hash, lowest, after, forward);
-            let run = index.entries.range_in(hash, lower.as_ref(), upper.as_ref());
+            // Index entries are read from the index's own (leader's) copy.
+            let run = index.entries.range_with(hash, lower.as_ref(), upper.as_ref(), Consistency::Strong, forward);
             let keep = |p: &&IndexPosition| {
                 p.index_key.hash == hash_value && range_matches(range_op.as_ref(), p.index_key.range.as_ref())
             };
             let key_of = |p: &IndexPosition| index_entry_key(table, index, p);
-            if forward {
-                read_page(run.filter(|(p, _)| keep(p)), |_| true, limit, key_of)
-            } else {
-                read_page(run.rev().filter(|(p, _)| keep(p)), |_| true, limit, key_of)
-            }
+            read_page(run.filter(|(p, _)| keep(p)), |_| true, limit, key_of)
         }
     };
     let (response, consumption) =
