@@ -239,3 +239,15 @@ fn a_local_index_keeps_an_item_collection_in_one_partition() {
     let described = partitions(&mut h);
     assert_eq!(described["Partitions"].as_array().unwrap().len(), 1, "{described}");
 }
+
+#[test]
+fn a_throughput_split_closes_the_parent_shard_and_opens_two_children() {
+    let mut h = heating();
+    write_for(&mut h, 3, 15);
+    let arn = h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"]["LatestStreamArn"].clone();
+    let shards = h.ok("DescribeStream", json!({"StreamArn": arn}))["StreamDescription"]["Shards"].as_array().unwrap().clone();
+    assert_eq!(shards.len(), 3, "{shards:?}");
+    let parent = &shards[0]["ShardId"];
+    assert!(shards[0]["SequenceNumberRange"].get("EndingSequenceNumber").is_some());
+    assert_eq!(shards.iter().filter(|s| s.get("ParentShardId") == Some(parent)).count(), 2);
+}
