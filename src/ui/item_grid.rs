@@ -2,13 +2,14 @@
 //! Delete table button) and [`ItemGrid`], the table's items read with Scan and shown as an
 //! HTML table with one column per attribute (key attributes first). Values are shown
 //! compactly (`S` as text, `N` as the number, sets in braces, lists in brackets); the full
-//! DynamoDB JSON is in each cell's tooltip. Each row can be loaded into the editor or deleted.
+//! DynamoDB JSON is in each cell's tooltip. Each row can be loaded into the editor, located in
+//! the Cluster view (its partition and replicas) or deleted.
 
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 use wasm_bindgen::JsCast;
 
-use super::{AppState, ErrorNotice, ShownError, TableInfo};
+use super::{AppState, ErrorNotice, MainView, ShownError, TableInfo};
 
 /// At most this many items are read for the grid.
 const GRID_LIMIT: usize = 500;
@@ -283,6 +284,20 @@ pub fn ItemGrid() -> impl IntoView {
             })
             .unwrap_or_default();
         let text = serde_json::to_string_pretty(&Value::Object(row.clone())).unwrap_or_default();
+        let locate_label = format!(
+            "Locate {} in the cluster",
+            key.values().map(compact).collect::<Vec<_>>().join(" / ")
+        );
+        let locate = {
+            let key = key.clone();
+            move |_| {
+                let Some(table) = state.selected.get_untracked() else {
+                    return;
+                };
+                state.locate_key.set(Some((table, key.clone())));
+                state.view.set(MainView::Cluster);
+            }
+        };
         let edit = move |_| {
             state.editor_text.set(text.clone());
             focus_editor();
@@ -319,6 +334,16 @@ pub fn ItemGrid() -> impl IntoView {
                 {cells}
                 <td class="row-actions">
                     <button type="button" class="small" data-testid="edit-item" on:click=edit>"Edit"</button>
+                    <button
+                        type="button"
+                        class="small"
+                        data-testid="locate-item"
+                        aria-label=locate_label
+                        title="Show where this item lives: partition and replicas"
+                        on:click=locate
+                    >
+                        "Locate"
+                    </button>
                     <button type="button" class="small danger" data-testid="delete-item" on:click=delete>"Delete"</button>
                 </td>
             </tr>

@@ -1,18 +1,26 @@
 //! The Leptos UI: the [`App`] shell (header, sidebar with the table list and the create-table
-//! form, the selected table's item editor and grid, an API console) and the state its regions
-//! share through context, [`AppState`]. Every request goes through [`AppState::send`], which
-//! calls [`EngineHandle::send`]: the UI never touches the engine directly. Errors are shown
-//! with [`ErrorNotice`] as DynamoDB names them (`ResourceNotFoundException: ...`).
+//! form, the selected table's Items view (item editor and grid) or Cluster view (clock,
+//! simulation preset, partition map, item locator, event timeline), an API console) and the
+//! state its regions share through context, [`AppState`]. Every request goes through
+//! [`AppState::send`], which calls [`EngineHandle::send`]: the UI never touches the engine
+//! directly. Errors are shown with [`ErrorNotice`] as DynamoDB names them
+//! (`ResourceNotFoundException: ...`).
 
+mod clock;
+mod cluster;
 mod console;
 mod create_table;
 mod item_editor;
 mod item_grid;
+mod locate;
+mod partition_map;
+mod simulation;
 mod table_list;
+mod timeline;
 
 use dynoscope_engine::DynamoError;
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::bridge::EngineHandle;
 
@@ -130,6 +138,15 @@ impl TableInfo {
     }
 }
 
+/// Which view of the selected table the main area shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MainView {
+    /// The item editor and the grid.
+    Items,
+    /// The simulated cluster: partitions, replicas, events.
+    Cluster,
+}
+
 /// State the UI regions share, provided as context. Copy: every field is an arena handle.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -144,6 +161,11 @@ pub struct AppState {
     pub revision: RwSignal<u64>,
     /// The item editor's text (the grid's Edit button fills it).
     pub editor_text: RwSignal<String>,
+    /// The view of the selected table the main area shows.
+    pub view: RwSignal<MainView>,
+    /// A table and primary key (DynamoDB JSON) the item locator should look up: the grid's
+    /// Locate button sets it and switches to the Cluster view.
+    pub locate_key: RwSignal<Option<(String, Map<String, Value>)>>,
 }
 
 impl AppState {
@@ -155,6 +177,8 @@ impl AppState {
             info: RwSignal::new(None),
             revision: RwSignal::new(0),
             editor_text: RwSignal::new(String::new()),
+            view: RwSignal::new(MainView::Items),
+            locate_key: RwSignal::new(None),
         }
     }
 
@@ -256,8 +280,16 @@ pub fn App(handle: EngineHandle) -> impl IntoView {
                 {move || match state.selected.get() {
                     Some(table) => view! {
                         <item_grid::TableHeader table=table.clone() />
-                        <item_editor::ItemEditor />
-                        <item_grid::ItemGrid />
+                        <ViewSwitch />
+                        {move || match state.view.get() {
+                            MainView::Items => view! {
+                                <item_editor::ItemEditor />
+                                <item_grid::ItemGrid />
+                            }.into_any(),
+                            MainView::Cluster => view! {
+                                <cluster::ClusterView table=table.clone() />
+                            }.into_any(),
+                        }}
                     }.into_any(),
                     None => view! {
                         <section class="panel empty-state" data-testid="no-table">
@@ -269,6 +301,33 @@ pub fn App(handle: EngineHandle) -> impl IntoView {
                 <console::ApiConsole />
             </main>
         </div>
+    }
+}
+
+/// Two toggle buttons choosing the selected table's view: Items or Cluster.
+#[component]
+fn ViewSwitch() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let button = move |view: MainView, label: &'static str, testid: &'static str| {
+        let pressed = move || state.view.get() == view;
+        view! {
+            <button
+                type="button"
+                class="view-tab"
+                class:selected=pressed
+                aria-pressed=move || if pressed() { "true" } else { "false" }
+                data-testid=testid
+                on:click=move |_| state.view.set(view)
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <nav class="view-switch" role="group" aria-label="View of the table">
+            {button(MainView::Items, "Items", "view-items")}
+            {button(MainView::Cluster, "Cluster", "view-cluster")}
+        </nav>
     }
 }
 

@@ -1,72 +1,39 @@
 // End-to-end tests of the built app in headless Chromium, driven by playwright-core from
 // tools/node. Run by scripts/test-e2e.sh, which builds dist/, serves it and sets
-// DYNOSCOPE_URL. One persistent browser profile for the whole file, so IndexedDB data
-// written by one step is there after a reload. Any console error or page error fails the test
-// it happened in. A screenshot goes to target/e2e/app.png.
+// DYNOSCOPE_URL. One persistent browser profile for the whole file (helpers.cjs), so
+// IndexedDB data written by one step is there after a reload. Any console error or page error
+// fails the test it happened in. A screenshot goes to target/e2e/app.png.
 'use strict';
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const { chromium } = require(path.join(ROOT, 'tools', 'node', 'node_modules', 'playwright-core'));
+const helpers = require('./helpers.cjs');
 
-const BASE_URL = process.env.DYNOSCOPE_URL || 'http://127.0.0.1:8765';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SCREENSHOT = path.join(ROOT, 'target', 'e2e', 'app.png');
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const SCREENSHOT = path.join(helpers.ROOT, 'target', 'e2e', 'app.png');
 
-let context;
+let browser;
 let page;
-let userDataDir;
-const problems = [];
 
 /** Fails the current test if the page logged an error or threw since the last check. */
 function assertNoPageProblems() {
-  const seen = problems.splice(0);
-  assert.deepEqual(seen, [], `the page reported errors:\n${seen.join('\n')}`);
+  helpers.assertNoPageProblems(browser.problems);
 }
 
 /** Loads (or reloads) the app and waits until the engine is restored from IndexedDB. */
 async function open() {
-  await page.goto(BASE_URL);
-  // The wasm module starts after the load event; window.dynoscope appears when it runs.
-  await page.waitForFunction(() => window.dynoscope !== undefined);
-  await page.evaluate(() => window.dynoscope.ready);
-  await page.getByRole('heading', { name: 'Dynoscope' }).waitFor();
+  await helpers.open(page);
 }
 
 before(async () => {
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dynoscope-e2e-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
-  page = context.pages()[0] || (await context.newPage());
-  page.setDefaultTimeout(15000);
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  browser = await helpers.launch();
+  page = browser.page;
 });
 
 after(async () => {
-  if (context) await context.close();
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  if (browser) await browser.close();
 });
 
 test('create a table and put items through the page; they survive a reload', { timeout: 90000 }, async () => {

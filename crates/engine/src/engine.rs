@@ -233,8 +233,12 @@ impl Engine {
             let key = table.key_schema().key_of_item(&item)?;
             table.write(key, Some(item), &WriteTiming::immediate(self.clock.now_millis()));
         }
-        for table in self.tables.values_mut() {
+        let now = self.clock.now_millis();
+        for (name, table) in &mut self.tables {
             table.rebuild_expiries();
+            // Partitions are not stored: a restored table splits again as its size asks.
+            let limit = self.table_simulation.get(name).copied().unwrap_or(self.config.simulation).partition_size_limit_bytes;
+            table.split_oversized(limit, now);
         }
         Ok(())
     }

@@ -140,6 +140,11 @@ impl<P: Ord + Clone> ReplicaSet<P> {
         ReplicaSet { leader: self.leader, pending: go, last_visible: self.last_visible }
     }
 
+    /// Writes `replica` has not applied by `now`.
+    pub fn lagging_at(&self, replica: usize, now: u64) -> usize {
+        self.pending.iter().filter(|w| w.visible_at[replica] > now).count()
+    }
+
     /// When `replica` applies the last write it has been given (for display).
     pub fn applied_until(&self, replica: usize) -> u64 {
         self.last_visible[replica]

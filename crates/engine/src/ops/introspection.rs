@@ -32,7 +32,8 @@ fn describe_partition<P: Position>(engine: &Engine, partition: &Partition<P>) ->
                 "Replica": r,
                 "AvailabilityZone": zone(engine, r),
                 "Role": if r == partition.replicas.leader { "LEADER" } else { "FOLLOWER" },
-                "CaughtUp": partition.replicas.applied_until(r) <= now,
+                "CaughtUp": partition.replicas.lagging_at(r, now) == 0,
+                "LaggingWrites": partition.replicas.lagging_at(r, now),
                 "AppliedUntilMillis": partition.replicas.applied_until(r),
             })
         })

@@ -1,0 +1,244 @@
+//! The Cluster view of the selected table: what DynamoDB keeps hidden, drawn from the
+//! engine's `Dynoscope_` operations. [`ClusterView`] lays out the clock bar and the
+//! simulation preset, the partition map, the item locator and the event timeline, and
+//! provides them a [`ClusterCtx`]: a refresh tick (a light 500 ms interval while the view is
+//! mounted and the page visible, cleared on unmount), the last clock reading, the located
+//! item and the table's preset. Each panel fetches its own data when the tick moves or the
+//! UI writes (`AppState::revision`).
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use serde_json::{Value, json};
+
+use super::clock::ClockBar;
+use super::locate::ItemLocator;
+use super::partition_map::PartitionMap;
+use super::simulation::SimulationControl;
+use super::timeline::EventTimeline;
+use super::{AppState, TableInfo};
+
+/// How often the view refreshes while it is shown.
+const REFRESH: Duration = Duration::from_millis(500);
+
+/// The engine's virtual clock as last read, and when (host time) it was read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClockReading {
+    pub now_millis: u64,
+    /// `None` when stepped (paused); the speed when real-time.
+    pub speed: Option<f64>,
+    /// `Date.now()` when this reading arrived, to run the display on between readings.
+    pub read_at: f64,
+}
+
+impl ClockReading {
+    /// Reads a `{Clock: {NowMillis, Mode, Speed?}}` response.
+    pub fn from_response(response: &Value) -> Option<ClockReading> {
+        let clock = response.get("Clock")?;
+        let now_millis = clock.get("NowMillis")?.as_u64()?;
+        let speed = match clock.get("Mode")?.as_str()? {
+            "REALTIME" => Some(clock.get("Speed").and_then(Value::as_f64).unwrap_or(1.0)),
+            _ => None,
+        };
+        Some(ClockReading {
+            now_millis,
+            speed,
+            read_at: js_sys::Date::now(),
+        })
+    }
+
+    /// The virtual time now, running on from the reading at its speed.
+    pub fn estimate(&self, host_now: f64) -> u64 {
+        match self.speed {
+            Some(speed) => {
+                let elapsed = ((host_now - self.read_at) * speed).max(0.0);
+                self.now_millis.saturating_add(elapsed as u64)
+            }
+            None => self.now_millis,
+        }
+    }
+}
+
+/// Where the item locator found an item: the partition and the item's hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    pub partition_id: u64,
+    pub hash: u64,
+    /// The item's key as short text, for labels.
+    pub label: String,
+}
+
+/// The simulation preset of the table, as the simulation control last read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    Off,
+    Playground,
+    /// Settings that match neither preset (set through the API).
+    Custom,
+}
+
+/// The playground's partition size limit (10 GB scaled to 10 KB).
+pub const PLAYGROUND_PARTITION_BYTES: u64 = 10 * 1024;
+/// DynamoDB's partition size limit.
+pub const DYNAMODB_PARTITION_BYTES: u64 = 10 * 1024 * 1024 * 1024;
+
+/// What the Cluster view's panels share. Copy: every field is an arena handle.
+#[derive(Clone, Copy)]
+pub struct ClusterCtx {
+    /// Moves every [`REFRESH`] and after the clock is changed: panels refetch.
+    tick: RwSignal<u64>,
+    /// The app's write counter (`AppState::revision`).
+    revision: RwSignal<u64>,
+    /// The last clock reading.
+    pub clock: RwSignal<Option<ClockReading>>,
+    /// The item the locator found, highlighted in the map.
+    pub located: RwSignal<Option<Located>>,
+    /// The table's simulation preset, once read.
+    pub preset: RwSignal<Option<Preset>>,
+    /// The partition the pointer is over (a card or a keyspace segment).
+    pub hovered: RwSignal<Option<u64>>,
+}
+
+impl ClusterCtx {
+    /// Subscribes the running effect to refreshes: the tick and the UI's writes.
+    pub fn track(&self) {
+        self.tick.track();
+        self.revision.track();
+    }
+
+    /// Asks every panel to refetch now (after a clock or settings change).
+    pub fn refresh(&self) {
+        self.tick.update(|t| *t += 1);
+    }
+
+    /// The partition size limit the map measures fill levels against.
+    pub fn partition_limit(&self) -> u64 {
+        match self.preset.get() {
+            Some(Preset::Off) => DYNAMODB_PARTITION_BYTES,
+            _ => PLAYGROUND_PARTITION_BYTES,
+        }
+    }
+}
+
+/// Whether the page is hidden (a background tab): the interval then skips its refresh.
+fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
+/// The `Dynoscope_` panels for one table.
+#[component]
+pub fn ClusterView(table: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = ClusterCtx {
+        tick: RwSignal::new(0),
+        revision: state.revision,
+        clock: RwSignal::new(None),
+        located: RwSignal::new(None),
+        preset: RwSignal::new(None),
+        hovered: RwSignal::new(None),
+    };
+    provide_context(ctx);
+
+    match set_interval_with_handle(
+        move || {
+            if !page_hidden() {
+                ctx.tick.try_update(|t| *t += 1);
+            }
+        },
+        REFRESH,
+    ) {
+        Ok(handle) => on_cleanup(move || handle.clear()),
+        Err(e) => web_sys::console::warn_2(&"dynoscope: no refresh interval".into(), &e),
+    }
+
+    // The grid loads the table's description; this view may be opened without it.
+    {
+        let table = table.clone();
+        Effect::new(move |_| {
+            if state.info.get_untracked().is_some_and(|i| i.name == table) {
+                return;
+            }
+            let table = table.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(described) = state
+                    .send("DescribeTable", &json!({ "TableName": table }))
+                    .await
+                    && state.selected.get_untracked().as_deref() == Some(table.as_str())
+                {
+                    state.info.set(TableInfo::from_describe(&described));
+                }
+            });
+        });
+    }
+
+    view! {
+        <div class="cluster" data-testid="cluster-view">
+            <section class="panel cluster-controls" aria-label="Simulation controls">
+                <ClockBar />
+                <SimulationControl table=table.clone() />
+            </section>
+            <PartitionMap table=table.clone() />
+            <div class="cluster-lower">
+                <ItemLocator table=table.clone() />
+                <EventTimeline table=table />
+            </div>
+        </div>
+    }
+}
+
+/// `HH:MM:SS.mmm` of epoch milliseconds, in the browser's time zone.
+pub fn clock_text(millis: u64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds(),
+        date.get_milliseconds()
+    )
+}
+
+/// A byte count as `512 B`, `5.2 KB`, `3.0 MB` (binary units, as the size limits are).
+pub fn bytes_text(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KB {
+        format!("{bytes} B")
+    } else if b < KB * KB {
+        format!("{:.1} KB", b / KB)
+    } else if b < KB * KB * KB {
+        format!("{:.1} MB", b / (KB * KB))
+    } else {
+        format!("{:.1} GB", b / (KB * KB * KB))
+    }
+}
+
+/// A primary key (DynamoDB JSON) as short text: its values joined by ` / `, key order as
+/// the table defines it when known.
+pub fn key_text(key: &Value, info: Option<&TableInfo>) -> String {
+    let Some(map) = key.as_object() else {
+        return key.to_string();
+    };
+    let mut names: Vec<&String> = map.keys().collect();
+    if let Some(info) = info {
+        names.sort_by_key(|n| {
+            info.keys
+                .iter()
+                .position(|k| &k.name == *n)
+                .unwrap_or(usize::MAX)
+        });
+    }
+    names
+        .into_iter()
+        .filter_map(|n| map.get(n))
+        .map(super::item_grid::compact)
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// A 16-hex-digit hash as a number.
+pub fn parse_hash(text: &str) -> Option<u64> {
+    u64::from_str_radix(text, 16).ok()
+}

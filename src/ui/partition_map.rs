@@ -1,0 +1,612 @@
+//! The partition map: the table's hash keyspace 0x0000… to 0xffff… as an SVG bar divided
+//! into its partitions in proportion to their hash ranges, each filled to its size against
+//! the partition size limit (10 KB in the playground), then one card per partition in
+//! keyspace order: its id, range, item count and size, and its three replicas in columns by
+//! availability zone, the leader crowned and bold, a lag badge on a replica that has not
+//! applied every write yet (gone once it has). The split lineage (parent → children) closes
+//! the panel. Drawn from `Dynoscope_DescribePartitions`, refetched on the Cluster view's
+//! tick and after every write the UI makes; the located item is pinned on the bar and its
+//! partition outlined.
+
+use leptos::prelude::*;
+use serde_json::{Value, json};
+
+use super::cluster::{ClusterCtx, bytes_text, clock_text, parse_hash};
+use super::{AppState, ErrorNotice, ShownError};
+
+/// One replica of a partition.
+#[derive(Debug, Clone, PartialEq)]
+struct ReplicaView {
+    zone: String,
+    leader: bool,
+    caught_up: bool,
+    applied_until: u64,
+}
+
+/// One partition as the map draws it.
+#[derive(Debug, Clone, PartialEq)]
+struct PartitionView {
+    id: u64,
+    parent: Option<u64>,
+    start: u64,
+    end: u64,
+    items: u64,
+    bytes: u64,
+    lagging: u64,
+    replicas: Vec<ReplicaView>,
+}
+
+impl PartitionView {
+    fn from_json(p: &Value) -> Option<PartitionView> {
+        let replicas: Vec<ReplicaView> = p
+            .get("Replicas")
+            .and_then(Value::as_array)
+            .map(|rs| {
+                rs.iter()
+                    .filter_map(|r| {
+                        Some(ReplicaView {
+                            zone: r.get("AvailabilityZone")?.as_str()?.to_owned(),
+                            leader: r.get("Role").and_then(Value::as_str) == Some("LEADER"),
+                            caught_up: r.get("CaughtUp").and_then(Value::as_bool).unwrap_or(true),
+                            applied_until: r
+                                .get("AppliedUntilMillis")
+                                .and_then(Value::as_u64)
+                                .unwrap_or(0),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let lagging = p.get("LaggingWrites").and_then(Value::as_u64).unwrap_or(0);
+        // A replica lags only while the partition holds writes it has not applied: after a
+        // split, a child may report a future apply time without any write pending.
+        let replicas = replicas
+            .into_iter()
+            .map(|r| ReplicaView {
+                caught_up: r.caught_up || lagging == 0,
+                ..r
+            })
+            .collect();
+        Some(PartitionView {
+            id: p.get("PartitionId")?.as_u64()?,
+            parent: p.get("ParentPartitionId").and_then(Value::as_u64),
+            start: parse_hash(p.get("HashRangeStart")?.as_str()?)?,
+            end: parse_hash(p.get("HashRangeEnd")?.as_str()?)?,
+            items: p.get("ItemCount").and_then(Value::as_u64).unwrap_or(0),
+            bytes: p.get("SizeBytes").and_then(Value::as_u64).unwrap_or(0),
+            lagging,
+            replicas,
+        })
+    }
+
+    /// Where the range starts, in percent of the keyspace.
+    fn left(&self) -> f64 {
+        share(self.start)
+    }
+
+    /// How much of the keyspace the range covers, in percent.
+    fn width(&self) -> f64 {
+        (share(self.end) - share(self.start) + 100.0 / 2f64.powi(64)).max(0.0)
+    }
+
+    fn range_text(&self) -> String {
+        format!("{}…–{}…", short_hash(self.start), short_hash(self.end))
+    }
+}
+
+/// One split of the table's history.
+#[derive(Debug, Clone, PartialEq)]
+struct SplitView {
+    at: u64,
+    parent: u64,
+    children: Vec<u64>,
+    hash: Option<u64>,
+    reason: String,
+}
+
+impl SplitView {
+    fn from_json(s: &Value) -> Option<SplitView> {
+        Some(SplitView {
+            at: s.get("AtMillis")?.as_u64()?,
+            parent: s.get("ParentPartitionId")?.as_u64()?,
+            children: s
+                .get("ChildPartitionIds")?
+                .as_array()?
+                .iter()
+                .filter_map(Value::as_u64)
+                .collect(),
+            hash: s
+                .get("SplitHash")
+                .and_then(Value::as_str)
+                .and_then(parse_hash),
+            reason: s
+                .get("Reason")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_ascii_lowercase(),
+        })
+    }
+}
+
+/// What DescribePartitions reported.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct MapData {
+    partitions: Vec<PartitionView>,
+    splits: Vec<SplitView>,
+}
+
+impl MapData {
+    fn from_response(response: &Value) -> MapData {
+        let mut partitions: Vec<PartitionView> = response
+            .get("Partitions")
+            .and_then(Value::as_array)
+            .map(|ps| ps.iter().filter_map(PartitionView::from_json).collect())
+            .unwrap_or_default();
+        partitions.sort_by_key(|p| p.start);
+        let splits = response
+            .get("Splits")
+            .and_then(Value::as_array)
+            .map(|ss| ss.iter().filter_map(SplitView::from_json).collect())
+            .unwrap_or_default();
+        MapData { partitions, splits }
+    }
+}
+
+/// A hash as a percentage of the keyspace.
+fn share(hash: u64) -> f64 {
+    hash as f64 / 2f64.powi(64) * 100.0
+}
+
+/// The first four hex digits of a hash: `0x4f3a`.
+fn short_hash(hash: u64) -> String {
+    format!("0x{:04x}", hash >> 48)
+}
+
+/// Percent with two decimals, for SVG coordinates.
+fn pct(value: f64) -> String {
+    format!("{:.3}%", value.clamp(0.0, 100.0))
+}
+
+/// The fill colour of a partition at `level` (0..1) of its size limit.
+fn fill_colour(level: f64) -> &'static str {
+    if level >= 0.9 {
+        "#ef9a7a"
+    } else if level >= 0.7 {
+        "#f4c56e"
+    } else {
+        "#93bbea"
+    }
+}
+
+/// The partition map of one table.
+#[component]
+pub fn PartitionMap(table: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<ClusterCtx>();
+    let data = RwSignal::new(None::<MapData>);
+    let error = RwSignal::new(None::<ShownError>);
+
+    Effect::new(move |_| {
+        ctx.track();
+        let table = table.clone();
+        leptos::task::spawn_local(async move {
+            match state
+                .send(
+                    "Dynoscope_DescribePartitions",
+                    &json!({ "TableName": table }),
+                )
+                .await
+            {
+                Ok(response) => {
+                    let loaded = MapData::from_response(&response);
+                    // Only a change redraws.
+                    if data.try_with_untracked(|d| d.as_ref() != Some(&loaded)) == Some(true) {
+                        data.try_set(Some(loaded));
+                    }
+                    error.try_set(None);
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    });
+
+    let summary = move || {
+        data.with(|d| {
+            d.as_ref().map(|d| {
+                let items: u64 = d.partitions.iter().map(|p| p.items).sum();
+                let n = d.partitions.len();
+                format!(
+                    "{n} partition{} · {items} item{} · {} split{}",
+                    if n == 1 { "" } else { "s" },
+                    if items == 1 { "" } else { "s" },
+                    d.splits.len(),
+                    if d.splits.len() == 1 { "" } else { "s" },
+                )
+            })
+        })
+    };
+
+    view! {
+        <section class="panel partition-map" aria-labelledby="map-heading" data-testid="partition-map">
+            <div class="title-row">
+                <h2 id="map-heading">"Partitions"</h2>
+                <p class="muted map-summary" data-testid="map-summary">{summary}</p>
+            </div>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e testid="partition-map-error" /> })}
+            {move || match data.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(d) => view! {
+                    <KeyspaceBar partitions=d.partitions.clone() />
+                    <Legend />
+                    <div class="partition-cards" data-testid="partition-cards">
+                        {d.partitions.into_iter().map(|p| view! { <PartitionCard partition=p /> }).collect_view()}
+                    </div>
+                    <SplitLineage splits=d.splits />
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The keyspace as one bar, its partitions side by side in proportion to their ranges.
+#[component]
+fn KeyspaceBar(partitions: Vec<PartitionView>) -> impl IntoView {
+    let ctx = expect_context::<ClusterCtx>();
+    const TOP: u32 = 14;
+    const HEIGHT: u32 = 46;
+    let limit = move || ctx.partition_limit() as f64;
+    let description = format!(
+        "The hash keyspace from 0x0000… to 0xffff…, divided into {} partition{}.",
+        partitions.len(),
+        if partitions.len() == 1 { "" } else { "s" }
+    );
+    let title = description.clone();
+    let segments = partitions
+        .into_iter()
+        .map(|p| {
+            let id = p.id;
+            let level = move || (p.bytes as f64 / limit()).clamp(0.0, 1.0);
+            let fill_y = move || f64::from(HEIGHT) * (1.0 - level());
+            let fill_h = move || f64::from(HEIGHT) * level();
+            let edge = move || {
+                if ctx.located.get().is_some_and(|l| l.partition_id == id) {
+                    "segment-edge located"
+                } else if ctx.hovered.get() == Some(id) {
+                    "segment-edge hovered"
+                } else {
+                    "segment-edge"
+                }
+            };
+            let title = format!(
+                "Partition {id}: hash {}… to {}…, {} item{}, {}",
+                short_hash(p.start),
+                short_hash(p.end),
+                p.items,
+                if p.items == 1 { "" } else { "s" },
+                bytes_text(p.bytes),
+            );
+            let items = format!("{} item{}", p.items, if p.items == 1 { "" } else { "s" });
+            view! {
+                <svg
+                    x=pct(p.left())
+                    y=TOP
+                    width=pct(p.width())
+                    height=HEIGHT
+                    class="segment"
+                    data-testid="keyspace-segment"
+                    data-partition-id=id
+                    on:mouseenter=move |_| ctx.hovered.set(Some(id))
+                    on:mouseleave=move |_| ctx.hovered.set(None)
+                >
+                    <title>{title}</title>
+                    <rect class="segment-bg" x="0" y="0" width="100%" height="100%" />
+                    <rect
+                        x="0"
+                        y=move || format!("{:.2}", fill_y())
+                        width="100%"
+                        height=move || format!("{:.2}", fill_h())
+                        fill=move || fill_colour(level())
+                    />
+                    <rect
+                        class=edge
+                        x="0"
+                        y="0"
+                        width="100%"
+                        height="100%"
+                    />
+                    <text class="segment-id" x="50%" y="19" text-anchor="middle">{format!("P{id}")}</text>
+                    <text class="segment-items" x="50%" y="35" text-anchor="middle">{items}</text>
+                </svg>
+            }
+        })
+        .collect_view();
+
+    let pin = move || {
+        ctx.located.get().map(|located| {
+            let title = format!(
+                "The located item {} hashes to 0x{:016x}",
+                located.label, located.hash
+            );
+            view! {
+                <svg x=pct(share(located.hash)) y="0" width="1" height=TOP + HEIGHT + 4 overflow="visible" class="item-pin" data-testid="item-pin">
+                    <title>{title}</title>
+                    <line x1="0" y1="8" x2="0" y2=TOP + HEIGHT + 4 />
+                    <path d="M-7,0 L7,0 L0,10 Z" />
+                </svg>
+            }
+        })
+    };
+
+    view! {
+        <figure class="keyspace">
+            <svg
+                class="keyspace-bar"
+                width="100%"
+                height=TOP + HEIGHT + 22
+                role="img"
+                aria-label=description
+                data-testid="keyspace-bar"
+            >
+                <title>{title}</title>
+                {segments}
+                {pin}
+                <text class="axis" x="0" y=TOP + HEIGHT + 17 text-anchor="start">"0x0000…"</text>
+                <text class="axis" x="50%" y=TOP + HEIGHT + 17 text-anchor="middle">"hash of the partition key →"</text>
+                <text class="axis" x="100%" y=TOP + HEIGHT + 17 text-anchor="end">"0xffff…"</text>
+            </svg>
+        </figure>
+    }
+}
+
+/// What the colours and marks mean.
+#[component]
+fn Legend() -> impl IntoView {
+    view! {
+        <ul class="map-legend" aria-label="Legend">
+            <li><span class="swatch fill-low" aria-hidden="true"></span>"size against the partition limit"</li>
+            <li><span class="swatch fill-high" aria-hidden="true"></span>"near the limit: splits soon"</li>
+            <li>
+                <svg class="swatch-crown" viewBox="0 0 26 18" aria-hidden="true">
+                    <path d="M3,16 L1,4 L8,10 L13,1 L18,10 L25,4 L23,16 Z" />
+                </svg>
+                "leader (serves strongly consistent reads)"
+            </li>
+            <li><span class="swatch lagging" aria-hidden="true"></span>"replica still applying writes"</li>
+        </ul>
+    }
+}
+
+/// One partition: numbers, size gauge and its replicas.
+#[component]
+fn PartitionCard(partition: PartitionView) -> impl IntoView {
+    let ctx = expect_context::<ClusterCtx>();
+    let id = partition.id;
+    let limit = move || ctx.partition_limit();
+    let level = {
+        let bytes = partition.bytes;
+        move || (bytes as f64 / limit() as f64).clamp(0.0, 1.0)
+    };
+    let located = move || ctx.located.get().is_some_and(|l| l.partition_id == id);
+    let hovered = move || ctx.hovered.get() == Some(id);
+    let heading_id = format!("partition-{id}-heading");
+    let heading_ref = heading_id.clone();
+    let size_text = {
+        let bytes = partition.bytes;
+        move || format!("{} of {}", bytes_text(bytes), bytes_text(limit()))
+    };
+    let gauge_label = move || format!("Size {} ({:.0} %)", size_text(), level() * 100.0);
+    let items = partition.items;
+    let lagging = partition.lagging;
+    let replicas_label = partition
+        .replicas
+        .iter()
+        .map(|r| {
+            let role = if r.leader { "leader" } else { "follower" };
+            let status = if r.caught_up {
+                "caught up".to_owned()
+            } else {
+                format!(
+                    "lagging ({lagging} write{} pending)",
+                    if lagging == 1 { "" } else { "s" }
+                )
+            };
+            format!("{} {role}, {status}", r.zone)
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let replicas = partition
+        .replicas
+        .iter()
+        .enumerate()
+        .map(|(i, r)| view! { <ReplicaBox replica=r.clone() column=i lagging=lagging /> })
+        .collect_view();
+
+    view! {
+        <article
+            class="partition-card"
+            class:located=located
+            class:hovered=hovered
+            aria-labelledby=heading_id
+            data-testid="partition-card"
+            data-partition-id=id
+            data-located=move || if located() { "true" } else { "false" }
+            on:mouseenter=move |_| ctx.hovered.set(Some(id))
+            on:mouseleave=move |_| ctx.hovered.set(None)
+        >
+            <header class="card-head">
+                <h3 id=heading_ref>{format!("Partition {id}")}</h3>
+                {partition.parent.map(|p| view! { <span class="muted parent">{format!("child of {p}")}</span> })}
+                <Show when=located>
+                    <span class="located-tag" data-testid="located-tag">"holds the located item"</span>
+                </Show>
+            </header>
+            <p class="hash-range" title=format!("0x{:016x} to 0x{:016x}", partition.start, partition.end)>
+                {partition.range_text()}
+            </p>
+            <svg class="fill-gauge" width="100%" height="10" role="img" aria-label=gauge_label>
+                <title>{gauge_label}</title>
+                <rect class="gauge-bg" x="0" y="0" width="100%" height="10" rx="3" />
+                <rect
+                    x="0"
+                    y="0"
+                    width=move || pct(level() * 100.0)
+                    height="10"
+                    rx="3"
+                    fill=move || fill_colour(level())
+                />
+            </svg>
+            <p class="card-stats" data-testid="partition-stats">
+                <strong data-testid="partition-items">{items}</strong>
+                {if items == 1 { " item · " } else { " items · " }}
+                {size_text}
+            </p>
+            <svg
+                class="replicas"
+                viewBox="0 0 240 104"
+                role="img"
+                aria-label=format!("Replicas: {replicas_label}")
+                data-testid="replicas"
+            >
+                <title>{format!("Replicas: {replicas_label}")}</title>
+                {replicas}
+            </svg>
+        </article>
+    }
+}
+
+/// One replica as a box in its availability zone's column.
+#[component]
+fn ReplicaBox(replica: ReplicaView, column: usize, lagging: u64) -> impl IntoView {
+    let ctx = expect_context::<ClusterCtx>();
+    let x = 2.0 + column as f64 * 80.0;
+    let cx = x + 38.0;
+    let ReplicaView {
+        zone,
+        leader,
+        caught_up,
+        applied_until,
+    } = replica;
+    let zone_attr = zone.clone();
+    let box_class = match (leader, caught_up) {
+        (true, _) => "replica-box leader",
+        (false, true) => "replica-box",
+        (false, false) => "replica-box lagging",
+    };
+    let remaining = move || {
+        let now = ctx
+            .clock
+            .get()
+            .map(|c| c.estimate(js_sys::Date::now()))
+            .unwrap_or(applied_until);
+        applied_until.saturating_sub(now)
+    };
+    let crown = leader.then(|| {
+        let d = format!(
+            "M{},16 L{},4 L{},10 L{},1 L{},10 L{},4 L{},16 Z",
+            cx - 10.0,
+            cx - 12.0,
+            cx - 5.0,
+            cx,
+            cx + 5.0,
+            cx + 12.0,
+            cx + 10.0
+        );
+        view! { <g><path class="crown" d=d /></g> }
+    });
+    let status = if caught_up {
+        view! {
+            <g>
+                <text class="replica-ok" x=cx y="84" text-anchor="middle">"✓ in sync"</text>
+            </g>
+        }
+        .into_any()
+    } else {
+        let behind = format!("{lagging} behind");
+        view! {
+            <g class="lag-badge" data-testid="lag-badge">
+                <rect x=x + 7.0 y="64" width="62" height="32" rx="8" />
+                <text x=cx y="77" text-anchor="middle">{behind}</text>
+                <text class="lag-ms" x=cx y="91" text-anchor="middle">
+                    {move || format!("+{} ms", remaining())}
+                </text>
+            </g>
+        }
+        .into_any()
+    };
+    view! {
+        <g
+            class="replica"
+            data-testid="replica"
+            data-az=zone_attr
+            data-role=if leader { "LEADER" } else { "FOLLOWER" }
+            data-caught-up=if caught_up { "true" } else { "false" }
+        >
+            {crown}
+            <rect class=box_class x=x y="18" width="76" height="82" rx="6" />
+            <text class="replica-zone" x=cx y="36" text-anchor="middle">{zone}</text>
+            <text class="replica-role" x=cx y="53" text-anchor="middle">
+                {if leader { "leader" } else { "follower" }}
+            </text>
+            {status}
+        </g>
+    }
+}
+
+/// The split history: which partition became which, newest first.
+#[component]
+fn SplitLineage(splits: Vec<SplitView>) -> impl IntoView {
+    if splits.is_empty() {
+        return view! {
+            <p class="muted split-none" data-testid="split-lineage-empty">
+                "No splits yet: a partition splits in two when it grows past the size limit."
+            </p>
+        }
+        .into_any();
+    }
+    let rows = splits
+        .into_iter()
+        .rev()
+        .map(|s| {
+            let children = s
+                .children
+                .iter()
+                .map(|c| format!("P{c}"))
+                .collect::<Vec<_>>()
+                .join(" + ");
+            let at_hash = s
+                .hash
+                .map(|h| format!(" at {}…", short_hash(h)))
+                .unwrap_or_default();
+            let aria = format!(
+                "Partition {} split into {} ({}){at_hash}",
+                s.parent,
+                s.children
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                s.reason,
+            );
+            view! {
+                <li data-testid="split" aria-label=aria>
+                    <span class="split-time">{clock_text(s.at)}</span>
+                    <span class="split-arrow">
+                        <span class="pid">{format!("P{}", s.parent)}</span>
+                        <span aria-hidden="true">" → "</span>
+                        <span class="pid">{children}</span>
+                    </span>
+                    <span class="muted">{format!("{}{at_hash}", s.reason)}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="split-lineage">
+            <h3>"Split lineage"</h3>
+            <ol data-testid="split-lineage">{rows}</ol>
+        </div>
+    }
+    .into_any()
+}
