@@ -68,3 +68,41 @@ fn without_recording_the_history_is_empty() {
     assert_eq!(events["Events"], json!([]));
     assert_eq!(events["Recording"], false);
 }
+
+#[test]
+fn every_simulation_setting_can_change_at_run_time() {
+    let mut h = Harness::new();
+    h.table("t1x", None);
+    let set = h.ok(
+        "Dynoscope_SetSimulation",
+        json!({"TableName": "t1x", "Preset": "PLAYGROUND", "ReplicationLag": {"MinMillis": 5, "MaxMillis": 9},
+               "TtlDeleteDelayMillis": 1000, "PartitionSizeLimitBytes": 4096, "ItemCollectionLimitBytes": 8192,
+               "HeatSplitUnitsPerSecond": 50, "HeatSplitSeconds": 4, "Throttling": false}),
+    );
+    let settings = &set["Settings"];
+    assert_eq!(settings["ReplicationLag"], json!({"MinMillis": 5, "MaxMillis": 9}));
+    assert_eq!(settings["PartitionSizeLimitBytes"], 4096);
+    assert_eq!(settings["HeatSplitSeconds"], 4);
+    assert_eq!(h.ok("Dynoscope_DescribeSimulation", json!({"TableName": "t1x"}))["Settings"], *settings);
+    let engine = h.ok("Dynoscope_SetSimulation", json!({"ControlPlaneMillis": 250, "Seed": 42}))["Engine"].clone();
+    assert_eq!(engine, json!({"ControlPlaneMillis": 250, "Seed": 42}));
+    let e = h.err("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Seed": 1}));
+    assert!(e.message.contains("engine-wide"), "{}", e.message);
+}
+
+#[test]
+fn reseeding_replays_the_same_choices() {
+    let run = |h: &mut Harness| -> Vec<serde_json::Value> {
+        h.ok("Dynoscope_SetSimulation", json!({"Seed": 9}));
+        h.put("t1x", json!({"pk": {"S": "k"}, "v": {"N": "2"}}));
+        (0..10).map(|_| h.ok("GetItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}))).collect()
+    };
+    let mut h = recording();
+    h.put("t1x", json!({"pk": {"S": "k"}, "v": {"N": "1"}}));
+    h.engine.advance_clock_by(10_000);
+    let first = run(&mut h);
+    h.engine.advance_clock_by(10_000);
+    h.put("t1x", json!({"pk": {"S": "k"}, "v": {"N": "1"}}));
+    h.engine.advance_clock_by(10_000);
+    assert_eq!(run(&mut h), first);
+}

@@ -88,6 +88,16 @@ pub struct SetSimulationRequest {
     pub gsi_propagation: Option<LagArg>,
     /// Whether requests beyond a table's throughput are throttled.
     pub throttling: Option<bool>,
+    pub ttl_delete_delay_millis: Option<i64>,
+    /// The size scale: a partition holding more than this splits (10 GB in DynamoDB).
+    pub partition_size_limit_bytes: Option<i64>,
+    pub item_collection_limit_bytes: Option<i64>,
+    pub heat_split_units_per_second: Option<i64>,
+    pub heat_split_seconds: Option<i64>,
+    /// Engine-wide only: how long tables stay CREATING, UPDATING or DELETING.
+    pub control_plane_millis: Option<i64>,
+    /// Engine-wide only: reseeds the engine's generator, so what follows replays exactly.
+    pub seed: Option<i64>,
 }
 
 fn lag_of(field: &str, arg: &LagArg, v: &mut Violations) -> LagRange {
@@ -108,7 +118,17 @@ fn settings_json(settings: &SimulationSettings) -> serde_json::Value {
         "ReplicationLag": lag(&settings.replication_lag),
         "GsiPropagation": lag(&settings.gsi_propagation),
         "Throttling": settings.throttling,
+        "TtlDeleteDelayMillis": settings.ttl_delete_delay_millis,
+        "PartitionSizeLimitBytes": settings.partition_size_limit_bytes,
+        "ItemCollectionLimitBytes": settings.item_collection_limit_bytes,
+        "HeatSplitUnitsPerSecond": settings.heat_split_units_per_second,
+        "HeatSplitSeconds": settings.heat_split_seconds,
     })
+}
+
+/// The engine-wide settings that live in its configuration rather than per table.
+fn engine_json(engine: &Engine) -> serde_json::Value {
+    json!({"ControlPlaneMillis": engine.config.control_plane_millis, "Seed": engine.config.seed})
 }
 
 pub fn set_simulation(engine: &mut Engine, request: SetSimulationRequest) -> Result<Vec<u8>, DynamoError> {
@@ -135,7 +155,38 @@ pub fn set_simulation(engine: &mut Engine, request: SetSimulationRequest) -> Res
     if let Some(throttling) = request.throttling {
         settings.throttling = throttling;
     }
+    let positive = |v: &mut Violations, field: &str, value: Option<i64>, min: i64| {
+        v.at_least(field, value, min);
+        value.map(|n| n.max(min) as u64)
+    };
+    if let Some(n) = positive(&mut v, "ttlDeleteDelayMillis", request.ttl_delete_delay_millis, 0) {
+        settings.ttl_delete_delay_millis = n;
+    }
+    if let Some(n) = positive(&mut v, "partitionSizeLimitBytes", request.partition_size_limit_bytes, 1024) {
+        settings.partition_size_limit_bytes = n;
+    }
+    if let Some(n) = positive(&mut v, "itemCollectionLimitBytes", request.item_collection_limit_bytes, 1024) {
+        settings.item_collection_limit_bytes = n;
+    }
+    if let Some(n) = positive(&mut v, "heatSplitUnitsPerSecond", request.heat_split_units_per_second, 1) {
+        settings.heat_split_units_per_second = n;
+    }
+    if let Some(n) = positive(&mut v, "heatSplitSeconds", request.heat_split_seconds, 1) {
+        settings.heat_split_seconds = n.min(u32::MAX as u64) as u32;
+    }
+    let control_plane = positive(&mut v, "controlPlaneMillis", request.control_plane_millis, 0);
+    let seed = positive(&mut v, "seed", request.seed, 0);
+    if request.table_name.is_some() && (control_plane.is_some() || seed.is_some()) {
+        v.push("'ControlPlaneMillis/Seed'", "tableName", "Member must be absent: these settings are engine-wide");
+    }
     v.finish()?;
+    if let Some(millis) = control_plane {
+        engine.config.control_plane_millis = millis;
+    }
+    if let Some(seed) = seed {
+        engine.config.seed = seed;
+        engine.rng = crate::rng::SeededRng::new(seed);
+    }
     match &request.table_name {
         Some(name) => {
             if !engine.tables.contains_key(name) {
@@ -145,7 +196,7 @@ pub fn set_simulation(engine: &mut Engine, request: SetSimulationRequest) -> Res
         }
         None => engine.config.simulation = settings,
     }
-    respond(&json!({ "Settings": settings_json(&settings) }))
+    respond(&json!({ "Settings": settings_json(&settings), "Engine": engine_json(engine) }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,5 +215,5 @@ pub fn describe_simulation(engine: &mut Engine, request: DescribeSimulationReque
         }
         None => engine.config.simulation,
     };
-    respond(&json!({ "Settings": settings_json(&settings) }))
+    respond(&json!({ "Settings": settings_json(&settings), "Engine": engine_json(engine) }))
 }
