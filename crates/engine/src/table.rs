@@ -329,19 +329,42 @@ impl Table {
     pub fn split_oversized(&mut self, limit: u64, now: u64) -> Vec<Split> {
         let mut made = Vec::new();
         let mut i = 0;
-        while i < self.items.partitions().len() && self.items.partitions().len() < MAX_PARTITIONS {
-            let oversized = self.items.partitions()[i].size_bytes() > limit;
-            // An item collection may be divided by sort key, unless a local index keeps it whole.
-            let by_key = !self.has_local_index();
-            match oversized.then(|| self.items.split_point(i, by_key)).flatten() {
-                Some(point) => {
-                    let split = self.items.split(i, point);
-                    self.splits.push(SplitRecord { at_millis: now, split, reason: "SIZE" });
-                    made.push(split);
-                }
+        while i < self.items.partitions().len() {
+            match self.split_if_over(i, limit, now) {
+                Some(split) => made.push(split),
                 None => i += 1,
             }
         }
+        self.split_oversized_indexes(limit);
+        made
+    }
+
+    /// After a write: splits the written partition while it is over `limit` (a write only
+    /// grows its own partition), and any oversized index partition.
+    pub fn split_after_write(&mut self, key: &PrimaryKey, limit: u64, now: u64) -> Vec<Split> {
+        let position = ItemPosition::of(key.clone());
+        let mut made = Vec::new();
+        while let Some(split) = self.split_if_over(self.items.index_of(&position), limit, now) {
+            made.push(split);
+        }
+        self.split_oversized_indexes(limit);
+        made
+    }
+
+    /// Splits partition `i` if it holds more than `limit` and can be divided.
+    fn split_if_over(&mut self, i: usize, limit: u64, now: u64) -> Option<Split> {
+        if self.items.partitions().len() >= MAX_PARTITIONS || self.items.partitions()[i].size_bytes() <= limit {
+            return None;
+        }
+        // An item collection may be divided by sort key, unless a local index keeps it whole.
+        let point = self.items.split_point(i, !self.has_local_index())?;
+        let split = self.items.split(i, point);
+        self.splits.push(SplitRecord { at_millis: now, split, reason: "SIZE" });
+        Some(split)
+    }
+
+    /// Splits every oversized partition of every index (index splits have no stream).
+    fn split_oversized_indexes(&mut self, limit: u64) {
         for index in &mut self.indexes {
             let mut j = 0;
             while j < index.entries.partitions().len() && index.entries.partitions().len() < MAX_PARTITIONS {
@@ -354,7 +377,6 @@ impl Table {
                 }
             }
         }
-        made
     }
 
     /// Counts `units` (write units, or read units / 3) against the partition holding `key`,

@@ -91,7 +91,7 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
     }
     crate::stream::record_write(engine, table_name, &key, &outcome, identity);
     record_write_event(engine, table_name, &key_item, &key, is_put, identity);
-    split_if_oversized(engine, table_name, settings.partition_size_limit_bytes, now);
+    split_if_oversized(engine, table_name, &key, settings.partition_size_limit_bytes, now);
     if identity != WriteIdentity::TimeToLive {
         let units = write_units(outcome.old.as_ref().map_or(0, item_size).max(new_size));
         note_heat(engine, table_name, &key, units, &settings);
@@ -163,9 +163,9 @@ fn record_write_event(engine: &mut Engine, table_name: &str, key_item: &Item, ke
 }
 
 /// A write can push a partition past the size limit: it splits, and its stream shard with it.
-fn split_if_oversized(engine: &mut Engine, table_name: &str, limit: u64, now: u64) {
+fn split_if_oversized(engine: &mut Engine, table_name: &str, key: &PrimaryKey, limit: u64, now: u64) {
     let Some(table) = engine.tables.get_mut(table_name) else { return };
-    for split in table.split_oversized(limit, now) {
+    for split in table.split_after_write(key, limit, now) {
         crate::stream::split_shard(engine, table_name, split.parent, &split.children);
         engine.events.record(now, "SPLIT", table_name, || {
             serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "SIZE"})
