@@ -62,6 +62,54 @@ pub fn is_streams_operation(name: &str) -> bool {
 }
 
 pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
+    // DynamoDB accepts a table's ARN wherever it takes a table name. Requests that use one
+    // (rare) are rewritten to the name; everyone else pays one substring search.
+    let rewritten;
+    let body = if contains(body, b"arn:aws:dynamodb:") {
+        rewritten = table_arns_to_names(engine, body);
+        rewritten.as_deref().unwrap_or(body)
+    } else {
+        body
+    };
+    route(engine, operation, body)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The request with every table ARN of this engine's account and region, where a table
+/// name belongs (TableName, RequestItems keys, transaction actions), replaced by the name.
+fn table_arns_to_names(engine: &Engine, body: &[u8]) -> Option<Vec<u8>> {
+    let prefix = format!("arn:aws:dynamodb:{}:{}:table/", engine.config.region, engine.config.account_id);
+    let name_of = |text: &str| text.strip_prefix(&prefix).filter(|n| !n.contains('/')).map(str::to_owned);
+    let mut request: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let fix = |slot: &mut serde_json::Value| {
+        if let Some(name) = slot.as_str().and_then(name_of) {
+            *slot = serde_json::Value::String(name);
+        }
+    };
+    if let Some(slot) = request.get_mut("TableName") {
+        fix(slot);
+    }
+    if let Some(items) = request.get_mut("RequestItems").and_then(serde_json::Value::as_object_mut) {
+        let renamed: serde_json::Map<String, serde_json::Value> =
+            std::mem::take(items).into_iter().map(|(k, v)| (name_of(&k).unwrap_or(k), v)).collect();
+        *items = renamed;
+    }
+    if let Some(actions) = request.get_mut("TransactItems").and_then(serde_json::Value::as_array_mut) {
+        for action in actions.iter_mut().filter_map(serde_json::Value::as_object_mut) {
+            for member in action.values_mut() {
+                if let Some(slot) = member.get_mut("TableName") {
+                    fix(slot);
+                }
+            }
+        }
+    }
+    serde_json::to_vec(&request).ok()
+}
+
+fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
     match operation {
         // A table created with a stream, or deleted with one, changes the streams at once.
         "CreateTable" => ops::tables::create_table(engine, parse(body)?).inspect(|_| crate::stream::sync(engine)),

@@ -170,3 +170,16 @@ fn deleting_a_missing_item_costs_one_write_unit() {
     let r = h.ok("DeleteItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "x"}}, "ReturnConsumedCapacity": "TOTAL"}));
     assert_eq!(r["ConsumedCapacity"]["CapacityUnits"], 1.0);
 }
+
+#[test]
+fn a_tables_arn_stands_for_its_name() {
+    let mut h = Harness::new();
+    h.table("t1x", None);
+    let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/t1x";
+    h.ok("PutItem", json!({"TableName": arn, "Item": {"pk": {"S": "k"}}}));
+    assert!(h.ok("GetItem", json!({"TableName": arn, "Key": {"pk": {"S": "k"}}})).get("Item").is_some());
+    let batch = h.ok("BatchGetItem", json!({"RequestItems": {arn: {"Keys": [{"pk": {"S": "k"}}]}}}));
+    assert_eq!(batch["Responses"]["t1x"].as_array().unwrap().len(), 1);
+    let e = h.err("GetItem", json!({"TableName": "arn:aws:dynamodb:us-east-1:000000000000:table/nope", "Key": {"pk": {"S": "k"}}}));
+    assert_eq!(e.kind, ErrorKind::ResourceNotFoundException);
+}
