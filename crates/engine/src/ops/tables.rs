@@ -548,6 +548,7 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
         }
     }
     if d.billing == BillingMode::PayPerRequest {
+        description["WarmThroughput"] = on_demand_warm_throughput();
         description["BillingModeSummary"] = json!({
             "BillingMode": "PAY_PER_REQUEST",
             "LastUpdateToPayPerRequestDateTime": d.pay_per_request_since_millis as f64 / 1000.0,
@@ -581,6 +582,11 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
     description
 }
 
+/// What a new on-demand table (or on-demand GSI) can serve at once, as DescribeTable shows it.
+fn on_demand_warm_throughput() -> Value {
+    json!({"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000, "Status": "ACTIVE"})
+}
+
 fn key_schema_json(schema: &KeySchema) -> Vec<Value> {
     std::iter::once(json!({"AttributeName": schema.hash.name, "KeyType": "HASH"}))
         .chain(schema.range.iter().map(|r| json!({"AttributeName": r.name, "KeyType": "RANGE"})))
@@ -605,6 +611,9 @@ fn describe_index(index: &Index, now_millis: u64) -> Value {
         "IndexArn": d.arn,
     });
     if d.kind == IndexKind::Global {
+        if d.throughput.is_none() {
+            description["WarmThroughput"] = on_demand_warm_throughput();
+        }
         let (read, write) = d.throughput.unwrap_or((0, 0));
         if now_millis < d.active_from_millis {
             description["IndexStatus"] = json!("CREATING");
