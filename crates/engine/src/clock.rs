@@ -59,6 +59,12 @@ impl VirtualClock {
         }
     }
 
+    /// Sets the time outright: only for restoring a stored clock into a fresh engine.
+    pub(crate) fn restore_to(&mut self, millis: u64) {
+        self.now_millis = millis;
+        self.anchor = None;
+    }
+
     /// Moves the clock to `millis`; an earlier time is ignored so the clock never runs back.
     pub fn advance_to(&mut self, millis: u64) {
         self.now_millis = self.now_millis.max(millis);

@@ -217,10 +217,65 @@ impl Engine {
         self.log.table(definition);
     }
 
+    /// Records the simulation settings in force engine-wide, or for `table`.
+    pub(crate) fn record_simulation(&mut self, table: Option<&str>) {
+        let (name, settings) = match table {
+            Some(t) => (format!("simulation:{t}"), self.table_simulation.get(t).copied()),
+            None => ("simulation".to_owned(), Some(self.config.simulation)),
+        };
+        let value = settings.map(|s| serde_json::to_string(&s).expect("settings serialise"));
+        self.record(|| Change::PutSetting { name, value });
+    }
+
+    /// Records the clock's mode and time.
+    pub(crate) fn record_clock(&mut self) {
+        let speed = match self.clock.mode() {
+            crate::clock::ClockMode::Stepped => None,
+            crate::clock::ClockMode::RealTime { speed } => Some(speed),
+        };
+        let value = serde_json::json!({"NowMillis": self.clock.now_millis(), "Speed": speed}).to_string();
+        self.record(|| Change::PutSetting { name: "clock".into(), value: Some(value) });
+    }
+
+    /// Applies one stored setting; unreadable ones are skipped (a newer build may have
+    /// written them).
+    fn restore_setting(&mut self, name: &str, value: &str) {
+        if name == "clock" {
+            let Ok(clock) = serde_json::from_str::<serde_json::Value>(value) else { return };
+            let now = clock["NowMillis"].as_u64();
+            match clock["Speed"].as_f64() {
+                // A running clock carries on from the later of its stored time and now.
+                Some(speed) => {
+                    self.clock.set_mode(crate::clock::ClockMode::RealTime { speed });
+                    self.clock.advance_to(now.unwrap_or(0));
+                }
+                // A paused clock resumes exactly where it was paused.
+                None => {
+                    self.clock.set_mode(crate::clock::ClockMode::Stepped);
+                    if let Some(now) = now {
+                        self.clock.restore_to(now);
+                    }
+                }
+            }
+            return;
+        }
+        let Ok(settings) = serde_json::from_str::<SimulationSettings>(value) else { return };
+        match name.strip_prefix("simulation:") {
+            Some(table) => {
+                self.table_simulation.insert(table.to_owned(), settings);
+            }
+            None if name == "simulation" => self.config.simulation = settings,
+            None => {}
+        }
+    }
+
     /// Rebuilds state from a store's snapshot, replacing whatever the engine holds. Records
     /// no changes: the store already has them.
     pub fn restore(&mut self, snapshot: &Snapshot) -> Result<(), DynamoError> {
         self.tables.clear();
+        for (name, value) in &snapshot.settings {
+            self.restore_setting(name, value);
+        }
         for state in &snapshot.tables {
             let definition: TableDefinition = serde_json::from_str(state).map_err(|e| {
                 DynamoError::new(crate::ErrorKind::InternalFailure, format!("stored table is unreadable: {e}"))

@@ -5,6 +5,8 @@
 //! A front end drains them with [`crate::Engine::take_changes`] and commits them to its
 //! [`Store`] before it acknowledges the request, so an acknowledged write survives a reload.
 //! On start the front end loads a [`Snapshot`] and hands it to [`crate::Engine::restore`].
+//! Besides tables and items, the engine stores its own settings (the simulation's, and the
+//! clock's mode and time) so a reload resumes where the user left off.
 //! The engine itself never performs I/O: stores live in the front ends (IndexedDB in the
 //! browser) except [`MemoryStore`], which is plain data and serves native use and tests.
 
@@ -24,6 +26,9 @@ pub enum Change {
     DeleteTable { table: String },
     PutItem { table: String, key: String, item: String },
     DeleteItem { table: String, key: String },
+    /// One of the engine's own settings (the simulation's, the clock's) as JSON; `None`
+    /// removes it.
+    PutSetting { name: String, value: Option<String> },
 }
 
 /// Everything a store holds, as loaded on start.
@@ -33,6 +38,8 @@ pub struct Snapshot {
     pub tables: Vec<String>,
     /// `(table, item)` pairs, the item in DynamoDB JSON.
     pub items: Vec<(String, String)>,
+    /// `(name, value)` pairs of the engine's own settings.
+    pub settings: Vec<(String, String)>,
 }
 
 /// Durable storage for the engine's changes. Futures need not be `Send`: the browser's
@@ -52,6 +59,7 @@ pub trait Store {
 pub struct MemoryStore {
     tables: BTreeMap<String, String>,
     items: BTreeMap<(String, String), String>,
+    settings: BTreeMap<String, String>,
 }
 
 impl MemoryStore {
@@ -76,6 +84,12 @@ impl MemoryStore {
                 Change::DeleteItem { table, key } => {
                     self.items.remove(&(table.clone(), key.clone()));
                 }
+                Change::PutSetting { name, value: Some(value) } => {
+                    self.settings.insert(name.clone(), value.clone());
+                }
+                Change::PutSetting { name, value: None } => {
+                    self.settings.remove(name);
+                }
             }
         }
     }
@@ -85,6 +99,7 @@ impl MemoryStore {
         Snapshot {
             tables: self.tables.values().cloned().collect(),
             items: self.items.iter().map(|((t, _), item)| (t.clone(), item.clone())).collect(),
+            settings: self.settings.iter().map(|(n, v)| (n.clone(), v.clone())).collect(),
         }
     }
 }

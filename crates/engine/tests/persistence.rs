@@ -22,6 +22,7 @@ fn every_acknowledged_write_is_reported_as_a_change() {
             Change::DeleteTable { .. } => "DeleteTable",
             Change::PutItem { .. } => "PutItem",
             Change::DeleteItem { .. } => "DeleteItem",
+            Change::PutSetting { .. } => "PutSetting",
         })
         .collect();
     assert_eq!(kinds, ["PutTable", "PutItem", "DeleteItem", "DeleteTable"]);
@@ -66,4 +67,37 @@ fn without_change_recording_nothing_accumulates() {
     h.table("t1x", None);
     h.put("t1x", json!({"pk": {"S": "a"}}));
     assert!(h.engine.take_changes().is_empty());
+}
+
+#[test]
+fn simulation_settings_and_the_clock_survive_a_restore() {
+    let mut h = Harness::new();
+    h.table("t1x", None);
+    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Preset": "PLAYGROUND"}));
+    h.ok("Dynoscope_SetSimulation", json!({"ReplicationLag": {"MinMillis": 7, "MaxMillis": 8}}));
+    h.ok("Dynoscope_SetClock", json!({"Mode": "REALTIME", "Speed": 10}));
+    h.ok("Dynoscope_AdvanceClock", json!({"Millis": 5000}));
+    let mut store = MemoryStore::new();
+    store.apply(&h.engine.take_changes());
+
+    let mut restored = Harness { engine: Engine::new(EngineConfig::default()) };
+    restored.engine.restore(&store.snapshot()).unwrap();
+    let describe = |h: &mut Harness, request| h.ok("Dynoscope_DescribeSimulation", request)["Settings"].clone();
+    assert_eq!(describe(&mut restored, json!({"TableName": "t1x"})), describe(&mut h, json!({"TableName": "t1x"})));
+    assert_eq!(describe(&mut restored, json!({})), describe(&mut h, json!({})));
+    let clock = restored.ok("Dynoscope_DescribeClock", json!({}))["Clock"].clone();
+    assert_eq!(clock["Mode"], "REALTIME");
+    assert_eq!(clock["Speed"], 10.0);
+    assert_eq!(clock["NowMillis"], 5000);
+}
+
+#[test]
+fn deleting_a_table_forgets_its_simulation_settings() {
+    let mut h = Harness::new();
+    h.table("t1x", None);
+    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Preset": "PLAYGROUND"}));
+    h.ok("DeleteTable", json!({"TableName": "t1x"}));
+    let mut store = MemoryStore::new();
+    store.apply(&h.engine.take_changes());
+    assert!(store.snapshot().settings.is_empty());
 }

@@ -52,6 +52,7 @@ pub fn set_clock(engine: &mut Engine, request: SetClockRequest) -> Result<Vec<u8
         _ => ClockMode::Stepped,
     };
     engine.set_clock_mode(mode);
+    engine.record_clock();
     respond(&describe_clock_json(engine))
 }
 
@@ -67,6 +68,7 @@ pub fn advance_clock(engine: &mut Engine, request: AdvanceClockRequest) -> Resul
     v.at_least("millis", request.millis, 0);
     v.finish()?;
     engine.advance_clock_by(request.millis.expect("checked") as u64);
+    engine.record_clock();
     respond(&describe_clock_json(engine))
 }
 
@@ -196,6 +198,7 @@ pub fn set_simulation(engine: &mut Engine, request: SetSimulationRequest) -> Res
         }
         None => engine.config.simulation = settings,
     }
+    engine.record_simulation(request.table_name.as_deref());
     respond(&json!({ "Settings": settings_json(&settings), "Engine": engine_json(engine) }))
 }
 

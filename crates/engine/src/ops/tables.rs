@@ -670,6 +670,9 @@ pub fn delete_table(engine: &mut Engine, request: TableNameRequest) -> Result<Ve
     }
     let table = name.to_owned();
     engine.record(|| crate::persist::Change::DeleteTable { table });
+    if engine.table_simulation.remove(name).is_some() {
+        engine.record_simulation(Some(name));
+    }
     respond(&json!({ "TableDescription": description }))
 }
 
