@@ -1,10 +1,11 @@
 //! The IndexedDB store: the engine's [`Store`] in the browser. One database (named by the
-//! caller; the app uses [`DEFAULT_DB_NAME`]) at version 1 with two object stores: `tables`
-//! (key: table name, value: the table's state JSON) and `items` (key: the array
-//! `[tableName, keyText]`, value: the item's DynamoDB JSON). Each commit is one readwrite
-//! transaction over both stores, awaited to completion, so a batch of changes is durable all
-//! together or not at all. Array keys sort by table first, which lets a dropped table's
-//! items go in one key-range delete.
+//! caller; the app uses [`DEFAULT_DB_NAME`]) at version 2 with three object stores: `tables`
+//! (key: table name, value: the table's state JSON), `items` (key: the array
+//! `[tableName, keyText]`, value: the item's DynamoDB JSON) and `settings` (key: a setting's
+//! name, value: its JSON; added in version 2, created on upgrade). Each commit is one
+//! readwrite transaction over all three, awaited to completion, so a batch of changes is
+//! durable all together or not at all. Array keys sort by table first, which lets a dropped
+//! table's items go in one key-range delete.
 
 use std::fmt;
 
@@ -17,12 +18,14 @@ use wasm_bindgen::JsValue;
 
 /// The database the app keeps its data in.
 pub const DEFAULT_DB_NAME: &str = "dynoscope";
-/// Schema version of the database layout described above.
-pub const DB_VERSION: u32 = 1;
+/// Schema version of the database layout described above (2 added `settings`).
+pub const DB_VERSION: u32 = 2;
 /// Object store of table definitions.
 pub const TABLES: &str = "tables";
 /// Object store of items.
 pub const ITEMS: &str = "items";
+/// Object store of the engine's own settings (simulation, clock): name to JSON.
+pub const SETTINGS: &str = "settings";
 
 /// Why IndexedDB refused: the browser's own wording, kept for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,9 +83,9 @@ impl IdbStore {
         let db = Database::open(name)
             .with_version(DB_VERSION)
             .with_on_upgrade_needed(|_event, db| {
-                // Version 1 is the first layout: create whatever is missing.
+                // Each version only adds stores: create whatever is missing.
                 let existing: Vec<String> = db.object_store_names().collect();
-                for store in [TABLES, ITEMS] {
+                for store in [TABLES, ITEMS, SETTINGS] {
                     if !existing.iter().any(|name| name == store) {
                         db.create_object_store(store).build()?;
                     }
@@ -128,13 +131,17 @@ impl Store for IdbStore {
     type Error = StoreError;
 
     async fn load(&self) -> Result<Snapshot, StoreError> {
-        let tx = self.db.transaction([TABLES, ITEMS]).build()?;
+        let tx = self.db.transaction([TABLES, ITEMS, SETTINGS]).build()?;
         let tables = tx.object_store(TABLES)?;
         let items = tx.object_store(ITEMS)?;
-        // Requests go out when built; both item requests read the same rows in key order.
+        let settings = tx.object_store(SETTINGS)?;
+        // Requests go out when built; both item requests read the same rows in key order,
+        // and so do both settings requests.
         let states = tables.get_all::<String>().primitive()?;
         let item_keys = items.get_all_keys::<JsValue>().primitive()?;
         let item_values = items.get_all::<String>().primitive()?;
+        let setting_names = settings.get_all_keys::<String>().primitive()?;
+        let setting_values = settings.get_all::<String>().primitive()?;
 
         let states = states.await?.collect::<Result<Vec<String>, _>>()?;
         let keys = item_keys.await?.collect::<Result<Vec<JsValue>, _>>()?;
@@ -154,9 +161,12 @@ impl Store for IdbStore {
                 .ok_or_else(|| StoreError::new("an item row has a key that is not [table, key]"))?;
             pairs.push((table, item));
         }
+        let names = setting_names.await?.collect::<Result<Vec<String>, _>>()?;
+        let values = setting_values.await?.collect::<Result<Vec<String>, _>>()?;
         Ok(Snapshot {
             tables: states,
             items: pairs,
+            settings: names.into_iter().zip(values).collect(),
         })
     }
 
@@ -168,12 +178,13 @@ impl Store for IdbStore {
         // (and therefore ordered) at the moment commit is first polled.
         let tx = self
             .db
-            .transaction([TABLES, ITEMS])
+            .transaction([TABLES, ITEMS, SETTINGS])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         {
             let tables = tx.object_store(TABLES)?;
             let items = tx.object_store(ITEMS)?;
+            let settings = tx.object_store(SETTINGS)?;
             for change in changes {
                 match change {
                     Change::PutTable { table, state } => {
@@ -202,6 +213,12 @@ impl Store for IdbStore {
                                 .delete::<JsValue, _>(item_key(table, key))
                                 .primitive()?,
                         );
+                    }
+                    Change::PutSetting { name, value: Some(value) } => {
+                        drop(settings.put(value.clone()).with_key(name.clone()).primitive()?);
+                    }
+                    Change::PutSetting { name, value: None } => {
+                        drop(settings.delete::<String, _>(name.clone()).primitive()?);
                     }
                 }
             }

@@ -192,3 +192,41 @@ async fn a_write_that_cannot_be_stored_is_not_acknowledged() {
     assert!(error.message.starts_with("IndexedDB: "), "{}", error.message);
     IdbStore::delete_database(&name).await.expect("cleanup");
 }
+
+#[wasm_bindgen_test]
+async fn settings_are_stored_and_removed_like_items() {
+    let setting = |name: &str, value: Option<&str>| Change::PutSetting {
+        name: name.into(),
+        value: value.map(str::to_owned),
+    };
+    let loaded = round_trip(
+        "settings",
+        &[
+            vec![setting("simulation", Some(r#"{"a":1}"#)), setting("clock", Some(r#"{"NowMillis":5}"#))],
+            vec![setting("simulation:t", Some("{}")), setting("simulation", None)],
+        ],
+    )
+    .await;
+    let names: Vec<&str> = loaded.settings.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["clock", "simulation:t"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_paused_clock_stays_paused_after_a_restart() {
+    let name = fresh_db("clock").await;
+    let handle = EngineHandle::open(&name).await.expect("open handle");
+    handle.send("Dynoscope_SetClock", r#"{"Mode":"STEPPED"}"#).await.expect("pause");
+    handle.send("Dynoscope_AdvanceClock", r#"{"Millis":1000}"#).await.expect("step");
+    let before: serde_json::Value =
+        serde_json::from_str(&handle.send("Dynoscope_DescribeClock", "{}").await.expect("clock")).expect("JSON");
+    handle.store().clone().close();
+    drop(handle);
+
+    let restarted = EngineHandle::open(&name).await.expect("reopen handle");
+    let after: serde_json::Value =
+        serde_json::from_str(&restarted.send("Dynoscope_DescribeClock", "{}").await.expect("clock")).expect("JSON");
+    assert_eq!(after["Clock"]["Mode"], "STEPPED");
+    assert_eq!(after["Clock"]["NowMillis"], before["Clock"]["NowMillis"]);
+    restarted.store().clone().close();
+    IdbStore::delete_database(&name).await.expect("cleanup");
+}
