@@ -810,7 +810,6 @@ def test_a_placeholder_of_255_bytes_is_accepted(ddb, table):
     assert item == {"foo": S("a")}
 
 
-@pytest.mark.xfail(strict=True, reason="engine: accepts a 256-byte name placeholder")
 def test_a_name_placeholder_over_255_bytes_is_too_long(ddb_unchecked, table):
     # ExtendDB tests/test_expression_attribute_map_validation.py::test_name_key_too_long
     assert code_and_message(
@@ -823,7 +822,6 @@ def test_a_name_placeholder_over_255_bytes_is_too_long(ddb_unchecked, table):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: accepts a 256-byte value placeholder")
 def test_a_value_placeholder_over_255_bytes_is_too_long(ddb_unchecked, table):
     # ExtendDB tests/test_expression_attribute_map_validation.py::test_value_key_too_long
     assert code_and_message(
@@ -834,7 +832,6 @@ def test_a_value_placeholder_over_255_bytes_is_too_long(ddb_unchecked, table):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: accepts an empty attribute name behind a placeholder")
 def test_a_placeholder_cannot_stand_for_an_empty_name(ddb_unchecked, table):
     # ExtendDB tests/test_expression_attribute_map_validation.py::test_name_empty_mapped_value
     assert code_and_message(
@@ -842,7 +839,6 @@ def test_a_placeholder_cannot_stand_for_an_empty_name(ddb_unchecked, table):
     ) == ("ValidationException", "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a")
 
 
-@pytest.mark.xfail(strict=True, reason="engine: omits the 'ExpressionAttributeValues contains invalid value:' wrapper")
 def test_an_empty_expression_value_names_its_placeholder(ddb_unchecked, table):
     # ExtendDB tests/test_expression_attribute_map_validation.py::test_value_empty_attribute_value
     assert code_and_message(
@@ -854,7 +850,6 @@ def test_an_empty_expression_value_names_its_placeholder(ddb_unchecked, table):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: omits the 'ExpressionAttributeValues contains invalid value:' wrapper")
 def test_an_empty_set_in_expression_values_is_reported_as_an_invalid_value(ddb, table):
     # moto tests/test_dynamodb/test_dynamodb_update_expressions.py::test_update_item_add_empty_set (aws_verified)
     ddb.put_item(TableName=table, Item=KEY)
@@ -876,7 +871,6 @@ def test_an_empty_placeholder_map_is_refused(ddb_unchecked, table, parameter):
     assert (code, message) == ("ValidationException", f"{parameter} must not be empty")
 
 
-@pytest.mark.xfail(strict=True, reason="engine: names only ConditionExpression in UpdateItem's message")
 def test_update_item_values_without_expressions_name_both_expressions(ddb_unchecked, table):
     # dynalite test/updateItem.js 'should return ValidationException if ExpressionAttributeValues but no ConditionExpression'
     assert code_and_message(

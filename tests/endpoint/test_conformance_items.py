@@ -44,14 +44,12 @@ def sized(key, total, pad="p"):
 # =========================================================================================
 
 
-@pytest.mark.xfail(strict=True, reason="engine: a REMOVE-only update of a missing item creates it")
 def test_an_update_that_only_removes_does_not_create_the_item(ddb, table):
     # scylla test_item.py::test_update_item_non_existent
     update(ddb, table, "REMOVE a")
     assert get(ddb, table) is None
 
 
-@pytest.mark.xfail(strict=True, reason="engine: a DELETE-only AttributeUpdates of a missing item creates it")
 @pytest.mark.parametrize("action", [{"Action": "DELETE"}, {"Action": "DELETE", "Value": {"NS": ["4"]}}], ids=["attribute", "set_members"])
 def test_attribute_updates_that_only_delete_do_not_create_the_item(ddb, table, action):
     # scylla test_item.py::test_update_item_non_existent, ::test_update_item_delete
@@ -88,7 +86,6 @@ def test_deletes_and_removes_of_nothing_leave_only_what_was_added(ddb, table):
 # =========================================================================================
 
 
-@pytest.mark.xfail(strict=True, reason="engine: creates the item and returns its key as ALL_NEW")
 def test_all_new_of_a_remove_on_a_missing_item_returns_nothing(ddb, table):
     # scylla test_returnvalues.py::test_update_item_returnvalues_all_new
     response = update(ddb, table, "REMOVE b", ReturnValues="ALL_NEW")
@@ -193,7 +190,6 @@ def test_a_failed_condition_on_a_missing_item_returns_no_item_even_when_asked(dd
 # =========================================================================================
 
 
-@pytest.mark.xfail(strict=True, reason="engine: accepts or calls it a type mismatch instead of refusing the value's type")
 @pytest.mark.parametrize("value", [S("1"), {"L": []}], ids=["S", "L"])
 def test_attribute_updates_delete_with_a_value_takes_only_sets(ddb, table, value):
     # dynalite test/updateItem.js 'should return ValidationException if trying to delete incorrect types'; scylla ::test_update_item_delete
@@ -204,7 +200,6 @@ def test_attribute_updates_delete_with_a_value_takes_only_sets(ddb, table, value
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: ADD of a string writes it; ADD of other types is a type mismatch")
 @pytest.mark.parametrize("value", [S("1"), {"M": {}}], ids=["S", "M"])
 def test_attribute_updates_add_takes_only_numbers_sets_and_lists(ddb, table, value):
     # dynalite test/updateItem.js 'should return ValidationException if trying to add incorrect types'
@@ -214,7 +209,6 @@ def test_attribute_updates_add_takes_only_numbers_sets_and_lists(ddb, table, val
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: AttributeUpdates ADD of a list to a list is a type mismatch")
 def test_attribute_updates_add_appends_a_list_to_a_list(ddb, table):
     # dynalite test/updateItem.js 'should add list value and return updated new'; scylla test_item.py::test_update_item_add
     ddb.put_item(TableName=table, Item={**KEY, "b": {"L": [S("a"), N(1)]}})
@@ -238,7 +232,6 @@ def test_attribute_updates_on_a_stored_value_of_another_type_is_a_type_mismatch(
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: appends '; action: PUT for attribute: a' to the message")
 def test_attribute_updates_without_a_value_must_delete(ddb, table):
     # dynalite test/updateItem.js 'should return ValidationException if update has no value'
     assert code_and_message(ddb.update_item, TableName=table, Key=KEY, AttributeUpdates={"a": {"Action": "PUT"}}) == (
@@ -317,7 +310,6 @@ def test_two_expected_conditions_combine_with_or_on_delete(ddb, stored):
     assert get(ddb, stored) is None
 
 
-@pytest.mark.xfail(strict=True, reason="engine: ignores ConditionalOperator without two Expected conditions")
 @pytest.mark.parametrize(
     "extra, message",
     [({}, "ConditionalOperator cannot be used without Filter or Expected"),
@@ -333,7 +325,6 @@ def test_conditional_operator_needs_two_expected_conditions(ddb, table, extra, m
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: accepts ConditionalOperator alongside a ConditionExpression")
 def test_conditional_operator_is_a_non_expression_parameter(ddb, table):
     # ExtendDB tests/test_conditional_operator.py::test_put_item_condop_with_condition_expression
     assert code_and_message(ddb.put_item, TableName=table, Item=KEY, ConditionalOperator="AND", ConditionExpression="attribute_exists(pk)") == (
@@ -343,7 +334,6 @@ def test_conditional_operator_is_a_non_expression_parameter(ddb, table):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: leaves ConditionalOperator out of the mixing message")
 def test_the_mixing_message_lists_every_legacy_parameter_of_update_item(ddb, table):
     # ExtendDB tests/test_conditional_operator.py::test_update_item_full_sets_ordering
     assert code_and_message(
@@ -426,7 +416,6 @@ def test_a_json_number_in_place_of_the_string_is_a_serialization_error(server, t
 # =========================================================================================
 
 
-@pytest.mark.xfail(strict=True, reason="engine: a null set member is a SerializationException")
 def test_a_null_member_in_a_string_set_is_a_validation_error(server, table):
     # ExtendDB tests/test_attribute_value_validation.py (TestStringSetWithNullSpecificMessage)
     body = json.dumps({"TableName": table, "Item": {**KEY, "bad": {"SS": ["a", None]}}})
@@ -462,7 +451,6 @@ def test_an_attribute_name_may_be_65535_bytes(ddb, table):
     assert get(ddb, table) == {**KEY, name: N(1)}
 
 
-@pytest.mark.xfail(strict=True, reason="engine: accepts attribute names of 65536 bytes")
 @pytest.mark.parametrize("operation", ["put_item", "update_item"])
 def test_an_attribute_name_of_65536_bytes_is_refused(ddb, table, operation):
     # scylla test_limits.py::test_limit_attribute_length_nonkey_bad ('ValidationException.*6553[56]')

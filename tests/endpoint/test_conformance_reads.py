@@ -214,7 +214,6 @@ def hash_table(ddb):
     return name
 
 
-@pytest.mark.xfail(strict=True, reason="engine: refuses KeyConditions beside FilterExpression as mixing")
 def test_key_conditions_may_be_combined_with_a_filter_expression(ddb, hash_table):
     # ExtendDB tests/test_conditional_operator.py::test_query_key_conditions_with_filter_expression
     page = ddb.query(
@@ -223,7 +222,6 @@ def test_key_conditions_may_be_combined_with_a_filter_expression(ddb, hash_table
     assert page["Count"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="engine: refuses KeyConditions beside ProjectionExpression as mixing")
 def test_key_conditions_may_be_combined_with_a_projection_expression(ddb, hash_table):
     # ExtendDB tests/test_conditional_operator.py::test_query_key_conditions_with_projection_expression
     page = ddb.query(TableName=hash_table, KeyConditions={"pk": EQ(S("k1"))}, ProjectionExpression="a")
@@ -243,7 +241,6 @@ def test_legacy_query_parameters_cannot_join_a_key_condition_expression(ddb, has
     assert (code, message) == ("ValidationException", f"{MIXING}Non-expression parameters: {{{next(iter(legacy))}}} Expression parameters: {{{expression}}}")
 
 
-@pytest.mark.xfail(strict=True, reason="engine: lists the mixed parameters in another order")
 def test_the_query_mixing_message_lists_parameters_in_dynamodbs_order(ddb_unchecked, hash_table):
     # ExtendDB tests/test_conditional_operator.py::test_query_full_sets_ordering
     assert code_and_message(
@@ -257,7 +254,6 @@ def test_the_query_mixing_message_lists_parameters_in_dynamodbs_order(ddb_unchec
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: lists the mixed parameters in another order")
 def test_the_scan_mixing_message_lists_parameters_in_dynamodbs_order(ddb_unchecked, hash_table):
     # ExtendDB tests/test_conditional_operator.py::test_scan_full_sets_ordering
     assert code_and_message(
@@ -278,7 +274,6 @@ def test_conditional_operator_mixing_is_reported_before_unused_values(ddb_unchec
     ) == ("ValidationException", f"{MIXING}Non-expression parameters: {{ConditionalOperator}} Expression parameters: {{FilterExpression}}")
 
 
-@pytest.mark.xfail(strict=True, reason="engine: ignores ConditionalOperator without a filter of two conditions")
 @pytest.mark.parametrize(
     "params, message",
     [({}, "ConditionalOperator cannot be used without Filter or Expected"),
@@ -290,7 +285,6 @@ def test_scan_conditional_operator_needs_a_filter_of_two_conditions(ddb_unchecke
     assert code_and_message(ddb_unchecked.scan, TableName=hash_table, ConditionalOperator="AND", **params) == ("ValidationException", message)
 
 
-@pytest.mark.xfail(strict=True, reason="engine: reports the missing key condition instead")
 def test_the_conditional_operator_rule_comes_before_the_missing_key_condition(ddb_unchecked, hash_table):
     # ExtendDB tests/test_conditional_operator.py::test_query_condop_without_any_key_condition
     assert code_and_message(ddb_unchecked.query, TableName=hash_table, ConditionalOperator="AND") == (
@@ -328,7 +322,6 @@ def test_expression_errors_are_reported_for_a_table_that_does_not_exist(ddb_unch
     assert code == "ValidationException" and message.startswith(prefix), message
 
 
-@pytest.mark.xfail(strict=True, reason="engine: looks the table up before checking for duplicate keys")
 def test_duplicate_batch_get_keys_are_reported_for_a_table_that_does_not_exist(ddb_unchecked):
     # ExtendDB tests/test_validation_precedence.py::test_batch_get_item_duplicate_keys
     code, message = code_and_message(ddb_unchecked.batch_get_item, RequestItems={ABSENT: {"Keys": [{"a": S("k")}, {"a": S("k")}]}})
@@ -368,7 +361,6 @@ def test_a_backfilled_index_leaves_out_items_whose_key_has_another_type_or_is_mi
     assert [item["pk"] for item in ddb.scan(TableName=table, IndexName="byX")["Items"]] == [S("typed")]
 
 
-@pytest.mark.xfail(strict=True, reason="engine: backfills items whose key value is empty or longer than a key may be")
 @pytest.mark.parametrize(
     "key, kept",
     [([("x", "HASH")], ["p1024", "p1025", "p2048"]), ([("c", "HASH"), ("x", "RANGE")], ["p1024"])],

@@ -47,14 +47,12 @@ def provisioned(ddb):
 # =========================================================================================
 
 
-@pytest.mark.xfail(strict=True, reason="engine: reports a count mismatch instead of the duplicate definition")
 def test_an_attribute_defined_twice_is_refused_as_a_duplicate(ddb_unchecked):
     # scylla test_table.py::test_create_table_duplicate_attribute_name ('ValidationException.*uplicate.*xyz')
     code, message = code_and_message(create, ddb=ddb_unchecked, definitions=[("xyz", "S"), ("xyz", "N")], keys=[("xyz", "HASH")])
     assert code == "ValidationException" and re.search("uplicate.*xyz", message), message
 
 
-@pytest.mark.xfail(strict=True, reason="engine: creates the table with both definitions of the index key")
 def test_an_index_key_defined_with_two_types_is_refused_as_a_duplicate(ddb_unchecked):
     # scylla test_gsi.py::test_gsi_key_type_conflict_on_create ('ValidationException.*uplicate.*xyz')
     code, message = code_and_message(
@@ -72,7 +70,6 @@ def test_key_attribute_names_of_255_bytes_are_allowed(ddb):
     assert ddb.get_item(TableName=name, Key={hash_name: {"S": "hi"}, range_name: {"S": "ho"}})["Item"]
 
 
-@pytest.mark.xfail(strict=True, reason="engine: accepts key attribute names longer than 255 bytes")
 @pytest.mark.parametrize("where", ["table_hash", "table_range", "index_hash"])
 def test_key_attribute_names_over_255_bytes_are_refused(ddb_unchecked, where):
     # scylla test_limits.py::test_limit_attribute_length_key_bad, ::test_limit_attribute_length_gsi_lsi_bad ('ValidationException.*25[56]')
@@ -140,7 +137,6 @@ def test_list_tables_returns_at_most_100_names_a_page(ddb_unchecked):
 # =========================================================================================
 
 
-@pytest.mark.xfail(strict=True, reason="engine: UpdateTable does not validate ProvisionedThroughput values")
 def test_update_table_throughput_below_one_is_a_constraint_violation(ddb_unchecked):
     # dynalite test/updateTable.js 'should return ValidationException for high ProvisionedThroughput.ReadCapacityUnits and neg'
     name = provisioned(ddb_unchecked)
@@ -153,7 +149,6 @@ def test_update_table_throughput_below_one_is_a_constraint_violation(ddb_uncheck
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: UpdateTable does not validate ProvisionedThroughput values")
 def test_update_table_throughput_over_the_bound_is_refused(ddb_unchecked):
     # dynalite test/updateTable.js 'should return ValidationException for high ProvisionedThroughput.ReadCapacityUnits'
     name = provisioned(ddb_unchecked)
@@ -190,7 +185,6 @@ def create_index(ddb, table, name, attribute, attribute_type="S"):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: ignores the conflicting definition and creates the index")
 def test_a_new_index_cannot_redefine_an_attributes_type(ddb):
     # scylla test_gsi_updatetable.py::test_gsi_key_type_conflict_on_update ('ValidationException.*redefined')
     name = create_table(ddb, definitions=[("xyz", "S")], GlobalSecondaryIndexes=[gsi("index1", "xyz")])["TableDescription"]["TableName"]
@@ -198,13 +192,11 @@ def test_a_new_index_cannot_redefine_an_attributes_type(ddb):
     assert code == "ValidationException" and "redefined" in message, message
 
 
-@pytest.mark.xfail(strict=True, reason="engine: accepts a 256-character index name in UpdateTable")
 def test_update_table_refuses_an_index_name_of_256_characters(ddb, table):
     # scylla test_gsi_updatetable.py::test_gsi_updatetable_very_long_name_256
     assert code_and_message(create_index, ddb=ddb, table=table, name="n" * 256, attribute="pk")[0] == "ValidationException"
 
 
-@pytest.mark.xfail(strict=True, reason="engine: accepts a 256-byte index key name in UpdateTable")
 def test_update_table_refuses_an_index_key_name_over_255_bytes(ddb, table):
     # scylla test_limits.py::test_limit_gsiu_key_len_bad ('ValidationException..*25[56]')
     code, message = code_and_message(create_index, ddb=ddb, table=table, name="hello", attribute="k" * 256)
@@ -234,7 +226,6 @@ def test_a_global_index_on_a_local_index_key_still_needs_its_definition(ddb, lsi
     assert code == "ValidationException" and "AttributeDefinitions" in message, message
 
 
-@pytest.mark.xfail(strict=True, reason="engine: answers ResourceNotFoundException for a local index")
 def test_a_local_index_cannot_be_deleted_by_update_table(ddb, lsi_table):
     # scylla test_gsi_updatetable.py::test_gsi_delete_with_lsi (comment: DynamoDB gives a ValidationException)
     code, _ = code_and_message(ddb.update_table, TableName=lsi_table, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "lsi"}}])
@@ -295,7 +286,6 @@ def test_delete_table_answers_deleting_with_the_identity_and_billing_of_the_tabl
     assert got["ProvisionedThroughput"] == {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
 
 
-@pytest.mark.xfail(strict=True, reason="engine: DeleteTable repeats the schema, indexes and creation time")
 def test_delete_table_does_not_describe_the_schema_or_indexes(ddb):
     # scylla test_table.py::test_delete_table_description, ::test_delete_table_description_with_si
     name = create_table(

@@ -163,6 +163,12 @@ pub fn initial_partitions(billing: BillingMode) -> u32 {
     }
 }
 
+/// Whether a value could be a key: not empty, and within the key size limits.
+fn valid_key(key: &PrimaryKey) -> bool {
+    let fits = |v: &crate::key::KeyValue, max: usize| v.size() > 0 && v.size() <= max;
+    fits(&key.hash, crate::key::MAX_HASH_KEY_BYTES) && key.range.as_ref().is_none_or(|r| fits(r, crate::key::MAX_RANGE_KEY_BYTES))
+}
+
 /// Most partitions one keyspace grows to by size splits (a guard for tiny limits).
 const MAX_PARTITIONS: usize = 4096;
 
@@ -449,7 +455,9 @@ impl Table {
         let mut index = Index::new(definition);
         let table_schema = &self.definition.key_schema;
         for (position, item) in self.items.walk(0, None) {
-            index.apply(None, index.definition.entry_of(table_schema, &position.key, item));
+            // Items whose would-be index key is not a valid key (empty, or too long) stay out.
+            let entry = index.definition.entry_of(table_schema, &position.key, item).filter(|(p, _)| valid_key(&p.index_key));
+            index.apply(None, entry);
         }
         self.indexes.push(index);
     }

@@ -16,6 +16,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::DynamoError;
 use crate::number::Number;
 
+/// Longest attribute name (and map key), in bytes.
+const MAX_NAME_BYTES: usize = 65_535;
+
 /// Deepest nesting DynamoDB accepts: the attribute itself is level 1.
 pub const MAX_NESTING_DEPTH: usize = 32;
 
@@ -264,11 +267,16 @@ impl<'de> Visitor<'de> for ValueVisitor {
                     map.next_value_seed(OptionalSeed(MapSeed { depth: self.depth + 1 }))?
                         .map(AttributeValue::M)
                 }
-                "SS" => match map.next_value::<Option<Vec<String>>>()? {
-                    Some(set) => {
-                        if set.is_empty() {
+                "SS" => match map.next_value::<Option<Vec<Option<String>>>>()? {
+                    Some(members) => {
+                        if members.is_empty() {
                             return Err(empty_set("string"));
                         }
+                        let Some(set) = members.into_iter().collect::<Option<Vec<String>>>() else {
+                            return Err(validation_failure(
+                                "One or more parameter values were invalid: An string set may not have a null string as a member",
+                            ));
+                        };
                         reject_duplicates(&set, "SS", |s| s.clone())?;
                         Some(AttributeValue::SS(set))
                     }
@@ -389,6 +397,12 @@ impl<'de> DeserializeSeed<'de> for MapSeed {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
                 let mut out = Item::new();
                 while let Some(name) = map.next_key::<String>()? {
+                    if name.len() > MAX_NAME_BYTES {
+                        return Err(validation_failure(format!(
+                            "One or more parameter values were invalid: Attribute name exceeds the limit of {MAX_NAME_BYTES} bytes; size of name: {}",
+                            name.len()
+                        )));
+                    }
                     let value = map.next_value_seed(ValueSeed { depth: self.depth })?;
                     out.insert(name, value);
                 }
@@ -413,6 +427,56 @@ impl<'de> Deserialize<'de> for WireItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         MapSeed { depth: 1 }.deserialize(deserializer).map(WireItem)
     }
+}
+
+/// ExpressionAttributeValues: like an item, but an invalid value is reported as DynamoDB
+/// reports it there, wrapped and naming its placeholder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValueMap(pub Item);
+
+impl<'de> Deserialize<'de> for ValueMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ValuesVisitor;
+        impl<'de> Visitor<'de> for ValuesVisitor {
+            type Value = Item;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of placeholders to AttributeValues")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+                let mut out = Item::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    match map.next_value_seed(ValueSeed { depth: 1 }) {
+                        Ok(value) => {
+                            out.insert(name, value);
+                        }
+                        Err(e) => {
+                            wrap_validation_failure(|message| {
+                                format!("ExpressionAttributeValues contains invalid value: {message} for key {name}")
+                            });
+                            return Err(e);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(ValuesVisitor).map(ValueMap)
+    }
+}
+
+/// Rewrites the pending validation failure's message, if there is one. Number errors come
+/// from the numeric conversion, which DynamoDB reports unwrapped.
+fn wrap_validation_failure(wrap: impl FnOnce(&str) -> String) {
+    PENDING_VALIDATION.with(|slot| {
+        if let Some(error) = slot.borrow_mut().as_mut() {
+            let numeric = ["The parameter cannot be converted", "Attempting to store", "Number overflow", "Number underflow"]
+                .iter()
+                .any(|prefix| error.message.starts_with(prefix));
+            if !numeric {
+                error.message = wrap(&error.message);
+            }
+        }
+    });
 }
 
 /// Parses an item from DynamoDB JSON text (as stored by a persistence layer).

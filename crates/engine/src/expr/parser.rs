@@ -1,14 +1,20 @@
-//! Recursive-descent parsing into a raw syntax tree. Only syntax is judged here, and a
-//! syntax error is reported at once, quoting the token and its neighbourhood the way
-//! DynamoDB does. Names stay unresolved and functions unchecked: DynamoDB reports its
-//! semantic errors by category rather than by position, so [`super::check`] judges them
-//! over the whole tree afterwards.
+//! Parsing into a raw syntax tree. Only syntax is judged here, and a syntax error is
+//! reported at once, quoting the token and its neighbourhood the way DynamoDB does. Names
+//! stay unresolved and functions unchecked: DynamoDB reports its semantic errors by category
+//! rather than by position, so [`super::check`] judges them over the whole tree afterwards.
 //!
 //! Condition grammar, loosest first: `OR`, `AND`, `NOT`, then a predicate (`operand
 //! comparator operand`, `operand BETWEEN operand AND operand`, `operand IN (operand, ...)`,
 //! or a function call). Operands are paths, `:values`, function calls and parenthesised
 //! groups; a group may hold an operand or a whole condition, and a group that only wraps
-//! another group is "redundant", which DynamoDB refuses.
+//! another group is "redundant", which DynamoDB refuses. An expression may be 4096 bytes,
+//! enough for two thousand nested parentheses, so conditions are parsed with an explicit
+//! stack of [`Frame`]s rather than by recursion: nesting costs heap, never call stack.
+//!
+//! Update grammar: clauses of comma-separated actions; a SET value is an operand or
+//! `operand + operand` / `operand - operand`, and the value or any operand may be wrapped
+//! in parentheses. SET values nest only a few levels when meaningful, so they are parsed
+//! recursively with a depth limit.
 
 use crate::error::DynamoError;
 
@@ -16,10 +22,10 @@ use super::ast::Comparator;
 use super::lexer::{self, Kind, Sym, Token};
 use super::{ExpressionKind, invalid};
 
-/// Deepest nesting of groups, `NOT`s and function calls the parser follows. Meaningful
-/// nesting costs an operator per level and DynamoDB allows 300, so this only stops
-/// pathological input (and keeps the stack bounded).
-const MAX_DEPTH: usize = 400;
+/// Deepest nesting of parentheses and function calls in a SET value (conditions have no
+/// limit: they are parsed without recursion). Meaningful SET values nest a few levels, so
+/// this only stops pathological input and keeps the stack bounded.
+const MAX_UPDATE_DEPTH: usize = 100;
 
 /// A path element as written: a bare name, a `#placeholder` or an index.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +87,57 @@ impl Node {
     }
 }
 
+/// Dropping a tree 2000 levels deep by the default recursive drop could exhaust the stack,
+/// so nodes hand their children to an explicit stack instead.
+impl Drop for Node {
+    fn drop(&mut self) {
+        let mut orphans = Vec::new();
+        self.take_children(&mut orphans);
+        while let Some(mut node) = orphans.pop() {
+            node.take_children(&mut orphans);
+        }
+    }
+}
+
+impl Node {
+    fn is_leaf(&self) -> bool {
+        matches!(self, Node::Path(_) | Node::Value(_))
+    }
+
+    /// Moves the node's non-leaf children to `out`, leaving leaves in their place.
+    fn take_children(&mut self, out: &mut Vec<Node>) {
+        let mut take = |child: &mut Box<Node>| {
+            if !child.is_leaf() {
+                out.push(std::mem::replace(&mut **child, Node::Value(String::new())));
+            }
+        };
+        match self {
+            Node::Path(_) | Node::Value(_) => {}
+            Node::Call { args: list, .. } => {
+                out.extend(list.drain(..).filter(|n| !n.is_leaf()));
+            }
+            Node::In { operand, list } => {
+                take(operand);
+                out.extend(list.drain(..).filter(|n| !n.is_leaf()));
+            }
+            Node::Compare { left, right, .. } | Node::Arith { left, right, .. } => {
+                take(left);
+                take(right);
+            }
+            Node::Between { operand, low, high } => {
+                take(operand);
+                take(low);
+                take(high);
+            }
+            Node::And(a, b) | Node::Or(a, b) => {
+                take(a);
+                take(b);
+            }
+            Node::Not(a) => take(a),
+        }
+    }
+}
+
 /// The four update clauses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Clause {
@@ -132,6 +189,46 @@ enum Connective {
     Not,
 }
 
+/// A construct the condition parser is inside of, waiting for its next piece. The stack of
+/// frames replaces the call stack of a recursive-descent parser.
+enum Frame {
+    /// An expression: the predicates read so far and the connectives not yet applied.
+    Expression {
+        operands: Vec<Node>,
+        pending: Vec<Connective>,
+    },
+    /// A predicate, waiting for its first operand.
+    PredicateStart,
+    /// `left op`, waiting for the right operand.
+    Compare { op: Comparator, left: Node },
+    /// `operand BETWEEN`, waiting for the lower bound.
+    BetweenLow { operand: Node },
+    /// `operand BETWEEN low AND`, waiting for the upper bound.
+    BetweenHigh { operand: Node, low: Node },
+    /// `operand IN (list,`, waiting for the next member.
+    In { operand: Node, list: Vec<Node> },
+    /// `name(args,`, waiting for the next argument.
+    Call { name: String, args: Vec<Node> },
+    /// `(` at token index `open`, waiting for the expression inside.
+    Group { open: usize },
+}
+
+impl Frame {
+    fn expression() -> Frame {
+        Frame::Expression {
+            operands: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+}
+
+/// What [`Parser::climb`] hands down the frame stack.
+enum Finished {
+    Operand(Node),
+    Predicate(Node),
+    Expression(Node),
+}
+
 pub(crate) struct Parser<'s> {
     source: &'s str,
     tokens: Vec<Token>,
@@ -146,6 +243,8 @@ pub(crate) struct Parser<'s> {
 type Parsed<T> = Result<T, DynamoError>;
 
 const KEYWORDS: [&str; 5] = ["AND", "OR", "NOT", "BETWEEN", "IN"];
+/// Keywords of UpdateExpressions only: there they can be neither names nor functions.
+const CLAUSE_KEYWORDS: [&str; 4] = ["SET", "REMOVE", "ADD", "DELETE"];
 
 impl<'s> Parser<'s> {
     pub fn new(source: &'s str, kind: ExpressionKind) -> Self {
@@ -184,7 +283,14 @@ impl<'s> Parser<'s> {
         let next = self.tokens.get(self.pos + 1).map(|t| t.kind);
         token.kind == Kind::Ident
             && next == Some(Kind::Sym(Sym::LParen))
-            && !KEYWORDS.iter().any(|k| token.is_keyword(self.source, k))
+            && !self.is_keyword(self.text(token))
+    }
+
+    /// Whether `word` is a keyword of this kind of expression (and so not a name).
+    fn is_keyword(&self, word: &str) -> bool {
+        let clause = self.kind == ExpressionKind::Update
+            && CLAUSE_KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word));
+        clause || KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
     }
 
     fn at_keyword(&self, word: &str) -> bool {
@@ -226,7 +332,7 @@ impl<'s> Parser<'s> {
 
     fn enter(&mut self) -> Parsed<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_UPDATE_DEPTH {
             return Err(self.syntax_error());
         }
         Ok(())
@@ -243,7 +349,7 @@ impl<'s> Parser<'s> {
         let token = self.peek();
         let text = self.text(token);
         let element = match token.kind {
-            Kind::Ident if !KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(text)) => {
+            Kind::Ident if !self.is_keyword(text) => {
                 RawElement::Name(text.to_owned())
             }
             Kind::Name => RawElement::Placeholder(text.to_owned()),
@@ -308,47 +414,199 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// Predicates joined by `OR`, `AND` and prefix `NOT`, by operator precedence with an
-    /// explicit stack (so long chains do not recurse). A lone operand comes back as it is,
-    /// for a group such as `(a) = :v`.
+    /// Predicates joined by `OR`, `AND` and prefix `NOT`, by operator precedence. A lone
+    /// operand comes back as it is, for a group such as `(a) = :v`. Runs the [`Frame`]
+    /// machine: [`Self::descend`] reads up to the next leaf operand, opening a frame for each
+    /// `(` and function call on the way, and [`Self::climb`] hands finished pieces to the
+    /// frames waiting for them until one needs another operand.
     fn expression(&mut self) -> Parsed<Node> {
-        let mut operands: Vec<Node> = Vec::new();
-        let mut pending: Vec<Connective> = Vec::new();
+        let mut stack = vec![Frame::expression()];
+        self.begin_predicate(&mut stack);
         loop {
-            while self.at_keyword("NOT") {
-                self.advance();
-                self.notes.operators += 1;
-                pending.push(Connective::Not);
+            let leaf = self.descend(&mut stack)?;
+            if let Some(node) = self.climb(&mut stack, leaf)? {
+                return Ok(node);
             }
-            operands.push(self.predicate()?);
-            while pending.last() == Some(&Connective::Not) {
-                pending.pop();
-                self.reduce(&mut operands, Connective::Not)?;
-            }
-            let next = if self.at_keyword("AND") {
-                Connective::And
-            } else if self.at_keyword("OR") {
-                Connective::Or
-            } else {
-                break;
-            };
-            if operands.last().is_some_and(|n| !n.is_condition_like()) {
-                return Err(self.syntax_error());
-            }
-            while let Some(&top) = pending.last()
-                && top >= next
-            {
-                pending.pop();
-                self.reduce(&mut operands, top)?;
-            }
-            pending.push(next);
+        }
+    }
+
+    /// Reads the `NOT`s a predicate starts with into the innermost expression frame, then
+    /// waits for the predicate's first operand.
+    fn begin_predicate(&mut self, stack: &mut Vec<Frame>) {
+        while self.at_keyword("NOT") {
             self.advance();
             self.notes.operators += 1;
+            if let Some(Frame::Expression { pending, .. }) = stack.last_mut() {
+                pending.push(Connective::Not);
+            }
         }
-        while let Some(top) = pending.pop() {
-            self.reduce(&mut operands, top)?;
+        stack.push(Frame::PredicateStart);
+    }
+
+    /// Reads to the next path or `:value`, opening a frame for every `(` and function call
+    /// on the way.
+    fn descend(&mut self, stack: &mut Vec<Frame>) -> Parsed<Node> {
+        loop {
+            let token = self.peek();
+            match token.kind {
+                Kind::Sym(Sym::LParen) => {
+                    stack.push(Frame::Group { open: self.pos });
+                    self.advance();
+                    stack.push(Frame::expression());
+                    self.begin_predicate(stack);
+                }
+                Kind::Value => {
+                    self.advance();
+                    return Ok(Node::Value(self.text(token).to_owned()));
+                }
+                Kind::Ident if self.at_call() => {
+                    let name = self.text(token).to_owned();
+                    self.advance();
+                    self.advance();
+                    stack.push(Frame::Call {
+                        name,
+                        args: Vec::new(),
+                    });
+                }
+                Kind::Ident | Kind::Name => return Ok(Node::Path(self.path()?)),
+                _ => return Err(self.syntax_error()),
+            }
         }
-        operands.pop().ok_or_else(|| self.syntax_error())
+    }
+
+    /// Hands a finished operand to the frames waiting for it, and what they finish to the
+    /// frames below, until a frame needs another operand (`None`) or the whole expression
+    /// is done.
+    fn climb(&mut self, stack: &mut Vec<Frame>, leaf: Node) -> Parsed<Option<Node>> {
+        let mut done = Finished::Operand(leaf);
+        loop {
+            let Some(frame) = stack.pop() else {
+                return match done {
+                    Finished::Expression(node) => Ok(Some(node)),
+                    _ => Err(self.syntax_error()),
+                };
+            };
+            done = match (frame, done) {
+                (Frame::PredicateStart, Finished::Operand(left)) => {
+                    let next = if let Some(op) = self.comparator() {
+                        Frame::Compare { op, left: self.require_operand(left)? }
+                    } else if self.at_keyword("BETWEEN") {
+                        Frame::BetweenLow { operand: self.require_operand(left)? }
+                    } else if self.at_keyword("IN") {
+                        Frame::In { operand: self.require_operand(left)?, list: Vec::new() }
+                    } else {
+                        // A lone operand: a function call, or a group's contents.
+                        done = Finished::Predicate(left);
+                        continue;
+                    };
+                    self.advance();
+                    self.notes.operators += 1;
+                    if matches!(next, Frame::In { .. }) {
+                        self.expect_sym(Sym::LParen)?;
+                    }
+                    stack.push(next);
+                    return Ok(None);
+                }
+                (Frame::Compare { op, left }, Finished::Operand(right)) => {
+                    Finished::Predicate(Node::Compare {
+                        op,
+                        left: Box::new(left),
+                        right: Box::new(self.require_operand(right)?),
+                    })
+                }
+                (Frame::BetweenLow { operand }, Finished::Operand(low)) => {
+                    let low = self.require_operand(low)?;
+                    if !self.at_keyword("AND") {
+                        return Err(self.syntax_error());
+                    }
+                    self.advance();
+                    stack.push(Frame::BetweenHigh { operand, low });
+                    return Ok(None);
+                }
+                (Frame::BetweenHigh { operand, low }, Finished::Operand(high)) => {
+                    Finished::Predicate(Node::Between {
+                        operand: Box::new(operand),
+                        low: Box::new(low),
+                        high: Box::new(self.require_operand(high)?),
+                    })
+                }
+                (Frame::In { operand, mut list }, Finished::Operand(item)) => {
+                    list.push(self.require_operand(item)?);
+                    if self.at_sym(Sym::Comma) {
+                        self.advance();
+                        stack.push(Frame::In { operand, list });
+                        return Ok(None);
+                    }
+                    self.expect_sym(Sym::RParen)?;
+                    Finished::Predicate(Node::In {
+                        operand: Box::new(operand),
+                        list,
+                    })
+                }
+                (Frame::Call { name, mut args }, Finished::Operand(arg)) => {
+                    args.push(self.require_operand(arg)?);
+                    if self.at_sym(Sym::Comma) {
+                        self.advance();
+                        stack.push(Frame::Call { name, args });
+                        return Ok(None);
+                    }
+                    self.expect_sym(Sym::RParen)?;
+                    Finished::Operand(Node::Call { name, args })
+                }
+                (
+                    Frame::Expression {
+                        mut operands,
+                        mut pending,
+                    },
+                    Finished::Predicate(predicate),
+                ) => {
+                    operands.push(predicate);
+                    while pending.last() == Some(&Connective::Not) {
+                        pending.pop();
+                        self.reduce(&mut operands, Connective::Not)?;
+                    }
+                    let next = if self.at_keyword("AND") {
+                        Connective::And
+                    } else if self.at_keyword("OR") {
+                        Connective::Or
+                    } else {
+                        while let Some(top) = pending.pop() {
+                            self.reduce(&mut operands, top)?;
+                        }
+                        done = Finished::Expression(
+                            operands.pop().ok_or_else(|| self.syntax_error())?,
+                        );
+                        continue;
+                    };
+                    if operands.last().is_some_and(|n| !n.is_condition_like()) {
+                        return Err(self.syntax_error());
+                    }
+                    while let Some(&top) = pending.last()
+                        && top >= next
+                    {
+                        pending.pop();
+                        self.reduce(&mut operands, top)?;
+                    }
+                    pending.push(next);
+                    self.advance();
+                    self.notes.operators += 1;
+                    stack.push(Frame::Expression { operands, pending });
+                    self.begin_predicate(stack);
+                    return Ok(None);
+                }
+                (Frame::Group { open }, Finished::Expression(inner)) => {
+                    let close = self.pos;
+                    self.expect_sym(Sym::RParen)?;
+                    if self.last_group == Some((open + 1, close - 1)) {
+                        self.notes.redundant_parens = true;
+                    }
+                    self.last_group = Some((open, close));
+                    Finished::Operand(inner)
+                }
+                // Every frame is only ever handed what it waits for.
+                _ => return Err(self.syntax_error()),
+            };
+        }
     }
 
     /// Replaces the top operand(s) with `connective` applied to them.
@@ -381,120 +639,6 @@ impl<'s> Parser<'s> {
             Kind::Sym(Sym::Ge) => Comparator::Ge,
             _ => return None,
         })
-    }
-
-    /// A comparison, BETWEEN, IN, or a lone operand (a function call or a group).
-    fn predicate(&mut self) -> Parsed<Node> {
-        let left = self.operand()?;
-        if let Some(op) = self.comparator() {
-            self.compare(op, left)
-        } else if self.at_keyword("BETWEEN") {
-            self.between(left)
-        } else if self.at_keyword("IN") {
-            self.in_list(left)
-        } else {
-            Ok(left)
-        }
-    }
-
-    fn compare(&mut self, op: Comparator, left: Node) -> Parsed<Node> {
-        let left = self.require_operand(left)?;
-        self.advance();
-        self.notes.operators += 1;
-        let right = self.operand_only()?;
-        Ok(Node::Compare {
-            op,
-            left: Box::new(left),
-            right: Box::new(right),
-        })
-    }
-
-    fn between(&mut self, operand: Node) -> Parsed<Node> {
-        let operand = self.require_operand(operand)?;
-        self.advance();
-        self.notes.operators += 1;
-        let low = self.operand_only()?;
-        if !self.at_keyword("AND") {
-            return Err(self.syntax_error());
-        }
-        self.advance();
-        let high = self.operand_only()?;
-        Ok(Node::Between {
-            operand: Box::new(operand),
-            low: Box::new(low),
-            high: Box::new(high),
-        })
-    }
-
-    fn in_list(&mut self, operand: Node) -> Parsed<Node> {
-        let operand = self.require_operand(operand)?;
-        self.advance();
-        self.notes.operators += 1;
-        self.expect_sym(Sym::LParen)?;
-        let list = self.operand_list()?;
-        self.expect_sym(Sym::RParen)?;
-        Ok(Node::In {
-            operand: Box::new(operand),
-            list,
-        })
-    }
-
-    /// An operand that must not turn out to be a condition.
-    fn operand_only(&mut self) -> Parsed<Node> {
-        let node = self.operand()?;
-        self.require_operand(node)
-    }
-
-    fn operand_list(&mut self) -> Parsed<Vec<Node>> {
-        let mut list = vec![self.operand_only()?];
-        while self.at_sym(Sym::Comma) {
-            self.advance();
-            list.push(self.operand_only()?);
-        }
-        Ok(list)
-    }
-
-    /// A path, `:value`, function call, or parenthesised group.
-    fn operand(&mut self) -> Parsed<Node> {
-        let token = self.peek();
-        match token.kind {
-            Kind::Sym(Sym::LParen) => self.group(),
-            Kind::Value => {
-                self.advance();
-                Ok(Node::Value(self.text(token).to_owned()))
-            }
-            Kind::Ident if self.at_call() => self.call(|p| p.operand_list()),
-            Kind::Ident | Kind::Name => Ok(Node::Path(self.path()?)),
-            _ => Err(self.syntax_error()),
-        }
-    }
-
-    /// `( ... )`: an operand or a condition; `((x))` is noted as redundant.
-    fn group(&mut self) -> Parsed<Node> {
-        let open = self.pos;
-        self.advance();
-        self.enter()?;
-        let inner = self.expression()?;
-        self.leave();
-        let close = self.pos;
-        self.expect_sym(Sym::RParen)?;
-        if self.last_group == Some((open + 1, close - 1)) {
-            self.notes.redundant_parens = true;
-        }
-        self.last_group = Some((open, close));
-        Ok(inner)
-    }
-
-    /// `name(arguments)`, the arguments read by `arguments`.
-    fn call(&mut self, arguments: impl Fn(&mut Self) -> Parsed<Vec<Node>>) -> Parsed<Node> {
-        let name_token = self.advance();
-        let name = self.text(name_token).to_owned();
-        self.advance();
-        self.enter()?;
-        let args = arguments(self)?;
-        self.leave();
-        self.expect_sym(Sym::RParen)?;
-        Ok(Node::Call { name, args })
     }
 
     // ----- update expressions --------------------------------------------------------
@@ -554,22 +698,45 @@ impl<'s> Parser<'s> {
         Ok(self.text(token).to_owned())
     }
 
-    /// `operand`, `operand + operand` or `operand - operand`.
+    /// `operand`, `operand + operand` or `operand - operand`, the whole or any operand
+    /// possibly in parentheses: `set b.c = ((c[1]) + (b.a))`.
     fn set_value(&mut self) -> Parsed<Node> {
-        let left = self.update_operand()?;
+        let left = self.set_term(true)?;
         let plus = match self.peek().kind {
             Kind::Sym(Sym::Plus) => true,
             Kind::Sym(Sym::Minus) => false,
             _ => return Ok(left),
         };
+        // `(a + b) + c`: arithmetic takes two operands, not a sum.
+        if matches!(left, Node::Arith { .. }) {
+            return Err(self.syntax_error());
+        }
         self.advance();
         self.notes.operators += 1;
-        let right = self.update_operand()?;
+        let right = self.set_term(false)?;
         Ok(Node::Arith {
             plus,
             left: Box::new(left),
             right: Box::new(right),
         })
+    }
+
+    /// An update operand, possibly in parentheses; with `whole`, the parentheses may hold
+    /// a whole `a + b`.
+    fn set_term(&mut self, whole: bool) -> Parsed<Node> {
+        if !self.at_sym(Sym::LParen) {
+            return self.update_operand();
+        }
+        self.advance();
+        self.enter()?;
+        let inner = if whole {
+            self.set_value()?
+        } else {
+            self.set_term(false)?
+        };
+        self.leave();
+        self.expect_sym(Sym::RParen)?;
+        Ok(inner)
     }
 
     /// A path, `:value` or function call (whose arguments are update operands again).
@@ -580,14 +747,20 @@ impl<'s> Parser<'s> {
                 self.advance();
                 Ok(Node::Value(self.text(token).to_owned()))
             }
-            Kind::Ident if self.at_call() => self.call(|p| {
-                let mut args = vec![p.update_operand()?];
-                while p.at_sym(Sym::Comma) {
-                    p.advance();
-                    args.push(p.update_operand()?);
+            Kind::Ident if self.at_call() => {
+                let name = self.text(token).to_owned();
+                self.advance();
+                self.advance();
+                self.enter()?;
+                let mut args = vec![self.set_term(false)?];
+                while self.at_sym(Sym::Comma) {
+                    self.advance();
+                    args.push(self.set_term(false)?);
                 }
-                Ok(args)
-            }),
+                self.leave();
+                self.expect_sym(Sym::RParen)?;
+                Ok(Node::Call { name, args })
+            }
             Kind::Ident | Kind::Name => Ok(Node::Path(self.path()?)),
             _ => Err(self.syntax_error()),
         }
@@ -665,11 +838,11 @@ mod tests {
     #[test]
     fn paths_take_dots_indexes_and_placeholders() {
         let node = condition("a.#b[2][10].c = :v").unwrap();
-        let Node::Compare { left, .. } = node else {
+        let Node::Compare { left, .. } = &node else {
             panic!()
         };
         assert_eq!(
-            *left,
+            **left,
             Node::Path(RawPath {
                 elements: vec![
                     RawElement::Name("a".into()),

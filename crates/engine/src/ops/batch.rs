@@ -99,6 +99,11 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
         };
         refuse_mixing(&[("AttributesToGet", keys_and_attributes.attributes_to_get.is_some())], &args)?;
         let paths = projection_paths(args.parse(&[])?.projection, keys_and_attributes.attributes_to_get.as_deref());
+        // Duplicate keys are a request error, found before the table is looked up.
+        let given: Vec<&Item> = keys_and_attributes.keys.iter().flatten().map(|k| &k.0).collect();
+        if given.iter().enumerate().any(|(i, k)| given[..i].contains(k)) {
+            return Err(duplicates());
+        }
         let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
         let mut keys = Vec::new();
         for key in keys_and_attributes.keys.iter().flatten() {

@@ -38,12 +38,13 @@ pub struct Expressions {
 impl ExpressionArgs<'_> {
     /// Names of the expression members present, for DynamoDB's mixing message.
     fn present(&self) -> Vec<&'static str> {
+        // In the order DynamoDB lists them in its mixing message.
         [
+            ("ProjectionExpression", self.projection.is_some()),
+            ("FilterExpression", self.filter.is_some()),
             ("KeyConditionExpression", self.key_condition.is_some()),
             ("UpdateExpression", self.update.is_some()),
             ("ConditionExpression", self.condition.is_some()),
-            ("FilterExpression", self.filter.is_some()),
-            ("ProjectionExpression", self.projection.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, present)| present.then_some(name))
@@ -61,6 +62,7 @@ impl ExpressionArgs<'_> {
                 return Err(values_without_expressions(value_users));
             }
         }
+        check_placeholder_maps(self.names, self.values)?;
         let mut subs = Substitutions::new(self.names, self.values)?;
         // DynamoDB reads them in this order, which decides the error when several are bad.
         let update = self.update.map(|text| expr::parse_update(text, &mut subs)).transpose()?;
@@ -76,6 +78,41 @@ impl ExpressionArgs<'_> {
         subs.finish()?;
         Ok(expressions)
     }
+}
+
+/// Longest placeholder (`#name` or `:value`), in bytes.
+const MAX_PLACEHOLDER_BYTES: usize = 255;
+/// Longest attribute name, in bytes.
+pub const MAX_ATTRIBUTE_NAME_BYTES: usize = 65_535;
+
+/// The placeholder maps' own rules: placeholders at most 255 bytes, and names neither
+/// empty nor longer than an attribute name may be.
+fn check_placeholder_maps(names: Option<&BTreeMap<String, String>>, values: Option<&Item>) -> Result<(), DynamoError> {
+    for (key, name) in names.into_iter().flatten() {
+        if key.len() > MAX_PLACEHOLDER_BYTES {
+            return Err(DynamoError::validation(format!(
+                "ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: {}",
+                key.len()
+            )));
+        }
+        if name.is_empty() {
+            return Err(DynamoError::validation(format!(
+                "ExpressionAttributeNames contains invalid value: Empty attribute name for key {key}"
+            )));
+        }
+        if name.len() > MAX_ATTRIBUTE_NAME_BYTES {
+            return Err(DynamoError::validation(format!(
+                "One or more parameter values were invalid: Attribute name exceeds the limit of {MAX_ATTRIBUTE_NAME_BYTES} bytes; size of name: {}",
+                name.len()
+            )));
+        }
+    }
+    if values.into_iter().flat_map(|v| v.keys()).any(|key| key.len() > MAX_PLACEHOLDER_BYTES) {
+        return Err(DynamoError::validation(
+            "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;",
+        ));
+    }
+    Ok(())
 }
 
 fn values_without_expressions(value_users: &[&str]) -> DynamoError {
@@ -99,6 +136,19 @@ pub fn refuse_mixing(legacy: &[(&str, bool)], args: &ExpressionArgs) -> Result<(
         )));
     }
     Ok(())
+}
+
+/// ConditionalOperator joins two or more legacy conditions: DynamoDB refuses it without
+/// Expected (or a filter), or with only one condition there.
+pub fn check_conditional_operator(operator: Option<&str>, conditions: Option<usize>) -> Result<(), DynamoError> {
+    match (operator, conditions) {
+        (None, _) => Ok(()),
+        (Some(_), None) => Err(DynamoError::validation("ConditionalOperator cannot be used without Filter or Expected")),
+        (Some(_), Some(n)) if n < 2 => Err(DynamoError::validation(
+            "ConditionalOperator can only be used when Filter or Expected has two or more elements",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// One entry of Expected, KeyConditions, QueryFilter or ScanFilter, as sent.
@@ -173,16 +223,29 @@ pub fn legacy_update(map: &BTreeMap<String, AttributeUpdateArg>) -> Result<Updat
     let mut update = Update::default();
     for (name, entry) in map {
         let path = Path::attribute(name.clone());
+        let invalid = |message: String| DynamoError::validation(format!("One or more parameter values were invalid: {message}"));
         match (entry.action.as_deref().unwrap_or("PUT"), &entry.value) {
             ("PUT", Some(value)) => update.set.push(SetAction { path, value: SetValue::Operand(UpdateOperand::Value(value.clone())) }),
             ("DELETE", None) => update.remove.push(path),
-            ("DELETE", Some(value)) => update.delete.push((path, value.clone())),
-            ("ADD", Some(value)) => update.add.push((path, value.clone())),
-            (action, None) => {
-                return Err(DynamoError::validation(format!(
-                    "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified; action: {action} for attribute: {name}"
-                )));
+            ("DELETE", Some(value)) => {
+                if !matches!(value, AttributeValue::SS(_) | AttributeValue::NS(_) | AttributeValue::BS(_)) {
+                    return Err(invalid(format!("DELETE action with value is not supported for the type {}", value.type_name())));
+                }
+                update.delete.push((path, value.clone()));
             }
+            // ADD of a list appends it (to nothing, if the attribute is missing).
+            ("ADD", Some(AttributeValue::L(list))) => {
+                let existing = UpdateOperand::IfNotExists(path.clone(), Box::new(UpdateOperand::Value(AttributeValue::L(Vec::new()))));
+                let appended = UpdateOperand::ListAppend(Box::new(existing), Box::new(UpdateOperand::Value(AttributeValue::L(list.clone()))));
+                update.set.push(SetAction { path, value: SetValue::Operand(appended) });
+            }
+            ("ADD", Some(value)) => {
+                if !matches!(value, AttributeValue::N(_) | AttributeValue::SS(_) | AttributeValue::NS(_) | AttributeValue::BS(_)) {
+                    return Err(invalid(format!("ADD action is not supported for the type {}", value.type_name())));
+                }
+                update.add.push((path, value.clone()));
+            }
+            (_, None) => return Err(invalid("Only DELETE action is allowed when no attribute value is specified".to_owned())),
             (action, Some(_)) => {
                 return Err(DynamoError::validation(format!("Unknown AttributeUpdates action: {action}")));
             }

@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units, write_units};
-use super::expressions::{AttributeUpdateArg, ExpressionArgs, Expressions, LegacyConditions, legacy_expected, legacy_update, refuse_mixing};
+use super::expressions::{
+    AttributeUpdateArg, ExpressionArgs, Expressions, LegacyConditions, check_conditional_operator, legacy_expected, legacy_update,
+    refuse_mixing,
+};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -255,7 +258,12 @@ impl WriteMembers<'_> {
 
     /// Reads the condition (ConditionExpression or Expected) and, for UpdateItem, the update
     /// (UpdateExpression or AttributeUpdates), refusing a mix of the two generations.
-    fn setup(&self, update: Option<&str>, attribute_updates: Option<&BTreeMap<String, AttributeUpdateArg>>) -> Result<WriteSetup, DynamoError> {
+    fn setup(
+        &self,
+        update_item: bool,
+        update: Option<&str>,
+        attribute_updates: Option<&BTreeMap<String, AttributeUpdateArg>>,
+    ) -> Result<WriteSetup, DynamoError> {
         let args = ExpressionArgs {
             names: self.expression_attribute_names,
             values: self.expression_attribute_values,
@@ -263,9 +271,14 @@ impl WriteMembers<'_> {
             update,
             ..Default::default()
         };
-        let legacy = [("AttributeUpdates", attribute_updates.is_some()), ("Expected", self.expected.is_some())];
+        let legacy = [
+            ("AttributeUpdates", attribute_updates.is_some()),
+            ("Expected", self.expected.is_some()),
+            ("ConditionalOperator", self.conditional_operator.is_some()),
+        ];
         refuse_mixing(&legacy, &args)?;
-        let users: &[&str] = if update.is_some() || attribute_updates.is_some() {
+        check_conditional_operator(self.conditional_operator, self.expected.map(|e| e.len()))?;
+        let users: &[&str] = if update_item {
             &["UpdateExpression", "ConditionExpression"]
         } else {
             &["ConditionExpression"]
@@ -296,7 +309,7 @@ pub struct PutItemRequest {
     pub return_values_on_condition_check_failure: Option<String>,
     pub condition_expression: Option<String>,
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
-    pub expression_attribute_values: Option<WireItem>,
+    pub expression_attribute_values: Option<crate::value::ValueMap>,
     pub expected: Option<LegacyConditions>,
     pub conditional_operator: Option<String>,
 }
@@ -307,7 +320,7 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
     members.check_shape(&mut v, "item", &request.item);
     v.finish()?;
     let return_old = wants_old_item(request.return_values.as_deref())?;
-    let WriteSetup { expressions, capacity_mode, return_on_failure } = members.setup(None, None)?;
+    let WriteSetup { expressions, capacity_mode, return_on_failure } = members.setup(false, None, None)?;
     let name = request.table_name.expect("checked");
     let item = request.item.expect("checked").0;
 
@@ -342,7 +355,7 @@ pub struct UpdateItemRequest {
     pub update_expression: Option<String>,
     pub condition_expression: Option<String>,
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
-    pub expression_attribute_values: Option<WireItem>,
+    pub expression_attribute_values: Option<crate::value::ValueMap>,
     pub return_values: Option<String>,
     pub return_consumed_capacity: Option<String>,
     pub return_item_collection_metrics: Option<String>,
@@ -371,7 +384,7 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     members.check_shape(&mut v, "key", &request.key);
     v.finish()?;
     let WriteSetup { expressions, capacity_mode, return_on_failure } =
-        members.setup(request.update_expression.as_deref(), request.attribute_updates.as_ref())?;
+        members.setup(true, request.update_expression.as_deref(), request.attribute_updates.as_ref())?;
     let name = request.table_name.expect("checked");
 
     let table = table_of(engine, &name)?;
@@ -407,6 +420,19 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     table.check_collection_limit(&key, Some(&new), engine.simulation_for(&name).item_collection_limit_bytes)?;
 
     let paths: Vec<Path> = expressions.update.as_ref().map(|u| u.target_paths().into_iter().cloned().collect()).unwrap_or_default();
+    // An update of a missing item that only removes or deletes creates nothing (an update
+    // with no actions at all still creates the bare item).
+    let acts = expressions.update.as_ref().is_some_and(|u| !(u.set.is_empty() && u.remove.is_empty() && u.add.is_empty() && u.delete.is_empty()));
+    if old.is_none() && acts && new.len() == schema.names().count() {
+        let ticket = throughput::admit_write(engine, &name, &key, None)?;
+        let consumption = write_consumption(None, 0, Vec::new());
+        throughput::settle_write(engine, &name, ticket, &key, &consumption);
+        return respond(&WriteResponse {
+            attributes: None,
+            consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
+            item_collection_metrics: None,
+        });
+    }
     let ticket = throughput::admit_write(engine, &name, &key, Some(&new))?;
     let outcome = commit_write(engine, &name, key.clone(), Some(new));
     let consumption = write_consumption(outcome.old.as_ref(), new_size, outcome.index_units);
@@ -430,7 +456,7 @@ pub struct DeleteItemRequest {
     pub return_values_on_condition_check_failure: Option<String>,
     pub condition_expression: Option<String>,
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
-    pub expression_attribute_values: Option<WireItem>,
+    pub expression_attribute_values: Option<crate::value::ValueMap>,
     pub expected: Option<LegacyConditions>,
     pub conditional_operator: Option<String>,
 }
@@ -441,7 +467,7 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<Ve
     members.check_shape(&mut v, "key", &request.key);
     v.finish()?;
     let return_old = wants_old_item(request.return_values.as_deref())?;
-    let WriteSetup { expressions, capacity_mode, return_on_failure } = members.setup(None, None)?;
+    let WriteSetup { expressions, capacity_mode, return_on_failure } = members.setup(false, None, None)?;
     let name = request.table_name.expect("checked");
 
     let table = table_of(engine, &name)?;

@@ -9,7 +9,7 @@ use std::ops::Bound;
 use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units};
-use super::expressions::{ExpressionArgs, LegacyConditions, legacy_entries, legacy_filter, refuse_mixing};
+use super::expressions::{ExpressionArgs, LegacyConditions, check_conditional_operator, legacy_entries, legacy_filter, refuse_mixing};
 use super::items::{projection_paths, shaped};
 use super::read::{Page, Source, index_entry_key, index_start, read_page, table_start};
 use super::validate::{ReturnCapacity, Violations};
@@ -32,7 +32,7 @@ pub struct QueryRequest {
     pub filter_expression: Option<String>,
     pub projection_expression: Option<String>,
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
-    pub expression_attribute_values: Option<WireItem>,
+    pub expression_attribute_values: Option<crate::value::ValueMap>,
     pub select: Option<String>,
     pub limit: Option<i64>,
     pub consistent_read: Option<bool>,
@@ -237,13 +237,15 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
         projection: request.projection_expression.as_deref(),
         ..Default::default()
     };
+    // KeyConditions only counts as mixing beside a KeyConditionExpression.
     let legacy = [
-        ("KeyConditions", request.key_conditions.is_some()),
-        ("QueryFilter", request.query_filter.is_some()),
         ("AttributesToGet", request.attributes_to_get.is_some()),
+        ("QueryFilter", request.query_filter.is_some()),
         ("ConditionalOperator", request.conditional_operator.is_some()),
+        ("KeyConditions", request.key_conditions.is_some() && request.key_condition_expression.is_some()),
     ];
     refuse_mixing(&legacy, &args)?;
+    check_conditional_operator(request.conditional_operator.as_deref(), request.query_filter.as_ref().map(|f| f.len()))?;
     let mut expressions = args.parse(&["KeyConditionExpression", "FilterExpression"])?;
     if let Some(map) = &request.key_conditions {
         expressions.key_condition = Some(legacy::key_conditions(&legacy_entries("keyConditions", map, None)?)?);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::expressions::{ExpressionArgs, LegacyConditions, legacy_filter, refuse_mixing};
+use super::expressions::{ExpressionArgs, LegacyConditions, check_conditional_operator, legacy_filter, refuse_mixing};
 use super::items::projection_paths;
 use super::query::{finish_page, selection};
 use super::validate::{ReturnCapacity, Violations};
@@ -33,7 +33,7 @@ pub struct ScanRequest {
     pub filter_expression: Option<String>,
     pub projection_expression: Option<String>,
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
-    pub expression_attribute_values: Option<WireItem>,
+    pub expression_attribute_values: Option<crate::value::ValueMap>,
     pub scan_filter: Option<LegacyConditions>,
     pub attributes_to_get: Option<Vec<String>>,
     pub conditional_operator: Option<String>,
@@ -85,11 +85,12 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
         ..Default::default()
     };
     let legacy = [
-        ("ScanFilter", request.scan_filter.is_some()),
         ("AttributesToGet", request.attributes_to_get.is_some()),
+        ("ScanFilter", request.scan_filter.is_some()),
         ("ConditionalOperator", request.conditional_operator.is_some()),
     ];
     refuse_mixing(&legacy, &args)?;
+    check_conditional_operator(request.conditional_operator.as_deref(), request.scan_filter.as_ref().map(|f| f.len()))?;
     let mut expressions = args.parse(&["FilterExpression"])?;
     if expressions.filter.is_none() {
         expressions.filter = legacy_filter("scanFilter", request.scan_filter.as_ref(), request.conditional_operator.as_deref())?;

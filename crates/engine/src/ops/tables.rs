@@ -204,7 +204,7 @@ pub(crate) fn sse_key_of(engine: &mut Engine, spec: &SseSpecificationArg) -> Opt
     })
 }
 
-fn check_key_schema_shape(v: &mut Violations, field: &str, schema: &Option<Vec<KeySchemaElementArg>>) {
+pub(crate) fn check_key_schema_shape(v: &mut Violations, field: &str, schema: &Option<Vec<KeySchemaElementArg>>) {
     v.not_null(field, schema);
     let Some(schema) = schema else { return };
     let quoted = if schema.is_empty() { "'[]'" } else { "'[KeySchemaElement]'" };
@@ -222,7 +222,7 @@ fn check_key_schema_shape(v: &mut Violations, field: &str, schema: &Option<Vec<K
     }
 }
 
-fn check_throughput_shape(v: &mut Violations, field: &str, throughput: &Option<ThroughputArg>) {
+pub(crate) fn check_throughput_shape(v: &mut Violations, field: &str, throughput: &Option<ThroughputArg>) {
     let Some(t) = throughput else { return };
     v.not_null(&format!("{field}.writeCapacityUnits"), &t.write_capacity_units);
     v.at_least(&format!("{field}.writeCapacityUnits"), t.write_capacity_units, 1);
@@ -261,6 +261,20 @@ fn billing_of(request: &CreateTableRequest) -> Result<BillingMode, DynamoError> 
     }
 }
 
+/// Longest key attribute name (table and index keys), in bytes.
+const MAX_KEY_NAME_BYTES: usize = 255;
+
+/// Key attribute names are limited to 255 bytes.
+pub(crate) fn check_key_name_lengths<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), DynamoError> {
+    match names.into_iter().find(|n| n.len() > MAX_KEY_NAME_BYTES) {
+        Some(name) => Err(invalid(format!(
+            "Key attribute name {name} exceeds the limit of {MAX_KEY_NAME_BYTES} bytes: length {}",
+            name.len()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The table's key schema, checked against its attribute definitions.
 fn key_schema_of(request: &CreateTableRequest) -> Result<(KeySchema, Vec<(String, ScalarType)>), DynamoError> {
     let definitions: Vec<(String, ScalarType)> = request
@@ -272,8 +286,12 @@ fn key_schema_of(request: &CreateTableRequest) -> Result<(KeySchema, Vec<(String
             (d.attribute_name.clone().unwrap_or_default(), kind)
         })
         .collect();
+    if let Some(duplicate) = definitions.iter().enumerate().find(|(i, (n, _))| definitions[..*i].iter().any(|(m, _)| m == n)) {
+        return Err(invalid(format!("Duplicate AttributeName in AttributeDefinitions: {}", duplicate.1.0)));
+    }
     let elements = request.key_schema.as_deref().unwrap_or_default();
     let names: Vec<&str> = elements.iter().map(|e| e.attribute_name.as_deref().unwrap_or_default()).collect();
+    check_key_name_lengths(names.iter().copied())?;
     let defined = |name: &str| definitions.iter().find(|(n, _)| n == name).map(|(_, k)| *k);
     let defined_names = || definitions.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
 
@@ -380,6 +398,7 @@ fn indexes_of(
             let name = index.index_name.as_deref().expect("checked by shape");
             let elements = index.key_schema.as_deref().expect("checked by shape");
             let keys: Vec<&str> = elements.iter().map(|e| e.attribute_name.as_deref().unwrap_or_default()).collect();
+            check_key_name_lengths(keys.iter().copied())?;
             if keys.iter().any(|k| defined(k).is_none()) {
                 let names: Vec<&str> = definitions.iter().map(|(n, _)| n.as_str()).collect();
                 return Err(invalid(format!(
@@ -627,6 +646,18 @@ fn describe_index(index: &Index, now_millis: u64) -> Value {
     description
 }
 
+/// DeleteTable's answer: the table as it goes, without its schema, indexes or creation
+/// time (DynamoDB leaves those out).
+fn describe_deleting(table: &Table, now_millis: u64) -> Value {
+    let mut description = describe(table, "DELETING", now_millis);
+    if let Some(members) = description.as_object_mut() {
+        for member in ["CreationDateTime", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "LocalSecondaryIndexes"] {
+            members.remove(member);
+        }
+    }
+    description
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TableNameRequest {
@@ -660,7 +691,7 @@ pub fn delete_table(engine: &mut Engine, request: TableNameRequest) -> Result<Ve
         ));
     }
     let now = engine.now_millis();
-    let description = describe(table, "DELETING", now);
+    let description = describe_deleting(table, now);
     let removed = engine.tables.remove(name).expect("found above");
     // With a control-plane delay the table stays visible as DELETING until it is gone;
     // item operations no longer find it.

@@ -46,7 +46,7 @@ pub struct ActionArg {
     pub update_expression: Option<String>,
     pub projection_expression: Option<String>,
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
-    pub expression_attribute_values: Option<WireItem>,
+    pub expression_attribute_values: Option<crate::value::ValueMap>,
     pub return_values_on_condition_check_failure: Option<String>,
 }
 

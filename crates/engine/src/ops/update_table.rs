@@ -6,8 +6,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::tables::{
-    AttributeDefinitionArg, KeySchemaElementArg, ProjectionArg, StreamSpecificationArg, ThroughputArg, describe,
-    invalid, stream_of,
+    AttributeDefinitionArg, KeySchemaElementArg, ProjectionArg, StreamSpecificationArg, ThroughputArg, check_key_name_lengths,
+    check_throughput_shape, describe, invalid, stream_of,
 };
 use super::validate::Violations;
 use crate::dispatch::respond;
@@ -62,6 +62,9 @@ pub struct UpdateIndexArg {
 pub struct DeleteIndexArg {
     pub index_name: Option<String>,
 }
+
+/// Largest provisioned throughput DynamoDB's request validation accepts.
+const MAX_THROUGHPUT: i64 = 1_000_000_000_000;
 
 const NOTHING_TO_UPDATE: &str = "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required";
 
@@ -160,6 +163,19 @@ fn new_index(
             })?;
         Ok(KeyAttribute { name: attr_name, kind })
     };
+    check_key_name_lengths(elements.iter().filter_map(|e| e.attribute_name.as_deref()))?;
+    // An attribute the table already defines keeps its type.
+    for (name, kind) in &definitions {
+        if let Some((_, existing)) = definition.attribute_definitions.iter().find(|(n, _)| n == name)
+            && existing != kind
+        {
+            return Err(invalid(format!(
+                "Attributes cannot be redefined. Attribute: {name}, existing type: {}, new type: {}",
+                existing.name(),
+                kind.name()
+            )));
+        }
+    }
     let hash = attribute(&elements[0])?;
     let range = elements.get(1).map(attribute).transpose()?;
     let projection = match create.projection.as_ref().and_then(|p| p.projection_type.as_deref()) {
@@ -198,7 +214,22 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
     v.table_name("tableName", request.table_name.as_deref());
     v.one_of("billingMode", request.billing_mode.as_deref(), &["PROVISIONED", "PAY_PER_REQUEST"]);
     v.one_of("tableClass", request.table_class.as_deref(), &["STANDARD", "STANDARD_INFREQUENT_ACCESS"]);
+    check_throughput_shape(&mut v, "provisionedThroughput", &request.provisioned_throughput);
+    for (i, update) in request.global_secondary_index_updates.iter().flatten().enumerate() {
+        if let Some(create) = &update.create {
+            let field = format!("globalSecondaryIndexUpdates.{}.member.create", i + 1);
+            v.table_name(&format!("{field}.indexName"), create.index_name.as_deref());
+            check_throughput_shape(&mut v, &format!("{field}.provisionedThroughput"), &create.provisioned_throughput);
+        }
+    }
     v.finish()?;
+    if let Some(t) = &request.provisioned_throughput {
+        for (value, name) in [(t.read_capacity_units, "ReadCapacityUnits"), (t.write_capacity_units, "WriteCapacityUnits")] {
+            if let Some(value) = value.filter(|&v| v > MAX_THROUGHPUT) {
+                return Err(DynamoError::validation(format!("Given value {value} for {name} is out of bounds")));
+            }
+        }
+    }
     if !has_any_change(&request) {
         return Err(DynamoError::validation(NOTHING_TO_UPDATE));
     }
@@ -247,6 +278,9 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
             }
             (None, None, Some(delete)) => {
                 let index_name = delete.index_name.clone().unwrap_or_default();
+                if table.definition.index(&index_name).is_some_and(|i| i.kind == IndexKind::Local) {
+                    return Err(invalid(format!("Local secondary index {index_name} cannot be deleted: local indexes are fixed at table creation")));
+                }
                 if table.definition.index(&index_name).is_none_or(|i| i.kind != IndexKind::Global) {
                     return Err(DynamoError::new(
                         ErrorKind::ResourceNotFoundException,
