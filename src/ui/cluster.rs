@@ -1,20 +1,25 @@
 //! The Cluster view of the selected table: what DynamoDB keeps hidden, drawn from the
 //! engine's `Dynoscope_` operations. [`ClusterView`] lays out the clock bar and the
-//! simulation preset, the partition map, the item locator and the event timeline, and
-//! provides them a [`ClusterCtx`]: a refresh tick (a light 500 ms interval while the view is
-//! mounted and the page visible, cleared on unmount), the last clock reading, the located
-//! item and the table's preset. Each panel fetches its own data when the tick moves or the
-//! UI writes (`AppState::revision`).
+//! simulation preset, the partition map, the capacity chart, the item locator and the event
+//! timeline, the stream viewer and the cost panel, and provides them a [`ClusterCtx`]: a
+//! refresh tick (a light 500 ms interval while the view is mounted and the page visible,
+//! cleared on unmount), the last clock reading, the located item, the table's preset and the
+//! partitions the map last read (ids and token buckets). Each panel fetches its own data when
+//! the tick moves or the UI writes (`AppState::revision`).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
+use super::capacity_chart::CapacityChart;
 use super::clock::ClockBar;
+use super::cost_panel::CostPanel;
 use super::locate::ItemLocator;
 use super::partition_map::PartitionMap;
 use super::simulation::SimulationControl;
+use super::stream_viewer::StreamViewer;
 use super::timeline::EventTimeline;
 use super::{AppState, TableInfo};
 
@@ -82,6 +87,61 @@ pub const PLAYGROUND_PARTITION_BYTES: u64 = 10 * 1024;
 /// DynamoDB's partition size limit.
 pub const DYNAMODB_PARTITION_BYTES: u64 = 10 * 1024 * 1024 * 1024;
 
+/// One direction (read or write) of a partition's throughput, from the `Throughput` member
+/// of `Dynoscope_DescribePartitions`. The bucket members are absent for on-demand tables.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct BucketLevel {
+    /// The partition's share of the provisioned capacity, units per second.
+    pub allocated: Option<f64>,
+    /// Tokens in the bucket (negative while repaying an overdraft).
+    pub tokens: Option<f64>,
+    pub burst: Option<f64>,
+    pub burst_max: Option<f64>,
+    /// Units consumed in the last whole second.
+    pub consumed_last_second: f64,
+    /// The per-partition maximum per second.
+    pub limit: f64,
+    pub boosted: bool,
+}
+
+impl BucketLevel {
+    fn from_json(side: &Value) -> BucketLevel {
+        let number = |name: &str| side.get(name).and_then(Value::as_f64);
+        BucketLevel {
+            allocated: number("AllocatedCapacityUnits"),
+            tokens: number("Tokens"),
+            burst: number("BurstCredit"),
+            burst_max: number("BurstCreditMax"),
+            consumed_last_second: number("ConsumedLastSecond").unwrap_or(0.0),
+            limit: number("PartitionLimitPerSecond").unwrap_or(0.0),
+            boosted: side
+                .get("AdaptiveBoost")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        }
+    }
+}
+
+/// A partition's throughput buckets, read and write.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PartitionThroughput {
+    pub on_demand: bool,
+    pub read: BucketLevel,
+    pub write: BucketLevel,
+}
+
+impl PartitionThroughput {
+    /// Reads a partition's `Throughput` member (`None` when it is absent or null).
+    pub fn from_json(throughput: Option<&Value>) -> Option<PartitionThroughput> {
+        let t = throughput.filter(|t| t.is_object())?;
+        Some(PartitionThroughput {
+            on_demand: t.get("Mode").and_then(Value::as_str) == Some("ON_DEMAND"),
+            read: BucketLevel::from_json(t.get("Read")?),
+            write: BucketLevel::from_json(t.get("Write")?),
+        })
+    }
+}
+
 /// What the Cluster view's panels share. Copy: every field is an arena handle.
 #[derive(Clone, Copy)]
 pub struct ClusterCtx {
@@ -97,6 +157,10 @@ pub struct ClusterCtx {
     pub preset: RwSignal<Option<Preset>>,
     /// The partition the pointer is over (a card or a keyspace segment).
     pub hovered: RwSignal<Option<u64>>,
+    /// The table's partition ids in keyspace order, as the partition map last read them.
+    pub partitions: RwSignal<Vec<u64>>,
+    /// Each partition's throughput buckets, as the partition map last read them.
+    pub throughput: RwSignal<BTreeMap<u64, PartitionThroughput>>,
 }
 
 impl ClusterCtx {
@@ -138,6 +202,8 @@ pub fn ClusterView(table: String) -> impl IntoView {
         located: RwSignal::new(None),
         preset: RwSignal::new(None),
         hovered: RwSignal::new(None),
+        partitions: RwSignal::new(Vec::new()),
+        throughput: RwSignal::new(BTreeMap::new()),
     };
     provide_context(ctx);
 
@@ -180,9 +246,14 @@ pub fn ClusterView(table: String) -> impl IntoView {
                 <SimulationControl table=table.clone() />
             </section>
             <PartitionMap table=table.clone() />
+            <CapacityChart table=table.clone() />
             <div class="cluster-lower">
                 <ItemLocator table=table.clone() />
-                <EventTimeline table=table />
+                <EventTimeline table=table.clone() />
+            </div>
+            <div class="cluster-lower">
+                <StreamViewer table=table.clone() />
+                <CostPanel table=table />
             </div>
         </div>
     }

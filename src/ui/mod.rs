@@ -1,20 +1,24 @@
 //! The Leptos UI: the [`App`] shell (header, sidebar with the table list and the create-table
 //! form, the selected table's Items view (item editor and grid) or Cluster view (clock,
-//! simulation preset, partition map, item locator, event timeline), an API console) and the
+//! simulation preset, partition map, capacity chart, item locator, event timeline, stream
+//! viewer, cost panel), an API console) and the
 //! state its regions share through context, [`AppState`]. Every request goes through
 //! [`AppState::send`], which calls [`EngineHandle::send`]: the UI never touches the engine
 //! directly. Errors are shown with [`ErrorNotice`] as DynamoDB names them
 //! (`ResourceNotFoundException: ...`).
 
+mod capacity_chart;
 mod clock;
 mod cluster;
 mod console;
+mod cost_panel;
 mod create_table;
 mod item_editor;
 mod item_grid;
 mod locate;
 mod partition_map;
 mod simulation;
+mod stream_viewer;
 mod table_list;
 mod timeline;
 

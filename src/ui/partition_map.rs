@@ -3,15 +3,22 @@
 //! the partition size limit (10 KB in the playground), then one card per partition in
 //! keyspace order: its id, range, item count and size, and its three replicas in columns by
 //! availability zone, the leader crowned and bold, a lag badge on a replica that has not
-//! applied every write yet (gone once it has). The split lineage (parent → children) closes
-//! the panel. Drawn from `Dynoscope_DescribePartitions`, refetched on the Cluster view's
+//! applied every write yet (gone once it has), and, when the engine reports them, thin bars
+//! of its token buckets (tokens against the allocation, burst credit against its cap; the
+//! last second's units against the partition maximum for on-demand tables). The split
+//! lineage (parent → children) closes the panel. Drawn from `Dynoscope_DescribePartitions`, refetched on the Cluster view's
 //! tick and after every write the UI makes; the located item is pinned on the bar and its
-//! partition outlined.
+//! partition outlined. The partition ids and buckets are shared with the other panels
+//! through [`ClusterCtx`]; the buckets change every tick, so they redraw only their bars.
+
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-use super::cluster::{ClusterCtx, bytes_text, clock_text, parse_hash};
+use super::cluster::{
+    BucketLevel, ClusterCtx, PartitionThroughput, bytes_text, clock_text, parse_hash,
+};
 use super::{AppState, ErrorNotice, ShownError};
 
 /// One replica of a partition.
@@ -152,6 +159,22 @@ impl MapData {
     }
 }
 
+/// Each partition's `Throughput` member, by id.
+fn throughput_of(response: &Value) -> BTreeMap<u64, PartitionThroughput> {
+    response
+        .get("Partitions")
+        .and_then(Value::as_array)
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| {
+                    let id = p.get("PartitionId")?.as_u64()?;
+                    Some((id, PartitionThroughput::from_json(p.get("Throughput"))?))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A hash as a percentage of the keyspace.
 fn share(hash: u64) -> f64 {
     hash as f64 / 2f64.powi(64) * 100.0
@@ -199,6 +222,14 @@ pub fn PartitionMap(table: String) -> impl IntoView {
             {
                 Ok(response) => {
                     let loaded = MapData::from_response(&response);
+                    let ids: Vec<u64> = loaded.partitions.iter().map(|p| p.id).collect();
+                    if ctx.partitions.try_with_untracked(|p| p != &ids) == Some(true) {
+                        ctx.partitions.try_set(ids);
+                    }
+                    let buckets = throughput_of(&response);
+                    if ctx.throughput.try_with_untracked(|t| t != &buckets) == Some(true) {
+                        ctx.throughput.try_set(buckets);
+                    }
                     // Only a change redraws.
                     if data.try_with_untracked(|d| d.as_ref() != Some(&loaded)) == Some(true) {
                         data.try_set(Some(loaded));
@@ -462,6 +493,7 @@ fn PartitionCard(partition: PartitionView) -> impl IntoView {
                 {if items == 1 { " item · " } else { " items · " }}
                 {size_text}
             </p>
+            <BucketBars id=id />
             <svg
                 class="replicas"
                 viewBox="0 0 240 104"
@@ -609,4 +641,125 @@ fn SplitLineage(splits: Vec<SplitView>) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// A whole or one-decimal number of units: `5`, `2.5`, `1,500`.
+fn units(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    let whole = rounded.trunc() as i64;
+    let mut digits = whole.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    while digits.len() > 3 {
+        let tail = digits.split_off(digits.len() - 3);
+        grouped = format!(",{tail}{grouped}");
+    }
+    let sign = if rounded < 0.0 { "-" } else { "" };
+    let fraction = (rounded.fract().abs() * 10.0).round() as u64;
+    if fraction == 0 {
+        format!("{sign}{digits}{grouped}")
+    } else {
+        format!("{sign}{digits}{grouped}.{fraction}")
+    }
+}
+
+/// One thin bar: a short label, the level drawn against its maximum, and the figures; its
+/// accessible name (and tooltip) says it in words.
+fn level_bar(
+    label: &'static str,
+    words: &'static str,
+    value: f64,
+    max: f64,
+    kind: &'static str,
+) -> impl IntoView {
+    let level = if max > 0.0 {
+        (value / max).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let text = format!("{} / {}", units(value), units(max));
+    let aria = format!("{words}: {} of {}", units(value), units(max));
+    let title = aria.clone();
+    view! {
+        <div class="bucket-row" data-testid="bucket-bar" data-kind=kind>
+            <span class="bucket-label">{label}</span>
+            <svg class="bucket-bar" width="100%" height="6" role="img" aria-label=aria>
+                <title>{title}</title>
+                <rect class="bucket-bg" x="0" y="0" width="100%" height="6" rx="3" />
+                <rect class=format!("bucket-fill {kind}") x="0" y="0" width=pct(level * 100.0) height="6" rx="3" />
+            </svg>
+            <span class="bucket-value" aria-hidden="true">{text}</span>
+        </div>
+    }
+}
+
+/// The token buckets of one direction of a provisioned partition: tokens and burst credit.
+fn direction_bars(read: bool, level: BucketLevel) -> impl IntoView {
+    let (tokens, burst) = if read {
+        (
+            (
+                "RCU tokens",
+                "Read tokens in the bucket, of its allocation per second",
+                "read-tokens",
+            ),
+            (
+                "RCU burst",
+                "Read burst credit banked, of its 300-second cap",
+                "read-burst",
+            ),
+        )
+    } else {
+        (
+            (
+                "WCU tokens",
+                "Write tokens in the bucket, of its allocation per second",
+                "write-tokens",
+            ),
+            (
+                "WCU burst",
+                "Write burst credit banked, of its 300-second cap",
+                "write-burst",
+            ),
+        )
+    };
+    let tokens = level
+        .tokens
+        .zip(level.allocated)
+        .map(|(t, a)| level_bar(tokens.0, tokens.1, t, a, tokens.2));
+    let burst = level
+        .burst
+        .zip(level.burst_max)
+        .map(|(b, m)| level_bar(burst.0, burst.1, b, m, burst.2));
+    view! { {tokens} {burst} }
+}
+
+/// A partition's throughput as thin bars, when DescribePartitions reported it.
+#[component]
+fn BucketBars(id: u64) -> impl IntoView {
+    let ctx = expect_context::<ClusterCtx>();
+    let buckets = Memo::new(move |_| ctx.throughput.with(|t| t.get(&id).copied()));
+    move || {
+        buckets.get().map(|t| {
+            let boosted = t.read.boosted || t.write.boosted;
+            let body = if t.on_demand {
+                view! {
+                    <p class="bucket-caption">"Used last second, of the partition maximum"</p>
+                    {level_bar("RRU", "Read request units used last second, of the partition maximum", t.read.consumed_last_second, t.read.limit, "read-tokens")}
+                    {level_bar("WRU", "Write request units used last second, of the partition maximum", t.write.consumed_last_second, t.write.limit, "write-tokens")}
+                }
+                .into_any()
+            } else {
+                view! {
+                    {direction_bars(false, t.write)}
+                    {direction_bars(true, t.read)}
+                }
+                .into_any()
+            };
+            view! {
+                <div class="bucket-bars" data-testid="bucket-bars" data-mode=if t.on_demand { "ON_DEMAND" } else { "PROVISIONED" }>
+                    {body}
+                    {boosted.then(|| view! { <p class="bucket-boost">"adaptive capacity: boosted"</p> })}
+                </div>
+            }
+        })
+    }
 }
