@@ -130,7 +130,6 @@ def test_overlapping_paths_are_reported_with_both_paths(ddb, table, expression, 
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: checks if_not_exists's operand count before path overlap")
 def test_path_overlap_is_checked_before_function_operand_counts(ddb, table):
     # dynalite test/updateItem.js 'should return ValidationException for overlapping paths in UpdateExpression'
     code, message = code_and_message(
@@ -157,7 +156,6 @@ def test_conflicting_paths_are_reported_before_unused_names(ddb, table):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: checks if_not_exists's operand count before path conflicts")
 def test_path_conflict_is_checked_before_function_operand_counts(ddb, table):
     # dynalite test/updateItem.js 'should return ValidationException for conflicting paths in UpdateExpression'
     code, message = code_and_message(
@@ -171,7 +169,6 @@ def test_path_conflict_is_checked_before_function_operand_counts(ddb, table):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: reports the repeated SET section before the reserved word")
 def test_a_reserved_word_is_reported_before_a_repeated_section(ddb, table):
     # dynalite test/updateItem.js 'should return ValidationException for reserved keywords'
     code, message = code_and_message(
@@ -184,7 +181,6 @@ def test_a_reserved_word_is_reported_before_a_repeated_section(ddb, table):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: reports the repeated SET section before the unknown function")
 def test_an_unknown_function_is_reported_before_a_repeated_section(ddb, table):
     # dynalite test/updateItem.js 'should return ValidationException for invalid functions in UpdateExpression'
     code, message = code_and_message(
@@ -195,7 +191,6 @@ def test_an_unknown_function_is_reported_before_a_repeated_section(ddb, table):
     assert message.startswith("Invalid UpdateExpression: Invalid function name; function: "), message
 
 
-@pytest.mark.xfail(strict=True, reason="engine: treats the keyword SET as a reserved attribute name, not a syntax error")
 def test_a_section_keyword_in_operand_position_is_a_syntax_error(ddb, table):
     # dynalite test/updateItem.js 'should return ValidationException for syntax errors in UpdateExpression'
     code, message = code_and_message(update, ddb=ddb, table=table, expression="set a=set")
@@ -203,7 +198,6 @@ def test_a_section_keyword_in_operand_position_is_a_syntax_error(ddb, table):
     assert message.startswith("Invalid UpdateExpression: Syntax error; "), message
 
 
-@pytest.mark.xfail(strict=True, reason="engine: rejects parenthesised operands in SET as a syntax error")
 def test_set_accepts_parenthesised_operands_and_orders_appends_by_index(ddb, table):
     # dynalite test/updateItem.js 'should update nested attributes'
     update(
@@ -446,18 +440,12 @@ def test_a_path_through_a_scalar_or_missing_attribute_is_invalid_for_update(ddb,
 
 
 DOCUMENT_PATHS = [
-    ("set c[1] = :a, #1 = :a", True), ("add d.#1 :a", True),
-    ("delete c[1] :a set #1 = :a", False), ("delete y.a :a set #1 = :a", False),
+    "set c[1] = :a, #1 = :a", "add d.#1 :a",
+    "delete c[1] :a set #1 = :a", "delete y.a :a set #1 = :a",
 ]
 
 
-@pytest.mark.parametrize(
-    "expression",
-    [
-        pytest.param(e, marks=[] if ok else [pytest.mark.xfail(strict=True, reason="engine: DELETE through an invalid document path is a silent no-op")])
-        for e, ok in DOCUMENT_PATHS
-    ],
-)
+@pytest.mark.parametrize("expression", DOCUMENT_PATHS)
 def test_every_action_through_a_mistyped_document_path_is_invalid_for_update(ddb, table, expression):
     # dynalite test/updateItem.js 'should return ValidationException if trying to update non-existent nested attribute in existing item'
     update(ddb, table, "set b = pk, c = :c, d = :d", values={":c": {"M": {"1": S("a")}}, ":d": {"L": [S("a"), S("b")]}})
@@ -685,7 +673,6 @@ def test_an_unknown_attribute_type_name_is_refused_and_named(ddb, probe):
     assert code == "ValidationException" and "DOG" in message, message
 
 
-@pytest.mark.xfail(strict=True, reason="engine: requires a document path as attribute_type's first operand")
 def test_attribute_type_also_accepts_a_value_as_its_first_operand(ddb, probe):
     # scylla test_condition_expression.py::test_update_condition_attribute_type
     assert guarded_put(ddb, probe, BASE, "attribute_type (:val, :type)", {":val": N(0), ":type": S("N")}) is None
@@ -771,7 +758,6 @@ def test_an_unknown_condition_function_is_named(ddb, probe):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: calls update-only functions 'Invalid function name' in a condition")
 @pytest.mark.parametrize("function", ["if_not_exists", "list_append"])
 def test_update_functions_are_not_allowed_in_a_condition(ddb, probe, function):
     # scylla test_condition_expression.py::test_update_condition_other_funcs ('ValidationException.*not allowed')
@@ -951,7 +937,6 @@ def test_not_counts_as_an_operator(ddb, table):
     assert message.startswith("Invalid ConditionExpression: The expression contains too many operators"), message
 
 
-@pytest.mark.xfail(strict=True, reason="engine: gives up on deep function nesting with a syntax error")
 def test_deeply_nested_unknown_functions_are_reported_by_name(ddb, table):
     # scylla test_limits.py::test_deeply_nested_expression_5 (DynamoDB's message in its comment)
     depth = 1355
@@ -961,7 +946,6 @@ def test_deeply_nested_unknown_functions_are_reported_by_name(ddb, table):
     ) == ("ValidationException", "Invalid ConditionExpression: Invalid function name; function: f")
 
 
-@pytest.mark.xfail(strict=True, reason="engine: gives up on 2046 nested parentheses with a syntax error")
 def test_deeply_redundant_parentheses_are_reported_as_redundant(ddb, table):
     # scylla test_limits.py::test_deeply_nested_expression_3 (DynamoDB's message in its comment)
     depth = 2046

@@ -257,7 +257,6 @@ def stored(ddb, table):
     return table
 
 
-@pytest.mark.xfail(strict=True, reason="engine: NOT_CONTAINS on a missing attribute holds")
 def test_expected_not_contains_fails_on_a_missing_attribute(ddb, stored):
     # scylla test_expected.py::test_update_expected_1_not_contains
     code, _ = code_and_message(expected, ddb=ddb, table=stored, conditions={"q": {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [N(1)]}})

@@ -124,8 +124,9 @@ pub enum Condition {
     },
     AttributeExists(Path),
     AttributeNotExists(Path),
-    /// `attribute_type(path, :t)`; the type is one of DynamoDB's ten descriptors.
-    AttributeType(Path, String),
+    /// `attribute_type(operand, :t)`; the type is one of DynamoDB's ten descriptors. The
+    /// operand is usually a path, but DynamoDB takes a value too: `attribute_type(:v, :t)`.
+    AttributeType(Operand, String),
     BeginsWith(Operand, Operand),
     Contains(Operand, Operand),
     And(Box<Condition>, Box<Condition>),

@@ -1,9 +1,12 @@
 //! Semantic checking: turns a raw syntax tree into the [`super::ast`] form, substituting
 //! placeholders and judging every function call. DynamoDB parses an expression completely
 //! and only then reports what is wrong with it, by category: redundant parentheses first,
-//! then unknown functions, misused functions, reserved words, undefined placeholders, wrong
-//! operand counts, identical operands, and function-specific rules. The checker walks the
-//! whole tree once, keeps the first error of each category, and reports the most important.
+//! then unknown functions, misused functions, reserved words, a repeated update clause,
+//! undefined placeholders, overlapping then conflicting update paths, ADD and DELETE
+//! operand types, wrong operand counts, identical operands, and function-specific rules.
+//! The checker walks the whole tree once, keeps the first error of each category, and
+//! reports the most important. Function calls may nest two thousand deep, so operands are
+//! walked with an explicit stack rather than by recursion.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -25,16 +28,19 @@ use super::{ExpressionKind, MAX_IN_OPERANDS, invalid};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Category {
     Parens,
-    RepeatedClause,
     UnknownFunction,
     MisusedFunction,
     Reserved,
+    RepeatedClause,
     Undefined,
+    Overlap,
+    Conflict,
+    /// The value of an ADD or DELETE action.
+    UpdateOperand,
     Arity,
     Distinct,
     Function,
     InOperands,
-    Overlap,
 }
 
 pub(super) const CONDITION_FUNCTIONS: [&str; 5] = [
@@ -44,12 +50,18 @@ pub(super) const CONDITION_FUNCTIONS: [&str; 5] = [
     "begins_with",
     "contains",
 ];
+/// The functions of UpdateExpressions, which a condition may not call.
+pub(super) const UPDATE_FUNCTIONS: [&str; 2] = ["if_not_exists", "list_append"];
 const ATTRIBUTE_TYPES: [&str; 10] = ["S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"];
 /// How DynamoDB names the type of a document path when a function needed a value.
 const ANY_TYPE: &str = "{S,SS,N,NS,B,BS,BOOL,NULL,L,M,HD,DOUBLE,FLOAT,HDS,FS,DOUBLESET,DICT,DECIMAL,INT,DECIMALSET,INTSET}";
 
 pub(super) fn misused(name: &str) -> String {
     format!("The function is not allowed to be used this way in an expression; function: {name}")
+}
+
+fn not_in_condition(name: &str) -> String {
+    format!("The function is not allowed in a condition expression; function: {name}")
 }
 
 pub(super) fn wrong_type(function: &str, type_name: &str) -> String {
@@ -304,33 +316,48 @@ impl<'c, 'a> Checker<'c, 'a> {
         }
     }
 
+    /// An operand. Calls nest (`f(f(f(...)))`), so they are walked with an explicit stack:
+    /// each call's arguments in order, depth first, then the call itself, as a recursive
+    /// walk would.
     fn operand(&mut self, node: &Node) -> Operand {
-        match node {
-            Node::Path(p) => Operand::Path(self.path(p)),
-            Node::Value(v) => Operand::Value(self.value(v)),
-            Node::Call { name, args } => self.function_operand(name, args),
-            // The parser never puts a condition where an operand belongs.
-            _ => {
-                self.condition(node);
-                dummy_operand()
+        enum Step<'n> {
+            Visit(&'n Node),
+            Call(&'n str, usize),
+        }
+        let mut steps = vec![Step::Visit(node)];
+        let mut done: Vec<Operand> = Vec::new();
+        while let Some(step) = steps.pop() {
+            match step {
+                Step::Visit(Node::Path(p)) => done.push(Operand::Path(self.path(p))),
+                Step::Visit(Node::Value(v)) => done.push(Operand::Value(self.value(v))),
+                Step::Visit(Node::Call { name, args }) => {
+                    steps.push(Step::Call(name, args.len()));
+                    steps.extend(args.iter().rev().map(Step::Visit));
+                }
+                // The parser never puts a condition where an operand belongs.
+                Step::Visit(other) => {
+                    self.condition(other);
+                    done.push(dummy_operand());
+                }
+                Step::Call(name, count) => {
+                    let operands = done.split_off(done.len().saturating_sub(count));
+                    let operand = self.function_operand(name, operands);
+                    done.push(operand);
+                }
             }
         }
+        done.pop().unwrap_or_else(dummy_operand)
     }
 
     fn operands(&mut self, args: &[Node]) -> Vec<Operand> {
         args.iter().map(|a| self.operand(a)).collect()
     }
 
-    /// A function call used as an operand: only `size` is one.
-    fn function_operand(&mut self, name: &str, args: &[Node]) -> Operand {
-        let operands = self.operands(args);
+    /// A function call used as an operand: only `size` is one. A misused `size` gives a
+    /// placeholder rather than nesting, so no checked operand is ever deep.
+    fn function_operand(&mut self, name: &str, operands: Vec<Operand>) -> Operand {
         if name != "size" {
-            let category = if CONDITION_FUNCTIONS.contains(&name) {
-                Category::MisusedFunction
-            } else {
-                Category::UnknownFunction
-            };
-            self.unusable_function(category, name);
+            self.unusable_function(name);
             return dummy_operand();
         }
         if !self.arity(name, operands.len(), 1) {
@@ -341,14 +368,23 @@ impl<'c, 'a> Checker<'c, 'a> {
             && matches!(t, "N" | "BOOL" | "NULL")
         {
             self.record(Category::Function, wrong_type("size", t));
+            return dummy_operand();
         }
         Operand::Size(Box::new(inner))
     }
 
-    pub(super) fn unusable_function(&mut self, category: Category, name: &str) {
-        let message = match category {
-            Category::MisusedFunction => misused(name),
-            _ => format!("Invalid function name; function: {name}"),
+    /// A call of a function that cannot stand where it is: a condition function or `size`
+    /// in the wrong role, an update function in a condition, or no function at all.
+    pub(super) fn unusable_function(&mut self, name: &str) {
+        let (category, message) = if CONDITION_FUNCTIONS.contains(&name) || name == "size" {
+            (Category::MisusedFunction, misused(name))
+        } else if UPDATE_FUNCTIONS.contains(&name) && self.kind != ExpressionKind::Update {
+            (Category::MisusedFunction, not_in_condition(name))
+        } else {
+            (
+                Category::UnknownFunction,
+                format!("Invalid function name; function: {name}"),
+            )
         };
         self.record(category, message);
     }
@@ -381,12 +417,8 @@ impl<'c, 'a> Checker<'c, 'a> {
                 }
                 Condition::BeginsWith(a, b)
             }
-            "size" => {
-                self.unusable_function(Category::MisusedFunction, name);
-                dummy_condition()
-            }
             _ => {
-                self.unusable_function(Category::UnknownFunction, name);
+                self.unusable_function(name);
                 dummy_condition()
             }
         }
@@ -436,13 +468,11 @@ impl<'c, 'a> Checker<'c, 'a> {
                 None
             }
         };
-        match (&ops[0], type_name) {
-            (Operand::Path(path), Some(t)) => Condition::AttributeType(path.clone(), t),
-            (Operand::Path(_), None) => dummy_condition(),
-            _ => {
-                self.record(Category::Function, needs_path(name));
-                dummy_condition()
-            }
+        // Unlike the existence functions, attribute_type takes any operand first:
+        // `attribute_type(:v, :t)` tests the value's type.
+        match (ops.into_iter().next(), type_name) {
+            (Some(operand), Some(t)) => Condition::AttributeType(operand, t),
+            _ => dummy_condition(),
         }
     }
 
@@ -455,23 +485,29 @@ impl<'c, 'a> Checker<'c, 'a> {
     }
 
     /// DynamoDB refuses two paths where one contains the other ("overlap") or where one
-    /// indexes a list and the other names a map key at the same place ("conflict").
+    /// indexes a list and the other names a map key at the same place ("conflict"). An
+    /// overlap anywhere is reported before a conflict.
     pub(super) fn overlaps(&mut self, paths: &[Path]) {
         for later in 1..paths.len() {
             for earlier in 0..later {
                 let (one, two) = (&paths[earlier], &paths[later]);
-                let verb = match clash(one, two) {
-                    Some(Clash::Overlap) => "overlap",
-                    Some(Clash::Conflict) => "conflict",
+                let (category, verb) = match clash(one, two) {
+                    Some(Clash::Overlap) => (Category::Overlap, "overlap"),
+                    Some(Clash::Conflict) => (Category::Conflict, "conflict"),
                     None => continue,
                 };
+                if self.errors.contains_key(&category) {
+                    if self.errors.contains_key(&Category::Overlap) {
+                        return;
+                    }
+                    continue;
+                }
                 self.record(
-                    Category::Overlap,
+                    category,
                     format!(
                         "Two document paths {verb} with each other; must remove or rewrite one of these paths; path one: {one}, path two: {two}"
                     ),
                 );
-                return;
             }
         }
     }
@@ -480,6 +516,7 @@ impl<'c, 'a> Checker<'c, 'a> {
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
+    use super::super::{ExpressionKind, Substitutions};
 
     const V: &str =
         r#"{":v": {"S": "x"}, ":n": {"N": "1"}, ":l": {"L": [{"N": "1"}]}, ":t": {"S": "STRING"}}"#;
@@ -553,10 +590,44 @@ mod tests {
             err("BEGINS_WITH(a, :v)"),
             prefixed("Invalid function name; function: BEGINS_WITH")
         );
+    }
+
+    #[test]
+    fn update_functions_are_not_allowed_in_a_condition() {
+        let refused = |f: &str| {
+            format!("The function is not allowed in a condition expression; function: {f}")
+        };
         assert_eq!(
             err("if_not_exists(a, :v) = :v"),
-            prefixed("Invalid function name; function: if_not_exists")
+            prefixed(&refused("if_not_exists"))
         );
+        assert_eq!(
+            err("list_append(a, a) = :v"),
+            prefixed(&refused("list_append"))
+        );
+        assert_eq!(
+            err("if_not_exists(a, :v)"),
+            prefixed(&refused("if_not_exists"))
+        );
+        assert_eq!(
+            err("size(list_append(a, :v)) > :v"),
+            prefixed(&refused("list_append"))
+        );
+        // Case matters: LIST_APPEND is no function at all.
+        assert_eq!(
+            err("LIST_APPEND(a, :v) = :v"),
+            prefixed("Invalid function name; function: LIST_APPEND")
+        );
+        // Every condition-like expression says so, in its own name.
+        for kind in [ExpressionKind::Filter, ExpressionKind::KeyCondition] {
+            let values = item(r#"{":v": {"S": "x"}}"#);
+            let mut subs = Substitutions::new(None, Some(&values)).unwrap();
+            let e = super::super::parse_condition("if_not_exists(a, :v) = :v", kind, &mut subs);
+            assert_eq!(
+                e.unwrap_err().message,
+                format!("Invalid {}: {}", kind.name(), refused("if_not_exists"))
+            );
+        }
     }
 
     #[test]
@@ -647,6 +718,22 @@ mod tests {
                 "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: {S,SS,N,NS,B,BS,BOOL,NULL,L,M,HD,DOUBLE,FLOAT,HDS,FS,DOUBLESET,DICT,DECIMAL,INT,DECIMALSET,INTSET}"
             )
         );
+    }
+
+    #[test]
+    fn attribute_type_takes_a_value_as_its_first_operand_too() {
+        let v = r#"{":val": {"N": "0"}, ":n": {"S": "N"}, ":s": {"S": "S"}}"#;
+        let empty = item("{}");
+        assert!(condition("attribute_type(:val, :n)", v).evaluate(&empty));
+        assert!(!condition("attribute_type(:val, :s)", v).evaluate(&empty));
+        assert!(
+            condition("attribute_type(size(a), :n)", v).evaluate(&item(r#"{"a": {"S": "xy"}}"#))
+        );
+        assert!(!condition("attribute_type(size(a), :n)", v).evaluate(&empty));
+        assert!(condition("attribute_type(a, :s)", v).evaluate(&item(r#"{"a": {"S": "xy"}}"#)));
+        // The second operand must still be a value, and the same path twice is refused.
+        assert!(condition_error("attribute_type(:val, a)", v).contains("operand type: {S,SS"));
+        assert!(condition_error("attribute_type(a, a)", v).contains("must be distinct"));
     }
 
     #[test]
@@ -753,6 +840,34 @@ mod tests {
         );
         assert!(condition_with("(a = :v)", r#"{":v": {"S": "x"}}"#, &[]).is_ok());
         assert!(condition_with("(a) = :v", r#"{":v": {"S": "x"}}"#, &[]).is_ok());
+    }
+
+    #[test]
+    fn deeply_nested_expressions_get_their_real_error_not_a_stack_overflow() {
+        let errors = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let deep_f = format!("a < {}b{}", "f(".repeat(1355), ")".repeat(1355));
+                let deep_size = format!("a < {}b{}", "size(".repeat(680), ")".repeat(680));
+                let parens = format!("{}a<b{}", "(".repeat(2046), ")".repeat(2046));
+                let mixed = format!("a < {}b{}", "size((".repeat(500), "))".repeat(500));
+                [deep_f, deep_size, parens, mixed].map(|text| condition_error(&text, "{}"))
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(errors[0], prefixed("Invalid function name; function: f"));
+        assert_eq!(
+            errors[1],
+            prefixed(
+                "Incorrect operand type for operator or function; operator or function: size, operand type: N"
+            )
+        );
+        assert_eq!(
+            errors[2],
+            prefixed("The expression has redundant parentheses;")
+        );
+        assert_eq!(errors[1], errors[3]);
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! from paths, `:values`, `if_not_exists` and `list_append` nested the ways DynamoDB allows,
 //! constants of the right type for `+`, `-`, `list_append`, ADD and DELETE, and no two
 //! actions on overlapping or conflicting paths. Shares the category bookkeeping of
-//! the condition checker.
+//! the condition checker, and like it walks nested function calls with an explicit stack.
 
 use crate::value::AttributeValue;
 
 use super::ast::{SetAction, SetValue, Update, UpdateOperand};
-use super::check::{CONDITION_FUNCTIONS, Category, Checker, misused, needs_path, wrong_type};
+use super::check::{Category, Checker, misused, needs_path, wrong_type};
 use super::parser::{Node, RawAction, RawUpdate};
 
 fn update_static_type(operand: &UpdateOperand) -> Option<&'static str> {
@@ -71,7 +71,7 @@ impl Checker<'_, '_> {
                     let path = self.path(path);
                     let value = self.value(placeholder);
                     if !(is_set(&value) || matches!(value, AttributeValue::N(_))) {
-                        self.record(Category::Function, format!(
+                        self.record(Category::UpdateOperand, format!(
                             "Incorrect operand type for operator or function; operator: ADD, operand type: {}",
                             long_type_name(&value)
                         ));
@@ -83,7 +83,7 @@ impl Checker<'_, '_> {
                     let path = self.path(path);
                     let value = self.value(placeholder);
                     if !is_set(&value) {
-                        self.record(Category::Function, format!(
+                        self.record(Category::UpdateOperand, format!(
                             "Incorrect operand type for operator or function; operator: DELETE, operand type: {}",
                             long_type_name(&value)
                         ));
@@ -118,93 +118,111 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// An operand of a SET value; `within` is the function whose argument it is.
+    /// An operand of a SET value. Calls nest, so they are walked with an explicit stack:
+    /// each call's arguments in order, depth first, then the call itself, as a recursive
+    /// walk would; `within` is the function whose argument an operand is.
     fn update_operand(&mut self, node: &Node, within: Option<&str>) -> UpdateOperand {
-        match node {
-            Node::Path(p) => UpdateOperand::Path(self.path(p)),
-            Node::Value(v) => UpdateOperand::Value(self.value(v)),
-            Node::Call { name, args } => self.update_function(name, args, within),
-            _ => {
-                self.record(
-                    Category::Function,
-                    "Syntax error; token: \"<EOF>\", near: \"\"",
-                );
-                UpdateOperand::Value(AttributeValue::Null)
-            }
+        enum Step<'n> {
+            Visit(&'n Node, Option<&'n str>),
+            /// A call with this many arguments; `nested` when it may not stand where it
+            /// is, so its result is a placeholder (which also keeps results shallow).
+            Call {
+                name: &'n str,
+                count: usize,
+                nested: bool,
+            },
         }
-    }
-
-    fn update_function(
-        &mut self,
-        name: &str,
-        args: &[Node],
-        within: Option<&str>,
-    ) -> UpdateOperand {
-        let dummy = UpdateOperand::Value(AttributeValue::Null);
-        let nested_misuse = match (name, within) {
-            ("list_append", Some(_)) | ("if_not_exists", Some("if_not_exists")) => true,
-            ("if_not_exists" | "list_append", _) => false,
-            _ => {
-                for arg in args {
-                    self.update_operand(arg, Some(name));
+        let mut steps = vec![Step::Visit(node, within)];
+        let mut done: Vec<UpdateOperand> = Vec::new();
+        while let Some(step) = steps.pop() {
+            match step {
+                Step::Visit(Node::Path(p), _) => done.push(UpdateOperand::Path(self.path(p))),
+                Step::Visit(Node::Value(v), _) => done.push(UpdateOperand::Value(self.value(v))),
+                Step::Visit(Node::Call { name, args }, within) => {
+                    let name = name.as_str();
+                    // if_not_exists(path, fallback) and list_append(a, b) say what their
+                    // arguments are within; a call of anything else is refused after its
+                    // arguments have been checked.
+                    let nested = matches!(
+                        (name, within),
+                        ("list_append", Some(_)) | ("if_not_exists", Some("if_not_exists"))
+                    );
+                    if nested {
+                        self.record(Category::MisusedFunction, misused(name));
+                    }
+                    steps.push(Step::Call {
+                        name,
+                        count: args.len(),
+                        nested,
+                    });
+                    for (i, arg) in args.iter().enumerate().rev() {
+                        let context = match name {
+                            "if_not_exists" if i == 0 => None,
+                            _ => Some(name),
+                        };
+                        steps.push(Step::Visit(arg, context));
+                    }
                 }
-                let known = CONDITION_FUNCTIONS.contains(&name) || name == "size";
-                let category = if known {
-                    Category::MisusedFunction
-                } else {
-                    Category::UnknownFunction
-                };
-                self.unusable_function(category, name);
-                return dummy;
+                Step::Visit(_, _) => {
+                    self.record(
+                        Category::Function,
+                        "Syntax error; token: \"<EOF>\", near: \"\"",
+                    );
+                    done.push(dummy());
+                }
+                Step::Call {
+                    name,
+                    count,
+                    nested,
+                } => {
+                    let operands = done.split_off(done.len().saturating_sub(count));
+                    let operand = match name {
+                        "if_not_exists" => self.if_not_exists(operands),
+                        "list_append" => self.list_append(operands),
+                        _ => {
+                            self.unusable_function(name);
+                            None
+                        }
+                    };
+                    done.push(operand.filter(|_| !nested).unwrap_or_else(dummy));
+                }
             }
-        };
-        if nested_misuse {
-            self.record(Category::MisusedFunction, misused(name));
         }
-        if name == "if_not_exists" {
-            self.if_not_exists(args).unwrap_or(dummy)
-        } else {
-            self.list_append(args).unwrap_or(dummy)
-        }
+        done.pop().unwrap_or_else(dummy)
     }
 
-    fn if_not_exists(&mut self, args: &[Node]) -> Option<UpdateOperand> {
-        let first = args.first().map(|a| self.update_operand(a, None));
-        let second: Vec<UpdateOperand> = args
-            .iter()
-            .skip(1)
-            .map(|a| self.update_operand(a, Some("if_not_exists")))
-            .collect();
-        if !self.arity("if_not_exists", args.len(), 2) {
+    fn if_not_exists(&mut self, operands: Vec<UpdateOperand>) -> Option<UpdateOperand> {
+        if !self.arity("if_not_exists", operands.len(), 2) {
             return None;
         }
-        let Some(UpdateOperand::Path(path)) = first else {
+        let mut operands = operands.into_iter();
+        let Some(UpdateOperand::Path(path)) = operands.next() else {
             self.record(Category::Function, needs_path("if_not_exists"));
             return None;
         };
-        let fallback = second.into_iter().next()?;
+        let fallback = operands.next()?;
         Some(UpdateOperand::IfNotExists(path, Box::new(fallback)))
     }
 
-    fn list_append(&mut self, args: &[Node]) -> Option<UpdateOperand> {
-        let ops: Vec<UpdateOperand> = args
-            .iter()
-            .map(|a| self.update_operand(a, Some("list_append")))
-            .collect();
-        if !self.arity("list_append", ops.len(), 2) {
+    fn list_append(&mut self, operands: Vec<UpdateOperand>) -> Option<UpdateOperand> {
+        if !self.arity("list_append", operands.len(), 2) {
             return None;
         }
-        for o in &ops {
+        for o in &operands {
             if let Some(t) = update_static_type(o)
                 && t != "L"
             {
                 self.record(Category::Function, wrong_type("list_append", t));
             }
         }
-        let mut ops = ops.into_iter();
-        let (a, b) = (ops.next()?, ops.next()?);
+        let mut operands = operands.into_iter();
+        let (a, b) = (operands.next()?, operands.next()?);
         Some(UpdateOperand::ListAppend(Box::new(a), Box::new(b)))
     }
+}
+
+fn dummy() -> UpdateOperand {
+    UpdateOperand::Value(AttributeValue::Null)
 }
 
 #[cfg(test)]
@@ -432,9 +450,100 @@ mod tests {
             update_err("SET a = :v REMOVE Comment"),
             update_prefixed("Attribute name is a reserved keyword; reserved keyword: Comment")
         );
+        // A clause keyword is no name at all: a syntax error, not a reserved word.
         assert_eq!(
             update_err("SET a = :v, set = :n"),
-            update_prefixed("Attribute name is a reserved keyword; reserved keyword: set")
+            update_prefixed("Syntax error; token: \"set\", near: \", set =\"")
         );
+        assert_eq!(
+            update_err("set a=set"),
+            update_prefixed("Syntax error; token: \"set\", near: \"=set\"")
+        );
+    }
+
+    #[test]
+    fn a_reserved_word_or_unknown_function_is_reported_before_a_repeated_section() {
+        let v = r#"{":c": {"S": "a"}}"#;
+        let names_ = [("#c", "c")];
+        assert_eq!(
+            update_with(" set #c = :c set abOrt = true ", v, &names_)
+                .unwrap_err()
+                .message,
+            update_prefixed("Attribute name is a reserved keyword; reserved keyword: abOrt")
+        );
+        assert_eq!(
+            update_with("set #c = if_not_exist(:c) set c = d", v, &names_)
+                .unwrap_err()
+                .message,
+            update_prefixed("Invalid function name; function: if_not_exist")
+        );
+        // The repeated section still comes before undefined placeholders.
+        assert_eq!(
+            update_err("set a = #c set c = :d"),
+            update_prefixed("The \"SET\" section can only be used once in an update expression;")
+        );
+    }
+
+    #[test]
+    fn path_overlaps_then_conflicts_are_reported_before_operand_counts_and_types() {
+        let names_ = [("#c", "c"), ("#d", "[3]")];
+        let e = |t: &str| {
+            update_with(t, r#"{":a": {"S": "a"}}"#, &names_)
+                .unwrap_err()
+                .message
+        };
+        // An overlap anywhere beats the conflict written first.
+        assert_eq!(
+            e("set d[1] = a, d.b = a, c[1].a = a, #c = if_not_exists(a) remove #d"),
+            update_prefixed(
+                "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [c, [1], a], path two: [c]"
+            )
+        );
+        assert_eq!(
+            e("set #c[3].#d = a, #c.#d[3] = if_not_exists(a) remove #d"),
+            update_prefixed(
+                "Two document paths conflict with each other; must remove or rewrite one of these paths; path one: [c, [3], [3]], path two: [c, [3], [3]]"
+            )
+        );
+        // ADD's operand type comes before function operand counts and types.
+        assert_eq!(
+            e("set b = list_append(:a, a), c = if_not_exists(a) add a.b :a"),
+            update_prefixed(
+                "Incorrect operand type for operator or function; operator: ADD, operand type: STRING"
+            )
+        );
+    }
+
+    #[test]
+    fn deeply_nested_set_values_get_their_real_error_not_a_stack_overflow() {
+        let errors = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let nest = |open: &str, close: &str, n: usize| {
+                    format!("SET a = {}b{}", open.repeat(n), close.repeat(n))
+                };
+                [
+                    nest("list_append(", ", :l)", 200),
+                    nest("if_not_exists(a, ", ")", 200),
+                    nest("f(", ")", 1000),
+                    nest("(", ")", 2000),
+                ]
+                .map(|text| update_with(&text, r#"{":l": {"L": []}}"#, &[]).map_err(|e| e.message))
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        let misused = |f: &str| {
+            update_prefixed(&format!(
+                "The function is not allowed to be used this way in an expression; function: {f}"
+            ))
+        };
+        assert_eq!(errors[0].clone().unwrap_err(), misused("list_append"));
+        assert_eq!(errors[1].clone().unwrap_err(), misused("if_not_exists"));
+        assert_eq!(
+            errors[2].clone().unwrap_err(),
+            update_prefixed("Invalid function name; function: f")
+        );
+        assert!(errors[3].is_ok());
     }
 }

@@ -144,8 +144,8 @@ impl Condition {
             }),
             Condition::AttributeExists(path) => resolve(item, path).is_some(),
             Condition::AttributeNotExists(path) => resolve(item, path).is_none(),
-            Condition::AttributeType(path, t) => {
-                resolve(item, path).is_some_and(|v| v.type_name() == t)
+            Condition::AttributeType(operand, t) => {
+                value(operand).is_some_and(|v| v.type_name() == t)
             }
             Condition::BeginsWith(a, b) => match (value(a), value(b)) {
                 (Some(a), Some(b)) => begins_with(&a, &b),
@@ -198,9 +198,8 @@ impl Condition {
                 operand(o, out);
                 list.iter().for_each(|x| operand(x, out));
             }
-            Condition::AttributeExists(p)
-            | Condition::AttributeNotExists(p)
-            | Condition::AttributeType(p, _) => out(p),
+            Condition::AttributeExists(p) | Condition::AttributeNotExists(p) => out(p),
+            Condition::AttributeType(o, _) => operand(o, out),
             Condition::And(a, b) | Condition::Or(a, b) => {
                 a.collect_paths(out);
                 b.collect_paths(out);

@@ -113,7 +113,15 @@ fn condition(attribute: &str, operator: &str, values: &[AttributeValue]) -> Cond
         "NULL" => Condition::AttributeNotExists(Path::attribute(attribute)),
         "NOT_NULL" => Condition::AttributeExists(Path::attribute(attribute)),
         "CONTAINS" => Condition::Contains(path(), value(0)),
-        "NOT_CONTAINS" => Condition::Not(Box::new(Condition::Contains(path(), value(0)))),
+        // Unlike `NOT contains(a, :v)`, NOT_CONTAINS fails on a missing attribute (while NE
+        // holds): scylla test_expected.py::test_update_expected_1_not_contains.
+        "NOT_CONTAINS" => Condition::And(
+            Box::new(Condition::AttributeExists(Path::attribute(attribute))),
+            Box::new(Condition::Not(Box::new(Condition::Contains(
+                path(),
+                value(0),
+            )))),
+        ),
         "BEGINS_WITH" => Condition::BeginsWith(path(), value(0)),
         "IN" => Condition::In {
             operand: path(),
@@ -454,6 +462,47 @@ mod tests {
             })),
             format!("{p}Invalid number of argument(s) for the BETWEEN ComparisonOperator")
         );
+    }
+
+    #[test]
+    fn expected_not_contains_fails_on_a_missing_attribute_while_ne_holds() {
+        // scylla test_expected.py: of the operators taking a value, only NE holds when the
+        // attribute is missing; NOT_CONTAINS (unlike `NOT contains(...)`) fails with the rest.
+        let it = item(r#"{"a": {"S": "hello"}, "b": {"NS": ["2", "4"]}, "c": {"N": "3"}}"#);
+        let holds = |attribute: &str, op: &str, values: Vec<AttributeValue>| {
+            expected(&[entry(attribute, op, values)], None)
+                .unwrap()
+                .unwrap()
+                .evaluate(&it)
+        };
+        assert!(!holds("q", "NOT_CONTAINS", vec![n(1)]));
+        assert!(holds("q", "NE", vec![n(1)]));
+        for (op, values) in [
+            ("EQ", vec![n(1)]),
+            ("LE", vec![n(1)]),
+            ("LT", vec![n(1)]),
+            ("GE", vec![n(1)]),
+            ("GT", vec![n(1)]),
+            ("CONTAINS", vec![n(1)]),
+            ("BEGINS_WITH", vec![s("a")]),
+            ("IN", vec![n(1)]),
+            ("BETWEEN", vec![n(0), n(100)]),
+            ("NOT_NULL", vec![]),
+        ] {
+            assert!(!holds("q", op, values), "{op} on a missing attribute");
+        }
+        assert!(holds("q", "NULL", vec![]));
+        // On attributes that are there NOT_CONTAINS is the negation, whatever the types.
+        assert!(holds("a", "NOT_CONTAINS", vec![s("dog")]));
+        assert!(holds("a", "NOT_CONTAINS", vec![n(1)]));
+        assert!(!holds("a", "NOT_CONTAINS", vec![s("ell")]));
+        assert!(!holds("b", "NOT_CONTAINS", vec![n(4)]));
+        assert!(holds("c", "NOT_CONTAINS", vec![n(3)]));
+        // NE with another type holds too.
+        assert!(holds("c", "NE", vec![s("3")]));
+        // Filters share the operators.
+        let filtered = filter(&[entry("q", "NOT_CONTAINS", vec![n(1)])], None);
+        assert!(!filtered.unwrap().unwrap().evaluate(&it));
     }
 
     #[test]

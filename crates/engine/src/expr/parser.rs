@@ -13,19 +13,13 @@
 //!
 //! Update grammar: clauses of comma-separated actions; a SET value is an operand or
 //! `operand + operand` / `operand - operand`, and the value or any operand may be wrapped
-//! in parentheses. SET values nest only a few levels when meaningful, so they are parsed
-//! recursively with a depth limit.
+//! in parentheses. SET values are parsed with an explicit stack too.
 
 use crate::error::DynamoError;
 
 use super::ast::Comparator;
 use super::lexer::{self, Kind, Sym, Token};
 use super::{ExpressionKind, invalid};
-
-/// Deepest nesting of parentheses and function calls in a SET value (conditions have no
-/// limit: they are parsed without recursion). Meaningful SET values nest a few levels, so
-/// this only stops pathological input and keeps the stack bounded.
-const MAX_UPDATE_DEPTH: usize = 100;
 
 /// A path element as written: a bare name, a `#placeholder` or an index.
 #[derive(Debug, Clone, PartialEq)]
@@ -222,6 +216,19 @@ impl Frame {
     }
 }
 
+/// A construct the SET-value parser is inside of, waiting for its next piece.
+enum SetFrame {
+    /// A SET value (the whole right-hand side, or the inside of its parentheses), waiting
+    /// for its first operand, after which a `+` or `-` may follow.
+    Value,
+    /// `left +` or `left -`, waiting for the right operand.
+    Right { plus: bool, left: Node },
+    /// `(`, waiting for what it holds.
+    Group,
+    /// `name(args,`, waiting for the next argument.
+    Call { name: String, args: Vec<Node> },
+}
+
 /// What [`Parser::climb`] hands down the frame stack.
 enum Finished {
     Operand(Node),
@@ -234,7 +241,6 @@ pub(crate) struct Parser<'s> {
     tokens: Vec<Token>,
     pos: usize,
     kind: ExpressionKind,
-    depth: usize,
     /// Token indexes of the most recently closed group's `(` and `)`.
     last_group: Option<(usize, usize)>,
     pub notes: Notes,
@@ -253,7 +259,6 @@ impl<'s> Parser<'s> {
             tokens: lexer::tokenize(source),
             pos: 0,
             kind,
-            depth: 0,
             last_group: None,
             notes: Notes::default(),
         }
@@ -330,18 +335,6 @@ impl<'s> Parser<'s> {
         Ok(())
     }
 
-    fn enter(&mut self) -> Parsed<()> {
-        self.depth += 1;
-        if self.depth > MAX_UPDATE_DEPTH {
-            return Err(self.syntax_error());
-        }
-        Ok(())
-    }
-
-    fn leave(&mut self) {
-        self.depth -= 1;
-    }
-
     // ----- paths and values ----------------------------------------------------------
 
     /// One name of a path: a bare name that is not a keyword, or a `#placeholder`.
@@ -349,9 +342,7 @@ impl<'s> Parser<'s> {
         let token = self.peek();
         let text = self.text(token);
         let element = match token.kind {
-            Kind::Ident if !self.is_keyword(text) => {
-                RawElement::Name(text.to_owned())
-            }
+            Kind::Ident if !self.is_keyword(text) => RawElement::Name(text.to_owned()),
             Kind::Name => RawElement::Placeholder(text.to_owned()),
             _ => return Err(self.syntax_error()),
         };
@@ -489,11 +480,19 @@ impl<'s> Parser<'s> {
             done = match (frame, done) {
                 (Frame::PredicateStart, Finished::Operand(left)) => {
                     let next = if let Some(op) = self.comparator() {
-                        Frame::Compare { op, left: self.require_operand(left)? }
+                        Frame::Compare {
+                            op,
+                            left: self.require_operand(left)?,
+                        }
                     } else if self.at_keyword("BETWEEN") {
-                        Frame::BetweenLow { operand: self.require_operand(left)? }
+                        Frame::BetweenLow {
+                            operand: self.require_operand(left)?,
+                        }
                     } else if self.at_keyword("IN") {
-                        Frame::In { operand: self.require_operand(left)?, list: Vec::new() }
+                        Frame::In {
+                            operand: self.require_operand(left)?,
+                            list: Vec::new(),
+                        }
                     } else {
                         // A lone operand: a function call, or a group's contents.
                         done = Finished::Predicate(left);
@@ -699,71 +698,96 @@ impl<'s> Parser<'s> {
     }
 
     /// `operand`, `operand + operand` or `operand - operand`, the whole or any operand
-    /// possibly in parentheses: `set b.c = ((c[1]) + (b.a))`.
+    /// possibly in parentheses: `set b.c = ((c[1]) + (b.a))`. Like conditions, parsed with
+    /// an explicit stack of [`SetFrame`]s, so nesting never costs call stack.
     fn set_value(&mut self) -> Parsed<Node> {
-        let left = self.set_term(true)?;
-        let plus = match self.peek().kind {
-            Kind::Sym(Sym::Plus) => true,
-            Kind::Sym(Sym::Minus) => false,
-            _ => return Ok(left),
-        };
-        // `(a + b) + c`: arithmetic takes two operands, not a sum.
-        if matches!(left, Node::Arith { .. }) {
-            return Err(self.syntax_error());
-        }
-        self.advance();
-        self.notes.operators += 1;
-        let right = self.set_term(false)?;
-        Ok(Node::Arith {
-            plus,
-            left: Box::new(left),
-            right: Box::new(right),
-        })
-    }
-
-    /// An update operand, possibly in parentheses; with `whole`, the parentheses may hold
-    /// a whole `a + b`.
-    fn set_term(&mut self, whole: bool) -> Parsed<Node> {
-        if !self.at_sym(Sym::LParen) {
-            return self.update_operand();
-        }
-        self.advance();
-        self.enter()?;
-        let inner = if whole {
-            self.set_value()?
-        } else {
-            self.set_term(false)?
-        };
-        self.leave();
-        self.expect_sym(Sym::RParen)?;
-        Ok(inner)
-    }
-
-    /// A path, `:value` or function call (whose arguments are update operands again).
-    fn update_operand(&mut self) -> Parsed<Node> {
-        let token = self.peek();
-        match token.kind {
-            Kind::Value => {
-                self.advance();
-                Ok(Node::Value(self.text(token).to_owned()))
+        let mut stack = vec![SetFrame::Value];
+        let mut whole = true;
+        loop {
+            let leaf = self.set_descend(&mut stack, whole)?;
+            match self.set_climb(&mut stack, leaf)? {
+                Some(node) => return Ok(node),
+                None => whole = false,
             }
-            Kind::Ident if self.at_call() => {
-                let name = self.text(token).to_owned();
-                self.advance();
-                self.advance();
-                self.enter()?;
-                let mut args = vec![self.set_term(false)?];
-                while self.at_sym(Sym::Comma) {
+        }
+    }
+
+    /// Reads to the next path or `:value`, opening a frame for every `(` and function call
+    /// on the way. With `whole`, a `(` may hold a whole `a + b`; otherwise only an operand.
+    fn set_descend(&mut self, stack: &mut Vec<SetFrame>, mut whole: bool) -> Parsed<Node> {
+        loop {
+            let token = self.peek();
+            match token.kind {
+                Kind::Sym(Sym::LParen) => {
                     self.advance();
-                    args.push(self.set_term(false)?);
+                    stack.push(SetFrame::Group);
+                    if whole {
+                        stack.push(SetFrame::Value);
+                    }
                 }
-                self.leave();
-                self.expect_sym(Sym::RParen)?;
-                Ok(Node::Call { name, args })
+                Kind::Value => {
+                    self.advance();
+                    return Ok(Node::Value(self.text(token).to_owned()));
+                }
+                Kind::Ident if self.at_call() => {
+                    let name = self.text(token).to_owned();
+                    self.advance();
+                    self.advance();
+                    stack.push(SetFrame::Call {
+                        name,
+                        args: Vec::new(),
+                    });
+                    whole = false;
+                }
+                Kind::Ident | Kind::Name => return Ok(Node::Path(self.path()?)),
+                _ => return Err(self.syntax_error()),
             }
-            Kind::Ident | Kind::Name => Ok(Node::Path(self.path()?)),
-            _ => Err(self.syntax_error()),
         }
+    }
+
+    /// Hands a finished operand to the frames waiting for it until one needs another
+    /// operand (`None`) or the SET value is done.
+    fn set_climb(&mut self, stack: &mut Vec<SetFrame>, leaf: Node) -> Parsed<Option<Node>> {
+        let mut done = leaf;
+        while let Some(frame) = stack.pop() {
+            done = match frame {
+                SetFrame::Value => {
+                    let plus = match self.peek().kind {
+                        Kind::Sym(Sym::Plus) => true,
+                        Kind::Sym(Sym::Minus) => false,
+                        _ => continue,
+                    };
+                    // `(a + b) + c`: arithmetic takes two operands, not a sum.
+                    if matches!(done, Node::Arith { .. }) {
+                        return Err(self.syntax_error());
+                    }
+                    self.advance();
+                    self.notes.operators += 1;
+                    stack.push(SetFrame::Right { plus, left: done });
+                    return Ok(None);
+                }
+                SetFrame::Right { plus, left } => Node::Arith {
+                    plus,
+                    left: Box::new(left),
+                    right: Box::new(done),
+                },
+                SetFrame::Group => {
+                    self.expect_sym(Sym::RParen)?;
+                    done
+                }
+                SetFrame::Call { name, mut args } => {
+                    args.push(done);
+                    if self.at_sym(Sym::Comma) {
+                        self.advance();
+                        stack.push(SetFrame::Call { name, args });
+                        return Ok(None);
+                    }
+                    self.expect_sym(Sym::RParen)?;
+                    Node::Call { name, args }
+                }
+            };
+        }
+        Ok(Some(done))
     }
 
     // ----- projection expressions ----------------------------------------------------
@@ -1033,14 +1057,108 @@ mod tests {
         }
     }
 
+    /// Runs `f` on a thread with a small stack, so a test fails (rather than passing by
+    /// luck on a big main-thread stack) if parsing recursed per nesting level.
+    fn on_small_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn_scoped(scope, f)
+                .unwrap()
+                .join()
+                .unwrap()
+        })
+    }
+
     #[test]
-    fn deep_nesting_is_a_syntax_error_not_a_stack_overflow() {
-        let source = format!("{}a = :v{}", "(".repeat(2000), ")".repeat(2000));
-        assert!(condition(&source).unwrap_err().contains("Syntax error"));
-        let source = format!("{}a{} = :v", "size(".repeat(2000), ")".repeat(2000));
-        assert!(condition(&source).unwrap_err().contains("Syntax error"));
-        // NOT and AND/OR chains do not nest the parser at all.
-        assert!(condition(&format!("{}a = :v", "NOT ".repeat(5000))).is_ok());
-        assert!(condition("a = :v AND ".repeat(5000).trim_end_matches(" AND ")).is_ok());
+    fn deep_nesting_in_a_condition_costs_heap_not_stack() {
+        on_small_stack(|| {
+            let source = format!("{}a = :v{}", "(".repeat(2046), ")".repeat(2046));
+            let mut p = Parser::new(&source, ExpressionKind::Condition);
+            assert!(matches!(p.condition_expression(), Ok(Node::Compare { .. })));
+            assert!(p.notes.redundant_parens);
+            let source = format!("a < {}b{}", "f(".repeat(1355), ")".repeat(1355));
+            let node = condition(&source).unwrap();
+            let Node::Compare { right, .. } = &node else {
+                panic!()
+            };
+            assert!(matches!(&**right, Node::Call { name, .. } if name == "f"));
+            drop(node);
+            let source = format!("{}a{} = :v", "size((".repeat(600), "))".repeat(600));
+            assert!(condition(&source).is_ok());
+            // Unbalanced or broken deep input is still a syntax error at the right token.
+            let source = format!("{}a = :v{}", "(".repeat(2000), ")".repeat(1999));
+            assert!(syntax(&source).contains("token: \"<EOF>\""));
+            let source = format!("{}a = :v){}", "(".repeat(2000), ")".repeat(2000));
+            assert!(syntax(&source).contains("token: \")\""));
+            // NOT and AND/OR chains do not nest the parser at all.
+            assert!(condition(&format!("{}a = :v", "NOT ".repeat(5000))).is_ok());
+            assert!(condition("a = :v AND ".repeat(5000).trim_end_matches(" AND ")).is_ok());
+        });
+    }
+
+    #[test]
+    fn deep_nesting_in_a_set_value_costs_heap_not_stack() {
+        on_small_stack(|| {
+            let deep = |open: &str, close: &str, n: usize| {
+                format!("SET a = {}b{}", open.repeat(n), close.repeat(n))
+            };
+            assert!(update(&deep("(", ")", 2000)).is_ok());
+            assert!(update(&deep("if_not_exists(a, ", ")", 200)).is_ok());
+            assert!(update(&deep("list_append(", ", :v)", 200)).is_ok());
+            let unbalanced = format!("SET a = {}b{}", "(".repeat(2000), ")".repeat(1999));
+            assert!(
+                update(&unbalanced)
+                    .unwrap_err()
+                    .contains("token: \"<EOF>\"")
+            );
+        });
+    }
+
+    #[test]
+    fn set_values_and_their_operands_may_be_parenthesised() {
+        let node = |source: &str| match update(source).unwrap().actions.remove(0) {
+            RawAction::Set(_, node) => node,
+            other => panic!("{other:?}"),
+        };
+        let sum = node("SET a = (b + c)");
+        assert!(matches!(&sum, Node::Arith { plus: true, .. }));
+        assert_eq!(node("set b.c=((c[1])+(b.a))"), node("set b.c = c[1] + b.a"));
+        assert_eq!(node("SET a = ((b))"), path("b"));
+        assert_eq!(node("SET a = (b) - (:v)"), node("SET a = b - :v"));
+        assert_eq!(
+            node("SET a = list_append((a), (if_not_exists(b, (:v))))"),
+            node("SET a = list_append(a, if_not_exists(b, :v))")
+        );
+        let err = |s: &str| update(s).unwrap_err();
+        // Arithmetic takes two operands, so a parenthesised sum is not one of them.
+        assert_eq!(
+            err("SET a = (b + c) + d"),
+            "Invalid UpdateExpression: Syntax error; token: \"+\", near: \") + d\""
+        );
+        assert_eq!(
+            err("SET a = b + (c + d)"),
+            "Invalid UpdateExpression: Syntax error; token: \"+\", near: \"c + d\""
+        );
+        assert!(err("SET a = if_not_exists(a, (:v + :v))").contains("token: \"+\""));
+        // A path goes on outside its parentheses no more than it starts with one.
+        assert!(err("set a = (b.c).d + e").contains("token: \".\""));
+        assert!(err("set a = (b.c)[0] + e").contains("token: \"[\""));
+        assert!(err("set (a = (b + c))").contains("token: \"(\""));
+        assert!(err("SET a = ()").contains("token: \")\""));
+    }
+
+    #[test]
+    fn clause_keywords_are_neither_names_nor_functions_in_an_update() {
+        let err = |s: &str| update(s).unwrap_err();
+        assert_eq!(
+            err("set a=set"),
+            "Invalid UpdateExpression: Syntax error; token: \"set\", near: \"=set\""
+        );
+        assert!(err("SET a = :v, remove = :v").contains("token: \"remove\""));
+        assert!(err("SET a = add(b)").contains("token: \"add\""));
+        assert!(err("REMOVE Delete").contains("token: \"Delete\""));
+        // In a condition they are only reserved words, judged later.
+        assert!(condition("set = :v AND add = :v").is_ok());
     }
 }

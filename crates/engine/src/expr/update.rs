@@ -33,7 +33,7 @@ impl Update {
     /// (`existed` false, in which case REMOVE of a nested path that is not there is quietly
     /// ignored, as DynamoDB does). On error the item may be half-updated; pass a copy.
     pub fn apply(&self, item: &mut Item, existed: bool) -> Result<(), DynamoError> {
-        let mut changes = self.changes(item)?;
+        let mut changes = self.changes(item, existed)?;
         changes.sort_by(|a, b| a.0.cmp(b.0));
         let (removals, writes): (Vec<_>, Vec<_>) = changes
             .into_iter()
@@ -63,7 +63,11 @@ impl Update {
         self.target_paths().into_iter().map(Path::top).collect()
     }
 
-    fn changes<'u>(&'u self, item: &Item) -> Result<Vec<(&'u Path, Change)>, DynamoError> {
+    fn changes<'u>(
+        &'u self,
+        item: &Item,
+        existed: bool,
+    ) -> Result<Vec<(&'u Path, Change)>, DynamoError> {
         let mut changes = Vec::new();
         for action in &self.set {
             changes.push((&action.path, Change::Write(set_value(&action.value, item)?)));
@@ -75,8 +79,10 @@ impl Update {
             changes.push((path, Change::Write(add(resolve(item, path), value)?)));
         }
         for (path, value) in &self.delete {
-            if let Some(existing) = resolve(item, path) {
-                changes.push((path, delete(existing, value)?));
+            match resolve(item, path) {
+                Some(existing) => changes.push((path, delete(existing, value)?)),
+                // Nothing to delete from, but like REMOVE the path must lead somewhere.
+                None => check_removable(item, path, existed)?,
             }
         }
         Ok(changes)
@@ -207,6 +213,31 @@ fn write(item: &mut Item, path: &Path, value: AttributeValue) -> Result<(), Dyna
         _ => return Err(error(INVALID_PATH)),
     }
     Ok(())
+}
+
+/// What REMOVE and DELETE require of a path that holds nothing: in an item that exists,
+/// everything above the last element is there, and is a map for a name or a list for an
+/// index. (`DELETE c[1] :s` where `c` is a map, or `DELETE y.a :s` where there is no `y`, is
+/// invalid; `DELETE m.x :s` where `m` is a map without `x` does nothing.)
+fn check_removable(item: &Item, path: &Path, existed: bool) -> Result<(), DynamoError> {
+    let Some((last, above)) = path.elements.split_last() else {
+        return Ok(());
+    };
+    if above.is_empty() {
+        return Ok(());
+    }
+    let parent = resolve(
+        item,
+        &Path {
+            elements: above.to_vec(),
+        },
+    );
+    match (parent, last) {
+        (Some(AttributeValue::M(_)), PathElement::Name(_))
+        | (Some(AttributeValue::L(_)), PathElement::Index(_)) => Ok(()),
+        (None, _) if !existed => Ok(()),
+        _ => Err(error(INVALID_PATH)),
+    }
 }
 
 fn remove(item: &mut Item, path: &Path, existed: bool) -> Result<(), DynamoError> {
@@ -544,6 +575,30 @@ mod tests {
             run(r#"{"a": {"NS": ["5"]}}"#, "DELETE a :ss"),
             Err("An operand in the update expression has an incorrect data type".into())
         );
+    }
+
+    #[test]
+    fn delete_through_an_invalid_document_path_is_invalid_for_update() {
+        let invalid = Err(
+            "The document path provided in the update expression is invalid for update".to_string(),
+        );
+        let it = r#"{"c": {"M": {"1": {"S": "a"}}}, "d": {"L": [{"S": "a"}]}, "s": {"S": "x"}}"#;
+        for text in [
+            "DELETE c[1] :ss",
+            "DELETE y.a :ss",
+            "DELETE y[0] :ss",
+            "DELETE d.x :ss",
+            "DELETE s.x :ss",
+            "DELETE c.x.y :ss",
+        ] {
+            assert_eq!(run(it, text), invalid, "{text}");
+        }
+        // A path that leads somewhere but holds nothing is left alone, as REMOVE does.
+        for text in ["DELETE c.x :ss", "DELETE d[5] :ss", "DELETE z :ss"] {
+            same(it, text, it);
+        }
+        // So is any path in an item that did not exist.
+        assert_eq!(run_on("{}", "DELETE y.a :ss", false), Ok("{}".into()));
     }
 
     #[test]
