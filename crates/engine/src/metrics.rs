@@ -344,9 +344,24 @@ fn line(item: &str, quantity: f64, unit: &str, price: &Price, divisor: f64) -> (
         "RateUSD": price.usd,
         "RatePer": price.per,
         "CostUSD": cost,
-        "Arithmetic": format!("{quantity} {unit} × ${} per {} = ${cost:.8}", price.usd, price.per),
+        "Arithmetic": format!("{} {unit} × ${} per {} = ${cost:.8}", readable(quantity), price.usd, price.per),
     });
     (value, cost)
+}
+
+/// A quantity as a person reads it: whole numbers as they are, others to four significant
+/// digits, and the very small (a few bytes kept for a few seconds, in GB-months) in
+/// scientific notation rather than a row of zeros.
+fn readable(quantity: f64) -> String {
+    if quantity == quantity.trunc() && quantity.abs() < 1e15 {
+        return format!("{}", quantity as i64);
+    }
+    if quantity.abs() < 1e-4 {
+        return format!("{quantity:.3e}");
+    }
+    let decimals = (3 - quantity.abs().log10().floor() as i32).max(0) as usize;
+    let fixed = format!("{quantity:.decimals$}");
+    if fixed.contains('.') { fixed.trim_end_matches('0').trim_end_matches('.').to_string() } else { fixed }
 }
 
 fn priced(lines: Vec<(Value, f64)>) -> Value {
@@ -405,6 +420,15 @@ pub fn estimate(usage: &Usage, prices: &Prices) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cost_arithmetic_shows_quantities_a_person_can_read() {
+        assert_eq!(readable(18.0), "18");
+        assert_eq!(readable(0.008775555555555556), "0.008776");
+        assert_eq!(readable(12.345678), "12.35");
+        assert_eq!(readable(1.2718294173070829e-12), "1.272e-12");
+        assert_eq!(readable(0.5), "0.5");
+    }
 
     fn second(at: u64, write: f64) -> Sample {
         Sample { start_millis: at, consumed_write: write, ..Default::default() }
