@@ -135,16 +135,25 @@ fn condition(attribute: &str, operator: &str, values: &[AttributeValue]) -> Cond
     }
 }
 
-/// Joins conditions with `ConditionalOperator` (AND unless it says OR).
-fn join(conditions: Vec<Condition>, conditional_operator: Option<&str>) -> Option<Condition> {
+/// Joins conditions with `ConditionalOperator` (AND unless it says OR). The conditions
+/// are paired up level by level into a balanced tree, so a request with thousands of
+/// entries nests only a dozen levels deep and evaluating it cannot exhaust the stack;
+/// AND and OR are associative, so the answer is the same as a left-to-right chain.
+fn join(mut conditions: Vec<Condition>, conditional_operator: Option<&str>) -> Option<Condition> {
     let or = conditional_operator == Some("OR");
-    conditions.into_iter().reduce(|a, b| {
-        if or {
-            Condition::Or(Box::new(a), Box::new(b))
-        } else {
-            Condition::And(Box::new(a), Box::new(b))
+    while conditions.len() > 1 {
+        let mut paired = Vec::with_capacity(conditions.len().div_ceil(2));
+        let mut level = conditions.into_iter();
+        while let Some(a) = level.next() {
+            paired.push(match level.next() {
+                Some(b) if or => Condition::Or(Box::new(a), Box::new(b)),
+                Some(b) => Condition::And(Box::new(a), Box::new(b)),
+                None => a,
+            });
         }
-    })
+        conditions = paired;
+    }
+    conditions.pop()
 }
 
 /// QueryFilter or ScanFilter as a condition (None when there are no entries).
@@ -316,6 +325,23 @@ mod tests {
             count("BETWEEN")
         );
         assert!(filter(&[entry("a", "IN", vec![s("a"), s("b"), s("c")])], None).is_ok());
+    }
+
+    #[test]
+    fn a_filter_of_a_hundred_thousand_entries_evaluates_on_a_small_stack() {
+        let entries: Vec<_> = (0..100_000).map(|i| entry(&format!("a{i}"), "NULL", vec![])).collect();
+        let it = item(r#"{"b": {"N": "1"}}"#);
+        let every = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let and = filter(&entries, None).unwrap().unwrap().evaluate(&it);
+                let or = filter(&entries, Some("OR")).unwrap().unwrap().evaluate(&it);
+                (and, or)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(every, (true, true));
     }
 
     #[test]
