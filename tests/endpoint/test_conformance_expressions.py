@@ -481,7 +481,6 @@ def test_setting_an_index_key_to_a_literal_of_another_type_is_a_type_mismatch(dd
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: reports a type mismatch instead of the unsupported-type message for a copied value")
 def test_copying_a_value_of_another_type_into_an_index_key_is_refused(ddb, gsi_table):
     # dynalite test/updateItem.js 'should return ValidationException if trying to update existing index'
     key = {"pk": S("a"), "sk": S("b")}
@@ -492,7 +491,6 @@ def test_copying_a_value_of_another_type_into_an_index_key_is_refused(ddb, gsi_t
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: reports an invalid document path instead of the scalar-key message")
 def test_an_index_key_cannot_be_reached_through_a_document_path(ddb, gsi_table):
     # dynalite test/updateItem.js 'should return ValidationException if trying to update index map'
     key = {"pk": S("a"), "sk": S("b")}

@@ -283,3 +283,48 @@ fn an_item_collection_past_the_scaled_limit_refuses_growth_but_not_shrinking() {
     h.put("orders", json!({"pk": {"S": "b"}, "sk": {"S": "1"}, "v": {"S": big}}));
     h.put("orders", json!({"pk": {"S": "a"}, "sk": {"S": "0"}}));
 }
+
+fn update_error(h: &mut Harness, expression: &str, values: Value) -> String {
+    let mut request = json!({"TableName": "orders", "Key": {"pk": {"S": "p"}, "sk": {"S": "s"}}, "UpdateExpression": expression});
+    if values != json!({}) {
+        request["ExpressionAttributeValues"] = values;
+    }
+    if expression.contains("#s") {
+        request["ExpressionAttributeNames"] = json!({"#s": "status"});
+    }
+    h.err("UpdateItem", request).message
+}
+
+#[test]
+fn an_update_reaching_into_an_index_key_through_a_document_path_is_refused() {
+    let mut h = orders();
+    let scalars = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: ";
+    assert_eq!(update_error(&mut h, "SET #s[1] = :a", json!({":a": {"N": "1"}})), format!("{scalars}status"));
+    assert_eq!(update_error(&mut h, "ADD created.b :a", json!({":a": {"N": "1"}})), format!("{scalars}created"));
+    assert_eq!(update_error(&mut h, "SET e = #s.x", json!({})), format!("{scalars}status"));
+}
+
+#[test]
+fn an_update_giving_an_index_key_a_literal_of_another_type_is_a_type_mismatch_before_it_runs() {
+    let mut h = orders();
+    let mismatch = "One or more parameter values were invalid: Type mismatch for Index Key created Expected: N Actual: S IndexName: by_status";
+    assert_eq!(update_error(&mut h, "SET created = :s", json!({":s": {"S": "x"}})), mismatch);
+    // The sum is a number whatever it adds, so the key type is checked before `pk + :n` fails.
+    assert_eq!(
+        update_error(&mut h, "SET #s = pk + :n", json!({":n": {"N": "1"}})),
+        "One or more parameter values were invalid: Type mismatch for Index Key status Expected: S Actual: N IndexName: by_status"
+    );
+}
+
+#[test]
+fn an_update_copying_a_value_of_another_type_into_an_index_key_is_an_unsupported_type() {
+    let mut h = orders();
+    h.put("orders", json!({"pk": {"S": "p"}, "sk": {"S": "s"}, "e": {"N": "1"}}));
+    let unsupported = "The update expression attempted to update the secondary index key to unsupported type";
+    assert_eq!(update_error(&mut h, "SET #s = e", json!({})), unsupported);
+    assert_eq!(update_error(&mut h, "SET #s = if_not_exists(#s, e)", json!({})), unsupported);
+    h.ok(
+        "UpdateItem",
+        json!({"TableName": "orders", "Key": {"pk": {"S": "p"}, "sk": {"S": "s"}}, "UpdateExpression": "SET created = e"}),
+    );
+}

@@ -397,6 +397,9 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
             )));
         }
     }
+    if let Some(update) = &expressions.update {
+        super::index_keys::check_before(update, table)?;
+    }
     let old = table.get(&key);
     if let Err(e) = check_condition(expressions.condition.as_ref(), old, return_on_failure) {
         return Err(throughput::charge_failed_write(engine, &name, &key, None).err().unwrap_or(e));
@@ -411,6 +414,7 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
                 e
             }
         })?;
+        super::index_keys::check_after(update, table, &new)?;
     }
     let new_size = item_size(&new);
     if new_size > MAX_ITEM_BYTES {

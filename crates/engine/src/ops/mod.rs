@@ -7,6 +7,7 @@ pub mod account;
 pub mod batch;
 pub mod capacity;
 pub mod expressions;
+pub mod index_keys;
 pub mod introspection;
 pub mod items;
 pub mod metrics;

@@ -253,7 +253,9 @@ fn outcome_of(engine: &Engine, action: &PlannedAction) -> Result<Option<Option<I
         WriteKind::Update => {
             let mut new = old.cloned().unwrap_or_else(|| table.key_schema().key_item(key));
             if let Some(update) = &action.update {
+                super::index_keys::check_before(update, table).map_err(validation)?;
                 update.apply(&mut new, old.is_some()).map_err(validation)?;
+                super::index_keys::check_after(update, table, &new).map_err(validation)?;
             }
             if item_size(&new) > MAX_ITEM_BYTES {
                 return Err(validation(DynamoError::validation("Item size to update has exceeded the maximum allowed size")));
