@@ -49,13 +49,12 @@ pub fn check_before(update: &Update, table: &Table) -> Result<(), DynamoError> {
         .chain(update.add.iter().map(|(path, value)| (path, Some(value.type_name()))));
     for (path, kind) in fixed {
         let (Some(kind), true) = (kind, path.is_top_level()) else { continue };
-        if let Some((name, expected, index)) = keys.iter().find(|(n, _, _)| *n == path.top()) {
-            if kind != expected.name() {
-                return Err(DynamoError::validation(format!(
-                    "One or more parameter values were invalid: Type mismatch for Index Key {name} Expected: {} Actual: {kind} IndexName: {index}",
-                    expected.name()
-                )));
-            }
+        let Some((name, expected, index)) = keys.iter().find(|(n, _, _)| *n == path.top()) else { continue };
+        if kind != expected.name() {
+            return Err(DynamoError::validation(format!(
+                "One or more parameter values were invalid: Type mismatch for Index Key {name} Expected: {} Actual: {kind} IndexName: {index}",
+                expected.name()
+            )));
         }
     }
     Ok(())
