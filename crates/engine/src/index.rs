@@ -120,14 +120,39 @@ impl IndexDefinition {
         Some(PrimaryKey { hash, range })
     }
 
+    /// What a table write from `old` to `new` costs this index, and the partition-key hash
+    /// of the entry it touches (the new one, else the old), worked out without building
+    /// either entry: capacity is planned before every write. Agrees with
+    /// `index_write_units` over the entries `entry_of` would build.
+    pub fn write_plan(&self, table_schema: &KeySchema, old: Option<&Item>, new: Option<&Item>) -> (f64, Option<u64>) {
+        let old = old.and_then(|item| Some((self.key_of(item)?, item)));
+        let new = new.and_then(|item| Some((self.key_of(item)?, item)));
+        let units = |item: &Item| {
+            let size: usize = self.projected(table_schema, item).map(|(name, value)| name.len() + value.size()).sum();
+            size.div_ceil(1024).max(1) as f64
+        };
+        let projected = |item| self.projected(table_schema, item);
+        let units = match (&old, &new) {
+            (None, None) => 0.0,
+            (None, Some((_, n))) => units(n),
+            (Some((_, o)), None) => units(o),
+            (Some((ok, o)), Some((nk, n))) if ok != nk => units(o) + units(n),
+            (Some((_, o)), Some((_, n))) if projected(o).eq(projected(n)) => 0.0,
+            (Some((_, o)), Some((_, n))) => units(o).max(units(n)),
+        };
+        let hash = new.as_ref().or(old.as_ref()).map(|(key, _)| partition_hash(&key.hash));
+        (units, hash)
+    }
+
+    /// The attributes of `item` this index carries, in name order.
+    fn projected<'a>(&'a self, table_schema: &'a KeySchema, item: &'a Item) -> impl Iterator<Item = (&'a String, &'a AttributeValue)> + 'a {
+        item.iter().filter(|(name, _)| self.projects(table_schema, name))
+    }
+
     /// The entry an item makes in this index: its position and projected attributes.
     pub fn entry_of(&self, table_schema: &KeySchema, table_key: &PrimaryKey, item: &Item) -> Option<(IndexPosition, Item)> {
         let index_key = self.key_of(item)?;
-        let projected: Item = item
-            .iter()
-            .filter(|(name, _)| self.projects(table_schema, name))
-            .map(|(name, value)| (name.clone(), value.clone()))
-            .collect();
+        let projected: Item = self.projected(table_schema, item).map(|(name, value)| (name.clone(), value.clone())).collect();
         let position = IndexPosition { hash: partition_hash(&index_key.hash), index_key, table_key: table_key.clone() };
         Some((position, projected))
     }
@@ -212,6 +237,60 @@ impl Index {
         }
         if let Some((position, item)) = new {
             self.entries.put(position, item);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::ScalarType;
+
+    fn attribute(name: &str, kind: ScalarType) -> KeyAttribute {
+        KeyAttribute { name: name.into(), kind }
+    }
+
+    fn definition(projection: Projection) -> IndexDefinition {
+        IndexDefinition {
+            name: "by_g".into(),
+            kind: IndexKind::Global,
+            key_schema: KeySchema { hash: attribute("g", ScalarType::S), range: None },
+            projection,
+            throughput: None,
+            arn: String::new(),
+            active_from_millis: 0,
+        }
+    }
+
+    fn item(pairs: &[(&str, &str)]) -> Item {
+        pairs.iter().map(|(n, v)| (n.to_string(), AttributeValue::S(v.to_string()))).collect()
+    }
+
+    #[test]
+    fn planning_a_write_costs_what_building_the_entries_costs() {
+        let schema = KeySchema { hash: attribute("pk", ScalarType::S), range: None };
+        let key = PrimaryKey { hash: KeyValue::S("k".into()), range: None };
+        let big = "x".repeat(3000);
+        let items = [
+            None,
+            Some(item(&[("pk", "k")])),
+            Some(item(&[("pk", "k"), ("g", "a")])),
+            Some(item(&[("pk", "k"), ("g", "a"), ("other", "1")])),
+            Some(item(&[("pk", "k"), ("g", "a"), ("other", &big)])),
+            Some(item(&[("pk", "k"), ("g", "b"), ("kept", "2")])),
+        ];
+        let projections = [Projection::All, Projection::KeysOnly, Projection::Include(vec!["kept".into()])];
+        for projection in projections {
+            let index = definition(projection);
+            for old in &items {
+                for new in &items {
+                    let old_entry = old.as_ref().and_then(|i| index.entry_of(&schema, &key, i));
+                    let new_entry = new.as_ref().and_then(|i| index.entry_of(&schema, &key, i));
+                    let built = index_write_units(old_entry.as_ref(), new_entry.as_ref());
+                    let hash = new_entry.as_ref().or(old_entry.as_ref()).map(|(p, _)| p.hash);
+                    assert_eq!(index.write_plan(&schema, old.as_ref(), new.as_ref()), (built, hash), "{old:?} -> {new:?}");
+                }
+            }
         }
     }
 }

@@ -41,7 +41,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde_json::{Value, json};
 
 use crate::error::{DynamoError, ErrorKind};
-use crate::index::{IndexKind, index_write_units};
+use crate::index::IndexKind;
 use crate::key::PrimaryKey;
 use crate::metrics::{Gauges, Resource, TableMetrics};
 use crate::ops::capacity::{Consumption, write_units};
@@ -1115,17 +1115,15 @@ pub fn plan_write(table: &Table, key: &PrimaryKey, new: Option<&Item>, factor: f
     let mut demands = vec![Demand { target: Target::Table, partition: partition_of(table, key), direction: Direction::Write, units: 0.0 }];
     for (at, index) in table.indexes().iter().enumerate() {
         let definition = &index.definition;
-        let old_entry = old.and_then(|item| definition.entry_of(schema, key, item));
-        let new_entry = new.and_then(|item| definition.entry_of(schema, key, item));
-        let units = factor * index_write_units(old_entry.as_ref(), new_entry.as_ref());
+        let (units, hash) = definition.write_plan(schema, old, new);
+        let units = factor * units;
         if units <= 0.0 {
             continue;
         }
         match definition.kind {
             IndexKind::Local => table_units += units,
             IndexKind::Global => {
-                let hash = new_entry.as_ref().or(old_entry.as_ref()).map_or(0, |(position, _)| position.hash);
-                let partition = index.entries.partition_of(hash).id;
+                let partition = index.entries.partition_of(hash.unwrap_or(0)).id;
                 demands.push(Demand { target: Target::Index(at), partition, direction: Direction::Write, units });
             }
         }
