@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::DynamoError;
 use crate::key::{KeyAttribute, KeySchema, KeyValue, PrimaryKey};
 use crate::partition::{IndexPosition, Keyspace, partition_hash};
-use crate::value::{AttributeValue, Item, item_size};
+use crate::value::{AttributeValue, Item};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IndexKind {
@@ -120,10 +120,13 @@ impl IndexDefinition {
         Some(PrimaryKey { hash, range })
     }
 
-    /// What a table write from `old` to `new` costs this index, and the partition-key hash
-    /// of the entry it touches (the new one, else the old), worked out without building
-    /// either entry: capacity is planned before every write. Agrees with
-    /// `index_write_units` over the entries `entry_of` would build.
+    /// What a table write from `old` to `new` costs this index, by DynamoDB's rules, and
+    /// the partition-key hash of the entry it touches (the new one, else the old). A new
+    /// entry is a put, a vanished one a delete, a moved one (its index key changed) both, a
+    /// changed one an update of the larger size; an unchanged or absent entry costs nothing,
+    /// and is the only kind of write that costs nothing. Worked out without building either
+    /// entry: capacity is planned before every write, and a write whose entry is unchanged
+    /// builds none.
     pub fn write_plan(&self, table_schema: &KeySchema, old: Option<&Item>, new: Option<&Item>) -> (f64, Option<u64>) {
         let old = old.and_then(|item| Some((self.key_of(item)?, item)));
         let new = new.and_then(|item| Some((self.key_of(item)?, item)));
@@ -149,6 +152,12 @@ impl IndexDefinition {
         item.iter().filter(|(name, _)| self.projects(table_schema, name))
     }
 
+    /// Where an item's entry sits in this index, or None if the item is not in it.
+    pub fn position_of(&self, table_key: &PrimaryKey, item: &Item) -> Option<IndexPosition> {
+        let index_key = self.key_of(item)?;
+        Some(IndexPosition { hash: partition_hash(&index_key.hash), index_key, table_key: table_key.clone() })
+    }
+
     /// The entry an item makes in this index: its position and projected attributes.
     pub fn entry_of(&self, table_schema: &KeySchema, table_key: &PrimaryKey, item: &Item) -> Option<(IndexPosition, Item)> {
         let index_key = self.key_of(item)?;
@@ -169,27 +178,13 @@ pub struct Index {
     last_apply_at: u64,
 }
 
-/// A change to one entry that has not reached the index yet.
+/// A change to one entry that has not reached the index yet: the entry to remove (by its
+/// position) and the one to store.
 #[derive(Debug, Clone)]
 struct PendingEntry {
     apply_at: u64,
-    old: Option<(IndexPosition, Item)>,
+    old: Option<IndexPosition>,
     new: Option<(IndexPosition, Item)>,
-}
-
-/// Write units one item write cost an index, by DynamoDB's rules: a new entry is a put, a
-/// vanished one a delete, a moved one (its index key changed) both, a changed one an update
-/// of the larger size; an unchanged or absent entry costs nothing.
-pub fn index_write_units(old: Option<&(IndexPosition, Item)>, new: Option<&(IndexPosition, Item)>) -> f64 {
-    let units = |item: &Item| item_size(item).div_ceil(1024).max(1) as f64;
-    match (old, new) {
-        (None, None) => 0.0,
-        (None, Some((_, n))) => units(n),
-        (Some((_, o)), None) => units(o),
-        (Some((op, o)), Some((np, n))) if op.index_key != np.index_key => units(o) + units(n),
-        (Some((_, o)), Some((_, n))) if o == n => 0.0,
-        (Some((_, o)), Some((_, n))) => units(o).max(units(n)),
-    }
 }
 
 impl Index {
@@ -197,25 +192,16 @@ impl Index {
         Index { definition, entries: Keyspace::new(), pending: VecDeque::new(), last_apply_at: 0 }
     }
 
-    /// Replaces the entry of one table item now; returns the write units it cost this index.
-    pub fn apply(&mut self, old: Option<(IndexPosition, Item)>, new: Option<(IndexPosition, Item)>) -> f64 {
-        let units = index_write_units(old.as_ref(), new.as_ref());
-        self.land(old, new);
-        units
-    }
-
-    /// Queues the change to land `lag` milliseconds after `now` (at once when nothing is
-    /// queued and there is no lag); returns the write units it costs this index.
-    pub fn propagate(&mut self, old: Option<(IndexPosition, Item)>, new: Option<(IndexPosition, Item)>, now: u64, lag: u64) -> f64 {
+    /// Queues a change to one table item's entry (`old` removed, `new` stored) to land `lag`
+    /// milliseconds after `now`; it lands at once when nothing is queued and there is no lag.
+    pub fn propagate(&mut self, old: Option<IndexPosition>, new: Option<(IndexPosition, Item)>, now: u64, lag: u64) {
         self.catch_up(now);
         if lag == 0 && self.pending.is_empty() {
-            return self.apply(old, new);
+            return self.land(old, new);
         }
-        let units = index_write_units(old.as_ref(), new.as_ref());
         let apply_at = (now + lag).max(self.last_apply_at);
         self.last_apply_at = apply_at;
         self.pending.push_back(PendingEntry { apply_at, old, new });
-        units
     }
 
     /// Lands every queued change due by `now`.
@@ -231,8 +217,9 @@ impl Index {
         self.pending.len()
     }
 
-    fn land(&mut self, old: Option<(IndexPosition, Item)>, new: Option<(IndexPosition, Item)>) {
-        if let Some((position, _)) = &old {
+    /// Changes one entry now: removes the entry at `old`, stores `new`.
+    pub fn land(&mut self, old: Option<IndexPosition>, new: Option<(IndexPosition, Item)>) {
+        if let Some(position) = &old {
             self.entries.delete(position);
         }
         if let Some((position, item)) = new {
@@ -266,31 +253,82 @@ mod tests {
         pairs.iter().map(|(n, v)| (n.to_string(), AttributeValue::S(v.to_string()))).collect()
     }
 
+    fn schema() -> KeySchema {
+        KeySchema { hash: attribute("pk", ScalarType::S), range: None }
+    }
+
+    fn units(index: &IndexDefinition, old: Option<&Item>, new: Option<&Item>) -> f64 {
+        index.write_plan(&schema(), old, new).0
+    }
+
     #[test]
-    fn planning_a_write_costs_what_building_the_entries_costs() {
-        let schema = KeySchema { hash: attribute("pk", ScalarType::S), range: None };
-        let key = PrimaryKey { hash: KeyValue::S("k".into()), range: None };
+    fn a_new_entry_costs_a_put_of_its_projected_size() {
+        let index = definition(Projection::KeysOnly);
         let big = "x".repeat(3000);
-        let items = [
-            None,
-            Some(item(&[("pk", "k")])),
-            Some(item(&[("pk", "k"), ("g", "a")])),
-            Some(item(&[("pk", "k"), ("g", "a"), ("other", "1")])),
-            Some(item(&[("pk", "k"), ("g", "a"), ("other", &big)])),
-            Some(item(&[("pk", "k"), ("g", "b"), ("kept", "2")])),
-        ];
-        let projections = [Projection::All, Projection::KeysOnly, Projection::Include(vec!["kept".into()])];
-        for projection in projections {
-            let index = definition(projection);
-            for old in &items {
-                for new in &items {
-                    let old_entry = old.as_ref().and_then(|i| index.entry_of(&schema, &key, i));
-                    let new_entry = new.as_ref().and_then(|i| index.entry_of(&schema, &key, i));
-                    let built = index_write_units(old_entry.as_ref(), new_entry.as_ref());
-                    let hash = new_entry.as_ref().or(old_entry.as_ref()).map(|(p, _)| p.hash);
-                    assert_eq!(index.write_plan(&schema, old.as_ref(), new.as_ref()), (built, hash), "{old:?} -> {new:?}");
-                }
-            }
-        }
+        let new = item(&[("pk", "k"), ("g", "a"), ("other", &big)]);
+        assert_eq!(units(&index, None, Some(&new)), 1.0, "only the keys are projected");
+        assert_eq!(units(&definition(Projection::All), None, Some(&new)), 3.0);
+    }
+
+    #[test]
+    fn a_vanished_entry_costs_a_delete() {
+        let index = definition(Projection::All);
+        let old = item(&[("pk", "k"), ("g", "a")]);
+        assert_eq!(units(&index, Some(&old), Some(&item(&[("pk", "k")]))), 1.0);
+        assert_eq!(units(&index, Some(&old), None), 1.0);
+    }
+
+    #[test]
+    fn a_moved_entry_costs_a_delete_and_a_put() {
+        let index = definition(Projection::All);
+        let big = "x".repeat(3000);
+        let old = item(&[("pk", "k"), ("g", "a"), ("other", &big)]);
+        let new = item(&[("pk", "k"), ("g", "b")]);
+        assert_eq!(units(&index, Some(&old), Some(&new)), 4.0);
+    }
+
+    #[test]
+    fn a_changed_entry_costs_an_update_of_the_larger_size() {
+        let index = definition(Projection::Include(vec!["kept".into()]));
+        let big = "x".repeat(3000);
+        let old = item(&[("pk", "k"), ("g", "a"), ("kept", &big)]);
+        let new = item(&[("pk", "k"), ("g", "a"), ("kept", "small")]);
+        assert_eq!(units(&index, Some(&old), Some(&new)), 3.0);
+        assert_eq!(units(&index, Some(&new), Some(&old)), 3.0);
+    }
+
+    #[test]
+    fn an_entry_the_write_does_not_change_costs_nothing() {
+        let index = definition(Projection::KeysOnly);
+        let old = item(&[("pk", "k"), ("g", "a"), ("other", "1")]);
+        let new = item(&[("pk", "k"), ("g", "a"), ("other", "2")]);
+        assert_eq!(units(&index, Some(&old), Some(&new)), 0.0, "the change is outside the projection");
+        assert_eq!(units(&index, Some(&item(&[("pk", "k")])), Some(&item(&[("pk", "k"), ("other", "3")]))), 0.0, "never in the index");
+    }
+
+    #[test]
+    fn the_plan_names_the_partition_of_the_new_entry_else_the_old() {
+        let index = definition(Projection::All);
+        let (a, b) = (item(&[("pk", "k"), ("g", "a")]), item(&[("pk", "k"), ("g", "b")]));
+        let hash = |v: &str| Some(partition_hash(&KeyValue::S(v.into())));
+        assert_eq!(index.write_plan(&schema(), Some(&a), Some(&b)).1, hash("b"));
+        assert_eq!(index.write_plan(&schema(), Some(&a), None).1, hash("a"));
+        assert_eq!(index.write_plan(&schema(), None, None).1, None);
+    }
+
+    #[test]
+    fn changes_land_in_order_after_their_delay() {
+        let table_key = PrimaryKey { hash: KeyValue::S("k".into()), range: None };
+        let mut index = Index::new(definition(Projection::All));
+        let (a, b) = (item(&[("pk", "k"), ("g", "a")]), item(&[("pk", "k"), ("g", "b")]));
+        let def = index.definition.clone();
+        index.propagate(None, def.entry_of(&schema(), &table_key, &a), 1_000, 500);
+        index.propagate(def.position_of(&table_key, &a), def.entry_of(&schema(), &table_key, &b), 1_100, 10);
+        index.catch_up(1_499);
+        assert_eq!(index.entries.item_count(), 0);
+        index.catch_up(1_500);
+        let keys: Vec<_> = index.entries.walk(0, None).map(|(p, _)| p.index_key.hash.clone()).collect();
+        assert_eq!(keys, vec![KeyValue::S("b".into())], "the later change cannot overtake the earlier one");
+        assert_eq!(index.pending_changes(), 0);
     }
 }

@@ -5,7 +5,9 @@
 //! partitions in keyspace order, which is the order DynamoDB returns scanned items in.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::ops::Bound;
+use std::sync::Arc;
 
 use xxhash_rust::xxh3::Xxh3;
 
@@ -241,14 +243,29 @@ impl<P: Position> Partition<P> {
     }
 
     /// Stores (`Some`) or removes (`None`) an entry and logs it for the replicas that apply
-    /// it later. Returns the entry it replaced.
-    pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> Option<Item> {
-        let old = match new {
-            Some(item) => self.put(position.clone(), item),
-            None => self.delete(&position),
+    /// it later. Returns the entry it replaced (shared with the replicas' log) and the entry
+    /// now stored.
+    pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> (Option<Arc<Item>>, Option<&Item>) {
+        let logged = position.clone();
+        let (old, stored) = match new {
+            Some(item) => {
+                self.size_bytes += item_size(&item) as u64;
+                match self.items.entry(position) {
+                    Entry::Occupied(mut entry) => {
+                        let old = std::mem::replace(entry.get_mut(), item);
+                        (Some(old), Some(&*entry.into_mut()))
+                    }
+                    Entry::Vacant(entry) => (None, Some(&*entry.insert(item))),
+                }
+            }
+            None => (self.items.remove(&position), None),
         };
-        self.replicas.record(&position, old.as_ref(), timing.now, timing.lags);
-        old
+        if let Some(old) = &old {
+            self.size_bytes -= item_size(old) as u64;
+        }
+        let old = old.map(Arc::new);
+        self.replicas.record(&logged, old.as_ref(), timing.now, timing.lags);
+        (old, stored)
     }
 
     /// Entries in keyspace order within `(lower, upper)`.
@@ -446,8 +463,9 @@ impl<P: Position> Keyspace<P> {
         partition.get_at(position, consistency.view_for(partition.id))
     }
 
-    /// Stores or removes an entry with replication timing; returns what it replaced.
-    pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> Option<Item> {
+    /// Stores or removes an entry with replication timing; returns what it replaced and
+    /// what it stored.
+    pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> (Option<Arc<Item>>, Option<&Item>) {
         let index = self.index_of(&position);
         self.partitions[index].write(position, new, timing)
     }

@@ -7,9 +7,11 @@
 //! replica's view of an item is the leader's value unless some write to it is not yet
 //! visible there, in which case it is the value the earliest such write replaced. Writes
 //! apply in log order on every replica, so the entries every replica has applied are a
-//! prefix of the log and are dropped.
+//! prefix of the log and are dropped. The log shares the replaced value with the write that
+//! replaced it (an `Arc`), so logging a write copies nothing.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 use crate::value::Item;
 
@@ -57,7 +59,7 @@ impl Consistency {
 struct PendingWrite<P> {
     position: P,
     /// What the write replaced (None: the item did not exist).
-    old: Option<Item>,
+    old: Option<Arc<Item>>,
     /// When each replica applies it.
     visible_at: [u64; REPLICAS],
 }
@@ -80,7 +82,7 @@ impl<P> Default for ReplicaSet<P> {
 impl<P: Ord + Clone> ReplicaSet<P> {
     /// Records a write made at `now`; `lags` says how long after `now` each replica applies
     /// it (the leader and the quorum follower at 0). Returns when each replica applies it.
-    pub fn record(&mut self, position: &P, old: Option<&Item>, now: u64, lags: [u64; REPLICAS]) -> [u64; REPLICAS] {
+    pub fn record(&mut self, position: &P, old: Option<&Arc<Item>>, now: u64, lags: [u64; REPLICAS]) -> [u64; REPLICAS] {
         self.forget_applied(now);
         let mut visible_at = [now; REPLICAS];
         for r in 0..REPLICAS {
@@ -112,7 +114,7 @@ impl<P: Ord + Clone> ReplicaSet<P> {
         self.pending
             .iter()
             .find(|w| w.visible_at[replica] > now && w.position == *position)
-            .map(|w| w.old.as_ref())
+            .map(|w| w.old.as_deref())
     }
 
     /// Every position a replica sees differently from the leader, with its value there.
@@ -121,7 +123,7 @@ impl<P: Ord + Clone> ReplicaSet<P> {
         if let ReadView::Replica { replica, now } = view {
             for w in self.pending.iter().filter(|w| w.visible_at[replica] > now) {
                 // The earliest unapplied write holds the value the replica still has.
-                out.entry(&w.position).or_insert(w.old.as_ref());
+                out.entry(&w.position).or_insert(w.old.as_deref());
             }
         }
         out
@@ -160,10 +162,14 @@ mod tests {
         Item::from([("v".to_string(), AttributeValue::S(v.into()))])
     }
 
+    fn logged(v: &str) -> Arc<Item> {
+        Arc::new(item(v))
+    }
+
     #[test]
     fn a_lagging_replica_sees_the_value_before_the_write_until_it_applies_it() {
         let mut set: ReplicaSet<u32> = ReplicaSet::default();
-        set.record(&7, Some(&item("old")), 1_000, [0, 0, 500]);
+        set.record(&7, Some(&logged("old")), 1_000, [0, 0, 500]);
         let early = ReadView::Replica { replica: 2, now: 1_200 };
         assert_eq!(set.override_at(&7, early), Some(Some(&item("old"))));
         assert_eq!(set.override_at(&7, ReadView::Replica { replica: 1, now: 1_200 }), None);
@@ -182,7 +188,7 @@ mod tests {
     fn the_earliest_unapplied_write_decides_what_a_replica_holds() {
         let mut set: ReplicaSet<u32> = ReplicaSet::default();
         set.record(&1, None, 1_000, [0, 0, 800]);
-        set.record(&1, Some(&item("first")), 1_100, [0, 0, 800]);
+        set.record(&1, Some(&logged("first")), 1_100, [0, 0, 800]);
         let view = ReadView::Replica { replica: 2, now: 1_050 };
         assert_eq!(set.override_at(&1, view), Some(None), "the item did not exist yet there");
         assert_eq!(set.overrides(view).get(&1), Some(&None));

@@ -115,7 +115,8 @@ impl TableDefinition {
 pub struct WriteOutcome {
     /// The partition that holds the item.
     pub partition_id: u32,
-    pub old: Option<Item>,
+    /// The item the write replaced, shared with the replicas' log.
+    pub old: Option<std::sync::Arc<Item>>,
     pub index_units: Vec<(String, IndexKind, f64)>,
 }
 
@@ -230,7 +231,7 @@ impl Table {
     /// Puts (`Some`) or deletes (`None`) the item under `key`, keeping every index in step.
     pub fn write(&mut self, key: PrimaryKey, new: Option<Item>, timing: &WriteTiming) -> WriteOutcome {
         let position = ItemPosition::of(key);
-        let old = self.items.write(position.clone(), new.clone(), timing);
+        let (old, stored) = self.items.write(position.clone(), new, timing);
         let table_schema = &self.definition.key_schema;
         let mut index_units = Vec::new();
         let mut global_lags = timing.index_lags.iter().copied();
@@ -240,19 +241,19 @@ impl Table {
                 IndexKind::Local => 0,
             };
             let def = &index.definition;
-            let old_entry = old.as_ref().and_then(|item| def.entry_of(table_schema, &position.key, item));
-            let new_entry = new.as_ref().and_then(|item| def.entry_of(table_schema, &position.key, item));
-            if old_entry.is_none() && new_entry.is_none() {
+            let (units, _) = def.write_plan(table_schema, old.as_deref(), stored);
+            if units == 0.0 {
+                // The entry did not change (or the item is in the index neither before nor
+                // after): nothing to land, nothing to bill.
                 continue;
             }
-            let (name, kind) = (def.name.clone(), def.kind);
-            let units = index.propagate(old_entry, new_entry, timing.now, lag);
-            if units > 0.0 {
-                index_units.push((name, kind, units));
-            }
+            let old_position = old.as_deref().and_then(|item| def.position_of(&position.key, item));
+            let new_entry = stored.and_then(|item| def.entry_of(table_schema, &position.key, item));
+            index_units.push((def.name.clone(), def.kind, units));
+            index.propagate(old_position, new_entry, timing.now, lag);
         }
-        if let Some(attribute) = self.ttl_attribute() {
-            self.expiries.track(&attribute, &position.key, old.as_ref(), new.as_ref());
+        if let Some(ttl) = self.definition.ttl.as_ref().filter(|t| t.enabled) {
+            self.expiries.track(&ttl.attribute_name, &position.key, old.as_deref(), stored);
         }
         let partition_id = self.items.partition_for(&position).id;
         WriteOutcome { partition_id, old, index_units }
@@ -457,7 +458,7 @@ impl Table {
         for (position, item) in self.items.walk(0, None) {
             // Items whose would-be index key is not a valid key (empty, or too long) stay out.
             let entry = index.definition.entry_of(table_schema, &position.key, item).filter(|(p, _)| valid_key(&p.index_key));
-            index.apply(None, entry);
+            index.land(None, entry);
         }
         self.indexes.push(index);
     }

@@ -23,6 +23,6 @@ impl Engine {
             return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
         }
         table.check_item(&item)?;
-        Ok(commit_write(self, table_name, key, Some(item)).old)
+        Ok(commit_write(self, table_name, key, Some(item)).old.map(std::sync::Arc::unwrap_or_clone))
     }
 }

@@ -297,7 +297,7 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
             if let Some(entry) = collection_metrics(engine, &name, &key, metrics_mode) {
                 metrics.entry(name.clone()).or_default().push(entry);
             }
-            let units = write_units(new_size.max(outcome.old.as_ref().map_or(0, item_size)));
+            let units = write_units(new_size.max(outcome.old.as_deref().map_or(0, item_size)));
             let item_consumption = Consumption { table: units, indexes: outcome.index_units.clone() };
             throughput::settle_write(engine, &name, ticket, &key, &item_consumption);
             consumption.table += units;

@@ -96,7 +96,7 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
     record_write_event(engine, table_name, &key_item, &key, is_put, identity);
     split_if_oversized(engine, table_name, &key, settings.partition_size_limit_bytes, now);
     if identity != WriteIdentity::TimeToLive {
-        let units = write_units(outcome.old.as_ref().map_or(0, item_size).max(new_size));
+        let units = write_units(outcome.old.as_deref().map_or(0, item_size).max(new_size));
         note_heat(engine, table_name, &key, units, &settings);
     }
     outcome
@@ -338,10 +338,10 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
 
     let ticket = throughput::admit_write(engine, &name, &key, Some(&item))?;
     let outcome = commit_write(engine, &name, key.clone(), Some(item));
-    let consumption = write_consumption(outcome.old.as_ref(), new_size, outcome.index_units);
+    let consumption = write_consumption(outcome.old.as_deref(), new_size, outcome.index_units);
     throughput::settle_write(engine, &name, ticket, &key, &consumption);
     respond(&WriteResponse {
-        attributes: outcome.old.filter(|_| return_old).map(std::borrow::Cow::Owned),
+        attributes: outcome.old.filter(|_| return_old).map(|old| std::borrow::Cow::Owned(std::sync::Arc::unwrap_or_clone(old))),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
         item_collection_metrics: collection_metrics(engine, &name, &key, request.return_item_collection_metrics.as_deref()),
     })
@@ -439,11 +439,11 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     }
     let ticket = throughput::admit_write(engine, &name, &key, Some(&new))?;
     let outcome = commit_write(engine, &name, key.clone(), Some(new));
-    let consumption = write_consumption(outcome.old.as_ref(), new_size, outcome.index_units);
+    let consumption = write_consumption(outcome.old.as_deref(), new_size, outcome.index_units);
     throughput::settle_write(engine, &name, ticket, &key, &consumption);
     let stored = engine.tables[&name].get(&key).expect("just written");
     respond(&WriteResponse {
-        attributes: update_return_values(request.return_values.as_deref(), outcome.old.as_ref(), stored, &paths),
+        attributes: update_return_values(request.return_values.as_deref(), outcome.old.as_deref(), stored, &paths),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
         item_collection_metrics: collection_metrics(engine, &name, &key, request.return_item_collection_metrics.as_deref()),
     })
@@ -481,10 +481,10 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<Ve
     }
     let ticket = throughput::admit_write(engine, &name, &key, None)?;
     let outcome = commit_write(engine, &name, key.clone(), None);
-    let consumption = write_consumption(outcome.old.as_ref(), 0, outcome.index_units);
+    let consumption = write_consumption(outcome.old.as_deref(), 0, outcome.index_units);
     throughput::settle_write(engine, &name, ticket, &key, &consumption);
     respond(&WriteResponse {
-        attributes: outcome.old.filter(|_| return_old).map(std::borrow::Cow::Owned),
+        attributes: outcome.old.filter(|_| return_old).map(|old| std::borrow::Cow::Owned(std::sync::Arc::unwrap_or_clone(old))),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
         item_collection_metrics: collection_metrics(engine, &name, &key, request.return_item_collection_metrics.as_deref()),
     })

@@ -263,13 +263,13 @@ pub(crate) fn record_write(engine: &mut Engine, table_name: &str, key: &PrimaryK
     let Some(table) = engine.tables.get(table_name) else { return };
     let Some(settings) = enabled_stream(table) else { return };
     let new = table.get(key);
-    let Some(event) = EventName::of(outcome.old.as_ref(), new) else { return };
+    let Some(event) = EventName::of(outcome.old.as_deref(), new) else { return };
     let (now, seed) = (engine.clock.now_millis(), engine.config.seed);
     engine.streams.register(table, settings, now, &mut engine.rng);
     let Some((stream, mut origin)) = engine.streams.open_stream(&settings.arn, now, &mut engine.rng) else { return };
     stream.trim(now);
     let keys = table.key_schema().key_item(key);
-    let change = ItemChange { keys: &keys, old: outcome.old.as_ref(), new, identity };
+    let change = ItemChange { keys: &keys, old: outcome.old.as_deref(), new, identity };
     let view_type = stream.view_type;
     // The shard first: opening one takes a sequence number, and the record's must be later.
     let shard = stream.shard_for_write(table, outcome.partition_id, &mut origin);
@@ -328,7 +328,7 @@ pub fn split_shard(engine: &mut Engine, table_name: &str, parent_partition: u32,
 pub fn ttl_delete(engine: &mut Engine, table_name: &str, key: &Item) -> Result<Option<Item>, DynamoError> {
     let table = engine.tables.get(table_name).ok_or_else(DynamoError::resource_not_found)?;
     let key = table.key_schema().key_from_request(key)?;
-    Ok(crate::ops::items::commit_ttl_delete(engine, table_name, key).old)
+    Ok(crate::ops::items::commit_ttl_delete(engine, table_name, key).old.map(std::sync::Arc::unwrap_or_clone))
 }
 
 /// A stream label (`2015-05-11T21:21:33.291`) as milliseconds since the epoch.
