@@ -293,6 +293,11 @@ fn bounds_ordered<P: Ord>(lower: Bound<&P>, upper: Bound<&P>) -> bool {
 #[derive(Debug, Clone)]
 pub struct Keyspace<P> {
     partitions: Vec<Partition<P>>,
+    /// Each partition's last hash, in keyspace order: a compact copy that lookups search
+    /// without touching the partitions themselves.
+    ends: Vec<u64>,
+    /// Each partition's id, in keyspace order.
+    ids: Vec<u32>,
     next_id: u32,
 }
 
@@ -318,7 +323,7 @@ pub struct Split {
 
 impl<P: Position> Keyspace<P> {
     pub fn new() -> Self {
-        Keyspace { partitions: vec![Partition::whole_keyspace()], next_id: 1 }
+        Keyspace { partitions: vec![Partition::whole_keyspace()], ends: vec![u64::MAX], ids: vec![0], next_id: 1 }
     }
 
     /// A keyspace of `count` partitions of equal hash ranges, as a table provisioned for
@@ -339,6 +344,12 @@ impl<P: Position> Keyspace<P> {
             partition.parent = None;
         }
         keyspace
+    }
+
+    /// Refreshes the compact copies of the layout after it changed.
+    fn reindex(&mut self) {
+        self.ends = self.partitions.iter().map(|p| p.end).collect();
+        self.ids = self.partitions.iter().map(|p| p.id).collect();
     }
 
     /// Splits partition `index` so that hashes from `at_hash` on go to a second child. Both
@@ -386,6 +397,7 @@ impl<P: Position> Keyspace<P> {
         };
         self.partitions.insert(index, upper);
         self.partitions.insert(index, lower);
+        self.reindex();
         Split { parent: parent.id, children: [first, second], at_hash: upper_start, within_key }
     }
 
@@ -425,6 +437,11 @@ impl<P: Position> Keyspace<P> {
         &self.partitions
     }
 
+    /// The partitions' ids in keyspace order.
+    pub fn partition_ids(&self) -> &[u32] {
+        &self.ids
+    }
+
     pub fn item_count(&self) -> u64 {
         self.partitions.iter().map(|p| p.item_count() as u64).sum()
     }
@@ -435,7 +452,7 @@ impl<P: Position> Keyspace<P> {
 
     /// The index of the partition holding `hash`.
     pub fn partition_index(&self, hash: u64) -> usize {
-        self.partitions.partition_point(|p| p.end < hash)
+        self.ends.partition_point(|&end| end < hash)
     }
 
     /// The partition holding `hash` (the first, if a split inside one key shares it).
@@ -445,7 +462,13 @@ impl<P: Position> Keyspace<P> {
 
     /// The index of the partition holding `position`.
     pub fn index_of(&self, position: &P) -> usize {
-        self.partitions.partition_point(|p| p.ends_before(position))
+        // The first partition reaching the position's hash, then past any that a split
+        // inside that hash ended before the position.
+        let mut at = self.partition_index(position.hash());
+        while self.partitions.get(at).is_some_and(|p| p.ends_before(position)) {
+            at += 1;
+        }
+        at
     }
 
     /// The partition holding `position`.

@@ -470,8 +470,8 @@ impl Group {
     }
 
     /// Whether the layout (partition ids in keyspace order) is `ids`.
-    fn has_layout(&self, mut ids: impl Iterator<Item = u32>) -> bool {
-        self.layout.iter().all(|&id| ids.next() == Some(id)) && ids.next().is_none()
+    fn has_layout(&self, ids: &[u32]) -> bool {
+        self.layout == ids
     }
 
     /// Divides a split parent's allocation and levels equally among its children.
@@ -673,11 +673,11 @@ impl TableCapacity {
     pub fn matches(&self, table: &Table) -> bool {
         let definition = &table.definition;
         self.table.mode == Mode::of_table(definition.billing)
-            && self.table.has_layout(table.partitions().iter().map(|p| p.id))
+            && self.table.has_layout(table.items().partition_ids())
             && self.index_shapes.len() == definition.indexes.len()
             && self.index_shapes.iter().zip(&definition.indexes).all(|((name, t), d)| *name == d.name && *t == d.throughput)
             && self.indexes.iter().zip(table.indexes()).all(|(group, index)| {
-                group.as_ref().is_none_or(|g| g.has_layout(index.entries.partitions().iter().map(|p| p.id)))
+                group.as_ref().is_none_or(|g| g.has_layout(index.entries.partition_ids()))
             })
     }
 
@@ -844,6 +844,65 @@ impl TableState {
         }
     }
 
+    /// Brings every bucket `demands` touch up to `now`.
+    fn advance_all(&mut self, table: &Table, demands: &[Demand], now: u64) {
+        for d in demands {
+            self.advance(table, d.target, d.partition, now);
+        }
+    }
+
+    /// [`Capacity::check`] on this table's state (which it advances to `now`).
+    fn check(&mut self, table: &Table, now: u64, enforce: bool, demands: &[Demand]) -> Vec<(usize, Refusal)> {
+        self.advance_all(table, demands, now);
+        if !enforce {
+            return Vec::new();
+        }
+        let capacity = &self.capacity;
+        let mut refused = Vec::new();
+        for (i, d) in demands.iter().enumerate().filter(|(_, d)| d.units > 0.0) {
+            let Some(group) = capacity.group(d.target) else { continue };
+            let same_group = |e: &&Demand| e.target == d.target && e.direction == d.direction;
+            let group_units: f64 = demands.iter().filter(same_group).map(|e| e.units).sum();
+            let bucket_units: f64 = demands.iter().filter(same_group).filter(|e| e.partition == d.partition).map(|e| e.units).sum();
+            if let Some(limit) = group.refusal(d.partition, d.direction, bucket_units, group_units, now) {
+                let refusal = Refusal {
+                    direction: d.direction,
+                    limit,
+                    index: group.index.clone(),
+                    on_demand: group.is_on_demand(),
+                    resource: group.arn.clone(),
+                };
+                refused.push((i, refusal));
+            }
+        }
+        refused
+    }
+
+    /// Takes `demands` from buckets already brought up to `now`.
+    fn take_advanced(&mut self, now: u64, enforce: bool, demands: &[Demand]) {
+        for d in demands.iter().filter(|d| d.units > 0.0) {
+            if let Some(group) = self.capacity.group_mut(d.target) {
+                group.take(d.partition, d.direction, d.units, enforce, now);
+            }
+        }
+    }
+
+    /// [`Capacity::refused`] on this table's state.
+    fn refused(&mut self, now: u64, demands: &[Demand], refusals: &[(usize, Refusal)]) {
+        if let Some((i, _)) = refusals.first() {
+            self.capacity.table.window.count_throttle(demands[*i].direction);
+        }
+        for (i, refusal) in refusals {
+            let d = demands[*i];
+            if let Some(group) = self.capacity.group_mut(d.target) {
+                group.note_refusal(d.partition, d.direction, refusal.limit, now);
+                if d.target != Target::Table {
+                    group.window.count_throttle(d.direction);
+                }
+            }
+        }
+    }
+
     /// Follows the table if it changed: the provisioned capacity held so far is added up
     /// first, and partitions that went away leave their last busy second in the metrics.
     fn follow(&mut self, table: &Table, now: u64) {
@@ -881,32 +940,7 @@ impl Capacity {
     /// off never refuses. Demands on the same bucket are checked together. Returns the
     /// refused demands by position.
     pub fn check(&mut self, table: &Table, now: u64, enforce: bool, demands: &[Demand]) -> Vec<(usize, Refusal)> {
-        let state = self.state(table, now);
-        for d in demands {
-            state.advance(table, d.target, d.partition, now);
-        }
-        if !enforce {
-            return Vec::new();
-        }
-        let capacity = &state.capacity;
-        let mut refused = Vec::new();
-        for (i, d) in demands.iter().enumerate().filter(|(_, d)| d.units > 0.0) {
-            let Some(group) = capacity.group(d.target) else { continue };
-            let same_group = |e: &&Demand| e.target == d.target && e.direction == d.direction;
-            let group_units: f64 = demands.iter().filter(same_group).map(|e| e.units).sum();
-            let bucket_units: f64 = demands.iter().filter(same_group).filter(|e| e.partition == d.partition).map(|e| e.units).sum();
-            if let Some(limit) = group.refusal(d.partition, d.direction, bucket_units, group_units, now) {
-                let refusal = Refusal {
-                    direction: d.direction,
-                    limit,
-                    index: group.index.clone(),
-                    on_demand: group.is_on_demand(),
-                    resource: group.arn.clone(),
-                };
-                refused.push((i, refusal));
-            }
-        }
-        refused
+        self.state(table, now).check(table, now, enforce, demands)
     }
 
     /// Takes `demands` (checked first when `enforce` is on).
@@ -914,39 +948,26 @@ impl Capacity {
         let state = self.state(table, now);
         for d in demands.iter().filter(|d| d.units > 0.0) {
             state.advance(table, d.target, d.partition, now);
-            if let Some(group) = state.capacity.group_mut(d.target) {
-                group.take(d.partition, d.direction, d.units, enforce, now);
-            }
         }
+        state.take_advanced(now, enforce, demands);
     }
 
     /// Counts a refused request: once on the table, and on each refused partition or
     /// index; boosts partitions adaptive capacity should help.
     pub fn refused(&mut self, table: &Table, now: u64, demands: &[Demand], refusals: &[(usize, Refusal)]) {
-        let state = self.state(table, now);
-        if let Some((i, _)) = refusals.first() {
-            state.capacity.table.window.count_throttle(demands[*i].direction);
-        }
-        for (i, refusal) in refusals {
-            let d = demands[*i];
-            if let Some(group) = state.capacity.group_mut(d.target) {
-                group.note_refusal(d.partition, d.direction, refusal.limit, now);
-                if d.target != Target::Table {
-                    group.window.count_throttle(d.direction);
-                }
-            }
-        }
+        self.state(table, now).refused(now, demands, refusals);
     }
 
     /// Admits one request's demands on one table, all or none; with `enforce` off only
     /// accounts them.
     pub fn admit(&mut self, table: &Table, now: u64, enforce: bool, demands: &[Demand]) -> Result<(), DynamoError> {
-        let refusals = self.check(table, now, enforce, demands);
+        let state = self.state(table, now);
+        let refusals = state.check(table, now, enforce, demands);
         if refusals.is_empty() {
-            self.take(table, now, enforce, demands);
+            state.take_advanced(now, enforce, demands);
             return Ok(());
         }
-        self.refused(table, now, demands, &refusals);
+        state.refused(now, demands, &refusals);
         let refusals: Vec<Refusal> = refusals.into_iter().map(|(_, r)| r).collect();
         Err(throttled_error(&refusals))
     }
