@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::DynamoError;
 use crate::key::{KeyAttribute, KeySchema, KeyValue, PrimaryKey};
-use crate::partition::{IndexPosition, Keyspace, partition_hash};
+use crate::partition::{IndexPosition, Keyspace, partition_hash, partition_hash_of};
 use crate::value::{AttributeValue, Item};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +102,27 @@ impl IndexDefinition {
         Ok(())
     }
 
+    /// The values of an item's index key attributes (partition key, sort key), borrowed, or
+    /// None if the item is not in the index: what [`Self::key_of`] reads, without copying.
+    fn key_values<'a>(&self, item: &'a Item) -> Option<(&'a AttributeValue, Option<&'a AttributeValue>)> {
+        let value = |attr: &KeyAttribute| -> Option<&'a AttributeValue> {
+            let value = item.get(&attr.name)?;
+            let fits = matches!(
+                (value, attr.kind),
+                (AttributeValue::S(_), crate::key::ScalarType::S)
+                    | (AttributeValue::N(_), crate::key::ScalarType::N)
+                    | (AttributeValue::B(_), crate::key::ScalarType::B)
+            );
+            fits.then_some(value)
+        };
+        let hash = value(&self.key_schema.hash)?;
+        let range = match &self.key_schema.range {
+            Some(attr) => Some(value(attr)?),
+            None => None,
+        };
+        Some((hash, range))
+    }
+
     /// The index key of an item, or None if the item is not in the index.
     pub fn key_of(&self, item: &Item) -> Option<PrimaryKey> {
         let value = |attr: &KeyAttribute| -> Option<KeyValue> {
@@ -128,8 +149,8 @@ impl IndexDefinition {
     /// entry: capacity is planned before every write, and a write whose entry is unchanged
     /// builds none.
     pub fn write_plan(&self, table_schema: &KeySchema, old: Option<&Item>, new: Option<&Item>) -> (f64, Option<u64>) {
-        let old = old.and_then(|item| Some((self.key_of(item)?, item)));
-        let new = new.and_then(|item| Some((self.key_of(item)?, item)));
+        let old = old.and_then(|item| Some((self.key_values(item)?, item)));
+        let new = new.and_then(|item| Some((self.key_values(item)?, item)));
         let units = |item: &Item| {
             let size: usize = self.projected(table_schema, item).map(|(name, value)| name.len() + value.size()).sum();
             size.div_ceil(1024).max(1) as f64
@@ -143,7 +164,7 @@ impl IndexDefinition {
             (Some((_, o)), Some((_, n))) if projected(o).eq(projected(n)) => 0.0,
             (Some((_, o)), Some((_, n))) => units(o).max(units(n)),
         };
-        let hash = new.as_ref().or(old.as_ref()).map(|(key, _)| partition_hash(&key.hash));
+        let hash = new.as_ref().or(old.as_ref()).and_then(|((hash, _), _)| partition_hash_of(hash));
         (units, hash)
     }
 

@@ -13,25 +13,32 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::key::{KeyValue, PrimaryKey};
 use crate::replica::{Consistency, REPLICAS, ReadView, ReplicaSet};
-use crate::value::{Item, item_size};
+use crate::value::{AttributeValue, Item, item_size};
 
 /// The partition hash of a partition key value: stable across runs and platforms.
 pub fn partition_hash(key: &KeyValue) -> u64 {
-    let mut hasher = Xxh3::new();
     match key {
-        KeyValue::S(s) => {
-            hasher.update(b"S");
-            hasher.update(s.as_bytes());
-        }
-        KeyValue::N(n) => {
-            hasher.update(b"N");
-            hasher.update(n.to_string().as_bytes());
-        }
-        KeyValue::B(b) => {
-            hasher.update(b"B");
-            hasher.update(b);
-        }
+        KeyValue::S(s) => hash_tagged(b"S", s.as_bytes()),
+        KeyValue::N(n) => hash_tagged(b"N", n.to_string().as_bytes()),
+        KeyValue::B(b) => hash_tagged(b"B", b),
     }
+}
+
+/// The partition hash of a key attribute's value (the hash [`partition_hash`] gives the
+/// key value it makes); None for a type no key can have.
+pub fn partition_hash_of(value: &AttributeValue) -> Option<u64> {
+    match value {
+        AttributeValue::S(s) => Some(hash_tagged(b"S", s.as_bytes())),
+        AttributeValue::N(n) => Some(hash_tagged(b"N", n.to_string().as_bytes())),
+        AttributeValue::B(b) => Some(hash_tagged(b"B", b)),
+        _ => None,
+    }
+}
+
+fn hash_tagged(tag: &[u8], bytes: &[u8]) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(tag);
+    hasher.update(bytes);
     hasher.digest()
 }
 
@@ -246,26 +253,28 @@ impl<P: Position> Partition<P> {
     /// it later. Returns the entry it replaced (shared with the replicas' log) and the entry
     /// now stored.
     pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> (Option<Arc<Item>>, Option<&Item>) {
-        let logged = position.clone();
-        let (old, stored) = match new {
-            Some(item) => {
-                self.size_bytes += item_size(&item) as u64;
-                match self.items.entry(position) {
-                    Entry::Occupied(mut entry) => {
-                        let old = std::mem::replace(entry.get_mut(), item);
-                        (Some(old), Some(&*entry.into_mut()))
-                    }
-                    Entry::Vacant(entry) => (None, Some(&*entry.insert(item))),
-                }
+        let (now, lags) = (timing.now, timing.lags);
+        let Some(item) = new else {
+            let old = self.items.remove(&position).map(Arc::new);
+            if let Some(old) = &old {
+                self.size_bytes -= item_size(old) as u64;
             }
-            None => (self.items.remove(&position), None),
+            self.replicas.record(&position, old.as_ref(), now, lags);
+            return (old, None);
         };
-        if let Some(old) = &old {
-            self.size_bytes -= item_size(old) as u64;
+        self.size_bytes += item_size(&item) as u64;
+        match self.items.entry(position) {
+            Entry::Occupied(mut entry) => {
+                let old = Arc::new(std::mem::replace(entry.get_mut(), item));
+                self.size_bytes -= item_size(&old) as u64;
+                self.replicas.record(entry.key(), Some(&old), now, lags);
+                (Some(old), Some(&*entry.into_mut()))
+            }
+            Entry::Vacant(entry) => {
+                self.replicas.record(entry.key(), None, now, lags);
+                (None, Some(&*entry.insert(item)))
+            }
         }
-        let old = old.map(Arc::new);
-        self.replicas.record(&logged, old.as_ref(), timing.now, timing.lags);
-        (old, stored)
     }
 
     /// Entries in keyspace order within `(lower, upper)`.

@@ -212,14 +212,21 @@ impl Table {
         self.items.get(&ItemPosition::of(key.clone()))
     }
 
+    /// The partition that holds (or would hold) `key`, and the item, in one lookup.
+    pub fn locate(&self, key: &PrimaryKey) -> (u32, Option<&Item>) {
+        let position = ItemPosition::of(key.clone());
+        let partition = self.items.partition_for(&position);
+        (partition.id, partition.get(&position))
+    }
+
     /// The item as a read of `consistency` sees it.
     pub fn get_with(&self, key: &PrimaryKey, consistency: Consistency) -> Option<&Item> {
         self.items.get_with(&ItemPosition::of(key.clone()), consistency)
     }
 
     /// The leader of the partition holding `key`.
-    pub fn leader_of(&self, key: &PrimaryKey) -> usize {
-        self.items.partition_for(&ItemPosition::of(key.clone())).replicas.leader
+    pub fn leader_at(&self, position: &ItemPosition) -> usize {
+        self.items.partition_for(position).replicas.leader
     }
 
     /// Rejects an item that cannot be written: index key attributes of the wrong type or
@@ -230,7 +237,11 @@ impl Table {
 
     /// Puts (`Some`) or deletes (`None`) the item under `key`, keeping every index in step.
     pub fn write(&mut self, key: PrimaryKey, new: Option<Item>, timing: &WriteTiming) -> WriteOutcome {
-        let position = ItemPosition::of(key);
+        self.write_at(&ItemPosition::of(key), new, timing)
+    }
+
+    /// [`Table::write`] at a position already worked out.
+    pub fn write_at(&mut self, position: &ItemPosition, new: Option<Item>, timing: &WriteTiming) -> WriteOutcome {
         let (old, stored) = self.items.write(position.clone(), new, timing);
         let table_schema = &self.definition.key_schema;
         let mut index_units = Vec::new();
@@ -255,7 +266,7 @@ impl Table {
         if let Some(ttl) = self.definition.ttl.as_ref().filter(|t| t.enabled) {
             self.expiries.track(&ttl.attribute_name, &position.key, old.as_deref(), stored);
         }
-        let partition_id = self.items.partition_for(&position).id;
+        let partition_id = self.items.partition_for(position).id;
         WriteOutcome { partition_id, old, index_units }
     }
 
@@ -348,10 +359,9 @@ impl Table {
 
     /// After a write: splits the written partition while it is over `limit` (a write only
     /// grows its own partition), and any oversized index partition.
-    pub fn split_after_write(&mut self, key: &PrimaryKey, limit: u64, now: u64) -> Vec<Split> {
-        let position = ItemPosition::of(key.clone());
+    pub fn split_after_write(&mut self, position: &ItemPosition, limit: u64, now: u64) -> Vec<Split> {
         let mut made = Vec::new();
-        while let Some(split) = self.split_if_over(self.items.index_of(&position), limit, now) {
+        while let Some(split) = self.split_if_over(self.items.index_of(position), limit, now) {
             made.push(split);
         }
         self.split_oversized_indexes(limit);
@@ -389,8 +399,8 @@ impl Table {
     /// Counts `units` (write units, or read units / 3) against the partition holding `key`,
     /// and splits it when it has been hot for `sustain` seconds in a row: at least
     /// `threshold` units in each. Returns the split, if one happened.
-    pub fn note_heat(&mut self, key: &PrimaryKey, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
-        let index = self.items.index_of(&ItemPosition::of(key.clone()));
+    pub fn note_heat(&mut self, position: &ItemPosition, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
+        let index = self.items.index_of(position);
         let id = self.items.partitions()[index].id;
         let second = now / 1000;
         let heat = self.heat.entry(id).or_insert(Heat { second, units: 0.0, streak: 0 });

@@ -1129,11 +1129,11 @@ pub fn demands_of(
 /// ConsumedCapacity uses (`factor` 2 for a transaction): the larger of the item before and
 /// after, and each index entry it changes.
 pub fn plan_write(table: &Table, key: &PrimaryKey, new: Option<&Item>, factor: f64) -> Vec<Demand> {
-    let old = table.get(key);
+    let (partition, old) = table.locate(key);
     let size = new.map_or(0, item_size).max(old.map_or(0, item_size));
     let schema = table.key_schema();
     let mut table_units = factor * write_units(size);
-    let mut demands = vec![Demand { target: Target::Table, partition: partition_of(table, key), direction: Direction::Write, units: 0.0 }];
+    let mut demands = vec![Demand { target: Target::Table, partition, direction: Direction::Write, units: 0.0 }];
     for (at, index) in table.indexes().iter().enumerate() {
         let definition = &index.definition;
         let (units, hash) = definition.write_plan(schema, old, new);

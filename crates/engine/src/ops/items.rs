@@ -17,7 +17,7 @@ use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
 use crate::expr::{Condition, Path, project};
 use crate::key::PrimaryKey;
-use crate::partition::WriteTiming;
+use crate::partition::{ItemPosition, WriteTiming};
 use crate::stream::WriteIdentity;
 use crate::table::{Table, WriteOutcome};
 use crate::throughput;
@@ -79,35 +79,37 @@ pub(crate) fn commit_ttl_delete(engine: &mut Engine, table_name: &str, key: Prim
 fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: Option<Item>, identity: WriteIdentity) -> WriteOutcome {
     let settings = engine.simulation_for(table_name);
     let now = engine.now_millis();
+    let position = ItemPosition::of(key);
+    let key = &position.key;
     let table = engine.tables.get_mut(table_name).expect("a checked write names an existing table");
-    let lags = settings.replica_lags(table.leader_of(&key), &mut engine.rng);
+    let lags = settings.replica_lags(table.leader_at(&position), &mut engine.rng);
     let index_lags = (0..table.global_index_count()).map(|_| settings.gsi_propagation.sample(&mut engine.rng)).collect();
-    let key_item = table.key_schema().key_item(&key);
     let is_put = new.is_some();
     let new_size = new.as_ref().map_or(0, item_size);
-    let outcome = table.write(key.clone(), new, &WriteTiming { now, lags, index_lags });
-    if is_put && engine.log.is_enabled() {
-        let stored = table.get(&key).expect("just written");
-        engine.log.put(table_name, &key_item, stored);
-    } else if !is_put && outcome.old.is_some() {
-        engine.log.delete(table_name, &key_item);
+    let outcome = table.write_at(&position, new, &WriteTiming { now, lags, index_lags });
+    if engine.log.is_enabled() && (is_put || outcome.old.is_some()) {
+        let key_item = table.key_schema().key_item(key);
+        match table.get(key) {
+            Some(stored) => engine.log.put(table_name, &key_item, stored),
+            None => engine.log.delete(table_name, &key_item),
+        }
     }
-    crate::stream::record_write(engine, table_name, &key, &outcome, identity);
-    record_write_event(engine, table_name, &key_item, &key, is_put, identity);
-    split_if_oversized(engine, table_name, &key, settings.partition_size_limit_bytes, now);
+    crate::stream::record_write(engine, table_name, key, &outcome, identity);
+    record_write_event(engine, table_name, &position, is_put, identity);
+    split_if_oversized(engine, table_name, &position, settings.partition_size_limit_bytes, now);
     if identity != WriteIdentity::TimeToLive {
         let units = write_units(outcome.old.as_deref().map_or(0, item_size).max(new_size));
-        note_heat(engine, table_name, &key, units, &settings);
+        note_heat(engine, table_name, &position, units, &settings);
     }
     outcome
 }
 
 /// Counts a request's units toward its partition's heat, splitting it once it has been
 /// hot long enough; the split's stream shard splits with it.
-pub(crate) fn note_heat(engine: &mut Engine, table_name: &str, key: &PrimaryKey, units: f64, settings: &crate::simulation::SimulationSettings) {
+pub(crate) fn note_heat(engine: &mut Engine, table_name: &str, position: &ItemPosition, units: f64, settings: &crate::simulation::SimulationSettings) {
     let now = engine.now_millis();
     let Some(table) = engine.tables.get_mut(table_name) else { return };
-    if let Some(split) = table.note_heat(key, units, now, settings.heat_split_units_per_second, settings.heat_split_seconds) {
+    if let Some(split) = table.note_heat(position, units, now, settings.heat_split_units_per_second, settings.heat_split_seconds) {
         crate::stream::split_shard(engine, table_name, split.parent, &split.children);
         engine.events.record(now, "SPLIT", table_name, || {
             serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "THROUGHPUT"})
@@ -142,12 +144,12 @@ fn record_read_event(engine: &mut Engine, table_name: &str, key: &PrimaryKey, co
 }
 
 /// The event history's account of a write: where it landed and when each replica has it.
-fn record_write_event(engine: &mut Engine, table_name: &str, key_item: &Item, key: &PrimaryKey, is_put: bool, identity: WriteIdentity) {
+fn record_write_event(engine: &mut Engine, table_name: &str, position: &ItemPosition, is_put: bool, identity: WriteIdentity) {
     if !engine.events.is_enabled() {
         return;
     }
     let table = &engine.tables[table_name];
-    let partition = table.items().partition_for(&crate::partition::ItemPosition::of(key.clone()));
+    let partition = table.items().partition_for(position);
     let applied: Vec<u64> = (0..crate::replica::REPLICAS).map(|r| partition.replicas.applied_until(r)).collect();
     let (kind, operation) = match (identity, is_put) {
         (WriteIdentity::TimeToLive, _) => ("TTL_DELETE", "DELETE"),
@@ -156,7 +158,7 @@ fn record_write_event(engine: &mut Engine, table_name: &str, key_item: &Item, ke
     };
     let detail = serde_json::json!({
         "Operation": operation,
-        "Key": key_item,
+        "Key": table.key_schema().key_item(&position.key),
         "PartitionId": partition.id,
         "LeaderReplica": partition.replicas.leader,
         "ReplicaAppliedAtMillis": applied,
@@ -166,9 +168,9 @@ fn record_write_event(engine: &mut Engine, table_name: &str, key_item: &Item, ke
 }
 
 /// A write can push a partition past the size limit: it splits, and its stream shard with it.
-fn split_if_oversized(engine: &mut Engine, table_name: &str, key: &PrimaryKey, limit: u64, now: u64) {
+fn split_if_oversized(engine: &mut Engine, table_name: &str, position: &ItemPosition, limit: u64, now: u64) {
     let Some(table) = engine.tables.get_mut(table_name) else { return };
-    for split in table.split_after_write(key, limit, now) {
+    for split in table.split_after_write(position, limit, now) {
         crate::stream::split_shard(engine, table_name, split.parent, &split.children);
         engine.events.record(now, "SPLIT", table_name, || {
             serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "SIZE"})
@@ -331,7 +333,9 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
         return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
     }
     table.check_item(&item)?;
-    if let Err(e) = check_condition(expressions.condition.as_ref(), table.get(&key), return_on_failure) {
+    // Without a condition, the item in place matters only once the write is made.
+    let condition = expressions.condition.as_ref();
+    if let Err(e) = condition.map_or(Ok(()), |c| check_condition(Some(c), table.get(&key), return_on_failure)) {
         return Err(throughput::charge_failed_write(engine, &name, &key, Some(new_size)).err().unwrap_or(e));
     }
     table.check_collection_limit(&key, Some(&item), engine.simulation_for(&name).item_collection_limit_bytes)?;
@@ -551,7 +555,7 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<Vec<u8>,
     throughput::admit_read(&mut engine.capacity, table, now, enforce, throughput::partition_of(table, &key), &consumption)?;
     // Reads heat a partition at a third of the weight of writes (3,000 RCU against 1,000 WCU).
     let settings = engine.simulation_for(name);
-    note_heat(engine, name, &key, units / 3.0, &settings);
+    note_heat(engine, name, &ItemPosition::of(key.clone()), units / 3.0, &settings);
     let item = engine.tables[name].get_with(&key, consistency);
     respond(&GetItemResponse {
         item: item.map(|item| shaped(item, paths.as_deref())),
