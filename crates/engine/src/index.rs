@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::DynamoError;
 use crate::key::{KeyAttribute, KeySchema, KeyValue, PrimaryKey};
 use crate::partition::{IndexPosition, Keyspace, partition_hash, partition_hash_of};
-use crate::value::{AttributeValue, Item};
+use crate::value::{AttributeValue, Item, item_size};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IndexKind {
@@ -151,21 +151,47 @@ impl IndexDefinition {
     pub fn write_plan(&self, table_schema: &KeySchema, old: Option<&Item>, new: Option<&Item>) -> (f64, Option<u64>) {
         let old = old.and_then(|item| Some((self.key_values(item)?, item)));
         let new = new.and_then(|item| Some((self.key_values(item)?, item)));
-        let units = |item: &Item| {
-            let size: usize = self.projected(table_schema, item).map(|(name, value)| name.len() + value.size()).sum();
-            size.div_ceil(1024).max(1) as f64
-        };
-        let projected = |item| self.projected(table_schema, item);
+        let units = |item: &Item| self.projected_size(table_schema, item).div_ceil(1024).max(1) as f64;
         let units = match (&old, &new) {
             (None, None) => 0.0,
             (None, Some((_, n))) => units(n),
             (Some((_, o)), None) => units(o),
             (Some((ok, o)), Some((nk, n))) if ok != nk => units(o) + units(n),
-            (Some((_, o)), Some((_, n))) if projected(o).eq(projected(n)) => 0.0,
+            (Some((_, o)), Some((_, n))) if self.projects_alike(table_schema, o, n) => 0.0,
             (Some((_, o)), Some((_, n))) => units(o).max(units(n)),
         };
         let hash = new.as_ref().or(old.as_ref()).and_then(|((hash, _), _)| partition_hash_of(hash));
         (units, hash)
+    }
+
+    /// The names of the attributes an entry carries when the index carries a fixed set
+    /// (KEYS_ONLY, INCLUDE): the table's and the index's key attributes and any included
+    /// ones, each once. None when it carries everything (ALL).
+    fn carried_names<'a>(&'a self, table_schema: &'a KeySchema) -> Option<impl Iterator<Item = &'a str> + 'a> {
+        let included: &[String] = match &self.projection {
+            Projection::All => return None,
+            Projection::KeysOnly => &[],
+            Projection::Include(names) => names,
+        };
+        let names = move || table_schema.names().chain(self.key_schema.names()).chain(included.iter().map(String::as_str));
+        Some(names().enumerate().filter(move |&(i, name)| !names().take(i).any(|earlier| earlier == name)).map(|(_, name)| name))
+    }
+
+    /// The size of the entry `item` makes, as DynamoDB counts it (what `entry_of` would
+    /// project), without building it.
+    fn projected_size(&self, table_schema: &KeySchema, item: &Item) -> usize {
+        match self.carried_names(table_schema) {
+            None => item_size(item),
+            Some(names) => names.filter_map(|name| item.get_key_value(name)).map(|(name, value)| name.len() + value.size()).sum(),
+        }
+    }
+
+    /// Whether two items make the same entry attributes.
+    fn projects_alike(&self, table_schema: &KeySchema, a: &Item, b: &Item) -> bool {
+        match self.carried_names(table_schema) {
+            None => a == b,
+            Some(mut names) => names.all(|name| a.get(name) == b.get(name)),
+        }
     }
 
     /// The attributes of `item` this index carries, in name order.
@@ -325,6 +351,23 @@ mod tests {
         let new = item(&[("pk", "k"), ("g", "a"), ("other", "2")]);
         assert_eq!(units(&index, Some(&old), Some(&new)), 0.0, "the change is outside the projection");
         assert_eq!(units(&index, Some(&item(&[("pk", "k")])), Some(&item(&[("pk", "k"), ("other", "3")]))), 0.0, "never in the index");
+    }
+
+    #[test]
+    fn the_planned_size_is_the_size_of_the_entry_built() {
+        let table_key = PrimaryKey { hash: KeyValue::S("k".into()), range: None };
+        let items = [item(&[("pk", "k"), ("g", "a")]), item(&[("pk", "k"), ("g", "a"), ("kept", "2"), ("other", "333")])];
+        // An index keyed on the table's own key attribute too, and an INCLUDE naming keys:
+        // every attribute must count once.
+        let mut overlapping = definition(Projection::Include(vec!["kept".into(), "pk".into(), "g".into()]));
+        overlapping.key_schema.range = Some(attribute("pk", ScalarType::S));
+        let indexes = [definition(Projection::All), definition(Projection::KeysOnly), overlapping];
+        for index in &indexes {
+            for it in &items {
+                let (_, entry) = index.entry_of(&schema(), &table_key, it).expect("in the index");
+                assert_eq!(index.projected_size(&schema(), it), crate::value::item_size(&entry), "{:?} {it:?}", index.projection);
+            }
+        }
     }
 
     #[test]

@@ -1133,7 +1133,8 @@ pub fn plan_write(table: &Table, key: &PrimaryKey, new: Option<&Item>, factor: f
     let size = new.map_or(0, item_size).max(old.map_or(0, item_size));
     let schema = table.key_schema();
     let mut table_units = factor * write_units(size);
-    let mut demands = vec![Demand { target: Target::Table, partition, direction: Direction::Write, units: 0.0 }];
+    let mut demands = Vec::with_capacity(1 + table.indexes().len());
+    demands.push(Demand { target: Target::Table, partition, direction: Direction::Write, units: 0.0 });
     for (at, index) in table.indexes().iter().enumerate() {
         let definition = &index.definition;
         let (units, hash) = definition.write_plan(schema, old, new);
