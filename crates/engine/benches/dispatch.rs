@@ -20,11 +20,16 @@ fn key_of(i: usize) -> String {
 
 /// A 200-byte item (as DynamoDB counts it) under partition `p{i % 100}`, sort key `i`.
 fn item(i: usize) -> Value {
+    named_item(i, "abc")
+}
+
+/// The same item with another `name` (three characters keep it 200 bytes).
+fn named_item(i: usize, name: &str) -> Value {
     let filler = "x".repeat(200 - (2 + 4) - (2 + 9) - (4 + 3) - (7 + 2) - 4);
     json!({
         "pk": {"S": format!("p{:03}", i % 100)},
         "sk": {"S": key_of(i)},
-        "name": {"S": "abc"},
+        "name": {"S": name},
         "counter": {"N": "42"},
         "data": {"S": filler},
     })
@@ -125,13 +130,9 @@ fn main() {
     // The same requests with the playground simulation on: replication lag logged per write,
     // eventually consistent reads served by a replica, a GSI propagating asynchronously. The
     // clock steps 1 ms per request so the replicas' logs drain as they would in real time.
-    let mut simulated = engine_with_table();
-    let gsi = json!({
-        "TableName": "bench",
-        "AttributeDefinitions": [{"AttributeName": "name", "AttributeType": "S"}],
-        "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "by_name", "KeySchema": [{"AttributeName": "name", "KeyType": "HASH"}], "Projection": {"ProjectionType": "KEYS_ONLY"}}}],
-    });
-    simulated.dispatch("UpdateTable", &body(gsi)).unwrap();
+    // These puts rewrite each item as it is, so the GSI entry does not change (DynamoDB
+    // neither bills nor propagates that); the pair after them moves every entry.
+    let mut simulated = engine_with_gsi();
     measure("PutItem, one GSI, simulation off (the baseline below)", ITEMS, |i| {
         simulated.advance_clock_by(1);
         black_box(simulated.dispatch("PutItem", &puts[i]).unwrap());
@@ -154,6 +155,28 @@ fn main() {
         simulated.advance_clock_by(1);
         black_box(simulated.dispatch("PutItem", &puts[i]).unwrap());
     });
+    // Puts that move each item's GSI entry (its `name` alternates between two values, 997
+    // of each, on every pass): a delete and a put on the index per write, queued to land
+    // after the propagation delay when simulated.
+    let moving: Vec<Vec<u8>> = (0..2 * ITEMS)
+        .map(|j| {
+            let (i, pass) = (j % ITEMS, j / ITEMS);
+            body(json!({"TableName": "bench", "Item": named_item(i, &format!("{}{:02}", ["m", "n"][pass], i % 97))}))
+        })
+        .collect();
+    for preset in ["OFF", "PLAYGROUND"] {
+        let mut engine = engine_with_gsi();
+        engine.dispatch("Dynoscope_SetSimulation", &body(json!({"Preset": preset}))).unwrap();
+        for (i, put) in moving.iter().enumerate().take(ITEMS) {
+            engine.advance_clock_by(1);
+            black_box(engine.dispatch("PutItem", put).unwrap_or_else(|e| panic!("put {i}: {e:?}")));
+        }
+        let label = if preset == "OFF" { "PutItem moving its GSI entry, simulation off" } else { "PutItem moving its GSI entry, simulated" };
+        measure(label, 2 * ITEMS, |i| {
+            engine.advance_clock_by(1);
+            black_box(engine.dispatch("PutItem", &moving[i]).unwrap());
+        });
+    }
     // Throttling alone (every other simulation setting off): each request is admitted by
     // its partition's token bucket. A provisioned table with room to spare (3,000 RCU and
     // 3,000 WCU: four partitions) and 1 ms steps, so the buckets refill as in real time and
@@ -171,6 +194,18 @@ fn main() {
             black_box(provisioned.dispatch("GetItem", &gets[i]).unwrap());
         });
     }
+}
+
+/// The bench table with a KEYS_ONLY global index on `name`, every item put once.
+fn engine_with_gsi() -> Engine {
+    let mut engine = engine_with_table();
+    let gsi = json!({
+        "TableName": "bench",
+        "AttributeDefinitions": [{"AttributeName": "name", "AttributeType": "S"}],
+        "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "by_name", "KeySchema": [{"AttributeName": "name", "KeyType": "HASH"}], "Projection": {"ProjectionType": "KEYS_ONLY"}}}],
+    });
+    engine.dispatch("UpdateTable", &body(gsi)).unwrap();
+    engine
 }
 
 /// The bench table, provisioned for more than the bench asks of it, with throttling on or off.
