@@ -400,7 +400,16 @@ impl Table {
     /// and splits it when it has been hot for `sustain` seconds in a row: at least
     /// `threshold` units in each. Returns the split, if one happened.
     pub fn note_heat(&mut self, position: &ItemPosition, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
-        let index = self.items.index_of(position);
+        self.note_heat_in(self.items.index_of(position), units, now, threshold, sustain)
+    }
+
+    /// [`Table::note_heat`] for a read of the partition holding `hash` (a Query's partition
+    /// key, or where a Scan page starts).
+    pub fn note_read_heat(&mut self, hash: u64, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
+        self.note_heat_in(self.items.partition_index(hash), units, now, threshold, sustain)
+    }
+
+    fn note_heat_in(&mut self, index: usize, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
         let id = self.items.partitions()[index].id;
         let second = now / 1000;
         let heat = self.heat.entry(id).or_insert(Heat { second, units: 0.0, streak: 0 });

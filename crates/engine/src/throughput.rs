@@ -1100,6 +1100,16 @@ pub fn read_partition(source: &crate::ops::read::Source, hash: u64) -> u32 {
     }
 }
 
+/// The read units a Query or Scan page spent on the table's own partitions (local index
+/// reads included), which heat them; None for a global index, whose partitions are its own.
+pub fn table_read_units(source: &crate::ops::read::Source, consumption: &Consumption) -> Option<f64> {
+    use crate::ops::read::Source;
+    match source {
+        Source::Index(_, index) if index.definition.kind == IndexKind::Global => None,
+        _ => Some(consumption.table + consumption.indexes.iter().filter(|(_, kind, _)| *kind == IndexKind::Local).map(|(_, _, u)| u).sum::<f64>()),
+    }
+}
+
 /// What a request consumed (or will), as demands: the table's units (local indexes
 /// included) on `partition`, each global index's on the partition `index_partition` names.
 pub fn demands_of(

@@ -147,6 +147,54 @@ fn a_partition_hot_for_long_enough_splits_for_throughput() {
     assert_eq!(described["Splits"][0]["Reason"], "THROUGHPUT");
 }
 
+/// Ten small items, then two quiet seconds so their writes leave no heat behind.
+fn heating_with_items() -> Harness {
+    let mut h = heating();
+    for i in 0..10 {
+        h.put("t1x", json!({"pk": {"S": format!("k{i}")}}));
+    }
+    h.engine.advance_clock_by(2_000);
+    h
+}
+
+/// Sends `request` `per_second` times in each of `seconds` consecutive seconds.
+fn read_for(h: &mut Harness, operation: &str, request: Value, seconds: u64, per_second: u64) {
+    for _ in 0..seconds {
+        for _ in 0..per_second {
+            h.ok(operation, request.clone());
+        }
+        h.engine.advance_clock_by(1_000);
+    }
+}
+
+#[test]
+fn queries_heat_the_partition_they_read_at_a_third_of_the_weight_of_writes() {
+    let mut h = heating_with_items();
+    let query = json!({"TableName": "t1x", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "k1"}}, "ConsistentRead": true});
+    // 29 one-unit reads a second are 9.7 write units' worth: short of the playground's 10.
+    read_for(&mut h, "Query", query.clone(), 3, 29);
+    assert_eq!(partitions(&mut h)["Partitions"].as_array().unwrap().len(), 1);
+    read_for(&mut h, "Query", query, 3, 30);
+    let described = partitions(&mut h);
+    assert_eq!(described["Partitions"].as_array().unwrap().len(), 2, "{described}");
+    assert_eq!(described["Splits"][0]["Reason"], "THROUGHPUT");
+}
+
+#[test]
+fn scans_heat_the_partition_their_page_starts_in() {
+    let mut h = heating_with_items();
+    read_for(&mut h, "Scan", json!({"TableName": "t1x", "ConsistentRead": true}), 3, 30);
+    assert_eq!(partitions(&mut h)["Splits"][0]["Reason"], "THROUGHPUT");
+}
+
+#[test]
+fn batch_gets_heat_the_partitions_of_their_items() {
+    let mut h = heating_with_items();
+    let batch = json!({"RequestItems": {"t1x": {"Keys": [{"pk": {"S": "k1"}}], "ConsistentRead": true}}});
+    read_for(&mut h, "BatchGetItem", batch, 3, 30);
+    assert_eq!(partitions(&mut h)["Splits"][0]["Reason"], "THROUGHPUT");
+}
+
 #[test]
 fn a_cool_second_resets_the_heat() {
     let mut h = heating();

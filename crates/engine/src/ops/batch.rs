@@ -127,6 +127,8 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
     // A key refused by throttling is left unprocessed; if every key is, the call fails.
     let now = engine.now_millis();
     let (mut admitted, mut throttled) = (0, None);
+    // Reads heat their items' partitions, once the response no longer borrows the items.
+    let mut heat: Vec<(&str, PrimaryKey, f64)> = Vec::new();
     for ((name, keys_and_attributes, keys, paths), consistency) in plan.into_iter().zip(consistencies) {
         let consistent = keys_and_attributes.consistent_read.unwrap_or(false);
         let enforce = engine.simulation_for(name).throttling;
@@ -151,6 +153,7 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
             }
             admitted += 1;
             units += consumption.table;
+            heat.push((name, key.clone(), consumption.table));
             bytes += size;
             found.extend(item.map(|item| shaped(item, paths.as_deref())));
         }
@@ -162,11 +165,16 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
     if let (0, Some(e)) = (admitted, throttled) {
         return Err(e);
     }
-    respond(&BatchGetItemResponse {
+    let body = respond(&BatchGetItemResponse {
         responses,
         unprocessed_keys: unprocessed,
         consumed_capacity: (capacity_mode != ReturnCapacity::None).then_some(consumed),
-    })
+    });
+    for (name, key, units) in heat {
+        let settings = engine.simulation_for(name);
+        super::items::note_heat(engine, name, &crate::partition::ItemPosition::of(key), units / 3.0, &settings);
+    }
+    body
 }
 
 #[derive(Debug, Deserialize)]

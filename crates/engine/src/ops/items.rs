@@ -109,7 +109,22 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
 pub(crate) fn note_heat(engine: &mut Engine, table_name: &str, position: &ItemPosition, units: f64, settings: &crate::simulation::SimulationSettings) {
     let now = engine.now_millis();
     let Some(table) = engine.tables.get_mut(table_name) else { return };
-    if let Some(split) = table.note_heat(position, units, now, settings.heat_split_units_per_second, settings.heat_split_seconds) {
+    let split = table.note_heat(position, units, now, settings.heat_split_units_per_second, settings.heat_split_seconds);
+    split_for_heat(engine, table_name, split, now);
+}
+
+/// [`note_heat`] for a Query or Scan page of the table (or a local index, which lives with
+/// it) read from the partition holding `hash`: reads weigh a third of writes, as 3,000 RCU
+/// match 1,000 WCU.
+pub(crate) fn note_read_heat(engine: &mut Engine, table_name: &str, hash: u64, read_units: f64) {
+    let (now, settings) = (engine.now_millis(), engine.simulation_for(table_name));
+    let Some(table) = engine.tables.get_mut(table_name) else { return };
+    let split = table.note_read_heat(hash, read_units / 3.0, now, settings.heat_split_units_per_second, settings.heat_split_seconds);
+    split_for_heat(engine, table_name, split, now);
+}
+
+fn split_for_heat(engine: &mut Engine, table_name: &str, split: Option<crate::partition::Split>, now: u64) {
+    if let Some(split) = split {
         crate::stream::split_shard(engine, table_name, split.parent, &split.children);
         engine.events.record(now, "SPLIT", table_name, || {
             serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "THROUGHPUT"})

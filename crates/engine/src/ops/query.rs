@@ -311,7 +311,12 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
         finish_page(name, page, source, expressions.filter.as_ref(), &selection, consistent, &request.return_consumed_capacity)?;
     let partition = crate::throughput::read_partition(&source, hash);
     crate::throughput::admit_read(&mut engine.capacity, table, now, enforce, partition, &consumption)?;
-    respond(&response)
+    let heat = crate::throughput::table_read_units(&source, &consumption);
+    let body = respond(&response);
+    if let Some(units) = heat {
+        crate::ops::items::note_read_heat(engine, name, hash, units);
+    }
+    body
 }
 
 /// A FilterExpression may not name the key attributes of what it reads.
