@@ -2,12 +2,14 @@
 //! its IndexedDB store; [`EngineHandle::send`] sets the engine's clock to the wall clock,
 //! dispatches one DynamoDB request, drains the durable changes it made and commits them to
 //! IndexedDB before returning, so every acknowledged write survives a reload. The UI and the
-//! `window.dynoscope` API both go through `send`; nothing else touches the engine.
+//! `window.dynoscope` API both go through `send`; nothing else touches the engine. Once a
+//! request's changes to tables or items are committed, the handle tells its listener (the
+//! UI), so views refresh whichever front end made the change.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use dynoscope_engine::{DynamoError, Engine, EngineConfig, ErrorKind, Store};
+use dynoscope_engine::{Change, DynamoError, Engine, EngineConfig, ErrorKind, Store};
 
 use crate::store::{IdbStore, StoreError};
 
@@ -21,11 +23,36 @@ fn wall_clock_millis() -> u64 {
     }
 }
 
+/// What runs after committed changes to tables or items.
+#[derive(Clone, Default)]
+struct Listener(Rc<RefCell<Option<Rc<dyn Fn()>>>>);
+
+impl std::fmt::Debug for Listener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.borrow().is_some() {
+            "Listener(set)"
+        } else {
+            "Listener(none)"
+        })
+    }
+}
+
+impl Listener {
+    /// Calls the listener, if any, holding no borrow while it runs (it may send requests).
+    fn notify(&self) {
+        let listener = self.0.borrow().clone();
+        if let Some(listener) = listener {
+            listener();
+        }
+    }
+}
+
 /// A shared handle on the engine and its store. Cloning shares both.
 #[derive(Debug, Clone)]
 pub struct EngineHandle {
     engine: Rc<RefCell<Engine>>,
     store: IdbStore,
+    on_data_change: Listener,
 }
 
 impl EngineHandle {
@@ -53,7 +80,14 @@ impl EngineHandle {
         Ok(EngineHandle {
             engine: Rc::new(RefCell::new(engine)),
             store,
+            on_data_change: Listener::default(),
         })
+    }
+
+    /// Sets what runs after a request's changes to tables or items are committed, whoever
+    /// sent it (settings and the clock do not count).
+    pub fn on_data_change(&self, listener: impl Fn() + 'static) {
+        *self.on_data_change.0.borrow_mut() = Some(Rc::new(listener));
     }
 
     /// The store this handle commits to.
@@ -85,6 +119,12 @@ impl EngineHandle {
             if let Err(error) = store.commit(&changes).await {
                 self.resync().await;
                 return Err(error.to_dynamo());
+            }
+            if changes
+                .iter()
+                .any(|c| !matches!(c, Change::PutSetting { .. }))
+            {
+                self.on_data_change.notify();
             }
         }
         let body = response?;

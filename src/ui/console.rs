@@ -45,6 +45,8 @@ pub fn ApiConsole() -> impl IntoView {
                     response.set(Some(
                         serde_json::to_string_pretty(&value).unwrap_or_default(),
                     ));
+                    // Data changes refresh the views by themselves; a console request may
+                    // also have changed settings or the clock, which they show too.
                     state.changed();
                 }
                 Err(e) => error.set(Some(e)),

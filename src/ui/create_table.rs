@@ -116,7 +116,6 @@ pub fn CreateTable() -> impl IntoView {
                     notice.set(Some(format!("Created table {table}.")));
                     name.set(String::new());
                     state.selected.set(Some(table));
-                    state.changed();
                 }
                 Err(e) => error.set(Some(e)),
             }

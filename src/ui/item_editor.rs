@@ -58,7 +58,6 @@ pub fn ItemEditor() -> impl IntoView {
             match result {
                 Ok(_) => {
                     notice.set(Some(format!("Item saved to {table}.")));
-                    state.changed();
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -190,7 +190,6 @@ pub fn TableHeader(table: String) -> impl IntoView {
                 match result {
                     Ok(_) => {
                         state.selected.set(None);
-                        state.changed();
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -308,12 +307,12 @@ pub fn ItemGrid() -> impl IntoView {
             };
             let key = Value::Object(key.clone());
             leptos::task::spawn_local(async move {
-                match state
+                // The grid reloads through the engine's change notice.
+                if let Err(e) = state
                     .send("DeleteItem", &json!({ "TableName": table, "Key": key }))
                     .await
                 {
-                    Ok(_) => state.changed(),
-                    Err(e) => error.set(Some(e)),
+                    error.set(Some(e));
                 }
             });
         };

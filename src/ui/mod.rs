@@ -245,8 +245,13 @@ pub fn ErrorNotice(error: ShownError, #[prop(into)] testid: String) -> impl Into
 /// The whole page.
 #[component]
 pub fn App(handle: EngineHandle) -> impl IntoView {
-    let state = AppState::new(handle);
+    let state = AppState::new(handle.clone());
     provide_context(state);
+    // Writes from anywhere (the UI, the console, `window.dynoscope`, TTL deletes made while
+    // serving a request) refresh the views.
+    handle.on_data_change(move || {
+        state.revision.try_update(|r| *r += 1);
+    });
     let list_error = RwSignal::new(None::<ShownError>);
 
     // The table list follows every write.

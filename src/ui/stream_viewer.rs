@@ -453,7 +453,6 @@ pub fn StreamViewer(table: String) -> impl IntoView {
                 match result {
                     Ok(_) => {
                         error.try_set(None);
-                        state.changed();
                     }
                     Err(e) => {
                         error.try_set(Some(e));

@@ -139,5 +139,12 @@ test('window.dynoscope.send answers like DynamoDB', { timeout: 60000 }, async ()
   await open();
   await page.locator('[data-testid="table-link"][data-table="Music"]').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="item-row"]').length === 3);
+
+  // A write through the API shows in the open grid at once, without a reload.
+  await page.evaluate(() => window.dynoscope.send('DeleteItem', {
+    TableName: 'Music',
+    Key: { Artist: { S: 'Aretha Franklin' }, Song: { S: 'Respect' } },
+  }));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="item-row"]').length === 2, null, { timeout: 1500 });
   assertNoPageProblems();
 });
