@@ -250,9 +250,9 @@ impl<P: Position> Partition<P> {
     }
 
     /// Stores (`Some`) or removes (`None`) an entry and logs it for the replicas that apply
-    /// it later. Returns the entry it replaced (shared with the replicas' log) and the entry
-    /// now stored.
-    pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> (Option<Arc<Item>>, Option<&Item>) {
+    /// it later. Returns the entry it replaced (shared with the replicas' log), the entry
+    /// now stored, and the partition's size after the write.
+    pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> (Option<Arc<Item>>, Option<&Item>, u64) {
         let (now, lags) = (timing.now, timing.lags);
         let Some(item) = new else {
             let old = self.items.remove(&position).map(Arc::new);
@@ -260,7 +260,7 @@ impl<P: Position> Partition<P> {
                 self.size_bytes -= item_size(old) as u64;
             }
             self.replicas.record(&position, old.as_ref(), now, lags);
-            return (old, None);
+            return (old, None, self.size_bytes);
         };
         self.size_bytes += item_size(&item) as u64;
         match self.items.entry(position) {
@@ -268,11 +268,11 @@ impl<P: Position> Partition<P> {
                 let old = Arc::new(std::mem::replace(entry.get_mut(), item));
                 self.size_bytes -= item_size(&old) as u64;
                 self.replicas.record(entry.key(), Some(&old), now, lags);
-                (Some(old), Some(&*entry.into_mut()))
+                (Some(old), Some(&*entry.into_mut()), self.size_bytes)
             }
             Entry::Vacant(entry) => {
                 self.replicas.record(entry.key(), None, now, lags);
-                (None, Some(&*entry.insert(item)))
+                (None, Some(&*entry.insert(item)), self.size_bytes)
             }
         }
     }
@@ -307,6 +307,8 @@ pub struct Keyspace<P> {
     ends: Vec<u64>,
     /// Each partition's id, in keyspace order.
     ids: Vec<u32>,
+    /// No partition holds more bytes than this (an upper bound).
+    largest: u64,
     next_id: u32,
 }
 
@@ -332,7 +334,7 @@ pub struct Split {
 
 impl<P: Position> Keyspace<P> {
     pub fn new() -> Self {
-        Keyspace { partitions: vec![Partition::whole_keyspace()], ends: vec![u64::MAX], ids: vec![0], next_id: 1 }
+        Keyspace { partitions: vec![Partition::whole_keyspace()], ends: vec![u64::MAX], ids: vec![0], largest: 0, next_id: 1 }
     }
 
     /// A keyspace of `count` partitions of equal hash ranges, as a table provisioned for
@@ -499,7 +501,9 @@ impl<P: Position> Keyspace<P> {
     /// what it stored.
     pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> (Option<Arc<Item>>, Option<&Item>) {
         let index = self.index_of(&position);
-        self.partitions[index].write(position, new, timing)
+        let (old, stored, size) = self.partitions[index].write(position, new, timing);
+        self.largest = self.largest.max(size);
+        (old, stored)
     }
 
     /// Every entry in keyspace order from `hash` on (or after `after`), as a read of
@@ -556,7 +560,23 @@ impl<P: Position> Keyspace<P> {
 
     pub fn put(&mut self, position: P, item: Item) -> Option<Item> {
         let index = self.index_of(&position);
-        self.partitions[index].put(position, item)
+        let old = self.partitions[index].put(position, item);
+        self.largest = self.largest.max(self.partitions[index].size_bytes());
+        old
+    }
+
+    /// The first partition holding more than `limit` bytes, if any. Cheap while no
+    /// partition can be that large: the keyspace keeps an upper bound on partition sizes,
+    /// raised by every write and tightened by a search that finds none.
+    pub fn first_over(&mut self, limit: u64) -> Option<usize> {
+        if self.largest <= limit {
+            return None;
+        }
+        let found = self.partitions.iter().position(|p| p.size_bytes() > limit);
+        if found.is_none() {
+            self.largest = self.partitions.iter().map(Partition::size_bytes).max().unwrap_or(0);
+        }
+        found
     }
 
     pub fn delete(&mut self, position: &P) -> Option<Item> {

@@ -383,7 +383,9 @@ impl Table {
     /// Splits every oversized partition of every index (index splits have no stream).
     fn split_oversized_indexes(&mut self, limit: u64) {
         for index in &mut self.indexes {
-            let mut j = 0;
+            // Most writes find no oversized index partition without looking at any.
+            let Some(first) = index.entries.first_over(limit) else { continue };
+            let mut j = first;
             while j < index.entries.partitions().len() && index.entries.partitions().len() < MAX_PARTITIONS {
                 let oversized = index.entries.partitions()[j].size_bytes() > limit;
                 match oversized.then(|| index.entries.split_point(j, true)).flatten() {

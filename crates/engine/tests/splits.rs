@@ -299,3 +299,31 @@ fn a_throughput_split_closes_the_parent_shard_and_opens_two_children() {
     assert!(shards[0]["SequenceNumberRange"].get("EndingSequenceNumber").is_some());
     assert_eq!(shards.iter().filter(|s| s.get("ParentShardId") == Some(parent)).count(), 2);
 }
+
+#[test]
+fn a_global_index_partition_over_the_size_limit_splits_once_its_entries_land() {
+    let mut h = Harness::new();
+    h.ok(
+        "CreateTable",
+        json!({
+            "TableName": "t1x",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "GlobalSecondaryIndexes": [{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}],
+            "BillingMode": "PAY_PER_REQUEST",
+        }),
+    );
+    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Preset": "PLAYGROUND"}));
+    for i in 0..60 {
+        h.put("t1x", json!({"pk": {"S": format!("item{i:03}")}, "g": {"S": format!("g{i:03}")}, "v": {"S": "x".repeat(400)}}));
+    }
+    // The entries land after the propagation delay; the next write finds the index oversized.
+    h.engine.advance_clock_by(3_000);
+    h.put("t1x", json!({"pk": {"S": "late"}}));
+    let index = h.ok("Dynoscope_DescribePartitions", json!({"TableName": "t1x", "IndexName": "by_g"}));
+    let parts = index["Partitions"].as_array().unwrap();
+    assert!(parts.len() >= 3, "{index}");
+    for part in parts {
+        assert!(part["SizeBytes"].as_u64().unwrap() <= 10 * 1024, "{part}");
+    }
+}
