@@ -38,9 +38,10 @@ test-endpoint:
 server:
 	cargo run --release -p dynoscope-server -- --port $(PORT)
 
-## make bench: throughput figures (printed, never asserted)
+## make bench: throughput figures, native then WebAssembly (printed, never asserted)
 bench:
 	cargo bench -p dynoscope-engine
+	scripts/bench-wasm.sh
 
 ## make tools: install everything without building
 tools:
