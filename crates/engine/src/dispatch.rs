@@ -44,12 +44,14 @@ pub const OPERATIONS: &[&str] = &[
     "Dynoscope_DescribeClock",
     "Dynoscope_DescribePartitions",
     "Dynoscope_DescribeSimulation",
+    "Dynoscope_DescribeZones",
     "Dynoscope_EstimateCost",
     "Dynoscope_GetEvents",
     "Dynoscope_GetMetrics",
     "Dynoscope_LocateItem",
     "Dynoscope_SetClock",
     "Dynoscope_SetSimulation",
+    "Dynoscope_SetZoneAvailability",
 ];
 
 /// The operations of the DynamoDB Streams API, served under the `DynamoDBStreams_20120810`
@@ -71,6 +73,7 @@ pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Res
     } else {
         body
     };
+    ops::zones::check_quorum(engine, operation)?;
     route(engine, operation, body)
 }
 
@@ -151,6 +154,8 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "Dynoscope_LocateItem" => ops::introspection::locate_item(engine, parse(body)?),
         "Dynoscope_SetSimulation" => ops::simulation::set_simulation(engine, parse(body)?),
         "Dynoscope_DescribeSimulation" => ops::simulation::describe_simulation(engine, parse(body)?),
+        "Dynoscope_SetZoneAvailability" => ops::zones::set_zone_availability(engine, parse(body)?),
+        "Dynoscope_DescribeZones" => ops::zones::describe_zones(engine, parse(body)?),
         _ => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),
     }
 }

@@ -74,6 +74,8 @@ pub struct Engine {
     pub(crate) capacity: crate::throughput::Capacity,
     /// Tables being deleted (with a control-plane delay), and when they are gone.
     pub(crate) deleting: BTreeMap<String, (Table, u64)>,
+    /// Which availability zones are down.
+    pub(crate) zones: crate::zones::Zones,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -128,6 +130,7 @@ impl Engine {
             table_simulation: BTreeMap::new(),
             events: crate::events::EventLog::new(config.record_events),
             deleting: BTreeMap::new(),
+            zones: Default::default(),
             streams: Default::default(),
             capacity: Default::default(),
             config,
@@ -147,6 +150,9 @@ impl Engine {
     pub fn run_due(&mut self) {
         let now = self.clock.now_millis();
         self.deleting.retain(|_, (_, gone_at)| now < *gone_at);
+        if self.zones.any_down() {
+            crate::ops::zones::elect_leaders(self, now);
+        }
         let mut expired = Vec::new();
         for (name, table) in &mut self.tables {
             table.catch_up(now);
@@ -169,7 +175,7 @@ impl Engine {
         if consistent {
             Consistency::Strong
         } else {
-            Consistency::Eventual { seed: self.rng.next_u64(), now: self.clock.now_millis() }
+            Consistency::Eventual { seed: self.rng.next_u64(), now: self.clock.now_millis(), up: self.zones.up() }
         }
     }
 
@@ -227,6 +233,12 @@ impl Engine {
         self.record(|| Change::PutSetting { name, value });
     }
 
+    /// Records which availability zones are down.
+    pub(crate) fn record_zones(&mut self) {
+        let value = serde_json::to_string(&self.zones).expect("zones serialise");
+        self.record(|| Change::PutSetting { name: "zones".into(), value: Some(value) });
+    }
+
     /// Records the clock's mode and time.
     pub(crate) fn record_clock(&mut self) {
         let speed = match self.clock.mode() {
@@ -240,6 +252,12 @@ impl Engine {
     /// Applies one stored setting; unreadable ones are skipped (a newer build may have
     /// written them).
     fn restore_setting(&mut self, name: &str, value: &str) {
+        if name == "zones" {
+            if let Ok(zones) = serde_json::from_str(value) {
+                self.zones = zones;
+            }
+            return;
+        }
         if name == "clock" {
             let Ok(clock) = serde_json::from_str::<serde_json::Value>(value) else { return };
             let now = clock["NowMillis"].as_u64();

@@ -17,6 +17,9 @@ pub enum ErrorKind {
     SerializationException,
     UnknownOperationException,
     InternalFailure,
+    /// DynamoDB's own 500 (the service could not serve the request): here, a data-plane
+    /// request while too few availability zones are up for a quorum.
+    InternalServerError,
     ResourceNotFoundException,
     ResourceInUseException,
     ConditionalCheckFailedException,
@@ -40,6 +43,7 @@ impl ErrorKind {
             ErrorKind::SerializationException => "SerializationException",
             ErrorKind::UnknownOperationException => "UnknownOperationException",
             ErrorKind::InternalFailure => "InternalFailure",
+            ErrorKind::InternalServerError => "InternalServerError",
             ErrorKind::ResourceNotFoundException => "ResourceNotFoundException",
             ErrorKind::ResourceInUseException => "ResourceInUseException",
             ErrorKind::ConditionalCheckFailedException => "ConditionalCheckFailedException",
@@ -73,10 +77,11 @@ impl ErrorKind {
         }
     }
 
-    /// HTTP status DynamoDB answers with: 500 for internal failures, 400 for the rest.
+    /// HTTP status DynamoDB answers with: 500 for internal failures and errors, 400 for the
+    /// rest.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorKind::InternalFailure => 500,
+            ErrorKind::InternalFailure | ErrorKind::InternalServerError => 500,
             _ => 400,
         }
     }

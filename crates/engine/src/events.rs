@@ -1,7 +1,7 @@
 //! The simulation's event history: what happened inside the cluster, request by request,
 //! for the UI to tell. Writes (which partition, when each replica applies it), eventually
-//! consistent reads (which replica served, and whether its answer was stale), splits and
-//! TTL deletes. A bounded ring: the oldest events fall off. Off unless a front end asks for
+//! consistent reads (which replica served, and whether its answer was stale), splits, TTL
+//! deletes, and availability-zone outages with the leader elections they cause. A bounded ring: the oldest events fall off. Off unless a front end asks for
 //! it, so the plain engine pays nothing.
 
 use std::collections::VecDeque;
@@ -19,8 +19,9 @@ pub struct Event {
     /// Increases by one per event, so a reader can ask for what came after.
     pub sequence: u64,
     pub at_millis: u64,
-    /// `WRITE`, `READ`, `SPLIT` or `TTL_DELETE`.
+    /// `WRITE`, `READ`, `SPLIT`, `TTL_DELETE`, `FAILOVER`, `ZONE_DOWN` or `ZONE_UP`.
     pub kind: &'static str,
+    /// The table it happened to; empty for what happens to every table (a zone outage).
     pub table_name: String,
     pub detail: Value,
 }
@@ -54,11 +55,12 @@ impl EventLog {
         self.events.push_back(Event { sequence, at_millis, kind, table_name: table.to_owned(), detail: detail() });
     }
 
-    /// Events after `after` (a sequence number), optionally of one table, at most `limit`.
+    /// Events after `after` (a sequence number), optionally of one table (engine-wide
+    /// events included), at most `limit`.
     pub fn since(&self, after: u64, table: Option<&str>, limit: usize) -> Vec<&Event> {
         self.events
             .iter()
-            .filter(|e| e.sequence > after && table.is_none_or(|t| e.table_name == t))
+            .filter(|e| e.sequence > after && table.is_none_or(|t| e.table_name == t || e.table_name.is_empty()))
             .take(limit)
             .collect()
     }

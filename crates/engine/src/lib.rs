@@ -34,6 +34,7 @@ pub mod throughput;
 pub mod ttl;
 mod typed;
 pub mod value;
+pub mod zones;
 
 pub use engine::{Engine, EngineConfig};
 pub use error::{DynamoError, ErrorKind};

@@ -453,6 +453,12 @@ impl<P: Position> Keyspace<P> {
         &self.ids
     }
 
+    /// Each partition's id and replicas, to change who leads (nothing else about the
+    /// partitions can change through this).
+    pub fn replica_sets_mut(&mut self) -> impl Iterator<Item = (u32, &mut ReplicaSet<P>)> {
+        self.partitions.iter_mut().map(|p| (p.id, &mut p.replicas))
+    }
+
     pub fn item_count(&self) -> u64 {
         self.partitions.iter().map(|p| p.item_count() as u64).sum()
     }

@@ -32,11 +32,12 @@ pub enum ReadView {
 
 /// How a read is served: from the leader, or from replicas chosen for an eventually
 /// consistent read. `seed` is drawn once per request from the engine's generator, so each
-/// partition's replica is chosen at random but the same one serves the whole request.
+/// partition's replica is chosen at random but the same one serves the whole request;
+/// `up` says which replicas' zones are up (only those serve).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Consistency {
     Strong,
-    Eventual { seed: u64, now: u64 },
+    Eventual { seed: u64, now: u64, up: [bool; REPLICAS] },
 }
 
 impl Consistency {
@@ -44,11 +45,15 @@ impl Consistency {
     pub fn view_for(&self, partition_id: u32) -> ReadView {
         match *self {
             Consistency::Strong => ReadView::Leader,
-            Consistency::Eventual { seed, now } => {
+            Consistency::Eventual { seed, now, up } => {
                 let mut z = seed ^ (u64::from(partition_id).wrapping_mul(0x9E37_79B9_7F4A_7C15));
                 z = (z ^ (z >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
                 z ^= z >> 29;
-                ReadView::Replica { replica: (z % REPLICAS as u64) as usize, now }
+                // The n-th replica that is up (all three, normally).
+                let serving = up.iter().filter(|&&u| u).count().max(1) as u64;
+                let nth = (z % serving) as usize;
+                let replica = (0..REPLICAS).filter(|&r| up[r]).nth(nth).unwrap_or(nth);
+                ReadView::Replica { replica, now }
             }
         }
     }
@@ -86,13 +91,39 @@ impl<P: Ord + Clone> ReplicaSet<P> {
         self.forget_applied(now);
         let mut visible_at = [now; REPLICAS];
         for r in 0..REPLICAS {
-            visible_at[r] = (now + lags[r]).max(self.last_visible[r]);
+            // A replica whose zone is down has a lag of u64::MAX: it applies the write once
+            // the zone is back (`rejoin`).
+            visible_at[r] = now.saturating_add(lags[r]).max(self.last_visible[r]);
             self.last_visible[r] = visible_at[r];
         }
         if visible_at.iter().any(|&t| t > now) {
             self.pending.push_back(PendingWrite { position: position.clone(), old: old.cloned(), visible_at });
         }
         visible_at
+    }
+
+    /// Makes `to` the leader at `now` (its zone is up, the old leader's is not). A new leader
+    /// first learns every write it lacks from the quorum that acknowledged it, so it holds
+    /// what the old leader held: its pending writes apply now.
+    pub fn fail_over(&mut self, to: usize, now: u64) {
+        self.leader = to;
+        for write in &mut self.pending {
+            write.visible_at[to] = write.visible_at[to].min(now);
+        }
+        self.last_visible[to] = self.last_visible[to].min(now);
+        self.forget_applied(now);
+    }
+
+    /// A replica whose zone comes back applies the writes it missed at `at`, in log order.
+    pub fn rejoin(&mut self, replica: usize, at: u64) {
+        for write in &mut self.pending {
+            if write.visible_at[replica] == u64::MAX {
+                write.visible_at[replica] = at;
+            }
+        }
+        if self.last_visible[replica] == u64::MAX {
+            self.last_visible[replica] = at;
+        }
     }
 
     /// Drops the log's prefix that every replica has applied by `now`.
@@ -192,6 +223,36 @@ mod tests {
         let view = ReadView::Replica { replica: 2, now: 1_050 };
         assert_eq!(set.override_at(&1, view), Some(None), "the item did not exist yet there");
         assert_eq!(set.overrides(view).get(&1), Some(&None));
+    }
+
+    #[test]
+    fn a_replica_in_a_down_zone_applies_nothing_until_it_rejoins() {
+        let mut set: ReplicaSet<u32> = ReplicaSet::default();
+        set.record(&1, None, 1_000, [0, 0, u64::MAX]);
+        set.record(&2, None, 1_100, [0, 0, 0]);
+        let view = |now| ReadView::Replica { replica: 2, now };
+        assert_eq!(set.override_at(&2, view(1_000_000)), Some(None), "still behind, in log order");
+        set.rejoin(2, 2_000);
+        assert_eq!(set.override_at(&1, view(1_999)), Some(None));
+        assert_eq!(set.override_at(&2, view(2_000)), None);
+        assert_eq!(set.lagging_writes(2_000), 0);
+    }
+
+    #[test]
+    fn a_new_leader_first_applies_every_write_it_lacked() {
+        let mut set: ReplicaSet<u32> = ReplicaSet::default();
+        set.record(&1, Some(&logged("old")), 1_000, [0, 0, 900]);
+        set.fail_over(2, 1_100);
+        assert_eq!(set.leader, 2);
+        assert_eq!(set.override_at(&1, ReadView::Replica { replica: 2, now: 1_100 }), None);
+    }
+
+    #[test]
+    fn eventually_consistent_reads_are_served_only_by_replicas_that_are_up() {
+        for seed in 0..64 {
+            let read = Consistency::Eventual { seed, now: 0, up: [false, true, true] };
+            assert!(matches!(read.view_for(7), ReadView::Replica { replica: 1 | 2, .. }), "seed {seed}");
+        }
     }
 
     #[test]

@@ -200,6 +200,11 @@ impl Table {
         &self.items
     }
 
+    /// Each partition's id and replicas, to change who leads.
+    pub fn replica_sets_mut(&mut self) -> impl Iterator<Item = (u32, &mut crate::replica::ReplicaSet<ItemPosition>)> {
+        self.items.replica_sets_mut()
+    }
+
     pub fn indexes(&self) -> &[Index] {
         &self.indexes
     }

@@ -28,14 +28,20 @@ fn describe_partition<P: Position>(engine: &Engine, partition: &Partition<P>) ->
     let now = engine.now_millis();
     let replicas: Vec<Value> = (0..REPLICAS)
         .map(|r| {
-            json!({
+            let mut replica = json!({
                 "Replica": r,
                 "AvailabilityZone": zone(engine, r),
                 "Role": if r == partition.replicas.leader { "LEADER" } else { "FOLLOWER" },
+                "Available": engine.zones.is_up(r),
                 "CaughtUp": partition.replicas.lagging_at(r, now) == 0,
                 "LaggingWrites": partition.replicas.lagging_at(r, now),
-                "AppliedUntilMillis": partition.replicas.applied_until(r),
-            })
+            });
+            // A replica in a down zone applies what it missed only once the zone is back.
+            let applied = partition.replicas.applied_until(r);
+            if applied != u64::MAX {
+                replica["AppliedUntilMillis"] = json!(applied);
+            }
+            replica
         })
         .collect();
     let mut description = json!({
@@ -137,6 +143,7 @@ pub fn locate_item(engine: &mut Engine, request: LocateItemRequest) -> Result<Ve
                 "Replica": r,
                 "AvailabilityZone": zone(engine, r),
                 "Role": if r == partition.replicas.leader { "LEADER" } else { "FOLLOWER" },
+                "Available": engine.zones.is_up(r),
                 "Item": held,
                 "Stale": held != leader_copy,
             })

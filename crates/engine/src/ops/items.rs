@@ -82,7 +82,14 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
     let position = ItemPosition::of(key);
     let key = &position.key;
     let table = engine.tables.get_mut(table_name).expect("a checked write names an existing table");
-    let lags = settings.replica_lags(table.leader_at(&position), &mut engine.rng);
+    let mut lags = settings.replica_lags(table.leader_at(&position), &mut engine.rng);
+    if engine.zones.any_down() {
+        // The quorum is the two replicas up, which both apply the write at once; the one in
+        // the down zone applies it when the zone is back.
+        for (r, lag) in lags.iter_mut().enumerate() {
+            *lag = if engine.zones.is_up(r) { 0 } else { u64::MAX };
+        }
+    }
     let index_lags = (0..table.global_index_count()).map(|_| settings.gsi_propagation.sample(&mut engine.rng)).collect();
     let is_put = new.is_some();
     let new_size = new.as_ref().map_or(0, item_size);
@@ -165,7 +172,9 @@ fn record_write_event(engine: &mut Engine, table_name: &str, position: &ItemPosi
     }
     let table = &engine.tables[table_name];
     let partition = table.items().partition_for(position);
-    let applied: Vec<u64> = (0..crate::replica::REPLICAS).map(|r| partition.replicas.applied_until(r)).collect();
+    // A replica in a down zone has no apply time yet (null) until the zone is back.
+    let applied: Vec<Option<u64>> =
+        (0..crate::replica::REPLICAS).map(|r| Some(partition.replicas.applied_until(r)).filter(|&t| t != u64::MAX)).collect();
     let (kind, operation) = match (identity, is_put) {
         (WriteIdentity::TimeToLive, _) => ("TTL_DELETE", "DELETE"),
         (_, true) => ("WRITE", "PUT"),

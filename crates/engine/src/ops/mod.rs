@@ -23,3 +23,4 @@ pub mod transactions;
 pub mod ttl;
 pub mod update_table;
 pub mod validate;
+pub mod zones;
