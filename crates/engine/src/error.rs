@@ -33,6 +33,10 @@ pub enum ErrorKind {
     ExpiredIteratorException,
     TrimmedDataAccessException,
     DuplicateItemException,
+    /// The continuous-backup operations' own not-found error (DescribeTable says
+    /// ResourceNotFoundException for the same table).
+    TableNotFoundException,
+    ContinuousBackupsUnavailableException,
 }
 
 impl ErrorKind {
@@ -63,6 +67,8 @@ impl ErrorKind {
             ErrorKind::ExpiredIteratorException => "ExpiredIteratorException",
             ErrorKind::TrimmedDataAccessException => "TrimmedDataAccessException",
             ErrorKind::DuplicateItemException => "DuplicateItemException",
+            ErrorKind::TableNotFoundException => "TableNotFoundException",
+            ErrorKind::ContinuousBackupsUnavailableException => "ContinuousBackupsUnavailableException",
         }
     }
 
@@ -119,6 +125,15 @@ impl DynamoError {
         Self::new(
             ErrorKind::ResourceNotFoundException,
             format!("Requested resource not found: Table: {table} not found"),
+        )
+    }
+
+    /// An index the table does not have, in UpdateTable's and the contributor-insights
+    /// operations' form.
+    pub fn index_not_found(table: &str, index: &str) -> Self {
+        Self::new(
+            ErrorKind::ResourceNotFoundException,
+            format!("Requested resource not found: Index: {index} for table: {table} not found"),
         )
     }
 

@@ -64,6 +64,16 @@ pub struct TableDefinition {
     /// OnDemandThroughput's maximum read and write request units per second (-1: no maximum).
     #[serde(default)]
     pub on_demand_maximum: Option<(i64, i64)>,
+    /// Point-in-time recovery, while enabled (UpdateContinuousBackups).
+    #[serde(default)]
+    pub point_in_time_recovery: Option<PointInTimeRecovery>,
+    /// UpdateContributorInsights on the table itself.
+    #[serde(default)]
+    pub contributor_insights: Option<ContributorInsightsSettings>,
+    /// UpdateContributorInsights on global indexes, by index name (an entry goes with its
+    /// index).
+    #[serde(default)]
+    pub index_contributor_insights: BTreeMap<String, ContributorInsightsSettings>,
 }
 
 /// A table's stream, once enabled: what it records and its label (its creation time).
@@ -81,6 +91,36 @@ pub struct TtlSettings {
     pub attribute_name: String,
     pub enabled: bool,
     pub changed_at_millis: u64,
+}
+
+/// Point-in-time recovery: since when the table can be restored, and how far back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointInTimeRecovery {
+    pub enabled_at_millis: u64,
+    pub recovery_period_in_days: u32,
+}
+
+/// Contributor insights on a table or a global index: the last action asked for (ENABLE
+/// or DISABLE) with its mode, when it was asked for, and when the change settles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContributorInsightsSettings {
+    pub enabled: bool,
+    /// `ACCESSED_AND_THROTTLED_KEYS` or `THROTTLED_KEYS`.
+    pub mode: String,
+    pub changed_at_millis: u64,
+    pub settles_at_millis: u64,
+}
+
+impl ContributorInsightsSettings {
+    /// `ENABLING` or `DISABLING` until the change settles, then `ENABLED` or `DISABLED`.
+    pub fn status(&self, now_millis: u64) -> &'static str {
+        match (self.enabled, now_millis < self.settles_at_millis) {
+            (true, true) => "ENABLING",
+            (true, false) => "ENABLED",
+            (false, true) => "DISABLING",
+            (false, false) => "DISABLED",
+        }
+    }
 }
 
 /// When provisioned throughput last rose and fell.
@@ -492,6 +532,7 @@ impl Table {
     /// Drops an index and its entries.
     pub fn remove_index(&mut self, name: &str) {
         self.definition.indexes.retain(|i| i.name != name);
+        self.definition.index_contributor_insights.remove(name);
         self.indexes.retain(|i| i.definition.name != name);
     }
 

@@ -4,10 +4,12 @@
 //! capacity arithmetic in `capacity`.
 
 pub mod account;
+pub mod backups;
 pub mod batch;
 pub mod capacity;
 pub mod expressions;
 pub mod index_keys;
+pub mod insights;
 pub mod introspection;
 pub mod items;
 pub mod metrics;

@@ -359,6 +359,9 @@ pub fn create_table(engine: &mut Engine, request: CreateTableRequest) -> Result<
         throughput_history: Default::default(),
         pay_per_request_since_millis: engine.now_millis(),
         on_demand_maximum: on_demand_of(request.on_demand_throughput.as_ref())?,
+        point_in_time_recovery: None,
+        contributor_insights: None,
+        index_contributor_insights: BTreeMap::new(),
     };
     engine.record_table(&definition);
     let table = Table::new(definition);

@@ -269,10 +269,7 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
             (None, Some(change), None) => {
                 let index_name = change.index_name.clone().unwrap_or_default();
                 if table.definition.index(&index_name).is_none_or(|i| i.kind != IndexKind::Global) {
-                    return Err(DynamoError::new(
-                        ErrorKind::ResourceNotFoundException,
-                        format!("Requested resource not found: Index: {index_name} for table: {name} not found"),
-                    ));
+                    return Err(DynamoError::index_not_found(&name, &index_name));
                 }
                 throughput_changes.push((index_name, change.provisioned_throughput.as_ref().map(throughput_pair)));
             }
@@ -282,10 +279,7 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
                     return Err(invalid(format!("Local secondary index {index_name} cannot be deleted: local indexes are fixed at table creation")));
                 }
                 if table.definition.index(&index_name).is_none_or(|i| i.kind != IndexKind::Global) {
-                    return Err(DynamoError::new(
-                        ErrorKind::ResourceNotFoundException,
-                        format!("Requested resource not found: Index: {index_name} for table: {name} not found"),
-                    ));
+                    return Err(DynamoError::index_not_found(&name, &index_name));
                 }
                 deleted = Some(index_name);
             }
