@@ -22,6 +22,8 @@ struct ReplicaAnswer {
     leader: bool,
     item: Option<Value>,
     stale: bool,
+    /// Whether its availability zone is up (a replica in a down zone serves no reads).
+    available: bool,
 }
 
 /// What LocateItem reported.
@@ -45,6 +47,7 @@ impl Location {
                     leader: r.get("Role").and_then(Value::as_str) == Some("LEADER"),
                     item: r.get("Item").filter(|i| !i.is_null()).cloned(),
                     stale: r.get("Stale").and_then(Value::as_bool).unwrap_or(false),
+                    available: r.get("Available").and_then(Value::as_bool).unwrap_or(true),
                 })
             })
             .collect();
@@ -266,7 +269,8 @@ pub fn ItemLocator(table: String) -> impl IntoView {
 #[component]
 fn LocationView(location: Location) -> impl IntoView {
     let exists = location.exists();
-    let stale = location.replicas.iter().filter(|r| r.stale).count();
+    // A replica in a down zone serves no read, so it cannot make one stale.
+    let stale = location.replicas.iter().filter(|r| r.stale && r.available).count();
     let headline = if exists {
         view! {
             <p class="locate-headline">
@@ -298,6 +302,7 @@ fn LocationView(location: Location) -> impl IntoView {
         .into_iter()
         .map(|r| {
             let (class, badge) = match (r.stale, r.item.is_some()) {
+                _ if !r.available => ("locator-replica down", "✕ zone down: serves no reads"),
                 (false, true) => ("locator-replica current", "✓ current"),
                 (false, false) => ("locator-replica current", "✓ current (no item)"),
                 (true, true) => ("locator-replica stale", "⚠ STALE: older version"),
@@ -316,6 +321,7 @@ fn LocationView(location: Location) -> impl IntoView {
                     data-az=r.zone.clone()
                     data-role=if r.leader { "LEADER" } else { "FOLLOWER" }
                     data-stale=if r.stale { "true" } else { "false" }
+                    data-available=if r.available { "true" } else { "false" }
                 >
                     <span class="replica-zone-name">{r.zone.clone()}</span>
                     <span class="replica-role-name">

@@ -28,6 +28,8 @@ struct ReplicaView {
     leader: bool,
     caught_up: bool,
     applied_until: u64,
+    /// Whether its availability zone is up.
+    available: bool,
 }
 
 /// One partition as the map draws it.
@@ -55,6 +57,7 @@ impl PartitionView {
                             zone: r.get("AvailabilityZone")?.as_str()?.to_owned(),
                             leader: r.get("Role").and_then(Value::as_str) == Some("LEADER"),
                             caught_up: r.get("CaughtUp").and_then(Value::as_bool).unwrap_or(true),
+                            available: r.get("Available").and_then(Value::as_bool).unwrap_or(true),
                             applied_until: r
                                 .get("AppliedUntilMillis")
                                 .and_then(Value::as_u64)
@@ -265,6 +268,7 @@ pub fn PartitionMap(table: String) -> impl IntoView {
                 <h2 id="map-heading">"Partitions"</h2>
                 <p class="muted map-summary" data-testid="map-summary">{summary}</p>
             </div>
+            <ZoneControls />
             {move || error.get().map(|e| view! { <ErrorNotice error=e testid="partition-map-error" /> })}
             {move || match data.get() {
                 None => view! { <p class="muted">"Loading…"</p> }.into_any(),
@@ -278,6 +282,126 @@ pub fn PartitionMap(table: String) -> impl IntoView {
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// One availability zone, up or down.
+#[derive(Debug, Clone, PartialEq)]
+struct ZoneView {
+    name: String,
+    up: bool,
+}
+
+/// The zones and whether they leave a quorum, from a `Dynoscope_DescribeZones` (or
+/// `Dynoscope_SetZoneAvailability`) response.
+fn zones_of(response: &Value) -> (Vec<ZoneView>, bool) {
+    let zones = response
+        .get("Zones")
+        .and_then(Value::as_array)
+        .map(|zones| {
+            zones
+                .iter()
+                .filter_map(|z| {
+                    Some(ZoneView {
+                        name: z.get("ZoneName")?.as_str()?.to_owned(),
+                        up: z.get("State").and_then(Value::as_str) == Some("UP"),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let quorum = response
+        .get("HasQuorum")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    (zones, quorum)
+}
+
+/// One button per availability zone: a click takes the zone down (every partition loses
+/// its replica there; leaders fail over) or brings it back (its replicas catch up). The
+/// outage is engine-wide, as an AZ outage hits every table.
+#[component]
+fn ZoneControls() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<ClusterCtx>();
+    let zones = RwSignal::new(Vec::<ZoneView>::new());
+    let quorum = RwSignal::new(true);
+    let error = RwSignal::new(None::<ShownError>);
+    let show = move |response: &Value| {
+        let (loaded, has_quorum) = zones_of(response);
+        zones.try_set(loaded);
+        quorum.try_set(has_quorum);
+        error.try_set(None);
+    };
+
+    Effect::new(move |_| {
+        ctx.track();
+        leptos::task::spawn_local(async move {
+            match state.send("Dynoscope_DescribeZones", &json!({})).await {
+                Ok(response) => show(&response),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    });
+
+    let toggle = move |name: String, up: bool| {
+        leptos::task::spawn_local(async move {
+            let request = json!({ "Zone": name, "Available": !up });
+            match state.send("Dynoscope_SetZoneAvailability", &request).await {
+                Ok(response) => {
+                    show(&response);
+                    // A zone is a setting, not data: ask the views to refetch.
+                    state.changed();
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="zone-controls" data-testid="zone-controls">
+            <span class="zone-label" id="zone-label">"Availability zones"</span>
+            <div class="button-group" role="group" aria-labelledby="zone-label">
+                <For each=move || zones.get() key=|z| (z.name.clone(), z.up) let:zone>
+                    {
+                        let ZoneView { name, up } = zone;
+                        let label = if up { format!("● {name}") } else { format!("✕ {name} down") };
+                        let title = if up {
+                            format!("Take {name} down: every partition loses its replica there")
+                        } else {
+                            format!("Bring {name} back: its replicas catch up on what they missed")
+                        };
+                        let target = name.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="zone-toggle"
+                                class:down=!up
+                                title=title
+                                aria-pressed=if up { "false" } else { "true" }
+                                data-testid="zone-toggle"
+                                data-zone=name
+                                data-state=if up { "UP" } else { "DOWN" }
+                                on:click=move |_| toggle(target.clone(), up)
+                            >
+                                {label}
+                            </button>
+                        }
+                    }
+                </For>
+            </div>
+            <span class="muted zone-hint">"Take one down: leaders fail over and writes carry on with two replicas."</span>
+        </div>
+        <Show when=move || !quorum.get()>
+            <p class="error no-quorum" role="alert" data-testid="no-quorum">
+                "Two zones are down: no partition has a quorum, so every read and write fails with InternalServerError (HTTP 500)."
+            </p>
+        </Show>
+        {move || error.get().map(|e| view! { <ErrorNotice error=e testid="zone-error" /> })}
     }
 }
 
@@ -435,7 +559,9 @@ fn PartitionCard(partition: PartitionView) -> impl IntoView {
         .iter()
         .map(|r| {
             let role = if r.leader { "leader" } else { "follower" };
-            let status = if r.caught_up {
+            let status = if !r.available {
+                "zone down".to_owned()
+            } else if r.caught_up {
                 "caught up".to_owned()
             } else {
                 format!(
@@ -519,12 +645,14 @@ fn ReplicaBox(replica: ReplicaView, column: usize, lagging: u64) -> impl IntoVie
         leader,
         caught_up,
         applied_until,
+        available,
     } = replica;
     let zone_attr = zone.clone();
-    let box_class = match (leader, caught_up) {
-        (true, _) => "replica-box leader",
-        (false, true) => "replica-box",
-        (false, false) => "replica-box lagging",
+    let box_class = match (available, leader, caught_up) {
+        (false, _, _) => "replica-box down",
+        (true, true, _) => "replica-box leader",
+        (true, false, true) => "replica-box",
+        (true, false, false) => "replica-box lagging",
     };
     let remaining = move || {
         let now = ctx
@@ -547,7 +675,20 @@ fn ReplicaBox(replica: ReplicaView, column: usize, lagging: u64) -> impl IntoVie
         );
         view! { <g><path class="crown" d=d /></g> }
     });
-    let status = if caught_up {
+    let status = if !available {
+        let missed = if caught_up {
+            "nothing missed".to_owned()
+        } else {
+            format!("{lagging} missed")
+        };
+        view! {
+            <g class="down-badge" data-testid="zone-down-badge">
+                <text class="replica-down" x=cx y="74" text-anchor="middle">"✕ zone down"</text>
+                <text class="replica-missed" x=cx y="90" text-anchor="middle">{missed}</text>
+            </g>
+        }
+        .into_any()
+    } else if caught_up {
         view! {
             <g>
                 <text class="replica-ok" x=cx y="84" text-anchor="middle">"✓ in sync"</text>
@@ -574,6 +715,7 @@ fn ReplicaBox(replica: ReplicaView, column: usize, lagging: u64) -> impl IntoVie
             data-az=zone_attr
             data-role=if leader { "LEADER" } else { "FOLLOWER" }
             data-caught-up=if caught_up { "true" } else { "false" }
+            data-available=if available { "true" } else { "false" }
         >
             {crown}
             <rect class=box_class x=x y="18" width="76" height="82" rx="6" />

@@ -18,12 +18,22 @@ const HISTORY: u64 = 5_000;
 /// Events per request.
 const PAGE: u64 = 1_000;
 /// The kinds of event, with the label of their filter toggle.
-const KINDS: [(&str, &str); 4] = [
+const KINDS: [(&str, &str); 5] = [
     ("WRITE", "Writes"),
     ("READ", "Reads"),
     ("SPLIT", "Splits"),
     ("TTL_DELETE", "TTL deletes"),
+    ("ZONE", "Zones"),
 ];
+
+/// The filter toggle an event kind falls under: zone outages and the leader elections
+/// they cause share one.
+fn filter_of(kind: &str) -> &str {
+    match kind {
+        "ZONE_DOWN" | "ZONE_UP" | "FAILOVER" => "ZONE",
+        other => other,
+    }
+}
 
 /// One event, told.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,14 +63,33 @@ fn letter(replica: usize) -> String {
         .unwrap_or_else(|| replica.to_string())
 }
 
-/// "replicas a, b now, c at +840 ms" from each replica's apply time.
+/// "replicas a, b now, c at +840 ms" from each replica's apply time; a replica in a down
+/// zone (no apply time yet) applies the write "when its zone is back".
 fn replicas_text(at: u64, applied: &[Value]) -> String {
+    let down: Vec<String> = applied
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.is_null())
+        .map(|(r, _)| letter(r))
+        .collect();
     let lags: Vec<u64> = applied
         .iter()
+        .filter(|a| !a.is_null())
         .map(|a| a.as_u64().unwrap_or(at).saturating_sub(at))
         .collect();
     if lags.is_empty() {
         return String::new();
+    }
+    if !down.is_empty() {
+        let up: Vec<String> = (0..applied.len())
+            .filter(|&r| !applied[r].is_null())
+            .map(letter)
+            .collect();
+        return format!(
+            "replicas {} now, {} when its zone is back",
+            up.join(", "),
+            down.join(", ")
+        );
     }
     if lags.iter().all(|&l| l == 0) {
         return "all replicas now".to_owned();
@@ -155,6 +184,37 @@ fn sentence(kind: &str, at: u64, detail: &Value, info: Option<&TableInfo>) -> St
                 "Partition {parent} split into {}{reason}",
                 ids(detail.get("ChildPartitionIds"))
             )
+        }
+        "ZONE_DOWN" => format!(
+            "Zone {} went down: its replicas stop applying writes; the other two zones keep serving",
+            detail.get("Zone").and_then(Value::as_str).unwrap_or("?")
+        ),
+        "ZONE_UP" => format!(
+            "Zone {} is back: its replicas catch up on the writes they missed",
+            detail.get("Zone").and_then(Value::as_str).unwrap_or("?")
+        ),
+        "FAILOVER" => {
+            let moves: Vec<String> = detail
+                .get("NewLeaders")
+                .and_then(Value::as_array)
+                .map(|moves| {
+                    moves
+                        .iter()
+                        .map(|m| {
+                            let zone_of = |field: &str| {
+                                m.get(field).and_then(Value::as_str).unwrap_or("?").to_owned()
+                            };
+                            format!(
+                                "partition {} {} → {}",
+                                m.get("PartitionId").map(Value::to_string).unwrap_or_default(),
+                                zone_of("FromZone"),
+                                zone_of("ToZone")
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("Leader elected after a zone outage: {}", moves.join("; "))
         }
         other => format!("{other}: {detail}"),
     }
@@ -296,7 +356,7 @@ pub fn EventTimeline(table: String) -> impl IntoView {
         let shown = shown.get();
         events.with(|list| {
             list.iter()
-                .filter(|e| shown.contains(&e.kind.as_str()))
+                .filter(|e| shown.contains(&filter_of(&e.kind)))
                 .cloned()
                 .collect::<Vec<_>>()
         })

@@ -167,3 +167,48 @@ test('the Cluster view shows partitions, replicas, a located item and the split'
 
   helpers.assertNoPageProblems(browser.problems);
 });
+
+test('taking an availability zone down fails leaders over and writes carry on', { timeout: 90000 }, async () => {
+  await helpers.open(page);
+  await page.locator(`[data-testid="table-link"][data-table="${TABLE}"]`).click();
+  await page.getByTestId('view-cluster').click();
+  await page.getByTestId('cluster-view').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="zone-toggle"]').length === 3);
+  const cards = await page.getByTestId('partition-card').count();
+
+  // us-east-1a goes down: its replicas are marked down and no partition leads from it.
+  await page.locator('[data-testid="zone-toggle"][data-zone="us-east-1a"]').click();
+  await page.locator('[data-testid="zone-toggle"][data-zone="us-east-1a"][data-state="DOWN"]').waitFor();
+  await waitForAll('[data-testid="replica"][data-az="us-east-1a"]', 'data-available', 'false');
+  assert.equal(await page.locator('[data-testid="replica"][data-az="us-east-1a"]').count(), cards);
+  assert.equal(await page.locator('[data-testid="replica"][data-role="LEADER"]').count(), cards);
+  assert.equal(await page.locator('[data-testid="replica"][data-az="us-east-1a"][data-role="LEADER"]').count(), 0);
+  await page.locator('[data-testid="timeline-event"][data-kind="ZONE_DOWN"]').first().waitFor();
+  const failover = page.locator('[data-testid="timeline-event"][data-kind="FAILOVER"]').first();
+  await failover.waitFor();
+  assert.match(await failover.textContent(), /partition \d+ us-east-1a → us-east-1b/);
+
+  // Writes carry on with the two zones up; the down zone's replica misses them.
+  await page.evaluate((table) => window.dynoscope.send('PutItem', { TableName: table, Item: { id: { S: 'during-outage' } } }), TABLE);
+  await page.getByTestId('locate-key').fill('during-outage');
+  await page.getByTestId('locate-submit').click();
+  await page.locator('[data-testid="locator-replica"][data-az="us-east-1a"][data-available="false"]').waitFor();
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'cluster-zone-down.png'), fullPage: true });
+
+  // A second zone down leaves no quorum: reads and writes fail with a 500.
+  await page.locator('[data-testid="zone-toggle"][data-zone="us-east-1b"]').click();
+  await page.getByTestId('no-quorum').waitFor();
+  const refused = await page.evaluate((table) => window.dynoscope
+    .send('GetItem', { TableName: table, Key: { id: { S: 'during-outage' } } })
+    .then((response) => ({ response }), (error) => ({ error })), TABLE);
+  assert.match(refused.error.__type, /InternalServerError$/);
+
+  // Both back: every replica is available again.
+  await page.locator('[data-testid="zone-toggle"][data-zone="us-east-1b"]').click();
+  await page.locator('[data-testid="zone-toggle"][data-zone="us-east-1a"]').click();
+  await waitForAll('[data-testid="zone-toggle"]', 'data-state', 'UP');
+  await waitForAll('[data-testid="replica"]', 'data-available', 'true');
+  assert.equal(await page.getByTestId('no-quorum').count(), 0);
+  helpers.assertNoPageProblems(browser.problems);
+});
