@@ -10,11 +10,13 @@ scripts/test-endpoint.sh.
 import http.client
 import json
 import re
+import signal
+import subprocess
 import urllib.request
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 
-from support import create_table, error_of, make_client, raw_post, scan_all, start_server, unique_name
+from support import SERVER_BIN, create_table, error_of, make_client, raw_post, scan_all, start_server, unique_name
 
 
 # --- tables ------------------------------------------------------------------------------
@@ -442,3 +444,13 @@ def test_sigterm_stops_the_server_with_exit_status_0():
     server = start_server()
     assert raw_post(server, "DynamoDB_20120810.ListTables")[0] == 200
     assert server.stop() == 0
+
+
+def test_sigterm_sent_as_soon_as_the_server_listens_is_still_a_graceful_stop():
+    # The handlers are in place before the "listening" line: a signal right after it must
+    # not fall to the default action (killed by SIGTERM, status -15).
+    for _ in range(5):
+        process = subprocess.Popen([SERVER_BIN, "--port", "0"], stdout=subprocess.PIPE, text=True)
+        assert "listening on" in process.stdout.readline()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0

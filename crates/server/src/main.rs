@@ -90,6 +90,7 @@ fn main() -> ExitCode {
 
 async fn run(args: Args) -> std::io::Result<()> {
     let listener = TcpListener::bind((args.host.as_str(), args.port)).await?;
+    let shutdown = shutdown_signal();
     // The bound address, so `--port 0` reports the port it got.
     println!("dynoscope-server listening on http://{}", listener.local_addr()?);
     let engine = Arc::new(Mutex::new(Engine::new(EngineConfig {
@@ -98,7 +99,7 @@ async fn run(args: Args) -> std::io::Result<()> {
         simulation: if args.playground { SimulationSettings::playground() } else { SimulationSettings::off() },
         ..EngineConfig::default()
     })));
-    serve(listener, engine, shutdown_signal()).await;
+    serve(listener, engine, shutdown).await;
     Ok(())
 }
 
@@ -137,28 +138,40 @@ async fn serve(listener: TcpListener, engine: SharedEngine, shutdown: impl Futur
     }
 }
 
-/// Completes on Ctrl-C or, on Unix, SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Completes when `handler` (if it could be installed) receives its signal.
+#[cfg(unix)]
+async fn received(handler: Option<tokio::signal::unix::Signal>) {
+    match handler {
+        Some(mut handler) => {
+            handler.recv().await;
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM. The handlers are installed when this is
+/// called, not when the future is first polled, so a signal sent as soon as the server
+/// says it is listening is never lost to the default action (which would kill the
+/// process instead of shutting it down).
+fn shutdown_signal() -> impl Future<Output = ()> {
+    #[cfg(unix)]
+    let handlers = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (signal(SignalKind::interrupt()).ok(), signal(SignalKind::terminate()).ok())
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let (interrupt, terminate) = handlers;
+            tokio::select! {
+                () = received(interrupt) => {}
+                () = received(terminate) => {}
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                terminate.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
     }
 }
 
