@@ -677,13 +677,13 @@ fn ReplicaBox(replica: ReplicaView, column: usize, lagging: u64) -> impl IntoVie
     });
     let status = if !available {
         let missed = if caught_up {
-            "nothing missed".to_owned()
+            "none missed".to_owned()
         } else {
             format!("{lagging} missed")
         };
         view! {
             <g class="down-badge" data-testid="zone-down-badge">
-                <text class="replica-down" x=cx y="74" text-anchor="middle">"✕ zone down"</text>
+                <text class="replica-down" x=cx y="74" text-anchor="middle">"✕ down"</text>
                 <text class="replica-missed" x=cx y="90" text-anchor="middle">{missed}</text>
             </g>
         }

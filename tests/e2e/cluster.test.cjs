@@ -169,6 +169,7 @@ test('the Cluster view shows partitions, replicas, a located item and the split'
 });
 
 test('taking an availability zone down fails leaders over and writes carry on', { timeout: 90000 }, async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
   await helpers.open(page);
   await page.locator(`[data-testid="table-link"][data-table="${TABLE}"]`).click();
   await page.getByTestId('view-cluster').click();
