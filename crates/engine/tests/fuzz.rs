@@ -89,6 +89,12 @@ fn seeds() -> Vec<(&'static str, Value)> {
         ("ExecuteTransaction", json!({"TransactStatements": [{"Statement": "DELETE FROM \"t1x\" WHERE pk = 'a' AND sk = 1"}]})),
         ("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Preset": "PLAYGROUND"})),
         ("Dynoscope_LocateItem", json!({"TableName": "t1x", "Key": key})),
+        ("Dynoscope_SetZoneAvailability", json!({"Zone": "us-east-1a", "Available": false})),
+        ("Dynoscope_SetZoneAvailability", json!({"Zone": "us-east-1a", "Available": true})),
+        ("UpdateContinuousBackups", json!({"TableName": "t1x", "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true, "RecoveryPeriodInDays": 7}})),
+        ("DescribeContinuousBackups", json!({"TableName": "t1x"})),
+        ("UpdateContributorInsights", json!({"TableName": "t1x", "IndexName": "by_g", "ContributorInsightsAction": "ENABLE"})),
+        ("ListContributorInsights", json!({"TableName": "t1x", "MaxResults": 1})),
         ("ListStreams", json!({"TableName": "t1x"})),
         ("DescribeTable", json!({"TableName": "t1x"})),
     ]
