@@ -180,8 +180,13 @@ fn sentence(kind: &str, at: u64, detail: &Value, info: Option<&TableInfo>) -> St
                 .and_then(Value::as_str)
                 .map(|r| format!(" ({})", r.to_ascii_lowercase()))
                 .unwrap_or_default();
+            let owner = detail
+                .get("IndexName")
+                .and_then(Value::as_str)
+                .map(|index| format!("Index {index}: p"))
+                .unwrap_or_else(|| "P".to_owned());
             format!(
-                "Partition {parent} split into {}{reason}",
+                "{owner}artition {parent} split into {}{reason}",
                 ids(detail.get("ChildPartitionIds"))
             )
         }

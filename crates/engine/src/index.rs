@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::DynamoError;
 use crate::key::{KeyAttribute, KeySchema, KeyValue, PrimaryKey};
-use crate::partition::{IndexPosition, Keyspace, partition_hash, partition_hash_of};
+use crate::heat::HeatMap;
+use crate::partition::{IndexPosition, Keyspace, SplitRecord, partition_hash, partition_hash_of};
 use crate::value::{AttributeValue, Item, item_size};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,6 +224,10 @@ pub struct Index {
     pub entries: Keyspace<IndexPosition>,
     pending: VecDeque<PendingEntry>,
     last_apply_at: u64,
+    /// How hot each partition's recent seconds were (global indexes split for heat).
+    pub heat: HeatMap,
+    /// Every split of the index's partitions so far, oldest first.
+    pub splits: Vec<SplitRecord>,
 }
 
 /// A change to one entry that has not reached the index yet: the entry to remove (by its
@@ -236,7 +241,14 @@ struct PendingEntry {
 
 impl Index {
     pub fn new(definition: IndexDefinition) -> Self {
-        Index { definition, entries: Keyspace::new(), pending: VecDeque::new(), last_apply_at: 0 }
+        Index {
+            definition,
+            entries: Keyspace::new(),
+            pending: VecDeque::new(),
+            last_apply_at: 0,
+            heat: HeatMap::default(),
+            splits: Vec::new(),
+        }
     }
 
     /// Queues a change to one table item's entry (`old` removed, `new` stored) to land `lag`

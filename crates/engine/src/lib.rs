@@ -17,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod expr;
+pub mod heat;
 pub mod index;
 pub mod key;
 pub mod metrics;

@@ -321,6 +321,15 @@ pub enum SplitPoint<P> {
     Key(P),
 }
 
+/// A split in a keyspace's history: when, which partitions, and why (`SIZE` or
+/// `THROUGHPUT`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitRecord {
+    pub at_millis: u64,
+    pub split: Split,
+    pub reason: &'static str,
+}
+
 /// One split: the partition that ended and the two that replaced it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split {

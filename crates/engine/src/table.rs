@@ -12,6 +12,7 @@ use crate::index::{Index, IndexDefinition, IndexKind};
 use crate::key::{KeySchema, PrimaryKey, ScalarType};
 use crate::partition::{IndexPosition, ItemPosition, Keyspace, Partition, Position, Split, WriteTiming, partition_hash};
 use crate::replica::Consistency;
+use crate::heat::HeatMap;
 use crate::ttl::ExpiryQueue;
 use crate::value::Item;
 
@@ -158,6 +159,9 @@ pub struct WriteOutcome {
     /// The item the write replaced, shared with the replicas' log.
     pub old: Option<std::sync::Arc<Item>>,
     pub index_units: Vec<(String, IndexKind, f64)>,
+    /// Each global index the write changed: its position among the table's indexes, the
+    /// partition hash of the entry written (or removed), and the write units, for heat.
+    pub index_writes: Vec<(usize, u64, f64)>,
 }
 
 /// A table, its items and its indexes.
@@ -171,25 +175,10 @@ pub struct Table {
     /// Every split so far, oldest first.
     splits: Vec<SplitRecord>,
     /// Per partition: how hot its recent seconds were.
-    heat: BTreeMap<u32, Heat>,
+    heat: HeatMap,
 }
 
-/// A partition's recent traffic, for splits for heat: units consumed in the current
-/// second, and how many seconds in a row before it were hot.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Heat {
-    second: u64,
-    units: f64,
-    streak: u32,
-}
-
-/// A split in the table's history: when, which partitions, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SplitRecord {
-    pub at_millis: u64,
-    pub split: Split,
-    pub reason: &'static str,
-}
+pub use crate::partition::SplitRecord;
 
 /// Partitions a new table starts with. Provisioned: DynamoDB's documented formula, one
 /// partition per 3,000 RCU plus one per 1,000 WCU, rounded up. On-demand: a model (AWS does
@@ -217,7 +206,7 @@ impl Table {
     pub fn new(definition: TableDefinition) -> Self {
         let indexes = definition.indexes.iter().cloned().map(Index::new).collect();
         let items = Keyspace::with_partitions(initial_partitions(definition.billing));
-        Table { definition, items, indexes, expiries: ExpiryQueue::default(), splits: Vec::new(), heat: BTreeMap::new() }
+        Table { definition, items, indexes, expiries: ExpiryQueue::default(), splits: Vec::new(), heat: HeatMap::default() }
     }
 
     pub fn key_schema(&self) -> &KeySchema {
@@ -291,13 +280,14 @@ impl Table {
         let table_schema = &self.definition.key_schema;
         let mut index_units = Vec::new();
         let mut global_lags = timing.index_lags.iter().copied();
-        for index in &mut self.indexes {
+        let mut index_writes = Vec::new();
+        for (at, index) in self.indexes.iter_mut().enumerate() {
             let lag = match index.definition.kind {
                 IndexKind::Global => global_lags.next().unwrap_or(0),
                 IndexKind::Local => 0,
             };
             let def = &index.definition;
-            let (units, _) = def.write_plan(table_schema, old.as_deref(), stored);
+            let (units, hash) = def.write_plan(table_schema, old.as_deref(), stored);
             if units == 0.0 {
                 // The entry did not change (or the item is in the index neither before nor
                 // after): nothing to land, nothing to bill.
@@ -306,13 +296,16 @@ impl Table {
             let old_position = old.as_deref().and_then(|item| def.position_of(&position.key, item));
             let new_entry = stored.and_then(|item| def.entry_of(table_schema, &position.key, item));
             index_units.push((def.name.clone(), def.kind, units));
+            if let (IndexKind::Global, Some(hash)) = (def.kind, hash) {
+                index_writes.push((at, hash, units));
+            }
             index.propagate(old_position, new_entry, timing.now, lag);
         }
         if let Some(ttl) = self.definition.ttl.as_ref().filter(|t| t.enabled) {
             self.expiries.track(&ttl.attribute_name, &position.key, old.as_deref(), stored);
         }
         let partition_id = self.items.partition_for(position).id;
-        WriteOutcome { partition_id, old, index_units }
+        WriteOutcome { partition_id, old, index_units, index_writes }
     }
 
     /// The TTL attribute, while TTL is enabled.
@@ -398,7 +391,7 @@ impl Table {
                 None => i += 1,
             }
         }
-        self.split_oversized_indexes(limit);
+        self.split_oversized_indexes(limit, now);
         made
     }
 
@@ -409,7 +402,7 @@ impl Table {
         while let Some(split) = self.split_if_over(self.items.index_of(position), limit, now) {
             made.push(split);
         }
-        self.split_oversized_indexes(limit);
+        self.split_oversized_indexes(limit, now);
         made
     }
 
@@ -426,7 +419,7 @@ impl Table {
     }
 
     /// Splits every oversized partition of every index (index splits have no stream).
-    fn split_oversized_indexes(&mut self, limit: u64) {
+    fn split_oversized_indexes(&mut self, limit: u64, now: u64) {
         for index in &mut self.indexes {
             // Most writes find no oversized index partition without looking at any.
             let Some(first) = index.entries.first_over(limit) else { continue };
@@ -435,7 +428,8 @@ impl Table {
                 let oversized = index.entries.partitions()[j].size_bytes() > limit;
                 match oversized.then(|| index.entries.split_point(j, true)).flatten() {
                     Some(point) => {
-                        index.entries.split(j, point);
+                        let split = index.entries.split(j, point);
+                        index.splits.push(SplitRecord { at_millis: now, split, reason: "SIZE" });
                     }
                     None => j += 1,
                 }
@@ -458,23 +452,30 @@ impl Table {
 
     fn note_heat_in(&mut self, index: usize, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
         let id = self.items.partitions()[index].id;
-        let second = now / 1000;
-        let heat = self.heat.entry(id).or_insert(Heat { second, units: 0.0, streak: 0 });
-        if second != heat.second {
-            let was_hot = heat.units >= threshold as f64;
-            heat.streak = if was_hot && second == heat.second + 1 { heat.streak + 1 } else { 0 };
-            heat.second = second;
-            heat.units = 0.0;
-        }
-        heat.units += units;
-        let hot_now = heat.units >= threshold as f64;
-        if heat.streak + u32::from(hot_now) < sustain.max(1) {
+        if !self.heat.note(id, units, now, threshold, sustain) || self.items.partitions().len() >= MAX_PARTITIONS {
             return None;
         }
         let point = self.items.split_point(index, !self.has_local_index())?;
-        self.heat.remove(&id);
+        self.heat.forget(id);
         let split = self.items.split(index, point);
         self.splits.push(SplitRecord { at_millis: now, split, reason: "THROUGHPUT" });
+        Some(split)
+    }
+
+    /// Counts `units` against the partition of global index `at` holding `hash` (an index
+    /// write, or a read at a third of its units) and splits it once it has been hot long
+    /// enough, as the table's own partitions do. Index splits open no stream shard.
+    pub fn note_index_heat(&mut self, at: usize, hash: u64, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
+        let index = self.indexes.get_mut(at)?;
+        let i = index.entries.partition_index(hash);
+        let id = index.entries.partitions()[i].id;
+        if !index.heat.note(id, units, now, threshold, sustain) || index.entries.partitions().len() >= MAX_PARTITIONS {
+            return None;
+        }
+        let point = index.entries.split_point(i, true)?;
+        index.heat.forget(id);
+        let split = index.entries.split(i, point);
+        index.splits.push(SplitRecord { at_millis: now, split, reason: "THROUGHPUT" });
         Some(split)
     }
 

@@ -1100,13 +1100,24 @@ pub fn read_partition(source: &crate::ops::read::Source, hash: u64) -> u32 {
     }
 }
 
-/// The read units a Query or Scan page spent on the table's own partitions (local index
-/// reads included), which heat them; None for a global index, whose partitions are its own.
-pub fn table_read_units(source: &crate::ops::read::Source, consumption: &Consumption) -> Option<f64> {
+/// Which keyspace a Query or Scan page heats, and with how many read units.
+pub enum ReadHeat {
+    /// The table's partitions (local index reads included: they live with the items).
+    Table(f64),
+    /// The global index at this position among the table's indexes.
+    GlobalIndex(usize, f64),
+}
+
+/// What a Query or Scan page heats with the read units it spent.
+pub fn read_heat(source: &crate::ops::read::Source, consumption: &Consumption) -> ReadHeat {
     use crate::ops::read::Source;
+    let all: f64 = consumption.table + consumption.indexes.iter().map(|(_, _, u)| u).sum::<f64>();
     match source {
-        Source::Index(_, index) if index.definition.kind == IndexKind::Global => None,
-        _ => Some(consumption.table + consumption.indexes.iter().filter(|(_, kind, _)| *kind == IndexKind::Local).map(|(_, _, u)| u).sum::<f64>()),
+        Source::Index(table, index) if index.definition.kind == IndexKind::Global => {
+            let at = table.indexes().iter().position(|i| i.definition.name == index.definition.name).unwrap_or(0);
+            ReadHeat::GlobalIndex(at, all)
+        }
+        _ => ReadHeat::Table(all),
     }
 }
 

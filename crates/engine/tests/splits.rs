@@ -327,3 +327,73 @@ fn a_global_index_partition_over_the_size_limit_splits_once_its_entries_land() {
         assert!(part["SizeBytes"].as_u64().unwrap() <= 10 * 1024, "{part}");
     }
 }
+
+/// A provisioned table with a global index on `g` (its own 200 RCU / 200 WCU), partitions
+/// never split for size, heat splits as the playground sets them (10 units a second for
+/// three seconds).
+fn heating_index() -> Harness {
+    use dynoscope_engine::simulation::SimulationSettings;
+    let simulation = SimulationSettings { partition_size_limit_bytes: u64::MAX, ..SimulationSettings::playground() };
+    let config = dynoscope_engine::EngineConfig { simulation, record_events: true, ..Default::default() };
+    let mut h = Harness { engine: dynoscope_engine::Engine::new(config) };
+    h.ok(
+        "CreateTable",
+        json!({
+            "TableName": "t1x",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "ProvisionedThroughput": {"ReadCapacityUnits": 200, "WriteCapacityUnits": 200},
+            "GlobalSecondaryIndexes": [{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"}, "ProvisionedThroughput": {"ReadCapacityUnits": 200, "WriteCapacityUnits": 200}}]
+        }),
+    );
+    h
+}
+
+fn index_partitions(h: &mut Harness) -> Value {
+    h.ok("Dynoscope_DescribePartitions", json!({"TableName": "t1x", "IndexName": "by_g"}))
+}
+
+#[test]
+fn a_global_index_partition_hot_for_long_enough_splits_and_divides_its_throughput() {
+    let mut h = heating_index();
+    for s in 0..3 {
+        for i in 0..15 {
+            h.put("t1x", json!({"pk": {"S": format!("s{s}-i{i}")}, "g": {"S": format!("g{s}-{i}")}}));
+        }
+        h.engine.advance_clock_by(1_000);
+    }
+    let described = index_partitions(&mut h);
+    let parts = described["Partitions"].as_array().unwrap();
+    assert_eq!(parts.len(), 2, "{described}");
+    assert_eq!(described["Splits"][0]["Reason"], "THROUGHPUT");
+    for part in parts {
+        assert_eq!(part["Throughput"]["Write"]["AllocatedCapacityUnits"], 100.0, "{part}");
+    }
+    let events = h.ok("Dynoscope_GetEvents", json!({"TableName": "t1x"}));
+    let index_split = events["Events"].as_array().unwrap().iter().find(|e| e["Detail"]["IndexName"] == "by_g").cloned();
+    assert_eq!(index_split.map(|e| e["Kind"].clone()), Some(json!("SPLIT")), "{events}");
+}
+
+#[test]
+fn queries_on_a_global_index_heat_its_partitions() {
+    let mut h = heating_index();
+    for i in 0..10 {
+        h.put("t1x", json!({"pk": {"S": format!("k{i}")}, "g": {"S": format!("g{i}")}}));
+    }
+    h.engine.advance_clock_by(5_000);
+    // Eventually consistent, half a unit each: 60 a second are 30 RCU, worth 10 write units.
+    let query = json!({"TableName": "t1x", "IndexName": "by_g", "KeyConditionExpression": "g = :g", "ExpressionAttributeValues": {":g": {"S": "g1"}}});
+    read_for(&mut h, "Query", query.clone(), 3, 58);
+    assert_eq!(index_partitions(&mut h)["Partitions"].as_array().unwrap().len(), 1);
+    read_for(&mut h, "Query", query, 3, 60);
+    let described = index_partitions(&mut h);
+    assert_eq!(described["Partitions"].as_array().unwrap().len(), 2, "{described}");
+    assert_eq!(partitions(&mut h)["Partitions"].as_array().unwrap().len(), 1, "the table's partitions are not the ones read");
+}
+
+#[test]
+fn an_index_reports_its_own_split_history() {
+    let mut h = heating_index();
+    assert_eq!(index_partitions(&mut h)["Splits"], json!([]));
+}

@@ -94,8 +94,12 @@ pub fn describe_partitions(engine: &mut Engine, request: DescribePartitionsReque
         let id = partition["PartitionId"].as_u64().unwrap_or_default() as u32;
         partition["Throughput"] = engine.capacity.describe_partition(table, request.index_name.as_deref(), id, now);
     }
-    let splits: Vec<Value> = table
-        .split_history()
+    // An index's own splits when one is named, else the table's.
+    let history = match request.index_name.as_deref().and_then(|n| table.index(n)) {
+        Some(index) => &index.splits[..],
+        None => table.split_history(),
+    };
+    let splits: Vec<Value> = history
         .iter()
         .map(|r| {
             json!({

@@ -107,8 +107,24 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
     if identity != WriteIdentity::TimeToLive {
         let units = write_units(outcome.old.as_deref().map_or(0, item_size).max(new_size));
         note_heat(engine, table_name, &position, units, &settings);
+        for &(at, hash, units) in &outcome.index_writes {
+            note_index_heat(engine, table_name, at, hash, units);
+        }
     }
     outcome
+}
+
+/// Counts units toward the heat of a global index's partition (an index write, or a read
+/// at a third of its units), splitting it once it has been hot long enough.
+pub(crate) fn note_index_heat(engine: &mut Engine, table_name: &str, at: usize, hash: u64, units: f64) {
+    let (now, settings) = (engine.now_millis(), engine.simulation_for(table_name));
+    let Some(table) = engine.tables.get_mut(table_name) else { return };
+    let threshold = settings.heat_split_units_per_second;
+    let Some(split) = table.note_index_heat(at, hash, units, now, threshold, settings.heat_split_seconds) else { return };
+    let index = table.indexes()[at].definition.name.clone();
+    engine.events.record(now, "SPLIT", table_name, || {
+        serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "THROUGHPUT", "IndexName": index})
+    });
 }
 
 /// Counts a request's units toward its partition's heat, splitting it once it has been
@@ -120,10 +136,14 @@ pub(crate) fn note_heat(engine: &mut Engine, table_name: &str, position: &ItemPo
     split_for_heat(engine, table_name, split, now);
 }
 
-/// [`note_heat`] for a Query or Scan page of the table (or a local index, which lives with
-/// it) read from the partition holding `hash`: reads weigh a third of writes, as 3,000 RCU
-/// match 1,000 WCU.
-pub(crate) fn note_read_heat(engine: &mut Engine, table_name: &str, hash: u64, read_units: f64) {
+/// [`note_heat`] for a Query or Scan page read from the partition holding `hash`, of the
+/// table (or a local index, which lives with it) or of a global index: reads weigh a third
+/// of writes, as 3,000 RCU match 1,000 WCU.
+pub(crate) fn note_read_heat(engine: &mut Engine, table_name: &str, hash: u64, heat: crate::throughput::ReadHeat) {
+    let read_units = match heat {
+        crate::throughput::ReadHeat::Table(units) => units,
+        crate::throughput::ReadHeat::GlobalIndex(at, units) => return note_index_heat(engine, table_name, at, hash, units / 3.0),
+    };
     let (now, settings) = (engine.now_millis(), engine.simulation_for(table_name));
     let Some(table) = engine.tables.get_mut(table_name) else { return };
     let split = table.note_read_heat(hash, read_units / 3.0, now, settings.heat_split_units_per_second, settings.heat_split_seconds);

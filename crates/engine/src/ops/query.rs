@@ -311,11 +311,9 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
         finish_page(name, page, source, expressions.filter.as_ref(), &selection, consistent, &request.return_consumed_capacity)?;
     let partition = crate::throughput::read_partition(&source, hash);
     crate::throughput::admit_read(&mut engine.capacity, table, now, enforce, partition, &consumption)?;
-    let heat = crate::throughput::table_read_units(&source, &consumption);
+    let heat = crate::throughput::read_heat(&source, &consumption);
     let body = respond(&response);
-    if let Some(units) = heat {
-        crate::ops::items::note_read_heat(engine, name, hash, units);
-    }
+    crate::ops::items::note_read_heat(engine, name, hash, heat);
     body
 }
 

@@ -139,11 +139,9 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
         finish_page(name, page, source, expressions.filter.as_ref(), &selection, consistent, &request.return_consumed_capacity)?;
     let partition = crate::throughput::read_partition(&source, from);
     crate::throughput::admit_read(&mut engine.capacity, table, now, enforce, partition, &consumption)?;
-    let heat = crate::throughput::table_read_units(&source, &consumption);
+    let heat = crate::throughput::read_heat(&source, &consumption);
     let body = respond(&response);
-    if let Some(units) = heat {
-        crate::ops::items::note_read_heat(engine, name, from, units);
-    }
+    crate::ops::items::note_read_heat(engine, name, from, heat);
     body
 }
 
