@@ -109,10 +109,17 @@ fn a_split_closes_the_parent_shard_and_opens_children_that_name_it() {
     assert_eq!(shards.iter().filter(|s| s.get("ParentShardId") == Some(first_parent)).count(), 2);
 }
 
-fn heating() -> Harness {
+/// An engine whose partitions never split for size but split for heat as the playground
+/// sets it (10 units a second for three seconds), recording events.
+fn heat_only() -> Harness {
     use dynoscope_engine::simulation::SimulationSettings;
     let simulation = SimulationSettings { partition_size_limit_bytes: u64::MAX, ..SimulationSettings::playground() };
-    let mut h = Harness { engine: dynoscope_engine::Engine::new(dynoscope_engine::EngineConfig { simulation, ..Default::default() }) };
+    let config = dynoscope_engine::EngineConfig { simulation, record_events: true, ..Default::default() };
+    Harness { engine: dynoscope_engine::Engine::new(config) }
+}
+
+fn heating() -> Harness {
+    let mut h = heat_only();
     h.ok(
         "CreateTable",
         json!({
@@ -328,14 +335,10 @@ fn a_global_index_partition_over_the_size_limit_splits_once_its_entries_land() {
     }
 }
 
-/// A provisioned table with a global index on `g` (its own 200 RCU / 200 WCU), partitions
-/// never split for size, heat splits as the playground sets them (10 units a second for
-/// three seconds).
+/// A provisioned table with a global index on `g` (its own 200 RCU / 200 WCU), on the
+/// [`heat_only`] engine.
 fn heating_index() -> Harness {
-    use dynoscope_engine::simulation::SimulationSettings;
-    let simulation = SimulationSettings { partition_size_limit_bytes: u64::MAX, ..SimulationSettings::playground() };
-    let config = dynoscope_engine::EngineConfig { simulation, record_events: true, ..Default::default() };
-    let mut h = Harness { engine: dynoscope_engine::Engine::new(config) };
+    let mut h = heat_only();
     h.ok(
         "CreateTable",
         json!({
