@@ -53,30 +53,22 @@ pub fn zone_name(engine: &Engine, replica: usize) -> String {
 /// event per table that changed.
 pub(crate) fn elect_leaders(engine: &mut Engine, now: u64) {
     let zones = engine.zones;
+    let names: Vec<String> = (0..REPLICAS).map(|r| zone_name(engine, r)).collect();
     let mut moved: Vec<(String, Vec<Value>)> = Vec::new();
-    for (name, table) in &mut engine.tables {
+    for (table, contents) in &mut engine.tables {
         let mut changes = Vec::new();
-        for (id, replicas) in table.replica_sets_mut() {
+        for (id, replicas) in contents.replica_sets_mut() {
             if let Some(to) = zones.successor(replicas.leader) {
-                changes.push(json!({"PartitionId": id, "From": replicas.leader, "To": to}));
+                let from = replicas.leader;
+                changes.push(json!({"PartitionId": id, "From": from, "To": to, "FromZone": names[from], "ToZone": names[to]}));
                 replicas.fail_over(to, now);
             }
         }
         if !changes.is_empty() {
-            moved.push((name.clone(), changes));
+            moved.push((table.clone(), changes));
         }
     }
     for (table, changes) in moved {
-        let changes: Vec<Value> = changes
-            .into_iter()
-            .map(|mut c| {
-                for field in ["From", "To"] {
-                    let replica = c[field].as_u64().unwrap_or(0) as usize;
-                    c[format!("{field}Zone")] = json!(zone_name(engine, replica));
-                }
-                c
-            })
-            .collect();
         engine.events.record(now, "FAILOVER", &table, || json!({"NewLeaders": changes}));
     }
 }
