@@ -497,17 +497,17 @@ impl Group {
     /// divided evenly again). Returns the partitions that went away without children, with
     /// their last windows.
     fn reshape(&mut self, mode: Mode, partitions: &[(u32, Option<u32>)], now: u64) -> Vec<(u32, Window)> {
-        let present = |id: u32| partitions.iter().any(|&(p, _)| p == id);
-        let mut parents: Vec<u32> = partitions
-            .iter()
-            .filter(|(id, _)| !self.partitions.contains_key(id))
-            .filter_map(|&(_, parent)| parent)
-            .filter(|&parent| self.partitions.contains_key(&parent) && !present(parent))
-            .collect();
-        parents.dedup();
+        // Sets, not scans: an index can have thousands of partitions, and a split reshapes.
+        let ids: std::collections::BTreeSet<u32> = partitions.iter().map(|&(id, _)| id).collect();
+        let present = |id: u32| ids.contains(&id);
+        let mut children_of: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for &(id, parent) in partitions {
+            if let Some(parent) = parent.filter(|&p| !self.partitions.contains_key(&id) && self.partitions.contains_key(&p) && !present(p)) {
+                children_of.entry(parent).or_default().push(id);
+            }
+        }
         let mut gone = Vec::new();
-        for parent in parents {
-            let children: Vec<u32> = partitions.iter().filter(|(_, p)| *p == Some(parent)).map(|&(id, _)| id).collect();
+        for (parent, children) in children_of {
             self.on_split(parent, &children);
         }
         let unplaced = partitions.iter().any(|(id, _)| !self.partitions.contains_key(id));
