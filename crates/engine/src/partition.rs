@@ -309,7 +309,21 @@ pub struct Keyspace<P> {
     ids: Vec<u32>,
     /// No partition holds more bytes than this (an upper bound).
     largest: u64,
+    /// A fingerprint of the layout (which partitions, in which order), chained through
+    /// every split: equal fingerprints mean equal layouts, compared in one step.
+    fingerprint: u64,
     next_id: u32,
+}
+
+/// The layout fingerprint after `split`, from the one before it (see [`Keyspace`]).
+pub fn fingerprint_after(fingerprint: u64, split: &Split) -> u64 {
+    let mix = |a: u64, b: u64| {
+        let mut z = (a ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    mix(mix(mix(fingerprint, u64::from(split.parent)), u64::from(split.children[0])), u64::from(split.children[1]))
 }
 
 /// Where a partition splits.
@@ -343,7 +357,7 @@ pub struct Split {
 
 impl<P: Position> Keyspace<P> {
     pub fn new() -> Self {
-        Keyspace { partitions: vec![Partition::whole_keyspace()], ends: vec![u64::MAX], ids: vec![0], largest: 0, next_id: 1 }
+        Keyspace { partitions: vec![Partition::whole_keyspace()], ends: vec![u64::MAX], ids: vec![0], largest: 0, fingerprint: 0, next_id: 1 }
     }
 
     /// A keyspace of `count` partitions of equal hash ranges, as a table provisioned for
@@ -418,7 +432,9 @@ impl<P: Position> Keyspace<P> {
         self.partitions.insert(index, upper);
         self.partitions.insert(index, lower);
         self.reindex();
-        Split { parent: parent.id, children: [first, second], at_hash: upper_start, within_key }
+        let split = Split { parent: parent.id, children: [first, second], at_hash: upper_start, within_key };
+        self.fingerprint = fingerprint_after(self.fingerprint, &split);
+        split
     }
 
     /// Where to split a partition so its data divides evenly: the hash of its middle entry,
@@ -460,6 +476,11 @@ impl<P: Position> Keyspace<P> {
     /// The partitions' ids in keyspace order.
     pub fn partition_ids(&self) -> &[u32] {
         &self.ids
+    }
+
+    /// The layout's fingerprint: equal for equal layouts of one keyspace's history.
+    pub fn layout_fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Each partition's id and replicas, to change who leads (nothing else about the

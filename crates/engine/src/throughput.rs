@@ -408,6 +408,9 @@ pub struct Group {
     highest_provisioned: (f64, f64),
     /// Partition ids in keyspace order, as last seen.
     layout: Vec<u32>,
+    /// The keyspace's layout fingerprint for `layout`, once known: compared instead of the
+    /// ids (an index may have thousands of partitions).
+    fingerprint: Option<u64>,
     /// The busiest second so far, each direction (for right-sizing).
     pub busiest: (f64, f64),
 }
@@ -427,6 +430,7 @@ impl Group {
             write_scaling: Scaling::new(WARM_WRITE.max(write)),
             highest_provisioned: (read, write),
             layout: partitions.to_vec(),
+            fingerprint: None,
             busiest: (0.0, 0.0),
         }
     }
@@ -470,8 +474,21 @@ impl Group {
     }
 
     /// Whether the layout (partition ids in keyspace order) is `ids`.
-    fn has_layout(&self, ids: &[u32]) -> bool {
-        self.layout == ids
+    fn has_layout<P: crate::partition::Position>(&self, keyspace: &crate::partition::Keyspace<P>) -> bool {
+        match self.fingerprint {
+            Some(fingerprint) => fingerprint == keyspace.layout_fingerprint(),
+            None => self.layout == keyspace.partition_ids(),
+        }
+    }
+
+    /// Follows one split as it happens, instead of a full reshape on the next request: the
+    /// children take the parent's place in the layout and divide its allocation. Does
+    /// nothing unless the layout holds the parent (a later reshape then catches up).
+    fn follow_split(&mut self, split: &crate::partition::Split) {
+        let Some(at) = self.layout.iter().position(|&id| id == split.parent) else { return };
+        self.layout.splice(at..=at, split.children);
+        self.fingerprint = self.fingerprint.map(|f| crate::partition::fingerprint_after(f, split));
+        self.on_split(split.parent, &split.children);
     }
 
     /// Divides a split parent's allocation and levels equally among its children.
@@ -521,6 +538,7 @@ impl Group {
             }
         }
         self.layout = partitions.iter().map(|&(id, _)| id).collect();
+        self.fingerprint = None;
         if mode != self.mode || unplaced {
             self.set_mode(mode, now);
         }
@@ -658,7 +676,8 @@ impl TableCapacity {
     pub fn new(table: &Table) -> Self {
         let definition = &table.definition;
         let ids: Vec<u32> = table.partitions().iter().map(|p| p.id).collect();
-        let group = Group::new(None, definition.arn.clone(), Mode::of_table(definition.billing), &ids, definition.created_at_millis);
+        let mut group = Group::new(None, definition.arn.clone(), Mode::of_table(definition.billing), &ids, definition.created_at_millis);
+        group.fingerprint = Some(table.items().layout_fingerprint());
         let mut capacity = TableCapacity { table_id: definition.table_id.clone(), table: group, indexes: Vec::new(), index_shapes: Vec::new() };
         capacity.reshape_indexes(table, definition.created_at_millis);
         capacity
@@ -673,11 +692,11 @@ impl TableCapacity {
     pub fn matches(&self, table: &Table) -> bool {
         let definition = &table.definition;
         self.table.mode == Mode::of_table(definition.billing)
-            && self.table.has_layout(table.items().partition_ids())
+            && self.table.has_layout(table.items())
             && self.index_shapes.len() == definition.indexes.len()
             && self.index_shapes.iter().zip(&definition.indexes).all(|((name, t), d)| *name == d.name && *t == d.throughput)
             && self.indexes.iter().zip(table.indexes()).all(|(group, index)| {
-                group.as_ref().is_none_or(|g| g.has_layout(index.entries.partition_ids()))
+                group.as_ref().is_none_or(|g| g.has_layout(&index.entries))
             })
     }
 
@@ -685,6 +704,7 @@ impl TableCapacity {
     /// table that went away, with their last windows.
     pub fn reshape(&mut self, table: &Table, now: u64) -> Vec<(u32, Window)> {
         let gone = self.table.reshape(Mode::of_table(table.definition.billing), &layout_of(table.partitions()), now);
+        self.table.fingerprint = Some(table.items().layout_fingerprint());
         self.reshape_indexes(table, now);
         gone
     }
@@ -701,7 +721,7 @@ impl TableCapacity {
             let group = (definition.kind == IndexKind::Global).then(|| {
                 let mode = Mode::of_index(definition.throughput);
                 let layout = layout_of(index.entries.partitions());
-                match old.iter().position(|g| g.index.as_deref() == Some(definition.name.as_str())) {
+                let mut group = match old.iter().position(|g| g.index.as_deref() == Some(definition.name.as_str())) {
                     Some(at) => {
                         let mut group = old.swap_remove(at);
                         group.reshape(mode, &layout, now);
@@ -712,7 +732,9 @@ impl TableCapacity {
                         let since = definition.active_from_millis.max(table.definition.created_at_millis).min(now);
                         Group::new(Some(definition.name.clone()), definition.arn.clone(), mode, &ids, since)
                     }
-                }
+                };
+                group.fingerprint = Some(index.entries.layout_fingerprint());
+                group
             });
             self.indexes.push(group);
         }
@@ -970,6 +992,16 @@ impl Capacity {
         state.refused(now, demands, &refusals);
         let refusals: Vec<Refusal> = refusals.into_iter().map(|(_, r)| r).collect();
         Err(throttled_error(&refusals))
+    }
+
+    /// Follows a split of `table`'s partitions (`Target::Table`) or of a global index's at
+    /// once, so the next request needs no reshape: with splits for heat an index can split
+    /// hundreds of times, and a reshape looks at every partition.
+    pub fn follow_split(&mut self, table: &Table, target: Target, split: &crate::partition::Split) {
+        let Some(state) = self.tables.get_mut(&table.definition.name).filter(|s| s.capacity.is_of(table)) else { return };
+        if let Some(group) = state.capacity.group_mut(target) {
+            group.follow_split(split);
+        }
     }
 
     /// The state of a table, if it has one.

@@ -121,6 +121,8 @@ pub(crate) fn note_index_heat(engine: &mut Engine, table_name: &str, at: usize, 
     let Some(table) = engine.tables.get_mut(table_name) else { return };
     let threshold = settings.heat_split_units_per_second;
     let Some(split) = table.note_index_heat(at, hash, units, now, threshold, settings.heat_split_seconds) else { return };
+    let table = &engine.tables[table_name];
+    engine.capacity.follow_split(table, crate::throughput::Target::Index(at), &split);
     let index = table.indexes()[at].definition.name.clone();
     engine.events.record(now, "SPLIT", table_name, || {
         serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "THROUGHPUT", "IndexName": index})
@@ -152,6 +154,7 @@ pub(crate) fn note_read_heat(engine: &mut Engine, table_name: &str, hash: u64, h
 
 fn split_for_heat(engine: &mut Engine, table_name: &str, split: Option<crate::partition::Split>, now: u64) {
     if let Some(split) = split {
+        engine.capacity.follow_split(&engine.tables[table_name], crate::throughput::Target::Table, &split);
         crate::stream::split_shard(engine, table_name, split.parent, &split.children);
         engine.events.record(now, "SPLIT", table_name, || {
             serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "THROUGHPUT"})
@@ -215,6 +218,7 @@ fn record_write_event(engine: &mut Engine, table_name: &str, position: &ItemPosi
 fn split_if_oversized(engine: &mut Engine, table_name: &str, position: &ItemPosition, limit: u64, now: u64) {
     let Some(table) = engine.tables.get_mut(table_name) else { return };
     for split in table.split_after_write(position, limit, now) {
+        engine.capacity.follow_split(&engine.tables[table_name], crate::throughput::Target::Table, &split);
         crate::stream::split_shard(engine, table_name, split.parent, &split.children);
         engine.events.record(now, "SPLIT", table_name, || {
             serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "SIZE"})
