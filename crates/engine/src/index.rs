@@ -142,27 +142,26 @@ impl IndexDefinition {
         Some(PrimaryKey { hash, range })
     }
 
-    /// What a table write from `old` to `new` costs this index, by DynamoDB's rules, and
-    /// the partition-key hash of the entry it touches (the new one, else the old). A new
-    /// entry is a put, a vanished one a delete, a moved one (its index key changed) both, a
-    /// changed one an update of the larger size; an unchanged or absent entry costs nothing,
-    /// and is the only kind of write that costs nothing. Worked out without building either
-    /// entry: capacity is planned before every write, and a write whose entry is unchanged
-    /// builds none.
-    pub fn write_plan(&self, table_schema: &KeySchema, old: Option<&Item>, new: Option<&Item>) -> (f64, Option<u64>) {
+    /// What a table write from `old` to `new` does to this index, by DynamoDB's rules: a
+    /// new entry is a put, a vanished one a delete, a moved one (its index key changed)
+    /// both, a changed one an update of the larger size; an unchanged or absent entry costs
+    /// nothing, and is the only kind of write that costs nothing. Worked out without
+    /// building either entry: capacity is planned before every write, and a write whose
+    /// entry is unchanged builds none.
+    pub fn write_plan(&self, table_schema: &KeySchema, old: Option<&Item>, new: Option<&Item>) -> EntryWrite {
         let old = old.and_then(|item| Some((self.key_values(item)?, item)));
         let new = new.and_then(|item| Some((self.key_values(item)?, item)));
         let units = |item: &Item| self.projected_size(table_schema, item).div_ceil(1024).max(1) as f64;
-        let units = match (&old, &new) {
-            (None, None) => 0.0,
-            (None, Some((_, n))) => units(n),
-            (Some((_, o)), None) => units(o),
-            (Some((ok, o)), Some((nk, n))) if ok != nk => units(o) + units(n),
-            (Some((_, o)), Some((_, n))) if self.projects_alike(table_schema, o, n) => 0.0,
-            (Some((_, o)), Some((_, n))) => units(o).max(units(n)),
+        let at = |key: &(&AttributeValue, Option<&AttributeValue>)| partition_hash_of(key.0).unwrap_or(0);
+        let parts = match (&old, &new) {
+            (None, None) => [None, None],
+            (None, Some((nk, n))) => [Some((at(nk), units(n))), None],
+            (Some((ok, o)), None) => [Some((at(ok), units(o))), None],
+            (Some((ok, o)), Some((nk, n))) if ok != nk => [Some((at(ok), units(o))), Some((at(nk), units(n)))],
+            (Some((_, o)), Some((_, n))) if self.projects_alike(table_schema, o, n) => [None, None],
+            (Some((_, o)), Some((nk, n))) => [Some((at(nk), units(o).max(units(n)))), None],
         };
-        let hash = new.as_ref().or(old.as_ref()).and_then(|((hash, _), _)| partition_hash_of(hash));
-        (units, hash)
+        EntryWrite { parts }
     }
 
     /// The names of the attributes an entry carries when the index carries a fixed set
@@ -212,6 +211,27 @@ impl IndexDefinition {
         let projected: Item = self.projected(table_schema, item).map(|(name, value)| (name.clone(), value.clone())).collect();
         let position = IndexPosition { hash: partition_hash(&index_key.hash), index_key, table_key: table_key.clone() };
         Some((position, projected))
+    }
+}
+
+/// What one table write does to one index entry: for each index partition it touches,
+/// the entry's partition hash and the write units it costs there. A put or an update
+/// touches the entry's partition, a delete the old entry's, and a move (the index key
+/// changed) both: a delete in the old partition and a put in the new.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntryWrite {
+    pub parts: [Option<(u64, f64)>; 2],
+}
+
+impl EntryWrite {
+    /// The write units it costs the index in all.
+    pub fn units(&self) -> f64 {
+        self.parts.iter().flatten().map(|&(_, units)| units).sum()
+    }
+
+    /// The partitions it touches, with their units.
+    pub fn touched(&self) -> impl Iterator<Item = (u64, f64)> + '_ {
+        self.parts.iter().flatten().copied()
     }
 }
 
@@ -317,7 +337,7 @@ mod tests {
     }
 
     fn units(index: &IndexDefinition, old: Option<&Item>, new: Option<&Item>) -> f64 {
-        index.write_plan(&schema(), old, new).0
+        index.write_plan(&schema(), old, new).units()
     }
 
     #[test]
@@ -383,13 +403,16 @@ mod tests {
     }
 
     #[test]
-    fn the_plan_names_the_partition_of_the_new_entry_else_the_old() {
+    fn a_moved_entry_is_deleted_from_its_old_partition_and_put_in_its_new_one() {
         let index = definition(Projection::All);
-        let (a, b) = (item(&[("pk", "k"), ("g", "a")]), item(&[("pk", "k"), ("g", "b")]));
-        let hash = |v: &str| Some(partition_hash(&KeyValue::S(v.into())));
-        assert_eq!(index.write_plan(&schema(), Some(&a), Some(&b)).1, hash("b"));
-        assert_eq!(index.write_plan(&schema(), Some(&a), None).1, hash("a"));
-        assert_eq!(index.write_plan(&schema(), None, None).1, None);
+        let big = "x".repeat(3000);
+        let (a, b) = (item(&[("pk", "k"), ("g", "a"), ("v", &big)]), item(&[("pk", "k"), ("g", "b")]));
+        let hash = |v: &str| partition_hash(&KeyValue::S(v.into()));
+        let touched: Vec<(u64, f64)> = index.write_plan(&schema(), Some(&a), Some(&b)).touched().collect();
+        assert_eq!(touched, vec![(hash("a"), 3.0), (hash("b"), 1.0)]);
+        let deleted: Vec<(u64, f64)> = index.write_plan(&schema(), Some(&a), None).touched().collect();
+        assert_eq!(deleted, vec![(hash("a"), 3.0)]);
+        assert_eq!(index.write_plan(&schema(), None, None).touched().count(), 0);
     }
 
     #[test]

@@ -159,8 +159,9 @@ pub struct WriteOutcome {
     /// The item the write replaced, shared with the replicas' log.
     pub old: Option<std::sync::Arc<Item>>,
     pub index_units: Vec<(String, IndexKind, f64)>,
-    /// Each global index the write changed: its position among the table's indexes, the
-    /// partition hash of the entry written (or removed), and the write units, for heat.
+    /// Each global index partition the write touched: the index's position among the
+    /// table's indexes, the partition hash of the entry written or removed, and the write
+    /// units spent there (a moved entry touches two), for capacity and heat.
     pub index_writes: Vec<(usize, u64, f64)>,
 }
 
@@ -287,7 +288,8 @@ impl Table {
                 IndexKind::Local => 0,
             };
             let def = &index.definition;
-            let (units, hash) = def.write_plan(table_schema, old.as_deref(), stored);
+            let plan = def.write_plan(table_schema, old.as_deref(), stored);
+            let units = plan.units();
             if units == 0.0 {
                 // The entry did not change (or the item is in the index neither before nor
                 // after): nothing to land, nothing to bill.
@@ -296,8 +298,8 @@ impl Table {
             let old_position = old.as_deref().and_then(|item| def.position_of(&position.key, item));
             let new_entry = stored.and_then(|item| def.entry_of(table_schema, &position.key, item));
             index_units.push((def.name.clone(), def.kind, units));
-            if let (IndexKind::Global, Some(hash)) = (def.kind, hash) {
-                index_writes.push((at, hash, units));
+            if def.kind == IndexKind::Global {
+                index_writes.extend(plan.touched().map(|(hash, units)| (at, hash, units)));
             }
             index.propagate(old_position, new_entry, timing.now, lag);
         }

@@ -45,7 +45,6 @@ use crate::index::IndexKind;
 use crate::key::PrimaryKey;
 use crate::metrics::{Gauges, Resource, TableMetrics};
 use crate::ops::capacity::{Consumption, write_units};
-use crate::partition::partition_hash;
 use crate::table::{BillingMode, Table};
 use crate::value::{Item, item_size};
 
@@ -1190,16 +1189,14 @@ pub fn plan_write(table: &Table, key: &PrimaryKey, new: Option<&Item>, factor: f
     demands.push(Demand { target: Target::Table, partition, direction: Direction::Write, units: 0.0 });
     for (at, index) in table.indexes().iter().enumerate() {
         let definition = &index.definition;
-        let (units, hash) = definition.write_plan(schema, old, new);
-        let units = factor * units;
-        if units <= 0.0 {
-            continue;
-        }
+        let plan = definition.write_plan(schema, old, new);
         match definition.kind {
-            IndexKind::Local => table_units += units,
+            IndexKind::Local => table_units += factor * plan.units(),
             IndexKind::Global => {
-                let partition = index.entries.partition_of(hash.unwrap_or(0)).id;
-                demands.push(Demand { target: Target::Index(at), partition, direction: Direction::Write, units });
+                for (hash, units) in plan.touched() {
+                    let partition = index.entries.partition_of(hash).id;
+                    demands.push(Demand { target: Target::Index(at), partition, direction: Direction::Write, units: factor * units });
+                }
             }
         }
     }
@@ -1301,25 +1298,29 @@ pub fn charge_failed_write(engine: &mut crate::Engine, table_name: &str, key: &P
 }
 
 /// After a write: accounts what it consumed if it was not admitted up front.
-pub fn settle_write(engine: &mut crate::Engine, table_name: &str, ticket: Ticket, key: &PrimaryKey, consumption: &Consumption) {
+pub fn settle_write(
+    engine: &mut crate::Engine,
+    table_name: &str,
+    ticket: Ticket,
+    key: &PrimaryKey,
+    consumption: &Consumption,
+    index_writes: &[(usize, u64, f64)],
+) {
     if ticket == Ticket::Admitted {
         return;
     }
     let now = engine.now_millis();
     let Some(table) = engine.tables.get(table_name) else { return };
-    let partition = partition_of(table, key);
-    let index_partition = |at: usize| {
-        let index = &table.indexes()[at];
-        let hash = table.get(key).and_then(|item| index.definition.key_of(item)).map_or(0, |k| partition_hash(&k.hash));
-        index.entries.partition_of(hash).id
-    };
-    if consumption.indexes.is_empty() {
-        let demand = Demand { target: Target::Table, partition, direction: Direction::Write, units: consumption.table };
-        engine.capacity.take(table, now, false, &[demand]);
-    } else {
-        let demands = demands_of(table, Direction::Write, partition, consumption, index_partition);
-        engine.capacity.take(table, now, false, &demands);
+    // The table's units, local indexes included; each global index's on the partitions the
+    // write touched there.
+    let local: f64 = consumption.indexes.iter().filter(|(_, kind, _)| *kind == IndexKind::Local).map(|(_, _, u)| u).sum();
+    let mut demands = Vec::with_capacity(1 + index_writes.len());
+    demands.push(Demand { target: Target::Table, partition: partition_of(table, key), direction: Direction::Write, units: consumption.table + local });
+    for &(at, hash, units) in index_writes {
+        let partition = table.indexes()[at].entries.partition_of(hash).id;
+        demands.push(Demand { target: Target::Index(at), partition, direction: Direction::Write, units });
     }
+    engine.capacity.take(table, now, false, &demands);
 }
 
 /// Admission for a read after it has read (it costs what it read), before it answers:

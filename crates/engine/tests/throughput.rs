@@ -451,3 +451,46 @@ fn a_split_divides_the_parent_partitions_allocation_between_its_children() {
     assert_eq!(allocated, 100.0, "splits divide the allocation, never add to it");
     assert!(parts.iter().all(|p| p["Throughput"]["Write"]["AllocatedCapacityUnits"].as_f64().unwrap() < 100.0));
 }
+
+/// The partition of global index `by_g` (of table `t1x`) whose hash range holds `value`.
+fn index_partition_of(h: &mut Harness, value: &str) -> u64 {
+    use dynoscope_engine::key::KeyValue;
+    let hash = dynoscope_engine::partition::partition_hash(&KeyValue::S(value.into()));
+    let described = h.ok("Dynoscope_DescribePartitions", json!({"TableName": "t1x", "IndexName": "by_g"}));
+    let range = |p: &Value, field: &str| u64::from_str_radix(p[field].as_str().unwrap(), 16).unwrap();
+    let partition = described["Partitions"].as_array().unwrap().iter().find(|p| range(p, "HashRangeStart") <= hash && hash <= range(p, "HashRangeEnd"));
+    partition.unwrap()["PartitionId"].as_u64().unwrap()
+}
+
+#[test]
+fn moving_a_global_index_entry_consumes_write_capacity_in_both_its_partitions() {
+    let mut h = Harness::new();
+    h.ok(
+        "CreateTable",
+        json!({
+            "TableName": "t1x",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "ProvisionedThroughput": {"ReadCapacityUnits": 1000, "WriteCapacityUnits": 1000},
+            "GlobalSecondaryIndexes": [{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"}, "ProvisionedThroughput": {"ReadCapacityUnits": 1000, "WriteCapacityUnits": 1000}}]
+        }),
+    );
+    // Small partitions, so the index's hundred entries split it into several.
+    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "PartitionSizeLimitBytes": 1024}));
+    for i in 0..100 {
+        h.put("t1x", json!({"pk": {"S": format!("other{i}")}, "g": {"S": format!("g{i}")}}));
+    }
+    h.put("t1x", json!({"pk": {"S": "k"}, "g": {"S": "from"}}));
+    h.engine.advance_clock_by(1_000);
+    let from = index_partition_of(&mut h, "from");
+    let to_value = (0..100).map(|i| format!("to{i}")).find(|v| index_partition_of(&mut h, v) != from).expect("the index has partitions apart");
+    let to = index_partition_of(&mut h, &to_value);
+    h.put("t1x", json!({"pk": {"S": "k"}, "g": {"S": to_value}}));
+    let described = h.ok("Dynoscope_DescribePartitions", json!({"TableName": "t1x", "IndexName": "by_g"}));
+    let used = |id: u64| {
+        let partition = described["Partitions"].as_array().unwrap().iter().find(|p| p["PartitionId"] == id).unwrap().clone();
+        partition["Throughput"]["Write"]["ConsumedThisSecond"].as_f64().unwrap()
+    };
+    assert_eq!((used(from), used(to)), (1.0, 1.0), "a delete in the old partition, a put in the new: {described}");
+}

@@ -307,7 +307,7 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
             }
             let units = write_units(new_size.max(outcome.old.as_deref().map_or(0, item_size)));
             let item_consumption = Consumption { table: units, indexes: outcome.index_units.clone() };
-            throughput::settle_write(engine, &name, ticket, &key, &item_consumption);
+            throughput::settle_write(engine, &name, ticket, &key, &item_consumption, &outcome.index_writes);
             consumption.table += units;
             for (index, kind, units) in outcome.index_units {
                 match consumption.indexes.iter_mut().find(|(n, _, _)| *n == index) {

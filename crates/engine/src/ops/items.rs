@@ -391,7 +391,7 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
     let ticket = throughput::admit_write(engine, &name, &key, Some(&item))?;
     let outcome = commit_write(engine, &name, key.clone(), Some(item));
     let consumption = write_consumption(outcome.old.as_deref(), new_size, outcome.index_units);
-    throughput::settle_write(engine, &name, ticket, &key, &consumption);
+    throughput::settle_write(engine, &name, ticket, &key, &consumption, &outcome.index_writes);
     respond(&WriteResponse {
         attributes: outcome.old.filter(|_| return_old).map(|old| std::borrow::Cow::Owned(std::sync::Arc::unwrap_or_clone(old))),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
@@ -482,7 +482,7 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     if old.is_none() && acts && new.len() == schema.names().count() {
         let ticket = throughput::admit_write(engine, &name, &key, None)?;
         let consumption = write_consumption(None, 0, Vec::new());
-        throughput::settle_write(engine, &name, ticket, &key, &consumption);
+        throughput::settle_write(engine, &name, ticket, &key, &consumption, &[]);
         return respond(&WriteResponse {
             attributes: None,
             consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
@@ -492,7 +492,7 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     let ticket = throughput::admit_write(engine, &name, &key, Some(&new))?;
     let outcome = commit_write(engine, &name, key.clone(), Some(new));
     let consumption = write_consumption(outcome.old.as_deref(), new_size, outcome.index_units);
-    throughput::settle_write(engine, &name, ticket, &key, &consumption);
+    throughput::settle_write(engine, &name, ticket, &key, &consumption, &outcome.index_writes);
     let stored = engine.tables[&name].get(&key).expect("just written");
     respond(&WriteResponse {
         attributes: update_return_values(request.return_values.as_deref(), outcome.old.as_deref(), stored, &paths),
@@ -534,7 +534,7 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<Ve
     let ticket = throughput::admit_write(engine, &name, &key, None)?;
     let outcome = commit_write(engine, &name, key.clone(), None);
     let consumption = write_consumption(outcome.old.as_deref(), 0, outcome.index_units);
-    throughput::settle_write(engine, &name, ticket, &key, &consumption);
+    throughput::settle_write(engine, &name, ticket, &key, &consumption, &outcome.index_writes);
     respond(&WriteResponse {
         attributes: outcome.old.filter(|_| return_old).map(|old| std::borrow::Cow::Owned(std::sync::Arc::unwrap_or_clone(old))),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
