@@ -4,7 +4,7 @@
 //! DynamoDB splits a partition that sustains high traffic. One map per keyspace: a table's
 //! items, or a global index's entries.
 
-use std::collections::BTreeMap;
+use crate::id_map::IdMap;
 
 /// One partition's current second and streak.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -17,7 +17,7 @@ struct Heat {
 /// The heat of every partition of one keyspace, by partition id.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HeatMap {
-    partitions: BTreeMap<u32, Heat>,
+    partitions: IdMap<Heat>,
 }
 
 impl HeatMap {
@@ -28,7 +28,7 @@ impl HeatMap {
         // numbers, so "at least the threshold" allows for that.
         let hot = |units: f64| units + 1e-9 >= threshold as f64;
         let second = now / 1000;
-        let heat = self.partitions.entry(id).or_insert(Heat { second, units: 0.0, streak: 0 });
+        let heat = self.partitions.get_or_insert_with(id, || Heat { second, units: 0.0, streak: 0 });
         if second != heat.second {
             let was_hot = hot(heat.units);
             heat.streak = if was_hot && second == heat.second + 1 { heat.streak + 1 } else { 0 };

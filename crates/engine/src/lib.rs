@@ -18,6 +18,7 @@ pub mod error;
 pub mod events;
 pub mod expr;
 pub mod heat;
+pub mod id_map;
 pub mod index;
 pub mod key;
 pub mod metrics;

@@ -399,7 +399,7 @@ pub struct Group {
     pub index: Option<String>,
     pub arn: String,
     pub mode: Mode,
-    pub partitions: BTreeMap<u32, PartitionCapacity>,
+    pub partitions: crate::id_map::IdMap<PartitionCapacity>,
     pub window: Window,
     pub read_scaling: Scaling,
     pub write_scaling: Scaling,
@@ -528,9 +528,9 @@ impl Group {
         }
         let unplaced = partitions.iter().any(|(id, _)| !self.partitions.contains_key(id));
         for &(id, _) in partitions {
-            self.partitions.entry(id).or_insert_with(|| PartitionCapacity::new(0.0, 0.0, now));
+            self.partitions.get_or_insert_with(id, || PartitionCapacity::new(0.0, 0.0, now));
         }
-        let stale: Vec<u32> = self.partitions.keys().copied().filter(|&id| !present(id)).collect();
+        let stale: Vec<u32> = self.partitions.keys().filter(|&id| !present(id)).collect();
         for id in stale {
             if let Some(p) = self.partitions.remove(&id) {
                 gone.push((id, p.window));
@@ -1011,13 +1011,13 @@ impl Capacity {
     /// Brings every second of `table` up to `now` (for metrics and estimates to read).
     pub fn flush(&mut self, table: &Table, now: u64) {
         let state = self.state(table, now);
-        let partitions: Vec<u32> = state.capacity.table.partitions.keys().copied().collect();
+        let partitions: Vec<u32> = state.capacity.table.partitions.keys().collect();
         for id in partitions {
             state.advance(table, Target::Table, id, now);
         }
         for (at, group) in state.capacity.indexes.clone().iter().enumerate() {
             let Some(group) = group else { continue };
-            for &id in group.partitions.keys() {
+            for id in group.partitions.keys() {
                 state.advance(table, Target::Index(at), id, now);
             }
         }
@@ -1379,7 +1379,7 @@ mod tests {
         let refused: Vec<_> = (0..11).map(|_| write(&mut group, 1, 0)).collect();
         assert_eq!(refused[9], None);
         assert_eq!(refused[10], Some(Limit::Provisioned));
-        assert_eq!(group.partitions[&1].write.boosted_from, Some(1_000));
+        assert_eq!(group.partitions.get(&1).unwrap().write.boosted_from, Some(1_000));
         // Next second: its own 10, then 10 borrowed from the idle partition's share.
         let admitted = (0..25).filter(|_| write(&mut group, 1, 1_000).is_none()).count();
         assert_eq!(admitted, 20);
@@ -1389,8 +1389,8 @@ mod tests {
     fn a_split_divides_the_parent_equally() {
         let mut group = provisioned(300.0, 100.0, &[0]);
         group.on_split(0, &[1, 2]);
-        assert_eq!(group.partitions[&1].write.rate, 50.0);
-        assert_eq!(group.partitions[&2].read.rate, 150.0);
+        assert_eq!(group.partitions.get(&1).unwrap().write.rate, 50.0);
+        assert_eq!(group.partitions.get(&2).unwrap().read.rate, 150.0);
         assert!(!group.partitions.contains_key(&0));
     }
 
