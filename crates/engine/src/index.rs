@@ -261,9 +261,12 @@ struct PendingEntry {
 
 impl Index {
     pub fn new(definition: IndexDefinition) -> Self {
+        // A provisioned global index starts with the partitions its own throughput needs,
+        // as a table does; an on-demand one (or a local index) with one.
+        let partitions = definition.throughput.map_or(1, |(read, write)| crate::partition::partitions_for_throughput(read, write));
         Index {
             definition,
-            entries: Keyspace::new(),
+            entries: Keyspace::with_partitions(partitions),
             pending: VecDeque::new(),
             last_apply_at: 0,
             heat: HeatMap::default(),

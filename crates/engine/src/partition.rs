@@ -42,6 +42,13 @@ fn hash_tagged(tag: &[u8], bytes: &[u8]) -> u64 {
     hasher.digest()
 }
 
+/// Partitions a keyspace provisioned for `read` RCU and `write` WCU needs: DynamoDB's
+/// documented formula, one partition per 3,000 RCU plus one per 1,000 WCU, rounded up.
+pub fn partitions_for_throughput(read: u64, write: u64) -> u32 {
+    let needed = read as f64 / 3000.0 + write as f64 / 1000.0;
+    (needed.ceil() as u32).max(1)
+}
+
 /// Something with a place in the keyspace: table items and index entries.
 pub trait Position: Ord + Clone {
     fn hash(&self) -> u64;

@@ -187,8 +187,7 @@ pub use crate::partition::SplitRecord;
 pub fn initial_partitions(billing: BillingMode) -> u32 {
     match billing {
         BillingMode::Provisioned { read_capacity_units, write_capacity_units } => {
-            let needed = read_capacity_units as f64 / 3000.0 + write_capacity_units as f64 / 1000.0;
-            (needed.ceil() as u32).max(1)
+            crate::partition::partitions_for_throughput(read_capacity_units, write_capacity_units)
         }
         BillingMode::PayPerRequest => 1,
     }
