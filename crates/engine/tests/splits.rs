@@ -55,17 +55,7 @@ fn provisioned_throughput_decides_the_initial_partition_count() {
 #[test]
 fn a_global_index_starts_with_the_partitions_its_own_throughput_needs() {
     let mut h = Harness::new();
-    h.ok(
-        "CreateTable",
-        json!({
-            "TableName": "t1x",
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-            "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
-            "GlobalSecondaryIndexes": [{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"}, "ProvisionedThroughput": {"ReadCapacityUnits": 3000, "WriteCapacityUnits": 2000}}]
-        }),
-    );
+    h.provisioned_table_with_index((5, 5), (3000, 2000), "ALL");
     assert_eq!(partitions(&mut h)["Partitions"].as_array().unwrap().len(), 1, "the table's own throughput needs one");
     let index = h.ok("Dynoscope_DescribePartitions", json!({"TableName": "t1x", "IndexName": "by_g"}));
     assert_eq!(index["Partitions"].as_array().unwrap().len(), 3, "3,000 RCU / 3,000 + 2,000 WCU / 1,000: {index}");
@@ -358,17 +348,7 @@ fn a_global_index_partition_over_the_size_limit_splits_once_its_entries_land() {
 /// [`heat_only`] engine.
 fn heating_index() -> Harness {
     let mut h = heat_only();
-    h.ok(
-        "CreateTable",
-        json!({
-            "TableName": "t1x",
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-            "ProvisionedThroughput": {"ReadCapacityUnits": 200, "WriteCapacityUnits": 200},
-            "GlobalSecondaryIndexes": [{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "KEYS_ONLY"}, "ProvisionedThroughput": {"ReadCapacityUnits": 200, "WriteCapacityUnits": 200}}]
-        }),
-    );
+    h.provisioned_table_with_index((200, 200), (200, 200), "KEYS_ONLY");
     h
 }
 

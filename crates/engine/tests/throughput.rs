@@ -465,17 +465,7 @@ fn index_partition_of(h: &mut Harness, value: &str) -> u64 {
 #[test]
 fn moving_a_global_index_entry_consumes_write_capacity_in_both_its_partitions() {
     let mut h = Harness::new();
-    h.ok(
-        "CreateTable",
-        json!({
-            "TableName": "t1x",
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-            "ProvisionedThroughput": {"ReadCapacityUnits": 1000, "WriteCapacityUnits": 1000},
-            "GlobalSecondaryIndexes": [{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "KEYS_ONLY"}, "ProvisionedThroughput": {"ReadCapacityUnits": 1000, "WriteCapacityUnits": 1000}}]
-        }),
-    );
+    h.provisioned_table_with_index((1000, 1000), (1000, 1000), "KEYS_ONLY");
     // Small partitions, so the index's hundred entries split it into several.
     h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "PartitionSizeLimitBytes": 1024}));
     for i in 0..100 {

@@ -54,6 +54,23 @@ impl Harness {
         );
     }
 
+    /// A provisioned table `t1x` (partition key `pk`) with a global index `by_g` on `g`,
+    /// each with its own (read, write) throughput; the index projects `projection`.
+    pub fn provisioned_table_with_index(&mut self, table: (u64, u64), index: (u64, u64), projection: &str) {
+        let throughput = |(read, write): (u64, u64)| json!({"ReadCapacityUnits": read, "WriteCapacityUnits": write});
+        self.ok(
+            "CreateTable",
+            json!({
+                "TableName": "t1x",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                "ProvisionedThroughput": throughput(table),
+                "GlobalSecondaryIndexes": [{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": projection}, "ProvisionedThroughput": throughput(index)}]
+            }),
+        );
+    }
+
     pub fn put(&mut self, table: &str, item: Value) -> Value {
         self.ok("PutItem", json!({"TableName": table, "Item": item}))
     }
