@@ -38,10 +38,12 @@ test-endpoint:
 server:
 	cargo run --release -p dynoscope-server -- --port $(PORT)
 
-## make bench: throughput figures, native then WebAssembly (printed, never asserted)
+## make bench: throughput figures, native, WebAssembly, then the browser with IndexedDB (printed, never asserted)
 bench:
+	scripts/bootstrap.sh wasm browser
 	cargo bench -p dynoscope-engine
 	scripts/bench-wasm.sh
+	scripts/bench-browser.sh
 
 ## make tools: install everything without building
 tools:

@@ -16,4 +16,4 @@ fi
 
 trunk build --release
 echo "Dynoscope is running at http://127.0.0.1:$PORT"
-exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist
+exec python3 scripts/serve.py "$PORT" dist

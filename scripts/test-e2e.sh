@@ -22,7 +22,7 @@ fi
 
 PORT=${E2E_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 mkdir -p target/e2e
-python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist >target/e2e/server.log 2>&1 &
+python3 scripts/serve.py "$PORT" dist >target/e2e/server.log 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
 

@@ -1,7 +1,8 @@
 //! The one door between the browser and the engine: [`EngineHandle`]. It owns the engine and
 //! its IndexedDB store; [`EngineHandle::send`] sets the engine's clock to the wall clock,
-//! dispatches one DynamoDB request, drains the durable changes it made and commits them to
-//! IndexedDB before returning, so every acknowledged write survives a reload. The UI and the
+//! dispatches one DynamoDB request, drains the durable changes it made and returns only once
+//! IndexedDB has committed them, so every acknowledged write survives a reload. Commits are
+//! grouped: requests served while a transaction is in flight share the next one. The UI and the
 //! `window.dynoscope` API both go through `send`; nothing else touches the engine. Once a
 //! request's changes to tables or items are committed, the handle tells its listener (the
 //! UI), so views refresh whichever front end made the change.
@@ -10,6 +11,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use dynoscope_engine::{Change, DynamoError, Engine, EngineConfig, ErrorKind, Store};
+use futures_channel::oneshot;
 
 use crate::store::{IdbStore, StoreError};
 
@@ -47,12 +49,61 @@ impl Listener {
     }
 }
 
+/// Changes served but not yet committed, and who waits for them.
+#[derive(Default)]
+struct Batch {
+    changes: Vec<Change>,
+    /// Whether any change touches tables or items (settings and the clock do not count).
+    data_changed: bool,
+    waiters: Vec<oneshot::Sender<Result<(), StoreError>>>,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.waiters.is_empty()
+    }
+
+    fn add(&mut self, changes: Vec<Change>) {
+        self.data_changed |= changes
+            .iter()
+            .any(|c| !matches!(c, Change::PutSetting { .. }));
+        self.changes.extend(changes);
+    }
+
+    /// Tells every waiter the outcome (a waiter that went away no longer cares).
+    fn settle(self, outcome: &Result<(), StoreError>) {
+        for waiter in self.waiters {
+            let _ = waiter.send(outcome.clone());
+        }
+    }
+}
+
+/// The group-commit state: the batch gathering while one transaction is in flight.
+#[derive(Default)]
+struct Commits {
+    gathering: Batch,
+    in_flight: bool,
+    /// Set while the engine reloads after a failed commit; requests are refused meanwhile.
+    reloading: bool,
+}
+
+impl std::fmt::Debug for Commits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Commits")
+            .field("gathering", &self.gathering.changes.len())
+            .field("in_flight", &self.in_flight)
+            .field("reloading", &self.reloading)
+            .finish()
+    }
+}
+
 /// A shared handle on the engine and its store. Cloning shares both.
 #[derive(Debug, Clone)]
 pub struct EngineHandle {
     engine: Rc<RefCell<Engine>>,
     store: IdbStore,
     on_data_change: Listener,
+    commits: Rc<RefCell<Commits>>,
 }
 
 impl EngineHandle {
@@ -81,6 +132,7 @@ impl EngineHandle {
             engine: Rc::new(RefCell::new(engine)),
             store,
             on_data_change: Listener::default(),
+            commits: Rc::default(),
         })
     }
 
@@ -90,16 +142,35 @@ impl EngineHandle {
         *self.on_data_change.0.borrow_mut() = Some(Rc::new(listener));
     }
 
+    /// Tells the listener that tables or items changed (for calls that change the current
+    /// model, which views also show).
+    pub fn notify_data_change(&self) {
+        self.on_data_change.notify();
+    }
+
     /// The store this handle commits to.
     pub fn store(&self) -> &IdbStore {
         &self.store
     }
 
     /// Serves one DynamoDB request (`operation` such as `PutItem`, `request` its JSON body)
-    /// and returns the JSON response. Changes are committed to IndexedDB before this returns;
-    /// if that commit fails the caller gets an InternalFailure, never a false success, and
-    /// the engine is reloaded from IndexedDB so it forgets the write that was not stored.
+    /// and returns the JSON response once everything it may have seen is durable.
+    ///
+    /// Group commit: the request's changes join the batch that the next IndexedDB
+    /// transaction writes, and the request resolves only after that transaction commits. One
+    /// transaction is in flight at a time; requests served meanwhile all wait for the next
+    /// one, so a thousand concurrent writes cost a handful of transactions rather than a
+    /// thousand. A request with no changes still waits while a batch is outstanding, since
+    /// its answer may show writes not yet stored. If a commit fails, every request of that
+    /// batch and of the one gathering behind it gets an InternalFailure, never a false
+    /// success, and the engine is reloaded from IndexedDB so it forgets what was not stored.
     pub async fn send(&self, operation: &str, request: &str) -> Result<String, DynamoError> {
+        if self.commits.borrow().reloading {
+            return Err(DynamoError::new(
+                ErrorKind::InternalFailure,
+                "the engine is reloading from IndexedDB after a failed commit; retry",
+            ));
+        }
         let (response, changes) = {
             let mut engine = self.engine.try_borrow_mut().map_err(|_| {
                 DynamoError::new(
@@ -112,20 +183,15 @@ impl EngineHandle {
             // A rejected request may still have recorded nothing; drain either way.
             (result, engine.take_changes())
         };
-        if !changes.is_empty() {
-            // The store is a cheap clone of the connection: no borrow is held across the
-            // await, so other requests may run meanwhile. IndexedDB orders the transactions.
-            let mut store = self.store.clone();
-            if let Err(error) = store.commit(&changes).await {
-                self.resync().await;
-                return Err(error.to_dynamo());
-            }
-            if changes
-                .iter()
-                .any(|c| !matches!(c, Change::PutSetting { .. }))
-            {
-                self.on_data_change.notify();
-            }
+        if let Some(durable) = self.enqueue(changes) {
+            durable
+                .await
+                .unwrap_or_else(|_| {
+                    Err(StoreError::new(
+                        "the commit was abandoned (the page is closing)",
+                    ))
+                })
+                .map_err(|e| e.to_dynamo())?;
         }
         let body = response?;
         String::from_utf8(body).map_err(|e| {
@@ -134,6 +200,66 @@ impl EngineHandle {
                 format!("the engine answered with invalid UTF-8: {e}"),
             )
         })
+    }
+
+    /// Adds a request's changes to the gathering batch and returns what resolves once they
+    /// (and every earlier change) are committed; `None` when nothing is outstanding.
+    fn enqueue(&self, changes: Vec<Change>) -> Option<oneshot::Receiver<Result<(), StoreError>>> {
+        let mut commits = self.commits.borrow_mut();
+        if changes.is_empty() && !commits.in_flight && commits.gathering.is_empty() {
+            return None;
+        }
+        commits.gathering.add(changes);
+        let (done, durable) = oneshot::channel();
+        commits.gathering.waiters.push(done);
+        if !commits.in_flight {
+            commits.in_flight = true;
+            wasm_bindgen_futures::spawn_local(self.clone().drain());
+        }
+        Some(durable)
+    }
+
+    /// Commits gathered batches one transaction at a time until none is left.
+    async fn drain(self) {
+        loop {
+            let batch = {
+                let mut commits = self.commits.borrow_mut();
+                if commits.gathering.is_empty() {
+                    commits.in_flight = false;
+                    return;
+                }
+                std::mem::take(&mut commits.gathering)
+            };
+            let result = if batch.changes.is_empty() {
+                Ok(())
+            } else {
+                // The store is a cheap clone of the connection; no borrow is held across
+                // the await, so requests keep being served and gathered meanwhile.
+                self.store.clone().commit(&batch.changes).await
+            };
+            match result {
+                Ok(()) => {
+                    if batch.data_changed {
+                        self.on_data_change.notify();
+                    }
+                    batch.settle(&Ok(()));
+                }
+                Err(error) => {
+                    let behind = {
+                        let mut commits = self.commits.borrow_mut();
+                        commits.reloading = true;
+                        std::mem::take(&mut commits.gathering)
+                    };
+                    self.resync().await;
+                    self.commits.borrow_mut().reloading = false;
+                    batch.settle(&Err(error.clone()));
+                    behind.settle(&Err(StoreError::new(format!(
+                        "an earlier commit failed, so this one was not attempted: {}",
+                        error.message
+                    ))));
+                }
+            }
+        }
     }
 
     /// After a failed commit the engine holds changes IndexedDB does not: reload the engine

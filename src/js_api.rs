@@ -2,7 +2,8 @@
 //! Promise of the DynamoDB response as a plain object, or rejects with the DynamoDB error
 //! object `{__type, message}`; `ready` is a Promise settled once the engine has been restored
 //! from IndexedDB (rejected with the same error shape if that failed); `operations` lists the
-//! operation names the engine serves. The object is installed before the database is open,
+//! operation names the engine serves; `importModel(text)`, `exportModel(format)` and
+//! `shareLink()` are the playground's model calls (see the README). The object is installed before the database is open,
 //! and `send` waits for `ready`, so scripts may call it at once. Requests go through
 //! [`EngineHandle::send`], the same door the UI uses.
 
@@ -85,6 +86,7 @@ pub fn install() -> Result<PendingApi, JsValue> {
         .collect();
 
     let api = Object::new();
+    install_model_calls(&api, &slot, &ready)?;
     Reflect::set(&api, &"send".into(), &send.into_js_value())?;
     Reflect::set(&api, &"ready".into(), &ready)?;
     Reflect::set(&api, &"operations".into(), &operations)?;
@@ -94,6 +96,119 @@ pub fn install() -> Result<PendingApi, JsValue> {
         resolve,
         reject,
     })
+}
+
+/// Adds `importModel(text)`, `exportModel(format)` and `shareLink()` to the API object.
+fn install_model_calls(api: &Object, slot: &Slot, ready: &Promise) -> Result<(), JsValue> {
+    let call = |f: fn(
+        EngineHandle,
+        JsValue,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>,
+    >| {
+        let slot = slot.clone();
+        let ready = ready.clone();
+        Closure::<dyn Fn(JsValue) -> Promise>::new(move |argument: JsValue| {
+            let slot = slot.clone();
+            let ready = ready.clone();
+            future_to_promise(async move {
+                let handle = ready_handle(slot, ready).await?;
+                f(handle, argument).await
+            })
+        })
+        .into_js_value()
+    };
+    Reflect::set(
+        api,
+        &"importModel".into(),
+        &call(|h, a| Box::pin(import_model(h, a))),
+    )?;
+    Reflect::set(
+        api,
+        &"exportModel".into(),
+        &call(|h, a| Box::pin(export_model(h, a))),
+    )?;
+    Reflect::set(
+        api,
+        &"shareLink".into(),
+        &call(|h, _| Box::pin(share_link(h))),
+    )?;
+    let formats: Array = crate::playground::EXPORT_FORMATS
+        .iter()
+        .map(|(id, _)| JsValue::from_str(id))
+        .collect();
+    Reflect::set(api, &"exportFormats".into(), &formats)?;
+    Ok(())
+}
+
+/// Waits for `ready` and returns the engine handle.
+async fn ready_handle(slot: Slot, ready: Promise) -> Result<EngineHandle, JsValue> {
+    JsFuture::from(ready).await?;
+    slot.borrow().clone().ok_or_else(|| {
+        error_value(&DynamoError::new(
+            ErrorKind::InternalFailure,
+            "the engine is not ready",
+        ))
+    })
+}
+
+/// A playground failure as `{__type, message}`, like a DynamoDB error.
+fn playground_error(error: crate::playground::PlaygroundError) -> JsValue {
+    let object = Object::new();
+    let _ = Reflect::set(&object, &"__type".into(), &JsValue::from_str(&error.name));
+    let _ = Reflect::set(
+        &object,
+        &"message".into(),
+        &JsValue::from_str(&error.message),
+    );
+    object.into()
+}
+
+/// `importModel(text)`: reads a NoSQL Workbench model, a CloudFormation template (JSON or
+/// YAML) or a Dynoscope model, applies it (its tables replace tables of the same names) and
+/// makes it the current model; resolves to a summary of what it created.
+async fn import_model(handle: EngineHandle, text: JsValue) -> Result<JsValue, JsValue> {
+    let text = text.as_string().ok_or_else(|| {
+        playground_error(
+            dynoscope_model::ModelError::whole("importModel takes the file's text as a string")
+                .into(),
+        )
+    })?;
+    let (model, format) =
+        crate::playground::read_model(&text).map_err(|e| playground_error(e.into()))?;
+    let summary = crate::playground::apply_model(&handle, &model, format)
+        .await
+        .map_err(playground_error)?;
+    handle.notify_data_change();
+    serde_wasm_bindgen::to_value(&summary).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// `exportModel(format)`: the current model, with the data its tables hold now, written in
+/// `format` (see `exportFormats`).
+async fn export_model(handle: EngineHandle, format: JsValue) -> Result<JsValue, JsValue> {
+    let format = format.as_string().unwrap_or_default();
+    let model = crate::playground::shareable(&handle)
+        .await
+        .map_err(playground_error)?
+        .ok_or_else(|| {
+            playground_error(
+                dynoscope_model::ModelError::whole(
+                    "there is no model to export: import or open one first",
+                )
+                .into(),
+            )
+        })?;
+    let text =
+        crate::playground::export(&model, &format).map_err(|e| playground_error(e.into()))?;
+    Ok(JsValue::from_str(&text))
+}
+
+/// `shareLink()`: the URL that opens the current model in another tab.
+async fn share_link(handle: EngineHandle) -> Result<JsValue, JsValue> {
+    let url = crate::playground::share_link(&handle)
+        .await
+        .map_err(playground_error)?;
+    Ok(JsValue::from_str(&url))
 }
 
 /// `window.dynoscope.send`: waits for the engine, serialises the request, sends it, and

@@ -1,8 +1,9 @@
 //! The IndexedDB store: the engine's [`Store`] in the browser. One database (named by the
-//! caller; the app uses [`DEFAULT_DB_NAME`]) at version 2 with three object stores: `tables`
+//! caller; the app uses [`DEFAULT_DB_NAME`], or one per workspace) at version 3 with four object stores: `tables`
 //! (key: table name, value: the table's state JSON), `items` (key: the array
 //! `[tableName, keyText]`, value: the item's DynamoDB JSON) and `settings` (key: a setting's
-//! name, value: its JSON; added in version 2, created on upgrade). Each commit is one
+//! name, value: its JSON; added in version 2, created on upgrade) and `models` (the
+//! playground's current model, which the engine never sees; added in version 3). Each commit is one
 //! readwrite transaction over all three, awaited to completion, so a batch of changes is
 //! durable all together or not at all. Array keys sort by table first, which lets a dropped
 //! table's items go in one key-range delete.
@@ -18,14 +19,19 @@ use wasm_bindgen::JsValue;
 
 /// The database the app keeps its data in.
 pub const DEFAULT_DB_NAME: &str = "dynoscope";
-/// Schema version of the database layout described above (2 added `settings`).
-pub const DB_VERSION: u32 = 2;
+/// Schema version of the database layout described above (2 added `settings`, 3 `models`).
+pub const DB_VERSION: u32 = 3;
 /// Object store of table definitions.
 pub const TABLES: &str = "tables";
 /// Object store of items.
 pub const ITEMS: &str = "items";
 /// Object store of the engine's own settings (simulation, clock): name to JSON.
 pub const SETTINGS: &str = "settings";
+/// Object store of the playground's models (not the engine's: it knows nothing of models):
+/// key [`CURRENT_MODEL`], value the model file's JSON.
+pub const MODELS: &str = "models";
+/// The key of the model the Model view edits.
+pub const CURRENT_MODEL: &str = "current";
 
 /// Why IndexedDB refused: the browser's own wording, kept for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +91,7 @@ impl IdbStore {
             .with_on_upgrade_needed(|_event, db| {
                 // Each version only adds stores: create whatever is missing.
                 let existing: Vec<String> = db.object_store_names().collect();
-                for store in [TABLES, ITEMS, SETTINGS] {
+                for store in [TABLES, ITEMS, SETTINGS, MODELS] {
                     if !existing.iter().any(|name| name == store) {
                         db.create_object_store(store).build()?;
                     }
@@ -109,6 +115,45 @@ impl IdbStore {
     /// Deletes the database called `name` (tests use it to clean up).
     pub async fn delete_database(name: &str) -> Result<(), StoreError> {
         Database::delete_by_name(name)?.await?;
+        Ok(())
+    }
+}
+
+impl IdbStore {
+    /// The model the Model view edits, as its JSON file, if one was saved.
+    pub async fn load_model(&self) -> Result<Option<String>, StoreError> {
+        let tx = self.db.transaction(MODELS).build()?;
+        let models = tx.object_store(MODELS)?;
+        Ok(models
+            .get::<String, _, _>(CURRENT_MODEL.to_owned())
+            .primitive()?
+            .await?)
+    }
+
+    /// Saves (or with `None` forgets) the model the Model view edits, durably.
+    pub async fn save_model(&self, json: Option<&str>) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(MODELS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        {
+            let models = tx.object_store(MODELS)?;
+            match json {
+                Some(json) => drop(
+                    models
+                        .put(json.to_owned())
+                        .with_key(CURRENT_MODEL.to_owned())
+                        .primitive()?,
+                ),
+                None => drop(
+                    models
+                        .delete::<String, _>(CURRENT_MODEL.to_owned())
+                        .primitive()?,
+                ),
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 }
@@ -214,8 +259,16 @@ impl Store for IdbStore {
                                 .primitive()?,
                         );
                     }
-                    Change::PutSetting { name, value: Some(value) } => {
-                        drop(settings.put(value.clone()).with_key(name.clone()).primitive()?);
+                    Change::PutSetting {
+                        name,
+                        value: Some(value),
+                    } => {
+                        drop(
+                            settings
+                                .put(value.clone())
+                                .with_key(name.clone())
+                                .primitive()?,
+                        );
                     }
                     Change::PutSetting { name, value: None } => {
                         drop(settings.delete::<String, _>(name.clone()).primitive()?);

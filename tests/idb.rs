@@ -177,7 +177,10 @@ async fn a_write_that_cannot_be_stored_is_not_acknowledged() {
     let handle = EngineHandle::open(&name).await.expect("open handle");
     // Reads need no commit; a write after the connection is gone must fail, not succeed.
     handle.store().clone().close();
-    let listed = handle.send("ListTables", "{}").await.expect("ListTables needs no commit");
+    let listed = handle
+        .send("ListTables", "{}")
+        .await
+        .expect("ListTables needs no commit");
     assert!(listed.contains("TableNames"));
     let created = handle
         .send(
@@ -189,7 +192,11 @@ async fn a_write_that_cannot_be_stored_is_not_acknowledged() {
         .await;
     let error = created.expect_err("the commit cannot happen on a closed connection");
     assert_eq!(error.kind.name(), "InternalFailure", "{}", error.message);
-    assert!(error.message.starts_with("IndexedDB: "), "{}", error.message);
+    assert!(
+        error.message.starts_with("IndexedDB: "),
+        "{}",
+        error.message
+    );
     IdbStore::delete_database(&name).await.expect("cleanup");
 }
 
@@ -202,8 +209,14 @@ async fn settings_are_stored_and_removed_like_items() {
     let loaded = round_trip(
         "settings",
         &[
-            vec![setting("simulation", Some(r#"{"a":1}"#)), setting("clock", Some(r#"{"NowMillis":5}"#))],
-            vec![setting("simulation:t", Some("{}")), setting("simulation", None)],
+            vec![
+                setting("simulation", Some(r#"{"a":1}"#)),
+                setting("clock", Some(r#"{"NowMillis":5}"#)),
+            ],
+            vec![
+                setting("simulation:t", Some("{}")),
+                setting("simulation", None),
+            ],
         ],
     )
     .await;
@@ -215,16 +228,32 @@ async fn settings_are_stored_and_removed_like_items() {
 async fn a_paused_clock_stays_paused_after_a_restart() {
     let name = fresh_db("clock").await;
     let handle = EngineHandle::open(&name).await.expect("open handle");
-    handle.send("Dynoscope_SetClock", r#"{"Mode":"STEPPED"}"#).await.expect("pause");
-    handle.send("Dynoscope_AdvanceClock", r#"{"Millis":1000}"#).await.expect("step");
-    let before: serde_json::Value =
-        serde_json::from_str(&handle.send("Dynoscope_DescribeClock", "{}").await.expect("clock")).expect("JSON");
+    handle
+        .send("Dynoscope_SetClock", r#"{"Mode":"STEPPED"}"#)
+        .await
+        .expect("pause");
+    handle
+        .send("Dynoscope_AdvanceClock", r#"{"Millis":1000}"#)
+        .await
+        .expect("step");
+    let before: serde_json::Value = serde_json::from_str(
+        &handle
+            .send("Dynoscope_DescribeClock", "{}")
+            .await
+            .expect("clock"),
+    )
+    .expect("JSON");
     handle.store().clone().close();
     drop(handle);
 
     let restarted = EngineHandle::open(&name).await.expect("reopen handle");
-    let after: serde_json::Value =
-        serde_json::from_str(&restarted.send("Dynoscope_DescribeClock", "{}").await.expect("clock")).expect("JSON");
+    let after: serde_json::Value = serde_json::from_str(
+        &restarted
+            .send("Dynoscope_DescribeClock", "{}")
+            .await
+            .expect("clock"),
+    )
+    .expect("JSON");
     assert_eq!(after["Clock"]["Mode"], "STEPPED");
     assert_eq!(after["Clock"]["NowMillis"], before["Clock"]["NowMillis"]);
     restarted.store().clone().close();

@@ -270,7 +270,11 @@ pub fn ItemLocator(table: String) -> impl IntoView {
 fn LocationView(location: Location) -> impl IntoView {
     let exists = location.exists();
     // A replica in a down zone serves no read, so it cannot make one stale.
-    let stale = location.replicas.iter().filter(|r| r.stale && r.available).count();
+    let stale = location
+        .replicas
+        .iter()
+        .filter(|r| r.stale && r.available)
+        .count();
     let headline = if exists {
         view! {
             <p class="locate-headline">

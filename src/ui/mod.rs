@@ -13,10 +13,13 @@ mod cluster;
 mod console;
 mod cost_panel;
 mod create_table;
+mod home;
 mod item_editor;
 mod item_grid;
 mod locate;
+mod model;
 mod partition_map;
+pub mod route;
 mod simulation;
 mod stream_viewer;
 mod table_list;
@@ -143,9 +146,10 @@ impl TableInfo {
 }
 
 /// Which view of the selected table the main area shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MainView {
     /// The item editor and the grid.
+    #[default]
     Items,
     /// The simulated cluster: partitions, replicas, events.
     Cluster,
@@ -170,6 +174,10 @@ pub struct AppState {
     /// A table and primary key (DynamoDB JSON) the item locator should look up: the grid's
     /// Locate button sets it and switches to the Cluster view.
     pub locate_key: RwSignal<Option<(String, Map<String, Value>)>>,
+    /// The top-level view, mirrored in the URL path (see [`route`]).
+    pub page: RwSignal<route::Page>,
+    /// The model the Model view edits (saved in IndexedDB beside the data).
+    pub model: RwSignal<Option<dynoscope_model::Model>>,
 }
 
 impl AppState {
@@ -183,12 +191,21 @@ impl AppState {
             editor_text: RwSignal::new(String::new()),
             view: RwSignal::new(MainView::Items),
             locate_key: RwSignal::new(None),
+            page: RwSignal::new(route::Page::Home),
+            model: RwSignal::new(None),
         }
     }
 
     /// Marks the data as changed: lists and grids reload.
     pub fn changed(&self) {
         self.revision.update(|r| *r += 1);
+    }
+
+    /// The engine handle, for calls that send several requests.
+    pub fn handle(&self) -> Result<EngineHandle, ShownError> {
+        self.engine
+            .try_get_value()
+            .ok_or_else(|| ShownError::local("the page is shutting down"))
     }
 
     /// Sends one request through the engine handle and parses the JSON response.
@@ -274,11 +291,51 @@ pub fn App(handle: EngineHandle) -> impl IntoView {
         });
     });
 
+    route::sync(state);
+    // The current model follows the store too: `window.dynoscope.importModel` changes it.
+    {
+        let handle = handle.clone();
+        Effect::new(move |_| {
+            state.revision.track();
+            let handle = handle.clone();
+            leptos::task::spawn_local(async move {
+                match crate::playground::load_current(&handle).await {
+                    Ok(model) if model != state.model.get_untracked() => state.model.set(model),
+                    Ok(_) => {}
+                    Err(e) => web_sys::console::warn_1(
+                        &format!("dynoscope: the saved model could not be read: {e}").into(),
+                    ),
+                }
+            });
+        });
+    }
+
     view! {
         <header class="app-header">
             <h1>"Dynoscope"</h1>
+            <nav class="app-nav" aria-label="Views">
+                <route::NavLink page=route::Page::Home testid="nav-home">"Home"</route::NavLink>
+                <route::NavLink page=route::Page::Tables testid="nav-tables">"Tables"</route::NavLink>
+                <route::NavLink page=route::Page::Model testid="nav-model">"Model"</route::NavLink>
+                <route::NavLink page=route::Page::Learn testid="nav-learn">"Learn"</route::NavLink>
+            </nav>
             <p class="tagline">"Amazon DynamoDB in a browser tab. Data stays in this browser's IndexedDB."</p>
         </header>
+        {move || match state.page.get() {
+            route::Page::Home => view! { <home::Home /> }.into_any(),
+            route::Page::Tables => view! { <TablesPage list_error=list_error /> }.into_any(),
+            route::Page::Model => view! { <model::ModelPage /> }.into_any(),
+            route::Page::Learn => view! { <home::LearnPage /> }.into_any(),
+        }}
+    }
+}
+
+/// The table workbench: the table list and create-table form beside the selected table's
+/// Items or Cluster view, and the API console.
+#[component]
+fn TablesPage(list_error: RwSignal<Option<ShownError>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
         <div class="layout">
             <aside class="sidebar">
                 <table_list::TableList />
@@ -303,7 +360,7 @@ pub fn App(handle: EngineHandle) -> impl IntoView {
                     None => view! {
                         <section class="panel empty-state" data-testid="no-table">
                             <h2>"No table selected"</h2>
-                            <p>"Create a table with the form on the left, or pick one from the list."</p>
+                            <p>"Create a table with the form on the left, or pick one from the list. To start from a design instead, open the Model view."</p>
                         </section>
                     }.into_any(),
                 }}

@@ -207,11 +207,16 @@ fn sentence(kind: &str, at: u64, detail: &Value, info: Option<&TableInfo>) -> St
                         .iter()
                         .map(|m| {
                             let zone_of = |field: &str| {
-                                m.get(field).and_then(Value::as_str).unwrap_or("?").to_owned()
+                                m.get(field)
+                                    .and_then(Value::as_str)
+                                    .unwrap_or("?")
+                                    .to_owned()
                             };
                             format!(
                                 "partition {} {} → {}",
-                                m.get("PartitionId").map(Value::to_string).unwrap_or_default(),
+                                m.get("PartitionId")
+                                    .map(Value::to_string)
+                                    .unwrap_or_default(),
                                 zone_of("FromZone"),
                                 zone_of("ToZone")
                             )

@@ -56,13 +56,16 @@ function assertNoPageProblems(problems) {
   assert.deepEqual(seen, [], `the page reported errors:\n${seen.join('\n')}`);
 }
 
-/** Loads (or reloads) the app and waits until the engine is restored from IndexedDB. */
-async function open(page) {
-  await page.goto(BASE_URL);
+/**
+ * Loads (or reloads) the app at `route` (a path, by default the Tables view) and waits until
+ * the engine is restored from IndexedDB.
+ */
+async function open(page, route = '/tables') {
+  await page.goto(BASE_URL + route);
   // The wasm module starts after the load event; window.dynoscope appears when it runs.
   await page.waitForFunction(() => window.dynoscope !== undefined);
   await page.evaluate(() => window.dynoscope.ready);
   await page.getByRole('heading', { name: 'Dynoscope' }).waitFor();
 }
 
-module.exports = { ROOT, launch, open, assertNoPageProblems };
+module.exports = { ROOT, BASE_URL, launch, open, assertNoPageProblems };

@@ -29,5 +29,10 @@ pub fn run(filter: &str, seconds: f64) {
     let clock = || host::now() / 1000.0;
     let mut out = |line: &str| host::log(line);
     let filter = filter.split_whitespace().map(str::to_owned).collect();
-    suite::run(&mut suite::Bench { clock: &clock, out: &mut out, filter, seconds });
+    suite::run(&mut suite::Bench {
+        clock: &clock,
+        out: &mut out,
+        filter,
+        seconds,
+    });
 }

@@ -10,6 +10,14 @@ fn main() {
     let origin = Instant::now();
     let clock = move || origin.elapsed().as_secs_f64();
     let mut out = |line: &str| println!("{line}");
-    let filter = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    suite::run(&mut suite::Bench { clock: &clock, out: &mut out, filter, seconds: 1.5 });
+    let filter = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    suite::run(&mut suite::Bench {
+        clock: &clock,
+        out: &mut out,
+        filter,
+        seconds: 1.5,
+    });
 }

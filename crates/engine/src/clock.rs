@@ -24,7 +24,11 @@ pub struct VirtualClock {
 
 impl VirtualClock {
     pub fn starting_at(now_millis: u64) -> Self {
-        VirtualClock { now_millis, mode: ClockMode::Stepped, anchor: None }
+        VirtualClock {
+            now_millis,
+            mode: ClockMode::Stepped,
+            anchor: None,
+        }
     }
 
     pub fn now_millis(&self) -> u64 {
@@ -49,7 +53,9 @@ impl VirtualClock {
 
     /// A front end reports the host's time. Real-time mode follows it; stepped mode ignores it.
     pub fn observe_host(&mut self, host_millis: u64) {
-        let ClockMode::RealTime { speed } = self.mode else { return };
+        let ClockMode::RealTime { speed } = self.mode else {
+            return;
+        };
         match self.anchor {
             None => self.anchor = Some((host_millis, self.now_millis)),
             Some((host_anchor, virtual_anchor)) => {
@@ -86,7 +92,12 @@ pub fn iso8601_millis(millis: u64) -> String {
     let days = (millis / 86_400_000) as i64;
     let ms_of_day = millis % 86_400_000;
     let (year, month, day) = civil_from_days(days);
-    let (h, m, s, ms) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1000 % 60, ms_of_day % 1000);
+    let (h, m, s, ms) = (
+        ms_of_day / 3_600_000,
+        ms_of_day / 60_000 % 60,
+        ms_of_day / 1000 % 60,
+        ms_of_day % 1000,
+    );
     format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}")
 }
 
@@ -136,7 +147,11 @@ mod tests {
         let mut clock = VirtualClock::starting_at(1_000);
         clock.set_mode(ClockMode::RealTime { speed: 10.0 });
         clock.observe_host(50_000);
-        assert_eq!(clock.now_millis(), 1_000, "the first observation only anchors");
+        assert_eq!(
+            clock.now_millis(),
+            1_000,
+            "the first observation only anchors"
+        );
         clock.observe_host(50_100);
         assert_eq!(clock.now_millis(), 2_000);
         clock.advance_by(500);

@@ -61,14 +61,23 @@ pub const OPERATIONS: &[&str] = &[
 
 /// The operations of the DynamoDB Streams API, served under the `DynamoDBStreams_20120810`
 /// target prefix; every other operation belongs under `DynamoDB_20120810`.
-pub const STREAMS_OPERATIONS: &[&str] = &["DescribeStream", "GetRecords", "GetShardIterator", "ListStreams"];
+pub const STREAMS_OPERATIONS: &[&str] = &[
+    "DescribeStream",
+    "GetRecords",
+    "GetShardIterator",
+    "ListStreams",
+];
 
 /// Whether `name` is a DynamoDB Streams operation (rather than a DynamoDB one).
 pub fn is_streams_operation(name: &str) -> bool {
     STREAMS_OPERATIONS.contains(&name)
 }
 
-pub(crate) fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
+pub(crate) fn dispatch(
+    engine: &mut Engine,
+    operation: &str,
+    body: &[u8],
+) -> Result<Vec<u8>, DynamoError> {
     // DynamoDB accepts a table's ARN wherever it takes a table name. Requests that use one
     // (rare) are rewritten to the name; everyone else pays one substring search.
     let rewritten;
@@ -89,8 +98,15 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// The request with every table ARN of this engine's account and region, where a table
 /// name belongs (TableName, RequestItems keys, transaction actions), replaced by the name.
 fn table_arns_to_names(engine: &Engine, body: &[u8]) -> Option<Vec<u8>> {
-    let prefix = format!("arn:aws:dynamodb:{}:{}:table/", engine.config.region, engine.config.account_id);
-    let name_of = |text: &str| text.strip_prefix(&prefix).filter(|n| !n.contains('/')).map(str::to_owned);
+    let prefix = format!(
+        "arn:aws:dynamodb:{}:{}:table/",
+        engine.config.region, engine.config.account_id
+    );
+    let name_of = |text: &str| {
+        text.strip_prefix(&prefix)
+            .filter(|n| !n.contains('/'))
+            .map(str::to_owned)
+    };
     let mut request: serde_json::Value = serde_json::from_slice(body).ok()?;
     let fix = |slot: &mut serde_json::Value| {
         if let Some(name) = slot.as_str().and_then(name_of) {
@@ -100,13 +116,24 @@ fn table_arns_to_names(engine: &Engine, body: &[u8]) -> Option<Vec<u8>> {
     if let Some(slot) = request.get_mut("TableName") {
         fix(slot);
     }
-    if let Some(items) = request.get_mut("RequestItems").and_then(serde_json::Value::as_object_mut) {
-        let renamed: serde_json::Map<String, serde_json::Value> =
-            std::mem::take(items).into_iter().map(|(k, v)| (name_of(&k).unwrap_or(k), v)).collect();
+    if let Some(items) = request
+        .get_mut("RequestItems")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        let renamed: serde_json::Map<String, serde_json::Value> = std::mem::take(items)
+            .into_iter()
+            .map(|(k, v)| (name_of(&k).unwrap_or(k), v))
+            .collect();
         *items = renamed;
     }
-    if let Some(actions) = request.get_mut("TransactItems").and_then(serde_json::Value::as_array_mut) {
-        for action in actions.iter_mut().filter_map(serde_json::Value::as_object_mut) {
+    if let Some(actions) = request
+        .get_mut("TransactItems")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for action in actions
+            .iter_mut()
+            .filter_map(serde_json::Value::as_object_mut)
+        {
             for member in action.values_mut() {
                 if let Some(slot) = member.get_mut("TableName") {
                     fix(slot);
@@ -120,10 +147,14 @@ fn table_arns_to_names(engine: &Engine, body: &[u8]) -> Option<Vec<u8>> {
 fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
     match operation {
         // A table created with a stream, or deleted with one, changes the streams at once.
-        "CreateTable" => ops::tables::create_table(engine, parse(body)?).inspect(|_| crate::stream::sync(engine)),
+        "CreateTable" => {
+            ops::tables::create_table(engine, parse(body)?).inspect(|_| crate::stream::sync(engine))
+        }
         "DescribeTable" => ops::tables::describe_table(engine, parse(body)?),
         "ListTables" => ops::tables::list_tables(engine, parse(body)?),
-        "DeleteTable" => ops::tables::delete_table(engine, parse(body)?).inspect(|_| crate::stream::sync(engine)),
+        "DeleteTable" => {
+            ops::tables::delete_table(engine, parse(body)?).inspect(|_| crate::stream::sync(engine))
+        }
         "PutItem" => ops::items::put_item(engine, parse(body)?),
         "GetItem" => ops::items::get_item(engine, parse(body)?),
         "DeleteItem" => ops::items::delete_item(engine, parse(body)?),
@@ -145,9 +176,15 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "UpdateTimeToLive" => ops::ttl::update_time_to_live(engine, parse(body)?),
         "DescribeTimeToLive" => ops::ttl::describe_time_to_live(engine, parse(body)?),
         "UpdateContinuousBackups" => ops::backups::update_continuous_backups(engine, parse(body)?),
-        "DescribeContinuousBackups" => ops::backups::describe_continuous_backups(engine, parse(body)?),
-        "UpdateContributorInsights" => ops::insights::update_contributor_insights(engine, parse(body)?),
-        "DescribeContributorInsights" => ops::insights::describe_contributor_insights(engine, parse(body)?),
+        "DescribeContinuousBackups" => {
+            ops::backups::describe_continuous_backups(engine, parse(body)?)
+        }
+        "UpdateContributorInsights" => {
+            ops::insights::update_contributor_insights(engine, parse(body)?)
+        }
+        "DescribeContributorInsights" => {
+            ops::insights::describe_contributor_insights(engine, parse(body)?)
+        }
         "ListContributorInsights" => ops::insights::list_contributor_insights(engine, parse(body)?),
         "TagResource" => ops::tags::tag_resource(engine, parse(body)?),
         "UntagResource" => ops::tags::untag_resource(engine, parse(body)?),
@@ -157,13 +194,17 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "Dynoscope_DescribeClock" => ops::simulation::describe_clock(engine, parse(body)?),
         "Dynoscope_SetClock" => ops::simulation::set_clock(engine, parse(body)?),
         "Dynoscope_AdvanceClock" => ops::simulation::advance_clock(engine, parse(body)?),
-        "Dynoscope_DescribePartitions" => ops::introspection::describe_partitions(engine, parse(body)?),
+        "Dynoscope_DescribePartitions" => {
+            ops::introspection::describe_partitions(engine, parse(body)?)
+        }
         "Dynoscope_GetEvents" => ops::introspection::get_events(engine, parse(body)?),
         "Dynoscope_GetMetrics" => ops::metrics::get_metrics(engine, parse(body)?),
         "Dynoscope_EstimateCost" => ops::metrics::estimate_cost(engine, parse(body)?),
         "Dynoscope_LocateItem" => ops::introspection::locate_item(engine, parse(body)?),
         "Dynoscope_SetSimulation" => ops::simulation::set_simulation(engine, parse(body)?),
-        "Dynoscope_DescribeSimulation" => ops::simulation::describe_simulation(engine, parse(body)?),
+        "Dynoscope_DescribeSimulation" => {
+            ops::simulation::describe_simulation(engine, parse(body)?)
+        }
         "Dynoscope_SetZoneAvailability" => ops::zones::set_zone_availability(engine, parse(body)?),
         "Dynoscope_DescribeZones" => ops::zones::describe_zones(engine, parse(body)?),
         _ => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),
@@ -177,7 +218,11 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DynamoError> 
         take_validation_failure().unwrap_or_else(|| {
             // serde appends " at line L column C"; DynamoDB's messages carry no position.
             let text = e.to_string();
-            let message = text.split(" at line ").next().unwrap_or_default().to_owned();
+            let message = text
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_owned();
             DynamoError::serialization(message)
         })
     })
@@ -185,7 +230,8 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DynamoError> 
 
 /// Writes a response body.
 pub(crate) fn respond<T: serde::Serialize>(response: &T) -> Result<Vec<u8>, DynamoError> {
-    serde_json::to_vec(response).map_err(|e| DynamoError::new(ErrorKind::InternalFailure, e.to_string()))
+    serde_json::to_vec(response)
+        .map_err(|e| DynamoError::new(ErrorKind::InternalFailure, e.to_string()))
 }
 
 #[cfg(test)]
@@ -197,7 +243,10 @@ mod tests {
     fn unknown_operations_are_answered_with_unknown_operation_exception() {
         let mut engine = Engine::new(EngineConfig::default());
         let e = engine.dispatch("Frobnicate", b"{}").unwrap_err();
-        assert_eq!(e.wire_type(), "com.amazon.coral.service#UnknownOperationException");
+        assert_eq!(
+            e.wire_type(),
+            "com.amazon.coral.service#UnknownOperationException"
+        );
     }
 
     #[test]

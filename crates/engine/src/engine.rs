@@ -63,7 +63,8 @@ pub struct Engine {
     pub(crate) tables: BTreeMap<String, Table>,
     pub(crate) log: ChangeLog,
     /// ClientRequestTokens of recent write transactions, for idempotent replays.
-    pub(crate) transaction_tokens: std::collections::HashMap<String, crate::ops::transactions::TokenRecord>,
+    pub(crate) transaction_tokens:
+        std::collections::HashMap<String, crate::ops::transactions::TokenRecord>,
     /// Per-table simulation settings that override `config.simulation`.
     pub(crate) table_simulation: BTreeMap<String, SimulationSettings>,
     /// DynamoDB Streams: every stream, its shards and records (not persisted).
@@ -107,11 +108,18 @@ impl ChangeLog {
 
     /// Records an item write under its table and stable key text.
     pub(crate) fn put(&mut self, table: &str, key_item: &Item, item: &Item) {
-        self.record(|| Change::PutItem { table: table.to_owned(), key: item_to_json(key_item), item: item_to_json(item) });
+        self.record(|| Change::PutItem {
+            table: table.to_owned(),
+            key: item_to_json(key_item),
+            item: item_to_json(item),
+        });
     }
 
     pub(crate) fn delete(&mut self, table: &str, key_item: &Item) {
-        self.record(|| Change::DeleteItem { table: table.to_owned(), key: item_to_json(key_item) });
+        self.record(|| Change::DeleteItem {
+            table: table.to_owned(),
+            key: item_to_json(key_item),
+        });
     }
 }
 
@@ -125,7 +133,10 @@ impl Engine {
             },
             rng: SeededRng::new(config.seed),
             tables: BTreeMap::new(),
-            log: ChangeLog { enabled: config.record_changes, changes: Vec::new() },
+            log: ChangeLog {
+                enabled: config.record_changes,
+                changes: Vec::new(),
+            },
             transaction_tokens: Default::default(),
             table_simulation: BTreeMap::new(),
             events: crate::events::EventLog::new(config.record_events),
@@ -156,8 +167,18 @@ impl Engine {
         let mut expired = Vec::new();
         for (name, table) in &mut self.tables {
             table.catch_up(now);
-            let delay = self.table_simulation.get(name).copied().unwrap_or(self.config.simulation).ttl_delete_delay_millis;
-            expired.extend(table.take_expired(now, delay).into_iter().map(|key| (name.clone(), key)));
+            let delay = self
+                .table_simulation
+                .get(name)
+                .copied()
+                .unwrap_or(self.config.simulation)
+                .ttl_delete_delay_millis;
+            expired.extend(
+                table
+                    .take_expired(now, delay)
+                    .into_iter()
+                    .map(|key| (name.clone(), key)),
+            );
         }
         for (table, key) in expired {
             crate::ops::items::commit_ttl_delete(self, &table, key);
@@ -166,7 +187,10 @@ impl Engine {
 
     /// The simulation settings in force for `table`.
     pub fn simulation_for(&self, table: &str) -> SimulationSettings {
-        self.table_simulation.get(table).copied().unwrap_or(self.config.simulation)
+        self.table_simulation
+            .get(table)
+            .copied()
+            .unwrap_or(self.config.simulation)
     }
 
     /// How a read of the given consistency is served now: strongly consistent reads from the
@@ -175,7 +199,11 @@ impl Engine {
         if consistent {
             Consistency::Strong
         } else {
-            Consistency::Eventual { seed: self.rng.next_u64(), now: self.clock.now_millis(), up: self.zones.up() }
+            Consistency::Eventual {
+                seed: self.rng.next_u64(),
+                now: self.clock.now_millis(),
+                up: self.zones.up(),
+            }
         }
     }
 
@@ -226,7 +254,10 @@ impl Engine {
     /// Records the simulation settings in force engine-wide, or for `table`.
     pub(crate) fn record_simulation(&mut self, table: Option<&str>) {
         let (name, settings) = match table {
-            Some(t) => (format!("simulation:{t}"), self.table_simulation.get(t).copied()),
+            Some(t) => (
+                format!("simulation:{t}"),
+                self.table_simulation.get(t).copied(),
+            ),
             None => ("simulation".to_owned(), Some(self.config.simulation)),
         };
         let value = settings.map(|s| serde_json::to_string(&s).expect("settings serialise"));
@@ -236,7 +267,10 @@ impl Engine {
     /// Records which availability zones are down.
     pub(crate) fn record_zones(&mut self) {
         let value = serde_json::to_string(&self.zones).expect("zones serialise");
-        self.record(|| Change::PutSetting { name: "zones".into(), value: Some(value) });
+        self.record(|| Change::PutSetting {
+            name: "zones".into(),
+            value: Some(value),
+        });
     }
 
     /// Records the clock's mode and time.
@@ -245,8 +279,12 @@ impl Engine {
             crate::clock::ClockMode::Stepped => None,
             crate::clock::ClockMode::RealTime { speed } => Some(speed),
         };
-        let value = serde_json::json!({"NowMillis": self.clock.now_millis(), "Speed": speed}).to_string();
-        self.record(|| Change::PutSetting { name: "clock".into(), value: Some(value) });
+        let value =
+            serde_json::json!({"NowMillis": self.clock.now_millis(), "Speed": speed}).to_string();
+        self.record(|| Change::PutSetting {
+            name: "clock".into(),
+            value: Some(value),
+        });
     }
 
     /// Applies one stored setting; unreadable ones are skipped (a newer build may have
@@ -259,12 +297,15 @@ impl Engine {
             return;
         }
         if name == "clock" {
-            let Ok(clock) = serde_json::from_str::<serde_json::Value>(value) else { return };
+            let Ok(clock) = serde_json::from_str::<serde_json::Value>(value) else {
+                return;
+            };
             let now = clock["NowMillis"].as_u64();
             match clock["Speed"].as_f64() {
                 // A running clock carries on from the later of its stored time and now.
                 Some(speed) => {
-                    self.clock.set_mode(crate::clock::ClockMode::RealTime { speed });
+                    self.clock
+                        .set_mode(crate::clock::ClockMode::RealTime { speed });
                     self.clock.advance_to(now.unwrap_or(0));
                 }
                 // A paused clock resumes exactly where it was paused.
@@ -277,7 +318,9 @@ impl Engine {
             }
             return;
         }
-        let Ok(settings) = serde_json::from_str::<SimulationSettings>(value) else { return };
+        let Ok(settings) = serde_json::from_str::<SimulationSettings>(value) else {
+            return;
+        };
         match name.strip_prefix("simulation:") {
             Some(table) => {
                 self.table_simulation.insert(table.to_owned(), settings);
@@ -296,21 +339,36 @@ impl Engine {
         }
         for state in &snapshot.tables {
             let definition: TableDefinition = serde_json::from_str(state).map_err(|e| {
-                DynamoError::new(crate::ErrorKind::InternalFailure, format!("stored table is unreadable: {e}"))
+                DynamoError::new(
+                    crate::ErrorKind::InternalFailure,
+                    format!("stored table is unreadable: {e}"),
+                )
             })?;
-            self.tables.insert(definition.name.clone(), Table::new(definition));
+            self.tables
+                .insert(definition.name.clone(), Table::new(definition));
         }
         for (table_name, text) in &snapshot.items {
-            let Some(table) = self.tables.get_mut(table_name) else { continue };
+            let Some(table) = self.tables.get_mut(table_name) else {
+                continue;
+            };
             let item = item_from_json(text)?;
             let key = table.key_schema().key_of_item(&item)?;
-            table.write(key, Some(item), &WriteTiming::immediate(self.clock.now_millis()));
+            table.write(
+                key,
+                Some(item),
+                &WriteTiming::immediate(self.clock.now_millis()),
+            );
         }
         let now = self.clock.now_millis();
         for (name, table) in &mut self.tables {
             table.rebuild_expiries();
             // Partitions are not stored: a restored table splits again as its size asks.
-            let limit = self.table_simulation.get(name).copied().unwrap_or(self.config.simulation).partition_size_limit_bytes;
+            let limit = self
+                .table_simulation
+                .get(name)
+                .copied()
+                .unwrap_or(self.config.simulation)
+                .partition_size_limit_bytes;
             table.split_oversized(limit, now);
         }
         Ok(())

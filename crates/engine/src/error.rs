@@ -68,7 +68,9 @@ impl ErrorKind {
             ErrorKind::TrimmedDataAccessException => "TrimmedDataAccessException",
             ErrorKind::DuplicateItemException => "DuplicateItemException",
             ErrorKind::TableNotFoundException => "TableNotFoundException",
-            ErrorKind::ContinuousBackupsUnavailableException => "ContinuousBackupsUnavailableException",
+            ErrorKind::ContinuousBackupsUnavailableException => {
+                "ContinuousBackupsUnavailableException"
+            }
         }
     }
 
@@ -104,7 +106,11 @@ pub struct DynamoError {
 
 impl DynamoError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        DynamoError { kind, message: message.into(), extra: None }
+        DynamoError {
+            kind,
+            message: message.into(),
+            extra: None,
+        }
     }
 
     pub fn validation(message: impl Into<String>) -> Self {
@@ -117,7 +123,10 @@ impl DynamoError {
 
     /// The item-operation form: "Requested resource not found".
     pub fn resource_not_found() -> Self {
-        Self::new(ErrorKind::ResourceNotFoundException, "Requested resource not found")
+        Self::new(
+            ErrorKind::ResourceNotFoundException,
+            "Requested resource not found",
+        )
     }
 
     /// The table-operation form used by DescribeTable and DeleteTable.
@@ -183,19 +192,31 @@ mod tests {
     #[test]
     fn validation_errors_use_the_coral_validate_namespace() {
         let e = DynamoError::validation("bad");
-        assert_eq!(e.wire_type(), "com.amazon.coral.validate#ValidationException");
+        assert_eq!(
+            e.wire_type(),
+            "com.amazon.coral.validate#ValidationException"
+        );
         assert_eq!(e.http_status(), 400);
     }
 
     #[test]
     fn resource_errors_use_the_dynamodb_namespace() {
         let e = DynamoError::table_not_found("t");
-        assert_eq!(e.wire_type(), "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
-        assert_eq!(e.message, "Requested resource not found: Table: t not found");
+        assert_eq!(
+            e.wire_type(),
+            "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
+        );
+        assert_eq!(
+            e.message,
+            "Requested resource not found: Table: t not found"
+        );
     }
 
     #[test]
     fn internal_failures_answer_500() {
-        assert_eq!(DynamoError::new(ErrorKind::InternalFailure, "x").http_status(), 500);
+        assert_eq!(
+            DynamoError::new(ErrorKind::InternalFailure, "x").http_status(),
+            500
+        );
     }
 }

@@ -35,7 +35,11 @@ pub struct EventLog {
 
 impl EventLog {
     pub fn new(enabled: bool) -> Self {
-        EventLog { enabled, next_sequence: 1, events: VecDeque::new() }
+        EventLog {
+            enabled,
+            next_sequence: 1,
+            events: VecDeque::new(),
+        }
     }
 
     pub fn is_enabled(&self) -> bool {
@@ -43,7 +47,13 @@ impl EventLog {
     }
 
     /// Records an event; `detail` is built only when the log is on.
-    pub fn record(&mut self, at_millis: u64, kind: &'static str, table: &str, detail: impl FnOnce() -> Value) {
+    pub fn record(
+        &mut self,
+        at_millis: u64,
+        kind: &'static str,
+        table: &str,
+        detail: impl FnOnce() -> Value,
+    ) {
         if !self.enabled {
             return;
         }
@@ -52,7 +62,13 @@ impl EventLog {
         }
         let sequence = self.next_sequence;
         self.next_sequence += 1;
-        self.events.push_back(Event { sequence, at_millis, kind, table_name: table.to_owned(), detail: detail() });
+        self.events.push_back(Event {
+            sequence,
+            at_millis,
+            kind,
+            table_name: table.to_owned(),
+            detail: detail(),
+        });
     }
 
     /// Events after `after` (a sequence number), optionally of one table (engine-wide
@@ -60,7 +76,10 @@ impl EventLog {
     pub fn since(&self, after: u64, table: Option<&str>, limit: usize) -> Vec<&Event> {
         self.events
             .iter()
-            .filter(|e| e.sequence > after && table.is_none_or(|t| e.table_name == t || e.table_name.is_empty()))
+            .filter(|e| {
+                e.sequence > after
+                    && table.is_none_or(|t| e.table_name == t || e.table_name.is_empty())
+            })
             .take(limit)
             .collect()
     }

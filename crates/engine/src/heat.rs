@@ -28,10 +28,18 @@ impl HeatMap {
         // numbers, so "at least the threshold" allows for that.
         let hot = |units: f64| units + 1e-9 >= threshold as f64;
         let second = now / 1000;
-        let heat = self.partitions.get_or_insert_with(id, || Heat { second, units: 0.0, streak: 0 });
+        let heat = self.partitions.get_or_insert_with(id, || Heat {
+            second,
+            units: 0.0,
+            streak: 0,
+        });
         if second != heat.second {
             let was_hot = hot(heat.units);
-            heat.streak = if was_hot && second == heat.second + 1 { heat.streak + 1 } else { 0 };
+            heat.streak = if was_hot && second == heat.second + 1 {
+                heat.streak + 1
+            } else {
+                0
+            };
             heat.second = second;
             heat.units = 0.0;
         }
@@ -54,7 +62,12 @@ mod tests {
     fn reads_adding_up_to_the_threshold_reach_it() {
         let mut heat = HeatMap::default();
         let sixth = 0.5 / 3.0;
-        assert!((0..60).map(|_| heat.note(1, sixth, 0, 10, 1)).last().unwrap());
+        assert!(
+            (0..60)
+                .map(|_| heat.note(1, sixth, 0, 10, 1))
+                .last()
+                .unwrap()
+        );
     }
 
     #[test]

@@ -13,7 +13,10 @@ pub struct IdMap<V> {
 
 impl<V> Default for IdMap<V> {
     fn default() -> Self {
-        IdMap { slots: Vec::new(), len: 0 }
+        IdMap {
+            slots: Vec::new(),
+            len: 0,
+        }
     }
 }
 
@@ -69,7 +72,11 @@ impl<V> IdMap<V> {
 
     /// The ids present, ascending.
     pub fn keys(&self) -> impl Iterator<Item = u32> + '_ {
-        self.slots.iter().enumerate().filter(|(_, v)| v.is_some()).map(|(i, _)| i as u32)
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_some())
+            .map(|(i, _)| i as u32)
     }
 
     pub fn values(&self) -> impl Iterator<Item = &V> + '_ {
@@ -105,6 +112,9 @@ mod tests {
         assert_eq!(map.remove(&2), Some("two"));
         assert_eq!((map.len(), map.contains_key(&2)), (1, false));
         *map.get_or_insert_with(9, || "nine") = "NINE";
-        assert_eq!(map.values().copied().collect::<Vec<_>>(), vec!["seven", "NINE"]);
+        assert_eq!(
+            map.values().copied().collect::<Vec<_>>(),
+            vec!["seven", "NINE"]
+        );
     }
 }

@@ -9,8 +9,8 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use crate::error::DynamoError;
-use crate::key::{KeyAttribute, KeySchema, KeyValue, PrimaryKey};
 use crate::heat::HeatMap;
+use crate::key::{KeyAttribute, KeySchema, KeyValue, PrimaryKey};
 use crate::partition::{IndexPosition, Keyspace, SplitRecord, partition_hash, partition_hash_of};
 use crate::value::{AttributeValue, Item, item_size};
 
@@ -70,7 +70,9 @@ impl IndexDefinition {
     /// that lack them are fine: they are simply not in the index.
     pub fn check_item(&self, item: &Item) -> Result<(), DynamoError> {
         for attr in std::iter::once(&self.key_schema.hash).chain(self.key_schema.range.as_ref()) {
-            let Some(value) = item.get(&attr.name) else { continue };
+            let Some(value) = item.get(&attr.name) else {
+                continue;
+            };
             let matches = matches!(
                 (value, attr.kind),
                 (AttributeValue::S(_), crate::key::ScalarType::S)
@@ -94,7 +96,11 @@ impl IndexDefinition {
             if empty {
                 return Err(DynamoError::validation(format!(
                     "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {} value. IndexName: {}, IndexKey: {}",
-                    if attr.kind == crate::key::ScalarType::B { "binary" } else { "string" },
+                    if attr.kind == crate::key::ScalarType::B {
+                        "binary"
+                    } else {
+                        "string"
+                    },
                     self.name,
                     attr.name
                 )));
@@ -105,7 +111,10 @@ impl IndexDefinition {
 
     /// The values of an item's index key attributes (partition key, sort key), borrowed, or
     /// None if the item is not in the index: what [`Self::key_of`] reads, without copying.
-    fn key_values<'a>(&self, item: &'a Item) -> Option<(&'a AttributeValue, Option<&'a AttributeValue>)> {
+    fn key_values<'a>(
+        &self,
+        item: &'a Item,
+    ) -> Option<(&'a AttributeValue, Option<&'a AttributeValue>)> {
         let value = |attr: &KeyAttribute| -> Option<&'a AttributeValue> {
             let value = item.get(&attr.name)?;
             let fits = matches!(
@@ -148,16 +157,29 @@ impl IndexDefinition {
     /// nothing, and is the only kind of write that costs nothing. Worked out without
     /// building either entry: capacity is planned before every write, and a write whose
     /// entry is unchanged builds none.
-    pub fn write_plan(&self, table_schema: &KeySchema, old: Option<&Item>, new: Option<&Item>) -> EntryWrite {
+    pub fn write_plan(
+        &self,
+        table_schema: &KeySchema,
+        old: Option<&Item>,
+        new: Option<&Item>,
+    ) -> EntryWrite {
         let old = old.and_then(|item| Some((self.key_values(item)?, item)));
         let new = new.and_then(|item| Some((self.key_values(item)?, item)));
-        let units = |item: &Item| self.projected_size(table_schema, item).div_ceil(1024).max(1) as f64;
-        let at = |key: &(&AttributeValue, Option<&AttributeValue>)| partition_hash_of(key.0).unwrap_or(0);
+        let units = |item: &Item| {
+            self.projected_size(table_schema, item)
+                .div_ceil(1024)
+                .max(1) as f64
+        };
+        let at = |key: &(&AttributeValue, Option<&AttributeValue>)| {
+            partition_hash_of(key.0).unwrap_or(0)
+        };
         let parts = match (&old, &new) {
             (None, None) => [None, None],
             (None, Some((nk, n))) => [Some((at(nk), units(n))), None],
             (Some((ok, o)), None) => [Some((at(ok), units(o))), None],
-            (Some((ok, o)), Some((nk, n))) if ok != nk => [Some((at(ok), units(o))), Some((at(nk), units(n)))],
+            (Some((ok, o)), Some((nk, n))) if ok != nk => {
+                [Some((at(ok), units(o))), Some((at(nk), units(n)))]
+            }
             (Some((_, o)), Some((_, n))) if self.projects_alike(table_schema, o, n) => [None, None],
             (Some((_, o)), Some((nk, n))) => [Some((at(nk), units(o).max(units(n)))), None],
         };
@@ -167,14 +189,27 @@ impl IndexDefinition {
     /// The names of the attributes an entry carries when the index carries a fixed set
     /// (KEYS_ONLY, INCLUDE): the table's and the index's key attributes and any included
     /// ones, each once. None when it carries everything (ALL).
-    fn carried_names<'a>(&'a self, table_schema: &'a KeySchema) -> Option<impl Iterator<Item = &'a str> + 'a> {
+    fn carried_names<'a>(
+        &'a self,
+        table_schema: &'a KeySchema,
+    ) -> Option<impl Iterator<Item = &'a str> + 'a> {
         let included: &[String] = match &self.projection {
             Projection::All => return None,
             Projection::KeysOnly => &[],
             Projection::Include(names) => names,
         };
-        let names = move || table_schema.names().chain(self.key_schema.names()).chain(included.iter().map(String::as_str));
-        Some(names().enumerate().filter(move |&(i, name)| !names().take(i).any(|earlier| earlier == name)).map(|(_, name)| name))
+        let names = move || {
+            table_schema
+                .names()
+                .chain(self.key_schema.names())
+                .chain(included.iter().map(String::as_str))
+        };
+        Some(
+            names()
+                .enumerate()
+                .filter(move |&(i, name)| !names().take(i).any(|earlier| earlier == name))
+                .map(|(_, name)| name),
+        )
     }
 
     /// The size of the entry `item` makes, as DynamoDB counts it (what `entry_of` would
@@ -182,7 +217,10 @@ impl IndexDefinition {
     fn projected_size(&self, table_schema: &KeySchema, item: &Item) -> usize {
         match self.carried_names(table_schema) {
             None => item_size(item),
-            Some(names) => names.filter_map(|name| item.get_key_value(name)).map(|(name, value)| name.len() + value.size()).sum(),
+            Some(names) => names
+                .filter_map(|name| item.get_key_value(name))
+                .map(|(name, value)| name.len() + value.size())
+                .sum(),
         }
     }
 
@@ -195,21 +233,42 @@ impl IndexDefinition {
     }
 
     /// The attributes of `item` this index carries, in name order.
-    fn projected<'a>(&'a self, table_schema: &'a KeySchema, item: &'a Item) -> impl Iterator<Item = (&'a String, &'a AttributeValue)> + 'a {
-        item.iter().filter(|(name, _)| self.projects(table_schema, name))
+    fn projected<'a>(
+        &'a self,
+        table_schema: &'a KeySchema,
+        item: &'a Item,
+    ) -> impl Iterator<Item = (&'a String, &'a AttributeValue)> + 'a {
+        item.iter()
+            .filter(|(name, _)| self.projects(table_schema, name))
     }
 
     /// Where an item's entry sits in this index, or None if the item is not in it.
     pub fn position_of(&self, table_key: &PrimaryKey, item: &Item) -> Option<IndexPosition> {
         let index_key = self.key_of(item)?;
-        Some(IndexPosition { hash: partition_hash(&index_key.hash), index_key, table_key: table_key.clone() })
+        Some(IndexPosition {
+            hash: partition_hash(&index_key.hash),
+            index_key,
+            table_key: table_key.clone(),
+        })
     }
 
     /// The entry an item makes in this index: its position and projected attributes.
-    pub fn entry_of(&self, table_schema: &KeySchema, table_key: &PrimaryKey, item: &Item) -> Option<(IndexPosition, Item)> {
+    pub fn entry_of(
+        &self,
+        table_schema: &KeySchema,
+        table_key: &PrimaryKey,
+        item: &Item,
+    ) -> Option<(IndexPosition, Item)> {
         let index_key = self.key_of(item)?;
-        let projected: Item = self.projected(table_schema, item).map(|(name, value)| (name.clone(), value.clone())).collect();
-        let position = IndexPosition { hash: partition_hash(&index_key.hash), index_key, table_key: table_key.clone() };
+        let projected: Item = self
+            .projected(table_schema, item)
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        let position = IndexPosition {
+            hash: partition_hash(&index_key.hash),
+            index_key,
+            table_key: table_key.clone(),
+        };
         Some((position, projected))
     }
 }
@@ -263,7 +322,9 @@ impl Index {
     pub fn new(definition: IndexDefinition) -> Self {
         // A provisioned global index starts with the partitions its own throughput needs,
         // as a table does; an on-demand one (or a local index) with one.
-        let partitions = definition.throughput.map_or(1, |(read, write)| crate::partition::partitions_for_throughput(read, write));
+        let partitions = definition.throughput.map_or(1, |(read, write)| {
+            crate::partition::partitions_for_throughput(read, write)
+        });
         Index {
             definition,
             entries: Keyspace::with_partitions(partitions),
@@ -276,7 +337,13 @@ impl Index {
 
     /// Queues a change to one table item's entry (`old` removed, `new` stored) to land `lag`
     /// milliseconds after `now`; it lands at once when nothing is queued and there is no lag.
-    pub fn propagate(&mut self, old: Option<IndexPosition>, new: Option<(IndexPosition, Item)>, now: u64, lag: u64) {
+    pub fn propagate(
+        &mut self,
+        old: Option<IndexPosition>,
+        new: Option<(IndexPosition, Item)>,
+        now: u64,
+        lag: u64,
+    ) {
         self.catch_up(now);
         if lag == 0 && self.pending.is_empty() {
             return self.land(old, new);
@@ -316,14 +383,20 @@ mod tests {
     use crate::key::ScalarType;
 
     fn attribute(name: &str, kind: ScalarType) -> KeyAttribute {
-        KeyAttribute { name: name.into(), kind }
+        KeyAttribute {
+            name: name.into(),
+            kind,
+        }
     }
 
     fn definition(projection: Projection) -> IndexDefinition {
         IndexDefinition {
             name: "by_g".into(),
             kind: IndexKind::Global,
-            key_schema: KeySchema { hash: attribute("g", ScalarType::S), range: None },
+            key_schema: KeySchema {
+                hash: attribute("g", ScalarType::S),
+                range: None,
+            },
             projection,
             throughput: None,
             arn: String::new(),
@@ -332,11 +405,17 @@ mod tests {
     }
 
     fn item(pairs: &[(&str, &str)]) -> Item {
-        pairs.iter().map(|(n, v)| (n.to_string(), AttributeValue::S(v.to_string()))).collect()
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), AttributeValue::S(v.to_string())))
+            .collect()
     }
 
     fn schema() -> KeySchema {
-        KeySchema { hash: attribute("pk", ScalarType::S), range: None }
+        KeySchema {
+            hash: attribute("pk", ScalarType::S),
+            range: None,
+        }
     }
 
     fn units(index: &IndexDefinition, old: Option<&Item>, new: Option<&Item>) -> f64 {
@@ -348,7 +427,11 @@ mod tests {
         let index = definition(Projection::KeysOnly);
         let big = "x".repeat(3000);
         let new = item(&[("pk", "k"), ("g", "a"), ("other", &big)]);
-        assert_eq!(units(&index, None, Some(&new)), 1.0, "only the keys are projected");
+        assert_eq!(
+            units(&index, None, Some(&new)),
+            1.0,
+            "only the keys are projected"
+        );
         assert_eq!(units(&definition(Projection::All), None, Some(&new)), 3.0);
     }
 
@@ -384,23 +467,56 @@ mod tests {
         let index = definition(Projection::KeysOnly);
         let old = item(&[("pk", "k"), ("g", "a"), ("other", "1")]);
         let new = item(&[("pk", "k"), ("g", "a"), ("other", "2")]);
-        assert_eq!(units(&index, Some(&old), Some(&new)), 0.0, "the change is outside the projection");
-        assert_eq!(units(&index, Some(&item(&[("pk", "k")])), Some(&item(&[("pk", "k"), ("other", "3")]))), 0.0, "never in the index");
+        assert_eq!(
+            units(&index, Some(&old), Some(&new)),
+            0.0,
+            "the change is outside the projection"
+        );
+        assert_eq!(
+            units(
+                &index,
+                Some(&item(&[("pk", "k")])),
+                Some(&item(&[("pk", "k"), ("other", "3")]))
+            ),
+            0.0,
+            "never in the index"
+        );
     }
 
     #[test]
     fn the_planned_size_is_the_size_of_the_entry_built() {
-        let table_key = PrimaryKey { hash: KeyValue::S("k".into()), range: None };
-        let items = [item(&[("pk", "k"), ("g", "a")]), item(&[("pk", "k"), ("g", "a"), ("kept", "2"), ("other", "333")])];
+        let table_key = PrimaryKey {
+            hash: KeyValue::S("k".into()),
+            range: None,
+        };
+        let items = [
+            item(&[("pk", "k"), ("g", "a")]),
+            item(&[("pk", "k"), ("g", "a"), ("kept", "2"), ("other", "333")]),
+        ];
         // An index keyed on the table's own key attribute too, and an INCLUDE naming keys:
         // every attribute must count once.
-        let mut overlapping = definition(Projection::Include(vec!["kept".into(), "pk".into(), "g".into()]));
+        let mut overlapping = definition(Projection::Include(vec![
+            "kept".into(),
+            "pk".into(),
+            "g".into(),
+        ]));
         overlapping.key_schema.range = Some(attribute("pk", ScalarType::S));
-        let indexes = [definition(Projection::All), definition(Projection::KeysOnly), overlapping];
+        let indexes = [
+            definition(Projection::All),
+            definition(Projection::KeysOnly),
+            overlapping,
+        ];
         for index in &indexes {
             for it in &items {
-                let (_, entry) = index.entry_of(&schema(), &table_key, it).expect("in the index");
-                assert_eq!(index.projected_size(&schema(), it), crate::value::item_size(&entry), "{:?} {it:?}", index.projection);
+                let (_, entry) = index
+                    .entry_of(&schema(), &table_key, it)
+                    .expect("in the index");
+                assert_eq!(
+                    index.projected_size(&schema(), it),
+                    crate::value::item_size(&entry),
+                    "{:?} {it:?}",
+                    index.projection
+                );
             }
         }
     }
@@ -409,28 +525,56 @@ mod tests {
     fn a_moved_entry_is_deleted_from_its_old_partition_and_put_in_its_new_one() {
         let index = definition(Projection::All);
         let big = "x".repeat(3000);
-        let (a, b) = (item(&[("pk", "k"), ("g", "a"), ("v", &big)]), item(&[("pk", "k"), ("g", "b")]));
+        let (a, b) = (
+            item(&[("pk", "k"), ("g", "a"), ("v", &big)]),
+            item(&[("pk", "k"), ("g", "b")]),
+        );
         let hash = |v: &str| partition_hash(&KeyValue::S(v.into()));
-        let touched: Vec<(u64, f64)> = index.write_plan(&schema(), Some(&a), Some(&b)).touched().collect();
+        let touched: Vec<(u64, f64)> = index
+            .write_plan(&schema(), Some(&a), Some(&b))
+            .touched()
+            .collect();
         assert_eq!(touched, vec![(hash("a"), 3.0), (hash("b"), 1.0)]);
-        let deleted: Vec<(u64, f64)> = index.write_plan(&schema(), Some(&a), None).touched().collect();
+        let deleted: Vec<(u64, f64)> = index
+            .write_plan(&schema(), Some(&a), None)
+            .touched()
+            .collect();
         assert_eq!(deleted, vec![(hash("a"), 3.0)]);
         assert_eq!(index.write_plan(&schema(), None, None).touched().count(), 0);
     }
 
     #[test]
     fn changes_land_in_order_after_their_delay() {
-        let table_key = PrimaryKey { hash: KeyValue::S("k".into()), range: None };
+        let table_key = PrimaryKey {
+            hash: KeyValue::S("k".into()),
+            range: None,
+        };
         let mut index = Index::new(definition(Projection::All));
-        let (a, b) = (item(&[("pk", "k"), ("g", "a")]), item(&[("pk", "k"), ("g", "b")]));
+        let (a, b) = (
+            item(&[("pk", "k"), ("g", "a")]),
+            item(&[("pk", "k"), ("g", "b")]),
+        );
         let def = index.definition.clone();
         index.propagate(None, def.entry_of(&schema(), &table_key, &a), 1_000, 500);
-        index.propagate(def.position_of(&table_key, &a), def.entry_of(&schema(), &table_key, &b), 1_100, 10);
+        index.propagate(
+            def.position_of(&table_key, &a),
+            def.entry_of(&schema(), &table_key, &b),
+            1_100,
+            10,
+        );
         index.catch_up(1_499);
         assert_eq!(index.entries.item_count(), 0);
         index.catch_up(1_500);
-        let keys: Vec<_> = index.entries.walk(0, None).map(|(p, _)| p.index_key.hash.clone()).collect();
-        assert_eq!(keys, vec![KeyValue::S("b".into())], "the later change cannot overtake the earlier one");
+        let keys: Vec<_> = index
+            .entries
+            .walk(0, None)
+            .map(|(p, _)| p.index_key.hash.clone())
+            .collect();
+        assert_eq!(
+            keys,
+            vec![KeyValue::S("b".into())],
+            "the later change cannot overtake the earlier one"
+        );
         assert_eq!(index.pending_changes(), 0);
     }
 }

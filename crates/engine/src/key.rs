@@ -153,7 +153,10 @@ impl KeySchema {
                 ))),
             }
         };
-        let key = PrimaryKey { hash: pick(&self.hash)?, range: self.range.as_ref().map(pick).transpose()? };
+        let key = PrimaryKey {
+            hash: pick(&self.hash)?,
+            range: self.range.as_ref().map(pick).transpose()?,
+        };
         self.check_key_values(&key)?;
         Ok(key)
     }
@@ -161,7 +164,8 @@ impl KeySchema {
     /// The key named by a request's `Key` (GetItem, DeleteItem, ...): exactly the schema's
     /// attributes with their declared types.
     pub fn key_from_request(&self, key: &Item) -> Result<PrimaryKey, DynamoError> {
-        let mismatch = || DynamoError::validation("The provided key element does not match the schema");
+        let mismatch =
+            || DynamoError::validation("The provided key element does not match the schema");
         let expected = 1 + self.range.is_some() as usize;
         if key.len() != expected {
             return Err(mismatch());
@@ -173,7 +177,10 @@ impl KeySchema {
                 _ => Err(mismatch()),
             }
         };
-        let key = PrimaryKey { hash: pick(&self.hash)?, range: self.range.as_ref().map(pick).transpose()? };
+        let key = PrimaryKey {
+            hash: pick(&self.hash)?,
+            range: self.range.as_ref().map(pick).transpose()?,
+        };
         self.check_key_values(&key)?;
         Ok(key)
     }
@@ -184,7 +191,11 @@ impl KeySchema {
             .chain(self.range.as_ref().zip(key.range.as_ref()));
         for (attr, value) in parts {
             if value.is_empty() {
-                let what = if attr.kind == ScalarType::B { "binary" } else { "string" };
+                let what = if attr.kind == ScalarType::B {
+                    "binary"
+                } else {
+                    "string"
+                };
                 return Err(DynamoError::validation(format!(
                     "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {what} value. Key: {}",
                     attr.name
@@ -196,7 +207,11 @@ impl KeySchema {
                 "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes",
             ));
         }
-        if key.range.as_ref().is_some_and(|r| r.size() > MAX_RANGE_KEY_BYTES) {
+        if key
+            .range
+            .as_ref()
+            .is_some_and(|r| r.size() > MAX_RANGE_KEY_BYTES)
+        {
             return Err(DynamoError::validation(
                 "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes",
             ));
@@ -222,8 +237,14 @@ mod tests {
 
     fn schema() -> KeySchema {
         KeySchema {
-            hash: KeyAttribute { name: "pk".into(), kind: ScalarType::S },
-            range: Some(KeyAttribute { name: "sk".into(), kind: ScalarType::N }),
+            hash: KeyAttribute {
+                name: "pk".into(),
+                kind: ScalarType::S,
+            },
+            range: Some(KeyAttribute {
+                name: "sk".into(),
+                kind: ScalarType::N,
+            }),
         }
     }
 
@@ -257,14 +278,29 @@ mod tests {
     #[test]
     fn empty_string_keys_are_rejected() {
         let item = item_from_json(r#"{"pk":{"S":""},"sk":{"N":"1"}}"#).unwrap();
-        assert!(schema().key_of_item(&item).unwrap_err().message.contains("empty string value. Key: pk"));
+        assert!(
+            schema()
+                .key_of_item(&item)
+                .unwrap_err()
+                .message
+                .contains("empty string value. Key: pk")
+        );
     }
 
     #[test]
     fn partition_keys_over_2048_bytes_are_rejected() {
-        let json = format!(r#"{{"pk":{{"S":"{}"}},"sk":{{"N":"1"}}}}"#, "x".repeat(2049));
+        let json = format!(
+            r#"{{"pk":{{"S":"{}"}},"sk":{{"N":"1"}}}}"#,
+            "x".repeat(2049)
+        );
         let item = item_from_json(&json).unwrap();
-        assert!(schema().key_of_item(&item).unwrap_err().message.contains("limit of2048 bytes"));
+        assert!(
+            schema()
+                .key_of_item(&item)
+                .unwrap_err()
+                .message
+                .contains("limit of2048 bytes")
+        );
     }
 
     #[test]

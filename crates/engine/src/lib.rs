@@ -12,6 +12,7 @@
 //! per operation family), [`dispatch`] (names to handlers), [`clock`] and [`rng`].
 
 pub mod clock;
+pub mod contract;
 pub mod dispatch;
 pub mod engine;
 pub mod error;

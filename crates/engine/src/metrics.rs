@@ -136,25 +136,41 @@ impl Series {
             _ => self.seconds.push_back(sample),
         }
         let newest = sample.start_millis;
-        while self.seconds.front().is_some_and(|s| s.start_millis + SECONDS_KEPT_MILLIS <= newest) {
-            let Some(old) = self.seconds.pop_front() else { break };
+        while self
+            .seconds
+            .front()
+            .is_some_and(|s| s.start_millis + SECONDS_KEPT_MILLIS <= newest)
+        {
+            let Some(old) = self.seconds.pop_front() else {
+                break;
+            };
             self.roll_up(old);
         }
-        while self.minutes.front().is_some_and(|m| m.start_millis + MINUTES_KEPT_MILLIS <= newest) {
+        while self
+            .minutes
+            .front()
+            .is_some_and(|m| m.start_millis + MINUTES_KEPT_MILLIS <= newest)
+        {
             self.minutes.pop_front();
         }
     }
 
     /// When the newest period kept starts.
     pub fn newest(&self) -> Option<u64> {
-        self.seconds.back().or(self.minutes.back()).map(|s| s.start_millis)
+        self.seconds
+            .back()
+            .or(self.minutes.back())
+            .map(|s| s.start_millis)
     }
 
     fn roll_up(&mut self, second: Sample) {
         let minute = second.start_millis / 60_000 * 60_000;
         match self.minutes.back_mut() {
             Some(last) if last.start_millis == minute => last.absorb(&second),
-            _ => self.minutes.push_back(Sample { start_millis: minute, ..second }),
+            _ => self.minutes.push_back(Sample {
+                start_millis: minute,
+                ..second
+            }),
         }
     }
 
@@ -173,7 +189,10 @@ impl Series {
                     }
                     match out.last_mut() {
                         Some(last) if last.start_millis == minute => last.absorb(sample),
-                        _ => out.push(Sample { start_millis: minute, ..*sample }),
+                        _ => out.push(Sample {
+                            start_millis: minute,
+                            ..*sample
+                        }),
                     }
                 }
                 out
@@ -203,7 +222,12 @@ pub struct Totals {
 
 impl Totals {
     pub fn new(since: u64) -> Self {
-        Totals { since_millis: since, provisioned_until: since, storage_until: since, ..Default::default() }
+        Totals {
+            since_millis: since,
+            provisioned_until: since,
+            storage_until: since,
+            ..Default::default()
+        }
     }
 
     /// Adds a second that ended.
@@ -240,7 +264,10 @@ pub struct TableMetrics {
 
 impl TableMetrics {
     pub fn new(since: u64) -> Self {
-        TableMetrics { totals: Totals::new(since), ..Default::default() }
+        TableMetrics {
+            totals: Totals::new(since),
+            ..Default::default()
+        }
     }
 
     /// Writes a second that ended to a resource's series.
@@ -251,7 +278,8 @@ impl TableMetrics {
                 self.table.push(sample);
                 // Partitions gone (split) for longer than anything is kept are forgotten.
                 let newest = sample.start_millis;
-                self.partitions.retain(|_, s| s.newest().is_some_and(|t| t + MINUTES_KEPT_MILLIS > newest));
+                self.partitions
+                    .retain(|_, s| s.newest().is_some_and(|t| t + MINUTES_KEPT_MILLIS > newest));
             }
             Resource::Index(name) => self.indexes.entry(name.clone()).or_default().push(sample),
             Resource::Partition(id) => self.partitions.entry(*id).or_default().push(sample),
@@ -295,8 +323,12 @@ const PRICES_JSON: &str = include_str!("../data/prices.json");
 impl Prices {
     /// The built-in us-east-1 Standard price list.
     pub fn builtin() -> Result<Prices, DynamoError> {
-        serde_json::from_str(PRICES_JSON)
-            .map_err(|e| DynamoError::new(ErrorKind::InternalFailure, format!("the price list is unreadable: {e}")))
+        serde_json::from_str(PRICES_JSON).map_err(|e| {
+            DynamoError::new(
+                ErrorKind::InternalFailure,
+                format!("the price list is unreadable: {e}"),
+            )
+        })
     }
 
     pub fn to_json(&self) -> Value {
@@ -361,7 +393,14 @@ fn readable(quantity: f64) -> String {
     }
     let decimals = (3 - quantity.abs().log10().floor() as i32).max(0) as usize;
     let fixed = format!("{quantity:.decimals$}");
-    if fixed.contains('.') { fixed.trim_end_matches('0').trim_end_matches('.').to_string() } else { fixed }
+    if fixed.contains('.') {
+        fixed
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    } else {
+        fixed
+    }
 }
 
 fn priced(lines: Vec<(Value, f64)>) -> Value {
@@ -375,21 +414,67 @@ fn priced(lines: Vec<(Value, f64)>) -> Value {
 pub fn estimate(usage: &Usage, prices: &Prices) -> Value {
     let hours = usage.elapsed_millis as f64 / MILLIS_PER_HOUR;
     let on_demand = priced(vec![
-        line("Read request units", usage.read_units, "RRU", &prices.on_demand_read, 1e6),
-        line("Write request units", usage.write_units, "WRU", &prices.on_demand_write, 1e6),
+        line(
+            "Read request units",
+            usage.read_units,
+            "RRU",
+            &prices.on_demand_read,
+            1e6,
+        ),
+        line(
+            "Write request units",
+            usage.write_units,
+            "WRU",
+            &prices.on_demand_write,
+            1e6,
+        ),
     ]);
     let held = priced(vec![
-        line("Read capacity held", usage.read_capacity_hours, "RCU-hours", &prices.provisioned_read, 1.0),
-        line("Write capacity held", usage.write_capacity_hours, "WCU-hours", &prices.provisioned_write, 1.0),
+        line(
+            "Read capacity held",
+            usage.read_capacity_hours,
+            "RCU-hours",
+            &prices.provisioned_read,
+            1.0,
+        ),
+        line(
+            "Write capacity held",
+            usage.write_capacity_hours,
+            "WCU-hours",
+            &prices.provisioned_write,
+            1.0,
+        ),
     ]);
     // Provisioning is at least one unit each way, and whole units.
-    let (peak_read, peak_write) = (usage.peak_read.ceil().max(1.0), usage.peak_write.ceil().max(1.0));
+    let (peak_read, peak_write) = (
+        usage.peak_read.ceil().max(1.0),
+        usage.peak_write.ceil().max(1.0),
+    );
     let right_sized = priced(vec![
-        line("Read capacity for the peak", peak_read * hours, "RCU-hours", &prices.provisioned_read, 1.0),
-        line("Write capacity for the peak", peak_write * hours, "WCU-hours", &prices.provisioned_write, 1.0),
+        line(
+            "Read capacity for the peak",
+            peak_read * hours,
+            "RCU-hours",
+            &prices.provisioned_read,
+            1.0,
+        ),
+        line(
+            "Write capacity for the peak",
+            peak_write * hours,
+            "WCU-hours",
+            &prices.provisioned_write,
+            1.0,
+        ),
     ]);
-    let gb_months = usage.storage_byte_millis / BYTES_PER_GB / (prices.hours_per_month * MILLIS_PER_HOUR);
-    let storage = priced(vec![line("Storage", gb_months, "GB-months", &prices.storage, 1.0)]);
+    let gb_months =
+        usage.storage_byte_millis / BYTES_PER_GB / (prices.hours_per_month * MILLIS_PER_HOUR);
+    let storage = priced(vec![line(
+        "Storage",
+        gb_months,
+        "GB-months",
+        &prices.storage,
+        1.0,
+    )]);
     let total = |v: &Value| v["TotalUSD"].as_f64().unwrap_or(0.0);
     let storage_total = total(&storage);
     json!({
@@ -431,7 +516,11 @@ mod tests {
     }
 
     fn second(at: u64, write: f64) -> Sample {
-        Sample { start_millis: at, consumed_write: write, ..Default::default() }
+        Sample {
+            start_millis: at,
+            consumed_write: write,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -443,11 +532,13 @@ mod tests {
         series.push(second(SECONDS_KEPT_MILLIS + 60_000, 8.0));
         assert_eq!(series.query(0, u64::MAX, Resolution::Second).len(), 1);
         let minutes = series.query(0, u64::MAX, Resolution::Minute);
-        assert_eq!(minutes.iter().map(|m| (m.start_millis, m.consumed_write)).collect::<Vec<_>>(), vec![
-            (0, 3.0),
-            (60_000, 4.0),
-            (SECONDS_KEPT_MILLIS + 60_000, 8.0)
-        ]);
+        assert_eq!(
+            minutes
+                .iter()
+                .map(|m| (m.start_millis, m.consumed_write))
+                .collect::<Vec<_>>(),
+            vec![(0, 3.0), (60_000, 4.0), (SECONDS_KEPT_MILLIS + 60_000, 8.0)]
+        );
     }
 
     #[test]

@@ -67,7 +67,11 @@ fn digit_count(mut n: u128) -> u32 {
 }
 
 impl Number {
-    pub const ZERO: Number = Number { negative: false, coefficient: 0, exponent: 0 };
+    pub const ZERO: Number = Number {
+        negative: false,
+        coefficient: 0,
+        exponent: 0,
+    };
 
     /// Parses DynamoDB number text: an optional sign, digits with an optional point, and an
     /// optional exponent (`-12.5`, `.5`, `1e3`, `1E-130`).
@@ -135,7 +139,11 @@ impl Number {
                 return Err(NumberError::NotANumber);
             }
             let magnitude: i64 = digits.parse().unwrap_or(i64::MAX / 4).min(i64::MAX / 4);
-            exponent += if rest.starts_with('-') { -magnitude } else { magnitude };
+            exponent += if rest.starts_with('-') {
+                -magnitude
+            } else {
+                magnitude
+            };
         }
         // The trailing zeros we held back belong in the exponent.
         exponent += pending_zeros as i64;
@@ -146,7 +154,11 @@ impl Number {
     }
 
     /// Builds a number, normalising trailing zeros and checking DynamoDB's range.
-    fn from_parts(negative: bool, mut coefficient: u128, mut exponent: i64) -> Result<Number, NumberError> {
+    fn from_parts(
+        negative: bool,
+        mut coefficient: u128,
+        mut exponent: i64,
+    ) -> Result<Number, NumberError> {
         if coefficient == 0 {
             return Ok(Number::ZERO);
         }
@@ -164,7 +176,11 @@ impl Number {
         if leading < MIN_LEADING_EXPONENT as i64 {
             return Err(NumberError::Underflow);
         }
-        Ok(Number { negative, coefficient, exponent: exponent as i32 })
+        Ok(Number {
+            negative,
+            coefficient,
+            exponent: exponent as i32,
+        })
     }
 
     pub fn from_i64(value: i64) -> Number {
@@ -188,7 +204,11 @@ impl Number {
             (digits + self.exponent as u32, 0)
         } else {
             let fraction = (-self.exponent) as u32;
-            if digits <= fraction { (0, digits) } else { (digits - fraction, fraction) }
+            if digits <= fraction {
+                (0, digits)
+            } else {
+                (digits - fraction, fraction)
+            }
         }
     }
 
@@ -201,8 +221,14 @@ impl Number {
         let (int_digits, frac_digits) = self.digit_split();
         // Integer digits count from the trimmed coefficient only: trailing zeros of an
         // integer (100 -> "1") are not stored.
-        let int_digits = if self.exponent > 0 { int_digits - self.exponent as u32 } else { int_digits };
-        1 + int_digits.div_ceil(2) as usize + frac_digits.div_ceil(2) as usize + self.negative as usize
+        let int_digits = if self.exponent > 0 {
+            int_digits - self.exponent as u32
+        } else {
+            int_digits
+        };
+        1 + int_digits.div_ceil(2) as usize
+            + frac_digits.div_ceil(2) as usize
+            + self.negative as usize
     }
 
     /// Compares magnitudes, ignoring signs.
@@ -213,7 +239,10 @@ impl Number {
             (false, true) => return Ordering::Greater,
             _ => {}
         }
-        let (da, db) = (digit_count(self.coefficient), digit_count(other.coefficient));
+        let (da, db) = (
+            digit_count(self.coefficient),
+            digit_count(other.coefficient),
+        );
         let lead_a = self.exponent as i64 + da as i64;
         let lead_b = other.exponent as i64 + db as i64;
         lead_a.cmp(&lead_b).then_with(|| {
@@ -227,7 +256,15 @@ impl Number {
 
 impl Ord for Number {
     fn cmp(&self, other: &Self) -> Ordering {
-        let sign = |n: &Number| if n.is_zero() { 0 } else if n.negative { -1 } else { 1 };
+        let sign = |n: &Number| {
+            if n.is_zero() {
+                0
+            } else if n.negative {
+                -1
+            } else {
+                1
+            }
+        };
         match sign(self).cmp(&sign(other)) {
             Ordering::Equal if sign(self) < 0 => other.cmp_magnitude(self),
             Ordering::Equal => self.cmp_magnitude(other),
@@ -307,11 +344,22 @@ impl Number {
     }
 
     fn negated(&self) -> Number {
-        if self.is_zero() { *self } else { Number { negative: !self.negative, ..*self } }
+        if self.is_zero() {
+            *self
+        } else {
+            Number {
+                negative: !self.negative,
+                ..*self
+            }
+        }
     }
 
     /// Builds a number from little-endian decimal digits times `10^exponent`.
-    fn from_digits(negative: bool, mut digits: Vec<u8>, mut exponent: i64) -> Result<Number, NumberError> {
+    fn from_digits(
+        negative: bool,
+        mut digits: Vec<u8>,
+        mut exponent: i64,
+    ) -> Result<Number, NumberError> {
         let zeros = digits.iter().take_while(|&&d| d == 0).count();
         digits.drain(..zeros);
         exponent += zeros as i64;
@@ -324,7 +372,10 @@ impl Number {
         if digits.len() > MAX_DIGITS as usize {
             return Err(NumberError::Overflow);
         }
-        let coefficient = digits.iter().rev().fold(0u128, |acc, &d| acc * 10 + d as u128);
+        let coefficient = digits
+            .iter()
+            .rev()
+            .fold(0u128, |acc, &d| acc * 10 + d as u128);
         Number::from_parts(negative, coefficient, exponent)
     }
 }
@@ -372,7 +423,8 @@ fn subtract_digits(a: &[u8], b: &[u8]) -> Vec<u8> {
 fn compare_digits(a: &[u8], b: &[u8]) -> Ordering {
     let significant = |d: &[u8]| d.len() - d.iter().rev().take_while(|&&x| x == 0).count();
     let (la, lb) = (significant(a), significant(b));
-    la.cmp(&lb).then_with(|| a[..la].iter().rev().cmp(b[..lb].iter().rev()))
+    la.cmp(&lb)
+        .then_with(|| a[..la].iter().rev().cmp(b[..lb].iter().rev()))
 }
 
 #[cfg(test)]
@@ -397,10 +449,28 @@ mod tests {
     #[test]
     fn number_size_follows_the_measured_rule() {
         let cases = [
-            ("0", 1), ("1", 2), ("12", 2), ("123", 3), ("1234", 3), ("0042", 2), ("100", 2),
-            ("1010", 3), ("1E125", 2), ("1E-100", 2), ("1.5", 3), ("15", 2), ("1.2", 3),
-            ("1.200", 3), ("1.234", 4), ("3.14159", 5), ("123456", 4), ("100.5", 4),
-            ("0.15", 2), ("0.0000001", 2), ("-42", 3), ("-0", 1),
+            ("0", 1),
+            ("1", 2),
+            ("12", 2),
+            ("123", 3),
+            ("1234", 3),
+            ("0042", 2),
+            ("100", 2),
+            ("1010", 3),
+            ("1E125", 2),
+            ("1E-100", 2),
+            ("1.5", 3),
+            ("15", 2),
+            ("1.2", 3),
+            ("1.200", 3),
+            ("1.234", 4),
+            ("3.14159", 5),
+            ("123456", 4),
+            ("100.5", 4),
+            ("0.15", 2),
+            ("0.0000001", 2),
+            ("-42", 3),
+            ("-0", 1),
         ];
         for (text, size) in cases {
             assert_eq!(n(text).size(), size, "size of {text}");
@@ -421,7 +491,10 @@ mod tests {
 
     #[test]
     fn more_than_38_significant_digits_are_rejected() {
-        assert_eq!(Number::parse(&"1".repeat(39)), Err(NumberError::TooManyDigits));
+        assert_eq!(
+            Number::parse(&"1".repeat(39)),
+            Err(NumberError::TooManyDigits)
+        );
         // Trailing zeros are not significant.
         assert!(Number::parse(&format!("{}{}", "1".repeat(38), "0".repeat(10))).is_ok());
     }
@@ -436,8 +509,14 @@ mod tests {
 
     #[test]
     fn malformed_numbers_are_rejected() {
-        for text in ["", "-", "abc", "1.2.3", "1e", "1e+", "--1", " 1", "0x10", "1_000"] {
-            assert_eq!(Number::parse(text), Err(NumberError::NotANumber), "{text:?}");
+        for text in [
+            "", "-", "abc", "1.2.3", "1e", "1e+", "--1", " 1", "0x10", "1_000",
+        ] {
+            assert_eq!(
+                Number::parse(text),
+                Err(NumberError::NotANumber),
+                "{text:?}"
+            );
         }
     }
 }
@@ -460,8 +539,14 @@ mod arithmetic_tests {
 
     #[test]
     fn addition_and_subtraction_are_exact() {
-        assert_eq!(add("1", "10000000000000000000000"), Ok("10000000000000000000001".into()));
-        assert_eq!(sub("10000000000000000000000", "1"), Ok("9999999999999999999999".into()));
+        assert_eq!(
+            add("1", "10000000000000000000000"),
+            Ok("10000000000000000000001".into())
+        );
+        assert_eq!(
+            sub("10000000000000000000000", "1"),
+            Ok("9999999999999999999999".into())
+        );
         assert_eq!(add("0.1", "0.2"), Ok("0.3".into()));
         assert_eq!(add("-5", "3"), Ok("-2".into()));
         assert_eq!(sub("3", "5"), Ok("-2".into()));
@@ -479,7 +564,10 @@ mod arithmetic_tests {
         assert_eq!(sub("1e50", "1"), Err(NumberError::Overflow));
         assert_eq!(add("1E125", "1E-130"), Err(NumberError::Overflow));
         // 38 digits exactly is fine.
-        assert_eq!(add(&"9".repeat(37), "1"), Ok(format!("1{}", "0".repeat(37))));
+        assert_eq!(
+            add(&"9".repeat(37), "1"),
+            Ok(format!("1{}", "0".repeat(37)))
+        );
         assert_eq!(add(&"1".repeat(38), "0"), Ok("1".repeat(38)));
     }
 

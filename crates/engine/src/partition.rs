@@ -59,12 +59,17 @@ pub trait Position: Ord + Clone {
 }
 
 fn key_values(key: &PrimaryKey) -> Vec<crate::value::AttributeValue> {
-    std::iter::once(key.hash.to_attribute()).chain(key.range.as_ref().map(KeyValue::to_attribute)).collect()
+    std::iter::once(key.hash.to_attribute())
+        .chain(key.range.as_ref().map(KeyValue::to_attribute))
+        .collect()
 }
 
 /// The smallest key of all: key values order S < N < B by variant, and no sort key first.
 fn lowest_key() -> PrimaryKey {
-    PrimaryKey { hash: KeyValue::S(String::new()), range: None }
+    PrimaryKey {
+        hash: KeyValue::S(String::new()),
+        range: None,
+    }
 }
 
 /// Where a table item sits: its partition hash first, then its key.
@@ -76,7 +81,10 @@ pub struct ItemPosition {
 
 impl ItemPosition {
     pub fn of(key: PrimaryKey) -> Self {
-        ItemPosition { hash: partition_hash(&key.hash), key }
+        ItemPosition {
+            hash: partition_hash(&key.hash),
+            key,
+        }
     }
 }
 
@@ -86,7 +94,10 @@ impl Position for ItemPosition {
     }
 
     fn lowest_at(hash: u64) -> Self {
-        ItemPosition { hash, key: lowest_key() }
+        ItemPosition {
+            hash,
+            key: lowest_key(),
+        }
     }
 
     fn key_values(&self) -> Vec<crate::value::AttributeValue> {
@@ -109,7 +120,11 @@ impl Position for IndexPosition {
     }
 
     fn lowest_at(hash: u64) -> Self {
-        IndexPosition { hash, index_key: lowest_key(), table_key: lowest_key() }
+        IndexPosition {
+            hash,
+            index_key: lowest_key(),
+            table_key: lowest_key(),
+        }
     }
 
     fn key_values(&self) -> Vec<crate::value::AttributeValue> {
@@ -147,7 +162,11 @@ pub struct WriteTiming {
 impl WriteTiming {
     /// A write every copy reflects at once: restores, backfills, an unsimulated engine.
     pub fn immediate(now: u64) -> Self {
-        WriteTiming { now, lags: [0; REPLICAS], index_lags: Vec::new() }
+        WriteTiming {
+            now,
+            lags: [0; REPLICAS],
+            index_lags: Vec::new(),
+        }
     }
 }
 
@@ -173,12 +192,15 @@ impl<P: Position> Partition<P> {
 
     /// Whether every position of this partition comes before `position`.
     fn ends_before(&self, position: &P) -> bool {
-        self.end < position.hash() || (self.end == position.hash() && self.upper.as_ref().is_some_and(|u| u <= position))
+        self.end < position.hash()
+            || (self.end == position.hash() && self.upper.as_ref().is_some_and(|u| u <= position))
     }
 
     /// The first position the partition can hold.
     fn first_position(&self) -> P {
-        self.lower.clone().unwrap_or_else(|| P::lowest_at(self.start))
+        self.lower
+            .clone()
+            .unwrap_or_else(|| P::lowest_at(self.start))
     }
 
     pub fn item_count(&self) -> usize {
@@ -216,7 +238,11 @@ impl<P: Position> Partition<P> {
         }
         let current = self.items.range((lower.cloned(), upper.cloned()));
         if self.replicas.is_caught_up() || view == ReadView::Leader {
-            return if forward { Box::new(current) } else { Box::new(current.rev()) };
+            return if forward {
+                Box::new(current)
+            } else {
+                Box::new(current.rev())
+            };
         }
         let in_bounds = |p: &P| {
             (match lower {
@@ -229,12 +255,20 @@ impl<P: Position> Partition<P> {
                 Bound::Unbounded => true,
             })
         };
-        let overrides: Vec<(&'a P, Option<&'a Item>)> =
-            self.replicas.overrides(view).into_iter().filter(|(p, _)| in_bounds(p)).collect();
+        let overrides: Vec<(&'a P, Option<&'a Item>)> = self
+            .replicas
+            .overrides(view)
+            .into_iter()
+            .filter(|(p, _)| in_bounds(p))
+            .collect();
         if forward {
             Box::new(MergeView::new(current, overrides.into_iter(), true))
         } else {
-            Box::new(MergeView::new(current.rev(), overrides.into_iter().rev(), false))
+            Box::new(MergeView::new(
+                current.rev(),
+                overrides.into_iter().rev(),
+                false,
+            ))
         }
     }
 
@@ -259,7 +293,12 @@ impl<P: Position> Partition<P> {
     /// Stores (`Some`) or removes (`None`) an entry and logs it for the replicas that apply
     /// it later. Returns the entry it replaced (shared with the replicas' log), the entry
     /// now stored, and the partition's size after the write.
-    pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> (Option<Arc<Item>>, Option<&Item>, u64) {
+    pub fn write(
+        &mut self,
+        position: P,
+        new: Option<Item>,
+        timing: &WriteTiming,
+    ) -> (Option<Arc<Item>>, Option<&Item>, u64) {
         let (now, lags) = (timing.now, timing.lags);
         let Some(item) = new else {
             let old = self.items.remove(&position).map(Arc::new);
@@ -285,10 +324,16 @@ impl<P: Position> Partition<P> {
     }
 
     /// Entries in keyspace order within `(lower, upper)`.
-    pub fn range<'a>(&'a self, lower: Bound<&P>, upper: Bound<&P>) -> impl DoubleEndedIterator<Item = (&'a P, &'a Item)> + use<'a, P> {
+    pub fn range<'a>(
+        &'a self,
+        lower: Bound<&P>,
+        upper: Bound<&P>,
+    ) -> impl DoubleEndedIterator<Item = (&'a P, &'a Item)> + use<'a, P> {
         // Bounds that cross select nothing (BTreeMap::range would panic on them).
         let bounds = match (bounds_ordered(lower, upper), lower) {
-            (false, Bound::Included(k) | Bound::Excluded(k)) => (Bound::Included(k.clone()), Bound::Excluded(k.clone())),
+            (false, Bound::Included(k) | Bound::Excluded(k)) => {
+                (Bound::Included(k.clone()), Bound::Excluded(k.clone()))
+            }
             _ => (lower.cloned(), upper.cloned()),
         };
         self.items.range(bounds)
@@ -300,7 +345,9 @@ impl<P: Position> Partition<P> {
 fn bounds_ordered<P: Ord>(lower: Bound<&P>, upper: Bound<&P>) -> bool {
     match (lower, upper) {
         (Bound::Excluded(l), Bound::Excluded(u)) => l < u,
-        (Bound::Included(l) | Bound::Excluded(l), Bound::Included(u) | Bound::Excluded(u)) => l <= u,
+        (Bound::Included(l) | Bound::Excluded(l), Bound::Included(u) | Bound::Excluded(u)) => {
+            l <= u
+        }
         _ => true,
     }
 }
@@ -330,7 +377,13 @@ pub fn fingerprint_after(fingerprint: u64, split: &Split) -> u64 {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     };
-    mix(mix(mix(fingerprint, u64::from(split.parent)), u64::from(split.children[0])), u64::from(split.children[1]))
+    mix(
+        mix(
+            mix(fingerprint, u64::from(split.parent)),
+            u64::from(split.children[0]),
+        ),
+        u64::from(split.children[1]),
+    )
 }
 
 /// Where a partition splits.
@@ -364,7 +417,14 @@ pub struct Split {
 
 impl<P: Position> Keyspace<P> {
     pub fn new() -> Self {
-        Keyspace { partitions: vec![Partition::whole_keyspace()], ends: vec![u64::MAX], ids: vec![0], largest: 0, fingerprint: 0, next_id: 1 }
+        Keyspace {
+            partitions: vec![Partition::whole_keyspace()],
+            ends: vec![u64::MAX],
+            ids: vec![0],
+            largest: 0,
+            fingerprint: 0,
+            next_id: 1,
+        }
     }
 
     /// A keyspace of `count` partitions of equal hash ranges, as a table provisioned for
@@ -411,7 +471,8 @@ impl<P: Position> Keyspace<P> {
         };
         let upper_items = parent.items.split_off(&boundary);
         let upper_replicas = parent.replicas.split_off(&boundary);
-        let size_of = |items: &BTreeMap<P, Item>| items.values().map(|i| item_size(i) as u64).sum::<u64>();
+        let size_of =
+            |items: &BTreeMap<P, Item>| items.values().map(|i| item_size(i) as u64).sum::<u64>();
         let (first, second) = (self.next_id, self.next_id + 1);
         self.next_id += 2;
         let upper = Partition {
@@ -439,7 +500,12 @@ impl<P: Position> Keyspace<P> {
         self.partitions.insert(index, upper);
         self.partitions.insert(index, lower);
         self.reindex();
-        let split = Split { parent: parent.id, children: [first, second], at_hash: upper_start, within_key };
+        let split = Split {
+            parent: parent.id,
+            children: [first, second],
+            at_hash: upper_start,
+            within_key,
+        };
         self.fingerprint = fingerprint_after(self.fingerprint, &split);
         split
     }
@@ -470,9 +536,17 @@ impl<P: Position> Keyspace<P> {
         if partition.items.keys().next_back()?.hash() == first {
             return None;
         }
-        let middle = partition.items.keys().nth(partition.items.len() / 2)?.hash();
+        let middle = partition
+            .items
+            .keys()
+            .nth(partition.items.len() / 2)?
+            .hash();
         // The second child must start after the first entry's hash so both keep data.
-        let at = if middle > first { middle } else { partition.items.keys().map(P::hash).find(|&h| h > first)? };
+        let at = if middle > first {
+            middle
+        } else {
+            partition.items.keys().map(P::hash).find(|&h| h > first)?
+        };
         (at > partition.start).then_some(at)
     }
 
@@ -519,7 +593,11 @@ impl<P: Position> Keyspace<P> {
         // The first partition reaching the position's hash, then past any that a split
         // inside that hash ended before the position.
         let mut at = self.partition_index(position.hash());
-        while self.partitions.get(at).is_some_and(|p| p.ends_before(position)) {
+        while self
+            .partitions
+            .get(at)
+            .is_some_and(|p| p.ends_before(position))
+        {
             at += 1;
         }
         at
@@ -542,7 +620,12 @@ impl<P: Position> Keyspace<P> {
 
     /// Stores or removes an entry with replication timing; returns what it replaced and
     /// what it stored.
-    pub fn write(&mut self, position: P, new: Option<Item>, timing: &WriteTiming) -> (Option<Arc<Item>>, Option<&Item>) {
+    pub fn write(
+        &mut self,
+        position: P,
+        new: Option<Item>,
+        timing: &WriteTiming,
+    ) -> (Option<Arc<Item>>, Option<&Item>) {
         let index = self.index_of(&position);
         let (old, stored, size) = self.partitions[index].write(position, new, timing);
         self.largest = self.largest.max(size);
@@ -565,10 +648,22 @@ impl<P: Position> Keyspace<P> {
             Some(p) => Bound::Excluded(p),
             None => Bound::Included(P::lowest_at(from_hash)),
         };
-        self.partitions[first..].iter().enumerate().flat_map(move |(offset, partition)| {
-            let lower = if offset == 0 { lower.as_ref() } else { Bound::Unbounded };
-            partition.range_at(lower, Bound::Unbounded, consistency.view_for(partition.id), true)
-        })
+        self.partitions[first..]
+            .iter()
+            .enumerate()
+            .flat_map(move |(offset, partition)| {
+                let lower = if offset == 0 {
+                    lower.as_ref()
+                } else {
+                    Bound::Unbounded
+                };
+                partition.range_at(
+                    lower,
+                    Bound::Unbounded,
+                    consistency.view_for(partition.id),
+                    true,
+                )
+            })
     }
 
     /// Entries within `(lower, upper)` around `hash`, in either order, as a read of
@@ -597,8 +692,19 @@ impl<P: Position> Keyspace<P> {
         }
         let (lower, upper) = (lower.cloned(), upper.cloned());
         let parts = &self.partitions[first..=last];
-        let read = move |p: &'a Partition<P>| p.range_at(lower.as_ref(), upper.as_ref(), consistency.view_for(p.id), forward);
-        if forward { Box::new(parts.iter().flat_map(read)) } else { Box::new(parts.iter().rev().flat_map(read)) }
+        let read = move |p: &'a Partition<P>| {
+            p.range_at(
+                lower.as_ref(),
+                upper.as_ref(),
+                consistency.view_for(p.id),
+                forward,
+            )
+        };
+        if forward {
+            Box::new(parts.iter().flat_map(read))
+        } else {
+            Box::new(parts.iter().rev().flat_map(read))
+        }
     }
 
     pub fn put(&mut self, position: P, item: Item) -> Option<Item> {
@@ -617,7 +723,12 @@ impl<P: Position> Keyspace<P> {
         }
         let found = self.partitions.iter().position(|p| p.size_bytes() > limit);
         if found.is_none() {
-            self.largest = self.partitions.iter().map(Partition::size_bytes).max().unwrap_or(0);
+            self.largest = self
+                .partitions
+                .iter()
+                .map(Partition::size_bytes)
+                .max()
+                .unwrap_or(0);
         }
         found
     }
@@ -628,7 +739,11 @@ impl<P: Position> Keyspace<P> {
     }
 
     /// Every entry in keyspace order from `hash` on, or strictly after `after` when given.
-    pub fn walk<'a>(&'a self, from_hash: u64, after: Option<P>) -> impl Iterator<Item = (&'a P, &'a Item)> + 'a {
+    pub fn walk<'a>(
+        &'a self,
+        from_hash: u64,
+        after: Option<P>,
+    ) -> impl Iterator<Item = (&'a P, &'a Item)> + 'a {
         let first = match &after {
             Some(p) => self.index_of(p),
             None => self.partition_index(from_hash),
@@ -637,14 +752,26 @@ impl<P: Position> Keyspace<P> {
             Some(p) => Bound::Excluded(p),
             None => Bound::Included(P::lowest_at(from_hash)),
         };
-        self.partitions[first..].iter().enumerate().flat_map(move |(offset, partition)| {
-            let lower = if offset == 0 { lower.as_ref() } else { Bound::Unbounded };
-            partition.range(lower, Bound::Unbounded)
-        })
+        self.partitions[first..]
+            .iter()
+            .enumerate()
+            .flat_map(move |(offset, partition)| {
+                let lower = if offset == 0 {
+                    lower.as_ref()
+                } else {
+                    Bound::Unbounded
+                };
+                partition.range(lower, Bound::Unbounded)
+            })
     }
 
     /// Entries within `(lower, upper)` around `hash`, forwards, from the leader's copy.
-    pub fn range_in<'a>(&'a self, hash: u64, lower: Bound<&P>, upper: Bound<&P>) -> Box<dyn Iterator<Item = (&'a P, &'a Item)> + 'a> {
+    pub fn range_in<'a>(
+        &'a self,
+        hash: u64,
+        lower: Bound<&P>,
+        upper: Bound<&P>,
+    ) -> Box<dyn Iterator<Item = (&'a P, &'a Item)> + 'a> {
         self.range_with(hash, lower, upper, Consistency::Strong, true)
     }
 }
@@ -674,7 +801,11 @@ where
     O: Iterator<Item = (&'a P, Option<&'a Item>)>,
 {
     fn new(current: C, overrides: O, forward: bool) -> Self {
-        MergeView { current: current.peekable(), overrides: overrides.peekable(), forward }
+        MergeView {
+            current: current.peekable(),
+            overrides: overrides.peekable(),
+            forward,
+        }
     }
 }
 

@@ -21,14 +21,29 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op")]
 pub enum Change {
-    PutTable { table: String, state: String },
+    PutTable {
+        table: String,
+        state: String,
+    },
     /// Dropping a table drops its items too: stores delete both.
-    DeleteTable { table: String },
-    PutItem { table: String, key: String, item: String },
-    DeleteItem { table: String, key: String },
+    DeleteTable {
+        table: String,
+    },
+    PutItem {
+        table: String,
+        key: String,
+        item: String,
+    },
+    DeleteItem {
+        table: String,
+        key: String,
+    },
     /// One of the engine's own settings (the simulation's, the clock's) as JSON; `None`
     /// removes it.
-    PutSetting { name: String, value: Option<String> },
+    PutSetting {
+        name: String,
+        value: Option<String>,
+    },
 }
 
 /// Everything a store holds, as loaded on start.
@@ -79,12 +94,16 @@ impl MemoryStore {
                     self.items.retain(|(t, _), _| t != table);
                 }
                 Change::PutItem { table, key, item } => {
-                    self.items.insert((table.clone(), key.clone()), item.clone());
+                    self.items
+                        .insert((table.clone(), key.clone()), item.clone());
                 }
                 Change::DeleteItem { table, key } => {
                     self.items.remove(&(table.clone(), key.clone()));
                 }
-                Change::PutSetting { name, value: Some(value) } => {
+                Change::PutSetting {
+                    name,
+                    value: Some(value),
+                } => {
                     self.settings.insert(name.clone(), value.clone());
                 }
                 Change::PutSetting { name, value: None } => {
@@ -98,8 +117,16 @@ impl MemoryStore {
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             tables: self.tables.values().cloned().collect(),
-            items: self.items.iter().map(|((t, _), item)| (t.clone(), item.clone())).collect(),
-            settings: self.settings.iter().map(|(n, v)| (n.clone(), v.clone())).collect(),
+            items: self
+                .items
+                .iter()
+                .map(|((t, _), item)| (t.clone(), item.clone()))
+                .collect(),
+            settings: self
+                .settings
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone()))
+                .collect(),
         }
     }
 }

@@ -37,7 +37,11 @@ pub enum ReadView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Consistency {
     Strong,
-    Eventual { seed: u64, now: u64, up: [bool; REPLICAS] },
+    Eventual {
+        seed: u64,
+        now: u64,
+        up: [bool; REPLICAS],
+    },
 }
 
 impl Consistency {
@@ -80,14 +84,24 @@ pub struct ReplicaSet<P> {
 
 impl<P> Default for ReplicaSet<P> {
     fn default() -> Self {
-        ReplicaSet { leader: 0, pending: VecDeque::new(), last_visible: [0; REPLICAS] }
+        ReplicaSet {
+            leader: 0,
+            pending: VecDeque::new(),
+            last_visible: [0; REPLICAS],
+        }
     }
 }
 
 impl<P: Ord + Clone> ReplicaSet<P> {
     /// Records a write made at `now`; `lags` says how long after `now` each replica applies
     /// it (the leader and the quorum follower at 0). Returns when each replica applies it.
-    pub fn record(&mut self, position: &P, old: Option<&Arc<Item>>, now: u64, lags: [u64; REPLICAS]) -> [u64; REPLICAS] {
+    pub fn record(
+        &mut self,
+        position: &P,
+        old: Option<&Arc<Item>>,
+        now: u64,
+        lags: [u64; REPLICAS],
+    ) -> [u64; REPLICAS] {
         self.forget_applied(now);
         let mut visible_at = [now; REPLICAS];
         for r in 0..REPLICAS {
@@ -97,7 +111,11 @@ impl<P: Ord + Clone> ReplicaSet<P> {
             self.last_visible[r] = visible_at[r];
         }
         if visible_at.iter().any(|&t| t > now) {
-            self.pending.push_back(PendingWrite { position: position.clone(), old: old.cloned(), visible_at });
+            self.pending.push_back(PendingWrite {
+                position: position.clone(),
+                old: old.cloned(),
+                visible_at,
+            });
         }
         visible_at
     }
@@ -128,20 +146,29 @@ impl<P: Ord + Clone> ReplicaSet<P> {
 
     /// Drops the log's prefix that every replica has applied by `now`.
     pub fn forget_applied(&mut self, now: u64) {
-        while self.pending.front().is_some_and(|w| w.visible_at.iter().all(|&t| t <= now)) {
+        while self
+            .pending
+            .front()
+            .is_some_and(|w| w.visible_at.iter().all(|&t| t <= now))
+        {
             self.pending.pop_front();
         }
     }
 
     /// Writes some replica still lacks at `now`.
     pub fn lagging_writes(&self, now: u64) -> usize {
-        self.pending.iter().filter(|w| w.visible_at.iter().any(|&t| t > now)).count()
+        self.pending
+            .iter()
+            .filter(|w| w.visible_at.iter().any(|&t| t > now))
+            .count()
     }
 
     /// How a replica sees `position`, if its view differs from the leader's: `Some(old)`
     /// with the value it still holds.
     pub fn override_at(&self, position: &P, view: ReadView) -> Option<Option<&Item>> {
-        let ReadView::Replica { replica, now } = view else { return None };
+        let ReadView::Replica { replica, now } = view else {
+            return None;
+        };
         self.pending
             .iter()
             .find(|w| w.visible_at[replica] > now && w.position == *position)
@@ -168,14 +195,22 @@ impl<P: Ord + Clone> ReplicaSet<P> {
     /// Splits the log at `at`: entries before it stay, entries from it on go to the returned
     /// set, which keeps the same leader and apply times.
     pub fn split_off(&mut self, at: &P) -> ReplicaSet<P> {
-        let (stay, go): (VecDeque<_>, VecDeque<_>) = self.pending.drain(..).partition(|w| w.position < *at);
+        let (stay, go): (VecDeque<_>, VecDeque<_>) =
+            self.pending.drain(..).partition(|w| w.position < *at);
         self.pending = stay;
-        ReplicaSet { leader: self.leader, pending: go, last_visible: self.last_visible }
+        ReplicaSet {
+            leader: self.leader,
+            pending: go,
+            last_visible: self.last_visible,
+        }
     }
 
     /// Writes `replica` has not applied by `now`.
     pub fn lagging_at(&self, replica: usize, now: u64) -> usize {
-        self.pending.iter().filter(|w| w.visible_at[replica] > now).count()
+        self.pending
+            .iter()
+            .filter(|w| w.visible_at[replica] > now)
+            .count()
     }
 
     /// When `replica` applies the last write it has been given (for display).
@@ -201,10 +236,31 @@ mod tests {
     fn a_lagging_replica_sees_the_value_before_the_write_until_it_applies_it() {
         let mut set: ReplicaSet<u32> = ReplicaSet::default();
         set.record(&7, Some(&logged("old")), 1_000, [0, 0, 500]);
-        let early = ReadView::Replica { replica: 2, now: 1_200 };
+        let early = ReadView::Replica {
+            replica: 2,
+            now: 1_200,
+        };
         assert_eq!(set.override_at(&7, early), Some(Some(&item("old"))));
-        assert_eq!(set.override_at(&7, ReadView::Replica { replica: 1, now: 1_200 }), None);
-        assert_eq!(set.override_at(&7, ReadView::Replica { replica: 2, now: 1_500 }), None);
+        assert_eq!(
+            set.override_at(
+                &7,
+                ReadView::Replica {
+                    replica: 1,
+                    now: 1_200
+                }
+            ),
+            None
+        );
+        assert_eq!(
+            set.override_at(
+                &7,
+                ReadView::Replica {
+                    replica: 2,
+                    now: 1_500
+                }
+            ),
+            None
+        );
     }
 
     #[test]
@@ -212,7 +268,10 @@ mod tests {
         let mut set: ReplicaSet<u32> = ReplicaSet::default();
         set.record(&1, None, 1_000, [0, 0, 900]);
         let second = set.record(&2, None, 1_100, [0, 0, 10]);
-        assert_eq!(second[2], 1_900, "a later write cannot overtake an earlier one");
+        assert_eq!(
+            second[2], 1_900,
+            "a later write cannot overtake an earlier one"
+        );
     }
 
     #[test]
@@ -220,8 +279,15 @@ mod tests {
         let mut set: ReplicaSet<u32> = ReplicaSet::default();
         set.record(&1, None, 1_000, [0, 0, 800]);
         set.record(&1, Some(&logged("first")), 1_100, [0, 0, 800]);
-        let view = ReadView::Replica { replica: 2, now: 1_050 };
-        assert_eq!(set.override_at(&1, view), Some(None), "the item did not exist yet there");
+        let view = ReadView::Replica {
+            replica: 2,
+            now: 1_050,
+        };
+        assert_eq!(
+            set.override_at(&1, view),
+            Some(None),
+            "the item did not exist yet there"
+        );
         assert_eq!(set.overrides(view).get(&1), Some(&None));
     }
 
@@ -231,7 +297,11 @@ mod tests {
         set.record(&1, None, 1_000, [0, 0, u64::MAX]);
         set.record(&2, None, 1_100, [0, 0, 0]);
         let view = |now| ReadView::Replica { replica: 2, now };
-        assert_eq!(set.override_at(&2, view(1_000_000)), Some(None), "still behind, in log order");
+        assert_eq!(
+            set.override_at(&2, view(1_000_000)),
+            Some(None),
+            "still behind, in log order"
+        );
         set.rejoin(2, 2_000);
         assert_eq!(set.override_at(&1, view(1_999)), Some(None));
         assert_eq!(set.override_at(&2, view(2_000)), None);
@@ -244,14 +314,30 @@ mod tests {
         set.record(&1, Some(&logged("old")), 1_000, [0, 0, 900]);
         set.fail_over(2, 1_100);
         assert_eq!(set.leader, 2);
-        assert_eq!(set.override_at(&1, ReadView::Replica { replica: 2, now: 1_100 }), None);
+        assert_eq!(
+            set.override_at(
+                &1,
+                ReadView::Replica {
+                    replica: 2,
+                    now: 1_100
+                }
+            ),
+            None
+        );
     }
 
     #[test]
     fn eventually_consistent_reads_are_served_only_by_replicas_that_are_up() {
         for seed in 0..64 {
-            let read = Consistency::Eventual { seed, now: 0, up: [false, true, true] };
-            assert!(matches!(read.view_for(7), ReadView::Replica { replica: 1 | 2, .. }), "seed {seed}");
+            let read = Consistency::Eventual {
+                seed,
+                now: 0,
+                up: [false, true, true],
+            };
+            assert!(
+                matches!(read.view_for(7), ReadView::Replica { replica: 1 | 2, .. }),
+                "seed {seed}"
+            );
         }
     }
 

@@ -18,7 +18,10 @@ pub struct LagRange {
 }
 
 impl LagRange {
-    pub const NONE: LagRange = LagRange { min_millis: 0, max_millis: 0 };
+    pub const NONE: LagRange = LagRange {
+        min_millis: 0,
+        max_millis: 0,
+    };
 
     pub fn is_none(&self) -> bool {
         self.max_millis == 0
@@ -105,8 +108,14 @@ impl SimulationSettings {
     /// and GSIs "within a fraction of a second"; the playground stretches both a little.
     pub const fn playground() -> Self {
         SimulationSettings {
-            replication_lag: LagRange { min_millis: 200, max_millis: 1500 },
-            gsi_propagation: LagRange { min_millis: 300, max_millis: 2000 },
+            replication_lag: LagRange {
+                min_millis: 200,
+                max_millis: 1500,
+            },
+            gsi_propagation: LagRange {
+                min_millis: 300,
+                max_millis: 2000,
+            },
             ttl_delete_delay_millis: 5_000,
             // 10 GB scaled to 10 KB: a few dozen small items fill a partition.
             partition_size_limit_bytes: 10 * 1024,
@@ -156,6 +165,9 @@ mod tests {
     #[test]
     fn off_means_no_lag_anywhere() {
         let mut rng = SeededRng::new(1);
-        assert_eq!(SimulationSettings::off().replica_lags(0, &mut rng), [0; REPLICAS]);
+        assert_eq!(
+            SimulationSettings::off().replica_lags(0, &mut rng),
+            [0; REPLICAS]
+        );
     }
 }

@@ -8,18 +8,23 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::DynamoError;
+use crate::heat::HeatMap;
 use crate::index::{Index, IndexDefinition, IndexKind};
 use crate::key::{KeySchema, PrimaryKey, ScalarType};
-use crate::partition::{IndexPosition, ItemPosition, Keyspace, Partition, Position, Split, WriteTiming, partition_hash};
+use crate::partition::{
+    IndexPosition, ItemPosition, Keyspace, Partition, Position, Split, WriteTiming, partition_hash,
+};
 use crate::replica::Consistency;
-use crate::heat::HeatMap;
 use crate::ttl::ExpiryQueue;
 use crate::value::Item;
 
 /// How the table pays for throughput.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BillingMode {
-    Provisioned { read_capacity_units: u64, write_capacity_units: u64 },
+    Provisioned {
+        read_capacity_units: u64,
+        write_capacity_units: u64,
+    },
     PayPerRequest,
 }
 
@@ -186,9 +191,10 @@ pub use crate::partition::SplitRecord;
 /// not document it): one partition, which splits as the table grows in size and traffic.
 pub fn initial_partitions(billing: BillingMode) -> u32 {
     match billing {
-        BillingMode::Provisioned { read_capacity_units, write_capacity_units } => {
-            crate::partition::partitions_for_throughput(read_capacity_units, write_capacity_units)
-        }
+        BillingMode::Provisioned {
+            read_capacity_units,
+            write_capacity_units,
+        } => crate::partition::partitions_for_throughput(read_capacity_units, write_capacity_units),
         BillingMode::PayPerRequest => 1,
     }
 }
@@ -196,7 +202,11 @@ pub fn initial_partitions(billing: BillingMode) -> u32 {
 /// Whether a value could be a key: not empty, and within the key size limits.
 fn valid_key(key: &PrimaryKey) -> bool {
     let fits = |v: &crate::key::KeyValue, max: usize| v.size() > 0 && v.size() <= max;
-    fits(&key.hash, crate::key::MAX_HASH_KEY_BYTES) && key.range.as_ref().is_none_or(|r| fits(r, crate::key::MAX_RANGE_KEY_BYTES))
+    fits(&key.hash, crate::key::MAX_HASH_KEY_BYTES)
+        && key
+            .range
+            .as_ref()
+            .is_none_or(|r| fits(r, crate::key::MAX_RANGE_KEY_BYTES))
 }
 
 /// Most partitions one keyspace grows to by size splits (a guard for tiny limits).
@@ -206,7 +216,14 @@ impl Table {
     pub fn new(definition: TableDefinition) -> Self {
         let indexes = definition.indexes.iter().cloned().map(Index::new).collect();
         let items = Keyspace::with_partitions(initial_partitions(definition.billing));
-        Table { definition, items, indexes, expiries: ExpiryQueue::default(), splits: Vec::new(), heat: HeatMap::default() }
+        Table {
+            definition,
+            items,
+            indexes,
+            expiries: ExpiryQueue::default(),
+            splits: Vec::new(),
+            heat: HeatMap::default(),
+        }
     }
 
     pub fn key_schema(&self) -> &KeySchema {
@@ -230,7 +247,9 @@ impl Table {
     }
 
     /// Each partition's id and replicas, to change who leads.
-    pub fn replica_sets_mut(&mut self) -> impl Iterator<Item = (u32, &mut crate::replica::ReplicaSet<ItemPosition>)> {
+    pub fn replica_sets_mut(
+        &mut self,
+    ) -> impl Iterator<Item = (u32, &mut crate::replica::ReplicaSet<ItemPosition>)> {
         self.items.replica_sets_mut()
     }
 
@@ -255,7 +274,8 @@ impl Table {
 
     /// The item as a read of `consistency` sees it.
     pub fn get_with(&self, key: &PrimaryKey, consistency: Consistency) -> Option<&Item> {
-        self.items.get_with(&ItemPosition::of(key.clone()), consistency)
+        self.items
+            .get_with(&ItemPosition::of(key.clone()), consistency)
     }
 
     /// The leader of the partition holding `key`.
@@ -266,16 +286,29 @@ impl Table {
     /// Rejects an item that cannot be written: index key attributes of the wrong type or
     /// empty. Call before [`Table::write`]; the table key is checked by the key schema.
     pub fn check_item(&self, item: &Item) -> Result<(), DynamoError> {
-        self.definition.indexes.iter().try_for_each(|index| index.check_item(item))
+        self.definition
+            .indexes
+            .iter()
+            .try_for_each(|index| index.check_item(item))
     }
 
     /// Puts (`Some`) or deletes (`None`) the item under `key`, keeping every index in step.
-    pub fn write(&mut self, key: PrimaryKey, new: Option<Item>, timing: &WriteTiming) -> WriteOutcome {
+    pub fn write(
+        &mut self,
+        key: PrimaryKey,
+        new: Option<Item>,
+        timing: &WriteTiming,
+    ) -> WriteOutcome {
         self.write_at(&ItemPosition::of(key), new, timing)
     }
 
     /// [`Table::write`] at a position already worked out.
-    pub fn write_at(&mut self, position: &ItemPosition, new: Option<Item>, timing: &WriteTiming) -> WriteOutcome {
+    pub fn write_at(
+        &mut self,
+        position: &ItemPosition,
+        new: Option<Item>,
+        timing: &WriteTiming,
+    ) -> WriteOutcome {
         let (old, stored) = self.items.write(position.clone(), new, timing);
         let table_schema = &self.definition.key_schema;
         let mut index_units = Vec::new();
@@ -294,7 +327,9 @@ impl Table {
                 // after): nothing to land, nothing to bill.
                 continue;
             }
-            let old_position = old.as_deref().and_then(|item| def.position_of(&position.key, item));
+            let old_position = old
+                .as_deref()
+                .and_then(|item| def.position_of(&position.key, item));
             let new_entry = stored.and_then(|item| def.entry_of(table_schema, &position.key, item));
             index_units.push((def.name.clone(), def.kind, units));
             if def.kind == IndexKind::Global {
@@ -303,24 +338,37 @@ impl Table {
             index.propagate(old_position, new_entry, timing.now, lag);
         }
         if let Some(ttl) = self.definition.ttl.as_ref().filter(|t| t.enabled) {
-            self.expiries.track(&ttl.attribute_name, &position.key, old.as_deref(), stored);
+            self.expiries
+                .track(&ttl.attribute_name, &position.key, old.as_deref(), stored);
         }
         let partition_id = self.items.partition_for(position).id;
-        WriteOutcome { partition_id, old, index_units, index_writes }
+        WriteOutcome {
+            partition_id,
+            old,
+            index_units,
+            index_writes,
+        }
     }
 
     /// The TTL attribute, while TTL is enabled.
     fn ttl_attribute(&self) -> Option<String> {
-        self.definition.ttl.as_ref().filter(|t| t.enabled).map(|t| t.attribute_name.clone())
+        self.definition
+            .ttl
+            .as_ref()
+            .filter(|t| t.enabled)
+            .map(|t| t.attribute_name.clone())
     }
 
     /// Rebuilds the expiry queue from every item (TTL enabled, or a table restored); empties
     /// it when TTL is off.
     pub fn rebuild_expiries(&mut self) {
         self.expiries.clear();
-        let Some(attribute) = self.ttl_attribute() else { return };
+        let Some(attribute) = self.ttl_attribute() else {
+            return;
+        };
         for (position, item) in self.items.walk(0, None) {
-            self.expiries.track(&attribute, &position.key, None, Some(item));
+            self.expiries
+                .track(&attribute, &position.key, None, Some(item));
         }
     }
 
@@ -341,22 +389,38 @@ impl Table {
 
     /// How many global indexes a write to this table updates.
     pub fn global_index_count(&self) -> usize {
-        self.indexes.iter().filter(|i| i.definition.kind == IndexKind::Global).count()
+        self.indexes
+            .iter()
+            .filter(|i| i.definition.kind == IndexKind::Global)
+            .count()
     }
 
     /// Whether the table has a local secondary index, which makes item collections matter.
     pub fn has_local_index(&self) -> bool {
-        self.definition.indexes.iter().any(|i| i.kind == IndexKind::Local)
+        self.definition
+            .indexes
+            .iter()
+            .any(|i| i.kind == IndexKind::Local)
     }
 
     /// The size of one item collection: the items sharing a partition key value, plus
     /// their entries in local indexes.
     pub fn item_collection_bytes(&self, partition_key: &crate::key::KeyValue) -> u64 {
         let hash = partition_hash(partition_key);
-        let lowest = ItemPosition { hash, key: PrimaryKey { hash: partition_key.clone(), range: None } };
+        let lowest = ItemPosition {
+            hash,
+            key: PrimaryKey {
+                hash: partition_key.clone(),
+                range: None,
+            },
+        };
         let items: u64 = self
             .items
-            .range_in(hash, std::ops::Bound::Included(&lowest), std::ops::Bound::Unbounded)
+            .range_in(
+                hash,
+                std::ops::Bound::Included(&lowest),
+                std::ops::Bound::Unbounded,
+            )
             .take_while(|(p, _)| p.key.hash == *partition_key)
             .map(|(_, item)| crate::value::item_size(item) as u64)
             .sum();
@@ -367,12 +431,19 @@ impl Table {
             .flat_map(|index| {
                 let lowest = IndexPosition {
                     hash,
-                    index_key: PrimaryKey { hash: partition_key.clone(), range: None },
+                    index_key: PrimaryKey {
+                        hash: partition_key.clone(),
+                        range: None,
+                    },
                     table_key: IndexPosition::lowest_at(hash).table_key,
                 };
                 index
                     .entries
-                    .range_in(hash, std::ops::Bound::Included(&lowest), std::ops::Bound::Unbounded)
+                    .range_in(
+                        hash,
+                        std::ops::Bound::Included(&lowest),
+                        std::ops::Bound::Unbounded,
+                    )
                     .take_while(|(p, _)| p.index_key.hash == *partition_key)
                     .map(|(_, item)| crate::value::item_size(item) as u64)
                     .collect::<Vec<_>>()
@@ -398,7 +469,12 @@ impl Table {
 
     /// After a write: splits the written partition while it is over `limit` (a write only
     /// grows its own partition), and any oversized index partition.
-    pub fn split_after_write(&mut self, position: &ItemPosition, limit: u64, now: u64) -> Vec<Split> {
+    pub fn split_after_write(
+        &mut self,
+        position: &ItemPosition,
+        limit: u64,
+        now: u64,
+    ) -> Vec<Split> {
         let mut made = Vec::new();
         while let Some(split) = self.split_if_over(self.items.index_of(position), limit, now) {
             made.push(split);
@@ -409,13 +485,19 @@ impl Table {
 
     /// Splits partition `i` if it holds more than `limit` and can be divided.
     fn split_if_over(&mut self, i: usize, limit: u64, now: u64) -> Option<Split> {
-        if self.items.partitions().len() >= MAX_PARTITIONS || self.items.partitions()[i].size_bytes() <= limit {
+        if self.items.partitions().len() >= MAX_PARTITIONS
+            || self.items.partitions()[i].size_bytes() <= limit
+        {
             return None;
         }
         // An item collection may be divided by sort key, unless a local index keeps it whole.
         let point = self.items.split_point(i, !self.has_local_index())?;
         let split = self.items.split(i, point);
-        self.splits.push(SplitRecord { at_millis: now, split, reason: "SIZE" });
+        self.splits.push(SplitRecord {
+            at_millis: now,
+            split,
+            reason: "SIZE",
+        });
         Some(split)
     }
 
@@ -423,14 +505,25 @@ impl Table {
     fn split_oversized_indexes(&mut self, limit: u64, now: u64) {
         for index in &mut self.indexes {
             // Most writes find no oversized index partition without looking at any.
-            let Some(first) = index.entries.first_over(limit) else { continue };
+            let Some(first) = index.entries.first_over(limit) else {
+                continue;
+            };
             let mut j = first;
-            while j < index.entries.partitions().len() && index.entries.partitions().len() < MAX_PARTITIONS {
+            while j < index.entries.partitions().len()
+                && index.entries.partitions().len() < MAX_PARTITIONS
+            {
                 let oversized = index.entries.partitions()[j].size_bytes() > limit;
-                match oversized.then(|| index.entries.split_point(j, true)).flatten() {
+                match oversized
+                    .then(|| index.entries.split_point(j, true))
+                    .flatten()
+                {
                     Some(point) => {
                         let split = index.entries.split(j, point);
-                        index.splits.push(SplitRecord { at_millis: now, split, reason: "SIZE" });
+                        index.splits.push(SplitRecord {
+                            at_millis: now,
+                            split,
+                            reason: "SIZE",
+                        });
                     }
                     None => j += 1,
                 }
@@ -441,42 +534,95 @@ impl Table {
     /// Counts `units` (write units, or read units / 3) against the partition holding `key`,
     /// and splits it when it has been hot for `sustain` seconds in a row: at least
     /// `threshold` units in each. Returns the split, if one happened.
-    pub fn note_heat(&mut self, position: &ItemPosition, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
-        self.note_heat_in(self.items.index_of(position), units, now, threshold, sustain)
+    pub fn note_heat(
+        &mut self,
+        position: &ItemPosition,
+        units: f64,
+        now: u64,
+        threshold: u64,
+        sustain: u32,
+    ) -> Option<Split> {
+        self.note_heat_in(
+            self.items.index_of(position),
+            units,
+            now,
+            threshold,
+            sustain,
+        )
     }
 
     /// [`Table::note_heat`] for a read of the partition holding `hash` (a Query's partition
     /// key, or where a Scan page starts).
-    pub fn note_read_heat(&mut self, hash: u64, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
-        self.note_heat_in(self.items.partition_index(hash), units, now, threshold, sustain)
+    pub fn note_read_heat(
+        &mut self,
+        hash: u64,
+        units: f64,
+        now: u64,
+        threshold: u64,
+        sustain: u32,
+    ) -> Option<Split> {
+        self.note_heat_in(
+            self.items.partition_index(hash),
+            units,
+            now,
+            threshold,
+            sustain,
+        )
     }
 
-    fn note_heat_in(&mut self, index: usize, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
+    fn note_heat_in(
+        &mut self,
+        index: usize,
+        units: f64,
+        now: u64,
+        threshold: u64,
+        sustain: u32,
+    ) -> Option<Split> {
         let id = self.items.partitions()[index].id;
-        if !self.heat.note(id, units, now, threshold, sustain) || self.items.partitions().len() >= MAX_PARTITIONS {
+        if !self.heat.note(id, units, now, threshold, sustain)
+            || self.items.partitions().len() >= MAX_PARTITIONS
+        {
             return None;
         }
         let point = self.items.split_point(index, !self.has_local_index())?;
         self.heat.forget(id);
         let split = self.items.split(index, point);
-        self.splits.push(SplitRecord { at_millis: now, split, reason: "THROUGHPUT" });
+        self.splits.push(SplitRecord {
+            at_millis: now,
+            split,
+            reason: "THROUGHPUT",
+        });
         Some(split)
     }
 
     /// Counts `units` against the partition of global index `at` holding `hash` (an index
     /// write, or a read at a third of its units) and splits it once it has been hot long
     /// enough, as the table's own partitions do. Index splits open no stream shard.
-    pub fn note_index_heat(&mut self, at: usize, hash: u64, units: f64, now: u64, threshold: u64, sustain: u32) -> Option<Split> {
+    pub fn note_index_heat(
+        &mut self,
+        at: usize,
+        hash: u64,
+        units: f64,
+        now: u64,
+        threshold: u64,
+        sustain: u32,
+    ) -> Option<Split> {
         let index = self.indexes.get_mut(at)?;
         let i = index.entries.partition_index(hash);
         let id = index.entries.partitions()[i].id;
-        if !index.heat.note(id, units, now, threshold, sustain) || index.entries.partitions().len() >= MAX_PARTITIONS {
+        if !index.heat.note(id, units, now, threshold, sustain)
+            || index.entries.partitions().len() >= MAX_PARTITIONS
+        {
             return None;
         }
         let point = index.entries.split_point(i, true)?;
         index.heat.forget(id);
         let split = index.entries.split(i, point);
-        index.splits.push(SplitRecord { at_millis: now, split, reason: "THROUGHPUT" });
+        index.splits.push(SplitRecord {
+            at_millis: now,
+            split,
+            reason: "THROUGHPUT",
+        });
         Some(split)
     }
 
@@ -500,11 +646,18 @@ impl Table {
 
     /// On a table with a local index, refuses a write that would grow an item collection
     /// past `limit` (writes that shrink one are always allowed).
-    pub fn check_collection_limit(&self, key: &PrimaryKey, new: Option<&Item>, limit: u64) -> Result<(), crate::error::DynamoError> {
+    pub fn check_collection_limit(
+        &self,
+        key: &PrimaryKey,
+        new: Option<&Item>,
+        limit: u64,
+    ) -> Result<(), crate::error::DynamoError> {
         if !self.has_local_index() {
             return Ok(());
         }
-        let before = self.get(key).map_or(0, |item| self.collection_share(key, item));
+        let before = self
+            .get(key)
+            .map_or(0, |item| self.collection_share(key, item));
         let after = new.map_or(0, |item| self.collection_share(key, item));
         if after <= before {
             return Ok(());
@@ -525,7 +678,10 @@ impl Table {
         let table_schema = &self.definition.key_schema;
         for (position, item) in self.items.walk(0, None) {
             // Items whose would-be index key is not a valid key (empty, or too long) stay out.
-            let entry = index.definition.entry_of(table_schema, &position.key, item).filter(|(p, _)| valid_key(&p.index_key));
+            let entry = index
+                .definition
+                .entry_of(table_schema, &position.key, item)
+                .filter(|(p, _)| valid_key(&p.index_key));
             index.land(None, entry);
         }
         self.indexes.push(index);
@@ -540,7 +696,12 @@ impl Table {
 
     /// Changes a global index's provisioned throughput.
     pub fn set_index_throughput(&mut self, name: &str, throughput: Option<(u64, u64)>) {
-        for definition in self.definition.indexes.iter_mut().chain(self.indexes.iter_mut().map(|i| &mut i.definition)) {
+        for definition in self
+            .definition
+            .indexes
+            .iter_mut()
+            .chain(self.indexes.iter_mut().map(|i| &mut i.definition))
+        {
             if definition.name == name {
                 definition.throughput = throughput;
             }

@@ -129,7 +129,11 @@ pub struct Refusal {
 impl Refusal {
     /// `TableWriteProvisionedThroughputExceeded` and its fifteen siblings.
     pub fn reason(&self) -> String {
-        let resource = if self.index.is_some() { "Index" } else { "Table" };
+        let resource = if self.index.is_some() {
+            "Index"
+        } else {
+            "Table"
+        };
         format!("{resource}{}{}", self.direction.name(), self.limit.name())
     }
 
@@ -144,7 +148,11 @@ impl Refusal {
 
     /// The `CancellationReasons` entry of a throttled transaction action.
     pub fn cancellation_reason(&self) -> Value {
-        let code = if self.on_demand { "ThrottlingError" } else { "ProvisionedThroughputExceeded" };
+        let code = if self.on_demand {
+            "ThrottlingError"
+        } else {
+            "ProvisionedThroughputExceeded"
+        };
         json!({"Code": code, "Message": self.message()})
     }
 }
@@ -154,7 +162,10 @@ impl Refusal {
 pub fn throttled_error(refusals: &[Refusal]) -> DynamoError {
     let message = refusals.first().map_or(TABLE_MESSAGE, Refusal::message);
     let mut error = DynamoError::new(ErrorKind::ProvisionedThroughputExceededException, message);
-    let reasons: Vec<Value> = refusals.iter().map(|r| json!({"reason": r.reason(), "resource": r.resource})).collect();
+    let reasons: Vec<Value> = refusals
+        .iter()
+        .map(|r| json!({"reason": r.reason(), "resource": r.resource}))
+        .collect();
     let mut extra = serde_json::Map::new();
     extra.insert("ThrottlingReasons".into(), Value::Array(reasons));
     error.extra = Some(extra);
@@ -177,7 +188,10 @@ pub struct Window {
 
 impl Window {
     fn starting(now: u64) -> Self {
-        Window { second: now / 1000, ..Default::default() }
+        Window {
+            second: now / 1000,
+            ..Default::default()
+        }
     }
 
     /// Moves to the second holding `now`; returns the second that ended, if anything
@@ -240,7 +254,13 @@ pub struct Bucket {
 impl Bucket {
     /// A bucket full for its first second, with no burst credit yet.
     fn full(rate: f64, at: u64) -> Self {
-        Bucket { rate, tokens: rate, burst: 0.0, refilled_at: at, boosted_from: None }
+        Bucket {
+            rate,
+            tokens: rate,
+            burst: 0.0,
+            refilled_at: at,
+            boosted_from: None,
+        }
     }
 
     /// Adds what the allocation earned since the last refill: debt first, then the
@@ -308,7 +328,11 @@ pub struct PartitionCapacity {
 
 impl PartitionCapacity {
     fn new(read_rate: f64, write_rate: f64, at: u64) -> Self {
-        PartitionCapacity { read: Bucket::full(read_rate, at), write: Bucket::full(write_rate, at), window: Window::starting(at) }
+        PartitionCapacity {
+            read: Bucket::full(read_rate, at),
+            write: Bucket::full(write_rate, at),
+            window: Window::starting(at),
+        }
     }
 
     pub fn bucket(&self, direction: Direction) -> &Bucket {
@@ -333,16 +357,23 @@ pub enum Mode {
 impl Mode {
     fn of_table(billing: BillingMode) -> Mode {
         match billing {
-            BillingMode::Provisioned { read_capacity_units, write_capacity_units } => {
-                Mode::Provisioned { read: read_capacity_units as f64, write: write_capacity_units as f64 }
-            }
+            BillingMode::Provisioned {
+                read_capacity_units,
+                write_capacity_units,
+            } => Mode::Provisioned {
+                read: read_capacity_units as f64,
+                write: write_capacity_units as f64,
+            },
             BillingMode::PayPerRequest => Mode::OnDemand,
         }
     }
 
     fn of_index(throughput: Option<(u64, u64)>) -> Mode {
         match throughput {
-            Some((read, write)) => Mode::Provisioned { read: read as f64, write: write as f64 },
+            Some((read, write)) => Mode::Provisioned {
+                read: read as f64,
+                write: write as f64,
+            },
             None => Mode::OnDemand,
         }
     }
@@ -368,7 +399,11 @@ pub struct Scaling {
 
 impl Scaling {
     fn new(floor: f64) -> Self {
-        Scaling { peak: 0.0, floor, rising: VecDeque::new() }
+        Scaling {
+            peak: 0.0,
+            floor,
+            rising: VecDeque::new(),
+        }
     }
 
     /// What the group can serve in one second now.
@@ -416,14 +451,23 @@ pub struct Group {
 
 impl Group {
     /// A group over `partitions` (ids in keyspace order), buckets full at `since`.
-    pub fn new(index: Option<String>, arn: String, mode: Mode, partitions: &[u32], since: u64) -> Self {
+    pub fn new(
+        index: Option<String>,
+        arn: String,
+        mode: Mode,
+        partitions: &[u32],
+        since: u64,
+    ) -> Self {
         let n = partitions.len().max(1) as f64;
         let (read, write) = (mode.rate(Direction::Read), mode.rate(Direction::Write));
         Group {
             index,
             arn,
             mode,
-            partitions: partitions.iter().map(|&id| (id, PartitionCapacity::new(read / n, write / n, since))).collect(),
+            partitions: partitions
+                .iter()
+                .map(|&id| (id, PartitionCapacity::new(read / n, write / n, since)))
+                .collect(),
             window: Window::starting(since),
             read_scaling: Scaling::new(WARM_READ.max(read)),
             write_scaling: Scaling::new(WARM_WRITE.max(write)),
@@ -469,11 +513,17 @@ impl Group {
 
     /// Burst credit held by all partitions.
     pub fn burst(&self, direction: Direction) -> f64 {
-        self.partitions.values().map(|p| p.bucket(direction).burst).sum()
+        self.partitions
+            .values()
+            .map(|p| p.bucket(direction).burst)
+            .sum()
     }
 
     /// Whether the layout (partition ids in keyspace order) is `ids`.
-    fn has_layout<P: crate::partition::Position>(&self, keyspace: &crate::partition::Keyspace<P>) -> bool {
+    fn has_layout<P: crate::partition::Position>(
+        &self,
+        keyspace: &crate::partition::Keyspace<P>,
+    ) -> bool {
         match self.fingerprint {
             Some(fingerprint) => fingerprint == keyspace.layout_fingerprint(),
             None => self.layout == keyspace.partition_ids(),
@@ -484,15 +534,21 @@ impl Group {
     /// children take the parent's place in the layout and divide its allocation. Does
     /// nothing unless the layout holds the parent (a later reshape then catches up).
     fn follow_split(&mut self, split: &crate::partition::Split) {
-        let Some(at) = self.layout.iter().position(|&id| id == split.parent) else { return };
+        let Some(at) = self.layout.iter().position(|&id| id == split.parent) else {
+            return;
+        };
         self.layout.splice(at..=at, split.children);
-        self.fingerprint = self.fingerprint.map(|f| crate::partition::fingerprint_after(f, split));
+        self.fingerprint = self
+            .fingerprint
+            .map(|f| crate::partition::fingerprint_after(f, split));
         self.on_split(split.parent, &split.children);
     }
 
     /// Divides a split parent's allocation and levels equally among its children.
     pub fn on_split(&mut self, parent: u32, children: &[u32]) {
-        let Some(old) = self.partitions.remove(&parent) else { return };
+        let Some(old) = self.partitions.remove(&parent) else {
+            return;
+        };
         let parts = children.len().max(1) as f64;
         for &child in children {
             let window = Window {
@@ -504,7 +560,14 @@ impl Group {
                 throttled_writes: 0,
                 second: old.window.second,
             };
-            self.partitions.insert(child, PartitionCapacity { read: old.read.share(parts), write: old.write.share(parts), window });
+            self.partitions.insert(
+                child,
+                PartitionCapacity {
+                    read: old.read.share(parts),
+                    write: old.write.share(parts),
+                    window,
+                },
+            );
         }
     }
 
@@ -512,13 +575,22 @@ impl Group {
     /// partitions the group cannot place get an even share) and a new mode (allocations
     /// divided evenly again). Returns the partitions that went away without children, with
     /// their last windows.
-    fn reshape(&mut self, mode: Mode, partitions: &[(u32, Option<u32>)], now: u64) -> Vec<(u32, Window)> {
+    fn reshape(
+        &mut self,
+        mode: Mode,
+        partitions: &[(u32, Option<u32>)],
+        now: u64,
+    ) -> Vec<(u32, Window)> {
         // Sets, not scans: an index can have thousands of partitions, and a split reshapes.
         let ids: std::collections::BTreeSet<u32> = partitions.iter().map(|&(id, _)| id).collect();
         let present = |id: u32| ids.contains(&id);
         let mut children_of: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for &(id, parent) in partitions {
-            if let Some(parent) = parent.filter(|&p| !self.partitions.contains_key(&id) && self.partitions.contains_key(&p) && !present(p)) {
+            if let Some(parent) = parent.filter(|&p| {
+                !self.partitions.contains_key(&id)
+                    && self.partitions.contains_key(&p)
+                    && !present(p)
+            }) {
                 children_of.entry(parent).or_default().push(id);
             }
         }
@@ -526,9 +598,12 @@ impl Group {
         for (parent, children) in children_of {
             self.on_split(parent, &children);
         }
-        let unplaced = partitions.iter().any(|(id, _)| !self.partitions.contains_key(id));
+        let unplaced = partitions
+            .iter()
+            .any(|(id, _)| !self.partitions.contains_key(id));
         for &(id, _) in partitions {
-            self.partitions.get_or_insert_with(id, || PartitionCapacity::new(0.0, 0.0, now));
+            self.partitions
+                .get_or_insert_with(id, || PartitionCapacity::new(0.0, 0.0, now));
         }
         let stale: Vec<u32> = self.partitions.keys().filter(|&id| !present(id)).collect();
         for id in stale {
@@ -549,7 +624,10 @@ impl Group {
         self.mode = mode;
         let n = self.partitions.len().max(1) as f64;
         let (read, write) = (mode.rate(Direction::Read), mode.rate(Direction::Write));
-        self.highest_provisioned = (self.highest_provisioned.0.max(read), self.highest_provisioned.1.max(write));
+        self.highest_provisioned = (
+            self.highest_provisioned.0.max(read),
+            self.highest_provisioned.1.max(write),
+        );
         for partition in self.partitions.values_mut() {
             if was_on_demand && mode != Mode::OnDemand {
                 partition.read = Bucket::full(read / n, now);
@@ -573,7 +651,10 @@ impl Group {
             let ended_at = (ended.second + 1) * 1000;
             self.read_scaling.observe(ended_at, ended.read, now);
             self.write_scaling.observe(ended_at, ended.write, now);
-            self.busiest = (self.busiest.0.max(ended.read), self.busiest.1.max(ended.write));
+            self.busiest = (
+                self.busiest.0.max(ended.read),
+                self.busiest.1.max(ended.write),
+            );
         }
         let partition_ended = self.partitions.get_mut(&partition).and_then(|p| {
             p.read.refill(now);
@@ -585,7 +666,14 @@ impl Group {
 
     /// The limit that would refuse `units` more on `partition` (`group_units` more on the
     /// whole group), if any.
-    pub fn refusal(&self, partition: u32, direction: Direction, units: f64, group_units: f64, now: u64) -> Option<Limit> {
+    pub fn refusal(
+        &self,
+        partition: u32,
+        direction: Direction,
+        units: f64,
+        group_units: f64,
+        now: u64,
+    ) -> Option<Limit> {
         let p = self.partitions.get(&partition)?;
         if p.window.used(direction) + units > self.partition_limit(direction) {
             return Some(Limit::KeyRange);
@@ -594,7 +682,11 @@ impl Group {
         match self.mode {
             Mode::OnDemand => {
                 let capacity = self.scaling(direction).capacity();
-                (group_used + group_units > capacity).then_some(if capacity >= TABLE_QUOTA { Limit::AccountLimit } else { Limit::KeyRange })
+                (group_used + group_units > capacity).then_some(if capacity >= TABLE_QUOTA {
+                    Limit::AccountLimit
+                } else {
+                    Limit::KeyRange
+                })
             }
             Mode::Provisioned { .. } => {
                 let bucket = p.bucket(direction);
@@ -666,7 +758,9 @@ pub struct TableCapacity {
     index_shapes: Vec<(String, Option<(u64, u64)>)>,
 }
 
-fn layout_of<P: crate::partition::Position>(partitions: &[crate::partition::Partition<P>]) -> Vec<(u32, Option<u32>)> {
+fn layout_of<P: crate::partition::Position>(
+    partitions: &[crate::partition::Partition<P>],
+) -> Vec<(u32, Option<u32>)> {
     partitions.iter().map(|p| (p.id, p.parent)).collect()
 }
 
@@ -675,9 +769,20 @@ impl TableCapacity {
     pub fn new(table: &Table) -> Self {
         let definition = &table.definition;
         let ids: Vec<u32> = table.partitions().iter().map(|p| p.id).collect();
-        let mut group = Group::new(None, definition.arn.clone(), Mode::of_table(definition.billing), &ids, definition.created_at_millis);
+        let mut group = Group::new(
+            None,
+            definition.arn.clone(),
+            Mode::of_table(definition.billing),
+            &ids,
+            definition.created_at_millis,
+        );
         group.fingerprint = Some(table.items().layout_fingerprint());
-        let mut capacity = TableCapacity { table_id: definition.table_id.clone(), table: group, indexes: Vec::new(), index_shapes: Vec::new() };
+        let mut capacity = TableCapacity {
+            table_id: definition.table_id.clone(),
+            table: group,
+            indexes: Vec::new(),
+            index_shapes: Vec::new(),
+        };
         capacity.reshape_indexes(table, definition.created_at_millis);
         capacity
     }
@@ -693,16 +798,26 @@ impl TableCapacity {
         self.table.mode == Mode::of_table(definition.billing)
             && self.table.has_layout(table.items())
             && self.index_shapes.len() == definition.indexes.len()
-            && self.index_shapes.iter().zip(&definition.indexes).all(|((name, t), d)| *name == d.name && *t == d.throughput)
-            && self.indexes.iter().zip(table.indexes()).all(|(group, index)| {
-                group.as_ref().is_none_or(|g| g.has_layout(&index.entries))
-            })
+            && self
+                .index_shapes
+                .iter()
+                .zip(&definition.indexes)
+                .all(|((name, t), d)| *name == d.name && *t == d.throughput)
+            && self
+                .indexes
+                .iter()
+                .zip(table.indexes())
+                .all(|(group, index)| group.as_ref().is_none_or(|g| g.has_layout(&index.entries)))
     }
 
     /// Follows the table: its mode, its splits, its indexes. Returns the partitions of the
     /// table that went away, with their last windows.
     pub fn reshape(&mut self, table: &Table, now: u64) -> Vec<(u32, Window)> {
-        let gone = self.table.reshape(Mode::of_table(table.definition.billing), &layout_of(table.partitions()), now);
+        let gone = self.table.reshape(
+            Mode::of_table(table.definition.billing),
+            &layout_of(table.partitions()),
+            now,
+        );
         self.table.fingerprint = Some(table.items().layout_fingerprint());
         self.reshape_indexes(table, now);
         gone
@@ -720,7 +835,10 @@ impl TableCapacity {
             let group = (definition.kind == IndexKind::Global).then(|| {
                 let mode = Mode::of_index(definition.throughput);
                 let layout = layout_of(index.entries.partitions());
-                let mut group = match old.iter().position(|g| g.index.as_deref() == Some(definition.name.as_str())) {
+                let mut group = match old
+                    .iter()
+                    .position(|g| g.index.as_deref() == Some(definition.name.as_str()))
+                {
                     Some(at) => {
                         let mut group = old.swap_remove(at);
                         group.reshape(mode, &layout, now);
@@ -728,8 +846,17 @@ impl TableCapacity {
                     }
                     None => {
                         let ids: Vec<u32> = layout.iter().map(|&(id, _)| id).collect();
-                        let since = definition.active_from_millis.max(table.definition.created_at_millis).min(now);
-                        Group::new(Some(definition.name.clone()), definition.arn.clone(), mode, &ids, since)
+                        let since = definition
+                            .active_from_millis
+                            .max(table.definition.created_at_millis)
+                            .min(now);
+                        Group::new(
+                            Some(definition.name.clone()),
+                            definition.arn.clone(),
+                            mode,
+                            &ids,
+                            since,
+                        )
                     }
                 };
                 group.fingerprint = Some(index.entries.layout_fingerprint());
@@ -737,7 +864,12 @@ impl TableCapacity {
             });
             self.indexes.push(group);
         }
-        self.index_shapes = table.definition.indexes.iter().map(|d| (d.name.clone(), d.throughput)).collect();
+        self.index_shapes = table
+            .definition
+            .indexes
+            .iter()
+            .map(|d| (d.name.clone(), d.throughput))
+            .collect();
     }
 
     pub fn group(&self, target: Target) -> Option<&Group> {
@@ -756,7 +888,9 @@ impl TableCapacity {
 
     /// Provisioned capacity held by the table and its global indexes, each direction.
     pub fn provisioned_total(&self) -> (f64, f64) {
-        self.groups().map(Group::provisioned).fold((0.0, 0.0), |(r, w), (gr, gw)| (r + gr, w + gw))
+        self.groups()
+            .map(Group::provisioned)
+            .fold((0.0, 0.0), |(r, w), (gr, gw)| (r + gr, w + gw))
     }
 
     /// The table's group, then each global index's.
@@ -781,15 +915,27 @@ pub struct Capacity {
 /// The gauges of a table, a global index or a partition, as of now.
 fn gauges(table: &Table, group: &Group, resource: &Resource, at: u64) -> Gauges {
     let (provisioned_read, provisioned_write) = group.provisioned();
-    let mut gauges = Gauges { provisioned_read, provisioned_write, ..Default::default() };
+    let mut gauges = Gauges {
+        provisioned_read,
+        provisioned_write,
+        ..Default::default()
+    };
     match resource {
         Resource::Table => {
             gauges.burst_read = group.burst(Direction::Read);
             gauges.burst_write = group.burst(Direction::Write);
             gauges.item_count = table.item_count();
             gauges.size_bytes = table.size_bytes();
-            gauges.lagging_writes = table.partitions().iter().map(|p| p.replicas.lagging_writes(at) as u64).sum();
-            gauges.index_backlog = table.indexes().iter().map(|i| i.pending_changes() as u64).sum();
+            gauges.lagging_writes = table
+                .partitions()
+                .iter()
+                .map(|p| p.replicas.lagging_writes(at) as u64)
+                .sum();
+            gauges.index_backlog = table
+                .indexes()
+                .iter()
+                .map(|i| i.pending_changes() as u64)
+                .sum();
         }
         Resource::Index(name) => {
             gauges.burst_read = group.burst(Direction::Read);
@@ -825,7 +971,11 @@ fn gauges(table: &Table, group: &Group, resource: &Resource, at: u64) -> Gauges 
 pub fn billable_bytes(table: &Table) -> u64 {
     const OVERHEAD: u64 = 100;
     let items = table.size_bytes() + OVERHEAD * table.item_count();
-    let entries: u64 = table.indexes().iter().map(|i| i.entries.size_bytes() + OVERHEAD * i.entries.item_count()).sum();
+    let entries: u64 = table
+        .indexes()
+        .iter()
+        .map(|i| i.entries.size_bytes() + OVERHEAD * i.entries.item_count())
+        .sum();
     items + entries
 }
 
@@ -840,7 +990,9 @@ impl TableState {
     /// Brings a group's second and one of its partitions up to `now`, writing the seconds
     /// that ended to the metrics with the gauges they ended with.
     fn advance(&mut self, table: &Table, target: Target, partition: u32, now: u64) {
-        let Some(group) = self.capacity.group_mut(target) else { return };
+        let Some(group) = self.capacity.group_mut(target) else {
+            return;
+        };
         let (group_ended, partition_ended) = group.advance(partition, now);
         if group_ended.is_none() && partition_ended.is_none() {
             return;
@@ -852,16 +1004,20 @@ impl TableState {
         };
         if let Some(ended) = group_ended {
             let at = (ended.second + 1) * 1000;
-            self.metrics.record(&resource, &ended, gauges(table, group, &resource, at));
+            self.metrics
+                .record(&resource, &ended, gauges(table, group, &resource, at));
             self.metrics.totals.add(&ended);
             if target == Target::Table {
-                self.metrics.totals.integrate_storage(billable_bytes(table), at);
+                self.metrics
+                    .totals
+                    .integrate_storage(billable_bytes(table), at);
             }
         }
         if let (Some(ended), Target::Table) = (partition_ended, target) {
             let resource = Resource::Partition(partition);
             let at = (ended.second + 1) * 1000;
-            self.metrics.record(&resource, &ended, gauges(table, group, &resource, at));
+            self.metrics
+                .record(&resource, &ended, gauges(table, group, &resource, at));
         }
     }
 
@@ -873,7 +1029,13 @@ impl TableState {
     }
 
     /// [`Capacity::check`] on this table's state (which it advances to `now`).
-    fn check(&mut self, table: &Table, now: u64, enforce: bool, demands: &[Demand]) -> Vec<(usize, Refusal)> {
+    fn check(
+        &mut self,
+        table: &Table,
+        now: u64,
+        enforce: bool,
+        demands: &[Demand],
+    ) -> Vec<(usize, Refusal)> {
         self.advance_all(table, demands, now);
         if !enforce {
             return Vec::new();
@@ -881,11 +1043,20 @@ impl TableState {
         let capacity = &self.capacity;
         let mut refused = Vec::new();
         for (i, d) in demands.iter().enumerate().filter(|(_, d)| d.units > 0.0) {
-            let Some(group) = capacity.group(d.target) else { continue };
+            let Some(group) = capacity.group(d.target) else {
+                continue;
+            };
             let same_group = |e: &&Demand| e.target == d.target && e.direction == d.direction;
             let group_units: f64 = demands.iter().filter(same_group).map(|e| e.units).sum();
-            let bucket_units: f64 = demands.iter().filter(same_group).filter(|e| e.partition == d.partition).map(|e| e.units).sum();
-            if let Some(limit) = group.refusal(d.partition, d.direction, bucket_units, group_units, now) {
+            let bucket_units: f64 = demands
+                .iter()
+                .filter(same_group)
+                .filter(|e| e.partition == d.partition)
+                .map(|e| e.units)
+                .sum();
+            if let Some(limit) =
+                group.refusal(d.partition, d.direction, bucket_units, group_units, now)
+            {
                 let refusal = Refusal {
                     direction: d.direction,
                     limit,
@@ -911,7 +1082,10 @@ impl TableState {
     /// [`Capacity::refused`] on this table's state.
     fn refused(&mut self, now: u64, demands: &[Demand], refusals: &[(usize, Refusal)]) {
         if let Some((i, _)) = refusals.first() {
-            self.capacity.table.window.count_throttle(demands[*i].direction);
+            self.capacity
+                .table
+                .window
+                .count_throttle(demands[*i].direction);
         }
         for (i, refusal) in refusals {
             let d = demands[*i];
@@ -931,7 +1105,12 @@ impl TableState {
             return;
         }
         self.metrics.totals.integrate_provisioned(now);
-        for (id, window) in self.capacity.reshape(table, now).into_iter().filter(|(_, w)| w.is_busy()) {
+        for (id, window) in self
+            .capacity
+            .reshape(table, now)
+            .into_iter()
+            .filter(|(_, w)| w.is_busy())
+        {
             let resource = Resource::Partition(id);
             let gauges = gauges(table, &self.capacity.table, &resource, now);
             self.metrics.record(&resource, &window, gauges);
@@ -944,8 +1123,13 @@ impl Capacity {
     /// The state of `table`, created or brought in line with the table as it now is.
     pub fn state(&mut self, table: &Table, now: u64) -> &mut TableState {
         let name = &table.definition.name;
-        if !self.tables.get(name).is_some_and(|s| s.capacity.is_of(table)) {
-            self.tables.insert(name.clone(), TableState::new(table, now));
+        if !self
+            .tables
+            .get(name)
+            .is_some_and(|s| s.capacity.is_of(table))
+        {
+            self.tables
+                .insert(name.clone(), TableState::new(table, now));
         }
         let state = self.tables.get_mut(name).expect("inserted above");
         state.follow(table, now);
@@ -960,7 +1144,13 @@ impl Capacity {
     /// Checks `demands` against `table`'s capacity without taking anything: with `enforce`
     /// off never refuses. Demands on the same bucket are checked together. Returns the
     /// refused demands by position.
-    pub fn check(&mut self, table: &Table, now: u64, enforce: bool, demands: &[Demand]) -> Vec<(usize, Refusal)> {
+    pub fn check(
+        &mut self,
+        table: &Table,
+        now: u64,
+        enforce: bool,
+        demands: &[Demand],
+    ) -> Vec<(usize, Refusal)> {
         self.state(table, now).check(table, now, enforce, demands)
     }
 
@@ -975,13 +1165,25 @@ impl Capacity {
 
     /// Counts a refused request: once on the table, and on each refused partition or
     /// index; boosts partitions adaptive capacity should help.
-    pub fn refused(&mut self, table: &Table, now: u64, demands: &[Demand], refusals: &[(usize, Refusal)]) {
+    pub fn refused(
+        &mut self,
+        table: &Table,
+        now: u64,
+        demands: &[Demand],
+        refusals: &[(usize, Refusal)],
+    ) {
         self.state(table, now).refused(now, demands, refusals);
     }
 
     /// Admits one request's demands on one table, all or none; with `enforce` off only
     /// accounts them.
-    pub fn admit(&mut self, table: &Table, now: u64, enforce: bool, demands: &[Demand]) -> Result<(), DynamoError> {
+    pub fn admit(
+        &mut self,
+        table: &Table,
+        now: u64,
+        enforce: bool,
+        demands: &[Demand],
+    ) -> Result<(), DynamoError> {
         let state = self.state(table, now);
         let refusals = state.check(table, now, enforce, demands);
         if refusals.is_empty() {
@@ -997,7 +1199,13 @@ impl Capacity {
     /// once, so the next request needs no reshape: with splits for heat an index can split
     /// hundreds of times, and a reshape looks at every partition.
     pub fn follow_split(&mut self, table: &Table, target: Target, split: &crate::partition::Split) {
-        let Some(state) = self.tables.get_mut(&table.definition.name).filter(|s| s.capacity.is_of(table)) else { return };
+        let Some(state) = self
+            .tables
+            .get_mut(&table.definition.name)
+            .filter(|s| s.capacity.is_of(table))
+        else {
+            return;
+        };
         if let Some(group) = state.capacity.group_mut(target) {
             group.follow_split(split);
         }
@@ -1022,19 +1230,35 @@ impl Capacity {
             }
         }
         state.metrics.totals.integrate_provisioned(now);
-        state.metrics.totals.integrate_storage(billable_bytes(table), now);
+        state
+            .metrics
+            .totals
+            .integrate_storage(billable_bytes(table), now);
     }
 
     /// The second in progress of a resource of `table`, as a sample (None when idle).
-    pub fn live_sample(&mut self, table: &Table, resource: &Resource, now: u64) -> Option<crate::metrics::Sample> {
+    pub fn live_sample(
+        &mut self,
+        table: &Table,
+        resource: &Resource,
+        now: u64,
+    ) -> Option<crate::metrics::Sample> {
         let gauges = self.gauges_now(table, resource, now)?;
         let capacity = &self.tables.get(&table.definition.name)?.capacity;
         let window = match resource {
             Resource::Table => capacity.table.window,
-            Resource::Index(name) => capacity.indexes.iter().flatten().find(|g| g.index.as_deref() == Some(name))?.window,
+            Resource::Index(name) => {
+                capacity
+                    .indexes
+                    .iter()
+                    .flatten()
+                    .find(|g| g.index.as_deref() == Some(name))?
+                    .window
+            }
             Resource::Partition(id) => capacity.table.partitions.get(id)?.window,
         };
-        (window.is_busy() && window.second == now / 1000).then(|| crate::metrics::Sample::of(&window, gauges))
+        (window.is_busy() && window.second == now / 1000)
+            .then(|| crate::metrics::Sample::of(&window, gauges))
     }
 
     /// What `table` has done so far, for the cost estimate: units consumed (the second in
@@ -1043,8 +1267,18 @@ impl Capacity {
         self.flush(table, now);
         let state = self.state(table, now);
         let totals = &state.metrics.totals;
-        let live = |g: &Group| if g.window.second == now / 1000 { (g.window.read, g.window.write) } else { (0.0, 0.0) };
-        let (live_read, live_write) = state.capacity.groups().map(live).fold((0.0, 0.0), |(r, w), (gr, gw)| (r + gr, w + gw));
+        let live = |g: &Group| {
+            if g.window.second == now / 1000 {
+                (g.window.read, g.window.write)
+            } else {
+                (0.0, 0.0)
+            }
+        };
+        let (live_read, live_write) = state
+            .capacity
+            .groups()
+            .map(live)
+            .fold((0.0, 0.0), |(r, w), (gr, gw)| (r + gr, w + gw));
         let (peak_read, peak_write) = state.capacity.groups().fold((0.0, 0.0), |(r, w), g| {
             let (lr, lw) = live(g);
             (r + g.busiest.0.max(lr), w + g.busiest.1.max(lw))
@@ -1071,25 +1305,44 @@ impl Capacity {
         let state = self.state(table, now);
         let group = match resource {
             Resource::Table | Resource::Partition(_) => &state.capacity.table,
-            Resource::Index(name) => state.capacity.indexes.iter().flatten().find(|g| g.index.as_deref() == Some(name))?,
+            Resource::Index(name) => state
+                .capacity
+                .indexes
+                .iter()
+                .flatten()
+                .find(|g| g.index.as_deref() == Some(name))?,
         };
         Some(gauges(table, group, resource, now))
     }
 
     /// A partition's throughput for Dynoscope_DescribePartitions: allocation, token and
     /// burst levels, and what it consumed this second and the last.
-    pub fn describe_partition(&mut self, table: &Table, index: Option<&str>, partition: u32, now: u64) -> Value {
+    pub fn describe_partition(
+        &mut self,
+        table: &Table,
+        index: Option<&str>,
+        partition: u32,
+        now: u64,
+    ) -> Value {
         let target = match index {
             None => Target::Table,
-            Some(name) => match table.indexes().iter().position(|i| i.definition.name == name) {
+            Some(name) => match table
+                .indexes()
+                .iter()
+                .position(|i| i.definition.name == name)
+            {
                 Some(at) => Target::Index(at),
                 None => return Value::Null,
             },
         };
         let state = self.state(table, now);
         state.advance(table, target, partition, now);
-        let Some(group) = state.capacity.group(target) else { return Value::Null };
-        let Some(p) = group.partitions.get(&partition) else { return Value::Null };
+        let Some(group) = state.capacity.group(target) else {
+            return Value::Null;
+        };
+        let Some(p) = group.partitions.get(&partition) else {
+            return Value::Null;
+        };
         let side = |d: Direction| {
             let bucket = p.bucket(d);
             let mut side = json!({
@@ -1118,7 +1371,10 @@ impl Capacity {
 
 /// The partition of `table` holding `key`.
 pub fn partition_of(table: &Table, key: &PrimaryKey) -> u32 {
-    table.items().partition_for(&crate::partition::ItemPosition::of(key.clone())).id
+    table
+        .items()
+        .partition_for(&crate::partition::ItemPosition::of(key.clone()))
+        .id
 }
 
 /// The partition a Query or Scan page starting at `hash` reads: the global index's when
@@ -1126,7 +1382,9 @@ pub fn partition_of(table: &Table, key: &PrimaryKey) -> u32 {
 pub fn read_partition(source: &crate::ops::read::Source, hash: u64) -> u32 {
     use crate::ops::read::Source;
     match source {
-        Source::Index(_, index) if index.definition.kind == IndexKind::Global => index.entries.partition_of(hash).id,
+        Source::Index(_, index) if index.definition.kind == IndexKind::Global => {
+            index.entries.partition_of(hash).id
+        }
         Source::Table(table) | Source::Index(table, _) => table.items().partition_of(hash).id,
     }
 }
@@ -1145,7 +1403,11 @@ pub fn read_heat(source: &crate::ops::read::Source, consumption: &Consumption) -
     let all: f64 = consumption.table + consumption.indexes.iter().map(|(_, _, u)| u).sum::<f64>();
     match source {
         Source::Index(table, index) if index.definition.kind == IndexKind::Global => {
-            let at = table.indexes().iter().position(|i| i.definition.name == index.definition.name).unwrap_or(0);
+            let at = table
+                .indexes()
+                .iter()
+                .position(|i| i.definition.name == index.definition.name)
+                .unwrap_or(0);
             ReadHeat::GlobalIndex(at, all)
         }
         _ => ReadHeat::Table(all),
@@ -1167,13 +1429,30 @@ pub fn demands_of(
         match kind {
             IndexKind::Local => table_units += units,
             IndexKind::Global => {
-                if let Some(at) = table.indexes().iter().position(|i| i.definition.name == *name) {
-                    demands.push(Demand { target: Target::Index(at), partition: index_partition(at), direction, units: *units });
+                if let Some(at) = table
+                    .indexes()
+                    .iter()
+                    .position(|i| i.definition.name == *name)
+                {
+                    demands.push(Demand {
+                        target: Target::Index(at),
+                        partition: index_partition(at),
+                        direction,
+                        units: *units,
+                    });
                 }
             }
         }
     }
-    demands.insert(0, Demand { target: Target::Table, partition, direction, units: table_units });
+    demands.insert(
+        0,
+        Demand {
+            target: Target::Table,
+            partition,
+            direction,
+            units: table_units,
+        },
+    );
     demands
 }
 
@@ -1186,7 +1465,12 @@ pub fn plan_write(table: &Table, key: &PrimaryKey, new: Option<&Item>, factor: f
     let schema = table.key_schema();
     let mut table_units = factor * write_units(size);
     let mut demands = Vec::with_capacity(1 + table.indexes().len());
-    demands.push(Demand { target: Target::Table, partition, direction: Direction::Write, units: 0.0 });
+    demands.push(Demand {
+        target: Target::Table,
+        partition,
+        direction: Direction::Write,
+        units: 0.0,
+    });
     for (at, index) in table.indexes().iter().enumerate() {
         let definition = &index.definition;
         let plan = definition.write_plan(schema, old, new);
@@ -1195,7 +1479,12 @@ pub fn plan_write(table: &Table, key: &PrimaryKey, new: Option<&Item>, factor: f
             IndexKind::Global => {
                 for (hash, units) in plan.touched() {
                     let partition = index.entries.partition_of(hash).id;
-                    demands.push(Demand { target: Target::Index(at), partition, direction: Direction::Write, units: factor * units });
+                    demands.push(Demand {
+                        target: Target::Index(at),
+                        partition,
+                        direction: Direction::Write,
+                        units: factor * units,
+                    });
                 }
             }
         }
@@ -1211,25 +1500,43 @@ pub fn failed_write(table: &Table, key: &PrimaryKey, new_size: Option<usize>) ->
         Some(old) => write_units(item_size(old).max(new_size.unwrap_or(0))),
         None => 1.0,
     };
-    Demand { target: Target::Table, partition: partition_of(table, key), direction: Direction::Write, units }
+    Demand {
+        target: Target::Table,
+        partition: partition_of(table, key),
+        direction: Direction::Write,
+        units,
+    }
 }
 
 /// What a transaction's ConditionCheck consumes: two write units per KB of the item.
 pub fn condition_check(table: &Table, key: &PrimaryKey) -> Demand {
     let units = 2.0 * write_units(table.get(key).map_or(0, item_size));
-    Demand { target: Target::Table, partition: partition_of(table, key), direction: Direction::Write, units }
+    Demand {
+        target: Target::Table,
+        partition: partition_of(table, key),
+        direction: Direction::Write,
+        units,
+    }
 }
 
 /// What one TransactGetItems read consumes: two strongly consistent reads of the item.
 pub fn transaction_read(table: &Table, key: &PrimaryKey) -> Demand {
     let units = 2.0 * crate::ops::capacity::read_units(table.get(key).map_or(0, item_size), true);
-    Demand { target: Target::Table, partition: partition_of(table, key), direction: Direction::Read, units }
+    Demand {
+        target: Target::Table,
+        partition: partition_of(table, key),
+        direction: Direction::Read,
+        units,
+    }
 }
 
 /// Admission for a transaction, all or nothing: `actions` lists each action's table and
 /// demands, in order. Either everything is taken, or nothing is and the answer is one
 /// cancellation reason per action (a throttled one, or `None`).
-pub fn admit_transaction(engine: &mut crate::Engine, actions: &[(&str, Vec<Demand>)]) -> Result<(), Vec<Value>> {
+pub fn admit_transaction(
+    engine: &mut crate::Engine,
+    actions: &[(&str, Vec<Demand>)],
+) -> Result<(), Vec<Value>> {
     let now = engine.now_millis();
     let mut tables: Vec<&str> = actions.iter().map(|(name, _)| *name).collect();
     tables.sort_unstable();
@@ -1239,7 +1546,9 @@ pub fn admit_transaction(engine: &mut crate::Engine, actions: &[(&str, Vec<Deman
     let mut batches = Vec::new();
     for name in tables {
         let enforce = engine.simulation_for(name).throttling;
-        let Some(table) = engine.tables.get(name) else { continue };
+        let Some(table) = engine.tables.get(name) else {
+            continue;
+        };
         let mut owners = Vec::new();
         let mut demands = Vec::new();
         for (at, (_, action)) in actions.iter().enumerate().filter(|(_, (n, _))| *n == name) {
@@ -1254,7 +1563,9 @@ pub fn admit_transaction(engine: &mut crate::Engine, actions: &[(&str, Vec<Deman
         batches.push((name, enforce, demands, refusals));
     }
     for (name, enforce, demands, refusals) in batches {
-        let Some(table) = engine.tables.get(name) else { continue };
+        let Some(table) = engine.tables.get(name) else {
+            continue;
+        };
         if !refused_any {
             engine.capacity.take(table, now, enforce, &demands);
         } else if !refusals.is_empty() {
@@ -1276,12 +1587,19 @@ pub enum Ticket {
 /// Admission for one item write, before it has any effect. With throttling on, works out
 /// what the write will consume and admits it or refuses it; with throttling off, does
 /// nothing now ([`settle_write`] accounts it once applied).
-pub fn admit_write(engine: &mut crate::Engine, table_name: &str, key: &PrimaryKey, new: Option<&Item>) -> Result<Ticket, DynamoError> {
+pub fn admit_write(
+    engine: &mut crate::Engine,
+    table_name: &str,
+    key: &PrimaryKey,
+    new: Option<&Item>,
+) -> Result<Ticket, DynamoError> {
     if !engine.simulation_for(table_name).throttling {
         return Ok(Ticket::Pending);
     }
     let now = engine.now_millis();
-    let Some(table) = engine.tables.get(table_name) else { return Ok(Ticket::Pending) };
+    let Some(table) = engine.tables.get(table_name) else {
+        return Ok(Ticket::Pending);
+    };
     let demands = plan_write(table, key, new, 1.0);
     engine.capacity.admit(table, now, true, &demands)?;
     Ok(Ticket::Admitted)
@@ -1289,10 +1607,17 @@ pub fn admit_write(engine: &mut crate::Engine, table_name: &str, key: &PrimaryKe
 
 /// A write whose condition failed still consumes write capacity: accounts it, and answers
 /// a throttle (which wins over the condition failure) when it does not fit.
-pub fn charge_failed_write(engine: &mut crate::Engine, table_name: &str, key: &PrimaryKey, new_size: Option<usize>) -> Result<(), DynamoError> {
+pub fn charge_failed_write(
+    engine: &mut crate::Engine,
+    table_name: &str,
+    key: &PrimaryKey,
+    new_size: Option<usize>,
+) -> Result<(), DynamoError> {
     let enforce = engine.simulation_for(table_name).throttling;
     let now = engine.now_millis();
-    let Some(table) = engine.tables.get(table_name) else { return Ok(()) };
+    let Some(table) = engine.tables.get(table_name) else {
+        return Ok(());
+    };
     let demand = failed_write(table, key, new_size);
     engine.capacity.admit(table, now, enforce, &[demand])
 }
@@ -1310,15 +1635,32 @@ pub fn settle_write(
         return;
     }
     let now = engine.now_millis();
-    let Some(table) = engine.tables.get(table_name) else { return };
+    let Some(table) = engine.tables.get(table_name) else {
+        return;
+    };
     // The table's units, local indexes included; each global index's on the partitions the
     // write touched there.
-    let local: f64 = consumption.indexes.iter().filter(|(_, kind, _)| *kind == IndexKind::Local).map(|(_, _, u)| u).sum();
+    let local: f64 = consumption
+        .indexes
+        .iter()
+        .filter(|(_, kind, _)| *kind == IndexKind::Local)
+        .map(|(_, _, u)| u)
+        .sum();
     let mut demands = Vec::with_capacity(1 + index_writes.len());
-    demands.push(Demand { target: Target::Table, partition: partition_of(table, key), direction: Direction::Write, units: consumption.table + local });
+    demands.push(Demand {
+        target: Target::Table,
+        partition: partition_of(table, key),
+        direction: Direction::Write,
+        units: consumption.table + local,
+    });
     for &(at, hash, units) in index_writes {
         let partition = table.indexes()[at].entries.partition_of(hash).id;
-        demands.push(Demand { target: Target::Index(at), partition, direction: Direction::Write, units });
+        demands.push(Demand {
+            target: Target::Index(at),
+            partition,
+            direction: Direction::Write,
+            units,
+        });
     }
     engine.capacity.take(table, now, false, &demands);
 }
@@ -1326,14 +1668,35 @@ pub fn settle_write(
 /// Admission for a read after it has read (it costs what it read), before it answers:
 /// `partition` is the partition read, of the table or of the global index the consumption
 /// names.
-pub fn admit_read(capacity: &mut Capacity, table: &Table, now: u64, enforce: bool, partition: u32, consumption: &Consumption) -> Result<(), DynamoError> {
+pub fn admit_read(
+    capacity: &mut Capacity,
+    table: &Table,
+    now: u64,
+    enforce: bool,
+    partition: u32,
+    consumption: &Consumption,
+) -> Result<(), DynamoError> {
     if consumption.indexes.is_empty() {
-        let demand = Demand { target: Target::Table, partition, direction: Direction::Read, units: consumption.table };
+        let demand = Demand {
+            target: Target::Table,
+            partition,
+            direction: Direction::Read,
+            units: consumption.table,
+        };
         return capacity.admit(table, now, enforce, &[demand]);
     }
-    let global = consumption.indexes.iter().any(|(_, kind, _)| *kind == IndexKind::Global);
-    let table_partition = if global { table.partitions().first().map_or(0, |p| p.id) } else { partition };
-    let demands = demands_of(table, Direction::Read, table_partition, consumption, |_| partition);
+    let global = consumption
+        .indexes
+        .iter()
+        .any(|(_, kind, _)| *kind == IndexKind::Global);
+    let table_partition = if global {
+        table.partitions().first().map_or(0, |p| p.id)
+    } else {
+        partition
+    };
+    let demands = demands_of(table, Direction::Read, table_partition, consumption, |_| {
+        partition
+    });
     capacity.admit(table, now, enforce, &demands)
 }
 
@@ -1342,7 +1705,13 @@ mod tests {
     use super::*;
 
     fn provisioned(read: f64, write: f64, partitions: &[u32]) -> Group {
-        Group::new(None, "arn".into(), Mode::Provisioned { read, write }, partitions, 0)
+        Group::new(
+            None,
+            "arn".into(),
+            Mode::Provisioned { read, write },
+            partitions,
+            0,
+        )
     }
 
     fn write(group: &mut Group, partition: u32, now: u64) -> Option<Limit> {
@@ -1379,9 +1748,14 @@ mod tests {
         let refused: Vec<_> = (0..11).map(|_| write(&mut group, 1, 0)).collect();
         assert_eq!(refused[9], None);
         assert_eq!(refused[10], Some(Limit::Provisioned));
-        assert_eq!(group.partitions.get(&1).unwrap().write.boosted_from, Some(1_000));
+        assert_eq!(
+            group.partitions.get(&1).unwrap().write.boosted_from,
+            Some(1_000)
+        );
         // Next second: its own 10, then 10 borrowed from the idle partition's share.
-        let admitted = (0..25).filter(|_| write(&mut group, 1, 1_000).is_none()).count();
+        let admitted = (0..25)
+            .filter(|_| write(&mut group, 1, 1_000).is_none())
+            .count();
         assert_eq!(admitted, 20);
     }
 
@@ -1415,7 +1789,10 @@ mod tests {
         };
         assert_eq!(refusal.reason(), "IndexWriteProvisionedThroughputExceeded");
         let error = throttled_error(&[refusal]);
-        assert_eq!(error.kind, ErrorKind::ProvisionedThroughputExceededException);
+        assert_eq!(
+            error.kind,
+            ErrorKind::ProvisionedThroughputExceededException
+        );
         assert_eq!(error.to_json()["ThrottlingReasons"][0]["resource"], "arn:i");
     }
 }

@@ -15,7 +15,9 @@ pub const IGNORED_PAST_MILLIS: u64 = 5 * 365 * 24 * 3_600_000;
 /// When an item expires: its TTL attribute, a Number of epoch seconds, in milliseconds.
 /// Items without the attribute, or with another type, never expire.
 pub fn expiry_of(item: &Item, attribute: &str) -> Option<u64> {
-    let AttributeValue::N(n) = item.get(attribute)? else { return None };
+    let AttributeValue::N(n) = item.get(attribute)? else {
+        return None;
+    };
     let seconds: f64 = n.to_string().parse().ok()?;
     (seconds.is_finite() && seconds >= 0.0 && seconds < 1e15).then(|| (seconds * 1000.0) as u64)
 }
@@ -28,7 +30,13 @@ pub struct ExpiryQueue {
 
 impl ExpiryQueue {
     /// Keeps the queue in step with one write: the old item's expiry out, the new one's in.
-    pub fn track(&mut self, attribute: &str, key: &PrimaryKey, old: Option<&Item>, new: Option<&Item>) {
+    pub fn track(
+        &mut self,
+        attribute: &str,
+        key: &PrimaryKey,
+        old: Option<&Item>,
+        new: Option<&Item>,
+    ) {
         if let Some(expiry) = old.and_then(|item| expiry_of(item, attribute)) {
             self.entries.remove(&(expiry, key.clone()));
         }
@@ -73,16 +81,25 @@ mod tests {
     use crate::number::Number;
 
     fn key(k: &str) -> PrimaryKey {
-        PrimaryKey { hash: KeyValue::S(k.into()), range: None }
+        PrimaryKey {
+            hash: KeyValue::S(k.into()),
+            range: None,
+        }
     }
 
     fn item(expires: &str) -> Item {
-        Item::from([("exp".to_string(), AttributeValue::N(Number::parse(expires).unwrap()))])
+        Item::from([(
+            "exp".to_string(),
+            AttributeValue::N(Number::parse(expires).unwrap()),
+        )])
     }
 
     #[test]
     fn only_numbers_of_epoch_seconds_expire() {
-        assert_eq!(expiry_of(&item("1700000000"), "exp"), Some(1_700_000_000_000));
+        assert_eq!(
+            expiry_of(&item("1700000000"), "exp"),
+            Some(1_700_000_000_000)
+        );
         let text = Item::from([("exp".to_string(), AttributeValue::S("1700000000".into()))]);
         assert_eq!(expiry_of(&text, "exp"), None);
         assert_eq!(expiry_of(&item("1"), "other"), None);

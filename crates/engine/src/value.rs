@@ -66,7 +66,10 @@ impl AttributeValue {
             AttributeValue::Bool(_) | AttributeValue::Null => 1,
             AttributeValue::L(list) => 3 + list.iter().map(|v| 1 + v.size()).sum::<usize>(),
             AttributeValue::M(map) => {
-                3 + map.iter().map(|(k, v)| 1 + k.len() + v.size()).sum::<usize>()
+                3 + map
+                    .iter()
+                    .map(|(k, v)| 1 + k.len() + v.size())
+                    .sum::<usize>()
             }
             AttributeValue::SS(set) => set.iter().map(String::len).sum(),
             AttributeValue::NS(set) => set.iter().map(Number::size).sum(),
@@ -77,7 +80,9 @@ impl AttributeValue {
 
 /// An item's size as DynamoDB counts it: each attribute's UTF-8 name plus its value.
 pub fn item_size(item: &Item) -> usize {
-    item.iter().map(|(name, value)| name.len() + value.size()).sum()
+    item.iter()
+        .map(|(name, value)| name.len() + value.size())
+        .sum()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -140,7 +145,8 @@ thread_local! {
 pub(crate) fn validation_failure<E: de::Error>(message: impl Into<String>) -> E {
     let message = message.into();
     PENDING_VALIDATION.with(|slot| {
-        slot.borrow_mut().get_or_insert_with(|| DynamoError::validation(message.clone()));
+        slot.borrow_mut()
+            .get_or_insert_with(|| DynamoError::validation(message.clone()));
     });
     E::custom(message)
 }
@@ -169,7 +175,10 @@ struct ValueSeed {
 impl<'de> DeserializeSeed<'de> for ValueSeed {
     type Value = AttributeValue;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<AttributeValue, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<AttributeValue, D::Error> {
         deserializer.deserialize_map(ValueVisitor { depth: self.depth })
     }
 }
@@ -185,7 +194,9 @@ const TOO_DEEP: &str = "Nesting Levels have exceeded supported limits: Attribute
 
 fn parse_number<E: de::Error>(text: &str) -> Result<Number, E> {
     if text.is_empty() {
-        return Err(validation_failure("The parameter cannot be converted to a numeric value"));
+        return Err(validation_failure(
+            "The parameter cannot be converted to a numeric value",
+        ));
     }
     Number::parse(text).map_err(|e| match e {
         crate::number::NumberError::NotANumber => validation_failure(format!(
@@ -197,11 +208,18 @@ fn parse_number<E: de::Error>(text: &str) -> Result<Number, E> {
 
 fn decode_base64<E: de::Error>(text: &str) -> Result<Vec<u8>, E> {
     BASE64.decode(text).map_err(|_| {
-        E::custom("Base64 encoded length is expected a multiple of 4 bytes but found: ".to_owned() + &text.len().to_string())
+        E::custom(
+            "Base64 encoded length is expected a multiple of 4 bytes but found: ".to_owned()
+                + &text.len().to_string(),
+        )
     })
 }
 
-fn reject_duplicates<T: Ord + Clone, E: de::Error>(items: &[T], type_name: &str, show: impl Fn(&T) -> String) -> Result<(), E> {
+fn reject_duplicates<T: Ord + Clone, E: de::Error>(
+    items: &[T],
+    type_name: &str,
+    show: impl Fn(&T) -> String,
+) -> Result<(), E> {
     let mut sorted: Vec<&T> = items.iter().collect();
     sorted.sort();
     if sorted.windows(2).any(|w| w[0] == w[1]) {
@@ -257,15 +275,19 @@ impl<'de> Visitor<'de> for ValueVisitor {
                     if self.depth >= MAX_NESTING_DEPTH {
                         return Err(validation_failure(TOO_DEEP));
                     }
-                    map.next_value_seed(OptionalSeed(ListSeed { depth: self.depth + 1 }))?
-                        .map(AttributeValue::L)
+                    map.next_value_seed(OptionalSeed(ListSeed {
+                        depth: self.depth + 1,
+                    }))?
+                    .map(AttributeValue::L)
                 }
                 "M" => {
                     if self.depth >= MAX_NESTING_DEPTH {
                         return Err(validation_failure(TOO_DEEP));
                     }
-                    map.next_value_seed(OptionalSeed(MapSeed { depth: self.depth + 1 }))?
-                        .map(AttributeValue::M)
+                    map.next_value_seed(OptionalSeed(MapSeed {
+                        depth: self.depth + 1,
+                    }))?
+                    .map(AttributeValue::M)
                 }
                 "SS" => match map.next_value::<Option<Vec<Option<String>>>>()? {
                     Some(members) => {
@@ -287,7 +309,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
                         if texts.is_empty() {
                             return Err(empty_set("number"));
                         }
-                        let set = texts.iter().map(|t| parse_number(t)).collect::<Result<Vec<_>, _>>()?;
+                        let set = texts
+                            .iter()
+                            .map(|t| parse_number(t))
+                            .collect::<Result<Vec<_>, _>>()?;
                         reject_duplicates(&set, "NS", |n| n.to_string())?;
                         Some(AttributeValue::NS(set))
                     }
@@ -298,7 +323,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
                         if texts.is_empty() {
                             return Err(empty_set("binary"));
                         }
-                        let set = texts.iter().map(|t| decode_base64(t)).collect::<Result<Vec<_>, _>>()?;
+                        let set = texts
+                            .iter()
+                            .map(|t| decode_base64(t))
+                            .collect::<Result<Vec<_>, _>>()?;
                         reject_duplicates(&set, "BS", |b| BASE64.encode(b))?;
                         Some(AttributeValue::BS(set))
                     }
@@ -451,7 +479,9 @@ impl<'de> Deserialize<'de> for ValueMap {
                         }
                         Err(e) => {
                             wrap_validation_failure(|message| {
-                                format!("ExpressionAttributeValues contains invalid value: {message} for key {name}")
+                                format!(
+                                    "ExpressionAttributeValues contains invalid value: {message} for key {name}"
+                                )
                             });
                             return Err(e);
                         }
@@ -469,9 +499,14 @@ impl<'de> Deserialize<'de> for ValueMap {
 fn wrap_validation_failure(wrap: impl FnOnce(&str) -> String) {
     PENDING_VALIDATION.with(|slot| {
         if let Some(error) = slot.borrow_mut().as_mut() {
-            let numeric = ["The parameter cannot be converted", "Attempting to store", "Number overflow", "Number underflow"]
-                .iter()
-                .any(|prefix| error.message.starts_with(prefix));
+            let numeric = [
+                "The parameter cannot be converted",
+                "Attempting to store",
+                "Number overflow",
+                "Number underflow",
+            ]
+            .iter()
+            .any(|prefix| error.message.starts_with(prefix));
             if !numeric {
                 error.message = wrap(&error.message);
             }
@@ -483,9 +518,9 @@ fn wrap_validation_failure(wrap: impl FnOnce(&str) -> String) {
 pub fn item_from_json(text: &str) -> Result<Item, DynamoError> {
     clear_validation_failure();
     let mut de = serde_json::Deserializer::from_str(text);
-    MapSeed { depth: 1 }
-        .deserialize(&mut de)
-        .map_err(|e| take_validation_failure().unwrap_or_else(|| DynamoError::serialization(e.to_string())))
+    MapSeed { depth: 1 }.deserialize(&mut de).map_err(|e| {
+        take_validation_failure().unwrap_or_else(|| DynamoError::serialization(e.to_string()))
+    })
 }
 
 /// Writes an item as DynamoDB JSON text.
@@ -513,7 +548,10 @@ mod tests {
 
     #[test]
     fn numbers_are_normalised_when_read() {
-        assert_eq!(item_to_json(&item(r#"{"n":{"N":"0042.1200"}}"#)), r#"{"n":{"N":"42.12"}}"#);
+        assert_eq!(
+            item_to_json(&item(r#"{"n":{"N":"0042.1200"}}"#)),
+            r#"{"n":{"N":"42.12"}}"#
+        );
     }
 
     #[test]
@@ -553,14 +591,27 @@ mod tests {
     #[test]
     fn item_size_counts_names_and_values() {
         // The Developer Guide's example: shirt-color "R" and shirt-size "M" is 23 bytes.
-        assert_eq!(item_size(&item(r#"{"shirt-color":{"S":"R"},"shirt-size":{"S":"M"}}"#)), 23);
+        assert_eq!(
+            item_size(&item(r#"{"shirt-color":{"S":"R"},"shirt-size":{"S":"M"}}"#)),
+            23
+        );
         // Lists and maps: 3 bytes plus 1 per element.
-        assert_eq!(item_size(&item(r#"{"l":{"L":[{"S":"ab"},{"NULL":true}]}}"#)), 1 + 3 + 3 + 2);
-        assert_eq!(item_size(&item(r#"{"m":{"M":{"k":{"S":"v"}}}}"#)), 1 + 3 + 1 + 1 + 1);
+        assert_eq!(
+            item_size(&item(r#"{"l":{"L":[{"S":"ab"},{"NULL":true}]}}"#)),
+            1 + 3 + 3 + 2
+        );
+        assert_eq!(
+            item_size(&item(r#"{"m":{"M":{"k":{"S":"v"}}}}"#)),
+            1 + 3 + 1 + 1 + 1
+        );
     }
 
     #[test]
     fn null_false_is_rejected() {
-        assert!(err(r#"{"a":{"NULL":false}}"#).message.contains("Null attribute value"));
+        assert!(
+            err(r#"{"a":{"NULL":false}}"#)
+                .message
+                .contains("Null attribute value")
+        );
     }
 }

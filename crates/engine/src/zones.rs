@@ -52,7 +52,9 @@ impl Zones {
         if self.is_up(leader) {
             return None;
         }
-        (1..REPLICAS).map(|step| (leader + step) % REPLICAS).find(|&r| self.is_up(r))
+        (1..REPLICAS)
+            .map(|step| (leader + step) % REPLICAS)
+            .find(|&r| self.is_up(r))
     }
 }
 

@@ -30,7 +30,10 @@ fn batch_write_puts_and_deletes_across_tables() {
     );
     assert_eq!(response, json!({"UnprocessedItems": {}}));
     assert!(h.get("aaa", json!({"pk": {"S": "a2"}})).is_some());
-    assert!(h.get("bbb", json!({"pk": {"S": "old"}, "sk": {"N": "1"}})).is_none());
+    assert!(
+        h.get("bbb", json!({"pk": {"S": "old"}, "sk": {"N": "1"}}))
+            .is_none()
+    );
 }
 
 #[test]
@@ -47,7 +50,10 @@ fn batch_write_reports_capacity_per_table_rounded_per_item() {
         }),
     );
     // 500 B -> 1 unit, 3.5 KB -> 4 units: the Developer Guide's example totals 5.
-    assert_eq!(response["ConsumedCapacity"], json!([{"TableName": "aaa", "CapacityUnits": 5.0}]));
+    assert_eq!(
+        response["ConsumedCapacity"],
+        json!([{"TableName": "aaa", "CapacityUnits": 5.0}])
+    );
 }
 
 #[test]
@@ -55,13 +61,21 @@ fn batch_write_allows_at_most_25_requests() {
     let mut h = two_tables();
     let writes: Vec<Value> = (0..26).map(|i| put_request(&format!("k{i}"))).collect();
     let e = h.err("BatchWriteItem", json!({"RequestItems": {"aaa": writes}}));
-    assert!(e.message.contains("Member must have length less than or equal to 25"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("Member must have length less than or equal to 25"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn batch_write_rejects_two_writes_to_one_key_and_writes_nothing() {
     let mut h = two_tables();
-    let e = h.err("BatchWriteItem", json!({"RequestItems": {"aaa": [put_request("k"), put_request("k")]}}));
+    let e = h.err(
+        "BatchWriteItem",
+        json!({"RequestItems": {"aaa": [put_request("k"), put_request("k")]}}),
+    );
     assert_eq!(e.message, "Provided list of item keys contains duplicates");
     assert!(h.get("aaa", json!({"pk": {"S": "k"}})).is_none());
 }
@@ -80,7 +94,10 @@ fn batch_write_validates_the_whole_batch_before_writing() {
 #[test]
 fn batch_write_to_a_missing_table_is_resource_not_found() {
     let mut h = two_tables();
-    let e = h.err("BatchWriteItem", json!({"RequestItems": {"nope": [put_request("k")]}}));
+    let e = h.err(
+        "BatchWriteItem",
+        json!({"RequestItems": {"nope": [put_request("k")]}}),
+    );
     assert_eq!(e.kind, ErrorKind::ResourceNotFoundException);
 }
 
@@ -97,7 +114,10 @@ fn batch_get_returns_found_items_per_table() {
         }, "ReturnConsumedCapacity": "TOTAL"}),
     );
     assert_eq!(response["Responses"]["aaa"], json!([{"pk": {"S": "a1"}}]));
-    assert_eq!(response["Responses"]["bbb"], json!([{"pk": {"S": "b1"}, "sk": {"N": "2"}}]));
+    assert_eq!(
+        response["Responses"]["bbb"],
+        json!([{"pk": {"S": "b1"}, "sk": {"N": "2"}}])
+    );
     assert_eq!(response["UnprocessedKeys"], json!({}));
     assert_eq!(
         response["ConsumedCapacity"],
@@ -108,15 +128,26 @@ fn batch_get_returns_found_items_per_table() {
 #[test]
 fn batch_get_allows_at_most_100_keys() {
     let mut h = two_tables();
-    let keys: Vec<Value> = (0..101).map(|i| json!({"pk": {"S": format!("k{i}")}})).collect();
-    let e = h.err("BatchGetItem", json!({"RequestItems": {"aaa": {"Keys": keys}}}));
-    assert_eq!(e.message, "Too many items requested for the BatchGetItem call");
+    let keys: Vec<Value> = (0..101)
+        .map(|i| json!({"pk": {"S": format!("k{i}")}}))
+        .collect();
+    let e = h.err(
+        "BatchGetItem",
+        json!({"RequestItems": {"aaa": {"Keys": keys}}}),
+    );
+    assert_eq!(
+        e.message,
+        "Too many items requested for the BatchGetItem call"
+    );
 }
 
 #[test]
 fn batch_get_rejects_duplicate_keys() {
     let mut h = two_tables();
-    let e = h.err("BatchGetItem", json!({"RequestItems": {"aaa": {"Keys": [{"pk": {"S": "k"}}, {"pk": {"S": "k"}}]}}}));
+    let e = h.err(
+        "BatchGetItem",
+        json!({"RequestItems": {"aaa": {"Keys": [{"pk": {"S": "k"}}, {"pk": {"S": "k"}}]}}}),
+    );
     assert_eq!(e.message, "Provided list of item keys contains duplicates");
 }
 
@@ -124,5 +155,8 @@ fn batch_get_rejects_duplicate_keys() {
 fn batch_requests_need_at_least_one_table() {
     let mut h = two_tables();
     let e = h.err("BatchGetItem", json!({"RequestItems": {}}));
-    assert!(e.message.ends_with("Member must have length greater than or equal to 1"));
+    assert!(
+        e.message
+            .ends_with("Member must have length greater than or equal to 1")
+    );
 }

@@ -9,7 +9,12 @@ use dynoscope_engine::{Engine, EngineConfig};
 use serde_json::{Value, json};
 
 fn lagging(seed: u64) -> Harness {
-    let mut h = Harness { engine: Engine::new(EngineConfig { seed, ..Default::default() }) };
+    let mut h = Harness {
+        engine: Engine::new(EngineConfig {
+            seed,
+            ..Default::default()
+        }),
+    };
     h.table("t1x", None);
     h.ok(
         "Dynoscope_SetSimulation",
@@ -22,7 +27,10 @@ fn lagging(seed: u64) -> Harness {
 }
 
 fn read_v(h: &mut Harness, consistent: bool) -> String {
-    let item = h.ok("GetItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}, "ConsistentRead": consistent}));
+    let item = h.ok(
+        "GetItem",
+        json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}, "ConsistentRead": consistent}),
+    );
     item["Item"]["v"]["N"].as_str().unwrap().to_owned()
 }
 
@@ -30,8 +38,14 @@ fn read_v(h: &mut Harness, consistent: bool) -> String {
 fn an_eventually_consistent_read_can_return_the_value_before_the_last_write() {
     let mut h = lagging(7);
     let reads: Vec<String> = (0..30).map(|_| read_v(&mut h, false)).collect();
-    assert!(reads.contains(&"1".to_owned()), "some read hit the lagging replica: {reads:?}");
-    assert!(reads.contains(&"2".to_owned()), "some read hit an up-to-date replica: {reads:?}");
+    assert!(
+        reads.contains(&"1".to_owned()),
+        "some read hit the lagging replica: {reads:?}"
+    );
+    assert!(
+        reads.contains(&"2".to_owned()),
+        "some read hit an up-to-date replica: {reads:?}"
+    );
 }
 
 #[test]
@@ -68,8 +82,17 @@ fn a_fresh_item_can_be_missing_from_an_eventually_consistent_query() {
 #[test]
 fn an_eventually_consistent_scan_can_still_see_a_deleted_item() {
     let mut h = lagging(11);
-    h.ok("DeleteItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}));
-    let counts: Vec<u64> = (0..30).map(|_| h.ok("Scan", json!({"TableName": "t1x"}))["Count"].as_u64().unwrap()).collect();
+    h.ok(
+        "DeleteItem",
+        json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}),
+    );
+    let counts: Vec<u64> = (0..30)
+        .map(|_| {
+            h.ok("Scan", json!({"TableName": "t1x"}))["Count"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
     assert!(counts.contains(&1) && counts.contains(&0), "{counts:?}");
     let strong = h.ok("Scan", json!({"TableName": "t1x", "ConsistentRead": true}));
     assert_eq!(strong["Count"], 0);
@@ -79,7 +102,14 @@ fn an_eventually_consistent_scan_can_still_see_a_deleted_item() {
 fn the_same_seed_gives_byte_identical_answers() {
     let run = |seed: u64| -> Vec<Value> {
         let mut h = lagging(seed);
-        (0..20).map(|_| h.ok("GetItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}))).collect()
+        (0..20)
+            .map(|_| {
+                h.ok(
+                    "GetItem",
+                    json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}),
+                )
+            })
+            .collect()
     };
     assert_eq!(run(3), run(3));
 }

@@ -13,7 +13,13 @@ const MINUTE: u64 = 60_000;
 const DAY: u64 = 86_400_000;
 
 fn harness() -> Harness {
-    let mut h = Harness { engine: Engine::new(EngineConfig { start_millis: START, record_changes: true, ..Default::default() }) };
+    let mut h = Harness {
+        engine: Engine::new(EngineConfig {
+            start_millis: START,
+            record_changes: true,
+            ..Default::default()
+        }),
+    };
     h.table("t1x", None);
     h
 }
@@ -23,7 +29,10 @@ fn enable(h: &mut Harness, days: Option<u32>) -> Value {
     if let Some(days) = days {
         spec["RecoveryPeriodInDays"] = json!(days);
     }
-    h.ok("UpdateContinuousBackups", json!({"TableName": "t1x", "PointInTimeRecoverySpecification": spec}))
+    h.ok(
+        "UpdateContinuousBackups",
+        json!({"TableName": "t1x", "PointInTimeRecoverySpecification": spec}),
+    )
 }
 
 fn recovery(h: &mut Harness) -> Value {
@@ -55,7 +64,10 @@ fn enabling_point_in_time_recovery_answers_the_description_with_the_default_35_d
     let recovery = &description["PointInTimeRecoveryDescription"];
     assert_eq!(recovery["PointInTimeRecoveryStatus"], "ENABLED");
     assert_eq!(recovery["RecoveryPeriodInDays"], 35);
-    assert_eq!(recovery["EarliestRestorableDateTime"], json!(seconds(START)));
+    assert_eq!(
+        recovery["EarliestRestorableDateTime"],
+        json!(seconds(START))
+    );
 }
 
 #[test]
@@ -64,8 +76,14 @@ fn the_latest_restorable_time_is_five_minutes_ago_on_the_virtual_clock() {
     enable(&mut h, None);
     h.engine.advance_clock_by(60 * MINUTE);
     let recovery = recovery(&mut h);
-    assert_eq!(recovery["EarliestRestorableDateTime"], json!(seconds(START)));
-    assert_eq!(recovery["LatestRestorableDateTime"], json!(seconds(START + 55 * MINUTE)));
+    assert_eq!(
+        recovery["EarliestRestorableDateTime"],
+        json!(seconds(START))
+    );
+    assert_eq!(
+        recovery["LatestRestorableDateTime"],
+        json!(seconds(START + 55 * MINUTE))
+    );
 }
 
 #[test]
@@ -74,7 +92,10 @@ fn right_after_enabling_the_restorable_window_is_the_moment_recovery_began() {
     enable(&mut h, None);
     h.engine.advance_clock_by(MINUTE);
     let recovery = recovery(&mut h);
-    assert_eq!(recovery["LatestRestorableDateTime"], recovery["EarliestRestorableDateTime"]);
+    assert_eq!(
+        recovery["LatestRestorableDateTime"],
+        recovery["EarliestRestorableDateTime"]
+    );
 }
 
 #[test]
@@ -82,7 +103,10 @@ fn the_earliest_restorable_time_is_at_most_the_recovery_period_ago() {
     let mut h = harness();
     enable(&mut h, Some(1));
     h.engine.advance_clock_by(3 * DAY);
-    assert_eq!(recovery(&mut h)["EarliestRestorableDateTime"], json!(seconds(START + 2 * DAY)));
+    assert_eq!(
+        recovery(&mut h)["EarliestRestorableDateTime"],
+        json!(seconds(START + 2 * DAY))
+    );
 }
 
 #[test]
@@ -90,9 +114,13 @@ fn changing_the_recovery_period_keeps_the_history_already_gathered() {
     let mut h = harness();
     enable(&mut h, Some(10));
     h.engine.advance_clock_by(DAY);
-    let recovery = &enable(&mut h, Some(20))["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"];
+    let recovery =
+        &enable(&mut h, Some(20))["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"];
     assert_eq!(recovery["RecoveryPeriodInDays"], 20);
-    assert_eq!(recovery["EarliestRestorableDateTime"], json!(seconds(START)));
+    assert_eq!(
+        recovery["EarliestRestorableDateTime"],
+        json!(seconds(START))
+    );
 }
 
 #[test]
@@ -104,7 +132,10 @@ fn disabling_point_in_time_recovery_drops_the_window() {
         json!({"TableName": "t1x", "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": false}}),
     );
     let expected = json!({"PointInTimeRecoveryStatus": "DISABLED"});
-    assert_eq!(response["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"], expected);
+    assert_eq!(
+        response["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"],
+        expected
+    );
     assert_eq!(recovery(&mut h), expected);
 }
 
@@ -115,13 +146,19 @@ fn re_enabling_point_in_time_recovery_starts_a_new_window() {
     h.ok("UpdateContinuousBackups", json!({"TableName": "t1x", "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": false}}));
     h.engine.advance_clock_by(DAY);
     enable(&mut h, None);
-    assert_eq!(recovery(&mut h)["EarliestRestorableDateTime"], json!(seconds(START + DAY)));
+    assert_eq!(
+        recovery(&mut h)["EarliestRestorableDateTime"],
+        json!(seconds(START + DAY))
+    );
 }
 
 #[test]
 fn the_recovery_period_must_be_between_1_and_35_days() {
     let mut h = harness();
-    for (days, constraint) in [(0, "greater than or equal to 1"), (36, "less than or equal to 35")] {
+    for (days, constraint) in [
+        (0, "greater than or equal to 1"),
+        (36, "less than or equal to 35"),
+    ] {
         let e = h.err(
             "UpdateContinuousBackups",
             json!({"TableName": "t1x", "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true, "RecoveryPeriodInDays": days}}),
@@ -145,8 +182,17 @@ fn update_continuous_backups_requires_the_specification_and_its_enabled_flag() {
         e.message,
         "1 validation error detected: Value null at 'pointInTimeRecoverySpecification' failed to satisfy constraint: Member must not be null"
     );
-    let e = h.err("UpdateContinuousBackups", json!({"TableName": "t1x", "PointInTimeRecoverySpecification": {}}));
-    assert!(e.message.contains("Value null at 'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled'"), "{}", e.message);
+    let e = h.err(
+        "UpdateContinuousBackups",
+        json!({"TableName": "t1x", "PointInTimeRecoverySpecification": {}}),
+    );
+    assert!(
+        e.message.contains(
+            "Value null at 'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled'"
+        ),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
@@ -154,7 +200,11 @@ fn describe_continuous_backups_requires_a_table_name() {
     let mut h = harness();
     let e = h.err("DescribeContinuousBackups", json!({}));
     assert_eq!(e.kind, ErrorKind::ValidationException);
-    assert!(e.message.contains("Value null at 'tableName'"), "{}", e.message);
+    assert!(
+        e.message.contains("Value null at 'tableName'"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
@@ -162,19 +212,33 @@ fn a_missing_table_is_a_table_not_found_exception() {
     let mut h = harness();
     for operation in ["DescribeContinuousBackups", "UpdateContinuousBackups"] {
         let e = h.err(operation, json!({"TableName": "nope", "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true}}));
-        assert_eq!(e.wire_type(), "com.amazonaws.dynamodb.v20120810#TableNotFoundException");
+        assert_eq!(
+            e.wire_type(),
+            "com.amazonaws.dynamodb.v20120810#TableNotFoundException"
+        );
         assert_eq!(e.message, "Table not found: nope");
     }
 }
 
 #[test]
 fn a_table_being_created_cannot_change_point_in_time_recovery_yet() {
-    let config = EngineConfig { start_millis: START, control_plane_millis: 2_000, ..Default::default() };
-    let mut h = Harness { engine: Engine::new(config) };
+    let config = EngineConfig {
+        start_millis: START,
+        control_plane_millis: 2_000,
+        ..Default::default()
+    };
+    let mut h = Harness {
+        engine: Engine::new(config),
+    };
     h.table("t1x", None);
     let e = h.err("UpdateContinuousBackups", json!({"TableName": "t1x", "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true}}));
     assert_eq!(e.kind, ErrorKind::ContinuousBackupsUnavailableException);
-    assert!(e.message.starts_with("Backups are being enabled for the table: t1x"), "{}", e.message);
+    assert!(
+        e.message
+            .starts_with("Backups are being enabled for the table: t1x"),
+        "{}",
+        e.message
+    );
     assert_eq!(recovery(&mut h)["PointInTimeRecoveryStatus"], "DISABLED");
     h.engine.advance_clock_by(2_000);
     enable(&mut h, None);
@@ -186,7 +250,10 @@ fn a_table_arn_stands_for_its_name() {
     enable(&mut h, None);
     let arn = h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"]["TableArn"].clone();
     let response = h.ok("DescribeContinuousBackups", json!({"TableName": arn}));
-    assert_eq!(response["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"], "ENABLED");
+    assert_eq!(
+        response["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"],
+        "ENABLED"
+    );
 }
 
 #[test]
@@ -195,7 +262,12 @@ fn point_in_time_recovery_survives_a_restore() {
     enable(&mut h, Some(7));
     let mut store = MemoryStore::new();
     store.apply(&h.engine.take_changes());
-    let mut restored = Harness { engine: Engine::new(EngineConfig { start_millis: START, ..Default::default() }) };
+    let mut restored = Harness {
+        engine: Engine::new(EngineConfig {
+            start_millis: START,
+            ..Default::default()
+        }),
+    };
     restored.engine.restore(&store.snapshot()).unwrap();
     assert_eq!(recovery(&mut restored), recovery(&mut h));
 }

@@ -13,8 +13,15 @@ const START: u64 = 1_800_000_000_000;
 /// A table `t1x` keyed by pk and sk, with global indexes `byG` (hash only) and `byH`, and a
 /// local index `byL`.
 fn harness_with(control_plane_millis: u64) -> Harness {
-    let config = EngineConfig { start_millis: START, record_changes: true, control_plane_millis, ..Default::default() };
-    let mut h = Harness { engine: Engine::new(config) };
+    let config = EngineConfig {
+        start_millis: START,
+        record_changes: true,
+        control_plane_millis,
+        ..Default::default()
+    };
+    let mut h = Harness {
+        engine: Engine::new(config),
+    };
     h.ok(
         "CreateTable",
         json!({
@@ -66,7 +73,10 @@ fn describe(h: &mut Harness, index: Option<&str>) -> Value {
 #[test]
 fn contributor_insights_are_disabled_on_a_new_table() {
     let mut h = harness();
-    assert_eq!(describe(&mut h, None), json!({"TableName": "t1x", "ContributorInsightsStatus": "DISABLED"}));
+    assert_eq!(
+        describe(&mut h, None),
+        json!({"TableName": "t1x", "ContributorInsightsStatus": "DISABLED"})
+    );
 }
 
 #[test]
@@ -77,20 +87,38 @@ fn enabling_answers_enabling_and_settles_to_enabled() {
         response,
         json!({"TableName": "t1x", "ContributorInsightsStatus": "ENABLING", "ContributorInsightsMode": "ACCESSED_AND_THROTTLED_KEYS"})
     );
-    assert_eq!(describe(&mut h, None)["ContributorInsightsStatus"], "ENABLED");
+    assert_eq!(
+        describe(&mut h, None)["ContributorInsightsStatus"],
+        "ENABLED"
+    );
 }
 
 #[test]
 fn a_change_stays_in_transition_for_the_control_plane_delay() {
     let mut h = harness_with(3_000);
     update(&mut h, None, "ENABLE", None);
-    assert_eq!(describe(&mut h, None)["ContributorInsightsStatus"], "ENABLING");
+    assert_eq!(
+        describe(&mut h, None)["ContributorInsightsStatus"],
+        "ENABLING"
+    );
     h.engine.advance_clock_by(3_000);
-    assert_eq!(describe(&mut h, None)["ContributorInsightsStatus"], "ENABLED");
-    assert_eq!(update(&mut h, None, "DISABLE", None)["ContributorInsightsStatus"], "DISABLING");
-    assert_eq!(describe(&mut h, None)["ContributorInsightsStatus"], "DISABLING");
+    assert_eq!(
+        describe(&mut h, None)["ContributorInsightsStatus"],
+        "ENABLED"
+    );
+    assert_eq!(
+        update(&mut h, None, "DISABLE", None)["ContributorInsightsStatus"],
+        "DISABLING"
+    );
+    assert_eq!(
+        describe(&mut h, None)["ContributorInsightsStatus"],
+        "DISABLING"
+    );
     h.engine.advance_clock_by(3_000);
-    assert_eq!(describe(&mut h, None)["ContributorInsightsStatus"], "DISABLED");
+    assert_eq!(
+        describe(&mut h, None)["ContributorInsightsStatus"],
+        "DISABLED"
+    );
 }
 
 #[test]
@@ -99,9 +127,15 @@ fn an_enabled_table_names_its_rules_and_last_update_time() {
     update(&mut h, None, "ENABLE", None);
     let description = describe(&mut h, None);
     let stamp = START.to_string();
-    let rules: Vec<String> = ["PKC", "PKT", "SKC", "SKT"].iter().map(|r| format!("DynamoDBContributorInsights-{r}-t1x-{stamp}")).collect();
+    let rules: Vec<String> = ["PKC", "PKT", "SKC", "SKT"]
+        .iter()
+        .map(|r| format!("DynamoDBContributorInsights-{r}-t1x-{stamp}"))
+        .collect();
     assert_eq!(description["ContributorInsightsRuleList"], json!(rules));
-    assert_eq!(description["LastUpdateDateTime"], json!(START as f64 / 1000.0));
+    assert_eq!(
+        description["LastUpdateDateTime"],
+        json!(START as f64 / 1000.0)
+    );
 }
 
 #[test]
@@ -110,7 +144,10 @@ fn throttled_keys_mode_keeps_only_the_throttled_rules() {
     update(&mut h, Some("byG"), "ENABLE", Some("THROTTLED_KEYS"));
     let description = describe(&mut h, Some("byG"));
     assert_eq!(description["ContributorInsightsMode"], "THROTTLED_KEYS");
-    assert_eq!(description["ContributorInsightsRuleList"], json!([format!("DynamoDBContributorInsights-PKT-t1x-byG-{START}")]));
+    assert_eq!(
+        description["ContributorInsightsRuleList"],
+        json!([format!("DynamoDBContributorInsights-PKT-t1x-byG-{START}")])
+    );
 }
 
 #[test]
@@ -118,8 +155,14 @@ fn enabling_again_with_the_same_mode_changes_nothing() {
     let mut h = harness();
     update(&mut h, None, "ENABLE", None);
     h.engine.advance_clock_by(10_000);
-    assert_eq!(update(&mut h, None, "ENABLE", Some("ACCESSED_AND_THROTTLED_KEYS"))["ContributorInsightsStatus"], "ENABLED");
-    assert_eq!(describe(&mut h, None)["LastUpdateDateTime"], json!(START as f64 / 1000.0));
+    assert_eq!(
+        update(&mut h, None, "ENABLE", Some("ACCESSED_AND_THROTTLED_KEYS"))["ContributorInsightsStatus"],
+        "ENABLED"
+    );
+    assert_eq!(
+        describe(&mut h, None)["LastUpdateDateTime"],
+        json!(START as f64 / 1000.0)
+    );
 }
 
 #[test]
@@ -145,7 +188,10 @@ fn disabling_keeps_the_mode_and_drops_the_rules() {
 #[test]
 fn disabling_what_was_never_enabled_answers_disabled() {
     let mut h = harness();
-    assert_eq!(update(&mut h, None, "DISABLE", None), json!({"TableName": "t1x", "ContributorInsightsStatus": "DISABLED"}));
+    assert_eq!(
+        update(&mut h, None, "DISABLE", None),
+        json!({"TableName": "t1x", "ContributorInsightsStatus": "DISABLED"})
+    );
 }
 
 #[test]
@@ -153,19 +199,34 @@ fn a_global_index_has_its_own_setting() {
     let mut h = harness();
     let response = update(&mut h, Some("byH"), "ENABLE", None);
     assert_eq!(response["IndexName"], "byH");
-    assert_eq!(describe(&mut h, Some("byH"))["ContributorInsightsStatus"], "ENABLED");
+    assert_eq!(
+        describe(&mut h, Some("byH"))["ContributorInsightsStatus"],
+        "ENABLED"
+    );
     assert_eq!(describe(&mut h, Some("byH"))["IndexName"], "byH");
-    assert_eq!(describe(&mut h, None)["ContributorInsightsStatus"], "DISABLED");
+    assert_eq!(
+        describe(&mut h, None)["ContributorInsightsStatus"],
+        "DISABLED"
+    );
 }
 
 #[test]
 fn an_unknown_or_local_index_is_a_resource_not_found_exception() {
     let mut h = harness();
     for index in ["nope", "byL"] {
-        let e = h.err("DescribeContributorInsights", json!({"TableName": "t1x", "IndexName": index}));
+        let e = h.err(
+            "DescribeContributorInsights",
+            json!({"TableName": "t1x", "IndexName": index}),
+        );
         assert_eq!(e.kind, ErrorKind::ResourceNotFoundException);
-        assert_eq!(e.message, format!("Requested resource not found: Index: {index} for table: t1x not found"));
-        let e = h.err("UpdateContributorInsights", json!({"TableName": "t1x", "IndexName": index, "ContributorInsightsAction": "ENABLE"}));
+        assert_eq!(
+            e.message,
+            format!("Requested resource not found: Index: {index} for table: t1x not found")
+        );
+        let e = h.err(
+            "UpdateContributorInsights",
+            json!({"TableName": "t1x", "IndexName": index, "ContributorInsightsAction": "ENABLE"}),
+        );
         assert_eq!(e.kind, ErrorKind::ResourceNotFoundException);
     }
 }
@@ -175,13 +236,19 @@ fn a_missing_table_is_a_resource_not_found_exception() {
     let mut h = harness();
     let requests = [
         ("DescribeContributorInsights", json!({"TableName": "nope"})),
-        ("UpdateContributorInsights", json!({"TableName": "nope", "ContributorInsightsAction": "ENABLE"})),
+        (
+            "UpdateContributorInsights",
+            json!({"TableName": "nope", "ContributorInsightsAction": "ENABLE"}),
+        ),
         ("ListContributorInsights", json!({"TableName": "nope"})),
     ];
     for (operation, request) in requests {
         let e = h.err(operation, request);
         assert_eq!(e.kind, ErrorKind::ResourceNotFoundException, "{operation}");
-        assert_eq!(e.message, "Requested resource not found: Table: nope not found");
+        assert_eq!(
+            e.message,
+            "Requested resource not found: Table: nope not found"
+        );
     }
 }
 
@@ -229,9 +296,18 @@ fn list_contributor_insights_pages_with_max_results_and_next_token() {
     let mut request = json!({"MaxResults": 2});
     loop {
         let page = h.ok("ListContributorInsights", request.clone());
-        let summaries = page["ContributorInsightsSummaries"].as_array().unwrap().clone();
+        let summaries = page["ContributorInsightsSummaries"]
+            .as_array()
+            .unwrap()
+            .clone();
         assert!(summaries.len() <= 2);
-        seen.extend(summaries.iter().map(|s| format!("{}/{}", s["TableName"].as_str().unwrap(), s["IndexName"].as_str().unwrap_or(""))));
+        seen.extend(summaries.iter().map(|s| {
+            format!(
+                "{}/{}",
+                s["TableName"].as_str().unwrap(),
+                s["IndexName"].as_str().unwrap_or("")
+            )
+        }));
         match page.get("NextToken") {
             Some(token) => request["NextToken"] = token.clone(),
             None => break,
@@ -255,7 +331,10 @@ fn a_deleted_global_index_takes_its_setting_with_it() {
     let mut h = harness();
     update(&mut h, Some("byG"), "ENABLE", None);
     h.ok("UpdateTable", json!({"TableName": "t1x", "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "byG"}}]}));
-    let e = h.err("DescribeContributorInsights", json!({"TableName": "t1x", "IndexName": "byG"}));
+    let e = h.err(
+        "DescribeContributorInsights",
+        json!({"TableName": "t1x", "IndexName": "byG"}),
+    );
     assert_eq!(e.kind, ErrorKind::ResourceNotFoundException);
 }
 
@@ -266,8 +345,16 @@ fn contributor_insights_survive_a_restore() {
     update(&mut h, Some("byG"), "ENABLE", Some("THROTTLED_KEYS"));
     let mut store = MemoryStore::new();
     store.apply(&h.engine.take_changes());
-    let mut restored = Harness { engine: Engine::new(EngineConfig { start_millis: START, ..Default::default() }) };
+    let mut restored = Harness {
+        engine: Engine::new(EngineConfig {
+            start_millis: START,
+            ..Default::default()
+        }),
+    };
     restored.engine.restore(&store.snapshot()).unwrap();
     assert_eq!(describe(&mut restored, None), describe(&mut h, None));
-    assert_eq!(describe(&mut restored, Some("byG")), describe(&mut h, Some("byG")));
+    assert_eq!(
+        describe(&mut restored, Some("byG")),
+        describe(&mut h, Some("byG"))
+    );
 }

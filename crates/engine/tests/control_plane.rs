@@ -41,7 +41,12 @@ fn update_table_with_unchanged_throughput_is_rejected() {
         "UpdateTable",
         json!({"TableName": "t1x", "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}}),
     );
-    assert!(e.message.starts_with("The provisioned throughput for the table will not change."), "{}", e.message);
+    assert!(
+        e.message
+            .starts_with("The provisioned throughput for the table will not change."),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
@@ -49,16 +54,27 @@ fn update_table_with_nothing_to_change_is_rejected() {
     let mut h = Harness::new();
     provisioned(&mut h, "t1x");
     let e = h.err("UpdateTable", json!({"TableName": "t1x"}));
-    assert!(e.message.starts_with("At least one of ProvisionedThroughput, BillingMode"), "{}", e.message);
+    assert!(
+        e.message
+            .starts_with("At least one of ProvisionedThroughput, BillingMode"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn switching_to_pay_per_request_reports_the_billing_mode() {
     let mut h = Harness::new();
     provisioned(&mut h, "t1x");
-    h.ok("UpdateTable", json!({"TableName": "t1x", "BillingMode": "PAY_PER_REQUEST"}));
+    h.ok(
+        "UpdateTable",
+        json!({"TableName": "t1x", "BillingMode": "PAY_PER_REQUEST"}),
+    );
     let table = &h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"];
-    assert_eq!(table["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST");
+    assert_eq!(
+        table["BillingModeSummary"]["BillingMode"],
+        "PAY_PER_REQUEST"
+    );
     assert_eq!(table["ProvisionedThroughput"]["ReadCapacityUnits"], 0);
 }
 
@@ -80,7 +96,10 @@ fn a_global_index_created_by_update_table_is_backfilled() {
             }}]
         }),
     );
-    assert_eq!(response["TableDescription"]["GlobalSecondaryIndexes"][0]["IndexStatus"], "CREATING");
+    assert_eq!(
+        response["TableDescription"]["GlobalSecondaryIndexes"][0]["IndexStatus"],
+        "CREATING"
+    );
     let scanned = h.ok("Scan", json!({"TableName": "t1x", "IndexName": "by_g"}));
     assert_eq!(scanned["Count"], 1);
     let table = &h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"];
@@ -112,9 +131,7 @@ fn a_global_index_can_be_deleted() {
 fn only_one_index_can_be_created_or_deleted_per_update() {
     let mut h = Harness::new();
     h.table("t1x", None);
-    let create = |name: &str| {
-        json!({"Create": {"IndexName": name, "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}})
-    };
+    let create = |name: &str| json!({"Create": {"IndexName": name, "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}});
     let e = h.err(
         "UpdateTable",
         json!({
@@ -135,16 +152,25 @@ fn enabling_a_stream_shows_its_label_and_arn() {
         json!({"TableName": "t1x", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}),
     );
     let table = &h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"];
-    assert_eq!(table["StreamSpecification"], json!({"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}));
+    assert_eq!(
+        table["StreamSpecification"],
+        json!({"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"})
+    );
     let label = table["LatestStreamLabel"].as_str().unwrap();
-    assert_eq!(table["LatestStreamArn"], format!("arn:aws:dynamodb:us-east-1:000000000000:table/t1x/stream/{label}"));
+    assert_eq!(
+        table["LatestStreamArn"],
+        format!("arn:aws:dynamodb:us-east-1:000000000000:table/t1x/stream/{label}")
+    );
 }
 
 #[test]
 fn deletion_protection_blocks_delete_table() {
     let mut h = Harness::new();
     h.table("t1x", None);
-    h.ok("UpdateTable", json!({"TableName": "t1x", "DeletionProtectionEnabled": true}));
+    h.ok(
+        "UpdateTable",
+        json!({"TableName": "t1x", "DeletionProtectionEnabled": true}),
+    );
     let e = h.err("DeleteTable", json!({"TableName": "t1x"}));
     assert_eq!(e.kind, ErrorKind::ValidationException);
 }
@@ -166,7 +192,10 @@ fn time_to_live_is_enabled_once_and_described() {
         h.ok("DescribeTimeToLive", json!({"TableName": "t1x"}))["TimeToLiveDescription"],
         json!({"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"})
     );
-    assert_eq!(h.err("UpdateTimeToLive", spec).message, "TimeToLive is already enabled");
+    assert_eq!(
+        h.err("UpdateTimeToLive", spec).message,
+        "TimeToLive is already enabled"
+    );
 }
 
 #[test]
@@ -176,7 +205,10 @@ fn time_to_live_can_change_only_once_an_hour() {
     let spec = |enabled: bool| json!({"TableName": "t1x", "TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": "ttl"}});
     h.ok("UpdateTimeToLive", spec(true));
     let e = h.err("UpdateTimeToLive", spec(false));
-    assert_eq!(e.message, "Time to live has been modified multiple times within a fixed interval");
+    assert_eq!(
+        e.message,
+        "Time to live has been modified multiple times within a fixed interval"
+    );
     h.engine.advance_clock_by(3_600_000);
     h.ok("UpdateTimeToLive", spec(false));
 }
@@ -191,8 +223,14 @@ fn tags_are_added_listed_and_removed_by_table_arn() {
         h.ok("ListTagsOfResource", json!({"ResourceArn": arn}))["Tags"],
         json!([{"Key": "env", "Value": "dev"}, {"Key": "team", "Value": "a"}])
     );
-    h.ok("UntagResource", json!({"ResourceArn": arn, "TagKeys": ["env"]}));
-    assert_eq!(h.ok("ListTagsOfResource", json!({"ResourceArn": arn}))["Tags"], json!([{"Key": "team", "Value": "a"}]));
+    h.ok(
+        "UntagResource",
+        json!({"ResourceArn": arn, "TagKeys": ["env"]}),
+    );
+    assert_eq!(
+        h.ok("ListTagsOfResource", json!({"ResourceArn": arn}))["Tags"],
+        json!([{"Key": "team", "Value": "a"}])
+    );
 }
 
 #[test]
@@ -200,11 +238,17 @@ fn tagging_a_missing_table_names_the_arn() {
     let mut h = Harness::new();
     let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/nope";
     let e = h.err("ListTagsOfResource", json!({"ResourceArn": arn}));
-    assert_eq!(e.message, format!("Requested resource not found: ResourcArn: {arn} not found"));
+    assert_eq!(
+        e.message,
+        format!("Requested resource not found: ResourcArn: {arn} not found")
+    );
 }
 
 #[test]
 fn describe_limits_gives_the_default_account_limits() {
     let mut h = Harness::new();
-    assert_eq!(h.ok("DescribeLimits", json!({}))["TableMaxWriteCapacityUnits"], 40000);
+    assert_eq!(
+        h.ok("DescribeLimits", json!({}))["TableMaxWriteCapacityUnits"],
+        40000
+    );
 }

@@ -33,10 +33,53 @@ impl Gen {
 }
 
 const WORDS: &[&str] = &[
-    "t1x", "pk", "sk", "#n", ":v", "a.b", "a[0]", "SET", "REMOVE", "ADD", "DELETE", "=", "<>", "AND", "OR", "NOT",
-    "(", ")", ",", "size(a)", "begins_with(pk, :v)", "attribute_exists(x)", "BETWEEN", "IN", "", " ", "by_g", "ALL",
-    "KEYS_ONLY", "COUNT", "TOTAL", "INDEXES", "ALL_OLD", "ALL_NEW", "UPDATED_NEW", "PAY_PER_REQUEST", "S", "N", "B",
-    "HASH", "RANGE", "1e400", "-0", "AQ==", "!!", "\u{0}", "é",
+    "t1x",
+    "pk",
+    "sk",
+    "#n",
+    ":v",
+    "a.b",
+    "a[0]",
+    "SET",
+    "REMOVE",
+    "ADD",
+    "DELETE",
+    "=",
+    "<>",
+    "AND",
+    "OR",
+    "NOT",
+    "(",
+    ")",
+    ",",
+    "size(a)",
+    "begins_with(pk, :v)",
+    "attribute_exists(x)",
+    "BETWEEN",
+    "IN",
+    "",
+    " ",
+    "by_g",
+    "ALL",
+    "KEYS_ONLY",
+    "COUNT",
+    "TOTAL",
+    "INDEXES",
+    "ALL_OLD",
+    "ALL_NEW",
+    "UPDATED_NEW",
+    "PAY_PER_REQUEST",
+    "S",
+    "N",
+    "B",
+    "HASH",
+    "RANGE",
+    "1e400",
+    "-0",
+    "AQ==",
+    "!!",
+    "\u{0}",
+    "é",
 ];
 
 fn random_value(g: &mut Gen, depth: usize) -> Value {
@@ -45,7 +88,11 @@ fn random_value(g: &mut Gen, depth: usize) -> Value {
         1 => json!(g.below(3) == 0),
         2 => json!(g.next() as i64 % 1000),
         3 | 4 => json!(*g.pick(WORDS)),
-        5 => Value::Array((0..g.below(4)).map(|_| random_value(g, depth + 1)).collect()),
+        5 => Value::Array(
+            (0..g.below(4))
+                .map(|_| random_value(g, depth + 1))
+                .collect(),
+        ),
         6 => attribute_value(g, depth + 1),
         _ => {
             let mut map = serde_json::Map::new();
@@ -58,7 +105,9 @@ fn random_value(g: &mut Gen, depth: usize) -> Value {
 }
 
 fn attribute_value(g: &mut Gen, depth: usize) -> Value {
-    let tags = ["S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS", "X"];
+    let tags = [
+        "S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS", "X",
+    ];
     let tag = *g.pick(&tags);
     json!({ tag: random_value(g, depth + 1) })
 }
@@ -67,34 +116,112 @@ fn attribute_value(g: &mut Gen, depth: usize) -> Value {
 fn seeds() -> Vec<(&'static str, Value)> {
     let key = json!({"pk": {"S": "a"}, "sk": {"N": "1"}});
     vec![
-        ("PutItem", json!({"TableName": "t1x", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "x"}}, "ConditionExpression": "attribute_not_exists(pk)"})),
-        ("GetItem", json!({"TableName": "t1x", "Key": key, "ProjectionExpression": "#n, a.b[1]", "ExpressionAttributeNames": {"#n": "pk"}})),
-        ("UpdateItem", json!({"TableName": "t1x", "Key": key, "UpdateExpression": "SET a = :v, b = if_not_exists(b, :v) ADD c :n REMOVE d", "ExpressionAttributeValues": {":v": {"L": []}, ":n": {"N": "1"}}, "ReturnValues": "UPDATED_NEW"})),
-        ("DeleteItem", json!({"TableName": "t1x", "Key": key, "ReturnValues": "ALL_OLD"})),
-        ("Query", json!({"TableName": "t1x", "KeyConditionExpression": "pk = :p AND sk BETWEEN :a AND :b", "FilterExpression": "size(g) > :z", "ExpressionAttributeValues": {":p": {"S": "a"}, ":a": {"N": "0"}, ":b": {"N": "9"}, ":z": {"N": "0"}}, "Limit": 2})),
-        ("Query", json!({"TableName": "t1x", "IndexName": "by_g", "KeyConditionExpression": "g = :g", "ExpressionAttributeValues": {":g": {"S": "x"}}})),
-        ("Scan", json!({"TableName": "t1x", "Segment": 0, "TotalSegments": 2, "Limit": 1, "Select": "COUNT"})),
-        ("BatchWriteItem", json!({"RequestItems": {"t1x": [{"PutRequest": {"Item": {"pk": {"S": "b"}, "sk": {"N": "2"}}}}, {"DeleteRequest": {"Key": key}}]}})),
-        ("BatchGetItem", json!({"RequestItems": {"t1x": {"Keys": [key]}}})),
-        ("TransactWriteItems", json!({"TransactItems": [{"Put": {"TableName": "t1x", "Item": {"pk": {"S": "c"}, "sk": {"N": "3"}}}}, {"ConditionCheck": {"TableName": "t1x", "Key": key, "ConditionExpression": "attribute_exists(pk)"}}], "ClientRequestToken": "tok"})),
-        ("TransactGetItems", json!({"TransactItems": [{"Get": {"TableName": "t1x", "Key": key}}]})),
-        ("CreateTable", json!({"TableName": "new", "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"})),
-        ("UpdateTable", json!({"TableName": "t1x", "AttributeDefinitions": [{"AttributeName": "h", "AttributeType": "S"}], "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "by_h", "KeySchema": [{"AttributeName": "h", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}}]})),
-        ("UpdateTimeToLive", json!({"TableName": "t1x", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "ttl"}})),
-        ("TagResource", json!({"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/t1x", "Tags": [{"Key": "k", "Value": "v"}]})),
+        (
+            "PutItem",
+            json!({"TableName": "t1x", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "x"}}, "ConditionExpression": "attribute_not_exists(pk)"}),
+        ),
+        (
+            "GetItem",
+            json!({"TableName": "t1x", "Key": key, "ProjectionExpression": "#n, a.b[1]", "ExpressionAttributeNames": {"#n": "pk"}}),
+        ),
+        (
+            "UpdateItem",
+            json!({"TableName": "t1x", "Key": key, "UpdateExpression": "SET a = :v, b = if_not_exists(b, :v) ADD c :n REMOVE d", "ExpressionAttributeValues": {":v": {"L": []}, ":n": {"N": "1"}}, "ReturnValues": "UPDATED_NEW"}),
+        ),
+        (
+            "DeleteItem",
+            json!({"TableName": "t1x", "Key": key, "ReturnValues": "ALL_OLD"}),
+        ),
+        (
+            "Query",
+            json!({"TableName": "t1x", "KeyConditionExpression": "pk = :p AND sk BETWEEN :a AND :b", "FilterExpression": "size(g) > :z", "ExpressionAttributeValues": {":p": {"S": "a"}, ":a": {"N": "0"}, ":b": {"N": "9"}, ":z": {"N": "0"}}, "Limit": 2}),
+        ),
+        (
+            "Query",
+            json!({"TableName": "t1x", "IndexName": "by_g", "KeyConditionExpression": "g = :g", "ExpressionAttributeValues": {":g": {"S": "x"}}}),
+        ),
+        (
+            "Scan",
+            json!({"TableName": "t1x", "Segment": 0, "TotalSegments": 2, "Limit": 1, "Select": "COUNT"}),
+        ),
+        (
+            "BatchWriteItem",
+            json!({"RequestItems": {"t1x": [{"PutRequest": {"Item": {"pk": {"S": "b"}, "sk": {"N": "2"}}}}, {"DeleteRequest": {"Key": key}}]}}),
+        ),
+        (
+            "BatchGetItem",
+            json!({"RequestItems": {"t1x": {"Keys": [key]}}}),
+        ),
+        (
+            "TransactWriteItems",
+            json!({"TransactItems": [{"Put": {"TableName": "t1x", "Item": {"pk": {"S": "c"}, "sk": {"N": "3"}}}}, {"ConditionCheck": {"TableName": "t1x", "Key": key, "ConditionExpression": "attribute_exists(pk)"}}], "ClientRequestToken": "tok"}),
+        ),
+        (
+            "TransactGetItems",
+            json!({"TransactItems": [{"Get": {"TableName": "t1x", "Key": key}}]}),
+        ),
+        (
+            "CreateTable",
+            json!({"TableName": "new", "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"}),
+        ),
+        (
+            "UpdateTable",
+            json!({"TableName": "t1x", "AttributeDefinitions": [{"AttributeName": "h", "AttributeType": "S"}], "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "by_h", "KeySchema": [{"AttributeName": "h", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}}]}),
+        ),
+        (
+            "UpdateTimeToLive",
+            json!({"TableName": "t1x", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "ttl"}}),
+        ),
+        (
+            "TagResource",
+            json!({"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/t1x", "Tags": [{"Key": "k", "Value": "v"}]}),
+        ),
         ("ListTables", json!({"Limit": 1})),
-        ("ExecuteStatement", json!({"Statement": "SELECT * FROM \"t1x\" WHERE pk = ? AND sk > 0", "Parameters": [{"S": "a"}], "Limit": 2})),
-        ("ExecuteStatement", json!({"Statement": "UPDATE \"t1x\" SET a = 1 WHERE pk = 'a' AND sk = 1 RETURNING ALL NEW *"})),
-        ("BatchExecuteStatement", json!({"Statements": [{"Statement": "INSERT INTO \"t1x\" VALUE {'pk': 'z', 'sk': 9}"}]})),
-        ("ExecuteTransaction", json!({"TransactStatements": [{"Statement": "DELETE FROM \"t1x\" WHERE pk = 'a' AND sk = 1"}]})),
-        ("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Preset": "PLAYGROUND"})),
-        ("Dynoscope_LocateItem", json!({"TableName": "t1x", "Key": key})),
-        ("Dynoscope_SetZoneAvailability", json!({"Zone": "us-east-1a", "Available": false})),
-        ("Dynoscope_SetZoneAvailability", json!({"Zone": "us-east-1a", "Available": true})),
-        ("UpdateContinuousBackups", json!({"TableName": "t1x", "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true, "RecoveryPeriodInDays": 7}})),
+        (
+            "ExecuteStatement",
+            json!({"Statement": "SELECT * FROM \"t1x\" WHERE pk = ? AND sk > 0", "Parameters": [{"S": "a"}], "Limit": 2}),
+        ),
+        (
+            "ExecuteStatement",
+            json!({"Statement": "UPDATE \"t1x\" SET a = 1 WHERE pk = 'a' AND sk = 1 RETURNING ALL NEW *"}),
+        ),
+        (
+            "BatchExecuteStatement",
+            json!({"Statements": [{"Statement": "INSERT INTO \"t1x\" VALUE {'pk': 'z', 'sk': 9}"}]}),
+        ),
+        (
+            "ExecuteTransaction",
+            json!({"TransactStatements": [{"Statement": "DELETE FROM \"t1x\" WHERE pk = 'a' AND sk = 1"}]}),
+        ),
+        (
+            "Dynoscope_SetSimulation",
+            json!({"TableName": "t1x", "Preset": "PLAYGROUND"}),
+        ),
+        (
+            "Dynoscope_LocateItem",
+            json!({"TableName": "t1x", "Key": key}),
+        ),
+        (
+            "Dynoscope_SetZoneAvailability",
+            json!({"Zone": "us-east-1a", "Available": false}),
+        ),
+        (
+            "Dynoscope_SetZoneAvailability",
+            json!({"Zone": "us-east-1a", "Available": true}),
+        ),
+        (
+            "UpdateContinuousBackups",
+            json!({"TableName": "t1x", "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true, "RecoveryPeriodInDays": 7}}),
+        ),
         ("DescribeContinuousBackups", json!({"TableName": "t1x"})),
-        ("UpdateContributorInsights", json!({"TableName": "t1x", "IndexName": "by_g", "ContributorInsightsAction": "ENABLE"})),
-        ("ListContributorInsights", json!({"TableName": "t1x", "MaxResults": 1})),
+        (
+            "UpdateContributorInsights",
+            json!({"TableName": "t1x", "IndexName": "by_g", "ContributorInsightsAction": "ENABLE"}),
+        ),
+        (
+            "ListContributorInsights",
+            json!({"TableName": "t1x", "MaxResults": 1}),
+        ),
         ("ListStreams", json!({"TableName": "t1x"})),
         ("DescribeTable", json!({"TableName": "t1x"})),
     ]
@@ -150,7 +277,10 @@ fn mutate(g: &mut Gen, value: &mut Value) {
 
 /// Case count per test: 1 by default; `DYNOSCOPE_FUZZ_SCALE=50` for a long run.
 fn scale() -> usize {
-    std::env::var("DYNOSCOPE_FUZZ_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1)
+    std::env::var("DYNOSCOPE_FUZZ_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
 }
 
 fn survive(h: &mut Harness, operation: &str, body: &[u8]) {
@@ -158,7 +288,10 @@ fn survive(h: &mut Harness, operation: &str, body: &[u8]) {
         let _ = h.engine.dispatch(operation, body);
     }));
     if outcome.is_err() {
-        panic!("dispatch panicked on {operation} {}", String::from_utf8_lossy(body));
+        panic!(
+            "dispatch panicked on {operation} {}",
+            String::from_utf8_lossy(body)
+        );
     }
 }
 
@@ -176,7 +309,11 @@ fn mutated_requests_never_panic() {
         for _ in 0..=g.below(3) {
             mutate(&mut g, &mut request);
         }
-        survive(&mut h, operation, &serde_json::to_vec(&request).expect("json"));
+        survive(
+            &mut h,
+            operation,
+            &serde_json::to_vec(&request).expect("json"),
+        );
     }
 }
 

@@ -23,7 +23,10 @@ fn with_indexes() -> Harness {
             "BillingMode": "PAY_PER_REQUEST"
         }),
     );
-    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "GsiPropagation": {"MinMillis": 500, "MaxMillis": 500}}));
+    h.ok(
+        "Dynoscope_SetSimulation",
+        json!({"TableName": "t1x", "GsiPropagation": {"MinMillis": 500, "MaxMillis": 500}}),
+    );
     h
 }
 
@@ -38,7 +41,10 @@ fn gsi_count(h: &mut Harness) -> Value {
 #[test]
 fn a_gsi_query_right_after_a_write_misses_it_until_the_delay_passes() {
     let mut h = with_indexes();
-    h.put("t1x", json!({"pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "x"}}));
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "x"}}),
+    );
     assert_eq!(gsi_count(&mut h), 0);
     h.engine.advance_clock_by(499);
     assert_eq!(gsi_count(&mut h), 0);
@@ -49,11 +55,21 @@ fn a_gsi_query_right_after_a_write_misses_it_until_the_delay_passes() {
 #[test]
 fn index_changes_land_in_the_order_they_were_made() {
     let mut h = with_indexes();
-    h.put("t1x", json!({"pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "x"}}));
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "x"}}),
+    );
     h.engine.advance_clock_by(100);
-    h.ok("DeleteItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}}));
+    h.ok(
+        "DeleteItem",
+        json!({"TableName": "t1x", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}}),
+    );
     h.engine.advance_clock_by(450);
-    assert_eq!(gsi_count(&mut h), 1, "the put has landed, the delete not yet");
+    assert_eq!(
+        gsi_count(&mut h),
+        1,
+        "the put has landed, the delete not yet"
+    );
     h.engine.advance_clock_by(100);
     assert_eq!(gsi_count(&mut h), 0);
 }
@@ -61,7 +77,10 @@ fn index_changes_land_in_the_order_they_were_made() {
 #[test]
 fn a_local_index_reflects_a_write_at_once() {
     let mut h = with_indexes();
-    h.put("t1x", json!({"pk": {"S": "a"}, "sk": {"N": "1"}, "r": {"N": "5"}}));
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "a"}, "sk": {"N": "1"}, "r": {"N": "5"}}),
+    );
     let page = h.ok(
         "Query",
         json!({"TableName": "t1x", "IndexName": "by_r", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}, "ConsistentRead": true}),
@@ -76,5 +95,8 @@ fn the_write_is_billed_to_the_gsi_when_it_is_made() {
         "PutItem",
         json!({"TableName": "t1x", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "x"}}, "ReturnConsumedCapacity": "INDEXES"}),
     );
-    assert_eq!(r["ConsumedCapacity"]["GlobalSecondaryIndexes"]["by_g"]["CapacityUnits"], 1.0);
+    assert_eq!(
+        r["ConsumedCapacity"]["GlobalSecondaryIndexes"]["by_g"]["CapacityUnits"],
+        1.0
+    );
 }

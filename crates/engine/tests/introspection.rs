@@ -8,9 +8,18 @@ use dynoscope_engine::{Engine, EngineConfig};
 use serde_json::json;
 
 fn recording() -> Harness {
-    let mut h = Harness { engine: Engine::new(EngineConfig { record_events: true, seed: 5, ..Default::default() }) };
+    let mut h = Harness {
+        engine: Engine::new(EngineConfig {
+            record_events: true,
+            seed: 5,
+            ..Default::default()
+        }),
+    };
     h.table("t1x", None);
-    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "ReplicationLag": {"MinMillis": 800, "MaxMillis": 800}}));
+    h.ok(
+        "Dynoscope_SetSimulation",
+        json!({"TableName": "t1x", "ReplicationLag": {"MinMillis": 800, "MaxMillis": 800}}),
+    );
     h
 }
 
@@ -20,14 +29,22 @@ fn locate_item_shows_the_version_each_replica_holds() {
     h.put("t1x", json!({"pk": {"S": "k"}, "v": {"N": "1"}}));
     h.engine.advance_clock_by(1_000);
     h.put("t1x", json!({"pk": {"S": "k"}, "v": {"N": "2"}}));
-    let located = h.ok("Dynoscope_LocateItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}));
+    let located = h.ok(
+        "Dynoscope_LocateItem",
+        json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}),
+    );
     let replicas = located["Replicas"].as_array().unwrap();
     assert_eq!(replicas.len(), 3);
     let stale: Vec<&serde_json::Value> = replicas.iter().filter(|r| r["Stale"] == true).collect();
     assert_eq!(stale.len(), 1, "one replica lags: {located}");
     assert_eq!(stale[0]["Item"]["v"], json!({"N": "1"}));
     assert_eq!(replicas.iter().filter(|r| r["Role"] == "LEADER").count(), 1);
-    assert!(replicas.iter().all(|r| r["AvailabilityZone"].as_str().unwrap().starts_with("us-east-1")));
+    assert!(replicas.iter().all(|r| {
+        r["AvailabilityZone"]
+            .as_str()
+            .unwrap()
+            .starts_with("us-east-1")
+    }));
 }
 
 #[test]
@@ -46,7 +63,10 @@ fn the_event_history_tells_writes_and_stale_reads() {
     let mut h = recording();
     h.put("t1x", json!({"pk": {"S": "k"}}));
     for _ in 0..10 {
-        h.ok("GetItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}));
+        h.ok(
+            "GetItem",
+            json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}),
+        );
     }
     let events = h.ok("Dynoscope_GetEvents", json!({"TableName": "t1x"}));
     let list = events["Events"].as_array().unwrap();
@@ -54,8 +74,14 @@ fn the_event_history_tells_writes_and_stale_reads() {
     assert_eq!(list[0]["Detail"]["Operation"], "PUT");
     let reads: Vec<_> = list.iter().filter(|e| e["Kind"] == "READ").collect();
     assert_eq!(reads.len(), 10);
-    assert!(reads.iter().any(|r| r["Detail"]["Stale"] == true), "some read hit the lagging replica");
-    let later = h.ok("Dynoscope_GetEvents", json!({"AfterSequence": events["LastSequence"]}));
+    assert!(
+        reads.iter().any(|r| r["Detail"]["Stale"] == true),
+        "some read hit the lagging replica"
+    );
+    let later = h.ok(
+        "Dynoscope_GetEvents",
+        json!({"AfterSequence": events["LastSequence"]}),
+    );
     assert_eq!(later["Events"], json!([]));
 }
 
@@ -80,13 +106,26 @@ fn every_simulation_setting_can_change_at_run_time() {
                "HeatSplitUnitsPerSecond": 50, "HeatSplitSeconds": 4, "Throttling": false}),
     );
     let settings = &set["Settings"];
-    assert_eq!(settings["ReplicationLag"], json!({"MinMillis": 5, "MaxMillis": 9}));
+    assert_eq!(
+        settings["ReplicationLag"],
+        json!({"MinMillis": 5, "MaxMillis": 9})
+    );
     assert_eq!(settings["PartitionSizeLimitBytes"], 4096);
     assert_eq!(settings["HeatSplitSeconds"], 4);
-    assert_eq!(h.ok("Dynoscope_DescribeSimulation", json!({"TableName": "t1x"}))["Settings"], *settings);
-    let engine = h.ok("Dynoscope_SetSimulation", json!({"ControlPlaneMillis": 250, "Seed": 42}))["Engine"].clone();
+    assert_eq!(
+        h.ok("Dynoscope_DescribeSimulation", json!({"TableName": "t1x"}))["Settings"],
+        *settings
+    );
+    let engine = h.ok(
+        "Dynoscope_SetSimulation",
+        json!({"ControlPlaneMillis": 250, "Seed": 42}),
+    )["Engine"]
+        .clone();
     assert_eq!(engine, json!({"ControlPlaneMillis": 250, "Seed": 42}));
-    let e = h.err("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Seed": 1}));
+    let e = h.err(
+        "Dynoscope_SetSimulation",
+        json!({"TableName": "t1x", "Seed": 1}),
+    );
     assert!(e.message.contains("engine-wide"), "{}", e.message);
 }
 
@@ -95,7 +134,14 @@ fn reseeding_replays_the_same_choices() {
     let run = |h: &mut Harness| -> Vec<serde_json::Value> {
         h.ok("Dynoscope_SetSimulation", json!({"Seed": 9}));
         h.put("t1x", json!({"pk": {"S": "k"}, "v": {"N": "2"}}));
-        (0..10).map(|_| h.ok("GetItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}))).collect()
+        (0..10)
+            .map(|_| {
+                h.ok(
+                    "GetItem",
+                    json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}),
+                )
+            })
+            .collect()
     };
     let mut h = recording();
     h.put("t1x", json!({"pk": {"S": "k"}, "v": {"N": "1"}}));

@@ -11,7 +11,10 @@ fn filled() -> Harness {
     let mut h = Harness::new();
     h.table("t1x", Some("N"));
     for i in 1..=5 {
-        h.put("t1x", json!({"pk": {"S": "a"}, "sk": {"N": i.to_string()}, "v": {"N": (i * 10).to_string()}}));
+        h.put(
+            "t1x",
+            json!({"pk": {"S": "a"}, "sk": {"N": i.to_string()}, "v": {"N": (i * 10).to_string()}}),
+        );
     }
     h
 }
@@ -52,7 +55,11 @@ fn expected_comparison_operators_with_conditional_operator_or() {
                "ConditionalOperator": "OR",
                "AttributeUpdates": {"w": {"Action": "PUT", "Value": {"S": "set"}}}}),
     );
-    assert_eq!(h.get("t1x", json!({"pk": {"S": "a"}, "sk": {"N": "3"}})).unwrap()["w"], json!({"S": "set"}));
+    assert_eq!(
+        h.get("t1x", json!({"pk": {"S": "a"}, "sk": {"N": "3"}}))
+            .unwrap()["w"],
+        json!({"S": "set"})
+    );
 }
 
 #[test]
@@ -85,7 +92,10 @@ fn key_conditions_and_query_filter_select_items() {
                "AttributesToGet": ["sk"]}),
     );
     assert_eq!(page["ScannedCount"], 4);
-    assert_eq!(page["Items"], json!([{"sk": {"N": "2"}}, {"sk": {"N": "3"}}, {"sk": {"N": "4"}}]));
+    assert_eq!(
+        page["Items"],
+        json!([{"sk": {"N": "2"}}, {"sk": {"N": "3"}}, {"sk": {"N": "4"}}])
+    );
 }
 
 #[test]
@@ -105,7 +115,13 @@ fn an_unknown_comparison_operator_is_a_constraint_violation() {
         "Scan",
         json!({"TableName": "t1x", "ScanFilter": {"v": {"ComparisonOperator": "LIKE", "AttributeValueList": [{"N": "1"}]}}}),
     );
-    assert!(e.message.starts_with("1 validation error detected: Value 'LIKE' at 'scanFilter.v.member.comparisonOperator'"), "{}", e.message);
+    assert!(
+        e.message.starts_with(
+            "1 validation error detected: Value 'LIKE' at 'scanFilter.v.member.comparisonOperator'"
+        ),
+        "{}",
+        e.message
+    );
 }
 
 #[test]

@@ -30,8 +30,18 @@ impl Gen {
 }
 
 fn fixture(seed: u64) -> Harness {
-    let simulation = SimulationSettings { partition_size_limit_bytes: 2048, heat_split_units_per_second: 5, ..SimulationSettings::playground() };
-    let mut h = Harness { engine: Engine::new(EngineConfig { seed, simulation, ..Default::default() }) };
+    let simulation = SimulationSettings {
+        partition_size_limit_bytes: 2048,
+        heat_split_units_per_second: 5,
+        ..SimulationSettings::playground()
+    };
+    let mut h = Harness {
+        engine: Engine::new(EngineConfig {
+            seed,
+            simulation,
+            ..Default::default()
+        }),
+    };
     h.ok(
         "CreateTable",
         json!({
@@ -70,7 +80,10 @@ fn scan_all(h: &mut Harness, consistent: bool, index: Option<&str>) -> Model {
             let pk = item["pk"]["S"].as_str().unwrap().to_owned();
             let sk: u64 = item["sk"]["N"].as_str().unwrap().parse().unwrap();
             let v: u64 = item["v"]["N"].as_str().unwrap().parse().unwrap();
-            assert!(seen.insert((pk, sk), v).is_none(), "an item came back twice");
+            assert!(
+                seen.insert((pk, sk), v).is_none(),
+                "an item came back twice"
+            );
         }
         match page.get("LastEvaluatedKey") {
             Some(key) => start = Some(key.clone()),
@@ -89,7 +102,13 @@ fn query_all(h: &mut Harness, pk: &str, forward: bool) -> Vec<u64> {
             request["ExclusiveStartKey"] = key;
         }
         let page = h.ok("Query", request);
-        keys.extend(page["Items"].as_array().unwrap().iter().map(|i| i["sk"]["N"].as_str().unwrap().parse::<u64>().unwrap()));
+        keys.extend(
+            page["Items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["sk"]["N"].as_str().unwrap().parse::<u64>().unwrap()),
+        );
         match page.get("LastEvaluatedKey") {
             Some(key) => start = Some(key.clone()),
             None => return keys,
@@ -136,19 +155,37 @@ fn run(seed: u64, steps: usize) {
             }
             _ => {
                 let got = h.ok("GetItem", json!({"TableName": "t1x", "Key": {"pk": {"S": pk.clone()}, "sk": {"N": sk.to_string()}}, "ConsistentRead": true}));
-                let v = got.get("Item").map(|i| i["v"]["N"].as_str().unwrap().parse::<u64>().unwrap());
+                let v = got
+                    .get("Item")
+                    .map(|i| i["v"]["N"].as_str().unwrap().parse::<u64>().unwrap());
                 assert_eq!(v, model.get(&(pk, sk)).copied(), "step {step}");
             }
         }
         if step % 97 == 0 {
-            assert_eq!(scan_all(&mut h, true, None), model, "strong scan at step {step}");
+            assert_eq!(
+                scan_all(&mut h, true, None),
+                model,
+                "strong scan at step {step}"
+            );
             for p in 0..4 {
                 let pk = format!("p{p}");
-                let expected: Vec<u64> = model.keys().filter(|(k, _)| *k == pk).map(|(_, s)| *s).collect();
-                assert_eq!(query_all(&mut h, &pk, true), expected, "query {pk} at step {step}");
+                let expected: Vec<u64> = model
+                    .keys()
+                    .filter(|(k, _)| *k == pk)
+                    .map(|(_, s)| *s)
+                    .collect();
+                assert_eq!(
+                    query_all(&mut h, &pk, true),
+                    expected,
+                    "query {pk} at step {step}"
+                );
                 let mut reversed = expected.clone();
                 reversed.reverse();
-                assert_eq!(query_all(&mut h, &pk, false), reversed, "reverse query {pk} at step {step}");
+                assert_eq!(
+                    query_all(&mut h, &pk, false),
+                    reversed,
+                    "reverse query {pk} at step {step}"
+                );
             }
         }
     }
@@ -157,12 +194,18 @@ fn run(seed: u64, steps: usize) {
     assert_eq!(scan_all(&mut h, false, None), model);
     assert_eq!(scan_all(&mut h, false, Some("by_g")), model);
     let partitions = h.ok("Dynoscope_DescribePartitions", json!({"TableName": "t1x"}));
-    assert!(partitions["Partitions"].as_array().unwrap().len() > 1, "the workload split the table");
+    assert!(
+        partitions["Partitions"].as_array().unwrap().len() > 1,
+        "the workload split the table"
+    );
 }
 
 /// Seeds to run: 3 by default; `DYNOSCOPE_MODEL_SEEDS=100` for a long run.
 fn seeds() -> u64 {
-    std::env::var("DYNOSCOPE_MODEL_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3)
+    std::env::var("DYNOSCOPE_MODEL_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3)
 }
 
 #[test]

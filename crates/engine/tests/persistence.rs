@@ -11,7 +11,10 @@ fn every_acknowledged_write_is_reported_as_a_change() {
     let mut h = Harness::new();
     h.table("t1x", None);
     h.put("t1x", json!({"pk": {"S": "a"}}));
-    h.ok("DeleteItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "a"}}}));
+    h.ok(
+        "DeleteItem",
+        json!({"TableName": "t1x", "Key": {"pk": {"S": "a"}}}),
+    );
     h.ok("DeleteTable", json!({"TableName": "t1x"}));
     let kinds: Vec<&str> = h
         .engine
@@ -34,7 +37,10 @@ fn reads_and_failed_writes_report_no_change() {
     h.table("t1x", None);
     h.engine.take_changes();
     h.get("t1x", json!({"pk": {"S": "a"}}));
-    h.err("PutItem", json!({"TableName": "t1x", "Item": {"nokey": {"S": "a"}}}));
+    h.err(
+        "PutItem",
+        json!({"TableName": "t1x", "Item": {"nokey": {"S": "a"}}}),
+    );
     assert!(h.engine.take_changes().is_empty());
 }
 
@@ -45,11 +51,16 @@ fn a_restored_engine_answers_as_the_original_did() {
     for i in 0..20 {
         h.put("t1x", json!({"pk": {"S": format!("p{}", i % 3)}, "sk": {"N": i.to_string()}, "v": {"N": "1.50"}}));
     }
-    h.ok("DeleteItem", json!({"TableName": "t1x", "Key": {"pk": {"S": "p1"}, "sk": {"N": "1"}}}));
+    h.ok(
+        "DeleteItem",
+        json!({"TableName": "t1x", "Key": {"pk": {"S": "p1"}, "sk": {"N": "1"}}}),
+    );
     let mut store = MemoryStore::new();
     store.apply(&h.engine.take_changes());
 
-    let mut restored = Harness { engine: Engine::new(EngineConfig::default()) };
+    let mut restored = Harness {
+        engine: Engine::new(EngineConfig::default()),
+    };
     restored.engine.restore(&store.snapshot()).unwrap();
     let describe = |h: &mut Harness| {
         let mut t = h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"].clone();
@@ -63,7 +74,9 @@ fn a_restored_engine_answers_as_the_original_did() {
 
 #[test]
 fn without_change_recording_nothing_accumulates() {
-    let mut h = Harness { engine: Engine::new(EngineConfig::default()) };
+    let mut h = Harness {
+        engine: Engine::new(EngineConfig::default()),
+    };
     h.table("t1x", None);
     h.put("t1x", json!({"pk": {"S": "a"}}));
     assert!(h.engine.take_changes().is_empty());
@@ -73,18 +86,37 @@ fn without_change_recording_nothing_accumulates() {
 fn simulation_settings_and_the_clock_survive_a_restore() {
     let mut h = Harness::new();
     h.table("t1x", None);
-    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Preset": "PLAYGROUND"}));
-    h.ok("Dynoscope_SetSimulation", json!({"ReplicationLag": {"MinMillis": 7, "MaxMillis": 8}}));
-    h.ok("Dynoscope_SetClock", json!({"Mode": "REALTIME", "Speed": 10}));
+    h.ok(
+        "Dynoscope_SetSimulation",
+        json!({"TableName": "t1x", "Preset": "PLAYGROUND"}),
+    );
+    h.ok(
+        "Dynoscope_SetSimulation",
+        json!({"ReplicationLag": {"MinMillis": 7, "MaxMillis": 8}}),
+    );
+    h.ok(
+        "Dynoscope_SetClock",
+        json!({"Mode": "REALTIME", "Speed": 10}),
+    );
     h.ok("Dynoscope_AdvanceClock", json!({"Millis": 5000}));
     let mut store = MemoryStore::new();
     store.apply(&h.engine.take_changes());
 
-    let mut restored = Harness { engine: Engine::new(EngineConfig::default()) };
+    let mut restored = Harness {
+        engine: Engine::new(EngineConfig::default()),
+    };
     restored.engine.restore(&store.snapshot()).unwrap();
-    let describe = |h: &mut Harness, request| h.ok("Dynoscope_DescribeSimulation", request)["Settings"].clone();
-    assert_eq!(describe(&mut restored, json!({"TableName": "t1x"})), describe(&mut h, json!({"TableName": "t1x"})));
-    assert_eq!(describe(&mut restored, json!({})), describe(&mut h, json!({})));
+    let describe = |h: &mut Harness, request| {
+        h.ok("Dynoscope_DescribeSimulation", request)["Settings"].clone()
+    };
+    assert_eq!(
+        describe(&mut restored, json!({"TableName": "t1x"})),
+        describe(&mut h, json!({"TableName": "t1x"}))
+    );
+    assert_eq!(
+        describe(&mut restored, json!({})),
+        describe(&mut h, json!({}))
+    );
     let clock = restored.ok("Dynoscope_DescribeClock", json!({}))["Clock"].clone();
     assert_eq!(clock["Mode"], "REALTIME");
     assert_eq!(clock["Speed"], 10.0);
@@ -95,7 +127,10 @@ fn simulation_settings_and_the_clock_survive_a_restore() {
 fn deleting_a_table_forgets_its_simulation_settings() {
     let mut h = Harness::new();
     h.table("t1x", None);
-    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Preset": "PLAYGROUND"}));
+    h.ok(
+        "Dynoscope_SetSimulation",
+        json!({"TableName": "t1x", "Preset": "PLAYGROUND"}),
+    );
     h.ok("DeleteTable", json!({"TableName": "t1x"}));
     let mut store = MemoryStore::new();
     store.apply(&h.engine.take_changes());

@@ -10,7 +10,10 @@ fn filled() -> Harness {
     let mut h = Harness::new();
     h.table("t1x", Some("N"));
     for i in 1..=10 {
-        h.put("t1x", json!({"pk": {"S": "a"}, "sk": {"N": i.to_string()}, "even": {"BOOL": i % 2 == 0}}));
+        h.put(
+            "t1x",
+            json!({"pk": {"S": "a"}, "sk": {"N": i.to_string()}, "even": {"BOOL": i % 2 == 0}}),
+        );
     }
     for i in 1..=3 {
         h.put("t1x", json!({"pk": {"S": "b"}, "sk": {"N": i.to_string()}}));
@@ -27,7 +30,12 @@ fn query(h: &mut Harness, condition: &str, values: Value, extra: Value) -> Value
 }
 
 fn sort_keys(page: &Value) -> Vec<String> {
-    page["Items"].as_array().unwrap().iter().map(|i| i["sk"]["N"].as_str().unwrap().to_owned()).collect()
+    page["Items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["sk"]["N"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[test]
@@ -35,13 +43,21 @@ fn query_returns_one_partition_key_in_sort_key_order() {
     let mut h = filled();
     let page = query(&mut h, "pk = :p", json!({":p": {"S": "a"}}), json!({}));
     assert_eq!(page["Count"], 10);
-    assert_eq!(sort_keys(&page), ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+    assert_eq!(
+        sort_keys(&page),
+        ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
+    );
 }
 
 #[test]
 fn scan_index_forward_false_reverses_the_order() {
     let mut h = filled();
-    let page = query(&mut h, "pk = :p", json!({":p": {"S": "b"}}), json!({"ScanIndexForward": false}));
+    let page = query(
+        &mut h,
+        "pk = :p",
+        json!({":p": {"S": "b"}}),
+        json!({"ScanIndexForward": false}),
+    );
     assert_eq!(sort_keys(&page), ["3", "2", "1"]);
 }
 
@@ -49,13 +65,33 @@ fn scan_index_forward_false_reverses_the_order() {
 fn sort_key_conditions_narrow_the_range() {
     let mut h = filled();
     let cases = [
-        ("pk = :p AND sk > :x", json!({":p": {"S": "a"}, ":x": {"N": "8"}}), vec!["9", "10"]),
-        ("pk = :p AND sk <= :x", json!({":p": {"S": "a"}, ":x": {"N": "2"}}), vec!["1", "2"]),
-        ("pk = :p AND sk BETWEEN :x AND :y", json!({":p": {"S": "a"}, ":x": {"N": "4"}, ":y": {"N": "6"}}), vec!["4", "5", "6"]),
-        ("pk = :p AND sk = :x", json!({":p": {"S": "a"}, ":x": {"N": "7"}}), vec!["7"]),
+        (
+            "pk = :p AND sk > :x",
+            json!({":p": {"S": "a"}, ":x": {"N": "8"}}),
+            vec!["9", "10"],
+        ),
+        (
+            "pk = :p AND sk <= :x",
+            json!({":p": {"S": "a"}, ":x": {"N": "2"}}),
+            vec!["1", "2"],
+        ),
+        (
+            "pk = :p AND sk BETWEEN :x AND :y",
+            json!({":p": {"S": "a"}, ":x": {"N": "4"}, ":y": {"N": "6"}}),
+            vec!["4", "5", "6"],
+        ),
+        (
+            "pk = :p AND sk = :x",
+            json!({":p": {"S": "a"}, ":x": {"N": "7"}}),
+            vec!["7"],
+        ),
     ];
     for (condition, values, expected) in cases {
-        assert_eq!(sort_keys(&query(&mut h, condition, values, json!({}))), expected, "{condition}");
+        assert_eq!(
+            sort_keys(&query(&mut h, condition, values, json!({}))),
+            expected,
+            "{condition}"
+        );
     }
 }
 
@@ -121,7 +157,10 @@ fn a_filter_may_not_name_a_key_attribute() {
         json!({"TableName": "t1x", "KeyConditionExpression": "pk = :p", "FilterExpression": "sk > :x",
                "ExpressionAttributeValues": {":p": {"S": "a"}, ":x": {"N": "1"}}}),
     );
-    assert_eq!(e.message, "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk");
+    assert_eq!(
+        e.message,
+        "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk"
+    );
 }
 
 #[test]
@@ -141,7 +180,10 @@ fn key_condition_values_must_have_the_key_types() {
         "Query",
         json!({"TableName": "t1x", "KeyConditionExpression": "pk = :x", "ExpressionAttributeValues": {":x": {"N": "1"}}}),
     );
-    assert_eq!(e.message, "One or more parameter values were invalid: Condition parameter type does not match schema type");
+    assert_eq!(
+        e.message,
+        "One or more parameter values were invalid: Condition parameter type does not match schema type"
+    );
 }
 
 #[test]
@@ -152,7 +194,10 @@ fn select_count_with_a_projection_is_rejected_with_the_query_prefix() {
         json!({"TableName": "t1x", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}},
                "Select": "COUNT", "ProjectionExpression": "sk"}),
     );
-    assert_eq!(e.message, "1 validation error detected: Cannot specify the ProjectionExpression when choosing to get only the Count");
+    assert_eq!(
+        e.message,
+        "1 validation error detected: Cannot specify the ProjectionExpression when choosing to get only the Count"
+    );
 }
 
 #[test]
@@ -160,7 +205,10 @@ fn query_reads_cost_the_summed_size_rounded_once() {
     let mut h = Harness::new();
     h.table("t1x", Some("N"));
     for i in 0..3 {
-        h.put("t1x", json!({"pk": {"S": "a"}, "sk": {"N": i.to_string()}, "v": {"S": "x".repeat(1500)}}));
+        h.put(
+            "t1x",
+            json!({"pk": {"S": "a"}, "sk": {"N": i.to_string()}, "v": {"S": "x".repeat(1500)}}),
+        );
     }
     let page = h.ok(
         "Query",
@@ -174,7 +222,10 @@ fn query_reads_cost_the_summed_size_rounded_once() {
 fn a_query_without_a_key_condition_is_rejected() {
     let mut h = filled();
     let e = h.err("Query", json!({"TableName": "t1x"}));
-    assert_eq!(e.message, "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    assert_eq!(
+        e.message,
+        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
+    );
 }
 
 fn with_index() -> Harness {
@@ -210,7 +261,10 @@ fn a_global_index_is_queried_by_its_own_key() {
         json!({"TableName": "t1x", "IndexName": "by_g", "KeyConditionExpression": "g = :g", "ExpressionAttributeValues": {":g": {"S": "x"}}}),
     );
     assert_eq!(page["Count"], 2);
-    assert!(page["Items"][0].get("note").is_none(), "KEYS_ONLY entries carry keys only");
+    assert!(
+        page["Items"][0].get("note").is_none(),
+        "KEYS_ONLY entries carry keys only"
+    );
 }
 
 #[test]
@@ -220,7 +274,12 @@ fn a_local_index_orders_by_its_sort_key() {
         "Query",
         json!({"TableName": "t1x", "IndexName": "by_rank", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}}),
     );
-    let ranks: Vec<&str> = page["Items"].as_array().unwrap().iter().map(|i| i["rank"]["N"].as_str().unwrap()).collect();
+    let ranks: Vec<&str> = page["Items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["rank"]["N"].as_str().unwrap())
+        .collect();
     assert_eq!(ranks, ["10", "20", "30"]);
 }
 
@@ -233,7 +292,10 @@ fn a_local_index_fetches_unprojected_attributes_from_the_table() {
                "ExpressionAttributeValues": {":p": {"S": "a"}}, "Select": "ALL_ATTRIBUTES", "ReturnConsumedCapacity": "INDEXES"}),
     );
     assert_eq!(page["Items"][0]["note"], json!({"S": "n"}));
-    assert_eq!(page["ConsumedCapacity"]["LocalSecondaryIndexes"]["by_rank"]["CapacityUnits"], 0.5);
+    assert_eq!(
+        page["ConsumedCapacity"]["LocalSecondaryIndexes"]["by_rank"]["CapacityUnits"],
+        0.5
+    );
     assert_eq!(page["ConsumedCapacity"]["Table"]["CapacityUnits"], 0.5);
 }
 
@@ -245,7 +307,11 @@ fn all_attributes_is_refused_on_a_global_index_that_does_not_project_all() {
         json!({"TableName": "t1x", "IndexName": "by_g", "KeyConditionExpression": "g = :g",
                "ExpressionAttributeValues": {":g": {"S": "x"}}, "Select": "ALL_ATTRIBUTES"}),
     );
-    assert!(e.message.contains("Select type ALL_ATTRIBUTES is not supported for global secondary index by_g"));
+    assert!(
+        e.message.contains(
+            "Select type ALL_ATTRIBUTES is not supported for global secondary index by_g"
+        )
+    );
 }
 
 #[test]

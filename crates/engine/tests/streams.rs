@@ -28,7 +28,10 @@ fn stream_table(h: &mut Harness, name: &str, view: &str) -> String {
             "StreamSpecification": {"StreamEnabled": true, "StreamViewType": view},
         }),
     );
-    created["TableDescription"]["LatestStreamArn"].as_str().unwrap().to_owned()
+    created["TableDescription"]["LatestStreamArn"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn key(pk: &str) -> Value {
@@ -46,7 +49,12 @@ fn describe(h: &mut Harness, arn: &str) -> Value {
 }
 
 fn shard_ids(h: &mut Harness, arn: &str) -> Vec<String> {
-    describe(h, arn)["Shards"].as_array().unwrap().iter().map(|s| s["ShardId"].as_str().unwrap().to_owned()).collect()
+    describe(h, arn)["Shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["ShardId"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn iterator_request(arn: &str, shard: &str, kind: &str, sequence: Option<&str>) -> Value {
@@ -58,7 +66,10 @@ fn iterator_request(arn: &str, shard: &str, kind: &str, sequence: Option<&str>) 
 }
 
 fn iterator(h: &mut Harness, arn: &str, shard: &str, kind: &str, sequence: Option<&str>) -> String {
-    let response = h.ok("GetShardIterator", iterator_request(arn, shard, kind, sequence));
+    let response = h.ok(
+        "GetShardIterator",
+        iterator_request(arn, shard, kind, sequence),
+    );
     response["ShardIterator"].as_str().unwrap().to_owned()
 }
 
@@ -74,19 +85,31 @@ fn get_records(h: &mut Harness, iterator: &str, limit: Option<u64>) -> Value {
 fn records(h: &mut Harness, arn: &str) -> Vec<Value> {
     let shard = shard_ids(h, arn)[0].clone();
     let first = iterator(h, arn, &shard, "TRIM_HORIZON", None);
-    get_records(h, &first, None)["Records"].as_array().unwrap().clone()
+    get_records(h, &first, None)["Records"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn event_names(records: &[Value]) -> Vec<&str> {
-    records.iter().map(|r| r["eventName"].as_str().unwrap()).collect()
+    records
+        .iter()
+        .map(|r| r["eventName"].as_str().unwrap())
+        .collect()
 }
 
 fn sequence_of(record: &Value) -> String {
-    record["dynamodb"]["SequenceNumber"].as_str().unwrap().to_owned()
+    record["dynamodb"]["SequenceNumber"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn disable_stream(h: &mut Harness, table: &str) {
-    h.ok("UpdateTable", json!({"TableName": table, "StreamSpecification": {"StreamEnabled": false}}));
+    h.ok(
+        "UpdateTable",
+        json!({"TableName": table, "StreamSpecification": {"StreamEnabled": false}}),
+    );
 }
 
 // --- records ---------------------------------------------------------------------------
@@ -99,7 +122,10 @@ fn keys_only_records_carry_the_keys_and_no_image() {
     let dynamodb = &records(&mut h, &arn)[0]["dynamodb"];
     assert_eq!(dynamodb["Keys"], key("a"));
     assert_eq!(dynamodb["StreamViewType"], "KEYS_ONLY");
-    assert!(dynamodb.get("NewImage").is_none() && dynamodb.get("OldImage").is_none(), "{dynamodb}");
+    assert!(
+        dynamodb.get("NewImage").is_none() && dynamodb.get("OldImage").is_none(),
+        "{dynamodb}"
+    );
 }
 
 #[test]
@@ -109,7 +135,10 @@ fn new_image_records_carry_the_item_after_the_write_only() {
     h.put("tbl", item("a", json!({"v": {"N": "1"}})));
     h.put("tbl", item("a", json!({"v": {"N": "2"}})));
     let all = records(&mut h, &arn);
-    assert_eq!(all[1]["dynamodb"]["NewImage"], item("a", json!({"v": {"N": "2"}})));
+    assert_eq!(
+        all[1]["dynamodb"]["NewImage"],
+        item("a", json!({"v": {"N": "2"}}))
+    );
     assert!(all[1]["dynamodb"].get("OldImage").is_none());
 }
 
@@ -120,8 +149,14 @@ fn old_image_records_carry_the_item_before_the_write_only() {
     h.put("tbl", item("a", json!({"v": {"N": "1"}})));
     h.put("tbl", item("a", json!({"v": {"N": "2"}})));
     let all = records(&mut h, &arn);
-    assert!(all[0]["dynamodb"].get("OldImage").is_none(), "an INSERT has no old image");
-    assert_eq!(all[1]["dynamodb"]["OldImage"], item("a", json!({"v": {"N": "1"}})));
+    assert!(
+        all[0]["dynamodb"].get("OldImage").is_none(),
+        "an INSERT has no old image"
+    );
+    assert_eq!(
+        all[1]["dynamodb"]["OldImage"],
+        item("a", json!({"v": {"N": "1"}}))
+    );
     assert!(all[1]["dynamodb"].get("NewImage").is_none());
 }
 
@@ -130,11 +165,17 @@ fn new_and_old_images_records_carry_both_images() {
     let mut h = Harness::new();
     let arn = stream_table(&mut h, "tbl", "NEW_AND_OLD_IMAGES");
     h.put("tbl", item("a", json!({"v": {"N": "1"}})));
-    h.ok("UpdateItem", json!({"TableName": "tbl", "Key": key("a"), "UpdateExpression": "SET w = :w",
-        "ExpressionAttributeValues": {":w": {"S": "x"}}}));
+    h.ok(
+        "UpdateItem",
+        json!({"TableName": "tbl", "Key": key("a"), "UpdateExpression": "SET w = :w",
+        "ExpressionAttributeValues": {":w": {"S": "x"}}}),
+    );
     let modify = &records(&mut h, &arn)[1]["dynamodb"];
     assert_eq!(modify["OldImage"], item("a", json!({"v": {"N": "1"}})));
-    assert_eq!(modify["NewImage"], item("a", json!({"v": {"N": "1"}, "w": {"S": "x"}})));
+    assert_eq!(
+        modify["NewImage"],
+        item("a", json!({"v": {"N": "1"}, "w": {"S": "x"}}))
+    );
 }
 
 #[test]
@@ -147,15 +188,21 @@ fn a_new_item_is_insert_a_changed_one_modify_and_a_deleted_one_remove() {
     let all = records(&mut h, &arn);
     assert_eq!(event_names(&all), ["INSERT", "MODIFY", "REMOVE"]);
     assert!(all[2]["dynamodb"].get("NewImage").is_none());
-    assert_eq!(all[2]["dynamodb"]["OldImage"], item("a", json!({"v": {"N": "2"}})));
+    assert_eq!(
+        all[2]["dynamodb"]["OldImage"],
+        item("a", json!({"v": {"N": "2"}}))
+    );
 }
 
 #[test]
 fn an_update_that_creates_the_item_is_an_insert() {
     let mut h = Harness::new();
     let arn = stream_table(&mut h, "tbl", "NEW_AND_OLD_IMAGES");
-    h.ok("UpdateItem", json!({"TableName": "tbl", "Key": key("a"), "UpdateExpression": "SET b = :b",
-        "ExpressionAttributeValues": {":b": {"N": "4"}}}));
+    h.ok(
+        "UpdateItem",
+        json!({"TableName": "tbl", "Key": key("a"), "UpdateExpression": "SET b = :b",
+        "ExpressionAttributeValues": {":b": {"N": "4"}}}),
+    );
     let all = records(&mut h, &arn);
     assert_eq!(event_names(&all), ["INSERT"]);
     assert!(all[0]["dynamodb"].get("OldImage").is_none());
@@ -175,8 +222,11 @@ fn an_update_that_changes_nothing_leaves_no_record() {
     let mut h = Harness::new();
     let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
     h.put("tbl", item("a", json!({"v": {"N": "1"}})));
-    h.ok("UpdateItem", json!({"TableName": "tbl", "Key": key("a"), "UpdateExpression": "SET v = :v",
-        "ExpressionAttributeValues": {":v": {"N": "1.0"}}}));
+    h.ok(
+        "UpdateItem",
+        json!({"TableName": "tbl", "Key": key("a"), "UpdateExpression": "SET v = :v",
+        "ExpressionAttributeValues": {":v": {"N": "1.0"}}}),
+    );
     assert_eq!(event_names(&records(&mut h, &arn)), ["INSERT"]);
 }
 
@@ -184,7 +234,10 @@ fn an_update_that_changes_nothing_leaves_no_record() {
 fn deleting_a_missing_item_leaves_no_record() {
     let mut h = Harness::new();
     let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
-    h.ok("DeleteItem", json!({"TableName": "tbl", "Key": key("nothing")}));
+    h.ok(
+        "DeleteItem",
+        json!({"TableName": "tbl", "Key": key("nothing")}),
+    );
     assert!(records(&mut h, &arn).is_empty());
 }
 
@@ -193,8 +246,11 @@ fn a_failed_conditional_write_leaves_no_record() {
     let mut h = Harness::new();
     let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
     h.put("tbl", item("a", json!({})));
-    h.err("PutItem", json!({"TableName": "tbl", "Item": item("a", json!({"v": {"N": "1"}})),
-        "ConditionExpression": "attribute_not_exists(pk)"}));
+    h.err(
+        "PutItem",
+        json!({"TableName": "tbl", "Item": item("a", json!({"v": {"N": "1"}})),
+        "ConditionExpression": "attribute_not_exists(pk)"}),
+    );
     assert_eq!(event_names(&records(&mut h, &arn)), ["INSERT"]);
 }
 
@@ -207,10 +263,19 @@ fn an_items_records_keep_the_order_of_its_writes_with_increasing_sequence_number
         h.put("tbl", item("b", json!({"v": {"N": v.to_string()}})));
     }
     let all = records(&mut h, &arn);
-    let of_a: Vec<&Value> = all.iter().filter(|r| r["dynamodb"]["Keys"] == key("a")).collect();
-    let values: Vec<&str> = of_a.iter().map(|r| r["dynamodb"]["NewImage"]["v"]["N"].as_str().unwrap()).collect();
+    let of_a: Vec<&Value> = all
+        .iter()
+        .filter(|r| r["dynamodb"]["Keys"] == key("a"))
+        .collect();
+    let values: Vec<&str> = of_a
+        .iter()
+        .map(|r| r["dynamodb"]["NewImage"]["v"]["N"].as_str().unwrap())
+        .collect();
     assert_eq!(values, ["1", "2", "3", "4", "5"]);
-    let sequences: Vec<u128> = all.iter().map(|r| sequence_of(r).parse().unwrap()).collect();
+    let sequences: Vec<u128> = all
+        .iter()
+        .map(|r| sequence_of(r).parse().unwrap())
+        .collect();
     assert!(sequences.windows(2).all(|w| w[0] < w[1]), "{sequences:?}");
 }
 
@@ -225,13 +290,28 @@ fn a_record_has_dynamodbs_envelope() {
     assert_eq!(record["eventSource"], "aws:dynamodb");
     assert_eq!(record["awsRegion"], "us-east-1");
     let id = record["eventID"].as_str().unwrap();
-    assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    assert!(
+        id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{id}"
+    );
     let dynamodb = &record["dynamodb"];
-    assert_eq!(dynamodb["ApproximateCreationDateTime"], 1_700_000_123, "epoch seconds, rounded down");
+    assert_eq!(
+        dynamodb["ApproximateCreationDateTime"], 1_700_000_123,
+        "epoch seconds, rounded down"
+    );
     let sequence = sequence_of(record);
-    assert!((21..=40).contains(&sequence.len()) && sequence.bytes().all(|b| b.is_ascii_digit()), "{sequence}");
-    assert_eq!(dynamodb["SizeBytes"], 8, "the keys (4 bytes) plus the new image (4 bytes)");
-    assert!(record.get("userIdentity").is_none(), "only TTL deletions carry an identity");
+    assert!(
+        (21..=40).contains(&sequence.len()) && sequence.bytes().all(|b| b.is_ascii_digit()),
+        "{sequence}"
+    );
+    assert_eq!(
+        dynamodb["SizeBytes"], 8,
+        "the keys (4 bytes) plus the new image (4 bytes)"
+    );
+    assert!(
+        record.get("userIdentity").is_none(),
+        "only TTL deletions carry an identity"
+    );
 }
 
 #[test]
@@ -239,11 +319,18 @@ fn a_ttl_deletion_carries_the_service_identity_in_api_casing() {
     let mut h = Harness::new();
     let arn = stream_table(&mut h, "tbl", "OLD_IMAGE");
     h.put("tbl", item("a", json!({"exp": {"N": "1"}})));
-    let deleted = dynoscope_engine::stream::ttl_delete(&mut h.engine, "tbl", &item_from_json(r#"{"pk":{"S":"a"}}"#).unwrap());
+    let deleted = dynoscope_engine::stream::ttl_delete(
+        &mut h.engine,
+        "tbl",
+        &item_from_json(r#"{"pk":{"S":"a"}}"#).unwrap(),
+    );
     assert!(deleted.unwrap().is_some());
     let removal = &records(&mut h, &arn)[1];
     assert_eq!(removal["eventName"], "REMOVE");
-    assert_eq!(removal["userIdentity"], json!({"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}));
+    assert_eq!(
+        removal["userIdentity"],
+        json!({"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"})
+    );
     assert!(h.get("tbl", key("a")).is_none());
 }
 
@@ -259,7 +346,10 @@ fn each_item_a_transaction_writes_leaves_a_record() {
         {"Delete": {"TableName": "tbl", "Key": key("c")}},
         {"ConditionCheck": {"TableName": "tbl", "Key": key("d"), "ConditionExpression": "attribute_not_exists(pk)"}},
     ]}));
-    assert_eq!(event_names(&records(&mut h, &arn)), ["INSERT", "INSERT", "INSERT", "REMOVE"]);
+    assert_eq!(
+        event_names(&records(&mut h, &arn)),
+        ["INSERT", "INSERT", "INSERT", "REMOVE"]
+    );
 }
 
 #[test]
@@ -267,12 +357,18 @@ fn each_write_of_a_batch_leaves_a_record() {
     let mut h = Harness::new();
     let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
     h.put("tbl", item("b", json!({})));
-    h.ok("BatchWriteItem", json!({"RequestItems": {"tbl": [
-        {"PutRequest": {"Item": item("a", json!({}))}},
-        {"DeleteRequest": {"Key": key("b")}},
-        {"DeleteRequest": {"Key": key("missing")}},
-    ]}}));
-    assert_eq!(event_names(&records(&mut h, &arn)), ["INSERT", "INSERT", "REMOVE"]);
+    h.ok(
+        "BatchWriteItem",
+        json!({"RequestItems": {"tbl": [
+            {"PutRequest": {"Item": item("a", json!({}))}},
+            {"DeleteRequest": {"Key": key("b")}},
+            {"DeleteRequest": {"Key": key("missing")}},
+        ]}}),
+    );
+    assert_eq!(
+        event_names(&records(&mut h, &arn)),
+        ["INSERT", "INSERT", "REMOVE"]
+    );
 }
 
 #[test]
@@ -291,20 +387,32 @@ fn list_streams_names_each_stream_with_its_table_and_label() {
     let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
     let listed = h.ok("ListStreams", json!({"TableName": "tbl"}));
     let label = arn.rsplit_once("/stream/").unwrap().1;
-    assert_eq!(listed, json!({"Streams": [{"StreamArn": arn, "TableName": "tbl", "StreamLabel": label}]}));
+    assert_eq!(
+        listed,
+        json!({"Streams": [{"StreamArn": arn, "TableName": "tbl", "StreamLabel": label}]})
+    );
 }
 
 #[test]
 fn list_streams_pages_with_limit_and_exclusive_start_stream_arn() {
     let mut h = Harness::new();
-    let arns: Vec<String> = ["tb1", "tb2", "tb3"].iter().map(|t| stream_table(&mut h, t, "KEYS_ONLY")).collect();
+    let arns: Vec<String> = ["tb1", "tb2", "tb3"]
+        .iter()
+        .map(|t| stream_table(&mut h, t, "KEYS_ONLY"))
+        .collect();
     let first = h.ok("ListStreams", json!({"Limit": 2}));
     assert_eq!(first["Streams"].as_array().unwrap().len(), 2);
     assert_eq!(first["LastEvaluatedStreamArn"], arns[1].as_str());
-    let rest = h.ok("ListStreams", json!({"Limit": 2, "ExclusiveStartStreamArn": arns[1]}));
+    let rest = h.ok(
+        "ListStreams",
+        json!({"Limit": 2, "ExclusiveStartStreamArn": arns[1]}),
+    );
     assert_eq!(rest["Streams"][0]["StreamArn"], arns[2].as_str());
     assert!(rest.get("LastEvaluatedStreamArn").is_none());
-    assert_eq!(h.ok("ListStreams", json!({"TableName": "tb2"}))["Streams"][0]["StreamArn"], arns[1].as_str());
+    assert_eq!(
+        h.ok("ListStreams", json!({"TableName": "tb2"}))["Streams"][0]["StreamArn"],
+        arns[1].as_str()
+    );
 }
 
 #[test]
@@ -315,7 +423,10 @@ fn list_streams_limit_must_be_between_1_and_100() {
         e.message,
         "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
     );
-    assert_eq!(h.err("ListStreams", json!({"Limit": 101})).kind, ErrorKind::ValidationException);
+    assert_eq!(
+        h.err("ListStreams", json!({"Limit": 101})).kind,
+        ErrorKind::ValidationException
+    );
 }
 
 #[test]
@@ -326,14 +437,29 @@ fn a_new_stream_has_one_open_shard_per_partition_and_describes_its_table() {
     assert_eq!(description["StreamStatus"], "ENABLED");
     assert_eq!(description["StreamViewType"], "NEW_IMAGE");
     assert_eq!(description["TableName"], "tbl");
-    assert_eq!(description["KeySchema"], json!([{"AttributeName": "pk", "KeyType": "HASH"}]));
-    assert_eq!(description["StreamLabel"], arn.rsplit_once("/stream/").unwrap().1);
+    assert_eq!(
+        description["KeySchema"],
+        json!([{"AttributeName": "pk", "KeyType": "HASH"}])
+    );
+    assert_eq!(
+        description["StreamLabel"],
+        arn.rsplit_once("/stream/").unwrap().1
+    );
     assert!(description["CreationRequestDateTime"].is_number());
     let shards = description["Shards"].as_array().unwrap();
     assert_eq!(shards.len(), 1);
     let range = &shards[0]["SequenceNumberRange"];
-    assert!(range["StartingSequenceNumber"].as_str().unwrap().bytes().all(|b| b.is_ascii_digit()));
-    assert!(range.get("EndingSequenceNumber").is_none(), "an open shard has no end");
+    assert!(
+        range["StartingSequenceNumber"]
+            .as_str()
+            .unwrap()
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+    );
+    assert!(
+        range.get("EndingSequenceNumber").is_none(),
+        "an open shard has no end"
+    );
 }
 
 #[test]
@@ -345,9 +471,21 @@ fn shard_ids_have_dynamodbs_format_and_repeat_for_the_same_seed() {
             shard_ids(&mut h, &arn).remove(0)
         })
         .collect();
-    let (digits, hex) = ids[0].strip_prefix("shardId-").unwrap().split_once('-').unwrap();
-    assert!(digits.len() == 20 && digits.bytes().all(|b| b.is_ascii_digit()), "{}", ids[0]);
-    assert!(hex.len() == 8 && hex.bytes().all(|b| b.is_ascii_hexdigit()), "{}", ids[0]);
+    let (digits, hex) = ids[0]
+        .strip_prefix("shardId-")
+        .unwrap()
+        .split_once('-')
+        .unwrap();
+    assert!(
+        digits.len() == 20 && digits.bytes().all(|b| b.is_ascii_digit()),
+        "{}",
+        ids[0]
+    );
+    assert!(
+        hex.len() == 8 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{}",
+        ids[0]
+    );
     assert_eq!(ids[0], ids[1]);
 }
 
@@ -360,11 +498,22 @@ fn a_split_closes_the_parent_shard_and_opens_children_naming_it() {
     dynoscope_engine::stream::split_shard(&mut h.engine, "tbl", 0, &[1, 2]);
     let shards = describe(&mut h, &arn)["Shards"].as_array().unwrap().clone();
     assert_eq!(shards.len(), 3);
-    assert!(shards[0]["SequenceNumberRange"].get("EndingSequenceNumber").is_some(), "the parent is closed");
+    assert!(
+        shards[0]["SequenceNumberRange"]
+            .get("EndingSequenceNumber")
+            .is_some(),
+        "the parent is closed"
+    );
     assert_eq!(shards[1]["ParentShardId"], parent.as_str());
     assert_eq!(shards[2]["ParentShardId"], parent.as_str());
-    let ids: Vec<&str> = shards.iter().map(|s| s["ShardId"].as_str().unwrap()).collect();
-    assert!(ids.windows(2).all(|w| w[0] < w[1]), "shards are listed in id order, parents first: {ids:?}");
+    let ids: Vec<&str> = shards
+        .iter()
+        .map(|s| s["ShardId"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "shards are listed in id order, parents first: {ids:?}"
+    );
 }
 
 #[test]
@@ -373,12 +522,20 @@ fn describe_stream_pages_shards_with_limit_and_exclusive_start_shard_id() {
     let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
     dynoscope_engine::stream::split_shard(&mut h.engine, "tbl", 0, &[1, 2]);
     let all = shard_ids(&mut h, &arn);
-    let first = h.ok("DescribeStream", json!({"StreamArn": arn, "Limit": 2}))["StreamDescription"].clone();
+    let first =
+        h.ok("DescribeStream", json!({"StreamArn": arn, "Limit": 2}))["StreamDescription"].clone();
     assert_eq!(first["LastEvaluatedShardId"], all[1].as_str());
-    let rest = h.ok("DescribeStream", json!({"StreamArn": arn, "ExclusiveStartShardId": all[1]}))["StreamDescription"].clone();
+    let rest = h.ok(
+        "DescribeStream",
+        json!({"StreamArn": arn, "ExclusiveStartShardId": all[1]}),
+    )["StreamDescription"]
+        .clone();
     assert_eq!(rest["Shards"].as_array().unwrap().len(), 1);
     assert!(rest.get("LastEvaluatedShardId").is_none());
-    let past_end = h.ok("DescribeStream", json!({"StreamArn": arn, "ExclusiveStartShardId": "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"}));
+    let past_end = h.ok(
+        "DescribeStream",
+        json!({"StreamArn": arn, "ExclusiveStartShardId": "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"}),
+    );
     assert_eq!(past_end["StreamDescription"]["Shards"], json!([]));
 }
 
@@ -386,12 +543,22 @@ fn describe_stream_pages_shards_with_limit_and_exclusive_start_shard_id() {
 fn a_malformed_stream_arn_is_invalid_and_an_unknown_one_not_found() {
     let mut h = Harness::new();
     let e = h.err("DescribeStream", json!({"StreamArn": "fake-stream"}));
-    assert_eq!((e.kind, e.message.as_str()), (ErrorKind::ValidationException, "Invalid StreamArn"));
-    let unknown = "arn:aws:dynamodb:us-east-1:000000000000:table/nope/stream/2015-05-11T21:21:33.291";
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (ErrorKind::ValidationException, "Invalid StreamArn")
+    );
+    let unknown =
+        "arn:aws:dynamodb:us-east-1:000000000000:table/nope/stream/2015-05-11T21:21:33.291";
     let e = h.err("DescribeStream", json!({"StreamArn": unknown}));
     assert_eq!(e.kind, ErrorKind::ResourceNotFoundException);
-    assert_eq!(e.message, format!("Requested resource not found: Stream: {unknown} not found"));
-    assert_eq!(e.wire_type(), "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
+    assert_eq!(
+        e.message,
+        format!("Requested resource not found: Stream: {unknown} not found")
+    );
+    assert_eq!(
+        e.wire_type(),
+        "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
+    );
 }
 
 // --- GetShardIterator and GetRecords ---------------------------------------------------
@@ -424,7 +591,10 @@ fn at_sequence_number_rereads_that_record_and_after_sequence_number_the_next() {
     let at = iterator(&mut h, &arn, &shard, "AT_SEQUENCE_NUMBER", Some(&first));
     assert_eq!(get_records(&mut h, &at, None)["Records"], json!(all));
     let after = iterator(&mut h, &arn, &shard, "AFTER_SEQUENCE_NUMBER", Some(&first));
-    assert_eq!(get_records(&mut h, &after, None)["Records"], json!(all[1..]));
+    assert_eq!(
+        get_records(&mut h, &after, None)["Records"],
+        json!(all[1..])
+    );
 }
 
 #[test]
@@ -432,8 +602,16 @@ fn the_starting_sequence_number_reads_the_whole_shard() {
     let mut h = Harness::new();
     let (arn, _, all) = two_records(&mut h);
     let shard = describe(&mut h, &arn)["Shards"][0].clone();
-    let start = shard["SequenceNumberRange"]["StartingSequenceNumber"].as_str().unwrap();
-    let at = iterator(&mut h, &arn, shard["ShardId"].as_str().unwrap(), "AT_SEQUENCE_NUMBER", Some(start));
+    let start = shard["SequenceNumberRange"]["StartingSequenceNumber"]
+        .as_str()
+        .unwrap();
+    let at = iterator(
+        &mut h,
+        &arn,
+        shard["ShardId"].as_str().unwrap(),
+        "AT_SEQUENCE_NUMBER",
+        Some(start),
+    );
     assert_eq!(get_records(&mut h, &at, None)["Records"], json!(all));
 }
 
@@ -443,13 +621,26 @@ fn a_sequence_number_is_required_for_at_and_after_and_refused_for_the_others() {
     let (arn, shard, all) = two_records(&mut h);
     let sequence = sequence_of(&all[0]);
     for kind in ["AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"] {
-        assert_eq!(h.err("GetShardIterator", iterator_request(&arn, &shard, kind, None)).kind, ErrorKind::ValidationException);
+        assert_eq!(
+            h.err(
+                "GetShardIterator",
+                iterator_request(&arn, &shard, kind, None)
+            )
+            .kind,
+            ErrorKind::ValidationException
+        );
     }
     for kind in ["TRIM_HORIZON", "LATEST"] {
-        let e = h.err("GetShardIterator", iterator_request(&arn, &shard, kind, Some(&sequence)));
+        let e = h.err(
+            "GetShardIterator",
+            iterator_request(&arn, &shard, kind, Some(&sequence)),
+        );
         assert_eq!(e.kind, ErrorKind::ValidationException);
     }
-    let e = h.err("GetShardIterator", iterator_request(&arn, &shard, "bulle", None));
+    let e = h.err(
+        "GetShardIterator",
+        iterator_request(&arn, &shard, "bulle", None),
+    );
     assert!(e.message.contains("Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER]"), "{}", e.message);
 }
 
@@ -457,8 +648,22 @@ fn a_sequence_number_is_required_for_at_and_after_and_refused_for_the_others() {
 fn an_unknown_shard_is_not_found() {
     let mut h = Harness::new();
     let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
-    let e = h.err("GetShardIterator", iterator_request(&arn, "semprinidfaasdasfsdvacsdcfsdsvsdvsdvsdvsdvsdv", "LATEST", None));
-    assert_eq!((e.kind, e.message.as_str()), (ErrorKind::ResourceNotFoundException, "Requested resource not found: Shard does not exist"));
+    let e = h.err(
+        "GetShardIterator",
+        iterator_request(
+            &arn,
+            "semprinidfaasdasfsdvacsdcfsdsvsdvsdvsdvsdvsdv",
+            "LATEST",
+            None,
+        ),
+    );
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            ErrorKind::ResourceNotFoundException,
+            "Requested resource not found: Shard does not exist"
+        )
+    );
 }
 
 #[test]
@@ -474,7 +679,10 @@ fn get_records_pages_by_limit_and_an_open_shard_always_gives_a_next_iterator() {
     for _ in 0..4 {
         let page = get_records(&mut h, &next, Some(2));
         sizes.push(page["Records"].as_array().unwrap().len());
-        next = page["NextShardIterator"].as_str().expect("an open shard always has a next iterator").to_owned();
+        next = page["NextShardIterator"]
+            .as_str()
+            .expect("an open shard always has a next iterator")
+            .to_owned();
     }
     assert_eq!(sizes, [2, 2, 1, 0]);
 }
@@ -486,14 +694,21 @@ fn get_records_limit_must_be_between_1_and_1000() {
     let it = iterator(&mut h, &arn, &shard, "LATEST", None);
     for limit in [0, 1001] {
         let e = h.err("GetRecords", json!({"ShardIterator": it, "Limit": limit}));
-        assert!(e.kind == ErrorKind::ValidationException && e.message.contains("'limit'"), "{}", e.message);
+        assert!(
+            e.kind == ErrorKind::ValidationException && e.message.contains("'limit'"),
+            "{}",
+            e.message
+        );
     }
 }
 
 #[test]
 fn an_iterator_this_engine_did_not_issue_is_invalid() {
     let mut h = Harness::new();
-    let e = h.err("GetRecords", json!({"ShardIterator": "sdfsdfsgagaddafgagasgasgasdfasdfasdfasdfasdgasdasdgasdg"}));
+    let e = h.err(
+        "GetRecords",
+        json!({"ShardIterator": "sdfsdfsgagaddafgagasgasgasdfasdfasdfasdfasdgasdasdgasdg"}),
+    );
     assert_eq!(e.kind, ErrorKind::ValidationException);
 }
 
@@ -507,7 +722,10 @@ fn a_shard_iterator_expires_15_minutes_after_it_is_issued() {
     h.engine.advance_clock_by(1);
     let e = h.err("GetRecords", json!({"ShardIterator": it}));
     assert_eq!(e.kind, ErrorKind::ExpiredIteratorException);
-    assert_eq!(e.wire_type(), "com.amazonaws.dynamodb.v20120810#ExpiredIteratorException");
+    assert_eq!(
+        e.wire_type(),
+        "com.amazonaws.dynamodb.v20120810#ExpiredIteratorException"
+    );
     // The next iterator was issued by the read, so it still has its 15 minutes.
     h.engine.advance_clock_by(14 * MINUTE);
     get_records(&mut h, page["NextShardIterator"].as_str().unwrap(), None);
@@ -531,15 +749,32 @@ fn reading_a_trimmed_position_is_trimmed_data_access() {
     let mut h = Harness::new();
     let (arn, shard, all) = two_records(&mut h);
     h.engine.advance_clock_by(24 * HOUR);
-    let e = h.err("GetShardIterator", iterator_request(&arn, &shard, "AT_SEQUENCE_NUMBER", Some(&sequence_of(&all[0]))));
-    assert_eq!((e.kind, e.message.as_str()), (ErrorKind::TrimmedDataAccessException, "The data you are trying to access has been trimmed"));
+    let e = h.err(
+        "GetShardIterator",
+        iterator_request(
+            &arn,
+            &shard,
+            "AT_SEQUENCE_NUMBER",
+            Some(&sequence_of(&all[0])),
+        ),
+    );
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            ErrorKind::TrimmedDataAccessException,
+            "The data you are trying to access has been trimmed"
+        )
+    );
     // An iterator issued before the trim, used before it expires, points at trimmed records too.
     let mut h = Harness::new();
     let (arn, shard, _) = two_records(&mut h);
     h.engine.advance_clock_by(24 * HOUR - 5 * MINUTE);
     let fresh = iterator(&mut h, &arn, &shard, "TRIM_HORIZON", None);
     h.engine.advance_clock_by(5 * MINUTE);
-    assert_eq!(h.err("GetRecords", json!({"ShardIterator": fresh})).kind, ErrorKind::TrimmedDataAccessException);
+    assert_eq!(
+        h.err("GetRecords", json!({"ShardIterator": fresh})).kind,
+        ErrorKind::TrimmedDataAccessException
+    );
 }
 
 #[test]
@@ -554,9 +789,19 @@ fn disabling_the_stream_closes_its_shards_which_stay_readable_to_their_end() {
     assert_eq!(range["EndingSequenceNumber"], sequence_of(&all[1]).as_str());
     let it = iterator(&mut h, &arn, &shard, "TRIM_HORIZON", None);
     let read = get_records(&mut h, &it, None);
-    assert_eq!(read["Records"], json!(all), "nothing written after disabling is recorded");
-    assert!(read.get("NextShardIterator").is_none(), "a closed shard read to its end has no next iterator");
-    assert_eq!(h.ok("ListStreams", json!({"TableName": "tbl"}))["Streams"][0]["StreamArn"], arn.as_str());
+    assert_eq!(
+        read["Records"],
+        json!(all),
+        "nothing written after disabling is recorded"
+    );
+    assert!(
+        read.get("NextShardIterator").is_none(),
+        "a closed shard read to its end has no next iterator"
+    );
+    assert_eq!(
+        h.ok("ListStreams", json!({"TableName": "tbl"}))["Streams"][0]["StreamArn"],
+        arn.as_str()
+    );
 }
 
 #[test]
@@ -564,15 +809,27 @@ fn re_enabling_creates_a_new_stream_with_a_new_arn() {
     let mut h = Harness::new();
     let old = stream_table(&mut h, "tbl", "KEYS_ONLY");
     disable_stream(&mut h, "tbl");
-    let updated = h.ok("UpdateTable", json!({"TableName": "tbl",
-        "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}));
-    let new = updated["TableDescription"]["LatestStreamArn"].as_str().unwrap().to_owned();
+    let updated = h.ok(
+        "UpdateTable",
+        json!({"TableName": "tbl",
+        "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}),
+    );
+    let new = updated["TableDescription"]["LatestStreamArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_ne!(new, old, "even within the same virtual millisecond");
-    assert_eq!(h.ok("DescribeTable", json!({"TableName": "tbl"}))["Table"]["LatestStreamArn"], new.as_str());
+    assert_eq!(
+        h.ok("DescribeTable", json!({"TableName": "tbl"}))["Table"]["LatestStreamArn"],
+        new.as_str()
+    );
     h.put("tbl", item("a", json!({})));
     assert_eq!(records(&mut h, &new).len(), 1);
     assert!(records(&mut h, &old).is_empty());
-    let listed = h.ok("ListStreams", json!({"TableName": "tbl"}))["Streams"].as_array().unwrap().len();
+    let listed = h.ok("ListStreams", json!({"TableName": "tbl"}))["Streams"]
+        .as_array()
+        .unwrap()
+        .len();
     assert_eq!(listed, 2);
 }
 
@@ -585,7 +842,10 @@ fn a_disabled_stream_goes_24_hours_after_it_closed() {
     h.engine.advance_clock_by(24 * HOUR - 1);
     describe(&mut h, &arn);
     h.engine.advance_clock_by(1);
-    assert_eq!(h.err("DescribeStream", json!({"StreamArn": arn})).kind, ErrorKind::ResourceNotFoundException);
+    assert_eq!(
+        h.err("DescribeStream", json!({"StreamArn": arn})).kind,
+        ErrorKind::ResourceNotFoundException
+    );
     assert_eq!(h.ok("ListStreams", json!({})), json!({"Streams": []}));
 }
 

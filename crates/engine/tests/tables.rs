@@ -27,8 +27,14 @@ fn create_table_answers_creating_and_describe_table_then_shows_active() {
     assert_eq!(created["TableDescription"]["TableStatus"], "CREATING");
     let table = &h.ok("DescribeTable", json!({"TableName": "Music"}))["Table"];
     assert_eq!(table["TableStatus"], "ACTIVE");
-    assert_eq!(table["TableArn"], "arn:aws:dynamodb:us-east-1:000000000000:table/Music");
-    assert_eq!(table["KeySchema"][1], json!({"AttributeName": "Song", "KeyType": "RANGE"}));
+    assert_eq!(
+        table["TableArn"],
+        "arn:aws:dynamodb:us-east-1:000000000000:table/Music"
+    );
+    assert_eq!(
+        table["KeySchema"][1],
+        json!({"AttributeName": "Song", "KeyType": "RANGE"})
+    );
     assert_eq!(table["ProvisionedThroughput"]["ReadCapacityUnits"], 5);
     assert_eq!(table["ProvisionedThroughput"]["WriteCapacityUnits"], 10);
     assert_eq!(table["ItemCount"], 0);
@@ -39,7 +45,10 @@ fn pay_per_request_tables_report_their_billing_mode_and_zero_throughput() {
     let mut h = Harness::new();
     h.table("t1x", None);
     let table = &h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"];
-    assert_eq!(table["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST");
+    assert_eq!(
+        table["BillingModeSummary"]["BillingMode"],
+        "PAY_PER_REQUEST"
+    );
     assert_eq!(table["ProvisionedThroughput"]["ReadCapacityUnits"], 0);
 }
 
@@ -65,8 +74,14 @@ fn describe_and_delete_of_a_missing_table_name_the_table() {
     let mut h = Harness::new();
     for op in ["DescribeTable", "DeleteTable"] {
         let e = h.err(op, json!({"TableName": "nope"}));
-        assert_eq!(e.wire_type(), "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
-        assert_eq!(e.message, "Requested resource not found: Table: nope not found");
+        assert_eq!(
+            e.wire_type(),
+            "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
+        );
+        assert_eq!(
+            e.message,
+            "Requested resource not found: Table: nope not found"
+        );
     }
 }
 
@@ -114,7 +129,9 @@ fn table_names_must_be_three_to_255_safe_characters() {
         "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"
     );
     let e = h.err("DescribeTable", json!({}));
-    assert!(e.message.contains("Value null at 'tableName' failed to satisfy constraint: Member must not be null"));
+    assert!(e.message.contains(
+        "Value null at 'tableName' failed to satisfy constraint: Member must not be null"
+    ));
 }
 
 #[test]
@@ -150,7 +167,14 @@ fn delete_table_answers_deleting_and_removes_the_table_and_its_items() {
     assert_eq!(deleted["TableDescription"]["TableStatus"], "DELETING");
     assert_eq!(deleted["TableDescription"]["ItemCount"], 1);
     assert_eq!(h.ok("ListTables", json!({}))["TableNames"], json!([]));
-    assert_eq!(h.err("GetItem", json!({"TableName": "gone", "Key": {"pk": {"S": "a"}}})).kind, ErrorKind::ResourceNotFoundException);
+    assert_eq!(
+        h.err(
+            "GetItem",
+            json!({"TableName": "gone", "Key": {"pk": {"S": "a"}}})
+        )
+        .kind,
+        ErrorKind::ResourceNotFoundException
+    );
 }
 
 #[test]
@@ -178,20 +202,47 @@ fn on_demand_maximums_are_echoed() {
         }),
     );
     let table = &h.ok("DescribeTable", json!({"TableName": "capped"}))["Table"];
-    assert_eq!(table["OnDemandThroughput"], json!({"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": -1}));
+    assert_eq!(
+        table["OnDemandThroughput"],
+        json!({"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": -1})
+    );
 }
 
 #[test]
 fn with_a_control_plane_delay_tables_pass_through_creating_and_deleting() {
-    let mut h = Harness { engine: dynoscope_engine::Engine::new(dynoscope_engine::EngineConfig { control_plane_millis: 2_000, ..Default::default() }) };
+    let mut h = Harness {
+        engine: dynoscope_engine::Engine::new(dynoscope_engine::EngineConfig {
+            control_plane_millis: 2_000,
+            ..Default::default()
+        }),
+    };
     h.table("slow", None);
-    assert_eq!(h.ok("DescribeTable", json!({"TableName": "slow"}))["Table"]["TableStatus"], "CREATING");
+    assert_eq!(
+        h.ok("DescribeTable", json!({"TableName": "slow"}))["Table"]["TableStatus"],
+        "CREATING"
+    );
     h.engine.advance_clock_by(2_000);
-    assert_eq!(h.ok("DescribeTable", json!({"TableName": "slow"}))["Table"]["TableStatus"], "ACTIVE");
+    assert_eq!(
+        h.ok("DescribeTable", json!({"TableName": "slow"}))["Table"]["TableStatus"],
+        "ACTIVE"
+    );
     h.ok("DeleteTable", json!({"TableName": "slow"}));
-    assert_eq!(h.ok("DescribeTable", json!({"TableName": "slow"}))["Table"]["TableStatus"], "DELETING");
+    assert_eq!(
+        h.ok("DescribeTable", json!({"TableName": "slow"}))["Table"]["TableStatus"],
+        "DELETING"
+    );
     assert_eq!(h.ok("ListTables", json!({}))["TableNames"], json!(["slow"]));
-    assert_eq!(h.err("GetItem", json!({"TableName": "slow", "Key": {"pk": {"S": "a"}}})).kind, ErrorKind::ResourceNotFoundException);
+    assert_eq!(
+        h.err(
+            "GetItem",
+            json!({"TableName": "slow", "Key": {"pk": {"S": "a"}}})
+        )
+        .kind,
+        ErrorKind::ResourceNotFoundException
+    );
     h.engine.advance_clock_by(2_000);
-    assert_eq!(h.err("DescribeTable", json!({"TableName": "slow"})).kind, ErrorKind::ResourceNotFoundException);
+    assert_eq!(
+        h.err("DescribeTable", json!({"TableName": "slow"})).kind,
+        ErrorKind::ResourceNotFoundException
+    );
 }

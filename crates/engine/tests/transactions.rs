@@ -9,7 +9,10 @@ use serde_json::{Value, json};
 fn bank() -> Harness {
     let mut h = Harness::new();
     h.table("acct", None);
-    h.put("acct", json!({"pk": {"S": "alice"}, "balance": {"N": "100"}}));
+    h.put(
+        "acct",
+        json!({"pk": {"S": "alice"}, "balance": {"N": "100"}}),
+    );
     h.put("acct", json!({"pk": {"S": "bob"}, "balance": {"N": "0"}}));
     h
 }
@@ -26,14 +29,20 @@ fn transfer(amount: i64) -> Value {
 }
 
 fn balance(h: &mut Harness, who: &str) -> String {
-    h.get("acct", json!({"pk": {"S": who}})).unwrap()["balance"]["N"].as_str().unwrap().to_owned()
+    h.get("acct", json!({"pk": {"S": who}})).unwrap()["balance"]["N"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[test]
 fn a_transaction_applies_every_action() {
     let mut h = bank();
     h.ok("TransactWriteItems", transfer(30));
-    assert_eq!((balance(&mut h, "alice"), balance(&mut h, "bob")), ("70".into(), "30".into()));
+    assert_eq!(
+        (balance(&mut h, "alice"), balance(&mut h, "bob")),
+        ("70".into(), "30".into())
+    );
 }
 
 #[test]
@@ -49,7 +58,10 @@ fn a_failed_condition_cancels_everything_with_reasons_in_order() {
         e.to_json()["CancellationReasons"],
         json!([{"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}, {"Code": "None"}])
     );
-    assert_eq!((balance(&mut h, "alice"), balance(&mut h, "bob")), ("100".into(), "0".into()));
+    assert_eq!(
+        (balance(&mut h, "alice"), balance(&mut h, "bob")),
+        ("100".into(), "0".into())
+    );
 }
 
 #[test]
@@ -62,7 +74,10 @@ fn two_actions_on_one_item_are_rejected() {
             {"ConditionCheck": {"TableName": "acct", "Key": {"pk": {"S": "alice"}}, "ConditionExpression": "attribute_exists(pk)"}}
         ]}),
     );
-    assert_eq!(e.message, "Transaction request cannot include multiple operations on one item");
+    assert_eq!(
+        e.message,
+        "Transaction request cannot include multiple operations on one item"
+    );
 }
 
 #[test]
@@ -71,7 +86,10 @@ fn transactional_writes_cost_double_with_a_read_write_split() {
     let mut request = transfer(1);
     request["ReturnConsumedCapacity"] = json!("TOTAL");
     let r = h.ok("TransactWriteItems", request);
-    assert_eq!(r["ConsumedCapacity"], json!([{"TableName": "acct", "CapacityUnits": 4.0, "WriteCapacityUnits": 4.0}]));
+    assert_eq!(
+        r["ConsumedCapacity"],
+        json!([{"TableName": "acct", "CapacityUnits": 4.0, "WriteCapacityUnits": 4.0}])
+    );
 }
 
 #[test]
@@ -146,13 +164,23 @@ fn transact_get_items_returns_items_in_order_at_double_cost() {
     assert_eq!(r["Responses"][0]["Item"]["pk"], json!({"S": "bob"}));
     assert_eq!(r["Responses"][1], json!({}));
     assert_eq!(r["Responses"][2]["Item"], json!({"balance": {"N": "100"}}));
-    assert_eq!(r["ConsumedCapacity"], json!([{"TableName": "acct", "CapacityUnits": 6.0, "ReadCapacityUnits": 6.0}]));
+    assert_eq!(
+        r["ConsumedCapacity"],
+        json!([{"TableName": "acct", "CapacityUnits": 6.0, "ReadCapacityUnits": 6.0}])
+    );
 }
 
 #[test]
 fn more_than_100_actions_are_rejected() {
     let mut h = bank();
-    let gets: Vec<Value> = (0..101).map(|i| json!({"Get": {"TableName": "acct", "Key": {"pk": {"S": format!("k{i}")}}}})).collect();
+    let gets: Vec<Value> = (0..101)
+        .map(|i| json!({"Get": {"TableName": "acct", "Key": {"pk": {"S": format!("k{i}")}}}}))
+        .collect();
     let e = h.err("TransactGetItems", json!({"TransactItems": gets}));
-    assert!(e.message.contains("Member must have length less than or equal to 100"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("Member must have length less than or equal to 100"),
+        "{}",
+        e.message
+    );
 }

@@ -11,7 +11,13 @@ use serde_json::json;
 const START: u64 = 1_800_000_000_000;
 
 fn with_ttl() -> Harness {
-    let mut h = Harness { engine: Engine::new(EngineConfig { start_millis: START, record_changes: true, ..Default::default() }) };
+    let mut h = Harness {
+        engine: Engine::new(EngineConfig {
+            start_millis: START,
+            record_changes: true,
+            ..Default::default()
+        }),
+    };
     h.ok(
         "CreateTable",
         json!({
@@ -23,7 +29,10 @@ fn with_ttl() -> Harness {
         }),
     );
     h.ok("UpdateTimeToLive", json!({"TableName": "t1x", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}));
-    h.ok("Dynoscope_SetSimulation", json!({"TableName": "t1x", "Preset": "PLAYGROUND"}));
+    h.ok(
+        "Dynoscope_SetSimulation",
+        json!({"TableName": "t1x", "Preset": "PLAYGROUND"}),
+    );
     h
 }
 
@@ -35,11 +44,17 @@ fn exists(h: &mut Harness, pk: &str) -> bool {
 fn an_expired_item_is_readable_until_the_sweeper_deletes_it() {
     let mut h = with_ttl();
     let expiry = START / 1000 + 10;
-    h.put("t1x", json!({"pk": {"S": "a"}, "exp": {"N": expiry.to_string()}}));
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "a"}, "exp": {"N": expiry.to_string()}}),
+    );
     h.engine.advance_clock_by(10_000);
     assert!(exists(&mut h, "a"), "expired but not yet swept");
     h.engine.advance_clock_by(5_000);
-    assert!(!exists(&mut h, "a"), "swept after the playground's 5 s delay");
+    assert!(
+        !exists(&mut h, "a"),
+        "swept after the playground's 5 s delay"
+    );
 }
 
 #[test]
@@ -54,7 +69,10 @@ fn items_without_a_numeric_ttl_attribute_never_expire() {
 #[test]
 fn an_update_that_moves_the_expiry_is_honoured() {
     let mut h = with_ttl();
-    h.put("t1x", json!({"pk": {"S": "a"}, "exp": {"N": (START / 1000 + 1).to_string()}}));
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "a"}, "exp": {"N": (START / 1000 + 1).to_string()}}),
+    );
     h.ok(
         "UpdateItem",
         json!({"TableName": "t1x", "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET exp = :later",
@@ -67,33 +85,64 @@ fn an_update_that_moves_the_expiry_is_honoured() {
 #[test]
 fn a_ttl_delete_appears_in_the_stream_as_the_services() {
     let mut h = with_ttl();
-    h.put("t1x", json!({"pk": {"S": "a"}, "exp": {"N": (START / 1000).to_string()}}));
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "a"}, "exp": {"N": (START / 1000).to_string()}}),
+    );
     h.engine.advance_clock_by(5_000);
     h.ok("ListTables", json!({}));
-    let stream_arn = h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"]["LatestStreamArn"].clone();
-    let shard = h.ok("DescribeStream", json!({"StreamArn": stream_arn}))["StreamDescription"]["Shards"][0]["ShardId"].clone();
-    let iterator = h.ok("GetShardIterator", json!({"StreamArn": stream_arn, "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}))["ShardIterator"].clone();
+    let stream_arn =
+        h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"]["LatestStreamArn"].clone();
+    let shard =
+        h.ok("DescribeStream", json!({"StreamArn": stream_arn}))["StreamDescription"]["Shards"][0]
+            ["ShardId"]
+            .clone();
+    let iterator = h.ok(
+        "GetShardIterator",
+        json!({"StreamArn": stream_arn, "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}),
+    )["ShardIterator"]
+        .clone();
     let records = h.ok("GetRecords", json!({"ShardIterator": iterator}))["Records"].clone();
-    let remove = records.as_array().unwrap().iter().find(|r| r["eventName"] == "REMOVE").expect("a REMOVE record");
-    assert_eq!(remove["userIdentity"], json!({"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}));
+    let remove = records
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["eventName"] == "REMOVE")
+        .expect("a REMOVE record");
+    assert_eq!(
+        remove["userIdentity"],
+        json!({"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"})
+    );
 }
 
 #[test]
 fn a_ttl_delete_is_persisted_like_any_delete() {
     let mut h = with_ttl();
-    h.put("t1x", json!({"pk": {"S": "a"}, "exp": {"N": (START / 1000).to_string()}}));
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "a"}, "exp": {"N": (START / 1000).to_string()}}),
+    );
     h.engine.take_changes();
     h.engine.advance_clock_by(5_000);
     h.ok("ListTables", json!({}));
     let changes = h.engine.take_changes();
-    assert!(matches!(changes.as_slice(), [dynoscope_engine::Change::DeleteItem { .. }]), "{changes:?}");
+    assert!(
+        matches!(
+            changes.as_slice(),
+            [dynoscope_engine::Change::DeleteItem { .. }]
+        ),
+        "{changes:?}"
+    );
 }
 
 #[test]
 fn disabling_ttl_stops_expiry() {
     let mut h = with_ttl();
     h.engine.advance_clock_by(3_600_000);
-    h.put("t1x", json!({"pk": {"S": "b"}, "exp": {"N": (START / 1000 + 3_610).to_string()}}));
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "b"}, "exp": {"N": (START / 1000 + 3_610).to_string()}}),
+    );
     h.ok("UpdateTimeToLive", json!({"TableName": "t1x", "TimeToLiveSpecification": {"Enabled": false, "AttributeName": "exp"}}));
     h.engine.advance_clock_by(60_000);
     assert!(exists(&mut h, "b"));

@@ -42,17 +42,33 @@ fn update_item_without_an_expression_creates_the_bare_key() {
 fn set_with_arithmetic_adds_to_the_current_value() {
     let mut h = table();
     h.put("t1x", json!({"pk": {"S": "k"}, "n": {"N": "10"}}));
-    let r = update(&mut h, "SET n = n + :d", json!({":d": {"N": "2.5"}}), "UPDATED_NEW");
+    let r = update(
+        &mut h,
+        "SET n = n + :d",
+        json!({":d": {"N": "2.5"}}),
+        "UPDATED_NEW",
+    );
     assert_eq!(r["Attributes"], json!({"n": {"N": "12.5"}}));
 }
 
 #[test]
 fn updated_old_returns_only_the_touched_attributes_before_the_update() {
     let mut h = table();
-    h.put("t1x", json!({"pk": {"S": "k"}, "a": {"S": "x"}, "b": {"S": "y"}}));
-    let r = update(&mut h, "SET a = :v REMOVE b", json!({":v": {"S": "z"}}), "UPDATED_OLD");
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "k"}, "a": {"S": "x"}, "b": {"S": "y"}}),
+    );
+    let r = update(
+        &mut h,
+        "SET a = :v REMOVE b",
+        json!({":v": {"S": "z"}}),
+        "UPDATED_OLD",
+    );
     assert_eq!(r["Attributes"], json!({"a": {"S": "x"}, "b": {"S": "y"}}));
-    assert_eq!(h.get("t1x", key()), Some(json!({"pk": {"S": "k"}, "a": {"S": "z"}})));
+    assert_eq!(
+        h.get("t1x", key()),
+        Some(json!({"pk": {"S": "k"}, "a": {"S": "z"}}))
+    );
 }
 
 #[test]
@@ -62,7 +78,10 @@ fn key_attributes_cannot_be_updated() {
         "UpdateItem",
         json!({"TableName": "t1x", "Key": key(), "UpdateExpression": "SET pk = :v", "ExpressionAttributeValues": {":v": {"S": "x"}}}),
     );
-    assert_eq!(e.message, "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key");
+    assert_eq!(
+        e.message,
+        "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"
+    );
 }
 
 #[test]
@@ -81,7 +100,10 @@ fn a_failed_condition_is_conditional_check_failed_and_writes_nothing() {
         "PutItem",
         json!({"TableName": "t1x", "Item": {"pk": {"S": "k"}, "v": {"N": "2"}}, "ConditionExpression": "attribute_not_exists(pk)"}),
     );
-    assert_eq!(e.wire_type(), "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException");
+    assert_eq!(
+        e.wire_type(),
+        "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"
+    );
     assert_eq!(e.message, "The conditional request failed");
     assert_eq!(h.get("t1x", key()).unwrap()["v"], json!({"N": "1"}));
 }
@@ -99,7 +121,10 @@ fn return_values_on_condition_check_failure_carries_the_item() {
         }),
     );
     assert_eq!(e.kind, ErrorKind::ConditionalCheckFailedException);
-    assert_eq!(e.to_json()["Item"], json!({"pk": {"S": "k"}, "v": {"N": "1"}}));
+    assert_eq!(
+        e.to_json()["Item"],
+        json!({"pk": {"S": "k"}, "v": {"N": "1"}})
+    );
 }
 
 #[test]
@@ -124,14 +149,23 @@ fn unused_expression_attribute_values_are_rejected() {
         "PutItem",
         json!({"TableName": "t1x", "Item": key(), "ConditionExpression": "attribute_not_exists(pk)", "ExpressionAttributeValues": {":x": {"S": "1"}}}),
     );
-    assert_eq!(e.message, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}");
+    assert_eq!(
+        e.message,
+        "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x}"
+    );
 }
 
 #[test]
 fn expression_attribute_values_need_an_expression() {
     let mut h = table();
-    let e = h.err("PutItem", json!({"TableName": "t1x", "Item": key(), "ExpressionAttributeValues": {":x": {"S": "1"}}}));
-    assert_eq!(e.message, "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null");
+    let e = h.err(
+        "PutItem",
+        json!({"TableName": "t1x", "Item": key(), "ExpressionAttributeValues": {":x": {"S": "1"}}}),
+    );
+    assert_eq!(
+        e.message,
+        "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null"
+    );
 }
 
 #[test]
@@ -152,32 +186,50 @@ fn get_item_projects_nested_paths() {
     let mut h = table();
     h.put("t1x", json!({"pk": {"S": "k"}, "m": {"M": {"a": {"S": "1"}, "b": {"S": "2"}}}, "l": {"L": [{"S": "x"}, {"S": "y"}]}}));
     let r = h.ok("GetItem", json!({"TableName": "t1x", "Key": key(), "ProjectionExpression": "m.b, l[1], #p", "ExpressionAttributeNames": {"#p": "pk"}}));
-    assert_eq!(r["Item"], json!({"pk": {"S": "k"}, "m": {"M": {"b": {"S": "2"}}}, "l": {"L": [{"S": "y"}]}}));
+    assert_eq!(
+        r["Item"],
+        json!({"pk": {"S": "k"}, "m": {"M": {"b": {"S": "2"}}}, "l": {"L": [{"S": "y"}]}})
+    );
 }
 
 #[test]
 fn attributes_to_get_projects_top_level_attributes() {
     let mut h = table();
-    h.put("t1x", json!({"pk": {"S": "k"}, "a": {"S": "1"}, "b": {"S": "2"}}));
-    let r = h.ok("GetItem", json!({"TableName": "t1x", "Key": key(), "AttributesToGet": ["a"]}));
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "k"}, "a": {"S": "1"}, "b": {"S": "2"}}),
+    );
+    let r = h.ok(
+        "GetItem",
+        json!({"TableName": "t1x", "Key": key(), "AttributesToGet": ["a"]}),
+    );
     assert_eq!(r["Item"], json!({"a": {"S": "1"}}));
 }
 
 #[test]
 fn an_update_that_grows_the_item_past_400_kb_is_rejected() {
     let mut h = table();
-    h.put("t1x", json!({"pk": {"S": "k"}, "a": {"S": "x".repeat(300_000)}}));
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "k"}, "a": {"S": "x".repeat(300_000)}}),
+    );
     let e = h.err(
         "UpdateItem",
         json!({"TableName": "t1x", "Key": key(), "UpdateExpression": "SET b = :v", "ExpressionAttributeValues": {":v": {"S": "y".repeat(200_000)}}}),
     );
-    assert_eq!(e.message, "Item size to update has exceeded the maximum allowed size");
+    assert_eq!(
+        e.message,
+        "Item size to update has exceeded the maximum allowed size"
+    );
 }
 
 #[test]
 fn update_item_costs_the_larger_of_before_and_after() {
     let mut h = table();
-    h.put("t1x", json!({"pk": {"S": "k"}, "a": {"S": "x".repeat(3000)}}));
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "k"}, "a": {"S": "x".repeat(3000)}}),
+    );
     let r = h.ok(
         "UpdateItem",
         json!({"TableName": "t1x", "Key": key(), "UpdateExpression": "REMOVE a", "ReturnConsumedCapacity": "TOTAL"}),

@@ -32,7 +32,9 @@ impl ModelError {
         let location = match (prefix.is_empty(), self.location.is_empty()) {
             (true, _) => self.location,
             (false, true) => prefix.to_owned(),
-            (false, false) if self.location.starts_with('[') => format!("{prefix}{}", self.location),
+            (false, false) if self.location.starts_with('[') => {
+                format!("{prefix}{}", self.location)
+            }
             (false, false) => format!("{prefix}.{}", self.location),
         };
         ModelError { location, ..self }

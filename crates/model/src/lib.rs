@@ -8,6 +8,9 @@
 //! ([`apply`]), through the same dispatch as everything else. The engine knows nothing of
 //! models.
 
+pub mod access;
+pub mod advice;
+pub mod apply;
 pub mod cloudformation;
 pub mod data;
 pub mod error;
@@ -15,11 +18,13 @@ pub mod generate;
 pub mod iac;
 pub mod link;
 pub mod model;
+pub mod samples;
 pub mod template;
+pub mod validate;
 pub mod workbench;
 
 pub use error::ModelError;
 pub use model::{
-    AccessPattern, AttributeSpec, Entity, KeyTemplate, Model, ModelTable, Operation,
-    SortCondition, SortOperator, TableSpec,
+    AccessPattern, AttributeSpec, Entity, KeyTemplate, Model, ModelTable, Operation, SortCondition,
+    SortOperator, TableSpec,
 };

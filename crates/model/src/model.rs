@@ -191,7 +191,7 @@ pub struct AttributeSpec {
     /// How the generator makes values (see `generate`); absent means a value fitting the
     /// type and name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generator: Option<Value>,
+    pub generator: Option<crate::generate::Generator>,
 }
 
 /// The operation an access pattern runs.
@@ -309,7 +309,12 @@ impl Model {
                     format!("expected \"{FORMAT}\", found \"{other}\""),
                 ));
             }
-            None => return Err(ModelError::at("format", format!("missing; a model file says \"format\": \"{FORMAT}\""))),
+            None => {
+                return Err(ModelError::at(
+                    "format",
+                    format!("missing; a model file says \"format\": \"{FORMAT}\""),
+                ));
+            }
         }
         match value.get("version").and_then(Value::as_u64) {
             Some(v) if v == u64::from(VERSION) => {}
@@ -414,7 +419,10 @@ impl Entity {
     }
 }
 
-/// Deserialisation that reports where in the document a field was wrong.
+/// Deserialisation that reports where in the document a field was wrong. Finding the path
+/// costs nothing until something fails: the value is then written out pretty, read again for
+/// serde_json's line number, and the path to that line is worked out from the pretty text
+/// (a tracking deserializer would double the code of every model type in the app).
 pub(crate) mod serde_path {
     use serde::de::DeserializeOwned;
     use serde_json::Value;
@@ -423,10 +431,85 @@ pub(crate) mod serde_path {
 
     /// Reads `T` from `value`; a failure names the field's path (`tables[0].definition`).
     pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, ModelError> {
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            let location = if path == "." { String::new() } else { path };
-            ModelError::at(location, e.into_inner().to_string())
+        let text = serde_json::to_string_pretty(&value).expect("a JSON value always serialises");
+        serde_json::from_str(&text).map_err(|e| {
+            let message = e.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m)
+                .to_owned();
+            ModelError::at(path_at_line(&text, e.line()), message)
         })
+    }
+
+    /// The path of the value that pretty-printed JSON `text` holds at `line` (1-based).
+    pub fn path_at_line(text: &str, line: usize) -> String {
+        // One frame per open container: its key in the parent, and for arrays how many
+        // elements have begun. Empty containers print as `{}` / `[]` on one line.
+        let mut stack: Vec<(Option<String>, Option<usize>)> = Vec::new();
+        let mut path = String::new();
+        for (n, raw) in text.lines().enumerate() {
+            let row = raw.trim().trim_end_matches(',');
+            let (key, rest) = match row.strip_prefix('"').and_then(|r| r.split_once("\": ")) {
+                Some((k, rest)) => (Some(k.to_owned()), rest),
+                None => (None, row),
+            };
+            if rest == "}" || rest == "]" {
+                stack.pop();
+                if n + 1 == line {
+                    break;
+                }
+                continue;
+            }
+            if let Some((_, Some(index))) = stack.last_mut() {
+                *index += 1;
+            }
+            path = render(&stack, key.as_deref());
+            if n + 1 == line {
+                break;
+            }
+            if (rest.ends_with('{') || rest.ends_with('[')) && !matches!(rest, "{}" | "[]") {
+                let array = rest.ends_with('[').then_some(0);
+                stack.push((key, array));
+            }
+        }
+        path
+    }
+
+    fn render(stack: &[(Option<String>, Option<usize>)], leaf: Option<&str>) -> String {
+        let mut out = String::new();
+        for (key, index) in stack {
+            if let Some(key) = key {
+                push_key(&mut out, key);
+            }
+            if let Some(i) = index {
+                // `i` counts the elements seen so far; the current one is the last.
+                out.push_str(&format!("[{}]", i.saturating_sub(1)));
+            }
+        }
+        if let Some(leaf) = leaf {
+            push_key(&mut out, leaf);
+        }
+        out
+    }
+
+    fn push_key(out: &mut String, key: &str) {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(key);
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn the_path_of_a_wrong_field_names_keys_and_indexes() {
+            let value = serde_json::json!({"tables": [{"a": 1}, {"definition": {"TableName": 5}}]});
+            let text = serde_json::to_string_pretty(&value).unwrap();
+            let line = text.lines().position(|l| l.contains("TableName")).unwrap() + 1;
+            assert_eq!(path_at_line(&text, line), "tables[1].definition.TableName");
+        }
     }
 }

@@ -52,7 +52,9 @@ impl Template {
                             "the template \"{text}\" has a placeholder \"{{{name}}}\": a placeholder names an attribute with letters, digits, '_', '-' or '.'"
                         )));
                     }
-                    if literal.is_empty() && matches!(segments.last(), Some(Segment::Placeholder(_))) {
+                    if literal.is_empty()
+                        && matches!(segments.last(), Some(Segment::Placeholder(_)))
+                    {
                         return Err(ModelError::whole(format!(
                             "the template \"{text}\" has two placeholders side by side: put a separator such as '#' between them"
                         )));
@@ -113,7 +115,9 @@ impl Template {
         for segment in &self.segments {
             match segment {
                 Segment::Literal(text) => out.push_str(text),
-                Segment::Placeholder(name) => out.push_str(&value(name).ok_or_else(|| name.clone())?),
+                Segment::Placeholder(name) => {
+                    out.push_str(&value(name).ok_or_else(|| name.clone())?)
+                }
             }
         }
         Ok(out)
@@ -170,10 +174,14 @@ impl Template {
     pub fn may_overlap(&self, other: &Template) -> bool {
         match (self.is_constant(), other.is_constant()) {
             (true, true) => self.prefix() == other.prefix(),
-            (true, false) => self.prefix().starts_with(other.prefix()) && self.prefix().len() > other.prefix().len(),
+            (true, false) => {
+                self.prefix().starts_with(other.prefix())
+                    && self.prefix().len() > other.prefix().len()
+            }
             (false, true) => other.may_overlap(self),
             (false, false) => {
-                self.prefix().starts_with(other.prefix()) || other.prefix().starts_with(self.prefix())
+                self.prefix().starts_with(other.prefix())
+                    || other.prefix().starts_with(self.prefix())
             }
         }
     }
@@ -196,7 +204,12 @@ mod tests {
     use super::*;
 
     fn values<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned())
+        move |name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[test]
@@ -211,14 +224,20 @@ mod tests {
     #[test]
     fn rendering_names_the_first_missing_placeholder() {
         let t = Template::parse("ORDER#{orderDate}#{orderId}").unwrap();
-        assert_eq!(t.render(values(&[("orderId", "o1")])), Err("orderDate".to_owned()));
+        assert_eq!(
+            t.render(values(&[("orderId", "o1")])),
+            Err("orderDate".to_owned())
+        );
     }
 
     #[test]
     fn a_prefix_render_stops_before_the_first_unknown_placeholder() {
         let t = Template::parse("ORDER#{orderDate}#{orderId}").unwrap();
         assert_eq!(t.render_prefix(values(&[])), "ORDER#");
-        assert_eq!(t.render_prefix(values(&[("orderDate", "2026")])), "ORDER#2026#");
+        assert_eq!(
+            t.render_prefix(values(&[("orderDate", "2026")])),
+            "ORDER#2026#"
+        );
     }
 
     #[test]
@@ -249,8 +268,16 @@ mod tests {
         let any = Template::parse("{id}").unwrap();
         assert!(!user.may_overlap(&order));
         assert!(user.may_overlap(&any));
-        assert!(Template::parse("PROFILE").unwrap().may_overlap(&Template::parse("PROFILE").unwrap()));
-        assert!(!Template::parse("PROFILE").unwrap().may_overlap(&Template::parse("META").unwrap()));
+        assert!(
+            Template::parse("PROFILE")
+                .unwrap()
+                .may_overlap(&Template::parse("PROFILE").unwrap())
+        );
+        assert!(
+            !Template::parse("PROFILE")
+                .unwrap()
+                .may_overlap(&Template::parse("META").unwrap())
+        );
         assert!(Template::parse("USER#1").unwrap().may_overlap(&user));
     }
 

@@ -36,7 +36,10 @@ const JSON_1_0: &str = "application/x-amz-json-1.0";
 const HEALTHY: &str = "Dynoscope DynamoDB endpoint\n";
 
 /// Answers one HTTP request. Never fails: every problem is an HTTP response.
-pub async fn handle<B>(engine: SharedEngine, request: Request<B>) -> Result<Response<Full<Bytes>>, Infallible>
+pub async fn handle<B>(
+    engine: SharedEngine,
+    request: Request<B>,
+) -> Result<Response<Full<Bytes>>, Infallible>
 where
     B: Body,
     B::Error: std::error::Error + Send + Sync + 'static,
@@ -44,7 +47,10 @@ where
     Ok(match *request.method() {
         Method::POST => answer_operation(&engine, request).await,
         Method::GET | Method::HEAD => text(StatusCode::OK, HEALTHY),
-        _ => text(StatusCode::METHOD_NOT_ALLOWED, "Only POST (operations) and GET (health) are served\n"),
+        _ => text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Only POST (operations) and GET (health) are served\n",
+        ),
     })
 }
 
@@ -108,7 +114,9 @@ fn guarded(run: impl FnOnce() -> Result<Vec<u8>, DynamoError>) -> Result<Vec<u8>
 }
 
 pub fn now_millis() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// The wire response for an engine result.
@@ -116,7 +124,8 @@ fn dynamo_response(result: Result<Vec<u8>, DynamoError>) -> Response<Full<Bytes>
     let (status, body) = match result {
         Ok(body) => (StatusCode::OK, body),
         Err(e) => {
-            let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status =
+                StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             (status, e.to_json_bytes())
         }
     };
@@ -144,7 +153,10 @@ fn request_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     static SEED: OnceLock<u64> = OnceLock::new();
     let seed = *SEED.get_or_init(|| RandomState::new().hash_one("dynoscope"));
-    let mut state = seed ^ COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_mul(0xA24B_AED4_963E_E407);
+    let mut state = seed
+        ^ COUNTER
+            .fetch_add(1, Ordering::Relaxed)
+            .wrapping_mul(0xA24B_AED4_963E_E407);
     let mut id = String::with_capacity(52);
     for _ in 0..4 {
         let word = splitmix64(&mut state);
@@ -181,7 +193,11 @@ mod tests {
     async fn answer(request: Request<Full<Bytes>>) -> (StatusCode, HeaderMap, Bytes) {
         let response = handle(engine(), request).await.unwrap();
         let (parts, body) = response.into_parts();
-        (parts.status, parts.headers, body.collect().await.unwrap().to_bytes())
+        (
+            parts.status,
+            parts.headers,
+            body.collect().await.unwrap().to_bytes(),
+        )
     }
 
     fn headers_with_target(target: &str) -> HeaderMap {
@@ -192,12 +208,20 @@ mod tests {
 
     #[test]
     fn the_operation_is_the_target_after_the_dynamodb_prefix() {
-        assert_eq!(operation_of(&headers_with_target("DynamoDB_20120810.PutItem")), Some("PutItem"));
+        assert_eq!(
+            operation_of(&headers_with_target("DynamoDB_20120810.PutItem")),
+            Some("PutItem")
+        );
     }
 
     #[test]
     fn streams_operations_are_named_under_the_streams_prefix() {
-        for operation in ["ListStreams", "DescribeStream", "GetShardIterator", "GetRecords"] {
+        for operation in [
+            "ListStreams",
+            "DescribeStream",
+            "GetShardIterator",
+            "GetRecords",
+        ] {
             let target = format!("DynamoDBStreams_20120810.{operation}");
             assert_eq!(operation_of(&headers_with_target(&target)), Some(operation));
         }
@@ -205,14 +229,24 @@ mod tests {
 
     #[test]
     fn each_api_is_served_under_its_own_prefix_only() {
-        for target in ["DynamoDB_20120810.GetRecords", "DynamoDB_20120810.ListStreams", "DynamoDBStreams_20120810.PutItem"] {
+        for target in [
+            "DynamoDB_20120810.GetRecords",
+            "DynamoDB_20120810.ListStreams",
+            "DynamoDBStreams_20120810.PutItem",
+        ] {
             assert_eq!(operation_of(&headers_with_target(target)), None, "{target}");
         }
     }
 
     #[test]
     fn other_services_and_malformed_targets_name_no_operation() {
-        for target in ["Kinesis_20131202.GetRecords", "DynamoDB_20120810.", "DynamoDBStreams_20120810.", "PutItem", ""] {
+        for target in [
+            "Kinesis_20131202.GetRecords",
+            "DynamoDB_20120810.",
+            "DynamoDBStreams_20120810.",
+            "PutItem",
+            "",
+        ] {
             assert_eq!(operation_of(&headers_with_target(target)), None, "{target}");
         }
         assert_eq!(operation_of(&HeaderMap::new()), None);
@@ -220,7 +254,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_streams_operation_under_the_streams_prefix_is_answered() {
-        let (status, _, body) = answer(post(Some("DynamoDBStreams_20120810.ListStreams"), "{}")).await;
+        let (status, _, body) =
+            answer(post(Some("DynamoDBStreams_20120810.ListStreams"), "{}")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(&body[..], br#"{"Streams":[]}"#);
     }
@@ -229,19 +264,27 @@ mod tests {
     async fn a_streams_operation_under_the_dynamodb_prefix_is_an_unknown_operation() {
         let (status, _, body) = answer(post(Some("DynamoDB_20120810.ListStreams"), "{}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert_eq!(&body[..], br#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#);
+        assert_eq!(
+            &body[..],
+            br#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#
+        );
     }
 
     #[tokio::test]
     async fn a_dynamodb_operation_under_the_streams_prefix_is_an_unknown_operation() {
-        let (status, _, body) = answer(post(Some("DynamoDBStreams_20120810.ListTables"), "{}")).await;
+        let (status, _, body) =
+            answer(post(Some("DynamoDBStreams_20120810.ListTables"), "{}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert_eq!(&body[..], br#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#);
+        assert_eq!(
+            &body[..],
+            br#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#
+        );
     }
 
     #[tokio::test]
     async fn an_operation_answers_json_with_a_request_id_and_a_crc32_of_the_body() {
-        let (status, headers, body) = answer(post(Some("DynamoDB_20120810.ListTables"), "{}")).await;
+        let (status, headers, body) =
+            answer(post(Some("DynamoDB_20120810.ListTables"), "{}")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(&body[..], br#"{"TableNames":[]}"#);
         assert_eq!(headers[CONTENT_TYPE], JSON_1_0);
@@ -253,12 +296,19 @@ mod tests {
     async fn a_missing_target_is_an_unknown_operation() {
         let (status, _, body) = answer(post(None, "{}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert_eq!(&body[..], br#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#);
+        assert_eq!(
+            &body[..],
+            br#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#
+        );
     }
 
     #[tokio::test]
     async fn engine_errors_keep_their_status_and_body() {
-        let (status, _, body) = answer(post(Some("DynamoDB_20120810.DescribeTable"), r#"{"TableName":"nope"}"#)).await;
+        let (status, _, body) = answer(post(
+            Some("DynamoDB_20120810.DescribeTable"),
+            r#"{"TableName":"nope"}"#,
+        ))
+        .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         let text = std::str::from_utf8(&body).unwrap();
         assert!(text.contains("#ResourceNotFoundException"), "{text}");
@@ -273,7 +323,8 @@ mod tests {
 
     #[tokio::test]
     async fn get_is_a_health_check() {
-        let (status, _, body) = answer(Request::get("/").body(Full::new(Bytes::new())).unwrap()).await;
+        let (status, _, body) =
+            answer(Request::get("/").body(Full::new(Bytes::new())).unwrap()).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(&body[..], HEALTHY.as_bytes());
     }
@@ -289,6 +340,10 @@ mod tests {
     fn request_ids_differ() {
         let (a, b) = (request_id(), request_id());
         assert_ne!(a, b);
-        assert!(a.bytes().all(|c| c.is_ascii_digit() || (b'A'..=b'V').contains(&c)), "{a}");
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_digit() || (b'A'..=b'V').contains(&c)),
+            "{a}"
+        );
     }
 }

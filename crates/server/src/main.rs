@@ -38,18 +38,29 @@ struct Args {
 
 /// Reads the command line; `Ok(None)` asks for the usage text.
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut parsed = Args { host: "127.0.0.1".into(), port: 8000, playground: false };
+    let mut parsed = Args {
+        host: "127.0.0.1".into(),
+        port: 8000,
+        playground: false,
+    };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
             None => (arg, None),
         };
-        let mut value = || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{flag} needs a value"));
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
         match flag.as_str() {
             "--host" => parsed.host = value()?,
             "--port" => {
                 let text = value()?;
-                parsed.port = text.parse().map_err(|_| format!("--port: not a port number: {text}"))?;
+                parsed.port = text
+                    .parse()
+                    .map_err(|_| format!("--port: not a port number: {text}"))?;
             }
             "--simulation" => {
                 parsed.playground = match value()?.as_str() {
@@ -77,8 +88,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let outcome =
-        tokio::runtime::Builder::new_multi_thread().enable_all().build().and_then(|rt| rt.block_on(run(args)));
+    let outcome = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .and_then(|rt| rt.block_on(run(args)));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -92,11 +105,18 @@ async fn run(args: Args) -> std::io::Result<()> {
     let listener = TcpListener::bind((args.host.as_str(), args.port)).await?;
     let shutdown = shutdown_signal();
     // The bound address, so `--port 0` reports the port it got.
-    println!("dynoscope-server listening on http://{}", listener.local_addr()?);
+    println!(
+        "dynoscope-server listening on http://{}",
+        listener.local_addr()?
+    );
     let engine = Arc::new(Mutex::new(Engine::new(EngineConfig {
         start_millis: http::now_millis(),
         clock_mode: ClockMode::RealTime { speed: 1.0 },
-        simulation: if args.playground { SimulationSettings::playground() } else { SimulationSettings::off() },
+        simulation: if args.playground {
+            SimulationSettings::playground()
+        } else {
+            SimulationSettings::off()
+        },
         ..EngineConfig::default()
     })));
     serve(listener, engine, shutdown).await;
@@ -126,14 +146,18 @@ async fn serve(listener: TcpListener, engine: SharedEngine, shutdown: impl Futur
         let _ = stream.set_nodelay(true);
         let engine = engine.clone();
         let service = service_fn(move |request| http::handle(engine.clone(), request));
-        let connection = graceful.watch(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+        let connection =
+            graceful.watch(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             // A connection error is the client's going away: nothing to answer.
             let _ = connection.await;
         });
     }
     drop(listener);
-    if tokio::time::timeout(GRACE, graceful.shutdown()).await.is_err() {
+    if tokio::time::timeout(GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
         eprintln!("dynoscope-server: requests still running after {GRACE:?}; exiting anyway");
     }
 }
@@ -157,7 +181,10 @@ fn shutdown_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
     let handlers = {
         use tokio::signal::unix::{SignalKind, signal};
-        (signal(SignalKind::interrupt()).ok(), signal(SignalKind::terminate()).ok())
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
     async move {
         #[cfg(unix)]
@@ -186,14 +213,25 @@ mod tests {
 
     #[test]
     fn defaults_are_localhost_8000() {
-        assert_eq!(args(""), Ok(Some(Args { host: "127.0.0.1".into(), port: 8000, playground: false })));
+        assert_eq!(
+            args(""),
+            Ok(Some(Args {
+                host: "127.0.0.1".into(),
+                port: 8000,
+                playground: false
+            }))
+        );
     }
 
     #[test]
     fn host_and_port_are_read_spaced_or_with_equals() {
         assert_eq!(
             args("--port 9000 --host=0.0.0.0 --simulation playground"),
-            Ok(Some(Args { host: "0.0.0.0".into(), port: 9000, playground: true }))
+            Ok(Some(Args {
+                host: "0.0.0.0".into(),
+                port: 9000,
+                playground: true
+            }))
         );
     }
 
@@ -233,11 +271,16 @@ mod tests {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(serve(listener, engine, async move { _ = stopped.await }));
 
-        let received = tokio::task::spawn_blocking(move || two_requests(address)).await.unwrap();
+        let received = tokio::task::spawn_blocking(move || two_requests(address))
+            .await
+            .unwrap();
         assert_eq!(received.matches("HTTP/1.1 200 OK").count(), 2, "{received}");
         assert_eq!(received.matches(EMPTY_LIST).count(), 2, "{received}");
 
         stop.send(()).unwrap();
-        tokio::time::timeout(Duration::from_secs(5), server).await.unwrap().unwrap();
+        tokio::time::timeout(Duration::from_secs(5), server)
+            .await
+            .unwrap()
+            .unwrap();
     }
 }

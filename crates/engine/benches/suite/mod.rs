@@ -25,7 +25,8 @@ pub struct Bench<'a> {
 impl Bench<'_> {
     /// Runs `run(i)` round-robin over `n` inputs for about `seconds` and writes operations/s.
     pub fn measure(&mut self, label: &str, n: usize, mut run: impl FnMut(usize)) {
-        if !self.filter.is_empty() && !self.filter.iter().any(|word| label.contains(word.as_str())) {
+        if !self.filter.is_empty() && !self.filter.iter().any(|word| label.contains(word.as_str()))
+        {
             return;
         }
         let start = (self.clock)();
@@ -37,7 +38,11 @@ impl Bench<'_> {
             count += 1000;
         }
         let seconds = (self.clock)() - start;
-        (self.out)(&format!("{label:<46} {:>12.0} ops/s  {:>8.2} µs/op", count as f64 / seconds, seconds * 1e6 / count as f64));
+        (self.out)(&format!(
+            "{label:<46} {:>12.0} ops/s  {:>8.2} µs/op",
+            count as f64 / seconds,
+            seconds * 1e6 / count as f64
+        ));
     }
 
     /// Writes a line of text between figures.
@@ -91,8 +96,12 @@ fn engine_with_table() -> Engine {
 
 /// Every figure, in order.
 pub fn run(bench: &mut Bench) {
-    let puts: Vec<Vec<u8>> = (0..ITEMS).map(|i| body(json!({"TableName": "bench", "Item": item(i)}))).collect();
-    let gets: Vec<Vec<u8>> = (0..ITEMS).map(|i| body(json!({"TableName": "bench", "Key": key(i)}))).collect();
+    let puts: Vec<Vec<u8>> = (0..ITEMS)
+        .map(|i| body(json!({"TableName": "bench", "Item": item(i)})))
+        .collect();
+    let gets: Vec<Vec<u8>> = (0..ITEMS)
+        .map(|i| body(json!({"TableName": "bench", "Key": key(i)})))
+        .collect();
     let updates: Vec<Vec<u8>> = (0..ITEMS)
         .map(|i| {
             body(json!({"TableName": "bench", "Key": key(i), "UpdateExpression": "SET #c = #c + :one, #n = :name",
@@ -103,20 +112,27 @@ pub fn run(bench: &mut Bench) {
         .collect();
     let queries: Vec<Vec<u8>> = (0..100)
         .map(|p| {
-            body(json!({"TableName": "bench", "KeyConditionExpression": "pk = :p",
-                "ExpressionAttributeValues": {":p": {"S": format!("p{p:03}")}}}))
+            body(
+                json!({"TableName": "bench", "KeyConditionExpression": "pk = :p",
+                "ExpressionAttributeValues": {":p": {"S": format!("p{p:03}")}}}),
+            )
         })
         .collect();
     let batches: Vec<Vec<u8>> = (0..ITEMS / 25)
         .map(|b| {
-            let writes: Vec<Value> = (0..25).map(|j| json!({"PutRequest": {"Item": item(b * 25 + j)}})).collect();
+            let writes: Vec<Value> = (0..25)
+                .map(|j| json!({"PutRequest": {"Item": item(b * 25 + j)}}))
+                .collect();
             body(json!({"RequestItems": {"bench": writes}}))
         })
         .collect();
     let typed_keys: Vec<Item> = (0..ITEMS)
         .map(|i| {
             Item::from([
-                ("pk".to_string(), AttributeValue::S(format!("p{:03}", i % 100))),
+                (
+                    "pk".to_string(),
+                    AttributeValue::S(format!("p{:03}", i % 100)),
+                ),
                 ("sk".to_string(), AttributeValue::S(key_of(i))),
             ])
         })
@@ -136,9 +152,13 @@ pub fn run(bench: &mut Bench) {
     bench.measure("GetItem (typed Rust API)", ITEMS, |i| {
         black_box(engine.get_item("bench", &typed_keys[i]).unwrap());
     });
-    bench.measure("UpdateItem, SET with + and a condition (dispatch)", ITEMS, |i| {
-        black_box(engine.dispatch("UpdateItem", &updates[i]).unwrap());
-    });
+    bench.measure(
+        "UpdateItem, SET with + and a condition (dispatch)",
+        ITEMS,
+        |i| {
+            black_box(engine.dispatch("UpdateItem", &updates[i]).unwrap());
+        },
+    );
     bench.measure("Query returning 100 items (dispatch)", 100, |i| {
         black_box(engine.dispatch("Query", &queries[i]).unwrap());
     });
@@ -153,28 +173,54 @@ pub fn run(bench: &mut Bench) {
     // neither bills nor propagates that); the pair after them moves every entry.
     let mut simulated = engine_with_gsi();
     fill(&mut simulated, &puts);
-    bench.measure("PutItem, one GSI, simulation off (the baseline below)", ITEMS, |i| {
-        simulated.advance_clock_by(1);
-        black_box(simulated.dispatch("PutItem", &puts[i]).unwrap());
-    });
-    simulated.dispatch("Dynoscope_SetSimulation", &body(json!({"Preset": "PLAYGROUND"}))).unwrap();
+    bench.measure(
+        "PutItem, one GSI, simulation off (the baseline below)",
+        ITEMS,
+        |i| {
+            simulated.advance_clock_by(1);
+            black_box(simulated.dispatch("PutItem", &puts[i]).unwrap());
+        },
+    );
+    simulated
+        .dispatch(
+            "Dynoscope_SetSimulation",
+            &body(json!({"Preset": "PLAYGROUND"})),
+        )
+        .unwrap();
     bench.say("with the playground simulation (replication lag, GSI propagation, 1 ms steps):");
-    bench.measure("PutItem, simulated: replicated, one GSI (dispatch)", ITEMS, |i| {
-        simulated.advance_clock_by(1);
-        black_box(simulated.dispatch("PutItem", &puts[i]).unwrap());
-    });
-    bench.measure("GetItem, simulated: eventually consistent (dispatch)", ITEMS, |i| {
-        simulated.advance_clock_by(1);
-        black_box(simulated.dispatch("GetItem", &gets[i]).unwrap());
-    });
+    bench.measure(
+        "PutItem, simulated: replicated, one GSI (dispatch)",
+        ITEMS,
+        |i| {
+            simulated.advance_clock_by(1);
+            black_box(simulated.dispatch("PutItem", &puts[i]).unwrap());
+        },
+    );
+    bench.measure(
+        "GetItem, simulated: eventually consistent (dispatch)",
+        ITEMS,
+        |i| {
+            simulated.advance_clock_by(1);
+            black_box(simulated.dispatch("GetItem", &gets[i]).unwrap());
+        },
+    );
     // The same writes with only replication and GSI propagation simulated: throttling off,
     // so no token bucket is consulted before the write (its cost, on a table of this many
     // partitions, is the difference from the line above).
-    simulated.dispatch("Dynoscope_SetSimulation", &body(json!({"TableName": "bench", "Throttling": false}))).unwrap();
-    bench.measure("PutItem, simulated, throttling off: replicated, one GSI (dispatch)", ITEMS, |i| {
-        simulated.advance_clock_by(1);
-        black_box(simulated.dispatch("PutItem", &puts[i]).unwrap());
-    });
+    simulated
+        .dispatch(
+            "Dynoscope_SetSimulation",
+            &body(json!({"TableName": "bench", "Throttling": false})),
+        )
+        .unwrap();
+    bench.measure(
+        "PutItem, simulated, throttling off: replicated, one GSI (dispatch)",
+        ITEMS,
+        |i| {
+            simulated.advance_clock_by(1);
+            black_box(simulated.dispatch("PutItem", &puts[i]).unwrap());
+        },
+    );
     // Puts that move each item's GSI entry (its `name` alternates between two values, 997
     // of each, on every pass): a delete and a put on the index per write, queued to land
     // after the propagation delay when simulated.
@@ -186,15 +232,25 @@ pub fn run(bench: &mut Bench) {
         .collect();
     for preset in ["OFF", "PLAYGROUND"] {
         let mut engine = engine_with_gsi();
-        engine.dispatch("Dynoscope_SetSimulation", &body(json!({"Preset": preset}))).unwrap();
+        engine
+            .dispatch("Dynoscope_SetSimulation", &body(json!({"Preset": preset})))
+            .unwrap();
         // Six passes (a virtual minute) first: simulated, this workload heats the index
         // (2,000 index write units a second) until its partitions have split for heat, some
         // 1,400 times, and the figure is the steady state after that.
         for (i, put) in moving.iter().cycle().enumerate().take(6 * ITEMS) {
             engine.advance_clock_by(1);
-            black_box(engine.dispatch("PutItem", put).unwrap_or_else(|e| panic!("put {i}: {e:?}")));
+            black_box(
+                engine
+                    .dispatch("PutItem", put)
+                    .unwrap_or_else(|e| panic!("put {i}: {e:?}")),
+            );
         }
-        let label = if preset == "OFF" { "PutItem moving its GSI entry, simulation off" } else { "PutItem moving its GSI entry, simulated" };
+        let label = if preset == "OFF" {
+            "PutItem moving its GSI entry, simulation off"
+        } else {
+            "PutItem moving its GSI entry, simulated"
+        };
         bench.measure(label, 2 * ITEMS, |i| {
             engine.advance_clock_by(1);
             black_box(engine.dispatch("PutItem", &moving[i]).unwrap());
@@ -209,14 +265,22 @@ pub fn run(bench: &mut Bench) {
         let mut provisioned = provisioned_table(throttling);
         fill(&mut provisioned, &puts);
         let state = if throttling { "on" } else { "off" };
-        bench.measure(&format!("PutItem, throttling {state} (dispatch)"), ITEMS, |i| {
-            provisioned.advance_clock_by(1);
-            black_box(provisioned.dispatch("PutItem", &puts[i]).unwrap());
-        });
-        bench.measure(&format!("GetItem, throttling {state} (dispatch)"), ITEMS, |i| {
-            provisioned.advance_clock_by(1);
-            black_box(provisioned.dispatch("GetItem", &gets[i]).unwrap());
-        });
+        bench.measure(
+            &format!("PutItem, throttling {state} (dispatch)"),
+            ITEMS,
+            |i| {
+                provisioned.advance_clock_by(1);
+                black_box(provisioned.dispatch("PutItem", &puts[i]).unwrap());
+            },
+        );
+        bench.measure(
+            &format!("GetItem, throttling {state} (dispatch)"),
+            ITEMS,
+            |i| {
+                provisioned.advance_clock_by(1);
+                black_box(provisioned.dispatch("GetItem", &gets[i]).unwrap());
+            },
+        );
     }
 }
 
@@ -251,6 +315,11 @@ fn provisioned_table(throttling: bool) -> Engine {
         "ProvisionedThroughput": {"ReadCapacityUnits": 3000, "WriteCapacityUnits": 3000},
     });
     engine.dispatch("CreateTable", &body(create)).unwrap();
-    engine.dispatch("Dynoscope_SetSimulation", &body(json!({"Throttling": throttling}))).unwrap();
+    engine
+        .dispatch(
+            "Dynoscope_SetSimulation",
+            &body(json!({"Throttling": throttling})),
+        )
+        .unwrap();
     engine
 }

@@ -329,7 +329,9 @@ mod tests {
 
     #[test]
     fn a_filter_of_a_hundred_thousand_entries_evaluates_on_a_small_stack() {
-        let entries: Vec<_> = (0..100_000).map(|i| entry(&format!("a{i}"), "NULL", vec![])).collect();
+        let entries: Vec<_> = (0..100_000)
+            .map(|i| entry(&format!("a{i}"), "NULL", vec![]))
+            .collect();
         let it = item(r#"{"b": {"N": "1"}}"#);
         let every = std::thread::Builder::new()
             .stack_size(256 * 1024)

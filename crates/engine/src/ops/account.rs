@@ -7,7 +7,10 @@ use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
 
-pub fn describe_limits(_engine: &mut Engine, _request: serde_json::Value) -> Result<Vec<u8>, DynamoError> {
+pub fn describe_limits(
+    _engine: &mut Engine,
+    _request: serde_json::Value,
+) -> Result<Vec<u8>, DynamoError> {
     respond(&json!({
         "AccountMaxReadCapacityUnits": 80000,
         "AccountMaxWriteCapacityUnits": 80000,
@@ -16,7 +19,10 @@ pub fn describe_limits(_engine: &mut Engine, _request: serde_json::Value) -> Res
     }))
 }
 
-pub fn describe_endpoints(engine: &mut Engine, _request: serde_json::Value) -> Result<Vec<u8>, DynamoError> {
+pub fn describe_endpoints(
+    engine: &mut Engine,
+    _request: serde_json::Value,
+) -> Result<Vec<u8>, DynamoError> {
     respond(&json!({
         "Endpoints": [{"Address": format!("dynamodb.{}.amazonaws.com", engine.config.region), "CachePeriodInMinutes": 1440}]
     }))

@@ -66,7 +66,10 @@ fn empty_request_items() -> DynamoError {
     )
 }
 
-pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn batch_get_item(
+    engine: &mut Engine,
+    request: BatchGetItemRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.not_null("requestItems", &request.request_items);
     ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
@@ -75,11 +78,24 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
     if request_items.is_empty() {
         return Err(empty_request_items());
     }
-    let total: usize = request_items.values().map(|k| k.keys.as_ref().map_or(0, Vec::len)).sum();
+    let total: usize = request_items
+        .values()
+        .map(|k| k.keys.as_ref().map_or(0, Vec::len))
+        .sum();
     if total > MAX_BATCH_GET_KEYS {
-        return Err(DynamoError::validation("Too many items requested for the BatchGetItem call"));
+        return Err(DynamoError::validation(
+            "Too many items requested for the BatchGetItem call",
+        ));
     }
-    let uses = |legacy: bool| request_items.values().any(|k| if legacy { k.attributes_to_get.is_some() } else { k.projection_expression.is_some() });
+    let uses = |legacy: bool| {
+        request_items.values().any(|k| {
+            if legacy {
+                k.attributes_to_get.is_some()
+            } else {
+                k.projection_expression.is_some()
+            }
+        })
+    };
     if uses(true) && uses(false) {
         return Err(DynamoError::validation(
             "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
@@ -90,21 +106,45 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
     for (name, keys_and_attributes) in request_items {
         let mut v = Violations::new();
         v.table_name("requestItems.key", Some(name));
-        v.not_null(&format!("requestItems.{name}.member.keys"), &keys_and_attributes.keys);
+        v.not_null(
+            &format!("requestItems.{name}.member.keys"),
+            &keys_and_attributes.keys,
+        );
         v.finish()?;
         let args = ExpressionArgs {
             names: keys_and_attributes.expression_attribute_names.as_ref(),
             projection: keys_and_attributes.projection_expression.as_deref(),
             ..Default::default()
         };
-        refuse_mixing(&[("AttributesToGet", keys_and_attributes.attributes_to_get.is_some())], &args)?;
-        let paths = projection_paths(args.parse(&[])?.projection, keys_and_attributes.attributes_to_get.as_deref());
+        refuse_mixing(
+            &[(
+                "AttributesToGet",
+                keys_and_attributes.attributes_to_get.is_some(),
+            )],
+            &args,
+        )?;
+        let paths = projection_paths(
+            args.parse(&[])?.projection,
+            keys_and_attributes.attributes_to_get.as_deref(),
+        );
         // Duplicate keys are a request error, found before the table is looked up.
-        let given: Vec<&Item> = keys_and_attributes.keys.iter().flatten().map(|k| &k.0).collect();
-        if given.iter().enumerate().any(|(i, k)| given[..i].contains(k)) {
+        let given: Vec<&Item> = keys_and_attributes
+            .keys
+            .iter()
+            .flatten()
+            .map(|k| &k.0)
+            .collect();
+        if given
+            .iter()
+            .enumerate()
+            .any(|(i, k)| given[..i].contains(k))
+        {
             return Err(duplicates());
         }
-        let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
+        let table = engine
+            .tables
+            .get(name)
+            .ok_or_else(DynamoError::resource_not_found)?;
         let mut keys = Vec::new();
         for key in keys_and_attributes.keys.iter().flatten() {
             let key = table.key_schema().key_from_request(&key.0)?;
@@ -122,14 +162,18 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
     let mut consumed = Vec::new();
     let mut bytes = 0;
     // Each table's replicas are drawn before any item is borrowed for the response.
-    let consistencies: Vec<_> =
-        plan.iter().map(|(_, k, _, _)| engine.consistency(k.consistent_read.unwrap_or(false))).collect();
+    let consistencies: Vec<_> = plan
+        .iter()
+        .map(|(_, k, _, _)| engine.consistency(k.consistent_read.unwrap_or(false)))
+        .collect();
     // A key refused by throttling is left unprocessed; if every key is, the call fails.
     let now = engine.now_millis();
     let (mut admitted, mut throttled) = (0, None);
     // Reads heat their items' partitions, once the response no longer borrows the items.
     let mut heat: Vec<(&str, PrimaryKey, f64)> = Vec::new();
-    for ((name, keys_and_attributes, keys, paths), consistency) in plan.into_iter().zip(consistencies) {
+    for ((name, keys_and_attributes, keys, paths), consistency) in
+        plan.into_iter().zip(consistencies)
+    {
         let consistent = keys_and_attributes.consistent_read.unwrap_or(false);
         let enforce = engine.simulation_for(name).throttling;
         let table = &engine.tables[name];
@@ -146,7 +190,14 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
             let size = item.map_or(0, item_size);
             let consumption = Consumption::table(read_units(size, consistent));
             let partition = throughput::partition_of(table, key);
-            if let Err(e) = throughput::admit_read(&mut engine.capacity, table, now, enforce, partition, &consumption) {
+            if let Err(e) = throughput::admit_read(
+                &mut engine.capacity,
+                table,
+                now,
+                enforce,
+                partition,
+                &consumption,
+            ) {
                 left.extend(wire_keys.get(i).cloned());
                 throttled.get_or_insert(e);
                 continue;
@@ -158,9 +209,19 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
             found.extend(item.map(|item| shaped(item, paths.as_deref())));
         }
         if !left.is_empty() {
-            unprocessed.insert(name, KeysAndAttributes { keys: Some(left), ..keys_and_attributes.clone() });
+            unprocessed.insert(
+                name,
+                KeysAndAttributes {
+                    keys: Some(left),
+                    ..keys_and_attributes.clone()
+                },
+            );
         }
-        consumed.extend(ConsumedCapacity::report(name, &Consumption::table(units), capacity_mode));
+        consumed.extend(ConsumedCapacity::report(
+            name,
+            &Consumption::table(units),
+            capacity_mode,
+        ));
     }
     if let (0, Some(e)) = (admitted, throttled) {
         return Err(e);
@@ -172,7 +233,13 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
     });
     for (name, key, units) in heat {
         let settings = engine.simulation_for(name);
-        super::items::note_heat(engine, name, &crate::partition::ItemPosition::of(key), units / 3.0, &settings);
+        super::items::note_heat(
+            engine,
+            name,
+            &crate::partition::ItemPosition::of(key),
+            units / 3.0,
+            &settings,
+        );
     }
     body
 }
@@ -220,11 +287,18 @@ struct PlannedWrite {
     item: Option<Item>,
 }
 
-pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn batch_write_item(
+    engine: &mut Engine,
+    request: BatchWriteItemRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.not_null("requestItems", &request.request_items);
     ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
-    v.one_of("returnItemCollectionMetrics", request.return_item_collection_metrics.as_deref(), &["SIZE", "NONE"]);
+    v.one_of(
+        "returnItemCollectionMetrics",
+        request.return_item_collection_metrics.as_deref(),
+        &["SIZE", "NONE"],
+    );
     v.finish()?;
     let request_items = request.request_items.expect("checked");
     if request_items.is_empty() {
@@ -239,34 +313,61 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
         }
     }
     if request_items.values().map(Vec::len).sum::<usize>() > MAX_BATCH_WRITES {
-        return Err(DynamoError::validation("Too many items requested for the BatchWriteItem call"));
+        return Err(DynamoError::validation(
+            "Too many items requested for the BatchWriteItem call",
+        ));
     }
     // Validate everything before writing anything.
     let mut plan: Vec<(String, Vec<PlannedWrite>)> = Vec::new();
     for (name, writes) in request_items {
-        let table = engine.tables.get(&name).ok_or_else(DynamoError::resource_not_found)?;
+        let table = engine
+            .tables
+            .get(&name)
+            .ok_or_else(DynamoError::resource_not_found)?;
         let mut planned: Vec<PlannedWrite> = Vec::new();
         for write in writes {
             let write = match (write.put_request, write.delete_request) {
-                (Some(PutRequest { item: Some(WireItem(item)) }), None) => {
+                (
+                    Some(PutRequest {
+                        item: Some(WireItem(item)),
+                    }),
+                    None,
+                ) => {
                     let key = table.key_schema().key_of_item(&item).map_err(|e| {
                         // Inside a batch DynamoDB words a key of the wrong type as a schema mismatch.
                         if e.message.contains("Type mismatch for key") {
-                            DynamoError::validation("The provided key element does not match the schema")
+                            DynamoError::validation(
+                                "The provided key element does not match the schema",
+                            )
                         } else {
                             e
                         }
                     })?;
                     if item_size(&item) > MAX_ITEM_BYTES {
-                        return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
+                        return Err(DynamoError::validation(
+                            "Item size has exceeded the maximum allowed size",
+                        ));
                     }
                     table.check_item(&item)?;
-                    table.check_collection_limit(&key, Some(&item), engine.simulation_for(&name).item_collection_limit_bytes)?;
-                    PlannedWrite { key, item: Some(item) }
+                    table.check_collection_limit(
+                        &key,
+                        Some(&item),
+                        engine.simulation_for(&name).item_collection_limit_bytes,
+                    )?;
+                    PlannedWrite {
+                        key,
+                        item: Some(item),
+                    }
                 }
-                (None, Some(DeleteRequest { key: Some(WireItem(key)) })) => {
-                    PlannedWrite { key: table.key_schema().key_from_request(&key)?, item: None }
-                }
+                (
+                    None,
+                    Some(DeleteRequest {
+                        key: Some(WireItem(key)),
+                    }),
+                ) => PlannedWrite {
+                    key: table.key_schema().key_from_request(&key)?,
+                    item: None,
+                },
                 _ => {
                     return Err(DynamoError::validation(
                         "Supplied write request must contain exactly one of PutRequest or DeleteRequest",
@@ -294,7 +395,10 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
             let ticket = match throughput::admit_write(engine, &name, &key, item.as_ref()) {
                 Ok(ticket) => ticket,
                 Err(e) => {
-                    unprocessed.entry(name.clone()).or_default().push(unprocessed_write(engine, &name, &key, item));
+                    unprocessed
+                        .entry(name.clone())
+                        .or_default()
+                        .push(unprocessed_write(engine, &name, &key, item));
                     throttled.get_or_insert(e);
                     continue;
                 }
@@ -306,8 +410,18 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
                 metrics.entry(name.clone()).or_default().push(entry);
             }
             let units = write_units(new_size.max(outcome.old.as_deref().map_or(0, item_size)));
-            let item_consumption = Consumption { table: units, indexes: outcome.index_units.clone() };
-            throughput::settle_write(engine, &name, ticket, &key, &item_consumption, &outcome.index_writes);
+            let item_consumption = Consumption {
+                table: units,
+                indexes: outcome.index_units.clone(),
+            };
+            throughput::settle_write(
+                engine,
+                &name,
+                ticket,
+                &key,
+                &item_consumption,
+                &outcome.index_writes,
+            );
             consumption.table += units;
             for (index, kind, units) in outcome.index_units {
                 match consumption.indexes.iter_mut().find(|(n, _, _)| *n == index) {
@@ -329,11 +443,20 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
 }
 
 /// A write left unprocessed, as the request carried it.
-fn unprocessed_write(engine: &Engine, table: &str, key: &PrimaryKey, item: Option<Item>) -> serde_json::Value {
+fn unprocessed_write(
+    engine: &Engine,
+    table: &str,
+    key: &PrimaryKey,
+    item: Option<Item>,
+) -> serde_json::Value {
     match item {
         Some(item) => serde_json::json!({"PutRequest": {"Item": item}}),
         None => {
-            let key = engine.tables.get(table).map(|t| t.key_schema().key_item(key)).unwrap_or_default();
+            let key = engine
+                .tables
+                .get(table)
+                .map(|t| t.key_schema().key_item(key))
+                .unwrap_or_default();
             serde_json::json!({"DeleteRequest": {"Key": key}})
         }
     }

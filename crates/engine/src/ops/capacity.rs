@@ -40,7 +40,10 @@ pub struct Consumption {
 
 impl Consumption {
     pub fn table(units: f64) -> Self {
-        Consumption { table: units, indexes: Vec::new() }
+        Consumption {
+            table: units,
+            indexes: Vec::new(),
+        }
     }
 
     pub fn total(&self) -> f64 {
@@ -52,7 +55,14 @@ impl Consumption {
             .indexes
             .iter()
             .filter(|(_, k, _)| *k == kind)
-            .map(|(name, _, units)| (name.clone(), Capacity { capacity_units: *units }))
+            .map(|(name, _, units)| {
+                (
+                    name.clone(),
+                    Capacity {
+                        capacity_units: *units,
+                    },
+                )
+            })
             .collect();
         (!map.is_empty()).then_some(map)
     }
@@ -75,7 +85,11 @@ pub struct ConsumedCapacity {
 
 impl ConsumedCapacity {
     /// The member to return for `consumption` on `table`, or nothing for NONE.
-    pub fn report(table: &str, consumption: &Consumption, mode: ReturnCapacity) -> Option<ConsumedCapacity> {
+    pub fn report(
+        table: &str,
+        consumption: &Consumption,
+        mode: ReturnCapacity,
+    ) -> Option<ConsumedCapacity> {
         let total = ConsumedCapacity {
             table_name: table.to_owned(),
             capacity_units: consumption.total(),
@@ -87,7 +101,9 @@ impl ConsumedCapacity {
             ReturnCapacity::None => None,
             ReturnCapacity::Total => Some(total),
             ReturnCapacity::Indexes => Some(ConsumedCapacity {
-                table: Some(Capacity { capacity_units: consumption.table }),
+                table: Some(Capacity {
+                    capacity_units: consumption.table,
+                }),
                 local_secondary_indexes: consumption.of_kind(IndexKind::Local),
                 global_secondary_indexes: consumption.of_kind(IndexKind::Global),
                 ..total

@@ -10,7 +10,10 @@ use serde::Deserialize;
 use super::validate::Violations;
 use crate::error::DynamoError;
 use crate::expr::legacy::LegacyCondition;
-use crate::expr::{self, Condition, ExpressionKind, KeyCondition, Path, SetAction, SetValue, Substitutions, Update, UpdateOperand};
+use crate::expr::{
+    self, Condition, ExpressionKind, KeyCondition, Path, SetAction, SetValue, Substitutions,
+    Update, UpdateOperand,
+};
 use crate::value::{AttributeValue, Item};
 
 /// The expression members of one request, as given.
@@ -56,7 +59,9 @@ impl ExpressionArgs<'_> {
     pub fn parse(&self, value_users: &[&str]) -> Result<Expressions, DynamoError> {
         if self.present().is_empty() {
             if self.names.is_some() {
-                return Err(DynamoError::validation("ExpressionAttributeNames can only be specified when using expressions"));
+                return Err(DynamoError::validation(
+                    "ExpressionAttributeNames can only be specified when using expressions",
+                ));
             }
             if self.values.is_some() {
                 return Err(values_without_expressions(value_users));
@@ -65,14 +70,38 @@ impl ExpressionArgs<'_> {
         check_placeholder_maps(self.names, self.values)?;
         let mut subs = Substitutions::new(self.names, self.values)?;
         // DynamoDB reads them in this order, which decides the error when several are bad.
-        let update = self.update.map(|text| expr::parse_update(text, &mut subs)).transpose()?;
-        let condition =
-            self.condition.map(|text| expr::parse_condition(text, ExpressionKind::Condition, &mut subs)).transpose()?;
-        let key_condition = self.key_condition.map(|text| expr::parse_key_condition(text, &mut subs)).transpose()?;
-        let filter = self.filter.map(|text| expr::parse_condition(text, ExpressionKind::Filter, &mut subs)).transpose()?;
-        let projection = self.projection.map(|text| expr::parse_projection(text, &mut subs)).transpose()?;
-        let expressions = Expressions { key_condition, update, condition, filter, projection };
-        if self.values.is_some() && value_users.iter().all(|user| !self.present().contains(user)) {
+        let update = self
+            .update
+            .map(|text| expr::parse_update(text, &mut subs))
+            .transpose()?;
+        let condition = self
+            .condition
+            .map(|text| expr::parse_condition(text, ExpressionKind::Condition, &mut subs))
+            .transpose()?;
+        let key_condition = self
+            .key_condition
+            .map(|text| expr::parse_key_condition(text, &mut subs))
+            .transpose()?;
+        let filter = self
+            .filter
+            .map(|text| expr::parse_condition(text, ExpressionKind::Filter, &mut subs))
+            .transpose()?;
+        let projection = self
+            .projection
+            .map(|text| expr::parse_projection(text, &mut subs))
+            .transpose()?;
+        let expressions = Expressions {
+            key_condition,
+            update,
+            condition,
+            filter,
+            projection,
+        };
+        if self.values.is_some()
+            && value_users
+                .iter()
+                .all(|user| !self.present().contains(user))
+        {
             return Err(values_without_expressions(value_users));
         }
         subs.finish()?;
@@ -87,7 +116,10 @@ pub const MAX_ATTRIBUTE_NAME_BYTES: usize = 65_535;
 
 /// The placeholder maps' own rules: placeholders at most 255 bytes, and names neither
 /// empty nor longer than an attribute name may be.
-fn check_placeholder_maps(names: Option<&BTreeMap<String, String>>, values: Option<&Item>) -> Result<(), DynamoError> {
+fn check_placeholder_maps(
+    names: Option<&BTreeMap<String, String>>,
+    values: Option<&Item>,
+) -> Result<(), DynamoError> {
     for (key, name) in names.into_iter().flatten() {
         if key.len() > MAX_PLACEHOLDER_BYTES {
             return Err(DynamoError::validation(format!(
@@ -107,7 +139,11 @@ fn check_placeholder_maps(names: Option<&BTreeMap<String, String>>, values: Opti
             )));
         }
     }
-    if values.into_iter().flat_map(|v| v.keys()).any(|key| key.len() > MAX_PLACEHOLDER_BYTES) {
+    if values
+        .into_iter()
+        .flat_map(|v| v.keys())
+        .any(|key| key.len() > MAX_PLACEHOLDER_BYTES)
+    {
         return Err(DynamoError::validation(
             "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;",
         ));
@@ -121,12 +157,18 @@ fn values_without_expressions(value_users: &[&str]) -> DynamoError {
         [rest @ .., last] => format!("{} and {last} are null", rest.join(", ")),
         [] => String::new(),
     };
-    DynamoError::validation(format!("ExpressionAttributeValues can only be specified when using expressions: {users}"))
+    DynamoError::validation(format!(
+        "ExpressionAttributeValues can only be specified when using expressions: {users}"
+    ))
 }
 
 /// Refuses a request that mixes legacy parameters with expressions.
 pub fn refuse_mixing(legacy: &[(&str, bool)], args: &ExpressionArgs) -> Result<(), DynamoError> {
-    let legacy: Vec<&str> = legacy.iter().filter(|(_, present)| *present).map(|(name, _)| *name).collect();
+    let legacy: Vec<&str> = legacy
+        .iter()
+        .filter(|(_, present)| *present)
+        .map(|(name, _)| *name)
+        .collect();
     let modern = args.present();
     if !legacy.is_empty() && !modern.is_empty() {
         return Err(DynamoError::validation(format!(
@@ -140,10 +182,15 @@ pub fn refuse_mixing(legacy: &[(&str, bool)], args: &ExpressionArgs) -> Result<(
 
 /// ConditionalOperator joins two or more legacy conditions: DynamoDB refuses it without
 /// Expected (or a filter), or with only one condition there.
-pub fn check_conditional_operator(operator: Option<&str>, conditions: Option<usize>) -> Result<(), DynamoError> {
+pub fn check_conditional_operator(
+    operator: Option<&str>,
+    conditions: Option<usize>,
+) -> Result<(), DynamoError> {
     match (operator, conditions) {
         (None, _) => Ok(()),
-        (Some(_), None) => Err(DynamoError::validation("ConditionalOperator cannot be used without Filter or Expected")),
+        (Some(_), None) => Err(DynamoError::validation(
+            "ConditionalOperator cannot be used without Filter or Expected",
+        )),
         (Some(_), Some(n)) if n < 2 => Err(DynamoError::validation(
             "ConditionalOperator can only be used when Filter or Expected has two or more elements",
         )),
@@ -164,15 +211,36 @@ pub struct LegacyConditionArg {
 /// A legacy condition map: attribute name to its entry.
 pub type LegacyConditions = BTreeMap<String, LegacyConditionArg>;
 
-const COMPARISON_OPERATORS: &[&str] =
-    &["IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL", "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS"];
+const COMPARISON_OPERATORS: &[&str] = &[
+    "IN",
+    "NULL",
+    "BETWEEN",
+    "LT",
+    "NOT_CONTAINS",
+    "EQ",
+    "GT",
+    "NOT_NULL",
+    "NE",
+    "LE",
+    "BEGINS_WITH",
+    "GE",
+    "CONTAINS",
+];
 
 /// Checks a legacy map's operators (`field` is its wire name, such as `expected`) and turns
 /// it into the entries the expression module converts.
-pub fn legacy_entries(field: &str, map: &LegacyConditions, conditional_operator: Option<&str>) -> Result<Vec<LegacyCondition>, DynamoError> {
+pub fn legacy_entries(
+    field: &str,
+    map: &LegacyConditions,
+    conditional_operator: Option<&str>,
+) -> Result<Vec<LegacyCondition>, DynamoError> {
     let mut v = Violations::new();
     for (name, entry) in map {
-        v.one_of(&format!("{field}.{name}.member.comparisonOperator"), entry.comparison_operator.as_deref(), COMPARISON_OPERATORS);
+        v.one_of(
+            &format!("{field}.{name}.member.comparisonOperator"),
+            entry.comparison_operator.as_deref(),
+            COMPARISON_OPERATORS,
+        );
     }
     v.one_of("conditionalOperator", conditional_operator, &["AND", "OR"]);
     v.finish()?;
@@ -189,17 +257,30 @@ pub fn legacy_entries(field: &str, map: &LegacyConditions, conditional_operator:
 }
 
 /// Expected as a condition.
-pub fn legacy_expected(map: Option<&LegacyConditions>, conditional_operator: Option<&str>) -> Result<Option<Condition>, DynamoError> {
+pub fn legacy_expected(
+    map: Option<&LegacyConditions>,
+    conditional_operator: Option<&str>,
+) -> Result<Option<Condition>, DynamoError> {
     match map {
-        Some(map) => expr::legacy::expected(&legacy_entries("expected", map, conditional_operator)?, conditional_operator),
+        Some(map) => expr::legacy::expected(
+            &legacy_entries("expected", map, conditional_operator)?,
+            conditional_operator,
+        ),
         None => Ok(None),
     }
 }
 
 /// QueryFilter or ScanFilter as a condition.
-pub fn legacy_filter(field: &str, map: Option<&LegacyConditions>, conditional_operator: Option<&str>) -> Result<Option<Condition>, DynamoError> {
+pub fn legacy_filter(
+    field: &str,
+    map: Option<&LegacyConditions>,
+    conditional_operator: Option<&str>,
+) -> Result<Option<Condition>, DynamoError> {
     match map {
-        Some(map) => expr::legacy::filter(&legacy_entries(field, map, conditional_operator)?, conditional_operator),
+        Some(map) => expr::legacy::filter(
+            &legacy_entries(field, map, conditional_operator)?,
+            conditional_operator,
+        ),
         None => Ok(None),
     }
 }
@@ -217,37 +298,78 @@ pub struct AttributeUpdateArg {
 pub fn legacy_update(map: &BTreeMap<String, AttributeUpdateArg>) -> Result<Update, DynamoError> {
     let mut v = Violations::new();
     for (name, entry) in map {
-        v.one_of(&format!("attributeUpdates.{name}.member.action"), entry.action.as_deref(), &["ADD", "PUT", "DELETE"]);
+        v.one_of(
+            &format!("attributeUpdates.{name}.member.action"),
+            entry.action.as_deref(),
+            &["ADD", "PUT", "DELETE"],
+        );
     }
     v.finish()?;
     let mut update = Update::default();
     for (name, entry) in map {
         let path = Path::attribute(name.clone());
-        let invalid = |message: String| DynamoError::validation(format!("One or more parameter values were invalid: {message}"));
+        let invalid = |message: String| {
+            DynamoError::validation(format!(
+                "One or more parameter values were invalid: {message}"
+            ))
+        };
         match (entry.action.as_deref().unwrap_or("PUT"), &entry.value) {
-            ("PUT", Some(value)) => update.set.push(SetAction { path, value: SetValue::Operand(UpdateOperand::Value(value.clone())) }),
+            ("PUT", Some(value)) => update.set.push(SetAction {
+                path,
+                value: SetValue::Operand(UpdateOperand::Value(value.clone())),
+            }),
             ("DELETE", None) => update.remove.push(path),
             ("DELETE", Some(value)) => {
-                if !matches!(value, AttributeValue::SS(_) | AttributeValue::NS(_) | AttributeValue::BS(_)) {
-                    return Err(invalid(format!("DELETE action with value is not supported for the type {}", value.type_name())));
+                if !matches!(
+                    value,
+                    AttributeValue::SS(_) | AttributeValue::NS(_) | AttributeValue::BS(_)
+                ) {
+                    return Err(invalid(format!(
+                        "DELETE action with value is not supported for the type {}",
+                        value.type_name()
+                    )));
                 }
                 update.delete.push((path, value.clone()));
             }
             // ADD of a list appends it (to nothing, if the attribute is missing).
             ("ADD", Some(AttributeValue::L(list))) => {
-                let existing = UpdateOperand::IfNotExists(path.clone(), Box::new(UpdateOperand::Value(AttributeValue::L(Vec::new()))));
-                let appended = UpdateOperand::ListAppend(Box::new(existing), Box::new(UpdateOperand::Value(AttributeValue::L(list.clone()))));
-                update.set.push(SetAction { path, value: SetValue::Operand(appended) });
+                let existing = UpdateOperand::IfNotExists(
+                    path.clone(),
+                    Box::new(UpdateOperand::Value(AttributeValue::L(Vec::new()))),
+                );
+                let appended = UpdateOperand::ListAppend(
+                    Box::new(existing),
+                    Box::new(UpdateOperand::Value(AttributeValue::L(list.clone()))),
+                );
+                update.set.push(SetAction {
+                    path,
+                    value: SetValue::Operand(appended),
+                });
             }
             ("ADD", Some(value)) => {
-                if !matches!(value, AttributeValue::N(_) | AttributeValue::SS(_) | AttributeValue::NS(_) | AttributeValue::BS(_)) {
-                    return Err(invalid(format!("ADD action is not supported for the type {}", value.type_name())));
+                if !matches!(
+                    value,
+                    AttributeValue::N(_)
+                        | AttributeValue::SS(_)
+                        | AttributeValue::NS(_)
+                        | AttributeValue::BS(_)
+                ) {
+                    return Err(invalid(format!(
+                        "ADD action is not supported for the type {}",
+                        value.type_name()
+                    )));
                 }
                 update.add.push((path, value.clone()));
             }
-            (_, None) => return Err(invalid("Only DELETE action is allowed when no attribute value is specified".to_owned())),
+            (_, None) => {
+                return Err(invalid(
+                    "Only DELETE action is allowed when no attribute value is specified".to_owned(),
+                ));
+            }
             (action, Some(_)) => {
-                return Err(DynamoError::validation(format!("Unknown AttributeUpdates action: {action}")));
+                return Err(DynamoError::validation(format!(
+                    "Unknown AttributeUpdates action: {action}"
+                )));
             }
         }
     }

@@ -18,7 +18,8 @@ fn index_keys(table: &Table) -> Vec<(&str, ScalarType, &str)> {
     let schema = table.key_schema();
     let mut keys: Vec<(&str, ScalarType, &str)> = Vec::new();
     for index in &table.definition.indexes {
-        let attributes = std::iter::once(&index.key_schema.hash).chain(index.key_schema.range.as_ref());
+        let attributes =
+            std::iter::once(&index.key_schema.hash).chain(index.key_schema.range.as_ref());
         for attribute in attributes {
             let name = attribute.name.as_str();
             if !schema.is_key_attribute(name) && !keys.iter().any(|(n, _, _)| *n == name) {
@@ -36,7 +37,10 @@ pub fn check_before(update: &Update, table: &Table) -> Result<(), DynamoError> {
     if keys.is_empty() {
         return Ok(());
     }
-    if let Some(path) = all_paths(update).into_iter().find(|p| !p.is_top_level() && keys.iter().any(|(n, _, _)| *n == p.top())) {
+    if let Some(path) = all_paths(update)
+        .into_iter()
+        .find(|p| !p.is_top_level() && keys.iter().any(|(n, _, _)| *n == p.top()))
+    {
         return Err(DynamoError::validation(format!(
             "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: {}",
             path.top()
@@ -46,10 +50,19 @@ pub fn check_before(update: &Update, table: &Table) -> Result<(), DynamoError> {
         .set
         .iter()
         .map(|action| (&action.path, fixed_type(&action.value)))
-        .chain(update.add.iter().map(|(path, value)| (path, Some(value.type_name()))));
+        .chain(
+            update
+                .add
+                .iter()
+                .map(|(path, value)| (path, Some(value.type_name()))),
+        );
     for (path, kind) in fixed {
-        let (Some(kind), true) = (kind, path.is_top_level()) else { continue };
-        let Some((name, expected, index)) = keys.iter().find(|(n, _, _)| *n == path.top()) else { continue };
+        let (Some(kind), true) = (kind, path.is_top_level()) else {
+            continue;
+        };
+        let Some((name, expected, index)) = keys.iter().find(|(n, _, _)| *n == path.top()) else {
+            continue;
+        };
         if kind != expected.name() {
             return Err(DynamoError::validation(format!(
                 "One or more parameter values were invalid: Type mismatch for Index Key {name} Expected: {} Actual: {kind} IndexName: {index}",
@@ -64,11 +77,22 @@ pub fn check_before(update: &Update, table: &Table) -> Result<(), DynamoError> {
 /// does not fix must still have the index's type.
 pub fn check_after(update: &Update, table: &Table, new: &Item) -> Result<(), DynamoError> {
     let keys = index_keys(table);
-    for action in update.set.iter().filter(|a| a.path.is_top_level() && fixed_type(&a.value).is_none()) {
-        let Some((name, expected, _)) = keys.iter().find(|(n, _, _)| *n == action.path.top()) else { continue };
-        let Some(value) = new.get(*name) else { continue };
+    for action in update
+        .set
+        .iter()
+        .filter(|a| a.path.is_top_level() && fixed_type(&a.value).is_none())
+    {
+        let Some((name, expected, _)) = keys.iter().find(|(n, _, _)| *n == action.path.top())
+        else {
+            continue;
+        };
+        let Some(value) = new.get(*name) else {
+            continue;
+        };
         if value.type_name() != expected.name() {
-            return Err(DynamoError::validation("The update expression attempted to update the secondary index key to unsupported type"));
+            return Err(DynamoError::validation(
+                "The update expression attempted to update the secondary index key to unsupported type",
+            ));
         }
     }
     Ok(())
@@ -104,7 +128,13 @@ fn all_paths(update: &Update) -> Vec<&Path> {
         }
     }
     paths.extend(&update.remove);
-    paths.extend(update.add.iter().chain(&update.delete).map(|(path, _)| path));
+    paths.extend(
+        update
+            .add
+            .iter()
+            .chain(&update.delete)
+            .map(|(path, _)| path),
+    );
     paths
 }
 

@@ -28,7 +28,10 @@ const MAX_RESULTS: i64 = 100;
 /// table or index; no public source gives the texts, so they are DescribeTable's and
 /// UpdateTable's forms.
 fn table<'a>(engine: &'a mut Engine, name: &str) -> Result<&'a mut Table, DynamoError> {
-    engine.tables.get_mut(name).ok_or_else(|| DynamoError::table_not_found(name))
+    engine
+        .tables
+        .get_mut(name)
+        .ok_or_else(|| DynamoError::table_not_found(name))
 }
 
 /// The key schema and insights setting of the table, or of the global index named.
@@ -38,23 +41,40 @@ fn resource<'a>(
     index_name: Option<&str>,
 ) -> Result<(&'a KeySchema, Option<&'a ContributorInsightsSettings>), DynamoError> {
     let Some(index_name) = index_name else {
-        return Ok((&definition.key_schema, definition.contributor_insights.as_ref()));
+        return Ok((
+            &definition.key_schema,
+            definition.contributor_insights.as_ref(),
+        ));
     };
-    match definition.index(index_name).filter(|i| i.kind == IndexKind::Global) {
-        Some(index) => Ok((&index.key_schema, definition.index_contributor_insights.get(index_name))),
+    match definition
+        .index(index_name)
+        .filter(|i| i.kind == IndexKind::Global)
+    {
+        Some(index) => Ok((
+            &index.key_schema,
+            definition.index_contributor_insights.get(index_name),
+        )),
         None => Err(DynamoError::index_not_found(&definition.name, index_name)),
     }
 }
 
 /// The members every answer shares: the resource, its status and (once insights were ever
 /// enabled) its mode.
-fn summary(table_name: &str, index_name: Option<&str>, settings: Option<&ContributorInsightsSettings>, now_millis: u64) -> Map<String, Value> {
+fn summary(
+    table_name: &str,
+    index_name: Option<&str>,
+    settings: Option<&ContributorInsightsSettings>,
+    now_millis: u64,
+) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("TableName".into(), json!(table_name));
     if let Some(index) = index_name {
         out.insert("IndexName".into(), json!(index));
     }
-    out.insert("ContributorInsightsStatus".into(), json!(settings.map_or("DISABLED", |s| s.status(now_millis))));
+    out.insert(
+        "ContributorInsightsStatus".into(),
+        json!(settings.map_or("DISABLED", |s| s.status(now_millis))),
+    );
     if let Some(s) = settings {
         out.insert("ContributorInsightsMode".into(), json!(s.mode));
     }
@@ -65,14 +85,25 @@ fn summary(table_name: &str, index_name: Option<&str>, settings: Option<&Contrib
 /// Guide gives them (`DynamoDBContributorInsights-PKC-[resource_name]-[creationtimestamp]`):
 /// most accessed (C) and most throttled (T) partition keys (PK), and with a sort key also
 /// partition-and-sort keys (SK). THROTTLED_KEYS mode keeps only the throttled rules.
-fn rule_names(resource_name: &str, schema: &KeySchema, settings: &ContributorInsightsSettings) -> Vec<String> {
+fn rule_names(
+    resource_name: &str,
+    schema: &KeySchema,
+    settings: &ContributorInsightsSettings,
+) -> Vec<String> {
     let throttled_only = settings.mode == "THROTTLED_KEYS";
-    let key_kinds: &[&str] = if schema.range.is_some() { &["PK", "SK"] } else { &["PK"] };
+    let key_kinds: &[&str] = if schema.range.is_some() {
+        &["PK", "SK"]
+    } else {
+        &["PK"]
+    };
     let mut names = Vec::new();
     for kind in key_kinds {
         for rule in ["C", "T"] {
             if !(throttled_only && rule == "C") {
-                names.push(format!("DynamoDBContributorInsights-{kind}{rule}-{resource_name}-{}", settings.changed_at_millis));
+                names.push(format!(
+                    "DynamoDBContributorInsights-{kind}{rule}-{resource_name}-{}",
+                    settings.changed_at_millis
+                ));
             }
         }
     }
@@ -95,12 +126,30 @@ pub struct UpdateContributorInsightsRequest {
     pub contributor_insights_mode: Option<String>,
 }
 
-pub fn update_contributor_insights(engine: &mut Engine, request: UpdateContributorInsightsRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn update_contributor_insights(
+    engine: &mut Engine,
+    request: UpdateContributorInsightsRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
-    check_names(&mut v, request.table_name.as_deref(), request.index_name.as_deref());
-    v.not_null("contributorInsightsAction", &request.contributor_insights_action);
-    v.one_of("contributorInsightsAction", request.contributor_insights_action.as_deref(), ACTIONS);
-    v.one_of("contributorInsightsMode", request.contributor_insights_mode.as_deref(), MODES);
+    check_names(
+        &mut v,
+        request.table_name.as_deref(),
+        request.index_name.as_deref(),
+    );
+    v.not_null(
+        "contributorInsightsAction",
+        &request.contributor_insights_action,
+    );
+    v.one_of(
+        "contributorInsightsAction",
+        request.contributor_insights_action.as_deref(),
+        ACTIONS,
+    );
+    v.one_of(
+        "contributorInsightsMode",
+        request.contributor_insights_mode.as_deref(),
+        MODES,
+    );
     v.finish()?;
     let table_name = request.table_name.as_deref().expect("checked");
     let index_name = request.index_name.as_deref();
@@ -123,14 +172,24 @@ pub fn update_contributor_insights(engine: &mut Engine, request: UpdateContribut
     if unchanged {
         return respond(&summary(table_name, index_name, current, now));
     }
-    let settings = ContributorInsightsSettings { enabled: enable, mode, changed_at_millis: now, settles_at_millis: now + delay };
+    let settings = ContributorInsightsSettings {
+        enabled: enable,
+        mode,
+        changed_at_millis: now,
+        settles_at_millis: now + delay,
+    };
     // Like CreateTable's CREATING, the answer names the transition even when it is instant.
     let mut answer = summary(table_name, index_name, Some(&settings), now);
-    answer.insert("ContributorInsightsStatus".into(), json!(if enable { "ENABLING" } else { "DISABLING" }));
+    answer.insert(
+        "ContributorInsightsStatus".into(),
+        json!(if enable { "ENABLING" } else { "DISABLING" }),
+    );
     match index_name {
         None => definition.contributor_insights = Some(settings),
         Some(index) => {
-            definition.index_contributor_insights.insert(index.to_owned(), settings);
+            definition
+                .index_contributor_insights
+                .insert(index.to_owned(), settings);
         }
     }
     let definition = definition.clone();
@@ -145,9 +204,16 @@ pub struct DescribeContributorInsightsRequest {
     pub index_name: Option<String>,
 }
 
-pub fn describe_contributor_insights(engine: &mut Engine, request: DescribeContributorInsightsRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn describe_contributor_insights(
+    engine: &mut Engine,
+    request: DescribeContributorInsightsRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
-    check_names(&mut v, request.table_name.as_deref(), request.index_name.as_deref());
+    check_names(
+        &mut v,
+        request.table_name.as_deref(),
+        request.index_name.as_deref(),
+    );
     v.finish()?;
     let table_name = request.table_name.as_deref().expect("checked");
     let index_name = request.index_name.as_deref();
@@ -157,10 +223,17 @@ pub fn describe_contributor_insights(engine: &mut Engine, request: DescribeContr
     if let Some(s) = settings {
         // The rules exist while insights are ENABLED (none are named during a transition).
         if s.status(now) == "ENABLED" {
-            let resource_name = index_name.map_or_else(|| table_name.to_owned(), |i| format!("{table_name}-{i}"));
-            answer.insert("ContributorInsightsRuleList".into(), json!(rule_names(&resource_name, schema, s)));
+            let resource_name =
+                index_name.map_or_else(|| table_name.to_owned(), |i| format!("{table_name}-{i}"));
+            answer.insert(
+                "ContributorInsightsRuleList".into(),
+                json!(rule_names(&resource_name, schema, s)),
+            );
         }
-        answer.insert("LastUpdateDateTime".into(), json!(s.changed_at_millis as f64 / 1000.0));
+        answer.insert(
+            "LastUpdateDateTime".into(),
+            json!(s.changed_at_millis as f64 / 1000.0),
+        );
     }
     respond(&answer)
 }
@@ -178,7 +251,10 @@ pub struct ListContributorInsightsRequest {
 /// index name or ""), and NextToken is the last returned position as `table` or
 /// `table/index` (table names cannot hold a slash), so a page resumes after it even if that
 /// resource has since gone.
-pub fn list_contributor_insights(engine: &mut Engine, request: ListContributorInsightsRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn list_contributor_insights(
+    engine: &mut Engine,
+    request: ListContributorInsightsRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     if request.table_name.is_some() {
         v.table_name("tableName", request.table_name.as_deref());
@@ -186,29 +262,66 @@ pub fn list_contributor_insights(engine: &mut Engine, request: ListContributorIn
     v.at_most("maxResults", request.max_results, MAX_RESULTS);
     v.finish()?;
     // MaxResults has no documented minimum; below 1 it is taken as not given.
-    let limit = request.max_results.filter(|&n| n >= 1).unwrap_or(MAX_RESULTS) as usize;
-    let after = request.next_token.as_deref().map(|token| token.split_once('/').unwrap_or((token, "")));
+    let limit = request
+        .max_results
+        .filter(|&n| n >= 1)
+        .unwrap_or(MAX_RESULTS) as usize;
+    let after = request
+        .next_token
+        .as_deref()
+        .map(|token| token.split_once('/').unwrap_or((token, "")));
     let now = engine.now_millis();
     let tables: Vec<&Table> = match request.table_name.as_deref() {
-        Some(name) => vec![engine.tables.get(name).ok_or_else(|| DynamoError::table_not_found(name))?],
+        Some(name) => vec![
+            engine
+                .tables
+                .get(name)
+                .ok_or_else(|| DynamoError::table_not_found(name))?,
+        ],
         None => engine.tables.values().collect(),
     };
     let mut positions = Vec::new();
     for table in tables {
         let definition = &table.definition;
-        positions.push((definition.name.as_str(), "", definition.contributor_insights.as_ref()));
-        let mut globals: Vec<&str> =
-            definition.indexes.iter().filter(|i| i.kind == IndexKind::Global).map(|i| i.name.as_str()).collect();
+        positions.push((
+            definition.name.as_str(),
+            "",
+            definition.contributor_insights.as_ref(),
+        ));
+        let mut globals: Vec<&str> = definition
+            .indexes
+            .iter()
+            .filter(|i| i.kind == IndexKind::Global)
+            .map(|i| i.name.as_str())
+            .collect();
         globals.sort_unstable();
         let settings = |index: &str| definition.index_contributor_insights.get(index);
-        positions.extend(globals.into_iter().map(|i| (definition.name.as_str(), i, settings(i))));
+        positions.extend(
+            globals
+                .into_iter()
+                .map(|i| (definition.name.as_str(), i, settings(i))),
+        );
     }
-    let mut page: Vec<_> = positions.into_iter().filter(|&(t, i, _)| after.is_none_or(|a| (t, i) > a)).take(limit + 1).collect();
+    let mut page: Vec<_> = positions
+        .into_iter()
+        .filter(|&(t, i, _)| after.is_none_or(|a| (t, i) > a))
+        .take(limit + 1)
+        .collect();
     let more = page.len() > limit;
     page.truncate(limit);
-    let next_token = page.last().filter(|_| more).map(|&(t, i, _)| if i.is_empty() { t.to_owned() } else { format!("{t}/{i}") });
-    let summaries: Vec<Value> =
-        page.iter().map(|&(t, i, settings)| Value::Object(summary(t, Some(i).filter(|i| !i.is_empty()), settings, now))).collect();
+    let next_token = page.last().filter(|_| more).map(|&(t, i, _)| {
+        if i.is_empty() {
+            t.to_owned()
+        } else {
+            format!("{t}/{i}")
+        }
+    });
+    let summaries: Vec<Value> = page
+        .iter()
+        .map(|&(t, i, settings)| {
+            Value::Object(summary(t, Some(i).filter(|i| !i.is_empty()), settings, now))
+        })
+        .collect();
     let mut answer = json!({ "ContributorInsightsSummaries": summaries });
     if let Some(token) = next_token {
         answer["NextToken"] = json!(token);

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::validate::Violations;
+use crate::contract::{ItemLocation, ReplicaCopy};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
@@ -73,26 +74,46 @@ pub struct DescribePartitionsRequest {
     pub index_name: Option<String>,
 }
 
-pub fn describe_partitions(engine: &mut Engine, request: DescribePartitionsRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn describe_partitions(
+    engine: &mut Engine,
+    request: DescribePartitionsRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.table_name("tableName", request.table_name.as_deref());
     v.finish()?;
     let name = request.table_name.as_deref().expect("checked");
-    let table = engine.tables.get(name).ok_or_else(|| DynamoError::table_not_found(name))?;
+    let table = engine
+        .tables
+        .get(name)
+        .ok_or_else(|| DynamoError::table_not_found(name))?;
     let mut partitions: Vec<Value> = match &request.index_name {
-        None => table.partitions().iter().map(|p| describe_partition(engine, p)).collect(),
+        None => table
+            .partitions()
+            .iter()
+            .map(|p| describe_partition(engine, p))
+            .collect(),
         Some(index_name) => {
             let index = table.index(index_name).ok_or_else(|| {
-                DynamoError::validation(format!("The table does not have the specified index: {index_name}"))
+                DynamoError::validation(format!(
+                    "The table does not have the specified index: {index_name}"
+                ))
             })?;
-            index.entries.partitions().iter().map(|p| describe_partition(engine, p)).collect()
+            index
+                .entries
+                .partitions()
+                .iter()
+                .map(|p| describe_partition(engine, p))
+                .collect()
         }
     };
     // Each partition's allocation, token and burst levels, and recent consumption.
     let now = engine.now_millis();
     for partition in &mut partitions {
         let id = partition["PartitionId"].as_u64().unwrap_or_default() as u32;
-        partition["Throughput"] = engine.capacity.describe_partition(table, request.index_name.as_deref(), id, now);
+        partition["Throughput"] =
+            engine
+                .capacity
+                .describe_partition(table, request.index_name.as_deref(), id, now);
     }
     // An index's own splits when one is named, else the table's.
     let history = match request.index_name.as_deref().and_then(|n| table.index(n)) {
@@ -126,39 +147,52 @@ pub struct LocateItemRequest {
     pub key: Option<WireItem>,
 }
 
-pub fn locate_item(engine: &mut Engine, request: LocateItemRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn locate_item(
+    engine: &mut Engine,
+    request: LocateItemRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.table_name("tableName", request.table_name.as_deref());
     v.not_null("key", &request.key);
     v.finish()?;
     let name = request.table_name.as_deref().expect("checked");
-    let table = engine.tables.get(name).ok_or_else(|| DynamoError::table_not_found(name))?;
-    let key = table.key_schema().key_from_request(&request.key.as_ref().expect("checked").0)?;
+    let table = engine
+        .tables
+        .get(name)
+        .ok_or_else(|| DynamoError::table_not_found(name))?;
+    let key = table
+        .key_schema()
+        .key_from_request(&request.key.as_ref().expect("checked").0)?;
     let hash = partition_hash(&key.hash);
     let position = ItemPosition::lowest_at(hash);
     let position = ItemPosition { key, ..position };
     let partition = table.items().partition_for(&position);
     let now = engine.now_millis();
     let leader_copy = partition.get(&position);
-    let replicas: Vec<Value> = (0..REPLICAS)
+    let replicas = (0..REPLICAS)
         .map(|r| {
             let held = partition.get_at(&position, ReadView::Replica { replica: r, now });
-            json!({
-                "Replica": r,
-                "AvailabilityZone": zone(engine, r),
-                "Role": if r == partition.replicas.leader { "LEADER" } else { "FOLLOWER" },
-                "Available": engine.zones.is_up(r),
-                "Item": held,
-                "Stale": held != leader_copy,
-            })
+            ReplicaCopy {
+                replica: r,
+                availability_zone: zone(engine, r),
+                role: if r == partition.replicas.leader {
+                    "LEADER"
+                } else {
+                    "FOLLOWER"
+                }
+                .to_owned(),
+                available: engine.zones.is_up(r),
+                item: held.map(|item| serde_json::to_value(item).expect("an item serialises")),
+                stale: held != leader_copy,
+            }
         })
         .collect();
-    respond(&json!({
-        "TableName": name,
-        "PartitionId": partition.id,
-        "Hash": hex(hash),
-        "Replicas": replicas,
-    }))
+    respond(&ItemLocation {
+        table_name: name.to_owned(),
+        partition_id: u64::from(partition.id),
+        hash: hex(hash),
+        replicas,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -176,7 +210,11 @@ pub fn get_events(engine: &mut Engine, request: GetEventsRequest) -> Result<Vec<
     v.at_least("afterSequence", request.after_sequence, 0);
     v.finish()?;
     let limit = request.limit.map_or(1000, |l| l as usize);
-    let events = engine.events.since(request.after_sequence.unwrap_or(0) as u64, request.table_name.as_deref(), limit);
+    let events = engine.events.since(
+        request.after_sequence.unwrap_or(0) as u64,
+        request.table_name.as_deref(),
+        limit,
+    );
     respond(&json!({
         "Events": events,
         "LastSequence": engine.events.last_sequence(),

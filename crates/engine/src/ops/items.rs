@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units, write_units};
 use super::expressions::{
-    AttributeUpdateArg, ExpressionArgs, Expressions, LegacyConditions, check_conditional_operator, legacy_expected, legacy_update,
-    refuse_mixing,
+    AttributeUpdateArg, ExpressionArgs, Expressions, LegacyConditions, check_conditional_operator,
+    legacy_expected, legacy_update, refuse_mixing,
 };
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
@@ -28,60 +28,94 @@ pub const MAX_ITEM_BYTES: usize = 409_600;
 
 /// The table a request names, or DynamoDB's item-operation ResourceNotFoundException.
 pub(crate) fn table_of<'a>(engine: &'a Engine, name: &str) -> Result<&'a Table, DynamoError> {
-    engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)
+    engine
+        .tables
+        .get(name)
+        .ok_or_else(DynamoError::resource_not_found)
 }
 
 const RETURN_VALUES: &[&str] = &["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"];
-
 
 /// PutItem and DeleteItem only return the old item, if anything.
 fn wants_old_item(return_values: Option<&str>) -> Result<bool, DynamoError> {
     match return_values {
         None | Some("NONE") => Ok(false),
         Some("ALL_OLD") => Ok(true),
-        Some(_) => Err(DynamoError::validation("ReturnValues can only be ALL_OLD or NONE")),
+        Some(_) => Err(DynamoError::validation(
+            "ReturnValues can only be ALL_OLD or NONE",
+        )),
     }
 }
 
 /// DynamoDB's ConditionalCheckFailedException, carrying the item when asked to.
 pub(crate) fn condition_failed(old: Option<&Item>, return_old: bool) -> DynamoError {
-    let mut error = DynamoError::new(ErrorKind::ConditionalCheckFailedException, "The conditional request failed");
+    let mut error = DynamoError::new(
+        ErrorKind::ConditionalCheckFailedException,
+        "The conditional request failed",
+    );
     if let (true, Some(item)) = (return_old, old) {
         let mut extra = serde_json::Map::new();
-        extra.insert("Item".into(), serde_json::to_value(item).expect("items serialise"));
+        extra.insert(
+            "Item".into(),
+            serde_json::to_value(item).expect("items serialise"),
+        );
         error.extra = Some(extra);
     }
     error
 }
 
 /// Checks a write's condition against the item as it stands (a missing item is empty).
-pub(crate) fn check_condition(condition: Option<&Condition>, old: Option<&Item>, return_old: bool) -> Result<(), DynamoError> {
+pub(crate) fn check_condition(
+    condition: Option<&Condition>,
+    old: Option<&Item>,
+    return_old: bool,
+) -> Result<(), DynamoError> {
     let empty = Item::new();
     match condition {
-        Some(condition) if !condition.evaluate(old.unwrap_or(&empty)) => Err(condition_failed(old, return_old)),
+        Some(condition) if !condition.evaluate(old.unwrap_or(&empty)) => {
+            Err(condition_failed(old, return_old))
+        }
         _ => Ok(()),
     }
 }
 
 /// Applies a checked write (a put with `Some`, a delete with `None`): stores it, records it
 /// for persistence and in the table's stream, and keeps the indexes in step.
-pub(crate) fn commit_write(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: Option<Item>) -> WriteOutcome {
+pub(crate) fn commit_write(
+    engine: &mut Engine,
+    table_name: &str,
+    key: PrimaryKey,
+    new: Option<Item>,
+) -> WriteOutcome {
     commit_write_as(engine, table_name, key, new, WriteIdentity::Caller)
 }
 
 /// Deletes an expired item for TTL: a [`commit_write`] whose stream record carries the
 /// service's identity.
-pub(crate) fn commit_ttl_delete(engine: &mut Engine, table_name: &str, key: PrimaryKey) -> WriteOutcome {
+pub(crate) fn commit_ttl_delete(
+    engine: &mut Engine,
+    table_name: &str,
+    key: PrimaryKey,
+) -> WriteOutcome {
     commit_write_as(engine, table_name, key, None, WriteIdentity::TimeToLive)
 }
 
 /// [`commit_write`] on behalf of `identity`.
-fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: Option<Item>, identity: WriteIdentity) -> WriteOutcome {
+fn commit_write_as(
+    engine: &mut Engine,
+    table_name: &str,
+    key: PrimaryKey,
+    new: Option<Item>,
+    identity: WriteIdentity,
+) -> WriteOutcome {
     let settings = engine.simulation_for(table_name);
     let now = engine.now_millis();
     let position = ItemPosition::of(key);
     let key = &position.key;
-    let table = engine.tables.get_mut(table_name).expect("a checked write names an existing table");
+    let table = engine
+        .tables
+        .get_mut(table_name)
+        .expect("a checked write names an existing table");
     let mut lags = settings.replica_lags(table.leader_at(&position), &mut engine.rng);
     if engine.zones.any_down() {
         // The quorum is the two replicas up, which both apply the write at once; the one in
@@ -90,10 +124,20 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
             *lag = if engine.zones.is_up(r) { 0 } else { u64::MAX };
         }
     }
-    let index_lags = (0..table.global_index_count()).map(|_| settings.gsi_propagation.sample(&mut engine.rng)).collect();
+    let index_lags = (0..table.global_index_count())
+        .map(|_| settings.gsi_propagation.sample(&mut engine.rng))
+        .collect();
     let is_put = new.is_some();
     let new_size = new.as_ref().map_or(0, item_size);
-    let outcome = table.write_at(&position, new, &WriteTiming { now, lags, index_lags });
+    let outcome = table.write_at(
+        &position,
+        new,
+        &WriteTiming {
+            now,
+            lags,
+            index_lags,
+        },
+    );
     if engine.log.is_enabled() && (is_put || outcome.old.is_some()) {
         let key_item = table.key_schema().key_item(key);
         match table.get(key) {
@@ -103,7 +147,13 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
     }
     crate::stream::record_write(engine, table_name, key, &outcome, identity);
     record_write_event(engine, table_name, &position, is_put, identity);
-    split_if_oversized(engine, table_name, &position, settings.partition_size_limit_bytes, now);
+    split_if_oversized(
+        engine,
+        table_name,
+        &position,
+        settings.partition_size_limit_bytes,
+        now,
+    );
     if identity != WriteIdentity::TimeToLive {
         let units = write_units(outcome.old.as_deref().map_or(0, item_size).max(new_size));
         note_heat(engine, table_name, &position, units, &settings);
@@ -116,13 +166,27 @@ fn commit_write_as(engine: &mut Engine, table_name: &str, key: PrimaryKey, new: 
 
 /// Counts units toward the heat of a global index's partition (an index write, or a read
 /// at a third of its units), splitting it once it has been hot long enough.
-pub(crate) fn note_index_heat(engine: &mut Engine, table_name: &str, at: usize, hash: u64, units: f64) {
+pub(crate) fn note_index_heat(
+    engine: &mut Engine,
+    table_name: &str,
+    at: usize,
+    hash: u64,
+    units: f64,
+) {
     let (now, settings) = (engine.now_millis(), engine.simulation_for(table_name));
-    let Some(table) = engine.tables.get_mut(table_name) else { return };
+    let Some(table) = engine.tables.get_mut(table_name) else {
+        return;
+    };
     let threshold = settings.heat_split_units_per_second;
-    let Some(split) = table.note_index_heat(at, hash, units, now, threshold, settings.heat_split_seconds) else { return };
+    let Some(split) =
+        table.note_index_heat(at, hash, units, now, threshold, settings.heat_split_seconds)
+    else {
+        return;
+    };
     let table = &engine.tables[table_name];
-    engine.capacity.follow_split(table, crate::throughput::Target::Index(at), &split);
+    engine
+        .capacity
+        .follow_split(table, crate::throughput::Target::Index(at), &split);
     let index = table.indexes()[at].definition.name.clone();
     engine.events.record(now, "SPLIT", table_name, || {
         serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "THROUGHPUT", "IndexName": index})
@@ -131,30 +195,68 @@ pub(crate) fn note_index_heat(engine: &mut Engine, table_name: &str, at: usize, 
 
 /// Counts a request's units toward its partition's heat, splitting it once it has been
 /// hot long enough; the split's stream shard splits with it.
-pub(crate) fn note_heat(engine: &mut Engine, table_name: &str, position: &ItemPosition, units: f64, settings: &crate::simulation::SimulationSettings) {
+pub(crate) fn note_heat(
+    engine: &mut Engine,
+    table_name: &str,
+    position: &ItemPosition,
+    units: f64,
+    settings: &crate::simulation::SimulationSettings,
+) {
     let now = engine.now_millis();
-    let Some(table) = engine.tables.get_mut(table_name) else { return };
-    let split = table.note_heat(position, units, now, settings.heat_split_units_per_second, settings.heat_split_seconds);
+    let Some(table) = engine.tables.get_mut(table_name) else {
+        return;
+    };
+    let split = table.note_heat(
+        position,
+        units,
+        now,
+        settings.heat_split_units_per_second,
+        settings.heat_split_seconds,
+    );
     split_for_heat(engine, table_name, split, now);
 }
 
 /// [`note_heat`] for a Query or Scan page read from the partition holding `hash`, of the
 /// table (or a local index, which lives with it) or of a global index: reads weigh a third
 /// of writes, as 3,000 RCU match 1,000 WCU.
-pub(crate) fn note_read_heat(engine: &mut Engine, table_name: &str, hash: u64, heat: crate::throughput::ReadHeat) {
+pub(crate) fn note_read_heat(
+    engine: &mut Engine,
+    table_name: &str,
+    hash: u64,
+    heat: crate::throughput::ReadHeat,
+) {
     let read_units = match heat {
         crate::throughput::ReadHeat::Table(units) => units,
-        crate::throughput::ReadHeat::GlobalIndex(at, units) => return note_index_heat(engine, table_name, at, hash, units / 3.0),
+        crate::throughput::ReadHeat::GlobalIndex(at, units) => {
+            return note_index_heat(engine, table_name, at, hash, units / 3.0);
+        }
     };
     let (now, settings) = (engine.now_millis(), engine.simulation_for(table_name));
-    let Some(table) = engine.tables.get_mut(table_name) else { return };
-    let split = table.note_read_heat(hash, read_units / 3.0, now, settings.heat_split_units_per_second, settings.heat_split_seconds);
+    let Some(table) = engine.tables.get_mut(table_name) else {
+        return;
+    };
+    let split = table.note_read_heat(
+        hash,
+        read_units / 3.0,
+        now,
+        settings.heat_split_units_per_second,
+        settings.heat_split_seconds,
+    );
     split_for_heat(engine, table_name, split, now);
 }
 
-fn split_for_heat(engine: &mut Engine, table_name: &str, split: Option<crate::partition::Split>, now: u64) {
+fn split_for_heat(
+    engine: &mut Engine,
+    table_name: &str,
+    split: Option<crate::partition::Split>,
+    now: u64,
+) {
     if let Some(split) = split {
-        engine.capacity.follow_split(&engine.tables[table_name], crate::throughput::Target::Table, &split);
+        engine.capacity.follow_split(
+            &engine.tables[table_name],
+            crate::throughput::Target::Table,
+            &split,
+        );
         crate::stream::split_shard(engine, table_name, split.parent, &split.children);
         engine.events.record(now, "SPLIT", table_name, || {
             serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "THROUGHPUT"})
@@ -164,12 +266,21 @@ fn split_for_heat(engine: &mut Engine, table_name: &str, split: Option<crate::pa
 
 /// The event history's account of a single-item read: which replica served it, and whether
 /// what it returned was behind the leader.
-fn record_read_event(engine: &mut Engine, table_name: &str, key: &PrimaryKey, consistency: crate::replica::Consistency) {
+fn record_read_event(
+    engine: &mut Engine,
+    table_name: &str,
+    key: &PrimaryKey,
+    consistency: crate::replica::Consistency,
+) {
     if !engine.events.is_enabled() {
         return;
     }
-    let Some(table) = engine.tables.get(table_name) else { return };
-    let partition = table.items().partition_for(&crate::partition::ItemPosition::of(key.clone()));
+    let Some(table) = engine.tables.get(table_name) else {
+        return;
+    };
+    let partition = table
+        .items()
+        .partition_for(&crate::partition::ItemPosition::of(key.clone()));
     let view = consistency.view_for(partition.id);
     let replica = match view {
         crate::replica::ReadView::Leader => partition.replicas.leader,
@@ -189,15 +300,22 @@ fn record_read_event(engine: &mut Engine, table_name: &str, key: &PrimaryKey, co
 }
 
 /// The event history's account of a write: where it landed and when each replica has it.
-fn record_write_event(engine: &mut Engine, table_name: &str, position: &ItemPosition, is_put: bool, identity: WriteIdentity) {
+fn record_write_event(
+    engine: &mut Engine,
+    table_name: &str,
+    position: &ItemPosition,
+    is_put: bool,
+    identity: WriteIdentity,
+) {
     if !engine.events.is_enabled() {
         return;
     }
     let table = &engine.tables[table_name];
     let partition = table.items().partition_for(position);
     // A replica in a down zone has no apply time yet (null) until the zone is back.
-    let applied: Vec<Option<u64>> =
-        (0..crate::replica::REPLICAS).map(|r| Some(partition.replicas.applied_until(r)).filter(|&t| t != u64::MAX)).collect();
+    let applied: Vec<Option<u64>> = (0..crate::replica::REPLICAS)
+        .map(|r| Some(partition.replicas.applied_until(r)).filter(|&t| t != u64::MAX))
+        .collect();
     let (kind, operation) = match (identity, is_put) {
         (WriteIdentity::TimeToLive, _) => ("TTL_DELETE", "DELETE"),
         (_, true) => ("WRITE", "PUT"),
@@ -215,10 +333,22 @@ fn record_write_event(engine: &mut Engine, table_name: &str, position: &ItemPosi
 }
 
 /// A write can push a partition past the size limit: it splits, and its stream shard with it.
-fn split_if_oversized(engine: &mut Engine, table_name: &str, position: &ItemPosition, limit: u64, now: u64) {
-    let Some(table) = engine.tables.get_mut(table_name) else { return };
+fn split_if_oversized(
+    engine: &mut Engine,
+    table_name: &str,
+    position: &ItemPosition,
+    limit: u64,
+    now: u64,
+) {
+    let Some(table) = engine.tables.get_mut(table_name) else {
+        return;
+    };
     for split in table.split_after_write(position, limit, now) {
-        engine.capacity.follow_split(&engine.tables[table_name], crate::throughput::Target::Table, &split);
+        engine.capacity.follow_split(
+            &engine.tables[table_name],
+            crate::throughput::Target::Table,
+            &split,
+        );
         crate::stream::split_shard(engine, table_name, split.parent, &split.children);
         engine.events.record(now, "SPLIT", table_name, || {
             serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "SIZE"})
@@ -227,8 +357,15 @@ fn split_if_oversized(engine: &mut Engine, table_name: &str, position: &ItemPosi
 }
 
 /// A write's cost: the larger of the item before and after, plus each index it touched.
-fn write_consumption(old: Option<&Item>, new_size: usize, index_units: Vec<(String, crate::index::IndexKind, f64)>) -> Consumption {
-    Consumption { table: write_units(new_size.max(old.map_or(0, item_size))), indexes: index_units }
+fn write_consumption(
+    old: Option<&Item>,
+    new_size: usize,
+    index_units: Vec<(String, crate::index::IndexKind, f64)>,
+) -> Consumption {
+    Consumption {
+        table: write_units(new_size.max(old.map_or(0, item_size))),
+        indexes: index_units,
+    }
 }
 
 #[derive(Serialize, Default)]
@@ -244,7 +381,12 @@ struct WriteResponse<'a> {
 
 /// `ItemCollectionMetrics` for a write to a table with local indexes, when asked for with
 /// SIZE: the collection's partition key and its size as a range of gigabytes.
-pub(crate) fn collection_metrics(engine: &Engine, table_name: &str, key: &PrimaryKey, mode: Option<&str>) -> Option<serde_json::Value> {
+pub(crate) fn collection_metrics(
+    engine: &Engine,
+    table_name: &str,
+    key: &PrimaryKey,
+    mode: Option<&str>,
+) -> Option<serde_json::Value> {
     let table = engine.tables.get(table_name)?;
     if mode != Some("SIZE") || !table.has_local_index() {
         return None;
@@ -252,8 +394,13 @@ pub(crate) fn collection_metrics(engine: &Engine, table_name: &str, key: &Primar
     const GB: f64 = 1024.0 * 1024.0 * 1024.0;
     let lower = (table.item_collection_bytes(&key.hash) as f64 / GB).floor();
     let mut collection_key = Item::new();
-    collection_key.insert(table.key_schema().hash.name.clone(), key.hash.to_attribute());
-    Some(serde_json::json!({"ItemCollectionKey": collection_key, "SizeEstimateRangeGB": [lower, lower + 1.0]}))
+    collection_key.insert(
+        table.key_schema().hash.name.clone(),
+        key.hash.to_attribute(),
+    );
+    Some(
+        serde_json::json!({"ItemCollectionKey": collection_key, "SizeEstimateRangeGB": [lower, lower + 1.0]}),
+    )
 }
 
 /// The members PutItem, UpdateItem and DeleteItem share, borrowed from a request.
@@ -278,10 +425,15 @@ macro_rules! write_members {
             return_values: $request.return_values.as_deref(),
             return_consumed_capacity: $request.return_consumed_capacity.as_deref(),
             return_item_collection_metrics: $request.return_item_collection_metrics.as_deref(),
-            return_values_on_condition_check_failure: $request.return_values_on_condition_check_failure.as_deref(),
+            return_values_on_condition_check_failure: $request
+                .return_values_on_condition_check_failure
+                .as_deref(),
             condition_expression: $request.condition_expression.as_deref(),
             expression_attribute_names: $request.expression_attribute_names.as_ref(),
-            expression_attribute_values: $request.expression_attribute_values.as_ref().map(|v| &v.0),
+            expression_attribute_values: $request
+                .expression_attribute_values
+                .as_ref()
+                .map(|v| &v.0),
             expected: $request.expected.as_ref(),
             conditional_operator: $request.conditional_operator.as_deref(),
         }
@@ -302,8 +454,16 @@ impl WriteMembers<'_> {
         v.not_null(key_member, key);
         v.one_of("returnValues", self.return_values, RETURN_VALUES);
         ReturnCapacity::check(v, self.return_consumed_capacity);
-        v.one_of("returnItemCollectionMetrics", self.return_item_collection_metrics, &["SIZE", "NONE"]);
-        v.one_of("returnValuesOnConditionCheckFailure", self.return_values_on_condition_check_failure, &["ALL_OLD", "NONE"]);
+        v.one_of(
+            "returnItemCollectionMetrics",
+            self.return_item_collection_metrics,
+            &["SIZE", "NONE"],
+        );
+        v.one_of(
+            "returnValuesOnConditionCheckFailure",
+            self.return_values_on_condition_check_failure,
+            &["ALL_OLD", "NONE"],
+        );
     }
 
     /// Reads the condition (ConditionExpression or Expected) and, for UpdateItem, the update
@@ -370,7 +530,11 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
     members.check_shape(&mut v, "item", &request.item);
     v.finish()?;
     let return_old = wants_old_item(request.return_values.as_deref())?;
-    let WriteSetup { expressions, capacity_mode, return_on_failure } = members.setup(false, None, None)?;
+    let WriteSetup {
+        expressions,
+        capacity_mode,
+        return_on_failure,
+    } = members.setup(false, None, None)?;
     let name = request.table_name.expect("checked");
     let item = request.item.expect("checked").0;
 
@@ -378,24 +542,51 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
     let key = table.key_schema().key_of_item(&item)?;
     let new_size = item_size(&item);
     if new_size > MAX_ITEM_BYTES {
-        return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
+        return Err(DynamoError::validation(
+            "Item size has exceeded the maximum allowed size",
+        ));
     }
     table.check_item(&item)?;
     // Without a condition, the item in place matters only once the write is made.
     let condition = expressions.condition.as_ref();
-    if let Err(e) = condition.map_or(Ok(()), |c| check_condition(Some(c), table.get(&key), return_on_failure)) {
-        return Err(throughput::charge_failed_write(engine, &name, &key, Some(new_size)).err().unwrap_or(e));
+    if let Err(e) = condition.map_or(Ok(()), |c| {
+        check_condition(Some(c), table.get(&key), return_on_failure)
+    }) {
+        return Err(
+            throughput::charge_failed_write(engine, &name, &key, Some(new_size))
+                .err()
+                .unwrap_or(e),
+        );
     }
-    table.check_collection_limit(&key, Some(&item), engine.simulation_for(&name).item_collection_limit_bytes)?;
+    table.check_collection_limit(
+        &key,
+        Some(&item),
+        engine.simulation_for(&name).item_collection_limit_bytes,
+    )?;
 
     let ticket = throughput::admit_write(engine, &name, &key, Some(&item))?;
     let outcome = commit_write(engine, &name, key.clone(), Some(item));
     let consumption = write_consumption(outcome.old.as_deref(), new_size, outcome.index_units);
-    throughput::settle_write(engine, &name, ticket, &key, &consumption, &outcome.index_writes);
+    throughput::settle_write(
+        engine,
+        &name,
+        ticket,
+        &key,
+        &consumption,
+        &outcome.index_writes,
+    );
     respond(&WriteResponse {
-        attributes: outcome.old.filter(|_| return_old).map(|old| std::borrow::Cow::Owned(std::sync::Arc::unwrap_or_clone(old))),
+        attributes: outcome
+            .old
+            .filter(|_| return_old)
+            .map(|old| std::borrow::Cow::Owned(std::sync::Arc::unwrap_or_clone(old))),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
-        item_collection_metrics: collection_metrics(engine, &name, &key, request.return_item_collection_metrics.as_deref()),
+        item_collection_metrics: collection_metrics(
+            engine,
+            &name,
+            &key,
+            request.return_item_collection_metrics.as_deref(),
+        ),
     })
 }
 
@@ -418,7 +609,12 @@ pub struct UpdateItemRequest {
 }
 
 /// The attributes UpdateItem's ReturnValues asks for.
-fn update_return_values<'a>(mode: Option<&str>, old: Option<&'a Item>, new: &'a Item, paths: &[Path]) -> Option<std::borrow::Cow<'a, Item>> {
+fn update_return_values<'a>(
+    mode: Option<&str>,
+    old: Option<&'a Item>,
+    new: &'a Item,
+    paths: &[Path],
+) -> Option<std::borrow::Cow<'a, Item>> {
     use std::borrow::Cow;
     let nonempty = |item: Item| (!item.is_empty()).then_some(Cow::Owned(item));
     match mode {
@@ -430,20 +626,34 @@ fn update_return_values<'a>(mode: Option<&str>, old: Option<&'a Item>, new: &'a 
     }
 }
 
-pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn update_item(
+    engine: &mut Engine,
+    request: UpdateItemRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let members = write_members!(request);
     let mut v = Violations::new();
     members.check_shape(&mut v, "key", &request.key);
     v.finish()?;
-    let WriteSetup { expressions, capacity_mode, return_on_failure } =
-        members.setup(true, request.update_expression.as_deref(), request.attribute_updates.as_ref())?;
+    let WriteSetup {
+        expressions,
+        capacity_mode,
+        return_on_failure,
+    } = members.setup(
+        true,
+        request.update_expression.as_deref(),
+        request.attribute_updates.as_ref(),
+    )?;
     let name = request.table_name.expect("checked");
 
     let table = table_of(engine, &name)?;
     let schema = table.key_schema();
     let key = schema.key_from_request(&request.key.expect("checked").0)?;
     if let Some(update) = &expressions.update {
-        if let Some(attribute) = update.top_level_attributes().into_iter().find(|a| schema.is_key_attribute(a)) {
+        if let Some(attribute) = update
+            .top_level_attributes()
+            .into_iter()
+            .find(|a| schema.is_key_attribute(a))
+        {
             return Err(DynamoError::validation(format!(
                 "One or more parameter values were invalid: Cannot update attribute {attribute}. This attribute is part of the key"
             )));
@@ -454,13 +664,17 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     }
     let old = table.get(&key);
     if let Err(e) = check_condition(expressions.condition.as_ref(), old, return_on_failure) {
-        return Err(throughput::charge_failed_write(engine, &name, &key, None).err().unwrap_or(e));
+        return Err(throughput::charge_failed_write(engine, &name, &key, None)
+            .err()
+            .unwrap_or(e));
     }
     let mut new = old.cloned().unwrap_or_else(|| schema.key_item(&key));
     if let Some(update) = &expressions.update {
         update.apply(&mut new, old.is_some()).map_err(|e| {
             // AttributeUpdates words a type clash its own way.
-            if request.attribute_updates.is_some() && e.message == "An operand in the update expression has an incorrect data type" {
+            if request.attribute_updates.is_some()
+                && e.message == "An operand in the update expression has an incorrect data type"
+            {
                 DynamoError::validation("Type mismatch for attribute to update")
             } else {
                 e
@@ -470,15 +684,27 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     }
     let new_size = item_size(&new);
     if new_size > MAX_ITEM_BYTES {
-        return Err(DynamoError::validation("Item size to update has exceeded the maximum allowed size"));
+        return Err(DynamoError::validation(
+            "Item size to update has exceeded the maximum allowed size",
+        ));
     }
     table.check_item(&new)?;
-    table.check_collection_limit(&key, Some(&new), engine.simulation_for(&name).item_collection_limit_bytes)?;
+    table.check_collection_limit(
+        &key,
+        Some(&new),
+        engine.simulation_for(&name).item_collection_limit_bytes,
+    )?;
 
-    let paths: Vec<Path> = expressions.update.as_ref().map(|u| u.target_paths().into_iter().cloned().collect()).unwrap_or_default();
+    let paths: Vec<Path> = expressions
+        .update
+        .as_ref()
+        .map(|u| u.target_paths().into_iter().cloned().collect())
+        .unwrap_or_default();
     // An update of a missing item that only removes or deletes creates nothing (an update
     // with no actions at all still creates the bare item).
-    let acts = expressions.update.as_ref().is_some_and(|u| !(u.set.is_empty() && u.remove.is_empty() && u.add.is_empty() && u.delete.is_empty()));
+    let acts = expressions.update.as_ref().is_some_and(|u| {
+        !(u.set.is_empty() && u.remove.is_empty() && u.add.is_empty() && u.delete.is_empty())
+    });
     if old.is_none() && acts && new.len() == schema.names().count() {
         let ticket = throughput::admit_write(engine, &name, &key, None)?;
         let consumption = write_consumption(None, 0, Vec::new());
@@ -492,12 +718,29 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<Ve
     let ticket = throughput::admit_write(engine, &name, &key, Some(&new))?;
     let outcome = commit_write(engine, &name, key.clone(), Some(new));
     let consumption = write_consumption(outcome.old.as_deref(), new_size, outcome.index_units);
-    throughput::settle_write(engine, &name, ticket, &key, &consumption, &outcome.index_writes);
+    throughput::settle_write(
+        engine,
+        &name,
+        ticket,
+        &key,
+        &consumption,
+        &outcome.index_writes,
+    );
     let stored = engine.tables[&name].get(&key).expect("just written");
     respond(&WriteResponse {
-        attributes: update_return_values(request.return_values.as_deref(), outcome.old.as_deref(), stored, &paths),
+        attributes: update_return_values(
+            request.return_values.as_deref(),
+            outcome.old.as_deref(),
+            stored,
+            &paths,
+        ),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
-        item_collection_metrics: collection_metrics(engine, &name, &key, request.return_item_collection_metrics.as_deref()),
+        item_collection_metrics: collection_metrics(
+            engine,
+            &name,
+            &key,
+            request.return_item_collection_metrics.as_deref(),
+        ),
     })
 }
 
@@ -517,28 +760,58 @@ pub struct DeleteItemRequest {
     pub conditional_operator: Option<String>,
 }
 
-pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn delete_item(
+    engine: &mut Engine,
+    request: DeleteItemRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let members = write_members!(request);
     let mut v = Violations::new();
     members.check_shape(&mut v, "key", &request.key);
     v.finish()?;
     let return_old = wants_old_item(request.return_values.as_deref())?;
-    let WriteSetup { expressions, capacity_mode, return_on_failure } = members.setup(false, None, None)?;
+    let WriteSetup {
+        expressions,
+        capacity_mode,
+        return_on_failure,
+    } = members.setup(false, None, None)?;
     let name = request.table_name.expect("checked");
 
     let table = table_of(engine, &name)?;
-    let key = table.key_schema().key_from_request(&request.key.expect("checked").0)?;
-    if let Err(e) = check_condition(expressions.condition.as_ref(), table.get(&key), return_on_failure) {
-        return Err(throughput::charge_failed_write(engine, &name, &key, None).err().unwrap_or(e));
+    let key = table
+        .key_schema()
+        .key_from_request(&request.key.expect("checked").0)?;
+    if let Err(e) = check_condition(
+        expressions.condition.as_ref(),
+        table.get(&key),
+        return_on_failure,
+    ) {
+        return Err(throughput::charge_failed_write(engine, &name, &key, None)
+            .err()
+            .unwrap_or(e));
     }
     let ticket = throughput::admit_write(engine, &name, &key, None)?;
     let outcome = commit_write(engine, &name, key.clone(), None);
     let consumption = write_consumption(outcome.old.as_deref(), 0, outcome.index_units);
-    throughput::settle_write(engine, &name, ticket, &key, &consumption, &outcome.index_writes);
+    throughput::settle_write(
+        engine,
+        &name,
+        ticket,
+        &key,
+        &consumption,
+        &outcome.index_writes,
+    );
     respond(&WriteResponse {
-        attributes: outcome.old.filter(|_| return_old).map(|old| std::borrow::Cow::Owned(std::sync::Arc::unwrap_or_clone(old))),
+        attributes: outcome
+            .old
+            .filter(|_| return_old)
+            .map(|old| std::borrow::Cow::Owned(std::sync::Arc::unwrap_or_clone(old))),
         consumed_capacity: ConsumedCapacity::report(&name, &consumption, capacity_mode),
-        item_collection_metrics: collection_metrics(engine, &name, &key, request.return_item_collection_metrics.as_deref()),
+        item_collection_metrics: collection_metrics(
+            engine,
+            &name,
+            &key,
+            request.return_item_collection_metrics.as_deref(),
+        ),
     })
 }
 
@@ -564,8 +837,13 @@ struct GetItemResponse<'a> {
 }
 
 /// The paths a read returns: its ProjectionExpression, or its legacy AttributesToGet.
-pub(crate) fn projection_paths(projection: Option<Vec<Path>>, attributes_to_get: Option<&[String]>) -> Option<Vec<Path>> {
-    projection.or_else(|| attributes_to_get.map(|names| names.iter().map(|n| Path::attribute(n.clone())).collect()))
+pub(crate) fn projection_paths(
+    projection: Option<Vec<Path>>,
+    attributes_to_get: Option<&[String]>,
+) -> Option<Vec<Path>> {
+    projection.or_else(|| {
+        attributes_to_get.map(|names| names.iter().map(|n| Path::attribute(n.clone())).collect())
+    })
 }
 
 /// An item as a read returns it: whole, or projected.
@@ -587,23 +865,47 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<Vec<u8>,
         projection: request.projection_expression.as_deref(),
         ..Default::default()
     };
-    refuse_mixing(&[("AttributesToGet", request.attributes_to_get.is_some())], &args)?;
+    refuse_mixing(
+        &[("AttributesToGet", request.attributes_to_get.is_some())],
+        &args,
+    )?;
     let expressions = args.parse(&[])?;
     let paths = projection_paths(expressions.projection, request.attributes_to_get.as_deref());
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
     let name = request.table_name.as_deref().expect("checked");
-    let key = table_of(engine, name)?.key_schema().key_from_request(&request.key.as_ref().expect("checked").0)?;
+    let key = table_of(engine, name)?
+        .key_schema()
+        .key_from_request(&request.key.as_ref().expect("checked").0)?;
     let consistency = engine.consistency(request.consistent_read.unwrap_or(false));
     record_read_event(engine, name, &key, consistency);
     let (now, enforce) = (engine.now_millis(), engine.simulation_for(name).throttling);
-    let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
+    let table = engine
+        .tables
+        .get(name)
+        .ok_or_else(DynamoError::resource_not_found)?;
     // A projection does not reduce what the read costs.
-    let units = read_units(table.get_with(&key, consistency).map_or(0, item_size), request.consistent_read.unwrap_or(false));
+    let units = read_units(
+        table.get_with(&key, consistency).map_or(0, item_size),
+        request.consistent_read.unwrap_or(false),
+    );
     let consumption = Consumption::table(units);
-    throughput::admit_read(&mut engine.capacity, table, now, enforce, throughput::partition_of(table, &key), &consumption)?;
+    throughput::admit_read(
+        &mut engine.capacity,
+        table,
+        now,
+        enforce,
+        throughput::partition_of(table, &key),
+        &consumption,
+    )?;
     // Reads heat a partition at a third of the weight of writes (3,000 RCU against 1,000 WCU).
     let settings = engine.simulation_for(name);
-    note_heat(engine, name, &ItemPosition::of(key.clone()), units / 3.0, &settings);
+    note_heat(
+        engine,
+        name,
+        &ItemPosition::of(key.clone()),
+        units / 3.0,
+        &settings,
+    );
     let item = engine.tables[name].get_with(&key, consistency);
     respond(&GetItemResponse {
         item: item.map(|item| shaped(item, paths.as_deref())),

@@ -11,7 +11,9 @@ use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
 use crate::index::IndexKind;
-use crate::metrics::{MINUTES_KEPT_MILLIS, Prices, Resolution, Resource, SECONDS_KEPT_MILLIS, estimate};
+use crate::metrics::{
+    MINUTES_KEPT_MILLIS, Prices, Resolution, Resource, SECONDS_KEPT_MILLIS, estimate,
+};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -24,21 +26,33 @@ pub struct GetMetricsRequest {
     pub resolution: Option<String>,
 }
 
-pub fn get_metrics(engine: &mut Engine, request: GetMetricsRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn get_metrics(
+    engine: &mut Engine,
+    request: GetMetricsRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.table_name("tableName", request.table_name.as_deref());
-    v.one_of("resolution", request.resolution.as_deref(), &["SECOND", "MINUTE"]);
+    v.one_of(
+        "resolution",
+        request.resolution.as_deref(),
+        &["SECOND", "MINUTE"],
+    );
     v.at_least("partitionId", request.partition_id, 0);
     v.at_most("partitionId", request.partition_id, i64::from(u32::MAX));
     v.at_least("startMillis", request.start_millis, 0);
     v.at_least("endMillis", request.end_millis, 0);
     v.finish()?;
     if request.index_name.is_some() && request.partition_id.is_some() {
-        return Err(DynamoError::validation("IndexName and PartitionId cannot both be specified"));
+        return Err(DynamoError::validation(
+            "IndexName and PartitionId cannot both be specified",
+        ));
     }
     let name = request.table_name.as_deref().expect("checked");
     let now = engine.now_millis();
-    let table = engine.tables.get(name).ok_or_else(|| DynamoError::table_not_found(name))?;
+    let table = engine
+        .tables
+        .get(name)
+        .ok_or_else(|| DynamoError::table_not_found(name))?;
     let resource = match (&request.index_name, request.partition_id) {
         (Some(index), _) => match table.index(index) {
             Some(i) if i.definition.kind == IndexKind::Global => Resource::Index(index.clone()),
@@ -47,7 +61,11 @@ pub fn get_metrics(engine: &mut Engine, request: GetMetricsRequest) -> Result<Ve
                     "A local secondary index consumes its table's capacity and has no metrics of its own: {index}"
                 )));
             }
-            None => return Err(DynamoError::validation(format!("The table does not have the specified index: {index}"))),
+            None => {
+                return Err(DynamoError::validation(format!(
+                    "The table does not have the specified index: {index}"
+                )));
+            }
         },
         (None, Some(id)) => Resource::Partition(id as u32),
         (None, None) => Resource::Table,
@@ -57,19 +75,31 @@ pub fn get_metrics(engine: &mut Engine, request: GetMetricsRequest) -> Result<Ve
         _ => Resolution::Second,
     };
     let end = request.end_millis.map_or(now + 1, |e| e as u64);
-    let span = if resolution == Resolution::Minute { MINUTES_KEPT_MILLIS } else { SECONDS_KEPT_MILLIS };
-    let start = request.start_millis.map_or(end.saturating_sub(span), |s| s as u64);
+    let span = if resolution == Resolution::Minute {
+        MINUTES_KEPT_MILLIS
+    } else {
+        SECONDS_KEPT_MILLIS
+    };
+    let start = request
+        .start_millis
+        .map_or(end.saturating_sub(span), |s| s as u64);
 
     engine.capacity.flush(table, now);
     let known = match &resource {
         Resource::Partition(id) => {
             table.partitions().iter().any(|p| p.id == *id)
-                || engine.capacity.get(name).is_some_and(|s| s.metrics.series(&resource).is_some())
+                || engine
+                    .capacity
+                    .get(name)
+                    .is_some_and(|s| s.metrics.series(&resource).is_some())
         }
         _ => true,
     };
     if !known {
-        return Err(DynamoError::validation(format!("The table does not have the specified partition: {}", request.partition_id.unwrap_or(0))));
+        return Err(DynamoError::validation(format!(
+            "The table does not have the specified partition: {}",
+            request.partition_id.unwrap_or(0)
+        )));
     }
     let mut samples = engine
         .capacity
@@ -93,7 +123,10 @@ pub fn get_metrics(engine: &mut Engine, request: GetMetricsRequest) -> Result<Ve
                 merged.gauges = live.gauges;
                 *last = merged;
             }
-            _ => samples.push(crate::metrics::Sample { start_millis: at, ..live }),
+            _ => samples.push(crate::metrics::Sample {
+                start_millis: at,
+                ..live
+            }),
         }
     }
     let mut response = json!({
@@ -119,7 +152,10 @@ pub struct EstimateCostRequest {
     pub table_name: Option<String>,
 }
 
-pub fn estimate_cost(engine: &mut Engine, request: EstimateCostRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn estimate_cost(
+    engine: &mut Engine,
+    request: EstimateCostRequest,
+) -> Result<Vec<u8>, DynamoError> {
     if let Some(name) = &request.table_name {
         let mut v = Violations::new();
         v.table_name("tableName", Some(name));
@@ -139,7 +175,12 @@ pub fn estimate_cost(engine: &mut Engine, request: EstimateCostRequest) -> Resul
         }
         estimates.push(estimate(&engine.capacity.usage(table, now), &prices));
     }
-    let sum = |key: &str| -> f64 { estimates.iter().map(|e| e["TotalUSD"][key].as_f64().unwrap_or(0.0)).sum() };
+    let sum = |key: &str| -> f64 {
+        estimates
+            .iter()
+            .map(|e| e["TotalUSD"][key].as_f64().unwrap_or(0.0))
+            .sum()
+    };
     let totals = json!({
         "OnDemand": sum("OnDemand"),
         "ProvisionedAsHeld": sum("ProvisionedAsHeld"),

@@ -20,26 +20,41 @@ const MAX_TRANSACTION_STATEMENTS: usize = 100;
 
 /// Runs one of the engine's operations on a JSON request and reads its JSON answer.
 fn call(engine: &mut Engine, operation: &str, request: &Value) -> Result<Value, DynamoError> {
-    let body = serde_json::to_vec(request).map_err(|e| DynamoError::new(ErrorKind::InternalFailure, e.to_string()))?;
+    let body = serde_json::to_vec(request)
+        .map_err(|e| DynamoError::new(ErrorKind::InternalFailure, e.to_string()))?;
     let answer = dispatch::dispatch(engine, operation, &body)?;
-    serde_json::from_slice(&answer).map_err(|e| DynamoError::new(ErrorKind::InternalFailure, e.to_string()))
+    serde_json::from_slice(&answer)
+        .map_err(|e| DynamoError::new(ErrorKind::InternalFailure, e.to_string()))
 }
 
 /// Parses and translates one statement for `usage`.
-fn translate(engine: &Engine, usage: Usage, statement: &str, parameters: &[AttributeValue]) -> Result<Translation, DynamoError> {
+fn translate(
+    engine: &Engine,
+    usage: Usage,
+    statement: &str,
+    parameters: &[AttributeValue],
+) -> Result<Translation, DynamoError> {
     let parsed = partiql::parse(statement)?;
     let expected = partiql::count_parameters(&parsed);
     if expected != parameters.len() {
-        return Err(DynamoError::validation("Number of parameters in request and statement don't match."));
+        return Err(DynamoError::validation(
+            "Number of parameters in request and statement don't match.",
+        ));
     }
-    let shape = |table: &str| engine.tables.get(table).map(|t| TableShape::of(&t.definition));
+    let shape = |table: &str| {
+        engine
+            .tables
+            .get(table)
+            .map(|t| TableShape::of(&t.definition))
+    };
     partiql::translate_for(usage, &parsed, parameters, &shape)
 }
 
 /// An item in a JSON response, shaped by a statement's select list.
 fn shaped(value: &Value, shape: impl Fn(&Item) -> Item) -> Result<Value, DynamoError> {
     let item = item_from_json(&value.to_string())?;
-    serde_json::to_value(shape(&item)).map_err(|e| DynamoError::new(ErrorKind::InternalFailure, e.to_string()))
+    serde_json::to_value(shape(&item))
+        .map_err(|e| DynamoError::new(ErrorKind::InternalFailure, e.to_string()))
 }
 
 /// Where a SELECT resumes: which of its requests, and that request's start key.
@@ -82,27 +97,45 @@ fn check_statement(v: &mut Violations, field: &str, statement: &Option<String>) 
     }
 }
 
-pub fn execute_statement(engine: &mut Engine, request: ExecuteStatementRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn execute_statement(
+    engine: &mut Engine,
+    request: ExecuteStatementRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     check_statement(&mut v, "statement", &request.statement);
     v.at_least("limit", request.limit, 1);
     ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
-    v.one_of("returnValuesOnConditionCheckFailure", request.return_values_on_condition_check_failure.as_deref(), &["ALL_OLD", "NONE"]);
+    v.one_of(
+        "returnValuesOnConditionCheckFailure",
+        request.return_values_on_condition_check_failure.as_deref(),
+        &["ALL_OLD", "NONE"],
+    );
     v.finish()?;
     let parameters = request.parameters.clone().unwrap_or_default();
-    let translation = translate(engine, Usage::Statement, request.statement.as_deref().expect("checked"), &parameters)?;
+    let translation = translate(
+        engine,
+        Usage::Statement,
+        request.statement.as_deref().expect("checked"),
+        &parameters,
+    )?;
     let response = match translation {
         Translation::Read(plan) => run_read(engine, &plan, &request)?,
         Translation::Write(plan) => run_write(engine, &plan, &request)?,
         Translation::Get(_) | Translation::Check(_) => {
-            return Err(DynamoError::validation("EXISTS can only be used in ExecuteTransaction write requests."));
+            return Err(DynamoError::validation(
+                "EXISTS can only be used in ExecuteTransaction write requests.",
+            ));
         }
     };
     respond(&response)
 }
 
 /// A SELECT: its Queries (or Scan) in order, as one page of at most `Limit` evaluated items.
-fn run_read(engine: &mut Engine, plan: &ReadPlan, request: &ExecuteStatementRequest) -> Result<Value, DynamoError> {
+fn run_read(
+    engine: &mut Engine,
+    plan: &ReadPlan,
+    request: &ExecuteStatementRequest,
+) -> Result<Value, DynamoError> {
     let (mut index, mut start_key) = match &request.next_token {
         Some(token) => decode_token(token)?,
         None => (0, None),
@@ -122,7 +155,9 @@ fn run_read(engine: &mut Engine, plan: &ReadPlan, request: &ExecuteStatementRequ
             call_request["Limit"] = json!(left);
         }
         let page = call(engine, operation, &call_request)?;
-        units += page["ConsumedCapacity"]["CapacityUnits"].as_f64().unwrap_or(0.0);
+        units += page["ConsumedCapacity"]["CapacityUnits"]
+            .as_f64()
+            .unwrap_or(0.0);
         for item in page["Items"].as_array().into_iter().flatten() {
             items.push(shaped(item, |i| plan.shape_item(i))?);
         }
@@ -147,14 +182,20 @@ fn run_read(engine: &mut Engine, plan: &ReadPlan, request: &ExecuteStatementRequ
     if let Some(token) = next_token {
         response["NextToken"] = json!(token);
     }
-    if ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref()) != ReturnCapacity::None {
+    if ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref())
+        != ReturnCapacity::None
+    {
         response["ConsumedCapacity"] = json!({"TableName": plan.table, "CapacityUnits": units});
     }
     Ok(response)
 }
 
 /// INSERT, UPDATE or DELETE: its one write, with DynamoDB's PartiQL error for a duplicate.
-fn run_write(engine: &mut Engine, plan: &WritePlan, request: &ExecuteStatementRequest) -> Result<Value, DynamoError> {
+fn run_write(
+    engine: &mut Engine,
+    plan: &WritePlan,
+    request: &ExecuteStatementRequest,
+) -> Result<Value, DynamoError> {
     let mut call_request = plan.request.clone();
     if let Some(on_failure) = &request.return_values_on_condition_check_failure {
         call_request["ReturnValuesOnConditionCheckFailure"] = json!(on_failure);
@@ -164,13 +205,19 @@ fn run_write(engine: &mut Engine, plan: &WritePlan, request: &ExecuteStatementRe
     }
     let answer = call(engine, plan.operation, &call_request).map_err(|e| {
         if partiql::is_duplicate_item(plan, &e) {
-            DynamoError::new(ErrorKind::DuplicateItemException, partiql::DUPLICATE_ITEM_MESSAGE)
+            DynamoError::new(
+                ErrorKind::DuplicateItemException,
+                partiql::DUPLICATE_ITEM_MESSAGE,
+            )
         } else {
             e
         }
     })?;
     let items = match answer.get("Attributes") {
-        Some(attributes) if plan.returning.is_some() && attributes.as_object().is_some_and(|o| !o.is_empty()) => {
+        Some(attributes)
+            if plan.returning.is_some()
+                && attributes.as_object().is_some_and(|o| !o.is_empty()) =>
+        {
             vec![attributes.clone()]
         }
         _ => Vec::new(),
@@ -213,7 +260,11 @@ fn batch_error(error: &DynamoError, duplicate: bool) -> Value {
             _ => "ValidationError",
         }
     };
-    let message = if duplicate { partiql::DUPLICATE_ITEM_MESSAGE } else { error.message.as_str() };
+    let message = if duplicate {
+        partiql::DUPLICATE_ITEM_MESSAGE
+    } else {
+        error.message.as_str()
+    };
     let mut entry = json!({"Code": code, "Message": message});
     if let Some(item) = error.extra.as_ref().and_then(|e| e.get("Item")) {
         entry["Item"] = item.clone();
@@ -221,12 +272,17 @@ fn batch_error(error: &DynamoError, duplicate: bool) -> Value {
     json!({ "Error": entry })
 }
 
-pub fn batch_execute_statement(engine: &mut Engine, request: BatchExecuteStatementRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn batch_execute_statement(
+    engine: &mut Engine,
+    request: BatchExecuteStatementRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.not_null("statements", &request.statements);
     ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
     let statements = request.statements.as_deref().unwrap_or_default();
-    if request.statements.is_some() && (statements.is_empty() || statements.len() > MAX_BATCH_STATEMENTS) {
+    if request.statements.is_some()
+        && (statements.is_empty() || statements.len() > MAX_BATCH_STATEMENTS)
+    {
         let constraint = if statements.is_empty() {
             "Member must have length greater than or equal to 1".to_owned()
         } else {
@@ -235,15 +291,32 @@ pub fn batch_execute_statement(engine: &mut Engine, request: BatchExecuteStateme
         v.push("'[...]'", "statements", &constraint);
     }
     for (i, s) in statements.iter().enumerate() {
-        check_statement(&mut v, &format!("statements.{}.member.statement", i + 1), &s.statement);
+        check_statement(
+            &mut v,
+            &format!("statements.{}.member.statement", i + 1),
+            &s.statement,
+        );
     }
     v.finish()?;
     let translations: Vec<Result<Translation, DynamoError>> = statements
         .iter()
-        .map(|s| translate(engine, Usage::Batch, s.statement.as_deref().unwrap_or_default(), s.parameters.as_deref().unwrap_or_default()))
+        .map(|s| {
+            translate(
+                engine,
+                Usage::Batch,
+                s.statement.as_deref().unwrap_or_default(),
+                s.parameters.as_deref().unwrap_or_default(),
+            )
+        })
         .collect();
-    let reads = translations.iter().filter(|t| matches!(t, Ok(Translation::Get(_)))).count();
-    let writes = translations.iter().filter(|t| matches!(t, Ok(Translation::Write(_)))).count();
+    let reads = translations
+        .iter()
+        .filter(|t| matches!(t, Ok(Translation::Get(_))))
+        .count();
+    let writes = translations
+        .iter()
+        .filter(|t| matches!(t, Ok(Translation::Write(_))))
+        .count();
     if reads > 0 && writes > 0 {
         return Err(DynamoError::validation(messages::BATCH_MIXED_READ_WRITE));
     }
@@ -258,8 +331,10 @@ pub fn batch_execute_statement(engine: &mut Engine, request: BatchExecuteStateme
                 call_request["ReturnConsumedCapacity"] = json!("TOTAL");
                 match call(engine, "GetItem", &call_request) {
                     Ok(answer) => {
-                        *units.entry(plan.table.clone()).or_default() +=
-                            answer["ConsumedCapacity"]["CapacityUnits"].as_f64().unwrap_or(0.0);
+                        *units.entry(plan.table.clone()).or_default() += answer["ConsumedCapacity"]
+                            ["CapacityUnits"]
+                            .as_f64()
+                            .unwrap_or(0.0);
                         let mut entry = json!({"TableName": plan.table});
                         if let Some(item) = answer.get("Item") {
                             entry["Item"] = shaped(item, |i| plan.shape_item(i))?;
@@ -277,22 +352,32 @@ pub fn batch_execute_statement(engine: &mut Engine, request: BatchExecuteStateme
                 }
                 match call(engine, plan.operation, &call_request) {
                     Ok(answer) => {
-                        *units.entry(plan.table.clone()).or_default() +=
-                            answer["ConsumedCapacity"]["CapacityUnits"].as_f64().unwrap_or(0.0);
+                        *units.entry(plan.table.clone()).or_default() += answer["ConsumedCapacity"]
+                            ["CapacityUnits"]
+                            .as_f64()
+                            .unwrap_or(0.0);
                         json!({"TableName": plan.table})
                     }
                     Err(e) => batch_error(&e, partiql::is_duplicate_item(&plan, &e)),
                 }
             }
-            Ok(Translation::Read(_) | Translation::Check(_)) => {
-                batch_error(&DynamoError::validation("Only single item reads and writes are supported in a batch"), false)
-            }
+            Ok(Translation::Read(_) | Translation::Check(_)) => batch_error(
+                &DynamoError::validation(
+                    "Only single item reads and writes are supported in a batch",
+                ),
+                false,
+            ),
         };
         responses.push(response);
     }
     let mut response = json!({ "Responses": responses });
-    if ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref()) != ReturnCapacity::None {
-        let consumed: Vec<Value> = units.iter().map(|(t, u)| json!({"TableName": t, "CapacityUnits": u})).collect();
+    if ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref())
+        != ReturnCapacity::None
+    {
+        let consumed: Vec<Value> = units
+            .iter()
+            .map(|(t, u)| json!({"TableName": t, "CapacityUnits": u}))
+            .collect();
         response["ConsumedCapacity"] = json!(consumed);
     }
     respond(&response)
@@ -314,12 +399,17 @@ pub struct ExecuteTransactionRequest {
     pub return_consumed_capacity: Option<String>,
 }
 
-pub fn execute_transaction(engine: &mut Engine, request: ExecuteTransactionRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn execute_transaction(
+    engine: &mut Engine,
+    request: ExecuteTransactionRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.not_null("transactStatements", &request.transact_statements);
     ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
     let statements = request.transact_statements.as_deref().unwrap_or_default();
-    if request.transact_statements.is_some() && (statements.is_empty() || statements.len() > MAX_TRANSACTION_STATEMENTS) {
+    if request.transact_statements.is_some()
+        && (statements.is_empty() || statements.len() > MAX_TRANSACTION_STATEMENTS)
+    {
         let constraint = if statements.is_empty() {
             "Member must have length greater than or equal to 1".to_owned()
         } else {
@@ -328,19 +418,36 @@ pub fn execute_transaction(engine: &mut Engine, request: ExecuteTransactionReque
         v.push("'[...]'", "transactStatements", &constraint);
     }
     for (i, s) in statements.iter().enumerate() {
-        check_statement(&mut v, &format!("transactStatements.{}.member.statement", i + 1), &s.statement);
+        check_statement(
+            &mut v,
+            &format!("transactStatements.{}.member.statement", i + 1),
+            &s.statement,
+        );
     }
     v.finish()?;
     let mut translations = Vec::with_capacity(statements.len());
     for (i, s) in statements.iter().enumerate() {
         let parameters = s.parameters.as_deref().unwrap_or_default();
-        let translation = translate(engine, Usage::Transaction, s.statement.as_deref().unwrap_or_default(), parameters)
-            .map_err(|e| DynamoError { message: messages::in_transaction_statement(i, &e.message), ..e })?;
+        let translation = translate(
+            engine,
+            Usage::Transaction,
+            s.statement.as_deref().unwrap_or_default(),
+            parameters,
+        )
+        .map_err(|e| DynamoError {
+            message: messages::in_transaction_statement(i, &e.message),
+            ..e
+        })?;
         translations.push(translation);
     }
-    let reads = translations.iter().filter(|t| matches!(t, Translation::Get(_))).count();
+    let reads = translations
+        .iter()
+        .filter(|t| matches!(t, Translation::Get(_)))
+        .count();
     if reads > 0 && reads < translations.len() {
-        return Err(DynamoError::validation(messages::TRANSACTION_MIXED_READ_WRITE));
+        return Err(DynamoError::validation(
+            messages::TRANSACTION_MIXED_READ_WRITE,
+        ));
     }
     let capacity = request.return_consumed_capacity.clone();
     if reads > 0 {
@@ -357,8 +464,13 @@ pub fn execute_transaction(engine: &mut Engine, request: ExecuteTransactionReque
         }
         let answer = call(engine, "TransactGetItems", &call_request)?;
         let mut responses = Vec::with_capacity(translations.len());
-        for (translation, entry) in translations.iter().zip(answer["Responses"].as_array().into_iter().flatten()) {
-            let Translation::Get(plan) = translation else { continue };
+        for (translation, entry) in translations
+            .iter()
+            .zip(answer["Responses"].as_array().into_iter().flatten())
+        {
+            let Translation::Get(plan) = translation else {
+                continue;
+            };
             responses.push(match entry.get("Item") {
                 Some(item) => json!({"Item": shaped(item, |i| plan.shape_item(i))?}),
                 None => json!({}),
@@ -379,7 +491,10 @@ pub fn execute_transaction(engine: &mut Engine, request: ExecuteTransactionReque
                 Translation::Check(plan) => plan.transact_item(),
                 _ => unreachable!("all writes, checked above"),
             };
-            if let (Some(on_failure), Some(action)) = (&s.return_values_on_condition_check_failure, item.as_object_mut().and_then(|o| o.values_mut().next())) {
+            if let (Some(on_failure), Some(action)) = (
+                &s.return_values_on_condition_check_failure,
+                item.as_object_mut().and_then(|o| o.values_mut().next()),
+            ) {
                 action["ReturnValuesOnConditionCheckFailure"] = json!(on_failure);
             }
             item
@@ -392,7 +507,8 @@ pub fn execute_transaction(engine: &mut Engine, request: ExecuteTransactionReque
     if let Some(mode) = &capacity {
         call_request["ReturnConsumedCapacity"] = json!(mode);
     }
-    let answer = call(engine, "TransactWriteItems", &call_request).map_err(|e| duplicate_reasons(e, &translations))?;
+    let answer = call(engine, "TransactWriteItems", &call_request)
+        .map_err(|e| duplicate_reasons(e, &translations))?;
     let mut response = json!({});
     if let Some(consumed) = answer.get("ConsumedCapacity") {
         response["ConsumedCapacity"] = consumed.clone();
@@ -405,7 +521,12 @@ fn duplicate_reasons(mut error: DynamoError, translations: &[Translation]) -> Dy
     if error.kind != ErrorKind::TransactionCanceledException {
         return error;
     }
-    let Some(reasons) = error.extra.as_mut().and_then(|e| e.get_mut("CancellationReasons")).and_then(Value::as_array_mut) else {
+    let Some(reasons) = error
+        .extra
+        .as_mut()
+        .and_then(|e| e.get_mut("CancellationReasons"))
+        .and_then(Value::as_array_mut)
+    else {
         return error;
     };
     for (reason, translation) in reasons.iter_mut().zip(translations) {
@@ -417,7 +538,13 @@ fn duplicate_reasons(mut error: DynamoError, translations: &[Translation]) -> Dy
             reason["Message"] = json!(partiql::DUPLICATE_ITEM_MESSAGE);
         }
     }
-    let codes: Vec<String> = reasons.iter().map(|r| r["Code"].as_str().unwrap_or("None").to_owned()).collect();
-    error.message = format!("Transaction cancelled, please refer cancellation reasons for specific reasons [{}]", codes.join(", "));
+    let codes: Vec<String> = reasons
+        .iter()
+        .map(|r| r["Code"].as_str().unwrap_or("None").to_owned())
+        .collect();
+    error.message = format!(
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]",
+        codes.join(", ")
+    );
     error
 }

@@ -9,7 +9,10 @@ use std::ops::Bound;
 use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units};
-use super::expressions::{ExpressionArgs, LegacyConditions, check_conditional_operator, legacy_entries, legacy_filter, refuse_mixing};
+use super::expressions::{
+    ExpressionArgs, LegacyConditions, check_conditional_operator, legacy_entries, legacy_filter,
+    refuse_mixing,
+};
 use super::items::{projection_paths, shaped};
 use super::read::{Page, Source, index_entry_key, index_start, read_page, table_start};
 use super::validate::{ReturnCapacity, Violations};
@@ -120,15 +123,24 @@ pub(crate) fn selection(
 
 /// The partition key value and the optional sort-key condition of a Query, matched
 /// against the key schema of what it reads.
-fn match_key_schema(conditions: Vec<KeyCondition>, schema: &KeySchema) -> Result<(KeyValue, Option<KeyOp>), DynamoError> {
-    let missed = |name: &str| DynamoError::validation(format!("Query condition missed key schema element: {name}"));
+fn match_key_schema(
+    conditions: Vec<KeyCondition>,
+    schema: &KeySchema,
+) -> Result<(KeyValue, Option<KeyOp>), DynamoError> {
+    let missed = |name: &str| {
+        DynamoError::validation(format!("Query condition missed key schema element: {name}"))
+    };
     let mut hash = None;
     let mut range = None;
     let mut strangers = 0;
     for condition in conditions {
         if condition.attribute == schema.hash.name {
             hash = Some(condition.op);
-        } else if schema.range.as_ref().is_some_and(|r| r.name == condition.attribute) {
+        } else if schema
+            .range
+            .as_ref()
+            .is_some_and(|r| r.name == condition.attribute)
+        {
             range = Some(condition.op);
         } else {
             strangers += 1;
@@ -139,7 +151,9 @@ fn match_key_schema(conditions: Vec<KeyCondition>, schema: &KeySchema) -> Result
         return Err(missed(&schema.hash.name));
     }
     if strangers > 0 {
-        return Err(missed(schema.range.as_ref().map_or(&schema.hash.name, |r| &r.name)));
+        return Err(missed(
+            schema.range.as_ref().map_or(&schema.hash.name, |r| &r.name),
+        ));
     }
     let hash_value = match hash {
         Some(KeyOp::Eq(value)) => key_value_of(&value, schema.hash.kind)?,
@@ -148,7 +162,12 @@ fn match_key_schema(conditions: Vec<KeyCondition>, schema: &KeySchema) -> Result
     };
     if let (Some(op), Some(attr)) = (&range, &schema.range) {
         let values: Vec<&AttributeValue> = match op {
-            KeyOp::Eq(v) | KeyOp::Lt(v) | KeyOp::Le(v) | KeyOp::Gt(v) | KeyOp::Ge(v) | KeyOp::BeginsWith(v) => vec![v],
+            KeyOp::Eq(v)
+            | KeyOp::Lt(v)
+            | KeyOp::Le(v)
+            | KeyOp::Gt(v)
+            | KeyOp::Ge(v)
+            | KeyOp::BeginsWith(v) => vec![v],
             KeyOp::Between(a, b) => vec![a, b],
         };
         for value in values {
@@ -182,12 +201,20 @@ fn key_value_of(value: &AttributeValue, kind: ScalarType) -> Result<KeyValue, Dy
 }
 
 /// An ExclusiveStartKey must lie within what the key condition selects.
-fn check_start_in_bounds(start: &PrimaryKey, hash_value: &KeyValue, range_op: Option<&KeyOp>) -> Result<(), DynamoError> {
+fn check_start_in_bounds(
+    start: &PrimaryKey,
+    hash_value: &KeyValue,
+    range_op: Option<&KeyOp>,
+) -> Result<(), DynamoError> {
     if start.hash != *hash_value {
-        return Err(DynamoError::validation("The provided starting key is outside query boundaries based on provided conditions"));
+        return Err(DynamoError::validation(
+            "The provided starting key is outside query boundaries based on provided conditions",
+        ));
     }
     if !range_matches(range_op, start.range.as_ref()) {
-        return Err(DynamoError::validation("The provided starting key does not match the range key predicate"));
+        return Err(DynamoError::validation(
+            "The provided starting key does not match the range key predicate",
+        ));
     }
     Ok(())
 }
@@ -203,7 +230,12 @@ fn range_matches(op: Option<&KeyOp>, range: Option<&KeyValue>) -> bool {
 
 /// The bounds of one partition key's run of entries, from `lowest` (the first position with
 /// that key) to the start of the next hash, narrowed by an exclusive start position.
-fn run_bounds<P: Position>(hash: u64, lowest: P, after: Option<P>, forward: bool) -> (Bound<P>, Bound<P>) {
+fn run_bounds<P: Position>(
+    hash: u64,
+    lowest: P,
+    after: Option<P>,
+    forward: bool,
+) -> (Bound<P>, Bound<P>) {
     let end = match hash.checked_add(1) {
         Some(next) => Bound::Excluded(P::lowest_at(next)),
         None => Bound::Unbounded,
@@ -216,7 +248,10 @@ fn run_bounds<P: Position>(hash: u64, lowest: P, after: Option<P>, forward: bool
 }
 
 fn no_key() -> PrimaryKey {
-    PrimaryKey { hash: KeyValue::S(String::new()), range: None }
+    PrimaryKey {
+        hash: KeyValue::S(String::new()),
+        range: None,
+    }
 }
 
 pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, DynamoError> {
@@ -226,7 +261,16 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
         v.table_name("indexName", request.index_name.as_deref());
     }
     v.at_least("limit", request.limit, 1);
-    v.one_of("select", request.select.as_deref(), &["SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"]);
+    v.one_of(
+        "select",
+        request.select.as_deref(),
+        &[
+            "SPECIFIC_ATTRIBUTES",
+            "COUNT",
+            "ALL_ATTRIBUTES",
+            "ALL_PROJECTED_ATTRIBUTES",
+        ],
+    );
     ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
     v.finish()?;
     let args = ExpressionArgs {
@@ -241,17 +285,34 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
     let legacy = [
         ("AttributesToGet", request.attributes_to_get.is_some()),
         ("QueryFilter", request.query_filter.is_some()),
-        ("ConditionalOperator", request.conditional_operator.is_some()),
-        ("KeyConditions", request.key_conditions.is_some() && request.key_condition_expression.is_some()),
+        (
+            "ConditionalOperator",
+            request.conditional_operator.is_some(),
+        ),
+        (
+            "KeyConditions",
+            request.key_conditions.is_some() && request.key_condition_expression.is_some(),
+        ),
     ];
     refuse_mixing(&legacy, &args)?;
-    check_conditional_operator(request.conditional_operator.as_deref(), request.query_filter.as_ref().map(|f| f.len()))?;
+    check_conditional_operator(
+        request.conditional_operator.as_deref(),
+        request.query_filter.as_ref().map(|f| f.len()),
+    )?;
     let mut expressions = args.parse(&["KeyConditionExpression", "FilterExpression"])?;
     if let Some(map) = &request.key_conditions {
-        expressions.key_condition = Some(legacy::key_conditions(&legacy_entries("keyConditions", map, None)?)?);
+        expressions.key_condition = Some(legacy::key_conditions(&legacy_entries(
+            "keyConditions",
+            map,
+            None,
+        )?)?);
     }
     if expressions.filter.is_none() {
-        expressions.filter = legacy_filter("queryFilter", request.query_filter.as_ref(), request.conditional_operator.as_deref())?;
+        expressions.filter = legacy_filter(
+            "queryFilter",
+            request.query_filter.as_ref(),
+            request.conditional_operator.as_deref(),
+        )?;
     }
     let Some(key_conditions) = expressions.key_condition else {
         return Err(DynamoError::validation(
@@ -261,18 +322,33 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
     let name = request.table_name.as_deref().expect("checked");
     let consistency = engine.consistency(request.consistent_read.unwrap_or(false));
     let (now, enforce) = (engine.now_millis(), engine.simulation_for(name).throttling);
-    let table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
+    let table = engine
+        .tables
+        .get(name)
+        .ok_or_else(DynamoError::resource_not_found)?;
     let source = Source::resolve(table, request.index_name.as_deref())?;
     let (hash_value, range_op) = match_key_schema(key_conditions, source.key_schema())?;
     if let Some(filter) = &expressions.filter {
         check_filter_names(filter, source)?;
     }
-    let projection_param = if request.projection_expression.is_some() { "ProjectionExpression" } else { "AttributesToGet" };
+    let projection_param = if request.projection_expression.is_some() {
+        "ProjectionExpression"
+    } else {
+        "AttributesToGet"
+    };
     let paths = projection_paths(expressions.projection, request.attributes_to_get.as_deref());
-    let selection = selection(request.select.as_deref(), paths, projection_param, &source, "1 validation error detected: ")?;
+    let selection = selection(
+        request.select.as_deref(),
+        paths,
+        projection_param,
+        &source,
+        "1 validation error detected: ",
+    )?;
     let consistent = request.consistent_read.unwrap_or(false);
     if consistent && source.is_global_index() {
-        return Err(DynamoError::validation("Consistent reads are not supported on global secondary indexes"));
+        return Err(DynamoError::validation(
+            "Consistent reads are not supported on global secondary indexes",
+        ));
     }
     let forward = request.scan_index_forward.unwrap_or(true);
     let limit = request.limit.map_or(usize::MAX, |l| l as usize);
@@ -280,37 +356,87 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
 
     let page: Page = match source {
         Source::Table(table) => {
-            let after = request.exclusive_start_key.as_ref().map(|k| table_start(table, &k.0)).transpose()?;
+            let after = request
+                .exclusive_start_key
+                .as_ref()
+                .map(|k| table_start(table, &k.0))
+                .transpose()?;
             if let Some(after) = &after {
                 check_start_in_bounds(&after.key, &hash_value, range_op.as_ref())?;
             }
-            let lowest = ItemPosition { hash, key: PrimaryKey { hash: hash_value.clone(), range: None } };
+            let lowest = ItemPosition {
+                hash,
+                key: PrimaryKey {
+                    hash: hash_value.clone(),
+                    range: None,
+                },
+            };
             let (lower, upper) = run_bounds(hash, lowest, after, forward);
-            let run = table.items().range_with(hash, lower.as_ref(), upper.as_ref(), consistency, forward);
-            let keep = |p: &&ItemPosition| p.key.hash == hash_value && range_matches(range_op.as_ref(), p.key.range.as_ref());
+            let run = table.items().range_with(
+                hash,
+                lower.as_ref(),
+                upper.as_ref(),
+                consistency,
+                forward,
+            );
+            let keep = |p: &&ItemPosition| {
+                p.key.hash == hash_value && range_matches(range_op.as_ref(), p.key.range.as_ref())
+            };
             let key_of = |p: &ItemPosition| table.key_schema().key_item(&p.key);
             read_page(run.filter(|(p, _)| keep(p)), |_| true, limit, key_of)
         }
         Source::Index(table, index) => {
-            let after = request.exclusive_start_key.as_ref().map(|k| index_start(table, index, &k.0)).transpose()?;
+            let after = request
+                .exclusive_start_key
+                .as_ref()
+                .map(|k| index_start(table, index, &k.0))
+                .transpose()?;
             if let Some(after) = &after {
                 check_start_in_bounds(&after.index_key, &hash_value, range_op.as_ref())?;
             }
-            let lowest = IndexPosition { hash, index_key: PrimaryKey { hash: hash_value.clone(), range: None }, table_key: no_key() };
+            let lowest = IndexPosition {
+                hash,
+                index_key: PrimaryKey {
+                    hash: hash_value.clone(),
+                    range: None,
+                },
+                table_key: no_key(),
+            };
             let (lower, upper) = run_bounds(hash, lowest, after, forward);
             // Index entries are read from the index's own (leader's) copy.
-            let run = index.entries.range_with(hash, lower.as_ref(), upper.as_ref(), Consistency::Strong, forward);
+            let run = index.entries.range_with(
+                hash,
+                lower.as_ref(),
+                upper.as_ref(),
+                Consistency::Strong,
+                forward,
+            );
             let keep = |p: &&IndexPosition| {
-                p.index_key.hash == hash_value && range_matches(range_op.as_ref(), p.index_key.range.as_ref())
+                p.index_key.hash == hash_value
+                    && range_matches(range_op.as_ref(), p.index_key.range.as_ref())
             };
             let key_of = |p: &IndexPosition| index_entry_key(table, index, p);
             read_page(run.filter(|(p, _)| keep(p)), |_| true, limit, key_of)
         }
     };
-    let (response, consumption) =
-        finish_page(name, page, source, expressions.filter.as_ref(), &selection, consistent, &request.return_consumed_capacity)?;
+    let (response, consumption) = finish_page(
+        name,
+        page,
+        source,
+        expressions.filter.as_ref(),
+        &selection,
+        consistent,
+        &request.return_consumed_capacity,
+    )?;
     let partition = crate::throughput::read_partition(&source, hash);
-    crate::throughput::admit_read(&mut engine.capacity, table, now, enforce, partition, &consumption)?;
+    crate::throughput::admit_read(
+        &mut engine.capacity,
+        table,
+        now,
+        enforce,
+        partition,
+        &consumption,
+    )?;
     let heat = crate::throughput::read_heat(&source, &consumption);
     let body = respond(&response);
     crate::ops::items::note_read_heat(engine, name, hash, heat);
@@ -323,7 +449,11 @@ pub(crate) fn check_filter_names(filter: &Condition, source: Source) -> Result<(
     if let Source::Index(table, _) = source {
         keys.extend(table.key_schema().names());
     }
-    match filter.top_level_names().into_iter().find(|n| keys.contains(n)) {
+    match filter
+        .top_level_names()
+        .into_iter()
+        .find(|n| keys.contains(n))
+    {
         Some(name) => Err(DynamoError::validation(format!(
             "Filter Expression can only contain non-primary key attributes: Primary key attribute: {name}"
         ))),
@@ -342,14 +472,21 @@ pub(crate) fn finish_page<'a>(
     return_capacity: &Option<String>,
 ) -> Result<(ReadResponse<'a>, Consumption), DynamoError> {
     let scanned_count = page.items.len();
-    let matching: Vec<&Item> = page.items.into_iter().filter(|item| filter.is_none_or(|f| f.evaluate(item))).collect();
+    let matching: Vec<&Item> = page
+        .items
+        .into_iter()
+        .filter(|item| filter.is_none_or(|f| f.evaluate(item)))
+        .collect();
     let mut table_bytes = 0;
     // A local index holds only its projection; the rest of an item comes from the table,
     // read (and billed) item by item.
     let fetch_from_table = |entry: &'a Item, table_bytes: &mut usize| -> &'a Item {
         match source {
             Source::Index(table, index) if index.definition.kind == IndexKind::Local => {
-                let key = table.key_schema().key_of_item(entry).expect("index entries carry the table key");
+                let key = table
+                    .key_schema()
+                    .key_of_item(entry)
+                    .expect("index entries carry the table key");
                 let item = table.get(&key).expect("an index entry has its item");
                 *table_bytes += crate::value::item_size(item);
                 item
@@ -360,19 +497,30 @@ pub(crate) fn finish_page<'a>(
     let needs_table = |paths: Option<&[Path]>| match source {
         Source::Index(table, index) if index.definition.kind == IndexKind::Local => match paths {
             None => index.definition.projection != Projection::All,
-            Some(paths) => paths.iter().any(|p| !index.definition.projects(table.key_schema(), p.top())),
+            Some(paths) => paths
+                .iter()
+                .any(|p| !index.definition.projects(table.key_schema(), p.top())),
         },
         _ => false,
     };
     let count = matching.len();
     let items = match selection {
         Selection::Count => None,
-        Selection::Projected => Some(matching.into_iter().map(std::borrow::Cow::Borrowed).collect()),
+        Selection::Projected => Some(
+            matching
+                .into_iter()
+                .map(std::borrow::Cow::Borrowed)
+                .collect(),
+        ),
         Selection::All => Some(
             matching
                 .into_iter()
                 .map(|entry| {
-                    let item = if needs_table(None) { fetch_from_table(entry, &mut table_bytes) } else { entry };
+                    let item = if needs_table(None) {
+                        fetch_from_table(entry, &mut table_bytes)
+                    } else {
+                        entry
+                    };
                     std::borrow::Cow::Borrowed(item)
                 })
                 .collect(),
@@ -381,7 +529,11 @@ pub(crate) fn finish_page<'a>(
             matching
                 .into_iter()
                 .map(|entry| {
-                    let item = if needs_table(Some(paths)) { fetch_from_table(entry, &mut table_bytes) } else { entry };
+                    let item = if needs_table(Some(paths)) {
+                        fetch_from_table(entry, &mut table_bytes)
+                    } else {
+                        entry
+                    };
                     std::borrow::Cow::Owned(shaped(item, Some(paths)).into_owned())
                 })
                 .collect(),
@@ -391,7 +543,11 @@ pub(crate) fn finish_page<'a>(
     let consumption = match source {
         Source::Table(_) => Consumption::table(units),
         Source::Index(_, index) => Consumption {
-            table: if table_bytes > 0 { read_units(table_bytes, consistent) } else { 0.0 },
+            table: if table_bytes > 0 {
+                read_units(table_bytes, consistent)
+            } else {
+                0.0
+            },
             indexes: vec![(index.definition.name.clone(), index.definition.kind, units)],
         },
     };

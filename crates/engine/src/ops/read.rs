@@ -24,9 +24,14 @@ impl<'a> Source<'a> {
     pub fn resolve(table: &'a Table, index_name: Option<&str>) -> Result<Source<'a>, DynamoError> {
         match index_name {
             None => Ok(Source::Table(table)),
-            Some(name) => table.index(name).map(|index| Source::Index(table, index)).ok_or_else(|| {
-                DynamoError::validation(format!("The table does not have the specified index: {name}"))
-            }),
+            Some(name) => table
+                .index(name)
+                .map(|index| Source::Index(table, index))
+                .ok_or_else(|| {
+                    DynamoError::validation(format!(
+                        "The table does not have the specified index: {name}"
+                    ))
+                }),
         }
     }
 
@@ -45,29 +50,51 @@ impl<'a> Source<'a> {
 
 /// Turns a start-key error into DynamoDB's start-key message.
 pub fn invalid_start_key(e: DynamoError) -> DynamoError {
-    DynamoError::validation(format!("The provided starting key is invalid: {}", e.message))
+    DynamoError::validation(format!(
+        "The provided starting key is invalid: {}",
+        e.message
+    ))
 }
 
 /// The table position an `ExclusiveStartKey` names on a table.
 pub fn table_start(table: &Table, key: &Item) -> Result<ItemPosition, DynamoError> {
-    let key = table.key_schema().key_from_request(key).map_err(invalid_start_key)?;
+    let key = table
+        .key_schema()
+        .key_from_request(key)
+        .map_err(invalid_start_key)?;
     Ok(Table::position_of(key))
 }
 
 /// The index position an `ExclusiveStartKey` names on an index: it carries the table's key
 /// attributes and the index's.
 pub fn index_start(table: &Table, index: &Index, key: &Item) -> Result<IndexPosition, DynamoError> {
-    let mismatch = || invalid_start_key(DynamoError::validation("The provided key element does not match the schema"));
+    let mismatch = || {
+        invalid_start_key(DynamoError::validation(
+            "The provided key element does not match the schema",
+        ))
+    };
     let table_schema = table.key_schema();
     let index_schema = &index.definition.key_schema;
-    if key.keys().any(|name| !table_schema.is_key_attribute(name) && !index_schema.is_key_attribute(name)) {
+    if key
+        .keys()
+        .any(|name| !table_schema.is_key_attribute(name) && !index_schema.is_key_attribute(name))
+    {
         return Err(mismatch());
     }
-    let table_key_item: Item =
-        key.iter().filter(|(n, _)| table_schema.is_key_attribute(n)).map(|(n, v)| (n.clone(), v.clone())).collect();
-    let table_key = table_schema.key_from_request(&table_key_item).map_err(|_| mismatch())?;
+    let table_key_item: Item = key
+        .iter()
+        .filter(|(n, _)| table_schema.is_key_attribute(n))
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect();
+    let table_key = table_schema
+        .key_from_request(&table_key_item)
+        .map_err(|_| mismatch())?;
     let index_key = index.definition.key_of(key).ok_or_else(mismatch)?;
-    Ok(IndexPosition { hash: partition_hash(&index_key.hash), index_key, table_key })
+    Ok(IndexPosition {
+        hash: partition_hash(&index_key.hash),
+        index_key,
+        table_key,
+    })
 }
 
 /// The `LastEvaluatedKey` of an index entry: the table key and the index key.
@@ -94,7 +121,11 @@ pub fn read_page<'a, P: Position + 'a>(
     limit: usize,
     key_of: impl Fn(&P) -> Item,
 ) -> Page<'a> {
-    let mut page = Page { items: Vec::new(), bytes: 0, last_key: None };
+    let mut page = Page {
+        items: Vec::new(),
+        bytes: 0,
+        last_key: None,
+    };
     for (position, item) in walk.take_while(|(p, _)| within(p)) {
         page.items.push(item);
         page.bytes += item_size(item);

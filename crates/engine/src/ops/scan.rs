@@ -7,14 +7,16 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::expressions::{ExpressionArgs, LegacyConditions, check_conditional_operator, legacy_filter, refuse_mixing};
+use super::expressions::{
+    ExpressionArgs, LegacyConditions, check_conditional_operator, legacy_filter, refuse_mixing,
+};
 use super::items::projection_paths;
 use super::query::{finish_page, selection};
+use super::read::{Source, index_entry_key, index_start, read_page, table_start};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
-use super::read::{Source, index_entry_key, index_start, read_page, table_start};
 use crate::table::Table;
 use crate::value::WireItem;
 
@@ -46,7 +48,16 @@ fn check(request: &ScanRequest) -> Result<(), DynamoError> {
         v.table_name("indexName", request.index_name.as_deref());
     }
     v.at_least("limit", request.limit, 1);
-    v.one_of("select", request.select.as_deref(), &["SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"]);
+    v.one_of(
+        "select",
+        request.select.as_deref(),
+        &[
+            "SPECIFIC_ATTRIBUTES",
+            "COUNT",
+            "ALL_ATTRIBUTES",
+            "ALL_PROJECTED_ATTRIBUTES",
+        ],
+    );
     v.at_least("segment", request.segment, 0);
     v.at_most("segment", request.segment, 999_999);
     v.at_least("totalSegments", request.total_segments, 1);
@@ -71,7 +82,11 @@ fn check(request: &ScanRequest) -> Result<(), DynamoError> {
 fn segment_range(segment: u64, total: u64) -> (u64, u64) {
     let width = (1u128 << 64) / total as u128;
     let start = (segment as u128 * width) as u64;
-    let end = if segment + 1 == total { u64::MAX } else { ((segment as u128 + 1) * width - 1) as u64 };
+    let end = if segment + 1 == total {
+        u64::MAX
+    } else {
+        ((segment as u128 + 1) * width - 1) as u64
+    };
     (start, end)
 }
 
@@ -87,58 +102,124 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
     let legacy = [
         ("AttributesToGet", request.attributes_to_get.is_some()),
         ("ScanFilter", request.scan_filter.is_some()),
-        ("ConditionalOperator", request.conditional_operator.is_some()),
+        (
+            "ConditionalOperator",
+            request.conditional_operator.is_some(),
+        ),
     ];
     refuse_mixing(&legacy, &args)?;
-    check_conditional_operator(request.conditional_operator.as_deref(), request.scan_filter.as_ref().map(|f| f.len()))?;
+    check_conditional_operator(
+        request.conditional_operator.as_deref(),
+        request.scan_filter.as_ref().map(|f| f.len()),
+    )?;
     let mut expressions = args.parse(&["FilterExpression"])?;
     if expressions.filter.is_none() {
-        expressions.filter = legacy_filter("scanFilter", request.scan_filter.as_ref(), request.conditional_operator.as_deref())?;
+        expressions.filter = legacy_filter(
+            "scanFilter",
+            request.scan_filter.as_ref(),
+            request.conditional_operator.as_deref(),
+        )?;
     }
     let name = request.table_name.as_deref().expect("checked");
     let consistency = engine.consistency(request.consistent_read.unwrap_or(false));
     let (now, enforce) = (engine.now_millis(), engine.simulation_for(name).throttling);
-    let table: &Table = engine.tables.get(name).ok_or_else(DynamoError::resource_not_found)?;
+    let table: &Table = engine
+        .tables
+        .get(name)
+        .ok_or_else(DynamoError::resource_not_found)?;
     let source = Source::resolve(table, request.index_name.as_deref())?;
-    let projection_param = if request.projection_expression.is_some() { "ProjectionExpression" } else { "AttributesToGet" };
+    let projection_param = if request.projection_expression.is_some() {
+        "ProjectionExpression"
+    } else {
+        "AttributesToGet"
+    };
     let paths = projection_paths(expressions.projection, request.attributes_to_get.as_deref());
-    let selection = selection(request.select.as_deref(), paths, projection_param, &source, "")?;
+    let selection = selection(
+        request.select.as_deref(),
+        paths,
+        projection_param,
+        &source,
+        "",
+    )?;
     let consistent = request.consistent_read.unwrap_or(false);
     if consistent && source.is_global_index() {
-        return Err(DynamoError::validation("Consistent reads are not supported on global secondary indexes"));
+        return Err(DynamoError::validation(
+            "Consistent reads are not supported on global secondary indexes",
+        ));
     }
     let (start, end) = match (request.segment, request.total_segments) {
         (Some(s), Some(t)) => segment_range(s as u64, t as u64),
         _ => (0, u64::MAX),
     };
     let in_segment = |hash: u64| (start..=end).contains(&hash);
-    let outside_segment =
-        || DynamoError::validation("The provided Exclusive start key does not map to the provided segment");
+    let outside_segment = || {
+        DynamoError::validation(
+            "The provided Exclusive start key does not map to the provided segment",
+        )
+    };
     let limit = request.limit.map_or(usize::MAX, |l| l as usize);
     let (page, from) = match source {
         Source::Table(table) => {
-            let after = request.exclusive_start_key.as_ref().map(|k| table_start(table, &k.0)).transpose()?;
+            let after = request
+                .exclusive_start_key
+                .as_ref()
+                .map(|k| table_start(table, &k.0))
+                .transpose()?;
             if after.as_ref().is_some_and(|p| !in_segment(p.hash)) {
                 return Err(outside_segment());
             }
             let from = after.as_ref().map_or(start, |p| p.hash);
             let walk = table.items().walk_with(start, after, consistency);
-            (read_page(walk, |p| p.hash <= end, limit, |p| table.key_schema().key_item(&p.key)), from)
+            (
+                read_page(
+                    walk,
+                    |p| p.hash <= end,
+                    limit,
+                    |p| table.key_schema().key_item(&p.key),
+                ),
+                from,
+            )
         }
         Source::Index(table, index) => {
-            let after = request.exclusive_start_key.as_ref().map(|k| index_start(table, index, &k.0)).transpose()?;
+            let after = request
+                .exclusive_start_key
+                .as_ref()
+                .map(|k| index_start(table, index, &k.0))
+                .transpose()?;
             if after.as_ref().is_some_and(|p| !in_segment(p.hash)) {
                 return Err(outside_segment());
             }
             let from = after.as_ref().map_or(start, |p| p.hash);
             let walk = index.entries.walk(start, after);
-            (read_page(walk, |p| p.hash <= end, limit, |p| index_entry_key(table, index, p)), from)
+            (
+                read_page(
+                    walk,
+                    |p| p.hash <= end,
+                    limit,
+                    |p| index_entry_key(table, index, p),
+                ),
+                from,
+            )
         }
     };
-    let (response, consumption) =
-        finish_page(name, page, source, expressions.filter.as_ref(), &selection, consistent, &request.return_consumed_capacity)?;
+    let (response, consumption) = finish_page(
+        name,
+        page,
+        source,
+        expressions.filter.as_ref(),
+        &selection,
+        consistent,
+        &request.return_consumed_capacity,
+    )?;
     let partition = crate::throughput::read_partition(&source, from);
-    crate::throughput::admit_read(&mut engine.capacity, table, now, enforce, partition, &consumption)?;
+    crate::throughput::admit_read(
+        &mut engine.capacity,
+        table,
+        now,
+        enforce,
+        partition,
+        &consumption,
+    )?;
     let heat = crate::throughput::read_heat(&source, &consumption);
     let body = respond(&response);
     crate::ops::items::note_read_heat(engine, name, from, heat);

@@ -8,10 +8,10 @@ use serde_json::json;
 
 use super::validate::Violations;
 use crate::clock::ClockMode;
-use crate::simulation::{LagRange, SimulationSettings};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
+use crate::simulation::{LagRange, SimulationSettings};
 
 fn describe_clock_json(engine: &Engine) -> serde_json::Value {
     let (mode, speed) = match engine.clock().mode() {
@@ -25,7 +25,10 @@ fn describe_clock_json(engine: &Engine) -> serde_json::Value {
     json!({ "Clock": clock })
 }
 
-pub fn describe_clock(engine: &mut Engine, _request: serde_json::Value) -> Result<Vec<u8>, DynamoError> {
+pub fn describe_clock(
+    engine: &mut Engine,
+    _request: serde_json::Value,
+) -> Result<Vec<u8>, DynamoError> {
     respond(&describe_clock_json(engine))
 }
 
@@ -45,7 +48,9 @@ pub fn set_clock(engine: &mut Engine, request: SetClockRequest) -> Result<Vec<u8
         Some("REALTIME") => {
             let speed = request.speed.unwrap_or(1.0);
             if !(speed.is_finite() && speed > 0.0 && speed <= 1_000_000.0) {
-                return Err(DynamoError::validation("Speed must be greater than 0 and at most 1000000"));
+                return Err(DynamoError::validation(
+                    "Speed must be greater than 0 and at most 1000000",
+                ));
             }
             ClockMode::RealTime { speed }
         }
@@ -62,7 +67,10 @@ pub struct AdvanceClockRequest {
     pub millis: Option<i64>,
 }
 
-pub fn advance_clock(engine: &mut Engine, request: AdvanceClockRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn advance_clock(
+    engine: &mut Engine,
+    request: AdvanceClockRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.not_null("millis", &request.millis);
     v.at_least("millis", request.millis, 0);
@@ -107,11 +115,21 @@ fn lag_of(field: &str, arg: &LagArg, v: &mut Violations) -> LagRange {
     v.not_null(&format!("{field}.maxMillis"), &arg.max_millis);
     v.at_least(&format!("{field}.minMillis"), arg.min_millis, 0);
     v.at_most(&format!("{field}.maxMillis"), arg.max_millis, 3_600_000);
-    let (min, max) = (arg.min_millis.unwrap_or(0).max(0) as u64, arg.max_millis.unwrap_or(0).max(0) as u64);
+    let (min, max) = (
+        arg.min_millis.unwrap_or(0).max(0) as u64,
+        arg.max_millis.unwrap_or(0).max(0) as u64,
+    );
     if min > max {
-        v.push(&format!("'{min}'"), &format!("{field}.minMillis"), "Member must not exceed maxMillis");
+        v.push(
+            &format!("'{min}'"),
+            &format!("{field}.minMillis"),
+            "Member must not exceed maxMillis",
+        );
     }
-    LagRange { min_millis: min, max_millis: max }
+    LagRange {
+        min_millis: min,
+        max_millis: max,
+    }
 }
 
 fn settings_json(settings: &SimulationSettings) -> serde_json::Value {
@@ -133,7 +151,10 @@ fn engine_json(engine: &Engine) -> serde_json::Value {
     json!({"ControlPlaneMillis": engine.config.control_plane_millis, "Seed": engine.config.seed})
 }
 
-pub fn set_simulation(engine: &mut Engine, request: SetSimulationRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn set_simulation(
+    engine: &mut Engine,
+    request: SetSimulationRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.one_of("preset", request.preset.as_deref(), &["OFF", "PLAYGROUND"]);
     if let Some(name) = &request.table_name {
@@ -161,25 +182,54 @@ pub fn set_simulation(engine: &mut Engine, request: SetSimulationRequest) -> Res
         v.at_least(field, value, min);
         value.map(|n| n.max(min) as u64)
     };
-    if let Some(n) = positive(&mut v, "ttlDeleteDelayMillis", request.ttl_delete_delay_millis, 0) {
+    if let Some(n) = positive(
+        &mut v,
+        "ttlDeleteDelayMillis",
+        request.ttl_delete_delay_millis,
+        0,
+    ) {
         settings.ttl_delete_delay_millis = n;
     }
-    if let Some(n) = positive(&mut v, "partitionSizeLimitBytes", request.partition_size_limit_bytes, 1024) {
+    if let Some(n) = positive(
+        &mut v,
+        "partitionSizeLimitBytes",
+        request.partition_size_limit_bytes,
+        1024,
+    ) {
         settings.partition_size_limit_bytes = n;
     }
-    if let Some(n) = positive(&mut v, "itemCollectionLimitBytes", request.item_collection_limit_bytes, 1024) {
+    if let Some(n) = positive(
+        &mut v,
+        "itemCollectionLimitBytes",
+        request.item_collection_limit_bytes,
+        1024,
+    ) {
         settings.item_collection_limit_bytes = n;
     }
-    if let Some(n) = positive(&mut v, "heatSplitUnitsPerSecond", request.heat_split_units_per_second, 1) {
+    if let Some(n) = positive(
+        &mut v,
+        "heatSplitUnitsPerSecond",
+        request.heat_split_units_per_second,
+        1,
+    ) {
         settings.heat_split_units_per_second = n;
     }
     if let Some(n) = positive(&mut v, "heatSplitSeconds", request.heat_split_seconds, 1) {
         settings.heat_split_seconds = n.min(u32::MAX as u64) as u32;
     }
-    let control_plane = positive(&mut v, "controlPlaneMillis", request.control_plane_millis, 0);
+    let control_plane = positive(
+        &mut v,
+        "controlPlaneMillis",
+        request.control_plane_millis,
+        0,
+    );
     let seed = positive(&mut v, "seed", request.seed, 0);
     if request.table_name.is_some() && (control_plane.is_some() || seed.is_some()) {
-        v.push("'ControlPlaneMillis/Seed'", "tableName", "Member must be absent: these settings are engine-wide");
+        v.push(
+            "'ControlPlaneMillis/Seed'",
+            "tableName",
+            "Member must be absent: these settings are engine-wide",
+        );
     }
     v.finish()?;
     if let Some(millis) = control_plane {
@@ -208,7 +258,10 @@ pub struct DescribeSimulationRequest {
     pub table_name: Option<String>,
 }
 
-pub fn describe_simulation(engine: &mut Engine, request: DescribeSimulationRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn describe_simulation(
+    engine: &mut Engine,
+    request: DescribeSimulationRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let settings = match &request.table_name {
         Some(name) => {
             if !engine.tables.contains_key(name) {

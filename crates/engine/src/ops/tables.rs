@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::validate::Violations;
+use crate::clock::iso8601_millis;
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
 use crate::index::{Index, IndexDefinition, IndexKind, Projection};
 use crate::key::{KeyAttribute, KeySchema, ScalarType};
-use crate::clock::iso8601_millis;
 use crate::table::{BillingMode, StreamSettings, Table, TableDefinition};
 
 #[derive(Debug, Deserialize)]
@@ -65,8 +65,14 @@ pub struct OnDemandArg {
 /// OnDemandThroughput's maximums: each -1 (none) or at least 1.
 pub(crate) fn on_demand_of(arg: Option<&OnDemandArg>) -> Result<Option<(i64, i64)>, DynamoError> {
     let Some(arg) = arg else { return Ok(None) };
-    let (read, write) = (arg.max_read_request_units.unwrap_or(-1), arg.max_write_request_units.unwrap_or(-1));
-    for (value, name) in [(read, "MaxReadRequestUnits"), (write, "MaxWriteRequestUnits")] {
+    let (read, write) = (
+        arg.max_read_request_units.unwrap_or(-1),
+        arg.max_write_request_units.unwrap_or(-1),
+    );
+    for (value, name) in [
+        (read, "MaxReadRequestUnits"),
+        (write, "MaxWriteRequestUnits"),
+    ] {
         if value == 0 || value < -1 {
             return Err(invalid(format!("{name} must be -1 or at least 1")));
         }
@@ -129,7 +135,11 @@ fn check_create_shape(request: &CreateTableRequest) -> Result<(), DynamoError> {
         let field = format!("attributeDefinitions.{}.member", i + 1);
         v.not_null(&format!("{field}.attributeName"), &def.attribute_name);
         v.not_null(&format!("{field}.attributeType"), &def.attribute_type);
-        v.one_of(&format!("{field}.attributeType"), def.attribute_type.as_deref(), &["B", "N", "S"]);
+        v.one_of(
+            &format!("{field}.attributeType"),
+            def.attribute_type.as_deref(),
+            &["B", "N", "S"],
+        );
     }
     check_key_schema_shape(&mut v, "keySchema", &request.key_schema);
     for (field, indexes) in [
@@ -148,15 +158,31 @@ fn check_create_shape(request: &CreateTableRequest) -> Result<(), DynamoError> {
                 );
             }
             v.table_name(&format!("{field}.indexName"), index.index_name.as_deref());
-            check_throughput_shape(&mut v, &format!("{field}.provisionedThroughput"), &index.provisioned_throughput);
+            check_throughput_shape(
+                &mut v,
+                &format!("{field}.provisionedThroughput"),
+                &index.provisioned_throughput,
+            );
         }
     }
-    v.one_of("billingMode", request.billing_mode.as_deref(), &["PROVISIONED", "PAY_PER_REQUEST"]);
-    check_throughput_shape(&mut v, "provisionedThroughput", &request.provisioned_throughput);
+    v.one_of(
+        "billingMode",
+        request.billing_mode.as_deref(),
+        &["PROVISIONED", "PAY_PER_REQUEST"],
+    );
+    check_throughput_shape(
+        &mut v,
+        "provisionedThroughput",
+        &request.provisioned_throughput,
+    );
     if let Some(stream) = &request.stream_specification {
         check_stream_shape(&mut v, stream);
     }
-    v.one_of("tableClass", request.table_class.as_deref(), &["STANDARD", "STANDARD_INFREQUENT_ACCESS"]);
+    v.one_of(
+        "tableClass",
+        request.table_class.as_deref(),
+        &["STANDARD", "STANDARD_INFREQUENT_ACCESS"],
+    );
     v.finish()
 }
 
@@ -170,9 +196,15 @@ pub(crate) fn check_stream_shape(v: &mut Violations, stream: &StreamSpecificatio
 }
 
 /// The stream a StreamSpecification turns on, if it does.
-pub(crate) fn stream_of(engine: &Engine, table_arn: &str, spec: &StreamSpecificationArg) -> Result<Option<StreamSettings>, DynamoError> {
+pub(crate) fn stream_of(
+    engine: &Engine,
+    table_arn: &str,
+    spec: &StreamSpecificationArg,
+) -> Result<Option<StreamSettings>, DynamoError> {
     match (spec.stream_enabled, spec.stream_view_type.as_deref()) {
-        (Some(true), None) => Err(invalid("Enabled stream specification must specify a StreamViewType")),
+        (Some(true), None) => Err(invalid(
+            "Enabled stream specification must specify a StreamViewType",
+        )),
         (Some(true), Some(view_type)) => {
             let label = iso8601_millis(engine.now_millis());
             Ok(Some(StreamSettings {
@@ -182,7 +214,9 @@ pub(crate) fn stream_of(engine: &Engine, table_arn: &str, spec: &StreamSpecifica
                 label,
             }))
         }
-        (_, Some(_)) => Err(invalid("Disabled stream specification must not specify a StreamViewType")),
+        (_, Some(_)) => Err(invalid(
+            "Disabled stream specification must not specify a StreamViewType",
+        )),
         _ => Ok(None),
     }
 }
@@ -194,7 +228,10 @@ pub(crate) fn sse_key_of(engine: &mut Engine, spec: &SseSpecificationArg) -> Opt
     }
     Some(match &spec.kms_master_key_id {
         Some(arn) if arn.starts_with("arn:") => arn.clone(),
-        Some(id) => format!("arn:aws:kms:{}:{}:key/{id}", engine.config.region, engine.config.account_id),
+        Some(id) => format!(
+            "arn:aws:kms:{}:{}:key/{id}",
+            engine.config.region, engine.config.account_id
+        ),
         None => format!(
             "arn:aws:kms:{}:{}:key/{}",
             engine.config.region,
@@ -204,39 +241,82 @@ pub(crate) fn sse_key_of(engine: &mut Engine, spec: &SseSpecificationArg) -> Opt
     })
 }
 
-pub(crate) fn check_key_schema_shape(v: &mut Violations, field: &str, schema: &Option<Vec<KeySchemaElementArg>>) {
+pub(crate) fn check_key_schema_shape(
+    v: &mut Violations,
+    field: &str,
+    schema: &Option<Vec<KeySchemaElementArg>>,
+) {
     v.not_null(field, schema);
     let Some(schema) = schema else { return };
-    let quoted = if schema.is_empty() { "'[]'" } else { "'[KeySchemaElement]'" };
+    let quoted = if schema.is_empty() {
+        "'[]'"
+    } else {
+        "'[KeySchemaElement]'"
+    };
     if schema.is_empty() {
-        v.push(quoted, field, "Member must have length greater than or equal to 1");
+        v.push(
+            quoted,
+            field,
+            "Member must have length greater than or equal to 1",
+        );
     }
     if schema.len() > 2 {
-        v.push(quoted, field, "Member must have length less than or equal to 2");
+        v.push(
+            quoted,
+            field,
+            "Member must have length less than or equal to 2",
+        );
     }
     for (i, element) in schema.iter().enumerate() {
         let member = format!("{field}.{}.member", i + 1);
         v.not_null(&format!("{member}.attributeName"), &element.attribute_name);
         v.not_null(&format!("{member}.keyType"), &element.key_type);
-        v.one_of(&format!("{member}.keyType"), element.key_type.as_deref(), &["HASH", "RANGE"]);
+        v.one_of(
+            &format!("{member}.keyType"),
+            element.key_type.as_deref(),
+            &["HASH", "RANGE"],
+        );
     }
 }
 
-pub(crate) fn check_throughput_shape(v: &mut Violations, field: &str, throughput: &Option<ThroughputArg>) {
+pub(crate) fn check_throughput_shape(
+    v: &mut Violations,
+    field: &str,
+    throughput: &Option<ThroughputArg>,
+) {
     let Some(t) = throughput else { return };
-    v.not_null(&format!("{field}.writeCapacityUnits"), &t.write_capacity_units);
-    v.at_least(&format!("{field}.writeCapacityUnits"), t.write_capacity_units, 1);
-    v.not_null(&format!("{field}.readCapacityUnits"), &t.read_capacity_units);
-    v.at_least(&format!("{field}.readCapacityUnits"), t.read_capacity_units, 1);
+    v.not_null(
+        &format!("{field}.writeCapacityUnits"),
+        &t.write_capacity_units,
+    );
+    v.at_least(
+        &format!("{field}.writeCapacityUnits"),
+        t.write_capacity_units,
+        1,
+    );
+    v.not_null(
+        &format!("{field}.readCapacityUnits"),
+        &t.read_capacity_units,
+    );
+    v.at_least(
+        &format!("{field}.readCapacityUnits"),
+        t.read_capacity_units,
+        1,
+    );
 }
 
 pub(crate) fn invalid(message: impl std::fmt::Display) -> DynamoError {
-    DynamoError::validation(format!("One or more parameter values were invalid: {message}"))
+    DynamoError::validation(format!(
+        "One or more parameter values were invalid: {message}"
+    ))
 }
 
 /// The billing mode and throughput a CreateTable asks for.
 fn billing_of(request: &CreateTableRequest) -> Result<BillingMode, DynamoError> {
-    match (request.billing_mode.as_deref(), &request.provisioned_throughput) {
+    match (
+        request.billing_mode.as_deref(),
+        &request.provisioned_throughput,
+    ) {
         (Some("PAY_PER_REQUEST"), None) => Ok(BillingMode::PayPerRequest),
         (Some("PAY_PER_REQUEST"), Some(_)) => Err(invalid(
             "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST",
@@ -245,7 +325,10 @@ fn billing_of(request: &CreateTableRequest) -> Result<BillingMode, DynamoError> 
             "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED",
         )),
         (_, Some(t)) => {
-            let (read, write) = (t.read_capacity_units.unwrap_or(1), t.write_capacity_units.unwrap_or(1));
+            let (read, write) = (
+                t.read_capacity_units.unwrap_or(1),
+                t.write_capacity_units.unwrap_or(1),
+            );
             if read > MAX_THROUGHPUT {
                 return Err(DynamoError::validation(format!(
                     "Given value {read} for ReadCapacityUnits is out of bounds"
@@ -256,7 +339,10 @@ fn billing_of(request: &CreateTableRequest) -> Result<BillingMode, DynamoError> 
                     "Given value {write} for WriteCapacityUnits is out of bounds"
                 )));
             }
-            Ok(BillingMode::Provisioned { read_capacity_units: read as u64, write_capacity_units: write as u64 })
+            Ok(BillingMode::Provisioned {
+                read_capacity_units: read as u64,
+                write_capacity_units: write as u64,
+            })
         }
     }
 }
@@ -265,7 +351,9 @@ fn billing_of(request: &CreateTableRequest) -> Result<BillingMode, DynamoError> 
 const MAX_KEY_NAME_BYTES: usize = 255;
 
 /// Key attribute names are limited to 255 bytes.
-pub(crate) fn check_key_name_lengths<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), DynamoError> {
+pub(crate) fn check_key_name_lengths<'a>(
+    names: impl Iterator<Item = &'a str>,
+) -> Result<(), DynamoError> {
     match names.into_iter().find(|n| n.len() > MAX_KEY_NAME_BYTES) {
         Some(name) => Err(invalid(format!(
             "Key attribute name {name} exceeds the limit of {MAX_KEY_NAME_BYTES} bytes: length {}",
@@ -276,27 +364,54 @@ pub(crate) fn check_key_name_lengths<'a>(names: impl Iterator<Item = &'a str>) -
 }
 
 /// The table's key schema, checked against its attribute definitions.
-fn key_schema_of(request: &CreateTableRequest) -> Result<(KeySchema, Vec<(String, ScalarType)>), DynamoError> {
+fn key_schema_of(
+    request: &CreateTableRequest,
+) -> Result<(KeySchema, Vec<(String, ScalarType)>), DynamoError> {
     let definitions: Vec<(String, ScalarType)> = request
         .attribute_definitions
         .iter()
         .flatten()
         .map(|d| {
-            let kind = d.attribute_type.as_deref().and_then(ScalarType::parse).expect("checked by shape");
+            let kind = d
+                .attribute_type
+                .as_deref()
+                .and_then(ScalarType::parse)
+                .expect("checked by shape");
             (d.attribute_name.clone().unwrap_or_default(), kind)
         })
         .collect();
-    if let Some(duplicate) = definitions.iter().enumerate().find(|(i, (n, _))| definitions[..*i].iter().any(|(m, _)| m == n)) {
-        return Err(invalid(format!("Duplicate AttributeName in AttributeDefinitions: {}", duplicate.1.0)));
+    if let Some(duplicate) = definitions
+        .iter()
+        .enumerate()
+        .find(|(i, (n, _))| definitions[..*i].iter().any(|(m, _)| m == n))
+    {
+        return Err(invalid(format!(
+            "Duplicate AttributeName in AttributeDefinitions: {}",
+            duplicate.1.0
+        )));
     }
     let elements = request.key_schema.as_deref().unwrap_or_default();
-    let names: Vec<&str> = elements.iter().map(|e| e.attribute_name.as_deref().unwrap_or_default()).collect();
+    let names: Vec<&str> = elements
+        .iter()
+        .map(|e| e.attribute_name.as_deref().unwrap_or_default())
+        .collect();
     check_key_name_lengths(names.iter().copied())?;
     let defined = |name: &str| definitions.iter().find(|(n, _)| n == name).map(|(_, k)| *k);
-    let defined_names = || definitions.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+    let defined_names = || {
+        definitions
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
 
-    if names.len() == 2 && (names.iter().any(|n| defined(n).is_none()) || (names[0] == names[1] && definitions.len() == 1)) {
-        return Err(DynamoError::validation("Invalid KeySchema: Some index key attribute have no definition"));
+    if names.len() == 2
+        && (names.iter().any(|n| defined(n).is_none())
+            || (names[0] == names[1] && definitions.len() == 1))
+    {
+        return Err(DynamoError::validation(
+            "Invalid KeySchema: Some index key attribute have no definition",
+        ));
     }
     if names.len() == 1 && defined(names[0]).is_none() {
         return Err(invalid(format!(
@@ -311,33 +426,67 @@ fn key_schema_of(request: &CreateTableRequest) -> Result<(KeySchema, Vec<(String
         ));
     }
     if elements[0].key_type.as_deref() != Some("HASH") {
-        return Err(DynamoError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type"));
+        return Err(DynamoError::validation(
+            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
+        ));
     }
-    if elements.get(1).is_some_and(|e| e.key_type.as_deref() != Some("RANGE")) {
-        return Err(DynamoError::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"));
+    if elements
+        .get(1)
+        .is_some_and(|e| e.key_type.as_deref() != Some("RANGE"))
+    {
+        return Err(DynamoError::validation(
+            "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type",
+        ));
     }
-    let has_indexes = request.local_secondary_indexes.is_some() || request.global_secondary_indexes.is_some();
+    let has_indexes =
+        request.local_secondary_indexes.is_some() || request.global_secondary_indexes.is_some();
     if !has_indexes && names.len() != definitions.len() {
         return Err(invalid(
             "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions",
         ));
     }
-    let attribute = |name: &str| KeyAttribute { name: name.to_owned(), kind: defined(name).expect("checked above") };
-    let schema = KeySchema { hash: attribute(names[0]), range: names.get(1).map(|n| attribute(n)) };
+    let attribute = |name: &str| KeyAttribute {
+        name: name.to_owned(),
+        kind: defined(name).expect("checked above"),
+    };
+    let schema = KeySchema {
+        hash: attribute(names[0]),
+        range: names.get(1).map(|n| attribute(n)),
+    };
     Ok((schema, definitions))
 }
 
-pub fn create_table(engine: &mut Engine, request: CreateTableRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn create_table(
+    engine: &mut Engine,
+    request: CreateTableRequest,
+) -> Result<Vec<u8>, DynamoError> {
     check_create_shape(&request)?;
     let (key_schema, attribute_definitions) = key_schema_of(&request)?;
     let billing = billing_of(&request)?;
     let name = request.table_name.clone().expect("checked by shape");
-    let table_arn = format!("arn:aws:dynamodb:{}:{}:table/{name}", engine.config.region, engine.config.account_id);
-    let indexes = indexes_of(&request, &key_schema, &attribute_definitions, billing, &table_arn)?;
-    let stream = request.stream_specification.as_ref().map(|s| stream_of(engine, &table_arn, s)).transpose()?.flatten();
+    let table_arn = format!(
+        "arn:aws:dynamodb:{}:{}:table/{name}",
+        engine.config.region, engine.config.account_id
+    );
+    let indexes = indexes_of(
+        &request,
+        &key_schema,
+        &attribute_definitions,
+        billing,
+        &table_arn,
+    )?;
+    let stream = request
+        .stream_specification
+        .as_ref()
+        .map(|s| stream_of(engine, &table_arn, s))
+        .transpose()?
+        .flatten();
     let tags = tags_of(request.tags.as_deref().unwrap_or_default())?;
     if engine.tables.contains_key(&name) || engine.deleting.contains_key(&name) {
-        return Err(DynamoError::new(ErrorKind::ResourceInUseException, format!("Table already exists: {name}")));
+        return Err(DynamoError::new(
+            ErrorKind::ResourceInUseException,
+            format!("Table already exists: {name}"),
+        ));
     }
     let definition = TableDefinition {
         arn: table_arn,
@@ -355,7 +504,10 @@ pub fn create_table(engine: &mut Engine, request: CreateTableRequest) -> Result<
         ttl: None,
         tags,
         table_class: request.table_class.clone(),
-        sse_kms_key_arn: request.sse_specification.as_ref().and_then(|spec| sse_key_of(engine, spec)),
+        sse_kms_key_arn: request
+            .sse_specification
+            .as_ref()
+            .and_then(|spec| sse_key_of(engine, spec)),
         throughput_history: Default::default(),
         pay_per_request_since_millis: engine.now_millis(),
         on_demand_maximum: on_demand_of(request.on_demand_throughput.as_ref())?,
@@ -384,8 +536,16 @@ fn indexes_of(
     let mut seen_names: Vec<&str> = Vec::new();
     let mut out = Vec::new();
     let groups = [
-        (IndexKind::Local, &request.local_secondary_indexes, "LocalSecondaryIndexes"),
-        (IndexKind::Global, &request.global_secondary_indexes, "GlobalSecondaryIndexes"),
+        (
+            IndexKind::Local,
+            &request.local_secondary_indexes,
+            "LocalSecondaryIndexes",
+        ),
+        (
+            IndexKind::Global,
+            &request.global_secondary_indexes,
+            "GlobalSecondaryIndexes",
+        ),
     ];
     for (kind, group, label) in groups {
         let Some(group) = group else { continue };
@@ -400,7 +560,10 @@ fn indexes_of(
         for index in group {
             let name = index.index_name.as_deref().expect("checked by shape");
             let elements = index.key_schema.as_deref().expect("checked by shape");
-            let keys: Vec<&str> = elements.iter().map(|e| e.attribute_name.as_deref().unwrap_or_default()).collect();
+            let keys: Vec<&str> = elements
+                .iter()
+                .map(|e| e.attribute_name.as_deref().unwrap_or_default())
+                .collect();
             check_key_name_lengths(keys.iter().copied())?;
             if keys.iter().any(|k| defined(k).is_none()) {
                 let names: Vec<&str> = definitions.iter().map(|(n, _)| n.as_str()).collect();
@@ -416,14 +579,23 @@ fn indexes_of(
                 ));
             }
             if elements[0].key_type.as_deref() != Some("HASH") {
-                return Err(DynamoError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type"));
+                return Err(DynamoError::validation(
+                    "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
+                ));
             }
-            if elements.get(1).is_some_and(|e| e.key_type.as_deref() != Some("RANGE")) {
-                return Err(DynamoError::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"));
+            if elements
+                .get(1)
+                .is_some_and(|e| e.key_type.as_deref() != Some("RANGE"))
+            {
+                return Err(DynamoError::validation(
+                    "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type",
+                ));
             }
             if kind == IndexKind::Local {
                 if keys.len() != 2 {
-                    return Err(invalid(format!("Index KeySchema does not have a range key for index: {name}")));
+                    return Err(invalid(format!(
+                        "Index KeySchema does not have a range key for index: {name}"
+                    )));
                 }
                 if keys[0] != table_schema.hash.name {
                     return Err(invalid(format!(
@@ -433,10 +605,15 @@ fn indexes_of(
                 }
             }
             let projection = index.projection.as_ref().expect("checked by shape");
-            let projection = match (projection.projection_type.as_deref(), &projection.non_key_attributes) {
+            let projection = match (
+                projection.projection_type.as_deref(),
+                &projection.non_key_attributes,
+            ) {
                 (None, _) => return Err(invalid("Unknown ProjectionType: null")),
                 (Some(kind), Some(_)) if kind != "INCLUDE" => {
-                    return Err(invalid(format!("ProjectionType is {kind}, but NonKeyAttributes is specified")));
+                    return Err(invalid(format!(
+                        "ProjectionType is {kind}, but NonKeyAttributes is specified"
+                    )));
                 }
                 (Some("ALL"), _) => Projection::All,
                 (Some("KEYS_ONLY"), _) => Projection::KeysOnly,
@@ -455,28 +632,45 @@ fn indexes_of(
                 }
                 (IndexKind::Global, BillingMode::PayPerRequest, None) => None,
                 (IndexKind::Global, BillingMode::Provisioned { .. }, None) => {
-                    return Err(invalid(format!("ProvisionedThroughput must be specified for index: {name}")));
+                    return Err(invalid(format!(
+                        "ProvisionedThroughput must be specified for index: {name}"
+                    )));
                 }
-                (IndexKind::Global, BillingMode::Provisioned { .. }, Some(t)) => {
-                    Some((t.read_capacity_units.unwrap_or(1) as u64, t.write_capacity_units.unwrap_or(1) as u64))
-                }
+                (IndexKind::Global, BillingMode::Provisioned { .. }, Some(t)) => Some((
+                    t.read_capacity_units.unwrap_or(1) as u64,
+                    t.write_capacity_units.unwrap_or(1) as u64,
+                )),
             };
-            let attribute = |n: &str| KeyAttribute { name: n.to_owned(), kind: defined(n).expect("checked above") };
+            let attribute = |n: &str| KeyAttribute {
+                name: n.to_owned(),
+                kind: defined(n).expect("checked above"),
+            };
             out.push(IndexDefinition {
                 name: name.to_owned(),
                 kind,
-                key_schema: KeySchema { hash: attribute(keys[0]), range: keys.get(1).map(|n| attribute(n)) },
+                key_schema: KeySchema {
+                    hash: attribute(keys[0]),
+                    range: keys.get(1).map(|n| attribute(n)),
+                },
                 projection,
                 throughput,
                 arn: format!("{table_arn}/index/{name}"),
                 active_from_millis: 0,
             });
         }
-        let limit = if kind == IndexKind::Local { MAX_LOCAL_INDEXES } else { MAX_GLOBAL_INDEXES };
+        let limit = if kind == IndexKind::Local {
+            MAX_LOCAL_INDEXES
+        } else {
+            MAX_GLOBAL_INDEXES
+        };
         if group.len() > limit {
             return Err(invalid(match kind {
-                IndexKind::Local => format!("Number of LocalSecondaryIndexes exceeds per-table limit of {limit}"),
-                IndexKind::Global => format!("GlobalSecondaryIndex count exceeds the per-table limit of {limit}"),
+                IndexKind::Local => {
+                    format!("Number of LocalSecondaryIndexes exceeds per-table limit of {limit}")
+                }
+                IndexKind::Global => {
+                    format!("GlobalSecondaryIndex count exceeds the per-table limit of {limit}")
+                }
             }));
         }
     }
@@ -515,7 +709,9 @@ pub(crate) fn tags_of(tags: &[TagArg]) -> Result<BTreeMap<String, String>, Dynam
             return Err(invalid(format!("Invalid tag: key {key}")));
         }
         if key.starts_with("aws:") {
-            return Err(invalid("Invalid tag key: tag keys starting with aws: are reserved"));
+            return Err(invalid(
+                "Invalid tag key: tag keys starting with aws: are reserved",
+            ));
         }
         out.insert(key.clone(), value.clone());
     }
@@ -529,7 +725,14 @@ pub(crate) fn tags_of(tags: &[TagArg]) -> Result<BTreeMap<String, String>, Dynam
 pub(crate) fn uuid_from(rng: &mut crate::rng::SeededRng) -> String {
     let (a, b) = (rng.next_u64(), rng.next_u64());
     let hex = format!("{a:016x}{b:016x}");
-    format!("{}-{}-4{}-{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-4{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// `TableDescription` for `table` in `status`.
@@ -539,10 +742,15 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
     // DynamoDB echoes attribute definitions sorted by name, whatever order they came in.
     let mut sorted: Vec<&(String, ScalarType)> = d.attribute_definitions.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let attribute_definitions: Vec<Value> =
-        sorted.iter().map(|(name, kind)| json!({"AttributeName": name, "AttributeType": kind.name()})).collect();
+    let attribute_definitions: Vec<Value> = sorted
+        .iter()
+        .map(|(name, kind)| json!({"AttributeName": name, "AttributeType": kind.name()}))
+        .collect();
     let (read, write) = match d.billing {
-        BillingMode::Provisioned { read_capacity_units, write_capacity_units } => (read_capacity_units, write_capacity_units),
+        BillingMode::Provisioned {
+            read_capacity_units,
+            write_capacity_units,
+        } => (read_capacity_units, write_capacity_units),
         BillingMode::PayPerRequest => (0, 0),
     };
     let mut description = json!({
@@ -562,9 +770,16 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
         "TableId": d.table_id,
         "DeletionProtectionEnabled": d.deletion_protection,
     });
-    for (kind, member) in [(IndexKind::Global, "GlobalSecondaryIndexes"), (IndexKind::Local, "LocalSecondaryIndexes")] {
-        let indexes: Vec<Value> =
-            table.indexes().iter().filter(|i| i.definition.kind == kind).map(|i| describe_index(i, now_millis)).collect();
+    for (kind, member) in [
+        (IndexKind::Global, "GlobalSecondaryIndexes"),
+        (IndexKind::Local, "LocalSecondaryIndexes"),
+    ] {
+        let indexes: Vec<Value> = table
+            .indexes()
+            .iter()
+            .filter(|i| i.definition.kind == kind)
+            .map(|i| describe_index(i, now_millis))
+            .collect();
         if !indexes.is_empty() {
             description[member] = Value::Array(indexes);
         }
@@ -593,10 +808,12 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
         description["LatestStreamArn"] = json!(stream.arn);
     }
     if let Some(key) = &d.sse_kms_key_arn {
-        description["SSEDescription"] = json!({"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key});
+        description["SSEDescription"] =
+            json!({"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key});
     }
     if let Some((read, write)) = d.on_demand_maximum {
-        description["OnDemandThroughput"] = json!({"MaxReadRequestUnits": read, "MaxWriteRequestUnits": write});
+        description["OnDemandThroughput"] =
+            json!({"MaxReadRequestUnits": read, "MaxWriteRequestUnits": write});
     }
     if let Some(class) = &d.table_class {
         description["TableClassSummary"] = json!({"TableClass": class});
@@ -611,7 +828,12 @@ fn on_demand_warm_throughput() -> Value {
 
 fn key_schema_json(schema: &KeySchema) -> Vec<Value> {
     std::iter::once(json!({"AttributeName": schema.hash.name, "KeyType": "HASH"}))
-        .chain(schema.range.iter().map(|r| json!({"AttributeName": r.name, "KeyType": "RANGE"})))
+        .chain(
+            schema
+                .range
+                .iter()
+                .map(|r| json!({"AttributeName": r.name, "KeyType": "RANGE"})),
+        )
         .collect()
 }
 
@@ -643,8 +865,7 @@ fn describe_index(index: &Index, now_millis: u64) -> Value {
         } else {
             description["IndexStatus"] = json!("ACTIVE");
         }
-        description["ProvisionedThroughput"] =
-            json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write});
+        description["ProvisionedThroughput"] = json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write});
     }
     description
 }
@@ -654,7 +875,13 @@ fn describe_index(index: &Index, now_millis: u64) -> Value {
 fn describe_deleting(table: &Table, now_millis: u64) -> Value {
     let mut description = describe(table, "DELETING", now_millis);
     if let Some(members) = description.as_object_mut() {
-        for member in ["CreationDateTime", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "LocalSecondaryIndexes"] {
+        for member in [
+            "CreationDateTime",
+            "KeySchema",
+            "AttributeDefinitions",
+            "GlobalSecondaryIndexes",
+            "LocalSecondaryIndexes",
+        ] {
             members.remove(member);
         }
     }
@@ -674,20 +901,32 @@ fn named_table(request: &TableNameRequest) -> Result<&str, DynamoError> {
     Ok(request.table_name.as_deref().expect("checked"))
 }
 
-pub fn describe_table(engine: &mut Engine, request: TableNameRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn describe_table(
+    engine: &mut Engine,
+    request: TableNameRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let name = named_table(&request)?;
     let now = engine.now_millis();
     if let Some((table, _)) = engine.deleting.get(name) {
         return respond(&json!({ "Table": describe(table, "DELETING", now) }));
     }
-    let table = engine.tables.get(name).ok_or_else(|| DynamoError::table_not_found(name))?;
+    let table = engine
+        .tables
+        .get(name)
+        .ok_or_else(|| DynamoError::table_not_found(name))?;
     let status = table.definition.status(now);
     respond(&json!({ "Table": describe(table, status, now) }))
 }
 
-pub fn delete_table(engine: &mut Engine, request: TableNameRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn delete_table(
+    engine: &mut Engine,
+    request: TableNameRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let name = named_table(&request)?;
-    let table = engine.tables.get(name).ok_or_else(|| DynamoError::table_not_found(name))?;
+    let table = engine
+        .tables
+        .get(name)
+        .ok_or_else(|| DynamoError::table_not_found(name))?;
     if table.definition.deletion_protection {
         return Err(DynamoError::validation(
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
@@ -700,7 +939,9 @@ pub fn delete_table(engine: &mut Engine, request: TableNameRequest) -> Result<Ve
     // item operations no longer find it.
     let delay = engine.config.control_plane_millis;
     if delay > 0 {
-        engine.deleting.insert(name.to_owned(), (removed, now + delay));
+        engine
+            .deleting
+            .insert(name.to_owned(), (removed, now + delay));
     }
     let table = name.to_owned();
     engine.record(|| crate::persist::Change::DeleteTable { table });
@@ -725,21 +966,37 @@ struct ListTablesResponse<'a> {
     last_evaluated_table_name: Option<&'a str>,
 }
 
-pub fn list_tables(engine: &mut Engine, request: ListTablesRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn list_tables(
+    engine: &mut Engine,
+    request: ListTablesRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     if request.exclusive_start_table_name.is_some() {
-        v.table_name("exclusiveStartTableName", request.exclusive_start_table_name.as_deref());
+        v.table_name(
+            "exclusiveStartTableName",
+            request.exclusive_start_table_name.as_deref(),
+        );
     }
     v.at_least("limit", request.limit, 1);
     v.at_most("limit", request.limit, 100);
     v.finish()?;
     let limit = request.limit.unwrap_or(100) as usize;
     let start = request.exclusive_start_table_name.as_deref();
-    let mut all: Vec<&str> = engine.table_names().chain(engine.deleting.keys().map(String::as_str)).collect();
+    let mut all: Vec<&str> = engine
+        .table_names()
+        .chain(engine.deleting.keys().map(String::as_str))
+        .collect();
     all.sort_unstable();
-    let mut names: Vec<&str> = all.into_iter().filter(|n| start.is_none_or(|s| *n > s)).take(limit + 1).collect();
+    let mut names: Vec<&str> = all
+        .into_iter()
+        .filter(|n| start.is_none_or(|s| *n > s))
+        .take(limit + 1)
+        .collect();
     let more = names.len() > limit;
     names.truncate(limit);
     let last = if more { names.last().copied() } else { None };
-    respond(&ListTablesResponse { table_names: names, last_evaluated_table_name: last })
+    respond(&ListTablesResponse {
+        table_names: names,
+        last_evaluated_table_name: last,
+    })
 }

@@ -12,13 +12,25 @@ use crate::table::Table;
 
 /// The table an ARN names, or DynamoDB's not-found error (its misspelling included).
 fn table_by_arn<'a>(engine: &'a mut Engine, arn: &str) -> Result<&'a mut Table, DynamoError> {
-    let not_found =
-        || DynamoError::new(ErrorKind::ResourceNotFoundException, format!("Requested resource not found: ResourcArn: {arn} not found"));
-    let prefix = format!("arn:aws:dynamodb:{}:{}:table/", engine.config.region, engine.config.account_id);
+    let not_found = || {
+        DynamoError::new(
+            ErrorKind::ResourceNotFoundException,
+            format!("Requested resource not found: ResourcArn: {arn} not found"),
+        )
+    };
+    let prefix = format!(
+        "arn:aws:dynamodb:{}:{}:table/",
+        engine.config.region, engine.config.account_id
+    );
     if !arn.starts_with("arn:") {
-        return Err(DynamoError::validation(format!("Invalid TableArn: Invalid ResourceArn provided as input {arn}")));
+        return Err(DynamoError::validation(format!(
+            "Invalid TableArn: Invalid ResourceArn provided as input {arn}"
+        )));
     }
-    let name = arn.strip_prefix(&prefix).filter(|n| !n.contains('/')).ok_or_else(not_found)?;
+    let name = arn
+        .strip_prefix(&prefix)
+        .filter(|n| !n.contains('/'))
+        .ok_or_else(not_found)?;
     engine.tables.get_mut(name).ok_or_else(not_found)
 }
 
@@ -43,7 +55,10 @@ pub struct TagResourceRequest {
     pub tags: Option<Vec<TagArg>>,
 }
 
-pub fn tag_resource(engine: &mut Engine, request: TagResourceRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn tag_resource(
+    engine: &mut Engine,
+    request: TagResourceRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     check_arn(&mut v, request.resource_arn.as_deref());
     v.not_null("tags", &request.tags);
@@ -52,7 +67,10 @@ pub fn tag_resource(engine: &mut Engine, request: TagResourceRequest) -> Result<
     let table = table_by_arn(engine, request.resource_arn.as_deref().expect("checked"))?;
     table.definition.tags.extend(tags);
     if table.definition.tags.len() > 50 {
-        return Err(DynamoError::new(ErrorKind::LimitExceededException, "Too many tags: a resource may have at most 50"));
+        return Err(DynamoError::new(
+            ErrorKind::LimitExceededException,
+            "Too many tags: a resource may have at most 50",
+        ));
     }
     let definition = table.definition.clone();
     engine.record_table(&definition);
@@ -66,7 +84,10 @@ pub struct UntagResourceRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 
-pub fn untag_resource(engine: &mut Engine, request: UntagResourceRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn untag_resource(
+    engine: &mut Engine,
+    request: UntagResourceRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     check_arn(&mut v, request.resource_arn.as_deref());
     v.not_null("tagKeys", &request.tag_keys);
@@ -87,11 +108,19 @@ pub struct ListTagsOfResourceRequest {
     pub next_token: Option<String>,
 }
 
-pub fn list_tags_of_resource(engine: &mut Engine, request: ListTagsOfResourceRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn list_tags_of_resource(
+    engine: &mut Engine,
+    request: ListTagsOfResourceRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     check_arn(&mut v, request.resource_arn.as_deref());
     v.finish()?;
     let table = table_by_arn(engine, request.resource_arn.as_deref().expect("checked"))?;
-    let tags: Vec<_> = table.definition.tags.iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect();
+    let tags: Vec<_> = table
+        .definition
+        .tags
+        .iter()
+        .map(|(k, v)| json!({"Key": k, "Value": v}))
+        .collect();
     respond(&json!({ "Tags": tags }))
 }

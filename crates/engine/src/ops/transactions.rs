@@ -150,16 +150,28 @@ fn one_action_per_item() -> DynamoError {
 
 /// A key that does not fit the schema cancels the transaction (a ValidationError reason);
 /// an empty key value fails the whole request.
-fn deferred(key: Result<PrimaryKey, DynamoError>) -> Result<Result<PrimaryKey, String>, DynamoError> {
+fn deferred(
+    key: Result<PrimaryKey, DynamoError>,
+) -> Result<Result<PrimaryKey, String>, DynamoError> {
     match key {
         Ok(key) => Ok(Ok(key)),
-        Err(e) if e.message.contains("cannot contain an empty") || e.message.contains("Size of hashkey") || e.message.contains("range keys has exceeded") => Err(e),
+        Err(e)
+            if e.message.contains("cannot contain an empty")
+                || e.message.contains("Size of hashkey")
+                || e.message.contains("range keys has exceeded") =>
+        {
+            Err(e)
+        }
         Err(e) => Ok(Err(e.message)),
     }
 }
 
 /// Checks one write action and reads its expressions.
-fn plan_write(engine: &Engine, kind: WriteKind, arg: &ActionArg) -> Result<PlannedAction, DynamoError> {
+fn plan_write(
+    engine: &Engine,
+    kind: WriteKind,
+    arg: &ActionArg,
+) -> Result<PlannedAction, DynamoError> {
     let mut v = Violations::new();
     v.table_name("transactItems.member.tableName", arg.table_name.as_deref());
     match kind {
@@ -167,10 +179,16 @@ fn plan_write(engine: &Engine, kind: WriteKind, arg: &ActionArg) -> Result<Plann
         _ => v.not_null("transactItems.member.key", &arg.key),
     }
     if kind == WriteKind::Update {
-        v.not_null("transactItems.member.update.updateExpression", &arg.update_expression);
+        v.not_null(
+            "transactItems.member.update.updateExpression",
+            &arg.update_expression,
+        );
     }
     if kind == WriteKind::ConditionCheck {
-        v.not_null("transactItems.member.conditionCheck.conditionExpression", &arg.condition_expression);
+        v.not_null(
+            "transactItems.member.conditionCheck.conditionExpression",
+            &arg.condition_expression,
+        );
     }
     v.one_of(
         "transactItems.member.returnValuesOnConditionCheckFailure",
@@ -185,24 +203,41 @@ fn plan_write(engine: &Engine, kind: WriteKind, arg: &ActionArg) -> Result<Plann
         update: arg.update_expression.as_deref(),
         ..Default::default()
     };
-    let users: &[&str] = if kind == WriteKind::Update { &["UpdateExpression", "ConditionExpression"] } else { &["ConditionExpression"] };
+    let users: &[&str] = if kind == WriteKind::Update {
+        &["UpdateExpression", "ConditionExpression"]
+    } else {
+        &["ConditionExpression"]
+    };
     let expressions = args.parse(users)?;
     let table_name = arg.table_name.clone().expect("checked");
-    let table = engine.tables.get(&table_name).ok_or_else(DynamoError::resource_not_found)?;
+    let table = engine
+        .tables
+        .get(&table_name)
+        .ok_or_else(DynamoError::resource_not_found)?;
     let schema = table.key_schema();
     let (key, item) = match kind {
         WriteKind::Put => {
             let item = arg.item.as_ref().expect("checked").0.clone();
             if item_size(&item) > MAX_ITEM_BYTES {
-                return Err(DynamoError::validation("Item size has exceeded the maximum allowed size"));
+                return Err(DynamoError::validation(
+                    "Item size has exceeded the maximum allowed size",
+                ));
             }
-            let key = table.check_item(&item).and_then(|_| schema.key_of_item(&item));
+            let key = table
+                .check_item(&item)
+                .and_then(|_| schema.key_of_item(&item));
             (deferred(key)?, Some(item))
         }
-        _ => (deferred(schema.key_from_request(&arg.key.as_ref().expect("checked").0))?, None),
+        _ => (
+            deferred(schema.key_from_request(&arg.key.as_ref().expect("checked").0))?,
+            None,
+        ),
     };
     if let Some(update) = &expressions.update
-        && let Some(attribute) = update.top_level_attributes().into_iter().find(|a| schema.is_key_attribute(a))
+        && let Some(attribute) = update
+            .top_level_attributes()
+            .into_iter()
+            .find(|a| schema.is_key_attribute(a))
     {
         return Err(DynamoError::validation(format!(
             "One or more parameter values were invalid: Cannot update attribute {attribute}. This attribute is part of the key"
@@ -215,7 +250,8 @@ fn plan_write(engine: &Engine, kind: WriteKind, arg: &ActionArg) -> Result<Plann
         condition: expressions.condition,
         update: expressions.update,
         item,
-        return_old_on_failure: arg.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD"),
+        return_old_on_failure: arg.return_values_on_condition_check_failure.as_deref()
+            == Some("ALL_OLD"),
     })
 }
 
@@ -232,16 +268,21 @@ fn outcome_of(engine: &Engine, action: &PlannedAction) -> Result<Option<Option<I
     if let Some(condition) = &action.condition
         && !condition.evaluate(old.unwrap_or(&empty))
     {
-        let mut reason = json!({"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"});
+        let mut reason =
+            json!({"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"});
         if let (true, Some(item)) = (action.return_old_on_failure, old) {
             reason["Item"] = serde_json::to_value(item).expect("items serialise");
         }
         return Err(reason);
     }
     let validation = |e: DynamoError| json!({"Code": "ValidationError", "Message": e.message});
-    let limit = engine.simulation_for(&action.table).item_collection_limit_bytes;
+    let limit = engine
+        .simulation_for(&action.table)
+        .item_collection_limit_bytes;
     let within_collection = |new: Option<&Item>| {
-        table.check_collection_limit(key, new, limit).map_err(|e| json!({"Code": "ItemCollectionSizeLimitExceeded", "Message": e.message}))
+        table
+            .check_collection_limit(key, new, limit)
+            .map_err(|e| json!({"Code": "ItemCollectionSizeLimitExceeded", "Message": e.message}))
     };
     match action.kind {
         WriteKind::ConditionCheck => Ok(None),
@@ -251,14 +292,18 @@ fn outcome_of(engine: &Engine, action: &PlannedAction) -> Result<Option<Option<I
         }
         WriteKind::Delete => Ok(Some(None)),
         WriteKind::Update => {
-            let mut new = old.cloned().unwrap_or_else(|| table.key_schema().key_item(key));
+            let mut new = old
+                .cloned()
+                .unwrap_or_else(|| table.key_schema().key_item(key));
             if let Some(update) = &action.update {
                 super::index_keys::check_before(update, table).map_err(validation)?;
                 update.apply(&mut new, old.is_some()).map_err(validation)?;
                 super::index_keys::check_after(update, table, &new).map_err(validation)?;
             }
             if item_size(&new) > MAX_ITEM_BYTES {
-                return Err(validation(DynamoError::validation("Item size to update has exceeded the maximum allowed size")));
+                return Err(validation(DynamoError::validation(
+                    "Item size to update has exceeded the maximum allowed size",
+                )));
             }
             table.check_item(&new).map_err(validation)?;
             within_collection(Some(&new))?;
@@ -268,10 +313,16 @@ fn outcome_of(engine: &Engine, action: &PlannedAction) -> Result<Option<Option<I
 }
 
 fn cancelled(reasons: Vec<Value>) -> DynamoError {
-    let codes: Vec<&str> = reasons.iter().map(|r| r["Code"].as_str().unwrap_or("None")).collect();
+    let codes: Vec<&str> = reasons
+        .iter()
+        .map(|r| r["Code"].as_str().unwrap_or("None"))
+        .collect();
     let mut error = DynamoError::new(
         ErrorKind::TransactionCanceledException,
-        format!("Transaction cancelled, please refer cancellation reasons for specific reasons [{}]", codes.join(", ")),
+        format!(
+            "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]",
+            codes.join(", ")
+        ),
     );
     let mut extra = serde_json::Map::new();
     extra.insert("CancellationReasons".into(), Value::Array(reasons));
@@ -279,15 +330,26 @@ fn cancelled(reasons: Vec<Value>) -> DynamoError {
     error
 }
 
-pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn transact_write_items(
+    engine: &mut Engine,
+    request: TransactWriteItemsRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.not_null("transactItems", &request.transact_items);
     ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
-    v.one_of("returnItemCollectionMetrics", request.return_item_collection_metrics.as_deref(), &["SIZE", "NONE"]);
+    v.one_of(
+        "returnItemCollectionMetrics",
+        request.return_item_collection_metrics.as_deref(),
+        &["SIZE", "NONE"],
+    );
     if let Some(token) = &request.client_request_token
         && (token.is_empty() || token.len() > 36)
     {
-        v.push(&format!("'{token}'"), "clientRequestToken", "Member must have length less than or equal to 36");
+        v.push(
+            &format!("'{token}'"),
+            "clientRequestToken",
+            "Member must have length less than or equal to 36",
+        );
     }
     v.finish()?;
     let items = request.transact_items.as_ref().expect("checked");
@@ -301,7 +363,9 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
     }
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
     let now = engine.now_millis();
-    engine.transaction_tokens.retain(|_, record| now < record.at_millis + IDEMPOTENCY_WINDOW_MILLIS);
+    engine
+        .transaction_tokens
+        .retain(|_, record| now < record.at_millis + IDEMPOTENCY_WINDOW_MILLIS);
     let fingerprint = json!({"items": format!("{:?}", items_fingerprint(items)), "metrics": request.return_item_collection_metrics});
     if let Some(token) = &request.client_request_token
         && let Some(record) = engine.transaction_tokens.get(token)
@@ -315,10 +379,17 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
         // A replay reads what the first call wrote, and is billed as transactional reads.
         let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
         for (table, key) in record.items.clone() {
-            let size = engine.tables.get(&table).and_then(|t| t.get(&key)).map_or(0, item_size);
+            let size = engine
+                .tables
+                .get(&table)
+                .and_then(|t| t.get(&key))
+                .map_or(0, item_size);
             units.entry(table).or_default().read += 2.0 * read_units(size, true);
         }
-        return respond(&WriteResult { consumed_capacity: report(units, capacity_mode), item_collection_metrics: BTreeMap::new() });
+        return respond(&WriteResult {
+            consumed_capacity: report(units, capacity_mode),
+            item_collection_metrics: BTreeMap::new(),
+        });
     }
 
     let mut plan = Vec::with_capacity(items.len());
@@ -330,21 +401,29 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
             (WriteKind::Delete, &item.delete),
             (WriteKind::Update, &item.update),
         ];
-        let mut present = actions.iter().filter_map(|(kind, arg)| arg.as_ref().map(|a| (*kind, a)));
+        let mut present = actions
+            .iter()
+            .filter_map(|(kind, arg)| arg.as_ref().map(|a| (*kind, a)));
         let (Some((kind, arg)), None) = (present.next(), present.next()) else {
             return Err(DynamoError::validation(
                 "TransactItems can only contain one of Check, Put, Update or Delete",
             ));
         };
         let action = plan_write(engine, kind, arg)?;
-        if action.key.is_ok() && plan.iter().any(|p: &PlannedAction| p.table == action.table && p.key == action.key) {
+        if action.key.is_ok()
+            && plan
+                .iter()
+                .any(|p: &PlannedAction| p.table == action.table && p.key == action.key)
+        {
             return Err(one_action_per_item());
         }
         total_bytes += action.item.as_ref().map_or(0, item_size);
         plan.push(action);
     }
     if total_bytes > MAX_TRANSACTION_BYTES {
-        return Err(DynamoError::validation("Transaction request size cannot exceed 4 MB"));
+        return Err(DynamoError::validation(
+            "Transaction request size cannot exceed 4 MB",
+        ));
     }
 
     // A malformed action cancels the transaction before any condition is checked.
@@ -359,7 +438,8 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
         return Err(cancelled(reasons));
     }
     // Decide every action against the state before any of them, then apply all or none.
-    let outcomes: Vec<Result<Option<Option<Item>>, Value>> = plan.iter().map(|a| outcome_of(engine, a)).collect();
+    let outcomes: Vec<Result<Option<Option<Item>>, Value>> =
+        plan.iter().map(|a| outcome_of(engine, a)).collect();
     if outcomes.iter().any(Result::is_err) {
         let reasons = outcomes
             .into_iter()
@@ -373,7 +453,9 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
         .zip(&outcomes)
         .map(|(action, outcome)| {
             let demands = match (engine.tables.get(&action.table), &action.key, outcome) {
-                (Some(table), Ok(key), Ok(Some(new))) => throughput::plan_write(table, key, new.as_ref(), 2.0),
+                (Some(table), Ok(key), Ok(Some(new))) => {
+                    throughput::plan_write(table, key, new.as_ref(), 2.0)
+                }
                 (Some(table), Ok(key), _) => vec![throughput::condition_check(table, key)],
                 _ => Vec::new(),
             };
@@ -385,7 +467,10 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
     let mut metrics: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for (action, outcome) in plan.iter().zip(outcomes) {
         let entry = units.entry(action.table.clone()).or_default();
-        let key = action.key.as_ref().expect("a transaction with no cancellation has every key");
+        let key = action
+            .key
+            .as_ref()
+            .expect("a transaction with no cancellation has every key");
         let old_size = engine.tables[&action.table].get(key).map_or(0, item_size);
         match outcome.expect("no cancellation") {
             None => entry.write += 2.0 * write_units(old_size),
@@ -396,17 +481,35 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
                 for (index, kind, index_units) in result.index_units {
                     entry.indexes.entry(index).or_insert((kind, 0.0)).1 += 2.0 * index_units;
                 }
-                if let Some(m) = collection_metrics(engine, &action.table, key, request.return_item_collection_metrics.as_deref()) {
+                if let Some(m) = collection_metrics(
+                    engine,
+                    &action.table,
+                    key,
+                    request.return_item_collection_metrics.as_deref(),
+                ) {
                     metrics.entry(action.table.clone()).or_default().push(m);
                 }
             }
         }
     }
     if let Some(token) = &request.client_request_token {
-        let touched = plan.iter().filter_map(|a| Some((a.table.clone(), a.key.clone().ok()?))).collect();
-        engine.transaction_tokens.insert(token.clone(), TokenRecord { request: fingerprint, at_millis: now, items: touched });
+        let touched = plan
+            .iter()
+            .filter_map(|a| Some((a.table.clone(), a.key.clone().ok()?)))
+            .collect();
+        engine.transaction_tokens.insert(
+            token.clone(),
+            TokenRecord {
+                request: fingerprint,
+                at_millis: now,
+                items: touched,
+            },
+        );
     }
-    respond(&WriteResult { consumed_capacity: report(units, capacity_mode), item_collection_metrics: metrics })
+    respond(&WriteResult {
+        consumed_capacity: report(units, capacity_mode),
+        item_collection_metrics: metrics,
+    })
 }
 
 /// A stable description of a transaction's actions, to compare replays with.
@@ -436,7 +539,10 @@ pub struct TransactGetItemsRequest {
     pub return_consumed_capacity: Option<String>,
 }
 
-pub fn transact_get_items(engine: &mut Engine, request: TransactGetItemsRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn transact_get_items(
+    engine: &mut Engine,
+    request: TransactGetItemsRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.not_null("transactItems", &request.transact_items);
     ReturnCapacity::check(&mut v, request.return_consumed_capacity.as_deref());
@@ -458,7 +564,10 @@ pub fn transact_get_items(engine: &mut Engine, request: TransactGetItemsRequest)
             return Err(v.finish().expect_err("one violation"));
         };
         let mut v = Violations::new();
-        v.table_name("transactItems.member.get.tableName", get.table_name.as_deref());
+        v.table_name(
+            "transactItems.member.get.tableName",
+            get.table_name.as_deref(),
+        );
         v.not_null("transactItems.member.get.key", &get.key);
         v.finish()?;
         let args = ExpressionArgs {
@@ -468,23 +577,42 @@ pub fn transact_get_items(engine: &mut Engine, request: TransactGetItemsRequest)
         };
         let expressions = args.parse(&[])?;
         let table_name = get.table_name.clone().expect("checked");
-        let table = engine.tables.get(&table_name).ok_or_else(DynamoError::resource_not_found)?;
-        let key = table.key_schema().key_from_request(&get.key.as_ref().expect("checked").0)?;
+        let table = engine
+            .tables
+            .get(&table_name)
+            .ok_or_else(DynamoError::resource_not_found)?;
+        let key = table
+            .key_schema()
+            .key_from_request(&get.key.as_ref().expect("checked").0)?;
         if plan.iter().any(|(t, k, _)| *t == table_name && *k == key) {
             return Err(one_action_per_item());
         }
-        plan.push((table_name, key, projection_paths(expressions.projection, None)));
+        plan.push((
+            table_name,
+            key,
+            projection_paths(expressions.projection, None),
+        ));
     }
     let demands: Vec<(&str, Vec<throughput::Demand>)> = plan
         .iter()
-        .map(|(name, key, _)| (name.as_str(), engine.tables.get(name).map(|t| vec![throughput::transaction_read(t, key)]).unwrap_or_default()))
+        .map(|(name, key, _)| {
+            (
+                name.as_str(),
+                engine
+                    .tables
+                    .get(name)
+                    .map(|t| vec![throughput::transaction_read(t, key)])
+                    .unwrap_or_default(),
+            )
+        })
         .collect();
     throughput::admit_transaction(engine, &demands).map_err(cancelled)?;
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
     let mut responses = Vec::with_capacity(plan.len());
     for (table_name, key, paths) in &plan {
         let item = engine.tables[table_name].get(key);
-        units.entry(table_name.clone()).or_default().read += 2.0 * read_units(item.map_or(0, item_size), true);
+        units.entry(table_name.clone()).or_default().read +=
+            2.0 * read_units(item.map_or(0, item_size), true);
         responses.push(match item {
             Some(item) => json!({"Item": shaped(item, paths.as_deref())}),
             None => json!({}),

@@ -27,13 +27,22 @@ pub struct UpdateTimeToLiveRequest {
     pub time_to_live_specification: Option<TimeToLiveSpecificationArg>,
 }
 
-pub fn update_time_to_live(engine: &mut Engine, request: UpdateTimeToLiveRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn update_time_to_live(
+    engine: &mut Engine,
+    request: UpdateTimeToLiveRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.table_name("tableName", request.table_name.as_deref());
-    v.not_null("timeToLiveSpecification", &request.time_to_live_specification);
+    v.not_null(
+        "timeToLiveSpecification",
+        &request.time_to_live_specification,
+    );
     if let Some(spec) = &request.time_to_live_specification {
         v.not_null("timeToLiveSpecification.enabled", &spec.enabled);
-        v.not_null("timeToLiveSpecification.attributeName", &spec.attribute_name);
+        v.not_null(
+            "timeToLiveSpecification.attributeName",
+            &spec.attribute_name,
+        );
         if let Some(name) = &spec.attribute_name
             && (name.is_empty() || name.len() > 255)
         {
@@ -42,15 +51,25 @@ pub fn update_time_to_live(engine: &mut Engine, request: UpdateTimeToLiveRequest
             } else {
                 "Member must have length less than or equal to 255"
             };
-            v.push(&format!("'{name}'"), "timeToLiveSpecification.attributeName", constraint);
+            v.push(
+                &format!("'{name}'"),
+                "timeToLiveSpecification.attributeName",
+                constraint,
+            );
         }
     }
     v.finish()?;
     let name = request.table_name.expect("checked");
     let spec = request.time_to_live_specification.expect("checked");
-    let (enabled, attribute_name) = (spec.enabled.expect("checked"), spec.attribute_name.expect("checked"));
+    let (enabled, attribute_name) = (
+        spec.enabled.expect("checked"),
+        spec.attribute_name.expect("checked"),
+    );
     let now = engine.now_millis();
-    let table = engine.tables.get_mut(&name).ok_or_else(DynamoError::resource_not_found)?;
+    let table = engine
+        .tables
+        .get_mut(&name)
+        .ok_or_else(DynamoError::resource_not_found)?;
     let current = &table.definition.ttl;
     // The attribute is checked first, then the state, then the once-an-hour rule.
     if let Some(ttl) = current.as_ref().filter(|t| t.enabled)
@@ -62,8 +81,12 @@ pub fn update_time_to_live(engine: &mut Engine, request: UpdateTimeToLiveRequest
         )));
     }
     match current {
-        Some(ttl) if ttl.enabled && enabled => return Err(DynamoError::validation("TimeToLive is already enabled")),
-        Some(ttl) if !ttl.enabled && !enabled => return Err(DynamoError::validation("TimeToLive is already disabled")),
+        Some(ttl) if ttl.enabled && enabled => {
+            return Err(DynamoError::validation("TimeToLive is already enabled"));
+        }
+        Some(ttl) if !ttl.enabled && !enabled => {
+            return Err(DynamoError::validation("TimeToLive is already disabled"));
+        }
         None if !enabled => return Err(DynamoError::validation("TimeToLive is already disabled")),
         Some(ttl) if now < ttl.changed_at_millis + TTL_CHANGE_INTERVAL_MILLIS => {
             return Err(DynamoError::validation(
@@ -72,11 +95,17 @@ pub fn update_time_to_live(engine: &mut Engine, request: UpdateTimeToLiveRequest
         }
         _ => {}
     }
-    table.definition.ttl = Some(TtlSettings { attribute_name: attribute_name.clone(), enabled, changed_at_millis: now });
+    table.definition.ttl = Some(TtlSettings {
+        attribute_name: attribute_name.clone(),
+        enabled,
+        changed_at_millis: now,
+    });
     table.rebuild_expiries();
     let definition = table.definition.clone();
     engine.record_table(&definition);
-    respond(&json!({"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attribute_name}}))
+    respond(
+        &json!({"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attribute_name}}),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,14 +114,22 @@ pub struct DescribeTimeToLiveRequest {
     pub table_name: Option<String>,
 }
 
-pub fn describe_time_to_live(engine: &mut Engine, request: DescribeTimeToLiveRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn describe_time_to_live(
+    engine: &mut Engine,
+    request: DescribeTimeToLiveRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.table_name("tableName", request.table_name.as_deref());
     v.finish()?;
     let name = request.table_name.expect("checked");
-    let table = engine.tables.get(&name).ok_or_else(|| DynamoError::table_not_found(&name))?;
+    let table = engine
+        .tables
+        .get(&name)
+        .ok_or_else(|| DynamoError::table_not_found(&name))?;
     let description = match &table.definition.ttl {
-        Some(ttl) if ttl.enabled => json!({"TimeToLiveStatus": "ENABLED", "AttributeName": ttl.attribute_name}),
+        Some(ttl) if ttl.enabled => {
+            json!({"TimeToLiveStatus": "ENABLED", "AttributeName": ttl.attribute_name})
+        }
         _ => json!({"TimeToLiveStatus": "DISABLED"}),
     };
     respond(&json!({ "TimeToLiveDescription": description }))

@@ -6,8 +6,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::tables::{
-    AttributeDefinitionArg, KeySchemaElementArg, ProjectionArg, StreamSpecificationArg, ThroughputArg, check_key_name_lengths,
-    check_throughput_shape, describe, invalid, stream_of,
+    AttributeDefinitionArg, KeySchemaElementArg, ProjectionArg, StreamSpecificationArg,
+    ThroughputArg, check_key_name_lengths, check_throughput_shape, describe, invalid, stream_of,
 };
 use super::validate::Violations;
 use crate::dispatch::respond;
@@ -71,7 +71,10 @@ const NOTHING_TO_UPDATE: &str = "At least one of ProvisionedThroughput, BillingM
 fn has_any_change(request: &UpdateTableRequest) -> bool {
     request.billing_mode.is_some()
         || request.provisioned_throughput.is_some()
-        || request.global_secondary_index_updates.as_ref().is_some_and(|u| !u.is_empty())
+        || request
+            .global_secondary_index_updates
+            .as_ref()
+            .is_some_and(|u| !u.is_empty())
         || request.stream_specification.is_some()
         || request.deletion_protection_enabled.is_some()
         || request.table_class.is_some()
@@ -80,11 +83,17 @@ fn has_any_change(request: &UpdateTableRequest) -> bool {
 }
 
 fn throughput_pair(t: &ThroughputArg) -> (u64, u64) {
-    (t.read_capacity_units.unwrap_or(1) as u64, t.write_capacity_units.unwrap_or(1) as u64)
+    (
+        t.read_capacity_units.unwrap_or(1) as u64,
+        t.write_capacity_units.unwrap_or(1) as u64,
+    )
 }
 
 /// The billing mode after the update, with DynamoDB's rules for switching.
-fn new_billing(current: BillingMode, request: &UpdateTableRequest) -> Result<BillingMode, DynamoError> {
+fn new_billing(
+    current: BillingMode,
+    request: &UpdateTableRequest,
+) -> Result<BillingMode, DynamoError> {
     let throughput = request.provisioned_throughput.as_ref().map(throughput_pair);
     let mode = request.billing_mode.as_deref();
     match (mode, current, throughput) {
@@ -95,28 +104,45 @@ fn new_billing(current: BillingMode, request: &UpdateTableRequest) -> Result<Bil
         (None, BillingMode::PayPerRequest, Some(_)) => Err(invalid(
             "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST",
         )),
-        (Some("PROVISIONED"), BillingMode::PayPerRequest, None) => {
-            Err(invalid("ProvisionedThroughput must be specified when BillingMode is PROVISIONED"))
-        }
+        (Some("PROVISIONED"), BillingMode::PayPerRequest, None) => Err(invalid(
+            "ProvisionedThroughput must be specified when BillingMode is PROVISIONED",
+        )),
         (_, _, Some((read, write))) => {
-            if let BillingMode::Provisioned { read_capacity_units, write_capacity_units } = current
+            if let BillingMode::Provisioned {
+                read_capacity_units,
+                write_capacity_units,
+            } = current
                 && (read, write) == (read_capacity_units, write_capacity_units)
             {
                 return Err(DynamoError::validation(format!(
                     "The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: {read_capacity_units}. Requested ReadCapacityUnits: {read}. Current WriteCapacityUnits provisioned for the table: {write_capacity_units}. Requested WriteCapacityUnits: {write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."
                 )));
             }
-            Ok(BillingMode::Provisioned { read_capacity_units: read, write_capacity_units: write })
+            Ok(BillingMode::Provisioned {
+                read_capacity_units: read,
+                write_capacity_units: write,
+            })
         }
         (_, current, None) => Ok(current),
     }
 }
 
 /// Records when provisioned throughput rose or fell.
-fn note_throughput_change(definition: &mut TableDefinition, old: BillingMode, new: BillingMode, now: u64) {
+fn note_throughput_change(
+    definition: &mut TableDefinition,
+    old: BillingMode,
+    new: BillingMode,
+    now: u64,
+) {
     if let (
-        BillingMode::Provisioned { read_capacity_units: r0, write_capacity_units: w0 },
-        BillingMode::Provisioned { read_capacity_units: r1, write_capacity_units: w1 },
+        BillingMode::Provisioned {
+            read_capacity_units: r0,
+            write_capacity_units: w0,
+        },
+        BillingMode::Provisioned {
+            read_capacity_units: r1,
+            write_capacity_units: w1,
+        },
     ) = (old, new)
     {
         if r1 > r0 || w1 > w0 {
@@ -139,13 +165,20 @@ fn new_index(
     let name = create.index_name.clone().unwrap_or_default();
     let elements = create.key_schema.as_deref().unwrap_or_default();
     if elements.is_empty() {
-        return Err(invalid(format!("Index KeySchema is empty for index: {name}")));
+        return Err(invalid(format!(
+            "Index KeySchema is empty for index: {name}"
+        )));
     }
     let definitions: Vec<(String, ScalarType)> = request
         .attribute_definitions
         .iter()
         .flatten()
-        .filter_map(|d| Some((d.attribute_name.clone()?, ScalarType::parse(d.attribute_type.as_deref()?)?)))
+        .filter_map(|d| {
+            Some((
+                d.attribute_name.clone()?,
+                ScalarType::parse(d.attribute_type.as_deref()?)?,
+            ))
+        })
         .collect();
     let attribute = |element: &KeySchemaElementArg| -> Result<KeyAttribute, DynamoError> {
         let attr_name = element.attribute_name.clone().unwrap_or_default();
@@ -161,12 +194,18 @@ fn new_index(
                     names.join(", ")
                 ))
             })?;
-        Ok(KeyAttribute { name: attr_name, kind })
+        Ok(KeyAttribute {
+            name: attr_name,
+            kind,
+        })
     };
     check_key_name_lengths(elements.iter().filter_map(|e| e.attribute_name.as_deref()))?;
     // An attribute the table already defines keeps its type.
     for (name, kind) in &definitions {
-        if let Some((_, existing)) = definition.attribute_definitions.iter().find(|(n, _)| n == name)
+        if let Some((_, existing)) = definition
+            .attribute_definitions
+            .iter()
+            .find(|(n, _)| n == name)
             && existing != kind
         {
             return Err(invalid(format!(
@@ -178,13 +217,26 @@ fn new_index(
     }
     let hash = attribute(&elements[0])?;
     let range = elements.get(1).map(attribute).transpose()?;
-    let projection = match create.projection.as_ref().and_then(|p| p.projection_type.as_deref()) {
+    let projection = match create
+        .projection
+        .as_ref()
+        .and_then(|p| p.projection_type.as_deref())
+    {
         Some("ALL") => Projection::All,
         Some("KEYS_ONLY") => Projection::KeysOnly,
         Some("INCLUDE") => Projection::Include(
-            create.projection.as_ref().and_then(|p| p.non_key_attributes.clone()).unwrap_or_default(),
+            create
+                .projection
+                .as_ref()
+                .and_then(|p| p.non_key_attributes.clone())
+                .unwrap_or_default(),
         ),
-        other => return Err(invalid(format!("Unknown ProjectionType: {}", other.unwrap_or("null")))),
+        other => {
+            return Err(invalid(format!(
+                "Unknown ProjectionType: {}",
+                other.unwrap_or("null")
+            )));
+        }
     };
     let throughput = match (billing, &create.provisioned_throughput) {
         (BillingMode::PayPerRequest, Some(_)) => {
@@ -194,7 +246,9 @@ fn new_index(
         }
         (BillingMode::PayPerRequest, None) => None,
         (BillingMode::Provisioned { .. }, None) => {
-            return Err(invalid(format!("ProvisionedThroughput must be specified for index: {name}")));
+            return Err(invalid(format!(
+                "ProvisionedThroughput must be specified for index: {name}"
+            )));
         }
         (BillingMode::Provisioned { .. }, Some(t)) => Some(throughput_pair(t)),
     };
@@ -209,24 +263,53 @@ fn new_index(
     })
 }
 
-pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn update_table(
+    engine: &mut Engine,
+    request: UpdateTableRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let mut v = Violations::new();
     v.table_name("tableName", request.table_name.as_deref());
-    v.one_of("billingMode", request.billing_mode.as_deref(), &["PROVISIONED", "PAY_PER_REQUEST"]);
-    v.one_of("tableClass", request.table_class.as_deref(), &["STANDARD", "STANDARD_INFREQUENT_ACCESS"]);
-    check_throughput_shape(&mut v, "provisionedThroughput", &request.provisioned_throughput);
-    for (i, update) in request.global_secondary_index_updates.iter().flatten().enumerate() {
+    v.one_of(
+        "billingMode",
+        request.billing_mode.as_deref(),
+        &["PROVISIONED", "PAY_PER_REQUEST"],
+    );
+    v.one_of(
+        "tableClass",
+        request.table_class.as_deref(),
+        &["STANDARD", "STANDARD_INFREQUENT_ACCESS"],
+    );
+    check_throughput_shape(
+        &mut v,
+        "provisionedThroughput",
+        &request.provisioned_throughput,
+    );
+    for (i, update) in request
+        .global_secondary_index_updates
+        .iter()
+        .flatten()
+        .enumerate()
+    {
         if let Some(create) = &update.create {
             let field = format!("globalSecondaryIndexUpdates.{}.member.create", i + 1);
             v.table_name(&format!("{field}.indexName"), create.index_name.as_deref());
-            check_throughput_shape(&mut v, &format!("{field}.provisionedThroughput"), &create.provisioned_throughput);
+            check_throughput_shape(
+                &mut v,
+                &format!("{field}.provisionedThroughput"),
+                &create.provisioned_throughput,
+            );
         }
     }
     v.finish()?;
     if let Some(t) = &request.provisioned_throughput {
-        for (value, name) in [(t.read_capacity_units, "ReadCapacityUnits"), (t.write_capacity_units, "WriteCapacityUnits")] {
+        for (value, name) in [
+            (t.read_capacity_units, "ReadCapacityUnits"),
+            (t.write_capacity_units, "WriteCapacityUnits"),
+        ] {
             if let Some(value) = value.filter(|&v| v > MAX_THROUGHPUT) {
-                return Err(DynamoError::validation(format!("Given value {value} for {name} is out of bounds")));
+                return Err(DynamoError::validation(format!(
+                    "Given value {value} for {name} is out of bounds"
+                )));
             }
         }
     }
@@ -235,19 +318,30 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
     }
     let name = request.table_name.clone().expect("checked");
     let now = engine.now_millis();
-    let table = engine.tables.get(&name).ok_or_else(|| DynamoError::table_not_found(&name))?;
+    let table = engine
+        .tables
+        .get(&name)
+        .ok_or_else(|| DynamoError::table_not_found(&name))?;
     if table.definition.status(now) != "ACTIVE" {
         return Err(DynamoError::new(
             ErrorKind::ResourceInUseException,
-            format!("Attempt to change a resource which is still in use: Table is being updated: {name}"),
+            format!(
+                "Attempt to change a resource which is still in use: Table is being updated: {name}"
+            ),
         ));
     }
     let old_billing = table.definition.billing;
     let billing = new_billing(old_billing, &request)?;
 
     // Work out every index change before applying any.
-    let updates = request.global_secondary_index_updates.as_deref().unwrap_or_default();
-    let creates_and_deletes = updates.iter().filter(|u| u.create.is_some() || u.delete.is_some()).count();
+    let updates = request
+        .global_secondary_index_updates
+        .as_deref()
+        .unwrap_or_default();
+    let creates_and_deletes = updates
+        .iter()
+        .filter(|u| u.create.is_some() || u.delete.is_some())
+        .count();
     if creates_and_deletes > 1 {
         return Err(DynamoError::new(
             ErrorKind::LimitExceededException,
@@ -262,23 +356,42 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
             (Some(create), None, None) => {
                 let index_name = create.index_name.as_deref().unwrap_or_default();
                 if table.definition.index(index_name).is_some() {
-                    return Err(invalid(format!("Index with name: {index_name} already exists")));
+                    return Err(invalid(format!(
+                        "Index with name: {index_name} already exists"
+                    )));
                 }
                 created = Some(new_index(create, &request, &table.definition, billing)?);
             }
             (None, Some(change), None) => {
                 let index_name = change.index_name.clone().unwrap_or_default();
-                if table.definition.index(&index_name).is_none_or(|i| i.kind != IndexKind::Global) {
+                if table
+                    .definition
+                    .index(&index_name)
+                    .is_none_or(|i| i.kind != IndexKind::Global)
+                {
                     return Err(DynamoError::index_not_found(&name, &index_name));
                 }
-                throughput_changes.push((index_name, change.provisioned_throughput.as_ref().map(throughput_pair)));
+                throughput_changes.push((
+                    index_name,
+                    change.provisioned_throughput.as_ref().map(throughput_pair),
+                ));
             }
             (None, None, Some(delete)) => {
                 let index_name = delete.index_name.clone().unwrap_or_default();
-                if table.definition.index(&index_name).is_some_and(|i| i.kind == IndexKind::Local) {
-                    return Err(invalid(format!("Local secondary index {index_name} cannot be deleted: local indexes are fixed at table creation")));
+                if table
+                    .definition
+                    .index(&index_name)
+                    .is_some_and(|i| i.kind == IndexKind::Local)
+                {
+                    return Err(invalid(format!(
+                        "Local secondary index {index_name} cannot be deleted: local indexes are fixed at table creation"
+                    )));
                 }
-                if table.definition.index(&index_name).is_none_or(|i| i.kind != IndexKind::Global) {
+                if table
+                    .definition
+                    .index(&index_name)
+                    .is_none_or(|i| i.kind != IndexKind::Global)
+                {
                     return Err(DynamoError::index_not_found(&name, &index_name));
                 }
                 deleted = Some(index_name);
@@ -296,9 +409,13 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
             let current = table.definition.stream.as_ref().filter(|s| s.enabled);
             match (spec.stream_enabled, current) {
                 (Some(true), Some(_)) => {
-                    return Err(DynamoError::validation(format!("Table already has an enabled stream: {table_arn}")));
+                    return Err(DynamoError::validation(format!(
+                        "Table already has an enabled stream: {table_arn}"
+                    )));
                 }
-                (Some(false), None) => return Err(DynamoError::validation("Table already has stream disabled")),
+                (Some(false), None) => {
+                    return Err(DynamoError::validation("Table already has stream disabled"));
+                }
                 _ => {}
             }
             Some(stream_of(engine, &table_arn, spec)?.map(|s| engine.streams.unique(s)))
@@ -348,9 +465,20 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
     }
     // AttributeDefinitions list exactly the attributes some key uses.
     let definition = &mut table.definition;
-    for attr in definition.indexes.iter().flat_map(|i| [Some(&i.key_schema.hash), i.key_schema.range.as_ref()]).flatten() {
-        if !definition.attribute_definitions.iter().any(|(n, _)| *n == attr.name) {
-            definition.attribute_definitions.push((attr.name.clone(), attr.kind));
+    for attr in definition
+        .indexes
+        .iter()
+        .flat_map(|i| [Some(&i.key_schema.hash), i.key_schema.range.as_ref()])
+        .flatten()
+    {
+        if !definition
+            .attribute_definitions
+            .iter()
+            .any(|(n, _)| *n == attr.name)
+        {
+            definition
+                .attribute_definitions
+                .push((attr.name.clone(), attr.kind));
         }
     }
     let used: Vec<String> = definition
@@ -359,7 +487,9 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
         .chain(definition.indexes.iter().flat_map(|i| i.key_schema.names()))
         .map(str::to_owned)
         .collect();
-    definition.attribute_definitions.retain(|(n, _)| used.contains(n));
+    definition
+        .attribute_definitions
+        .retain(|(n, _)| used.contains(n));
     // Disabling closes the stream's open shards; enabling registers the new stream.
     crate::stream::sync(engine);
     engine.capacity.state(&engine.tables[&name], now);
@@ -370,9 +500,12 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
     }
     if let Some(index_name) = &deleted {
         let definition = json!({"IndexName": index_name, "IndexStatus": "DELETING"});
-        description["GlobalSecondaryIndexes"].as_array_mut().map(|a| a.push(definition.clone())).unwrap_or_else(|| {
-            description["GlobalSecondaryIndexes"] = json!([definition]);
-        });
+        description["GlobalSecondaryIndexes"]
+            .as_array_mut()
+            .map(|a| a.push(definition.clone()))
+            .unwrap_or_else(|| {
+                description["GlobalSecondaryIndexes"] = json!([definition]);
+            });
     }
     let definition = table.definition.clone();
     engine.record_table(&definition);
@@ -380,12 +513,25 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
 }
 
 fn created_name(request: &UpdateTableRequest) -> Option<String> {
-    request.global_secondary_index_updates.iter().flatten().find_map(|u| u.create.as_ref()?.index_name.clone())
+    request
+        .global_secondary_index_updates
+        .iter()
+        .flatten()
+        .find_map(|u| u.create.as_ref()?.index_name.clone())
 }
 
 /// Sets an index's status (and backfilling flag) in a table description.
-fn mark_index(description: &mut serde_json::Value, index_name: &str, status: &str, backfilling: Option<bool>) {
-    for index in description["GlobalSecondaryIndexes"].as_array_mut().into_iter().flatten() {
+fn mark_index(
+    description: &mut serde_json::Value,
+    index_name: &str,
+    status: &str,
+    backfilling: Option<bool>,
+) {
+    for index in description["GlobalSecondaryIndexes"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+    {
         if index["IndexName"] == index_name {
             index["IndexStatus"] = json!(status);
             if let Some(flag) = backfilling {

@@ -15,7 +15,9 @@ impl Violations {
 
     /// Records a failure of `value` (already quoted, or `null`) at `field`.
     pub fn push(&mut self, value: &str, field: &str, constraint: &str) {
-        self.0.push(format!("Value {value} at '{field}' failed to satisfy constraint: {constraint}"));
+        self.0.push(format!(
+            "Value {value} at '{field}' failed to satisfy constraint: {constraint}"
+        ));
     }
 
     pub fn not_null<T>(&mut self, field: &str, value: &Option<T>) {
@@ -35,15 +37,30 @@ impl Violations {
             return;
         }
         let quoted = format!("'{name}'");
-        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')) {
-            self.push(&quoted, field, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+        if !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        {
+            self.push(
+                &quoted,
+                field,
+                "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+            );
         }
         let length = name.chars().count();
         if length < 3 {
-            self.push(&quoted, field, "Member must have length greater than or equal to 3");
+            self.push(
+                &quoted,
+                field,
+                "Member must have length greater than or equal to 3",
+            );
         }
         if length > 255 {
-            self.push(&quoted, field, "Member must have length less than or equal to 255");
+            self.push(
+                &quoted,
+                field,
+                "Member must have length less than or equal to 255",
+            );
         }
     }
 
@@ -55,7 +72,10 @@ impl Violations {
             self.push(
                 &format!("'{value}'"),
                 field,
-                &format!("Member must satisfy enum value set: [{}]", allowed.join(", ")),
+                &format!(
+                    "Member must satisfy enum value set: [{}]",
+                    allowed.join(", ")
+                ),
             );
         }
     }
@@ -65,7 +85,11 @@ impl Violations {
         if let Some(v) = value
             && v < min
         {
-            self.push(&format!("'{v}'"), field, &format!("Member must have value greater than or equal to {min}"));
+            self.push(
+                &format!("'{v}'"),
+                field,
+                &format!("Member must have value greater than or equal to {min}"),
+            );
         }
     }
 
@@ -74,7 +98,11 @@ impl Violations {
         if let Some(v) = value
             && v > max
         {
-            self.push(&format!("'{v}'"), field, &format!("Member must have value less than or equal to {max}"));
+            self.push(
+                &format!("'{v}'"),
+                field,
+                &format!("Member must have value less than or equal to {max}"),
+            );
         }
     }
 
@@ -136,7 +164,10 @@ mod tests {
         let mut v = Violations::new();
         v.table_name("tableName", Some("a;"));
         let message = v.finish().unwrap_err().message;
-        assert!(message.starts_with("2 validation errors detected: Value 'a;' at 'tableName'"), "{message}");
+        assert!(
+            message.starts_with("2 validation errors detected: Value 'a;' at 'tableName'"),
+            "{message}"
+        );
         assert!(message.contains("regular expression pattern: [a-zA-Z0-9_.-]+; Value 'a;'"));
     }
 }

@@ -40,7 +40,10 @@ pub fn check_quorum(engine: &Engine, operation: &str) -> Result<(), DynamoError>
     if engine.zones.has_quorum() || !DATA_PLANE.contains(&operation) {
         return Ok(());
     }
-    Err(DynamoError::new(ErrorKind::InternalServerError, "Internal server error"))
+    Err(DynamoError::new(
+        ErrorKind::InternalServerError,
+        "Internal server error",
+    ))
 }
 
 /// The zone replica `r` lives in, by its full name (`us-east-1a`).
@@ -69,7 +72,9 @@ pub(crate) fn elect_leaders(engine: &mut Engine, now: u64) {
         }
     }
     for (table, changes) in moved {
-        engine.events.record(now, "FAILOVER", &table, || json!({"NewLeaders": changes}));
+        engine
+            .events
+            .record(now, "FAILOVER", &table, || json!({"NewLeaders": changes}));
     }
 }
 
@@ -81,7 +86,10 @@ pub struct SetZoneAvailabilityRequest {
     pub available: Option<bool>,
 }
 
-pub fn set_zone_availability(engine: &mut Engine, request: SetZoneAvailabilityRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn set_zone_availability(
+    engine: &mut Engine,
+    request: SetZoneAvailabilityRequest,
+) -> Result<Vec<u8>, DynamoError> {
     let names: Vec<String> = (0..REPLICAS).map(|r| zone_name(engine, r)).collect();
     let allowed: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut v = Violations::new();
@@ -97,9 +105,19 @@ pub fn set_zone_availability(engine: &mut Engine, request: SetZoneAvailabilityRe
         engine.record_zones();
         if up {
             rejoin(engine, replica, now);
-            engine.events.record(now, "ZONE_UP", "", || json!({"Zone": zone, "Replica": replica}));
+            engine.events.record(
+                now,
+                "ZONE_UP",
+                "",
+                || json!({"Zone": zone, "Replica": replica}),
+            );
         } else {
-            engine.events.record(now, "ZONE_DOWN", "", || json!({"Zone": zone, "Replica": replica}));
+            engine.events.record(
+                now,
+                "ZONE_DOWN",
+                "",
+                || json!({"Zone": zone, "Replica": replica}),
+            );
             elect_leaders(engine, now);
         }
     }
@@ -111,8 +129,13 @@ pub fn set_zone_availability(engine: &mut Engine, request: SetZoneAvailabilityRe
 fn rejoin(engine: &mut Engine, replica: usize, now: u64) {
     let names: Vec<String> = engine.tables.keys().cloned().collect();
     for name in names {
-        let lag = engine.simulation_for(&name).replication_lag.sample(&mut engine.rng);
-        let Some(table) = engine.tables.get_mut(&name) else { continue };
+        let lag = engine
+            .simulation_for(&name)
+            .replication_lag
+            .sample(&mut engine.rng);
+        let Some(table) = engine.tables.get_mut(&name) else {
+            continue;
+        };
         for (_, replicas) in table.replica_sets_mut() {
             replicas.rejoin(replica, now + lag);
         }
@@ -123,7 +146,10 @@ fn rejoin(engine: &mut Engine, replica: usize, now: u64) {
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeZonesRequest {}
 
-pub fn describe_zones(engine: &mut Engine, _request: DescribeZonesRequest) -> Result<Vec<u8>, DynamoError> {
+pub fn describe_zones(
+    engine: &mut Engine,
+    _request: DescribeZonesRequest,
+) -> Result<Vec<u8>, DynamoError> {
     respond(&zones_json(engine))
 }
 

@@ -314,9 +314,11 @@ impl Expr {
     pub fn is_value(&self) -> bool {
         match &self.kind {
             ExprKind::Literal(Literal::Missing) => false,
-            ExprKind::Literal(_) | ExprKind::Param(_) | ExprKind::List(_) | ExprKind::Bag(_) | ExprKind::Struct(_) => {
-                true
-            }
+            ExprKind::Literal(_)
+            | ExprKind::Param(_)
+            | ExprKind::List(_)
+            | ExprKind::Bag(_)
+            | ExprKind::Struct(_) => true,
             _ => false,
         }
     }
@@ -357,7 +359,15 @@ mod tests {
 
     #[test]
     fn positions_print_as_line_column_length() {
-        assert_eq!(Pos { line: 1, column: 24, length: 7 }.to_string(), "1:24:7");
+        assert_eq!(
+            Pos {
+                line: 1,
+                column: 24,
+                length: 7
+            }
+            .to_string(),
+            "1:24:7"
+        );
     }
 
     #[test]
@@ -378,6 +388,15 @@ mod tests {
         assert!(Expr::new(ExprKind::Param(1), at).is_value());
         assert!(Expr::new(ExprKind::Bag(vec![]), at).is_value());
         assert!(!Expr::new(ExprKind::Literal(Literal::Missing), at).is_value());
-        assert!(!Expr::new(ExprKind::Path(Path { root: "a".into(), steps: vec![] }), at).is_value());
+        assert!(
+            !Expr::new(
+                ExprKind::Path(Path {
+                    root: "a".into(),
+                    steps: vec![]
+                }),
+                at
+            )
+            .is_value()
+        );
     }
 }

@@ -135,18 +135,33 @@ impl Token {
 
 /// Splits a statement into tokens, ending with [`Kind::Eof`].
 pub fn tokenize(source: &str) -> Result<Vec<Token>, DynamoError> {
-    let mut lexer = Lexer { chars: source.chars().collect(), at: 0, line: 1, column: 1 };
+    let mut lexer = Lexer {
+        chars: source.chars().collect(),
+        at: 0,
+        line: 1,
+        column: 1,
+    };
     let mut tokens = Vec::new();
     loop {
         lexer.skip_blanks()?;
         let (line, column, start) = (lexer.line, lexer.column, lexer.at);
         let Some(c) = lexer.peek(0) else {
-            tokens.push(Token { kind: Kind::Eof, line, column, length: 0 });
+            tokens.push(Token {
+                kind: Kind::Eof,
+                line,
+                column,
+                length: 0,
+            });
             return Ok(tokens);
         };
         let kind = lexer.token(c)?;
         let length = (lexer.at - start) as u32;
-        tokens.push(Token { kind, line, column, length });
+        tokens.push(Token {
+            kind,
+            line,
+            column,
+            length,
+        });
     }
 }
 
@@ -338,7 +353,9 @@ impl Lexer {
                 d => d.parse().map_err(|_| malformed(""))?,
             };
             let exponent = if negative { -magnitude } else { magnitude };
-            if i32::try_from(exponent).is_err() || i32::try_from(fraction_digits - exponent).is_err() {
+            if i32::try_from(exponent).is_err()
+                || i32::try_from(fraction_digits - exponent).is_err()
+            {
                 return Err(malformed(""));
             }
             text.push_str(&digits);
@@ -352,7 +369,11 @@ mod tests {
     use super::*;
 
     fn kinds(source: &str) -> Vec<Kind> {
-        tokenize(source).unwrap().into_iter().map(|t| t.kind).collect()
+        tokenize(source)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.kind)
+            .collect()
     }
 
     fn word(w: &str) -> Kind {
@@ -363,7 +384,12 @@ mod tests {
     fn words_keep_their_case_and_quoted_names_unescape_doubled_quotes() {
         assert_eq!(
             kinds(r#"SeLeCt "a ""b""" x_1$"#),
-            [word("SeLeCt"), Kind::Quoted("a \"b\"".into()), word("x_1$"), Kind::Eof]
+            [
+                word("SeLeCt"),
+                Kind::Quoted("a \"b\"".into()),
+                word("x_1$"),
+                Kind::Eof
+            ]
         );
     }
 
@@ -391,21 +417,30 @@ mod tests {
 
     #[test]
     fn an_e_without_exponent_digits_ends_the_number() {
-        assert_eq!(kinds("1 e5"), [Kind::Num("1".into()), word("e5"), Kind::Eof]);
+        assert_eq!(
+            kinds("1 e5"),
+            [Kind::Num("1".into()), word("e5"), Kind::Eof]
+        );
         assert_eq!(kinds("1e"), [Kind::Num("1".into()), word("e"), Kind::Eof]);
     }
 
     #[test]
     fn two_character_operators_and_bags_are_single_tokens() {
         use Sym::*;
-        let expected: Vec<Kind> =
-            [LBag, RBag, Ne, Ne, Le, Ge, Concat, Lt, Gt, Eq].into_iter().map(Kind::Sym).chain([Kind::Eof]).collect();
+        let expected: Vec<Kind> = [LBag, RBag, Ne, Ne, Le, Ge, Concat, Lt, Gt, Eq]
+            .into_iter()
+            .map(Kind::Sym)
+            .chain([Kind::Eof])
+            .collect();
         assert_eq!(kinds("<< >> <> != <= >= || < > ="), expected);
     }
 
     #[test]
     fn comments_are_skipped() {
-        assert_eq!(kinds("a -- note\n /* block\n */ b"), [word("a"), word("b"), Kind::Eof]);
+        assert_eq!(
+            kinds("a -- note\n /* block\n */ b"),
+            [word("a"), word("b"), Kind::Eof]
+        );
     }
 
     #[test]

@@ -49,7 +49,8 @@ pub mod translate;
 
 pub use parser::parse;
 pub use translate::{
-    CheckPlan, GetPlan, ReadPlan, Translation, WriteKind, WritePlan, count_parameters, translate, translate_for, unnest,
+    CheckPlan, GetPlan, ReadPlan, Translation, WriteKind, WritePlan, count_parameters, translate,
+    translate_for, unnest,
 };
 
 use crate::error::{DynamoError, ErrorKind};
@@ -88,7 +89,10 @@ impl TableShape {
             indexes: definition
                 .indexes
                 .iter()
-                .map(|i| IndexShape { name: i.name.clone(), key_schema: i.key_schema.clone() })
+                .map(|i| IndexShape {
+                    name: i.name.clone(),
+                    key_schema: i.key_schema.clone(),
+                })
                 .collect(),
         }
     }
@@ -110,12 +114,12 @@ pub mod messages {
     /// BatchExecuteStatement with no statements, or an empty one.
     pub const BATCH_EMPTY_STATEMENT: &str = "The statement was empty.";
     /// BatchExecuteStatement mixing SELECT with writes.
-    pub const BATCH_MIXED_READ_WRITE: &str = "Read and write requests together in the same batch is not supported.";
+    pub const BATCH_MIXED_READ_WRITE: &str =
+        "Read and write requests together in the same batch is not supported.";
     /// More than 25 SELECTs in one BatchExecuteStatement.
     pub const BATCH_TOO_MANY_GETS: &str = "BatchGetItem cannot fetch more than 25 items";
     /// ExecuteTransaction mixing reads and writes.
-    pub const TRANSACTION_MIXED_READ_WRITE: &str =
-        "ExecuteTransaction API does not support both read and write operations in the same request.";
+    pub const TRANSACTION_MIXED_READ_WRITE: &str = "ExecuteTransaction API does not support both read and write operations in the same request.";
     /// An error in one ExecuteTransaction statement is reported as
     /// `Validation failed in TransactStatements[<i>]: <message>`.
     pub fn in_transaction_statement(index: usize, message: &str) -> String {
@@ -125,7 +129,9 @@ pub mod messages {
 
 /// DynamoDB's envelope for statements it cannot parse.
 pub(crate) fn malformed(detail: impl std::fmt::Display) -> DynamoError {
-    DynamoError::validation(format!("Statement wasn't well formed, can't be processed: {detail}"))
+    DynamoError::validation(format!(
+        "Statement wasn't well formed, can't be processed: {detail}"
+    ))
 }
 
 pub(crate) fn validation(message: impl Into<String>) -> DynamoError {
@@ -143,21 +149,36 @@ mod tests {
     fn duplicate_inserts_are_recognised_by_their_failed_condition() {
         let shape = |_: &str| {
             Some(TableShape {
-                key_schema: KeySchema { hash: KeyAttribute { name: "pk".into(), kind: ScalarType::S }, range: None },
+                key_schema: KeySchema {
+                    hash: KeyAttribute {
+                        name: "pk".into(),
+                        kind: ScalarType::S,
+                    },
+                    range: None,
+                },
                 indexes: vec![],
             })
         };
-        let Translation::Write(insert) =
-            translate(&parse(r#"INSERT INTO "Tab" VALUE {'pk': 'a'}"#).unwrap(), &[], &shape).unwrap()
-        else {
+        let Translation::Write(insert) = translate(
+            &parse(r#"INSERT INTO "Tab" VALUE {'pk': 'a'}"#).unwrap(),
+            &[],
+            &shape,
+        )
+        .unwrap() else {
             panic!()
         };
-        let failed = DynamoError::new(ErrorKind::ConditionalCheckFailedException, "The conditional request failed");
+        let failed = DynamoError::new(
+            ErrorKind::ConditionalCheckFailedException,
+            "The conditional request failed",
+        );
         assert!(is_duplicate_item(&insert, &failed));
         assert!(!is_duplicate_item(&insert, &DynamoError::validation("x")));
-        let Translation::Write(update) =
-            translate(&parse(r#"UPDATE "Tab" SET a = 1 WHERE pk = 'a'"#).unwrap(), &[], &shape).unwrap()
-        else {
+        let Translation::Write(update) = translate(
+            &parse(r#"UPDATE "Tab" SET a = 1 WHERE pk = 'a'"#).unwrap(),
+            &[],
+            &shape,
+        )
+        .unwrap() else {
             panic!()
         };
         assert!(!is_duplicate_item(&update, &failed));
@@ -166,7 +187,10 @@ mod tests {
     #[test]
     fn transaction_messages_name_the_statement() {
         assert_eq!(
-            messages::in_transaction_statement(0, "EXISTS() must contain a single item read with additional condition"),
+            messages::in_transaction_statement(
+                0,
+                "EXISTS() must contain a single item read with additional condition"
+            ),
             "Validation failed in TransactStatements[0]: EXISTS() must contain a single item read with additional condition"
         );
     }
@@ -320,17 +344,29 @@ mod tests {
     ];
 
     fn shape(table: &str) -> Option<TableShape> {
-        let attr = |name: &str, kind| KeyAttribute { name: name.into(), kind };
+        let attr = |name: &str, kind| KeyAttribute {
+            name: name.into(),
+            kind,
+        };
         match table {
             "Simple" => Some(TableShape {
-                key_schema: KeySchema { hash: attr("pk", ScalarType::S), range: None },
+                key_schema: KeySchema {
+                    hash: attr("pk", ScalarType::S),
+                    range: None,
+                },
                 indexes: vec![],
             }),
             "Composite" => Some(TableShape {
-                key_schema: KeySchema { hash: attr("pk", ScalarType::S), range: Some(attr("sk", ScalarType::N)) },
+                key_schema: KeySchema {
+                    hash: attr("pk", ScalarType::S),
+                    range: Some(attr("sk", ScalarType::N)),
+                },
                 indexes: vec![IndexShape {
                     name: "ByDate".into(),
-                    key_schema: KeySchema { hash: attr("pk", ScalarType::S), range: Some(attr("date", ScalarType::S)) },
+                    key_schema: KeySchema {
+                        hash: attr("pk", ScalarType::S),
+                        range: Some(attr("date", ScalarType::S)),
+                    },
                 }],
             }),
             _ => None,
@@ -353,9 +389,20 @@ mod tests {
     /// A random statement from a small grammar: mostly well formed, so the translator's
     /// paths are exercised, not just the parser's refusals.
     fn generate(rng: &mut Rng) -> String {
-        const PATHS: &[&str] = &["pk", "sk", "a", "b.c", "l[1]", "\"date\"", "owner", "m['k'][0]"];
-        const VALUES: &[&str] =
-            &["'a'", "'b'", "1", "-2.5", "?", "[1, 'x']", "{'k': 1}", "<<'x'>>", "<<1, 2>>", "NULL", "TRUE", "''"];
+        const PATHS: &[&str] = &[
+            "pk",
+            "sk",
+            "a",
+            "b.c",
+            "l[1]",
+            "\"date\"",
+            "owner",
+            "m['k'][0]",
+        ];
+        const VALUES: &[&str] = &[
+            "'a'", "'b'", "1", "-2.5", "?", "[1, 'x']", "{'k': 1}", "<<'x'>>", "<<1, 2>>", "NULL",
+            "TRUE", "''",
+        ];
         const TABLES: &[&str] = &[
             "\"Simple\"",
             "\"Composite\"",
@@ -368,20 +415,45 @@ mod tests {
         fn condition(rng: &mut Rng, depth: usize) -> String {
             let path = *rng.pick(PATHS);
             let value = *rng.pick(VALUES);
-            let choice = if depth > 2 { rng.below(6) } else { rng.below(10) };
+            let choice = if depth > 2 {
+                rng.below(6)
+            } else {
+                rng.below(10)
+            };
             match choice {
-                0 => format!("{path} {} {value}", rng.pick(&["=", "<>", "<", "<=", ">", ">="])),
+                0 => format!(
+                    "{path} {} {value}",
+                    rng.pick(&["=", "<>", "<", "<=", ">", ">="])
+                ),
                 1 => format!("{path} BETWEEN {value} AND {}", rng.pick(VALUES)),
                 2 => format!("{path} IN [{value}, {}]", rng.pick(VALUES)),
                 3 => {
-                    format!("{path} IS {}", rng.pick(&["MISSING", "NOT MISSING", "NULL", "NOT NULL", "STRING", "LIST"]))
+                    format!(
+                        "{path} IS {}",
+                        rng.pick(&[
+                            "MISSING",
+                            "NOT MISSING",
+                            "NULL",
+                            "NOT NULL",
+                            "STRING",
+                            "LIST"
+                        ])
+                    )
                 }
                 4 => format!("begins_with({path}, {value})"),
                 5 => format!("size({path}) > {value}"),
                 6 => format!("NOT ({})", condition(rng, depth + 1)),
                 7 => format!("pk = {value} AND {}", condition(rng, depth + 1)),
-                8 => format!("({}) OR {}", condition(rng, depth + 1), condition(rng, depth + 1)),
-                _ => format!("{} AND {}", condition(rng, depth + 1), condition(rng, depth + 1)),
+                8 => format!(
+                    "({}) OR {}",
+                    condition(rng, depth + 1),
+                    condition(rng, depth + 1)
+                ),
+                _ => format!(
+                    "{} AND {}",
+                    condition(rng, depth + 1),
+                    condition(rng, depth + 1)
+                ),
             }
         }
         let table = *rng.pick(TABLES);
@@ -389,13 +461,20 @@ mod tests {
         let value = *rng.pick(VALUES);
         match rng.below(6) {
             0 | 1 => {
-                let projection = if rng.below(2) == 0 { "*".to_string() } else { format!("{path}, a") };
+                let projection = if rng.below(2) == 0 {
+                    "*".to_string()
+                } else {
+                    format!("{path}, a")
+                };
                 let order = match rng.below(4) {
                     0 => " ORDER BY pk DESC",
                     1 => " ORDER BY sk",
                     _ => "",
                 };
-                format!("SELECT {projection} FROM {table} WHERE {}{order}", condition(rng, 0))
+                format!(
+                    "SELECT {projection} FROM {table} WHERE {}{order}",
+                    condition(rng, 0)
+                )
             }
             2 => format!(
                 "INSERT INTO {table} VALUE {{'pk': {value}, 'sk': {}, '{path}': {}}}",
@@ -409,8 +488,12 @@ mod tests {
                     2 => format!("SET {path} = set_add({path}, {value})"),
                     _ => format!("REMOVE {path}"),
                 };
-                let returning = *rng.pick(&["", " RETURNING ALL NEW *", " RETURNING MODIFIED OLD *"]);
-                format!("UPDATE {table} {action} WHERE {}{returning}", condition(rng, 0))
+                let returning =
+                    *rng.pick(&["", " RETURNING ALL NEW *", " RETURNING MODIFIED OLD *"]);
+                format!(
+                    "UPDATE {table} {action} WHERE {}{returning}",
+                    condition(rng, 0)
+                )
             }
             4 => format!("DELETE FROM {table} WHERE {}", condition(rng, 0)),
             _ => format!("EXISTS(SELECT * FROM {table} WHERE {})", condition(rng, 0)),
@@ -421,7 +504,10 @@ mod tests {
         match rng.below(6) {
             4 | 5 => generate(rng),
             // A run of fragments.
-            0 => (0..1 + rng.below(25)).map(|_| *rng.pick(FRAGMENTS)).collect::<Vec<_>>().join(" "),
+            0 => (0..1 + rng.below(25))
+                .map(|_| *rng.pick(FRAGMENTS))
+                .collect::<Vec<_>>()
+                .join(" "),
             // A seed with fragments spliced in at word boundaries.
             1 => {
                 let mut words: Vec<&str> = rng.pick(SEEDS).split(' ').collect();
@@ -457,8 +543,8 @@ mod tests {
             // Raw characters.
             _ => {
                 const ALPHABET: &[char] = &[
-                    'a', 'S', ' ', '\'', '"', '(', ')', '[', ']', '<', '>', '=', '.', '?', '1', 'e', '-', '*', ',',
-                    '{', '}', ':', '\n', 'é', '#',
+                    'a', 'S', ' ', '\'', '"', '(', ')', '[', ']', '<', '>', '=', '.', '?', '1',
+                    'e', '-', '*', ',', '{', '}', ':', '\n', 'é', '#',
                 ];
                 (0..rng.below(40)).map(|_| *rng.pick(ALPHABET)).collect()
             }
@@ -476,10 +562,16 @@ mod tests {
 
     #[test]
     fn garbled_statements_never_panic() {
-        let sample =
-            item_from_json(r#"{"pk":{"S":"a"},"b":{"M":{"c":{"L":[{"N":"1"}]}}},"l":{"L":[{"S":"x"}]}}"#).unwrap();
+        let sample = item_from_json(
+            r#"{"pk":{"S":"a"},"b":{"M":{"c":{"L":[{"N":"1"}]}}},"l":{"L":[{"S":"x"}]}}"#,
+        )
+        .unwrap();
         let (mut parsed, mut translated) = (0, 0);
-        for seed in [0x5EED_1234_ABCD_0001_u64, 0x0DD5_EED5_0000_0002, 0xFACE_FEED_1234_5678] {
+        for seed in [
+            0x5EED_1234_ABCD_0001_u64,
+            0x0DD5_EED5_0000_0002,
+            0xFACE_FEED_1234_5678,
+        ] {
             let mut rng = Rng(seed);
             for round in 0..6000 {
                 let statement = garble(&mut rng);
@@ -487,7 +579,8 @@ mod tests {
                 parsed += 1;
                 let wanted = count_parameters(&ast);
                 let count = if round % 7 == 0 { wanted + 1 } else { wanted };
-                let params: Vec<AttributeValue> = (0..count).map(|_| random_value(&mut rng)).collect();
+                let params: Vec<AttributeValue> =
+                    (0..count).map(|_| random_value(&mut rng)).collect();
                 for usage in [Usage::Statement, Usage::Batch, Usage::Transaction] {
                     let result = translate_for(usage, &ast, &params, &shape);
                     let Ok(t) = result else {
@@ -499,8 +592,9 @@ mod tests {
                     for body in bodies(&t) {
                         if let Err(e) = translate::tests::engine_reads(&body) {
                             let m = &e.message;
-                            let broken =
-                                ["Syntax error", "redundant", "unused", "not defined"].iter().any(|p| m.contains(p));
+                            let broken = ["Syntax error", "redundant", "unused", "not defined"]
+                                .iter()
+                                .any(|p| m.contains(p));
                             assert!(!broken, "{statement}\n{body}\n{m}");
                         }
                     }

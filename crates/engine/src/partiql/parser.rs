@@ -351,7 +351,12 @@ pub fn is_reserved(word: &str) -> bool {
 /// Parses one statement. A trailing `;` is allowed.
 pub fn parse(statement: &str) -> Result<Statement, DynamoError> {
     let tokens = tokenize(statement)?;
-    let mut parser = Parser { tokens, at: 0, depth: 0, params: 0 };
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        depth: 0,
+        params: 0,
+    };
     let parsed = parser.statement()?;
     parser.eat_sym(Sym::Semicolon);
     if !parser.at_end() {
@@ -368,7 +373,11 @@ struct Parser {
 }
 
 fn pos_of(token: &Token) -> Pos {
-    Pos { line: token.line, column: token.column, length: token.length }
+    Pos {
+        line: token.line,
+        column: token.column,
+        length: token.length,
+    }
 }
 
 impl Parser {
@@ -395,7 +404,8 @@ impl Parser {
 
     /// Whether the next token ends the statement (nothing, or only a closing `;`).
     fn at_statement_end(&self) -> bool {
-        self.at_end() || (self.peek().is_sym(Sym::Semicolon) && self.peek_ahead(1).kind == Kind::Eof)
+        self.at_end()
+            || (self.peek().is_sym(Sym::Semicolon) && self.peek_ahead(1).kind == Kind::Eof)
     }
 
     fn is_word(&self, keyword: &str) -> bool {
@@ -423,7 +433,11 @@ impl Parser {
     }
 
     fn expect_sym(&mut self, sym: Sym, name: &str) -> Result<(), DynamoError> {
-        if self.eat_sym(sym) { Ok(()) } else { Err(self.expected(name)) }
+        if self.eat_sym(sym) {
+            Ok(())
+        } else {
+            Err(self.expected(name))
+        }
     }
 
     /// `Expected <what>`, or the leftover message when the statement simply goes on.
@@ -497,7 +511,9 @@ impl Parser {
         }
         self.eat_word("all");
         if self.is_word("value") || self.is_word("pivot") {
-            return Err(validation("Select projection doesn't support value or pivot keywords"));
+            return Err(validation(
+                "Select projection doesn't support value or pivot keywords",
+            ));
         }
         let projection = self.projection()?;
         if !self.eat_word("from") {
@@ -509,9 +525,15 @@ impl Parser {
         let from = self.source()?;
         self.refuse_alias()?;
         if self.is_sym(Sym::Comma) {
-            return Err(validation("Only select from a single table or index is supported."));
+            return Err(validation(
+                "Only select from a single table or index is supported.",
+            ));
         }
-        let where_clause = if self.eat_word("where") { Some(self.expr()?) } else { None };
+        let where_clause = if self.eat_word("where") {
+            Some(self.expr()?)
+        } else {
+            None
+        };
         self.refuse_select_clauses()?;
         let mut order_by = Vec::new();
         if self.eat_word("order") {
@@ -533,7 +555,12 @@ impl Parser {
             }
         }
         self.refuse_select_clauses()?;
-        Ok(Select { projection, from, where_clause, order_by })
+        Ok(Select {
+            projection,
+            from,
+            where_clause,
+            order_by,
+        })
     }
 
     /// GROUP BY, HAVING and LIMIT parse in PartiQL but DynamoDB refuses them.
@@ -544,15 +571,21 @@ impl Parser {
         for clause in ["having", "limit"] {
             if self.eat_word(clause) {
                 let at = pos_of(self.peek());
-                return Err(validation(format!("Unsupported clause: {} at {at}", clause.to_ascii_uppercase())));
+                return Err(validation(format!(
+                    "Unsupported clause: {} at {at}",
+                    clause.to_ascii_uppercase()
+                )));
             }
         }
         Ok(())
     }
 
     fn projection(&mut self) -> Result<Projection, DynamoError> {
-        const STAR_AND_OTHERS: &str = "Other attributes should not be present in the projection when '*' is used.";
-        if self.is_sym(Sym::Star) && !matches!(self.peek_ahead(1).kind, Kind::Sym(Sym::Dot | Sym::LBracket)) {
+        const STAR_AND_OTHERS: &str =
+            "Other attributes should not be present in the projection when '*' is used.";
+        if self.is_sym(Sym::Star)
+            && !matches!(self.peek_ahead(1).kind, Kind::Sym(Sym::Dot | Sym::LBracket))
+        {
             self.next();
             if self.is_sym(Sym::Comma) {
                 return Err(validation(STAR_AND_OTHERS));
@@ -597,7 +630,9 @@ impl Parser {
 
     /// `table` or `table.index` after SELECT ... FROM.
     fn source(&mut self) -> Result<Source, DynamoError> {
-        let Some(table) = self.source_name() else { return Err(self.unexpected_term()) };
+        let Some(table) = self.source_name() else {
+            return Err(self.unexpected_term());
+        };
         let mut parts = vec![table];
         while self.eat_sym(Sym::Dot) {
             match self.source_name() {
@@ -614,10 +649,15 @@ impl Parser {
             return Err(validation("Invalid list expression in source."));
         }
         if parts.len() > 2 {
-            return Err(validation("A path may contain at most 2 components in the FROM clause"));
+            return Err(validation(
+                "A path may contain at most 2 components in the FROM clause",
+            ));
         }
         let index = parts.get(1).cloned();
-        Ok(Source { table: parts.swap_remove(0), index })
+        Ok(Source {
+            table: parts.swap_remove(0),
+            index,
+        })
     }
 
     /// The table an INSERT, UPDATE or DELETE names.
@@ -626,7 +666,9 @@ impl Parser {
             return Err(malformed("Expected identifier for simple path"));
         };
         if self.is_sym(Sym::Dot) || self.is_sym(Sym::LBracket) {
-            return Err(validation("FROM clause may only contain a single table name in data manipulation statements"));
+            return Err(validation(
+                "FROM clause may only contain a single table name in data manipulation statements",
+            ));
         }
         Ok(table)
     }
@@ -635,7 +677,11 @@ impl Parser {
         let alias = self.is_word("as")
             || matches!(&self.peek().kind, Kind::Quoted(_))
             || matches!(&self.peek().kind, Kind::Word(w) if !is_reserved(w));
-        if alias { Err(validation("Aliasing is not supported")) } else { Ok(()) }
+        if alias {
+            Err(validation("Aliasing is not supported"))
+        } else {
+            Ok(())
+        }
     }
 
     fn insert(&mut self) -> Result<Statement, DynamoError> {
@@ -669,19 +715,37 @@ impl Parser {
         let table = self.dml_target()?;
         self.refuse_alias()?;
         let actions = self.actions()?;
-        let where_clause = if self.eat_word("where") { Some(self.expr()?) } else { None };
+        let where_clause = if self.eat_word("where") {
+            Some(self.expr()?)
+        } else {
+            None
+        };
         let returning = self.returning()?;
-        Ok(Statement::Update(Update { table, actions, where_clause, returning }))
+        Ok(Statement::Update(Update {
+            table,
+            actions,
+            where_clause,
+            returning,
+        }))
     }
 
     /// PartiQL's FROM-first form: `FROM table [WHERE condition] SET ... | REMOVE ...`.
     fn update_in_from_form(&mut self) -> Result<Statement, DynamoError> {
         let table = self.dml_target()?;
         self.refuse_alias()?;
-        let where_clause = if self.eat_word("where") { Some(self.expr()?) } else { None };
+        let where_clause = if self.eat_word("where") {
+            Some(self.expr()?)
+        } else {
+            None
+        };
         let actions = self.actions()?;
         let returning = self.returning()?;
-        Ok(Statement::Update(Update { table, actions, where_clause, returning }))
+        Ok(Statement::Update(Update {
+            table,
+            actions,
+            where_clause,
+            returning,
+        }))
     }
 
     /// One or more `SET a = v[, b = w]` and `REMOVE path` clauses.
@@ -718,9 +782,17 @@ impl Parser {
         }
         let table = self.dml_target()?;
         self.refuse_alias()?;
-        let where_clause = if self.eat_word("where") { Some(self.expr()?) } else { None };
+        let where_clause = if self.eat_word("where") {
+            Some(self.expr()?)
+        } else {
+            None
+        };
         let returning = self.returning()?;
-        Ok(Statement::Delete(Delete { table, where_clause, returning }))
+        Ok(Statement::Delete(Delete {
+            table,
+            where_clause,
+            returning,
+        }))
     }
 
     /// `RETURNING (ALL | MODIFIED) (OLD | NEW) *`, if present.
@@ -762,11 +834,15 @@ impl Parser {
             }
         }
         if elements.len() > 1 {
-            return Err(validation("Invalid syntax with multiple returning elements in RETURNING clause"));
+            return Err(validation(
+                "Invalid syntax with multiple returning elements in RETURNING clause",
+            ));
         }
         let (mapping, star) = elements[0];
         if !star {
-            return Err(validation("Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause"));
+            return Err(validation(
+                "Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause",
+            ));
         }
         Ok(Some(mapping))
     }
@@ -776,7 +852,10 @@ impl Parser {
     // ---------------------------------------------------------------------------------
 
     /// The operand after an infix operator: at the end of the statement it is missing.
-    fn rhs(&mut self, operand: fn(&mut Parser) -> Result<Expr, DynamoError>) -> Result<Expr, DynamoError> {
+    fn rhs(
+        &mut self,
+        operand: fn(&mut Parser) -> Result<Expr, DynamoError>,
+    ) -> Result<Expr, DynamoError> {
         if self.at_statement_end() {
             return Err(malformed(MISSING_RHS));
         }
@@ -842,9 +921,15 @@ impl Parser {
         if let Some(op) = op {
             self.next();
             let right = self.rhs(Parser::additive)?;
-            return Ok(Expr::new(ExprKind::Compare(op, Box::new(left), Box::new(right)), pos));
+            return Ok(Expr::new(
+                ExprKind::Compare(op, Box::new(left), Box::new(right)),
+                pos,
+            ));
         }
-        let negated = self.is_word("not") && ["between", "in", "like"].iter().any(|w| self.peek_ahead(1).is_word(w));
+        let negated = self.is_word("not")
+            && ["between", "in", "like"]
+                .iter()
+                .any(|w| self.peek_ahead(1).is_word(w));
         if negated {
             self.next();
         }
@@ -854,12 +939,28 @@ impl Parser {
                 return Err(self.expected("AND after BETWEEN"));
             }
             let high = self.rhs(Parser::additive)?;
-            let kind = ExprKind::Between { operand: Box::new(left), low: Box::new(low), high: Box::new(high), negated };
+            let kind = ExprKind::Between {
+                operand: Box::new(left),
+                low: Box::new(low),
+                high: Box::new(high),
+                negated,
+            };
             return Ok(Expr::new(kind, pos));
         }
         if self.eat_word("in") {
-            let rhs = if self.is_sym(Sym::LParen) { self.paren_list()? } else { self.rhs(Parser::additive)? };
-            return Ok(Expr::new(ExprKind::In { operand: Box::new(left), rhs: Box::new(rhs), negated }, pos));
+            let rhs = if self.is_sym(Sym::LParen) {
+                self.paren_list()?
+            } else {
+                self.rhs(Parser::additive)?
+            };
+            return Ok(Expr::new(
+                ExprKind::In {
+                    operand: Box::new(left),
+                    rhs: Box::new(rhs),
+                    negated,
+                },
+                pos,
+            ));
         }
         if self.eat_word("like") {
             self.rhs(Parser::additive)?;
@@ -871,7 +972,14 @@ impl Parser {
         if self.eat_word("is") {
             let negated = self.eat_word("not");
             let type_name = self.type_name()?;
-            return Ok(Expr::new(ExprKind::Is { operand: Box::new(left), type_name, negated }, pos));
+            return Ok(Expr::new(
+                ExprKind::Is {
+                    operand: Box::new(left),
+                    type_name,
+                    negated,
+                },
+                pos,
+            ));
         }
         Ok(left)
     }
@@ -1042,7 +1150,9 @@ impl Parser {
                 self.next();
                 Ok(step)
             }
-            (Kind::Sym(Sym::Minus), Kind::Num(n)) if integer(n) && self.peek_ahead(2).is_sym(Sym::RBracket) => {
+            (Kind::Sym(Sym::Minus), Kind::Num(n))
+                if integer(n) && self.peek_ahead(2).is_sym(Sym::RBracket) =>
+            {
                 let step = Step::Index(format!("-{n}"));
                 self.next();
                 self.next();
@@ -1074,7 +1184,10 @@ impl Parser {
                 self.params += 1;
                 ExprKind::Param(self.params)
             }
-            Kind::Quoted(name) => ExprKind::Path(Path { root: name.clone(), steps: Vec::new() }),
+            Kind::Quoted(name) => ExprKind::Path(Path {
+                root: name.clone(),
+                steps: Vec::new(),
+            }),
             Kind::Word(word) => {
                 let lower = word.to_ascii_lowercase();
                 match lower.as_str() {
@@ -1082,12 +1195,17 @@ impl Parser {
                     "false" => ExprKind::Literal(Literal::Bool(false)),
                     "null" => ExprKind::Literal(Literal::Null),
                     "missing" => ExprKind::Literal(Literal::Missing),
-                    _ if self.peek_ahead(1).is_sym(Sym::LParen) && !STRUCTURAL.contains(&lower.as_str()) => {
+                    _ if self.peek_ahead(1).is_sym(Sym::LParen)
+                        && !STRUCTURAL.contains(&lower.as_str()) =>
+                    {
                         self.next();
                         return self.call(lower, pos);
                     }
                     _ if is_reserved(word) => return Err(self.unexpected_term()),
-                    _ => ExprKind::Path(Path { root: word.clone(), steps: Vec::new() }),
+                    _ => ExprKind::Path(Path {
+                        root: word.clone(),
+                        steps: Vec::new(),
+                    }),
                 }
             }
             Kind::Sym(Sym::LParen) => {
@@ -1189,7 +1307,9 @@ impl Parser {
         let mut args = Vec::new();
         if !self.eat_sym(Sym::RParen) {
             loop {
-                if self.is_sym(Sym::Star) && matches!(self.peek_ahead(1).kind, Kind::Sym(Sym::RParen | Sym::Comma)) {
+                if self.is_sym(Sym::Star)
+                    && matches!(self.peek_ahead(1).kind, Kind::Sym(Sym::RParen | Sym::Comma))
+                {
                     let star = pos_of(&self.next());
                     args.push(Expr::new(ExprKind::Star, star));
                 } else {
@@ -1240,7 +1360,10 @@ mod tests {
     }
 
     fn path(root: &str, steps: Vec<Step>) -> ExprKind {
-        ExprKind::Path(Path { root: root.into(), steps })
+        ExprKind::Path(Path {
+            root: root.into(),
+            steps,
+        })
     }
 
     fn lit_str(s: &str) -> ExprKind {
@@ -1249,7 +1372,10 @@ mod tests {
 
     #[test]
     fn the_reserved_word_list_is_sorted_for_binary_search() {
-        assert!(RESERVED.windows(2).all(|w| w[0] < w[1]), "RESERVED must stay sorted");
+        assert!(
+            RESERVED.windows(2).all(|w| w[0] < w[1]),
+            "RESERVED must stay sorted"
+        );
         assert!(is_reserved("VALUE") && is_reserved("date") && !is_reserved("Total"));
     }
 
@@ -1257,13 +1383,25 @@ mod tests {
     fn select_star_from_a_quoted_table() {
         let s = select(r#"SELECT * FROM "Orders""#);
         assert_eq!(s.projection, Projection::All);
-        assert_eq!(s.from, Source { table: "Orders".into(), index: None });
+        assert_eq!(
+            s.from,
+            Source {
+                table: "Orders".into(),
+                index: None
+            }
+        );
         assert!(s.where_clause.is_none() && s.order_by.is_empty());
     }
 
     #[test]
     fn select_from_an_index_and_an_unquoted_table() {
-        assert_eq!(select(r#"select * from "T"."ByDate""#).from.index.as_deref(), Some("ByDate"));
+        assert_eq!(
+            select(r#"select * from "T"."ByDate""#)
+                .from
+                .index
+                .as_deref(),
+            Some("ByDate")
+        );
         assert_eq!(select("SELECT * FROM Orders").from.table, "Orders");
     }
 
@@ -1279,7 +1417,9 @@ mod tests {
     #[test]
     fn names_are_case_sensitive() {
         let s = select(r#"SELECT Total, total FROM "T""#);
-        let Projection::Items(items) = s.projection else { panic!() };
+        let Projection::Items(items) = s.projection else {
+            panic!()
+        };
         assert_eq!(items[0].kind, path("Total", vec![]));
         assert_eq!(items[1].kind, path("total", vec![]));
     }
@@ -1287,10 +1427,19 @@ mod tests {
     #[test]
     fn projection_paths_take_dots_indexes_and_quoted_steps() {
         let s = select(r#"SELECT a.b[2]."c d", "x y"['k'] FROM "T""#);
-        let Projection::Items(items) = s.projection else { panic!() };
+        let Projection::Items(items) = s.projection else {
+            panic!()
+        };
         assert_eq!(
             items[0].kind,
-            path("a", vec![Step::Field("b".into()), Step::Index("2".into()), Step::Field("c d".into())])
+            path(
+                "a",
+                vec![
+                    Step::Field("b".into()),
+                    Step::Index("2".into()),
+                    Step::Field("c d".into())
+                ]
+            )
         );
         assert_eq!(items[1].kind, path("x y", vec![Step::Field("k".into())]));
     }
@@ -1298,7 +1447,9 @@ mod tests {
     #[test]
     fn unusual_path_steps_are_kept_for_translation_to_judge() {
         let s = select(r#"SELECT a[*], b.*, c[-1], d[x] FROM "T""#);
-        let Projection::Items(items) = s.projection else { panic!() };
+        let Projection::Items(items) = s.projection else {
+            panic!()
+        };
         assert_eq!(items[0].kind, path("a", vec![Step::Wildcard]));
         assert_eq!(items[1].kind, path("b", vec![Step::Unpivot]));
         assert_eq!(items[2].kind, path("c", vec![Step::Index("-1".into())]));
@@ -1308,7 +1459,9 @@ mod tests {
     #[test]
     fn where_and_or_are_n_ary_and_and_binds_tighter() {
         let w = where_of(r#"SELECT * FROM "T" WHERE a = 1 AND b = 2 AND c = 3 OR d = 4"#);
-        let ExprKind::Or(terms) = w.kind else { panic!("{w:?}") };
+        let ExprKind::Or(terms) = w.kind else {
+            panic!("{w:?}")
+        };
         assert_eq!(terms.len(), 2);
         assert!(matches!(&terms[0].kind, ExprKind::And(and) if and.len() == 3));
     }
@@ -1331,7 +1484,10 @@ mod tests {
             (">=", CompareOp::Ge),
         ] {
             let w = where_of(&format!(r#"SELECT * FROM "T" WHERE a {text} 1"#));
-            assert!(matches!(w.kind, ExprKind::Compare(o, ..) if o == op), "{text}");
+            assert!(
+                matches!(w.kind, ExprKind::Compare(o, ..) if o == op),
+                "{text}"
+            );
         }
     }
 
@@ -1348,17 +1504,27 @@ mod tests {
             matches!(&w.kind, ExprKind::In { rhs, negated: true, .. } if matches!(&rhs.kind, ExprKind::List(l) if l.len() == 1))
         );
         let w = where_of(r#"SELECT * FROM "T" WHERE a IS NOT MISSING"#);
-        assert!(matches!(&w.kind, ExprKind::Is { type_name, negated: true, .. } if type_name == "MISSING"));
+        assert!(
+            matches!(&w.kind, ExprKind::Is { type_name, negated: true, .. } if type_name == "MISSING")
+        );
         let w = where_of(r#"SELECT * FROM "T" WHERE a is double precision"#);
-        assert!(matches!(&w.kind, ExprKind::Is { type_name, .. } if type_name == "DOUBLE PRECISION"));
+        assert!(
+            matches!(&w.kind, ExprKind::Is { type_name, .. } if type_name == "DOUBLE PRECISION")
+        );
     }
 
     #[test]
     fn functions_parse_with_lower_cased_names() {
         let w = where_of(r#"SELECT * FROM "T" WHERE BEGINS_WITH("a", 'x') AND size(b) > 2"#);
-        let ExprKind::And(terms) = w.kind else { panic!() };
-        assert!(matches!(&terms[0].kind, ExprKind::Call { name, args } if name == "begins_with" && args.len() == 2));
-        let ExprKind::Compare(_, left, _) = &terms[1].kind else { panic!() };
+        let ExprKind::And(terms) = w.kind else {
+            panic!()
+        };
+        assert!(
+            matches!(&terms[0].kind, ExprKind::Call { name, args } if name == "begins_with" && args.len() == 2)
+        );
+        let ExprKind::Compare(_, left, _) = &terms[1].kind else {
+            panic!()
+        };
         assert!(matches!(&left.kind, ExprKind::Call { name, .. } if name == "size"));
     }
 
@@ -1367,8 +1533,12 @@ mod tests {
         let w = where_of(
             r#"SELECT * FROM "T" WHERE a IN ['it''s', 1.5e3, -2, TRUE, false, NULL, MISSING, {'k': [1]}, <<'x'>>, ?]"#,
         );
-        let ExprKind::In { rhs, .. } = w.kind else { panic!() };
-        let ExprKind::List(items) = rhs.kind else { panic!() };
+        let ExprKind::In { rhs, .. } = w.kind else {
+            panic!()
+        };
+        let ExprKind::List(items) = rhs.kind else {
+            panic!()
+        };
         let kinds: Vec<ExprKind> = items.into_iter().map(|e| e.kind).collect();
         assert_eq!(kinds[0], lit_str("it's"));
         assert_eq!(kinds[1], ExprKind::Literal(Literal::Num("1.5e3".into())));
@@ -1384,50 +1554,68 @@ mod tests {
 
     #[test]
     fn parameters_are_numbered_in_order_of_appearance() {
-        let Statement::Insert(i) = ok(r#"INSERT INTO "T" VALUE {'a': ?, 'b': [?, ?]}"#) else { panic!() };
-        let ExprKind::Struct(fields) = i.value.kind else { panic!() };
+        let Statement::Insert(i) = ok(r#"INSERT INTO "T" VALUE {'a': ?, 'b': [?, ?]}"#) else {
+            panic!()
+        };
+        let ExprKind::Struct(fields) = i.value.kind else {
+            panic!()
+        };
         assert_eq!(fields[0].1.kind, ExprKind::Param(1));
-        let ExprKind::List(l) = &fields[1].1.kind else { panic!() };
+        let ExprKind::List(l) = &fields[1].1.kind else {
+            panic!()
+        };
         assert_eq!(l[1].kind, ExprKind::Param(3));
     }
 
     #[test]
     fn insert_parses_its_value_and_a_trailing_semicolon() {
-        let Statement::Insert(i) = ok(r#"insert into "T" value {'pk': 'a'};"#) else { panic!() };
+        let Statement::Insert(i) = ok(r#"insert into "T" value {'pk': 'a'};"#) else {
+            panic!()
+        };
         assert_eq!(i.table, "T");
         assert!(matches!(i.value.kind, ExprKind::Struct(_)));
     }
 
     #[test]
     fn update_collects_set_and_remove_actions_in_order() {
-        let Statement::Update(u) =
-            ok(r#"UPDATE "T" SET a = 1, b.c = 'x' REMOVE d SET n = n + 1 WHERE pk = 'a' RETURNING MODIFIED NEW *"#)
-        else {
+        let Statement::Update(u) = ok(
+            r#"UPDATE "T" SET a = 1, b.c = 'x' REMOVE d SET n = n + 1 WHERE pk = 'a' RETURNING MODIFIED NEW *"#,
+        ) else {
             panic!()
         };
         assert_eq!(u.actions.len(), 4);
         assert!(matches!(&u.actions[2], Action::Remove(e) if e.kind == path("d", vec![])));
-        assert!(matches!(&u.actions[3], Action::Set { value, .. } if matches!(value.kind, ExprKind::Arith(..))));
+        assert!(
+            matches!(&u.actions[3], Action::Set { value, .. } if matches!(value.kind, ExprKind::Arith(..)))
+        );
         assert_eq!(u.returning, Some(Returning::ModifiedNew));
         assert!(u.where_clause.is_some());
     }
 
     #[test]
     fn the_update_in_from_form_form_parses() {
-        let Statement::Update(u) = ok(r#"FROM "T" WHERE pk = 'a' SET c = 1"#) else { panic!() };
+        let Statement::Update(u) = ok(r#"FROM "T" WHERE pk = 'a' SET c = 1"#) else {
+            panic!()
+        };
         assert_eq!(u.table, "T");
         assert_eq!(u.actions.len(), 1);
     }
 
     #[test]
     fn delete_parses_with_returning() {
-        let Statement::Delete(d) = ok(r#"DELETE FROM "T" WHERE pk = 'a' RETURNING ALL OLD *"#) else { panic!() };
+        let Statement::Delete(d) = ok(r#"DELETE FROM "T" WHERE pk = 'a' RETURNING ALL OLD *"#)
+        else {
+            panic!()
+        };
         assert_eq!(d.returning, Some(Returning::AllOld));
     }
 
     #[test]
     fn exists_wraps_a_select() {
-        let Statement::Exists(s) = ok(r#"EXISTS(SELECT * FROM "T" WHERE pk = 'a' AND x = 1)"#) else { panic!() };
+        let Statement::Exists(s) = ok(r#"EXISTS(SELECT * FROM "T" WHERE pk = 'a' AND x = 1)"#)
+        else {
+            panic!()
+        };
         assert_eq!(s.from.table, "T");
     }
 
@@ -1441,7 +1629,9 @@ mod tests {
     #[test]
     fn a_minus_sign_folds_into_a_number_literal() {
         let w = where_of(r#"SELECT * FROM "T" WHERE a = - -3"#);
-        let ExprKind::Compare(_, _, right) = w.kind else { panic!() };
+        let ExprKind::Compare(_, _, right) = w.kind else {
+            panic!()
+        };
         assert_eq!(right.kind, ExprKind::Literal(Literal::Num("3".into())));
     }
 
@@ -1459,7 +1649,11 @@ mod tests {
             r#"INSERT INTO "T" t VALUE {'pk': 'x'}"#,
             r#"FROM "T" SET c = 1 WHERE pk = 'x'"#,
         ] {
-            assert_eq!(err(s), format!("{ENVELOPE}Unexpected token after expression"), "{s}");
+            assert_eq!(
+                err(s),
+                format!("{ENVELOPE}Unexpected token after expression"),
+                "{s}"
+            );
         }
     }
 
@@ -1486,16 +1680,32 @@ mod tests {
             r#"SELECT * FROM "T" WHERE pk = 'p1' OR"#,
             r#"SELECT * FROM "T" WHERE pk ="#,
         ] {
-            assert_eq!(err(s), format!("{ENVELOPE}Missing right-hand side expression of infix operator"), "{s}");
+            assert_eq!(
+                err(s),
+                format!("{ENVELOPE}Missing right-hand side expression of infix operator"),
+                "{s}"
+            );
         }
     }
 
     #[test]
     fn keywords_and_operators_where_a_term_belongs_are_named() {
-        assert_eq!(err(r#"SELECT * FROM "T" WHERE ORDER BY pk"#), format!("{ENVELOPE}Unexpected keyword"));
-        assert_eq!(err(r#"SELECT * FROM "T" WHERE IS NULL"#), format!("{ENVELOPE}Unexpected operator"));
-        assert_eq!(err(r#"SELECT * FROM "T" WHERE pk = LIKE"#), format!("{ENVELOPE}Unexpected operator"));
-        assert_eq!(err(r#"SELECT * FROM "T" WHERE date = 1"#), format!("{ENVELOPE}Unexpected keyword"));
+        assert_eq!(
+            err(r#"SELECT * FROM "T" WHERE ORDER BY pk"#),
+            format!("{ENVELOPE}Unexpected keyword")
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "T" WHERE IS NULL"#),
+            format!("{ENVELOPE}Unexpected operator")
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "T" WHERE pk = LIKE"#),
+            format!("{ENVELOPE}Unexpected operator")
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "T" WHERE date = 1"#),
+            format!("{ENVELOPE}Unexpected keyword")
+        );
     }
 
     #[test]
@@ -1505,20 +1715,38 @@ mod tests {
 
     #[test]
     fn is_needs_a_type_name() {
-        assert_eq!(err(r#"SELECT * FROM "T" WHERE pk = 'a' AND x IS FOO"#), format!("{ENVELOPE}Expected type name"));
+        assert_eq!(
+            err(r#"SELECT * FROM "T" WHERE pk = 'a' AND x IS FOO"#),
+            format!("{ENVELOPE}Expected type name")
+        );
     }
 
     #[test]
     fn delete_needs_from_and_a_table() {
-        for s in ["DELETE FROM", "DELETE FROM   ", "DELETE FROM;", "DELETE FROM WHERE pk = 'a'"] {
-            assert_eq!(err(s), format!("{ENVELOPE}Expected identifier for simple path"), "{s}");
+        for s in [
+            "DELETE FROM",
+            "DELETE FROM   ",
+            "DELETE FROM;",
+            "DELETE FROM WHERE pk = 'a'",
+        ] {
+            assert_eq!(
+                err(s),
+                format!("{ENVELOPE}Expected identifier for simple path"),
+                "{s}"
+            );
         }
-        assert_eq!(err(r#"DELETE "T" WHERE pk = 1"#), format!("{ENVELOPE}Expected FROM after DELETE"));
+        assert_eq!(
+            err(r#"DELETE "T" WHERE pk = 1"#),
+            format!("{ENVELOPE}Expected FROM after DELETE")
+        );
     }
 
     #[test]
     fn an_unknown_statement_is_not_data_manipulation() {
-        assert_eq!(err(r#"SLECT * FROM "T" WHERE pk = 'x'"#), format!("{ENVELOPE}Expected data manipulation"));
+        assert_eq!(
+            err(r#"SLECT * FROM "T" WHERE pk = 'x'"#),
+            format!("{ENVELOPE}Expected data manipulation")
+        );
     }
 
     #[test]
@@ -1535,16 +1763,34 @@ mod tests {
 
     #[test]
     fn unsupported_select_clauses_are_named() {
-        assert_eq!(err(r#"SELECT DISTINCT a FROM "T""#), "Unsupported token in expression: DISTINCT");
-        assert_eq!(err(r#"SELECT VALUE a FROM "T""#), "Select projection doesn't support value or pivot keywords");
-        assert_eq!(err(r#"SELECT * FROM "T" GROUP BY a"#), "Unsupported clause: GROUP BY");
-        assert_eq!(err(r#"SELECT * FROM "T" LIMIT 10"#), "Unsupported clause: LIMIT at 1:25:2");
+        assert_eq!(
+            err(r#"SELECT DISTINCT a FROM "T""#),
+            "Unsupported token in expression: DISTINCT"
+        );
+        assert_eq!(
+            err(r#"SELECT VALUE a FROM "T""#),
+            "Select projection doesn't support value or pivot keywords"
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "T" GROUP BY a"#),
+            "Unsupported clause: GROUP BY"
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "T" LIMIT 10"#),
+            "Unsupported clause: LIMIT at 1:25:2"
+        );
         assert_eq!(
             err(r#"SELECT *, a FROM "T""#),
             "Other attributes should not be present in the projection when '*' is used."
         );
-        assert_eq!(err(r#"SELECT * FROM "T", "U""#), "Only select from a single table or index is supported.");
-        assert_eq!(err(r#"SELECT * FROM "T"."I"."X""#), "A path may contain at most 2 components in the FROM clause");
+        assert_eq!(
+            err(r#"SELECT * FROM "T", "U""#),
+            "Only select from a single table or index is supported."
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "T"."I"."X""#),
+            "A path may contain at most 2 components in the FROM clause"
+        );
     }
 
     #[test]
@@ -1565,7 +1811,10 @@ mod tests {
             err(r#"INSERT INTO "T" VALUE {'pk': 'a'} RETURNING ALL OLD *"#),
             "RETURNING is not supported in INSERT"
         );
-        assert!(err(r#"INSERT INTO "T" VALUES ('a')"#).starts_with("Unsupported operation: Inserting multiple items"));
+        assert!(
+            err(r#"INSERT INTO "T" VALUES ('a')"#)
+                .starts_with("Unsupported operation: Inserting multiple items")
+        );
         assert_eq!(
             err(r#"INSERT INTO "T"."I" VALUE {'pk': 'a'}"#),
             "FROM clause may only contain a single table name in data manipulation statements"
@@ -1574,9 +1823,20 @@ mod tests {
 
     #[test]
     fn nesting_is_bounded() {
-        let deep = format!(r#"SELECT * FROM "T" WHERE {}a = 1{}"#, "(".repeat(500), ")".repeat(500));
-        assert_eq!(err(&deep), format!("{ENVELOPE}Statement nesting is too deep"));
-        let shallow = format!(r#"SELECT * FROM "T" WHERE {}a = 1{}"#, "(".repeat(20), ")".repeat(20));
+        let deep = format!(
+            r#"SELECT * FROM "T" WHERE {}a = 1{}"#,
+            "(".repeat(500),
+            ")".repeat(500)
+        );
+        assert_eq!(
+            err(&deep),
+            format!("{ENVELOPE}Statement nesting is too deep")
+        );
+        let shallow = format!(
+            r#"SELECT * FROM "T" WHERE {}a = 1{}"#,
+            "(".repeat(20),
+            ")".repeat(20)
+        );
         assert!(parse(&shallow).is_ok());
         let nots = format!(r#"SELECT * FROM "T" WHERE {} a = 1"#, "NOT ".repeat(1000));
         assert!(parse(&nots).is_err());
@@ -1585,7 +1845,10 @@ mod tests {
     #[test]
     fn long_and_chains_stay_flat() {
         let terms: Vec<String> = (0..2000).map(|i| format!("a{i} = {i}")).collect();
-        let w = where_of(&format!(r#"SELECT * FROM "T" WHERE {}"#, terms.join(" AND ")));
+        let w = where_of(&format!(
+            r#"SELECT * FROM "T" WHERE {}"#,
+            terms.join(" AND ")
+        ));
         assert!(matches!(w.kind, ExprKind::And(t) if t.len() == 2000));
     }
 }

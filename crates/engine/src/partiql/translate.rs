@@ -36,36 +36,43 @@ use crate::value::{AttributeValue, Item};
 use super::ast::*;
 use super::{TableShape, Usage, validation};
 
-pub(crate) const PARAMETER_COUNT: &str = "Number of parameters in request and statement don't match.";
-pub(crate) const MANDATORY_KEY: &str = "Where clause does not contain a mandatory equality on all key attributes";
-pub(crate) const EXISTS_SHAPE: &str = "EXISTS() must contain a single item read with additional condition";
-pub(crate) const EXISTS_OUTSIDE_TRANSACTION: &str = "EXISTS can only be used in ExecuteTransaction write requests.";
+pub(crate) const PARAMETER_COUNT: &str =
+    "Number of parameters in request and statement don't match.";
+pub(crate) const MANDATORY_KEY: &str =
+    "Where clause does not contain a mandatory equality on all key attributes";
+pub(crate) const EXISTS_SHAPE: &str =
+    "EXISTS() must contain a single item read with additional condition";
+pub(crate) const EXISTS_OUTSIDE_TRANSACTION: &str =
+    "EXISTS can only be used in ExecuteTransaction write requests.";
 pub(crate) const BATCH_SELECT: &str = "Only single item select is supported";
 pub(crate) const TRANSACTION_SELECT: &str =
     "Select statements within ExecuteTransaction must specify the primary key in the where clause.";
-pub(crate) const TRANSACTION_INDEX_READ: &str = "Reads on indices are not supported within transactions.";
-pub(crate) const TRANSACTION_INDEX_CHECK: &str = "Operations on indices are not supported in transactions";
-pub(crate) const NOT_BOOLEAN: &str = "WHERE clause must contain an expression that resolves to a boolean";
+pub(crate) const TRANSACTION_INDEX_READ: &str =
+    "Reads on indices are not supported within transactions.";
+pub(crate) const TRANSACTION_INDEX_CHECK: &str =
+    "Operations on indices are not supported in transactions";
+pub(crate) const NOT_BOOLEAN: &str =
+    "WHERE clause must contain an expression that resolves to a boolean";
 pub(crate) const AND_OR_OPERANDS: &str = "The arguments to AND/OR must be Expressions";
 pub(crate) const NOT_OPERAND: &str = "The argument to NOT must be a Type or Expression";
 pub(crate) const MISSING_COMPARED: &str = "MISSING must be compared using IS operator";
 pub(crate) const IN_OPERANDS: &str = "IN operator must have a left hand argument of type Variable Reference and right hand argument of type Seq with at least one member";
-pub(crate) const IS_OPERAND: &str = "The left hand side argument to IS must be a Variable Reference, Literal, or Path";
+pub(crate) const IS_OPERAND: &str =
+    "The left hand side argument to IS must be a Variable Reference, Literal, or Path";
 pub(crate) const IS_IN_UPDATE: &str = "IS operator is not supported in update expressions";
 pub(crate) const EMPTY_BAG: &str = "Empty bags are not supported";
 pub(crate) const BAG_TYPES: &str =
     "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags";
 pub(crate) const EMPTY_PATH_COMPONENT: &str = "Path component cannot be an empty string";
-pub(crate) const ORDER_BY_WITHOUT_WHERE: &str = "Must have WHERE clause in the statement when using ORDER BY clause.";
-pub(crate) const ORDER_BY_WITHOUT_HASH: &str =
-    "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.";
-pub(crate) const ORDER_BY_MANY_HASHES: &str =
-    "Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.";
-pub(crate) const OVERLAPPING_RANGES: &str = "Overlapping conditions with range keys are not supported in where clause";
+pub(crate) const ORDER_BY_WITHOUT_WHERE: &str =
+    "Must have WHERE clause in the statement when using ORDER BY clause.";
+pub(crate) const ORDER_BY_WITHOUT_HASH: &str = "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.";
+pub(crate) const ORDER_BY_MANY_HASHES: &str = "Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.";
+pub(crate) const OVERLAPPING_RANGES: &str =
+    "Overlapping conditions with range keys are not supported in where clause";
 pub(crate) const TOO_MANY_READS: &str = "Too many decomposed read operations for a given query.";
 pub(crate) const INSERT_NOT_STRUCT: &str = "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement.";
-pub(crate) const TABLE_NAME: &str =
-    "Table name should be within the length [3, 255] and only contain 'a-z', 'A-Z', '0-9', '-', '_', '.'.";
+pub(crate) const TABLE_NAME: &str = "Table name should be within the length [3, 255] and only contain 'a-z', 'A-Z', '0-9', '-', '_', '.'.";
 
 /// Most Queries one SELECT decomposes into.
 pub const MAX_DECOMPOSED_READS: usize = 100;
@@ -221,7 +228,9 @@ pub fn translate_for(
             let shape = lookup(schema, &select.from.table)?;
             match usage {
                 Usage::Statement => t.select(select, &shape).map(Translation::Read),
-                Usage::Batch | Usage::Transaction => t.get(usage, select, &shape).map(Translation::Get),
+                Usage::Batch | Usage::Transaction => {
+                    t.get(usage, select, &shape).map(Translation::Get)
+                }
             }
         }
         Statement::Exists(select) => {
@@ -247,9 +256,14 @@ pub fn translate_for(
     }
 }
 
-fn lookup(schema: &dyn Fn(&str) -> Option<TableShape>, table: &str) -> Result<TableShape, DynamoError> {
+fn lookup(
+    schema: &dyn Fn(&str) -> Option<TableShape>,
+    table: &str,
+) -> Result<TableShape, DynamoError> {
     let valid = (3..=255).contains(&table.len())
-        && table.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        && table
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if !valid {
         return Err(validation(TABLE_NAME));
     }
@@ -261,7 +275,10 @@ pub fn count_parameters(statement: &Statement) -> usize {
     fn walk(e: &Expr, most: &mut usize) {
         match &e.kind {
             ExprKind::Param(n) => *most = (*most).max(*n),
-            ExprKind::List(items) | ExprKind::Bag(items) | ExprKind::And(items) | ExprKind::Or(items) => {
+            ExprKind::List(items)
+            | ExprKind::Bag(items)
+            | ExprKind::And(items)
+            | ExprKind::Or(items) => {
                 items.iter().for_each(|i| walk(i, most));
             }
             ExprKind::Call { args, .. } => args.iter().for_each(|i| walk(i, most)),
@@ -273,7 +290,9 @@ pub fn count_parameters(statement: &Statement) -> usize {
                 walk(l, most);
                 walk(r, most);
             }
-            ExprKind::Between { operand, low, high, .. } => {
+            ExprKind::Between {
+                operand, low, high, ..
+            } => {
                 walk(operand, most);
                 walk(low, most);
                 walk(high, most);
@@ -282,7 +301,9 @@ pub fn count_parameters(statement: &Statement) -> usize {
                 walk(operand, most);
                 walk(rhs, most);
             }
-            ExprKind::Is { operand, .. } | ExprKind::Not(operand) | ExprKind::Negate(operand) => walk(operand, most),
+            ExprKind::Is { operand, .. } | ExprKind::Not(operand) | ExprKind::Negate(operand) => {
+                walk(operand, most)
+            }
             ExprKind::Arith(first, rest) => {
                 walk(first, most);
                 rest.iter().for_each(|(_, e)| walk(e, most));
@@ -380,7 +401,9 @@ fn ion_type(e: &Expr) -> String {
 fn number(text: &str, at: &str) -> Result<Number, DynamoError> {
     match Number::parse(text) {
         Ok(n) if n.is_zero() && text.starts_with('-') && text.contains(['.', 'e', 'E']) => {
-            Err(validation(format!("Negative zero decimal is not supported under key {at}")))
+            Err(validation(format!(
+                "Negative zero decimal is not supported under key {at}"
+            )))
         }
         Ok(n) => Ok(n),
         Err(e) => Err(validation(format!("{} under {at}", e.message()))),
@@ -389,7 +412,10 @@ fn number(text: &str, at: &str) -> Result<Number, DynamoError> {
 
 impl Values<'_> {
     fn param(&self, n: usize) -> Result<AttributeValue, DynamoError> {
-        n.checked_sub(1).and_then(|i| self.params.get(i)).cloned().ok_or_else(|| validation(PARAMETER_COUNT))
+        n.checked_sub(1)
+            .and_then(|i| self.params.get(i))
+            .cloned()
+            .ok_or_else(|| validation(PARAMETER_COUNT))
     }
 
     /// The value a value expression (see [`Expr::is_value`]) denotes.
@@ -409,17 +435,29 @@ impl Values<'_> {
                 .map(AttributeValue::L),
             ExprKind::Struct(fields) => self.structure(fields, at, false).map(AttributeValue::M),
             ExprKind::Bag(items) => self.set(items),
-            _ => Err(validation(format!("Unsupported data type: {} under key {at}", ion_type(e)))),
+            _ => Err(validation(format!(
+                "Unsupported data type: {} under key {at}",
+                ion_type(e)
+            ))),
         }
     }
 
     /// A `{...}` literal. The item of an INSERT (`top`) names where a bad key is.
     fn structure(&self, fields: &[(Expr, Expr)], at: &str, top: bool) -> Result<Item, DynamoError> {
-        let located = |message: String, e: &Expr| if top { format!("{message} at {}", e.pos) } else { message };
+        let located = |message: String, e: &Expr| {
+            if top {
+                format!("{message} at {}", e.pos)
+            } else {
+                message
+            }
+        };
         let mut item = Item::new();
         for (key, value) in fields {
             let ExprKind::Literal(Literal::Str(name)) = &key.kind else {
-                let message = format!("Tuple keys must be of type String. Actual type: {} under {at}", ion_type(key));
+                let message = format!(
+                    "Tuple keys must be of type String. Actual type: {} under {at}",
+                    ion_type(key)
+                );
                 return Err(validation(located(message, key)));
             };
             if name.is_empty() {
@@ -427,7 +465,8 @@ impl Values<'_> {
             }
             let converted = if top {
                 if !value.is_value() {
-                    let message = format!("Unsupported data type: {} under key {at}", value.describe());
+                    let message =
+                        format!("Unsupported data type: {} under key {at}", value.describe());
                     return Err(validation(located(message, value)));
                 }
                 self.value(value, at)?
@@ -460,22 +499,46 @@ impl Values<'_> {
         let shown: Vec<String>;
         let set = match &members[0] {
             AttributeValue::S(_) => {
-                let strings: Option<Vec<String>> =
-                    members.iter().map(|m| if let AttributeValue::S(s) = m { Some(s.clone()) } else { None }).collect();
+                let strings: Option<Vec<String>> = members
+                    .iter()
+                    .map(|m| {
+                        if let AttributeValue::S(s) = m {
+                            Some(s.clone())
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
                 let strings = strings.ok_or_else(|| validation(BAG_TYPES))?;
                 shown = strings.clone();
                 AttributeValue::SS(strings)
             }
             AttributeValue::N(_) => {
-                let numbers: Option<Vec<Number>> =
-                    members.iter().map(|m| if let AttributeValue::N(n) = m { Some(*n) } else { None }).collect();
+                let numbers: Option<Vec<Number>> = members
+                    .iter()
+                    .map(|m| {
+                        if let AttributeValue::N(n) = m {
+                            Some(*n)
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
                 let numbers = numbers.ok_or_else(|| validation(BAG_TYPES))?;
                 shown = numbers.iter().map(Number::to_string).collect();
                 AttributeValue::NS(numbers)
             }
             AttributeValue::B(_) => {
-                let blobs: Option<Vec<Vec<u8>>> =
-                    members.iter().map(|m| if let AttributeValue::B(b) = m { Some(b.clone()) } else { None }).collect();
+                let blobs: Option<Vec<Vec<u8>>> = members
+                    .iter()
+                    .map(|m| {
+                        if let AttributeValue::B(b) = m {
+                            Some(b.clone())
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
                 let blobs = blobs.ok_or_else(|| validation(BAG_TYPES))?;
                 shown = blobs.iter().map(|b| BASE64.encode(b)).collect();
                 AttributeValue::BS(blobs)
@@ -513,7 +576,8 @@ impl Builder {
         }
         let placeholder = format!("#n{}", self.by_name.len());
         self.by_name.insert(name.to_string(), placeholder.clone());
-        self.names.insert(placeholder.clone(), Value::String(name.to_string()));
+        self.names
+            .insert(placeholder.clone(), Value::String(name.to_string()));
         placeholder
     }
 
@@ -546,7 +610,10 @@ impl Builder {
             body.insert("ExpressionAttributeNames".into(), Value::Object(self.names));
         }
         if !self.values.is_empty() {
-            body.insert("ExpressionAttributeValues".into(), Value::Object(self.values));
+            body.insert(
+                "ExpressionAttributeValues".into(),
+                Value::Object(self.values),
+            );
         }
     }
 }
@@ -558,7 +625,11 @@ const AND: u8 = 1;
 const ATOM: u8 = 2;
 
 fn wrap((text, strength): (String, u8), at_least: u8) -> String {
-    if strength < at_least { format!("({text})") } else { text }
+    if strength < at_least {
+        format!("({text})")
+    } else {
+        text
+    }
 }
 
 /// A PartiQL path as a document path, refusing what DynamoDB cannot address.
@@ -574,11 +645,21 @@ pub(crate) fn doc_path(path: &Path) -> Result<DocPath, DynamoError> {
             Step::Index(text) => match text.parse::<i32>() {
                 Ok(i) if i >= 0 => PathElement::Index(i as usize),
                 _ => {
-                    return Err(validation(format!("List index is not within the allowable range; index: [{text}]")));
+                    return Err(validation(format!(
+                        "List index is not within the allowable range; index: [{text}]"
+                    )));
                 }
             },
-            Step::Wildcard => return Err(validation("Wildcard path component like a[*].b are not supported")),
-            Step::Unpivot => return Err(validation("Unpivot path component like a.*.b are not supported")),
+            Step::Wildcard => {
+                return Err(validation(
+                    "Wildcard path component like a[*].b are not supported",
+                ));
+            }
+            Step::Unpivot => {
+                return Err(validation(
+                    "Unpivot path component like a.*.b are not supported",
+                ));
+            }
             Step::Other => return Err(validation("Unexpected path component")),
         });
     }
@@ -586,7 +667,11 @@ pub(crate) fn doc_path(path: &Path) -> Result<DocPath, DynamoError> {
 }
 
 fn bad_path(list_root: bool) -> DynamoError {
-    validation(if list_root { "A path cannot start with a list index" } else { "Unexpected path component" })
+    validation(if list_root {
+        "A path cannot start with a list index"
+    } else {
+        "Unexpected path component"
+    })
 }
 
 /// Whether an expression is a condition (resolves to a boolean).
@@ -669,20 +754,32 @@ impl Translator<'_> {
     }
 
     /// Several terms ANDed, or None if there are none.
-    fn conjunction(&self, terms: &[&Expr], b: &mut Builder) -> Result<Option<(String, u8)>, DynamoError> {
+    fn conjunction(
+        &self,
+        terms: &[&Expr],
+        b: &mut Builder,
+    ) -> Result<Option<(String, u8)>, DynamoError> {
         match terms {
             [] => Ok(None),
             [one] => self.condition(one, b).map(Some),
             many => {
-                let texts =
-                    many.iter().map(|t| self.condition(t, b).map(|c| wrap(c, AND))).collect::<Result<Vec<_>, _>>()?;
+                let texts = many
+                    .iter()
+                    .map(|t| self.condition(t, b).map(|c| wrap(c, AND)))
+                    .collect::<Result<Vec<_>, _>>()?;
                 Ok(Some((texts.join(" AND "), AND)))
             }
         }
     }
 
     fn condition(&self, e: &Expr, b: &mut Builder) -> Result<(String, u8), DynamoError> {
-        let negate = |text: String, negated: bool| if negated { format!("NOT ({text})") } else { text };
+        let negate = |text: String, negated: bool| {
+            if negated {
+                format!("NOT ({text})")
+            } else {
+                text
+            }
+        };
         match &e.kind {
             ExprKind::And(terms) | ExprKind::Or(terms) => {
                 let and = matches!(e.kind, ExprKind::And(_));
@@ -694,7 +791,11 @@ impl Translator<'_> {
                     let c = self.condition(term, b)?;
                     texts.push(if and { wrap(c, AND) } else { c.0 });
                 }
-                Ok(if and { (texts.join(" AND "), AND) } else { (texts.join(" OR "), OR) })
+                Ok(if and {
+                    (texts.join(" AND "), AND)
+                } else {
+                    (texts.join(" OR "), OR)
+                })
             }
             ExprKind::Not(inner) => {
                 if !is_condition(inner) {
@@ -707,24 +808,43 @@ impl Translator<'_> {
                 let r = self.operand(right, b)?;
                 Ok((format!("{l} {} {r}", op.symbol()), ATOM))
             }
-            ExprKind::Between { operand, low, high, negated } => {
+            ExprKind::Between {
+                operand,
+                low,
+                high,
+                negated,
+            } => {
                 let x = self.operand(operand, b)?;
                 let lo = self.operand(low, b)?;
                 let hi = self.operand(high, b)?;
                 Ok((negate(format!("{x} BETWEEN {lo} AND {hi}"), *negated), ATOM))
             }
-            ExprKind::In { operand, rhs, negated } => {
+            ExprKind::In {
+                operand,
+                rhs,
+                negated,
+            } => {
                 let items = match &rhs.kind {
                     ExprKind::List(items) | ExprKind::Bag(items) if !items.is_empty() => items,
                     _ => return Err(validation(IN_OPERANDS)),
                 };
                 let x = self.operand(operand, b)?;
-                let list = items.iter().map(|i| self.operand(i, b)).collect::<Result<Vec<_>, _>>()?;
-                Ok((negate(format!("{x} IN ({})", list.join(", ")), *negated), ATOM))
+                let list = items
+                    .iter()
+                    .map(|i| self.operand(i, b))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((
+                    negate(format!("{x} IN ({})", list.join(", ")), *negated),
+                    ATOM,
+                ))
             }
-            ExprKind::Is { operand, type_name, negated } => {
-                let allowed =
-                    matches!(operand.kind, ExprKind::Path(_) | ExprKind::BadPath { .. }) || operand.is_value();
+            ExprKind::Is {
+                operand,
+                type_name,
+                negated,
+            } => {
+                let allowed = matches!(operand.kind, ExprKind::Path(_) | ExprKind::BadPath { .. })
+                    || operand.is_value();
                 if !allowed {
                     return Err(validation(IS_OPERAND));
                 }
@@ -734,7 +854,10 @@ impl Translator<'_> {
                     "MISSING" => return Ok((format!("attribute_not_exists({x})"), ATOM)),
                     "NULL" => format!("{x} = {}", b.value(&AttributeValue::Null)),
                     other => match is_type_descriptor(other) {
-                        Some(t) => format!("attribute_type({x}, {})", b.value(&AttributeValue::S(t.into()))),
+                        Some(t) => format!(
+                            "attribute_type({x}, {})",
+                            b.value(&AttributeValue::S(t.into()))
+                        ),
                         None => {
                             return Err(validation(format!(
                                 "Unsupported data type for IS operator: {}. Supported data types are [MISSING, NULL, BOOLEAN, BLOB, STRING, NUMERIC, STRUCT, TUPLE, LIST]",
@@ -745,10 +868,15 @@ impl Translator<'_> {
                 };
                 Ok((negate(text, *negated), ATOM))
             }
-            ExprKind::Like { .. } => Err(validation("Unsupported operator in Condition Expression. Operator: like")),
+            ExprKind::Like { .. } => Err(validation(
+                "Unsupported operator in Condition Expression. Operator: like",
+            )),
             ExprKind::Call { name, args } => {
                 check_call(name, args)?;
-                let args = args.iter().map(|a| self.operand(a, b)).collect::<Result<Vec<_>, _>>()?;
+                let args = args
+                    .iter()
+                    .map(|a| self.operand(a, b))
+                    .collect::<Result<Vec<_>, _>>()?;
                 Ok((format!("{name}({})", args.join(", ")), ATOM))
             }
             _ => Err(validation(NOT_BOOLEAN)),
@@ -767,13 +895,20 @@ impl Translator<'_> {
             ExprKind::Literal(Literal::Missing) => Err(validation(MISSING_COMPARED)),
             ExprKind::Call { name, args } => {
                 check_call(name, args)?;
-                let args = args.iter().map(|a| self.operand(a, b)).collect::<Result<Vec<_>, _>>()?;
+                let args = args
+                    .iter()
+                    .map(|a| self.operand(a, b))
+                    .collect::<Result<Vec<_>, _>>()?;
                 Ok(format!("{name}({})", args.join(", ")))
             }
-            ExprKind::Arith(..) | ExprKind::Negate(_) => {
-                Err(validation(format!("Unsupported operator in Condition Expression. Operator: {}", e.describe())))
-            }
-            _ => Err(validation(format!("Unsupported token in expression: {}", e.describe()))),
+            ExprKind::Arith(..) | ExprKind::Negate(_) => Err(validation(format!(
+                "Unsupported operator in Condition Expression. Operator: {}",
+                e.describe()
+            ))),
+            _ => Err(validation(format!(
+                "Unsupported token in expression: {}",
+                e.describe()
+            ))),
         }
     }
 
@@ -785,16 +920,24 @@ impl Translator<'_> {
         if e.is_value() {
             return Ok(b.value(&self.values.value(e, "root")?));
         }
-        let unsupported = |op: &str| validation(format!("Unsupported operator in Update Expression. Operator: {op}"));
+        let unsupported = |op: &str| {
+            validation(format!(
+                "Unsupported operator in Update Expression. Operator: {op}"
+            ))
+        };
         match &e.kind {
             ExprKind::Literal(Literal::Missing) => Err(validation(MISSING_COMPARED)),
             ExprKind::Arith(first, rest) => {
                 // An update value takes one `+` or `-` between two operands.
-                if let Some((op, _)) = rest.iter().find(|(op, _)| !matches!(op, ArithOp::Plus | ArithOp::Minus)) {
+                if let Some((op, _)) = rest
+                    .iter()
+                    .find(|(op, _)| !matches!(op, ArithOp::Plus | ArithOp::Minus))
+                {
                     return Err(unsupported(op.symbol()));
                 }
-                let nested =
-                    std::iter::once(first.as_ref()).chain(rest.iter().map(|(_, e)| e)).find_map(|e| match &e.kind {
+                let nested = std::iter::once(first.as_ref())
+                    .chain(rest.iter().map(|(_, e)| e))
+                    .find_map(|e| match &e.kind {
                         ExprKind::Arith(_, inner) => inner.first().map(|(op, _)| *op),
                         _ => None,
                     });
@@ -803,11 +946,18 @@ impl Translator<'_> {
                 }
                 let left = self.set_value(first, b)?;
                 let (op, right) = &rest[0];
-                Ok(format!("{left} {} {}", op.symbol(), self.set_value(right, b)?))
+                Ok(format!(
+                    "{left} {} {}",
+                    op.symbol(),
+                    self.set_value(right, b)?
+                ))
             }
             ExprKind::Call { name, args } => {
                 check_call(name, args)?;
-                let args = args.iter().map(|a| self.set_value(a, b)).collect::<Result<Vec<_>, _>>()?;
+                let args = args
+                    .iter()
+                    .map(|a| self.set_value(a, b))
+                    .collect::<Result<Vec<_>, _>>()?;
                 Ok(format!("{name}({})", args.join(", ")))
             }
             ExprKind::Is { .. } => Err(validation(IS_IN_UPDATE)),
@@ -817,7 +967,8 @@ impl Translator<'_> {
 
     /// SET and REMOVE actions as UpdateExpression text.
     fn update_text(&self, actions: &[Action], b: &mut Builder) -> Result<String, DynamoError> {
-        let (mut set, mut remove, mut add, mut delete) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut set, mut remove, mut add, mut delete) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for action in actions {
             match action {
                 Action::Set { target, value } => {
@@ -844,7 +995,12 @@ impl Translator<'_> {
             }
         }
         let mut clauses = Vec::new();
-        for (keyword, list) in [("SET", set), ("REMOVE", remove), ("ADD", add), ("DELETE", delete)] {
+        for (keyword, list) in [
+            ("SET", set),
+            ("REMOVE", remove),
+            ("ADD", add),
+            ("DELETE", delete),
+        ] {
             if !list.is_empty() {
                 clauses.push(format!("{keyword} {}", list.join(", ")));
             }
@@ -856,7 +1012,10 @@ impl Translator<'_> {
         match &e.kind {
             ExprKind::Path(p) => doc_path(p),
             ExprKind::BadPath { list_root } => Err(bad_path(*list_root)),
-            _ => Err(validation(format!("Unrecognized assignment target: {}", e.describe()))),
+            _ => Err(validation(format!(
+                "Unrecognized assignment target: {}",
+                e.describe()
+            ))),
         }
     }
 
@@ -871,7 +1030,9 @@ impl Translator<'_> {
     ) -> Result<String, DynamoError> {
         let which = if name == "set_add" { "ADD" } else { "DELETE" };
         if args.len() != 2 {
-            return Err(validation(format!("SET_{which} must have exactly two arguments at {at}")));
+            return Err(validation(format!(
+                "SET_{which} must have exactly two arguments at {at}"
+            )));
         }
         let same_path = match &args[0].kind {
             ExprKind::Path(p) => doc_path(p).is_ok_and(|p| &p == target),
@@ -882,9 +1043,15 @@ impl Translator<'_> {
                 "The first argument to SET_{which} must equal the assignment value at {at}"
             )));
         }
-        let value = if args[1].is_value() { Some(self.values.value(&args[1], "root")?) } else { None };
+        let value = if args[1].is_value() {
+            Some(self.values.value(&args[1], "root")?)
+        } else {
+            None
+        };
         match value {
-            Some(v @ (AttributeValue::SS(_) | AttributeValue::NS(_) | AttributeValue::BS(_))) => Ok(b.value(&v)),
+            Some(v @ (AttributeValue::SS(_) | AttributeValue::NS(_) | AttributeValue::BS(_))) => {
+                Ok(b.value(&v))
+            }
             _ => Err(validation(format!(
                 "The second argument to SET_{which} must be a value with type SET at {}",
                 args[0].pos
@@ -897,14 +1064,21 @@ impl Translator<'_> {
         projection: &Projection,
         b: &mut Builder,
     ) -> Result<Option<(String, Vec<DocPath>)>, DynamoError> {
-        let Projection::Items(items) = projection else { return Ok(None) };
+        let Projection::Items(items) = projection else {
+            return Ok(None);
+        };
         let mut texts = Vec::with_capacity(items.len());
         let mut paths = Vec::with_capacity(items.len());
         for item in items {
             let path = match &item.kind {
                 ExprKind::Path(p) => doc_path(p)?,
                 ExprKind::BadPath { list_root } => return Err(bad_path(*list_root)),
-                _ => return Err(validation(format!("Unsupported token in expression: {}", item.describe()))),
+                _ => {
+                    return Err(validation(format!(
+                        "Unsupported token in expression: {}",
+                        item.describe()
+                    )));
+                }
             };
             texts.push(b.path(&path));
             paths.push(path);
@@ -931,7 +1105,10 @@ impl Translator<'_> {
                 rest.push(term);
                 continue;
             };
-            let value = self.values.value(value, "root").map_err(KeyFailure::Error)?;
+            let value = self
+                .values
+                .value(value, "root")
+                .map_err(KeyFailure::Error)?;
             match key.get(name) {
                 None => {
                     key.insert(name.to_string(), value);
@@ -950,7 +1127,10 @@ impl Translator<'_> {
         }
         if mode != KeyMode::ConditionCheck {
             for (name, value) in &key {
-                if !matches!(value, AttributeValue::S(_) | AttributeValue::N(_) | AttributeValue::B(_)) {
+                if !matches!(
+                    value,
+                    AttributeValue::S(_) | AttributeValue::N(_) | AttributeValue::B(_)
+                ) {
                     return Err(KeyFailure::Shape(validation(format!(
                         "Key value must be of type S, N, or B. Key name: {name}, Key type: {}",
                         value.type_name()
@@ -972,20 +1152,34 @@ impl Translator<'_> {
         }
     }
 
-    fn insert(&self, insert: &Insert, item: Item, shape: &TableShape) -> Result<WritePlan, DynamoError> {
+    fn insert(
+        &self,
+        insert: &Insert,
+        item: Item,
+        shape: &TableShape,
+    ) -> Result<WritePlan, DynamoError> {
         for attr in std::iter::once(&shape.key_schema.hash).chain(shape.key_schema.range.as_ref()) {
             let Some(value) = item.get(&attr.name) else {
-                return Err(validation(format!("Key attribute should be present in the item: Key {}", attr.name)));
+                return Err(validation(format!(
+                    "Key attribute should be present in the item: Key {}",
+                    attr.name
+                )));
             };
             if !kind_matches(attr.kind, value) {
                 return Err(schema_mismatch(&attr.name));
             }
         }
         let mut b = Builder::default();
-        let condition = format!("attribute_not_exists({})", b.name(&shape.key_schema.hash.name));
+        let condition = format!(
+            "attribute_not_exists({})",
+            b.name(&shape.key_schema.hash.name)
+        );
         let mut body = Map::new();
         body.insert("TableName".into(), json!(insert.table));
-        body.insert("Item".into(), serde_json::to_value(&item).unwrap_or(Value::Null));
+        body.insert(
+            "Item".into(),
+            serde_json::to_value(&item).unwrap_or(Value::Null),
+        );
         body.insert("ConditionExpression".into(), json!(condition));
         b.finish(&mut body);
         Ok(WritePlan {
@@ -1004,10 +1198,12 @@ impl Translator<'_> {
         shape: &TableShape,
     ) -> Result<(Item, Vec<&'e Expr>), DynamoError> {
         let where_clause = where_clause.ok_or_else(|| validation(MANDATORY_KEY))?;
-        let (key, rest) = self.extract_key(where_clause, &shape.key_schema, KeyMode::Write).map_err(|f| match f {
-            KeyFailure::Incomplete => validation(MANDATORY_KEY),
-            KeyFailure::Shape(e) | KeyFailure::Error(e) => e,
-        })?;
+        let (key, rest) = self
+            .extract_key(where_clause, &shape.key_schema, KeyMode::Write)
+            .map_err(|f| match f {
+                KeyFailure::Incomplete => validation(MANDATORY_KEY),
+                KeyFailure::Shape(e) | KeyFailure::Error(e) => e,
+            })?;
         check_key_types(&key, &shape.key_schema)?;
         Ok((key, rest))
     }
@@ -1023,7 +1219,10 @@ impl Translator<'_> {
         };
         let mut body = Map::new();
         body.insert("TableName".into(), json!(update.table));
-        body.insert("Key".into(), serde_json::to_value(&key).unwrap_or(Value::Null));
+        body.insert(
+            "Key".into(),
+            serde_json::to_value(&key).unwrap_or(Value::Null),
+        );
         body.insert("UpdateExpression".into(), json!(update_expression));
         body.insert("ConditionExpression".into(), json!(condition));
         b.finish(&mut body);
@@ -1050,11 +1249,20 @@ impl Translator<'_> {
         let mut b = Builder::default();
         let mut body = Map::new();
         body.insert("TableName".into(), json!(delete.table));
-        body.insert("Key".into(), serde_json::to_value(&key).unwrap_or(Value::Null));
+        body.insert(
+            "Key".into(),
+            serde_json::to_value(&key).unwrap_or(Value::Null),
+        );
         if !rest.is_empty() {
-            let missing = format!("attribute_not_exists({})", b.name(&shape.key_schema.hash.name));
+            let missing = format!(
+                "attribute_not_exists({})",
+                b.name(&shape.key_schema.hash.name)
+            );
             if let Some((text, _)) = self.conjunction(&rest, &mut b)? {
-                body.insert("ConditionExpression".into(), json!(format!("{missing} OR {text}")));
+                body.insert(
+                    "ConditionExpression".into(),
+                    json!(format!("{missing} OR {text}")),
+                );
             }
         }
         b.finish(&mut body);
@@ -1071,9 +1279,13 @@ impl Translator<'_> {
     }
 
     fn check(&self, select: &Select, shape: &TableShape) -> Result<CheckPlan, DynamoError> {
-        let where_clause = select.where_clause.as_ref().ok_or_else(|| validation(EXISTS_SHAPE))?;
-        let (key, rest) =
-            self.extract_key(where_clause, &shape.key_schema, KeyMode::ConditionCheck).map_err(|f| match f {
+        let where_clause = select
+            .where_clause
+            .as_ref()
+            .ok_or_else(|| validation(EXISTS_SHAPE))?;
+        let (key, rest) = self
+            .extract_key(where_clause, &shape.key_schema, KeyMode::ConditionCheck)
+            .map_err(|f| match f {
                 KeyFailure::Incomplete => validation(EXISTS_SHAPE),
                 KeyFailure::Shape(e) | KeyFailure::Error(e) => e,
             })?;
@@ -1089,19 +1301,41 @@ impl Translator<'_> {
         };
         let mut body = Map::new();
         body.insert("TableName".into(), json!(select.from.table));
-        body.insert("Key".into(), serde_json::to_value(&key).unwrap_or(Value::Null));
+        body.insert(
+            "Key".into(),
+            serde_json::to_value(&key).unwrap_or(Value::Null),
+        );
         body.insert("ConditionExpression".into(), json!(condition));
         b.finish(&mut body);
-        Ok(CheckPlan { table: select.from.table.clone(), request: Value::Object(body) })
+        Ok(CheckPlan {
+            table: select.from.table.clone(),
+            request: Value::Object(body),
+        })
     }
 
     /// A SELECT in a batch or transaction: exactly the primary key, nothing else.
-    fn get(&self, usage: Usage, select: &Select, shape: &TableShape) -> Result<GetPlan, DynamoError> {
-        let refusal = if usage == Usage::Transaction { TRANSACTION_SELECT } else { BATCH_SELECT };
+    fn get(
+        &self,
+        usage: Usage,
+        select: &Select,
+        shape: &TableShape,
+    ) -> Result<GetPlan, DynamoError> {
+        let refusal = if usage == Usage::Transaction {
+            TRANSACTION_SELECT
+        } else {
+            BATCH_SELECT
+        };
         if select.from.index.is_some() {
-            return Err(validation(if usage == Usage::Transaction { TRANSACTION_INDEX_READ } else { BATCH_SELECT }));
+            return Err(validation(if usage == Usage::Transaction {
+                TRANSACTION_INDEX_READ
+            } else {
+                BATCH_SELECT
+            }));
         }
-        let where_clause = select.where_clause.as_ref().ok_or_else(|| validation(refusal))?;
+        let where_clause = select
+            .where_clause
+            .as_ref()
+            .ok_or_else(|| validation(refusal))?;
         let (key, rest) = match self.extract_key(where_clause, &shape.key_schema, KeyMode::Write) {
             Ok(split) => split,
             Err(KeyFailure::Error(e)) => return Err(e),
@@ -1114,26 +1348,33 @@ impl Translator<'_> {
         let mut b = Builder::default();
         let mut body = Map::new();
         body.insert("TableName".into(), json!(select.from.table));
-        body.insert("Key".into(), serde_json::to_value(&key).unwrap_or(Value::Null));
+        body.insert(
+            "Key".into(),
+            serde_json::to_value(&key).unwrap_or(Value::Null),
+        );
         let projection = self.projection(&select.projection, &mut b)?;
         let paths = projection.map(|(text, paths)| {
             body.insert("ProjectionExpression".into(), json!(text));
             paths
         });
         b.finish(&mut body);
-        Ok(GetPlan { table: select.from.table.clone(), request: Value::Object(body), projection: paths })
+        Ok(GetPlan {
+            table: select.from.table.clone(),
+            request: Value::Object(body),
+            projection: paths,
+        })
     }
 
     fn select(&self, select: &Select, shape: &TableShape) -> Result<ReadPlan, DynamoError> {
         let index = match &select.from.index {
             None => None,
-            Some(name) => Some(
-                shape
-                    .indexes
-                    .iter()
-                    .find(|i| &i.name == name)
-                    .ok_or_else(|| validation(format!("The table does not have the specified index: {name}")))?,
-            ),
+            Some(name) => Some(shape.indexes.iter().find(|i| &i.name == name).ok_or_else(
+                || {
+                    validation(format!(
+                        "The table does not have the specified index: {name}"
+                    ))
+                },
+            )?),
         };
         let schema = index.map_or(&shape.key_schema, |i| &i.key_schema);
         let mut forbidden: Vec<&str> = schema.names().collect();
@@ -1146,7 +1387,10 @@ impl Translator<'_> {
         };
         let mut forward = None;
         if !select.order_by.is_empty() {
-            let where_clause = select.where_clause.as_ref().ok_or_else(|| validation(ORDER_BY_WITHOUT_WHERE))?;
+            let where_clause = select
+                .where_clause
+                .as_ref()
+                .ok_or_else(|| validation(ORDER_BY_WITHOUT_WHERE))?;
             if !fixes_hash(where_clause, &schema.hash.name) {
                 return Err(validation(ORDER_BY_WITHOUT_HASH));
             }
@@ -1205,7 +1449,10 @@ impl Translator<'_> {
                 let mut body = Map::new();
                 base(&mut body);
                 if let Some(w) = &select.where_clause {
-                    body.insert("FilterExpression".into(), json!(self.where_text(w, &mut b)?));
+                    body.insert(
+                        "FilterExpression".into(),
+                        json!(self.where_text(w, &mut b)?),
+                    );
                 }
                 if let Some((text, paths)) = self.projection(&select.projection, &mut b)? {
                     body.insert("ProjectionExpression".into(), json!(text));
@@ -1219,15 +1466,20 @@ impl Translator<'_> {
                     let mut b = Builder::default();
                     let mut body = Map::new();
                     base(&mut body);
-                    let mut key_condition = format!("{} = {}", b.name(&schema.hash.name), b.value(&branch.hash));
+                    let mut key_condition =
+                        format!("{} = {}", b.name(&schema.hash.name), b.value(&branch.hash));
                     if let (Some(sort), Some(range)) = (&branch.sort, &schema.range) {
                         let s = b.name(&range.name);
                         let text = match sort {
-                            SortCondition::Compare(op, v) => format!("{s} {} {}", op.symbol(), b.value(v)),
+                            SortCondition::Compare(op, v) => {
+                                format!("{s} {} {}", op.symbol(), b.value(v))
+                            }
                             SortCondition::Between(lo, hi) => {
                                 format!("{s} BETWEEN {} AND {}", b.value(lo), b.value(hi))
                             }
-                            SortCondition::BeginsWith(v) => format!("begins_with({s}, {})", b.value(v)),
+                            SortCondition::BeginsWith(v) => {
+                                format!("begins_with({s}, {})", b.value(v))
+                            }
                         };
                         key_condition = format!("{key_condition} AND {text}");
                     }
@@ -1296,8 +1548,12 @@ impl Translator<'_> {
                 selectors.push((i, values));
             }
         }
-        let Some((_, first)) = selectors.first() else { return Ok(None) };
-        if selectors.iter().any(|(_, values)| values != first) || (selectors.len() > 1 && first.len() > 1) {
+        let Some((_, first)) = selectors.first() else {
+            return Ok(None);
+        };
+        if selectors.iter().any(|(_, values)| values != first)
+            || (selectors.len() > 1 && first.len() > 1)
+        {
             // Contradictory or repeated partition selections: leave them to a filtered Scan.
             return Ok(None);
         }
@@ -1307,8 +1563,12 @@ impl Translator<'_> {
                 values.push(v.clone());
             }
         }
-        let mut rest: Vec<&Expr> =
-            terms.iter().enumerate().filter(|(i, _)| !selectors.iter().any(|(s, _)| s == i)).map(|(_, t)| *t).collect();
+        let mut rest: Vec<&Expr> = terms
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !selectors.iter().any(|(s, _)| s == i))
+            .map(|(_, t)| *t)
+            .collect();
         let mut sort = None;
         if let Some(range) = &schema.range {
             for (i, term) in rest.iter().enumerate() {
@@ -1322,7 +1582,16 @@ impl Translator<'_> {
         if rest.iter().any(|t| references(t, forbidden)) {
             return Ok(None);
         }
-        Ok(Some(values.into_iter().map(|hash| Branch { hash, sort: sort.clone(), rest: rest.clone() }).collect()))
+        Ok(Some(
+            values
+                .into_iter()
+                .map(|hash| Branch {
+                    hash,
+                    sort: sort.clone(),
+                    rest: rest.clone(),
+                })
+                .collect(),
+        ))
     }
 
     /// How many partition-key values a WHERE selects, summed over its OR branches.
@@ -1341,17 +1610,29 @@ impl Translator<'_> {
 
     /// The partition-key values a term selects: `pk = v`, `pk IN [...]`, or an OR of
     /// `pk = v` terms.
-    fn hash_values(&self, term: &Expr, hash: &str) -> Result<Option<Vec<AttributeValue>>, DynamoError> {
+    fn hash_values(
+        &self,
+        term: &Expr,
+        hash: &str,
+    ) -> Result<Option<Vec<AttributeValue>>, DynamoError> {
         match &term.kind {
             ExprKind::Compare(CompareOp::Eq, ..) => match key_equality(term, &[hash]) {
                 Some((_, v)) => Ok(Some(vec![self.values.value(v, "root")?])),
                 None => Ok(None),
             },
-            ExprKind::In { operand, rhs, negated: false } if names_attribute(operand, hash) => match &rhs.kind {
+            ExprKind::In {
+                operand,
+                rhs,
+                negated: false,
+            } if names_attribute(operand, hash) => match &rhs.kind {
                 ExprKind::List(items) | ExprKind::Bag(items)
                     if !items.is_empty() && items.iter().all(Expr::is_value) =>
                 {
-                    items.iter().map(|i| self.values.value(i, "root")).collect::<Result<Vec<_>, _>>().map(Some)
+                    items
+                        .iter()
+                        .map(|i| self.values.value(i, "root"))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(Some)
                 }
                 _ => Ok(None),
             },
@@ -1370,8 +1651,19 @@ impl Translator<'_> {
     }
 
     /// A term a Query key condition can carry on the sort key.
-    fn sort_condition(&self, term: &Expr, range: &str, kind: ScalarType) -> Result<Option<SortCondition>, DynamoError> {
-        let typed = |v: AttributeValue| if kind_matches(kind, &v) { Ok(v) } else { Err(schema_mismatch(range)) };
+    fn sort_condition(
+        &self,
+        term: &Expr,
+        range: &str,
+        kind: ScalarType,
+    ) -> Result<Option<SortCondition>, DynamoError> {
+        let typed = |v: AttributeValue| {
+            if kind_matches(kind, &v) {
+                Ok(v)
+            } else {
+                Err(schema_mismatch(range))
+            }
+        };
         match &term.kind {
             ExprKind::Compare(op, left, right) if *op != CompareOp::Ne => {
                 let (op, value) = if names_attribute(left, range) && right.is_value() {
@@ -1381,11 +1673,17 @@ impl Translator<'_> {
                 } else {
                     return Ok(None);
                 };
-                Ok(Some(SortCondition::Compare(op, typed(self.values.value(value, "root")?)?)))
+                Ok(Some(SortCondition::Compare(
+                    op,
+                    typed(self.values.value(value, "root")?)?,
+                )))
             }
-            ExprKind::Between { operand, low, high, negated: false }
-                if names_attribute(operand, range) && low.is_value() && high.is_value() =>
-            {
+            ExprKind::Between {
+                operand,
+                low,
+                high,
+                negated: false,
+            } if names_attribute(operand, range) && low.is_value() && high.is_value() => {
                 let low = typed(self.values.value(low, "root")?)?;
                 let high = typed(self.values.value(high, "root")?)?;
                 Ok(Some(SortCondition::Between(low, high)))
@@ -1399,7 +1697,9 @@ impl Translator<'_> {
                 if kind == ScalarType::N {
                     return Ok(None);
                 }
-                Ok(Some(SortCondition::BeginsWith(typed(self.values.value(&args[1], "root")?)?)))
+                Ok(Some(SortCondition::BeginsWith(typed(
+                    self.values.value(&args[1], "root")?,
+                )?)))
             }
             _ => Ok(None),
         }
@@ -1424,7 +1724,9 @@ enum KeyFailure {
 }
 
 fn schema_mismatch(name: &str) -> DynamoError {
-    validation(format!("Key attribute's data type should match its data type in table's schema: Key {name}"))
+    validation(format!(
+        "Key attribute's data type should match its data type in table's schema: Key {name}"
+    ))
 }
 
 fn kind_matches(kind: ScalarType, value: &AttributeValue) -> bool {
@@ -1438,7 +1740,10 @@ fn kind_matches(kind: ScalarType, value: &AttributeValue) -> bool {
 
 fn check_key_types(key: &Item, schema: &KeySchema) -> Result<(), DynamoError> {
     for attr in std::iter::once(&schema.hash).chain(schema.range.as_ref()) {
-        if key.get(&attr.name).is_some_and(|v| !kind_matches(attr.kind, v)) {
+        if key
+            .get(&attr.name)
+            .is_some_and(|v| !kind_matches(attr.kind, v))
+        {
             return Err(schema_mismatch(&attr.name));
         }
     }
@@ -1450,7 +1755,11 @@ fn check_key_types(key: &Item, schema: &KeySchema) -> Result<(), DynamoError> {
 fn fixes_hash(e: &Expr, hash: &str) -> bool {
     match &e.kind {
         ExprKind::Compare(CompareOp::Eq, ..) => key_equality(e, &[hash]).is_some(),
-        ExprKind::In { operand, negated: false, .. } => names_attribute(operand, hash),
+        ExprKind::In {
+            operand,
+            negated: false,
+            ..
+        } => names_attribute(operand, hash),
         ExprKind::And(terms) => terms.iter().any(|t| fixes_hash(t, hash)),
         ExprKind::Or(terms) => terms.iter().all(|t| fixes_hash(t, hash)),
         _ => false,
@@ -1463,7 +1772,9 @@ fn names_attribute(e: &Expr, name: &str) -> bool {
 
 /// `key = value` or `value = key` for one of `keys`.
 fn key_equality<'e, 'k>(term: &'e Expr, keys: &[&'k str]) -> Option<(&'k str, &'e Expr)> {
-    let ExprKind::Compare(CompareOp::Eq, left, right) = &term.kind else { return None };
+    let ExprKind::Compare(CompareOp::Eq, left, right) = &term.kind else {
+        return None;
+    };
     let pick = |path: &Expr, value: &'e Expr| {
         let name = path.as_path().and_then(Path::as_name)?;
         let key = keys.iter().find(|k| **k == name)?;
@@ -1491,14 +1802,25 @@ fn references(e: &Expr, attributes: &[&str]) -> bool {
     let any = |items: &[Expr]| items.iter().any(|i| references(i, attributes));
     match &e.kind {
         ExprKind::Path(p) => attributes.contains(&p.root.as_str()),
-        ExprKind::List(items) | ExprKind::Bag(items) | ExprKind::And(items) | ExprKind::Or(items) => any(items),
+        ExprKind::List(items)
+        | ExprKind::Bag(items)
+        | ExprKind::And(items)
+        | ExprKind::Or(items) => any(items),
         ExprKind::Call { args, .. } => any(args),
-        ExprKind::Struct(fields) => fields.iter().any(|(k, v)| references(k, attributes) || references(v, attributes)),
+        ExprKind::Struct(fields) => fields
+            .iter()
+            .any(|(k, v)| references(k, attributes) || references(v, attributes)),
         ExprKind::Compare(_, l, r) => references(l, attributes) || references(r, attributes),
-        ExprKind::Between { operand, low, high, .. } => {
-            references(operand, attributes) || references(low, attributes) || references(high, attributes)
+        ExprKind::Between {
+            operand, low, high, ..
+        } => {
+            references(operand, attributes)
+                || references(low, attributes)
+                || references(high, attributes)
         }
-        ExprKind::In { operand, rhs, .. } => references(operand, attributes) || references(rhs, attributes),
+        ExprKind::In { operand, rhs, .. } => {
+            references(operand, attributes) || references(rhs, attributes)
+        }
         ExprKind::Is { operand, .. } | ExprKind::Not(operand) | ExprKind::Negate(operand) => {
             references(operand, attributes)
         }
@@ -1558,21 +1880,43 @@ struct Range {
 impl Branch<'_> {
     fn range(&self) -> Range {
         match &self.sort {
-            None => Range { low: None, high: None },
+            None => Range {
+                low: None,
+                high: None,
+            },
             Some(SortCondition::Compare(op, v)) => {
                 let v = bound_of(v);
                 match op {
-                    CompareOp::Eq => Range { low: Some((v.clone(), true)), high: Some((v, true)) },
-                    CompareOp::Lt => Range { low: None, high: Some((v, false)) },
-                    CompareOp::Le => Range { low: None, high: Some((v, true)) },
-                    CompareOp::Gt => Range { low: Some((v, false)), high: None },
-                    CompareOp::Ge => Range { low: Some((v, true)), high: None },
-                    CompareOp::Ne => Range { low: None, high: None },
+                    CompareOp::Eq => Range {
+                        low: Some((v.clone(), true)),
+                        high: Some((v, true)),
+                    },
+                    CompareOp::Lt => Range {
+                        low: None,
+                        high: Some((v, false)),
+                    },
+                    CompareOp::Le => Range {
+                        low: None,
+                        high: Some((v, true)),
+                    },
+                    CompareOp::Gt => Range {
+                        low: Some((v, false)),
+                        high: None,
+                    },
+                    CompareOp::Ge => Range {
+                        low: Some((v, true)),
+                        high: None,
+                    },
+                    CompareOp::Ne => Range {
+                        low: None,
+                        high: None,
+                    },
                 }
             }
-            Some(SortCondition::Between(lo, hi)) => {
-                Range { low: Some((bound_of(lo), true)), high: Some((bound_of(hi), true)) }
-            }
+            Some(SortCondition::Between(lo, hi)) => Range {
+                low: Some((bound_of(lo), true)),
+                high: Some((bound_of(hi), true)),
+            },
             Some(SortCondition::BeginsWith(p)) => {
                 let prefix = bound_of(p);
                 let high = match &prefix {
@@ -1590,7 +1934,10 @@ impl Branch<'_> {
                     }
                     _ => None,
                 };
-                Range { low: Some((prefix, true)), high }
+                Range {
+                    low: Some((prefix, true)),
+                    high,
+                }
             }
         }
     }
@@ -1647,7 +1994,13 @@ pub fn unnest(item: &Item, paths: &[DocPath]) -> Item {
         let mut indexes: Vec<(usize, &Node)> = node
             .children
             .iter()
-            .filter_map(|(e, n)| if let PathElement::Index(i) = e { Some((*i, n)) } else { None })
+            .filter_map(|(e, n)| {
+                if let PathElement::Index(i) = e {
+                    Some((*i, n))
+                } else {
+                    None
+                }
+            })
             .collect();
         indexes.sort_by_key(|(i, _)| *i);
         for (dense, (index, child)) in indexes.into_iter().enumerate() {
@@ -1657,7 +2010,9 @@ pub fn unnest(item: &Item, paths: &[DocPath]) -> Item {
             visit(value, child, name, out);
         }
         for (element, child) in &node.children {
-            let PathElement::Name(key) = element else { continue };
+            let PathElement::Name(key) = element else {
+                continue;
+            };
             let Doc::Map(map) = &doc else { break };
             if let Some(value) = map.get(key) {
                 visit(value, child, key.clone(), out);
@@ -1685,8 +2040,14 @@ pub(crate) mod tests {
 
     fn key(hash: (&str, ScalarType), range: Option<(&str, ScalarType)>) -> KeySchema {
         KeySchema {
-            hash: KeyAttribute { name: hash.0.into(), kind: hash.1 },
-            range: range.map(|(name, kind)| KeyAttribute { name: name.into(), kind }),
+            hash: KeyAttribute {
+                name: hash.0.into(),
+                kind: hash.1,
+            },
+            range: range.map(|(name, kind)| KeyAttribute {
+                name: name.into(),
+                kind,
+            }),
         }
     }
 
@@ -1694,7 +2055,10 @@ pub(crate) mod tests {
     /// global index `ByOwner` on owner S), `Numbers` (id N).
     fn schema(table: &str) -> Option<TableShape> {
         match table {
-            "Simple" => Some(TableShape { key_schema: key(("pk", ScalarType::S), None), indexes: vec![] }),
+            "Simple" => Some(TableShape {
+                key_schema: key(("pk", ScalarType::S), None),
+                indexes: vec![],
+            }),
             "Composite" => Some(TableShape {
                 key_schema: key(("pk", ScalarType::S), Some(("sk", ScalarType::N))),
                 indexes: vec![
@@ -1702,15 +2066,25 @@ pub(crate) mod tests {
                         name: "ByDate".into(),
                         key_schema: key(("pk", ScalarType::S), Some(("date", ScalarType::S))),
                     },
-                    IndexShape { name: "ByOwner".into(), key_schema: key(("owner", ScalarType::S), None) },
+                    IndexShape {
+                        name: "ByOwner".into(),
+                        key_schema: key(("owner", ScalarType::S), None),
+                    },
                 ],
             }),
-            "Numbers" => Some(TableShape { key_schema: key(("id", ScalarType::N), None), indexes: vec![] }),
+            "Numbers" => Some(TableShape {
+                key_schema: key(("id", ScalarType::N), None),
+                indexes: vec![],
+            }),
             _ => None,
         }
     }
 
-    fn run(usage: Usage, statement: &str, params: &[AttributeValue]) -> Result<Translation, DynamoError> {
+    fn run(
+        usage: Usage,
+        statement: &str,
+        params: &[AttributeValue],
+    ) -> Result<Translation, DynamoError> {
         translate_for(usage, &parse(statement)?, params, &schema)
     }
 
@@ -1719,7 +2093,9 @@ pub(crate) mod tests {
     }
 
     fn err(statement: &str) -> String {
-        run(Usage::Statement, statement, &[]).expect_err(statement).message
+        run(Usage::Statement, statement, &[])
+            .expect_err(statement)
+            .message
     }
 
     fn requests(statement: &str) -> Vec<(&'static str, Value)> {
@@ -1754,7 +2130,10 @@ pub(crate) mod tests {
 
     #[test]
     fn select_without_where_is_a_scan() {
-        assert_eq!(single(r#"SELECT * FROM "Simple""#), ("Scan", json!({"TableName": "Simple"})));
+        assert_eq!(
+            single(r#"SELECT * FROM "Simple""#),
+            ("Scan", json!({"TableName": "Simple"}))
+        );
     }
 
     #[test]
@@ -1794,11 +2173,22 @@ pub(crate) mod tests {
     #[test]
     fn select_sort_key_between_and_begins_with_become_key_conditions() {
         let (_, q) = single(r#"SELECT * FROM "Composite" WHERE 'a' = pk AND sk BETWEEN 1 AND 9"#);
-        assert_eq!(q["KeyConditionExpression"], "#n0 = :v0 AND #n1 BETWEEN :v1 AND :v2");
-        let (_, q) = single(r#"SELECT * FROM "Composite"."ByDate" WHERE pk = 'a' AND begins_with("date", '2024')"#);
+        assert_eq!(
+            q["KeyConditionExpression"],
+            "#n0 = :v0 AND #n1 BETWEEN :v1 AND :v2"
+        );
+        let (_, q) = single(
+            r#"SELECT * FROM "Composite"."ByDate" WHERE pk = 'a' AND begins_with("date", '2024')"#,
+        );
         assert_eq!(q["IndexName"], "ByDate");
-        assert_eq!(q["KeyConditionExpression"], "#n0 = :v0 AND begins_with(#n1, :v1)");
-        assert_eq!(q["ExpressionAttributeNames"], json!({"#n0": "pk", "#n1": "date"}));
+        assert_eq!(
+            q["KeyConditionExpression"],
+            "#n0 = :v0 AND begins_with(#n1, :v1)"
+        );
+        assert_eq!(
+            q["ExpressionAttributeNames"],
+            json!({"#n0": "pk", "#n1": "date"})
+        );
     }
 
     #[test]
@@ -1829,34 +2219,60 @@ pub(crate) mod tests {
                 })
             )
         );
-        assert_eq!(single(r#"SELECT * FROM "Simple" WHERE pk = 'a' OR x = 1"#).0, "Scan");
+        assert_eq!(
+            single(r#"SELECT * FROM "Simple" WHERE pk = 'a' OR x = 1"#).0,
+            "Scan"
+        );
     }
 
     #[test]
     fn leftover_terms_on_key_attributes_force_a_scan() {
         // A Query filter may not name a key attribute, so these read the whole table.
-        assert_eq!(single(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 AND sk < 5"#).0, "Scan");
-        assert_eq!(single(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk <> 1"#).0, "Scan");
-        assert_eq!(single(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND pk = 'b'"#).0, "Scan");
-        assert_eq!(single(r#"SELECT * FROM "Composite"."ByOwner" WHERE owner = 'me' AND sk = 1"#).0, "Scan");
+        assert_eq!(
+            single(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 AND sk < 5"#).0,
+            "Scan"
+        );
+        assert_eq!(
+            single(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk <> 1"#).0,
+            "Scan"
+        );
+        assert_eq!(
+            single(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND pk = 'b'"#).0,
+            "Scan"
+        );
+        assert_eq!(
+            single(r#"SELECT * FROM "Composite"."ByOwner" WHERE owner = 'me' AND sk = 1"#).0,
+            "Scan"
+        );
     }
 
     #[test]
     fn partition_key_in_and_or_decompose_into_one_query_per_value() {
         let all = requests(r#"SELECT * FROM "Simple" WHERE pk IN ['a', 'b', 'a'] AND x = 1"#);
         assert_eq!(all.len(), 2);
-        assert_eq!(all[0].1["ExpressionAttributeValues"], json!({":v0": {"S": "a"}, ":v1": {"N": "1"}}));
+        assert_eq!(
+            all[0].1["ExpressionAttributeValues"],
+            json!({":v0": {"S": "a"}, ":v1": {"N": "1"}})
+        );
         assert_eq!(all[1].1["FilterExpression"], "#n1 = :v1");
         let all = requests(r#"SELECT * FROM "Simple" WHERE pk = 'a' OR pk = 'b' OR pk = 'c'"#);
-        assert_eq!(all.iter().map(|(op, _)| *op).collect::<Vec<_>>(), ["Query", "Query", "Query"]);
+        assert_eq!(
+            all.iter().map(|(op, _)| *op).collect::<Vec<_>>(),
+            ["Query", "Query", "Query"]
+        );
         let all = requests(r#"SELECT * FROM "Composite" WHERE (pk = 'a' OR pk = 'b') AND sk = 1"#);
         assert_eq!(all.len(), 2);
-        assert_eq!(all[1].1["KeyConditionExpression"], "#n0 = :v0 AND #n1 = :v1");
+        assert_eq!(
+            all[1].1["KeyConditionExpression"],
+            "#n0 = :v0 AND #n1 = :v1"
+        );
     }
 
     #[test]
     fn or_branches_each_keep_their_own_filter() {
-        let all = requests(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk = 1 OR pk = 'b' AND x = 2"#);
+        let all = requests(
+            r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk = 1 OR pk = 'b' AND x = 2"#,
+        );
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].1.get("FilterExpression"), None);
         assert_eq!(all[1].1["FilterExpression"], "#n1 = :v1");
@@ -1869,11 +2285,19 @@ pub(crate) mod tests {
             OVERLAPPING_RANGES
         );
         assert_eq!(
-            err(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 OR pk = 'a' AND sk BETWEEN 0 AND 3"#),
+            err(
+                r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 OR pk = 'a' AND sk BETWEEN 0 AND 3"#
+            ),
             OVERLAPPING_RANGES
         );
         // Disjoint sort-key ranges of one partition are fine.
-        assert_eq!(requests(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk < 1 OR pk = 'a' AND sk >= 1"#).len(), 2);
+        assert_eq!(
+            requests(
+                r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk < 1 OR pk = 'a' AND sk >= 1"#
+            )
+            .len(),
+            2
+        );
         assert_eq!(
             requests(r#"SELECT * FROM "Composite"."ByDate" WHERE pk = 'a' AND begins_with("date", '2023') OR pk = 'a' AND begins_with("date", '2024')"#).len(),
             2
@@ -1892,7 +2316,8 @@ pub(crate) mod tests {
 
     #[test]
     fn order_by_is_accepted_when_a_fixed_partition_still_needs_a_scan() {
-        let (op, scan) = single(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 AND sk < 5 ORDER BY sk"#);
+        let (op, scan) =
+            single(r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 AND sk < 5 ORDER BY sk"#);
         assert_eq!(op, "Scan");
         assert_eq!(scan.get("ScanIndexForward"), None);
     }
@@ -1905,29 +2330,49 @@ pub(crate) mod tests {
 
     #[test]
     fn order_by_the_partition_key_orders_the_queries() {
-        let all = requests(r#"SELECT * FROM "Composite" WHERE pk IN ['o', 'p', 'a'] ORDER BY pk DESC, sk ASC"#);
-        let pks: Vec<&Value> = all.iter().map(|(_, q)| &q["ExpressionAttributeValues"][":v0"]["S"]).collect();
+        let all = requests(
+            r#"SELECT * FROM "Composite" WHERE pk IN ['o', 'p', 'a'] ORDER BY pk DESC, sk ASC"#,
+        );
+        let pks: Vec<&Value> = all
+            .iter()
+            .map(|(_, q)| &q["ExpressionAttributeValues"][":v0"]["S"])
+            .collect();
         assert_eq!(pks, [&json!("p"), &json!("o"), &json!("a")]);
         assert!(all.iter().all(|(_, q)| q["ScanIndexForward"] == true));
         let all = requests(r#"SELECT * FROM "Numbers" WHERE id IN [10, 9, 100] ORDER BY id"#);
-        let ids: Vec<&Value> = all.iter().map(|(_, q)| &q["ExpressionAttributeValues"][":v0"]["N"]).collect();
+        let ids: Vec<&Value> = all
+            .iter()
+            .map(|(_, q)| &q["ExpressionAttributeValues"][":v0"]["N"])
+            .collect();
         assert_eq!(ids, [&json!("9"), &json!("10"), &json!("100")]);
     }
 
     #[test]
     fn order_by_errors_use_dynamodb_messages() {
-        assert_eq!(err(r#"SELECT sk FROM "Composite" ORDER BY sk"#), ORDER_BY_WITHOUT_WHERE);
+        assert_eq!(
+            err(r#"SELECT sk FROM "Composite" ORDER BY sk"#),
+            ORDER_BY_WITHOUT_WHERE
+        );
         assert_eq!(
             err(r#"SELECT sk FROM "Composite" WHERE pk = 'o' ORDER BY Total DESC"#),
             "Attribute Total in ORDER BY clause must be part of the primary key"
         );
-        assert_eq!(err(r#"SELECT sk FROM "Composite" WHERE pk > 'a' ORDER BY sk"#), ORDER_BY_WITHOUT_HASH);
-        assert_eq!(err(r#"SELECT sk FROM "Composite" WHERE pk = 'a' OR x = 1 ORDER BY sk"#), ORDER_BY_WITHOUT_HASH);
+        assert_eq!(
+            err(r#"SELECT sk FROM "Composite" WHERE pk > 'a' ORDER BY sk"#),
+            ORDER_BY_WITHOUT_HASH
+        );
+        assert_eq!(
+            err(r#"SELECT sk FROM "Composite" WHERE pk = 'a' OR x = 1 ORDER BY sk"#),
+            ORDER_BY_WITHOUT_HASH
+        );
         assert_eq!(
             err(r#"SELECT sk FROM "Composite" WHERE pk IN ['o', 'p'] AND sk <> 1 ORDER BY sk"#),
             ORDER_BY_MANY_HASHES
         );
-        assert_eq!(err(r#"SELECT sk FROM "Composite" WHERE pk IN ['o', 'p'] ORDER BY sk DESC"#), ORDER_BY_MANY_HASHES);
+        assert_eq!(
+            err(r#"SELECT sk FROM "Composite" WHERE pk IN ['o', 'p'] ORDER BY sk DESC"#),
+            ORDER_BY_MANY_HASHES
+        );
         assert_eq!(
             err(r#"SELECT sk FROM "Composite" WHERE pk = 'o' ORDER BY a.b"#),
             "Argument to ORDER BY must be of type VariableReference. Type: PATH"
@@ -1957,7 +2402,13 @@ pub(crate) mod tests {
     #[test]
     fn too_many_partitions_are_refused() {
         let values: Vec<String> = (0..101).map(|i| format!("'k{i}'")).collect();
-        assert_eq!(err(&format!(r#"SELECT * FROM "Simple" WHERE pk IN [{}]"#, values.join(", "))), TOO_MANY_READS);
+        assert_eq!(
+            err(&format!(
+                r#"SELECT * FROM "Simple" WHERE pk IN [{}]"#,
+                values.join(", ")
+            )),
+            TOO_MANY_READS
+        );
     }
 
     // --- Conditions --------------------------------------------------------------------
@@ -1965,9 +2416,16 @@ pub(crate) mod tests {
     fn filter(where_clause: &str) -> (String, Value, Value) {
         let (_, q) = single(&format!(r#"SELECT * FROM "Simple" WHERE {where_clause}"#));
         (
-            q["FilterExpression"].as_str().unwrap_or_default().to_string(),
-            q.get("ExpressionAttributeNames").cloned().unwrap_or(Value::Null),
-            q.get("ExpressionAttributeValues").cloned().unwrap_or(Value::Null),
+            q["FilterExpression"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            q.get("ExpressionAttributeNames")
+                .cloned()
+                .unwrap_or(Value::Null),
+            q.get("ExpressionAttributeValues")
+                .cloned()
+                .unwrap_or(Value::Null),
         )
     }
 
@@ -1975,13 +2433,19 @@ pub(crate) mod tests {
     fn conditions_translate_operators_and_functions() {
         assert_eq!(filter("a != 1").0, "#n0 <> :v0");
         assert_eq!(filter("a BETWEEN 1 AND 2").0, "#n0 BETWEEN :v0 AND :v1");
-        assert_eq!(filter("a NOT BETWEEN 1 AND 2").0, "NOT (#n0 BETWEEN :v0 AND :v1)");
+        assert_eq!(
+            filter("a NOT BETWEEN 1 AND 2").0,
+            "NOT (#n0 BETWEEN :v0 AND :v1)"
+        );
         assert_eq!(filter("a IN (1, 2)").0, "#n0 IN (:v0, :v1)");
         assert_eq!(filter("a NOT IN [1]").0, "NOT (#n0 IN (:v0))");
         assert_eq!(filter("begins_with(a, 'x')").0, "begins_with(#n0, :v0)");
         assert_eq!(filter("contains(a, 'x')").0, "contains(#n0, :v0)");
         assert_eq!(filter("size(a.b[1]) > 3").0, "size(#n0.#n1[1]) > :v0");
-        assert_eq!(filter("attribute_type(a, 'S')").0, "attribute_type(#n0, :v0)");
+        assert_eq!(
+            filter("attribute_type(a, 'S')").0,
+            "attribute_type(#n0, :v0)"
+        );
     }
 
     #[test]
@@ -1993,7 +2457,10 @@ pub(crate) mod tests {
         assert_eq!(values, json!({":v0": {"NULL": true}}));
         assert_eq!(filter("a IS NOT NULL").0, "NOT (#n0 = :v0)");
         let (text, _, values) = filter("a IS STRING AND b IS NOT TUPLE");
-        assert_eq!(text, "attribute_type(#n0, :v0) AND NOT (attribute_type(#n1, :v1))");
+        assert_eq!(
+            text,
+            "attribute_type(#n0, :v0) AND NOT (attribute_type(#n1, :v1))"
+        );
         assert_eq!(values, json!({":v0": {"S": "S"}, ":v1": {"S": "M"}}));
     }
 
@@ -2003,7 +2470,10 @@ pub(crate) mod tests {
             filter("(a = 1 OR b = 2) AND NOT (c = 3 AND d = 4)").0,
             "(#n0 = :v0 OR #n1 = :v1) AND NOT (#n2 = :v2 AND #n3 = :v3)"
         );
-        assert_eq!(filter("a = 1 OR b = 2 AND c = 3").0, "#n0 = :v0 OR #n1 = :v1 AND #n2 = :v2");
+        assert_eq!(
+            filter("a = 1 OR b = 2 AND c = 3").0,
+            "#n0 = :v0 OR #n1 = :v1 AND #n2 = :v2"
+        );
     }
 
     #[test]
@@ -2022,8 +2492,9 @@ pub(crate) mod tests {
 
     #[test]
     fn literals_convert_to_attribute_values() {
-        let (_, _, values) =
-            filter(r#"a IN ['s', 1.50, -0, TRUE, NULL, [1, 'x'], {'k': {'n': 2}}, <<'p', 'q'>>, <<3, 1>>]"#);
+        let (_, _, values) = filter(
+            r#"a IN ['s', 1.50, -0, TRUE, NULL, [1, 'x'], {'k': {'n': 2}}, <<'p', 'q'>>, <<3, 1>>]"#,
+        );
         assert_eq!(
             values,
             json!({
@@ -2038,16 +2509,25 @@ pub(crate) mod tests {
     fn where_must_be_a_boolean_condition() {
         assert_eq!(err(r#"SELECT * FROM "Simple" WHERE a"#), NOT_BOOLEAN);
         assert_eq!(err(r#"SELECT * FROM "Simple" WHERE size(a)"#), NOT_BOOLEAN);
-        assert_eq!(err(r#"SELECT * FROM "Simple" WHERE a = 1 AND b"#), AND_OR_OPERANDS);
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE a = 1 AND b"#),
+            AND_OR_OPERANDS
+        );
         assert_eq!(err(r#"SELECT * FROM "Simple" WHERE NOT 1"#), NOT_OPERAND);
     }
 
     #[test]
     fn condition_errors_use_dynamodb_messages() {
-        assert_eq!(err(r#"SELECT * FROM "Simple" WHERE a = MISSING"#), MISSING_COMPARED);
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE a = MISSING"#),
+            MISSING_COMPARED
+        );
         assert_eq!(err(r#"SELECT * FROM "Simple" WHERE a IN b"#), IN_OPERANDS);
         assert_eq!(err(r#"SELECT * FROM "Simple" WHERE a IN []"#), IN_OPERANDS);
-        assert_eq!(err(r#"SELECT * FROM "Simple" WHERE nope(a)"#), "Unrecognized function: nope");
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE nope(a)"#),
+            "Unrecognized function: nope"
+        );
         assert_eq!(
             err(r#"SELECT * FROM "Simple" WHERE size() > 2"#),
             "Incorrect number of operands for operator or function; operator or function: size, number of operands: 0"
@@ -2064,7 +2544,10 @@ pub(crate) mod tests {
             err(r#"SELECT * FROM "Simple" WHERE a LIKE 'x%'"#),
             "Unsupported operator in Condition Expression. Operator: like"
         );
-        assert_eq!(err(r#"SELECT * FROM "Simple" WHERE (a = 1) IS NULL"#), IS_OPERAND);
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE (a = 1) IS NULL"#),
+            IS_OPERAND
+        );
         assert_eq!(
             err(r#"SELECT * FROM "Simple" WHERE a IS INT"#),
             "Unsupported data type for IS operator: INTEGER. Supported data types are [MISSING, NULL, BOOLEAN, BLOB, STRING, NUMERIC, STRUCT, TUPLE, LIST]"
@@ -2073,8 +2556,14 @@ pub(crate) mod tests {
 
     #[test]
     fn path_errors_use_dynamodb_messages() {
-        assert_eq!(err(r#"SELECT a[*] FROM "Simple""#), "Wildcard path component like a[*].b are not supported");
-        assert_eq!(err(r#"SELECT a.* FROM "Simple""#), "Unpivot path component like a.*.b are not supported");
+        assert_eq!(
+            err(r#"SELECT a[*] FROM "Simple""#),
+            "Wildcard path component like a[*].b are not supported"
+        );
+        assert_eq!(
+            err(r#"SELECT a.* FROM "Simple""#),
+            "Unpivot path component like a.*.b are not supported"
+        );
         assert_eq!(
             err(r#"SELECT * FROM "Simple" WHERE a[-1] = 1"#),
             "List index is not within the allowable range; index: [-1]"
@@ -2083,8 +2572,14 @@ pub(crate) mod tests {
             err(r#"SELECT * FROM "Simple" WHERE a[3000000000] = 1"#),
             "List index is not within the allowable range; index: [3000000000]"
         );
-        assert_eq!(err(r#"SELECT * FROM "Simple" WHERE [1, 2][0] = 1"#), "A path cannot start with a list index");
-        assert_eq!(err(r#"SELECT * FROM "Simple" WHERE "" = 1"#), EMPTY_PATH_COMPONENT);
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE [1, 2][0] = 1"#),
+            "A path cannot start with a list index"
+        );
+        assert_eq!(
+            err(r#"SELECT * FROM "Simple" WHERE "" = 1"#),
+            EMPTY_PATH_COMPONENT
+        );
     }
 
     #[test]
@@ -2117,15 +2612,25 @@ pub(crate) mod tests {
 
     #[test]
     fn bags_become_sets_of_one_type() {
-        assert_eq!(err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<>>}"#), EMPTY_BAG);
-        assert_eq!(err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<1, 'a'>>}"#), BAG_TYPES);
-        assert_eq!(err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<[1]>>}"#), BAG_TYPES);
+        assert_eq!(
+            err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<>>}"#),
+            EMPTY_BAG
+        );
+        assert_eq!(
+            err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<1, 'a'>>}"#),
+            BAG_TYPES
+        );
+        assert_eq!(
+            err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<[1]>>}"#),
+            BAG_TYPES
+        );
         assert_eq!(
             err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<'a', 'a'>>}"#),
             "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
         );
         assert!(
-            err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<1, 1.0>>}"#).contains("[1, 1] contains duplicates")
+            err(r#"INSERT INTO "Simple" VALUE {'pk': 'a', 's': <<1, 1.0>>}"#)
+                .contains("[1, 1] contains duplicates")
         );
         let blob = AttributeValue::B(vec![1, 2]);
         let t = run(
@@ -2142,17 +2647,34 @@ pub(crate) mod tests {
 
     #[test]
     fn parameters_bind_in_order() {
-        let t =
-            run(Usage::Statement, r#"SELECT * FROM "Composite" WHERE pk = ? AND sk > ?"#, &[s("a"), n("3")]).unwrap();
+        let t = run(
+            Usage::Statement,
+            r#"SELECT * FROM "Composite" WHERE pk = ? AND sk > ?"#,
+            &[s("a"), n("3")],
+        )
+        .unwrap();
         let Translation::Read(plan) = t else { panic!() };
-        assert_eq!(plan.requests[0].1["ExpressionAttributeValues"], json!({":v0": {"S": "a"}, ":v1": {"N": "3"}}));
+        assert_eq!(
+            plan.requests[0].1["ExpressionAttributeValues"],
+            json!({":v0": {"S": "a"}, ":v1": {"N": "3"}})
+        );
     }
 
     #[test]
     fn the_parameter_count_must_match() {
-        let e = run(Usage::Statement, r#"SELECT * FROM "Simple" WHERE pk = ?"#, &[]).unwrap_err();
+        let e = run(
+            Usage::Statement,
+            r#"SELECT * FROM "Simple" WHERE pk = ?"#,
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(e.message, PARAMETER_COUNT);
-        let e = run(Usage::Statement, r#"SELECT * FROM "Simple" WHERE pk = 'a'"#, &[s("x")]).unwrap_err();
+        let e = run(
+            Usage::Statement,
+            r#"SELECT * FROM "Simple" WHERE pk = 'a'"#,
+            &[s("x")],
+        )
+        .unwrap_err();
         assert_eq!(e.message, PARAMETER_COUNT);
     }
 
@@ -2176,8 +2698,9 @@ pub(crate) mod tests {
 
     #[test]
     fn insert_is_a_put_conditioned_on_the_item_not_existing() {
-        let w =
-            write(r#"INSERT INTO "Composite" VALUE {'pk': 'a', 'sk': 1, 'n': 1.5, 'l': [1, 'two'], 'ns': <<1, 2>>}"#);
+        let w = write(
+            r#"INSERT INTO "Composite" VALUE {'pk': 'a', 'sk': 1, 'n': 1.5, 'l': [1, 'two'], 'ns': <<1, 2>>}"#,
+        );
         assert_eq!(w.kind, WriteKind::Insert);
         assert_eq!(w.operation, "PutItem");
         assert_eq!(
@@ -2214,8 +2737,14 @@ pub(crate) mod tests {
             err(r#"INSERT INTO "Simple" VALUE {"pk": 'a'}"#),
             "Tuple keys must be of type String. Actual type: VariableReference under root at 1:29:4"
         );
-        assert_eq!(err(r#"INSERT INTO "Simple" VALUE {'pk': a}"#), "Unsupported data type: a under key root at 1:35:1");
-        assert_eq!(err(r#"INSERT INTO "Simple" VALUE [1]"#), format!("{INSERT_NOT_STRUCT} at 1:28:1"));
+        assert_eq!(
+            err(r#"INSERT INTO "Simple" VALUE {'pk': a}"#),
+            "Unsupported data type: a under key root at 1:35:1"
+        );
+        assert_eq!(
+            err(r#"INSERT INTO "Simple" VALUE [1]"#),
+            format!("{INSERT_NOT_STRUCT} at 1:28:1")
+        );
     }
 
     // --- UPDATE ------------------------------------------------------------------------
@@ -2251,7 +2780,10 @@ pub(crate) mod tests {
     #[test]
     fn update_conditions_hold_with_the_item_existing() {
         let w = write(r#"UPDATE "Simple" SET a = 1 WHERE pk = 'a' AND (x = 1 OR y = 2)"#);
-        assert_eq!(w.request["ConditionExpression"], "attribute_exists(#n1) AND (#n2 = :v1 OR #n3 = :v2)");
+        assert_eq!(
+            w.request["ConditionExpression"],
+            "attribute_exists(#n1) AND (#n2 = :v1 OR #n3 = :v2)"
+        );
     }
 
     #[test]
@@ -2262,18 +2794,29 @@ pub(crate) mod tests {
             ("ALL NEW", "ALL_NEW"),
             ("MODIFIED NEW", "UPDATED_NEW"),
         ] {
-            let w = write(&format!(r#"UPDATE "Simple" SET a = 1 WHERE pk = 'a' RETURNING {clause} *"#));
+            let w = write(&format!(
+                r#"UPDATE "Simple" SET a = 1 WHERE pk = 'a' RETURNING {clause} *"#
+            ));
             assert_eq!(w.request["ReturnValues"], value, "{clause}");
         }
     }
 
     #[test]
     fn update_needs_the_full_key_by_equality() {
-        assert_eq!(err(r#"UPDATE "Composite" SET a = 1 WHERE pk = 'a'"#), MANDATORY_KEY);
+        assert_eq!(
+            err(r#"UPDATE "Composite" SET a = 1 WHERE pk = 'a'"#),
+            MANDATORY_KEY
+        );
         assert_eq!(err(r#"UPDATE "Composite" SET a = 1"#), MANDATORY_KEY);
         assert_eq!(err(r#"FROM "Composite" SET c = 1"#), MANDATORY_KEY);
-        assert_eq!(err(r#"UPDATE "Composite" SET a = 1 WHERE pk = 'a' OR sk = 1"#), MANDATORY_KEY);
-        assert_eq!(err(r#"UPDATE "Composite" SET a = 1 WHERE pk = 'a' AND sk > 1"#), MANDATORY_KEY);
+        assert_eq!(
+            err(r#"UPDATE "Composite" SET a = 1 WHERE pk = 'a' OR sk = 1"#),
+            MANDATORY_KEY
+        );
+        assert_eq!(
+            err(r#"UPDATE "Composite" SET a = 1 WHERE pk = 'a' AND sk > 1"#),
+            MANDATORY_KEY
+        );
         assert_eq!(
             err(r#"UPDATE "Simple" SET a = 1 WHERE pk = 'a' AND pk = 'b'"#),
             "Multiple conditions on same key pk. Only single item Update/Insert/Delete are supported"
@@ -2294,7 +2837,9 @@ pub(crate) mod tests {
         let prefix = r#"UPDATE "Simple" SET Other = "#;
         let col = prefix.chars().count() + 1;
         assert_eq!(
-            err(&format!("{prefix}set_add(BandMembers, <<'x'>>) WHERE pk = 'a'")),
+            err(&format!(
+                "{prefix}set_add(BandMembers, <<'x'>>) WHERE pk = 'a'"
+            )),
             format!("The first argument to SET_ADD must equal the assignment value at 1:{col}:7")
         );
         assert_eq!(
@@ -2303,7 +2848,10 @@ pub(crate) mod tests {
         );
         assert_eq!(
             err(&format!("{prefix}set_add(Other, 'x') WHERE pk = 'a'")),
-            format!("The second argument to SET_ADD must be a value with type SET at 1:{}:5", col + 8)
+            format!(
+                "The second argument to SET_ADD must be a value with type SET at 1:{}:5",
+                col + 8
+            )
         );
     }
 
@@ -2321,10 +2869,22 @@ pub(crate) mod tests {
             err(r#"UPDATE "Simple" SET a = b + (c - 2) WHERE pk = 'a'"#),
             "Unsupported operator in Update Expression. Operator: -"
         );
-        assert_eq!(err(r#"UPDATE "Simple" SET a = b IS NULL WHERE pk = 'a'"#), IS_IN_UPDATE);
-        assert_eq!(err(r#"UPDATE "Simple" SET a = MISSING WHERE pk = 'a'"#), MISSING_COMPARED);
-        assert_eq!(err(r#"UPDATE "Simple" SET a = nope(b) WHERE pk = 'a'"#), "Unrecognized function: nope");
-        assert_eq!(err(r#"UPDATE "Simple" SET 'a' = 1 WHERE pk = 'a'"#), "Unrecognized assignment target: \"a\"");
+        assert_eq!(
+            err(r#"UPDATE "Simple" SET a = b IS NULL WHERE pk = 'a'"#),
+            IS_IN_UPDATE
+        );
+        assert_eq!(
+            err(r#"UPDATE "Simple" SET a = MISSING WHERE pk = 'a'"#),
+            MISSING_COMPARED
+        );
+        assert_eq!(
+            err(r#"UPDATE "Simple" SET a = nope(b) WHERE pk = 'a'"#),
+            "Unrecognized function: nope"
+        );
+        assert_eq!(
+            err(r#"UPDATE "Simple" SET 'a' = 1 WHERE pk = 'a'"#),
+            "Unrecognized assignment target: \"a\""
+        );
     }
 
     // --- DELETE ------------------------------------------------------------------------
@@ -2333,13 +2893,17 @@ pub(crate) mod tests {
     fn delete_is_a_delete_item_on_the_where_key() {
         let w = write(r#"DELETE FROM "Composite" WHERE pk = 'a' AND sk = 1"#);
         assert_eq!(w.operation, "DeleteItem");
-        assert_eq!(w.request, json!({"TableName": "Composite", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}}));
+        assert_eq!(
+            w.request,
+            json!({"TableName": "Composite", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}})
+        );
     }
 
     #[test]
     fn delete_conditions_apply_only_to_an_existing_item() {
-        let w =
-            write(r#"DELETE FROM "Simple" WHERE pk = 'a' AND x = 1 AND NOT begins_with(y, 'z') RETURNING ALL OLD *"#);
+        let w = write(
+            r#"DELETE FROM "Simple" WHERE pk = 'a' AND x = 1 AND NOT begins_with(y, 'z') RETURNING ALL OLD *"#,
+        );
         assert_eq!(
             w.request,
             json!({
@@ -2358,13 +2922,18 @@ pub(crate) mod tests {
     fn delete_allows_only_returning_all_old() {
         for clause in ["MODIFIED OLD", "ALL NEW", "MODIFIED NEW"] {
             assert_eq!(
-                err(&format!(r#"DELETE FROM "Simple" WHERE pk = 'a' RETURNING {clause} *"#)),
+                err(&format!(
+                    r#"DELETE FROM "Simple" WHERE pk = 'a' RETURNING {clause} *"#
+                )),
                 format!(
                     "Invalid returning clause: RETURNING {clause} *. Only RETURNING ALL OLD * is allowed in DELETE statements."
                 )
             );
         }
-        assert_eq!(err(r#"DELETE FROM "Simple" WHERE x = 'alpha'"#), MANDATORY_KEY);
+        assert_eq!(
+            err(r#"DELETE FROM "Simple" WHERE x = 'alpha'"#),
+            MANDATORY_KEY
+        );
         assert_eq!(err(r#"DELETE FROM "Simple""#), MANDATORY_KEY);
     }
 
@@ -2372,10 +2941,20 @@ pub(crate) mod tests {
 
     #[test]
     fn a_missing_table_is_resource_not_found() {
-        let e = run(Usage::Statement, r#"SELECT * FROM "Nowhere" WHERE pk = 'a'"#, &[]).unwrap_err();
+        let e = run(
+            Usage::Statement,
+            r#"SELECT * FROM "Nowhere" WHERE pk = 'a'"#,
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(e.kind, crate::error::ErrorKind::ResourceNotFoundException);
         assert_eq!(e.message, "Requested resource not found");
-        let e = run(Usage::Statement, r#"FROM "Nowhere" WHERE pk = 'x' SET c = 1"#, &[]).unwrap_err();
+        let e = run(
+            Usage::Statement,
+            r#"FROM "Nowhere" WHERE pk = 'x' SET c = 1"#,
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(e.message, "Requested resource not found");
     }
 
@@ -2398,8 +2977,14 @@ pub(crate) mod tests {
     #[test]
     fn exists_outside_a_transaction_is_refused() {
         let statement = r#"EXISTS(SELECT * FROM "Simple" WHERE pk = 'a' AND x IS MISSING)"#;
-        assert_eq!(run(Usage::Statement, statement, &[]).unwrap_err().message, EXISTS_OUTSIDE_TRANSACTION);
-        assert_eq!(run(Usage::Batch, statement, &[]).unwrap_err().message, EXISTS_OUTSIDE_TRANSACTION);
+        assert_eq!(
+            run(Usage::Statement, statement, &[]).unwrap_err().message,
+            EXISTS_OUTSIDE_TRANSACTION
+        );
+        assert_eq!(
+            run(Usage::Batch, statement, &[]).unwrap_err().message,
+            EXISTS_OUTSIDE_TRANSACTION
+        );
     }
 
     #[test]
@@ -2425,8 +3010,14 @@ pub(crate) mod tests {
     #[test]
     fn exists_needs_the_key_and_another_condition() {
         let e = |s: &str| run(Usage::Transaction, s, &[]).unwrap_err().message;
-        assert_eq!(e(r#"EXISTS(SELECT * FROM "Composite" WHERE pk = 'x1' AND sk = 1)"#), EXISTS_SHAPE);
-        assert_eq!(e(r#"EXISTS(SELECT * FROM "Composite" WHERE pk = 'x1' AND a = 1)"#), EXISTS_SHAPE);
+        assert_eq!(
+            e(r#"EXISTS(SELECT * FROM "Composite" WHERE pk = 'x1' AND sk = 1)"#),
+            EXISTS_SHAPE
+        );
+        assert_eq!(
+            e(r#"EXISTS(SELECT * FROM "Composite" WHERE pk = 'x1' AND a = 1)"#),
+            EXISTS_SHAPE
+        );
         assert_eq!(e(r#"EXISTS(SELECT * FROM "Composite")"#), EXISTS_SHAPE);
         assert_eq!(
             e(r#"EXISTS(SELECT * FROM "Composite"."ByDate" WHERE pk = 'x1' AND a = 1)"#),
@@ -2436,7 +3027,12 @@ pub(crate) mod tests {
 
     #[test]
     fn selects_in_batches_and_transactions_are_single_item_gets() {
-        let t = run(Usage::Transaction, r#"SELECT a, b.c FROM "Composite" WHERE sk = 2 AND pk = 'k'"#, &[]).unwrap();
+        let t = run(
+            Usage::Transaction,
+            r#"SELECT a, b.c FROM "Composite" WHERE sk = 2 AND pk = 'k'"#,
+            &[],
+        )
+        .unwrap();
         let Translation::Get(g) = t else { panic!() };
         assert_eq!(
             g.transact_item(),
@@ -2447,7 +3043,12 @@ pub(crate) mod tests {
                 "ExpressionAttributeNames": {"#n0": "a", "#n1": "b", "#n2": "c"}
             }})
         );
-        let t = run(Usage::Batch, r#"SELECT * FROM "Simple" WHERE pk = 'k'"#, &[]).unwrap();
+        let t = run(
+            Usage::Batch,
+            r#"SELECT * FROM "Simple" WHERE pk = 'k'"#,
+            &[],
+        )
+        .unwrap();
         assert_eq!(
             t,
             Translation::Get(GetPlan {
@@ -2461,11 +3062,29 @@ pub(crate) mod tests {
     #[test]
     fn selects_in_batches_and_transactions_refuse_anything_but_the_key() {
         let e = |u: Usage, s: &str| run(u, s, &[]).unwrap_err().message;
-        assert_eq!(e(Usage::Batch, r#"SELECT * FROM "Composite" WHERE pk = 'k'"#), BATCH_SELECT);
-        assert_eq!(e(Usage::Batch, r#"SELECT * FROM "Simple" WHERE pk = 'k' AND x = 1"#), BATCH_SELECT);
-        assert_eq!(e(Usage::Transaction, r#"SELECT * FROM "Simple" WHERE pk > 'k'"#), TRANSACTION_SELECT);
         assert_eq!(
-            e(Usage::Transaction, r#"SELECT * FROM "Composite"."ByDate" WHERE pk = 'k'"#),
+            e(Usage::Batch, r#"SELECT * FROM "Composite" WHERE pk = 'k'"#),
+            BATCH_SELECT
+        );
+        assert_eq!(
+            e(
+                Usage::Batch,
+                r#"SELECT * FROM "Simple" WHERE pk = 'k' AND x = 1"#
+            ),
+            BATCH_SELECT
+        );
+        assert_eq!(
+            e(
+                Usage::Transaction,
+                r#"SELECT * FROM "Simple" WHERE pk > 'k'"#
+            ),
+            TRANSACTION_SELECT
+        );
+        assert_eq!(
+            e(
+                Usage::Transaction,
+                r#"SELECT * FROM "Composite"."ByDate" WHERE pk = 'k'"#
+            ),
             TRANSACTION_INDEX_READ
         );
         assert_eq!(
@@ -2480,10 +3099,13 @@ pub(crate) mod tests {
     /// the operation will, and refuses unused placeholders.
     pub(crate) fn engine_reads(body: &Value) -> Result<(), DynamoError> {
         use crate::expr::{self, ExpressionKind, Substitutions};
-        let names: Option<std::collections::BTreeMap<String, String>> =
-            body.get("ExpressionAttributeNames").map(|n| serde_json::from_value(n.clone()).expect("names are strings"));
-        let values: Option<Item> =
-            body.get("ExpressionAttributeValues").map(|v| item_from_json(&v.to_string())).transpose()?;
+        let names: Option<std::collections::BTreeMap<String, String>> = body
+            .get("ExpressionAttributeNames")
+            .map(|n| serde_json::from_value(n.clone()).expect("names are strings"));
+        let values: Option<Item> = body
+            .get("ExpressionAttributeValues")
+            .map(|v| item_from_json(&v.to_string()))
+            .transpose()?;
         let mut subs = Substitutions::new(names.as_ref(), values.as_ref())?;
         let text = |member: &str| body.get(member).and_then(Value::as_str);
         if let Some(t) = text("KeyConditionExpression") {
@@ -2536,7 +3158,10 @@ pub(crate) mod tests {
                 Usage::Statement,
                 r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk < 1 OR pk = 'b' AND (x <> 1 OR y = 2)"#,
             ),
-            (Usage::Statement, r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 AND sk < 5 AND NOT NOT a = 1"#),
+            (
+                Usage::Statement,
+                r#"SELECT * FROM "Composite" WHERE pk = 'a' AND sk > 1 AND sk < 5 AND NOT NOT a = 1"#,
+            ),
             (
                 Usage::Statement,
                 r#"INSERT INTO "Composite" VALUE {'pk': 'a', 'sk': 1, 'm': {'l': [<<'a'>>, NULL, TRUE]}}"#,
@@ -2550,7 +3175,10 @@ pub(crate) mod tests {
                 r#"DELETE FROM "Composite" WHERE sk = 1 AND pk = 'a' AND (x = 1 OR y = 2) AND z IS NULL"#,
             ),
             (Usage::Batch, r#"SELECT a FROM "Simple" WHERE pk = 'a'"#),
-            (Usage::Transaction, r#"EXISTS(SELECT * FROM "Composite" WHERE pk = 'a' AND sk = 1 AND (a = 1 OR b = 2))"#),
+            (
+                Usage::Transaction,
+                r#"EXISTS(SELECT * FROM "Composite" WHERE pk = 'a' AND sk = 1 AND (a = 1 OR b = 2))"#,
+            ),
         ];
         for (usage, statement) in statements {
             let t = run(usage, statement, &[]).unwrap_or_else(|e| panic!("{statement}: {e}"));
@@ -2575,27 +3203,42 @@ pub(crate) mod tests {
 
     #[test]
     fn nested_selections_come_back_under_their_last_name() {
-        let projected =
-            item(r#"{"pk":{"S":"k"},"mymap":{"M":{"nested":{"S":"deep"}}},"l":{"L":[{"S":"b"},{"S":"d"}]}}"#);
-        let shaped = unnest(&projected, &paths(r#"SELECT pk, mymap.nested, l[1], l[3] FROM "Simple""#));
-        assert_eq!(shaped, item(r#"{"pk":{"S":"k"},"nested":{"S":"deep"},"l[1]":{"S":"b"},"l[3]":{"S":"d"}}"#));
+        let projected = item(
+            r#"{"pk":{"S":"k"},"mymap":{"M":{"nested":{"S":"deep"}}},"l":{"L":[{"S":"b"},{"S":"d"}]}}"#,
+        );
+        let shaped = unnest(
+            &projected,
+            &paths(r#"SELECT pk, mymap.nested, l[1], l[3] FROM "Simple""#),
+        );
+        assert_eq!(
+            shaped,
+            item(r#"{"pk":{"S":"k"},"nested":{"S":"deep"},"l[1]":{"S":"b"},"l[3]":{"S":"d"}}"#)
+        );
     }
 
     #[test]
     fn list_indexes_below_a_map_key_keep_the_key_name() {
         let projected = item(r#"{"a":{"M":{"b":{"L":[{"N":"7"}]}}}}"#);
-        assert_eq!(unnest(&projected, &paths(r#"SELECT a.b[2] FROM "Simple""#)), item(r#"{"b[2]":{"N":"7"}}"#));
+        assert_eq!(
+            unnest(&projected, &paths(r#"SELECT a.b[2] FROM "Simple""#)),
+            item(r#"{"b[2]":{"N":"7"}}"#)
+        );
     }
 
     #[test]
     fn missing_selections_are_left_out() {
         let projected = item(r#"{"pk":{"S":"k"}}"#);
-        assert_eq!(unnest(&projected, &paths(r#"SELECT pk, x.y FROM "Simple""#)), item(r#"{"pk":{"S":"k"}}"#));
+        assert_eq!(
+            unnest(&projected, &paths(r#"SELECT pk, x.y FROM "Simple""#)),
+            item(r#"{"pk":{"S":"k"}}"#)
+        );
     }
 
     #[test]
     fn select_star_items_are_returned_unchanged() {
-        let Translation::Read(plan) = ok(r#"SELECT * FROM "Simple""#) else { panic!() };
+        let Translation::Read(plan) = ok(r#"SELECT * FROM "Simple""#) else {
+            panic!()
+        };
         let it = item(r#"{"pk":{"S":"k"},"m":{"M":{"a":{"N":"1"}}}}"#);
         assert_eq!(plan.shape_item(&it), it);
     }

@@ -22,7 +22,11 @@ impl ShardIterator {
     pub fn encode(&self, seed: u64) -> String {
         let body = format!("{};{};{}", self.shard_id, self.after, self.issued_millis);
         let seal = seal(seed, &self.stream_arn, &body);
-        format!("{}|1|{}", self.stream_arn, BASE64.encode(format!("{body};{seal:016x}")))
+        format!(
+            "{}|1|{}",
+            self.stream_arn,
+            BASE64.encode(format!("{body};{seal:016x}"))
+        )
     }
 
     /// Reads an iterator this engine issued; `None` for anything else.
@@ -55,7 +59,9 @@ mod tests {
 
     fn iterator() -> ShardIterator {
         ShardIterator {
-            stream_arn: "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/1970-01-01T00:00:00.000".into(),
+            stream_arn:
+                "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/1970-01-01T00:00:00.000"
+                    .into(),
             shard_id: "shardId-00000000000000000000-0000abcd".into(),
             after: 100_000_000_000_000_000_007,
             issued_millis: 42,
@@ -73,7 +79,10 @@ mod tests {
     fn an_edited_or_foreign_iterator_is_not_read() {
         let text = iterator().encode(7);
         assert_eq!(ShardIterator::decode(&text, 8), None);
-        assert_eq!(ShardIterator::decode(&text.replace("table/t/", "table/u/"), 7), None);
+        assert_eq!(
+            ShardIterator::decode(&text.replace("table/t/", "table/u/"), 7),
+            None
+        );
         assert_eq!(ShardIterator::decode("sdfsdfsgagaddafgagasgasgas", 7), None);
     }
 }

@@ -16,7 +16,10 @@ mod shard;
 use std::collections::BTreeMap;
 
 pub use iterator::ShardIterator;
-pub use record::{EventName, ItemChange, StreamRecord, ViewType, WireRecord, WriteIdentity, same_item, sequence_text};
+pub use record::{
+    EventName, ItemChange, StreamRecord, ViewType, WireRecord, WriteIdentity, same_item,
+    sequence_text,
+};
 pub use shard::Shard;
 
 use crate::clock::iso8601_millis;
@@ -99,7 +102,11 @@ impl Stream {
 
     /// `ENABLED` until the stream is disabled (or its table deleted), then `DISABLED`.
     pub fn status(&self) -> &'static str {
-        if self.disabled_millis.is_some() { "DISABLED" } else { "ENABLED" }
+        if self.disabled_millis.is_some() {
+            "DISABLED"
+        } else {
+            "ENABLED"
+        }
     }
 
     pub fn shards(&self) -> &[Shard] {
@@ -111,16 +118,26 @@ impl Stream {
     }
 
     fn open_shard_of(&mut self, partition: u32) -> Option<&mut Shard> {
-        self.shards.iter_mut().rev().find(|s| s.partition == partition && s.is_open())
+        self.shards
+            .iter_mut()
+            .rev()
+            .find(|s| s.partition == partition && s.is_open())
     }
 
     /// Opens a shard for `partition`, its id stamped with the time (or just after the
     /// previous shard's stamp) and 8 random hex digits.
     fn open_shard(&mut self, partition: u32, parent_id: Option<String>, origin: &mut Origin<'_>) {
-        let stamp = self.last_shard_stamp.map_or(origin.now, |last| origin.now.max(last + 1));
+        let stamp = self
+            .last_shard_stamp
+            .map_or(origin.now, |last| origin.now.max(last + 1));
         self.last_shard_stamp = Some(stamp);
         let id = format!("shardId-{stamp:020}-{:08x}", origin.rng.next_u64() as u32);
-        self.shards.push(Shard::open(id, parent_id, partition, origin.sequencer.next()));
+        self.shards.push(Shard::open(
+            id,
+            parent_id,
+            partition,
+            origin.sequencer.next(),
+        ));
     }
 
     /// Brings the open shards in line with the table's partitions: a shard for every
@@ -135,7 +152,9 @@ impl Stream {
         }
         for &(partition, parent) in partitions {
             if self.open_shard_of(partition).is_none() {
-                let parent_id = parent.and_then(|p| self.shards.iter().rev().find(|s| s.partition == p)).map(|s| s.id.clone());
+                let parent_id = parent
+                    .and_then(|p| self.shards.iter().rev().find(|s| s.partition == p))
+                    .map(|s| s.id.clone());
                 self.open_shard(partition, parent_id, origin);
             }
         }
@@ -143,7 +162,12 @@ impl Stream {
 
     /// The open shard a write to `partition` goes to, opening shards first if the table's
     /// partitions changed without a [`split_shard`].
-    fn shard_for_write(&mut self, table: &Table, partition: u32, origin: &mut Origin<'_>) -> &mut Shard {
+    fn shard_for_write(
+        &mut self,
+        table: &Table,
+        partition: u32,
+        origin: &mut Origin<'_>,
+    ) -> &mut Shard {
         if self.open_shard_of(partition).is_none() {
             self.follow_partitions(&partitions_of(table), origin);
         }
@@ -151,13 +175,22 @@ impl Stream {
             self.open_shard(partition, None, origin);
         }
         let last = self.shards.len() - 1;
-        let index = self.shards.iter().rposition(|s| s.partition == partition && s.is_open()).unwrap_or(last);
+        let index = self
+            .shards
+            .iter()
+            .rposition(|s| s.partition == partition && s.is_open())
+            .unwrap_or(last);
         &mut self.shards[index]
     }
 
     /// Closes the shard of `parent` and opens one for each child, naming it as their parent.
     fn split(&mut self, parent: u32, children: &[u32], origin: &mut Origin<'_>) {
-        let parent_id = self.shards.iter().rev().find(|s| s.partition == parent).map(|s| s.id.clone());
+        let parent_id = self
+            .shards
+            .iter()
+            .rev()
+            .find(|s| s.partition == parent)
+            .map(|s| s.id.clone());
         if let Some(shard) = self.open_shard_of(parent) {
             shard.close(origin.now);
         }
@@ -180,7 +213,8 @@ impl Stream {
     }
 
     fn is_gone(&self, now: u64) -> bool {
-        self.disabled_millis.is_some_and(|t| t.saturating_add(RETENTION_MILLIS) <= now)
+        self.disabled_millis
+            .is_some_and(|t| t.saturating_add(RETENTION_MILLIS) <= now)
     }
 }
 
@@ -197,7 +231,9 @@ impl Streams {
     /// The streams whose ARN sorts after `arn`, in ARN order.
     pub fn after<'a>(&'a self, arn: &str) -> impl Iterator<Item = &'a Stream> + 'a {
         use std::ops::Bound::{Excluded, Unbounded};
-        self.streams.range::<str, _>((Excluded(arn), Unbounded)).map(|(_, s)| s)
+        self.streams
+            .range::<str, _>((Excluded(arn), Unbounded))
+            .map(|(_, s)| s)
     }
 
     /// The newest sequence number issued.
@@ -210,7 +246,10 @@ impl Streams {
     /// virtual millisecond would otherwise reuse the old ARN).
     pub(crate) fn unique(&self, mut settings: StreamSettings) -> StreamSettings {
         while self.streams.contains_key(&settings.arn) {
-            let (Some(millis), Some((table_arn, _))) = (parse_label(&settings.label), settings.arn.rsplit_once("/stream/")) else {
+            let (Some(millis), Some((table_arn, _))) = (
+                parse_label(&settings.label),
+                settings.arn.rsplit_once("/stream/"),
+            ) else {
                 break;
             };
             settings.label = iso8601_millis(millis + 1);
@@ -222,23 +261,49 @@ impl Streams {
     /// Registers the stream `settings` names for `table` (with a shard per partition, stamped
     /// with the stream's creation time) if it is new. A stream of the same ARN left by a
     /// deleted table is replaced.
-    fn register(&mut self, table: &Table, settings: &StreamSettings, now: u64, rng: &mut SeededRng) {
-        let Some(view_type) = ViewType::parse(&settings.view_type) else { return };
+    fn register(
+        &mut self,
+        table: &Table,
+        settings: &StreamSettings,
+        now: u64,
+        rng: &mut SeededRng,
+    ) {
+        let Some(view_type) = ViewType::parse(&settings.view_type) else {
+            return;
+        };
         match self.streams.get(&settings.arn) {
             Some(known) if known.table_id == table.definition.table_id => return,
             _ => {}
         }
         let mut stream = Stream::new(table, settings, view_type, now);
-        let mut origin = Origin { now: stream.created_millis, rng, sequencer: &mut self.sequencer };
+        let mut origin = Origin {
+            now: stream.created_millis,
+            rng,
+            sequencer: &mut self.sequencer,
+        };
         stream.follow_partitions(&partitions_of(table), &mut origin);
         self.streams.insert(settings.arn.clone(), stream);
     }
 
     /// The open (not disabled) stream with this ARN, and what opening shards in it needs.
-    fn open_stream<'a>(&'a mut self, arn: &str, now: u64, rng: &'a mut SeededRng) -> Option<(&'a mut Stream, Origin<'a>)> {
+    fn open_stream<'a>(
+        &'a mut self,
+        arn: &str,
+        now: u64,
+        rng: &'a mut SeededRng,
+    ) -> Option<(&'a mut Stream, Origin<'a>)> {
         let Streams { streams, sequencer } = self;
-        let stream = streams.get_mut(arn).filter(|s| s.disabled_millis.is_none())?;
-        Some((stream, Origin { now, rng, sequencer }))
+        let stream = streams
+            .get_mut(arn)
+            .filter(|s| s.disabled_millis.is_none())?;
+        Some((
+            stream,
+            Origin {
+                now,
+                rng,
+                sequencer,
+            },
+        ))
     }
 
     fn trim(&mut self, now: u64) {
@@ -249,7 +314,11 @@ impl Streams {
 
 /// A table's partitions as (id, parent id).
 fn partitions_of(table: &Table) -> Vec<(u32, Option<u32>)> {
-    table.partitions().iter().map(|p| (p.id, p.parent)).collect()
+    table
+        .partitions()
+        .iter()
+        .map(|p| (p.id, p.parent))
+        .collect()
 }
 
 /// The table's stream settings, when its stream is enabled.
@@ -259,21 +328,53 @@ fn enabled_stream(table: &Table) -> Option<&StreamSettings> {
 
 /// Records an item write in the table's stream, if it has one enabled and the write changed
 /// the item. Called by `commit_write` after every write.
-pub(crate) fn record_write(engine: &mut Engine, table_name: &str, key: &PrimaryKey, outcome: &WriteOutcome, identity: WriteIdentity) {
-    let Some(table) = engine.tables.get(table_name) else { return };
-    let Some(settings) = enabled_stream(table) else { return };
+pub(crate) fn record_write(
+    engine: &mut Engine,
+    table_name: &str,
+    key: &PrimaryKey,
+    outcome: &WriteOutcome,
+    identity: WriteIdentity,
+) {
+    let Some(table) = engine.tables.get(table_name) else {
+        return;
+    };
+    let Some(settings) = enabled_stream(table) else {
+        return;
+    };
     let new = table.get(key);
-    let Some(event) = EventName::of(outcome.old.as_deref(), new) else { return };
+    let Some(event) = EventName::of(outcome.old.as_deref(), new) else {
+        return;
+    };
     let (now, seed) = (engine.clock.now_millis(), engine.config.seed);
-    engine.streams.register(table, settings, now, &mut engine.rng);
-    let Some((stream, mut origin)) = engine.streams.open_stream(&settings.arn, now, &mut engine.rng) else { return };
+    engine
+        .streams
+        .register(table, settings, now, &mut engine.rng);
+    let Some((stream, mut origin)) =
+        engine
+            .streams
+            .open_stream(&settings.arn, now, &mut engine.rng)
+    else {
+        return;
+    };
     stream.trim(now);
     let keys = table.key_schema().key_item(key);
-    let change = ItemChange { keys: &keys, old: outcome.old.as_deref(), new, identity };
+    let change = ItemChange {
+        keys: &keys,
+        old: outcome.old.as_deref(),
+        new,
+        identity,
+    };
     let view_type = stream.view_type;
     // The shard first: opening one takes a sequence number, and the record's must be later.
     let shard = stream.shard_for_write(table, outcome.partition_id, &mut origin);
-    shard.push(StreamRecord::new(change, event, view_type, origin.sequencer.next(), now, seed));
+    shard.push(StreamRecord::new(
+        change,
+        event,
+        view_type,
+        origin.sequencer.next(),
+        now,
+        seed,
+    ));
 }
 
 /// Reconciles the streams with the tables: registers every enabled stream, closes every
@@ -282,7 +383,12 @@ pub(crate) fn record_write(engine: &mut Engine, table_name: &str, key: &PrimaryK
 /// Streams API call.
 pub fn sync(engine: &mut Engine) {
     let now = engine.clock.now_millis();
-    for stream in engine.streams.streams.values_mut().filter(|s| s.disabled_millis.is_none()) {
+    for stream in engine
+        .streams
+        .streams
+        .values_mut()
+        .filter(|s| s.disabled_millis.is_none())
+    {
         let current = engine
             .tables
             .get(&stream.table_name)
@@ -295,7 +401,9 @@ pub fn sync(engine: &mut Engine) {
     }
     for table in engine.tables.values() {
         if let Some(settings) = enabled_stream(table) {
-            engine.streams.register(table, settings, now, &mut engine.rng);
+            engine
+                .streams
+                .register(table, settings, now, &mut engine.rng);
         }
     }
     engine.streams.trim(now);
@@ -312,12 +420,27 @@ pub fn close_stream(engine: &mut Engine, stream_arn: &str) {
 
 /// A partition split: closes the shard of `parent_partition` in the table's enabled stream
 /// and opens one shard per child partition, each naming the closed shard as its parent.
-pub fn split_shard(engine: &mut Engine, table_name: &str, parent_partition: u32, child_partitions: &[u32]) {
+pub fn split_shard(
+    engine: &mut Engine,
+    table_name: &str,
+    parent_partition: u32,
+    child_partitions: &[u32],
+) {
     let now = engine.clock.now_millis();
-    let Some(table) = engine.tables.get(table_name) else { return };
-    let Some(settings) = enabled_stream(table) else { return };
-    engine.streams.register(table, settings, now, &mut engine.rng);
-    if let Some((stream, mut origin)) = engine.streams.open_stream(&settings.arn, now, &mut engine.rng) {
+    let Some(table) = engine.tables.get(table_name) else {
+        return;
+    };
+    let Some(settings) = enabled_stream(table) else {
+        return;
+    };
+    engine
+        .streams
+        .register(table, settings, now, &mut engine.rng);
+    if let Some((stream, mut origin)) =
+        engine
+            .streams
+            .open_stream(&settings.arn, now, &mut engine.rng)
+    {
         stream.split(parent_partition, child_partitions, &mut origin);
     }
 }
@@ -325,17 +448,33 @@ pub fn split_shard(engine: &mut Engine, table_name: &str, parent_partition: u32,
 /// Deletes an expired item the way DynamoDB's TTL process does: like DeleteItem, but its
 /// stream record carries `userIdentity` `{"Type": "Service", "PrincipalId":
 /// "dynamodb.amazonaws.com"}`. Returns the deleted item, if there was one.
-pub fn ttl_delete(engine: &mut Engine, table_name: &str, key: &Item) -> Result<Option<Item>, DynamoError> {
-    let table = engine.tables.get(table_name).ok_or_else(DynamoError::resource_not_found)?;
+pub fn ttl_delete(
+    engine: &mut Engine,
+    table_name: &str,
+    key: &Item,
+) -> Result<Option<Item>, DynamoError> {
+    let table = engine
+        .tables
+        .get(table_name)
+        .ok_or_else(DynamoError::resource_not_found)?;
     let key = table.key_schema().key_from_request(key)?;
-    Ok(crate::ops::items::commit_ttl_delete(engine, table_name, key).old.map(std::sync::Arc::unwrap_or_clone))
+    Ok(
+        crate::ops::items::commit_ttl_delete(engine, table_name, key)
+            .old
+            .map(std::sync::Arc::unwrap_or_clone),
+    )
 }
 
 /// A stream label (`2015-05-11T21:21:33.291`) as milliseconds since the epoch.
 fn parse_label(label: &str) -> Option<u64> {
     let number = |range: std::ops::Range<usize>| label.get(range)?.parse::<u64>().ok();
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second, milli) = (number(11..13)?, number(14..16)?, number(17..19)?, number(20..23)?);
+    let (hour, minute, second, milli) = (
+        number(11..13)?,
+        number(14..16)?,
+        number(17..19)?,
+        number(20..23)?,
+    );
     let days = u64::try_from(days_from_civil(year as i64, month, day)).ok()?;
     let millis = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + milli;
     (iso8601_millis(millis) == label).then_some(millis)

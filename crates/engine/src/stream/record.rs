@@ -115,7 +115,14 @@ pub struct StreamRecord {
 impl StreamRecord {
     /// The record a change leaves in a stream of `view`, keeping only the images it shows.
     /// `id_seed` makes the event id unique to its stream and sequence number.
-    pub fn new(change: ItemChange<'_>, event_name: EventName, view: ViewType, sequence: u128, now_millis: u64, id_seed: u64) -> Self {
+    pub fn new(
+        change: ItemChange<'_>,
+        event_name: EventName,
+        view: ViewType,
+        sequence: u128,
+        now_millis: u64,
+        id_seed: u64,
+    ) -> Self {
         let new_image = change.new.filter(|_| view.shows_new()).cloned();
         let old_image = change.old.filter(|_| view.shows_old()).cloned();
         let size_bytes = [Some(change.keys), new_image.as_ref(), old_image.as_ref()]
@@ -153,8 +160,10 @@ impl StreamRecord {
             event_name: self.event_name.as_str(),
             event_source: "aws:dynamodb",
             event_version: "1.1",
-            user_identity: (self.identity == WriteIdentity::TimeToLive)
-                .then_some(WireIdentity { principal_id: "dynamodb.amazonaws.com", kind: "Service" }),
+            user_identity: (self.identity == WriteIdentity::TimeToLive).then_some(WireIdentity {
+                principal_id: "dynamodb.amazonaws.com",
+                kind: "Service",
+            }),
         }
     }
 }
@@ -215,7 +224,9 @@ struct WireIdentity {
 
 /// Whether two items hold the same data: sets compare as sets, whatever their order.
 pub fn same_item(a: &Item, b: &Item) -> bool {
-    a.len() == b.len() && a.iter().all(|(name, value)| b.get(name).is_some_and(|other| same_value(value, other)))
+    a.len() == b.len()
+        && a.iter()
+            .all(|(name, value)| b.get(name).is_some_and(|other| same_value(value, other)))
 }
 
 fn same_value(a: &AttributeValue, b: &AttributeValue) -> bool {
@@ -249,8 +260,14 @@ mod tests {
 
     #[test]
     fn sets_in_another_order_are_the_same_item() {
-        assert!(same_item(&item(r#"{"s":{"SS":["a","b"]}}"#), &item(r#"{"s":{"SS":["b","a"]}}"#)));
-        assert!(!same_item(&item(r#"{"s":{"SS":["a"]}}"#), &item(r#"{"s":{"SS":["a","b"]}}"#)));
+        assert!(same_item(
+            &item(r#"{"s":{"SS":["a","b"]}}"#),
+            &item(r#"{"s":{"SS":["b","a"]}}"#)
+        ));
+        assert!(!same_item(
+            &item(r#"{"s":{"SS":["a"]}}"#),
+            &item(r#"{"s":{"SS":["a","b"]}}"#)
+        ));
     }
 
     #[test]
@@ -265,7 +282,12 @@ mod tests {
     #[test]
     fn size_bytes_counts_the_keys_and_the_images_shown() {
         let keys = item(r#"{"id":{"S":"test"}}"#);
-        let change = ItemChange { keys: &keys, old: None, new: Some(&keys), identity: WriteIdentity::Caller };
+        let change = ItemChange {
+            keys: &keys,
+            old: None,
+            new: Some(&keys),
+            identity: WriteIdentity::Caller,
+        };
         let record = StreamRecord::new(change, EventName::Insert, ViewType::NewImage, 1, 0, 0);
         assert_eq!(record.size_bytes, 12);
         let record = StreamRecord::new(change, EventName::Insert, ViewType::KeysOnly, 1, 0, 0);

@@ -6,8 +6,8 @@
 
 use std::collections::VecDeque;
 
-use super::record::StreamRecord;
 use super::RETENTION_MILLIS;
+use super::record::StreamRecord;
 
 #[derive(Debug, Clone)]
 pub struct Shard {
@@ -25,7 +25,12 @@ pub struct Shard {
 }
 
 impl Shard {
-    pub fn open(id: String, parent_id: Option<String>, partition: u32, starting_sequence: u128) -> Self {
+    pub fn open(
+        id: String,
+        parent_id: Option<String>,
+        partition: u32,
+        starting_sequence: u128,
+    ) -> Self {
         Shard {
             id,
             parent_id,
@@ -56,7 +61,10 @@ impl Shard {
 
     /// The newest sequence number in the shard (its start while it has no record).
     pub fn last_sequence(&self) -> u128 {
-        self.records.back().map_or(self.trimmed_through.unwrap_or(self.starting_sequence), |r| r.sequence)
+        self.records.back().map_or(
+            self.trimmed_through.unwrap_or(self.starting_sequence),
+            |r| r.sequence,
+        )
     }
 
     /// Drops records older than the retention period.
@@ -72,7 +80,10 @@ impl Shard {
 
     /// A closed shard whose every record has been trimmed, past retention itself.
     pub fn is_gone(&self, now_millis: u64) -> bool {
-        self.records.is_empty() && self.closed_millis.is_some_and(|t| t.saturating_add(RETENTION_MILLIS) <= now_millis)
+        self.records.is_empty()
+            && self
+                .closed_millis
+                .is_some_and(|t| t.saturating_add(RETENTION_MILLIS) <= now_millis)
     }
 
     /// TRIM_HORIZON: just before the oldest record still kept.
@@ -111,8 +122,20 @@ mod tests {
 
     fn record(sequence: u128, created_millis: u64) -> StreamRecord {
         let keys = Item::new();
-        let change = ItemChange { keys: &keys, old: None, new: None, identity: WriteIdentity::Caller };
-        StreamRecord::new(change, EventName::Insert, ViewType::KeysOnly, sequence, created_millis, 0)
+        let change = ItemChange {
+            keys: &keys,
+            old: None,
+            new: None,
+            identity: WriteIdentity::Caller,
+        };
+        StreamRecord::new(
+            change,
+            EventName::Insert,
+            ViewType::KeysOnly,
+            sequence,
+            created_millis,
+            0,
+        )
     }
 
     #[test]
@@ -121,7 +144,13 @@ mod tests {
         shard.push(record(11, 0));
         shard.push(record(12, 1000));
         shard.trim(RETENTION_MILLIS);
-        assert_eq!(shard.records_after(0).map(|r| r.sequence).collect::<Vec<_>>(), vec![12]);
+        assert_eq!(
+            shard
+                .records_after(0)
+                .map(|r| r.sequence)
+                .collect::<Vec<_>>(),
+            vec![12]
+        );
         assert!(shard.is_trimmed_after(10));
         assert!(!shard.is_trimmed_after(shard.trim_horizon()));
     }

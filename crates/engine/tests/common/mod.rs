@@ -12,7 +12,12 @@ pub struct Harness {
 
 impl Harness {
     pub fn new() -> Self {
-        Harness { engine: Engine::new(EngineConfig { record_changes: true, ..Default::default() }) }
+        Harness {
+            engine: Engine::new(EngineConfig {
+                record_changes: true,
+                ..Default::default()
+            }),
+        }
     }
 
     pub fn call(&mut self, operation: &str, request: Value) -> Result<Value, DynamoError> {
@@ -23,7 +28,8 @@ impl Harness {
 
     /// Calls and expects success.
     pub fn ok(&mut self, operation: &str, request: Value) -> Value {
-        self.call(operation, request).unwrap_or_else(|e| panic!("{operation} failed: {e}"))
+        self.call(operation, request)
+            .unwrap_or_else(|e| panic!("{operation} failed: {e}"))
     }
 
     /// Calls and expects a failure.
@@ -56,7 +62,12 @@ impl Harness {
 
     /// A provisioned table `t1x` (partition key `pk`) with a global index `by_g` on `g`,
     /// each with its own (read, write) throughput; the index projects `projection`.
-    pub fn provisioned_table_with_index(&mut self, table: (u64, u64), index: (u64, u64), projection: &str) {
+    pub fn provisioned_table_with_index(
+        &mut self,
+        table: (u64, u64),
+        index: (u64, u64),
+        projection: &str,
+    ) {
         let throughput = |(read, write): (u64, u64)| json!({"ReadCapacityUnits": read, "WriteCapacityUnits": write});
         self.ok(
             "CreateTable",
@@ -76,6 +87,8 @@ impl Harness {
     }
 
     pub fn get(&mut self, table: &str, key: Value) -> Option<Value> {
-        self.ok("GetItem", json!({"TableName": table, "Key": key})).get("Item").cloned()
+        self.ok("GetItem", json!({"TableName": table, "Key": key}))
+            .get("Item")
+            .cloned()
     }
 }

@@ -1,0 +1,416 @@
+//! The playground's model operations, shared by the Model view and `window.dynoscope`:
+//! importing a file (NoSQL Workbench JSON, CloudFormation JSON or YAML, a Dynoscope model),
+//! applying a model to the engine, exporting it in each format and packing it into a share
+//! link. Conversions live in the `dynoscope-model` crate; this module only sends what that
+//! crate plans through [`EngineHandle::send`], the same door as every other request, and
+//! keeps the current model in IndexedDB beside the engine's data.
+
+use std::collections::BTreeMap;
+
+use dynoscope_model::apply::{self, Step};
+use dynoscope_model::model::ItemJson;
+use dynoscope_model::{Model, ModelError, ModelTable};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::bridge::EngineHandle;
+
+/// Export formats, by the names `window.dynoscope.exportModel` takes.
+pub const EXPORT_FORMATS: &[(&str, &str)] = &[
+    ("dynoscope", "Dynoscope model (JSON)"),
+    ("nosql-workbench", "NoSQL Workbench model (JSON)"),
+    ("cloudformation-yaml", "CloudFormation (YAML)"),
+    ("cloudformation-json", "CloudFormation (JSON)"),
+    ("cdk-typescript", "AWS CDK (TypeScript, TableV2)"),
+    ("sst-v2", "SST v2 (Table construct)"),
+    ("sst", "SST (sst.aws.Dynamo)"),
+    ("terraform", "Terraform (aws_dynamodb_table)"),
+    ("aws-cli-json", "aws dynamodb create-table --cli-input-json"),
+    (
+        "dynamodb-json-lines",
+        "Items as DynamoDB JSON lines (S3 export)",
+    ),
+    ("csv", "Items as CSV"),
+];
+
+/// What applying a model did.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub model: String,
+    pub format: String,
+    pub tables: Vec<String>,
+    pub items: usize,
+    pub entities: usize,
+    pub access_patterns: usize,
+}
+
+/// A failure of a model operation, ready for the page: the model crate's located errors and
+/// the engine's DynamoDB errors both end up here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaygroundError {
+    /// `ValidationException` for the engine's refusals, `ModelError` for the model's.
+    pub name: String,
+    pub message: String,
+}
+
+impl From<ModelError> for PlaygroundError {
+    fn from(e: ModelError) -> Self {
+        PlaygroundError {
+            name: "ModelError".into(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<dynoscope_engine::DynamoError> for PlaygroundError {
+    fn from(e: dynoscope_engine::DynamoError) -> Self {
+        PlaygroundError {
+            name: e.kind.name().to_owned(),
+            message: e.message,
+        }
+    }
+}
+
+impl std::fmt::Display for PlaygroundError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.name, self.message)
+    }
+}
+
+/// Reads a file of any supported kind into a model, and names the kind.
+pub fn read_model(text: &str) -> Result<(Model, &'static str), ModelError> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| ModelError::whole(format!("the file is not valid JSON: {e}")))?;
+        if value.get("format").is_some() {
+            return Ok((Model::from_value(value)?, "dynoscope"));
+        }
+        if value.get("DataModel").is_some() || value.get("ModelName").is_some() {
+            return Ok((dynoscope_model::workbench::import(text)?, "nosql-workbench"));
+        }
+        if value.get("Resources").is_some() || value.get("AWSTemplateFormatVersion").is_some() {
+            return Ok((
+                dynoscope_model::cloudformation::import(text)?,
+                "cloudformation-json",
+            ));
+        }
+        return Err(ModelError::whole(
+            "the JSON is neither a Dynoscope model (\"format\"), a NoSQL Workbench model (\"DataModel\") nor a CloudFormation template (\"Resources\")",
+        ));
+    }
+    if trimmed.contains("Resources") || trimmed.contains("AWSTemplateFormatVersion") {
+        return Ok((
+            dynoscope_model::cloudformation::import(text)?,
+            "cloudformation-yaml",
+        ));
+    }
+    Err(ModelError::whole(
+        "the file is not JSON and not a CloudFormation YAML template (no Resources section)",
+    ))
+}
+
+/// Sends one step, failing with the engine's error.
+async fn send(handle: &EngineHandle, step: &Step) -> Result<Value, PlaygroundError> {
+    let text = handle.send(step.operation, &step.body.to_string()).await?;
+    serde_json::from_str(&text).map_err(|e| PlaygroundError {
+        name: "InternalFailure".into(),
+        message: format!("unreadable response: {e}"),
+    })
+}
+
+/// The names of the tables the engine has now.
+pub async fn table_names(handle: &EngineHandle) -> Result<Vec<String>, PlaygroundError> {
+    let mut names = Vec::new();
+    let mut start: Option<String> = None;
+    loop {
+        let body = match &start {
+            Some(name) => json!({"ExclusiveStartTableName": name}),
+            None => json!({}),
+        };
+        let page = send(
+            handle,
+            &Step {
+                operation: "ListTables",
+                body,
+            },
+        )
+        .await?;
+        names.extend(
+            page["TableNames"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str().map(str::to_owned)),
+        );
+        match page["LastEvaluatedTableName"].as_str() {
+            Some(last) => start = Some(last.to_owned()),
+            None => return Ok(names),
+        }
+    }
+}
+
+/// The items a table of the model loads: its own sample items, then generated ones.
+pub fn items_of(table: &ModelTable) -> Result<Vec<ItemJson>, ModelError> {
+    let mut items = table.items.clone();
+    items.extend(dynoscope_model::generate::generate(table)?);
+    Ok(items)
+}
+
+/// Which of the model's tables exist already.
+pub async fn existing_tables(
+    handle: &EngineHandle,
+    model: &Model,
+) -> Result<Vec<String>, PlaygroundError> {
+    let names = table_names(handle).await?;
+    Ok(model
+        .tables
+        .iter()
+        .map(|t| t.definition.table_name.clone())
+        .filter(|n| names.contains(n))
+        .collect())
+}
+
+/// Applies `model`: tables of the same names are deleted first (the caller asks the user
+/// before), then each table is created and its items loaded, several batches in flight at
+/// once so group commit can gather them. The model is saved as the current model.
+pub async fn apply_model(
+    handle: &EngineHandle,
+    model: &Model,
+    format: &str,
+) -> Result<Summary, PlaygroundError> {
+    let errors: Vec<String> = dynoscope_model::validate::apply_blockers(model)
+        .into_iter()
+        .map(|f| format!("{}: {}", f.location, f.message))
+        .collect();
+    if !errors.is_empty() {
+        return Err(PlaygroundError {
+            name: "ModelError".into(),
+            message: errors.join("; "),
+        });
+    }
+    let plans: Vec<(&ModelTable, Vec<ItemJson>)> = model
+        .tables
+        .iter()
+        .map(|t| items_of(t).map(|items| (t, items)))
+        .collect::<Result<_, _>>()?;
+    for name in existing_tables(handle, model).await? {
+        send(
+            handle,
+            &Step {
+                operation: "DeleteTable",
+                body: json!({"TableName": name}),
+            },
+        )
+        .await?;
+    }
+    let mut summary = Summary {
+        model: model.name.clone(),
+        format: format.to_owned(),
+        ..Summary::default()
+    };
+    for (table, items) in &plans {
+        for step in apply::create_steps(table) {
+            send(handle, &step).await?;
+        }
+        load_items(handle, &table.definition.table_name, items).await?;
+        summary.tables.push(table.definition.table_name.clone());
+        summary.items += items.len();
+        summary.entities += table.entities.len();
+        summary.access_patterns += table.access_patterns.len();
+    }
+    save_current(handle, Some(model)).await?;
+    Ok(summary)
+}
+
+/// Batches kept in flight at once while loading.
+const IN_FLIGHT: usize = 16;
+
+/// Loads items with BatchWriteItem, [`IN_FLIGHT`] batches at a time, sending unprocessed
+/// items again until every item is written.
+pub async fn load_items(
+    handle: &EngineHandle,
+    table: &str,
+    items: &[ItemJson],
+) -> Result<(), PlaygroundError> {
+    let mut queue: std::collections::VecDeque<Step> = apply::load_steps(table, items).into();
+    while !queue.is_empty() {
+        let wave: Vec<Step> = (0..IN_FLIGHT).filter_map(|_| queue.pop_front()).collect();
+        let answers = futures_util::future::join_all(wave.iter().map(|s| send(handle, s))).await;
+        for answer in answers {
+            if let Some(retry) = apply::retry_step(&answer?) {
+                queue.push_back(retry);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The model the Model view edits, if one was saved.
+pub async fn load_current(handle: &EngineHandle) -> Result<Option<Model>, PlaygroundError> {
+    let Some(text) = handle
+        .store()
+        .load_model()
+        .await
+        .map_err(|e| PlaygroundError::from(e.to_dynamo()))?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Model::from_json(&text)?))
+}
+
+/// Saves the current model (or forgets it with `None`).
+pub async fn save_current(
+    handle: &EngineHandle,
+    model: Option<&Model>,
+) -> Result<(), PlaygroundError> {
+    let json = model.map(Model::to_json);
+    handle
+        .store()
+        .save_model(json.as_deref())
+        .await
+        .map_err(|e| PlaygroundError::from(e.to_dynamo()))
+}
+
+/// The items `table` holds now, read with Scan (all pages).
+pub async fn scan_all(
+    handle: &EngineHandle,
+    table: &str,
+) -> Result<Vec<ItemJson>, PlaygroundError> {
+    let mut items = Vec::new();
+    let mut start: Option<Value> = None;
+    loop {
+        let mut body = json!({"TableName": table});
+        if let Some(key) = start.take() {
+            body["ExclusiveStartKey"] = key;
+        }
+        let page = send(
+            handle,
+            &Step {
+                operation: "Scan",
+                body,
+            },
+        )
+        .await?;
+        items.extend(
+            page["Items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.as_object().cloned()),
+        );
+        match page.get("LastEvaluatedKey") {
+            Some(key) => start = Some(key.clone()),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// The current model with each table's items as the engine holds them now (edits made in
+/// the Tables view included), or `None` when no model was saved.
+pub async fn current_with_data(handle: &EngineHandle) -> Result<Option<Model>, PlaygroundError> {
+    let Some(mut model) = load_current(handle).await? else {
+        return Ok(None);
+    };
+    let names = table_names(handle).await?;
+    for table in &mut model.tables {
+        if names.contains(&table.definition.table_name) {
+            table.items = scan_all(handle, &table.definition.table_name).await?;
+            // Generated items are now in `items`; the generator would add them again.
+            for entity in &mut table.entities {
+                entity.count = None;
+            }
+        }
+    }
+    Ok(Some(model))
+}
+
+/// `model` written in `format` (one of [`EXPORT_FORMATS`]).
+pub fn export(model: &Model, format: &str) -> Result<String, ModelError> {
+    use dynoscope_model::{cloudformation, data, iac, workbench};
+    let all_items = || -> Result<Vec<(String, Vec<ItemJson>)>, ModelError> {
+        model
+            .tables
+            .iter()
+            .map(|t| items_of(t).map(|i| (t.definition.table_name.clone(), i)))
+            .collect()
+    };
+    Ok(match format {
+        "dynoscope" => model.to_json(),
+        "nosql-workbench" => workbench::export(model),
+        "cloudformation-yaml" => cloudformation::export_yaml(model),
+        "cloudformation-json" => cloudformation::export_json(model),
+        "cdk-typescript" => iac::cdk_typescript(model),
+        "sst-v2" => iac::sst_v2(model),
+        "sst" => iac::sst(model),
+        "terraform" => iac::terraform(model),
+        "aws-cli-json" => iac::aws_cli_json(model),
+        "dynamodb-json-lines" => all_items()?
+            .iter()
+            .map(|(_, items)| data::export_json_lines(items))
+            .collect(),
+        "csv" => {
+            let tables: BTreeMap<String, Vec<ItemJson>> = all_items()?.into_iter().collect();
+            model
+                .tables
+                .iter()
+                .map(|t| data::export_csv(&t.definition, &tables[&t.definition.table_name]))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        other => {
+            let known: Vec<&str> = EXPORT_FORMATS.iter().map(|(f, _)| *f).collect();
+            return Err(ModelError::whole(format!(
+                "unknown export format \"{other}\"; use one of {}",
+                known.join(", ")
+            )));
+        }
+    })
+}
+
+/// The model to share or export: each table as saved when the engine still holds exactly
+/// what applying it made (its generator settings recreate the data, which keeps a link
+/// short), otherwise with the items the engine holds now.
+pub async fn shareable(handle: &EngineHandle) -> Result<Option<Model>, PlaygroundError> {
+    let (Some(saved), Some(live)) = (
+        load_current(handle).await?,
+        current_with_data(handle).await?,
+    ) else {
+        return Ok(None);
+    };
+    let mut model = live;
+    for (table, original) in model.tables.iter_mut().zip(&saved.tables) {
+        let mut applied = items_of(original)?;
+        let mut now = table.items.clone();
+        let key = |i: &ItemJson| Value::Object(i.clone()).to_string();
+        applied.sort_by_cached_key(key);
+        now.sort_by_cached_key(key);
+        if applied == now {
+            *table = original.clone();
+        }
+    }
+    Ok(Some(model))
+}
+
+/// A link that opens the current model in another tab: this page's address with the model
+/// packed into the fragment. A model too large for a link is refused with advice to share
+/// the model file instead.
+pub async fn share_link(handle: &EngineHandle) -> Result<String, PlaygroundError> {
+    let model = shareable(handle)
+        .await?
+        .ok_or_else(|| ModelError::whole("there is no model to share: open or import one first"))?;
+    let payload = dynoscope_model::link::encode_compact(&model)?;
+    if payload.len() > dynoscope_model::link::LINK_BUDGET {
+        return Err(ModelError::whole(format!(
+            "the model makes a link of {} KB, more than the {} KB a link can safely carry; export it as a Dynoscope model file and share the file instead",
+            payload.len().div_ceil(1024),
+            dynoscope_model::link::LINK_BUDGET / 1024
+        ))
+        .into());
+    }
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    Ok(format!("{origin}/model#{payload}"))
+}

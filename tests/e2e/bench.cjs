@@ -1,0 +1,72 @@
+// Browser figures for `make bench` (printed, never asserted): acknowledged PutItem/s through
+// window.dynoscope with 1,000 concurrent requests (group commit) and one at a time, and the
+// time to apply a model that loads 10,000 generated items. Each acknowledgement comes after
+// IndexedDB committed the write. Run by scripts/bench-browser.sh against a served dist/.
+'use strict';
+
+const helpers = require('./helpers.cjs');
+
+function item(i) {
+  return { pk: { S: `user#${i}` }, name: { S: `name ${i}` }, n: { N: String(i) } };
+}
+
+async function main() {
+  const browser = await helpers.launch();
+  const { page } = browser;
+  try {
+    await helpers.open(page, '/tables');
+    const figures = await page.evaluate(async (items) => {
+      const d = window.dynoscope;
+      await d.send('CreateTable', {
+        TableName: 'bench',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+      const out = {};
+      let t = performance.now();
+      await Promise.all(items.map((it) => d.send('PutItem', { TableName: 'bench', Item: it })));
+      out.concurrent = items.length / ((performance.now() - t) / 1000);
+      t = performance.now();
+      for (const it of items) await d.send('PutItem', { TableName: 'bench', Item: it });
+      out.sequential = items.length / ((performance.now() - t) / 1000);
+      return out;
+    }, Array.from({ length: 1000 }, (_, i) => item(i)));
+    const model = {
+      format: 'dynoscope-model',
+      version: 1,
+      name: 'Ten thousand',
+      tables: [{
+        definition: {
+          TableName: 'ten_thousand',
+          KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
+          AttributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }, { AttributeName: 'SK', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        },
+        entities: [{
+          name: 'Event',
+          keys: [{ attribute: 'PK', template: 'DEVICE#{deviceId}' }, { attribute: 'SK', template: 'EVENT#{eventId}' }],
+          attributes: [{ name: 'deviceId', type: 'S' }, { name: 'eventId', type: 'S' }, { name: 'reading', type: 'N' }],
+          count: 10000,
+        }],
+      }],
+    };
+    const load = await page.evaluate(async (m) => {
+      const t = performance.now();
+      const summary = await window.dynoscope.importModel(JSON.stringify(m));
+      return { ms: performance.now() - t, items: summary.items };
+    }, model);
+    console.log(`browser (Chromium, IndexedDB, acknowledged after commit):`);
+    console.log(`  PutItem, 1,000 concurrent        ${Math.round(figures.concurrent).toLocaleString('en')} /s`);
+    console.log(`  PutItem, one at a time           ${Math.round(figures.sequential).toLocaleString('en')} /s`);
+    console.log(`  apply a model of ${load.items.toLocaleString('en')} items   ${Math.round(load.ms).toLocaleString('en')} ms`);
+    helpers.assertNoPageProblems(browser.problems);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,175 @@
+// End-to-end tests of the designer's half: Home's three doors, views as routes, a bundled
+// sample model applied and its access patterns run, importModel/exportModel/shareLink on
+// window.dynoscope, and share links opened in fresh profiles (empty, and holding data of
+// their own, which must stay untouched). Each test launches its own profile.
+'use strict';
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const helpers = require('./helpers.cjs');
+
+const WORKBENCH = path.join(helpers.ROOT, 'crates', 'model', 'tests', 'fixtures', 'workbench');
+
+/** Runs `fn` with a fresh profile, failing on any page error, and closes it. */
+async function withBrowser(fn) {
+  const browser = await helpers.launch();
+  try {
+    await fn(browser.page, browser);
+    helpers.assertNoPageProblems(browser.problems);
+  } finally {
+    await browser.close();
+  }
+}
+
+test('home offers the three uses and each view is a route that survives a reload', { timeout: 90000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/');
+    await page.getByTestId('home').waitFor();
+    assert.ok(await page.getByTestId('home-sample').count() >= 2, 'at least two bundled samples');
+    await page.getByTestId('home-design').click();
+    await page.getByTestId('model-page').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/model');
+    await page.reload();
+    await page.getByTestId('model-page').waitFor();
+    await page.getByTestId('nav-tables').click();
+    await page.getByTestId('no-tables').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/tables');
+    await page.goBack();
+    await page.getByTestId('model-page').waitFor();
+    await helpers.open(page, '/learn');
+    await page.getByTestId('learn').waitFor();
+  });
+});
+
+test('a sample model opens from home, fills its tables and runs its access patterns', { timeout: 120000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/');
+    await page.locator('[data-testid="home-sample"][data-sample="ecommerce"]').click();
+    await page.getByTestId('model-page').waitFor();
+    await page.getByTestId('model-table').first().waitFor();
+    await page.getByTestId('collection').first().waitFor();
+    const tables = await page.evaluate(() => window.dynoscope.send('ListTables', {}));
+    assert.ok(tables.TableNames.length >= 1);
+    const first = page.getByTestId('pattern').first();
+    await first.getByTestId('pattern-run').click();
+    await first.getByTestId('pattern-result').waitFor();
+    const counts = await first.getByTestId('pattern-counts').textContent();
+    assert.match(counts, /Count \d+/);
+    const capacity = await first.getByTestId('pattern-capacity').textContent();
+    assert.match(capacity, /RCU/);
+    // The model survives a reload.
+    await page.reload();
+    await page.getByTestId('model-table').first().waitFor();
+  });
+});
+
+test('importModel loads a real NoSQL Workbench export and every export format answers', { timeout: 120000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/model');
+    const text = fs.readFileSync(path.join(WORKBENCH, 'GamePlayerProfilesSchema.json'), 'utf8');
+    const summary = await page.evaluate((t) => window.dynoscope.importModel(t), text);
+    assert.ok(summary.tables.length >= 1, JSON.stringify(summary));
+    assert.ok(summary.items > 0, JSON.stringify(summary));
+    assert.equal(summary.format, 'nosql-workbench');
+    const formats = await page.evaluate(() => window.dynoscope.exportFormats);
+    for (const format of formats) {
+      const out = await page.evaluate((f) => window.dynoscope.exportModel(f), format);
+      assert.ok(typeof out === 'string' && out.length > 0, `${format} export is empty`);
+    }
+    const cfn = await page.evaluate(() => window.dynoscope.exportModel('cloudformation-yaml'));
+    assert.match(cfn, /AWS::DynamoDB::Table/);
+    // A bad file is refused with an error naming the field, and changes nothing.
+    const before = await page.evaluate(() => window.dynoscope.send('ListTables', {}));
+    const error = await page.evaluate(
+      () => window.dynoscope.importModel('{"ModelName": "x", "DataModel": [{"TableName": "t"}]}').then(() => null, (e) => e),
+    );
+    assert.ok(error && /DataModel\[0\]/.test(error.message), JSON.stringify(error));
+    const after = await page.evaluate(() => window.dynoscope.send('ListTables', {}));
+    assert.deepEqual(after, before);
+  });
+});
+
+test('a share link opens the same model in a fresh profile', { timeout: 150000 }, async () => {
+  let link;
+  let expected;
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/');
+    await page.locator('[data-testid="home-sample"][data-sample="game"]').click();
+    await page.getByTestId('model-table').first().waitFor();
+    link = await page.evaluate(() => window.dynoscope.shareLink());
+    expected = await page.evaluate(async () => {
+      const names = (await window.dynoscope.send('ListTables', {})).TableNames;
+      const counts = {};
+      for (const name of names) {
+        counts[name] = (await window.dynoscope.send('Scan', { TableName: name, Select: 'COUNT' })).Count;
+      }
+      return counts;
+    });
+  });
+  assert.match(link, /\/model#m1\./);
+  await withBrowser(async (page) => {
+    await page.goto(link);
+    await page.getByTestId('link-dialog').waitFor();
+    await page.getByTestId('link-open').click();
+    await page.getByTestId('link-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('model-table').first().waitFor();
+    const got = await page.evaluate(async () => {
+      const names = (await window.dynoscope.send('ListTables', {})).TableNames;
+      const counts = {};
+      for (const name of names) {
+        counts[name] = (await window.dynoscope.send('Scan', { TableName: name, Select: 'COUNT' })).Count;
+      }
+      return counts;
+    });
+    assert.deepEqual(got, expected);
+    assert.ok(await page.getByTestId('pattern').count() > 0);
+  });
+});
+
+test('a share link never touches the data of a profile that has its own', { timeout: 150000 }, async () => {
+  let link;
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/');
+    await page.locator('[data-testid="home-sample"][data-sample="ecommerce"]').click();
+    await page.getByTestId('model-table').first().waitFor();
+    link = await page.evaluate(() => window.dynoscope.shareLink());
+  });
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/tables');
+    await page.evaluate(async () => {
+      await window.dynoscope.send('CreateTable', {
+        TableName: 'Mine',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+      await window.dynoscope.send('PutItem', { TableName: 'Mine', Item: { id: { S: 'keep me' } } });
+    });
+    await page.goto(link);
+    await page.getByTestId('link-dialog').waitFor();
+    await page.getByTestId('link-open-beside').click();
+    await page.waitForURL(/ws=/);
+    await page.getByTestId('link-open').click();
+    await page.getByTestId('model-table').first().waitFor();
+    const there = await page.evaluate(() => window.dynoscope.send('ListTables', {}));
+    assert.ok(!there.TableNames.includes('Mine'), 'the new workspace starts empty');
+    await helpers.open(page, '/tables');
+    const mine = await page.evaluate(() => window.dynoscope.send('Scan', { TableName: 'Mine' }));
+    assert.deepEqual(mine.Items, [{ id: { S: 'keep me' } }]);
+  });
+});
+
+test('a damaged or oversized link is refused with a message and changes nothing', { timeout: 90000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/model#m1.AAAAthis-is-not-a-model');
+    await page.getByTestId('link-error').waitFor();
+    await helpers.open(page, '/model#m1.' + 'A'.repeat(200000));
+    const text = await page.getByTestId('link-error').textContent();
+    assert.match(text, /larger|long|size/i);
+    const tables = await page.evaluate(() => window.dynoscope.send('ListTables', {}));
+    assert.deepEqual(tables.TableNames, []);
+  });
+});
