@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR := never
 
 PORT ?= 8000
 
-.PHONY: run test server bench tools test-native test-wasm test-e2e test-endpoint clean
+.PHONY: run test server bench tools test-native test-wasm test-e2e test-endpoint test-exports clean
 
 ## make run: build the browser app and serve it at http://127.0.0.1:8080
 run:
@@ -19,7 +19,7 @@ run:
 ## make test: every test layer, native, wasm in Chromium, end-to-end, and the endpoint over boto3
 test:
 	scripts/bootstrap.sh all
-	$(MAKE) --no-print-directory test-native test-wasm test-e2e test-endpoint
+	$(MAKE) --no-print-directory test-native test-wasm test-e2e test-endpoint test-exports
 	@echo "make test: every layer passed"
 
 test-native:
@@ -33,6 +33,10 @@ test-e2e:
 
 test-endpoint:
 	scripts/test-endpoint.sh
+
+## the model exports checked by the real tools: cfn-lint, tsc (CDK, SST), python-hcl2, boto3
+test-exports:
+	scripts/test-exports.sh
 
 ## make server: the DynamoDB-compatible endpoint on 127.0.0.1:$(PORT)
 server:

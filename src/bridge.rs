@@ -27,7 +27,10 @@ fn wall_clock_millis() -> u64 {
 
 /// What runs after committed changes to tables or items.
 #[derive(Clone, Default)]
-struct Listener(Rc<RefCell<Option<Rc<dyn Fn()>>>>);
+struct Listener(Rc<RefCell<Option<Callback>>>);
+
+/// A shared callback with no arguments.
+type Callback = Rc<dyn Fn()>;
 
 impl std::fmt::Debug for Listener {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

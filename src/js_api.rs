@@ -8,6 +8,8 @@
 //! [`EngineHandle::send`], the same door the UI uses.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use dynoscope_engine::{DynamoError, ErrorKind};
@@ -98,14 +100,13 @@ pub fn install() -> Result<PendingApi, JsValue> {
     })
 }
 
+/// One of the model calls: the engine handle and the JS argument in, a JS answer out.
+type ModelCall =
+    fn(EngineHandle, JsValue) -> Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
 /// Adds `importModel(text)`, `exportModel(format)` and `shareLink()` to the API object.
 fn install_model_calls(api: &Object, slot: &Slot, ready: &Promise) -> Result<(), JsValue> {
-    let call = |f: fn(
-        EngineHandle,
-        JsValue,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>,
-    >| {
+    let call = |f: ModelCall| {
         let slot = slot.clone();
         let ready = ready.clone();
         Closure::<dyn Fn(JsValue) -> Promise>::new(move |argument: JsValue| {

@@ -145,8 +145,9 @@ pub async fn table_names(handle: &EngineHandle) -> Result<Vec<String>, Playgroun
                 .filter_map(|n| n.as_str().map(str::to_owned)),
         );
         match page["LastEvaluatedTableName"].as_str() {
-            Some(last) => start = Some(last.to_owned()),
-            None => return Ok(names),
+            // A page ending where the last one did would loop for ever.
+            Some(last) if start.as_deref() != Some(last) => start = Some(last.to_owned()),
+            _ => return Ok(names),
         }
     }
 }
@@ -214,7 +215,7 @@ pub async fn apply_model(
         for step in apply::create_steps(table) {
             send(handle, &step).await?;
         }
-        load_items(handle, &table.definition.table_name, items).await?;
+        load_unthrottled(handle, &table.definition.table_name, items).await?;
         summary.tables.push(table.definition.table_name.clone());
         summary.items += items.len();
         summary.entities += table.entities.len();
@@ -222,6 +223,40 @@ pub async fn apply_model(
     }
     save_current(handle, Some(model)).await?;
     Ok(summary)
+}
+
+/// Loads sample items with the table's throttling switched off for the load and then
+/// restored: sample data is setup, not traffic, and a table provisioned at a few units
+/// would otherwise take minutes to fill. The writes are still accounted (metrics, cost,
+/// heat).
+async fn load_unthrottled(
+    handle: &EngineHandle,
+    table: &str,
+    items: &[ItemJson],
+) -> Result<(), PlaygroundError> {
+    let described = send(
+        handle,
+        &Step {
+            operation: "Dynoscope_DescribeSimulation",
+            body: json!({"TableName": table}),
+        },
+    )
+    .await?;
+    let throttling = described["Settings"]["Throttling"]
+        .as_bool()
+        .unwrap_or(false);
+    let set = |on: bool| Step {
+        operation: "Dynoscope_SetSimulation",
+        body: json!({"TableName": table, "Throttling": on}),
+    };
+    if throttling {
+        send(handle, &set(false)).await?;
+    }
+    let loaded = load_items(handle, table, items).await;
+    if throttling {
+        send(handle, &set(true)).await?;
+    }
+    loaded
 }
 
 /// Batches kept in flight at once while loading.
@@ -273,7 +308,9 @@ pub async fn save_current(
         .map_err(|e| PlaygroundError::from(e.to_dynamo()))
 }
 
-/// The items `table` holds now, read with Scan (all pages).
+/// The items `table` holds now, read with strongly consistent Scan pages: an eventually
+/// consistent read may be served by a replica still applying the latest writes, and an
+/// export or a link must carry what was acknowledged, not a stale copy.
 pub async fn scan_all(
     handle: &EngineHandle,
     table: &str,
@@ -281,7 +318,7 @@ pub async fn scan_all(
     let mut items = Vec::new();
     let mut start: Option<Value> = None;
     loop {
-        let mut body = json!({"TableName": table});
+        let mut body = json!({"TableName": table, "ConsistentRead": true});
         if let Some(key) = start.take() {
             body["ExclusiveStartKey"] = key;
         }
@@ -383,7 +420,11 @@ pub async fn shareable(handle: &EngineHandle) -> Result<Option<Model>, Playgroun
     for (table, original) in model.tables.iter_mut().zip(&saved.tables) {
         let mut applied = items_of(original)?;
         let mut now = table.items.clone();
-        let key = |i: &ItemJson| Value::Object(i.clone()).to_string();
+        // Compare as the engine writes items back (numbers normalised).
+        let key = |i: &ItemJson| {
+            let normal = dynoscope_model::data::check_item(i).unwrap_or_else(|_| i.clone());
+            Value::Object(normal).to_string()
+        };
         applied.sort_by_cached_key(key);
         now.sort_by_cached_key(key);
         if applied == now {

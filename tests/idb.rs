@@ -259,3 +259,61 @@ async fn a_paused_clock_stays_paused_after_a_restart() {
     restarted.store().clone().close();
     IdbStore::delete_database(&name).await.expect("cleanup");
 }
+
+/// A CreateTable body for a table keyed `id` (S).
+fn create_things() -> &'static str {
+    r#"{"TableName":"Things","BillingMode":"PAY_PER_REQUEST",
+        "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
+        "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]}"#
+}
+
+fn put_thing(i: usize) -> String {
+    format!(r#"{{"TableName":"Things","Item":{{"id":{{"S":"t{i}"}},"n":{{"N":"{i}"}}}}}}"#)
+}
+
+#[wasm_bindgen_test]
+async fn concurrent_writes_are_each_acknowledged_after_their_group_commit() {
+    let name = fresh_db("group").await;
+    let handle = EngineHandle::open(&name).await.expect("open handle");
+    handle
+        .send("CreateTable", create_things())
+        .await
+        .expect("CreateTable");
+    let bodies: Vec<String> = (0..300).map(put_thing).collect();
+    let answers =
+        futures_util::future::join_all(bodies.iter().map(|b| handle.send("PutItem", b))).await;
+    assert!(
+        answers.iter().all(Result::is_ok),
+        "every write acknowledged"
+    );
+    handle.store().clone().close();
+    drop(handle);
+
+    let restarted = EngineHandle::open(&name).await.expect("reopen handle");
+    let count = restarted
+        .send("Scan", r#"{"TableName":"Things","Select":"COUNT"}"#)
+        .await
+        .expect("Scan");
+    assert!(count.contains("\"Count\":300"), "{count}");
+    restarted.store().clone().close();
+    IdbStore::delete_database(&name).await.expect("cleanup");
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_group_commit_fails_every_write_in_it() {
+    let name = fresh_db("group-fail").await;
+    let handle = EngineHandle::open(&name).await.expect("open handle");
+    handle
+        .send("CreateTable", create_things())
+        .await
+        .expect("CreateTable");
+    handle.store().clone().close();
+    let bodies: Vec<String> = (0..20).map(put_thing).collect();
+    let answers =
+        futures_util::future::join_all(bodies.iter().map(|b| handle.send("PutItem", b))).await;
+    for answer in answers {
+        let error = answer.expect_err("nothing could be stored");
+        assert_eq!(error.kind.name(), "InternalFailure", "{}", error.message);
+    }
+    IdbStore::delete_database(&name).await.expect("cleanup");
+}

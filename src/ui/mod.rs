@@ -27,7 +27,7 @@ mod timeline;
 
 use dynoscope_engine::DynamoError;
 use leptos::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::bridge::EngineHandle;
 
@@ -224,26 +224,7 @@ impl AppState {
 
     /// Every table name, following ListTables pages.
     async fn list_tables(&self) -> Result<Vec<String>, ShownError> {
-        let mut names = Vec::new();
-        let mut start: Option<String> = None;
-        loop {
-            let request = match &start {
-                Some(name) => json!({ "ExclusiveStartTableName": name }),
-                None => json!({}),
-            };
-            let response = self.send("ListTables", &request).await?;
-            if let Some(page) = response.get("TableNames").and_then(Value::as_array) {
-                names.extend(page.iter().filter_map(|n| n.as_str().map(str::to_owned)));
-            }
-            match response
-                .get("LastEvaluatedTableName")
-                .and_then(Value::as_str)
-            {
-                Some(last) if start.as_deref() != Some(last) => start = Some(last.to_owned()),
-                _ => break,
-            }
-        }
-        Ok(names)
+        Ok(crate::playground::table_names(&self.handle()?).await?)
     }
 }
 

@@ -104,7 +104,15 @@ test('a share link opens the same model in a fresh profile', { timeout: 150000 }
       const names = (await window.dynoscope.send('ListTables', {})).TableNames;
       const counts = {};
       for (const name of names) {
-        counts[name] = (await window.dynoscope.send('Scan', { TableName: name, Select: 'COUNT' })).Count;
+        counts[name] = 0;
+        let start;
+        do {
+          const page = await window.dynoscope.send('Scan', {
+            TableName: name, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start,
+          });
+          counts[name] += page.Count;
+          start = page.LastEvaluatedKey;
+        } while (start);
       }
       return counts;
     });
@@ -120,7 +128,15 @@ test('a share link opens the same model in a fresh profile', { timeout: 150000 }
       const names = (await window.dynoscope.send('ListTables', {})).TableNames;
       const counts = {};
       for (const name of names) {
-        counts[name] = (await window.dynoscope.send('Scan', { TableName: name, Select: 'COUNT' })).Count;
+        counts[name] = 0;
+        let start;
+        do {
+          const page = await window.dynoscope.send('Scan', {
+            TableName: name, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start,
+          });
+          counts[name] += page.Count;
+          start = page.LastEvaluatedKey;
+        } while (start);
       }
       return counts;
     });

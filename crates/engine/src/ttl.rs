@@ -19,7 +19,9 @@ pub fn expiry_of(item: &Item, attribute: &str) -> Option<u64> {
         return None;
     };
     let seconds: f64 = n.to_string().parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0 && seconds < 1e15).then(|| (seconds * 1000.0) as u64)
+    (0.0..1e15)
+        .contains(&seconds)
+        .then_some((seconds * 1000.0) as u64)
 }
 
 /// A table's items ordered by expiry.

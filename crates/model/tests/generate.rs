@@ -664,3 +664,18 @@ fn generator_settings_are_written_back_as_they_were_given() {
     let generator: dynoscope_model::generate::Generator = serde_json::from_str(text).unwrap();
     assert_eq!(serde_json::to_string(&generator).unwrap(), text);
 }
+
+#[test]
+fn entities_that_make_no_items_are_not_checked_for_sources() {
+    // A model whose data was loaded: counts gone, refs and alias-like templates left behind.
+    let t = table(json!([
+        {"name": "Player", "keys": [{"attribute": "PK", "template": "PLAYER#{playerID}"}, {"attribute": "SK", "template": "META"}],
+         "attributes": [{"name": "id", "type": "S"}]},
+        {"name": "Score", "keys": [{"attribute": "PK", "template": "PLAYER#{id}"}, {"attribute": "SK", "template": "SCORE"}],
+         "attributes": [{"name": "id", "type": "S", "generator": {"kind": "ref", "entity": "Player", "attribute": "id"}}]}
+    ]));
+    assert_eq!(
+        generate(&t).expect("nothing to make"),
+        Vec::<ItemJson>::new()
+    );
+}

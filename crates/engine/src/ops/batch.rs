@@ -66,6 +66,14 @@ fn empty_request_items() -> DynamoError {
     )
 }
 
+/// One table of a BatchGetItem, checked: its name, request, keys and projection.
+type TableReads<'a> = (
+    &'a str,
+    &'a KeysAndAttributes,
+    Vec<PrimaryKey>,
+    Option<Vec<Path>>,
+);
+
 pub fn batch_get_item(
     engine: &mut Engine,
     request: BatchGetItemRequest,
@@ -102,7 +110,7 @@ pub fn batch_get_item(
         ));
     }
     // Validate every table and key before reading anything.
-    let mut plan: Vec<(&str, &KeysAndAttributes, Vec<PrimaryKey>, Option<Vec<Path>>)> = Vec::new();
+    let mut plan: Vec<TableReads> = Vec::new();
     for (name, keys_and_attributes) in request_items {
         let mut v = Violations::new();
         v.table_name("requestItems.key", Some(name));

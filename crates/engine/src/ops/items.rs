@@ -648,16 +648,15 @@ pub fn update_item(
     let table = table_of(engine, &name)?;
     let schema = table.key_schema();
     let key = schema.key_from_request(&request.key.expect("checked").0)?;
-    if let Some(update) = &expressions.update {
-        if let Some(attribute) = update
+    if let Some(update) = &expressions.update
+        && let Some(attribute) = update
             .top_level_attributes()
             .into_iter()
             .find(|a| schema.is_key_attribute(a))
-        {
-            return Err(DynamoError::validation(format!(
-                "One or more parameter values were invalid: Cannot update attribute {attribute}. This attribute is part of the key"
-            )));
-        }
+    {
+        return Err(DynamoError::validation(format!(
+            "One or more parameter values were invalid: Cannot update attribute {attribute}. This attribute is part of the key"
+        )));
     }
     if let Some(update) = &expressions.update {
         super::index_keys::check_before(update, table)?;

@@ -174,7 +174,10 @@ fn compile_entity<'a>(
     check_attribute_types(spec, entity)?;
     let mut refs = Vec::new();
     let mut attributes = Vec::with_capacity(entity.attributes.len());
-    for (j, attribute) in entity.attributes.iter().enumerate() {
+    // An entity that makes no items needs no value sources: its generators may refer to
+    // entities that make none either (a model whose data was loaded rather than generated).
+    let making = entity.count.unwrap_or(0) > 0;
+    for (j, attribute) in entity.attributes.iter().enumerate().filter(|_| making) {
         let source = source_for(scope, entity, j, &mut refs)
             .map_err(|message| ModelError::at(format!("attributes[{j}].generator"), message))?;
         attributes.push((attribute.name.as_str(), source));
@@ -183,10 +186,14 @@ fn compile_entity<'a>(
         let count = scope.table.entities[slot.target].count.unwrap_or(0);
         slot.sampler = sampler(slot.distribution.as_ref(), count);
     }
-    let keys = compile_keys(spec, entity)?;
-    if entity.count.unwrap_or(0) > 0 {
+    // Key templates matter only to an entity that makes items: an imported entity may have
+    // templates written for people (Workbench aliases) that name no attribute.
+    let keys = if entity.count.unwrap_or(0) > 0 {
         check_table_keys(spec, entity)?;
-    }
+        compile_keys(spec, entity)?
+    } else {
+        Vec::new()
+    };
     Ok(EntityPlan {
         entity,
         count: entity.count.unwrap_or(0),
