@@ -225,15 +225,22 @@ pub async fn apply_model(
     Ok(summary)
 }
 
-/// Loads sample items with the table's throttling switched off for the load and then
-/// restored: sample data is setup, not traffic, and a table provisioned at a few units
-/// would otherwise take minutes to fill. The writes are still accounted (metrics, cost,
-/// heat).
+/// Loads sample items with the table's throttling switched off for the load: sample data
+/// is setup, not traffic, and a table provisioned at a few units would otherwise take
+/// minutes to fill. The writes are still accounted (metrics, cost, heat).
 async fn load_unthrottled(
     handle: &EngineHandle,
     table: &str,
     items: &[ItemJson],
 ) -> Result<(), PlaygroundError> {
+    let paused = pause_throttling(handle, table).await?;
+    let loaded = load_items(handle, table, items).await;
+    resume_throttling(handle, table, paused).await?;
+    loaded
+}
+
+/// Switches throttling off for `table`; true when it was on (and must be resumed).
+async fn pause_throttling(handle: &EngineHandle, table: &str) -> Result<bool, PlaygroundError> {
     let described = send(
         handle,
         &Step {
@@ -242,21 +249,32 @@ async fn load_unthrottled(
         },
     )
     .await?;
-    let throttling = described["Settings"]["Throttling"]
+    let on = described["Settings"]["Throttling"]
         .as_bool()
         .unwrap_or(false);
-    let set = |on: bool| Step {
+    if on {
+        send(handle, &throttling_step(table, false)).await?;
+    }
+    Ok(on)
+}
+
+/// Switches throttling back on for `table` if [`pause_throttling`] switched it off.
+async fn resume_throttling(
+    handle: &EngineHandle,
+    table: &str,
+    paused: bool,
+) -> Result<(), PlaygroundError> {
+    if paused {
+        send(handle, &throttling_step(table, true)).await?;
+    }
+    Ok(())
+}
+
+fn throttling_step(table: &str, on: bool) -> Step {
+    Step {
         operation: "Dynoscope_SetSimulation",
         body: json!({"TableName": table, "Throttling": on}),
-    };
-    if throttling {
-        send(handle, &set(false)).await?;
     }
-    let loaded = load_items(handle, table, items).await;
-    if throttling {
-        send(handle, &set(true)).await?;
-    }
-    loaded
 }
 
 /// Batches kept in flight at once while loading.
@@ -310,11 +328,20 @@ pub async fn save_current(
 
 /// The items `table` holds now, read with strongly consistent Scan pages: an eventually
 /// consistent read may be served by a replica still applying the latest writes, and an
-/// export or a link must carry what was acknowledged, not a stale copy.
+/// export or a link must carry what was acknowledged, not a stale copy. Reading for an
+/// export is not traffic either: throttling is paused meanwhile (the reads still count in
+/// the table's metrics).
 pub async fn scan_all(
     handle: &EngineHandle,
     table: &str,
 ) -> Result<Vec<ItemJson>, PlaygroundError> {
+    let paused = pause_throttling(handle, table).await?;
+    let items = scan_pages(handle, table).await;
+    resume_throttling(handle, table, paused).await?;
+    items
+}
+
+async fn scan_pages(handle: &EngineHandle, table: &str) -> Result<Vec<ItemJson>, PlaygroundError> {
     let mut items = Vec::new();
     let mut start: Option<Value> = None;
     loop {
