@@ -14,7 +14,8 @@ async function main() {
   const browser = await helpers.launch();
   const { page } = browser;
   try {
-    await helpers.open(page, '/tables');
+    // A view that reads nothing, so the figures are the engine and IndexedDB, not re-rendering.
+    await helpers.open(page, '/learn');
     const figures = await page.evaluate(async (items) => {
       const d = window.dynoscope;
       await d.send('CreateTable', {
