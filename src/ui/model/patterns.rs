@@ -18,6 +18,8 @@ use super::scalar;
 #[derive(Debug, Clone)]
 struct Run {
     request: Value,
+    /// The table's key attributes, shown as the first columns.
+    keys: Vec<String>,
     items: Vec<serde_json::Map<String, Value>>,
     count: u64,
     scanned: u64,
@@ -183,8 +185,14 @@ async fn run_pattern(
     if let Some(big) = sizes.iter().max().filter(|s| **s > 4096) {
         warnings.push(format!("The largest item returned is {big} bytes: each read of it costs more than one 4 KB unit."));
     }
+    let keys = [table.definition.partition_key(), table.definition.sort_key()]
+        .into_iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
     Ok(Run {
         request: body,
+        keys,
         items,
         count,
         scanned,
@@ -294,9 +302,9 @@ fn RunResult(run: Run) -> impl IntoView {
     let columns: Vec<String> = {
         let mut names = BTreeSet::new();
         for item in &run.items {
-            names.extend(item.keys().cloned());
+            names.extend(item.keys().filter(|k| !run.keys.contains(k)).cloned());
         }
-        names.into_iter().collect()
+        run.keys.iter().cloned().chain(names).collect()
     };
     let request = serde_json::to_string_pretty(&run.request).unwrap_or_default();
     let capacity = serde_json::to_string(&run.capacity).unwrap_or_default();
