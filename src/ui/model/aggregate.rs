@@ -2,7 +2,9 @@
 //! engine holds them now, grouped by partition key value (an item collection per group),
 //! sorted by sort key, each row coloured by the entity whose key templates it matches. A
 //! selector shows the same items through each secondary index, where only items carrying
-//! the index's key attributes appear (sparse indexes show as such).
+//! the index's key attributes appear (sparse indexes show as such). Above the table's
+//! groups, the data's warnings: a hot partition key value, an item collection nearing its
+//! (simulated) limit, large items.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +26,8 @@ pub fn Aggregate(table: ModelTable, colours: BTreeMap<String, String>) -> impl I
     let name = table.definition.table_name.clone();
     let view_of = RwSignal::new(String::new());
     let items = RwSignal::new(None::<Result<Vec<Map<String, Value>>, ShownError>>);
+    // The simulation scales DynamoDB's 10 GB item collection limit down; this is its value.
+    let collection_limit = RwSignal::new(dynoscope_model::advice::ITEM_COLLECTION_LIMIT);
     let load_name = name.clone();
     Effect::new(move |_| {
         state.revision.track();
@@ -33,6 +37,18 @@ pub fn Aggregate(table: ModelTable, colours: BTreeMap<String, String>) -> impl I
             let result = crate::playground::scan_all(&handle, &name)
                 .await
                 .map_err(ShownError::from);
+            let described = state
+                .send(
+                    "Dynoscope_DescribeSimulation",
+                    &serde_json::json!({"TableName": name}),
+                )
+                .await;
+            if let Some(bytes) = described
+                .ok()
+                .and_then(|d| d["Settings"]["ItemCollectionLimitBytes"].as_u64())
+            {
+                collection_limit.set(bytes);
+            }
             items.set(Some(result));
         });
     });
@@ -75,7 +91,18 @@ pub fn Aggregate(table: ModelTable, colours: BTreeMap<String, String>) -> impl I
                 } else {
                     spec.index(&index).map(|(i, _)| (i.partition_key().map(str::to_owned), i.sort_key().map(str::to_owned))).unwrap_or((None, None))
                 };
-                groups_view(all, pk, sk, &matchers, &colours).into_any()
+                let warnings = if index.is_empty() {
+                    dynoscope_model::advice::data_warnings(&spec, &all, collection_limit.get())
+                } else {
+                    Vec::new()
+                };
+                view! {
+                    <ul class="warnings" data-testid="data-warnings">
+                        {warnings.into_iter().map(|w| view! { <li class="finding warning" data-testid="data-warning">{w}</li> }).collect_view()}
+                    </ul>
+                    {groups_view(all, pk, sk, &matchers, &colours)}
+                }
+                .into_any()
             }
         }}
     }

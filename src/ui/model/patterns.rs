@@ -185,11 +185,14 @@ async fn run_pattern(
     if let Some(big) = sizes.iter().max().filter(|s| **s > 4096) {
         warnings.push(format!("The largest item returned is {big} bytes: each read of it costs more than one 4 KB unit."));
     }
-    let keys = [table.definition.partition_key(), table.definition.sort_key()]
-        .into_iter()
-        .flatten()
-        .map(str::to_owned)
-        .collect();
+    let keys = [
+        table.definition.partition_key(),
+        table.definition.sort_key(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(str::to_owned)
+    .collect();
     Ok(Run {
         request: body,
         keys,
