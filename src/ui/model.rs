@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use dynoscope_model::validate::{Severity, validate};
-use dynoscope_model::{AccessPattern, Model, ModelTable};
+use dynoscope_model::{Model, ModelTable};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -339,11 +339,6 @@ pub fn entity_colours(table: &ModelTable) -> BTreeMap<String, String> {
         .enumerate()
         .map(|(i, e)| (e.name.clone(), PALETTE[i % PALETTE.len()].to_owned()))
         .collect()
-}
-
-/// The parameters a pattern runs with: its examples, editable.
-pub fn pattern_parameters(pattern: &AccessPattern) -> BTreeMap<String, String> {
-    pattern.parameters.clone()
 }
 
 /// A DynamoDB JSON scalar shown as text.

@@ -32,16 +32,6 @@ impl Page {
             Page::Learn => "/learn",
         }
     }
-
-    /// The name shown in the navigation.
-    pub fn label(self) -> &'static str {
-        match self {
-            Page::Home => "Home",
-            Page::Tables => "Tables",
-            Page::Model => "Model",
-            Page::Learn => "Learn",
-        }
-    }
 }
 
 /// What a URL path names: the page and, under `/tables`, a table and its view.
@@ -166,13 +156,6 @@ pub fn sync(state: AppState) {
     on_pop.forget();
 }
 
-/// Goes to `page` (the Tables page keeps its selected table).
-pub fn go(page: Page) {
-    if let Some(state) = use_context::<AppState>() {
-        state.page.set(page);
-    }
-}
-
 /// A navigation link: a real `<a href>` (so it opens in a new tab too) that switches the
 /// view in place on a plain click.
 #[component]
@@ -205,8 +188,11 @@ pub fn NavLink(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
     fn paths_name_their_routes() {
         assert_eq!(Route::parse("/").page, Page::Home);
         assert_eq!(Route::parse("/model").page, Page::Model);

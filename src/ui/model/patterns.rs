@@ -47,7 +47,7 @@ pub fn Patterns(table: ModelTable) -> impl IntoView {
 #[component]
 fn Pattern(table: ModelTable, pattern: AccessPattern) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let params = RwSignal::new(super::pattern_parameters(&pattern));
+    let params = RwSignal::new(pattern.parameters.clone());
     let result = RwSignal::new(None::<Result<Run, ShownError>>);
     let running = RwSignal::new(false);
     let summary = describe(&pattern);
