@@ -40,16 +40,20 @@ pub async fn open_sample(state: AppState, id: &str) -> Result<(), ShownError> {
     let sample = dynoscope_model::samples::find(id)
         .ok_or_else(|| ShownError::local(format!("there is no sample model called {id}")))?;
     let model = Model::from_json(sample.json)?;
-    apply(state, model, "dynoscope").await
+    apply(state, model, "dynoscope").await.map(|_| ())
 }
 
-/// Applies `model` and makes it the current model.
-pub async fn apply(state: AppState, model: Model, format: &str) -> Result<(), ShownError> {
+/// Applies `model` and makes it the current model; says what it created.
+pub async fn apply(
+    state: AppState,
+    model: Model,
+    format: &str,
+) -> Result<playground::Summary, ShownError> {
     let handle = state.handle()?;
-    playground::apply_model(&handle, &model, format).await?;
+    let summary = playground::apply_model(&handle, &model, format).await?;
     state.model.set(Some(model));
     state.changed();
-    Ok(())
+    Ok(summary)
 }
 
 /// A new model with one table keyed PK/SK, ready to fill in.

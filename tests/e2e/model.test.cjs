@@ -24,6 +24,26 @@ async function withBrowser(fn) {
   }
 }
 
+/** Every table's item count, read with strongly consistent Scan pages. */
+function itemCounts(page) {
+  return page.evaluate(async () => {
+    const names = (await window.dynoscope.send('ListTables', {})).TableNames;
+    const counts = {};
+    for (const name of names) {
+      counts[name] = 0;
+      let start;
+      do {
+        const result = await window.dynoscope.send('Scan', {
+          TableName: name, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start,
+        });
+        counts[name] += result.Count;
+        start = result.LastEvaluatedKey;
+      } while (start);
+    }
+    return counts;
+  });
+}
+
 test('home offers the three uses and each view is a route that survives a reload', { timeout: 90000 }, async () => {
   await withBrowser(async (page) => {
     await helpers.open(page, '/');
@@ -106,22 +126,7 @@ test('a share link opens the same model in a fresh profile', { timeout: 150000 }
     await page.locator('[data-testid="home-sample"][data-sample="game"]').click();
     await page.getByTestId('model-table').first().waitFor();
     link = await page.evaluate(() => window.dynoscope.shareLink());
-    expected = await page.evaluate(async () => {
-      const names = (await window.dynoscope.send('ListTables', {})).TableNames;
-      const counts = {};
-      for (const name of names) {
-        counts[name] = 0;
-        let start;
-        do {
-          const page = await window.dynoscope.send('Scan', {
-            TableName: name, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start,
-          });
-          counts[name] += page.Count;
-          start = page.LastEvaluatedKey;
-        } while (start);
-      }
-      return counts;
-    });
+    expected = await itemCounts(page);
   });
   assert.match(link, /\/model#m1\./);
   await withBrowser(async (page) => {
@@ -130,22 +135,7 @@ test('a share link opens the same model in a fresh profile', { timeout: 150000 }
     await page.getByTestId('link-open').click();
     await page.getByTestId('link-dialog').waitFor({ state: 'detached' });
     await page.getByTestId('model-table').first().waitFor();
-    const got = await page.evaluate(async () => {
-      const names = (await window.dynoscope.send('ListTables', {})).TableNames;
-      const counts = {};
-      for (const name of names) {
-        counts[name] = 0;
-        let start;
-        do {
-          const page = await window.dynoscope.send('Scan', {
-            TableName: name, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start,
-          });
-          counts[name] += page.Count;
-          start = page.LastEvaluatedKey;
-        } while (start);
-      }
-      return counts;
-    });
+    const got = await itemCounts(page);
     assert.deepEqual(got, expected);
     assert.ok(await page.getByTestId('pattern').count() > 0);
   });

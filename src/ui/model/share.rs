@@ -122,7 +122,7 @@ pub fn IncomingLink() -> impl IntoView {
                         busy.set(true);
                         leptos::task::spawn_local(async move {
                             match super::apply(state, model, "link").await {
-                                Ok(()) => {
+                                Ok(_) => {
                                     clear_fragment();
                                     shown.set(false);
                                 }
@@ -201,11 +201,7 @@ pub fn ImportPanel() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let outcome = async {
                 let (model, format) = playground::read_model(&source)?;
-                let handle = state.handle()?;
-                let summary = playground::apply_model(&handle, &model, format).await?;
-                state.model.set(Some(model));
-                state.changed();
-                Ok::<_, ShownError>(summary)
+                super::apply(state, model, format).await
             }
             .await;
             match outcome {
