@@ -212,7 +212,7 @@ pub async fn apply_model(
         ..Summary::default()
     };
     for (table, items) in &plans {
-        for step in apply::create_steps(table) {
+        for step in apply::create_steps(&table.definition) {
             send(handle, &step).await?;
         }
         load_unthrottled(handle, &table.definition.table_name, items).await?;
@@ -445,16 +445,19 @@ pub async fn shareable(handle: &EngineHandle) -> Result<Option<Model>, Playgroun
     };
     let mut model = live;
     for (table, original) in model.tables.iter_mut().zip(&saved.tables) {
-        let mut applied = items_of(original)?;
-        let mut now = table.items.clone();
-        // Compare as the engine writes items back (numbers normalised).
-        let key = |i: &ItemJson| {
-            let normal = dynoscope_model::data::check_item(i).unwrap_or_else(|_| i.clone());
-            Value::Object(normal).to_string()
+        // Compare as the engine writes items back (numbers normalised), in any order.
+        let canonical = |items: &[ItemJson]| {
+            let mut texts: Vec<String> = items
+                .iter()
+                .map(|i| {
+                    let normal = dynoscope_model::data::check_item(i).unwrap_or_else(|_| i.clone());
+                    Value::Object(normal).to_string()
+                })
+                .collect();
+            texts.sort_unstable();
+            texts
         };
-        applied.sort_by_cached_key(key);
-        now.sort_by_cached_key(key);
-        if applied == now {
+        if canonical(&items_of(original)?) == canonical(&table.items) {
             *table = original.clone();
         }
     }

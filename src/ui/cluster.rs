@@ -294,7 +294,7 @@ pub fn key_text(key: &Value, info: Option<&TableInfo>) -> String {
     };
     let mut names: Vec<&String> = map.keys().collect();
     if let Some(info) = info {
-        names.sort_by_key(|n| {
+        names.sort_unstable_by_key(|n| {
             info.keys
                 .iter()
                 .position(|k| &k.name == *n)

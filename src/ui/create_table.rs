@@ -1,49 +1,119 @@
-//! The create-table form: table name, partition key (name and type S/N/B), an optional sort
-//! key, and the billing mode (with read and write capacity when provisioned). Enter submits.
-//! On success the new table is selected; a rejection is shown as DynamoDB names it.
+//! The create-table form: what CreateTable takes. Table name, partition key and optional
+//! sort key (name and type S/N/B), billing mode with table capacity when provisioned,
+//! secondary indexes (global or local, keys, projection ALL / KEYS_ONLY / INCLUDE with its
+//! attributes, a global index's capacity), and under "Settings" the stream view type, the
+//! TTL attribute and deletion protection. The values become a [`TableDraft`]; its table is
+//! created with the same steps a model's are ([`apply::create_steps`]: CreateTable, then
+//! UpdateTimeToLive). Errors show inline beside the field or index they concern, in
+//! DynamoDB's words when DynamoDB refused. Enter submits; on success the table is selected.
 
+use dynoscope_model::ModelError;
+use dynoscope_model::apply;
+use dynoscope_model::draft::{IndexDraft, KeyDraft, TableDraft};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use serde_json::{Value, json};
 
 use super::{AppState, ErrorNotice, ShownError};
 
-/// Builds the CreateTable request from the form's values.
-#[allow(clippy::too_many_arguments)]
-fn create_request(
-    name: &str,
-    pk_name: &str,
-    pk_type: &str,
-    sk_name: &str,
-    sk_type: &str,
-    billing: &str,
-    rcu: &str,
-    wcu: &str,
-) -> Result<Value, ShownError> {
-    let mut definitions = vec![json!({ "AttributeName": pk_name, "AttributeType": pk_type })];
-    let mut schema = vec![json!({ "AttributeName": pk_name, "KeyType": "HASH" })];
-    if !sk_name.is_empty() {
-        definitions.push(json!({ "AttributeName": sk_name, "AttributeType": sk_type }));
-        schema.push(json!({ "AttributeName": sk_name, "KeyType": "RANGE" }));
+/// One secondary index row of the form; `id` keys it in the list.
+#[derive(Clone, Copy)]
+struct IndexRow {
+    id: u32,
+    local: bool,
+    name: RwSignal<String>,
+    pk_name: RwSignal<String>,
+    pk_type: RwSignal<String>,
+    sk_name: RwSignal<String>,
+    sk_type: RwSignal<String>,
+    projection: RwSignal<String>,
+    include: RwSignal<String>,
+    rcu: RwSignal<String>,
+    wcu: RwSignal<String>,
+}
+
+impl IndexRow {
+    fn new(id: u32, local: bool, ordinal: usize) -> IndexRow {
+        let prefix = if local { "LSI" } else { "GSI" };
+        IndexRow {
+            id,
+            local,
+            name: RwSignal::new(format!("{prefix}{ordinal}")),
+            pk_name: RwSignal::new(if local {
+                String::new()
+            } else {
+                format!("{prefix}{ordinal}PK")
+            }),
+            pk_type: RwSignal::new("S".into()),
+            sk_name: RwSignal::new(format!("{prefix}{ordinal}SK")),
+            sk_type: RwSignal::new("S".into()),
+            projection: RwSignal::new("ALL".into()),
+            include: RwSignal::new(String::new()),
+            rcu: RwSignal::new("5".into()),
+            wcu: RwSignal::new("5".into()),
+        }
     }
-    let mut request = json!({
-        "TableName": name,
-        "AttributeDefinitions": definitions,
-        "KeySchema": schema,
-        "BillingMode": billing,
-    });
-    if billing == "PROVISIONED" {
-        let units = |label: &str, text: &str| {
-            text.trim()
-                .parse::<i64>()
-                .map_err(|_| ShownError::local(format!("{label} must be a whole number")))
+
+    fn draft(&self) -> IndexDraft {
+        IndexDraft {
+            local: self.local,
+            name: self.name.get_untracked(),
+            partition_key: KeyDraft::new(
+                &self.pk_name.get_untracked(),
+                &self.pk_type.get_untracked(),
+            ),
+            sort_key: KeyDraft::new(&self.sk_name.get_untracked(), &self.sk_type.get_untracked()),
+            projection_type: self.projection.get_untracked(),
+            non_key_attributes: self.include.get_untracked(),
+            read_capacity: self.rcu.get_untracked(),
+            write_capacity: self.wcu.get_untracked(),
+        }
+    }
+}
+
+/// What went wrong with the last submission, placed where it belongs: under a field (by
+/// the draft's field path, e.g. `indexes[1].readCapacity`), under an index (DynamoDB's
+/// message names it), or under the whole form.
+#[derive(Clone, Default)]
+struct Problems {
+    fields: Vec<ModelError>,
+    form: Option<ShownError>,
+    /// Index position an engine error names.
+    index: Option<(usize, ShownError)>,
+}
+
+impl Problems {
+    fn at(&self, field: &str) -> Option<String> {
+        self.fields
+            .iter()
+            .find(|e| e.location == field)
+            .map(|e| e.message.clone())
+    }
+
+    /// Places DynamoDB's refusal under the index its message names (`... for index: GSI1`,
+    /// `Duplicate index name: GSI1`, the last so named), if it names one.
+    fn from_engine(error: ShownError, index_names: &[String]) -> Problems {
+        let names = |name: &String| {
+            ["index: ", "index name: "].iter().any(|lead| {
+                error
+                    .message
+                    .match_indices(&format!("{lead}{name}"))
+                    .any(|(at, m)| {
+                        let next = error.message[at + m.len()..].chars().next();
+                        !next.is_some_and(|c| c.is_alphanumeric() || "_-.".contains(c))
+                    })
+            })
         };
-        request["ProvisionedThroughput"] = json!({
-            "ReadCapacityUnits": units("Read capacity", rcu)?,
-            "WriteCapacityUnits": units("Write capacity", wcu)?,
-        });
+        match index_names.iter().rposition(names) {
+            Some(i) => Problems {
+                index: Some((i, error)),
+                ..Problems::default()
+            },
+            None => Problems {
+                form: Some(error),
+                ..Problems::default()
+            },
+        }
     }
-    Ok(request)
 }
 
 /// A key type picker: String, Number or Binary.
@@ -52,16 +122,149 @@ fn KeyTypeSelect(
     value: RwSignal<String>,
     #[prop(into)] id: String,
     #[prop(into)] testid: String,
+    #[prop(into)] label: String,
 ) -> impl IntoView {
-    let option = move |code: &'static str, label: &'static str| {
-        view! { <option value=code selected=move || value.get() == code>{label}</option> }
+    let option = move |code: &'static str, text: &'static str| {
+        view! { <option value=code selected=move || value.get() == code>{text}</option> }
     };
     view! {
-        <select id=id data-testid=testid on:change=move |ev| value.set(event_target_value(&ev))>
+        <select id=id data-testid=testid aria-label=label on:change=move |ev| value.set(event_target_value(&ev))>
             {option("S", "String (S)")}
             {option("N", "Number (N)")}
             {option("B", "Binary (B)")}
         </select>
+    }
+}
+
+/// A one-line text box bound to `value`.
+#[component]
+fn TextBox(
+    value: RwSignal<String>,
+    #[prop(into)] testid: String,
+    #[prop(into, optional)] id: String,
+    #[prop(into, optional)] label: String,
+    #[prop(optional)] required: bool,
+    #[prop(into, optional)] placeholder: String,
+) -> impl IntoView {
+    view! {
+        <input
+            id=(!id.is_empty()).then_some(id)
+            type="text"
+            autocomplete="off"
+            spellcheck="false"
+            required=required
+            placeholder=placeholder
+            aria-label=(!label.is_empty()).then_some(label)
+            data-testid=testid
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// Read and write capacity boxes.
+#[component]
+fn CapacityRow(
+    rcu: RwSignal<String>,
+    wcu: RwSignal<String>,
+    #[prop(into)] testid: String,
+) -> impl IntoView {
+    let number = move |value: RwSignal<String>, label: &'static str, suffix: &'static str| {
+        view! {
+            <label>
+                {label}
+                <input
+                    type="number"
+                    min="1"
+                    data-testid=format!("{testid}{suffix}")
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+            </label>
+        }
+    };
+    view! {
+        <div class="capacity-row">
+            {number(rcu, "Read units", "rcu")}
+            {number(wcu, "Write units", "wcu")}
+        </div>
+    }
+}
+
+/// A field's inline error, if any.
+fn field_error(problems: RwSignal<Problems>, field: String) -> impl IntoView {
+    move || {
+        problems.with(|p| p.at(&field)).map(|message| {
+            view! { <p class="field-error" role="alert" data-testid="create-field-error">{message}</p> }
+        })
+    }
+}
+
+/// One secondary index's fields.
+#[component]
+fn IndexFields(
+    row: IndexRow,
+    position: Signal<usize>,
+    provisioned: Signal<bool>,
+    problems: RwSignal<Problems>,
+    on_remove: Callback<u32>,
+) -> impl IntoView {
+    let kind = if row.local {
+        "Local index"
+    } else {
+        "Global index"
+    };
+    let at = move |field: &str| format!("indexes[{}].{field}", position.get_untracked());
+    let engine_error = move || {
+        problems.with(|p| {
+            p.index
+                .as_ref()
+                .filter(|(i, _)| *i == position.get())
+                .map(|(_, e)| e.clone())
+        })
+    };
+    let id = row.id;
+    view! {
+        <fieldset class="index-fields" data-testid="create-index">
+            <legend>
+                {kind}
+                <button type="button" class="link" data-testid="create-index-remove" on:click=move |_| on_remove.run(id)>
+                    "Remove"
+                </button>
+            </legend>
+            <TextBox value=row.name testid="create-index-name" label="Index name" required=true />
+            {(!row.local).then(|| view! {
+                <div class="key-row">
+                    <TextBox value=row.pk_name testid="create-index-pk" label="Index partition key" placeholder="partition key" required=true />
+                    <KeyTypeSelect value=row.pk_type id=format!("ix{id}-pk-type") testid="create-index-pk-type" label="Index partition key type" />
+                </div>
+            })}
+            {row.local.then(|| view! { <p class="hint">"Shares the table's partition key."</p> })}
+            <div class="key-row">
+                <TextBox value=row.sk_name testid="create-index-sk" label="Index sort key" placeholder=if row.local { "sort key" } else { "sort key (optional)" } required=row.local />
+                <KeyTypeSelect value=row.sk_type id=format!("ix{id}-sk-type") testid="create-index-sk-type" label="Index sort key type" />
+            </div>
+            {field_error(problems, at("partitionKey"))}
+            {field_error(problems, at("sortKey"))}
+            <select
+                aria-label="Projection"
+                data-testid="create-index-projection"
+                on:change=move |ev| row.projection.set(event_target_value(&ev))
+            >
+                <option value="ALL" selected=move || row.projection.get() == "ALL">"Project all attributes (ALL)"</option>
+                <option value="KEYS_ONLY" selected=move || row.projection.get() == "KEYS_ONLY">"Keys only (KEYS_ONLY)"</option>
+                <option value="INCLUDE" selected=move || row.projection.get() == "INCLUDE">"Keys and chosen attributes (INCLUDE)"</option>
+            </select>
+            <Show when=move || row.projection.get() == "INCLUDE">
+                <TextBox value=row.include testid="create-index-include" label="Projected attributes" placeholder="attributes, separated by commas" />
+            </Show>
+            <Show when=move || provisioned.get() && !row.local>
+                <CapacityRow rcu=row.rcu wcu=row.wcu testid="create-index-" />
+                {field_error(problems, at("readCapacity"))}
+                {field_error(problems, at("writeCapacity"))}
+            </Show>
+            {move || engine_error().map(|e| view! { <ErrorNotice error=e testid="create-index-error" /> })}
+        </fieldset>
     }
 }
 
@@ -77,90 +280,126 @@ pub fn CreateTable() -> impl IntoView {
     let billing = RwSignal::new("PAY_PER_REQUEST".to_owned());
     let rcu = RwSignal::new("5".to_owned());
     let wcu = RwSignal::new("5".to_owned());
+    let indexes = RwSignal::new(Vec::<IndexRow>::new());
+    let next_id = StoredValue::new(0u32);
+    let stream = RwSignal::new(String::new());
+    let ttl = RwSignal::new(String::new());
+    let protect = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ShownError>);
+    let problems = RwSignal::new(Problems::default());
     let notice = RwSignal::new(None::<String>);
+    let provisioned = Signal::derive(move || billing.get() == "PROVISIONED");
+
+    let add_index = move |local: bool| {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        indexes.update(|rows| {
+            let ordinal = rows.iter().filter(|r| r.local == local).count() + 1;
+            rows.push(IndexRow::new(id, local, ordinal));
+        });
+    };
+    let remove_index = Callback::new(move |id: u32| {
+        indexes.update(|rows| rows.retain(|r| r.id != id));
+        problems.set(Problems::default());
+    });
+    let draft = move || TableDraft {
+        name: name.get_untracked(),
+        partition_key: KeyDraft::new(&pk_name.get_untracked(), &pk_type.get_untracked()),
+        sort_key: KeyDraft::new(&sk_name.get_untracked(), &sk_type.get_untracked()),
+        billing_mode: billing.get_untracked(),
+        read_capacity: rcu.get_untracked(),
+        write_capacity: wcu.get_untracked(),
+        indexes: indexes
+            .get_untracked()
+            .iter()
+            .map(IndexRow::draft)
+            .collect(),
+        stream_view_type: stream.get_untracked(),
+        ttl_attribute: ttl.get_untracked(),
+        deletion_protection: protect.get_untracked(),
+    };
+    let reset = move || {
+        name.set(String::new());
+        indexes.set(Vec::new());
+        stream.set(String::new());
+        ttl.set(String::new());
+        protect.set(false);
+    };
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
-        let table = name.get_untracked().trim().to_owned();
-        let request = create_request(
-            &table,
-            pk_name.get_untracked().trim(),
-            &pk_type.get_untracked(),
-            sk_name.get_untracked().trim(),
-            &sk_type.get_untracked(),
-            &billing.get_untracked(),
-            &rcu.get_untracked(),
-            &wcu.get_untracked(),
-        );
-        let request = match request {
-            Ok(request) => request,
-            Err(e) => {
-                error.set(Some(e));
+        let draft = draft();
+        let spec = match draft.to_spec() {
+            Ok(spec) => spec,
+            Err(fields) => {
+                problems.set(Problems {
+                    fields,
+                    ..Problems::default()
+                });
                 return;
             }
         };
+        let index_names: Vec<String> = draft
+            .indexes
+            .iter()
+            .map(|i| i.name.trim().to_owned())
+            .collect();
         busy.set(true);
-        error.set(None);
+        problems.set(Problems::default());
         notice.set(None);
         leptos::task::spawn_local(async move {
-            let result = state.send("CreateTable", &request).await;
+            let table = spec.table_name.clone();
+            let mut outcome = Ok(());
+            for step in apply::create_steps(&spec) {
+                if let Err(e) = state.send(step.operation, &step.body).await {
+                    outcome = Err(e);
+                    break;
+                }
+            }
             busy.set(false);
-            match result {
-                Ok(_) => {
-                    error.set(None);
+            match outcome {
+                Ok(()) => {
                     notice.set(Some(format!("Created table {table}.")));
-                    name.set(String::new());
+                    reset();
+                    state.changed();
                     state.selected.set(Some(table));
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => problems.set(Problems::from_engine(e, &index_names)),
             }
         });
     };
 
-    let text_input =
-        move |id: &'static str, testid: &'static str, value: RwSignal<String>, required: bool| {
-            view! {
-                <input
-                    id=id
-                    type="text"
-                    autocomplete="off"
-                    spellcheck="false"
-                    required=required
-                    data-testid=testid
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-            }
-        };
+    let index_row = move |row: IndexRow| {
+        let position = Signal::derive(move || {
+            indexes.with(|rows| rows.iter().position(|r| r.id == row.id).unwrap_or(0))
+        });
+        view! { <IndexFields row position provisioned problems on_remove=remove_index /> }
+    };
 
     view! {
         <section class="panel create-table" aria-labelledby="create-heading">
             <h2 id="create-heading">"Create table"</h2>
             <form on:submit=submit data-testid="create-table-form">
                 <label for="ct-name">"Table name"</label>
-                {text_input("ct-name", "create-table-name", name, true)}
+                <TextBox value=name id="ct-name" testid="create-table-name" required=true />
                 <fieldset>
                     <legend>"Partition key"</legend>
                     <div class="key-row">
-                        <label class="visually-hidden" for="ct-pk">"Partition key name"</label>
-                        {text_input("ct-pk", "create-pk-name", pk_name, true)}
-                        <label class="visually-hidden" for="ct-pk-type">"Partition key type"</label>
-                        <KeyTypeSelect value=pk_type id="ct-pk-type" testid="create-pk-type" />
+                        <TextBox value=pk_name id="ct-pk" testid="create-pk-name" label="Partition key name" required=true />
+                        <KeyTypeSelect value=pk_type id="ct-pk-type" testid="create-pk-type" label="Partition key type" />
                     </div>
+                    {field_error(problems, "partitionKey".into())}
                 </fieldset>
                 <fieldset>
                     <legend>"Sort key " <span class="muted">"(optional)"</span></legend>
                     <div class="key-row">
-                        <label class="visually-hidden" for="ct-sk">"Sort key name"</label>
-                        {text_input("ct-sk", "create-sk-name", sk_name, false)}
-                        <label class="visually-hidden" for="ct-sk-type">"Sort key type"</label>
-                        <KeyTypeSelect value=sk_type id="ct-sk-type" testid="create-sk-type" />
+                        <TextBox value=sk_name id="ct-sk" testid="create-sk-name" label="Sort key name" />
+                        <KeyTypeSelect value=sk_type id="ct-sk-type" testid="create-sk-type" label="Sort key type" />
                     </div>
+                    {field_error(problems, "sortKey".into())}
                 </fieldset>
                 <label for="ct-billing">"Billing mode"</label>
                 <select
@@ -175,35 +414,46 @@ pub fn CreateTable() -> impl IntoView {
                         "Provisioned"
                     </option>
                 </select>
-                <Show when=move || billing.get() == "PROVISIONED">
-                    <div class="capacity-row">
-                        <label>
-                            "Read units"
-                            <input
-                                type="number"
-                                min="1"
-                                data-testid="create-rcu"
-                                prop:value=move || rcu.get()
-                                on:input=move |ev| rcu.set(event_target_value(&ev))
-                            />
-                        </label>
-                        <label>
-                            "Write units"
-                            <input
-                                type="number"
-                                min="1"
-                                data-testid="create-wcu"
-                                prop:value=move || wcu.get()
-                                on:input=move |ev| wcu.set(event_target_value(&ev))
-                            />
-                        </label>
-                    </div>
+                <Show when=move || provisioned.get()>
+                    <CapacityRow rcu wcu testid="create-" />
+                    {field_error(problems, "readCapacity".into())}
+                    {field_error(problems, "writeCapacity".into())}
                 </Show>
+                <fieldset class="create-more" data-testid="create-indexes">
+                    <legend>"Secondary indexes " <span class="muted">{move || format!("({})", indexes.with(Vec::len))}</span></legend>
+                    <For each=move || indexes.get() key=|row| row.id children=index_row />
+                    <div class="button-row">
+                        <button type="button" data-testid="create-add-gsi" on:click=move |_| add_index(false)>"+ Global index"</button>
+                        <button type="button" data-testid="create-add-lsi" on:click=move |_| add_index(true)>"+ Local index"</button>
+                    </div>
+                </fieldset>
+                <details class="create-more" data-testid="create-settings">
+                    <summary>"Settings"</summary>
+                    <label for="ct-stream">"Stream"</label>
+                    <select id="ct-stream" data-testid="create-stream" on:change=move |ev| stream.set(event_target_value(&ev))>
+                        <option value="" selected=move || stream.get().is_empty()>"Off"</option>
+                        <option value="KEYS_ONLY" selected=move || stream.get() == "KEYS_ONLY">"Keys only (KEYS_ONLY)"</option>
+                        <option value="NEW_IMAGE" selected=move || stream.get() == "NEW_IMAGE">"New image (NEW_IMAGE)"</option>
+                        <option value="OLD_IMAGE" selected=move || stream.get() == "OLD_IMAGE">"Old image (OLD_IMAGE)"</option>
+                        <option value="NEW_AND_OLD_IMAGES" selected=move || stream.get() == "NEW_AND_OLD_IMAGES">"New and old images (NEW_AND_OLD_IMAGES)"</option>
+                    </select>
+                    <label for="ct-ttl">"TTL attribute " <span class="muted">"(optional; epoch seconds)"</span></label>
+                    <TextBox value=ttl id="ct-ttl" testid="create-ttl" placeholder="e.g. expiresAt" />
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            data-testid="create-deletion-protection"
+                            prop:checked=move || protect.get()
+                            on:change=move |ev| protect.set(event_target_checked(&ev))
+                        />
+                        "Deletion protection"
+                    </label>
+                </details>
                 <button type="submit" class="primary" data-testid="create-table-submit" disabled=move || busy.get()>
                     "Create table"
                 </button>
             </form>
-            {move || error.get().map(|e| view! { <ErrorNotice error=e testid="create-table-error" /> })}
+            {move || problems.with(|p| p.form.clone()).map(|e| view! { <ErrorNotice error=e testid="create-table-error" /> })}
             {move || notice.get().map(|text| view! {
                 <p class="notice" role="status" data-testid="create-table-status">{text}</p>
             })}

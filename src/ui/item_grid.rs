@@ -113,7 +113,7 @@ fn columns(info: Option<&TableInfo>, rows: &[Map<String, Value>]) -> Vec<String>
         .filter(|n| !keys.contains(n))
         .cloned()
         .collect();
-    others.sort();
+    others.sort_unstable();
     others.dedup();
     keys.into_iter().chain(others).collect()
 }

@@ -106,7 +106,7 @@ impl TableInfo {
                 })
             })
             .collect();
-        keys.sort_by_key(|k| k.role != "HASH");
+        keys.sort_unstable_by_key(|k| k.role != "HASH");
         let billing = table
             .get("BillingModeSummary")
             .and_then(|b| b.get("BillingMode"))

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use dynoscope_model::validate::{Severity, validate};
+use dynoscope_model::validate::Severity;
 use dynoscope_model::{Model, ModelTable};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -16,6 +16,7 @@ use super::{AppState, ErrorNotice, ShownError};
 use crate::playground::{self, PlaygroundError};
 
 mod aggregate;
+mod form;
 mod patterns;
 mod share;
 
@@ -65,12 +66,14 @@ fn starter_model() -> Model {
 #[component]
 pub fn ModelPage() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let has_model = Memo::new(move |_| state.model.with(Option::is_some));
     view! {
         <main class="model-page" data-testid="model-page">
             <share::IncomingLink />
-            {move || match state.model.get() {
-                None => view! { <NoModel /> }.into_any(),
-                Some(model) => view! { <Workspace model=model /> }.into_any(),
+            {move || if has_model.get() {
+                view! { <Workspace /> }.into_any()
+            } else {
+                view! { <NoModel /> }.into_any()
             }}
         </main>
     }
@@ -104,31 +107,73 @@ fn NoModel() -> impl IntoView {
     }
 }
 
-/// The workspace around one model.
+/// How long the model must rest after an edit before it is saved and the data panels
+/// follow it.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// The workspace around the current model. The header, the findings and the forms follow
+/// every edit; the table panels (data, runs) and the saved copy follow once edits settle.
 #[component]
-fn Workspace(model: Model) -> impl IntoView {
+fn Workspace() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let findings = validate(&model);
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = findings.len() - errors;
-    let entities: usize = model.tables.iter().map(|t| t.entities.len()).sum();
-    let patterns: usize = model.tables.iter().map(|t| t.access_patterns.len()).sum();
-    let health = format!(
-        "{} table{} · {entities} entities · {patterns} access patterns · {errors} error{} · {warnings} warning{}",
-        model.tables.len(),
-        plural(model.tables.len()),
-        plural(errors),
-        plural(warnings),
-    );
-    let has_errors = errors > 0;
+    let findings = form::live_findings(state);
+    let settled = RwSignal::new(state.model.get_untracked());
+    let edits = StoredValue::new(0u64);
+    Effect::new(move |first_run: Option<()>| {
+        state.model.track();
+        if first_run.is_none() {
+            return;
+        }
+        let edit = edits.get_value() + 1;
+        edits.set_value(edit);
+        set_timeout(
+            move || {
+                if edits.try_get_value() != Some(edit) {
+                    return;
+                }
+                let model = state.model.get_untracked();
+                settled.set(model.clone());
+                if let Ok(handle) = state.handle() {
+                    leptos::task::spawn_local(async move {
+                        let _ = playground::save_current(&handle, model.as_ref()).await;
+                    });
+                }
+            },
+            SETTLE,
+        );
+    });
+    let health = move || {
+        let (tables, entities, patterns) = state.model.with(|m| {
+            m.as_ref().map_or((0, 0, 0), |m| {
+                (
+                    m.tables.len(),
+                    m.tables.iter().map(|t| t.entities.len()).sum::<usize>(),
+                    m.tables
+                        .iter()
+                        .map(|t| t.access_patterns.len())
+                        .sum::<usize>(),
+                )
+            })
+        });
+        let (errors, warnings) = findings.with(|f| {
+            let errors = f.iter().filter(|f| f.severity == Severity::Error).count();
+            (errors, f.len() - errors)
+        });
+        format!(
+            "{tables} table{} · {entities} entities · {patterns} access patterns · {errors} error{} · {warnings} warning{}",
+            plural(tables),
+            plural(errors),
+            plural(warnings),
+        )
+    };
+    let has_errors = move || findings.with(|f| f.iter().any(|f| f.severity == Severity::Error));
     let applying = RwSignal::new(false);
     let apply_error = RwSignal::new(None::<ShownError>);
     let confirm = RwSignal::new(None::<Vec<String>>);
-    let to_apply = model.clone();
-    let run_apply = move |model: Model| {
+    let run_apply = move || {
+        let Some(model) = state.model.get_untracked() else {
+            return;
+        };
         applying.set(true);
         apply_error.set(None);
         leptos::task::spawn_local(async move {
@@ -139,31 +184,28 @@ fn Workspace(model: Model) -> impl IntoView {
             confirm.set(None);
         });
     };
-    let ask_apply = {
-        let model = to_apply.clone();
-        move |_| {
-            let model = model.clone();
-            leptos::task::spawn_local(async move {
-                let Ok(handle) = state.handle() else { return };
-                match playground::existing_tables(&handle, &model).await {
-                    Ok(existing) if existing.is_empty() => run_apply(model),
-                    Ok(existing) => confirm.set(Some(existing)),
-                    Err(e) => apply_error.set(Some(e.into())),
-                }
-            });
-        }
+    let ask_apply = move |_| {
+        let Some(model) = state.model.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let Ok(handle) = state.handle() else { return };
+            match playground::existing_tables(&handle, &model).await {
+                Ok(existing) if existing.is_empty() => run_apply(),
+                Ok(existing) => confirm.set(Some(existing)),
+                Err(e) => apply_error.set(Some(e.into())),
+            }
+        });
     };
-    let confirmed = {
-        let model = to_apply.clone();
-        move |_| run_apply(model.clone())
+    let text = move |f: fn(&Model) -> String| {
+        move || state.model.with(|m| m.as_ref().map(f).unwrap_or_default())
     };
-    let tables = model.tables.clone();
     view! {
         <section class="panel model-header">
             <div class="row spread">
                 <div>
-                    <h2 data-testid="model-name">{model.name.clone()}</h2>
-                    <p class="muted">{model.description.clone()}</p>
+                    <h2 data-testid="model-name">{text(|m| m.name.clone())}</h2>
+                    <p class="muted">{text(|m| m.description.clone())}</p>
                     <p class="health" data-testid="model-health" class:bad=has_errors>{health}</p>
                 </div>
                 <div class="row">
@@ -181,15 +223,18 @@ fn Workspace(model: Model) -> impl IntoView {
             {move || confirm.get().map(|existing| view! {
                 <div class="confirm" role="alertdialog" data-testid="apply-confirm">
                     <p>{format!("Applying replaces the tables {} and every item in them.", existing.join(", "))}</p>
-                    <button type="button" class="danger" data-testid="apply-confirm-yes" on:click=confirmed.clone()>"Replace them"</button>
+                    <button type="button" class="danger" data-testid="apply-confirm-yes" on:click=move |_| run_apply()>"Replace them"</button>
                     <button type="button" on:click=move |_| confirm.set(None)>"Cancel"</button>
                 </div>
             })}
             {move || apply_error.get().map(|e| view! { <ErrorNotice error=e testid="apply-error" /> })}
-            <Findings findings=findings />
+            {move || view! { <Findings findings=findings.get() /> }}
         </section>
-        <Editor model=model.clone() />
-        {tables.into_iter().map(|table| view! { <TablePanel table=table /> }).collect_view()}
+        <form::ModelForm findings />
+        <Editor />
+        {move || settled.get().map(|model| {
+            model.tables.into_iter().map(|table| view! { <TablePanel table=table /> }).collect_view()
+        })}
         <share::ExportPanel />
         <share::ImportPanel />
     }
@@ -206,8 +251,10 @@ fn Findings(findings: Vec<dynoscope_model::validate::Finding>) -> impl IntoView 
         return view! { <p class="ok" data-testid="findings-none">"No problems found."</p> }
             .into_any();
     }
-    let mut findings = findings;
-    findings.sort_by_key(|f| f.severity != Severity::Error);
+    let (mut findings, rest): (Vec<_>, Vec<_>) = findings
+        .into_iter()
+        .partition(|f| f.severity == Severity::Error);
+    findings.extend(rest);
     view! {
         <ul class="findings" data-testid="findings">
             {findings.into_iter().map(|f| {
@@ -224,28 +271,34 @@ fn Findings(findings: Vec<dynoscope_model::validate::Finding>) -> impl IntoView 
     .into_any()
 }
 
-/// The model as JSON, editable: a change that parses replaces the model (and is saved);
-/// one that does not shows where it is wrong and changes nothing.
+/// The model as JSON, editable: opening it shows the model as it is now; a change that
+/// parses replaces the model (and is saved); one that does not shows where it is wrong and
+/// changes nothing.
 #[component]
-fn Editor(model: Model) -> impl IntoView {
+fn Editor() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let text = RwSignal::new(model.to_json());
+    let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ShownError>);
+    let refill = move |ev: leptos::ev::Event| {
+        let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+        if open {
+            text.set(
+                state
+                    .model
+                    .with_untracked(|m| m.as_ref().map(Model::to_json).unwrap_or_default()),
+            );
+            error.set(None);
+        }
+    };
     let save = move |_| match Model::from_json(&text.get_untracked()) {
         Ok(model) => {
             error.set(None);
-            if let Ok(handle) = state.handle() {
-                let saved = model.clone();
-                leptos::task::spawn_local(async move {
-                    let _ = playground::save_current(&handle, Some(&saved)).await;
-                });
-            }
             state.model.set(Some(model));
         }
         Err(e) => error.set(Some(e.into())),
     };
     view! {
-        <details class="panel model-editor">
+        <details class="panel model-editor" on:toggle=refill>
             <summary>"Edit the model as JSON"</summary>
             <textarea class="code" rows="18" spellcheck="false" data-testid="model-json"
                 prop:value=move || text.get()

@@ -152,7 +152,7 @@ impl MapData {
             .and_then(Value::as_array)
             .map(|ps| ps.iter().filter_map(PartitionView::from_json).collect())
             .unwrap_or_default();
-        partitions.sort_by_key(|p| p.start);
+        partitions.sort_unstable_by_key(|p| p.start);
         let splits = response
             .get("Splits")
             .and_then(Value::as_array)

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use crate::model::{ItemJson, ModelTable};
+use crate::model::{ItemJson, TableSpec};
 
 /// Items per BatchWriteItem, DynamoDB's limit.
 pub const BATCH_SIZE: usize = 25;
@@ -25,10 +25,9 @@ impl Step {
     }
 }
 
-/// The requests that create `table` as the model defines it: CreateTable, then
-/// UpdateTimeToLive and UpdateContinuousBackups when the model asks for them.
-pub fn create_steps(table: &ModelTable) -> Vec<Step> {
-    let spec = &table.definition;
+/// The requests that create the table `spec` defines: CreateTable, then UpdateTimeToLive
+/// and UpdateContinuousBackups when it asks for them.
+pub fn create_steps(spec: &TableSpec) -> Vec<Step> {
     let mut steps = vec![Step::new(
         "CreateTable",
         crate::iac::create_table_request(spec),

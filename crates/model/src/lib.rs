@@ -13,6 +13,7 @@ pub mod advice;
 pub mod apply;
 pub mod cloudformation;
 pub mod data;
+pub mod draft;
 pub mod error;
 pub mod generate;
 pub mod iac;

@@ -1329,10 +1329,12 @@ fn owners(table: &ModelTable) -> Vec<Option<usize>> {
 
 /// The items as export groups them: those of no entity first, then each entity's.
 fn in_owner_order(table: &ModelTable) -> Vec<ItemJson> {
-    let mut ordered: Vec<(Option<usize>, &ItemJson)> =
-        owners(table).into_iter().zip(&table.items).collect();
-    ordered.sort_by_key(|(owner, _)| *owner);
-    ordered.into_iter().map(|(_, item)| item.clone()).collect()
+    let mut ordered: Vec<(Option<usize>, usize)> = owners(table).into_iter().zip(0..).collect();
+    ordered.sort_unstable();
+    ordered
+        .into_iter()
+        .map(|(_, at)| table.items[at].clone())
+        .collect()
 }
 
 /// `KeyAttributeAlias` as export writes it when none is kept: each key's template, or the

@@ -546,7 +546,7 @@ impl Values<'_> {
             _ => return Err(validation(BAG_TYPES)),
         };
         let mut sorted: Vec<&AttributeValue> = members.iter().collect();
-        sorted.sort_by_key(|m| bound_of(m));
+        sorted.sort_unstable_by_key(|m| bound_of(m));
         if sorted.windows(2).any(|w| w[0] == w[1]) {
             return Err(validation(format!(
                 "One or more parameter values were invalid: Input collection [{}] contains duplicates.",
@@ -2002,7 +2002,7 @@ pub fn unnest(item: &Item, paths: &[DocPath]) -> Item {
                 }
             })
             .collect();
-        indexes.sort_by_key(|(i, _)| *i);
+        indexes.sort_unstable_by_key(|(i, _)| *i);
         for (dense, (index, child)) in indexes.into_iter().enumerate() {
             let Doc::List(list) = &doc else { break };
             let Some(value) = list.get(dense) else { break };

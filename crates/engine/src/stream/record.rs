@@ -244,8 +244,8 @@ fn same_value(a: &AttributeValue, b: &AttributeValue) -> bool {
 fn same_set<T: Ord>(a: &[T], b: &[T]) -> bool {
     let mut a: Vec<&T> = a.iter().collect();
     let mut b: Vec<&T> = b.iter().collect();
-    a.sort();
-    b.sort();
+    a.sort_unstable();
+    b.sort_unstable();
     a == b
 }
 

@@ -1,0 +1,508 @@
+//! The model's forms: each table's entities (name, key templates, attributes and their
+//! types, how many to generate) and access patterns (operation, table or index, key
+//! condition from templates, filter, projection, limit, direction, consistency), edited in
+//! place. Every keystroke changes the current model ([`AppState::model`]), so validation
+//! runs as the designer types and each finding shows under the entity or pattern it names;
+//! the rest of the Model view (data, runs, saving) follows a moment later. Fields read and
+//! write the model by position (`table`, `row`), so lists grow and shrink without the
+//! inputs being rebuilt and focus stays where it is.
+
+use dynoscope_model::model::{AttributeSpec, KeyTemplate, SortCondition, SortOperator};
+use dynoscope_model::validate::{Finding, Severity};
+use dynoscope_model::{AccessPattern, Entity, ModelTable, Operation};
+use leptos::prelude::*;
+
+use super::super::AppState;
+
+/// Which entity or pattern of which table a field edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct At {
+    table: usize,
+    row: usize,
+}
+
+fn read_table<R: Default>(state: AppState, table: usize, f: impl FnOnce(&ModelTable) -> R) -> R {
+    state.model.with(|m| {
+        m.as_ref()
+            .and_then(|m| m.tables.get(table))
+            .map(f)
+            .unwrap_or_default()
+    })
+}
+
+fn write_table(state: AppState, table: usize, f: impl FnOnce(&mut ModelTable)) {
+    state.model.update(|m| {
+        if let Some(t) = m.as_mut().and_then(|m| m.tables.get_mut(table)) {
+            f(t)
+        }
+    });
+}
+
+fn read_entity<R: Default>(state: AppState, at: At, f: impl FnOnce(&Entity) -> R) -> R {
+    read_table(state, at.table, |t| {
+        t.entities.get(at.row).map(f).unwrap_or_default()
+    })
+}
+
+fn write_entity(state: AppState, at: At, f: impl FnOnce(&mut Entity)) {
+    write_table(state, at.table, |t| {
+        if let Some(e) = t.entities.get_mut(at.row) {
+            f(e)
+        }
+    });
+}
+
+fn read_pattern<R: Default>(state: AppState, at: At, f: impl FnOnce(&AccessPattern) -> R) -> R {
+    read_table(state, at.table, |t| {
+        t.access_patterns.get(at.row).map(f).unwrap_or_default()
+    })
+}
+
+fn write_pattern(state: AppState, at: At, f: impl FnOnce(&mut AccessPattern)) {
+    write_table(state, at.table, |t| {
+        if let Some(p) = t.access_patterns.get_mut(at.row) {
+            f(p)
+        }
+    });
+}
+
+/// A text box showing `value` and reporting each edit.
+#[component]
+fn Field(
+    value: Signal<String>,
+    on_edit: Callback<String>,
+    #[prop(into)] label: String,
+    #[prop(into)] testid: String,
+    #[prop(into, optional)] placeholder: String,
+    #[prop(into, optional)] class: String,
+) -> impl IntoView {
+    view! {
+        <input
+            type="text"
+            class=class
+            autocomplete="off"
+            spellcheck="false"
+            aria-label=label
+            placeholder=placeholder
+            data-testid=testid
+            prop:value=move || value.get()
+            on:input=move |ev| on_edit.run(event_target_value(&ev))
+        />
+    }
+}
+
+/// A picker of `options` (value, label) showing `value`.
+#[component]
+fn Choice(
+    value: Signal<String>,
+    on_edit: Callback<String>,
+    options: Vec<(String, String)>,
+    #[prop(into)] label: String,
+    #[prop(into)] testid: String,
+) -> impl IntoView {
+    view! {
+        <select aria-label=label data-testid=testid on:change=move |ev| on_edit.run(event_target_value(&ev))>
+            {options.into_iter().map(|(code, text)| {
+                let selected = code.clone();
+                view! { <option value=code selected=move || value.get() == selected>{text}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
+/// The findings whose location starts with `prefix`, under the thing they concern.
+fn findings_at(findings: Memo<Vec<Finding>>, prefix: Signal<String>) -> impl IntoView {
+    move || {
+        let prefix = prefix.get();
+        findings.with(|all| {
+            all.iter()
+                .filter(|f| f.location == prefix || f.location.starts_with(&format!("{prefix} ›")))
+                .map(|f| {
+                    let class = if f.severity == Severity::Error {
+                        "finding error"
+                    } else {
+                        "finding warning"
+                    };
+                    view! { <li class=class data-testid="form-finding">{f.message.clone()}</li> }
+                })
+                .collect_view()
+        })
+    }
+}
+
+fn pairs(items: &[&str]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|s| (s.to_string(), s.to_string()))
+        .collect()
+}
+
+/// The forms for every table of the model.
+#[component]
+pub fn ModelForm(findings: Memo<Vec<Finding>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let tables = move || {
+        state
+            .model
+            .with(|m| m.as_ref().map_or(0, |m| m.tables.len()))
+    };
+    view! {
+        <section class="panel model-form" data-testid="model-form">
+            <h2>"Design"</h2>
+            <For each=move || 0..tables() key=|t| *t let(table)>
+                <TableForm table findings />
+            </For>
+        </section>
+    }
+}
+
+#[component]
+fn TableForm(table: usize, findings: Memo<Vec<Finding>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let name = move || read_table(state, table, |t| t.definition.table_name.clone());
+    let entities = move || read_table(state, table, |t| t.entities.len());
+    let patterns = move || read_table(state, table, |t| t.access_patterns.len());
+    let add_entity = move |_| {
+        write_table(state, table, |t| {
+            let keys = t
+                .definition
+                .key_schema
+                .iter()
+                .map(|k| KeyTemplate {
+                    attribute: k.attribute_name.clone(),
+                    template: String::new(),
+                })
+                .collect();
+            t.entities.push(Entity {
+                name: format!("Entity{}", t.entities.len() + 1),
+                keys,
+                attributes: Vec::new(),
+                count: Some(10),
+                extra: Default::default(),
+            });
+        })
+    };
+    let add_pattern = move |_| {
+        write_table(state, table, |t| {
+            t.access_patterns.push(AccessPattern {
+                name: format!("Pattern {}", t.access_patterns.len() + 1),
+                description: String::new(),
+                operation: Operation::Query,
+                index: None,
+                partition_key: Some(String::new()),
+                sort_key: None,
+                filter: None,
+                projection: Vec::new(),
+                limit: None,
+                scan_forward: true,
+                consistent_read: false,
+                parameters: Default::default(),
+            });
+        })
+    };
+    view! {
+        <div class="table-form" data-testid="table-form">
+            <h3>{move || format!("Table {}", name())}</h3>
+            <h4>"Entities"</h4>
+            <For each=move || 0..entities() key=|i| *i let(row)>
+                <EntityForm at=At { table, row } findings />
+            </For>
+            <button type="button" data-testid="form-add-entity" on:click=add_entity>"+ Entity"</button>
+            <h4>"Access patterns"</h4>
+            <For each=move || 0..patterns() key=|i| *i let(row)>
+                <PatternForm at=At { table, row } findings />
+            </For>
+            <button type="button" data-testid="form-add-pattern" on:click=add_pattern>"+ Access pattern"</button>
+        </div>
+    }
+}
+
+const ATTRIBUTE_TYPES: &[&str] = &["S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"];
+
+#[component]
+fn EntityForm(at: At, findings: Memo<Vec<Finding>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let text =
+        move |get: fn(&Entity) -> String| Signal::derive(move || read_entity(state, at, get));
+    let edit = move |set: fn(&mut Entity, String)| {
+        Callback::new(move |v: String| write_entity(state, at, |e| set(e, v)))
+    };
+    let keys = move || read_entity(state, at, |e| e.keys.len());
+    let attributes = move || read_entity(state, at, |e| e.attributes.len());
+    let prefix = Signal::derive(move || {
+        let table = read_table(state, at.table, |t| t.definition.table_name.clone());
+        format!(
+            "{table} › entity {}",
+            read_entity(state, at, |e| e.name.clone())
+        )
+    });
+    let key_row = move |k: usize| {
+        let get = move |f: fn(&KeyTemplate) -> String| {
+            Signal::derive(move || {
+                read_entity(state, at, |e| e.keys.get(k).map(f).unwrap_or_default())
+            })
+        };
+        let set = move |f: fn(&mut KeyTemplate, String)| {
+            Callback::new(move |v: String| {
+                write_entity(state, at, |e| {
+                    if let Some(key) = e.keys.get_mut(k) {
+                        f(key, v)
+                    }
+                })
+            })
+        };
+        view! {
+            <div class="form-row">
+                <Field value=get(|k| k.attribute.clone()) on_edit=set(|k, v| k.attribute = v) label="Key attribute" testid="form-key-attribute" class="short" />
+                <span>"="</span>
+                <Field value=get(|k| k.template.clone()) on_edit=set(|k, v| k.template = v) label="Key template" testid="form-key-template" placeholder="e.g. USER#{userId}" />
+                <button type="button" class="link" on:click=move |_| write_entity(state, at, |e| { if k < e.keys.len() { e.keys.remove(k); } })>"Remove"</button>
+            </div>
+        }
+    };
+    let attribute_row = move |a: usize| {
+        let name = Signal::derive(move || {
+            read_entity(state, at, |e| {
+                e.attributes
+                    .get(a)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default()
+            })
+        });
+        let kind = Signal::derive(move || {
+            read_entity(state, at, |e| {
+                e.attributes
+                    .get(a)
+                    .map(|x| x.kind.clone())
+                    .unwrap_or_default()
+            })
+        });
+        let set = move |f: fn(&mut AttributeSpec, String)| {
+            Callback::new(move |v: String| {
+                write_entity(state, at, |e| {
+                    if let Some(x) = e.attributes.get_mut(a) {
+                        f(x, v)
+                    }
+                })
+            })
+        };
+        view! {
+            <div class="form-row">
+                <Field value=name on_edit=set(|x, v| x.name = v) label="Attribute name" testid="form-attribute-name" />
+                <Choice value=kind on_edit=set(|x, v| x.kind = v) options=pairs(ATTRIBUTE_TYPES) label="Attribute type" testid="form-attribute-type" />
+                <button type="button" class="link" on:click=move |_| write_entity(state, at, |e| { if a < e.attributes.len() { e.attributes.remove(a); } })>"Remove"</button>
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="form-card" data-testid="entity-form">
+            <legend>
+                <Field value=text(|e| e.name.clone()) on_edit=edit(|e, v| e.name = v) label="Entity name" testid="form-entity-name" />
+                <button type="button" class="link" data-testid="form-entity-remove"
+                    on:click=move |_| write_table(state, at.table, |t| { if at.row < t.entities.len() { t.entities.remove(at.row); } })>
+                    "Remove entity"
+                </button>
+            </legend>
+            <p class="form-label">"Keys"</p>
+            <For each=move || 0..keys() key=|k| *k children=key_row />
+            <button type="button" class="link" data-testid="form-add-key"
+                on:click=move |_| write_entity(state, at, |e| e.keys.push(KeyTemplate { attribute: String::new(), template: String::new() }))>
+                "+ Key template"
+            </button>
+            <p class="form-label">"Attributes"</p>
+            <For each=move || 0..attributes() key=|a| *a children=attribute_row />
+            <button type="button" class="link" data-testid="form-add-attribute"
+                on:click=move |_| write_entity(state, at, |e| e.attributes.push(AttributeSpec { name: String::new(), kind: "S".into(), generator: None }))>
+                "+ Attribute"
+            </button>
+            <label class="form-row">
+                "Sample items to generate"
+                <input type="number" min="0" class="short" data-testid="form-entity-count"
+                    prop:value=move || read_entity(state, at, |e| e.count.map(|c| c.to_string()).unwrap_or_default())
+                    on:input=move |ev| {
+                        let count = event_target_value(&ev).trim().parse().ok();
+                        write_entity(state, at, |e| e.count = count);
+                    } />
+            </label>
+            <ul class="findings">{findings_at(findings, prefix)}</ul>
+        </fieldset>
+    }
+}
+
+const OPERATORS: &[(&str, &str)] = &[
+    ("", "no sort key condition"),
+    ("=", "="),
+    ("<", "<"),
+    ("<=", "<="),
+    (">", ">"),
+    (">=", ">="),
+    ("BETWEEN", "BETWEEN"),
+    ("begins_with", "begins_with"),
+];
+
+fn operator_code(op: SortOperator) -> &'static str {
+    match op {
+        SortOperator::Eq => "=",
+        SortOperator::Lt => "<",
+        SortOperator::Le => "<=",
+        SortOperator::Gt => ">",
+        SortOperator::Ge => ">=",
+        SortOperator::Between => "BETWEEN",
+        SortOperator::BeginsWith => "begins_with",
+    }
+}
+
+fn operator_of(code: &str) -> Option<SortOperator> {
+    Some(match code {
+        "=" => SortOperator::Eq,
+        "<" => SortOperator::Lt,
+        "<=" => SortOperator::Le,
+        ">" => SortOperator::Gt,
+        ">=" => SortOperator::Ge,
+        "BETWEEN" => SortOperator::Between,
+        "begins_with" => SortOperator::BeginsWith,
+        _ => return None,
+    })
+}
+
+/// Empty text means absent.
+fn some_text(v: String) -> Option<String> {
+    (!v.trim().is_empty()).then_some(v)
+}
+
+#[component]
+fn PatternForm(at: At, findings: Memo<Vec<Finding>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let text = move |get: fn(&AccessPattern) -> String| {
+        Signal::derive(move || read_pattern(state, at, get))
+    };
+    let edit = move |set: fn(&mut AccessPattern, String)| {
+        Callback::new(move |v: String| write_pattern(state, at, |p| set(p, v)))
+    };
+    let operation = move || read_pattern(state, at, |p| Some(p.operation));
+    let is_scan = move || operation() == Some(Operation::Scan);
+    let is_query = move || operation() == Some(Operation::Query);
+    let operator = move || read_pattern(state, at, |p| p.sort_key.as_ref().map(|s| s.operator));
+    let index_options = move || {
+        let mut options = vec![(String::new(), "the table".to_owned())];
+        read_table(state, at.table, |t| {
+            let spec = &t.definition;
+            for index in spec
+                .global_secondary_indexes
+                .iter()
+                .chain(&spec.local_secondary_indexes)
+            {
+                options.push((
+                    index.index_name.clone(),
+                    format!("index {}", index.index_name),
+                ));
+            }
+        });
+        options
+    };
+    let prefix = Signal::derive(move || {
+        let table = read_table(state, at.table, |t| t.definition.table_name.clone());
+        format!(
+            "{table} › access pattern {}",
+            read_pattern(state, at, |p| p.name.clone())
+        )
+    });
+    let check = move |get: fn(&AccessPattern) -> bool,
+                      set: fn(&mut AccessPattern, bool),
+                      label: &'static str,
+                      testid: &'static str| {
+        view! {
+            <label class="check">
+                <input type="checkbox" data-testid=testid
+                    prop:checked=move || read_pattern(state, at, get)
+                    on:change=move |ev| { let on = event_target_checked(&ev); write_pattern(state, at, |p| set(p, on)) } />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="form-card" data-testid="pattern-form">
+            <legend>
+                <Field value=text(|p| p.name.clone()) on_edit=edit(|p, v| p.name = v) label="Pattern name" testid="form-pattern-name" />
+                <button type="button" class="link" data-testid="form-pattern-remove"
+                    on:click=move |_| write_table(state, at.table, |t| { if at.row < t.access_patterns.len() { t.access_patterns.remove(at.row); } })>
+                    "Remove pattern"
+                </button>
+            </legend>
+            <div class="form-row">
+                <Choice value=Signal::derive(move || format!("{:?}", operation().unwrap_or(Operation::Query)))
+                    on_edit=Callback::new(move |v: String| write_pattern(state, at, |p| {
+                        p.operation = match v.as_str() { "GetItem" => Operation::GetItem, "Scan" => Operation::Scan, _ => Operation::Query };
+                    }))
+                    options=pairs(&["GetItem", "Query", "Scan"]) label="Operation" testid="form-pattern-operation" />
+                "on"
+                {move || view! {
+                    <Choice value=text(|p| p.index.clone().unwrap_or_default())
+                        on_edit=edit(|p, v| p.index = some_text(v))
+                        options=index_options() label="Table or index" testid="form-pattern-index" />
+                }}
+            </div>
+            <Show when=move || !is_scan()>
+                <div class="form-row">
+                    <span class="form-label">"Partition key ="</span>
+                    <Field value=text(|p| p.partition_key.clone().unwrap_or_default()) on_edit=edit(|p, v| p.partition_key = some_text(v))
+                        label="Partition key template" testid="form-pattern-pk" placeholder="e.g. USER#{userId}" />
+                </div>
+                <div class="form-row">
+                    <span class="form-label">"Sort key"</span>
+                    <Choice value=Signal::derive(move || operator().map(operator_code).unwrap_or("").to_owned())
+                        on_edit=Callback::new(move |v: String| write_pattern(state, at, |p| {
+                            p.sort_key = operator_of(&v).map(|operator| SortCondition {
+                                operator,
+                                value: p.sort_key.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
+                                upper: p.sort_key.as_ref().and_then(|s| s.upper.clone()),
+                            });
+                        }))
+                        options=OPERATORS.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect() label="Sort key operator" testid="form-pattern-sk-operator" />
+                    <Show when=move || operator().is_some()>
+                        <Field value=text(|p| p.sort_key.as_ref().map(|s| s.value.clone()).unwrap_or_default())
+                            on_edit=edit(|p, v| if let Some(s) = p.sort_key.as_mut() { s.value = v })
+                            label="Sort key template" testid="form-pattern-sk" placeholder="e.g. ORDER#{date}" />
+                    </Show>
+                    <Show when=move || operator() == Some(SortOperator::Between)>
+                        "and"
+                        <Field value=text(|p| p.sort_key.as_ref().and_then(|s| s.upper.clone()).unwrap_or_default())
+                            on_edit=edit(|p, v| if let Some(s) = p.sort_key.as_mut() { s.upper = some_text(v) })
+                            label="Upper bound template" testid="form-pattern-sk-upper" />
+                    </Show>
+                </div>
+            </Show>
+            <div class="form-row">
+                <span class="form-label">"Filter"</span>
+                <Field value=text(|p| p.filter.clone().unwrap_or_default()) on_edit=edit(|p, v| p.filter = some_text(v))
+                    label="Filter expression" testid="form-pattern-filter" placeholder="e.g. #status = {status}" />
+            </div>
+            <div class="form-row">
+                <span class="form-label">"Return"</span>
+                <Field value=text(|p| p.projection.join(", "))
+                    on_edit=edit(|p, v| p.projection = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+                    label="Attributes to return" testid="form-pattern-projection" placeholder="all attributes" />
+                <span class="form-label">"Limit"</span>
+                <input type="number" min="1" class="short" aria-label="Limit" data-testid="form-pattern-limit"
+                    prop:value=move || read_pattern(state, at, |p| p.limit.map(|l| l.to_string()).unwrap_or_default())
+                    on:input=move |ev| { let limit = event_target_value(&ev).trim().parse().ok(); write_pattern(state, at, |p| p.limit = limit) } />
+            </div>
+            <div class="form-row">
+                <Show when=is_query>{check(|p| !p.scan_forward, |p, on| p.scan_forward = !on, "Newest first (ScanIndexForward false)", "form-pattern-descending")}</Show>
+                {check(|p| p.consistent_read, |p, on| p.consistent_read = on, "Strongly consistent", "form-pattern-consistent")}
+            </div>
+            <ul class="findings">{findings_at(findings, prefix)}</ul>
+        </fieldset>
+    }
+}
+
+/// A model's validation findings, recomputed as it changes.
+pub fn live_findings(state: AppState) -> Memo<Vec<Finding>> {
+    Memo::new(move |_| {
+        state.model.with(|m| {
+            m.as_ref()
+                .map(dynoscope_model::validate::validate)
+                .unwrap_or_default()
+        })
+    })
+}
