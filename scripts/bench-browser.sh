@@ -18,4 +18,5 @@ for _ in $(seq 100); do
   python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "http://127.0.0.1:$PORT/" 2>/dev/null && break
   sleep 0.1
 done
+scripts/app_size.py dist
 DYNOSCOPE_URL="http://127.0.0.1:$PORT" node tests/e2e/bench.cjs

@@ -175,9 +175,10 @@ async fn import_model(handle: EngineHandle, text: JsValue) -> Result<JsValue, Js
                 .into(),
         )
     })?;
-    let (model, format) =
-        crate::playground::read_model(&text).map_err(|e| playground_error(e.into()))?;
-    let summary = crate::playground::apply_model(&handle, &model, format)
+    let (model, format) = crate::playground::read_model(text)
+        .await
+        .map_err(|e| playground_error(e.into()))?;
+    let summary = crate::playground::apply_model(&handle, &model, &format)
         .await
         .map_err(playground_error)?;
     handle.notify_data_change();
@@ -199,8 +200,9 @@ async fn export_model(handle: EngineHandle, format: JsValue) -> Result<JsValue, 
                 .into(),
             )
         })?;
-    let text =
-        crate::playground::export(&model, &format).map_err(|e| playground_error(e.into()))?;
+    let text = crate::playground::export(model, format)
+        .await
+        .map_err(|e| playground_error(e.into()))?;
     Ok(JsValue::from_str(&text))
 }
 

@@ -5,8 +5,6 @@
 //! crate plans through [`EngineHandle::send`], the same door as every other request, and
 //! keeps the current model in IndexedDB beside the engine's data.
 
-use std::collections::BTreeMap;
-
 use dynoscope_model::apply::{self, Step};
 use dynoscope_model::model::ItemJson;
 use dynoscope_model::{Model, ModelError, ModelTable};
@@ -16,22 +14,7 @@ use serde_json::{Value, json};
 use crate::bridge::EngineHandle;
 
 /// Export formats, by the names `window.dynoscope.exportModel` takes.
-pub const EXPORT_FORMATS: &[(&str, &str)] = &[
-    ("dynoscope", "Dynoscope model (JSON)"),
-    ("nosql-workbench", "NoSQL Workbench model (JSON)"),
-    ("cloudformation-yaml", "CloudFormation (YAML)"),
-    ("cloudformation-json", "CloudFormation (JSON)"),
-    ("cdk-typescript", "AWS CDK (TypeScript, TableV2)"),
-    ("sst-v2", "SST v2 (Table construct)"),
-    ("sst", "SST (sst.aws.Dynamo)"),
-    ("terraform", "Terraform (aws_dynamodb_table)"),
-    ("aws-cli-json", "aws dynamodb create-table --cli-input-json"),
-    (
-        "dynamodb-json-lines",
-        "Items as DynamoDB JSON lines (S3 export)",
-    ),
-    ("csv", "Items as CSV"),
-];
+pub use dynoscope_model::convert::{EXPORT_FORMATS, items_of};
 
 /// What applying a model did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -78,37 +61,16 @@ impl std::fmt::Display for PlaygroundError {
     }
 }
 
-/// Reads a file of any supported kind into a model, and names the kind.
-pub fn read_model(text: &str) -> Result<(Model, &'static str), ModelError> {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| ModelError::whole(format!("the file is not valid JSON: {e}")))?;
-        if value.get("format").is_some() {
-            return Ok((Model::from_value(value)?, "dynoscope"));
-        }
-        if value.get("DataModel").is_some() || value.get("ModelName").is_some() {
-            return Ok((dynoscope_model::workbench::import(text)?, "nosql-workbench"));
-        }
-        if value.get("Resources").is_some() || value.get("AWSTemplateFormatVersion").is_some() {
-            return Ok((
-                dynoscope_model::cloudformation::import(text)?,
-                "cloudformation-json",
-            ));
-        }
-        return Err(ModelError::whole(
-            "the JSON is neither a Dynoscope model (\"format\"), a NoSQL Workbench model (\"DataModel\") nor a CloudFormation template (\"Resources\")",
-        ));
+/// Reads a file of any supported kind into a model, and names the kind. A Dynoscope model
+/// is read here; other kinds by the converters' worker.
+pub async fn read_model(text: String) -> Result<(Model, String), ModelError> {
+    if text.trim_start().starts_with('{')
+        && let Ok(value) = serde_json::from_str::<Value>(&text)
+        && value.get("format").is_some()
+    {
+        return Ok((Model::from_value(value)?, "dynoscope".to_owned()));
     }
-    if trimmed.contains("Resources") || trimmed.contains("AWSTemplateFormatVersion") {
-        return Ok((
-            dynoscope_model::cloudformation::import(text)?,
-            "cloudformation-yaml",
-        ));
-    }
-    Err(ModelError::whole(
-        "the file is not JSON and not a CloudFormation YAML template (no Resources section)",
-    ))
+    crate::converters::read(text).await
 }
 
 /// Sends one step, failing with the engine's error.
@@ -150,13 +112,6 @@ pub async fn table_names(handle: &EngineHandle) -> Result<Vec<String>, Playgroun
             _ => return Ok(names),
         }
     }
-}
-
-/// The items a table of the model loads: its own sample items, then generated ones.
-pub fn items_of(table: &ModelTable) -> Result<Vec<ItemJson>, ModelError> {
-    let mut items = table.items.clone();
-    items.extend(dynoscope_model::generate::generate(table)?);
-    Ok(items)
 }
 
 /// Which of the model's tables exist already.
@@ -390,47 +345,13 @@ pub async fn current_with_data(handle: &EngineHandle) -> Result<Option<Model>, P
     Ok(Some(model))
 }
 
-/// `model` written in `format` (one of [`EXPORT_FORMATS`]).
-pub fn export(model: &Model, format: &str) -> Result<String, ModelError> {
-    use dynoscope_model::{cloudformation, data, iac, workbench};
-    let all_items = || -> Result<Vec<(String, Vec<ItemJson>)>, ModelError> {
-        model
-            .tables
-            .iter()
-            .map(|t| items_of(t).map(|i| (t.definition.table_name.clone(), i)))
-            .collect()
-    };
-    Ok(match format {
-        "dynoscope" => model.to_json(),
-        "nosql-workbench" => workbench::export(model),
-        "cloudformation-yaml" => cloudformation::export_yaml(model),
-        "cloudformation-json" => cloudformation::export_json(model),
-        "cdk-typescript" => iac::cdk_typescript(model),
-        "sst-v2" => iac::sst_v2(model),
-        "sst" => iac::sst(model),
-        "terraform" => iac::terraform(model),
-        "aws-cli-json" => iac::aws_cli_json(model),
-        "dynamodb-json-lines" => all_items()?
-            .iter()
-            .map(|(_, items)| data::export_json_lines(items))
-            .collect(),
-        "csv" => {
-            let tables: BTreeMap<String, Vec<ItemJson>> = all_items()?.into_iter().collect();
-            model
-                .tables
-                .iter()
-                .map(|t| data::export_csv(&t.definition, &tables[&t.definition.table_name]))
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-        other => {
-            let known: Vec<&str> = EXPORT_FORMATS.iter().map(|(f, _)| *f).collect();
-            return Err(ModelError::whole(format!(
-                "unknown export format \"{other}\"; use one of {}",
-                known.join(", ")
-            )));
-        }
-    })
+/// `model` written in `format` (one of [`EXPORT_FORMATS`]): a Dynoscope model here, every
+/// other format by the converters' worker.
+pub async fn export(model: Model, format: String) -> Result<String, ModelError> {
+    if format == "dynoscope" {
+        return Ok(model.to_json());
+    }
+    crate::converters::write(model, format).await
 }
 
 /// The model to share or export: each table as saved when the engine still holds exactly

@@ -221,3 +221,19 @@ test('the model is edited with forms, validated as it is typed, and kept across 
     assert.equal(await page.getByTestId('pattern-form').last().getByTestId('form-pattern-name').inputValue(), 'Every user');
   });
 });
+
+test('the converters load only when a file is imported or exported, and answer errors by name', { timeout: 60000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/');
+    const loaded = () => page.evaluate(() => performance.getEntriesByType('resource')
+      .some((entry) => entry.name.includes('dynoscope-converters')));
+    assert.equal(await loaded(), false, 'the first load does not fetch the converters');
+    const refused = await page.evaluate(() => window.dynoscope.importModel('{"Resources": {"T": {"Type": "AWS::DynamoDB::Table", "Properties": {}}}}')
+      .then(() => null, (e) => String(e.message || e)));
+    assert.ok(refused, 'a template without a key schema is refused');
+    assert.match(refused, /KeySchema/);
+    assert.equal(await loaded(), true);
+    const tables = await page.evaluate(() => window.dynoscope.send('ListTables', {}));
+    assert.deepEqual(tables.TableNames, [], 'a refused import creates nothing');
+  });
+});

@@ -12,6 +12,7 @@ pub mod access;
 pub mod advice;
 pub mod apply;
 pub mod cloudformation;
+pub mod convert;
 pub mod data;
 pub mod draft;
 pub mod error;

@@ -200,8 +200,8 @@ pub fn ImportPanel() -> impl IntoView {
         done.set(None);
         leptos::task::spawn_local(async move {
             let outcome = async {
-                let (model, format) = playground::read_model(&source)?;
-                super::apply(state, model, format).await
+                let (model, format) = playground::read_model(source).await?;
+                super::apply(state, model, &format).await
             }
             .await;
             match outcome {
@@ -303,7 +303,7 @@ pub fn ExportPanel() -> impl IntoView {
                 let model = playground::current_with_data(&handle)
                     .await?
                     .ok_or_else(|| ShownError::local("there is no model to export"))?;
-                Ok::<_, ShownError>(playground::export(&model, &chosen)?)
+                Ok::<_, ShownError>(playground::export(model, chosen).await?)
             }
             .await;
             output.set(Some(result));

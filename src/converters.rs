@@ -1,0 +1,242 @@
+//! The converters' web worker, both ends. Reading Workbench and CloudFormation files and
+//! writing every export format ([`dynoscope_model::convert`]) is a large part of the code
+//! yet needed only when someone imports or exports, so it is built as a second wasm
+//! module (the `dynoscope-converters` binary, see `www/index.html`) that runs in a web
+//! worker started the first time it is needed. [`read`] and [`write`] are the page's side:
+//! each sends a [`Request`] and waits for its [`Reply`]; [`serve`] is the worker's side.
+//! Messages are JSON text. The worker says [`READY`] once it listens; requests made before
+//! that wait in a queue. If the worker fails (cannot load, traps), every waiting request is
+//! answered with an error and the next request starts a new worker.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use dynoscope_model::{Model, ModelError};
+use futures_channel::oneshot;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+/// Where the worker's loader is served (Trunk writes it beside `index.html`).
+const WORKER_URL: &str = "/dynoscope-converters_loader.js";
+
+/// What the worker posts once it listens.
+pub const READY: &str = "ready";
+
+/// A job for the worker.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Job {
+    /// Read a file of any supported kind.
+    Read { text: String },
+    /// Write `model` in `format`.
+    Write { model: Model, format: String },
+}
+
+/// A job with the number its reply will carry.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Request {
+    pub id: u32,
+    pub job: Job,
+}
+
+/// What a job came to.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    Read { model: Model, format: String },
+    Written { text: String },
+    Failed { location: String, message: String },
+}
+
+/// A job's outcome, numbered as its request was.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Reply {
+    pub id: u32,
+    pub outcome: Outcome,
+}
+
+/// Reads a file of any supported kind into a model, in the worker; names the kind.
+pub async fn read(text: String) -> Result<(Model, String), ModelError> {
+    match run(Job::Read { text }).await? {
+        Outcome::Read { model, format } => Ok((model, format)),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Writes `model` in `format`, in the worker.
+pub async fn write(model: Model, format: String) -> Result<String, ModelError> {
+    match run(Job::Write { model, format }).await? {
+        Outcome::Written { text } => Ok(text),
+        other => Err(unexpected(&other)),
+    }
+}
+
+fn unexpected(outcome: &Outcome) -> ModelError {
+    ModelError::whole(format!("the converters answered out of turn: {outcome:?}"))
+}
+
+/// The page's connection to the worker.
+struct Client {
+    worker: web_sys::Worker,
+    ready: bool,
+    /// Requests waiting for the worker to listen.
+    queue: Vec<String>,
+    pending: HashMap<u32, oneshot::Sender<Outcome>>,
+    next_id: u32,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Option<Rc<RefCell<Client>>>> = const { RefCell::new(None) };
+}
+
+async fn run(job: Job) -> Result<Outcome, ModelError> {
+    let client = client()?;
+    let (sender, receiver) = oneshot::channel();
+    {
+        let mut c = client.borrow_mut();
+        let id = c.next_id;
+        c.next_id += 1;
+        let text = serde_json::to_string(&Request { id, job })
+            .map_err(|e| ModelError::whole(format!("the request could not be written: {e}")))?;
+        c.pending.insert(id, sender);
+        if c.ready {
+            post(&c.worker, &text)?;
+        } else {
+            c.queue.push(text);
+        }
+    }
+    let outcome = receiver
+        .await
+        .map_err(|_| ModelError::whole("the converters stopped before answering; try again"))?;
+    match outcome {
+        Outcome::Failed { location, message } => Err(ModelError { location, message }),
+        done => Ok(done),
+    }
+}
+
+fn post(worker: &web_sys::Worker, text: &str) -> Result<(), ModelError> {
+    worker
+        .post_message(&JsValue::from_str(text))
+        .map_err(|e| ModelError::whole(format!("the converters could not be reached: {e:?}")))
+}
+
+/// The running worker, started if there is none.
+fn client() -> Result<Rc<RefCell<Client>>, ModelError> {
+    if let Some(client) = CLIENT.with_borrow(Clone::clone) {
+        return Ok(client);
+    }
+    let worker = web_sys::Worker::new(WORKER_URL)
+        .map_err(|e| ModelError::whole(format!("the converters could not be started: {e:?}")))?;
+    let client = Rc::new(RefCell::new(Client {
+        worker: worker.clone(),
+        ready: false,
+        queue: Vec::new(),
+        pending: HashMap::new(),
+        next_id: 1,
+    }));
+    let on_message = {
+        let client = Rc::downgrade(&client);
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let (Some(client), Some(text)) = (client.upgrade(), ev.data().as_string()) else {
+                return;
+            };
+            receive(&client, &text);
+        })
+    };
+    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        ev.prevent_default();
+        fail_all();
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // The worker lives as long as the page (or until it fails and is replaced).
+    on_message.forget();
+    on_error.forget();
+    CLIENT.with_borrow_mut(|c| *c = Some(client.clone()));
+    Ok(client)
+}
+
+/// Handles one message from the worker: the ready signal or a reply.
+fn receive(client: &Rc<RefCell<Client>>, text: &str) {
+    let mut c = client.borrow_mut();
+    if text == READY {
+        c.ready = true;
+        for request in std::mem::take(&mut c.queue) {
+            let _ = post(&c.worker, &request);
+        }
+        return;
+    }
+    let Ok(reply) = serde_json::from_str::<Reply>(text) else {
+        return;
+    };
+    if let Some(sender) = c.pending.remove(&reply.id) {
+        let _ = sender.send(reply.outcome);
+    }
+}
+
+/// The worker failed: drop it (its waiting requests then fail) so the next call starts anew.
+fn fail_all() {
+    if let Some(client) = CLIENT.with_borrow_mut(Option::take) {
+        let c = client.borrow();
+        c.worker.terminate();
+    }
+}
+
+/// The worker's side: answers each request with the converters' outcome.
+pub fn serve() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let replies = scope.clone();
+    let on_message =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let Some(text) = ev.data().as_string() else {
+                return;
+            };
+            let _ = replies.post_message(&JsValue::from_str(&answer(&text)));
+        });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let _ = scope.post_message(&JsValue::from_str(READY));
+}
+
+/// The reply to one request's text.
+fn answer(text: &str) -> String {
+    let request: Request = match serde_json::from_str(text) {
+        Ok(request) => request,
+        Err(e) => {
+            return reply_text(Reply {
+                id: 0,
+                outcome: failed(ModelError::whole(format!("unreadable request: {e}"))),
+            });
+        }
+    };
+    let outcome = match request.job {
+        Job::Read { text } => match dynoscope_model::convert::read(&text) {
+            Ok((model, format)) => Outcome::Read {
+                model,
+                format: format.to_owned(),
+            },
+            Err(e) => failed(e),
+        },
+        Job::Write { model, format } => match dynoscope_model::convert::write(&model, &format) {
+            Ok(text) => Outcome::Written { text },
+            Err(e) => failed(e),
+        },
+    };
+    reply_text(Reply {
+        id: request.id,
+        outcome,
+    })
+}
+
+fn failed(e: ModelError) -> Outcome {
+    Outcome::Failed {
+        location: e.location,
+        message: e.message,
+    }
+}
+
+fn reply_text(reply: Reply) -> String {
+    serde_json::to_string(&reply).expect("models and strings always serialise")
+}
