@@ -8,6 +8,7 @@
 //! DynamoDB's words when DynamoDB refused. Enter submits; on success the table is selected.
 
 use dynoscope_model::ModelError;
+use dynoscope_model::TableSpec;
 use dynoscope_model::apply;
 use dynoscope_model::draft::{IndexDraft, KeyDraft, TableDraft};
 use leptos::ev::SubmitEvent;
@@ -32,24 +33,19 @@ struct IndexRow {
 }
 
 impl IndexRow {
-    fn new(id: u32, local: bool, ordinal: usize) -> IndexRow {
-        let prefix = if local { "LSI" } else { "GSI" };
+    fn from_draft(id: u32, draft: &IndexDraft) -> IndexRow {
         IndexRow {
             id,
-            local,
-            name: RwSignal::new(format!("{prefix}{ordinal}")),
-            pk_name: RwSignal::new(if local {
-                String::new()
-            } else {
-                format!("{prefix}{ordinal}PK")
-            }),
-            pk_type: RwSignal::new("S".into()),
-            sk_name: RwSignal::new(format!("{prefix}{ordinal}SK")),
-            sk_type: RwSignal::new("S".into()),
-            projection: RwSignal::new("ALL".into()),
-            include: RwSignal::new(String::new()),
-            rcu: RwSignal::new("5".into()),
-            wcu: RwSignal::new("5".into()),
+            local: draft.local,
+            name: RwSignal::new(draft.name.clone()),
+            pk_name: RwSignal::new(draft.partition_key.name.clone()),
+            pk_type: RwSignal::new(draft.partition_key.kind.clone()),
+            sk_name: RwSignal::new(draft.sort_key.name.clone()),
+            sk_type: RwSignal::new(draft.sort_key.kind.clone()),
+            projection: RwSignal::new(draft.projection_type.clone()),
+            include: RwSignal::new(draft.non_key_attributes.clone()),
+            rcu: RwSignal::new(draft.read_capacity.clone()),
+            wcu: RwSignal::new(draft.write_capacity.clone()),
         }
     }
 
@@ -74,7 +70,7 @@ impl IndexRow {
 /// the draft's field path, e.g. `indexes[1].readCapacity`), under an index (DynamoDB's
 /// message names it), or under the whole form.
 #[derive(Clone, Default)]
-struct Problems {
+pub struct Problems {
     fields: Vec<ModelError>,
     form: Option<ShownError>,
     /// Index position an engine error names.
@@ -268,142 +264,218 @@ fn IndexFields(
     }
 }
 
-/// The form.
-#[component]
-pub fn CreateTable() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let name = RwSignal::new(String::new());
-    let pk_name = RwSignal::new(String::new());
-    let pk_type = RwSignal::new("S".to_owned());
-    let sk_name = RwSignal::new(String::new());
-    let sk_type = RwSignal::new("S".to_owned());
-    let billing = RwSignal::new("PAY_PER_REQUEST".to_owned());
-    let rcu = RwSignal::new("5".to_owned());
-    let wcu = RwSignal::new("5".to_owned());
-    let indexes = RwSignal::new(Vec::<IndexRow>::new());
-    let next_id = StoredValue::new(0u32);
-    let stream = RwSignal::new(String::new());
-    let ttl = RwSignal::new(String::new());
-    let protect = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let problems = RwSignal::new(Problems::default());
-    let notice = RwSignal::new(None::<String>);
-    let provisioned = Signal::derive(move || billing.get() == "PROVISIONED");
+/// The values of a table form, each a signal, so the fields can be shared by the Tables
+/// view's create form and the Model view's table editor. Copy: arena handles only.
+#[derive(Clone, Copy)]
+pub struct TableForm {
+    name: RwSignal<String>,
+    pk_name: RwSignal<String>,
+    pk_type: RwSignal<String>,
+    sk_name: RwSignal<String>,
+    sk_type: RwSignal<String>,
+    billing: RwSignal<String>,
+    rcu: RwSignal<String>,
+    wcu: RwSignal<String>,
+    indexes: RwSignal<Vec<IndexRow>>,
+    next_id: StoredValue<u32>,
+    stream: RwSignal<String>,
+    ttl: RwSignal<String>,
+    protect: RwSignal<bool>,
+    /// What the last submission ran into, placed beside the fields.
+    pub problems: RwSignal<Problems>,
+}
 
-    let add_index = move |local: bool| {
-        let id = next_id.get_value();
-        next_id.set_value(id + 1);
-        indexes.update(|rows| {
-            let ordinal = rows.iter().filter(|r| r.local == local).count() + 1;
-            rows.push(IndexRow::new(id, local, ordinal));
+impl TableForm {
+    /// A form filled in with `draft`.
+    pub fn new(draft: &TableDraft) -> TableForm {
+        let form = TableForm {
+            name: RwSignal::new(String::new()),
+            pk_name: RwSignal::new(String::new()),
+            pk_type: RwSignal::new(String::new()),
+            sk_name: RwSignal::new(String::new()),
+            sk_type: RwSignal::new(String::new()),
+            billing: RwSignal::new(String::new()),
+            rcu: RwSignal::new(String::new()),
+            wcu: RwSignal::new(String::new()),
+            indexes: RwSignal::new(Vec::new()),
+            next_id: StoredValue::new(0),
+            stream: RwSignal::new(String::new()),
+            ttl: RwSignal::new(String::new()),
+            protect: RwSignal::new(false),
+            problems: RwSignal::new(Problems::default()),
+        };
+        form.fill(draft);
+        form
+    }
+
+    /// An empty form: on-demand, string keys, 5 units when switched to provisioned.
+    pub fn empty() -> TableForm {
+        TableForm::new(&TableDraft {
+            partition_key: KeyDraft::new("", "S"),
+            sort_key: KeyDraft::new("", "S"),
+            billing_mode: "PAY_PER_REQUEST".into(),
+            read_capacity: "5".into(),
+            write_capacity: "5".into(),
+            ..TableDraft::default()
+        })
+    }
+
+    /// Sets every field from `draft`.
+    pub fn fill(&self, draft: &TableDraft) {
+        self.name.set(draft.name.clone());
+        self.pk_name.set(draft.partition_key.name.clone());
+        self.pk_type.set(draft.partition_key.kind.clone());
+        self.sk_name.set(draft.sort_key.name.clone());
+        self.sk_type.set(draft.sort_key.kind.clone());
+        self.billing.set(draft.billing_mode.clone());
+        self.rcu.set(draft.read_capacity.clone());
+        self.wcu.set(draft.write_capacity.clone());
+        let rows = draft.indexes.iter().map(|d| self.index_row(d)).collect();
+        self.indexes.set(rows);
+        self.stream.set(draft.stream_view_type.clone());
+        self.ttl.set(draft.ttl_attribute.clone());
+        self.protect.set(draft.deletion_protection);
+        self.problems.set(Problems::default());
+    }
+
+    /// The values as typed.
+    pub fn draft(&self) -> TableDraft {
+        TableDraft {
+            name: self.name.get_untracked(),
+            partition_key: KeyDraft::new(
+                &self.pk_name.get_untracked(),
+                &self.pk_type.get_untracked(),
+            ),
+            sort_key: KeyDraft::new(&self.sk_name.get_untracked(), &self.sk_type.get_untracked()),
+            billing_mode: self.billing.get_untracked(),
+            read_capacity: self.rcu.get_untracked(),
+            write_capacity: self.wcu.get_untracked(),
+            indexes: self
+                .indexes
+                .get_untracked()
+                .iter()
+                .map(IndexRow::draft)
+                .collect(),
+            stream_view_type: self.stream.get_untracked(),
+            ttl_attribute: self.ttl.get_untracked(),
+            deletion_protection: self.protect.get_untracked(),
+        }
+    }
+
+    /// The table the form describes, or `None` with the refusals placed beside the fields.
+    pub fn spec(&self) -> Option<TableSpec> {
+        match self.draft().to_spec() {
+            Ok(spec) => {
+                self.problems.set(Problems::default());
+                Some(spec)
+            }
+            Err(fields) => {
+                self.problems.set(Problems {
+                    fields,
+                    ..Problems::default()
+                });
+                None
+            }
+        }
+    }
+
+    /// Shows DynamoDB's refusal under the index it names, or under the form.
+    pub fn refused(&self, error: ShownError) {
+        let names: Vec<String> = self
+            .indexes
+            .get_untracked()
+            .iter()
+            .map(|i| i.name.get_untracked().trim().to_owned())
+            .collect();
+        self.problems.set(Problems::from_engine(error, &names));
+    }
+
+    fn index_row(&self, draft: &IndexDraft) -> IndexRow {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        IndexRow::from_draft(id, draft)
+    }
+
+    fn add_index(&self, local: bool) {
+        let ordinal = self
+            .indexes
+            .with_untracked(|rows| rows.iter().filter(|r| r.local == local).count() + 1);
+        let prefix = if local { "LSI" } else { "GSI" };
+        let row = self.index_row(&IndexDraft {
+            local,
+            name: format!("{prefix}{ordinal}"),
+            partition_key: KeyDraft::new(
+                &if local {
+                    String::new()
+                } else {
+                    format!("{prefix}{ordinal}PK")
+                },
+                "S",
+            ),
+            sort_key: KeyDraft::new(&format!("{prefix}{ordinal}SK"), "S"),
+            projection_type: "ALL".into(),
+            non_key_attributes: String::new(),
+            read_capacity: "5".into(),
+            write_capacity: "5".into(),
         });
-    };
+        self.indexes.update(|rows| rows.push(row));
+    }
+}
+
+/// The fields of a table form (everything but its buttons). `prefix` keeps element ids
+/// unique when two forms are on the page.
+#[component]
+pub fn TableFields(form: TableForm, #[prop(into)] prefix: String) -> impl IntoView {
+    let TableForm {
+        name,
+        pk_name,
+        pk_type,
+        sk_name,
+        sk_type,
+        billing,
+        rcu,
+        wcu,
+        indexes,
+        stream,
+        ttl,
+        protect,
+        problems,
+        ..
+    } = form;
+    let provisioned = Signal::derive(move || billing.get() == "PROVISIONED");
     let remove_index = Callback::new(move |id: u32| {
         indexes.update(|rows| rows.retain(|r| r.id != id));
         problems.set(Problems::default());
     });
-    let draft = move || TableDraft {
-        name: name.get_untracked(),
-        partition_key: KeyDraft::new(&pk_name.get_untracked(), &pk_type.get_untracked()),
-        sort_key: KeyDraft::new(&sk_name.get_untracked(), &sk_type.get_untracked()),
-        billing_mode: billing.get_untracked(),
-        read_capacity: rcu.get_untracked(),
-        write_capacity: wcu.get_untracked(),
-        indexes: indexes
-            .get_untracked()
-            .iter()
-            .map(IndexRow::draft)
-            .collect(),
-        stream_view_type: stream.get_untracked(),
-        ttl_attribute: ttl.get_untracked(),
-        deletion_protection: protect.get_untracked(),
-    };
-    let reset = move || {
-        name.set(String::new());
-        indexes.set(Vec::new());
-        stream.set(String::new());
-        ttl.set(String::new());
-        protect.set(false);
-    };
-
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let draft = draft();
-        let spec = match draft.to_spec() {
-            Ok(spec) => spec,
-            Err(fields) => {
-                problems.set(Problems {
-                    fields,
-                    ..Problems::default()
-                });
-                return;
-            }
-        };
-        let index_names: Vec<String> = draft
-            .indexes
-            .iter()
-            .map(|i| i.name.trim().to_owned())
-            .collect();
-        busy.set(true);
-        problems.set(Problems::default());
-        notice.set(None);
-        leptos::task::spawn_local(async move {
-            let table = spec.table_name.clone();
-            let mut outcome = Ok(());
-            for step in apply::create_steps(&spec) {
-                if let Err(e) = state.send(step.operation, &step.body).await {
-                    outcome = Err(e);
-                    break;
-                }
-            }
-            busy.set(false);
-            match outcome {
-                Ok(()) => {
-                    notice.set(Some(format!("Created table {table}.")));
-                    reset();
-                    state.changed();
-                    state.selected.set(Some(table));
-                }
-                Err(e) => problems.set(Problems::from_engine(e, &index_names)),
-            }
-        });
-    };
-
     let index_row = move |row: IndexRow| {
         let position = Signal::derive(move || {
             indexes.with(|rows| rows.iter().position(|r| r.id == row.id).unwrap_or(0))
         });
         view! { <IndexFields row position provisioned problems on_remove=remove_index /> }
     };
-
+    let id = move |name: &str| format!("{prefix}-{name}");
     view! {
-        <section class="panel create-table" aria-labelledby="create-heading">
-            <h2 id="create-heading">"Create table"</h2>
-            <form on:submit=submit data-testid="create-table-form">
-                <label for="ct-name">"Table name"</label>
-                <TextBox value=name id="ct-name" testid="create-table-name" required=true />
+                <label for=id("name")>"Table name"</label>
+                <TextBox value=name id=id("name") testid="create-table-name" required=true />
                 <fieldset>
                     <legend>"Partition key"</legend>
                     <div class="key-row">
-                        <TextBox value=pk_name id="ct-pk" testid="create-pk-name" label="Partition key name" required=true />
-                        <KeyTypeSelect value=pk_type id="ct-pk-type" testid="create-pk-type" label="Partition key type" />
+                        <TextBox value=pk_name id=id("pk") testid="create-pk-name" label="Partition key name" required=true />
+                        <KeyTypeSelect value=pk_type id=id("pk-type") testid="create-pk-type" label="Partition key type" />
                     </div>
                     {field_error(problems, "partitionKey".into())}
                 </fieldset>
                 <fieldset>
                     <legend>"Sort key " <span class="muted">"(optional)"</span></legend>
                     <div class="key-row">
-                        <TextBox value=sk_name id="ct-sk" testid="create-sk-name" label="Sort key name" />
-                        <KeyTypeSelect value=sk_type id="ct-sk-type" testid="create-sk-type" label="Sort key type" />
+                        <TextBox value=sk_name id=id("sk") testid="create-sk-name" label="Sort key name" />
+                        <KeyTypeSelect value=sk_type id=id("sk-type") testid="create-sk-type" label="Sort key type" />
                     </div>
                     {field_error(problems, "sortKey".into())}
                 </fieldset>
-                <label for="ct-billing">"Billing mode"</label>
+                <label for=id("billing")>"Billing mode"</label>
                 <select
-                    id="ct-billing"
+                    id=id("billing")
                     data-testid="create-billing"
                     on:change=move |ev| billing.set(event_target_value(&ev))
                 >
@@ -423,22 +495,22 @@ pub fn CreateTable() -> impl IntoView {
                     <legend>"Secondary indexes " <span class="muted">{move || format!("({})", indexes.with(Vec::len))}</span></legend>
                     <For each=move || indexes.get() key=|row| row.id children=index_row />
                     <div class="button-row">
-                        <button type="button" data-testid="create-add-gsi" on:click=move |_| add_index(false)>"+ Global index"</button>
-                        <button type="button" data-testid="create-add-lsi" on:click=move |_| add_index(true)>"+ Local index"</button>
+                        <button type="button" data-testid="create-add-gsi" on:click=move |_| form.add_index(false)>"+ Global index"</button>
+                        <button type="button" data-testid="create-add-lsi" on:click=move |_| form.add_index(true)>"+ Local index"</button>
                     </div>
                 </fieldset>
                 <details class="create-more" data-testid="create-settings">
                     <summary>"Settings"</summary>
-                    <label for="ct-stream">"Stream"</label>
-                    <select id="ct-stream" data-testid="create-stream" on:change=move |ev| stream.set(event_target_value(&ev))>
+                    <label for=id("stream")>"Stream"</label>
+                    <select id=id("stream") data-testid="create-stream" on:change=move |ev| stream.set(event_target_value(&ev))>
                         <option value="" selected=move || stream.get().is_empty()>"Off"</option>
                         <option value="KEYS_ONLY" selected=move || stream.get() == "KEYS_ONLY">"Keys only (KEYS_ONLY)"</option>
                         <option value="NEW_IMAGE" selected=move || stream.get() == "NEW_IMAGE">"New image (NEW_IMAGE)"</option>
                         <option value="OLD_IMAGE" selected=move || stream.get() == "OLD_IMAGE">"Old image (OLD_IMAGE)"</option>
                         <option value="NEW_AND_OLD_IMAGES" selected=move || stream.get() == "NEW_AND_OLD_IMAGES">"New and old images (NEW_AND_OLD_IMAGES)"</option>
                     </select>
-                    <label for="ct-ttl">"TTL attribute " <span class="muted">"(optional; epoch seconds)"</span></label>
-                    <TextBox value=ttl id="ct-ttl" testid="create-ttl" placeholder="e.g. expiresAt" />
+                    <label for=id("ttl")>"TTL attribute " <span class="muted">"(optional; epoch seconds)"</span></label>
+                    <TextBox value=ttl id=id("ttl") testid="create-ttl" placeholder="e.g. expiresAt" />
                     <label class="check">
                         <input
                             type="checkbox"
@@ -449,11 +521,62 @@ pub fn CreateTable() -> impl IntoView {
                         "Deletion protection"
                     </label>
                 </details>
+    }
+}
+
+/// The Tables view's form: creates the table it describes.
+#[component]
+pub fn CreateTable() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let form = TableForm::empty();
+    let busy = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let Some(spec) = form.spec() else { return };
+        busy.set(true);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            let table = spec.table_name.clone();
+            let mut outcome = Ok(());
+            for step in apply::create_steps(&spec) {
+                if let Err(e) = state.send(step.operation, &step.body).await {
+                    outcome = Err(e);
+                    break;
+                }
+            }
+            busy.set(false);
+            match outcome {
+                Ok(()) => {
+                    notice.set(Some(format!("Created table {table}.")));
+                    form.fill(&TableDraft {
+                        name: String::new(),
+                        indexes: Vec::new(),
+                        stream_view_type: String::new(),
+                        ttl_attribute: String::new(),
+                        deletion_protection: false,
+                        ..form.draft()
+                    });
+                    state.changed();
+                    state.selected.set(Some(table));
+                }
+                Err(e) => form.refused(e),
+            }
+        });
+    };
+    view! {
+        <section class="panel create-table" aria-labelledby="create-heading">
+            <h2 id="create-heading">"Create table"</h2>
+            <form on:submit=submit data-testid="create-table-form">
+                <TableFields form prefix="ct" />
                 <button type="submit" class="primary" data-testid="create-table-submit" disabled=move || busy.get()>
                     "Create table"
                 </button>
             </form>
-            {move || problems.with(|p| p.form.clone()).map(|e| view! { <ErrorNotice error=e testid="create-table-error" /> })}
+            {move || form.problems.with(|p| p.form.clone()).map(|e| view! { <ErrorNotice error=e testid="create-table-error" /> })}
             {move || notice.get().map(|text| view! {
                 <p class="notice" role="status" data-testid="create-table-status">{text}</p>
             })}

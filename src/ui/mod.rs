@@ -12,7 +12,7 @@ mod clock;
 mod cluster;
 mod console;
 mod cost_panel;
-mod create_table;
+pub(crate) mod create_table;
 mod home;
 mod item_editor;
 mod item_grid;

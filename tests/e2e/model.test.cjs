@@ -212,6 +212,25 @@ test('the model is edited with forms, validated as it is typed, and kept across 
     assert.match(await pattern.getByTestId('form-finding').textContent(), /needs a Scan/);
     assert.match(await page.getByTestId('model-health').textContent(), /2 access patterns/);
 
+    // The table's definition is edited with the create-table form's fields: a new global
+    // index becomes something a pattern can read.
+    const definition = page.getByTestId('table-definition').first();
+    await definition.locator('summary').first().click();
+    await definition.getByTestId('create-add-gsi').click();
+    await definition.getByTestId('create-index-name').fill('ByEmail');
+    await definition.getByTestId('create-index-pk').fill('email');
+    await definition.getByTestId('create-index-sk').fill('');
+    await definition.getByTestId('table-definition-save').click();
+    await pattern.getByTestId('form-pattern-index').locator('option[value="ByEmail"]').waitFor({ state: 'attached' });
+    // What DynamoDB would refuse shows among the findings, in its words.
+    await definition.getByTestId('create-index-name').fill('x');
+    await definition.getByTestId('table-definition-save').click();
+    const refusal = page.getByTestId('finding').filter({ hasText: /indexName' failed to satisfy constraint/ });
+    await refusal.first().waitFor();
+    await definition.getByTestId('create-index-name').fill('ByEmail');
+    await definition.getByTestId('table-definition-save').click();
+    await refusal.first().waitFor({ state: 'detached' });
+
     // The edits are saved once they settle, and the page shows them after a reload.
     await page.waitForTimeout(1000);
     await helpers.open(page, '/model');
@@ -219,6 +238,9 @@ test('the model is edited with forms, validated as it is typed, and kept across 
     await reloaded.waitFor();
     assert.equal(await reloaded.getByTestId('form-key-template').first().inputValue(), 'USER#{userName}');
     assert.equal(await page.getByTestId('pattern-form').last().getByTestId('form-pattern-name').inputValue(), 'Every user');
+    const savedDefinition = page.getByTestId('table-definition').first();
+    await savedDefinition.locator('summary').first().click();
+    assert.equal(await savedDefinition.getByTestId('create-index-name').inputValue(), 'ByEmail');
   });
 });
 

@@ -71,6 +71,70 @@ pub struct TableDraft {
 }
 
 impl TableDraft {
+    /// The form filled in with `spec` (what the form has no field for, such as tags, is not
+    /// carried: [`TableDraft::to_spec`] gives it back as absent).
+    pub fn from_spec(spec: &TableSpec) -> TableDraft {
+        let key = |name: Option<&str>| {
+            name.map(|n| KeyDraft::new(n, spec.attribute_type(n).unwrap_or("S")))
+                .unwrap_or_else(|| KeyDraft::new("", "S"))
+        };
+        let capacity = |t: Option<Throughput>| {
+            t.map_or(("5".to_owned(), "5".to_owned()), |t| {
+                (
+                    t.read_capacity_units.to_string(),
+                    t.write_capacity_units.to_string(),
+                )
+            })
+        };
+        let index = |index: &IndexSpec, local: bool| {
+            let name_of = |role: &str| {
+                index
+                    .key_schema
+                    .iter()
+                    .find(|k| k.key_type == role)
+                    .map(|k| k.attribute_name.as_str())
+            };
+            let (read_capacity, write_capacity) = capacity(index.provisioned_throughput);
+            IndexDraft {
+                local,
+                name: index.index_name.clone(),
+                partition_key: key(name_of("HASH")),
+                sort_key: key(name_of("RANGE")),
+                projection_type: index.projection.projection_type.clone(),
+                non_key_attributes: index.projection.non_key_attributes.join(", "),
+                read_capacity,
+                write_capacity,
+            }
+        };
+        let (read_capacity, write_capacity) = capacity(spec.provisioned_throughput);
+        TableDraft {
+            name: spec.table_name.clone(),
+            partition_key: key(spec.partition_key()),
+            sort_key: key(spec.sort_key()),
+            billing_mode: if spec.is_on_demand() {
+                "PAY_PER_REQUEST".into()
+            } else {
+                "PROVISIONED".into()
+            },
+            read_capacity,
+            write_capacity,
+            indexes: spec
+                .global_secondary_indexes
+                .iter()
+                .map(|i| index(i, false))
+                .chain(spec.local_secondary_indexes.iter().map(|i| index(i, true)))
+                .collect(),
+            stream_view_type: spec
+                .stream_specification
+                .as_ref()
+                .filter(|s| s.stream_enabled)
+                .and_then(|s| s.stream_view_type.clone())
+                .unwrap_or_default(),
+            ttl_attribute: spec.time_to_live_attribute.clone().unwrap_or_default(),
+            deletion_protection: spec.deletion_protection_enabled == Some(true),
+        }
+    }
+
     /// The table the form describes, or every field that cannot be written as a request.
     pub fn to_spec(&self) -> Result<TableSpec, Vec<ModelError>> {
         let mut errors = Vec::new();

@@ -7,12 +7,14 @@
 //! write the model by position (`table`, `row`), so lists grow and shrink without the
 //! inputs being rebuilt and focus stays where it is.
 
+use dynoscope_model::draft::{KeyDraft, TableDraft};
 use dynoscope_model::model::{AttributeSpec, KeyTemplate, SortCondition, SortOperator};
 use dynoscope_model::validate::{Finding, Severity};
 use dynoscope_model::{AccessPattern, Entity, ModelTable, Operation};
 use leptos::prelude::*;
 
 use super::super::AppState;
+use super::super::create_table::{TableFields, TableForm};
 
 /// Which entity or pattern of which table a field edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,18 +148,89 @@ pub fn ModelForm(findings: Memo<Vec<Finding>>) -> impl IntoView {
             .model
             .with(|m| m.as_ref().map_or(0, |m| m.tables.len()))
     };
+    let add_table = move |_| {
+        state.model.update(|m| {
+            let Some(m) = m else { return };
+            let draft = TableDraft {
+                name: format!("Table{}", m.tables.len() + 1),
+                partition_key: KeyDraft::new("PK", "S"),
+                sort_key: KeyDraft::new("SK", "S"),
+                billing_mode: "PAY_PER_REQUEST".into(),
+                ..TableDraft::default()
+            };
+            if let Ok(definition) = draft.to_spec() {
+                m.tables.push(ModelTable {
+                    definition,
+                    entities: Vec::new(),
+                    access_patterns: Vec::new(),
+                    items: Vec::new(),
+                    seed: None,
+                    extra: Default::default(),
+                });
+            }
+        })
+    };
     view! {
         <section class="panel model-form" data-testid="model-form">
             <h2>"Design"</h2>
             <For each=move || 0..tables() key=|t| *t let(table)>
-                <TableForm table findings />
+                <TableDesign table findings />
             </For>
+            <button type="button" data-testid="form-add-table" on:click=add_table>"+ Table"</button>
         </section>
     }
 }
 
+/// A model table's definition, edited with the create-table form's fields and saved into
+/// the model (what the form has no field for, such as tags, is kept).
 #[component]
-fn TableForm(table: usize, findings: Memo<Vec<Finding>>) -> impl IntoView {
+fn TableDefinition(table: usize) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let current = Memo::new(move |_| read_table(state, table, |t| Some(t.definition.clone())));
+    let draft = move || {
+        current
+            .get_untracked()
+            .map(|d| TableDraft::from_spec(&d))
+            .unwrap_or_default()
+    };
+    let form = TableForm::new(&draft());
+    // The definition can change under the form (the JSON editor, an import): follow it.
+    Effect::new(move |first_run: Option<()>| {
+        current.track();
+        if first_run.is_some() {
+            form.fill(&draft());
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(mut spec) = form.spec() else { return };
+        write_table(state, table, |t| {
+            let old = &t.definition;
+            spec.tags = old.tags.clone();
+            spec.table_class = old.table_class.clone();
+            spec.point_in_time_recovery_enabled = old.point_in_time_recovery_enabled;
+            t.definition = spec;
+        });
+    };
+    view! {
+        <details class="table-definition" data-testid="table-definition">
+            <summary>"Table definition: keys, indexes, capacity, stream, TTL"</summary>
+            <form class="create-table" on:submit=save>
+                <TableFields form prefix=format!("model-{table}") />
+                <div class="row">
+                    <button type="submit" class="primary" data-testid="table-definition-save">"Save definition"</button>
+                    <button type="button" class="link" data-testid="form-table-remove"
+                        on:click=move |_| state.model.update(|m| { if let Some(m) = m && table < m.tables.len() { m.tables.remove(table); } })>
+                        "Remove table"
+                    </button>
+                </div>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn TableDesign(table: usize, findings: Memo<Vec<Finding>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let name = move || read_table(state, table, |t| t.definition.table_name.clone());
     let entities = move || read_table(state, table, |t| t.entities.len());
@@ -203,6 +276,7 @@ fn TableForm(table: usize, findings: Memo<Vec<Finding>>) -> impl IntoView {
     view! {
         <div class="table-form" data-testid="table-form">
             <h3>{move || format!("Table {}", name())}</h3>
+            <TableDefinition table />
             <h4>"Entities"</h4>
             <For each=move || 0..entities() key=|i| *i let(row)>
                 <EntityForm at=At { table, row } findings />

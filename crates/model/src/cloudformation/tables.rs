@@ -94,6 +94,22 @@ fn read_table(
     if let Some(list) = at.get("GlobalSecondaryIndexes") {
         spec.global_secondary_indexes = read_indexes(&list, true, notes)?;
     }
+    read_settings(&mut spec, at, at, notes)?;
+    check_keys_defined(&spec, at)?;
+    let mut table = model_table(spec);
+    keep_unmodeled(&mut table, at, raw, notes);
+    Ok(table)
+}
+
+/// What a table and a global table's replica share: local indexes, stream and TTL from
+/// `table`; point-in-time recovery, deletion protection, class and tags from `replica` (a
+/// plain table's own properties, or a global table's replica's).
+fn read_settings(
+    spec: &mut TableSpec,
+    at: &At,
+    replica: &At,
+    notes: &mut Vec<String>,
+) -> Result<(), ModelError> {
     if let Some(list) = at.get("LocalSecondaryIndexes") {
         spec.local_secondary_indexes = read_indexes(&list, false, notes)?;
     }
@@ -103,22 +119,19 @@ fn read_table(
     if let Some(ttl) = at.get("TimeToLiveSpecification") {
         spec.time_to_live_attribute = read_ttl(&ttl)?;
     }
-    if let Some(pitr) = at.get("PointInTimeRecoverySpecification") {
+    if let Some(pitr) = replica.get("PointInTimeRecoverySpecification") {
         spec.point_in_time_recovery_enabled = Some(read_pitr(&pitr, notes)?);
     }
-    if let Some(protection) = at.get("DeletionProtectionEnabled") {
+    if let Some(protection) = replica.get("DeletionProtectionEnabled") {
         spec.deletion_protection_enabled = Some(protection.boolean()?);
     }
-    if let Some(class) = at.get("TableClass") {
+    if let Some(class) = replica.get("TableClass") {
         spec.table_class = Some(class.one_of(&["STANDARD", "STANDARD_INFREQUENT_ACCESS"])?);
     }
-    if let Some(tags) = at.get("Tags") {
+    if let Some(tags) = replica.get("Tags") {
         spec.tags = read_tags(&tags)?;
     }
-    check_keys_defined(&spec, at)?;
-    let mut table = model_table(spec);
-    keep_unmodeled(&mut table, at, raw, notes);
-    Ok(table)
+    Ok(())
 }
 
 fn model_table(definition: TableSpec) -> ModelTable {
@@ -394,27 +407,7 @@ fn read_global_table(id: &str, at: &At, notes: &mut Vec<String>) -> Result<Model
             )?);
         }
     }
-    if let Some(list) = at.get("LocalSecondaryIndexes") {
-        spec.local_secondary_indexes = read_indexes(&list, false, notes)?;
-    }
-    if let Some(stream) = at.get("StreamSpecification") {
-        spec.stream_specification = Some(read_stream(&stream, notes)?);
-    }
-    if let Some(ttl) = at.get("TimeToLiveSpecification") {
-        spec.time_to_live_attribute = read_ttl(&ttl)?;
-    }
-    if let Some(pitr) = replica.get("PointInTimeRecoverySpecification") {
-        spec.point_in_time_recovery_enabled = Some(read_pitr(&pitr, notes)?);
-    }
-    if let Some(protection) = replica.get("DeletionProtectionEnabled") {
-        spec.deletion_protection_enabled = Some(protection.boolean()?);
-    }
-    if let Some(class) = replica.get("TableClass") {
-        spec.table_class = Some(class.one_of(&["STANDARD", "STANDARD_INFREQUENT_ACCESS"])?);
-    }
-    if let Some(tags) = replica.get("Tags") {
-        spec.tags = read_tags(&tags)?;
-    }
+    read_settings(&mut spec, at, replica, notes)?;
     check_keys_defined(&spec, at)?;
     Ok(model_table(spec))
 }

@@ -72,13 +72,10 @@ pub fn sst_v2(model: &Model) -> String {
 
 fn v2_table(spec: &TableSpec, id: &str, var: &str) -> String {
     let mut props = Js::object([("fields", fields(spec, "string", "number", "binary"))]);
-    let mut primary = Js::object(Vec::<(String, Js)>::new());
-    if let Some(pk) = spec.partition_key() {
-        primary.push("partitionKey", Js::str(pk));
-    }
-    if let Some(sk) = spec.sort_key() {
-        primary.push("sortKey", Js::str(sk));
-    }
+    let primary = keys(
+        (spec.partition_key(), "partitionKey"),
+        (spec.sort_key(), "sortKey"),
+    );
     props.push("primaryIndex", primary);
     if !spec.global_secondary_indexes.is_empty() {
         let gsis = spec.global_secondary_indexes.iter();
@@ -120,13 +117,10 @@ fn v2_table(spec: &TableSpec, id: &str, var: &str) -> String {
 }
 
 fn v2_global_index(spec: &TableSpec, index: &IndexSpec) -> Js {
-    let mut props = Js::object(Vec::<(String, Js)>::new());
-    if let Some(pk) = index.partition_key() {
-        props.push("partitionKey", Js::str(pk));
-    }
-    if let Some(sk) = index.sort_key() {
-        props.push("sortKey", Js::str(sk));
-    }
+    let mut props = keys(
+        (index.partition_key(), "partitionKey"),
+        (index.sort_key(), "sortKey"),
+    );
     props.push("projection", projection(index, "keys_only"));
     if let Some(t) = index_capacity(spec, index) {
         let capacity = Js::object([
@@ -203,23 +197,14 @@ pub fn sst(model: &Model) -> String {
 
 fn v3_table(spec: &TableSpec, id: &str, var: &str) -> String {
     let mut props = Js::object([("fields", fields(spec, "string", "number", "binary"))]);
-    let mut primary = Js::object(Vec::<(String, Js)>::new());
-    if let Some(pk) = spec.partition_key() {
-        primary.push("hashKey", Js::str(pk));
-    }
-    if let Some(sk) = spec.sort_key() {
-        primary.push("rangeKey", Js::str(sk));
-    }
+    let primary = keys(
+        (spec.partition_key(), "hashKey"),
+        (spec.sort_key(), "rangeKey"),
+    );
     props.push("primaryIndex", primary);
     if !spec.global_secondary_indexes.is_empty() {
         let gsis = spec.global_secondary_indexes.iter().map(|i| {
-            let mut index = Js::object(Vec::<(String, Js)>::new());
-            if let Some(pk) = i.partition_key() {
-                index.push("hashKey", Js::str(pk));
-            }
-            if let Some(sk) = i.sort_key() {
-                index.push("rangeKey", Js::str(sk));
-            }
+            let mut index = keys((i.partition_key(), "hashKey"), (i.sort_key(), "rangeKey"));
             index.push("projection", projection(i, "keys-only"));
             (i.index_name.clone(), index)
         });
@@ -358,4 +343,16 @@ fn app_name(model_name: &str) -> String {
         Some(_) => format!("model-{name}"),
         None => "model".to_owned(),
     }
+}
+
+/// An object naming a partition key and an optional sort key, under the names the
+/// construct uses (`partitionKey`/`sortKey` in v2, `hashKey`/`rangeKey` now).
+fn keys(hash: (Option<&str>, &str), range: (Option<&str>, &str)) -> Js {
+    let mut object = Js::object(Vec::<(String, Js)>::new());
+    for (name, key) in [hash, range] {
+        if let Some(name) = name {
+            object.push(key, Js::str(name));
+        }
+    }
+    object
 }
