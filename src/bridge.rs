@@ -131,6 +131,16 @@ impl EngineHandle {
         engine
             .restore(&snapshot)
             .map_err(|e| StoreError::new(format!("the stored data could not be restored: {e}")))?;
+        // Fold the journal the load replayed into the state stores, off the path of any
+        // request; if it fails the journal stays and is replayed next time.
+        let compacting = store.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = compacting.compact().await {
+                web_sys::console::warn_1(
+                    &format!("dynoscope: the journal could not be folded in yet: {e}").into(),
+                );
+            }
+        });
         Ok(EngineHandle {
             engine: Rc::new(RefCell::new(engine)),
             store,

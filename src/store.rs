@@ -1,26 +1,37 @@
 //! The IndexedDB store: the engine's [`Store`] in the browser. One database (named by the
-//! caller; the app uses [`DEFAULT_DB_NAME`], or one per workspace) at version 3 with four object stores: `tables`
-//! (key: table name, value: the table's state JSON), `items` (key: the array
-//! `[tableName, keyText]`, value: the item's DynamoDB JSON) and `settings` (key: a setting's
-//! name, value: its JSON; added in version 2, created on upgrade) and `models` (the
-//! playground's current model, which the engine never sees; added in version 3). Each commit is one
-//! readwrite transaction over all three, awaited to completion, so a batch of changes is
-//! durable all together or not at all. Array keys sort by table first, which lets a dropped
-//! table's items go in one key-range delete.
+//! caller; the app uses [`DEFAULT_DB_NAME`], or one per workspace) at version 4 with five
+//! object stores: `tables` (key: table name, value: the table's state JSON), `items` (key:
+//! the array `[tableName, keyText]`, value: the item's DynamoDB JSON), `settings` (key: a
+//! setting's name, value: its JSON; added in version 2), `models` (the playground's current
+//! model, which the engine never sees; added in version 3) and `journal` (added in version
+//! 4: auto-numbered records, each the JSON array of one commit's changes).
+//!
+//! A commit is one record appended to `journal`: one put in one transaction, however many
+//! changes it holds, so a group commit of a thousand writes costs about what one write
+//! costs. [`Store::load`] reads the three state stores and replays the journal over them in
+//! order; [`IdbStore::compact`] then folds what it replayed into the state stores and
+//! deletes those records, in one transaction, off the path of any request. Replaying is
+//! idempotent (every change sets a final value), so a journal that was partly folded in
+//! before a crash replays to the same state. Array keys sort by table first, which lets a
+//! dropped table's items go in one key-range delete.
 
+use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
 
-use dynoscope_engine::{Change, DynamoError, ErrorKind, Snapshot, Store};
+use dynoscope_engine::{Change, DynamoError, ErrorKind, MemoryStore, Snapshot, Store};
 use indexed_db_futures::KeyRange;
 use indexed_db_futures::database::Database;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use wasm_bindgen::JsValue;
 
 /// The database the app keeps its data in.
 pub const DEFAULT_DB_NAME: &str = "dynoscope";
-/// Schema version of the database layout described above (2 added `settings`, 3 `models`).
-pub const DB_VERSION: u32 = 3;
+/// Schema version of the database layout described above (2 added `settings`, 3 `models`,
+/// 4 `journal`).
+pub const DB_VERSION: u32 = 4;
 /// Object store of table definitions.
 pub const TABLES: &str = "tables";
 /// Object store of items.
@@ -32,6 +43,9 @@ pub const SETTINGS: &str = "settings";
 pub const MODELS: &str = "models";
 /// The key of the model the Model view edits.
 pub const CURRENT_MODEL: &str = "current";
+/// Object store of commits not yet folded into the state stores: auto-numbered keys, each
+/// value the JSON array of one commit's [`Change`]s.
+pub const JOURNAL: &str = "journal";
 
 /// Why IndexedDB refused: the browser's own wording, kept for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +95,15 @@ impl From<indexed_db_futures::error::OpenDbError> for StoreError {
 #[derive(Debug, Clone)]
 pub struct IdbStore {
     db: Database,
+    /// What the last load replayed from the journal, for [`IdbStore::compact`] to fold in.
+    replayed: Rc<RefCell<Option<Replayed>>>,
+}
+
+/// Journal records a load replayed: their changes in order, and the last record's key.
+#[derive(Debug)]
+struct Replayed {
+    changes: Vec<Change>,
+    last_key: f64,
 }
 
 impl IdbStore {
@@ -96,10 +119,18 @@ impl IdbStore {
                         db.create_object_store(store).build()?;
                     }
                 }
+                if !existing.iter().any(|name| name == JOURNAL) {
+                    db.create_object_store(JOURNAL)
+                        .with_auto_increment(true)
+                        .build()?;
+                }
                 Ok(())
             })
             .await?;
-        Ok(IdbStore { db })
+        Ok(IdbStore {
+            db,
+            replayed: Rc::default(),
+        })
     }
 
     /// The database's name.
@@ -176,19 +207,34 @@ impl Store for IdbStore {
     type Error = StoreError;
 
     async fn load(&self) -> Result<Snapshot, StoreError> {
-        let tx = self.db.transaction([TABLES, ITEMS, SETTINGS]).build()?;
+        let tx = self
+            .db
+            .transaction([TABLES, ITEMS, SETTINGS, JOURNAL])
+            .build()?;
         let tables = tx.object_store(TABLES)?;
         let items = tx.object_store(ITEMS)?;
         let settings = tx.object_store(SETTINGS)?;
-        // Requests go out when built; both item requests read the same rows in key order,
-        // and so do both settings requests.
+        let journal = tx.object_store(JOURNAL)?;
+        // Requests go out when built; the key and value requests of one store read the same
+        // rows in key order.
+        let table_names = tables.get_all_keys::<String>().primitive()?;
         let states = tables.get_all::<String>().primitive()?;
         let item_keys = items.get_all_keys::<JsValue>().primitive()?;
         let item_values = items.get_all::<String>().primitive()?;
         let setting_names = settings.get_all_keys::<String>().primitive()?;
         let setting_values = settings.get_all::<String>().primitive()?;
+        let record_keys = journal.get_all_keys::<JsValue>().primitive()?;
+        let records = journal.get_all::<String>().primitive()?;
 
+        let mut state = MemoryStore::new();
+        let names = table_names.await?.collect::<Result<Vec<String>, _>>()?;
         let states = states.await?.collect::<Result<Vec<String>, _>>()?;
+        let rows: Vec<Change> = names
+            .into_iter()
+            .zip(states)
+            .map(|(table, state)| Change::PutTable { table, state })
+            .collect();
+        state.apply(&rows);
         let keys = item_keys.await?.collect::<Result<Vec<JsValue>, _>>()?;
         let values = item_values.await?.collect::<Result<Vec<String>, _>>()?;
         if keys.len() != values.len() {
@@ -198,86 +244,161 @@ impl Store for IdbStore {
                 values.len()
             )));
         }
-        let mut pairs = Vec::with_capacity(values.len());
+        let mut rows = Vec::with_capacity(values.len());
         for (key, item) in keys.into_iter().zip(values) {
-            let table = js_sys::Reflect::get_u32(&key, 0)
-                .ok()
-                .and_then(|t| t.as_string())
-                .ok_or_else(|| StoreError::new("an item row has a key that is not [table, key]"))?;
-            pairs.push((table, item));
+            let part = |i| {
+                js_sys::Reflect::get_u32(&key, i)
+                    .ok()
+                    .and_then(|p| p.as_string())
+            };
+            let (Some(table), Some(key)) = (part(0), part(1)) else {
+                return Err(StoreError::new(
+                    "an item row has a key that is not [table, key]",
+                ));
+            };
+            rows.push(Change::PutItem { table, key, item });
         }
+        state.apply(&rows);
         let names = setting_names.await?.collect::<Result<Vec<String>, _>>()?;
         let values = setting_values.await?.collect::<Result<Vec<String>, _>>()?;
-        Ok(Snapshot {
-            tables: states,
-            items: pairs,
-            settings: names.into_iter().zip(values).collect(),
-        })
+        let rows: Vec<Change> = names
+            .into_iter()
+            .zip(values)
+            .map(|(name, value)| Change::PutSetting {
+                name,
+                value: Some(value),
+            })
+            .collect();
+        state.apply(&rows);
+
+        let record_keys = record_keys.await?.collect::<Result<Vec<JsValue>, _>>()?;
+        let records = records.await?.collect::<Result<Vec<String>, _>>()?;
+        let mut replayed = Vec::new();
+        for (key, record) in record_keys.iter().zip(&records) {
+            let changes: Vec<Change> = serde_json::from_str(record).map_err(|e| {
+                StoreError::new(format!("journal record {key:?} is unreadable: {e}"))
+            })?;
+            state.apply(&changes);
+            replayed.extend(changes);
+        }
+        *self.replayed.borrow_mut() =
+            record_keys
+                .last()
+                .and_then(JsValue::as_f64)
+                .map(|last_key| Replayed {
+                    changes: replayed,
+                    last_key,
+                });
+        Ok(state.snapshot())
     }
 
     async fn commit(&mut self, changes: &[Change]) -> Result<(), StoreError> {
         if changes.is_empty() {
             return Ok(());
         }
-        // Every request is issued before the first await, so the transaction is created
-        // (and therefore ordered) at the moment commit is first polled.
+        let record = serde_json::to_string(changes)
+            .map_err(|e| StoreError::new(format!("the changes could not be written: {e}")))?;
+        // The request is issued before the first await, so the transaction is created (and
+        // therefore ordered) at the moment commit is first polled.
         let tx = self
             .db
-            .transaction([TABLES, ITEMS, SETTINGS])
+            .transaction(JOURNAL)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        drop(tx.object_store(JOURNAL)?.put(record).primitive()?);
+        // A failed request aborts the transaction, and commit then reports the abort.
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl IdbStore {
+    /// Folds the journal records the last load replayed into the state stores and deletes
+    /// them, in one transaction. Records committed since stay; nothing to fold is a no-op.
+    pub async fn compact(&self) -> Result<(), StoreError> {
+        let Some(Replayed { changes, last_key }) = self.replayed.borrow_mut().take() else {
+            return Ok(());
+        };
+        let tx = self
+            .db
+            .transaction([TABLES, ITEMS, SETTINGS, JOURNAL])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         {
             let tables = tx.object_store(TABLES)?;
             let items = tx.object_store(ITEMS)?;
             let settings = tx.object_store(SETTINGS)?;
-            for change in changes {
-                match change {
-                    Change::PutTable { table, state } => {
-                        drop(
-                            tables
-                                .put(state.clone())
-                                .with_key(table.clone())
-                                .primitive()?,
-                        );
-                    }
-                    Change::DeleteTable { table } => {
-                        drop(tables.delete::<String, _>(table.clone()).primitive()?);
-                        drop(items.delete::<JsValue, _>(table_items(table)).primitive()?);
-                    }
-                    Change::PutItem { table, key, item } => {
-                        drop(
-                            items
-                                .put(item.clone())
-                                .with_key(item_key(table, key))
-                                .primitive()?,
-                        );
-                    }
-                    Change::DeleteItem { table, key } => {
-                        drop(
-                            items
-                                .delete::<JsValue, _>(item_key(table, key))
-                                .primitive()?,
-                        );
-                    }
-                    Change::PutSetting {
-                        name,
-                        value: Some(value),
-                    } => {
-                        drop(
-                            settings
-                                .put(value.clone())
-                                .with_key(name.clone())
-                                .primitive()?,
-                        );
-                    }
-                    Change::PutSetting { name, value: None } => {
-                        drop(settings.delete::<String, _>(name.clone()).primitive()?);
-                    }
-                }
+            for change in &changes {
+                write_change(&tables, &items, &settings, change)?;
             }
+            let folded = KeyRange::UpperBound(JsValue::from_f64(last_key), false);
+            drop(
+                tx.object_store(JOURNAL)?
+                    .delete::<JsValue, _>(folded)
+                    .primitive()?,
+            );
         }
-        // A failed request aborts the transaction, and commit then reports the abort.
         tx.commit().await?;
         Ok(())
     }
+
+    /// How many journal records wait to be folded in (tests use it).
+    pub async fn journal_records(&self) -> Result<u32, StoreError> {
+        let tx = self.db.transaction(JOURNAL).build()?;
+        let count = tx.object_store(JOURNAL)?.count().primitive()?;
+        Ok(count.await?)
+    }
+}
+
+/// Issues the requests that write one change into the state stores.
+fn write_change(
+    tables: &ObjectStore<'_>,
+    items: &ObjectStore<'_>,
+    settings: &ObjectStore<'_>,
+    change: &Change,
+) -> Result<(), StoreError> {
+    match change {
+        Change::PutTable { table, state } => {
+            drop(
+                tables
+                    .put(state.clone())
+                    .with_key(table.clone())
+                    .primitive()?,
+            );
+        }
+        Change::DeleteTable { table } => {
+            drop(tables.delete::<String, _>(table.clone()).primitive()?);
+            drop(items.delete::<JsValue, _>(table_items(table)).primitive()?);
+        }
+        Change::PutItem { table, key, item } => {
+            drop(
+                items
+                    .put(item.clone())
+                    .with_key(item_key(table, key))
+                    .primitive()?,
+            );
+        }
+        Change::DeleteItem { table, key } => {
+            drop(
+                items
+                    .delete::<JsValue, _>(item_key(table, key))
+                    .primitive()?,
+            );
+        }
+        Change::PutSetting {
+            name,
+            value: Some(value),
+        } => {
+            drop(
+                settings
+                    .put(value.clone())
+                    .with_key(name.clone())
+                    .primitive()?,
+            );
+        }
+        Change::PutSetting { name, value: None } => {
+            drop(settings.delete::<String, _>(name.clone()).primitive()?);
+        }
+    }
+    Ok(())
 }

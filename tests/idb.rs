@@ -51,12 +51,57 @@ async fn round_trip(test: &str, batches: &[Vec<Change>]) -> dynoscope_engine::Sn
     }
     store.close();
 
+    // Loaded by replaying the journal...
     let reopened = IdbStore::open(&name).await.expect("reopen");
     let loaded = reopened.load().await.expect("load");
-    reopened.close();
-    IdbStore::delete_database(&name).await.expect("cleanup");
     assert_eq!(loaded, reference.snapshot());
+    // ...and again once the journal is folded into the state stores.
+    reopened.compact().await.expect("compact");
+    assert_eq!(reopened.journal_records().await.expect("count"), 0);
+    reopened.close();
+    let compacted = IdbStore::open(&name)
+        .await
+        .expect("reopen after compaction");
+    assert_eq!(compacted.load().await.expect("load"), reference.snapshot());
+    compacted.close();
+    IdbStore::delete_database(&name).await.expect("cleanup");
     loaded
+}
+
+#[wasm_bindgen_test]
+async fn a_commit_is_one_journal_record_however_many_changes_it_holds() {
+    let name = fresh_db("journal").await;
+    let mut store = IdbStore::open(&name).await.expect("open");
+    let mut batch = vec![put_table("t")];
+    batch.extend((0..500).map(|i| put_item("t", &i.to_string(), "x")));
+    store.commit(&batch).await.expect("commit");
+    store
+        .commit(&[put_item("t", "last", "y")])
+        .await
+        .expect("commit");
+    assert_eq!(store.journal_records().await.expect("count"), 2);
+    store.close();
+    IdbStore::delete_database(&name).await.expect("cleanup");
+}
+
+#[wasm_bindgen_test]
+async fn commits_made_while_compacting_stay_in_the_journal() {
+    let name = fresh_db("compact-race").await;
+    let mut store = IdbStore::open(&name).await.expect("open");
+    let mut reference = MemoryStore::new();
+    let first = vec![put_table("t"), put_item("t", "1", "a")];
+    store.commit(&first).await.expect("commit");
+    reference.apply(&first);
+    store.load().await.expect("load replays the first commit");
+    // A commit after the load, before the compaction: compaction must not fold or drop it.
+    let later = vec![put_item("t", "1", "b"), put_item("t", "2", "c")];
+    store.commit(&later).await.expect("commit");
+    reference.apply(&later);
+    store.compact().await.expect("compact");
+    assert_eq!(store.journal_records().await.expect("count"), 1);
+    assert_eq!(store.load().await.expect("load"), reference.snapshot());
+    store.close();
+    IdbStore::delete_database(&name).await.expect("cleanup");
 }
 
 #[wasm_bindgen_test]

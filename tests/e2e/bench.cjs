@@ -1,5 +1,6 @@
 // Browser figures for `make bench` (printed, never asserted): acknowledged PutItem/s through
-// window.dynoscope with 1,000 concurrent requests (group commit) and one at a time, and the
+// window.dynoscope with 1,000 concurrent requests (group commit; the median of five rounds)
+// and one at a time, and the
 // time to apply a model that loads 10,000 generated items. Each acknowledgement comes after
 // IndexedDB committed the write. Run by scripts/bench-browser.sh against a served dist/.
 'use strict';
@@ -16,7 +17,7 @@ async function main() {
   try {
     // A view that reads nothing, so the figures are the engine and IndexedDB, not re-rendering.
     await helpers.open(page, '/learn');
-    const figures = await page.evaluate(async (items) => {
+    const figures = await page.evaluate(async (items) => { try {
       const d = window.dynoscope;
       await d.send('CreateTable', {
         TableName: 'bench',
@@ -24,15 +25,25 @@ async function main() {
         AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
         BillingMode: 'PAY_PER_REQUEST',
       });
-      const out = {};
+      // The figures are the engine's and IndexedDB's: the simulated table must not throttle
+      // (a new on-demand table would, past 4,000 writes a second).
+      await d.send('Dynoscope_SetSimulation', { TableName: 'bench', Throttling: false });
+      const out = { rounds: [] };
+      // Five rounds of 1,000 concurrent puts (new keys each round); the median is reported.
+      for (let round = 0; round < 5; round++) {
+        const t0 = performance.now();
+        await Promise.all(items.map((it) => d.send('PutItem', {
+          TableName: 'bench', Item: { ...it, pk: { S: `${it.pk.S}#${round}` } },
+        })));
+        out.rounds.push(items.length / ((performance.now() - t0) / 1000));
+      }
+      const sorted = [...out.rounds].sort((a, b) => a - b);
+      out.concurrent = sorted[2];
       let t = performance.now();
-      await Promise.all(items.map((it) => d.send('PutItem', { TableName: 'bench', Item: it })));
-      out.concurrent = items.length / ((performance.now() - t) / 1000);
-      t = performance.now();
       for (const it of items) await d.send('PutItem', { TableName: 'bench', Item: it });
       out.sequential = items.length / ((performance.now() - t) / 1000);
       return out;
-    }, Array.from({ length: 1000 }, (_, i) => item(i)));
+    } catch (e) { throw new Error(`a bench request failed: ${e && e.name}: ${e && e.message}`); } }, Array.from({ length: 1000 }, (_, i) => item(i)));
     const model = {
       format: 'dynoscope-model',
       version: 1,
@@ -58,7 +69,8 @@ async function main() {
       return { ms: performance.now() - t, items: summary.items };
     }, model);
     console.log(`browser (Chromium, IndexedDB, acknowledged after commit):`);
-    console.log(`  PutItem, 1,000 concurrent        ${Math.round(figures.concurrent).toLocaleString('en')} /s`);
+    const rounds = figures.rounds.map((r) => Math.round(r).toLocaleString('en')).join(', ');
+    console.log(`  PutItem, 1,000 concurrent        ${Math.round(figures.concurrent).toLocaleString('en')} /s (median of 5 rounds: ${rounds})`);
     console.log(`  PutItem, one at a time           ${Math.round(figures.sequential).toLocaleString('en')} /s`);
     console.log(`  apply a model of ${load.items.toLocaleString('en')} items   ${Math.round(load.ms).toLocaleString('en')} ms`);
     helpers.assertNoPageProblems(browser.problems);
