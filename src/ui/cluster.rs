@@ -10,6 +10,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use dynoscope_engine::contract::SimulationView;
+use dynoscope_engine::simulation::SimulationSettings;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
@@ -72,20 +74,6 @@ pub struct Located {
     /// The item's key as short text, for labels.
     pub label: String,
 }
-
-/// The simulation preset of the table, as the simulation control last read it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Preset {
-    Off,
-    Playground,
-    /// Settings that match neither preset (set through the API).
-    Custom,
-}
-
-/// The playground's partition size limit (10 GB scaled to 10 KB).
-pub const PLAYGROUND_PARTITION_BYTES: u64 = 10 * 1024;
-/// DynamoDB's partition size limit.
-pub const DYNAMODB_PARTITION_BYTES: u64 = 10 * 1024 * 1024 * 1024;
 
 /// One direction (read or write) of a partition's throughput, from the `Throughput` member
 /// of `Dynoscope_DescribePartitions`. The bucket members are absent for on-demand tables.
@@ -153,8 +141,8 @@ pub struct ClusterCtx {
     pub clock: RwSignal<Option<ClockReading>>,
     /// The item the locator found, highlighted in the map.
     pub located: RwSignal<Option<Located>>,
-    /// The table's simulation preset, once read.
-    pub preset: RwSignal<Option<Preset>>,
+    /// The table's simulation settings, as the simulation control last read them.
+    pub simulation: RwSignal<Option<SimulationView>>,
     /// The partition the pointer is over (a card or a keyspace segment).
     pub hovered: RwSignal<Option<u64>>,
     /// The table's partition ids in keyspace order, as the partition map last read them.
@@ -177,10 +165,11 @@ impl ClusterCtx {
 
     /// The partition size limit the map measures fill levels against.
     pub fn partition_limit(&self) -> u64 {
-        match self.preset.get() {
-            Some(Preset::Off) => DYNAMODB_PARTITION_BYTES,
-            _ => PLAYGROUND_PARTITION_BYTES,
-        }
+        let settings = self
+            .simulation
+            .get()
+            .unwrap_or_else(|| SimulationView::from(&SimulationSettings::playground()));
+        settings.partition_size_limit_bytes
     }
 }
 
@@ -200,7 +189,7 @@ pub fn ClusterView(table: String) -> impl IntoView {
         revision: state.revision,
         clock: RwSignal::new(None),
         located: RwSignal::new(None),
-        preset: RwSignal::new(None),
+        simulation: RwSignal::new(None),
         hovered: RwSignal::new(None),
         partitions: RwSignal::new(Vec::new()),
         throughput: RwSignal::new(BTreeMap::new()),

@@ -19,6 +19,7 @@ mod item_grid;
 mod locate;
 mod model;
 mod partition_map;
+mod resource;
 pub mod route;
 mod simulation;
 mod stream_viewer;

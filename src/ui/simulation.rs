@@ -4,44 +4,28 @@
 //! `Dynoscope_SetSimulation`. Settings that match neither preset (set through the API) are
 //! shown as custom.
 
+use dynoscope_engine::contract::{LagView, PresetName, SimulationDescription, SimulationView};
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::cluster::{ClusterCtx, Preset};
+use super::cluster::ClusterCtx;
+use super::resource::engine_resource;
 use super::{AppState, ErrorNotice, ShownError};
 
-/// A lag range from the settings, `(min, max)` in milliseconds.
-fn lag(settings: &Value, name: &str) -> Option<(u64, u64)> {
-    let range = settings.get(name)?;
-    Some((
-        range.get("MinMillis")?.as_u64()?,
-        range.get("MaxMillis")?.as_u64()?,
-    ))
-}
-
-/// The preset a `{Settings: {...}}` response matches, and a one-line summary of it.
-fn read_settings(response: &Value) -> Option<(Preset, String)> {
-    let settings = response.get("Settings")?;
-    let replication = lag(settings, "ReplicationLag")?;
-    let gsi = lag(settings, "GsiPropagation").unwrap_or((0, 0));
-    let preset = match (replication, gsi) {
-        ((0, 0), (0, 0)) => Preset::Off,
-        ((200, 1500), (300, 2000)) => Preset::Playground,
-        _ => Preset::Custom,
-    };
-    let range = |(min, max): (u64, u64)| {
-        if max == 0 {
+/// A one-line summary of the lags a table's simulation adds.
+fn summary(settings: &SimulationView) -> String {
+    let range = |lag: LagView| {
+        if lag.max_millis == 0 {
             "none".to_owned()
         } else {
-            format!("{min}–{max} ms")
+            format!("{}–{} ms", lag.min_millis, lag.max_millis)
         }
     };
-    let summary = format!(
+    format!(
         "Replication lag {} · index propagation {}",
-        range(replication),
-        range(gsi)
-    );
-    Some((preset, summary))
+        range(settings.replication_lag),
+        range(settings.gsi_propagation)
+    )
 }
 
 /// The preset picker for one table.
@@ -49,51 +33,36 @@ fn read_settings(response: &Value) -> Option<(Preset, String)> {
 pub fn SimulationControl(table: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let ctx = expect_context::<ClusterCtx>();
-    let summary = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ShownError>);
-
-    let apply = move |response: Value| {
-        if let Some((preset, text)) = read_settings(&response) {
-            ctx.preset.try_set(Some(preset));
-            summary.try_set(text);
-        }
-    };
-
-    {
+    let described = {
         let table = table.clone();
-        Effect::new(move |_| {
-            state.revision.track();
-            let table = table.clone();
-            leptos::task::spawn_local(async move {
-                match state
-                    .send(
-                        "Dynoscope_DescribeSimulation",
-                        &json!({ "TableName": table }),
-                    )
-                    .await
-                {
-                    Ok(response) => apply(response),
-                    Err(e) => {
-                        error.try_set(Some(e));
-                    }
-                }
-            });
-        });
-    }
+        engine_resource::<SimulationDescription>("Dynoscope_DescribeSimulation", move || {
+            ctx.track();
+            Some(json!({ "TableName": table }))
+        })
+    };
+    Effect::new(move |_| match described.get() {
+        Some(Ok(description)) => {
+            ctx.simulation.try_set(Some(description.settings));
+        }
+        Some(Err(e)) => {
+            error.try_set(Some(e));
+        }
+        None => {}
+    });
+    let preset = move || ctx.simulation.get().map(|s| s.preset());
 
     let choose = move |preset: &'static str| {
         let table = table.clone();
         leptos::task::spawn_local(async move {
+            let request = json!({ "TableName": table, "Preset": preset });
             match state
-                .send(
-                    "Dynoscope_SetSimulation",
-                    &json!({ "TableName": table, "Preset": preset }),
-                )
+                .call::<SimulationDescription>("Dynoscope_SetSimulation", &request)
                 .await
             {
-                Ok(response) => {
+                Ok(description) => {
                     error.try_set(None);
-                    apply(response);
+                    ctx.simulation.try_set(Some(description.settings));
                     ctx.refresh();
                 }
                 Err(e) => {
@@ -104,7 +73,7 @@ pub fn SimulationControl(table: String) -> impl IntoView {
     };
 
     let option =
-        move |preset: Preset, value: &'static str, label: &'static str, hint: &'static str| {
+        move |choice: PresetName, value: &'static str, label: &'static str, hint: &'static str| {
             let choose = choose.clone();
             let id = format!("sim-preset-{value}");
             let label_for = id.clone();
@@ -117,7 +86,7 @@ pub fn SimulationControl(table: String) -> impl IntoView {
                         id=id
                         value=value
                         data-testid=testid
-                        prop:checked=move || ctx.preset.get() == Some(preset)
+                        prop:checked=move || preset() == Some(choice)
                         on:change=move |_| choose(value)
                     />
                     <span class="preset-name">{label}</span>
@@ -130,13 +99,14 @@ pub fn SimulationControl(table: String) -> impl IntoView {
         <fieldset class="simulation-control" data-testid="simulation-control">
             <legend>"Simulation for this table"</legend>
             <div class="preset-options">
-                {option(Preset::Playground, "PLAYGROUND", "Playground", "lag, 10 KB partitions")}
-                {option(Preset::Off, "OFF", "Off", "as DynamoDB looks from outside")}
+                {option(PresetName::Playground, "PLAYGROUND", "Playground", "lag, 10 KB partitions")}
+                {option(PresetName::Off, "OFF", "Off", "as DynamoDB looks from outside")}
             </div>
             <p class="muted sim-summary" data-testid="simulation-summary">
                 {move || {
-                    let custom = if ctx.preset.get() == Some(Preset::Custom) { "Custom settings: " } else { "" };
-                    format!("{custom}{}", summary.get())
+                    let custom = if preset() == Some(PresetName::Custom) { "Custom settings: " } else { "" };
+                    let text = ctx.simulation.get().map(|s| summary(&s)).unwrap_or_default();
+                    format!("{custom}{text}")
                 }}
             </p>
             {move || error.get().map(|e| view! { <ErrorNotice error=e testid="simulation-error" /> })}

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use dynoscope_engine::contract::SimulationDescription;
 use dynoscope_model::ModelTable;
 use dynoscope_model::template::Template;
 use leptos::prelude::*;
@@ -38,16 +39,13 @@ pub fn Aggregate(table: ModelTable, colours: BTreeMap<String, String>) -> impl I
                 .await
                 .map_err(ShownError::from);
             let described = state
-                .send(
+                .call::<SimulationDescription>(
                     "Dynoscope_DescribeSimulation",
                     &serde_json::json!({"TableName": name}),
                 )
                 .await;
-            if let Some(bytes) = described
-                .ok()
-                .and_then(|d| d["Settings"]["ItemCollectionLimitBytes"].as_u64())
-            {
-                collection_limit.set(bytes);
+            if let Ok(described) = described {
+                collection_limit.set(described.settings.item_collection_limit_bytes);
             }
             items.set(Some(result));
         });

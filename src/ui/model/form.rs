@@ -40,32 +40,44 @@ fn write_table(state: AppState, table: usize, f: impl FnOnce(&mut ModelTable)) {
     });
 }
 
+/// Reads row `at.row` of the list `rows` picks from table `at.table`.
+fn read_row<X, R: Default>(
+    state: AppState,
+    at: At,
+    rows: fn(&ModelTable) -> &Vec<X>,
+    f: impl FnOnce(&X) -> R,
+) -> R {
+    read_table(state, at.table, |t| rows(t).get(at.row).map(f).unwrap_or_default())
+}
+
+/// Changes row `at.row` of the list `rows` picks from table `at.table`.
+fn write_row<X>(
+    state: AppState,
+    at: At,
+    rows: fn(&mut ModelTable) -> &mut Vec<X>,
+    f: impl FnOnce(&mut X),
+) {
+    write_table(state, at.table, |t| {
+        if let Some(row) = rows(t).get_mut(at.row) {
+            f(row)
+        }
+    });
+}
+
 fn read_entity<R: Default>(state: AppState, at: At, f: impl FnOnce(&Entity) -> R) -> R {
-    read_table(state, at.table, |t| {
-        t.entities.get(at.row).map(f).unwrap_or_default()
-    })
+    read_row(state, at, |t| &t.entities, f)
 }
 
 fn write_entity(state: AppState, at: At, f: impl FnOnce(&mut Entity)) {
-    write_table(state, at.table, |t| {
-        if let Some(e) = t.entities.get_mut(at.row) {
-            f(e)
-        }
-    });
+    write_row(state, at, |t| &mut t.entities, f)
 }
 
 fn read_pattern<R: Default>(state: AppState, at: At, f: impl FnOnce(&AccessPattern) -> R) -> R {
-    read_table(state, at.table, |t| {
-        t.access_patterns.get(at.row).map(f).unwrap_or_default()
-    })
+    read_row(state, at, |t| &t.access_patterns, f)
 }
 
 fn write_pattern(state: AppState, at: At, f: impl FnOnce(&mut AccessPattern)) {
-    write_table(state, at.table, |t| {
-        if let Some(p) = t.access_patterns.get_mut(at.row) {
-            f(p)
-        }
-    });
+    write_row(state, at, |t| &mut t.access_patterns, f)
 }
 
 /// A text box showing `value` and reporting each edit.

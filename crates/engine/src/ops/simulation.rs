@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::validate::Violations;
 use crate::clock::ClockMode;
+use crate::contract::{EngineView, SimulationDescription, SimulationView};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
@@ -132,23 +133,15 @@ fn lag_of(field: &str, arg: &LagArg, v: &mut Violations) -> LagRange {
     }
 }
 
-fn settings_json(settings: &SimulationSettings) -> serde_json::Value {
-    let lag = |l: &LagRange| json!({"MinMillis": l.min_millis, "MaxMillis": l.max_millis});
-    json!({
-        "ReplicationLag": lag(&settings.replication_lag),
-        "GsiPropagation": lag(&settings.gsi_propagation),
-        "Throttling": settings.throttling,
-        "TtlDeleteDelayMillis": settings.ttl_delete_delay_millis,
-        "PartitionSizeLimitBytes": settings.partition_size_limit_bytes,
-        "ItemCollectionLimitBytes": settings.item_collection_limit_bytes,
-        "HeatSplitUnitsPerSecond": settings.heat_split_units_per_second,
-        "HeatSplitSeconds": settings.heat_split_seconds,
-    })
-}
-
-/// The engine-wide settings that live in its configuration rather than per table.
-fn engine_json(engine: &Engine) -> serde_json::Value {
-    json!({"ControlPlaneMillis": engine.config.control_plane_millis, "Seed": engine.config.seed})
+/// The answer of DescribeSimulation and SetSimulation.
+fn description(engine: &Engine, settings: &SimulationSettings) -> SimulationDescription {
+    SimulationDescription {
+        settings: SimulationView::from(settings),
+        engine: EngineView {
+            control_plane_millis: engine.config.control_plane_millis,
+            seed: engine.config.seed,
+        },
+    }
 }
 
 pub fn set_simulation(
@@ -249,7 +242,7 @@ pub fn set_simulation(
         None => engine.config.simulation = settings,
     }
     engine.record_simulation(request.table_name.as_deref());
-    respond(&json!({ "Settings": settings_json(&settings), "Engine": engine_json(engine) }))
+    respond(&description(engine, &settings))
 }
 
 #[derive(Debug, Deserialize)]
@@ -271,5 +264,5 @@ pub fn describe_simulation(
         }
         None => engine.config.simulation,
     };
-    respond(&json!({ "Settings": settings_json(&settings), "Engine": engine_json(engine) }))
+    respond(&description(engine, &settings))
 }
