@@ -9,15 +9,13 @@
 //! A commit is one record appended to `journal`: one put in one transaction, however many
 //! changes it holds, so a group commit of a thousand writes costs about what one write
 //! costs. [`Store::load`] reads the three state stores and replays the journal over them in
-//! order; [`IdbStore::compact`] then folds what it replayed into the state stores and
-//! deletes those records, in one transaction, off the path of any request. Replaying is
-//! idempotent (every change sets a final value), so a journal that was partly folded in
-//! before a crash replays to the same state. Array keys sort by table first, which lets a
+//! order; [`IdbStore::compact`] then folds the journal into the state stores and deletes
+//! the records it folded, in one transaction, off the path of any request. Every change
+//! sets a final value, so the state stores plus the journal replay to the same state
+//! however much of it has been folded in, by this tab or another. Array keys sort by table first, which lets a
 //! dropped table's items go in one key-range delete.
 
-use std::cell::RefCell;
 use std::fmt;
-use std::rc::Rc;
 
 use dynoscope_engine::{Change, DynamoError, ErrorKind, MemoryStore, Snapshot, Store};
 use indexed_db_futures::KeyRange;
@@ -95,15 +93,6 @@ impl From<indexed_db_futures::error::OpenDbError> for StoreError {
 #[derive(Debug, Clone)]
 pub struct IdbStore {
     db: Database,
-    /// What the last load replayed from the journal, for [`IdbStore::compact`] to fold in.
-    replayed: Rc<RefCell<Option<Replayed>>>,
-}
-
-/// Journal records a load replayed: their changes in order, and the last record's key.
-#[derive(Debug)]
-struct Replayed {
-    changes: Vec<Change>,
-    last_key: f64,
 }
 
 impl IdbStore {
@@ -127,10 +116,7 @@ impl IdbStore {
                 Ok(())
             })
             .await?;
-        Ok(IdbStore {
-            db,
-            replayed: Rc::default(),
-        })
+        Ok(IdbStore { db })
     }
 
     /// The database's name.
@@ -273,22 +259,9 @@ impl Store for IdbStore {
 
         let record_keys = record_keys.await?.collect::<Result<Vec<JsValue>, _>>()?;
         let records = records.await?.collect::<Result<Vec<String>, _>>()?;
-        let mut replayed = Vec::new();
         for (key, record) in record_keys.iter().zip(&records) {
-            let changes: Vec<Change> = serde_json::from_str(record).map_err(|e| {
-                StoreError::new(format!("journal record {key:?} is unreadable: {e}"))
-            })?;
-            state.apply(&changes);
-            replayed.extend(changes);
+            state.apply(&journal_changes(key, record)?);
         }
-        *self.replayed.borrow_mut() =
-            record_keys
-                .last()
-                .and_then(JsValue::as_f64)
-                .map(|last_key| Replayed {
-                    changes: replayed,
-                    last_key,
-                });
         Ok(state.snapshot())
     }
 
@@ -313,28 +286,37 @@ impl Store for IdbStore {
 }
 
 impl IdbStore {
-    /// Folds the journal records the last load replayed into the state stores and deletes
-    /// them, in one transaction. Records committed since stay; nothing to fold is a no-op.
+    /// Folds every journal record into the state stores and deletes them, in one
+    /// transaction that reads the journal itself: IndexedDB runs it alone among the
+    /// transactions touching these stores, so records another tab folded meanwhile are
+    /// simply gone, and the state stores always hold a prefix of the journal applied in
+    /// order.
     pub async fn compact(&self) -> Result<(), StoreError> {
-        let Some(Replayed { changes, last_key }) = self.replayed.borrow_mut().take() else {
-            return Ok(());
-        };
         let tx = self
             .db
             .transaction([TABLES, ITEMS, SETTINGS, JOURNAL])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
+        let journal = tx.object_store(JOURNAL)?;
+        let keys = journal.get_all_keys::<JsValue>().primitive()?;
+        let records = journal.get_all::<String>().primitive()?;
+        let keys = keys.await?.collect::<Result<Vec<JsValue>, _>>()?;
+        let records = records.await?.collect::<Result<Vec<String>, _>>()?;
+        let Some(last) = keys.last().cloned() else {
+            return Ok(());
+        };
         {
             let tables = tx.object_store(TABLES)?;
             let items = tx.object_store(ITEMS)?;
             let settings = tx.object_store(SETTINGS)?;
-            for change in &changes {
-                write_change(&tables, &items, &settings, change)?;
+            for (key, record) in keys.iter().zip(&records) {
+                for change in &journal_changes(key, record)? {
+                    write_change(&tables, &items, &settings, change)?;
+                }
             }
-            let folded = KeyRange::UpperBound(JsValue::from_f64(last_key), false);
             drop(
-                tx.object_store(JOURNAL)?
-                    .delete::<JsValue, _>(folded)
+                journal
+                    .delete::<JsValue, _>(KeyRange::UpperBound(last, false))
                     .primitive()?,
             );
         }
@@ -348,6 +330,12 @@ impl IdbStore {
         let count = tx.object_store(JOURNAL)?.count().primitive()?;
         Ok(count.await?)
     }
+}
+
+/// The changes one journal record holds.
+fn journal_changes(key: &JsValue, record: &str) -> Result<Vec<Change>, StoreError> {
+    serde_json::from_str(record)
+        .map_err(|e| StoreError::new(format!("journal record {key:?} is unreadable: {e}")))
 }
 
 /// Issues the requests that write one change into the state stores.

@@ -85,22 +85,31 @@ async fn a_commit_is_one_journal_record_however_many_changes_it_holds() {
 }
 
 #[wasm_bindgen_test]
-async fn commits_made_while_compacting_stay_in_the_journal() {
-    let name = fresh_db("compact-race").await;
-    let mut store = IdbStore::open(&name).await.expect("open");
+async fn two_tabs_compacting_the_same_journal_never_undo_a_later_write() {
+    let name = fresh_db("compact-two").await;
+    let mut a = IdbStore::open(&name).await.expect("open a");
+    let b = IdbStore::open(&name).await.expect("open b");
     let mut reference = MemoryStore::new();
-    let first = vec![put_table("t"), put_item("t", "1", "a")];
-    store.commit(&first).await.expect("commit");
-    reference.apply(&first);
-    store.load().await.expect("load replays the first commit");
-    // A commit after the load, before the compaction: compaction must not fold or drop it.
-    let later = vec![put_item("t", "1", "b"), put_item("t", "2", "c")];
-    store.commit(&later).await.expect("commit");
+    for batch in [
+        vec![put_table("t"), put_item("t", "1", "old")],
+        vec![put_item("t", "1", "new")],
+    ] {
+        a.commit(&batch).await.expect("commit");
+        reference.apply(&batch);
+    }
+    // Both tabs loaded the journal; b folds it in first, then a writes and folds.
+    assert_eq!(b.load().await.expect("load"), reference.snapshot());
+    b.compact().await.expect("b compacts");
+    let later = vec![put_item("t", "2", "x")];
+    a.commit(&later).await.expect("commit");
     reference.apply(&later);
-    store.compact().await.expect("compact");
-    assert_eq!(store.journal_records().await.expect("count"), 1);
-    assert_eq!(store.load().await.expect("load"), reference.snapshot());
-    store.close();
+    a.compact().await.expect("a compacts what is left");
+    b.compact().await.expect("b finds nothing to fold");
+    assert_eq!(a.journal_records().await.expect("count"), 0);
+    assert_eq!(a.load().await.expect("load"), reference.snapshot());
+    assert!(format!("{:?}", a.load().await.unwrap().items).contains("new"));
+    a.close();
+    b.close();
     IdbStore::delete_database(&name).await.expect("cleanup");
 }
 

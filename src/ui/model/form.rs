@@ -47,7 +47,9 @@ fn read_row<X, R: Default>(
     rows: fn(&ModelTable) -> &Vec<X>,
     f: impl FnOnce(&X) -> R,
 ) -> R {
-    read_table(state, at.table, |t| rows(t).get(at.row).map(f).unwrap_or_default())
+    read_table(state, at.table, |t| {
+        rows(t).get(at.row).map(f).unwrap_or_default()
+    })
 }
 
 /// Changes row `at.row` of the list `rows` picks from table `at.table`.
