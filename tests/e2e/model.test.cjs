@@ -203,6 +203,15 @@ test('the model is edited with forms, validated as it is typed, and kept across 
     await entity.getByTestId('form-attribute-name').last().fill('userName');
     await finding.waitFor({ state: 'detached' });
 
+    // Each attribute's values come from a generator picked by kind and tuned as JSON; text
+    // that is not a generator is refused beside it and changes nothing.
+    await entity.getByTestId('form-generator-kind').nth(1).selectOption('email');
+    assert.equal(await entity.getByTestId('form-generator').nth(1).inputValue(), '{"kind":"email"}');
+    await entity.getByTestId('form-generator').nth(1).fill('{"kind":"email","domain":1}');
+    await entity.getByTestId('form-generator-error').waitFor();
+    await entity.getByTestId('form-generator').nth(1).fill('{"kind":"email"}');
+    await entity.getByTestId('form-generator-error').waitFor({ state: 'detached' });
+
     // A new access pattern that needs a Scan is flagged under it.
     await page.getByTestId('form-add-pattern').click();
     const pattern = page.getByTestId('pattern-form').last();
@@ -238,6 +247,7 @@ test('the model is edited with forms, validated as it is typed, and kept across 
     await reloaded.waitFor();
     assert.equal(await reloaded.getByTestId('form-key-template').first().inputValue(), 'USER#{userName}');
     assert.equal(await page.getByTestId('pattern-form').last().getByTestId('form-pattern-name').inputValue(), 'Every user');
+    assert.equal(await page.getByTestId('entity-form').first().getByTestId('form-generator').nth(1).inputValue(), '{"kind":"email"}');
     const savedDefinition = page.getByTestId('table-definition').first();
     await savedDefinition.locator('summary').first().click();
     assert.equal(await savedDefinition.getByTestId('create-index-name').inputValue(), 'ByEmail');

@@ -151,6 +151,45 @@ pub enum Distribution {
     },
 }
 
+/// One example of each kind of generator, as a designer would start from it: the kind's
+/// name and its JSON (every setting shown; `ref` names an entity and attribute to fill in).
+pub const EXAMPLES: &[(&str, &str)] = &[
+    ("uuid", r#"{"kind":"uuid"}"#),
+    (
+        "ulid",
+        r#"{"kind":"ulid","start":"2025-01-01T00:00:00Z","stepSeconds":60}"#,
+    ),
+    (
+        "sequence",
+        r#"{"kind":"sequence","start":1,"step":1,"width":6}"#,
+    ),
+    ("name", r#"{"kind":"name","part":"full"}"#),
+    ("email", r#"{"kind":"email"}"#),
+    (
+        "date",
+        r#"{"kind":"date","from":"2025-01-01","to":"2025-12-31"}"#,
+    ),
+    (
+        "timestamp",
+        r#"{"kind":"timestamp","from":"2025-01-01T00:00:00Z","to":"2025-12-31T23:59:59Z"}"#,
+    ),
+    (
+        "number",
+        r#"{"kind":"number","min":0,"max":1000,"decimals":2}"#,
+    ),
+    (
+        "enum",
+        r#"{"kind":"enum","values":["PLACED","SHIPPED","DELIVERED"],"weights":[1,2,7]}"#,
+    ),
+    ("bool", r#"{"kind":"bool","trueShare":50}"#),
+    ("text", r#"{"kind":"text","minWords":3,"maxWords":8}"#),
+    ("constant", r#"{"kind":"constant","value":"EUR"}"#),
+    (
+        "ref",
+        r#"{"kind":"ref","entity":"Customer","attribute":"customerId","distribution":{"kind":"zipf","exponent":1}}"#,
+    ),
+];
+
 /// The table's sample items: each entity's `count` items, entities in model order, each
 /// entity made after those it refers to. An item whose primary key another item already
 /// has is drawn again (up to 100 times), so chance collisions of refs keep the count; a

@@ -679,3 +679,12 @@ fn entities_that_make_no_items_are_not_checked_for_sources() {
         Vec::<ItemJson>::new()
     );
 }
+
+#[test]
+fn every_generator_example_is_a_generator() {
+    for (kind, json) in dynoscope_model::generate::EXAMPLES {
+        let parsed: Result<dynoscope_model::generate::Generator, _> = serde_json::from_str(json);
+        assert!(parsed.is_ok(), "{kind}: {json}: {:?}", parsed.err());
+        assert!(json.contains(&format!(r#""kind":"{kind}""#)), "{kind}");
+    }
+}

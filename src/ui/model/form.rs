@@ -8,6 +8,7 @@
 //! inputs being rebuilt and focus stays where it is.
 
 use dynoscope_model::draft::{KeyDraft, TableDraft};
+use dynoscope_model::generate::{EXAMPLES, Generator};
 use dynoscope_model::model::{AttributeSpec, KeyTemplate, SortCondition, SortOperator};
 use dynoscope_model::validate::{Finding, Severity};
 use dynoscope_model::{AccessPattern, Entity, ModelTable, Operation};
@@ -380,6 +381,7 @@ fn EntityForm(at: At, findings: Memo<Vec<Finding>>) -> impl IntoView {
                 <Choice value=kind on_edit=set(|x, v| x.kind = v) options=pairs(ATTRIBUTE_TYPES) label="Attribute type" testid="form-attribute-type" />
                 <button type="button" class="link" on:click=move |_| write_entity(state, at, |e| { if a < e.attributes.len() { e.attributes.remove(a); } })>"Remove"</button>
             </div>
+            <GeneratorField at attribute=a />
         }
     };
     view! {
@@ -414,6 +416,75 @@ fn EntityForm(at: At, findings: Memo<Vec<Finding>>) -> impl IntoView {
             </label>
             <ul class="findings">{findings_at(findings, prefix)}</ul>
         </fieldset>
+    }
+}
+
+/// How one attribute's sample values are made: a kind picker that fills in that kind's
+/// example, and the generator's JSON, applied to the model as soon as it reads as a
+/// generator (until then the text stays here with the reason beside it). Empty means the
+/// generator picks values fitting the attribute's name and type.
+#[component]
+fn GeneratorField(at: At, attribute: usize) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let saved = move || {
+        read_entity(state, at, |e| {
+            e.attributes
+                .get(attribute)
+                .and_then(|x| x.generator.as_ref())
+                .and_then(|g| serde_json::to_string(g).ok())
+                .unwrap_or_default()
+        })
+    };
+    // Text typed that is not (yet) a generator, and why.
+    let draft = RwSignal::new(None::<(String, String)>);
+    let edit = move |text: String| {
+        let parsed = if text.trim().is_empty() {
+            Ok(None)
+        } else {
+            serde_json::from_str::<Generator>(&text).map(Some)
+        };
+        match parsed {
+            Ok(generator) => {
+                draft.set(None);
+                write_entity(state, at, |e| {
+                    if let Some(x) = e.attributes.get_mut(attribute) {
+                        x.generator = generator;
+                    }
+                });
+            }
+            Err(e) => draft.set(Some((text, e.to_string()))),
+        }
+    };
+    let kind = move || {
+        let text = draft
+            .with(|d| d.as_ref().map(|(t, _)| t.clone()))
+            .unwrap_or_else(saved);
+        EXAMPLES
+            .iter()
+            .find(|(kind, _)| text.contains(&format!(r#""kind":"{kind}""#)))
+            .map(|(kind, _)| kind.to_string())
+            .unwrap_or_default()
+    };
+    let mut kinds = vec![(String::new(), "values: automatic".to_owned())];
+    kinds.extend(
+        EXAMPLES
+            .iter()
+            .map(|(kind, _)| (kind.to_string(), format!("values: {kind}"))),
+    );
+    view! {
+        <div class="form-row generator">
+            <Choice value=Signal::derive(kind)
+                on_edit=Callback::new(move |kind: String| {
+                    let example = EXAMPLES.iter().find(|(k, _)| *k == kind).map(|(_, json)| json.to_string());
+                    edit(example.unwrap_or_default());
+                })
+                options=kinds label="How values are generated" testid="form-generator-kind" />
+            <Field value=Signal::derive(move || draft.with(|d| d.as_ref().map(|(t, _)| t.clone())).unwrap_or_else(saved))
+                on_edit=Callback::new(edit) label="Generator settings (JSON)" testid="form-generator" placeholder="automatic" class="code" />
+        </div>
+        {move || draft.with(|d| d.as_ref().map(|(_, why)| why.clone())).map(|why| view! {
+            <p class="field-error" role="alert" data-testid="form-generator-error">{why}</p>
+        })}
     }
 }
 
