@@ -10,7 +10,7 @@
 //! changes it holds, so a group commit of a thousand writes costs about what one write
 //! costs. [`Store::load`] reads the three state stores and replays the journal over them in
 //! order; [`IdbStore::compact`] then folds the journal into the state stores and deletes
-//! the records it folded, in one transaction, off the path of any request. Every change
+//! the records it folded, in rounds of a few thousand changes, off the path of any request. Every change
 //! sets a final value, so the state stores plus the journal replay to the same state
 //! however much of it has been folded in, by this tab or another. Array keys sort by table first, which lets a
 //! dropped table's items go in one key-range delete.
@@ -286,25 +286,39 @@ impl Store for IdbStore {
 }
 
 impl IdbStore {
-    /// Folds every journal record into the state stores and deletes them, in one
-    /// transaction that reads the journal itself: IndexedDB runs it alone among the
-    /// transactions touching these stores, so records another tab folded meanwhile are
-    /// simply gone, and the state stores always hold a prefix of the journal applied in
-    /// order.
+    /// Folds the journal into the state stores, oldest records first, and deletes what it
+    /// folded. Each round is one transaction that reads the journal itself and folds a few
+    /// thousand changes, so a commit arriving meanwhile waits for one round, not for all.
+    /// IndexedDB runs each round alone among the transactions touching these stores, so
+    /// records another tab folded meanwhile are simply gone, and the state stores always
+    /// hold a prefix of the journal applied in order.
     pub async fn compact(&self) -> Result<(), StoreError> {
+        while self.compact_round().await? {}
+        Ok(())
+    }
+
+    /// One round of [`IdbStore::compact`]; true when records remain.
+    async fn compact_round(&self) -> Result<bool, StoreError> {
+        const RECORDS: u32 = 64;
+        const CHANGES: usize = 5_000;
         let tx = self
             .db
             .transaction([TABLES, ITEMS, SETTINGS, JOURNAL])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let journal = tx.object_store(JOURNAL)?;
-        let keys = journal.get_all_keys::<JsValue>().primitive()?;
-        let records = journal.get_all::<String>().primitive()?;
+        let keys = journal
+            .get_all_keys::<JsValue>()
+            .with_limit(RECORDS)
+            .primitive()?;
+        let records = journal
+            .get_all::<String>()
+            .with_limit(RECORDS)
+            .primitive()?;
         let keys = keys.await?.collect::<Result<Vec<JsValue>, _>>()?;
         let records = records.await?.collect::<Result<Vec<String>, _>>()?;
-        let Some(last) = keys.last().cloned() else {
-            return Ok(());
-        };
+        let mut folded = None;
+        let mut changes = 0;
         {
             let tables = tx.object_store(TABLES)?;
             let items = tx.object_store(ITEMS)?;
@@ -312,16 +326,25 @@ impl IdbStore {
             for (key, record) in keys.iter().zip(&records) {
                 for change in &journal_changes(key, record)? {
                     write_change(&tables, &items, &settings, change)?;
+                    changes += 1;
+                }
+                folded = Some(key.clone());
+                if changes >= CHANGES {
+                    break;
                 }
             }
-            drop(
-                journal
-                    .delete::<JsValue, _>(KeyRange::UpperBound(last, false))
-                    .primitive()?,
-            );
         }
+        let Some(last) = folded else {
+            return Ok(false);
+        };
+        let more = keys.last() != Some(&last) || keys.len() == RECORDS as usize;
+        drop(
+            journal
+                .delete::<JsValue, _>(KeyRange::UpperBound(last, false))
+                .primitive()?,
+        );
         tx.commit().await?;
-        Ok(())
+        Ok(more)
     }
 
     /// How many journal records wait to be folded in (tests use it).

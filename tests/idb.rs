@@ -371,3 +371,27 @@ async fn a_failed_group_commit_fails_every_write_in_it() {
     }
     IdbStore::delete_database(&name).await.expect("cleanup");
 }
+
+#[wasm_bindgen_test]
+async fn a_long_journal_is_folded_in_rounds_until_none_is_left() {
+    let name = fresh_db("compact-rounds").await;
+    let mut store = IdbStore::open(&name).await.expect("open");
+    let mut reference = MemoryStore::new();
+    let table = vec![put_table("t")];
+    store.commit(&table).await.expect("commit");
+    reference.apply(&table);
+    for round in 0..3 {
+        let batch: Vec<Change> = (0..3_000)
+            .map(|i| put_item("t", &(i % 4_000).to_string(), &round.to_string()))
+            .collect();
+        store.commit(&batch).await.expect("commit");
+        reference.apply(&batch);
+    }
+    store.compact().await.expect("compact");
+    assert_eq!(store.journal_records().await.expect("count"), 0);
+    store.close();
+    let reopened = IdbStore::open(&name).await.expect("reopen");
+    assert_eq!(reopened.load().await.expect("load"), reference.snapshot());
+    reopened.close();
+    IdbStore::delete_database(&name).await.expect("cleanup");
+}
