@@ -688,3 +688,19 @@ fn every_generator_example_is_a_generator() {
         assert!(json.contains(&format!(r#""kind":"{kind}""#)), "{kind}");
     }
 }
+
+#[test]
+fn a_model_file_with_a_bad_generator_is_refused_naming_that_generator() {
+    let mut model: serde_json::Value =
+        serde_json::from_str(dynoscope_model::samples::find("game").unwrap().json).unwrap();
+    model["tables"][0]["entities"][0]["attributes"][0]["generator"] =
+        serde_json::json!({"kind": "number", "min": 1, "maximum": 5});
+    let error = dynoscope_model::Model::from_value(model).unwrap_err();
+    assert!(
+        error
+            .location
+            .starts_with("tables[0].entities[0].attributes[0].generator"),
+        "{error}"
+    );
+    assert!(error.message.contains("maximum"), "{error}");
+}
