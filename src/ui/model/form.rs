@@ -350,22 +350,13 @@ fn EntityForm(at: At, findings: Memo<Vec<Finding>>) -> impl IntoView {
         }
     };
     let attribute_row = move |a: usize| {
-        let name = Signal::derive(move || {
-            read_entity(state, at, |e| {
-                e.attributes
-                    .get(a)
-                    .map(|x| x.name.clone())
-                    .unwrap_or_default()
+        let get = move |f: fn(&AttributeSpec) -> String| {
+            Signal::derive(move || {
+                read_entity(state, at, |e| {
+                    e.attributes.get(a).map(f).unwrap_or_default()
+                })
             })
-        });
-        let kind = Signal::derive(move || {
-            read_entity(state, at, |e| {
-                e.attributes
-                    .get(a)
-                    .map(|x| x.kind.clone())
-                    .unwrap_or_default()
-            })
-        });
+        };
         let set = move |f: fn(&mut AttributeSpec, String)| {
             Callback::new(move |v: String| {
                 write_entity(state, at, |e| {
@@ -377,8 +368,8 @@ fn EntityForm(at: At, findings: Memo<Vec<Finding>>) -> impl IntoView {
         };
         view! {
             <div class="form-row">
-                <Field value=name on_edit=set(|x, v| x.name = v) label="Attribute name" testid="form-attribute-name" />
-                <Choice value=kind on_edit=set(|x, v| x.kind = v) options=pairs(ATTRIBUTE_TYPES) label="Attribute type" testid="form-attribute-type" />
+                <Field value=get(|x| x.name.clone()) on_edit=set(|x, v| x.name = v) label="Attribute name" testid="form-attribute-name" />
+                <Choice value=get(|x| x.kind.clone()) on_edit=set(|x, v| x.kind = v) options=pairs(ATTRIBUTE_TYPES) label="Attribute type" testid="form-attribute-type" />
                 <button type="button" class="link" on:click=move |_| write_entity(state, at, |e| { if a < e.attributes.len() { e.attributes.remove(a); } })>"Remove"</button>
             </div>
             <GeneratorField at attribute=a />
