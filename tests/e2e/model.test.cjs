@@ -83,6 +83,16 @@ test('a sample model opens from home, fills its tables and runs its access patte
     assert.match(counts, /Count \d+/);
     const capacity = await first.getByTestId('pattern-capacity').textContent();
     assert.match(capacity, /RCU/);
+    // A pattern on an index names the index partitions it read (once the global index has
+    // caught up with the load: the playground delays its entries by up to two seconds).
+    const byIndex = page.getByTestId('pattern').filter({ hasText: 'Order by id' });
+    const touched = byIndex.getByTestId('pattern-partitions');
+    for (let attempt = 0; attempt < 10 && !(await touched.count()); attempt++) {
+      await byIndex.getByTestId('pattern-run').click();
+      await byIndex.getByTestId('pattern-result').waitFor();
+      await page.waitForTimeout(500);
+    }
+    assert.match(await touched.textContent(), /index GSI1 partition \d+ \(leader in /);
     // The model survives a reload.
     await page.reload();
     await page.getByTestId('model-table').first().waitFor();

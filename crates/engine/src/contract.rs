@@ -8,11 +8,15 @@ use serde_json::Value;
 
 use crate::simulation::{LagRange, SimulationSettings};
 
-/// `Dynoscope_LocateItem`: where an item lives and what each replica holds of it.
+/// `Dynoscope_LocateItem`: where an item (or its entry in a secondary index) lives and what
+/// each replica holds of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ItemLocation {
     pub table_name: String,
+    /// The index whose entry for the item this is; absent for the item itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
     pub partition_id: u64,
     /// The partition key's hash, 16 hex digits.
     pub hash: String,

@@ -152,3 +152,63 @@ fn reseeding_replays_the_same_choices() {
     h.engine.advance_clock_by(10_000);
     assert_eq!(run(&mut h), first);
 }
+
+#[test]
+fn locate_item_in_an_index_finds_the_entry_and_its_index_partition() {
+    let mut h = Harness {
+        engine: Engine::new(EngineConfig::default()),
+    };
+    h.provisioned_table_with_index((5, 5), (5, 5), "KEYS_ONLY");
+    h.put(
+        "t1x",
+        json!({"pk": {"S": "k"}, "g": {"S": "group"}, "v": {"N": "1"}}),
+    );
+    h.engine.advance_clock_by(10_000);
+    let located = h.ok(
+        "Dynoscope_LocateItem",
+        json!({"TableName": "t1x", "IndexName": "by_g", "Key": {"pk": {"S": "k"}}}),
+    );
+    assert_eq!(located["IndexName"], "by_g");
+    let leader = located["Replicas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["Role"] == "LEADER")
+        .unwrap();
+    // The index holds the entry (keys only), not the item.
+    assert_eq!(
+        leader["Item"],
+        json!({"pk": {"S": "k"}, "g": {"S": "group"}})
+    );
+    let table = h.ok(
+        "Dynoscope_LocateItem",
+        json!({"TableName": "t1x", "Key": {"pk": {"S": "k"}}}),
+    );
+    assert!(table.get("IndexName").is_none());
+    assert_ne!(
+        located["Hash"], table["Hash"],
+        "the index hashes g, the table pk"
+    );
+}
+
+#[test]
+fn locate_item_in_an_index_the_item_is_not_in_says_so() {
+    let mut h = Harness {
+        engine: Engine::new(EngineConfig::default()),
+    };
+    h.provisioned_table_with_index((5, 5), (5, 5), "ALL");
+    h.put("t1x", json!({"pk": {"S": "k"}}));
+    let error = h.err(
+        "Dynoscope_LocateItem",
+        json!({"TableName": "t1x", "IndexName": "by_g", "Key": {"pk": {"S": "k"}}}),
+    );
+    assert!(error.message.contains("sparse index"), "{}", error.message);
+    let error = h.err(
+        "Dynoscope_LocateItem",
+        json!({"TableName": "t1x", "IndexName": "nope", "Key": {"pk": {"S": "k"}}}),
+    );
+    assert_eq!(
+        error.message,
+        "The table does not have the specified index: nope"
+    );
+}

@@ -174,7 +174,7 @@ async fn run_pattern(
         .unwrap_or(Value::Null);
     let sizes: Vec<usize> = items.iter().map(item_size).collect();
     let arithmetic = explain(pattern, &capacity, &sizes, count, scanned);
-    let partitions = partitions_of(state, table, &items).await;
+    let partitions = partitions_of(state, table, pattern.index.as_deref(), &items).await;
     let mut warnings = Vec::new();
     if scanned > 0 && count * 2 < scanned {
         warnings.push(format!(
@@ -253,10 +253,12 @@ fn explain(
     }
 }
 
-/// The table partitions holding the returned items (Dynoscope_LocateItem per item).
+/// The partitions the read touched: those holding the returned items, or their entries in
+/// the index the pattern reads (Dynoscope_LocateItem per item, with the index's name).
 async fn partitions_of(
     state: AppState,
     table: &ModelTable,
+    index: Option<&str>,
     items: &[serde_json::Map<String, Value>],
 ) -> Vec<String> {
     let keys: Vec<&str> = [
@@ -275,24 +277,26 @@ async fn partitions_of(
         if key.len() != keys.len() {
             continue;
         }
+        let mut request = json!({"TableName": table.definition.table_name, "Key": key});
+        if let Some(index) = index {
+            request["IndexName"] = json!(index);
+        }
         let located = state
-            .send(
-                "Dynoscope_LocateItem",
-                &json!({"TableName": table.definition.table_name, "Key": key}),
-            )
+            .call::<dynoscope_engine::contract::ItemLocation>("Dynoscope_LocateItem", &request)
             .await;
-        if let Ok(located) = located
-            && let Ok(place) =
-                serde_json::from_value::<dynoscope_engine::contract::ItemLocation>(located)
-        {
+        if let Ok(place) = located {
             let leader = place
                 .replicas
                 .iter()
                 .find(|r| r.role == "LEADER")
                 .map(|r| r.availability_zone.clone())
                 .unwrap_or_default();
+            let whose = place
+                .index_name
+                .map(|index| format!("index {index} "))
+                .unwrap_or_default();
             seen.insert(format!(
-                "partition {} (leader in {leader})",
+                "{whose}partition {} (leader in {leader})",
                 place.partition_id
             ));
         }

@@ -145,6 +145,8 @@ pub fn describe_partitions(
 pub struct LocateItemRequest {
     pub table_name: Option<String>,
     pub key: Option<WireItem>,
+    /// Locate the item's entry in this secondary index instead of the item itself.
+    pub index_name: Option<String>,
 }
 
 pub fn locate_item(
@@ -154,6 +156,9 @@ pub fn locate_item(
     let mut v = Violations::new();
     v.table_name("tableName", request.table_name.as_deref());
     v.not_null("key", &request.key);
+    if let Some(index) = &request.index_name {
+        v.table_name("indexName", Some(index));
+    }
     v.finish()?;
     let name = request.table_name.as_deref().expect("checked");
     let table = engine
@@ -167,11 +172,50 @@ pub fn locate_item(
     let position = ItemPosition::lowest_at(hash);
     let position = ItemPosition { key, ..position };
     let partition = table.items().partition_for(&position);
+    let Some(index_name) = &request.index_name else {
+        return respond(&location(engine, name, None, partition, &position, hash));
+    };
+    let index = table.index(index_name).ok_or_else(|| {
+        DynamoError::validation(format!(
+            "The table does not have the specified index: {index_name}"
+        ))
+    })?;
+    let item = partition.get(&position).ok_or_else(|| {
+        DynamoError::validation("The item is not in the table, so it is in no index")
+    })?;
+    let entry = index
+        .definition
+        .position_of(&position.key, item)
+        .ok_or_else(|| {
+            DynamoError::validation(format!(
+                "The item lacks the key attributes of index {index_name}, so it is not in it (a sparse index)"
+            ))
+        })?;
+    let index_partition = index.entries.partition_for(&entry);
+    respond(&location(
+        engine,
+        name,
+        Some(index_name),
+        index_partition,
+        &entry,
+        entry.hash,
+    ))
+}
+
+/// Where `position` lives in `partition` and what each replica holds there.
+fn location<P: Position>(
+    engine: &Engine,
+    table: &str,
+    index: Option<&str>,
+    partition: &Partition<P>,
+    position: &P,
+    hash: u64,
+) -> ItemLocation {
     let now = engine.now_millis();
-    let leader_copy = partition.get(&position);
+    let leader_copy = partition.get(position);
     let replicas = (0..REPLICAS)
         .map(|r| {
-            let held = partition.get_at(&position, ReadView::Replica { replica: r, now });
+            let held = partition.get_at(position, ReadView::Replica { replica: r, now });
             ReplicaCopy {
                 replica: r,
                 availability_zone: zone(engine, r),
@@ -187,12 +231,13 @@ pub fn locate_item(
             }
         })
         .collect();
-    respond(&ItemLocation {
-        table_name: name.to_owned(),
+    ItemLocation {
+        table_name: table.to_owned(),
+        index_name: index.map(str::to_owned),
         partition_id: u64::from(partition.id),
         hash: hex(hash),
         replicas,
-    })
+    }
 }
 
 #[derive(Debug, Deserialize)]
