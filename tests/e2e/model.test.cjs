@@ -279,3 +279,20 @@ test('the converters load only when a file is imported or exported, and answer e
     assert.deepEqual(tables.TableNames, [], 'a refused import creates nothing');
   });
 });
+
+test('a pattern that finds nothing in a lagging global index says why', { timeout: 90000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/');
+    // Index entries land a minute after each write, engine-wide (tables made now inherit it).
+    await page.evaluate(() => window.dynoscope.send('Dynoscope_SetSimulation', {
+      GsiPropagation: { MinMillis: 60000, MaxMillis: 60000 },
+    }));
+    await page.locator('[data-testid="home-sample"][data-sample="ecommerce"]').click();
+    const byIndex = page.getByTestId('pattern').filter({ hasText: 'Order by id' });
+    await byIndex.getByTestId('pattern-run').click();
+    await byIndex.getByTestId('pattern-result').waitFor();
+    assert.match(await byIndex.getByTestId('pattern-counts').textContent(), /Count 0/);
+    const warning = byIndex.getByText(/eventually consistent: here its entries land up to 60000 ms/);
+    await warning.waitFor();
+  });
+});

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use dynoscope_engine::contract::SimulationDescription;
 use dynoscope_model::access::request;
 use dynoscope_model::{AccessPattern, ModelTable, Operation};
 use leptos::prelude::*;
@@ -182,6 +183,13 @@ async fn run_pattern(
             scanned - count
         ));
     }
+    if count == 0
+        && let Some(lag) = index_lag(state, table, pattern.index.as_deref()).await
+    {
+        warnings.push(format!(
+            "Nothing yet? A global index is eventually consistent: here its entries land up to {lag} ms after the write (the simulation's index propagation), so a query right after a load can miss them. Run it again in a moment."
+        ));
+    }
     if let Some(big) = sizes.iter().max().filter(|s| **s > 4096) {
         warnings.push(format!("The largest item returned is {big} bytes: each read of it costs more than one 4 KB unit."));
     }
@@ -251,6 +259,24 @@ fn explain(
             "{scanned} items read (before any filter or projection) rounded up to {whole} × 4 KB → {consistency} → {units} RCU"
         )
     }
+}
+
+/// How late entries can reach `index`, if it is a global index of the table and the
+/// simulation delays them.
+async fn index_lag(state: AppState, table: &ModelTable, index: Option<&str>) -> Option<u64> {
+    let spec = &table.definition;
+    let index = index?;
+    spec.global_secondary_indexes
+        .iter()
+        .any(|i| i.index_name == index)
+        .then_some(())?;
+    let request = json!({"TableName": spec.table_name});
+    let described = state
+        .call::<SimulationDescription>("Dynoscope_DescribeSimulation", &request)
+        .await
+        .ok()?;
+    let lag = described.settings.gsi_propagation.max_millis;
+    (lag > 0).then_some(lag)
 }
 
 /// The partitions the read touched: those holding the returned items, or their entries in
