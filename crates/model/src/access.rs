@@ -247,6 +247,41 @@ fn key_condition(
     Ok(())
 }
 
+/// The parameters `pattern` takes, in order of first appearance: the placeholders of its
+/// partition key, sort key and upper bound templates (those the operation uses), then the
+/// `{name}` / `{name:N}` / `{name:BOOL}` values of its filter. Text that does not parse as a
+/// template contributes nothing (validation reports it).
+pub fn parameter_names(pattern: &AccessPattern) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |name: &str| {
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    };
+    let keyed = pattern.operation != Operation::Scan;
+    let sort = pattern.sort_key.as_ref();
+    let templates = [
+        pattern.partition_key.as_deref(),
+        sort.map(|s| s.value.as_str()),
+        sort.and_then(|s| s.upper.as_deref()),
+    ];
+    for text in templates.into_iter().flatten().filter(|_| keyed) {
+        if let Ok(template) = Template::parse(text) {
+            template.placeholders().for_each(&mut add);
+        }
+    }
+    let mut rest = pattern.filter.as_deref().unwrap_or_default();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + close];
+        add(inner.split_once(':').map_or(inner, |(name, _)| name));
+        rest = &rest[open + close + 1..];
+    }
+    names
+}
+
 /// Replaces `{name}`, `{name:N}` and `{name:BOOL}` in a filter with value placeholders.
 fn filter_expression(
     filter: &str,
@@ -390,6 +425,28 @@ mod tests {
     fn get_item_needs_an_exact_sort_key() {
         let e = request(&table(), &pattern(Operation::GetItem), &params()).unwrap_err();
         assert_eq!(e.location, "sortKey.operator");
+    }
+
+    #[test]
+    fn parameters_are_named_by_the_key_templates_then_the_filter() {
+        let mut p = pattern(Operation::Query);
+        p.sort_key = Some(SortCondition {
+            operator: SortOperator::Between,
+            value: "ORDER#{from}".into(),
+            upper: Some("ORDER#{to}".into()),
+        });
+        p.filter = Some("amount >= {min:N} AND #s = {status} AND total > {min:N}".into());
+        assert_eq!(
+            parameter_names(&p),
+            ["customerId", "from", "to", "min", "status"]
+        );
+    }
+
+    #[test]
+    fn a_scan_takes_only_its_filter_parameters() {
+        let mut p = pattern(Operation::Scan);
+        p.filter = Some("active = {active:BOOL}".into());
+        assert_eq!(parameter_names(&p), ["active"]);
     }
 
     #[test]

@@ -7,8 +7,10 @@
 //! write the model by position (`table`, `row`), so lists grow and shrink without the
 //! inputs being rebuilt and focus stays where it is.
 
+use dynoscope_model::access::parameter_names;
+use dynoscope_model::data::check_item;
 use dynoscope_model::draft::{KeyDraft, TableDraft};
-use dynoscope_model::generate::{EXAMPLES, Generator};
+use dynoscope_model::generate::{DEFAULT_SEED, EXAMPLES, Generator};
 use dynoscope_model::model::{AttributeSpec, KeyTemplate, SortCondition, SortOperator};
 use dynoscope_model::validate::{Finding, Severity};
 use dynoscope_model::{AccessPattern, Entity, ModelTable, Operation};
@@ -185,9 +187,34 @@ pub fn ModelForm(findings: Memo<Vec<Finding>>) -> impl IntoView {
             }
         })
     };
+    let name = Signal::derive(move || {
+        state
+            .model
+            .with(|m| m.as_ref().map(|m| m.name.clone()).unwrap_or_default())
+    });
+    let rename = Callback::new(move |v: String| {
+        state.model.update(|m| {
+            if let Some(m) = m {
+                m.name = v
+            }
+        })
+    });
     view! {
         <section class="panel model-form" data-testid="model-form">
             <h2>"Design"</h2>
+            <div class="form-row">
+                <span class="form-label">"Model name"</span>
+                <Field value=name on_edit=rename label="Model name" testid="form-model-name" />
+            </div>
+            <label class="form-row">
+                <span class="form-label">"Description"</span>
+                <textarea rows="2" class="wide" data-testid="form-model-description"
+                    prop:value=move || state.model.with(|m| m.as_ref().map(|m| m.description.clone()).unwrap_or_default())
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        state.model.update(|m| { if let Some(m) = m { m.description = text } });
+                    }></textarea>
+            </label>
             <For each=move || 0..tables() key=|t| *t let(table)>
                 <TableDesign table findings />
             </For>
@@ -302,7 +329,131 @@ fn TableDesign(table: usize, findings: Memo<Vec<Finding>>) -> impl IntoView {
                 <PatternForm at=At { table, row } findings />
             </For>
             <button type="button" data-testid="form-add-pattern" on:click=add_pattern>"+ Access pattern"</button>
+            <SampleData table />
         </div>
+    }
+}
+
+/// Sample items shown per page of the sample data list.
+const ITEMS_PER_PAGE: usize = 10;
+
+/// A table's sample data: the generator's seed and the items written into the model (in
+/// DynamoDB JSON, a page at a time, each checked by the engine's parser as it is typed).
+/// Items the entities generate are not listed here; they appear in the data below once the
+/// model settles.
+#[component]
+fn SampleData(table: usize) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let count = move || read_table(state, table, |t| t.items.len());
+    let pages = move || count().div_ceil(ITEMS_PER_PAGE).max(1);
+    let page = RwSignal::new(0usize);
+    let shown = move || page.get().min(pages() - 1);
+    let rows = move || {
+        let start = shown() * ITEMS_PER_PAGE;
+        start..(start + ITEMS_PER_PAGE).min(count())
+    };
+    let add_item = move |_| {
+        write_table(state, table, |t| t.items.push(new_item(&t.definition)));
+        page.set(pages() - 1);
+    };
+    let seed = move || {
+        read_table(state, table, |t| {
+            t.seed.map(|s| s.to_string()).unwrap_or_default()
+        })
+    };
+    view! {
+        <details class="sample-data" data-testid="sample-data">
+            <summary>{move || format!("Sample data: the generator's seed, and {} item{} written by hand", count(), if count() == 1 { "" } else { "s" })}</summary>
+            <label class="form-row">
+                <span class="form-label">"Generator seed"</span>
+                <input type="number" min="0" class="short" data-testid="form-seed" placeholder=DEFAULT_SEED.to_string()
+                    prop:value=seed
+                    on:input=move |ev| {
+                        let seed = event_target_value(&ev).trim().parse().ok();
+                        write_table(state, table, |t| t.seed = seed);
+                    } />
+                <span class="muted">"The same seed makes the same items every time."</span>
+            </label>
+            <For each=rows key=|i| *i let(row)>
+                <ItemField table row />
+            </For>
+            <div class="row">
+                <Show when=move || { pages() > 1 }>
+                    <button type="button" class="link" disabled=move || shown() == 0 on:click=move |_| page.set(shown().saturating_sub(1))>"‹ Previous"</button>
+                    <span class="muted">{move || format!("page {} of {}", shown() + 1, pages())}</span>
+                    <button type="button" class="link" disabled=move || shown() + 1 >= pages() on:click=move |_| page.set(shown() + 1)>"Next ›"</button>
+                </Show>
+                <button type="button" data-testid="form-add-item" on:click=add_item>"+ Item"</button>
+            </div>
+        </details>
+    }
+}
+
+/// A new hand-written item: the table's key attributes with a placeholder value each.
+fn new_item(spec: &dynoscope_model::model::TableSpec) -> dynoscope_model::model::ItemJson {
+    spec.key_schema
+        .iter()
+        .map(|k| {
+            let kind = spec.attribute_type(&k.attribute_name).unwrap_or("S");
+            let value = match kind {
+                "N" => serde_json::json!({"N": "0"}),
+                "B" => serde_json::json!({"B": "AA=="}),
+                _ => serde_json::json!({"S": "new"}),
+            };
+            (k.attribute_name.clone(), value)
+        })
+        .collect()
+}
+
+/// One sample item as DynamoDB JSON on one line. Text the engine's parser accepts replaces
+/// the item; anything else stays in the box with DynamoDB's reason beside it.
+#[component]
+fn ItemField(table: usize, row: usize) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let saved = move || {
+        read_table(state, table, |t| {
+            t.items
+                .get(row)
+                .map(|i| serde_json::Value::Object(i.clone()).to_string())
+                .unwrap_or_default()
+        })
+    };
+    let draft = RwSignal::new(None::<(String, String)>);
+    let edit = Callback::new(move |text: String| {
+        let parsed = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Object(item)) => check_item(&item).map(|_| item),
+            Ok(_) => Err("an item is an object of attributes in DynamoDB JSON".to_owned()),
+            Err(e) => Err(format!("not JSON: {e}")),
+        };
+        match parsed {
+            Ok(item) => {
+                draft.set(None);
+                write_table(state, table, |t| {
+                    if let Some(slot) = t.items.get_mut(row) {
+                        *slot = item
+                    }
+                });
+            }
+            Err(why) => draft.set(Some((text, why))),
+        }
+    });
+    let remove = move |_| {
+        draft.set(None);
+        write_table(state, table, |t| {
+            if row < t.items.len() {
+                t.items.remove(row);
+            }
+        })
+    };
+    view! {
+        <div class="form-row">
+            <Field value=Signal::derive(move || draft.with(|d| d.as_ref().map(|(t, _)| t.clone())).unwrap_or_else(saved))
+                on_edit=edit label=format!("Sample item {}", row + 1) testid="form-item" class="code wide" />
+            <button type="button" class="link" data-testid="form-item-remove" on:click=remove>"Remove"</button>
+        </div>
+        {move || draft.with(|d| d.as_ref().map(|(_, why)| why.clone())).map(|why| view! {
+            <p class="field-error" role="alert" data-testid="form-item-error">{why}</p>
+        })}
     }
 }
 
@@ -623,6 +774,11 @@ fn PatternForm(at: At, findings: Memo<Vec<Finding>>) -> impl IntoView {
                 </div>
             </Show>
             <div class="form-row">
+                <span class="form-label">"What it is for"</span>
+                <Field value=text(|p| p.description.clone()) on_edit=edit(|p, v| p.description = v)
+                    label="Pattern description" testid="form-pattern-description" placeholder="e.g. a customer's orders, newest first" />
+            </div>
+            <div class="form-row">
                 <span class="form-label">"Filter"</span>
                 <Field value=text(|p| p.filter.clone().unwrap_or_default()) on_edit=edit(|p, v| p.filter = some_text(v))
                     label="Filter expression" testid="form-pattern-filter" placeholder="e.g. #status = {status}" />
@@ -641,8 +797,44 @@ fn PatternForm(at: At, findings: Memo<Vec<Finding>>) -> impl IntoView {
                 <Show when=is_query>{check(|p| !p.scan_forward, |p, on| p.scan_forward = !on, "Newest first (ScanIndexForward false)", "form-pattern-descending")}</Show>
                 {check(|p| p.consistent_read, |p, on| p.consistent_read = on, "Strongly consistent", "form-pattern-consistent")}
             </div>
+            <ParameterFields at />
             <ul class="findings">{findings_at(findings, prefix)}</ul>
         </fieldset>
+    }
+}
+
+/// An example value for each parameter the pattern's templates and filter name, kept in the
+/// model (`parameters`) so a run, a saved model and a shared link all use it.
+#[component]
+fn ParameterFields(at: At) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let names = Memo::new(move |_| read_pattern(state, at, parameter_names));
+    let field = move |name: String| {
+        let (read, write) = (name.clone(), name.clone());
+        let value = Signal::derive(move || {
+            read_pattern(state, at, |p| {
+                p.parameters.get(&read).cloned().unwrap_or_default()
+            })
+        });
+        let on_edit = Callback::new(move |v: String| {
+            write_pattern(state, at, |p| {
+                p.parameters.insert(write.clone(), v);
+            })
+        });
+        view! {
+            <label class="param">
+                <code>{format!("{{{name}}}")}</code>
+                <Field value on_edit label=format!("Example value of {{{name}}}") testid="form-pattern-param" class="short" />
+            </label>
+        }
+    };
+    view! {
+        <Show when=move || names.with(|n| !n.is_empty())>
+            <div class="form-row params" data-testid="form-pattern-params">
+                <span class="form-label">"Example values"</span>
+                <For each=move || names.get() key=|n| n.clone() children=field />
+            </div>
+        </Show>
     }
 }
 

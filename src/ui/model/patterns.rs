@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use dynoscope_engine::contract::SimulationDescription;
-use dynoscope_model::access::request;
+use dynoscope_model::access::{parameter_names, request};
 use dynoscope_model::{AccessPattern, ModelTable, Operation};
 use leptos::prelude::*;
 use serde_json::{Value, json};
@@ -34,7 +34,7 @@ struct Run {
 #[component]
 pub fn Patterns(table: ModelTable) -> impl IntoView {
     if table.access_patterns.is_empty() {
-        return view! { <p class="muted">"No access patterns yet: add them in the JSON (accessPatterns)."</p> }.into_any();
+        return view! { <p class="muted">"No access patterns yet: add one under Design, above."</p> }.into_any();
     }
     view! {
         <h3>"Access patterns"</h3>
@@ -67,7 +67,12 @@ fn Pattern(table: ModelTable, pattern: AccessPattern) -> impl IntoView {
             });
         }
     };
-    let names: Vec<String> = params.get_untracked().keys().cloned().collect();
+    let mut names = parameter_names(&pattern);
+    for name in pattern.parameters.keys() {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
     view! {
         <li class="pattern" data-testid="pattern" data-pattern=pattern.name.clone()>
             <div class="row spread">
