@@ -7,11 +7,11 @@ import pathlib
 import sys
 
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
-groups = {"first load": [], "converters worker (on first import or export)": []}
+groups = {"first load": [], "model worker (on first import, export, share link or generated data)": []}
 for path in sorted(dist.iterdir()):
     if path.is_file():
         worker = path.name.startswith("dynoscope-converters")
-        groups["converters worker (on first import or export)" if worker else "first load"].append(path)
+        groups["model worker (on first import, export, share link or generated data)" if worker else "first load"].append(path)
 
 for title, paths in groups.items():
     raw = zipped = 0

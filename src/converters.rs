@@ -1,18 +1,22 @@
-//! The converters' web worker, both ends. Reading Workbench and CloudFormation files and
-//! writing every export format ([`dynoscope_model::convert`]) is a large part of the code
-//! yet needed only when someone imports or exports, so it is built as a second wasm
-//! module (the `dynoscope-converters` binary, see `www/index.html`) that runs in a web
-//! worker started the first time it is needed. [`read`] and [`write`] are the page's side:
-//! each sends a [`Request`] and waits for its [`Reply`]; [`serve`] is the worker's side.
-//! Messages are JSON text. The worker says [`READY`] once it listens; requests made before
-//! that wait in a queue. If the worker fails (cannot load, traps), every waiting request is
-//! answered with an error and the next request starts a new worker.
+//! The model's worker, both ends. Reading Workbench and CloudFormation files, writing every
+//! export format ([`dynoscope_model::convert`]), making sample data
+//! ([`dynoscope_model::generate`]) and packing and unpacking share links
+//! ([`dynoscope_model::link`], with its compression) are a large part of the code yet needed
+//! only when a model is imported, exported, applied or shared, so they are built as a second
+//! wasm module (the `dynoscope-converters` binary, see `www/index.html`) that runs in a web
+//! worker started the first time one is needed. [`read`], [`write`], [`items`],
+//! [`pack_link`] and [`unpack_link`] are the page's side: each sends a [`Request`] and
+//! waits for its [`Reply`]; [`serve`] is the worker's side. Messages are JSON text. The
+//! worker says [`READY`] once it listens; requests made before that wait in a queue. If the
+//! worker fails (cannot load, traps), every waiting request is answered with an error and
+//! the next request starts a new worker.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use dynoscope_model::{Model, ModelError};
+use dynoscope_model::model::ItemJson;
+use dynoscope_model::{Model, ModelError, ModelTable};
 use futures_channel::oneshot;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
@@ -32,6 +36,12 @@ pub enum Job {
     Read { text: String },
     /// Write `model` in `format`.
     Write { model: Model, format: String },
+    /// Make the items a table of a model loads (its own, then generated ones).
+    Items { table: ModelTable },
+    /// Pack a model into a share link's fragment.
+    Pack { model: Model },
+    /// Unpack a share link's fragment (hostile input) into a model.
+    Unpack { fragment: String },
 }
 
 /// A job with the number its reply will carry.
@@ -47,6 +57,7 @@ pub struct Request {
 pub enum Outcome {
     Read { model: Model, format: String },
     Written { text: String },
+    Items { items: Vec<ItemJson> },
     Failed { location: String, message: String },
 }
 
@@ -69,6 +80,31 @@ pub async fn read(text: String) -> Result<(Model, String), ModelError> {
 pub async fn write(model: Model, format: String) -> Result<String, ModelError> {
     match run(Job::Write { model, format }).await? {
         Outcome::Written { text } => Ok(text),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// The items `table` loads: its own sample items, then what its entities generate, made in
+/// the worker.
+pub async fn items(table: ModelTable) -> Result<Vec<ItemJson>, ModelError> {
+    match run(Job::Items { table }).await? {
+        Outcome::Items { items } => Ok(items),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// `model` packed as a share link's fragment (without the `#`), in the worker.
+pub async fn pack_link(model: Model) -> Result<String, ModelError> {
+    match run(Job::Pack { model }).await? {
+        Outcome::Written { text } => Ok(text),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// The model a share link's fragment carries, checked and unpacked in the worker.
+pub async fn unpack_link(fragment: String) -> Result<Model, ModelError> {
+    match run(Job::Unpack { fragment }).await? {
+        Outcome::Read { model, .. } => Ok(model),
         other => Err(unexpected(&other)),
     }
 }
@@ -221,6 +257,21 @@ fn answer(text: &str) -> String {
         },
         Job::Write { model, format } => match dynoscope_model::convert::write(&model, &format) {
             Ok(text) => Outcome::Written { text },
+            Err(e) => failed(e),
+        },
+        Job::Items { table } => match dynoscope_model::convert::items_of(&table) {
+            Ok(items) => Outcome::Items { items },
+            Err(e) => failed(e),
+        },
+        Job::Pack { model } => match dynoscope_model::link::encode_compact(&model) {
+            Ok(text) => Outcome::Written { text },
+            Err(e) => failed(e),
+        },
+        Job::Unpack { fragment } => match dynoscope_model::link::decode(&fragment) {
+            Ok(model) => Outcome::Read {
+                model,
+                format: "link".to_owned(),
+            },
             Err(e) => failed(e),
         },
     };

@@ -14,7 +14,17 @@ use serde_json::{Value, json};
 use crate::bridge::EngineHandle;
 
 /// Export formats, by the names `window.dynoscope.exportModel` takes.
-pub use dynoscope_model::convert::{EXPORT_FORMATS, items_of};
+pub use dynoscope_model::convert::EXPORT_FORMATS;
+
+/// The items a table of the model loads: its own sample items, then those its entities
+/// generate (made in the model's worker, which is only started when there are some).
+pub async fn items_of(table: &ModelTable) -> Result<Vec<ItemJson>, ModelError> {
+    if dynoscope_model::convert::generates(table) {
+        crate::converters::items(table.clone()).await
+    } else {
+        Ok(table.items.clone())
+    }
+}
 
 /// What applying a model did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -146,11 +156,10 @@ pub async fn apply_model(
             message: errors.join("; "),
         });
     }
-    let plans: Vec<(&ModelTable, Vec<ItemJson>)> = model
-        .tables
-        .iter()
-        .map(|t| items_of(t).map(|items| (t, items)))
-        .collect::<Result<_, _>>()?;
+    let mut plans: Vec<(&ModelTable, Vec<ItemJson>)> = Vec::new();
+    for table in &model.tables {
+        plans.push((table, items_of(table).await?));
+    }
     for name in existing_tables(handle, model).await? {
         send(
             handle,
@@ -378,7 +387,7 @@ pub async fn shareable(handle: &EngineHandle) -> Result<Option<Model>, Playgroun
             texts.sort_unstable();
             texts
         };
-        if canonical(&items_of(original)?) == canonical(&table.items) {
+        if canonical(&items_of(original).await?) == canonical(&table.items) {
             *table = original.clone();
         }
     }
@@ -392,7 +401,7 @@ pub async fn share_link(handle: &EngineHandle) -> Result<String, PlaygroundError
     let model = shareable(handle)
         .await?
         .ok_or_else(|| ModelError::whole("there is no model to share: open or import one first"))?;
-    let payload = dynoscope_model::link::encode_compact(&model)?;
+    let payload = crate::converters::pack_link(model).await?;
     if payload.len() > dynoscope_model::link::LINK_BUDGET {
         return Err(ModelError::whole(format!(
             "the model makes a link of {} KB, more than the {} KB a link can safely carry; export it as a Dynoscope model file and share the file instead",

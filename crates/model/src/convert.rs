@@ -63,6 +63,22 @@ pub fn items_of(table: &ModelTable) -> Result<Vec<ItemJson>, ModelError> {
     Ok(items)
 }
 
+/// Whether any entity of the table asks the generator for items.
+pub fn generates(table: &ModelTable) -> bool {
+    table.entities.iter().any(|e| e.count.unwrap_or(0) > 0)
+}
+
+/// How many items [`items_of`] makes for the table, without making them: its own sample
+/// items and each entity's `count` (the generator makes exactly that many or refuses).
+pub fn item_count(table: &ModelTable) -> usize {
+    let generated: u64 = table
+        .entities
+        .iter()
+        .map(|e| u64::from(e.count.unwrap_or(0)))
+        .sum();
+    table.items.len() + usize::try_from(generated).unwrap_or(usize::MAX)
+}
+
 /// `model` written in `format` (one of [`EXPORT_FORMATS`]).
 pub fn write(model: &Model, format: &str) -> Result<String, ModelError> {
     let all_items = || -> Result<Vec<(String, Vec<ItemJson>)>, ModelError> {

@@ -2,7 +2,7 @@
 //! it; `write` knows every export format and refuses others by listing them.
 
 use dynoscope_model::Model;
-use dynoscope_model::convert::{EXPORT_FORMATS, read, write};
+use dynoscope_model::convert::{self, EXPORT_FORMATS, read, write};
 use dynoscope_model::samples;
 
 fn sample() -> Model {
@@ -64,4 +64,23 @@ fn write_refuses_an_unknown_format_naming_the_known_ones() {
         "{error}"
     );
     assert!(error.message.contains("terraform"), "{error}");
+}
+
+#[test]
+fn item_count_is_what_items_of_makes() {
+    for table in &sample().tables {
+        assert_eq!(
+            convert::item_count(table),
+            convert::items_of(table).unwrap().len()
+        );
+        assert!(convert::generates(table));
+    }
+}
+
+#[test]
+fn a_table_with_no_counts_generates_nothing() {
+    let mut table = sample().tables[0].clone();
+    table.entities.iter_mut().for_each(|e| e.count = None);
+    assert!(!convert::generates(&table));
+    assert_eq!(convert::items_of(&table).unwrap(), table.items);
 }

@@ -4,7 +4,7 @@
 //! format) and [`ExportPanel`] (every export format, downloadable, and the share link, or a
 //! file when the model is too large for a link).
 
-use dynoscope_model::{Model, link};
+use dynoscope_model::Model;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -42,7 +42,7 @@ fn contents(model: &Model) -> String {
     let items: usize = model
         .tables
         .iter()
-        .map(|t| playground::items_of(t).map(|i| i.len()).unwrap_or(0))
+        .map(dynoscope_model::convert::item_count)
         .sum();
     let patterns: usize = model.tables.iter().map(|t| t.access_patterns.len()).sum();
     let names: Vec<&str> = model
@@ -84,37 +84,46 @@ fn workspace_for(model: &Model) -> String {
 #[component]
 pub fn IncomingLink() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let decoded = incoming_payload().map(|p| link::decode(&p));
-    let shown = RwSignal::new(decoded.is_some());
+    let payload = incoming_payload();
+    let shown = RwSignal::new(payload.is_some());
+    // The link's model once the worker has checked and unpacked it.
+    let decoded = RwSignal::new(None::<Result<Model, String>>);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ShownError>);
     let confirm_replace = RwSignal::new(false);
     let occupied = RwSignal::new(None::<bool>);
-    if decoded.as_ref().is_some_and(Result::is_ok) {
+    if let Some(payload) = payload {
         leptos::task::spawn_local(async move {
-            let Ok(handle) = state.handle() else { return };
-            let has_tables = playground::table_names(&handle)
-                .await
-                .map(|t| !t.is_empty())
-                .unwrap_or(true);
-            occupied.set(Some(has_tables || state.model.get_untracked().is_some()));
+            let outcome = crate::converters::unpack_link(payload).await;
+            if outcome.is_ok() {
+                let has_tables = match state.handle() {
+                    Ok(handle) => playground::table_names(&handle)
+                        .await
+                        .map(|t| !t.is_empty())
+                        .unwrap_or(true),
+                    Err(_) => true,
+                };
+                occupied.set(Some(has_tables || state.model.get_untracked().is_some()));
+            }
+            decoded.set(Some(outcome.map_err(|e| e.to_string())));
         });
     }
     move || {
         if !shown.get() {
             return None;
         }
-        let body = match &decoded {
+        let body = match decoded.get() {
+            None => view! { <p class="muted" data-testid="link-reading">"Reading the link…"</p> }.into_any(),
             Some(Err(e)) => view! {
                 <p data-testid="link-error" role="alert">
-                    <strong>"This link cannot be opened. "</strong>{e.to_string()}
+                    <strong>"This link cannot be opened. "</strong>{e}
                 </p>
                 <p class="muted">"Nothing was changed."</p>
                 <button type="button" data-testid="link-dismiss" on:click=move |_| { clear_fragment(); shown.set(false); }>"Close"</button>
             }
             .into_any(),
             Some(Ok(model)) => {
-                let description = contents(model);
+                let description = contents(&model);
                 let open_here = {
                     let model = model.clone();
                     move |_| {
@@ -177,7 +186,6 @@ pub fn IncomingLink() -> impl IntoView {
                 }
                 .into_any()
             }
-            None => return None,
         };
         Some(view! {
             <section class="panel link-dialog" role="dialog" aria-label="Shared model" data-testid="link-dialog">
