@@ -222,7 +222,11 @@ async fn send_from_js(
     operation: JsValue,
     request: JsValue,
 ) -> Result<JsValue, JsValue> {
-    JsFuture::from(ready).await?;
+    // Once the engine is up, requests go straight to it (no hop through `ready`).
+    let waiting = slot.borrow().is_none();
+    if waiting {
+        JsFuture::from(ready).await?;
+    }
     let handle = slot.borrow().clone().ok_or_else(|| {
         error_value(&DynamoError::new(
             ErrorKind::InternalFailure,
