@@ -5,6 +5,7 @@
 //! crate plans through [`EngineHandle::send`], the same door as every other request, and
 //! keeps the current model in IndexedDB beside the engine's data.
 
+use dynoscope_engine::contract::SimulationDescription;
 use dynoscope_model::apply::{self, Step};
 use dynoscope_model::model::ItemJson;
 use dynoscope_model::{Model, ModelError, ModelTable};
@@ -213,9 +214,14 @@ async fn pause_throttling(handle: &EngineHandle, table: &str) -> Result<bool, Pl
         },
     )
     .await?;
-    let on = described["Settings"]["Throttling"]
-        .as_bool()
-        .unwrap_or(false);
+    let on = serde_json::from_value::<SimulationDescription>(described)
+        .map_err(|e| {
+            ModelError::whole(format!(
+                "Dynoscope_DescribeSimulation answered in an unexpected shape: {e}"
+            ))
+        })?
+        .settings
+        .throttling;
     if on {
         send(handle, &throttling_step(table, false)).await?;
     }

@@ -10,6 +10,7 @@
 //! 4 RCU; 3 throttled writes") says the same for screen readers and for anyone who prefers
 //! words; it is also the plot's accessible name.
 
+use dynoscope_engine::contract::MetricsDescription;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
@@ -108,13 +109,9 @@ struct Series {
 }
 
 impl Series {
-    /// Reads a GetMetrics response into 60 one-second bins ending with the engine's now.
-    fn from_response(response: &Value) -> Series {
-        let end = response
-            .get("EndMillis")
-            .and_then(Value::as_u64)
-            .unwrap_or(1);
-        let current = end.saturating_sub(1) / 1000;
+    /// Bins GetMetrics' datapoints into 60 one-second bins ending with the engine's now.
+    fn from_metrics(metrics: &MetricsDescription) -> Series {
+        let current = metrics.end_millis.max(1).saturating_sub(1) / 1000;
         let first = current.saturating_sub(SECONDS - 1);
         let mut seconds: Vec<Second> = (first..=current)
             .map(|s| Second {
@@ -122,32 +119,22 @@ impl Series {
                 ..Second::default()
             })
             .collect();
-        let points = response
-            .get("Datapoints")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        for point in points {
-            let Some(at) = point.get("StartMillis").and_then(Value::as_u64) else {
-                continue;
-            };
-            let Some(bin) = (at / 1000)
+        for point in &metrics.datapoints {
+            let Some(bin) = (point.start_millis / 1000)
                 .checked_sub(first)
                 .and_then(|i| seconds.get_mut(i as usize))
             else {
                 continue;
             };
-            let number = |name: &str| point.get(name).and_then(Value::as_f64).unwrap_or(0.0);
-            let count = |name: &str| point.get(name).and_then(Value::as_u64).unwrap_or(0);
-            bin.read += number("ConsumedReadCapacityUnits");
-            bin.write += number("ConsumedWriteCapacityUnits");
-            bin.throttled_reads += count("ThrottledReadRequests");
-            bin.throttled_writes += count("ThrottledWriteRequests");
+            bin.read += point.consumed_read_capacity_units;
+            bin.write += point.consumed_write_capacity_units;
+            bin.throttled_reads += point.throttled_read_requests;
+            bin.throttled_writes += point.throttled_write_requests;
             bin.gauges = Some(Gauges {
-                provisioned_read: number("ProvisionedReadCapacityUnits"),
-                provisioned_write: number("ProvisionedWriteCapacityUnits"),
-                burst_read: number("ReadBurstCredit"),
-                burst_write: number("WriteBurstCredit"),
+                provisioned_read: point.provisioned_read_capacity_units,
+                provisioned_write: point.provisioned_write_capacity_units,
+                burst_read: point.read_burst_credit,
+                burst_write: point.write_burst_credit,
             });
         }
         Series { seconds }
@@ -365,12 +352,14 @@ pub fn CapacityChart(table: String) -> impl IntoView {
         let start = (now / 1000).saturating_sub(SECONDS - 1) * 1000;
         let request = chosen.request(&table, start);
         leptos::task::spawn_local(async move {
-            let result = state.send("Dynoscope_GetMetrics", &request).await;
+            let result = state
+                .call::<MetricsDescription>("Dynoscope_GetMetrics", &request)
+                .await;
             busy.try_set_value(false);
             match result {
-                Ok(response) => {
+                Ok(metrics) => {
                     error.try_set(None);
-                    let series = Series::from_response(&response);
+                    let series = Series::from_metrics(&metrics);
                     let fallback = match &chosen {
                         Source::Table => described.with_untracked(|d| d.table),
                         Source::Index(name) => described.with_untracked(|d| {
@@ -385,8 +374,8 @@ pub fn CapacityChart(table: String) -> impl IntoView {
                             .with_untracked(|t| t.get(id).copied())
                             .map(|t| {
                                 (
-                                    t.read.allocated.unwrap_or(0.0),
-                                    t.write.allocated.unwrap_or(0.0),
+                                    t.read.allocated_capacity_units.unwrap_or(0.0),
+                                    t.write.allocated_capacity_units.unwrap_or(0.0),
                                 )
                             })
                             .unwrap_or_default(),

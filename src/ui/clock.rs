@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use dynoscope_engine::contract::ClockDescription;
 use leptos::ev;
 use leptos::prelude::*;
 use serde_json::{Value, json};
@@ -83,14 +84,16 @@ pub fn ClockBar() -> impl IntoView {
     Effect::new(move |_| {
         ctx.track();
         leptos::task::spawn_local(async move {
-            match state.send("Dynoscope_DescribeClock", &json!({})).await {
-                Ok(response) => {
-                    if let Some(reading) = ClockReading::from_response(&response) {
-                        if let Some(s) = reading.speed {
-                            speed.try_set(s);
-                        }
-                        ctx.clock.try_set(Some(reading));
+            match state
+                .call::<ClockDescription>("Dynoscope_DescribeClock", &json!({}))
+                .await
+            {
+                Ok(described) => {
+                    let reading = ClockReading::from_description(&described);
+                    if let Some(s) = reading.speed {
+                        speed.try_set(s);
                     }
+                    ctx.clock.try_set(Some(reading));
                 }
                 Err(e) => {
                     error.try_set(Some(e));
@@ -116,12 +119,11 @@ pub fn ClockBar() -> impl IntoView {
         }
         let (operation, request) = action.request();
         leptos::task::spawn_local(async move {
-            match state.send(operation, &request).await {
-                Ok(response) => {
+            match state.call::<ClockDescription>(operation, &request).await {
+                Ok(described) => {
                     error.try_set(None);
-                    if let Some(reading) = ClockReading::from_response(&response) {
-                        ctx.clock.try_set(Some(reading));
-                    }
+                    ctx.clock
+                        .try_set(Some(ClockReading::from_description(&described)));
                     ctx.refresh();
                 }
                 Err(e) => {

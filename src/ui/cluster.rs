@@ -10,7 +10,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use dynoscope_engine::contract::SimulationView;
+use dynoscope_engine::contract::{
+    ClockDescription, ClockModeName, PartitionThroughput, SimulationView,
+};
 use dynoscope_engine::simulation::SimulationSettings;
 use leptos::prelude::*;
 use serde_json::{Value, json};
@@ -39,19 +41,17 @@ pub struct ClockReading {
 }
 
 impl ClockReading {
-    /// Reads a `{Clock: {NowMillis, Mode, Speed?}}` response.
-    pub fn from_response(response: &Value) -> Option<ClockReading> {
-        let clock = response.get("Clock")?;
-        let now_millis = clock.get("NowMillis")?.as_u64()?;
-        let speed = match clock.get("Mode")?.as_str()? {
-            "REALTIME" => Some(clock.get("Speed").and_then(Value::as_f64).unwrap_or(1.0)),
-            _ => None,
-        };
-        Some(ClockReading {
-            now_millis,
-            speed,
+    /// The reading a clock operation answered with, taken now.
+    pub fn from_description(described: &ClockDescription) -> ClockReading {
+        let clock = &described.clock;
+        ClockReading {
+            now_millis: clock.now_millis,
+            speed: match clock.mode {
+                ClockModeName::Realtime => Some(clock.speed.unwrap_or(1.0)),
+                ClockModeName::Stepped => None,
+            },
             read_at: js_sys::Date::now(),
-        })
+        }
     }
 
     /// The virtual time now, running on from the reading at its speed.
@@ -73,61 +73,6 @@ pub struct Located {
     pub hash: u64,
     /// The item's key as short text, for labels.
     pub label: String,
-}
-
-/// One direction (read or write) of a partition's throughput, from the `Throughput` member
-/// of `Dynoscope_DescribePartitions`. The bucket members are absent for on-demand tables.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct BucketLevel {
-    /// The partition's share of the provisioned capacity, units per second.
-    pub allocated: Option<f64>,
-    /// Tokens in the bucket (negative while repaying an overdraft).
-    pub tokens: Option<f64>,
-    pub burst: Option<f64>,
-    pub burst_max: Option<f64>,
-    /// Units consumed in the last whole second.
-    pub consumed_last_second: f64,
-    /// The per-partition maximum per second.
-    pub limit: f64,
-    pub boosted: bool,
-}
-
-impl BucketLevel {
-    fn from_json(side: &Value) -> BucketLevel {
-        let number = |name: &str| side.get(name).and_then(Value::as_f64);
-        BucketLevel {
-            allocated: number("AllocatedCapacityUnits"),
-            tokens: number("Tokens"),
-            burst: number("BurstCredit"),
-            burst_max: number("BurstCreditMax"),
-            consumed_last_second: number("ConsumedLastSecond").unwrap_or(0.0),
-            limit: number("PartitionLimitPerSecond").unwrap_or(0.0),
-            boosted: side
-                .get("AdaptiveBoost")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-        }
-    }
-}
-
-/// A partition's throughput buckets, read and write.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct PartitionThroughput {
-    pub on_demand: bool,
-    pub read: BucketLevel,
-    pub write: BucketLevel,
-}
-
-impl PartitionThroughput {
-    /// Reads a partition's `Throughput` member (`None` when it is absent or null).
-    pub fn from_json(throughput: Option<&Value>) -> Option<PartitionThroughput> {
-        let t = throughput.filter(|t| t.is_object())?;
-        Some(PartitionThroughput {
-            on_demand: t.get("Mode").and_then(Value::as_str) == Some("ON_DEMAND"),
-            read: BucketLevel::from_json(t.get("Read")?),
-            write: BucketLevel::from_json(t.get("Write")?),
-        })
-    }
 }
 
 /// What the Cluster view's panels share. Copy: every field is an arena handle.

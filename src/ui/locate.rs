@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use dynoscope_engine::contract::{ItemLocation, ReplicaRole};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
@@ -15,53 +16,20 @@ use super::cluster::{ClusterCtx, Located, key_text, parse_hash};
 use super::item_grid::compact;
 use super::{AppState, ErrorNotice, KeyAttr, ShownError};
 
-/// One replica's answer for the located key.
-#[derive(Debug, Clone, PartialEq)]
-struct ReplicaAnswer {
-    zone: String,
-    leader: bool,
-    item: Option<Value>,
-    stale: bool,
-    /// Whether its availability zone is up (a replica in a down zone serves no reads).
-    available: bool,
-}
-
-/// What LocateItem reported.
+/// What LocateItem reported, with the key as the locator shows it.
 #[derive(Debug, Clone, PartialEq)]
 struct Location {
     label: String,
-    partition_id: u64,
-    hash_text: String,
-    replicas: Vec<ReplicaAnswer>,
+    found: ItemLocation,
 }
 
 impl Location {
-    fn from_response(response: &Value, label: String) -> Option<Location> {
-        let replicas = response
-            .get("Replicas")?
-            .as_array()?
-            .iter()
-            .filter_map(|r| {
-                Some(ReplicaAnswer {
-                    zone: r.get("AvailabilityZone")?.as_str()?.to_owned(),
-                    leader: r.get("Role").and_then(Value::as_str) == Some("LEADER"),
-                    item: r.get("Item").filter(|i| !i.is_null()).cloned(),
-                    stale: r.get("Stale").and_then(Value::as_bool).unwrap_or(false),
-                    available: r.get("Available").and_then(Value::as_bool).unwrap_or(true),
-                })
-            })
-            .collect();
-        Some(Location {
-            label,
-            partition_id: response.get("PartitionId")?.as_u64()?,
-            hash_text: response.get("Hash")?.as_str()?.to_owned(),
-            replicas,
-        })
-    }
-
     /// The leader's copy: what the table holds.
     fn exists(&self) -> bool {
-        self.replicas.iter().any(|r| r.leader && r.item.is_some())
+        self.found
+            .replicas
+            .iter()
+            .any(|r| r.role == ReplicaRole::Leader && r.item.is_some())
     }
 }
 
@@ -138,22 +106,20 @@ pub fn ItemLocator(table: String) -> impl IntoView {
                     state.info.get_untracked().as_ref(),
                 );
                 match state
-                    .send(
+                    .call::<ItemLocation>(
                         "Dynoscope_LocateItem",
                         &json!({ "TableName": table, "Key": key }),
                     )
                     .await
                 {
-                    Ok(response) => {
+                    Ok(found) => {
                         error.try_set(None);
-                        let Some(found) = Location::from_response(&response, label.clone()) else {
-                            return;
-                        };
-                        let located = parse_hash(&found.hash_text).map(|hash| Located {
+                        let located = parse_hash(&found.hash).map(|hash| Located {
                             partition_id: found.partition_id,
                             hash,
-                            label,
+                            label: label.clone(),
                         });
+                        let found = Location { label, found };
                         if ctx.located.try_get_untracked().flatten() != located {
                             ctx.located.try_set(located);
                         }
@@ -269,8 +235,9 @@ pub fn ItemLocator(table: String) -> impl IntoView {
 #[component]
 fn LocationView(location: Location) -> impl IntoView {
     let exists = location.exists();
+    let Location { label, found } = location;
     // A replica in a down zone serves no read, so it cannot make one stale.
-    let stale = location
+    let stale = found
         .replicas
         .iter()
         .filter(|r| r.stale && r.available)
@@ -278,20 +245,20 @@ fn LocationView(location: Location) -> impl IntoView {
     let headline = if exists {
         view! {
             <p class="locate-headline">
-                <strong>{location.label.clone()}</strong>
-                " hashes to " <code>{format!("0x{}", location.hash_text)}</code>
+                <strong>{label.clone()}</strong>
+                " hashes to " <code>{format!("0x{}", found.hash)}</code>
                 " and lives in "
-                <strong data-testid="located-partition">{format!("partition {}", location.partition_id)}</strong> "."
+                <strong data-testid="located-partition">{format!("partition {}", found.partition_id)}</strong> "."
             </p>
         }
         .into_any()
     } else {
         view! {
             <p class="locate-headline">
-                "No item " <strong>{location.label.clone()}</strong>
-                " (the leader has none). Its hash " <code>{format!("0x{}", location.hash_text)}</code>
+                "No item " <strong>{label.clone()}</strong>
+                " (the leader has none). Its hash " <code>{format!("0x{}", found.hash)}</code>
                 " falls in "
-                <strong data-testid="located-partition">{format!("partition {}", location.partition_id)}</strong> "."
+                <strong data-testid="located-partition">{format!("partition {}", found.partition_id)}</strong> "."
             </p>
         }
         .into_any()
@@ -301,10 +268,11 @@ fn LocationView(location: Location) -> impl IntoView {
         1 => "One replica has not applied the latest write yet: an eventually consistent read served by it is stale.".to_owned(),
         n => format!("{n} replicas have not applied the latest write yet: eventually consistent reads served by them are stale."),
     };
-    let rows = location
+    let rows = found
         .replicas
         .into_iter()
         .map(|r| {
+            let leader = r.role == ReplicaRole::Leader;
             let (class, badge) = match (r.stale, r.item.is_some()) {
                 _ if !r.available => ("locator-replica down", "✕ zone down: serves no reads"),
                 (false, true) => ("locator-replica current", "✓ current"),
@@ -322,14 +290,14 @@ fn LocationView(location: Location) -> impl IntoView {
                 <li
                     class=class
                     data-testid="locator-replica"
-                    data-az=r.zone.clone()
-                    data-role=if r.leader { "LEADER" } else { "FOLLOWER" }
+                    data-az=r.availability_zone.clone()
+                    data-role=if leader { "LEADER" } else { "FOLLOWER" }
                     data-stale=if r.stale { "true" } else { "false" }
                     data-available=if r.available { "true" } else { "false" }
                 >
-                    <span class="replica-zone-name">{r.zone.clone()}</span>
+                    <span class="replica-zone-name">{r.availability_zone.clone()}</span>
                     <span class="replica-role-name">
-                        {if r.leader { "♛ leader" } else { "follower" }}
+                        {if leader { "♛ leader" } else { "follower" }}
                     </span>
                     <span class="state-badge">{badge}</span>
                     <code class="item-preview" title=title>{item}</code>

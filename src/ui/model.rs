@@ -132,7 +132,10 @@ fn Workspace() -> impl IntoView {
                     return;
                 }
                 let model = state.model.get_untracked();
-                settled.set(model.clone());
+                // The same model again (applied, reloaded) keeps the panels and their runs.
+                if settled.with_untracked(|s| s != &model) {
+                    settled.set(model.clone());
+                }
                 if let Ok(handle) = state.handle() {
                     leptos::task::spawn_local(async move {
                         let _ = playground::save_current(&handle, model.as_ref()).await;

@@ -14,11 +14,14 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::cluster::{
-    BucketLevel, ClusterCtx, PartitionThroughput, bytes_text, clock_text, parse_hash,
+use dynoscope_engine::contract::{
+    CapacityMode, PartitionDescription, PartitionThroughput, PartitionsDescription, ReplicaRole,
+    SplitDescription, ThroughputSide, ZoneState, ZoneView, ZonesDescription,
 };
+
+use super::cluster::{ClusterCtx, bytes_text, clock_text, parse_hash};
 use super::{AppState, ErrorNotice, ShownError};
 
 /// One replica of a partition.
@@ -46,44 +49,29 @@ struct PartitionView {
 }
 
 impl PartitionView {
-    fn from_json(p: &Value) -> Option<PartitionView> {
-        let replicas: Vec<ReplicaView> = p
-            .get("Replicas")
-            .and_then(Value::as_array)
-            .map(|rs| {
-                rs.iter()
-                    .filter_map(|r| {
-                        Some(ReplicaView {
-                            zone: r.get("AvailabilityZone")?.as_str()?.to_owned(),
-                            leader: r.get("Role").and_then(Value::as_str) == Some("LEADER"),
-                            caught_up: r.get("CaughtUp").and_then(Value::as_bool).unwrap_or(true),
-                            available: r.get("Available").and_then(Value::as_bool).unwrap_or(true),
-                            applied_until: r
-                                .get("AppliedUntilMillis")
-                                .and_then(Value::as_u64)
-                                .unwrap_or(0),
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let lagging = p.get("LaggingWrites").and_then(Value::as_u64).unwrap_or(0);
-        // A replica lags only while the partition holds writes it has not applied: after a
-        // split, a child may report a future apply time without any write pending.
-        let replicas = replicas
-            .into_iter()
+    fn from_description(p: &PartitionDescription) -> Option<PartitionView> {
+        let lagging = p.lagging_writes as u64;
+        let replicas = p
+            .replicas
+            .iter()
             .map(|r| ReplicaView {
+                zone: r.availability_zone.clone(),
+                leader: r.role == ReplicaRole::Leader,
+                // A replica lags only while the partition holds writes it has not applied:
+                // after a split, a child may report a future apply time without any write
+                // pending.
                 caught_up: r.caught_up || lagging == 0,
-                ..r
+                available: r.available,
+                applied_until: r.applied_until_millis.unwrap_or(0),
             })
             .collect();
         Some(PartitionView {
-            id: p.get("PartitionId")?.as_u64()?,
-            parent: p.get("ParentPartitionId").and_then(Value::as_u64),
-            start: parse_hash(p.get("HashRangeStart")?.as_str()?)?,
-            end: parse_hash(p.get("HashRangeEnd")?.as_str()?)?,
-            items: p.get("ItemCount").and_then(Value::as_u64).unwrap_or(0),
-            bytes: p.get("SizeBytes").and_then(Value::as_u64).unwrap_or(0),
+            id: p.partition_id,
+            parent: p.parent_partition_id,
+            start: parse_hash(&p.hash_range_start)?,
+            end: parse_hash(&p.hash_range_end)?,
+            items: p.item_count,
+            bytes: p.size_bytes,
             lagging,
             replicas,
         })
@@ -114,27 +102,15 @@ struct SplitView {
     reason: String,
 }
 
-impl SplitView {
-    fn from_json(s: &Value) -> Option<SplitView> {
-        Some(SplitView {
-            at: s.get("AtMillis")?.as_u64()?,
-            parent: s.get("ParentPartitionId")?.as_u64()?,
-            children: s
-                .get("ChildPartitionIds")?
-                .as_array()?
-                .iter()
-                .filter_map(Value::as_u64)
-                .collect(),
-            hash: s
-                .get("SplitHash")
-                .and_then(Value::as_str)
-                .and_then(parse_hash),
-            reason: s
-                .get("Reason")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_ascii_lowercase(),
-        })
+impl From<&SplitDescription> for SplitView {
+    fn from(s: &SplitDescription) -> SplitView {
+        SplitView {
+            at: s.at_millis,
+            parent: s.parent_partition_id,
+            children: s.child_partition_ids.clone(),
+            hash: parse_hash(&s.split_hash),
+            reason: s.reason.to_ascii_lowercase(),
+        }
     }
 }
 
@@ -146,36 +122,25 @@ struct MapData {
 }
 
 impl MapData {
-    fn from_response(response: &Value) -> MapData {
-        let mut partitions: Vec<PartitionView> = response
-            .get("Partitions")
-            .and_then(Value::as_array)
-            .map(|ps| ps.iter().filter_map(PartitionView::from_json).collect())
-            .unwrap_or_default();
+    fn from_description(described: &PartitionsDescription) -> MapData {
+        let mut partitions: Vec<PartitionView> = described
+            .partitions
+            .iter()
+            .filter_map(PartitionView::from_description)
+            .collect();
         partitions.sort_unstable_by_key(|p| p.start);
-        let splits = response
-            .get("Splits")
-            .and_then(Value::as_array)
-            .map(|ss| ss.iter().filter_map(SplitView::from_json).collect())
-            .unwrap_or_default();
+        let splits = described.splits.iter().map(SplitView::from).collect();
         MapData { partitions, splits }
     }
 }
 
-/// Each partition's `Throughput` member, by id.
-fn throughput_of(response: &Value) -> BTreeMap<u64, PartitionThroughput> {
-    response
-        .get("Partitions")
-        .and_then(Value::as_array)
-        .map(|ps| {
-            ps.iter()
-                .filter_map(|p| {
-                    let id = p.get("PartitionId")?.as_u64()?;
-                    Some((id, PartitionThroughput::from_json(p.get("Throughput"))?))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// Each partition's throughput, by id.
+fn throughput_of(described: &PartitionsDescription) -> BTreeMap<u64, PartitionThroughput> {
+    described
+        .partitions
+        .iter()
+        .filter_map(|p| Some((p.partition_id, p.throughput?)))
+        .collect()
 }
 
 /// A hash as a percentage of the keyspace.
@@ -217,19 +182,19 @@ pub fn PartitionMap(table: String) -> impl IntoView {
         let table = table.clone();
         leptos::task::spawn_local(async move {
             match state
-                .send(
+                .call::<PartitionsDescription>(
                     "Dynoscope_DescribePartitions",
                     &json!({ "TableName": table }),
                 )
                 .await
             {
-                Ok(response) => {
-                    let loaded = MapData::from_response(&response);
+                Ok(described) => {
+                    let loaded = MapData::from_description(&described);
                     let ids: Vec<u64> = loaded.partitions.iter().map(|p| p.id).collect();
                     if ctx.partitions.try_with_untracked(|p| p != &ids) == Some(true) {
                         ctx.partitions.try_set(ids);
                     }
-                    let buckets = throughput_of(&response);
+                    let buckets = throughput_of(&described);
                     if ctx.throughput.try_with_untracked(|t| t != &buckets) == Some(true) {
                         ctx.throughput.try_set(buckets);
                     }
@@ -285,38 +250,6 @@ pub fn PartitionMap(table: String) -> impl IntoView {
     }
 }
 
-/// One availability zone, up or down.
-#[derive(Debug, Clone, PartialEq)]
-struct ZoneView {
-    name: String,
-    up: bool,
-}
-
-/// The zones and whether they leave a quorum, from a `Dynoscope_DescribeZones` (or
-/// `Dynoscope_SetZoneAvailability`) response.
-fn zones_of(response: &Value) -> (Vec<ZoneView>, bool) {
-    let zones = response
-        .get("Zones")
-        .and_then(Value::as_array)
-        .map(|zones| {
-            zones
-                .iter()
-                .filter_map(|z| {
-                    Some(ZoneView {
-                        name: z.get("ZoneName")?.as_str()?.to_owned(),
-                        up: z.get("State").and_then(Value::as_str) == Some("UP"),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let quorum = response
-        .get("HasQuorum")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
-    (zones, quorum)
-}
-
 /// One button per availability zone: a click takes the zone down (every partition loses
 /// its replica there; leaders fail over) or brings it back (its replicas catch up). The
 /// outage is engine-wide, as an AZ outage hits every table.
@@ -327,18 +260,20 @@ fn ZoneControls() -> impl IntoView {
     let zones = RwSignal::new(Vec::<ZoneView>::new());
     let quorum = RwSignal::new(true);
     let error = RwSignal::new(None::<ShownError>);
-    let show = move |response: &Value| {
-        let (loaded, has_quorum) = zones_of(response);
-        zones.try_set(loaded);
-        quorum.try_set(has_quorum);
+    let show = move |described: ZonesDescription| {
+        zones.try_set(described.zones);
+        quorum.try_set(described.has_quorum);
         error.try_set(None);
     };
 
     Effect::new(move |_| {
         ctx.track();
         leptos::task::spawn_local(async move {
-            match state.send("Dynoscope_DescribeZones", &json!({})).await {
-                Ok(response) => show(&response),
+            match state
+                .call::<ZonesDescription>("Dynoscope_DescribeZones", &json!({}))
+                .await
+            {
+                Ok(described) => show(described),
                 Err(e) => {
                     error.try_set(Some(e));
                 }
@@ -349,9 +284,12 @@ fn ZoneControls() -> impl IntoView {
     let toggle = move |name: String, up: bool| {
         leptos::task::spawn_local(async move {
             let request = json!({ "Zone": name, "Available": !up });
-            match state.send("Dynoscope_SetZoneAvailability", &request).await {
-                Ok(response) => {
-                    show(&response);
+            match state
+                .call::<ZonesDescription>("Dynoscope_SetZoneAvailability", &request)
+                .await
+            {
+                Ok(described) => {
+                    show(described);
                     // A zone is a setting, not data: ask the views to refetch.
                     state.changed();
                 }
@@ -366,9 +304,10 @@ fn ZoneControls() -> impl IntoView {
         <div class="zone-controls" data-testid="zone-controls">
             <span class="zone-label" id="zone-label">"Availability zones"</span>
             <div class="button-group" role="group" aria-labelledby="zone-label">
-                <For each=move || zones.get() key=|z| (z.name.clone(), z.up) let:zone>
+                <For each=move || zones.get() key=|z| (z.zone_name.clone(), z.state) let:zone>
                     {
-                        let ZoneView { name, up } = zone;
+                        let up = zone.state == ZoneState::Up;
+                        let name = zone.zone_name;
                         let label = if up { format!("● {name}") } else { format!("✕ {name} down") };
                         let title = if up {
                             format!("Take {name} down: every partition loses its replica there")
@@ -835,7 +774,7 @@ fn level_bar(
 }
 
 /// The token buckets of one direction of a provisioned partition: tokens and burst credit.
-fn direction_bars(read: bool, level: BucketLevel) -> impl IntoView {
+fn direction_bars(read: bool, level: ThroughputSide) -> impl IntoView {
     let (tokens, burst) = if read {
         (
             (
@@ -865,11 +804,11 @@ fn direction_bars(read: bool, level: BucketLevel) -> impl IntoView {
     };
     let tokens = level
         .tokens
-        .zip(level.allocated)
+        .zip(level.allocated_capacity_units)
         .map(|(t, a)| level_bar(tokens.0, tokens.1, t, a, tokens.2));
     let burst = level
-        .burst
-        .zip(level.burst_max)
+        .burst_credit
+        .zip(level.burst_credit_max)
         .map(|(b, m)| level_bar(burst.0, burst.1, b, m, burst.2));
     view! { {tokens} {burst} }
 }
@@ -881,12 +820,13 @@ fn BucketBars(id: u64) -> impl IntoView {
     let buckets = Memo::new(move |_| ctx.throughput.with(|t| t.get(&id).copied()));
     move || {
         buckets.get().map(|t| {
-            let boosted = t.read.boosted || t.write.boosted;
-            let body = if t.on_demand {
+            let boosted = t.read.adaptive_boost == Some(true) || t.write.adaptive_boost == Some(true);
+            let on_demand = t.mode == CapacityMode::OnDemand;
+            let body = if on_demand {
                 view! {
                     <p class="bucket-caption">"Used last second, of the partition maximum"</p>
-                    {level_bar("RRU", "Read request units used last second, of the partition maximum", t.read.consumed_last_second, t.read.limit, "read-tokens")}
-                    {level_bar("WRU", "Write request units used last second, of the partition maximum", t.write.consumed_last_second, t.write.limit, "write-tokens")}
+                    {level_bar("RRU", "Read request units used last second, of the partition maximum", t.read.consumed_last_second, t.read.partition_limit_per_second, "read-tokens")}
+                    {level_bar("WRU", "Write request units used last second, of the partition maximum", t.write.consumed_last_second, t.write.partition_limit_per_second, "write-tokens")}
                 }
                 .into_any()
             } else {
@@ -897,7 +837,7 @@ fn BucketBars(id: u64) -> impl IntoView {
                 .into_any()
             };
             view! {
-                <div class="bucket-bars" data-testid="bucket-bars" data-mode=if t.on_demand { "ON_DEMAND" } else { "PROVISIONED" }>
+                <div class="bucket-bars" data-testid="bucket-bars" data-mode=if on_demand { "ON_DEMAND" } else { "PROVISIONED" }>
                     {body}
                     {boosted.then(|| view! { <p class="bucket-boost">"adaptive capacity: boosted"</p> })}
                 </div>

@@ -298,9 +298,11 @@ test('name, description, example values, seed and hand-written items are edited 
     // Applied, the hand-written item is in the table and the pattern finds it with its value.
     await page.waitForTimeout(600);
     await page.getByTestId('model-apply').click();
-    await page.waitForFunction(() => window.dynoscope.send('GetItem', {
-      TableName: 'AppTable', Key: { PK: { S: 'USER#hand1' }, SK: { S: 'PROFILE' } },
+    const loaded = () => page.evaluate(() => window.dynoscope.send('GetItem', {
+      TableName: 'AppTable', Key: { PK: { S: 'USER#hand1' }, SK: { S: 'PROFILE' } }, ConsistentRead: true,
     }).then((r) => Boolean(r.Item), () => false));
+    while (!(await loaded())) await page.waitForTimeout(100);
+    await page.getByTestId('model-apply').filter({ hasText: 'Apply to tables' }).waitFor();
     const run = page.locator('[data-testid="pattern"][data-pattern="Profile by user"]');
     assert.equal(await run.locator('[data-param="userId"]').inputValue(), 'hand1');
     await run.getByTestId('pattern-run').click();

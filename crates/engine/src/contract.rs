@@ -29,14 +29,242 @@ pub struct ItemLocation {
 pub struct ReplicaCopy {
     pub replica: usize,
     pub availability_zone: String,
-    /// `LEADER` or `FOLLOWER`.
-    pub role: String,
+    pub role: ReplicaRole,
     pub available: bool,
     /// The item as this replica holds it (DynamoDB JSON); null when it holds none.
     #[serde(default)]
     pub item: Option<Value>,
     /// True when this copy differs from the leader's.
     pub stale: bool,
+}
+
+/// `Dynoscope_DescribePartitions`: the partitions of a table (or of one of its secondary
+/// indexes) in keyspace order of creation, and the splits that made them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PartitionsDescription {
+    pub table_name: String,
+    /// The index whose partitions these are; absent for the table's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
+    pub partitions: Vec<PartitionDescription>,
+    pub splits: Vec<SplitDescription>,
+}
+
+/// One partition: its hash range, contents, replicas and throughput.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PartitionDescription {
+    pub partition_id: u64,
+    /// The partition it split from; absent for a partition the table was created with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_partition_id: Option<u64>,
+    /// First hash of its range, 16 hex digits.
+    pub hash_range_start: String,
+    /// Last hash of its range, 16 hex digits.
+    pub hash_range_end: String,
+    pub item_count: u64,
+    pub size_bytes: u64,
+    /// Writes the leader took that some follower has not applied yet.
+    pub lagging_writes: usize,
+    pub replicas: Vec<PartitionReplica>,
+    /// When a split fell inside one partition key: the key values the range starts at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at_key: Option<Value>,
+    /// When a split fell inside one partition key: the key values the range ends before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_before_key: Option<Value>,
+    /// Its share of the table's capacity now; null when the engine keeps none for it.
+    #[serde(default)]
+    pub throughput: Option<PartitionThroughput>,
+}
+
+/// One of a partition's three replicas.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PartitionReplica {
+    pub replica: usize,
+    pub availability_zone: String,
+    pub role: ReplicaRole,
+    /// Whether its availability zone is up.
+    pub available: bool,
+    /// True when it has applied every write the leader took.
+    pub caught_up: bool,
+    pub lagging_writes: usize,
+    /// Virtual time up to which it has applied the leader's writes; absent when it has
+    /// applied them all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied_until_millis: Option<u64>,
+}
+
+/// A partition's token buckets and consumption, read and write.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PartitionThroughput {
+    pub mode: CapacityMode,
+    pub read: ThroughputSide,
+    pub write: ThroughputSide,
+}
+
+/// How a table pays for throughput.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CapacityMode {
+    OnDemand,
+    Provisioned,
+}
+
+/// One direction of a partition's throughput. The bucket members are present for
+/// provisioned tables, the on-demand capacity for on-demand ones.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ThroughputSide {
+    pub consumed_this_second: f64,
+    pub consumed_last_second: f64,
+    /// The most any one partition serves per second.
+    pub partition_limit_per_second: f64,
+    /// What the whole on-demand table can serve per second now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_demand_table_capacity_per_second: Option<f64>,
+    /// The partition's share of the provisioned capacity, units per second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocated_capacity_units: Option<f64>,
+    /// Tokens in the bucket (negative while repaying an overdraft).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst_credit: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst_credit_max: Option<f64>,
+    /// True while adaptive capacity lends the partition more than its share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adaptive_boost: Option<bool>,
+}
+
+/// One split in a table's (or index's) history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SplitDescription {
+    pub at_millis: u64,
+    pub parent_partition_id: u64,
+    pub child_partition_ids: Vec<u64>,
+    /// Where the parent's range was cut, 16 hex digits.
+    pub split_hash: String,
+    /// `SIZE` or `THROUGHPUT`.
+    pub reason: String,
+    /// True when the cut fell between items of one partition key.
+    pub within_partition_key: bool,
+}
+
+/// `Dynoscope_GetMetrics`: a table's (or one index's or partition's) metrics, one datapoint
+/// per period that saw activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MetricsDescription {
+    pub table_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_id: Option<u64>,
+    pub resolution: MetricsResolution,
+    pub period_seconds: u64,
+    pub start_millis: u64,
+    /// The end of the span asked about (exclusive); the engine's now + 1 ms by default.
+    pub end_millis: u64,
+    pub datapoints: Vec<Datapoint>,
+}
+
+/// The length of a metrics period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MetricsResolution {
+    Second,
+    Minute,
+}
+
+/// One period's sums (consumed, throttled) and gauges (the latest in the period; the
+/// highest for the replication lag and index backlog).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Datapoint {
+    pub start_millis: u64,
+    pub consumed_read_capacity_units: f64,
+    pub consumed_write_capacity_units: f64,
+    pub provisioned_read_capacity_units: f64,
+    pub provisioned_write_capacity_units: f64,
+    pub throttled_read_requests: u64,
+    pub throttled_write_requests: u64,
+    pub read_burst_credit: f64,
+    pub write_burst_credit: f64,
+    pub item_count: u64,
+    pub size_bytes: u64,
+    pub replication_lagging_writes: u64,
+    pub index_propagation_backlog: u64,
+}
+
+/// `Dynoscope_DescribeClock`, `Dynoscope_SetClock` and `Dynoscope_AdvanceClock`: the
+/// virtual clock after the call.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClockDescription {
+    pub clock: ClockView,
+}
+
+/// The virtual clock: its time and how it moves.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClockView {
+    pub now_millis: u64,
+    pub mode: ClockModeName,
+    /// Virtual milliseconds per host millisecond; present when real-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
+}
+
+/// How the virtual clock moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ClockModeName {
+    /// Only when told to (AdvanceClock).
+    Stepped,
+    /// With the host's clock, at a speed.
+    Realtime,
+}
+
+/// `Dynoscope_DescribeZones` and `Dynoscope_SetZoneAvailability`: the availability zones
+/// and whether enough are up for a quorum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ZonesDescription {
+    pub zones: Vec<ZoneView>,
+    pub has_quorum: bool,
+}
+
+/// One availability zone: the replica slot it hosts in every partition, and its state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ZoneView {
+    pub zone_name: String,
+    pub replica: usize,
+    pub state: ZoneState,
+}
+
+/// Whether an availability zone is serving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ZoneState {
+    Up,
+    Down,
+}
+
+/// A replica's part in its partition's replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReplicaRole {
+    /// Takes the writes and serves strongly consistent reads.
+    Leader,
+    /// Applies the leader's writes after a lag; may serve eventually consistent reads.
+    Follower,
 }
 
 /// `Dynoscope_DescribeSimulation` and `Dynoscope_SetSimulation`: the settings in force (a

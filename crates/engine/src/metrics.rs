@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::contract::Datapoint;
 use crate::error::{DynamoError, ErrorKind};
 use crate::throughput::Window;
 
@@ -84,22 +85,23 @@ impl Sample {
         self.gauges.index_backlog = backlog.max(later.gauges.index_backlog);
     }
 
-    pub fn to_json(&self) -> Value {
-        json!({
-            "StartMillis": self.start_millis,
-            "ConsumedReadCapacityUnits": self.consumed_read,
-            "ConsumedWriteCapacityUnits": self.consumed_write,
-            "ProvisionedReadCapacityUnits": self.gauges.provisioned_read,
-            "ProvisionedWriteCapacityUnits": self.gauges.provisioned_write,
-            "ThrottledReadRequests": self.throttled_reads,
-            "ThrottledWriteRequests": self.throttled_writes,
-            "ReadBurstCredit": self.gauges.burst_read,
-            "WriteBurstCredit": self.gauges.burst_write,
-            "ItemCount": self.gauges.item_count,
-            "SizeBytes": self.gauges.size_bytes,
-            "ReplicationLaggingWrites": self.gauges.lagging_writes,
-            "IndexPropagationBacklog": self.gauges.index_backlog,
-        })
+    /// The sample as `Dynoscope_GetMetrics` reports it.
+    pub fn datapoint(&self) -> Datapoint {
+        Datapoint {
+            start_millis: self.start_millis,
+            consumed_read_capacity_units: self.consumed_read,
+            consumed_write_capacity_units: self.consumed_write,
+            provisioned_read_capacity_units: self.gauges.provisioned_read,
+            provisioned_write_capacity_units: self.gauges.provisioned_write,
+            throttled_read_requests: self.throttled_reads,
+            throttled_write_requests: self.throttled_writes,
+            read_burst_credit: self.gauges.burst_read,
+            write_burst_credit: self.gauges.burst_write,
+            item_count: self.gauges.item_count,
+            size_bytes: self.gauges.size_bytes,
+            replication_lagging_writes: self.gauges.lagging_writes,
+            index_propagation_backlog: self.gauges.index_backlog,
+        }
     }
 }
 

@@ -40,6 +40,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::{Value, json};
 
+use crate::contract::{CapacityMode, PartitionThroughput, ThroughputSide};
 use crate::error::{DynamoError, ErrorKind};
 use crate::index::IndexKind;
 use crate::key::PrimaryKey;
@@ -1323,48 +1324,44 @@ impl Capacity {
         index: Option<&str>,
         partition: u32,
         now: u64,
-    ) -> Value {
+    ) -> Option<PartitionThroughput> {
         let target = match index {
             None => Target::Table,
-            Some(name) => match table
-                .indexes()
-                .iter()
-                .position(|i| i.definition.name == name)
-            {
-                Some(at) => Target::Index(at),
-                None => return Value::Null,
-            },
+            Some(name) => Target::Index(
+                table
+                    .indexes()
+                    .iter()
+                    .position(|i| i.definition.name == name)?,
+            ),
         };
         let state = self.state(table, now);
         state.advance(table, target, partition, now);
-        let Some(group) = state.capacity.group(target) else {
-            return Value::Null;
-        };
-        let Some(p) = group.partitions.get(&partition) else {
-            return Value::Null;
-        };
+        let group = state.capacity.group(target)?;
+        let p = group.partitions.get(&partition)?;
+        let on_demand = group.is_on_demand();
         let side = |d: Direction| {
             let bucket = p.bucket(d);
-            let mut side = json!({
-                "ConsumedThisSecond": p.window.used(d),
-                "ConsumedLastSecond": d.pick(p.window.previous_read, p.window.previous_write),
-                "PartitionLimitPerSecond": group.partition_limit(d),
-            });
-            if group.is_on_demand() {
-                side["OnDemandTableCapacityPerSecond"] = json!(group.scaling(d).capacity());
-            } else {
-                side["AllocatedCapacityUnits"] = json!(bucket.rate);
-                side["Tokens"] = json!(bucket.tokens);
-                side["BurstCredit"] = json!(bucket.burst);
-                side["BurstCreditMax"] = json!(bucket.rate * BURST_SECONDS);
-                side["AdaptiveBoost"] = json!(bucket.boosted(now));
+            let provisioned = |value: f64| (!on_demand).then_some(value);
+            ThroughputSide {
+                consumed_this_second: p.window.used(d),
+                consumed_last_second: d.pick(p.window.previous_read, p.window.previous_write),
+                partition_limit_per_second: group.partition_limit(d),
+                on_demand_table_capacity_per_second: on_demand.then(|| group.scaling(d).capacity()),
+                allocated_capacity_units: provisioned(bucket.rate),
+                tokens: provisioned(bucket.tokens),
+                burst_credit: provisioned(bucket.burst),
+                burst_credit_max: provisioned(bucket.rate * BURST_SECONDS),
+                adaptive_boost: (!on_demand).then(|| bucket.boosted(now)),
             }
-            side
         };
-        json!({
-            "Mode": if group.is_on_demand() { "ON_DEMAND" } else { "PROVISIONED" },
-            "Read": side(Direction::Read),
-            "Write": side(Direction::Write),
+        Some(PartitionThroughput {
+            mode: if on_demand {
+                CapacityMode::OnDemand
+            } else {
+                CapacityMode::Provisioned
+            },
+            read: side(Direction::Read),
+            write: side(Direction::Write),
         })
     }
 }

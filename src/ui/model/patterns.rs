@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use dynoscope_engine::contract::SimulationDescription;
+use dynoscope_engine::contract::{ItemLocation, ReplicaRole, SimulationDescription};
 use dynoscope_model::access::{parameter_names, request};
 use dynoscope_model::{AccessPattern, ModelTable, Operation};
 use leptos::prelude::*;
@@ -313,13 +313,13 @@ async fn partitions_of(
             request["IndexName"] = json!(index);
         }
         let located = state
-            .call::<dynoscope_engine::contract::ItemLocation>("Dynoscope_LocateItem", &request)
+            .call::<ItemLocation>("Dynoscope_LocateItem", &request)
             .await;
         if let Ok(place) = located {
             let leader = place
                 .replicas
                 .iter()
-                .find(|r| r.role == "LEADER")
+                .find(|r| r.role == ReplicaRole::Leader)
                 .map(|r| r.availability_zone.clone())
                 .unwrap_or_default();
             let whose = place

@@ -5,10 +5,13 @@
 //! partition map and timeline are drawn from these.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::validate::Violations;
-use crate::contract::{ItemLocation, ReplicaCopy};
+use crate::contract::{
+    ItemLocation, PartitionDescription, PartitionReplica, PartitionsDescription, ReplicaCopy,
+    ReplicaRole, SplitDescription,
+};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
@@ -25,46 +28,54 @@ fn zone(engine: &Engine, replica: usize) -> String {
     format!("{}{}", engine.config.region, ZONE_SUFFIXES[replica])
 }
 
-fn describe_partition<P: Position>(engine: &Engine, partition: &Partition<P>) -> Value {
+fn describe_partition<P: Position>(
+    engine: &Engine,
+    partition: &Partition<P>,
+) -> PartitionDescription {
     let now = engine.now_millis();
-    let replicas: Vec<Value> = (0..REPLICAS)
+    let replicas = (0..REPLICAS)
         .map(|r| {
-            let mut replica = json!({
-                "Replica": r,
-                "AvailabilityZone": zone(engine, r),
-                "Role": if r == partition.replicas.leader { "LEADER" } else { "FOLLOWER" },
-                "Available": engine.zones.is_up(r),
-                "CaughtUp": partition.replicas.lagging_at(r, now) == 0,
-                "LaggingWrites": partition.replicas.lagging_at(r, now),
-            });
+            let lagging = partition.replicas.lagging_at(r, now);
             // A replica in a down zone applies what it missed only once the zone is back.
             let applied = partition.replicas.applied_until(r);
-            if applied != u64::MAX {
-                replica["AppliedUntilMillis"] = json!(applied);
+            PartitionReplica {
+                replica: r,
+                availability_zone: zone(engine, r),
+                role: role(partition, r),
+                available: engine.zones.is_up(r),
+                caught_up: lagging == 0,
+                lagging_writes: lagging,
+                applied_until_millis: (applied != u64::MAX).then_some(applied),
             }
-            replica
         })
         .collect();
-    let mut description = json!({
-        "PartitionId": partition.id,
-        "HashRangeStart": hex(partition.start),
-        "HashRangeEnd": hex(partition.end),
-        "ItemCount": partition.item_count(),
-        "SizeBytes": partition.size_bytes(),
-        "LaggingWrites": partition.replicas.lagging_writes(now),
-        "Replicas": replicas,
-    });
-    if let Some(parent) = partition.parent {
-        description["ParentPartitionId"] = json!(parent);
-    }
     // A split inside one partition key bounds the partition by key, not only by hash.
-    if let Some(lower) = &partition.lower {
-        description["StartsAtKey"] = json!(lower.key_values());
+    let key_values = |bound: &Option<P>| {
+        bound
+            .as_ref()
+            .map(|b| serde_json::to_value(b.key_values()).expect("key values serialise"))
+    };
+    PartitionDescription {
+        partition_id: partition.id.into(),
+        parent_partition_id: partition.parent.map(u64::from),
+        hash_range_start: hex(partition.start),
+        hash_range_end: hex(partition.end),
+        item_count: partition.item_count() as u64,
+        size_bytes: partition.size_bytes(),
+        lagging_writes: partition.replicas.lagging_writes(now),
+        replicas,
+        starts_at_key: key_values(&partition.lower),
+        ends_before_key: key_values(&partition.upper),
+        throughput: None,
     }
-    if let Some(upper) = &partition.upper {
-        description["EndsBeforeKey"] = json!(upper.key_values());
+}
+
+fn role<P: Position>(partition: &Partition<P>, replica: usize) -> ReplicaRole {
+    if replica == partition.replicas.leader {
+        ReplicaRole::Leader
+    } else {
+        ReplicaRole::Follower
     }
-    description
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,7 +97,7 @@ pub fn describe_partitions(
         .tables
         .get(name)
         .ok_or_else(|| DynamoError::table_not_found(name))?;
-    let mut partitions: Vec<Value> = match &request.index_name {
+    let mut partitions: Vec<PartitionDescription> = match &request.index_name {
         None => table
             .partitions()
             .iter()
@@ -109,8 +120,8 @@ pub fn describe_partitions(
     // Each partition's allocation, token and burst levels, and recent consumption.
     let now = engine.now_millis();
     for partition in &mut partitions {
-        let id = partition["PartitionId"].as_u64().unwrap_or_default() as u32;
-        partition["Throughput"] =
+        let id = u32::try_from(partition.partition_id).expect("partition ids are u32");
+        partition.throughput =
             engine
                 .capacity
                 .describe_partition(table, request.index_name.as_deref(), id, now);
@@ -120,24 +131,23 @@ pub fn describe_partitions(
         Some(index) => &index.splits[..],
         None => table.split_history(),
     };
-    let splits: Vec<Value> = history
+    let splits = history
         .iter()
-        .map(|r| {
-            json!({
-                "AtMillis": r.at_millis,
-                "ParentPartitionId": r.split.parent,
-                "ChildPartitionIds": r.split.children,
-                "SplitHash": hex(r.split.at_hash),
-                "Reason": r.reason,
-                "WithinPartitionKey": r.split.within_key,
-            })
+        .map(|r| SplitDescription {
+            at_millis: r.at_millis,
+            parent_partition_id: r.split.parent.into(),
+            child_partition_ids: r.split.children.map(u64::from).to_vec(),
+            split_hash: hex(r.split.at_hash),
+            reason: r.reason.to_owned(),
+            within_partition_key: r.split.within_key,
         })
         .collect();
-    let mut response = json!({"TableName": name, "Partitions": partitions, "Splits": splits});
-    if let Some(index_name) = &request.index_name {
-        response["IndexName"] = json!(index_name);
-    }
-    respond(&response)
+    respond(&PartitionsDescription {
+        table_name: name.to_owned(),
+        index_name: request.index_name.clone(),
+        partitions,
+        splits,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -219,12 +229,7 @@ fn location<P: Position>(
             ReplicaCopy {
                 replica: r,
                 availability_zone: zone(engine, r),
-                role: if r == partition.replicas.leader {
-                    "LEADER"
-                } else {
-                    "FOLLOWER"
-                }
-                .to_owned(),
+                role: role(partition, r),
                 available: engine.zones.is_up(r),
                 item: held.map(|item| serde_json::to_value(item).expect("an item serialises")),
                 stale: held != leader_copy,

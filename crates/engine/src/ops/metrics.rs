@@ -4,9 +4,10 @@
 //! far priced on demand and provisioned, with the arithmetic shown).
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::validate::Violations;
+use crate::contract::{MetricsDescription, MetricsResolution};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
@@ -129,21 +130,22 @@ pub fn get_metrics(
             }),
         }
     }
-    let mut response = json!({
-        "TableName": name,
-        "Resolution": if resolution == Resolution::Minute { "MINUTE" } else { "SECOND" },
-        "PeriodSeconds": resolution.millis() / 1000,
-        "StartMillis": start,
-        "EndMillis": end,
-        "Datapoints": samples.iter().map(crate::metrics::Sample::to_json).collect::<Vec<Value>>(),
-    });
-    if let Some(index) = &request.index_name {
-        response["IndexName"] = json!(index);
-    }
-    if let Some(id) = request.partition_id {
-        response["PartitionId"] = json!(id);
-    }
-    respond(&response)
+    respond(&MetricsDescription {
+        table_name: name.to_owned(),
+        index_name: request.index_name.clone(),
+        partition_id: request.partition_id.map(|id| id as u64),
+        resolution: match resolution {
+            Resolution::Minute => MetricsResolution::Minute,
+            Resolution::Second => MetricsResolution::Second,
+        },
+        period_seconds: resolution.millis() / 1000,
+        start_millis: start,
+        end_millis: end,
+        datapoints: samples
+            .iter()
+            .map(crate::metrics::Sample::datapoint)
+            .collect(),
+    })
 }
 
 #[derive(Debug, Deserialize)]

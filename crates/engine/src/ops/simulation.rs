@@ -4,33 +4,36 @@
 //! DescribeSimulation, SetSimulation (engine-wide or per table, presets or values).
 
 use serde::Deserialize;
-use serde_json::json;
 
 use super::validate::Violations;
 use crate::clock::ClockMode;
-use crate::contract::{EngineView, SimulationDescription, SimulationView};
+use crate::contract::{
+    ClockDescription, ClockModeName, ClockView, EngineView, SimulationDescription, SimulationView,
+};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
 use crate::simulation::{LagRange, SimulationSettings};
 
-fn describe_clock_json(engine: &Engine) -> serde_json::Value {
+fn clock_description(engine: &Engine) -> ClockDescription {
     let (mode, speed) = match engine.clock().mode() {
-        ClockMode::Stepped => ("STEPPED", None),
-        ClockMode::RealTime { speed } => ("REALTIME", Some(speed)),
+        ClockMode::Stepped => (ClockModeName::Stepped, None),
+        ClockMode::RealTime { speed } => (ClockModeName::Realtime, Some(speed)),
     };
-    let mut clock = json!({"NowMillis": engine.now_millis(), "Mode": mode});
-    if let Some(speed) = speed {
-        clock["Speed"] = json!(speed);
+    ClockDescription {
+        clock: ClockView {
+            now_millis: engine.now_millis(),
+            mode,
+            speed,
+        },
     }
-    json!({ "Clock": clock })
 }
 
 pub fn describe_clock(
     engine: &mut Engine,
     _request: serde_json::Value,
 ) -> Result<Vec<u8>, DynamoError> {
-    respond(&describe_clock_json(engine))
+    respond(&clock_description(engine))
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,7 +62,7 @@ pub fn set_clock(engine: &mut Engine, request: SetClockRequest) -> Result<Vec<u8
     };
     engine.set_clock_mode(mode);
     engine.record_clock();
-    respond(&describe_clock_json(engine))
+    respond(&clock_description(engine))
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,7 +81,7 @@ pub fn advance_clock(
     v.finish()?;
     engine.advance_clock_by(request.millis.expect("checked") as u64);
     engine.record_clock();
-    respond(&describe_clock_json(engine))
+    respond(&clock_description(engine))
 }
 
 #[derive(Debug, Deserialize)]

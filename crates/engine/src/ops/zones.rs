@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::validate::Violations;
+use crate::contract::{ZoneState, ZoneView, ZonesDescription};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
@@ -121,7 +122,7 @@ pub fn set_zone_availability(
             elect_leaders(engine, now);
         }
     }
-    respond(&zones_json(engine))
+    respond(&zones_description(engine))
 }
 
 /// A zone is back: each table's replicas there apply what they missed after a draw of
@@ -150,12 +151,23 @@ pub fn describe_zones(
     engine: &mut Engine,
     _request: DescribeZonesRequest,
 ) -> Result<Vec<u8>, DynamoError> {
-    respond(&zones_json(engine))
+    respond(&zones_description(engine))
 }
 
-fn zones_json(engine: &Engine) -> Value {
-    let zones: Vec<Value> = (0..REPLICAS)
-        .map(|r| json!({"ZoneName": zone_name(engine, r), "Replica": r, "State": if engine.zones.is_up(r) { "UP" } else { "DOWN" }}))
+fn zones_description(engine: &Engine) -> ZonesDescription {
+    let zones = (0..REPLICAS)
+        .map(|r| ZoneView {
+            zone_name: zone_name(engine, r),
+            replica: r,
+            state: if engine.zones.is_up(r) {
+                ZoneState::Up
+            } else {
+                ZoneState::Down
+            },
+        })
         .collect();
-    json!({"Zones": zones, "HasQuorum": engine.zones.has_quorum()})
+    ZonesDescription {
+        zones,
+        has_quorum: engine.zones.has_quorum(),
+    }
 }
