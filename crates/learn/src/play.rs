@@ -1,0 +1,312 @@
+//! The interpreter: what a scenario sends and how each step is judged. A driver (the native
+//! tests, the page's player) sends the [`prelude`] and then each step's [`Step::calls`]
+//! through dispatch, one at a time and in order, and hands the outcomes back to
+//! [`Step::judge`]. [`run`] is the whole loop for a driver that can send synchronously.
+//!
+//! A step's observation, which its checkpoints read, is the response of its one request,
+//! or the request's error in the wire shape (`{"__type": ..., "message": ...}`). A repeated
+//! request is observed as a summary: `Count`, `Succeeded`, `Failed`, `Errors` (how many of
+//! each error type), `FirstFailure` (the index of the first failed request, or null) and
+//! `Last` (the last response or error).
+//!
+//! In request bodies `{fill:N}` stands for N `x`s (an item of an exact size) and, in a
+//! repeated request, `{i}` for the request's number from 0.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::format::{Expect, Scenario, Simulation, Step};
+
+/// One request to send: an operation name and its body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub operation: String,
+    pub body: Value,
+}
+
+/// What a request came to: the response, or the error's wire shape.
+pub type Outcome = Result<Value, Value>;
+
+/// How one step went.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepReport {
+    pub title: String,
+    pub ok: bool,
+    /// What the step expects, in words.
+    pub expected: String,
+    /// What came back, as the checkpoints read it.
+    pub actual: String,
+}
+
+/// How a whole scenario went.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub id: String,
+    pub ok: bool,
+    pub steps: Vec<StepReport>,
+}
+
+/// What sets the engine up before the first step: a stepped clock (nothing moves unless a
+/// step moves it), the scenario's simulation preset and seed, and tables that are ACTIVE
+/// at once.
+pub fn prelude(scenario: &Scenario) -> Vec<Call> {
+    let preset = match scenario.simulation {
+        Simulation::Off => "OFF",
+        Simulation::Playground => "PLAYGROUND",
+    };
+    vec![
+        Call {
+            operation: "Dynoscope_SetClock".into(),
+            body: json!({"Mode": "STEPPED"}),
+        },
+        Call {
+            operation: "Dynoscope_SetSimulation".into(),
+            body: json!({"Preset": preset, "Seed": scenario.seed, "ControlPlaneMillis": 0}),
+        },
+    ]
+}
+
+impl Step {
+    /// The requests the step sends, in order (none for a step that only explains).
+    pub fn calls(&self) -> Vec<Call> {
+        if let Some(request) = &self.request {
+            return vec![Call {
+                operation: request.operation.clone(),
+                body: expand(&request.body, None),
+            }];
+        }
+        let Some(repeat) = &self.repeat else {
+            return Vec::new();
+        };
+        (0..repeat.count)
+            .map(|i| Call {
+                operation: repeat.operation.clone(),
+                body: expand(&repeat.body, Some(&i.to_string())),
+            })
+            .collect()
+    }
+
+    /// Judges the outcomes of [`calls`](Self::calls), in the same order.
+    pub fn judge(&self, outcomes: Vec<Outcome>) -> StepReport {
+        let report = |ok: bool, expected: String, actual: String| StepReport {
+            title: self.title.clone(),
+            ok,
+            expected,
+            actual,
+        };
+        if self.request.is_none() && self.repeat.is_none() {
+            return report(true, String::new(), String::new());
+        }
+        let observation = if self.repeat.is_some() {
+            summary(&outcomes)
+        } else {
+            match outcomes.into_iter().next() {
+                Some(Ok(response)) => {
+                    if let Some(error) = &self.error {
+                        return report(
+                            false,
+                            format!("the request fails with {error}"),
+                            format!("it succeeded: {response}"),
+                        );
+                    }
+                    response
+                }
+                Some(Err(error)) => {
+                    let kind = error_type(&error);
+                    match &self.error {
+                        Some(expected) if *expected == kind => error,
+                        Some(expected) => {
+                            return report(
+                                false,
+                                format!("the request fails with {expected}"),
+                                format!("it failed with {kind}: {}", message(&error)),
+                            );
+                        }
+                        None => {
+                            return report(
+                                false,
+                                "the request succeeds".into(),
+                                format!("{kind}: {}", message(&error)),
+                            );
+                        }
+                    }
+                }
+                None => return report(false, "a response".into(), "nothing was sent".into()),
+            }
+        };
+        let mut ok = true;
+        let mut expected = Vec::new();
+        let mut actual = Vec::new();
+        if let Some(error) = &self.error {
+            expected.push(format!("fails with {error}"));
+            actual.push(format!("failed with {error}"));
+        }
+        for expect in &self.expects {
+            let (holds, seen) = expect.evaluate(&observation);
+            ok &= holds;
+            expected.push(expect.says.clone());
+            actual.push(format!("{} = {seen}", expect.path));
+        }
+        report(ok, expected.join("; "), actual.join("; "))
+    }
+}
+
+impl Expect {
+    /// Whether the checkpoint holds on `observation`, and what its path picked (as JSON).
+    pub fn evaluate(&self, observation: &Value) -> (bool, String) {
+        let picked = match pick(&self.path, observation) {
+            Ok(value) => value,
+            Err(e) => return (false, e),
+        };
+        let seen = picked.to_string();
+        let holds = if let Some(equals) = &self.equals {
+            same(&picked, equals)
+        } else if let Some(contains) = &self.contains {
+            match (&picked, contains) {
+                (Value::String(s), Value::String(part)) => s.contains(part.as_str()),
+                (Value::Array(list), wanted) => list.iter().any(|v| same(v, wanted)),
+                _ => false,
+            }
+        } else {
+            picked.as_f64().is_some_and(|n| {
+                self.at_least.is_none_or(|low| n >= low - 1e-9)
+                    && self.at_most.is_none_or(|high| n <= high + 1e-9)
+            })
+        };
+        (holds, seen)
+    }
+}
+
+/// The value `path` picks from `data`.
+fn pick(path: &str, data: &Value) -> Result<Value, String> {
+    let expression = jmespath::compile(path).map_err(|e| format!("bad path: {e}"))?;
+    let variable =
+        jmespath::Variable::from_serializable(data).map_err(|e| format!("bad data: {e}"))?;
+    let found = expression
+        .search(variable)
+        .map_err(|e| format!("path failed: {e}"))?;
+    serde_json::to_value(&*found).map_err(|e| format!("unreadable result: {e}"))
+}
+
+/// Equal as JSON, numbers by value (so 1 and 1.0 agree).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) if a.is_number() && b.is_number() => (x - y).abs() < 1e-9,
+        _ => a == b,
+    }
+}
+
+/// The error's type, the name after `#` in `__type`.
+pub fn error_type(error: &Value) -> String {
+    let full = error["__type"].as_str().unwrap_or_default();
+    full.rsplit('#').next().unwrap_or(full).to_owned()
+}
+
+fn message(error: &Value) -> String {
+    error
+        .get("message")
+        .or_else(|| error.get("Message"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The summary a repeated request is observed as.
+fn summary(outcomes: &[Outcome]) -> Value {
+    let mut errors = Map::new();
+    let mut first_failure = Value::Null;
+    for (i, outcome) in outcomes.iter().enumerate() {
+        if let Err(error) = outcome {
+            let count = errors.entry(error_type(error)).or_insert(json!(0));
+            *count = json!(count.as_u64().unwrap_or(0) + 1);
+            if first_failure.is_null() {
+                first_failure = json!(i);
+            }
+        }
+    }
+    let failed: u64 = errors.values().filter_map(Value::as_u64).sum();
+    let last = match outcomes.last() {
+        Some(Ok(v)) | Some(Err(v)) => v.clone(),
+        None => Value::Null,
+    };
+    json!({
+        "Count": outcomes.len(),
+        "Succeeded": outcomes.len() as u64 - failed,
+        "Failed": failed,
+        "Errors": errors,
+        "FirstFailure": first_failure,
+        "Last": last,
+    })
+}
+
+/// `body` with its placeholders expanded in every string (keys too): `{i}` becomes `number`
+/// (in a repeated request), and `{fill:N}` becomes N `x`s, for an item of an exact size.
+fn expand(body: &Value, number: Option<&str>) -> Value {
+    match body {
+        Value::String(s) => Value::String(expand_text(s, number)),
+        Value::Array(list) => Value::Array(list.iter().map(|v| expand(v, number)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (expand_text(k, number), expand(v, number)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The most characters one `{fill:N}` makes: DynamoDB's item size limit.
+pub const MAX_FILL: usize = 400 * 1024;
+
+fn expand_text(text: &str, number: Option<&str>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let tail = &rest[open..];
+        let Some(close) = tail.find('}') else {
+            out.push_str(tail);
+            return out;
+        };
+        let inner = &tail[1..close];
+        match (inner, number, inner.strip_prefix("fill:")) {
+            ("i", Some(n), _) => out.push_str(n),
+            (_, _, Some(count)) if count.parse::<usize>().is_ok_and(|c| c <= MAX_FILL) => {
+                out.push_str(&"x".repeat(count.parse().unwrap_or(0)))
+            }
+            _ => out.push_str(&tail[..=close]),
+        }
+        rest = &tail[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Plays `scenario` with `send`, which dispatches one request: the prelude, then every
+/// step in order. Prelude failures end the run as a failed first step.
+pub fn run(scenario: &Scenario, mut send: impl FnMut(&Call) -> Outcome) -> Report {
+    let mut steps = Vec::new();
+    for call in prelude(scenario) {
+        if let Err(error) = send(&call) {
+            steps.push(StepReport {
+                title: "Set up the engine".into(),
+                ok: false,
+                expected: format!("{} succeeds", call.operation),
+                actual: format!("{}: {}", error_type(&error), message(&error)),
+            });
+            return Report {
+                id: scenario.id.clone(),
+                ok: false,
+                steps,
+            };
+        }
+    }
+    for step in &scenario.steps {
+        let outcomes = step.calls().iter().map(&mut send).collect();
+        steps.push(step.judge(outcomes));
+    }
+    Report {
+        id: scenario.id.clone(),
+        ok: steps.iter().all(|s| s.ok),
+        steps,
+    }
+}

@@ -1,0 +1,157 @@
+//! The interpreter's rules: what a step sends, how its outcomes become an observation, and
+//! when a checkpoint holds.
+
+use dynoscope_learn::format::{Expect, Repeat, Request, Step};
+use serde_json::{Value, json};
+
+fn step() -> Step {
+    Step {
+        title: "Put".into(),
+        text: "Puts.".into(),
+        source: None,
+        request: Some(Request {
+            operation: "PutItem".into(),
+            body: json!({"TableName": "T", "Item": {"pk": {"S": "{fill:3}"}}}),
+        }),
+        repeat: None,
+        error: None,
+        expects: Vec::new(),
+    }
+}
+
+fn expect(path: &str, equals: Value) -> Expect {
+    Expect {
+        path: path.into(),
+        equals: Some(equals),
+        at_least: None,
+        at_most: None,
+        contains: None,
+        says: "it holds".into(),
+    }
+}
+
+fn throttled() -> Value {
+    json!({"__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", "message": "slow down"})
+}
+
+#[test]
+fn fill_makes_a_value_of_an_exact_length() {
+    let calls = step().calls();
+    assert_eq!(calls[0].body["Item"]["pk"]["S"], "xxx");
+}
+
+#[test]
+fn a_repeated_request_numbers_each_copy() {
+    let mut s = step();
+    s.request = None;
+    s.repeat = Some(Repeat {
+        count: 3,
+        operation: "PutItem".into(),
+        body: json!({"Item": {"pk": {"S": "user#{i}"}}}),
+    });
+    let keys: Vec<Value> = s
+        .calls()
+        .iter()
+        .map(|c| c.body["Item"]["pk"]["S"].clone())
+        .collect();
+    assert_eq!(keys, [json!("user#0"), json!("user#1"), json!("user#2")]);
+}
+
+#[test]
+fn a_checkpoint_that_does_not_hold_fails_the_step_showing_what_came_back() {
+    let mut s = step();
+    s.expects = vec![expect("ConsumedCapacity.CapacityUnits", json!(1))];
+    let report = s.judge(vec![Ok(
+        json!({"ConsumedCapacity": {"CapacityUnits": 2.0}}),
+    )]);
+    assert!(!report.ok);
+    assert_eq!(report.actual, "ConsumedCapacity.CapacityUnits = 2.0");
+}
+
+#[test]
+fn numbers_compare_by_value() {
+    let mut s = step();
+    s.expects = vec![expect("ConsumedCapacity.CapacityUnits", json!(1))];
+    assert!(
+        s.judge(vec![Ok(
+            json!({"ConsumedCapacity": {"CapacityUnits": 1.0}})
+        )])
+        .ok
+    );
+}
+
+#[test]
+fn an_unexpected_error_fails_the_step_naming_it() {
+    let report = step().judge(vec![Err(throttled())]);
+    assert!(!report.ok);
+    assert!(
+        report
+            .actual
+            .starts_with("ProvisionedThroughputExceededException"),
+        "{}",
+        report.actual
+    );
+}
+
+#[test]
+fn an_expected_error_passes_and_is_observed() {
+    let mut s = step();
+    s.error = Some("ProvisionedThroughputExceededException".into());
+    s.expects = vec![expect("message", json!("slow down"))];
+    assert!(s.judge(vec![Err(throttled())]).ok);
+}
+
+#[test]
+fn a_success_where_an_error_was_expected_fails() {
+    let mut s = step();
+    s.error = Some("ConditionalCheckFailedException".into());
+    assert!(!s.judge(vec![Ok(json!({}))]).ok);
+}
+
+#[test]
+fn a_repeated_request_is_observed_as_a_summary() {
+    let mut s = step();
+    s.request = None;
+    s.repeat = Some(Repeat {
+        count: 3,
+        operation: "PutItem".into(),
+        body: json!({}),
+    });
+    s.expects = vec![
+        expect("Failed", json!(2)),
+        expect("FirstFailure", json!(1)),
+        expect("Errors.ProvisionedThroughputExceededException", json!(2)),
+    ];
+    let report = s.judge(vec![Ok(json!({})), Err(throttled()), Err(throttled())]);
+    assert!(report.ok, "{report:?}");
+}
+
+#[test]
+fn at_least_and_at_most_bound_a_number() {
+    let mut s = step();
+    s.expects = vec![Expect {
+        path: "Count".into(),
+        equals: None,
+        at_least: Some(2.0),
+        at_most: Some(3.0),
+        contains: None,
+        says: "two or three".into(),
+    }];
+    assert!(s.judge(vec![Ok(json!({"Count": 3}))]).ok);
+    assert!(!s.judge(vec![Ok(json!({"Count": 4}))]).ok);
+}
+
+#[test]
+fn contains_finds_a_substring_or_an_element() {
+    let mut s = step();
+    s.expects = vec![Expect {
+        path: "TableNames".into(),
+        equals: None,
+        at_least: None,
+        at_most: None,
+        contains: Some(json!("T")),
+        says: "T is listed".into(),
+    }];
+    assert!(s.judge(vec![Ok(json!({"TableNames": ["A", "T"]}))]).ok);
+    assert!(!s.judge(vec![Ok(json!({"TableNames": ["A"]}))]).ok);
+}
