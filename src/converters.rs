@@ -4,8 +4,10 @@
 //! ([`dynoscope_model::link`], with its compression) are a large part of the code yet needed
 //! only when a model is imported, exported, applied or shared, so they are built as a second
 //! wasm module (the `dynoscope-converters` binary, see `www/index.html`) that runs in a web
-//! worker started the first time one is needed. [`read`], [`write`], [`items`],
-//! [`pack_link`] and [`unpack_link`] are the page's side: each sends a [`Request`] and
+//! worker started the first time one is needed. The guided scenarios live there too: read,
+//! judged and written as HTML ([`dynoscope_learn`]), while the page sends their requests.
+//! [`read`], [`write`], [`items`], [`pack_link`], [`unpack_link`], [`lessons`], [`lesson`],
+//! [`calls`], [`judge`] and [`render`] are the page's side: each sends a [`Request`] and
 //! waits for its [`Reply`]; [`serve`] is the worker's side. Messages are JSON text. The
 //! worker says [`READY`] once it listens; requests made before that wait in a queue. If the
 //! worker fails (cannot load, traps), every waiting request is answered with an error and
@@ -15,6 +17,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use dynoscope_learn::play::Outcome as RequestOutcome;
+use dynoscope_learn::{Call, StepReport};
 use dynoscope_model::model::ItemJson;
 use dynoscope_model::{Model, ModelError, ModelTable};
 use futures_channel::oneshot;
@@ -42,6 +46,46 @@ pub enum Job {
     Pack { model: Model },
     /// Unpack a share link's fragment (hostile input) into a model.
     Unpack { fragment: String },
+    /// The bundled guided scenarios, listed.
+    Lessons,
+    /// What playing scenario `id` needs: its header, prelude and size.
+    Lesson { id: String, in_workspace: bool },
+    /// The requests step `step` of scenario `id` sends.
+    Calls { id: String, step: usize },
+    /// Judge what step `step` of scenario `id` came to.
+    Judge {
+        id: String,
+        step: usize,
+        outcomes: Vec<RequestOutcome>,
+    },
+    /// The steps and questions of scenario `id` as the player stands.
+    Render {
+        id: String,
+        next: usize,
+        reports: Vec<StepReport>,
+        can_run: bool,
+        picked: Vec<Option<usize>>,
+    },
+}
+
+/// One scenario as the Learn view's list and `window.dynoscope.scenarios.list()` show it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LessonEntry {
+    pub id: String,
+    pub title: String,
+    pub topics: Vec<String>,
+}
+
+/// What playing a scenario needs on the page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LessonPlan {
+    pub id: String,
+    /// The title, topics, summary and where it runs, as HTML.
+    pub header: String,
+    pub steps: usize,
+    pub questions: usize,
+    pub prelude: Vec<Call>,
 }
 
 /// A job with the number its reply will carry.
@@ -55,10 +99,37 @@ pub struct Request {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Outcome {
-    Read { model: Model, format: String },
-    Written { text: String },
-    Items { items: Vec<ItemJson> },
-    Failed { location: String, message: String },
+    Read {
+        model: Model,
+        format: String,
+    },
+    Written {
+        text: String,
+    },
+    Items {
+        items: Vec<ItemJson>,
+    },
+    Lessons {
+        list: Vec<LessonEntry>,
+        html: String,
+    },
+    Lesson {
+        plan: LessonPlan,
+    },
+    Calls {
+        calls: Vec<Call>,
+    },
+    Judged {
+        report: StepReport,
+    },
+    Rendered {
+        steps: String,
+        questions: String,
+    },
+    Failed {
+        location: String,
+        message: String,
+    },
 }
 
 /// A job's outcome, numbered as its request was.
@@ -105,6 +176,65 @@ pub async fn pack_link(model: Model) -> Result<String, ModelError> {
 pub async fn unpack_link(fragment: String) -> Result<Model, ModelError> {
     match run(Job::Unpack { fragment }).await? {
         Outcome::Read { model, .. } => Ok(model),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// The bundled guided scenarios: each one's entry, and the list as HTML.
+pub async fn lessons() -> Result<(Vec<LessonEntry>, String), ModelError> {
+    match run(Job::Lessons).await? {
+        Outcome::Lessons { list, html } => Ok((list, html)),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// What playing scenario `id` needs.
+pub async fn lesson(id: String, in_workspace: bool) -> Result<LessonPlan, ModelError> {
+    match run(Job::Lesson { id, in_workspace }).await? {
+        Outcome::Lesson { plan } => Ok(plan),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// The requests step `step` of scenario `id` sends.
+pub async fn calls(id: String, step: usize) -> Result<Vec<Call>, ModelError> {
+    match run(Job::Calls { id, step }).await? {
+        Outcome::Calls { calls } => Ok(calls),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// How step `step` of scenario `id` went, given what its calls came to; its checkpoints
+/// (JMESPath) are evaluated in the worker.
+pub async fn judge(
+    id: String,
+    step: usize,
+    outcomes: Vec<RequestOutcome>,
+) -> Result<StepReport, ModelError> {
+    match run(Job::Judge { id, step, outcomes }).await? {
+        Outcome::Judged { report } => Ok(report),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// The steps and questions of scenario `id` as HTML, as the player stands.
+pub async fn render(
+    id: String,
+    next: usize,
+    reports: Vec<StepReport>,
+    can_run: bool,
+    picked: Vec<Option<usize>>,
+) -> Result<(String, String), ModelError> {
+    match run(Job::Render {
+        id,
+        next,
+        reports,
+        can_run,
+        picked,
+    })
+    .await?
+    {
+        Outcome::Rendered { steps, questions } => Ok((steps, questions)),
         other => Err(unexpected(&other)),
     }
 }
@@ -267,6 +397,61 @@ fn answer(text: &str) -> String {
             Ok(text) => Outcome::Written { text },
             Err(e) => failed(e),
         },
+        Job::Lessons => match dynoscope_learn::catalog::all() {
+            Ok(all) => Outcome::Lessons {
+                list: all
+                    .iter()
+                    .map(|s| LessonEntry {
+                        id: s.id.clone(),
+                        title: s.title.clone(),
+                        topics: s.topics.clone(),
+                    })
+                    .collect(),
+                html: dynoscope_learn::html::list(all),
+            },
+            Err(e) => failed(ModelError::at(e.location, e.message)),
+        },
+        Job::Lesson { id, in_workspace } => match scenario(&id) {
+            Ok(s) => Outcome::Lesson {
+                plan: LessonPlan {
+                    id: s.id.clone(),
+                    header: dynoscope_learn::html::header(s, in_workspace),
+                    steps: s.steps.len(),
+                    questions: s.questions.len(),
+                    prelude: dynoscope_learn::play::prelude(s),
+                },
+            },
+            Err(e) => failed(e),
+        },
+        Job::Calls { id, step } => match scenario_step(&id, step) {
+            Ok(step) => Outcome::Calls {
+                calls: step.calls(),
+            },
+            Err(e) => failed(e),
+        },
+        Job::Judge { id, step, outcomes } => match scenario_step(&id, step) {
+            Ok(step) => Outcome::Judged {
+                report: step.judge(outcomes),
+            },
+            Err(e) => failed(e),
+        },
+        Job::Render {
+            id,
+            next,
+            reports,
+            can_run,
+            picked,
+        } => match scenario(&id) {
+            Ok(s) => Outcome::Rendered {
+                steps: dynoscope_learn::html::steps(s, next, &reports, can_run),
+                questions: if next >= s.steps.len() {
+                    dynoscope_learn::html::questions(s, &picked)
+                } else {
+                    String::new()
+                },
+            },
+            Err(e) => failed(e),
+        },
         Job::Unpack { fragment } => match dynoscope_model::link::decode(&fragment) {
             Ok(model) => Outcome::Read {
                 model,
@@ -279,6 +464,20 @@ fn answer(text: &str) -> String {
         id: request.id,
         outcome,
     })
+}
+
+/// The bundled scenario `id`.
+fn scenario(id: &str) -> Result<&'static dynoscope_learn::Scenario, ModelError> {
+    dynoscope_learn::catalog::find(id)
+        .ok_or_else(|| ModelError::whole(format!("there is no scenario called {id}")))
+}
+
+/// Step `step` of the bundled scenario `id`.
+fn scenario_step(id: &str, step: usize) -> Result<&'static dynoscope_learn::Step, ModelError> {
+    scenario(id)?
+        .steps
+        .get(step)
+        .ok_or_else(|| ModelError::whole(format!("the scenario {id} has no step {}", step + 1)))
 }
 
 fn failed(e: ModelError) -> Outcome {

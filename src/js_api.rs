@@ -134,12 +134,50 @@ fn install_model_calls(api: &Object, slot: &Slot, ready: &Promise) -> Result<(),
         &"shareLink".into(),
         &call(|h, _| Box::pin(share_link(h))),
     )?;
+    install_scenario_calls(api)?;
     let formats: Array = crate::playground::EXPORT_FORMATS
         .iter()
         .map(|(id, _)| JsValue::from_str(id))
         .collect();
     Reflect::set(api, &"exportFormats".into(), &formats)?;
     Ok(())
+}
+
+/// Adds `scenarios.list()` and `scenarios.run(id)`: the bundled guided scenarios, and one
+/// played headlessly on an engine of its own (the tab's data is not touched).
+fn install_scenario_calls(api: &Object) -> Result<(), JsValue> {
+    let scenarios = Object::new();
+    let list = Closure::<dyn Fn() -> Promise>::new(|| {
+        future_to_promise(async {
+            let (list, _) = crate::converters::lessons().await.map_err(model_error)?;
+            json_value(&serde_json::to_value(&list).unwrap_or_default())
+        })
+    });
+    let run = Closure::<dyn Fn(JsValue) -> Promise>::new(|id: JsValue| {
+        future_to_promise(async move {
+            let id = id.as_string().ok_or_else(|| {
+                model_error(dynoscope_model::ModelError::whole(
+                    "scenarios.run takes a scenario id, as scenarios.list() gives them",
+                ))
+            })?;
+            let report = crate::learn::run_headless(&id).await.map_err(model_error)?;
+            json_value(&serde_json::to_value(&report).unwrap_or_default())
+        })
+    });
+    Reflect::set(&scenarios, &"list".into(), &list.into_js_value())?;
+    Reflect::set(&scenarios, &"run".into(), &run.into_js_value())?;
+    Reflect::set(api, &"scenarios".into(), &scenarios)?;
+    Ok(())
+}
+
+/// A JSON value as the plain JS object it spells.
+fn json_value(value: &serde_json::Value) -> Result<JsValue, JsValue> {
+    JSON::parse(&value.to_string())
+}
+
+/// A failure of the model crate's kind as `{__type: "ModelError", message}`.
+fn model_error(error: dynoscope_model::ModelError) -> JsValue {
+    playground_error(error.into())
 }
 
 /// Waits for `ready` and returns the engine handle.

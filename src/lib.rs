@@ -12,6 +12,8 @@ pub mod converters;
 #[cfg(target_arch = "wasm32")]
 pub mod js_api;
 #[cfg(target_arch = "wasm32")]
+pub mod learn;
+#[cfg(target_arch = "wasm32")]
 pub mod playground;
 #[cfg(target_arch = "wasm32")]
 pub mod store;

@@ -1,7 +1,6 @@
-//! Home and Learn. Home offers the three things people come for, one click each: design a
-//! table (the Model view), open a bundled sample model (applied at once, then shown in the
-//! Model view) and explore tables (the Tables view). Learn is the place the guided lessons
-//! will fill; today it says what is coming and where to practise meanwhile.
+//! Home: the three things people come for, one click each: design a table (the Model view),
+//! open a bundled sample model (applied at once, then shown in the Model view) and explore
+//! tables (the Tables view).
 
 use leptos::prelude::*;
 
@@ -76,23 +75,6 @@ pub fn Home() -> impl IntoView {
                     </a>
                 </section>
             </div>
-        </main>
-    }
-}
-
-/// The place for guided lessons.
-#[component]
-pub fn LearnPage() -> impl IntoView {
-    view! {
-        <main class="home" data-testid="learn">
-            <section class="home-intro">
-                <h2>"Learn"</h2>
-                <p>
-                    "Guided lessons on capacity arithmetic, consistency, partitions, indexes, streams and transactions are being written. "
-                    "Meanwhile, the sample models on Home run each access pattern with its cost explained, and the Tables view's "
-                    "Cluster tab shows partitions, replicas, throttling and the stream as they happen."
-                </p>
-            </section>
         </main>
     }
 }

@@ -16,6 +16,7 @@ pub(crate) mod create_table;
 mod home;
 mod item_editor;
 mod item_grid;
+mod learn;
 mod locate;
 mod model;
 mod partition_map;
@@ -179,6 +180,8 @@ pub struct AppState {
     pub page: RwSignal<route::Page>,
     /// The model the Model view edits (saved in IndexedDB beside the data).
     pub model: RwSignal<Option<dynoscope_model::Model>>,
+    /// The guided scenario the Learn view plays (`/learn/ID`).
+    pub lesson: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -194,6 +197,7 @@ impl AppState {
             locate_key: RwSignal::new(None),
             page: RwSignal::new(route::Page::Home),
             model: RwSignal::new(None),
+            lesson: RwSignal::new(None),
         }
     }
 
@@ -211,16 +215,21 @@ impl AppState {
 
     /// Sends one request through the engine handle and parses the JSON response.
     pub async fn send(&self, operation: &str, request: &Value) -> Result<Value, ShownError> {
+        let text = self.send_text(operation, request).await?;
+        serde_json::from_str(&text)
+            .map_err(|e| ShownError::local(format!("unreadable response: {e}")))
+    }
+
+    /// Sends one request and returns the response's JSON text.
+    pub async fn send_text(&self, operation: &str, request: &Value) -> Result<String, ShownError> {
         let handle = self
             .engine
             .try_get_value()
             .ok_or_else(|| ShownError::local("the page is shutting down"))?;
-        let text = handle
+        handle
             .send(operation, &request.to_string())
             .await
-            .map_err(|e| ShownError::from(&e))?;
-        serde_json::from_str(&text)
-            .map_err(|e| ShownError::local(format!("unreadable response: {e}")))
+            .map_err(|e| ShownError::from(&e))
     }
 
     /// Every table name, following ListTables pages.
@@ -307,7 +316,7 @@ pub fn App(handle: EngineHandle) -> impl IntoView {
             route::Page::Home => view! { <home::Home /> }.into_any(),
             route::Page::Tables => view! { <TablesPage list_error=list_error /> }.into_any(),
             route::Page::Model => view! { <model::ModelPage /> }.into_any(),
-            route::Page::Learn => view! { <home::LearnPage /> }.into_any(),
+            route::Page::Learn => view! { <learn::LearnPage /> }.into_any(),
         }}
     }
 }

@@ -46,8 +46,8 @@ impl AppState {
         operation: &str,
         request: &Value,
     ) -> Result<T, ShownError> {
-        let answer = self.send(operation, request).await?;
-        serde_json::from_value(answer).map_err(|e| {
+        let answer = self.send_text(operation, request).await?;
+        serde_json::from_str(&answer).map_err(|e| {
             ShownError::local(format!("{operation} answered in an unexpected shape: {e}"))
         })
     }

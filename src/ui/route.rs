@@ -1,7 +1,7 @@
 //! Views as routes: the page's URL path says which view is shown, so a reload or a shared
 //! address opens the same view. `/` is Home, `/tables` the table workbench (`/tables/NAME`
 //! with a table selected, `/tables/NAME/cluster` its Cluster view), `/model` the model
-//! workspace, `/learn` the lessons. [`sync`] keeps the URL and [`AppState`]'s signals in
+//! workspace, `/learn` the guided scenarios (`/learn/ID` one being played). [`sync`] keeps the URL and [`AppState`]'s signals in
 //! step both ways: signals follow the address on load and on Back/Forward, and the address
 //! follows the signals (a new history entry per change). The fragment is left alone: it
 //! carries share links. Serving needs an index.html fallback for these paths
@@ -40,6 +40,8 @@ pub struct Route {
     pub page: Page,
     pub table: Option<String>,
     pub view: MainView,
+    /// Under `/learn`, the scenario being played.
+    pub lesson: Option<String>,
 }
 
 impl Route {
@@ -52,6 +54,11 @@ impl Route {
             Some("learn") => Page::Learn,
             _ => Page::Home,
         };
+        let lesson = if page == Page::Learn {
+            parts.clone().next().map(decode)
+        } else {
+            None
+        };
         let (table, view) = if page == Page::Tables {
             let table = parts.next().map(decode);
             let view = match parts.next() {
@@ -62,7 +69,12 @@ impl Route {
         } else {
             (None, MainView::Items)
         };
-        Route { page, table, view }
+        Route {
+            page,
+            table,
+            view,
+            lesson,
+        }
     }
 
     /// The path naming this route.
@@ -75,6 +87,10 @@ impl Route {
                 };
                 format!("/tables/{}{view}", encode(table))
             }
+            (Page::Learn, _) => match &self.lesson {
+                Some(id) => format!("/learn/{}", encode(id)),
+                None => Page::Learn.path().to_owned(),
+            },
             (page, _) => page.path().to_owned(),
         }
     }
@@ -127,6 +143,9 @@ fn apply(state: AppState, route: Route) {
         state.selected.set(route.table);
         state.view.set(route.view);
     }
+    if route.page == Page::Learn {
+        state.lesson.set(route.lesson);
+    }
 }
 
 /// The route the signals describe now.
@@ -135,6 +154,7 @@ fn from_signals(state: AppState) -> Route {
         page: state.page.get(),
         table: state.selected.get(),
         view: state.view.get(),
+        lesson: state.lesson.get(),
     }
 }
 

@@ -15,8 +15,8 @@ async function main() {
   const browser = await helpers.launch();
   const { page } = browser;
   try {
-    // A view that reads nothing, so the figures are the engine and IndexedDB, not re-rendering.
-    await helpers.open(page, '/learn');
+    // Home reads nothing, so the figures are the engine and IndexedDB, not re-rendering.
+    await helpers.open(page, '/');
     const figures = await page.evaluate(async (items) => { try {
       const d = window.dynoscope;
       await d.send('CreateTable', {

@@ -5,7 +5,7 @@
 //! questions close it. [`Scenario::parse`] reads a file and checks everything that can be
 //! checked without an engine, naming the step and field at fault.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::LearnError;
@@ -14,7 +14,7 @@ use crate::LearnError;
 pub const MAX_REPEAT: u32 = 20_000;
 
 /// One guided scenario.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Short kebab-case name, unique among scenarios; the Learn view's URL uses it.
@@ -45,7 +45,7 @@ fn default_seed() -> u64 {
 }
 
 /// The simulation preset a scenario starts from (`Dynoscope_SetSimulation`'s `Preset`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Simulation {
     #[default]
@@ -54,7 +54,7 @@ pub enum Simulation {
 }
 
 /// One step: an explanation, an optional action, and the checkpoints on what it returned.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub title: String,
@@ -77,7 +77,7 @@ pub struct Step {
 }
 
 /// A request: an operation name and its DynamoDB JSON body.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     pub operation: String,
@@ -90,7 +90,7 @@ fn empty_body() -> Value {
 }
 
 /// A request repeated, e.g. a burst of writes.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Repeat {
     pub count: u32,
@@ -101,7 +101,7 @@ pub struct Repeat {
 
 /// A checkpoint: the value a JMESPath expression picks from the step's observation, and
 /// the one rule it must satisfy.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     /// JMESPath over the response (or, for a repeated request, over its summary).
@@ -120,7 +120,7 @@ pub struct Expect {
 }
 
 /// A multiple-choice question closing the scenario.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub ask: String,

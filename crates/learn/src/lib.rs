@@ -1,11 +1,13 @@
 //! Dynoscope's guided scenarios, outside the engine: the scenario format ([`format`]), the
 //! interpreter that says what each step sends and judges what came back ([`play`]), and the
-//! bundled scenarios ([`catalog`], one TOML file each in `scenarios/`). Nothing here
+//! bundled scenarios ([`catalog`], one TOML file each in `scenarios/`), and the Learn view's
+//! text as escaped HTML ([`html`]). Nothing here
 //! dispatches: a driver sends the calls through the one door every front end uses and
 //! hands the outcomes back, so the same scenario runs natively in `make test` and in the
 //! page.
 
 pub mod format;
+pub mod html;
 pub mod play;
 
 pub use format::{Expect, Question, Scenario, Step};
@@ -42,16 +44,23 @@ pub mod catalog {
 
     include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 
-    /// Every bundled scenario, parsed, in file-name order.
-    pub fn all() -> Result<Vec<Scenario>, LearnError> {
-        FILES
-            .iter()
-            .map(|(file, text)| Scenario::parse(file, text))
-            .collect()
+    /// Every bundled scenario, parsed once, in file-name order.
+    pub fn all() -> Result<&'static [Scenario], LearnError> {
+        static PARSED: std::sync::OnceLock<Result<Vec<Scenario>, LearnError>> =
+            std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                FILES
+                    .iter()
+                    .map(|(file, text)| Scenario::parse(file, text))
+                    .collect()
+            })
+            .as_deref()
+            .map_err(Clone::clone)
     }
 
     /// The bundled scenario `id`.
-    pub fn find(id: &str) -> Option<Scenario> {
-        all().ok()?.into_iter().find(|s| s.id == id)
+    pub fn find(id: &str) -> Option<&'static Scenario> {
+        all().ok()?.iter().find(|s| s.id == id)
     }
 }

@@ -12,13 +12,13 @@
 //! In request bodies `{fill:N}` stands for N `x`s (an item of an exact size) and, in a
 //! repeated request, `{i}` for the request's number from 0.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::format::{Expect, Scenario, Simulation, Step};
 
 /// One request to send: an operation name and its body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Call {
     pub operation: String,
     pub body: Value,
@@ -28,7 +28,7 @@ pub struct Call {
 pub type Outcome = Result<Value, Value>;
 
 /// How one step went.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepReport {
     pub title: String,
     pub ok: bool,
@@ -39,7 +39,7 @@ pub struct StepReport {
 }
 
 /// How a whole scenario went.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub id: String,
     pub ok: bool,

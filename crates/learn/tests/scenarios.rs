@@ -27,7 +27,7 @@ fn every_checkpoint_of_every_scenario_holds() {
     let mut failures = Vec::new();
     for scenario in catalog::all().unwrap_or_else(|e| panic!("{e}")) {
         let mut engine = Engine::new(EngineConfig::default());
-        let report = dynoscope_learn::run(&scenario, |call| send(&mut engine, call));
+        let report = dynoscope_learn::run(scenario, |call| send(&mut engine, call));
         for step in report.steps.iter().filter(|s| !s.ok) {
             failures.push(format!(
                 "{} / {}: expected {}; got {}",

@@ -1,0 +1,56 @@
+//! The Learn view's HTML: scenario text is escaped, and each step shows what the player
+//! has reached.
+
+use dynoscope_learn::html::{escape, questions, steps};
+use dynoscope_learn::{StepReport, catalog};
+
+fn scenario() -> dynoscope_learn::Scenario {
+    catalog::find("capacity-arithmetic").unwrap().clone()
+}
+
+#[test]
+fn text_is_escaped() {
+    assert_eq!(
+        escape("<b a=\"1\">&'"),
+        "&lt;b a=&quot;1&quot;&gt;&amp;&#39;"
+    );
+}
+
+#[test]
+fn only_the_next_step_has_a_button_and_later_steps_hide_their_text() {
+    let s = scenario();
+    let html = steps(&s, 1, &[], true);
+    assert_eq!(html.matches("data-testid=\"lesson-run\"").count(), 1);
+    assert!(html.contains("data-step=\"1\""));
+    assert!(
+        !html.contains("two read units, halved"),
+        "a later step's text is hidden"
+    );
+}
+
+#[test]
+fn no_button_while_a_step_runs() {
+    assert!(!steps(&scenario(), 0, &[], false).contains("lesson-run"));
+}
+
+#[test]
+fn a_played_step_shows_its_checkpoint() {
+    let report = StepReport {
+        title: "t".into(),
+        ok: false,
+        expected: "1 RCU".into(),
+        actual: "<2>".into(),
+    };
+    let html = steps(&scenario(), 1, &[report], true);
+    assert!(html.contains("data-ok=\"false\""));
+    assert!(html.contains("&lt;2&gt;"));
+}
+
+#[test]
+fn an_answered_question_says_whether_it_is_right_and_why() {
+    let s = scenario();
+    let right = s.questions[0].answer;
+    let html = questions(&s, &[Some(right), None, None]);
+    assert_eq!(html.matches("question-verdict").count(), 1);
+    assert!(html.contains("Right. "));
+}

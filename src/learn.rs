@@ -1,0 +1,107 @@
+//! Guided scenarios on the page. The scenarios are read, judged and written as HTML in the
+//! model's worker ([`crate::converters`]), so their text, TOML and JMESPath stay off the
+//! first load; their requests go through dispatch here. Two ways to play:
+//! - [`run_headless`] plays a whole scenario on a fresh engine of its own, in memory (what
+//!   `window.dynoscope.scenarios.run` does): nothing of the tab's data is touched.
+//! - [`reset`] and [`play_step`] play it step by step on the tab's engine, for the Learn
+//!   view, which runs in a workspace of its own (`?ws=learn`) so the views show every step
+//!   and the learner's own tables are never touched.
+
+use dynoscope_engine::{Engine, EngineConfig};
+use dynoscope_learn::play::{Call, Outcome};
+use dynoscope_learn::{Report, StepReport};
+use dynoscope_model::ModelError;
+use serde_json::{Value, json};
+
+use crate::bridge::EngineHandle;
+use crate::converters::{self, LessonPlan};
+
+pub use dynoscope_learn::html::WORKSPACE;
+
+/// Plays scenario `id` start to finish on an engine of its own.
+pub async fn run_headless(id: &str) -> Result<Report, ModelError> {
+    let plan = converters::lesson(id.to_owned(), false).await?;
+    let mut engine = Engine::new(EngineConfig::default());
+    for call in &plan.prelude {
+        if let Err(error) = dispatch(&mut engine, call) {
+            return Err(ModelError::whole(format!(
+                "setting up the engine failed: {} {error}",
+                call.operation
+            )));
+        }
+    }
+    let mut steps = Vec::new();
+    for n in 0..plan.steps {
+        let outcomes = converters::calls(plan.id.clone(), n)
+            .await?
+            .iter()
+            .map(|call| dispatch(&mut engine, call))
+            .collect();
+        steps.push(converters::judge(plan.id.clone(), n, outcomes).await?);
+    }
+    Ok(Report {
+        id: plan.id,
+        ok: steps.iter().all(|s| s.ok),
+        steps,
+    })
+}
+
+fn dispatch(engine: &mut Engine, call: &Call) -> Outcome {
+    let body = serde_json::to_vec(&call.body).unwrap_or_default();
+    match engine.dispatch(&call.operation, &body) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| json!({"__type": "InternalFailure", "message": e.to_string()})),
+        Err(error) => Err(error.to_json()),
+    }
+}
+
+/// Starts a scenario over on the tab's engine: its prelude (a stepped clock, the scenario's
+/// simulation, tables that come and go at once), then every table deleted.
+pub async fn reset(handle: &EngineHandle, plan: &LessonPlan) -> Result<(), ModelError> {
+    for call in &plan.prelude {
+        send(handle, &call.operation, &call.body)
+            .await
+            .map_err(|e| ModelError::whole(format!("{} failed: {e}", call.operation)))?;
+    }
+    let listed = send(handle, "ListTables", &json!({})).await;
+    let names: Vec<String> = listed
+        .ok()
+        .and_then(|v| serde_json::from_value(v["TableNames"].clone()).ok())
+        .unwrap_or_default();
+    for name in names {
+        // A table with deletion protection is switched off first: it is the lesson's own.
+        let _ = send(
+            handle,
+            "UpdateTable",
+            &json!({"TableName": name, "DeletionProtectionEnabled": false}),
+        )
+        .await;
+        send(handle, "DeleteTable", &json!({"TableName": name}))
+            .await
+            .map_err(|e| ModelError::whole(format!("could not delete {name}: {e}")))?;
+    }
+    handle.notify_data_change();
+    Ok(())
+}
+
+/// Plays step `n` of scenario `id` on the tab's engine and judges it.
+pub async fn play_step(
+    handle: &EngineHandle,
+    id: &str,
+    n: usize,
+) -> Result<StepReport, ModelError> {
+    let mut outcomes = Vec::new();
+    for call in converters::calls(id.to_owned(), n).await? {
+        outcomes.push(send(handle, &call.operation, &call.body).await);
+    }
+    handle.notify_data_change();
+    converters::judge(id.to_owned(), n, outcomes).await
+}
+
+async fn send(handle: &EngineHandle, operation: &str, body: &Value) -> Outcome {
+    match handle.send(operation, &body.to_string()).await {
+        Ok(text) => serde_json::from_str(&text)
+            .map_err(|e| json!({"__type": "InternalFailure", "message": e.to_string()})),
+        Err(error) => Err(error.to_json()),
+    }
+}

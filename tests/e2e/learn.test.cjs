@@ -1,0 +1,79 @@
+// End-to-end tests of the Learn view and window.dynoscope.scenarios: the list of guided
+// scenarios, a scenario played step by step in its own workspace with every checkpoint
+// holding, the closing questions answered, and a headless run that leaves the tab's data
+// alone. Each test launches its own profile.
+'use strict';
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+
+const helpers = require('./helpers.cjs');
+
+async function withBrowser(fn) {
+  const browser = await helpers.launch();
+  try {
+    await fn(browser.page);
+    helpers.assertNoPageProblems(browser.problems);
+  } finally {
+    await browser.close();
+  }
+}
+
+test('a scenario is played step by step in the lesson workspace, every checkpoint holding', { timeout: 120000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/learn');
+    const card = page.locator('[data-testid="scenario-card"][data-scenario="capacity-arithmetic"]');
+    await card.waitFor();
+    await card.getByTestId('scenario-open').click();
+    // The lesson runs in its own workspace, so the default one's data stays as it is.
+    await page.getByTestId('lesson-title').waitFor();
+    assert.match(page.url(), /\/learn\/capacity-arithmetic\?ws=learn$/);
+    const steps = page.getByTestId('lesson-step');
+    const total = await steps.count();
+    assert.ok(total >= 5);
+    for (let n = 0; n < total; n++) {
+      const run = page.locator(`[data-testid="lesson-run"][data-step="${n}"]`);
+      await run.click();
+      await run.waitFor({ state: 'detached' });
+    }
+    const checkpoints = page.getByTestId('checkpoint');
+    await checkpoints.nth(total - 1).waitFor();
+    assert.equal(await page.locator('[data-testid="checkpoint"][data-ok="false"]').count(), 0);
+    assert.match(await checkpoints.nth(2).textContent(), /0\.5 RCU/);
+    // The questions close it; an answer is explained.
+    const first = page.getByTestId('question').first();
+    await first.getByTestId('question-choice').nth(1).check();
+    assert.match(await first.getByTestId('question-verdict').textContent(), /^Right\./);
+    // The lesson's table is in the lesson workspace, like any table.
+    const tables = await page.evaluate(() => window.dynoscope.send('ListTables', {}));
+    assert.deepEqual(tables.TableNames, ['Sizes']);
+  });
+});
+
+test('a lesson opened outside its workspace offers to move there and changes nothing', { timeout: 60000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/learn/capacity-arithmetic');
+    await page.getByTestId('lesson-elsewhere').waitFor();
+    assert.equal(await page.getByTestId('lesson-run').count(), 0);
+    const tables = await page.evaluate(() => window.dynoscope.send('ListTables', {}));
+    assert.deepEqual(tables.TableNames, []);
+  });
+});
+
+test('scenarios.list names every scenario and scenarios.run plays one headlessly', { timeout: 60000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/');
+    const { list, report, tables } = await page.evaluate(async () => {
+      const list = await window.dynoscope.scenarios.list();
+      const report = await window.dynoscope.scenarios.run('capacity-arithmetic');
+      const tables = await window.dynoscope.send('ListTables', {});
+      return { list, report, tables };
+    });
+    assert.ok(list.some((s) => s.id === 'capacity-arithmetic' && s.title && s.topics.length));
+    assert.equal(report.ok, true, JSON.stringify(report));
+    assert.ok(report.steps.every((s) => s.ok && typeof s.expected === 'string' && 'actual' in s));
+    assert.deepEqual(tables.TableNames, [], 'a headless run leaves the tab alone');
+    const refused = await page.evaluate(() => window.dynoscope.scenarios.run('no-such-thing').then(() => null, (e) => e.message));
+    assert.match(refused, /no scenario called no-such-thing/);
+  });
+});
