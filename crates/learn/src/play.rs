@@ -6,8 +6,8 @@
 //! A step's observation, which its checkpoints read, is the response of its one request,
 //! or the request's error in the wire shape (`{"__type": ..., "message": ...}`). A repeated
 //! request is observed as a summary: `Count`, `Succeeded`, `Failed`, `Errors` (how many of
-//! each error type), `FirstFailure` (the index of the first failed request, or null) and
-//! `Last` (the last response or error).
+//! each error type), `FirstFailure` (the index of the first failed request, or null),
+//! `Last` (the last response or error) and `Responses` (every response or error, in order).
 //!
 //! In request bodies `{fill:N}` stands for N `x`s (an item of an exact size) and, in a
 //! repeated request, `{i}` for the request's number from 0.
@@ -236,6 +236,9 @@ fn summary(outcomes: &[Outcome]) -> Value {
         "Errors": errors,
         "FirstFailure": first_failure,
         "Last": last,
+        "Responses": outcomes.iter().map(|o| match o {
+            Ok(v) | Err(v) => v.clone(),
+        }).collect::<Vec<_>>(),
     })
 }
 
