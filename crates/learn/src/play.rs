@@ -188,10 +188,19 @@ fn pick(path: &str, data: &Value) -> Result<Value, String> {
     serde_json::to_value(&*found).map_err(|e| format!("unreadable result: {e}"))
 }
 
-/// Equal as JSON, numbers by value (so 1 and 1.0 agree).
+/// Equal as JSON, numbers by value at any depth (so 1 and 1.0 agree).
 fn same(a: &Value, b: &Value) -> bool {
-    match (a.as_f64(), b.as_f64()) {
-        (Some(x), Some(y)) if a.is_number() && b.is_number() => (x - y).abs() < 1e-9,
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+            _ => x == y,
+        },
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
         _ => a == b,
     }
 }

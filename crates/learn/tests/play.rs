@@ -81,6 +81,14 @@ fn numbers_compare_by_value() {
 }
 
 #[test]
+fn numbers_inside_lists_compare_by_value_too() {
+    let mut s = step();
+    s.expects = vec![expect("Units", json!([500, 1.5]))];
+    assert!(s.judge(vec![Ok(json!({"Units": [500.0, 1.5]}))]).ok);
+    assert!(!s.judge(vec![Ok(json!({"Units": [500.0]}))]).ok);
+}
+
+#[test]
 fn an_unexpected_error_fails_the_step_naming_it() {
     let report = step().judge(vec![Err(throttled())]);
     assert!(!report.ok);
