@@ -252,9 +252,14 @@ fn summary(outcomes: &[Outcome]) -> Value {
 }
 
 /// `body` with its placeholders expanded in every string (keys too): `{i}` becomes `number`
-/// (in a repeated request), and `{fill:N}` becomes N `x`s, for an item of an exact size.
+/// (in a repeated request; a value that is `{i}` alone becomes the number itself), and
+/// `{fill:N}` becomes N `x`s, for an item of an exact size.
 fn expand(body: &Value, number: Option<&str>) -> Value {
     match body {
+        // A value that is `{i}` alone is the number itself (a Segment, a Limit).
+        Value::String(s) if s == "{i}" && number.is_some() => number
+            .and_then(|n| n.parse::<u64>().ok())
+            .map_or_else(|| body.clone(), |n| json!(n)),
         Value::String(s) => Value::String(expand_text(s, number)),
         Value::Array(list) => Value::Array(list.iter().map(|v| expand(v, number)).collect()),
         Value::Object(map) => Value::Object(

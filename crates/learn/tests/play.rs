@@ -58,6 +58,19 @@ fn a_repeated_request_numbers_each_copy() {
 }
 
 #[test]
+fn a_value_that_is_the_number_alone_becomes_a_number() {
+    let mut s = step();
+    s.request = None;
+    s.repeat = Some(Repeat {
+        count: 2,
+        operation: "Scan".into(),
+        body: json!({"Segment": "{i}", "Label": "part {i}"}),
+    });
+    let calls = s.calls();
+    assert_eq!(calls[1].body, json!({"Segment": 1, "Label": "part 1"}));
+}
+
+#[test]
 fn a_checkpoint_that_does_not_hold_fails_the_step_showing_what_came_back() {
     let mut s = step();
     s.expects = vec![expect("ConsumedCapacity.CapacityUnits", json!(1))];
