@@ -477,10 +477,10 @@ pub(crate) fn finish_page<'a>(
         .into_iter()
         .filter(|item| filter.is_none_or(|f| f.evaluate(item)))
         .collect();
-    let mut table_bytes = 0;
+    let mut table_units = 0.0;
     // A local index holds only its projection; the rest of an item comes from the table,
-    // read (and billed) item by item.
-    let fetch_from_table = |entry: &'a Item, table_bytes: &mut usize| -> &'a Item {
+    // read (and billed) item by item: each fetch is rounded up to 4 KB on its own.
+    let fetch_from_table = |entry: &'a Item, table_units: &mut f64| -> &'a Item {
         match source {
             Source::Index(table, index) if index.definition.kind == IndexKind::Local => {
                 let key = table
@@ -488,7 +488,7 @@ pub(crate) fn finish_page<'a>(
                     .key_of_item(entry)
                     .expect("index entries carry the table key");
                 let item = table.get(&key).expect("an index entry has its item");
-                *table_bytes += crate::value::item_size(item);
+                *table_units += read_units(crate::value::item_size(item), consistent);
                 item
             }
             _ => entry,
@@ -517,7 +517,7 @@ pub(crate) fn finish_page<'a>(
                 .into_iter()
                 .map(|entry| {
                     let item = if needs_table(None) {
-                        fetch_from_table(entry, &mut table_bytes)
+                        fetch_from_table(entry, &mut table_units)
                     } else {
                         entry
                     };
@@ -530,7 +530,7 @@ pub(crate) fn finish_page<'a>(
                 .into_iter()
                 .map(|entry| {
                     let item = if needs_table(Some(paths)) {
-                        fetch_from_table(entry, &mut table_bytes)
+                        fetch_from_table(entry, &mut table_units)
                     } else {
                         entry
                     };
@@ -543,11 +543,7 @@ pub(crate) fn finish_page<'a>(
     let consumption = match source {
         Source::Table(_) => Consumption::table(units),
         Source::Index(_, index) => Consumption {
-            table: if table_bytes > 0 {
-                read_units(table_bytes, consistent)
-            } else {
-                0.0
-            },
+            table: table_units,
             indexes: vec![(index.definition.name.clone(), index.definition.kind, units)],
         },
     };
