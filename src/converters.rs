@@ -50,8 +50,12 @@ pub enum Job {
     Lessons,
     /// What playing scenario `id` needs: its header, prelude and size.
     Lesson { id: String, in_workspace: bool },
-    /// The requests step `step` of scenario `id` sends.
-    Calls { id: String, step: usize },
+    /// The requests step `step` of scenario `id` sends, given what earlier steps saved.
+    Calls {
+        id: String,
+        step: usize,
+        saved: serde_json::Map<String, serde_json::Value>,
+    },
     /// Judge what step `step` of scenario `id` came to.
     Judge {
         id: String,
@@ -196,9 +200,13 @@ pub async fn lesson(id: String, in_workspace: bool) -> Result<LessonPlan, ModelE
     }
 }
 
-/// The requests step `step` of scenario `id` sends.
-pub async fn calls(id: String, step: usize) -> Result<Vec<Call>, ModelError> {
-    match run(Job::Calls { id, step }).await? {
+/// The requests step `step` of scenario `id` sends, given what earlier steps saved.
+pub async fn calls(
+    id: String,
+    step: usize,
+    saved: serde_json::Map<String, serde_json::Value>,
+) -> Result<Vec<Call>, ModelError> {
+    match run(Job::Calls { id, step, saved }).await? {
         Outcome::Calls { calls } => Ok(calls),
         other => Err(unexpected(&other)),
     }
@@ -423,9 +431,9 @@ fn answer(text: &str) -> String {
             },
             Err(e) => failed(e),
         },
-        Job::Calls { id, step } => match scenario_step(&id, step) {
+        Job::Calls { id, step, saved } => match scenario_step(&id, step) {
             Ok(step) => Outcome::Calls {
-                calls: step.calls(),
+                calls: step.calls(&saved),
             },
             Err(e) => failed(e),
         },

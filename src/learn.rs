@@ -11,7 +11,7 @@ use dynoscope_engine::{Engine, EngineConfig};
 use dynoscope_learn::play::{Call, Outcome};
 use dynoscope_learn::{Report, StepReport};
 use dynoscope_model::ModelError;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::bridge::EngineHandle;
 use crate::converters::{self, LessonPlan};
@@ -31,13 +31,16 @@ pub async fn run_headless(id: &str) -> Result<Report, ModelError> {
         }
     }
     let mut steps = Vec::new();
+    let mut saved = Map::new();
     for n in 0..plan.steps {
-        let outcomes = converters::calls(plan.id.clone(), n)
+        let outcomes = converters::calls(plan.id.clone(), n, saved.clone())
             .await?
             .iter()
             .map(|call| dispatch(&mut engine, call))
             .collect();
-        steps.push(converters::judge(plan.id.clone(), n, outcomes).await?);
+        let report = converters::judge(plan.id.clone(), n, outcomes).await?;
+        saved.extend(report.saved.clone());
+        steps.push(report);
     }
     Ok(Report {
         id: plan.id,
@@ -84,14 +87,16 @@ pub async fn reset(handle: &EngineHandle, plan: &LessonPlan) -> Result<(), Model
     Ok(())
 }
 
-/// Plays step `n` of scenario `id` on the tab's engine and judges it.
+/// Plays step `n` of scenario `id` on the tab's engine and judges it; `saved` holds what
+/// earlier steps saved for it.
 pub async fn play_step(
     handle: &EngineHandle,
     id: &str,
     n: usize,
+    saved: Map<String, Value>,
 ) -> Result<StepReport, ModelError> {
     let mut outcomes = Vec::new();
-    for call in converters::calls(id.to_owned(), n).await? {
+    for call in converters::calls(id.to_owned(), n, saved).await? {
         outcomes.push(send(handle, &call.operation, &call.body).await);
     }
     handle.notify_data_change();

@@ -76,10 +76,14 @@ fn Lesson(id: String) -> impl IntoView {
                     .await
                     .map(|()| None)
                     .map_err(ShownError::from),
-                (Ok(handle), Some(n)) => crate::learn::play_step(&handle, &current.id, n)
-                    .await
-                    .map(Some)
-                    .map_err(ShownError::from),
+                (Ok(handle), Some(n)) => {
+                    let saved = reports
+                        .with_untracked(|r| r.iter().flat_map(|r| r.saved.clone()).collect());
+                    crate::learn::play_step(&handle, &current.id, n, saved)
+                        .await
+                        .map(Some)
+                        .map_err(ShownError::from)
+                }
             };
             match outcome {
                 Ok(None) => {

@@ -74,6 +74,19 @@ pub struct Step {
     pub error: Option<String>,
     #[serde(rename = "expect", default)]
     pub expects: Vec<Expect>,
+    /// Values picked from what came back, for later steps' bodies (`{$name}`).
+    #[serde(rename = "save", default)]
+    pub saves: Vec<Save>,
+}
+
+/// A value a later step needs (a stream ARN, a shard iterator, a LastEvaluatedKey): the
+/// JMESPath `path` picks it from the step's observation, and `{$name}` in a later body
+/// stands for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Save {
+    pub name: String,
+    pub path: String,
 }
 
 /// A request: an operation name and its DynamoDB JSON body.
@@ -218,6 +231,28 @@ impl Step {
         }
         if self.error.is_some() && self.request.is_none() {
             return Err("error names what a request fails with: the step needs a request".into());
+        }
+        for save in &self.saves {
+            if save.name.is_empty()
+                || !save
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(format!(
+                    "save: name {:?} must be letters, digits and '_'",
+                    save.name
+                ));
+            }
+            jmespath::compile(&save.path).map_err(|e| {
+                format!(
+                    "save {}: path {:?} is not JMESPath: {e}",
+                    save.name, save.path
+                )
+            })?;
+        }
+        if !self.saves.is_empty() && self.request.is_none() && self.repeat.is_none() {
+            return Err("save picks from what an action returned: the step has none".into());
         }
         for (n, expect) in self.expects.iter().enumerate() {
             expect

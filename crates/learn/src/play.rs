@@ -9,8 +9,9 @@
 //! each error type), `FirstFailure` (the index of the first failed request, or null),
 //! `Last` (the last response or error) and `Responses` (every response or error, in order).
 //!
-//! In request bodies `{fill:N}` stands for N `x`s (an item of an exact size) and, in a
-//! repeated request, `{i}` for the request's number from 0.
+//! In request bodies `{fill:N}` stands for N `x`s (an item of an exact size), `{$name}`
+//! for a value an earlier step saved (`[[step.save]]`: a stream ARN, a shard iterator) and,
+//! in a repeated request, `{i}` for the request's number from 0.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -36,6 +37,9 @@ pub struct StepReport {
     pub expected: String,
     /// What came back, as the checkpoints read it.
     pub actual: String,
+    /// The values the step saved for later steps (`[[step.save]]`), by name.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub saved: Map<String, Value>,
 }
 
 /// How a whole scenario went.
@@ -67,12 +71,13 @@ pub fn prelude(scenario: &Scenario) -> Vec<Call> {
 }
 
 impl Step {
-    /// The requests the step sends, in order (none for a step that only explains).
-    pub fn calls(&self) -> Vec<Call> {
+    /// The requests the step sends, in order (none for a step that only explains), with
+    /// `saved` (what earlier steps saved) filling in their `{$name}`s.
+    pub fn calls(&self, saved: &Map<String, Value>) -> Vec<Call> {
         if let Some(request) = &self.request {
             return vec![Call {
                 operation: request.operation.clone(),
-                body: expand(&request.body, None),
+                body: expand(&request.body, None, saved),
             }];
         }
         let Some(repeat) = &self.repeat else {
@@ -81,7 +86,7 @@ impl Step {
         (0..repeat.count)
             .map(|i| Call {
                 operation: repeat.operation.clone(),
-                body: expand(&repeat.body, Some(&i.to_string())),
+                body: expand(&repeat.body, Some(&i.to_string()), saved),
             })
             .collect()
     }
@@ -93,6 +98,7 @@ impl Step {
             ok,
             expected,
             actual,
+            saved: Map::new(),
         };
         if self.request.is_none() && self.repeat.is_none() {
             return report(true, String::new(), String::new());
@@ -147,7 +153,23 @@ impl Step {
             expected.push(expect.says.clone());
             actual.push(format!("{} = {seen}", expect.path));
         }
-        report(ok, expected.join("; "), actual.join("; "))
+        let mut saved = Map::new();
+        for save in &self.saves {
+            match pick(&save.path, &observation) {
+                Ok(Value::Null) | Err(_) => {
+                    ok = false;
+                    expected.push(format!("a value to save as {}", save.name));
+                    actual.push(format!("{} found nothing", save.path));
+                }
+                Ok(value) => {
+                    saved.insert(save.name.clone(), value);
+                }
+            }
+        }
+        StepReport {
+            saved,
+            ..report(ok, expected.join("; "), actual.join("; "))
+        }
     }
 }
 
@@ -252,29 +274,38 @@ fn summary(outcomes: &[Outcome]) -> Value {
 }
 
 /// `body` with its placeholders expanded in every string (keys too): `{i}` becomes `number`
-/// (in a repeated request; a value that is `{i}` alone becomes the number itself), and
-/// `{fill:N}` becomes N `x`s, for an item of an exact size.
-fn expand(body: &Value, number: Option<&str>) -> Value {
+/// (in a repeated request; a value that is `{i}` alone becomes the number itself), `{$name}`
+/// what an earlier step saved (a value that is `{$name}` alone becomes the saved JSON
+/// itself, a map or a list included), and `{fill:N}` N `x`s, for an item of an exact size.
+fn expand(body: &Value, number: Option<&str>, saved: &Map<String, Value>) -> Value {
     match body {
         // A value that is `{i}` alone is the number itself (a Segment, a Limit).
         Value::String(s) if s == "{i}" && number.is_some() => number
             .and_then(|n| n.parse::<u64>().ok())
             .map_or_else(|| body.clone(), |n| json!(n)),
-        Value::String(s) => Value::String(expand_text(s, number)),
-        Value::Array(list) => Value::Array(list.iter().map(|v| expand(v, number)).collect()),
+        Value::String(s) if whole_saved(s, saved).is_some() => {
+            whole_saved(s, saved).cloned().unwrap_or_default()
+        }
+        Value::String(s) => Value::String(expand_text(s, number, saved)),
+        Value::Array(list) => Value::Array(list.iter().map(|v| expand(v, number, saved)).collect()),
         Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| (expand_text(k, number), expand(v, number)))
+                .map(|(k, v)| (expand_text(k, number, saved), expand(v, number, saved)))
                 .collect(),
         ),
         other => other.clone(),
     }
 }
 
+/// The saved value a string names when it is `{$name}` and nothing else.
+fn whole_saved<'a>(text: &str, saved: &'a Map<String, Value>) -> Option<&'a Value> {
+    saved.get(text.strip_prefix("{$")?.strip_suffix('}')?)
+}
+
 /// The most characters one `{fill:N}` makes: DynamoDB's item size limit.
 pub const MAX_FILL: usize = 400 * 1024;
 
-fn expand_text(text: &str, number: Option<&str>) -> String {
+fn expand_text(text: &str, number: Option<&str>, saved: &Map<String, Value>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
@@ -285,8 +316,14 @@ fn expand_text(text: &str, number: Option<&str>) -> String {
             return out;
         };
         let inner = &tail[1..close];
+        let from_save = inner.strip_prefix('$').and_then(|name| saved.get(name));
         match (inner, number, inner.strip_prefix("fill:")) {
             ("i", Some(n), _) => out.push_str(n),
+            _ if from_save.is_some() => match from_save {
+                Some(Value::String(text)) => out.push_str(text),
+                Some(other) => out.push_str(&other.to_string()),
+                None => {}
+            },
             (_, _, Some(count)) if count.parse::<usize>().is_ok_and(|c| c <= MAX_FILL) => {
                 out.push_str(&"x".repeat(count.parse().unwrap_or(0)))
             }
@@ -309,6 +346,7 @@ pub fn run(scenario: &Scenario, mut send: impl FnMut(&Call) -> Outcome) -> Repor
                 ok: false,
                 expected: format!("{} succeeds", call.operation),
                 actual: format!("{}: {}", error_type(&error), message(&error)),
+                saved: Map::new(),
             });
             return Report {
                 id: scenario.id.clone(),
@@ -317,9 +355,12 @@ pub fn run(scenario: &Scenario, mut send: impl FnMut(&Call) -> Outcome) -> Repor
             };
         }
     }
+    let mut saved = Map::new();
     for step in &scenario.steps {
-        let outcomes = step.calls().iter().map(&mut send).collect();
-        steps.push(step.judge(outcomes));
+        let outcomes = step.calls(&saved).iter().map(&mut send).collect();
+        let report = step.judge(outcomes);
+        saved.extend(report.saved.clone());
+        steps.push(report);
     }
     Report {
         id: scenario.id.clone(),

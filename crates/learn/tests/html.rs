@@ -40,6 +40,7 @@ fn a_played_step_shows_its_checkpoint() {
         ok: false,
         expected: "1 RCU".into(),
         actual: "<2>".into(),
+        saved: Default::default(),
     };
     let html = steps(&scenario(), 1, &[report], true);
     assert!(html.contains("data-ok=\"false\""));

@@ -2,7 +2,7 @@
 //! when a checkpoint holds.
 
 use dynoscope_learn::format::{Expect, Repeat, Request, Step};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 fn step() -> Step {
     Step {
@@ -16,6 +16,7 @@ fn step() -> Step {
         repeat: None,
         error: None,
         expects: Vec::new(),
+        saves: Vec::new(),
     }
 }
 
@@ -36,7 +37,7 @@ fn throttled() -> Value {
 
 #[test]
 fn fill_makes_a_value_of_an_exact_length() {
-    let calls = step().calls();
+    let calls = step().calls(&Map::new());
     assert_eq!(calls[0].body["Item"]["pk"]["S"], "xxx");
 }
 
@@ -50,7 +51,7 @@ fn a_repeated_request_numbers_each_copy() {
         body: json!({"Item": {"pk": {"S": "user#{i}"}}}),
     });
     let keys: Vec<Value> = s
-        .calls()
+        .calls(&Map::new())
         .iter()
         .map(|c| c.body["Item"]["pk"]["S"].clone())
         .collect();
@@ -66,7 +67,7 @@ fn a_value_that_is_the_number_alone_becomes_a_number() {
         operation: "Scan".into(),
         body: json!({"Segment": "{i}", "Label": "part {i}"}),
     });
-    let calls = s.calls();
+    let calls = s.calls(&Map::new());
     assert_eq!(calls[1].body, json!({"Segment": 1, "Label": "part 1"}));
 }
 
@@ -175,4 +176,34 @@ fn contains_finds_a_substring_or_an_element() {
     }];
     assert!(s.judge(vec![Ok(json!({"TableNames": ["A", "T"]}))]).ok);
     assert!(!s.judge(vec![Ok(json!({"TableNames": ["A"]}))]).ok);
+}
+
+#[test]
+fn a_saved_value_fills_a_later_body_whole_or_inside_text() {
+    let mut s = step();
+    s.request = Some(Request {
+        operation: "GetShardIterator".into(),
+        body: json!({"StreamArn": "{$stream}", "Note": "arn is {$stream}", "Key": "{$key}"}),
+    });
+    let saved = Map::from_iter([
+        ("stream".to_owned(), json!("arn:1")),
+        ("key".to_owned(), json!({"pk": {"S": "a"}})),
+    ]);
+    assert_eq!(
+        s.calls(&saved)[0].body,
+        json!({"StreamArn": "arn:1", "Note": "arn is arn:1", "Key": {"pk": {"S": "a"}}})
+    );
+}
+
+#[test]
+fn a_step_saves_what_its_path_picks_and_fails_when_it_picks_nothing() {
+    let mut s = step();
+    s.saves = vec![dynoscope_learn::format::Save {
+        name: "arn".into(),
+        path: "Table.LatestStreamArn".into(),
+    }];
+    let report = s.judge(vec![Ok(json!({"Table": {"LatestStreamArn": "arn:x"}}))]);
+    assert!(report.ok);
+    assert_eq!(report.saved["arn"], "arn:x");
+    assert!(!s.judge(vec![Ok(json!({"Table": {}}))]).ok);
 }
