@@ -10,8 +10,9 @@
 //! `Last` (the last response or error) and `Responses` (every response or error, in order).
 //!
 //! In request bodies `{fill:N}` stands for N `x`s (an item of an exact size), `{$name}`
-//! for a value an earlier step saved (`[[step.save]]`: a stream ARN, a shard iterator) and,
-//! in a repeated request, `{i}` for the request's number from 0.
+//! for a value an earlier step saved (`[[step.save]]`: a stream ARN, a shard iterator),
+//! `{$name:seconds+N}` for a saved clock reading in milliseconds as epoch seconds plus N (a
+//! TTL value) and, in a repeated request, `{i}` for the request's number from 0.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -297,6 +298,20 @@ fn expand(body: &Value, number: Option<&str>, saved: &Map<String, Value>) -> Val
     }
 }
 
+/// `name:seconds`, `name:seconds+N` or `name:seconds-N`: the saved milliseconds `name` (a
+/// clock reading) as epoch seconds, moved by N seconds, for a TTL attribute.
+fn epoch_seconds(spec: &str, saved: &Map<String, Value>) -> Option<i64> {
+    let (name, rest) = spec.split_once(":seconds")?;
+    let millis = saved.get(name)?.as_i64()?;
+    let offset = match rest.chars().next() {
+        None => 0,
+        Some('+') => rest[1..].parse::<i64>().ok()?,
+        Some('-') => -rest[1..].parse::<i64>().ok()?,
+        Some(_) => return None,
+    };
+    Some(millis.div_euclid(1000) + offset)
+}
+
 /// The saved value a string names when it is `{$name}` and nothing else.
 fn whole_saved<'a>(text: &str, saved: &'a Map<String, Value>) -> Option<&'a Value> {
     saved.get(text.strip_prefix("{$")?.strip_suffix('}')?)
@@ -317,8 +332,12 @@ fn expand_text(text: &str, number: Option<&str>, saved: &Map<String, Value>) -> 
         };
         let inner = &tail[1..close];
         let from_save = inner.strip_prefix('$').and_then(|name| saved.get(name));
+        let seconds = inner
+            .strip_prefix('$')
+            .and_then(|spec| epoch_seconds(spec, saved));
         match (inner, number, inner.strip_prefix("fill:")) {
             ("i", Some(n), _) => out.push_str(n),
+            _ if seconds.is_some() => out.push_str(&seconds.unwrap_or_default().to_string()),
             _ if from_save.is_some() => match from_save {
                 Some(Value::String(text)) => out.push_str(text),
                 Some(other) => out.push_str(&other.to_string()),

@@ -207,3 +207,17 @@ fn a_step_saves_what_its_path_picks_and_fails_when_it_picks_nothing() {
     assert_eq!(report.saved["arn"], "arn:x");
     assert!(!s.judge(vec![Ok(json!({"Table": {}}))]).ok);
 }
+
+#[test]
+fn a_saved_clock_reading_becomes_epoch_seconds_moved_by_an_offset() {
+    let mut s = step();
+    s.request = Some(Request {
+        operation: "PutItem".into(),
+        body: json!({"a": "{$now:seconds+60}", "b": "{$now:seconds-1}", "c": "{$now:seconds}"}),
+    });
+    let saved = Map::from_iter([("now".to_owned(), json!(1_700_000_000_999u64))]);
+    assert_eq!(
+        s.calls(&saved)[0].body,
+        json!({"a": "1700000060", "b": "1699999999", "c": "1700000000"})
+    );
+}
