@@ -77,3 +77,19 @@ test('scenarios.list names every scenario and scenarios.run plays one headlessly
     assert.match(refused, /no scenario called no-such-thing/);
   });
 });
+
+test('every bundled scenario passes in the page', { timeout: 180000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/');
+    const reports = await page.evaluate(async () => {
+      const out = [];
+      for (const { id } of await window.dynoscope.scenarios.list()) {
+        out.push(await window.dynoscope.scenarios.run(id));
+      }
+      return out;
+    });
+    assert.ok(reports.length >= 25, `${reports.length} scenarios`);
+    const failures = reports.flatMap((r) => r.steps.filter((s) => !s.ok).map((s) => `${r.id} / ${s.title}: ${s.expected} — ${s.actual}`));
+    assert.deepEqual(failures, []);
+  });
+});
