@@ -196,6 +196,10 @@ pub fn NavLink(
             on:click=move |ev: web_sys::MouseEvent| {
                 if ev.button() == 0 && !ev.ctrl_key() && !ev.meta_key() && !ev.shift_key() {
                     ev.prevent_default();
+                    // The Learn link leads to the list of scenarios, not the one last played.
+                    if page == Page::Learn {
+                        state.lesson.set(None);
+                    }
                     state.page.set(page);
                 }
             }

@@ -44,6 +44,10 @@ test('a scenario is played step by step in the lesson workspace, every checkpoin
     const first = page.getByTestId('question').first();
     await first.getByTestId('question-choice').nth(1).check();
     assert.match(await first.getByTestId('question-verdict').textContent(), /^Right\./);
+    // The Learn link leads back to the list.
+    await page.getByTestId('nav-learn').click();
+    await page.getByTestId('scenario-list').waitFor();
+    assert.match(page.url(), /\/learn\?ws=learn$/);
     // The lesson's table is in the lesson workspace, like any table.
     const tables = await page.evaluate(() => window.dynoscope.send('ListTables', {}));
     assert.deepEqual(tables.TableNames, ['Sizes']);
