@@ -54,6 +54,23 @@ test('a scenario is played step by step in the lesson workspace, every checkpoin
   });
 });
 
+test('a scenario on the playground simulation plays through the page, a stale read included', { timeout: 120000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/learn/stale-reads?ws=learn');
+    await page.getByTestId('lesson-title').waitFor();
+    const total = await page.getByTestId('lesson-step').count();
+    for (let n = 0; n < total; n++) {
+      await page.locator(`[data-testid="lesson-run"][data-step="${n}"]`).click();
+      const next = n + 1 < total
+        ? page.locator(`[data-testid="lesson-run"][data-step="${n + 1}"]`)
+        : page.getByTestId('question').first();
+      await next.waitFor();
+    }
+    assert.equal(await page.locator('[data-testid="checkpoint"][data-ok="false"]').count(), 0);
+    assert.match(await page.getByTestId('lesson-step').nth(6).textContent(), /stale version 1/);
+  });
+});
+
 test('a lesson opened outside its workspace offers to move there and changes nothing', { timeout: 60000 }, async () => {
   await withBrowser(async (page) => {
     await helpers.open(page, '/learn/capacity-arithmetic');

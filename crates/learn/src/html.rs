@@ -145,7 +145,9 @@ pub fn steps(s: &Scenario, next: usize, reports: &[StepReport], can_run: bool) -
                 if acts { "Run this step" } else { "Continue" }
             );
         }
-        if let Some(report) = reports.get(n).filter(|_| acts) {
+        // A step with checkpoints shows them; one without shows only a failure.
+        let shown = |r: &&StepReport| acts && (!r.ok || !r.expected.is_empty());
+        if let Some(report) = reports.get(n).filter(shown) {
             let (class, verdict) = if report.ok {
                 ("held", "✓ As expected: ")
             } else {

@@ -55,3 +55,16 @@ fn an_answered_question_says_whether_it_is_right_and_why() {
     assert_eq!(html.matches("question-verdict").count(), 1);
     assert!(html.contains("Right. "));
 }
+
+#[test]
+fn a_step_without_checkpoints_shows_none_when_it_went_well() {
+    let report = |ok: bool| StepReport {
+        title: "t".into(),
+        ok,
+        expected: String::new(),
+        actual: String::new(),
+        saved: Default::default(),
+    };
+    assert!(!steps(&scenario(), 1, &[report(true)], true).contains("checkpoint"));
+    assert!(steps(&scenario(), 1, &[report(false)], true).contains("data-ok=\"false\""));
+}
