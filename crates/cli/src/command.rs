@@ -1,0 +1,634 @@
+//! Reading one `aws ...` line as AWS CLI v2 reads it: the global options (anywhere on the
+//! line), the service and the command, then the command's options, each value unpacked by its
+//! shape (JSON, shorthand, a list of words, a number, a flag), checked as botocore checks it and
+//! put in wire form. The result is the request to send, or what the CLI prints instead (help,
+//! a skeleton, or an error with the CLI's words and exit code).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::convert::{BinaryFormat, back_compat, to_wire};
+use crate::model::{self, Kind, Operation, Service};
+use crate::render::Format;
+use crate::{Printed, Settings, help, shorthand, validate};
+
+/// A command ready to run: the request and how to print what comes back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Invocation {
+    /// `dynamodb` or `dynamodbstreams`.
+    pub service: String,
+    pub operation: String,
+    pub request: Value,
+    pub format: Format,
+    pub query: Option<String>,
+    /// How to page, when the command pages (it does unless `--no-paginate`, or the line
+    /// sets the paging parameters itself).
+    pub paging: Option<Paging>,
+}
+
+/// The CLI's paging options.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Paging {
+    pub page_size: Option<i64>,
+    pub max_items: Option<usize>,
+    pub starting_token: Option<String>,
+}
+
+/// What a line comes to.
+pub enum Parsed {
+    Run(Invocation),
+    Print(Printed),
+}
+
+const USAGE: &str = "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  aws help\n  aws <command> help\n  aws <command> <subcommand> help\n";
+
+/// The exit code of a line the CLI could not read (AWS CLI v2).
+pub const USAGE_ERROR: i32 = 252;
+
+fn usage_error(message: &str) -> Parsed {
+    Parsed::Print(Printed::error(
+        USAGE_ERROR,
+        format!("{USAGE}\naws: error: {message}\n"),
+    ))
+}
+
+fn param_error(option: &str, message: &str) -> Printed {
+    Printed::error(
+        USAGE_ERROR,
+        format!("\nError parsing parameter '{option}': {message}\n"),
+    )
+}
+
+/// Global options that take a value.
+const GLOBAL_VALUES: &[&str] = &[
+    "output",
+    "query",
+    "region",
+    "profile",
+    "endpoint-url",
+    "color",
+    "cli-binary-format",
+    "ca-bundle",
+    "cli-read-timeout",
+    "cli-connect-timeout",
+];
+
+/// Why the page cannot honour a global option.
+fn unsupported_global(name: &str, settings: &Settings) -> Option<String> {
+    let why = match name {
+        "profile" => {
+            "the page has no AWS profiles: every request goes to the engine in this tab, which needs no credentials."
+        }
+        "endpoint-url" => "the endpoint is the engine in this tab; there is no other to send to.",
+        "debug" => "the page has no debug log; the request each line became is shown beside it.",
+        "no-verify-ssl" | "ca-bundle" | "no-sign-request" => {
+            "requests never leave the tab, so there is no TLS or signing to configure."
+        }
+        "cli-read-timeout" | "cli-connect-timeout" => {
+            "the engine answers in the tab at once, so there is no timeout to set."
+        }
+        "cli-auto-prompt" | "no-cli-auto-prompt" => {
+            "the console completes commands and options with Tab instead."
+        }
+        "cli-input-yaml" => "paste the same input as JSON with --cli-input-json.",
+        _ => return None,
+    };
+    Some(format!(
+        "--{name} is not available here: {why} (This engine serves region {}.)",
+        settings.region
+    ))
+}
+
+/// Reads `line`.
+pub fn parse(line: &str, settings: &Settings) -> Parsed {
+    let Some(words) = shlex::split(&join_continued_lines(line)) else {
+        return usage_error("the line has a quote that is never closed");
+    };
+    let mut words = words.into_iter();
+    match words.next().as_deref() {
+        Some("aws") => {}
+        None => return Parsed::Print(Printed::default()),
+        Some(other) => {
+            return usage_error(&format!(
+                "lines start with `aws`, e.g. `aws dynamodb list-tables` (not `{other}`)"
+            ));
+        }
+    }
+    let mut globals = Globals::default();
+    let mut positional = Vec::new();
+    let mut rest: Vec<String> = Vec::new();
+    let mut words = words.peekable();
+    while let Some(word) = words.next() {
+        if positional.len() == 2 {
+            rest.push(word);
+            rest.extend(words.by_ref());
+            break;
+        }
+        if let Some(name) = word.strip_prefix("--") {
+            let (name, inline) = split_inline(name);
+            match globals.take(name, inline, &mut words, settings) {
+                Taken::Yes => continue,
+                Taken::Error(parsed) => return parsed,
+                Taken::No => return usage_error(&format!("Unknown options: --{name}")),
+            }
+        }
+        if word == "help" {
+            return Parsed::Print(help::help(
+                positional.first().map(String::as_str),
+                positional.get(1).map(String::as_str),
+            ));
+        }
+        positional.push(word);
+    }
+    if globals.version {
+        return Parsed::Print(Printed::out(help::version()));
+    }
+    let Some(service_name) = positional.first() else {
+        return Parsed::Print(help::help(None, None));
+    };
+    let Some(service) = model::service(service_name) else {
+        return usage_error(&format!(
+            "argument command: Invalid choice '{service_name}': the console serves the dynamodb and dynamodbstreams commands"
+        ));
+    };
+    let Some(command) = positional.get(1) else {
+        return usage_error("the following arguments are required: operation");
+    };
+    let Some((operation_name, operation)) = service.command(command) else {
+        return usage_error(&help::invalid_command(service, command));
+    };
+    parse_options(service, operation_name, operation, rest, globals, settings)
+}
+
+/// The line with each backslash-newline outside single quotes removed, as a shell joins a
+/// command written over several lines.
+fn join_continued_lines(line: &str) -> String {
+    let mut joined = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    let mut single_quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => single_quoted = !single_quoted,
+            '\\' if !single_quoted => {
+                if chars.next_if_eq(&'\r').is_some() | chars.next_if_eq(&'\n').is_some() {
+                    continue;
+                }
+                joined.push(c);
+                if let Some(escaped) = chars.next() {
+                    joined.push(escaped);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        joined.push(c);
+    }
+    joined
+}
+
+fn split_inline(name: &str) -> (&str, Option<String>) {
+    match name.split_once('=') {
+        Some((name, value)) => (name, Some(value.to_owned())),
+        None => (name, None),
+    }
+}
+
+#[derive(Default)]
+struct Globals {
+    format: Format,
+    query: Option<String>,
+    no_paginate: bool,
+    binary: BinaryFormat,
+    version: bool,
+}
+
+enum Taken {
+    Yes,
+    No,
+    Error(Parsed),
+}
+
+impl Globals {
+    /// Takes the global option `--name` (with its value) if it is one.
+    fn take(
+        &mut self,
+        name: &str,
+        inline: Option<String>,
+        words: &mut dyn Iterator<Item = String>,
+        settings: &Settings,
+    ) -> Taken {
+        let value = if GLOBAL_VALUES.contains(&name) {
+            match inline.or_else(|| words.next()) {
+                Some(value) => Some(value),
+                None => {
+                    return Taken::Error(usage_error(&format!(
+                        "argument --{name}: expected one argument"
+                    )));
+                }
+            }
+        } else {
+            None
+        };
+        match (name, value.as_deref()) {
+            ("output", Some(format)) => match Format::parse(format) {
+                Some(format) => self.format = format,
+                None if format.starts_with("yaml") => {
+                    return Taken::Error(usage_error(&format!(
+                        "argument --output: {format} is not available here; choose from 'json', 'text', 'table'"
+                    )));
+                }
+                None => {
+                    return Taken::Error(usage_error(&format!(
+                        "argument --output: Invalid choice, valid choices are:\n\njson                                     | text\ntable                                    | yaml\nyaml-stream                              | off\n\n(the console prints json, text and table; '{format}' is not one of them)"
+                    )));
+                }
+            },
+            ("query", Some(query)) => {
+                if let Err(e) = jmespath::compile(query) {
+                    return Taken::Error(usage_error(&format!(
+                        "argument --query: Bad value for --query {query}: {e}"
+                    )));
+                }
+                self.query = Some(query.to_owned());
+            }
+            ("region", Some(region)) if region == settings.region => {}
+            ("region", Some(region)) => {
+                return Taken::Error(Parsed::Print(Printed::error(
+                    USAGE_ERROR,
+                    format!(
+                        "\n--region {region} is not available here: the engine in this tab is one region, {}. Leave --region out or use --region {}.\n",
+                        settings.region, settings.region
+                    ),
+                )));
+            }
+            ("color", Some("on" | "off" | "auto")) => {}
+            ("color", Some(other)) => {
+                return Taken::Error(usage_error(&format!(
+                    "argument --color: Invalid choice: '{other}' (choose from 'on', 'off', 'auto')"
+                )));
+            }
+            ("cli-binary-format", Some("base64")) => self.binary = BinaryFormat::Base64,
+            ("cli-binary-format", Some("raw-in-base64-out")) => self.binary = BinaryFormat::Raw,
+            ("cli-binary-format", Some(other)) => {
+                return Taken::Error(usage_error(&format!(
+                    "argument --cli-binary-format: Invalid choice: '{other}' (choose from 'base64', 'raw-in-base64-out')"
+                )));
+            }
+            ("no-paginate", None) => self.no_paginate = true,
+            ("no-cli-pager", None) => {}
+            ("version", None) => self.version = true,
+            (other, _) => match unsupported_global(other, settings) {
+                Some(why) => {
+                    return Taken::Error(Parsed::Print(Printed::error(
+                        USAGE_ERROR,
+                        format!("\n{why}\n"),
+                    )));
+                }
+                None => return Taken::No,
+            },
+        }
+        Taken::Yes
+    }
+}
+
+/// The options of one command, as typed: `(member, words)`.
+struct Typed {
+    values: Vec<(String, String, Vec<String>)>,
+    flags: Vec<(String, bool)>,
+    input_json: Option<String>,
+    skeleton: bool,
+    paging: Paging,
+    paging_given: bool,
+    unknown: Vec<String>,
+}
+
+fn parse_options(
+    service: &Service,
+    operation_name: &str,
+    operation: &Operation,
+    words: Vec<String>,
+    mut globals: Globals,
+    settings: &Settings,
+) -> Parsed {
+    let input = operation.input.as_deref().map(|name| service.shape(name));
+    let mut typed = Typed {
+        values: Vec::new(),
+        flags: Vec::new(),
+        input_json: None,
+        skeleton: false,
+        paging: Paging::default(),
+        paging_given: false,
+        unknown: Vec::new(),
+    };
+    let mut words = words.into_iter().peekable();
+    while let Some(word) = words.next() {
+        if word == "help" && words.peek().is_none() {
+            return Parsed::Print(help::help(Some(&service.service), Some(&operation.command)));
+        }
+        let Some(name) = word.strip_prefix("--") else {
+            typed.unknown.push(word);
+            continue;
+        };
+        let (name, inline) = split_inline(name);
+        let option = operation.options.iter().find(|(cli, _)| cli == name);
+        let negated = name
+            .strip_prefix("no-")
+            .and_then(|base| operation.options.iter().find(|(cli, _)| cli == base));
+        let member_kind = |member: &str| {
+            input
+                .and_then(|shape| service.member(shape, member))
+                .map(|shape| service.shape(shape).kind)
+        };
+        if let Some((cli, member)) = option.or(negated) {
+            let kind = member_kind(member).expect("an option names a member");
+            if kind == Kind::Boolean {
+                typed.flags.push((member.clone(), option.is_some()));
+                continue;
+            }
+            if negated.is_some() && option.is_none() {
+                typed.unknown.push(word.clone());
+                continue;
+            }
+            let mut values: Vec<String> = inline.into_iter().collect();
+            if values.is_empty() {
+                if kind == Kind::List {
+                    while let Some(next) = words.next_if(|w| !w.starts_with("--")) {
+                        values.push(next);
+                    }
+                } else if let Some(next) = words.next_if(|w| !w.starts_with("--")) {
+                    values.push(next);
+                }
+            }
+            if values.is_empty() {
+                let expected = if kind == Kind::List {
+                    "expected at least one argument"
+                } else {
+                    "expected one argument"
+                };
+                return usage_error(&format!("argument --{cli}: {expected}"));
+            }
+            if let Some(paginator) = &operation.paginator
+                && (paginator.input_token == *member
+                    || paginator.limit_key.as_deref() == Some(member))
+            {
+                typed.paging_given = true;
+            }
+            typed.values.retain(|(m, _, _)| m != member);
+            typed.values.push((member.clone(), cli.clone(), values));
+            continue;
+        }
+        let value = |words: &mut std::iter::Peekable<std::vec::IntoIter<String>>| {
+            inline
+                .clone()
+                .or_else(|| words.next_if(|w| !w.starts_with("--")))
+        };
+        match name {
+            "cli-input-json" => match value(&mut words) {
+                Some(json) => typed.input_json = Some(json),
+                None => return usage_error("argument --cli-input-json: expected one argument"),
+            },
+            "generate-cli-skeleton" => {
+                let which = words.next_if(|w| w == "input" || w == "output" || w == "yaml-input");
+                if which.as_deref().is_some_and(|w| w != "input") {
+                    return usage_error(
+                        "argument --generate-cli-skeleton: the console writes the input skeleton only",
+                    );
+                }
+                typed.skeleton = true;
+            }
+            "page-size" | "max-items" | "starting-token" if operation.paginator.is_some() => {
+                let Some(text) = value(&mut words) else {
+                    return usage_error(&format!("argument --{name}: expected one argument"));
+                };
+                match name {
+                    "starting-token" => typed.paging.starting_token = Some(text),
+                    _ => match text.parse::<i64>() {
+                        Ok(n) if name == "page-size" => typed.paging.page_size = Some(n),
+                        Ok(n) if n > 0 => typed.paging.max_items = Some(n as usize),
+                        _ => {
+                            return usage_error(&format!(
+                                "argument --{name}: invalid int value: '{text}'"
+                            ));
+                        }
+                    },
+                }
+            }
+            _ => match globals.take(name, inline.clone(), &mut words, settings) {
+                Taken::Yes => {}
+                Taken::Error(parsed) => return parsed,
+                Taken::No => typed.unknown.push(word.clone()),
+            },
+        }
+    }
+    if typed.skeleton {
+        return Parsed::Print(Printed::out(help::skeleton(service, operation)));
+    }
+    if !typed.unknown.is_empty() {
+        return usage_error(&format!("Unknown options: {}", typed.unknown.join(", ")));
+    }
+    build(
+        service,
+        operation_name,
+        operation,
+        typed,
+        globals_into(&mut globals),
+    )
+}
+
+struct Output {
+    format: Format,
+    query: Option<String>,
+    no_paginate: bool,
+    binary: BinaryFormat,
+}
+
+fn globals_into(globals: &mut Globals) -> Output {
+    Output {
+        format: globals.format,
+        query: globals.query.take(),
+        no_paginate: globals.no_paginate,
+        binary: globals.binary,
+    }
+}
+
+fn build(
+    service: &Service,
+    operation_name: &str,
+    operation: &Operation,
+    typed: Typed,
+    output: Output,
+) -> Parsed {
+    let input_name = operation.input.as_deref();
+    let input = input_name.map(|name| service.shape(name));
+    let mut request = Map::new();
+    if let Some(json) = &typed.input_json {
+        match serde_json::from_str::<Value>(json) {
+            Ok(Value::Object(map)) => request = map,
+            Ok(_) => {
+                return Parsed::Print(param_error(
+                    "--cli-input-json",
+                    "Invalid JSON: the input must be a JSON object",
+                ));
+            }
+            Err(_) if json.starts_with("file://") => {
+                return Parsed::Print(param_error("--cli-input-json", &file_message(json)));
+            }
+            Err(e) => {
+                return Parsed::Print(param_error(
+                    "--cli-input-json",
+                    &format!("Invalid JSON: {e}\nJSON received: {json}"),
+                ));
+            }
+        }
+    }
+    if typed.input_json.is_none()
+        && let Some(shape) = input
+    {
+        let given: Vec<&str> = typed
+            .values
+            .iter()
+            .map(|(m, _, _)| m.as_str())
+            .chain(typed.flags.iter().map(|(m, _)| m.as_str()))
+            .collect();
+        let missing: Vec<String> = operation
+            .options
+            .iter()
+            .filter(|(_, member)| {
+                shape.required.contains(member) && !given.contains(&member.as_str())
+            })
+            .map(|(cli, _)| format!("--{cli}"))
+            .collect();
+        if !missing.is_empty() {
+            return usage_error(&format!(
+                "the following arguments are required: {}",
+                missing.join(", ")
+            ));
+        }
+    }
+    for (member, value) in typed.flags {
+        request.insert(member, Value::Bool(value));
+    }
+    for (member, cli, words) in typed.values {
+        let shape = input
+            .and_then(|shape| service.member(shape, &member))
+            .expect("an option names a member");
+        match unpack(service, shape, &words, &format!("--{cli}")) {
+            Ok(value) => {
+                request.insert(member, value);
+            }
+            Err(printed) => return Parsed::Print(printed),
+        }
+    }
+    let mut request = Value::Object(request);
+    if let Some(input_name) = input_name {
+        let errors = validate::validate(service, input_name, &request);
+        if !errors.is_empty() {
+            return Parsed::Print(Printed::error(
+                USAGE_ERROR,
+                format!("\nParameter validation failed:\n{}\n", errors.join("\n")),
+            ));
+        }
+        if let Err(message) = to_wire(service, input_name, &mut request, "", output.binary) {
+            return Parsed::Print(Printed::error(USAGE_ERROR, format!("\n{message}\n")));
+        }
+    }
+    let paging = (operation.paginator.is_some() && !output.no_paginate && !typed.paging_given)
+        .then_some(typed.paging);
+    Parsed::Run(Invocation {
+        service: service.service.clone(),
+        operation: operation_name.to_owned(),
+        request,
+        format: output.format,
+        query: output.query,
+        paging,
+    })
+}
+
+fn file_message(value: &str) -> String {
+    format!(
+        "Unable to load paramfile {value}: the page has no files to read. Paste the file's contents instead."
+    )
+}
+
+/// One option's words as a value of `shape`.
+fn unpack(
+    service: &Service,
+    shape_name: &str,
+    words: &[String],
+    option: &str,
+) -> Result<Value, Printed> {
+    if let Some(file) = words
+        .iter()
+        .find(|w| w.starts_with("file://") || w.starts_with("fileb://"))
+    {
+        return Err(param_error(option, &file_message(file)));
+    }
+    let shape = service.shape(shape_name);
+    let first = words[0].as_str();
+    match shape.kind {
+        Kind::List => {
+            if words.len() == 1 && first.trim_start().starts_with('[') {
+                return parse_json(first, option);
+            }
+            let member = shape.member.as_deref().expect("a list has a member");
+            let member_shape = service.shape(member);
+            if member_shape.kind.is_scalar() {
+                let items = words
+                    .iter()
+                    .map(|w| scalar(member_shape.kind, w, option))
+                    .collect::<Result<Vec<_>, _>>()?;
+                return Ok(Value::Array(items));
+            }
+            let mut items = Vec::new();
+            for word in words {
+                if word.trim_start().starts_with(['{', '[']) {
+                    items.push(parse_json(word, option)?);
+                } else {
+                    let mut item = shorthand::parse(word).map_err(|e| param_error(option, &e))?;
+                    back_compat(service, member, &mut item);
+                    items.push(item);
+                }
+            }
+            Ok(Value::Array(items))
+        }
+        Kind::Structure | Kind::Map => {
+            if first.trim_start().starts_with('{') {
+                return parse_json(first, option);
+            }
+            let mut value = shorthand::parse(first).map_err(|e| param_error(option, &e))?;
+            back_compat(service, shape_name, &mut value);
+            Ok(value)
+        }
+        kind => scalar(kind, first, option),
+    }
+}
+
+fn parse_json(text: &str, option: &str) -> Result<Value, Printed> {
+    serde_json::from_str(text)
+        .map_err(|e| param_error(option, &format!("Invalid JSON: {e}\nJSON received: {text}")))
+}
+
+fn scalar(kind: Kind, text: &str, option: &str) -> Result<Value, Printed> {
+    match kind {
+        Kind::Integer | Kind::Long => text.trim().parse::<i64>().map(Value::from).map_err(|_| {
+            param_error(
+                option,
+                &format!("invalid literal for int() with base 10: '{text}'"),
+            )
+        }),
+        Kind::Double => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| {
+                param_error(
+                    option,
+                    &format!("could not convert string to float: '{text}'"),
+                )
+            }),
+        Kind::Boolean => Ok(Value::Bool(!text.eq_ignore_ascii_case("false"))),
+        _ => Ok(Value::String(text.to_owned())),
+    }
+}
