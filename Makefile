@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR := never
 
 PORT ?= 8000
 
-.PHONY: run test server bench tools test-native test-wasm test-e2e test-endpoint test-exports clean
+.PHONY: run test server bench tools test-native test-wasm test-e2e test-endpoint test-exports test-codegen clean
 
 ## make run: build the browser app and serve it at http://127.0.0.1:8080
 run:
@@ -19,7 +19,7 @@ run:
 ## make test: every test layer, native, wasm in Chromium, end-to-end, and the endpoint over boto3
 test:
 	scripts/bootstrap.sh all
-	$(MAKE) --no-print-directory test-native test-wasm test-e2e test-endpoint test-exports
+	$(MAKE) --no-print-directory test-native test-wasm test-e2e test-endpoint test-exports test-codegen
 	@echo "make test: every layer passed"
 
 test-native:
@@ -37,6 +37,10 @@ test-endpoint:
 ## the model exports checked by the real tools: cfn-lint, tsc (CDK, SST), python-hcl2, boto3
 test-exports:
 	scripts/test-exports.sh
+
+## the code crates/codegen writes, run with boto3 and the AWS SDK for JavaScript v3 against the endpoint
+test-codegen:
+	scripts/test-codegen.sh
 
 ## make server: the DynamoDB-compatible endpoint on 127.0.0.1:$(PORT)
 server:
