@@ -3,7 +3,7 @@
 # version, so a second run installs nothing. Everything comes from the package registries
 # (crates.io, npm, PyPI, Debian); nothing is downloaded from anywhere else.
 #
-# Usage: scripts/bootstrap.sh [rust|wasm|browser|python|node|all]...
+# Usage: scripts/bootstrap.sh [rust|wasm|browser|python|node|sdk|all]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,12 +43,20 @@ need_apt() { # package...
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-need_node_modules() { # tools/node: binaryen (wasm-opt) and playwright-core, pinned by package-lock
-  if [ -x tools/node/node_modules/.bin/wasm-opt ] && [ -d tools/node/node_modules/playwright-core ]; then
+need_node_modules() { # tools/node: binaryen (wasm-opt), esbuild and playwright-core, pinned by package-lock
+  if [ -x tools/node/node_modules/.bin/wasm-opt ] && [ -x tools/node/node_modules/.bin/esbuild ] \
+    && [ -d tools/node/node_modules/playwright-core ]; then
     return
   fi
   say "npm install in tools/node (binaryen $BINARYEN_VERSION, playwright-core $PLAYWRIGHT_VERSION)"
   (cd tools/node && npm install --no-audit --no-fund --loglevel=error)
+}
+
+need_sdk_modules() { # tests/sdk: the AWS SDK for JavaScript v3 and esbuild, pinned by package-lock
+  local installed=tests/sdk/node_modules/.package-lock.json
+  if [ -f "$installed" ] && [ ! tests/sdk/package-lock.json -nt "$installed" ]; then return; fi
+  say "npm ci in tests/sdk (the AWS SDK for JavaScript v3 and esbuild)"
+  (cd tests/sdk && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 }
 
 need_python_venv() {
@@ -69,8 +77,9 @@ for part in "${@:-all}"; do
     browser) need_apt chromium chromium-driver; need_node_modules ;;
     python) need_python_venv ;;
     node) need_node_modules ;;
+    sdk) need_sdk_modules ;;
     all)
-      "$0" wasm browser python ;;
+      "$0" wasm browser python sdk ;;
     *) echo "unknown part: $part" >&2; exit 2 ;;
   esac
 done

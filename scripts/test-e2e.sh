@@ -15,6 +15,9 @@ if [ ! -d tools/node/node_modules/playwright-core ] || [ ! -x tools/node/node_mo
   exit 1
 fi
 
+# The SDK test bundles the AWS SDK for JavaScript v3 from tests/sdk with esbuild.
+scripts/bootstrap.sh sdk
+
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   trunk build --release
 fi

@@ -166,6 +166,11 @@ impl EngineHandle {
         &self.store
     }
 
+    /// The region the engine serves (ARNs name it; the CLI's `--region` may name no other).
+    pub fn region(&self) -> String {
+        self.engine.borrow().config().region.clone()
+    }
+
     /// Serves one DynamoDB request (`operation` such as `PutItem`, `request` its JSON body)
     /// and returns the JSON response once everything it may have seen is durable.
     ///

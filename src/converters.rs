@@ -70,6 +70,23 @@ pub enum Job {
         can_run: bool,
         picked: Vec<Option<usize>>,
     },
+    /// Read an AWS CLI line: its first call, or what it prints without calling anything.
+    CliStart { line: String, region: String },
+    /// Hand a CLI run (as the worker gave it) the outcome of its call.
+    CliResume {
+        state: serde_json::Value,
+        outcome: Result<serde_json::Value, serde_json::Value>,
+    },
+    /// Read an attribute's generator settings, as typed in the model form.
+    CheckGenerator { text: String },
+    /// Tab suggestions for the end of a CLI line.
+    CliComplete { line: String, tables: Vec<String> },
+    /// One request written as code in every language the page offers, as the "Code"
+    /// panel's HTML.
+    Code {
+        operation: String,
+        request: serde_json::Value,
+    },
 }
 
 /// One scenario as the Learn view's list and `window.dynoscope.scenarios.list()` show it.
@@ -129,6 +146,19 @@ pub enum Outcome {
     Rendered {
         steps: String,
         questions: String,
+    },
+    /// A CLI run's next call (`{operation, request}`) with the state to resume it from, or
+    /// what it printed (`{exitCode, stdout, stderr}`) with its log entry's HTML. Kept as JSON
+    /// here so the page carries no CLI types.
+    CliStep {
+        call: Option<serde_json::Value>,
+        state: Option<serde_json::Value>,
+        printed: Option<serde_json::Value>,
+        html: Option<String>,
+    },
+    Completion {
+        start: usize,
+        candidates: Vec<String>,
     },
     Failed {
         location: String,
@@ -243,6 +273,90 @@ pub async fn render(
     .await?
     {
         Outcome::Rendered { steps, questions } => Ok((steps, questions)),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Reads an AWS CLI line in the worker: the first call to send, or what the line prints.
+pub async fn cli_start(line: String, region: String) -> Result<CliStep, ModelError> {
+    cli_step(run(Job::CliStart { line, region }).await?)
+}
+
+/// Hands a CLI run the outcome of its call (the response, or the error body).
+pub async fn cli_resume(
+    state: serde_json::Value,
+    outcome: Result<serde_json::Value, serde_json::Value>,
+) -> Result<CliStep, ModelError> {
+    cli_step(run(Job::CliResume { state, outcome }).await?)
+}
+
+/// Where a CLI run stands.
+pub enum CliStep {
+    /// Send `request` as `operation`, then resume from `state`.
+    Send {
+        operation: String,
+        request: serde_json::Value,
+        state: serde_json::Value,
+    },
+    /// Done: what it printed (`{exitCode, stdout, stderr}`) and its log entry's HTML.
+    Done {
+        printed: serde_json::Value,
+        html: String,
+    },
+}
+
+fn cli_step(outcome: Outcome) -> Result<CliStep, ModelError> {
+    match outcome {
+        Outcome::CliStep {
+            call: Some(mut call),
+            state: Some(state),
+            ..
+        } => Ok(CliStep::Send {
+            operation: call["operation"].as_str().unwrap_or_default().to_owned(),
+            request: call["request"].take(),
+            state,
+        }),
+        Outcome::CliStep {
+            printed: Some(printed),
+            html,
+            ..
+        } => Ok(CliStep::Done {
+            printed,
+            html: html.unwrap_or_default(),
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Tab suggestions for the end of `line`: where the word being completed starts, and what
+/// may replace it.
+pub async fn cli_complete(
+    line: String,
+    tables: Vec<String>,
+) -> Result<(usize, Vec<String>), ModelError> {
+    match run(Job::CliComplete { line, tables }).await? {
+        Outcome::Completion { start, candidates } => Ok((start, candidates)),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Reads generator settings typed in the model form: the settings as JSON, or why they are
+/// not a generator (the parser lives in the worker, so the page carries none).
+pub async fn check_generator(text: String) -> Result<serde_json::Value, ModelError> {
+    match run(Job::CheckGenerator { text }).await? {
+        Outcome::Written { text } => serde_json::from_str(&text)
+            .map_err(|e| ModelError::whole(format!("unreadable settings: {e}"))),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// The "Code" panel's HTML for `request` to `operation`: a tab per language.
+pub async fn code_html(
+    operation: String,
+    request: serde_json::Value,
+) -> Result<String, ModelError> {
+    match run(Job::Code { operation, request }).await? {
+        Outcome::Written { text } => Ok(text),
         other => Err(unexpected(&other)),
     }
 }
@@ -460,6 +574,35 @@ fn answer(text: &str) -> String {
             },
             Err(e) => failed(e),
         },
+        Job::CliStart { line, region } => {
+            let step = dynoscope_cli::start(&line, &dynoscope_cli::Settings { region });
+            cli_outcome(line, step)
+        }
+        Job::CliResume { state, outcome } => match serde_json::from_value::<CliState>(state) {
+            Ok(CliState { line, run }) => {
+                let outcome = outcome.map_err(|body| dynoscope_cli::Failure::from_body(&body));
+                cli_outcome(line, run.resume(outcome))
+            }
+            Err(e) => failed(ModelError::whole(format!("unreadable CLI run: {e}"))),
+        },
+        Job::CliComplete { line, tables } => {
+            let completion = dynoscope_cli::complete(&line, &tables);
+            Outcome::Completion {
+                start: completion.start,
+                candidates: completion.candidates,
+            }
+        }
+        Job::CheckGenerator { text } => {
+            match serde_json::from_str::<dynoscope_model::generate::Generator>(&text) {
+                Ok(generator) => Outcome::Written {
+                    text: serde_json::to_string(&generator).expect("a generator serialises"),
+                },
+                Err(e) => failed(ModelError::whole(e.to_string())),
+            }
+        }
+        Job::Code { operation, request } => Outcome::Written {
+            text: code_panel(&operation, &request),
+        },
         Job::Unpack { fragment } => match dynoscope_model::link::decode(&fragment) {
             Ok(model) => Outcome::Read {
                 model,
@@ -472,6 +615,43 @@ fn answer(text: &str) -> String {
         id: request.id,
         outcome,
     })
+}
+
+/// A CLI run between calls, as the worker hands it to the page and takes it back.
+#[derive(Serialize, Deserialize)]
+struct CliState {
+    line: String,
+    run: dynoscope_cli::Run,
+}
+
+fn cli_outcome(line: String, step: dynoscope_cli::Step) -> Outcome {
+    match step {
+        dynoscope_cli::Step::Send { call, run } => Outcome::CliStep {
+            call: Some(serde_json::json!({"operation": call.operation, "request": call.request})),
+            state: Some(
+                serde_json::to_value(CliState { line, run: *run }).expect("a CLI run serialises"),
+            ),
+            printed: None,
+            html: None,
+        },
+        dynoscope_cli::Step::Done { printed, calls } => Outcome::CliStep {
+            call: None,
+            state: None,
+            html: Some(dynoscope_cli::html::entry(&line, &printed, &calls)),
+            printed: Some(serde_json::to_value(&printed).expect("printed output serialises")),
+        },
+    }
+}
+
+/// The "Code" panel for one request: the AWS SDK for JavaScript v3, boto3 and the AWS CLI.
+fn code_panel(operation: &str, request: &serde_json::Value) -> String {
+    use dynoscope_codegen::{Language, generate};
+    let sdk = |language| generate(language, operation, request).map_err(|e| e.to_string());
+    dynoscope_codegen::html::panel(&[
+        ("JavaScript (SDK v3)".into(), sdk(Language::JavaScript)),
+        ("Python (boto3)".into(), sdk(Language::Python)),
+        ("AWS CLI".into(), dynoscope_cli::to_line(operation, request)),
+    ])
 }
 
 /// The bundled scenario `id`.

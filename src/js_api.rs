@@ -135,6 +135,8 @@ fn install_model_calls(api: &Object, slot: &Slot, ready: &Promise) -> Result<(),
         &call(|h, _| Box::pin(share_link(h))),
     )?;
     install_scenario_calls(api)?;
+    Reflect::set(api, &"cli".into(), &call(|h, a| Box::pin(cli_line(h, a))))?;
+    install_request_handler(api, slot, ready)?;
     let formats: Array = crate::playground::EXPORT_FORMATS
         .iter()
         .map(|(id, _)| JsValue::from_str(id))
@@ -168,6 +170,113 @@ fn install_scenario_calls(api: &Object) -> Result<(), JsValue> {
     Reflect::set(&scenarios, &"run".into(), &run.into_js_value())?;
     Reflect::set(api, &"scenarios".into(), &scenarios)?;
     Ok(())
+}
+
+/// `cli(line)`: runs one `aws dynamodb ...` line against the tab's engine and resolves to
+/// `{exitCode, stdout, stderr}`, as the AWS CLI would have printed and exited.
+async fn cli_line(handle: EngineHandle, line: JsValue) -> Result<JsValue, JsValue> {
+    let line = line.as_string().ok_or_else(|| {
+        model_error(dynoscope_model::ModelError::whole(
+            "cli takes one command line as a string, e.g. \"aws dynamodb list-tables\"",
+        ))
+    })?;
+    let run = crate::cli::run_line(&handle, &line)
+        .await
+        .map_err(model_error)?;
+    json_value(&run.printed)
+}
+
+/// Adds `requestHandler`: an HTTP handler for the AWS SDK for JavaScript v3
+/// (`new DynamoDBClient({requestHandler: window.dynoscope.requestHandler, ...})`). It reads
+/// the operation from the request's `X-Amz-Target` header, sends the body through the same
+/// door as everything else, and answers as DynamoDB's endpoint does: status, JSON body and
+/// the error's `__type`.
+fn install_request_handler(api: &Object, slot: &Slot, ready: &Promise) -> Result<(), JsValue> {
+    let handler = Object::new();
+    let handle = {
+        let slot = slot.clone();
+        let ready = ready.clone();
+        Closure::<dyn Fn(JsValue) -> Promise>::new(move |request: JsValue| {
+            future_to_promise(sdk_request(slot.clone(), ready.clone(), request))
+        })
+    };
+    let nothing = || Closure::<dyn Fn()>::new(|| {}).into_js_value();
+    let no_configs = Closure::<dyn Fn() -> JsValue>::new(|| Object::new().into()).into_js_value();
+    let metadata = Object::new();
+    Reflect::set(&metadata, &"handlerProtocol".into(), &"h1.1".into())?;
+    Reflect::set(&handler, &"handle".into(), &handle.into_js_value())?;
+    Reflect::set(&handler, &"destroy".into(), &nothing())?;
+    Reflect::set(&handler, &"updateHttpClientConfig".into(), &nothing())?;
+    Reflect::set(&handler, &"httpHandlerConfigs".into(), &no_configs)?;
+    Reflect::set(&handler, &"metadata".into(), &metadata)?;
+    Reflect::set(api, &"requestHandler".into(), &handler)?;
+    Ok(())
+}
+
+/// One SDK request: `{method, headers, body, ...}` in, `{response: {statusCode, headers,
+/// body}}` out.
+async fn sdk_request(slot: Slot, ready: Promise, request: JsValue) -> Result<JsValue, JsValue> {
+    let handle = ready_handle(slot, ready).await?;
+    let headers = Reflect::get(&request, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
+    let target = Object::keys(&Object::from(headers.clone()))
+        .iter()
+        .find(|key| {
+            key.as_string()
+                .is_some_and(|k| k.eq_ignore_ascii_case("x-amz-target"))
+        })
+        .and_then(|key| Reflect::get(&headers, &key).ok())
+        .and_then(|value| value.as_string())
+        .unwrap_or_default();
+    let operation = target
+        .strip_prefix("DynamoDB_20120810.")
+        .or_else(|| target.strip_prefix("DynamoDBStreams_20120810."));
+    let body = Reflect::get(&request, &"body".into()).unwrap_or(JsValue::UNDEFINED);
+    let body = if let Some(text) = body.as_string() {
+        text
+    } else if body.is_instance_of::<js_sys::Uint8Array>() {
+        String::from_utf8_lossy(&js_sys::Uint8Array::from(body).to_vec()).into_owned()
+    } else {
+        "{}".to_owned()
+    };
+    let (status, text) = match operation {
+        Some(operation) => match handle.send(operation, &body).await {
+            Ok(text) => (200, text),
+            Err(error) => (error.http_status(), error.to_json().to_string()),
+        },
+        None => {
+            let error = DynamoError::new(
+                ErrorKind::UnknownOperationException,
+                format!("no DynamoDB operation in X-Amz-Target \"{target}\""),
+            );
+            (error.http_status(), error.to_json().to_string())
+        }
+    };
+    sdk_response(status, &text)
+}
+
+fn sdk_response(status: u16, text: &str) -> Result<JsValue, JsValue> {
+    let headers = Object::new();
+    Reflect::set(
+        &headers,
+        &"content-type".into(),
+        &"application/x-amz-json-1.0".into(),
+    )?;
+    Reflect::set(
+        &headers,
+        &"content-length".into(),
+        &text.len().to_string().into(),
+    )?;
+    let response = Object::new();
+    Reflect::set(&response, &"statusCode".into(), &status.into())?;
+    Reflect::set(&response, &"headers".into(), &headers)?;
+    Reflect::set(
+        &response,
+        &"body".into(),
+        &js_sys::Uint8Array::from(text.as_bytes()),
+    )?;
+    let answer = Object::new();
+    Reflect::set(&answer, &"response".into(), &response)?;
+    Ok(answer.into())
 }
 
 /// A JSON value as the plain JS object it spells.

@@ -8,6 +8,8 @@
 #[cfg(target_arch = "wasm32")]
 pub mod bridge;
 #[cfg(target_arch = "wasm32")]
+pub mod cli;
+#[cfg(target_arch = "wasm32")]
 pub mod converters;
 #[cfg(target_arch = "wasm32")]
 pub mod js_api;

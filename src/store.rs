@@ -36,11 +36,14 @@ pub const TABLES: &str = "tables";
 pub const ITEMS: &str = "items";
 /// Object store of the engine's own settings (simulation, clock): name to JSON.
 pub const SETTINGS: &str = "settings";
-/// Object store of the playground's models (not the engine's: it knows nothing of models):
-/// key [`CURRENT_MODEL`], value the model file's JSON.
+/// Object store of the playground's texts (not the engine's: it knows nothing of them): the
+/// model file's JSON under [`CURRENT_MODEL`], the learn workspace's progress under
+/// [`LESSON_PROGRESS`].
 pub const MODELS: &str = "models";
 /// The key of the model the Model view edits.
 pub const CURRENT_MODEL: &str = "current";
+/// The key of the guided scenario the learn workspace holds, with how far it was played.
+pub const LESSON_PROGRESS: &str = "lesson";
 /// Object store of commits not yet folded into the state stores: auto-numbered keys, each
 /// value the JSON array of one commit's [`Change`]s.
 pub const JOURNAL: &str = "journal";
@@ -139,16 +142,26 @@ impl IdbStore {
 impl IdbStore {
     /// The model the Model view edits, as its JSON file, if one was saved.
     pub async fn load_model(&self) -> Result<Option<String>, StoreError> {
-        let tx = self.db.transaction(MODELS).build()?;
-        let models = tx.object_store(MODELS)?;
-        Ok(models
-            .get::<String, _, _>(CURRENT_MODEL.to_owned())
-            .primitive()?
-            .await?)
+        self.load_text(CURRENT_MODEL).await
     }
 
     /// Saves (or with `None` forgets) the model the Model view edits, durably.
     pub async fn save_model(&self, json: Option<&str>) -> Result<(), StoreError> {
+        self.save_text(CURRENT_MODEL, json).await
+    }
+
+    /// The text kept under `key` beside the model ([`CURRENT_MODEL`], [`LESSON_PROGRESS`]).
+    pub async fn load_text(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let tx = self.db.transaction(MODELS).build()?;
+        let models = tx.object_store(MODELS)?;
+        Ok(models
+            .get::<String, _, _>(key.to_owned())
+            .primitive()?
+            .await?)
+    }
+
+    /// Keeps `text` under `key` (or with `None` forgets it), durably.
+    pub async fn save_text(&self, key: &str, text: Option<&str>) -> Result<(), StoreError> {
         let tx = self
             .db
             .transaction(MODELS)
@@ -156,18 +169,14 @@ impl IdbStore {
             .build()?;
         {
             let models = tx.object_store(MODELS)?;
-            match json {
-                Some(json) => drop(
+            match text {
+                Some(text) => drop(
                     models
-                        .put(json.to_owned())
-                        .with_key(CURRENT_MODEL.to_owned())
+                        .put(text.to_owned())
+                        .with_key(key.to_owned())
                         .primitive()?,
                 ),
-                None => drop(
-                    models
-                        .delete::<String, _>(CURRENT_MODEL.to_owned())
-                        .primitive()?,
-                ),
+                None => drop(models.delete::<String, _>(key.to_owned()).primitive()?),
             }
         }
         tx.commit().await?;

@@ -7,6 +7,7 @@ use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 use serde_json::Value;
 
+use super::code::ShowCode;
 use super::{AppState, ErrorNotice, ShownError};
 use crate::bridge::EngineHandle;
 
@@ -19,6 +20,8 @@ pub fn ApiConsole() -> impl IntoView {
     let response = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ShownError>);
     let busy = RwSignal::new(false);
+    // The last request sent, for its code.
+    let sent = RwSignal::new(None::<(String, Value)>);
 
     let send = move || {
         if busy.get_untracked() {
@@ -37,6 +40,7 @@ pub fn ApiConsole() -> impl IntoView {
         busy.set(true);
         error.set(None);
         response.set(None);
+        sent.set(Some((op.clone(), body.clone())));
         leptos::task::spawn_local(async move {
             let result = state.send(&op, &body).await;
             busy.set(false);
@@ -107,6 +111,7 @@ pub fn ApiConsole() -> impl IntoView {
             </form>
             {move || error.get().map(|e| view! { <ErrorNotice error=e testid="console-error" /> })}
             {move || response.get().map(|text| view! { <pre class="response" data-testid="console-response">{text}</pre> })}
+            {move || sent.get().map(|(operation, request)| view! { <ShowCode operation=operation request=request /> })}
         </details>
     }
 }

@@ -7,6 +7,7 @@ use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
+use super::code::ShowCode;
 use super::{AppState, ErrorNotice, ShownError};
 
 /// The editor for the selected table.
@@ -16,6 +17,8 @@ pub fn ItemEditor() -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ShownError>);
     let notice = RwSignal::new(None::<String>);
+    // The last PutItem sent, for its code.
+    let sent = RwSignal::new(None::<Value>);
 
     // A different table starts with a clean slate.
     Effect::new(move |_| {
@@ -50,10 +53,10 @@ pub fn ItemEditor() -> impl IntoView {
         busy.set(true);
         error.set(None);
         notice.set(None);
+        let request = json!({ "TableName": table, "Item": item });
+        sent.set(Some(request.clone()));
         leptos::task::spawn_local(async move {
-            let result = state
-                .send("PutItem", &json!({ "TableName": table, "Item": item }))
-                .await;
+            let result = state.send("PutItem", &request).await;
             busy.set(false);
             match result {
                 Ok(_) => {
@@ -119,6 +122,7 @@ pub fn ItemEditor() -> impl IntoView {
             {move || notice.get().map(|text| view! {
                 <p class="notice" role="status" data-testid="put-item-status">{text}</p>
             })}
+            {move || sent.get().map(|request| view! { <ShowCode operation="PutItem".to_owned() request=request /> })}
         </section>
     }
 }

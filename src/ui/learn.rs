@@ -2,7 +2,9 @@
 //! its topics and exams; `/learn/ID` plays one. The player runs in a workspace of its own
 //! (`?ws=learn`), so the Tables and Cluster views show each step's tables and the learner's
 //! own data is never touched; opened elsewhere it offers to move there. Opening a scenario
-//! starts it over (a stepped clock, the scenario's simulation, no tables); each step shows
+//! picks up where it was left, since how far it was played is kept in IndexedDB beside the
+//! workspace's tables (one scenario at a time: opening another starts that one over, with a
+//! stepped clock, its simulation and no tables); each step shows
 //! its explanation and source, runs its action on a click, and shows its checkpoints as
 //! held or not, with what was expected and what came back. Exam-style questions close it,
 //! each answer explained.
@@ -14,11 +16,22 @@
 
 use dynoscope_learn::StepReport;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 use super::{AppState, ErrorNotice, ShownError};
 use crate::converters::{self, LessonPlan};
 use crate::learn::WORKSPACE;
+
+/// How far the scenario the learn workspace holds was played, kept under
+/// [`crate::store::LESSON_PROGRESS`].
+#[derive(Serialize, Deserialize)]
+struct Progress {
+    id: String,
+    next: usize,
+    reports: Vec<StepReport>,
+    picked: Vec<Option<usize>>,
+}
 
 /// The view.
 #[component]
@@ -43,10 +56,82 @@ pub fn LearnPage() -> impl IntoView {
 }
 
 /// The `data-NAME` number of the element an event came from (or its nearest holder).
+/// The progress kept for `plan`'s scenario, if the learn workspace holds that one and the
+/// progress still fits it.
+async fn kept_progress(
+    handle: &crate::bridge::EngineHandle,
+    plan: &LessonPlan,
+) -> Option<Progress> {
+    let text = handle
+        .store()
+        .load_text(crate::store::LESSON_PROGRESS)
+        .await
+        .ok()??;
+    let kept: Progress = serde_json::from_str(&text).ok()?;
+    let fits = kept.id == plan.id
+        && kept.next <= plan.steps
+        && kept.reports.len() == kept.next
+        && kept.picked.len() == plan.questions;
+    fits.then_some(kept)
+}
+
 fn data_number(ev: &leptos::ev::Event, name: &str) -> Option<usize> {
     let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
     let holder = target.closest(&format!("[data-{name}]")).ok()??;
     holder.get_attribute(&format!("data-{name}"))?.parse().ok()
+}
+
+/// "See it in the Cluster view" (`data-see-table`, `data-see-panel`, `data-see-key`): opens
+/// the table's Cluster view, with the item located when the step named one, and brings the
+/// panel the step is about into view, outlined. Whether the click was one.
+fn see_it(state: AppState, ev: &leptos::ev::Event) -> bool {
+    let Some(button) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest("[data-see-table]").ok().flatten())
+    else {
+        return false;
+    };
+    let (Some(table), Some(panel)) = (
+        button.get_attribute("data-see-table"),
+        button.get_attribute("data-see-panel"),
+    ) else {
+        return false;
+    };
+    let key = button
+        .get_attribute("data-see-key")
+        .and_then(|k| serde_json::from_str(&k).ok());
+    state.selected.set(Some(table.clone()));
+    state.view.set(super::MainView::Cluster);
+    state.locate_key.set(key.map(|key| (table, key)));
+    state.page.set(super::route::Page::Tables);
+    spotlight(format!("[data-testid=\"{panel}\"]"), 40);
+    true
+}
+
+/// Scrolls the element `selector` finds into view and outlines it for a moment, looking
+/// again every 100 ms (the view it is in may still be loading), `tries` times at most.
+fn spotlight(selector: String, tries: u32) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let found = window
+        .document()
+        .and_then(|d| d.query_selector(&selector).ok().flatten());
+    match found {
+        Some(element) => {
+            element.scroll_into_view();
+            let _ = element.class_list().add_1("spotlight");
+        }
+        None if tries > 0 => {
+            let again = wasm_bindgen::closure::Closure::once_into_js(move || {
+                spotlight(selector, tries - 1)
+            });
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(again.unchecked_ref(), 100);
+        }
+        None => {}
+    }
 }
 
 /// Scenario `id`, played step by step.
@@ -101,14 +186,54 @@ fn Lesson(id: String) -> impl IntoView {
             busy.set(false);
         });
     };
+    // Every change of where the player stands is kept, so a reload picks up from there.
+    Effect::new(move |_| {
+        let Some(id) = plan.with(|p| p.as_ref().map(|p| p.id.clone())) else {
+            return;
+        };
+        let progress = Progress {
+            id,
+            next: next.get(),
+            reports: reports.get(),
+            picked: picked.get(),
+        };
+        if !in_workspace || busy.get() {
+            return;
+        }
+        let (Ok(handle), Ok(text)) = (state.handle(), serde_json::to_string(&progress)) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if let Err(e) = handle
+                .store()
+                .save_text(crate::store::LESSON_PROGRESS, Some(&text))
+                .await
+            {
+                error.set(Some(ShownError::local(format!(
+                    "the progress could not be kept: {}",
+                    e.message
+                ))));
+            }
+        });
+    });
     {
         let id = id.clone();
         leptos::task::spawn_local(async move {
             match converters::lesson(id, in_workspace).await {
                 Ok(loaded) => {
                     picked.set(vec![None; loaded.questions]);
+                    let kept = match (in_workspace, state.handle()) {
+                        (true, Ok(handle)) => kept_progress(&handle, &loaded).await,
+                        _ => None,
+                    };
+                    let resume = kept.is_some();
+                    if let Some(kept) = kept {
+                        next.set(kept.next);
+                        reports.set(kept.reports);
+                        picked.set(kept.picked);
+                    }
                     plan.set(Some(loaded));
-                    if in_workspace {
+                    if in_workspace && !resume {
                         act(None);
                     } else {
                         busy.set(false);
@@ -143,7 +268,12 @@ fn Lesson(id: String) -> impl IntoView {
         </Show>
         {move || error.get().map(|e| view! { <ErrorNotice error=e testid="lesson-error" /> })}
         <ol class="lesson-steps" inner_html=move || html.with(|h| h.0.clone())
-            on:click=move |ev| { if let Some(n) = data_number(&ev, "step") && n == next.get_untracked() && !busy.get_untracked() { act(Some(n)) } }></ol>
+            on:click=move |ev| {
+                if see_it(state, &ev) {
+                    return;
+                }
+                if let Some(n) = data_number(&ev, "step") && n == next.get_untracked() && !busy.get_untracked() { act(Some(n)) }
+            }></ol>
         <section class="lesson-questions" inner_html=move || html.with(|h| h.1.clone())
             on:change=move |ev| {
                 if let (Some(q), Some(c)) = (data_number(&ev, "question"), data_number(&ev, "choice")) {

@@ -8,8 +8,10 @@
 //! (`ResourceNotFoundException: ...`).
 
 mod capacity_chart;
+mod cli_console;
 mod clock;
 mod cluster;
+mod code;
 mod console;
 mod cost_panel;
 pub(crate) mod create_table;
@@ -355,6 +357,7 @@ fn TablesPage(list_error: RwSignal<Option<ShownError>>) -> impl IntoView {
                         </section>
                     }.into_any(),
                 }}
+                <cli_console::CliConsole />
                 <console::ApiConsole />
             </main>
         </div>
@@ -401,6 +404,7 @@ fn remove_boot_notice() {
 /// Mounts the app on the page body.
 pub fn mount(handle: EngineHandle) {
     remove_boot_notice();
+    code::install();
     leptos::mount::mount_to_body(move || view! { <App handle=handle /> });
 }
 

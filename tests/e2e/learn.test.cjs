@@ -68,6 +68,15 @@ test('a scenario on the playground simulation plays through the page, a stale re
     }
     assert.equal(await page.locator('[data-testid="checkpoint"][data-ok="false"]').count(), 0);
     assert.match(await page.getByTestId('lesson-step').nth(6).textContent(), /stale version 1/);
+    // The step that located the item leads to the Cluster view, the item located there.
+    await page.getByTestId('lesson-see').first().click();
+    await page.getByTestId('locate-result').waitFor();
+    assert.match(page.url(), /\/tables\/Profiles\/cluster\?ws=learn$/);
+    assert.match(await page.getByTestId('located-partition').first().textContent(), /^partition \d+$/);
+    await page.locator('[data-testid="item-locator"].spotlight').waitFor();
+    // Back in the lesson, it stands where it was left.
+    await page.goBack();
+    await page.getByTestId('question').first().waitFor();
   });
 });
 
@@ -112,5 +121,26 @@ test('every bundled scenario passes in the page', { timeout: 180000 }, async () 
     assert.ok(reports.length >= 25, `${reports.length} scenarios`);
     const failures = reports.flatMap((r) => r.steps.filter((s) => !s.ok).map((s) => `${r.id} / ${s.title}: ${s.expected} — ${s.actual}`));
     assert.deepEqual(failures, []);
+  });
+});
+
+test('a lesson picks up where it was left after a reload, and Start over begins again', { timeout: 120000 }, async () => {
+  await withBrowser(async (page) => {
+    await helpers.open(page, '/learn/capacity-arithmetic?ws=learn');
+    await page.getByTestId('lesson-title').waitFor();
+    for (const n of [0, 1]) {
+      const run = page.locator(`[data-testid="lesson-run"][data-step="${n}"]`);
+      await run.click();
+      await run.waitFor({ state: 'detached' });
+    }
+    await page.locator('[data-testid="lesson-run"][data-step="2"]').waitFor();
+    await page.reload();
+    await page.getByTestId('lesson-title').waitFor();
+    // The third step is next again: the two played are kept, and so are their tables.
+    await page.locator('[data-testid="lesson-run"][data-step="2"]').waitFor();
+    const tables = await page.evaluate(() => window.dynoscope.send('ListTables', {}));
+    assert.deepEqual(tables.TableNames, ['Sizes']);
+    await page.getByTestId('lesson-restart').click();
+    await page.locator('[data-testid="lesson-run"][data-step="0"]').waitFor();
   });
 });

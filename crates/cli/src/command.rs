@@ -7,10 +7,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::convert::{BinaryFormat, back_compat, to_wire};
+use crate::convert::{BinaryFormat, back_compat, python_float, python_int, to_wire};
 use crate::model::{self, Kind, Operation, Service};
 use crate::render::Format;
-use crate::{Printed, Settings, help, shorthand, validate};
+use crate::{Printed, Settings, help, pyjson, run, shorthand, validate};
 
 /// A command ready to run: the request and how to print what comes back.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -24,14 +24,24 @@ pub struct Invocation {
     /// How to page, when the command pages (it does unless `--no-paginate`, or the line
     /// sets the paging parameters itself).
     pub paging: Option<Paging>,
+    /// What the CLI warns about before it sends anything (printed ahead of whatever follows).
+    #[serde(default)]
+    pub warning: String,
 }
 
 /// The CLI's paging options.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Paging {
     pub page_size: Option<i64>,
-    pub max_items: Option<usize>,
+    pub max_items: Option<i64>,
     pub starting_token: Option<String>,
+    /// The starting token as botocore reads it: the paging parameters it carries (each input
+    /// token, `null` when none)...
+    #[serde(default)]
+    pub token: Map<String, Value>,
+    /// ...and how many of the first page's results it skips.
+    #[serde(default)]
+    pub truncation: i64,
 }
 
 /// What a line comes to.
@@ -45,12 +55,34 @@ const USAGE: &str = "usage: aws [options] <command> <subcommand> [<subcommand> .
 /// The exit code of a line the CLI could not read (AWS CLI v2).
 pub const USAGE_ERROR: i32 = 252;
 
+/// An argparse error: AWS CLI v2 prints the exception between blank lines.
 fn usage_error(message: &str) -> Parsed {
     Parsed::Print(Printed::error(
         USAGE_ERROR,
-        format!("{USAGE}\naws: error: {message}\n"),
+        format!("\n{USAGE}\naws: error: {message}\n\n"),
     ))
 }
+
+/// Words nothing on the line takes: AWS CLI v2's `UnknownArgumentError`.
+fn unknown_options(words: &[String]) -> Parsed {
+    Parsed::Print(Printed::error(
+        USAGE_ERROR,
+        format!("\n{USAGE}\nUnknown options: {}\n\n", words.join(", ")),
+    ))
+}
+
+/// A client-side error AWS CLI v2 prints as it is, between newlines, with exit code 252.
+fn validation_error(message: &str) -> Printed {
+    Printed::error(USAGE_ERROR, format!("\n{message}\n"))
+}
+
+/// An error that is none of the CLI's own (a Python `ValueError` and the like): exit code 255.
+fn general_error(message: &str) -> Printed {
+    Printed::error(255, format!("\n{message}\n"))
+}
+
+/// `--output`'s choices in AWS CLI v2.
+const OUTPUT_CHOICES: &[&str] = &["json", "text", "table", "yaml", "yaml-stream", "off"];
 
 fn param_error(option: &str, message: &str) -> Printed {
     Printed::error(
@@ -117,6 +149,7 @@ pub fn parse(line: &str, settings: &Settings) -> Parsed {
     let mut globals = Globals::default();
     let mut positional = Vec::new();
     let mut rest: Vec<String> = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
     let mut words = words.peekable();
     while let Some(word) = words.next() {
         if positional.len() == 2 {
@@ -128,8 +161,11 @@ pub fn parse(line: &str, settings: &Settings) -> Parsed {
             let (name, inline) = split_inline(name);
             match globals.take(name, inline, &mut words, settings) {
                 Taken::Yes => continue,
-                Taken::Error(parsed) => return parsed,
-                Taken::No => return usage_error(&format!("Unknown options: --{name}")),
+                Taken::Error(parsed) => return *parsed,
+                Taken::No => {
+                    unknown.push(word);
+                    continue;
+                }
             }
         }
         if word == "help" {
@@ -157,7 +193,15 @@ pub fn parse(line: &str, settings: &Settings) -> Parsed {
     let Some((operation_name, operation)) = service.command(command) else {
         return usage_error(&help::invalid_command(service, command));
     };
-    parse_options(service, operation_name, operation, rest, globals, settings)
+    parse_options(
+        service,
+        operation_name,
+        operation,
+        rest,
+        unknown,
+        globals,
+        settings,
+    )
 }
 
 /// The line with each backslash-newline outside single quotes removed, as a shell joins a
@@ -205,7 +249,7 @@ struct Globals {
 enum Taken {
     Yes,
     No,
-    Error(Parsed),
+    Error(Box<Parsed>),
 }
 
 impl Globals {
@@ -221,9 +265,9 @@ impl Globals {
             match inline.or_else(|| words.next()) {
                 Some(value) => Some(value),
                 None => {
-                    return Taken::Error(usage_error(&format!(
+                    return Taken::Error(Box::new(usage_error(&format!(
                         "argument --{name}: expected one argument"
-                    )));
+                    ))));
                 }
             }
         } else {
@@ -232,57 +276,59 @@ impl Globals {
         match (name, value.as_deref()) {
             ("output", Some(format)) => match Format::parse(format) {
                 Some(format) => self.format = format,
-                None if format.starts_with("yaml") => {
-                    return Taken::Error(usage_error(&format!(
+                None if OUTPUT_CHOICES.contains(&format) => {
+                    return Taken::Error(Box::new(usage_error(&format!(
                         "argument --output: {format} is not available here; choose from 'json', 'text', 'table'"
-                    )));
+                    ))));
                 }
                 None => {
-                    return Taken::Error(usage_error(&format!(
-                        "argument --output: Invalid choice, valid choices are:\n\njson                                     | text\ntable                                    | yaml\nyaml-stream                              | off\n\n(the console prints json, text and table; '{format}' is not one of them)"
-                    )));
+                    return Taken::Error(Box::new(usage_error(&help::invalid_choice(
+                        "--output",
+                        format,
+                        OUTPUT_CHOICES,
+                    ))));
                 }
             },
             ("query", Some(query)) => {
-                if let Err(e) = jmespath::compile(query) {
-                    return Taken::Error(usage_error(&format!(
-                        "argument --query: Bad value for --query {query}: {e}"
-                    )));
+                if let Err(e) = crate::render::compile_query(query) {
+                    return Taken::Error(Box::new(Parsed::Print(validation_error(&format!(
+                        "Bad value for --query {query}: {e}"
+                    )))));
                 }
                 self.query = Some(query.to_owned());
             }
             ("region", Some(region)) if region == settings.region => {}
             ("region", Some(region)) => {
-                return Taken::Error(Parsed::Print(Printed::error(
+                return Taken::Error(Box::new(Parsed::Print(Printed::error(
                     USAGE_ERROR,
                     format!(
                         "\n--region {region} is not available here: the engine in this tab is one region, {}. Leave --region out or use --region {}.\n",
                         settings.region, settings.region
                     ),
-                )));
+                ))));
             }
             ("color", Some("on" | "off" | "auto")) => {}
             ("color", Some(other)) => {
-                return Taken::Error(usage_error(&format!(
+                return Taken::Error(Box::new(usage_error(&format!(
                     "argument --color: Invalid choice: '{other}' (choose from 'on', 'off', 'auto')"
-                )));
+                ))));
             }
             ("cli-binary-format", Some("base64")) => self.binary = BinaryFormat::Base64,
             ("cli-binary-format", Some("raw-in-base64-out")) => self.binary = BinaryFormat::Raw,
             ("cli-binary-format", Some(other)) => {
-                return Taken::Error(usage_error(&format!(
+                return Taken::Error(Box::new(usage_error(&format!(
                     "argument --cli-binary-format: Invalid choice: '{other}' (choose from 'base64', 'raw-in-base64-out')"
-                )));
+                ))));
             }
             ("no-paginate", None) => self.no_paginate = true,
             ("no-cli-pager", None) => {}
             ("version", None) => self.version = true,
             (other, _) => match unsupported_global(other, settings) {
                 Some(why) => {
-                    return Taken::Error(Parsed::Print(Printed::error(
+                    return Taken::Error(Box::new(Parsed::Print(Printed::error(
                         USAGE_ERROR,
                         format!("\n{why}\n"),
-                    )));
+                    ))));
                 }
                 None => return Taken::No,
             },
@@ -298,6 +344,8 @@ struct Typed {
     input_json: Option<String>,
     skeleton: bool,
     paging: Paging,
+    /// Whether the line sets a paginator's own parameter (its token or limit), which turns
+    /// paging off.
     paging_given: bool,
     unknown: Vec<String>,
 }
@@ -307,6 +355,7 @@ fn parse_options(
     operation_name: &str,
     operation: &Operation,
     words: Vec<String>,
+    unknown: Vec<String>,
     mut globals: Globals,
     settings: &Settings,
 ) -> Parsed {
@@ -318,7 +367,7 @@ fn parse_options(
         skeleton: false,
         paging: Paging::default(),
         paging_given: false,
-        unknown: Vec::new(),
+        unknown,
     };
     let mut words = words.into_iter().peekable();
     while let Some(word) = words.next() {
@@ -400,31 +449,62 @@ fn parse_options(
                 let Some(text) = value(&mut words) else {
                     return usage_error(&format!("argument --{name}: expected one argument"));
                 };
-                match name {
-                    "starting-token" => typed.paging.starting_token = Some(text),
-                    _ => match text.parse::<i64>() {
-                        Ok(n) if name == "page-size" => typed.paging.page_size = Some(n),
-                        Ok(n) if n > 0 => typed.paging.max_items = Some(n as usize),
-                        _ => {
-                            return usage_error(&format!(
-                                "argument --{name}: invalid int value: '{text}'"
-                            ));
-                        }
-                    },
+                if name == "starting-token" {
+                    typed.paging.starting_token = Some(text);
+                    continue;
+                }
+                // argparse reads these with `int`.
+                let Some(n) = python_int(&text) else {
+                    return usage_error(&format!(
+                        "argument --{name}: invalid int value: {}",
+                        help::python_str_repr(&text)
+                    ));
+                };
+                if name == "page-size" {
+                    typed.paging.page_size = Some(n);
+                } else {
+                    typed.paging.max_items = Some(n);
                 }
             }
             _ => match globals.take(name, inline.clone(), &mut words, settings) {
                 Taken::Yes => {}
-                Taken::Error(parsed) => return parsed,
+                Taken::Error(parsed) => return *parsed,
                 Taken::No => typed.unknown.push(word.clone()),
             },
         }
     }
-    if typed.skeleton {
-        return Parsed::Print(Printed::out(help::skeleton(service, operation)));
+    // argparse checks the required options first; --cli-input-json and
+    // --generate-cli-skeleton make them optional.
+    if typed.input_json.is_none()
+        && !typed.skeleton
+        && let Some(shape) = input
+    {
+        let given: Vec<&str> = typed
+            .values
+            .iter()
+            .map(|(m, _, _)| m.as_str())
+            .chain(typed.flags.iter().map(|(m, _)| m.as_str()))
+            .collect();
+        let missing: Vec<String> = operation
+            .options
+            .iter()
+            .filter(|(_, member)| {
+                shape.required.contains(member) && !given.contains(&member.as_str())
+            })
+            .map(|(cli, _)| format!("--{cli}"))
+            .collect();
+        if !missing.is_empty() {
+            return usage_error(&format!(
+                "the following arguments are required: {}",
+                missing.join(", ")
+            ));
+        }
     }
     if !typed.unknown.is_empty() {
-        return usage_error(&format!("Unknown options: {}", typed.unknown.join(", ")));
+        return unknown_options(&typed.unknown);
+    }
+    if typed.skeleton {
+        return Parsed::Print(Printed::out(help::skeleton(service, operation)));
     }
     build(
         service,
@@ -451,6 +531,13 @@ fn globals_into(globals: &mut Globals) -> Output {
     }
 }
 
+const NON_POSITIVE_MAX_ITEMS: &str =
+    "warning: Non-positive values for --max-items may result in undefined behavior.\n";
+
+/// The request, checked as botocore checks it, from what was typed. The steps and their order
+/// are AWS CLI v2's: paging options that paging being off forbids, each option's value, the
+/// `--cli-input-json` members the options leave unset, the paginator's page size and starting
+/// token, then botocore's validation.
 fn build(
     service: &Service,
     operation_name: &str,
@@ -460,51 +547,41 @@ fn build(
 ) -> Parsed {
     let input_name = operation.input.as_deref();
     let input = input_name.map(|name| service.shape(name));
+    if operation.paginator.is_some() && (output.no_paginate || typed.paging_given) {
+        let paging = &typed.paging;
+        let used: Vec<&str> = [
+            (
+                "--starting-token",
+                paging
+                    .starting_token
+                    .as_ref()
+                    .is_some_and(|t| !t.is_empty()),
+            ),
+            ("--page-size", paging.page_size.is_some_and(|n| n != 0)),
+            ("--max-items", paging.max_items.is_some_and(|n| n != 0)),
+        ]
+        .into_iter()
+        .filter(|(_, used)| *used)
+        .map(|(name, _)| name)
+        .collect();
+        if !used.is_empty() {
+            return Parsed::Print(validation_error(&format!(
+                "Cannot specify --no-paginate along with pagination arguments: {}",
+                used.join(", ")
+            )));
+        }
+    }
+    // botocore's paginator warns as it reads --max-items, before anything is sent.
+    let warning = if typed.paging.max_items.is_some_and(|n| n <= 0) {
+        NON_POSITIVE_MAX_ITEMS.to_owned()
+    } else {
+        String::new()
+    };
+    let warned = |mut printed: Printed| {
+        printed.stderr.insert_str(0, &warning);
+        Parsed::Print(printed)
+    };
     let mut request = Map::new();
-    if let Some(json) = &typed.input_json {
-        match serde_json::from_str::<Value>(json) {
-            Ok(Value::Object(map)) => request = map,
-            Ok(_) => {
-                return Parsed::Print(param_error(
-                    "--cli-input-json",
-                    "Invalid JSON: the input must be a JSON object",
-                ));
-            }
-            Err(_) if json.starts_with("file://") => {
-                return Parsed::Print(param_error("--cli-input-json", &file_message(json)));
-            }
-            Err(e) => {
-                return Parsed::Print(param_error(
-                    "--cli-input-json",
-                    &format!("Invalid JSON: {e}\nJSON received: {json}"),
-                ));
-            }
-        }
-    }
-    if typed.input_json.is_none()
-        && let Some(shape) = input
-    {
-        let given: Vec<&str> = typed
-            .values
-            .iter()
-            .map(|(m, _, _)| m.as_str())
-            .chain(typed.flags.iter().map(|(m, _)| m.as_str()))
-            .collect();
-        let missing: Vec<String> = operation
-            .options
-            .iter()
-            .filter(|(_, member)| {
-                shape.required.contains(member) && !given.contains(&member.as_str())
-            })
-            .map(|(cli, _)| format!("--{cli}"))
-            .collect();
-        if !missing.is_empty() {
-            return usage_error(&format!(
-                "the following arguments are required: {}",
-                missing.join(", ")
-            ));
-        }
-    }
     for (member, value) in typed.flags {
         request.insert(member, Value::Bool(value));
     }
@@ -516,24 +593,90 @@ fn build(
             Ok(value) => {
                 request.insert(member, value);
             }
-            Err(printed) => return Parsed::Print(printed),
+            Err(printed) => return warned(printed),
         }
+    }
+    let mut input_json_pages = false;
+    if let Some(json) = &typed.input_json {
+        if json.starts_with("file://") || json.starts_with("fileb://") {
+            return warned(param_error("--cli-input-json", &file_message(json)));
+        }
+        match pyjson::loads(json) {
+            Ok(Value::Object(map)) => {
+                if let Some(paginator) = &operation.paginator {
+                    input_json_pages = map.contains_key(&paginator.input_token)
+                        || paginator
+                            .limit_key
+                            .as_ref()
+                            .is_some_and(|key| map.contains_key(key));
+                }
+                for (key, value) in map {
+                    request.entry(key).or_insert(value);
+                }
+            }
+            Ok(other) => {
+                return warned(param_error(
+                    "--cli-input-json",
+                    &format!(
+                        "Invalid type: expecting map, received {}",
+                        validate::python_type(&other)
+                    ),
+                ));
+            }
+            Err(_) => {
+                return warned(param_error("cli-input-json", "Invalid JSON received."));
+            }
+        }
+    }
+    let mut paging = None;
+    if let Some(paginator) = &operation.paginator
+        && !output.no_paginate
+        && !typed.paging_given
+        && !input_json_pages
+    {
+        let mut options = typed.paging;
+        if let (Some(size), Some(limit)) = (options.page_size, &paginator.limit_key) {
+            request.insert(limit.clone(), Value::from(size));
+        }
+        match &options.starting_token {
+            Some(text) => match run::parse_starting_token(text, paginator) {
+                Ok((token, truncation)) => {
+                    // botocore sets each parameter the token carries, and unsets those it
+                    // carries as null.
+                    for (name, value) in &token {
+                        if value.is_null() || value.as_str() == Some("None") {
+                            request.remove(name);
+                        } else {
+                            request.insert(name.clone(), value.clone());
+                        }
+                    }
+                    options.token = token;
+                    options.truncation = truncation;
+                }
+                Err(message) => return warned(general_error(&message)),
+            },
+            None => {
+                options.token = Map::new();
+                options
+                    .token
+                    .insert(paginator.input_token.clone(), Value::Null);
+            }
+        }
+        paging = Some(options);
     }
     let mut request = Value::Object(request);
     if let Some(input_name) = input_name {
         let errors = validate::validate(service, input_name, &request);
         if !errors.is_empty() {
-            return Parsed::Print(Printed::error(
-                USAGE_ERROR,
-                format!("\nParameter validation failed:\n{}\n", errors.join("\n")),
-            ));
+            return warned(validation_error(&format!(
+                "Parameter validation failed:\n{}",
+                errors.join("\n")
+            )));
         }
         if let Err(message) = to_wire(service, input_name, &mut request, "", output.binary) {
-            return Parsed::Print(Printed::error(USAGE_ERROR, format!("\n{message}\n")));
+            return warned(validation_error(&message));
         }
     }
-    let paging = (operation.paginator.is_some() && !output.no_paginate && !typed.paging_given)
-        .then_some(typed.paging);
     Parsed::Run(Invocation {
         service: service.service.clone(),
         operation: operation_name.to_owned(),
@@ -541,6 +684,7 @@ fn build(
         format: output.format,
         query: output.query,
         paging,
+        warning,
     })
 }
 
@@ -550,7 +694,13 @@ fn file_message(value: &str) -> String {
     )
 }
 
-/// One option's words as a value of `shape`.
+/// Whether the CLI takes a value for JSON rather than shorthand: it starts with `[` or `{`.
+fn looks_like_json(word: &str) -> bool {
+    word.trim().starts_with(['[', '{'])
+}
+
+/// One option's words as a value of `shape`. The first word decides between JSON and
+/// shorthand, as the AWS CLI decides it.
 fn unpack(
     service: &Service,
     shape_name: &str,
@@ -575,19 +725,30 @@ fn unpack(
             if member_shape.kind.is_scalar() {
                 let items = words
                     .iter()
-                    .map(|w| scalar(member_shape.kind, w, option))
+                    .map(|w| scalar(member_shape.kind, w))
                     .collect::<Result<Vec<_>, _>>()?;
                 return Ok(Value::Array(items));
             }
             let mut items = Vec::new();
-            for word in words {
-                if word.trim_start().starts_with(['{', '[']) {
+            if looks_like_json(first) {
+                // Each word is then JSON of the member's shape.
+                for word in words {
+                    let opening = if member_shape.kind == Kind::List {
+                        '['
+                    } else {
+                        '{'
+                    };
+                    if !word.trim_start().starts_with(opening) {
+                        return Err(param_error(option, &format!("Invalid JSON:\n{word}")));
+                    }
                     items.push(parse_json(word, option)?);
-                } else {
-                    let mut item = shorthand::parse(word).map_err(|e| param_error(option, &e))?;
-                    back_compat(service, member, &mut item);
-                    items.push(item);
                 }
+                return Ok(Value::Array(items));
+            }
+            for word in words {
+                let mut item = shorthand::parse(word).map_err(|e| param_error(option, &e))?;
+                back_compat(service, member, &mut item).map_err(|e| general_error(&e))?;
+                items.push(item);
             }
             Ok(Value::Array(items))
         }
@@ -595,39 +756,38 @@ fn unpack(
             if first.trim_start().starts_with('{') {
                 return parse_json(first, option);
             }
+            if looks_like_json(first) {
+                return Err(param_error(option, &format!("Invalid JSON:\n{first}")));
+            }
             let mut value = shorthand::parse(first).map_err(|e| param_error(option, &e))?;
-            back_compat(service, shape_name, &mut value);
+            back_compat(service, shape_name, &mut value).map_err(|e| general_error(&e))?;
             Ok(value)
         }
-        kind => scalar(kind, first, option),
+        kind => scalar(kind, first),
     }
 }
 
 fn parse_json(text: &str, option: &str) -> Result<Value, Printed> {
-    serde_json::from_str(text)
+    pyjson::loads(text)
         .map_err(|e| param_error(option, &format!("Invalid JSON: {e}\nJSON received: {text}")))
 }
 
-fn scalar(kind: Kind, text: &str, option: &str) -> Result<Value, Printed> {
+/// A scalar option's value, read as the CLI reads it (`int()`, `float()`); what those refuse
+/// ends the command with Python's own message.
+fn scalar(kind: Kind, text: &str) -> Result<Value, Printed> {
     match kind {
-        Kind::Integer | Kind::Long => text.trim().parse::<i64>().map(Value::from).map_err(|_| {
-            param_error(
-                option,
-                &format!("invalid literal for int() with base 10: '{text}'"),
-            )
+        Kind::Integer | Kind::Long => python_int(text).map(Value::from).ok_or_else(|| {
+            general_error(&format!(
+                "invalid literal for int() with base 10: {}",
+                help::python_str_repr(text)
+            ))
         }),
-        Kind::Double => text
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| {
-                param_error(
-                    option,
-                    &format!("could not convert string to float: '{text}'"),
-                )
-            }),
+        Kind::Double => python_float(text).map(Value::Number).ok_or_else(|| {
+            general_error(&format!(
+                "could not convert string to float: {}",
+                help::python_str_repr(text)
+            ))
+        }),
         Kind::Boolean => Ok(Value::Bool(!text.eq_ignore_ascii_case("false"))),
         _ => Ok(Value::String(text.to_owned())),
     }

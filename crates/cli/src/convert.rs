@@ -17,17 +17,18 @@ pub enum BinaryFormat {
     Raw,
 }
 
-/// The AWS CLI's reading of a shorthand value against its shape: a single value where a list
-/// is expected becomes a list of one; numbers and booleans are read from their text. Text that
-/// is not a number is left alone for validation to name.
-pub fn back_compat(service: &Service, shape: &str, value: &mut Value) {
+/// The AWS CLI's reading of a shorthand value against its shape (its `BackCompatVisitor`): a
+/// single value where a list is expected becomes a list of one; numbers are read with Python's
+/// `int()` and `float()`, whose refusal is the error; booleans from "true" and "false" (other
+/// text is left for validation to name).
+pub fn back_compat(service: &Service, shape: &str, value: &mut Value) -> Result<(), String> {
     let shape = service.shape(shape);
     match shape.kind {
         Kind::Structure => {
             if let Value::Object(map) = value {
                 for (name, member) in &shape.members {
                     if let Some(v) = map.get_mut(name) {
-                        back_compat(service, member, v);
+                        back_compat(service, member, v)?;
                     }
                 }
             }
@@ -37,7 +38,7 @@ pub fn back_compat(service: &Service, shape: &str, value: &mut Value) {
             match value {
                 Value::Array(items) => {
                     for item in items {
-                        back_compat(service, member, item);
+                        back_compat(service, member, item)?;
                     }
                 }
                 Value::Null => {}
@@ -48,27 +49,49 @@ pub fn back_compat(service: &Service, shape: &str, value: &mut Value) {
             let member = shape.value.as_deref().expect("a map has a value");
             if let Value::Object(map) = value {
                 for v in map.values_mut() {
-                    back_compat(service, member, v);
+                    back_compat(service, member, v)?;
                 }
             }
         }
-        Kind::Integer | Kind::Long => {
-            if let Some(n) = value.as_str().and_then(|t| t.trim().parse::<i64>().ok()) {
+        Kind::Integer | Kind::Long => match value {
+            Value::String(text) => {
+                let n = python_int(text).ok_or_else(|| {
+                    format!(
+                        "invalid literal for int() with base 10: {}",
+                        crate::help::python_str_repr(text)
+                    )
+                })?;
                 *value = Value::from(n);
             }
-        }
-        Kind::Double => {
-            if let Some(n) = value
-                .as_str()
-                .and_then(|t| t.trim().parse::<f64>().ok())
-                .and_then(Number::from_f64)
-            {
+            Value::Null => {}
+            other => {
+                return Err(format!(
+                    "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                    python_type_name(other)
+                ));
+            }
+        },
+        Kind::Double => match value {
+            Value::String(text) => {
+                let n = python_float(text).ok_or_else(|| {
+                    format!(
+                        "could not convert string to float: {}",
+                        crate::help::python_str_repr(text)
+                    )
+                })?;
                 *value = Value::Number(n);
             }
-        }
+            Value::Null => {}
+            other => {
+                return Err(format!(
+                    "float() argument must be a string or a real number, not '{}'",
+                    python_type_name(other)
+                ));
+            }
+        },
         Kind::Boolean => {
             if let Some(text) = value.as_str() {
-                match text.to_ascii_lowercase().as_str() {
+                match text.to_lowercase().as_str() {
                     "true" => *value = Value::Bool(true),
                     "false" => *value = Value::Bool(false),
                     _ => {}
@@ -77,6 +100,54 @@ pub fn back_compat(service: &Service, shape: &str, value: &mut Value) {
         }
         Kind::String | Kind::Blob | Kind::Timestamp => {}
     }
+    Ok(())
+}
+
+/// The name of the Python type a shorthand value is read into.
+fn python_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+        Value::String(_) => "str",
+        _ => "NoneType",
+    }
+}
+
+/// Python's `int(text)`: surrounding whitespace, a sign, then digits (single underscores
+/// between them allowed).
+pub fn python_int(text: &str) -> Option<i64> {
+    let trimmed = text.trim();
+    let digits = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
+    underscored_digits(digits, |c| c.is_ascii_digit())?;
+    trimmed.replace('_', "").parse().ok()
+}
+
+/// Python's `float(text)` where the result is a JSON number (not `nan` or `inf`).
+pub fn python_float(text: &str) -> Option<Number> {
+    let trimmed = text.trim();
+    let body = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
+    underscored_digits(body, |c| {
+        c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')
+    })?;
+    trimmed
+        .replace('_', "")
+        .parse::<f64>()
+        .ok()
+        .and_then(Number::from_f64)
+}
+
+/// `Some` when `text` is made of `allowed` characters with single underscores between digits.
+fn underscored_digits(text: &str, allowed: impl Fn(char) -> bool) -> Option<()> {
+    let chars: Vec<char> = text.chars().collect();
+    let ok = !chars.is_empty()
+        && chars.iter().enumerate().all(|(i, &c)| {
+            allowed(c)
+                || (c == '_'
+                    && i > 0
+                    && chars[i - 1].is_ascii_digit()
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        });
+    ok.then_some(())
 }
 
 /// Puts blobs and timestamps in wire form, in place. An error names the parameter's path.

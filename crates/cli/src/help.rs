@@ -76,35 +76,144 @@ fn command_help(service: &Service, name: &str, operation: &Operation) -> String 
     text
 }
 
-/// The error text for a command the service does not have, with the nearest one.
+/// The error text for a command the service does not have: argparse's, as the AWS CLI words it.
+/// The choices are the service's commands in the model's order, then `help`.
 pub fn invalid_command(service: &Service, command: &str) -> String {
-    let nearest = service
+    let mut choices: Vec<&str> = service
         .operations
         .values()
-        .map(|op| (distance(&op.command, command), &op.command))
-        .min();
-    let hint = match nearest {
-        Some((d, name)) if d <= 3 => format!("\n\nMaybe you meant:\n\n  * {name}"),
-        _ => format!("\n\nSee the commands with: aws {} help", service.service),
-    };
-    format!("argument operation: Invalid choice '{command}'{hint}")
+        .map(|op| op.command.as_str())
+        .collect();
+    choices.push("help");
+    invalid_choice("operation", command, &choices)
 }
 
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(current + 1);
-            previous = current;
+/// The AWS CLI's message for a value outside an argument's choices: every choice, two to a
+/// line and each padded to 40 columns, then the close ones (`difflib.get_close_matches` with
+/// a cutoff of 0.8).
+pub fn invalid_choice(argument: &str, value: &str, choices: &[&str]) -> String {
+    let mut lines = vec!["Invalid choice, valid choices are:\n".to_owned()];
+    for row in choices.chunks(2) {
+        let cells: Vec<String> = row.iter().map(|choice| pad(choice, 40)).collect();
+        lines.push(cells.join(" | "));
+    }
+    let possible = close_matches(value, choices, 3, 0.8);
+    if !possible.is_empty() {
+        lines.push(format!(
+            "\n\nInvalid choice: {}, maybe you meant:\n",
+            python_str_repr(value)
+        ));
+        for word in possible {
+            lines.push(format!("  * {word}"));
         }
     }
-    row[b.len()]
+    format!("argument {argument}: {}", lines.join("\n"))
+}
+
+/// Python's `'%-40s' % text`: padded with spaces to `width` characters.
+fn pad(text: &str, width: usize) -> String {
+    let length = text.chars().count();
+    format!("{text}{}", " ".repeat(width.saturating_sub(length)))
+}
+
+/// Python's `repr()` of a string: single quotes unless it holds one and no double quote.
+pub fn python_str_repr(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `difflib.get_close_matches(word, possibilities, n, cutoff)`: the best `n` possibilities
+/// whose similarity ratio to `word` is at least `cutoff`, best first (ties: the greater string).
+pub fn close_matches<'a>(
+    word: &str,
+    possibilities: &[&'a str],
+    n: usize,
+    cutoff: f64,
+) -> Vec<&'a str> {
+    let b: Vec<char> = word.chars().collect();
+    let mut scored: Vec<(f64, &str)> = possibilities
+        .iter()
+        .filter_map(|x| {
+            let a: Vec<char> = x.chars().collect();
+            let ratio = similarity(&a, &b);
+            (ratio >= cutoff).then_some((ratio, *x))
+        })
+        .collect();
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| y.1.cmp(x.1)));
+    scored.into_iter().take(n).map(|(_, x)| x).collect()
+}
+
+/// `SequenceMatcher(None, a, b).ratio()`: twice the matched characters over both lengths,
+/// the matches found as difflib finds them (the longest block, then each side of it).
+fn similarity(a: &[char], b: &[char]) -> f64 {
+    let total = a.len() + b.len();
+    if total == 0 {
+        return 1.0;
+    }
+    let mut matched = 0;
+    let mut queue = vec![(0, a.len(), 0, b.len())];
+    while let Some((alo, ahi, blo, bhi)) = queue.pop() {
+        let (i, j, k) = longest_match(a, b, (alo, ahi), (blo, bhi));
+        if k > 0 {
+            matched += k;
+            if alo < i && blo < j {
+                queue.push((alo, i, blo, j));
+            }
+            if i + k < ahi && j + k < bhi {
+                queue.push((i + k, ahi, j + k, bhi));
+            }
+        }
+    }
+    2.0 * matched as f64 / total as f64
+}
+
+/// `SequenceMatcher.find_longest_match` without junk: the longest common block of
+/// `a[alo..ahi]` and `b[blo..bhi]`, the earliest in `a` (then in `b`) among equals.
+fn longest_match(
+    a: &[char],
+    b: &[char],
+    (alo, ahi): (usize, usize),
+    (blo, bhi): (usize, usize),
+) -> (usize, usize, usize) {
+    let (mut besti, mut bestj, mut bestsize) = (alo, blo, 0);
+    // lengths[j]: the length of the common block ending at a[i - 1] and b[j].
+    let mut lengths = vec![0usize; b.len()];
+    for (i, ai) in a.iter().enumerate().take(ahi).skip(alo) {
+        let mut next = vec![0usize; b.len()];
+        for j in blo..bhi {
+            if *ai == b[j] {
+                let k = if j > blo { lengths[j - 1] } else { 0 } + 1;
+                next[j] = k;
+                if k > bestsize {
+                    (besti, bestj, bestsize) = (i + 1 - k, j + 1 - k, k);
+                }
+            }
+        }
+        lengths = next;
+    }
+    (besti, bestj, bestsize)
 }
 
 /// `--generate-cli-skeleton`: the input with placeholder values, for `--cli-input-json`.

@@ -11,8 +11,10 @@ mod command;
 mod complete;
 mod convert;
 mod help;
+pub mod html;
 mod line;
 mod model;
+mod pyjson;
 mod render;
 mod run;
 mod shorthand;
@@ -71,7 +73,10 @@ impl Default for Settings {
 /// Reads `line` and gives its first call, or what it prints without calling anything.
 pub fn start(line: &str, settings: &Settings) -> Step {
     match command::parse(line, settings) {
-        command::Parsed::Print(printed) => Step::Done { printed },
+        command::Parsed::Print(printed) => Step::Done {
+            printed,
+            calls: Vec::new(),
+        },
         command::Parsed::Run(invocation) => run::begin(invocation),
     }
 }
@@ -85,7 +90,7 @@ pub fn run_with(
     let mut step = start(line, settings);
     loop {
         match step {
-            Step::Done { printed } => return printed,
+            Step::Done { printed, .. } => return printed,
             Step::Send { call, run } => step = run.resume(send(&call)),
         }
     }

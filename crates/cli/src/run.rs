@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 
 use crate::Printed;
 use crate::command::Invocation;
-use crate::model::{self, Service};
+use crate::model::{self, Paginator, Service};
 use crate::render::{self, Format, Out};
+use crate::{convert, pyjson, validate};
 
 /// One request to send: `operation` under the target prefix `target`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,8 +55,8 @@ impl Failure {
 pub enum Step {
     /// Send `call`, then hand its outcome to `resume` with `run`.
     Send { call: Call, run: Box<Run> },
-    /// Finished: print this.
-    Done { printed: Printed },
+    /// Finished: print this. `calls` are the requests the run sent, in order.
+    Done { printed: Printed, calls: Vec<Call> },
 }
 
 /// A run in progress.
@@ -66,12 +67,14 @@ pub struct Run {
     retries: u32,
     /// The pages so far, already cut to `--max-items`.
     pages: Vec<Value>,
-    total_items: usize,
-    starting_truncation: usize,
+    total_items: i64,
+    starting_truncation: i64,
     /// The paging token the request in flight was made with.
     token: Map<String, Value>,
     /// Where to pick up again, when `--max-items` cut the results short.
     resume: Option<Map<String, Value>>,
+    /// The requests sent so far.
+    sent: Vec<Call>,
 }
 
 const MAX_RETRIES: u32 = 2;
@@ -93,34 +96,14 @@ fn service_of(invocation: &Invocation) -> &'static Service {
     model::service(&invocation.service).expect("an invocation names a known service")
 }
 
-/// The first call of `invocation`, or what to print when its starting token is unreadable.
+/// The first call of `invocation`. Its request already holds the page size and what the
+/// starting token carries (put there before botocore's validation, as botocore does).
 pub fn begin(invocation: Invocation) -> Step {
-    let mut request = invocation.request.clone();
-    let mut token = Map::new();
-    let mut starting_truncation = 0;
-    if let Some(paging) = &invocation.paging {
-        let paginator = paginator(&invocation);
-        if let (Some(size), Some(limit)) = (paging.page_size, &paginator.limit_key) {
-            request[limit] = Value::from(size);
-        }
-        if let Some(text) = &paging.starting_token {
-            match decode_token(text) {
-                Some(decoded) => token = decoded,
-                None => {
-                    return Step::Done {
-                        printed: Printed::error(255, format!("\nBad starting token: {text}\n")),
-                    };
-                }
-            }
-            starting_truncation = token
-                .get("boto_truncate_amount")
-                .and_then(Value::as_u64)
-                .unwrap_or(0) as usize;
-            if let Some(start) = token.get(&paginator.input_token).filter(|v| !v.is_null()) {
-                request[paginator.input_token.as_str()] = start.clone();
-            }
-        }
-    }
+    let request = invocation.request.clone();
+    let (token, starting_truncation) = match &invocation.paging {
+        Some(paging) => (paging.token.clone(), paging.truncation),
+        None => (Map::new(), 0),
+    };
     let run = Run {
         invocation,
         request,
@@ -130,18 +113,20 @@ pub fn begin(invocation: Invocation) -> Step {
         starting_truncation,
         token,
         resume: None,
+        sent: Vec::new(),
     };
     run.send()
 }
 
 impl Run {
-    fn send(self) -> Step {
+    fn send(mut self) -> Step {
         let service = service_of(&self.invocation);
         let call = Call {
             target: service.target_prefix.clone(),
             operation: self.invocation.operation.clone(),
             request: self.request.clone(),
         };
+        self.sent.push(call.clone());
         Step::Send {
             call,
             run: Box::new(self),
@@ -178,22 +163,43 @@ impl Run {
             "\nAn error occurred ({}) when calling the {} operation{retried}: {}\n",
             failure.code, self.invocation.operation, failure.message
         );
+        self.done(Printed::error(254, text))
+    }
+
+    /// Finished with `printed`, after any warning the command gave before it sent anything.
+    fn done(self, mut printed: Printed) -> Step {
+        printed.stderr.insert_str(0, &self.invocation.warning);
         Step::Done {
-            printed: Printed::error(254, text),
+            printed,
+            calls: self.sent,
         }
     }
 
+    /// One page of a paged run, as botocore's `PageIterator` takes it: the first page loses
+    /// what the starting token says was already printed, `--max-items` cuts the results (as a
+    /// Python slice, so a non-positive count cuts from the end) and leaves a token to resume
+    /// from, and otherwise the next page is asked for while there is one.
     fn take_page(mut self, mut page: Value) -> Step {
         let invocation = self.invocation.clone();
         let paginator = paginator(&invocation);
         let paging = invocation.paging.as_ref().expect("a paged run");
         let primary = &paginator.result_key[0];
         if self.pages.is_empty() {
-            if self.starting_truncation > 0 {
-                drop_first(&mut page, primary, self.starting_truncation);
+            if paging.starting_token.is_some() {
+                if let Some(Value::Array(items)) = page.get_mut(primary) {
+                    let from = python_index(self.starting_truncation, items.len());
+                    items.drain(..from);
+                }
+                // The other results of a page cut into: lists and strings start empty, numbers
+                // (a Count) stay what the service said.
                 for key in &paginator.result_key[1..] {
                     if let Some(value) = page.get_mut(key) {
-                        *value = empty_like(value);
+                        match value {
+                            Value::Array(items) => items.clear(),
+                            Value::String(text) => text.clear(),
+                            Value::Number(_) => {}
+                            other => *other = Value::Null,
+                        }
                     }
                 }
             }
@@ -203,26 +209,27 @@ impl Run {
         let count = page
             .get(primary)
             .and_then(Value::as_array)
-            .map_or(0, Vec::len);
+            .map_or(0, Vec::len) as i64;
         if let Some(max) = paging.max_items
-            && self.total_items + count > max
+            && self.total_items + count - max > 0
         {
-            let keep = max - self.total_items;
+            let keep = count - (self.total_items + count - max);
             if let Some(Value::Array(items)) = page.get_mut(primary) {
-                items.truncate(keep);
+                let end = python_index(keep, items.len());
+                items.truncate(end);
             }
             let mut resume = self.token.clone();
             resume.insert(
                 "boto_truncate_amount".into(),
                 Value::from(keep + self.starting_truncation),
             );
-            self.resume = Some(resume);
             self.pages.push(page);
-            return self.finish();
+            return self.resume_from(resume, paginator);
         }
         self.total_items += count;
         let next = page
             .get(&paginator.output_token)
+            .filter(|token| is_python_truthy(token))
             .cloned()
             .unwrap_or(Value::Null);
         self.pages.push(page);
@@ -232,20 +239,39 @@ impl Run {
         let mut token = Map::new();
         token.insert(paginator.input_token.clone(), next.clone());
         if paging.max_items == Some(self.total_items) {
-            self.resume = Some(token);
-            return self.finish();
+            return self.resume_from(token, paginator);
         }
         if self.token == token {
-            return Step::Done {
-                printed: Printed::error(
-                    255,
-                    format!("\nThe same next token was received twice: {next}\n"),
-                ),
-            };
+            let text = format!(
+                "\nThe same next token was received twice: {}\n",
+                validate::python_repr(&Value::Object(token))
+            );
+            return self.done(Printed::error(255, text));
         }
         self.request[paginator.input_token.as_str()] = next;
         self.token = token;
         self.send()
+    }
+
+    /// Ends the run with `token` to resume from. botocore insists that a token carries the
+    /// paginator's input tokens (and the truncation), no more and no fewer.
+    fn resume_from(mut self, token: Map<String, Value>, paginator: &Paginator) -> Step {
+        let mut expected = vec![paginator.input_token.as_str()];
+        if token.contains_key("boto_truncate_amount") {
+            expected.push("boto_truncate_amount");
+        }
+        expected.sort_unstable();
+        let mut keys: Vec<&str> = token.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        if keys != expected {
+            let text = format!(
+                "\nBad starting token: {}\n",
+                validate::python_repr(&Value::Object(token))
+            );
+            return self.done(Printed::error(255, text));
+        }
+        self.resume = Some(token);
+        self.finish()
     }
 
     fn finish(self) -> Step {
@@ -253,7 +279,7 @@ impl Run {
             Ok(stdout) => Printed::out(stdout),
             Err(message) => Printed::error(255, format!("\n{message}\n")),
         };
-        Step::Done { printed }
+        self.done(printed)
     }
 
     fn print(&self) -> Result<String, String> {
@@ -339,18 +365,22 @@ fn paginator(invocation: &Invocation) -> &'static crate::model::Paginator {
         .expect("a paged invocation has a paginator")
 }
 
-fn drop_first(page: &mut Value, key: &str, n: usize) {
-    if let Some(Value::Array(items)) = page.get_mut(key) {
-        items.drain(..n.min(items.len()));
-    }
+/// Where a Python slice bound `n` falls in a list of `len`: from the end when negative.
+fn python_index(n: i64, len: usize) -> usize {
+    let len = len as i64;
+    let at = if n < 0 { (len + n).max(0) } else { n.min(len) };
+    at as usize
 }
 
-fn empty_like(value: &Value) -> Value {
+/// Python's truth of a token: empty strings and containers, zero, false and null are none.
+fn is_python_truthy(value: &Value) -> bool {
     match value {
-        Value::Array(_) => Value::Array(Vec::new()),
-        Value::String(_) => Value::String(String::new()),
-        Value::Number(_) => Value::from(0),
-        _ => Value::Null,
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(map) => !map.is_empty(),
     }
 }
 
@@ -362,15 +392,78 @@ fn add(a: &serde_json::Number, b: &serde_json::Number) -> serde_json::Number {
     }
 }
 
-/// A paging token as botocore writes one: the token's JSON, base64-encoded.
+/// A paging token as botocore writes one: `json.dumps` of the token, base64-encoded.
 fn encode_token(token: &Map<String, Value>) -> String {
-    STANDARD.encode(serde_json::to_string(token).expect("a token serializes"))
+    STANDARD.encode(pyjson::dumps(&Value::Object(token.clone())))
 }
 
-fn decode_token(text: &str) -> Option<Map<String, Value>> {
-    let bytes = STANDARD.decode(text.trim()).ok()?;
-    match serde_json::from_slice(&bytes).ok()? {
-        Value::Object(map) => Some(map),
-        _ => None,
+/// A starting token as botocore reads it: the paging parameters it carries and how many
+/// results of the first page it skips. A token that is not base64 JSON is read the old way,
+/// `value___skip`, as the value of the paginator's input token.
+pub fn parse_starting_token(
+    text: &str,
+    paginator: &Paginator,
+) -> Result<(Map<String, Value>, i64), String> {
+    if let Some(decoded) = decode_token(text) {
+        let mut token = match decoded {
+            Value::Object(map) => map,
+            other => {
+                return Err(format!(
+                    "'{}' object has no attribute 'pop'",
+                    python_type_name(&other)
+                ));
+            }
+        };
+        token.remove("boto_encoded_keys");
+        let truncation = token
+            .remove("boto_truncate_amount")
+            .and_then(|n| n.as_i64())
+            .unwrap_or(0);
+        return Ok((token, truncation));
     }
+    let mut parts: Vec<&str> = text.split("___").collect();
+    let mut truncation = 0;
+    if parts.len() == 2 {
+        match convert::python_int(parts[1]) {
+            Some(n) => {
+                truncation = n;
+                parts.pop();
+            }
+            None => parts = vec![text],
+        }
+    }
+    if parts.len() > 1 {
+        return Err(format!("Bad starting token: {text}"));
+    }
+    let value = match parts[0] {
+        "None" => Value::Null,
+        part => Value::String(part.to_owned()),
+    };
+    let mut token = Map::new();
+    token.insert(paginator.input_token.clone(), value);
+    Ok((token, truncation))
+}
+
+fn python_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+    }
+}
+
+/// base64 (characters outside its alphabet ignored, as Python's `b64decode` ignores them),
+/// then UTF-8, then JSON; `None` when any step fails.
+fn decode_token(text: &str) -> Option<Value> {
+    let kept: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+        .collect();
+    let bytes = STANDARD.decode(kept).ok()?;
+    let json = String::from_utf8(bytes).ok()?;
+    pyjson::loads(&json).ok()
 }

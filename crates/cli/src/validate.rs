@@ -138,7 +138,7 @@ fn invalid_type(name: &str, value: &Value, valid: &str) -> String {
     )
 }
 
-fn python_type(value: &Value) -> &'static str {
+pub(crate) fn python_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "<class 'NoneType'>",
         Value::Bool(_) => "<class 'bool'>",

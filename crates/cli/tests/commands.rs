@@ -135,7 +135,7 @@ fn missing_required_options_are_named_as_argparse_names_them() {
     assert!(
         printed
             .stderr
-            .ends_with("aws: error: the following arguments are required: --item\n"),
+            .ends_with("aws: error: the following arguments are required: --item\n\n"),
         "{}",
         printed.stderr
     );
@@ -148,7 +148,7 @@ fn unknown_options_are_listed() {
     assert!(
         printed
             .stderr
-            .ends_with("aws: error: Unknown options: --colour, red\n"),
+            .ends_with("\nUnknown options: --colour, red\n\n"),
         "{}",
         printed.stderr
     );
@@ -159,8 +159,9 @@ fn a_misspelt_command_suggests_the_nearest() {
     let printed = Console::new().run("aws dynamodb put-itme --table-name t");
     assert_eq!(printed.exit_code, 252);
     assert!(
-        printed.stderr.contains("Invalid choice 'put-itme'")
-            && printed.stderr.contains("* put-item"),
+        printed
+            .stderr
+            .contains("Invalid choice: 'put-itme', maybe you meant:\n\n  * put-item\n"),
         "{}",
         printed.stderr
     );

@@ -108,3 +108,14 @@ fn tab_completes_enumerated_values_and_table_names() {
         vec!["text".to_owned(), "table".to_owned()]
     );
 }
+
+#[test]
+fn a_log_entry_escapes_the_line_and_what_it_printed() {
+    let printed = dynoscope_cli::Printed::error(254, "\nAn error occurred (X) <b>\n".into());
+    let html = dynoscope_cli::html::entry("aws dynamodb scan --table-name '<t>'", &printed, &[]);
+    assert!(!html.contains("<b>") && !html.contains("'<t>'"), "{html}");
+    assert!(
+        html.contains("data-exit-code=\"254\"") && html.contains("cli-entry failed"),
+        "{html}"
+    );
+}

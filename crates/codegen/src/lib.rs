@@ -11,6 +11,7 @@
 
 mod attribute_paths;
 mod error;
+pub mod html;
 mod javascript;
 mod layout;
 mod literal;

@@ -140,3 +140,23 @@ fn errors_are_std_errors() {
     let e: Box<dyn std::error::Error> = Box::new(error("Dynoscope_X", json!({})));
     assert!(e.to_string().starts_with("Dynoscope_X is"));
 }
+
+#[test]
+fn code_panels_escape_what_they_show() {
+    let request = serde_json::json!({"TableName": "t", "Item": {"pk": {"S": "<b>\"x\"</b>"}}});
+    let placeholder = dynoscope_codegen::html::placeholder("PutItem", &request);
+    assert!(!placeholder.contains("<b>"), "{placeholder}");
+    assert!(placeholder.contains("data-code-operation=\"PutItem\""));
+    let panel = dynoscope_codegen::html::panel(&[
+        ("JavaScript".into(), Ok("a < b".into())),
+        ("AWS CLI".into(), Err("no <line>".into())),
+    ]);
+    assert!(
+        panel.contains("a &lt; b") && panel.contains("no &lt;line&gt;"),
+        "{panel}"
+    );
+    assert!(
+        panel.contains("data-code-pane=\"1\" hidden"),
+        "only the first pane shows"
+    );
+}

@@ -147,6 +147,9 @@ pub fn steps(s: &Scenario, next: usize, reports: &[StepReport], can_run: bool) -
         }
         // A step with checkpoints shows them; one without shows only a failure.
         let shown = |r: &&StepReport| acts && (!r.ok || !r.expected.is_empty());
+        if n < next {
+            out.push_str(&step_links(s, n, reports));
+        }
         if let Some(report) = reports.get(n).filter(shown) {
             let (class, verdict) = if report.ok {
                 ("held", "✓ As expected: ")
@@ -163,6 +166,62 @@ pub fn steps(s: &Scenario, next: usize, reports: &[StepReport], can_run: bool) -
             );
         }
         out.push_str("</li>");
+    }
+    out
+}
+
+/// What a played step offers beside its checkpoints: "See it in the Cluster view" when its
+/// request reads the simulated cluster (the item's partition and replicas for LocateItem,
+/// the partition map, the capacity chart, the stream), and the "Code" panel of its request
+/// (the first, for a repeated one) with the values earlier steps saved filled in.
+fn step_links(s: &Scenario, n: usize, reports: &[StepReport]) -> String {
+    let mut saved = serde_json::Map::new();
+    for report in reports.iter().take(n) {
+        saved.extend(report.saved.clone());
+    }
+    let calls = s.steps[n].calls(&saved);
+    let mut out = String::new();
+    if let Some(call) = calls.first()
+        && let Some(table) = call.body.get("TableName").and_then(|t| t.as_str())
+    {
+        let panel = match call.operation.as_str() {
+            "Dynoscope_LocateItem" => Some("item-locator"),
+            "Dynoscope_DescribePartitions" | "Dynoscope_SetZoneAvailability" => {
+                Some("partition-map")
+            }
+            "Dynoscope_GetMetrics" => Some("capacity-chart"),
+            "ListStreams" => Some("stream-viewer"),
+            _ => None,
+        };
+        if let Some(panel) = panel {
+            let key = call
+                .body
+                .get("Key")
+                .map(|k| format!(" data-see-key=\"{}\"", escape(&k.to_string())))
+                .unwrap_or_default();
+            let _ = write!(
+                out,
+                "<button type=\"button\" class=\"see-it\" data-testid=\"lesson-see\" data-see-table=\"{}\" data-see-panel=\"{panel}\"{key}>See it in the Cluster view of {}</button>",
+                escape(table),
+                escape(table)
+            );
+        }
+    }
+    if let Some(call) = calls
+        .iter()
+        .find(|c| !c.operation.starts_with("Dynoscope_"))
+    {
+        if calls.len() > 1 {
+            let _ = write!(
+                out,
+                "<p class=\"muted\">The first of the step's {} requests, as code:</p>",
+                calls.len()
+            );
+        }
+        out.push_str(&dynoscope_codegen::html::placeholder(
+            &call.operation,
+            &call.body,
+        ));
     }
     out
 }

@@ -68,3 +68,58 @@ fn a_step_without_checkpoints_shows_none_when_it_went_well() {
     assert!(!steps(&scenario(), 1, &[report(true)], true).contains("checkpoint"));
     assert!(steps(&scenario(), 1, &[report(false)], true).contains("data-ok=\"false\""));
 }
+
+#[test]
+fn a_played_step_offers_its_request_as_code() {
+    let s = dynoscope_learn::catalog::find("capacity-arithmetic").expect("bundled");
+    let n = s
+        .steps
+        .iter()
+        .position(|st| st.request.is_some())
+        .expect("a step with a request");
+    let reports: Vec<_> = (0..=n)
+        .map(|_| dynoscope_learn::StepReport {
+            title: String::new(),
+            ok: true,
+            expected: String::new(),
+            actual: String::new(),
+            saved: Default::default(),
+        })
+        .collect();
+    let played = dynoscope_learn::html::steps(s, n + 1, &reports, true);
+    assert!(played.contains("data-testid=\"show-code\""), "{played}");
+    let unplayed = dynoscope_learn::html::steps(s, 0, &[], true);
+    assert!(!unplayed.contains("data-testid=\"show-code\""));
+}
+
+#[test]
+fn a_played_step_that_locates_an_item_offers_the_cluster_view_with_its_key() {
+    let s = dynoscope_learn::catalog::find("stale-reads").expect("bundled");
+    let n = s
+        .steps
+        .iter()
+        .position(|st| {
+            st.request
+                .as_ref()
+                .is_some_and(|r| r.operation == "Dynoscope_LocateItem")
+        })
+        .expect("a LocateItem step");
+    let reports: Vec<_> = (0..=n)
+        .map(|_| dynoscope_learn::StepReport {
+            title: String::new(),
+            ok: true,
+            expected: String::new(),
+            actual: String::new(),
+            saved: Default::default(),
+        })
+        .collect();
+    let played = dynoscope_learn::html::steps(s, n + 1, &reports, true);
+    assert!(
+        played.contains("data-see-panel=\"item-locator\""),
+        "{played}"
+    );
+    assert!(
+        played.contains("data-see-key=\"{&quot;id&quot;:{&quot;S&quot;:&quot;u1&quot;}}\""),
+        "{played}"
+    );
+}

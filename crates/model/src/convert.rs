@@ -36,7 +36,9 @@ pub fn read(text: &str) -> Result<(Model, &'static str), ModelError> {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| ModelError::whole(format!("the file is not valid JSON: {e}")))?;
         if value.get("format").is_some() {
-            return Ok((Model::from_value(value)?, "dynoscope"));
+            let model = Model::from_value(value)?;
+            crate::generate::check_settings(&model)?;
+            return Ok((model, "dynoscope"));
         }
         if value.get("DataModel").is_some() || value.get("ModelName").is_some() {
             return Ok((workbench::import(text)?, "nosql-workbench"));

@@ -205,6 +205,26 @@ pub fn check(table: &ModelTable) -> Result<(), ModelError> {
     plan::compile(table).map(|_| ())
 }
 
+/// Reads every attribute's generator settings in `model`, refusing the first that is not a
+/// generator, named by its place (`tables[0].entities[1].attributes[2].generator`). Model
+/// files and share links are checked this way when read; the model itself keeps settings as
+/// JSON ([`crate::model::GeneratorJson`]).
+pub fn check_settings(model: &crate::Model) -> Result<(), ModelError> {
+    for (t, table) in model.tables.iter().enumerate() {
+        for (e, entity) in table.entities.iter().enumerate() {
+            for (a, attribute) in entity.attributes.iter().enumerate() {
+                if let Some(Err(message)) = attribute.generator.as_ref().map(|g| g.read()) {
+                    return Err(ModelError::at(
+                        format!("tables[{t}].entities[{e}].attributes[{a}].generator"),
+                        message,
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The generator an attribute without one gets, from its type and name: `email` → email,
 /// `...Id` → uuid (a sequence for N), `...Date` → date, `...At`/`...Time` → timestamp,
 /// `ttl`/`expires...` → timestamp (epoch seconds), `firstName` → a first name, `price` →

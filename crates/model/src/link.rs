@@ -124,6 +124,7 @@ pub fn decode(fragment: &str) -> Result<Model, ModelError> {
         .map_err(|e| damaged(&format!("its content is not a packed model ({e})")))?;
     check_strings(&unpacked.model, &mut String::new())?;
     let mut model = Model::from_value(unpacked.model)?;
+    crate::generate::check_settings(&model)?;
     check_bounds(&model, &unpacked.generated)?;
     check_items(&model)?;
     regenerate(&mut model, &unpacked.generated)?;

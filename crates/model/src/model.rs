@@ -191,7 +191,28 @@ pub struct AttributeSpec {
     /// How the generator makes values (see `generate`); absent means a value fitting the
     /// type and name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generator: Option<crate::generate::Generator>,
+    pub generator: Option<GeneratorJson>,
+}
+
+/// An attribute's generator settings as written (`{"kind": "uuid"}`). The model keeps them as
+/// JSON and they are read into a [`Generator`](crate::generate::Generator) where items are
+/// made or a model file is checked ([`crate::generate::check_settings`]), so code that only
+/// edits or stores models (the page) carries no generator parser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct GeneratorJson(pub Value);
+
+impl GeneratorJson {
+    /// The settings read as a generator, or why they are not one.
+    pub fn read(&self) -> Result<crate::generate::Generator, String> {
+        serde_json::from_value(self.0.clone()).map_err(|e| e.to_string())
+    }
+}
+
+impl From<crate::generate::Generator> for GeneratorJson {
+    fn from(generator: crate::generate::Generator) -> GeneratorJson {
+        GeneratorJson(serde_json::to_value(generator).expect("a generator serialises"))
+    }
 }
 
 /// The operation an access pattern runs.

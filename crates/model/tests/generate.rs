@@ -695,7 +695,7 @@ fn a_model_file_with_a_bad_generator_is_refused_naming_that_generator() {
         serde_json::from_str(dynoscope_model::samples::find("game").unwrap().json).unwrap();
     model["tables"][0]["entities"][0]["attributes"][0]["generator"] =
         serde_json::json!({"kind": "number", "min": 1, "maximum": 5});
-    let error = dynoscope_model::Model::from_value(model).unwrap_err();
+    let error = dynoscope_model::convert::read(&model.to_string()).unwrap_err();
     assert!(
         error
             .location

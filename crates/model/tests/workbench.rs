@@ -890,7 +890,7 @@ fn hand_made() -> Model {
         time_to_live_attribute: Some("expires".to_owned()),
         point_in_time_recovery_enabled: Some(true),
     };
-    table.entities[0].attributes[1].generator = Some(Generator::Name { part: None });
+    table.entities[0].attributes[1].generator = Some(Generator::Name { part: None }.into());
     table.entities[0].count = Some(3);
     table.entities[0]
         .extra

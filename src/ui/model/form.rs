@@ -10,7 +10,8 @@
 use dynoscope_model::access::parameter_names;
 use dynoscope_model::data::check_item;
 use dynoscope_model::draft::{KeyDraft, TableDraft};
-use dynoscope_model::generate::{DEFAULT_SEED, EXAMPLES, Generator};
+use dynoscope_model::generate::{DEFAULT_SEED, EXAMPLES};
+use dynoscope_model::model::GeneratorJson;
 use dynoscope_model::model::{AttributeSpec, KeyTemplate, SortCondition, SortOperator};
 use dynoscope_model::validate::{Finding, Severity};
 use dynoscope_model::{AccessPattern, Entity, ModelTable, Operation};
@@ -451,7 +452,7 @@ fn ItemField(table: usize, row: usize) -> impl IntoView {
                 on_edit=edit label=format!("Sample item {}", row + 1) testid="form-item" class="code wide" />
             <button type="button" class="link" data-testid="form-item-remove" on:click=remove>"Remove"</button>
         </div>
-        {move || draft.with(|d| d.as_ref().map(|(_, why)| why.clone())).map(|why| view! {
+        {move || draft.with(|d| d.as_ref().map(|(_, why)| why.clone())).filter(|why| !why.is_empty()).map(|why| view! {
             <p class="field-error" role="alert" data-testid="form-item-error">{why}</p>
         })}
     }
@@ -579,23 +580,38 @@ fn GeneratorField(at: At, attribute: usize) -> impl IntoView {
     };
     // Text typed that is not (yet) a generator, and why.
     let draft = RwSignal::new(None::<(String, String)>);
+    // Settings are read by the model's worker (the generator parser lives there); the last
+    // text typed wins when answers cross.
+    let typed = StoredValue::new(String::new());
     let edit = move |text: String| {
-        let parsed = if text.trim().is_empty() {
-            Ok(None)
-        } else {
-            serde_json::from_str::<Generator>(&text).map(Some)
-        };
-        match parsed {
-            Ok(generator) => {
-                draft.set(None);
-                write_entity(state, at, |e| {
-                    if let Some(x) = e.attributes.get_mut(attribute) {
-                        x.generator = generator;
-                    }
-                });
-            }
-            Err(e) => draft.set(Some((text, e.to_string()))),
+        typed.set_value(text.clone());
+        if text.trim().is_empty() {
+            draft.set(None);
+            write_entity(state, at, |e| {
+                if let Some(x) = e.attributes.get_mut(attribute) {
+                    x.generator = None;
+                }
+            });
+            return;
         }
+        draft.set(Some((text.clone(), String::new())));
+        leptos::task::spawn_local(async move {
+            let checked = crate::converters::check_generator(text.clone()).await;
+            if typed.get_value() != text {
+                return;
+            }
+            match checked {
+                Ok(settings) => {
+                    draft.set(None);
+                    write_entity(state, at, |e| {
+                        if let Some(x) = e.attributes.get_mut(attribute) {
+                            x.generator = Some(GeneratorJson(settings));
+                        }
+                    });
+                }
+                Err(e) => draft.set(Some((text, e.message))),
+            }
+        });
     };
     let kind = move || {
         let text = draft

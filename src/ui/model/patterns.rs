@@ -12,12 +12,14 @@ use dynoscope_model::{AccessPattern, ModelTable, Operation};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
+use super::super::code::ShowCode;
 use super::super::{AppState, ErrorNotice, ShownError};
 use super::scalar;
 
 /// What one run returned, ready to show.
 #[derive(Debug, Clone)]
 struct Run {
+    operation: &'static str,
     request: Value,
     /// The table's key attributes, shown as the first columns.
     keys: Vec<String>,
@@ -207,6 +209,7 @@ async fn run_pattern(
     .map(str::to_owned)
     .collect();
     Ok(Run {
+        operation,
         request: body,
         keys,
         items,
@@ -358,6 +361,7 @@ fn RunResult(run: Run) -> impl IntoView {
             })}
             <ul class="warnings">{run.warnings.into_iter().map(|w| view! { <li class="finding warning" data-testid="pattern-warning">{w}</li> }).collect_view()}</ul>
             <details><summary>"Request sent"</summary><pre class="code">{request}</pre></details>
+            <ShowCode operation=run.operation.to_owned() request=run.request.clone() />
             <div class="grid-scroll">
                 <table class="grid" data-testid="pattern-items">
                     <thead><tr>{columns.iter().map(|c| view! { <th>{c.clone()}</th> }).collect_view()}</tr></thead>

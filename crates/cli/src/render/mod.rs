@@ -2,7 +2,9 @@
 //! (members in the model's order, unknown members dropped, timestamps as dates), `--query`
 //! picks from that, and one of three formatters prints it: `json`, `text` or `table`.
 
+mod east_asian;
 mod json;
+mod query;
 mod table;
 mod text;
 
@@ -96,6 +98,24 @@ impl Out {
         }
     }
 
+    /// A value Python's `json.loads` read, in its order.
+    pub fn from_python(value: crate::pyjson::Json) -> Out {
+        use crate::pyjson::Json;
+        match value {
+            Json::Null => Out::Null,
+            Json::Bool(b) => Out::Bool(b),
+            Json::Number(n) => Out::Num(n),
+            Json::String(s) => Out::Str(s),
+            Json::Array(items) => Out::List(items.into_iter().map(Out::from_python).collect()),
+            Json::Object(pairs) => Out::Map(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (k, Out::from_python(v)))
+                    .collect(),
+            ),
+        }
+    }
+
     pub fn from_json(value: &Value) -> Out {
         match value {
             Value::Null => Out::Null,
@@ -152,12 +172,12 @@ pub fn from_response(service: &Service, shape: &str, value: &Value) -> Out {
 
 /// Applies `--query` to `data`.
 pub fn query(expression: &str, data: &Out) -> Result<Out, String> {
-    let compiled = jmespath::compile(expression).map_err(|e| e.to_string())?;
-    let variable =
-        jmespath::Variable::from_serializable(data.to_json()).map_err(|e| e.to_string())?;
-    let found = compiled.search(variable).map_err(|e| e.to_string())?;
-    let json = serde_json::to_value(&*found).map_err(|e| e.to_string())?;
-    Ok(Out::from_json(&json))
+    query::compile(expression)?.search(data)
+}
+
+/// Checks a `--query` expression as the CLI does when it reads it; the error is jmespath's.
+pub fn compile_query(expression: &str) -> Result<(), String> {
+    query::compile(expression).map(|_| ())
 }
 
 /// The printed output of `data` in `format`; `title` heads a table (the operation's name).

@@ -3,9 +3,8 @@
 //! a value row (or a name/value row when there is one), containers nest one level deeper. A
 //! table wider than 80 columns turns its one-row sections into name/value rows.
 
-use unicode_width::UnicodeWidthChar;
-
 use super::Out;
+use super::east_asian::WIDE;
 
 const TERMINAL_WIDTH: usize = 80;
 
@@ -31,10 +30,25 @@ struct Section {
     max_widths: Vec<usize>,
 }
 
-/// How many columns `text` takes: two for wide and ambiguous East Asian characters.
+/// How many columns `text` takes, as the CLI counts them: two for each character whose East
+/// Asian Width is wide, full-width or ambiguous, one for any other.
 fn text_width(text: &str) -> usize {
     text.chars()
-        .map(|c| c.width_cjk().unwrap_or(1).clamp(1, 2))
+        .map(|c| {
+            let code = c as u32;
+            let wide = WIDE
+                .binary_search_by(|&(start, end)| {
+                    if end < code {
+                        std::cmp::Ordering::Less
+                    } else if start > code {
+                        std::cmp::Ordering::Greater
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                })
+                .is_ok();
+            if wide { 2 } else { 1 }
+        })
         .sum()
 }
 

@@ -253,7 +253,7 @@ fn source_for(
     let kind = attribute.kind.as_str();
     let count = entity.count.unwrap_or(0);
     let generator = match &attribute.generator {
-        Some(generator) => generator.clone(),
+        Some(settings) => settings.read()?,
         None => match default_generator(&attribute.name, kind) {
             Some(generator) => generator,
             None => {
