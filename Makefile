@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR := never
 
 PORT ?= 8000
 
-.PHONY: run test server bench tools test-native test-wasm test-e2e test-endpoint test-exports test-codegen clean
+.PHONY: run test server bench tools test-native test-wasm test-e2e test-endpoint test-exports test-codegen test-cli clean
 
 ## make run: build the browser app and serve it at http://127.0.0.1:8080
 run:
@@ -19,7 +19,7 @@ run:
 ## make test: every test layer, native, wasm in Chromium, end-to-end, and the endpoint over boto3
 test:
 	scripts/bootstrap.sh all
-	$(MAKE) --no-print-directory test-native test-wasm test-e2e test-endpoint test-exports test-codegen
+	$(MAKE) --no-print-directory test-native test-wasm test-e2e test-endpoint test-exports test-codegen test-cli
 	@echo "make test: every layer passed"
 
 test-native:
@@ -42,6 +42,10 @@ test-exports:
 test-codegen:
 	scripts/test-codegen.sh
 
+## crates/cli against the real AWS CLI: the same lines, the same output (installs .venv-awscli)
+test-cli:
+	scripts/test-cli.sh
+
 ## make server: the DynamoDB-compatible endpoint on 127.0.0.1:$(PORT)
 server:
 	cargo run --release -p dynoscope-server -- --port $(PORT)
@@ -59,4 +63,4 @@ tools:
 
 clean:
 	cargo clean
-	rm -rf dist .venv tools/node/node_modules
+	rm -rf dist .venv .venv-awscli tools/node/node_modules

@@ -31,9 +31,7 @@ fn argparse_errors_print_between_blank_lines_with_exit_code_252() {
     assert_eq!(printed.exit_code, 252);
     assert_eq!(
         printed.stderr,
-        format!(
-            "\n{USAGE}\naws: error: the following arguments are required: --item\n\n"
-        )
+        format!("\n{USAGE}\naws: error: the following arguments are required: --item\n\n")
     );
 }
 
@@ -61,8 +59,7 @@ fn required_options_are_checked_before_unknown_ones() {
 
 #[test]
 fn unknown_options_are_refused_before_a_skeleton_is_written() {
-    let printed =
-        Console::new().run("aws dynamodb describe-table --generate-cli-skeleton --bogus");
+    let printed = Console::new().run("aws dynamodb describe-table --generate-cli-skeleton --bogus");
     assert_eq!(printed.exit_code, 252);
     assert!(printed.stdout.is_empty());
     assert!(printed.stderr.contains("Unknown options: --bogus"));
@@ -88,7 +85,11 @@ fn a_misspelt_command_lists_every_choice_padded_to_40_columns_and_the_close_ones
 fn close_matches_are_difflibs_with_a_cutoff_of_0_8() {
     // "scna" is close to "scan" by difflib's ratio (0.75 < 0.8): no suggestion.
     let printed = Console::new().run("aws dynamodb scna --table-name t");
-    assert!(!printed.stderr.contains("maybe you meant"), "{}", printed.stderr);
+    assert!(
+        !printed.stderr.contains("maybe you meant"),
+        "{}",
+        printed.stderr
+    );
     let printed = Console::new().run("aws dynamodb describe-tables");
     assert!(
         printed
@@ -122,17 +123,38 @@ fn invalid_json_is_reported_with_pythons_json_error() {
             r#"{"pk": {"S": "a"},}"#,
             "Expecting property name enclosed in double quotes: line 1 column 19 (char 18)",
         ),
-        (r#"{"pk": {"S": "a"}} x"#, "Extra data: line 1 column 20 (char 19)"),
+        (
+            r#"{"pk": {"S": "a"}} x"#,
+            "Extra data: line 1 column 20 (char 19)",
+        ),
         (
             "{pk: 1}",
             "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
         ),
-        (r#"{"pk" 1}"#, "Expecting ':' delimiter: line 1 column 7 (char 6)"),
-        (r#"{"pk": 1 "x": 1}"#, "Expecting ',' delimiter: line 1 column 10 (char 9)"),
-        ("{\"pk\": \"a\tb\"}", "Invalid control character at: line 1 column 10 (char 9)"),
-        (r#"{"pk": "\q"}"#, "Invalid \\escape: line 1 column 9 (char 8)"),
-        (r#"{"pk": "ab"#, "Unterminated string starting at: line 1 column 8 (char 7)"),
-        ("{\"é\": [1,\n 2", "Expecting ',' delimiter: line 2 column 3 (char 12)"),
+        (
+            r#"{"pk" 1}"#,
+            "Expecting ':' delimiter: line 1 column 7 (char 6)",
+        ),
+        (
+            r#"{"pk": 1 "x": 1}"#,
+            "Expecting ',' delimiter: line 1 column 10 (char 9)",
+        ),
+        (
+            "{\"pk\": \"a\tb\"}",
+            "Invalid control character at: line 1 column 10 (char 9)",
+        ),
+        (
+            r#"{"pk": "\q"}"#,
+            "Invalid \\escape: line 1 column 9 (char 8)",
+        ),
+        (
+            r#"{"pk": "ab"#,
+            "Unterminated string starting at: line 1 column 8 (char 7)",
+        ),
+        (
+            "{\"é\": [1,\n 2",
+            "Expecting ',' delimiter: line 2 column 3 (char 12)",
+        ),
     ];
     for (json, error) in cases {
         let printed = Console::new().run(&format!(
@@ -141,7 +163,9 @@ fn invalid_json_is_reported_with_pythons_json_error() {
         assert_eq!(printed.exit_code, 252, "{json}");
         assert_eq!(
             printed.stderr,
-            format!("\nError parsing parameter '--key': Invalid JSON: {error}\nJSON received: {json}\n"),
+            format!(
+                "\nError parsing parameter '--key': Invalid JSON: {error}\nJSON received: {json}\n"
+            ),
         );
     }
 }
@@ -193,7 +217,10 @@ fn integers_that_int_refuses_end_the_command_with_pythons_message() {
         "aws dynamodb update-table --table-name t --provisioned-throughput ReadCapacityUnits=x,WriteCapacityUnits=1",
     );
     assert_eq!(printed.exit_code, 255);
-    assert_eq!(printed.stderr, "\ninvalid literal for int() with base 10: 'x'\n");
+    assert_eq!(
+        printed.stderr,
+        "\ninvalid literal for int() with base 10: 'x'\n"
+    );
 }
 
 #[test]
@@ -205,9 +232,8 @@ fn next_tokens_are_written_as_botocore_writes_them() {
         r#"{"ExclusiveStartKey": null, "boto_truncate_amount": 1}"#
     );
     let mut console = with_items(5);
-    let token = console.ok(
-        "aws dynamodb scan --table-name tbl --page-size 2 --max-items 3 --query NextToken",
-    );
+    let token = console
+        .ok("aws dynamodb scan --table-name tbl --page-size 2 --max-items 3 --query NextToken");
     assert_eq!(
         decoded(&token),
         r#"{"ExclusiveStartKey": {"pk": {"S": "a"}, "sk": {"N": "2"}}, "boto_truncate_amount": 1}"#
@@ -278,7 +304,8 @@ fn non_positive_max_items_warn_and_cut_as_a_python_slice() {
 
 #[test]
 fn paging_options_are_refused_when_paging_is_off() {
-    let printed = Console::new().run("aws dynamodb scan --table-name t --no-paginate --page-size 2");
+    let printed =
+        Console::new().run("aws dynamodb scan --table-name t --no-paginate --page-size 2");
     assert_eq!(printed.exit_code, 252);
     assert_eq!(
         printed.stderr,
@@ -316,7 +343,8 @@ fn query_results_keep_the_expressions_order_and_the_models() {
         "{out}"
     );
     // ...and TableDescription's members come in the model's order, not sorted.
-    let out = console.ok("aws dynamodb describe-table --table-name tbl --query 'keys(Table)[:3]' --output text");
+    let out = console
+        .ok("aws dynamodb describe-table --table-name tbl --query 'keys(Table)[:3]' --output text");
     assert_eq!(out, "AttributeDefinitions\tTableName\tKeySchema\n");
 }
 
@@ -351,8 +379,14 @@ fn query_errors_are_jmespaths() {
             "[1, 2",
             "Expecting: rbracket, got: comma: Parse error at column 2, token \",\" (COMMA), for expression:\n\"[1, 2\"\n   ^",
         ),
-        ("a ^ b", "Bad jmespath expression: Unknown token ^:\na ^ b\n  ^"),
-        ("\"abc", "Bad jmespath expression: Unclosed \" delimiter:\n\"abc\n^"),
+        (
+            "a ^ b",
+            "Bad jmespath expression: Unknown token ^:\na ^ b\n  ^",
+        ),
+        (
+            "\"abc",
+            "Bad jmespath expression: Unclosed \" delimiter:\n\"abc\n^",
+        ),
         (
             "{a: b, }",
             "Expecting: ['quoted_identifier', 'unquoted_identifier'], got: rbrace: Parse error at column 7, token \"}\" (RBRACE), for expression:\n\"{a: b, }\"\n        ^",
@@ -378,9 +412,40 @@ fn literals_that_are_not_json_are_strings() {
 fn table_widths_count_ambiguous_characters_as_two_columns() {
     let mut console = Console::with_table();
     console.ok("aws dynamodb put-item --table-name tbl --item pk={S=é},sk={N=1}");
-    let out = console.ok("aws dynamodb get-item --table-name tbl --key pk={S=é},sk={N=1} --output table");
+    let out =
+        console.ok("aws dynamodb get-item --table-name tbl --key pk={S=é},sk={N=1} --output table");
     // 'é' is East Asian Width "A": two columns, so its cell is one space shorter than "1"'s.
     assert!(out.contains("|||  S |  é  |||\n"), "{out}");
     assert!(out.contains("|||  N |  1   |||\n"), "{out}");
 }
 
+#[test]
+fn query_function_arguments_are_checked_with_jmespaths_words() {
+    let cases = [
+        (
+            "length(nope)",
+            "In function length(), invalid type for value: None, expected one of: ['string', 'array', 'object'], received: \"null\"",
+        ),
+        (
+            "length(`1`, `2`)",
+            "Expected 1 argument for function length(), received 2",
+        ),
+        (
+            "not_null()",
+            "Expected at least 1 argument for function not_null(), received 0",
+        ),
+        (
+            "sum(`[1, \"x\"]`)",
+            "In function sum(), invalid type for value: x, expected one of: ['array-number'], received: \"str\"",
+        ),
+        ("foo(@)", "Unknown function: foo()"),
+    ];
+    for (query, error) in cases {
+        let printed = Console::new().run(&format!("aws dynamodb list-tables --query '{query}'"));
+        assert_eq!(printed.exit_code, 255, "{query}");
+        assert_eq!(printed.stderr, format!("\n{error}\n"));
+    }
+    let out = Console::new()
+        .ok("aws dynamodb list-tables --query 'merge(`{\"b\": 1, \"a\": 2}`, `{\"b\": 3}`, `[]`)'");
+    assert_eq!(out, "{\n    \"b\": 3,\n    \"a\": 2\n}\n");
+}

@@ -319,7 +319,9 @@ impl Lexer {
         let start = self.position;
         let lexeme = format!("\"{}\"", self.consume_until('"')?);
         match crate::pyjson::loads(&lexeme) {
-            Ok(serde_json::Value::String(name)) => Ok(Lexer::token("quoted_identifier", name, start)),
+            Ok(serde_json::Value::String(name)) => {
+                Ok(Lexer::token("quoted_identifier", name, start))
+            }
             Ok(_) => Ok(Lexer::token("quoted_identifier", lexeme, start)),
             Err(e) => {
                 let message = e.split(':').next().unwrap_or_default().to_owned();
@@ -939,15 +941,48 @@ impl Interpreter<'_> {
     fn function(&self, name: &str, args: &[Node], value: &Out) -> Found {
         let mut resolved = Vec::new();
         let mut variables = Vec::new();
+        let mut checked = Vec::new();
         for arg in args {
             match arg {
-                Node::Expref(inner) => variables.push(Rc::new(Variable::Expref(to_ast(inner)))),
+                Node::Expref(inner) => {
+                    variables.push(Rc::new(Variable::Expref(to_ast(inner))));
+                    checked.push(None);
+                }
                 _ => {
                     let found = self.visit(arg, value)?;
                     variables.push(Rc::new(to_variable(&found)?));
+                    checked.push(Some(found.clone()));
                     resolved.push(found);
                 }
             }
+        }
+        check_signature(name, &checked)?;
+        match (name, resolved.as_slice()) {
+            // `sum(arg) / len(arg)`, and None for an empty list.
+            ("avg", [Out::List(items)]) if items.is_empty() => return Ok(Out::Null),
+            // `dict.update` with each argument in turn: the first's order, the last's values.
+            // (Only the first argument's type is checked, so an empty list merges nothing.)
+            ("merge", _) => {
+                let mut merged: Vec<(String, Out)> = Vec::new();
+                for arg in &resolved {
+                    match arg {
+                        Out::Map(pairs) => {
+                            for (key, value) in pairs {
+                                match merged.iter_mut().find(|(k, _)| k == key) {
+                                    Some(slot) => slot.1 = value.clone(),
+                                    None => merged.push((key.clone(), value.clone())),
+                                }
+                            }
+                        }
+                        Out::List(items) if items.is_empty() => {}
+                        other => {
+                            return Err(format!("'{}' object is not iterable", python_type(other)));
+                        }
+                    }
+                }
+                return Ok(Out::Map(merged));
+            }
+            _ => {}
         }
         if let ([value], "to_string", 1) = (resolved.as_slice(), name, args.len()) {
             // `json.dumps(value, separators=(',', ':'))`, in the value's order.
@@ -982,6 +1017,162 @@ impl Interpreter<'_> {
         let json = serde_json::to_value(&*result).map_err(|e| e.to_string())?;
         Ok(reattach(Out::from_json(&json), &resolved))
     }
+}
+
+/// Python jmespath's signatures: each argument's allowed types (none: any), and whether the
+/// last may repeat.
+fn signature(name: &str) -> Option<(&'static [&'static [&'static str]], bool)> {
+    const NUMBER: &[&str] = &["number"];
+    const STRING: &[&str] = &["string"];
+    const ARRAY: &[&str] = &["array"];
+    const OBJECT: &[&str] = &["object"];
+    const EXPREF: &[&str] = &["expref"];
+    const ANY: &[&str] = &[];
+    Some(match name {
+        "abs" | "ceil" | "floor" => (&[NUMBER], false),
+        "avg" | "sum" => (&[&["array-number"]], false),
+        "not_null" => (&[ANY], true),
+        "to_array" | "to_string" | "to_number" | "type" => (&[ANY], false),
+        "contains" => (&[&["array", "string"], ANY], false),
+        "length" => (&[&["string", "array", "object"]], false),
+        "ends_with" | "starts_with" => (&[STRING, STRING], false),
+        "reverse" => (&[&["array", "string"]], false),
+        "join" => (&[STRING, &["array-string"]], false),
+        "map" => (&[EXPREF, ARRAY], false),
+        "max" | "min" => (&[&["array-number", "array-string"]], false),
+        "merge" => (&[OBJECT], true),
+        "sort" => (&[&["array-string", "array-number"]], false),
+        "keys" | "values" => (&[OBJECT], false),
+        "sort_by" | "min_by" | "max_by" => (&[ARRAY, EXPREF], false),
+        _ => return None,
+    })
+}
+
+/// The name of a value's Python type (`None` is an expression reference).
+fn python_type_name(value: Option<&Out>) -> &'static str {
+    match value {
+        None => "_Expression",
+        Some(value) => python_type(value),
+    }
+}
+
+/// A Python type's JMESPath name.
+fn jmespath_type(python: &str) -> &'static str {
+    match python {
+        "bool" => "boolean",
+        "list" => "array",
+        "dict" => "object",
+        "NoneType" => "null",
+        "str" => "string",
+        "float" | "int" => "number",
+        _ => "expref",
+    }
+}
+
+/// Python's `str()` of a value, as jmespath's type errors show it.
+fn python_str(value: Option<&Out>) -> String {
+    match value {
+        None => "<jmespath.visitor._Expression object>".into(),
+        Some(Out::Str(s)) => s.clone(),
+        Some(other) => python_repr(other),
+    }
+}
+
+fn python_repr(value: &Out) -> String {
+    match value {
+        Out::Null => "None".into(),
+        Out::Bool(true) => "True".into(),
+        Out::Bool(false) => "False".into(),
+        Out::Num(_) => value.python_str(),
+        Out::Str(s) => crate::help::python_str_repr(s),
+        Out::List(items) => format!(
+            "[{}]",
+            items.iter().map(python_repr).collect::<Vec<_>>().join(", ")
+        ),
+        Out::Map(pairs) => format!(
+            "{{{}}}",
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{}: {}", crate::help::python_str_repr(k), python_repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// jmespath's checks of a call's arguments (`None` for an expression reference): how many,
+/// then each one's type, and for typed lists each element's.
+fn check_signature(name: &str, args: &[Option<Out>]) -> Result<(), String> {
+    let Some((signature, variadic)) = signature(name) else {
+        return Err(format!("Unknown function: {name}()"));
+    };
+    let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+    if variadic && args.len() < signature.len() {
+        return Err(format!(
+            "Expected at least {} {} for function {name}(), received {}",
+            signature.len(),
+            plural(signature.len()),
+            args.len()
+        ));
+    }
+    if !variadic && args.len() != signature.len() {
+        return Err(format!(
+            "Expected {} {} for function {name}(), received {}",
+            signature.len(),
+            plural(signature.len()),
+            args.len()
+        ));
+    }
+    for (arg, types) in args.iter().zip(signature.iter()) {
+        if types.is_empty() {
+            continue;
+        }
+        let expected = format!(
+            "[{}]",
+            types
+                .iter()
+                .map(|t| format!("'{t}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let error = |value: Option<&Out>, received: &str| {
+            format!(
+                "In function {name}(), invalid type for value: {}, expected one of: {expected}, received: \"{received}\"",
+                python_str(value)
+            )
+        };
+        let actual = python_type_name(arg.as_ref());
+        let allowed = |t: &str| t.split('-').next() == Some(jmespath_type(actual));
+        if !types.iter().any(|t| allowed(t)) {
+            return Err(error(arg.as_ref(), jmespath_type(actual)));
+        }
+        let subtypes: Vec<&str> = types
+            .iter()
+            .filter_map(|t| t.split_once('-').map(|(_, s)| s))
+            .collect();
+        let Some(Out::List(items)) = arg else {
+            continue;
+        };
+        let subtype = match subtypes.as_slice() {
+            [] => continue,
+            [only] => *only,
+            several => {
+                let Some(first) = items.first() else { continue };
+                let first_type = python_type(first);
+                match several.iter().find(|s| jmespath_type(first_type) == **s) {
+                    Some(found) => *found,
+                    None => return Err(error(Some(first), first_type)),
+                }
+            }
+        };
+        if let Some(bad) = items
+            .iter()
+            .find(|item| jmespath_type(python_type(item)) != subtype)
+        {
+            return Err(error(Some(bad), python_type(bad)));
+        }
+    }
+    Ok(())
 }
 
 /// Python's `json.dumps(value, separators=(',', ':'))`.
