@@ -5,7 +5,7 @@ From botocore's service models (the .venv's pinned botocore, the same data the A
 it keeps, without any documentation text: every operation with its command name, its options
 (the CLI's kebab-case names, made by botocore's own xform_name) and its input and output
 shapes; every shape's type, members, required members, list member, map key and value, and
-min constraint; and the paginators. Run it again after raising botocore in
+min constraint; the paginators; and the waiters (`aws dynamodb wait ...`) with their acceptors. Run it again after raising botocore in
 tools/python/requirements.txt:  .venv/bin/python scripts/cli-model.py
 """
 import json
@@ -58,6 +58,24 @@ def service(name, cli_name):
         paginators = session.get_paginator_model(name)._paginator_config
     except Exception:
         paginators = {}
+    try:
+        waiters = session.get_waiter_model(name)
+        waiter_entries = {
+            waiter_name: {
+                "command": xform_name(waiter_name, "-"),
+                "operation": waiters.get_waiter(waiter_name).operation,
+                "maxAttempts": waiters.get_waiter(waiter_name).max_attempts,
+                "acceptors": [
+                    {k: v for k, v in (("state", a.state), ("matcher", a.matcher),
+                                       ("argument", a.argument), ("expected", a.expected))
+                     if v is not None}
+                    for a in waiters.get_waiter(waiter_name).acceptors
+                ],
+            }
+            for waiter_name in waiters.waiter_names
+        }
+    except Exception:
+        waiter_entries = {}
     shapes, operations = {}, {}
     for op_name in model.operation_names:
         op = model.operation_model(op_name)
@@ -81,6 +99,7 @@ def service(name, cli_name):
         "targetPrefix": model.metadata["targetPrefix"],
         "operations": operations,
         "shapes": shapes,
+        "waiters": waiter_entries,
     }
 
 

@@ -135,9 +135,14 @@ def v1_cli_input_json_not_a_map(printed):
 
 
 def v1_commands(printed):
-    """The DynamoDB commands: crates/cli has no `wait` (waiters are not implemented, a known
-    gap) and its model, botocore 1.44.5's, has five commands v1's botocore 1.43.11 lacks."""
-    return v1_choices(remove=["wait"], add=NEWER_BOTOCORE_COMMANDS, sort=True)(printed)
+    """The DynamoDB commands: crates/cli's model, botocore 1.44.5's, has five commands v1's
+    botocore 1.43.11 lacks."""
+    return v1_choices(add=NEWER_BOTOCORE_COMMANDS, sort=True)(printed)
+
+
+def v1_waiters(printed):
+    """The DynamoDB waiters: crates/cli's model, botocore 1.44.5's, has one v1's lacks."""
+    return v1_choices(add=["bulk-operation-completed"], sort=True)(printed)
 
 
 def v1_output_choices(printed):
@@ -374,6 +379,9 @@ CORPUS = [
     Line(f"aws dynamodb list-tags-of-resource --resource-arn {ARN}/events --output table"),
     Line(f"aws dynamodb untag-resource --resource-arn {ARN}/events --tag-keys env"),
     Line(f"aws dynamodb list-tags-of-resource --resource-arn {ARN}/events --output text"),
+    Line("aws dynamodb wait table-exists --table-name music"),
+    Line("aws dynamodb wait table-not-exists --table-name never-made"),
+    Line("aws dynamodb wait table-gone --table-name music", v1=[v1_waiters]),
     Line("aws dynamodb describe-limits"),
     Line("aws dynamodb describe-limits --output text"),
     Line("aws dynamodb describe-limits --output table"),

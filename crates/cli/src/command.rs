@@ -27,6 +27,10 @@ pub struct Invocation {
     /// What the CLI warns about before it sends anything (printed ahead of whatever follows).
     #[serde(default)]
     pub warning: String,
+    /// `aws dynamodb wait <command>`: the waiter (`TableExists`) that sends the request
+    /// again until one of its acceptors decides.
+    #[serde(default)]
+    pub waiter: Option<String>,
 }
 
 /// The CLI's paging options.
@@ -190,6 +194,9 @@ pub fn parse(line: &str, settings: &Settings) -> Parsed {
     let Some(command) = positional.get(1) else {
         return usage_error("the following arguments are required: operation");
     };
+    if command == "wait" && !service.waiters.is_empty() {
+        return parse_wait(service, rest, unknown, globals, settings);
+    }
     let Some((operation_name, operation)) = service.command(command) else {
         return usage_error(&help::invalid_command(service, command));
     };
@@ -202,6 +209,49 @@ pub fn parse(line: &str, settings: &Settings) -> Parsed {
         globals,
         settings,
     )
+}
+
+/// `aws <service> wait <waiter> [options]`: the waiter's operation, read as that command
+/// is, and sent again until the waiter decides. The console sends again at once rather than
+/// after the waiter's 20 s: nothing in the tab changes while it would wait, but the clock.
+fn parse_wait(
+    service: &Service,
+    mut words: Vec<String>,
+    unknown: Vec<String>,
+    globals: Globals,
+    settings: &Settings,
+) -> Parsed {
+    if words.first().is_none_or(|w| w.starts_with("--")) {
+        return usage_error("the following arguments are required: subcommand");
+    }
+    let name = words.remove(0);
+    let Some((waiter_name, waiter)) = service.waiter(&name) else {
+        let choices: Vec<&str> = service
+            .waiters
+            .values()
+            .map(|w| w.command.as_str())
+            .collect();
+        return usage_error(&help::invalid_choice("subcommand", &name, &choices));
+    };
+    let Some(operation) = service.operations.get(&waiter.operation) else {
+        return usage_error(&format!("the waiter {waiter_name} has no operation"));
+    };
+    match parse_options(
+        service,
+        &waiter.operation,
+        operation,
+        words,
+        unknown,
+        globals,
+        settings,
+    ) {
+        Parsed::Run(mut invocation) => {
+            invocation.waiter = Some(waiter_name.to_owned());
+            invocation.paging = None;
+            Parsed::Run(invocation)
+        }
+        printed => printed,
+    }
 }
 
 /// The line with each backslash-newline outside single quotes removed, as a shell joins a
@@ -685,6 +735,7 @@ fn build(
         query: output.query,
         paging,
         warning,
+        waiter: None,
     })
 }
 

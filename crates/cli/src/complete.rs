@@ -54,12 +54,34 @@ fn candidates(before: &[&str], tables: &[String]) -> Vec<String> {
     let Some(service) = positional.first().and_then(|name| model::service(name)) else {
         return owned(&["dynamodb", "dynamodbstreams", "help"]);
     };
-    let Some((_, operation)) = positional.get(1).and_then(|c| service.command(c)) else {
-        return service
+    // `wait <waiter>` reads its waiter's operation's options.
+    let waiting = positional.get(1) == Some(&"wait") && !service.waiters.is_empty();
+    let command = if waiting {
+        let Some(waiter) = positional.get(2).and_then(|w| service.waiter(w)) else {
+            return service
+                .waiters
+                .values()
+                .map(|w| w.command.clone())
+                .collect();
+        };
+        service
+            .operations
+            .get(&waiter.1.operation)
+            .map(|op| ("", op))
+    } else {
+        positional.get(1).and_then(|c| service.command(c))
+    };
+    let Some((_, operation)) = command else {
+        let mut commands: Vec<String> = service
             .operations
             .values()
             .map(|op| op.command.clone())
             .collect();
+        if !service.waiters.is_empty() {
+            commands.push("wait".to_owned());
+            commands.sort();
+        }
+        return commands;
     };
     let input = operation.input.as_deref().map(|i| service.shape(i));
     let member_shape = |cli: &str| {

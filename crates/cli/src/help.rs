@@ -40,6 +40,14 @@ pub fn help(service: Option<&str>, command: Option<&str>) -> Printed {
             for operation in service.operations.values() {
                 text.push_str(&format!("  {}\n", operation.command));
             }
+            if !service.waiters.is_empty() {
+                let waiters: Vec<&str> = service
+                    .waiters
+                    .values()
+                    .map(|w| w.command.as_str())
+                    .collect();
+                text.push_str(&format!("  wait ({})\n", waiters.join(", ")));
+            }
             Printed::out(text)
         }
     }
@@ -84,6 +92,10 @@ pub fn invalid_command(service: &Service, command: &str) -> String {
         .values()
         .map(|op| op.command.as_str())
         .collect();
+    if !service.waiters.is_empty() {
+        choices.push("wait");
+        choices.sort_unstable();
+    }
     choices.push("help");
     invalid_choice("operation", command, &choices)
 }

@@ -19,6 +19,7 @@ mod render;
 mod run;
 mod shorthand;
 mod validate;
+mod wait;
 
 use serde::{Deserialize, Serialize};
 

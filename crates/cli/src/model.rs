@@ -18,6 +18,32 @@ pub struct Service {
     pub target_prefix: String,
     pub operations: std::collections::BTreeMap<String, Operation>,
     pub shapes: HashMap<String, Shape>,
+    /// `aws <service> wait <command>`: by the waiter's name (`TableExists`).
+    #[serde(default)]
+    pub waiters: std::collections::BTreeMap<String, Waiter>,
+}
+
+/// A waiter: an operation sent again until one of its acceptors says how it went.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Waiter {
+    /// The kebab-case command, e.g. `table-exists`.
+    pub command: String,
+    pub operation: String,
+    pub max_attempts: u32,
+    pub acceptors: Vec<Acceptor>,
+}
+
+/// One of a waiter's rules: when `matcher` finds `expected` (at `argument`, a JMESPath
+/// expression, for the path matchers), the wait is in `state`.
+#[derive(Debug, Deserialize)]
+pub struct Acceptor {
+    /// `success`, `failure` or `retry`.
+    pub state: String,
+    /// `path`, `pathAll`, `pathAny`, `error` or `status`.
+    pub matcher: String,
+    pub argument: Option<String>,
+    pub expected: serde_json::Value,
 }
 
 /// One operation, as a CLI command.
@@ -106,6 +132,14 @@ impl Service {
             .iter()
             .find(|(_, op)| op.command == command)
             .map(|(name, op)| (name.as_str(), op))
+    }
+
+    /// The waiter whose command is `command`, with its name.
+    pub fn waiter(&self, command: &str) -> Option<(&str, &Waiter)> {
+        self.waiters
+            .iter()
+            .find(|(_, w)| w.command == command)
+            .map(|(name, w)| (name.as_str(), w))
     }
 
     /// The shape named `name`. The model is generated whole, so every name it uses is there.

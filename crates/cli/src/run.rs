@@ -75,6 +75,11 @@ pub struct Run {
     resume: Option<Map<String, Value>>,
     /// The requests sent so far.
     sent: Vec<Call>,
+    /// A waiter's attempts so far, and whether an acceptor has matched yet.
+    #[serde(default)]
+    attempts: u32,
+    #[serde(default)]
+    accepted: bool,
 }
 
 const MAX_RETRIES: u32 = 2;
@@ -114,6 +119,8 @@ pub fn begin(invocation: Invocation) -> Step {
         token,
         resume: None,
         sent: Vec::new(),
+        attempts: 0,
+        accepted: false,
     };
     run.send()
 }
@@ -135,6 +142,11 @@ impl Run {
 
     /// Takes the outcome of the call just sent.
     pub fn resume(mut self, outcome: Result<Value, Failure>) -> Step {
+        let throttled = matches!(&outcome, Err(f) if RETRYABLE.contains(&f.code.as_str()))
+            && self.retries < MAX_RETRIES;
+        if self.invocation.waiter.is_some() && !throttled {
+            return self.wait(outcome);
+        }
         let page = match outcome {
             Ok(page) => page,
             Err(failure)
@@ -151,6 +163,42 @@ impl Run {
             return self.finish();
         }
         self.take_page(page)
+    }
+
+    /// One answer to a waiter: done, failed, or sent again (at most its `maxAttempts`).
+    fn wait(mut self, outcome: Result<Value, Failure>) -> Step {
+        let service = service_of(&self.invocation);
+        let name = self.invocation.waiter.clone().unwrap_or_default();
+        let waiter = &service.waiters[&name];
+        self.retries = 0;
+        self.attempts += 1;
+        let reason = match crate::wait::decide(waiter, &outcome) {
+            crate::wait::Decision::Success => {
+                return Step::Done {
+                    printed: Printed::default(),
+                    calls: self.sent,
+                };
+            }
+            crate::wait::Decision::Failed(reason) => reason,
+            crate::wait::Decision::Again {
+                matched,
+                explanation,
+            } => {
+                self.accepted |= matched;
+                if self.attempts < waiter.max_attempts {
+                    return self.send();
+                }
+                if self.accepted {
+                    format!("Max attempts exceeded. Previously accepted state: {explanation}")
+                } else {
+                    "Max attempts exceeded".to_owned()
+                }
+            }
+        };
+        Step::Done {
+            printed: Printed::error(255, format!("\nWaiter {name} failed: {reason}\n")),
+            calls: self.sent,
+        }
     }
 
     fn failed(self, failure: Failure) -> Step {

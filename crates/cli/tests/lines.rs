@@ -119,3 +119,16 @@ fn a_log_entry_escapes_the_line_and_what_it_printed() {
         "{html}"
     );
 }
+
+#[test]
+fn tab_completes_waiters_and_their_options() {
+    assert_eq!(
+        complete("aws dynamodb wait table-n", &[]).candidates,
+        vec!["table-not-exists".to_owned()]
+    );
+    assert!(
+        complete("aws dynamodb wait table-exists --tab", &[])
+            .candidates
+            .contains(&"--table-name".to_owned())
+    );
+}

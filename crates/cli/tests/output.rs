@@ -131,3 +131,46 @@ fn python_floats_print_as_python_prints_them() {
     assert_eq!(python_float(0.00001), "1e-05");
     assert_eq!(python_float(123456.789), "123456.789");
 }
+
+#[test]
+fn wait_table_exists_returns_quietly_once_the_table_is_active() {
+    let mut console = Console::with_table();
+    let printed = console.run("aws dynamodb wait table-exists --table-name tbl");
+    assert_eq!(
+        (
+            printed.exit_code,
+            printed.stdout.as_str(),
+            printed.stderr.as_str()
+        ),
+        (0, "", "")
+    );
+}
+
+#[test]
+fn wait_table_not_exists_succeeds_on_the_error_it_expects() {
+    let printed = Console::new().run("aws dynamodb wait table-not-exists --table-name gone");
+    assert_eq!(printed.exit_code, 0, "{}", printed.stderr);
+}
+
+#[test]
+fn a_wait_that_never_succeeds_gives_up_after_its_attempts_saying_what_it_last_saw() {
+    let mut console = Console::new();
+    let printed = console.run("aws dynamodb wait table-exists --table-name gone");
+    assert_eq!(printed.exit_code, 255);
+    assert_eq!(
+        printed.stderr,
+        "\nWaiter TableExists failed: Max attempts exceeded. Previously accepted state: Matched expected service error code: ResourceNotFoundException\n"
+    );
+    assert_eq!(console.sent.len(), 25, "TableExists asks 25 times");
+}
+
+#[test]
+fn an_unknown_waiter_is_an_invalid_choice_listing_the_waiters() {
+    let printed = Console::new().run("aws dynamodb wait table-gone --table-name tbl");
+    assert_eq!(printed.exit_code, 252);
+    assert!(
+        printed.stderr.contains("table-exists") && printed.stderr.contains("table-not-exists"),
+        "{}",
+        printed.stderr
+    );
+}
