@@ -13,21 +13,8 @@ use crate::{Scenario, StepReport};
 /// never touched.
 pub const WORKSPACE: &str = "learn";
 
-/// `text` with `&`, `<`, `>`, `"` and `'` escaped, for text and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// `text` with `&`, `<`, `>`, `"` and `'` escaped (the one the "Code" panel uses).
+pub use dynoscope_codegen::html::escape;
 
 /// Paragraphs (split on blank lines) with `code` spans.
 pub fn prose(text: &str) -> String {
