@@ -22,6 +22,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   trunk build --release
 fi
 [ -f dist/index.html ] || { echo "dist/index.html is missing: build first" >&2; exit 1; }
+# The first load stays under 1 MB gzipped (issue 8).
+python3 scripts/app_size.py dist --budget 1000000
 
 PORT=${E2E_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 mkdir -p target/e2e
