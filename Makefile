@@ -9,18 +9,25 @@ export CARGO_TERM_COLOR := never
 
 PORT ?= 8000
 
-.PHONY: run test server bench tools test-native test-wasm test-e2e test-endpoint test-exports test-codegen test-cli clean
+.PHONY: run test server bench tools lint test-native test-wasm test-e2e test-endpoint test-exports test-codegen test-cli clean
 
 ## make run: build the browser app and serve it at http://127.0.0.1:8080
 run:
 	scripts/bootstrap.sh wasm
 	scripts/serve.sh
 
-## make test: every test layer, native, wasm in Chromium, end-to-end, and the endpoint over boto3
+## make test: rustfmt and clippy, then every test layer: native, wasm in Chromium, end-to-end,
+## the endpoint over boto3, the exports, generated code and the CLI against the real ones
 test:
 	scripts/bootstrap.sh all
-	$(MAKE) --no-print-directory test-native test-wasm test-e2e test-endpoint test-exports test-codegen test-cli
+	$(MAKE) --no-print-directory lint test-native test-wasm test-e2e test-endpoint test-exports test-codegen test-cli
 	@echo "make test: every layer passed"
+
+## rustfmt and clippy (warnings are errors), natively and for the browser app's wasm32
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p dynoscope --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-native:
 	cargo test --workspace
