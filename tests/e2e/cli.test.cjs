@@ -9,15 +9,7 @@ const assert = require('node:assert/strict');
 
 const helpers = require('./helpers.cjs');
 
-async function withBrowser(fn) {
-  const browser = await helpers.launch();
-  try {
-    await fn(browser.page);
-    helpers.assertNoPageProblems(browser.problems);
-  } finally {
-    await browser.close();
-  }
-}
+const { withBrowser } = helpers;
 
 const CREATE = 'aws dynamodb create-table --table-name Music '
   + '--attribute-definitions AttributeName=Artist,AttributeType=S AttributeName=Song,AttributeType=S '

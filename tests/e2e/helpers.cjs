@@ -68,4 +68,15 @@ async function open(page, route = '/tables') {
   await page.getByRole('heading', { name: 'Dynoscope' }).waitFor();
 }
 
-module.exports = { ROOT, BASE_URL, launch, open, assertNoPageProblems };
+/** Runs `fn(page, browser)` in a browser of its own, failing if the page reported errors. */
+async function withBrowser(fn) {
+  const browser = await launch();
+  try {
+    await fn(browser.page, browser);
+    assertNoPageProblems(browser.problems);
+  } finally {
+    await browser.close();
+  }
+}
+
+module.exports = { ROOT, BASE_URL, launch, open, assertNoPageProblems, withBrowser };

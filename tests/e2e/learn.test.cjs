@@ -9,15 +9,7 @@ const assert = require('node:assert/strict');
 
 const helpers = require('./helpers.cjs');
 
-async function withBrowser(fn) {
-  const browser = await helpers.launch();
-  try {
-    await fn(browser.page);
-    helpers.assertNoPageProblems(browser.problems);
-  } finally {
-    await browser.close();
-  }
-}
+const { withBrowser } = helpers;
 
 test('a scenario is played step by step in the lesson workspace, every checkpoint holding', { timeout: 120000 }, async () => {
   await withBrowser(async (page) => {

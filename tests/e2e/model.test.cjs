@@ -14,15 +14,7 @@ const helpers = require('./helpers.cjs');
 const WORKBENCH = path.join(helpers.ROOT, 'crates', 'model', 'tests', 'fixtures', 'workbench');
 
 /** Runs `fn` with a fresh profile, failing on any page error, and closes it. */
-async function withBrowser(fn) {
-  const browser = await helpers.launch();
-  try {
-    await fn(browser.page, browser);
-    helpers.assertNoPageProblems(browser.problems);
-  } finally {
-    await browser.close();
-  }
-}
+const { withBrowser } = helpers;
 
 /** Every table's item count, read with strongly consistent Scan pages. */
 function itemCounts(page) {

@@ -77,16 +77,7 @@ fn a_played_step_offers_its_request_as_code() {
         .iter()
         .position(|st| st.request.is_some())
         .expect("a step with a request");
-    let reports: Vec<_> = (0..=n)
-        .map(|_| dynoscope_learn::StepReport {
-            title: String::new(),
-            ok: true,
-            expected: String::new(),
-            actual: String::new(),
-            saved: Default::default(),
-        })
-        .collect();
-    let played = dynoscope_learn::html::steps(s, n + 1, &reports, true);
+    let played = played_through(s, n);
     assert!(played.contains("data-testid=\"show-code\""), "{played}");
     let unplayed = dynoscope_learn::html::steps(s, 0, &[], true);
     assert!(!unplayed.contains("data-testid=\"show-code\""));
@@ -104,16 +95,7 @@ fn a_played_step_that_locates_an_item_offers_the_cluster_view_with_its_key() {
                 .is_some_and(|r| r.operation == "Dynoscope_LocateItem")
         })
         .expect("a LocateItem step");
-    let reports: Vec<_> = (0..=n)
-        .map(|_| dynoscope_learn::StepReport {
-            title: String::new(),
-            ok: true,
-            expected: String::new(),
-            actual: String::new(),
-            saved: Default::default(),
-        })
-        .collect();
-    let played = dynoscope_learn::html::steps(s, n + 1, &reports, true);
+    let played = played_through(s, n);
     assert!(
         played.contains("data-see-panel=\"item-locator\""),
         "{played}"
@@ -122,4 +104,16 @@ fn a_played_step_that_locates_an_item_offers_the_cluster_view_with_its_key() {
         played.contains("data-see-key=\"{&quot;id&quot;:{&quot;S&quot;:&quot;u1&quot;}}\""),
         "{played}"
     );
+}
+
+/// The steps' HTML once steps 0 to `n` have been played, each having held.
+fn played_through(s: &dynoscope_learn::Scenario, n: usize) -> String {
+    let held = dynoscope_learn::StepReport {
+        title: String::new(),
+        ok: true,
+        expected: String::new(),
+        actual: String::new(),
+        saved: Default::default(),
+    };
+    dynoscope_learn::html::steps(s, n + 1, &vec![held; n + 1], true)
 }
