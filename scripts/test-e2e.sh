@@ -29,7 +29,10 @@ PORT=${E2E_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.
 mkdir -p target/e2e
 python3 scripts/serve.py "$PORT" dist >target/e2e/server.log 2>&1 &
 SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
+# Chromium's own temporary files go to a directory of ours, removed with the server on exit.
+TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/dynoscope-e2e-tmp.XXXXXX")
+export TMPDIR
+trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$TMPDIR"' EXIT
 
 URL="http://127.0.0.1:$PORT"
 for _ in $(seq 100); do
