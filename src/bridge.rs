@@ -183,6 +183,9 @@ impl EngineHandle {
     /// batch and of the one gathering behind it gets an InternalFailure, never a false
     /// success, and the engine is reloaded from IndexedDB so it forgets what was not stored.
     pub async fn send(&self, operation: &str, request: &str) -> Result<String, DynamoError> {
+        if let Some(refusal) = crate::owner::refusal() {
+            return Err(refusal);
+        }
         if self.commits.borrow().reloading {
             return Err(DynamoError::new(
                 ErrorKind::InternalFailure,
@@ -218,6 +221,14 @@ impl EngineHandle {
                 format!("the engine answered with invalid UTF-8: {e}"),
             )
         })
+    }
+
+    /// Resolves once every change served so far is committed (or its commit has failed):
+    /// what a tab waits for before handing the database to another.
+    pub async fn settle(&self) {
+        if let Some(durable) = self.enqueue(Vec::new()) {
+            let _ = durable.await;
+        }
     }
 
     /// Adds a request's changes to the gathering batch and returns what resolves once they

@@ -46,6 +46,8 @@ pub enum Job {
     Pack { model: Model },
     /// Unpack a share link's fragment (hostile input) into a model.
     Unpack { fragment: String },
+    /// Read the bundled sample model `id` (the page lists the samples without their files).
+    Sample { id: String },
     /// The bundled guided scenarios, listed.
     Lessons,
     /// What playing scenario `id` needs: its header, prelude and size.
@@ -209,6 +211,14 @@ pub async fn pack_link(model: Model) -> Result<String, ModelError> {
 /// The model a share link's fragment carries, checked and unpacked in the worker.
 pub async fn unpack_link(fragment: String) -> Result<Model, ModelError> {
     match run(Job::Unpack { fragment }).await? {
+        Outcome::Read { model, .. } => Ok(model),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// The bundled sample model `id`, read in the worker.
+pub async fn sample(id: String) -> Result<Model, ModelError> {
+    match run(Job::Sample { id }).await? {
         Outcome::Read { model, .. } => Ok(model),
         other => Err(unexpected(&other)),
     }
@@ -602,6 +612,16 @@ fn answer(text: &str) -> String {
         }
         Job::Code { operation, request } => Outcome::Written {
             text: code_panel(&operation, &request),
+        },
+        Job::Sample { id } => match dynoscope_model::samples::json(&id)
+            .ok_or_else(|| ModelError::whole(format!("there is no sample model called {id}")))
+            .and_then(Model::from_json)
+        {
+            Ok(model) => Outcome::Read {
+                model,
+                format: "dynoscope".to_owned(),
+            },
+            Err(e) => failed(e),
         },
         Job::Unpack { fragment } => match dynoscope_model::link::decode(&fragment) {
             Ok(model) => Outcome::Read {

@@ -291,6 +291,9 @@ fn model_error(error: dynoscope_model::ModelError) -> JsValue {
 
 /// Waits for `ready` and returns the engine handle.
 async fn ready_handle(slot: Slot, ready: Promise) -> Result<EngineHandle, JsValue> {
+    if slot.borrow().is_none() {
+        refuse_if_elsewhere()?;
+    }
     JsFuture::from(ready).await?;
     slot.borrow().clone().ok_or_else(|| {
         error_value(&DynamoError::new(
@@ -298,6 +301,15 @@ async fn ready_handle(slot: Slot, ready: Promise) -> Result<EngineHandle, JsValu
             "the engine is not ready",
         ))
     })
+}
+
+/// While another tab serves the database, calls are refused at once rather than left
+/// waiting for `ready`, which settles only once this tab serves it.
+fn refuse_if_elsewhere() -> Result<(), JsValue> {
+    match crate::owner::refusal() {
+        Some(refusal) => Err(error_value(&refusal)),
+        None => Ok(()),
+    }
 }
 
 /// A playground failure as `{__type, message}`, like a DynamoDB error.
@@ -372,6 +384,7 @@ async fn send_from_js(
     // Once the engine is up, requests go straight to it (no hop through `ready`).
     let waiting = slot.borrow().is_none();
     if waiting {
+        refuse_if_elsewhere()?;
         JsFuture::from(ready).await?;
     }
     let handle = slot.borrow().clone().ok_or_else(|| {

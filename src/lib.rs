@@ -2,8 +2,8 @@
 //! persistence, all over the engine's one dispatch. Browser-only code is compiled for
 //! wasm32 only, so native `cargo test` of the workspace stays light. [`start`] is the
 //! entry point: it installs `window.dynoscope`, opens the IndexedDB store of the workspace
-//! the address names, restores the engine from it and mounts the UI (or a page explaining
-//! why the database could not open).
+//! the address names (once this tab owns it: [`owner`]), restores the engine from it and
+//! mounts the UI (or a page explaining why the database could not open).
 
 #[cfg(target_arch = "wasm32")]
 pub mod bridge;
@@ -15,6 +15,8 @@ pub mod converters;
 pub mod js_api;
 #[cfg(target_arch = "wasm32")]
 pub mod learn;
+#[cfg(target_arch = "wasm32")]
+pub mod owner;
 #[cfg(target_arch = "wasm32")]
 pub mod playground;
 #[cfg(target_arch = "wasm32")]
@@ -33,21 +35,54 @@ pub fn start() {
             None
         }
     };
-    wasm_bindgen_futures::spawn_local(async move {
-        match bridge::EngineHandle::open(&workspace_database()).await {
-            Ok(handle) => {
-                ui::mount(handle.clone());
-                if let Some(api) = api {
-                    api.resolve(handle);
-                }
-            }
-            Err(error) => {
-                ui::mount_failure(error.message.clone());
-                if let Some(api) = api {
-                    api.reject(&error);
-                }
+    let db_name = workspace_database();
+    let take_over = owner::take_wish(&db_name);
+    wasm_bindgen_futures::spawn_local(boot(db_name, api, take_over));
+}
+
+/// Takes the database for this tab (or, if another tab serves it, shows so and waits for
+/// "Use it here"), restores the engine and mounts the UI.
+#[cfg(target_arch = "wasm32")]
+async fn boot(db_name: String, api: Option<js_api::PendingApi>, take_over: bool) {
+    if take_over {
+        owner::show_notice(None);
+    }
+    let Some(tenure) = owner::acquire(&db_name, take_over).await else {
+        owner::show_notice(Some(Box::new(move || {
+            wasm_bindgen_futures::spawn_local(boot(db_name, api, true));
+        })));
+        return;
+    };
+    owner::hide_notice();
+    match bridge::EngineHandle::open(&db_name).await {
+        Ok(handle) => {
+            step_down_when_asked(tenure, handle.clone(), db_name);
+            ui::mount(handle.clone());
+            if let Some(api) = api {
+                api.resolve(handle);
             }
         }
+        Err(error) => {
+            ui::mount_failure(error.message.clone());
+            if let Some(api) = api {
+                api.reject(&error);
+            }
+        }
+    }
+}
+
+/// When another tab asks for the database: refuse new requests, commit everything
+/// acknowledged, close the database, let the lock go and offer to take it back.
+#[cfg(target_arch = "wasm32")]
+fn step_down_when_asked(tenure: owner::Tenure, handle: bridge::EngineHandle, db_name: String) {
+    tenure.on_take_over(move |tenure| {
+        owner::refuse_requests();
+        wasm_bindgen_futures::spawn_local(async move {
+            handle.settle().await;
+            handle.store().clone().close();
+            tenure.release();
+            owner::show_notice(Some(Box::new(move || owner::reload_to_take_over(&db_name))));
+        });
     });
 }
 

@@ -38,9 +38,7 @@ impl From<dynoscope_model::ModelError> for ShownError {
 
 /// Opens the bundled sample `id`: applies it and makes it the current model.
 pub async fn open_sample(state: AppState, id: &str) -> Result<(), ShownError> {
-    let sample = dynoscope_model::samples::find(id)
-        .ok_or_else(|| ShownError::local(format!("there is no sample model called {id}")))?;
-    let model = Model::from_json(sample.json)?;
+    let model = crate::converters::sample(id.to_owned()).await?;
     apply(state, model, "dynoscope").await.map(|_| ())
 }
 

@@ -6,12 +6,12 @@ use dynoscope_model::convert::{self, EXPORT_FORMATS, read, write};
 use dynoscope_model::samples;
 
 fn sample() -> Model {
-    Model::from_json(samples::find("ecommerce").unwrap().json).unwrap()
+    Model::from_json(samples::json("ecommerce").unwrap()).unwrap()
 }
 
 #[test]
 fn read_names_a_dynoscope_model() {
-    let (_, kind) = read(samples::find("game").unwrap().json).unwrap();
+    let (_, kind) = read(samples::json("game").unwrap()).unwrap();
     assert_eq!(kind, "dynoscope");
 }
 

@@ -692,7 +692,7 @@ fn every_generator_example_is_a_generator() {
 #[test]
 fn a_model_file_with_a_bad_generator_is_refused_naming_that_generator() {
     let mut model: serde_json::Value =
-        serde_json::from_str(dynoscope_model::samples::find("game").unwrap().json).unwrap();
+        serde_json::from_str(dynoscope_model::samples::json("game").unwrap()).unwrap();
     model["tables"][0]["entities"][0]["attributes"][0]["generator"] =
         serde_json::json!({"kind": "number", "min": 1, "maximum": 5});
     let error = dynoscope_model::convert::read(&model.to_string()).unwrap_err();
