@@ -128,9 +128,14 @@ impl EngineHandle {
             record_events: true,
             ..EngineConfig::default()
         });
-        engine
-            .restore(&snapshot)
-            .map_err(|e| StoreError::new(format!("the stored data could not be restored: {e}")))?;
+        // A record the engine cannot read (left by an older version, or by two tabs writing
+        // at once before tabs took turns) is left out rather than keeping the database shut;
+        // it stays stored, and the console names it.
+        for unreadable in engine.restore_readable(&snapshot) {
+            web_sys::console::warn_1(
+                &format!("dynoscope: a stored record was left out: {unreadable}").into(),
+            );
+        }
         // Fold the journal the load replayed into the state stores, off the path of any
         // request; if it fails the journal stays and is replayed next time.
         let compacting = store.clone();
@@ -297,7 +302,10 @@ impl EngineHandle {
     async fn resync(&self) {
         let restored = match self.store.load().await {
             Ok(snapshot) => match self.engine.try_borrow_mut() {
-                Ok(mut engine) => engine.restore(&snapshot).map_err(|e| e.to_string()),
+                Ok(mut engine) => {
+                    engine.restore_readable(&snapshot);
+                    Ok(())
+                }
                 Err(_) => Err("the engine is busy".to_owned()),
             },
             Err(e) => Err(e.message),

@@ -149,3 +149,32 @@ test('handing over commits every write the owner acknowledged, even those still 
     await b.close();
   });
 });
+
+test('a store left damaged by two tabs still opens, without the records it cannot read', { timeout: 60000 }, async () => {
+  await helpers.withBrowser(async (page) => {
+    await helpers.open(page);
+    assert.equal((await send(page, 'CreateTable', table('two', 'pk'))).ok, true);
+    assert.equal((await send(page, 'PutItem', { TableName: 'two', Item: { pk: { S: 'good' } } })).ok, true);
+    // What the report's second tab wrote: an item of the old definition, keyed `id`.
+    await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('dynoscope');
+          open.onsuccess = () => {
+            const tx = open.result.transaction('items', 'readwrite');
+            tx.objectStore('items').put('{"id":{"S":"stale"}}', ['two', '{"id":{"S":"stale"}}']);
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+          open.onerror = () => reject(open.error);
+        }),
+    );
+    await helpers.open(page);
+    const scan = await send(page, 'Scan', { TableName: 'two', ConsistentRead: true });
+    assert.equal(scan.ok, true, JSON.stringify(scan.error));
+    assert.deepEqual(scan.value.Items, [{ pk: { S: 'good' } }]);
+  });
+});

@@ -7,7 +7,7 @@ use crate::clock::VirtualClock;
 use crate::dispatch;
 use crate::error::DynamoError;
 use crate::partition::WriteTiming;
-use crate::persist::{Change, Snapshot};
+use crate::persist::{Change, Snapshot, StoredRecord, Unreadable, table_name_of};
 use crate::replica::Consistency;
 use crate::rng::SeededRng;
 use crate::simulation::SimulationSettings;
@@ -238,6 +238,35 @@ impl Engine {
         self.clock.advance_by(millis);
     }
 
+    /// The changes that write everything the engine holds durably (tables, items, its own
+    /// settings) into an empty store: what a whole-database export holds, and what a store
+    /// is rewritten with after its unreadable records were skipped. Changes recorded but not
+    /// yet taken stay where they are.
+    pub fn stored_state(&mut self) -> Vec<Change> {
+        let pending = std::mem::take(&mut self.log.changes);
+        let enabled = std::mem::replace(&mut self.log.enabled, true);
+        let definitions: Vec<TableDefinition> =
+            self.tables.values().map(|t| t.definition.clone()).collect();
+        for definition in &definitions {
+            self.record_table(definition);
+        }
+        self.record_simulation(None);
+        let overridden: Vec<String> = self.table_simulation.keys().cloned().collect();
+        for table in &overridden {
+            self.record_simulation(Some(table));
+        }
+        self.record_zones();
+        self.record_clock();
+        for (name, table) in &self.tables {
+            for (position, item) in table.items().walk(0, None) {
+                let key_item = table.key_schema().key_item(&position.key);
+                self.log.put(name, &key_item, item);
+            }
+        }
+        self.log.enabled = enabled;
+        std::mem::replace(&mut self.log.changes, pending)
+    }
+
     /// The changes recorded since the last call, oldest first.
     pub fn take_changes(&mut self) -> Vec<Change> {
         std::mem::take(&mut self.log.changes)
@@ -331,33 +360,66 @@ impl Engine {
     }
 
     /// Rebuilds state from a store's snapshot, replacing whatever the engine holds. Records
-    /// no changes: the store already has them.
+    /// no changes: the store already has them. Fails on the first record it cannot read
+    /// (what an import wants); [`Engine::restore_readable`] skips such records instead.
     pub fn restore(&mut self, snapshot: &Snapshot) -> Result<(), DynamoError> {
+        match self.restore_readable(snapshot).into_iter().next() {
+            None => Ok(()),
+            Some(unreadable) => Err(DynamoError::new(
+                crate::ErrorKind::InternalFailure,
+                format!("the stored data could not be restored: {unreadable}"),
+            )),
+        }
+    }
+
+    /// Rebuilds state from what of `snapshot` it can read, and names every record it could
+    /// not: a table definition that does not parse, an item that is not DynamoDB JSON or
+    /// lacks its table's key, an item whose table is not stored. A store damaged by an older
+    /// version or by two tabs writing at once still opens, and the user decides what to do
+    /// with the rest ([`Snapshot::without`]).
+    pub fn restore_readable(&mut self, snapshot: &Snapshot) -> Vec<Unreadable> {
+        let mut unreadable = Vec::new();
         self.tables.clear();
         for (name, value) in &snapshot.settings {
             self.restore_setting(name, value);
         }
-        for state in &snapshot.tables {
-            let definition: TableDefinition = serde_json::from_str(state).map_err(|e| {
-                DynamoError::new(
-                    crate::ErrorKind::InternalFailure,
-                    format!("stored table is unreadable: {e}"),
-                )
-            })?;
-            self.tables
-                .insert(definition.name.clone(), Table::new(definition));
+        for (index, state) in snapshot.tables.iter().enumerate() {
+            match serde_json::from_str::<TableDefinition>(state) {
+                Ok(definition) => {
+                    self.tables
+                        .insert(definition.name.clone(), Table::new(definition));
+                }
+                Err(e) => unreadable.push(Unreadable {
+                    record: StoredRecord::Table(index),
+                    table: table_name_of(state),
+                    reason: format!("the table's definition is unreadable: {e}"),
+                }),
+            }
         }
-        for (table_name, text) in &snapshot.items {
+        for (index, (table_name, text)) in snapshot.items.iter().enumerate() {
+            let problem = |reason: String| Unreadable {
+                record: StoredRecord::Item(index),
+                table: table_name.clone(),
+                reason,
+            };
             let Some(table) = self.tables.get_mut(table_name) else {
+                unreadable.push(problem("its table is not stored".to_owned()));
                 continue;
             };
-            let item = item_from_json(text)?;
-            let key = table.key_schema().key_of_item(&item)?;
-            table.write(
-                key,
-                Some(item),
-                &WriteTiming::immediate(self.clock.now_millis()),
-            );
+            let keyed = item_from_json(text).and_then(|item| {
+                let key = table.key_schema().key_of_item(&item)?;
+                Ok((key, item))
+            });
+            match keyed {
+                Ok((key, item)) => {
+                    table.write(
+                        key,
+                        Some(item),
+                        &WriteTiming::immediate(self.clock.now_millis()),
+                    );
+                }
+                Err(e) => unreadable.push(problem(e.message)),
+            }
         }
         let now = self.clock.now_millis();
         for (name, table) in &mut self.tables {
@@ -371,7 +433,7 @@ impl Engine {
                 .partition_size_limit_bytes;
             table.split_oversized(limit, now);
         }
-        Ok(())
+        unreadable
     }
 
     /// Table names, in order.

@@ -13,6 +13,7 @@
 
 pub mod clock;
 pub mod contract;
+pub mod database_file;
 pub mod dispatch;
 pub mod engine;
 pub mod error;
@@ -41,4 +42,4 @@ pub mod zones;
 
 pub use engine::{Engine, EngineConfig};
 pub use error::{DynamoError, ErrorKind};
-pub use persist::{Change, MemoryStore, Snapshot, Store};
+pub use persist::{Change, MemoryStore, Snapshot, Store, StoredRecord, Unreadable};

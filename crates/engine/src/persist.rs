@@ -57,6 +57,60 @@ pub struct Snapshot {
     pub settings: Vec<(String, String)>,
 }
 
+/// Which record of a [`Snapshot`] a problem is about: an index into its `tables` or `items`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StoredRecord {
+    Table(usize),
+    Item(usize),
+}
+
+/// A stored record [`crate::Engine::restore_readable`] could not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unreadable {
+    pub record: StoredRecord,
+    /// The table the record belongs to, as far as it could be told (empty if not at all).
+    pub table: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.record {
+            StoredRecord::Table(_) => "the definition of table",
+            StoredRecord::Item(_) => "an item of table",
+        };
+        write!(f, "{what} \"{}\": {}", self.table, self.reason)
+    }
+}
+
+/// The `name` member of a stored table definition, read leniently (for reports about a
+/// definition that does not otherwise parse).
+pub(crate) fn table_name_of(state: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(state)
+        .ok()
+        .and_then(|v| v.get("name")?.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+impl Snapshot {
+    /// The snapshot without the records named in `unreadable`: what a store holds once the
+    /// user chose to skip them.
+    pub fn without(&self, unreadable: &[Unreadable]) -> Snapshot {
+        let skipped = |record: StoredRecord| unreadable.iter().any(|u| u.record == record);
+        Snapshot {
+            tables: (self.tables.iter().enumerate())
+                .filter(|(i, _)| !skipped(StoredRecord::Table(*i)))
+                .map(|(_, t)| t.clone())
+                .collect(),
+            items: (self.items.iter().enumerate())
+                .filter(|(i, _)| !skipped(StoredRecord::Item(*i)))
+                .map(|(_, t)| t.clone())
+                .collect(),
+            settings: self.settings.clone(),
+        }
+    }
+}
+
 /// Durable storage for the engine's changes. Futures need not be `Send`: the browser's
 /// IndexedDB store runs on one thread.
 #[allow(async_fn_in_trait)]
