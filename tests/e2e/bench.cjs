@@ -1,6 +1,6 @@
 // Browser figures for `make bench` (printed, never asserted): acknowledged PutItem/s through
 // window.dynoscope with 1,000 concurrent requests (group commit; the median of five rounds
-// after a first one reported apart) and one at a time, and the
+// after a first one reported apart) and one at a time, GetItem/s one at a time, and the
 // time to apply a model that loads 10,000 generated items. Each acknowledgement comes after
 // IndexedDB committed the write. Run by scripts/bench-browser.sh against a served dist/.
 'use strict';
@@ -46,6 +46,15 @@ async function main() {
       let t = performance.now();
       for (const it of items) await d.send('PutItem', { TableName: 'bench', Item: it });
       out.sequential = items.length / ((performance.now() - t) / 1000);
+      // Reads, one at a time and awaited: the JS bridge's cost per call on top of the engine
+      // (the second pass is the figure; the first warms the code).
+      for (let pass = 0; pass < 2; pass++) {
+        t = performance.now();
+        for (let i = 0; i < 20000; i++) {
+          await d.send('GetItem', { TableName: 'bench', Key: { pk: items[i % items.length].pk } });
+        }
+        out.gets = 20000 / ((performance.now() - t) / 1000);
+      }
       return out;
     } catch (e) { throw new Error(`a bench request failed: ${e && e.name}: ${e && e.message}`); } }, Array.from({ length: 1000 }, (_, i) => item(i)));
     const model = {
@@ -76,6 +85,7 @@ async function main() {
     const rounds = figures.rounds.map((r) => Math.round(r).toLocaleString('en')).join(', ');
     console.log(`  PutItem, 1,000 concurrent        ${Math.round(figures.concurrent).toLocaleString('en')} /s (median of 5 rounds: ${rounds}; first round, code not yet optimised: ${Math.round(figures.cold).toLocaleString('en')} /s)`);
     console.log(`  PutItem, one at a time           ${Math.round(figures.sequential).toLocaleString('en')} /s`);
+    console.log(`  GetItem, one at a time           ${Math.round(figures.gets).toLocaleString('en')} /s (awaited through window.dynoscope)`);
     console.log(`  apply a model of ${load.items.toLocaleString('en')} items   ${Math.round(load.ms).toLocaleString('en')} ms`);
     helpers.assertNoPageProblems(browser.problems);
   } finally {
