@@ -390,7 +390,7 @@ pub async fn shareable(handle: &EngineHandle) -> Result<Option<Model>, Playgroun
                     Value::Object(normal).to_string()
                 })
                 .collect();
-            texts.sort_unstable();
+            dynoscope_engine::sorting::sort(&mut texts);
             texts
         };
         if canonical(&items_of(original).await?) == canonical(&table.items) {

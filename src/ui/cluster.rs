@@ -228,7 +228,7 @@ pub fn key_text(key: &Value, info: Option<&TableInfo>) -> String {
     };
     let mut names: Vec<&String> = map.keys().collect();
     if let Some(info) = info {
-        names.sort_unstable_by_key(|n| {
+        dynoscope_engine::sorting::sort_by_key(&mut names, |n| {
             info.keys
                 .iter()
                 .position(|k| &k.name == *n)

@@ -113,7 +113,7 @@ fn columns(info: Option<&TableInfo>, rows: &[Map<String, Value>]) -> Vec<String>
         .filter(|n| !keys.contains(n))
         .cloned()
         .collect();
-    others.sort_unstable();
+    dynoscope_engine::sorting::sort(&mut others);
     others.dedup();
     keys.into_iter().chain(others).collect()
 }

@@ -110,7 +110,7 @@ impl TableInfo {
                 })
             })
             .collect();
-        keys.sort_unstable_by_key(|k| k.role != "HASH");
+        dynoscope_engine::sorting::sort_by_key(&mut keys, |k| k.role != "HASH");
         let billing = table
             .get("BillingModeSummary")
             .and_then(|b| b.get("BillingMode"))

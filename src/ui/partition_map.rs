@@ -128,7 +128,7 @@ impl MapData {
             .iter()
             .filter_map(PartitionView::from_description)
             .collect();
-        partitions.sort_unstable_by_key(|p| p.start);
+        dynoscope_engine::sorting::sort_by_key(&mut partitions, |p| p.start);
         let splits = described.splits.iter().map(SplitView::from).collect();
         MapData { partitions, splits }
     }

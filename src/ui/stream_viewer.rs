@@ -405,7 +405,9 @@ pub fn StreamViewer(table: String) -> impl IntoView {
                     if !fresh.is_empty() {
                         records.try_update(|list| {
                             list.extend(fresh);
-                            list.sort_unstable_by(|a, b| sequence_order(&b.sequence, &a.sequence));
+                            dynoscope_engine::sorting::sort_by(list, |a, b| {
+                                sequence_order(&b.sequence, &a.sequence)
+                            });
                             list.dedup_by(|a, b| a.sequence == b.sequence && a.shard == b.shard);
                             list.truncate(KEEP);
                         });

@@ -32,6 +32,7 @@ pub mod persist;
 pub mod replica;
 pub mod rng;
 pub mod simulation;
+pub mod sorting;
 pub mod stream;
 pub mod table;
 pub mod throughput;

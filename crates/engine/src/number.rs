@@ -484,7 +484,7 @@ mod tests {
             .iter()
             .map(|t| n(t))
             .collect();
-        v.sort();
+        crate::sorting::sort(&mut v);
         let text: Vec<String> = v.iter().map(|x| x.to_string()).collect();
         assert_eq!(text, ["-10", "-1", "-0.5", "0", "0.001", "1.5", "2", "10"]);
     }

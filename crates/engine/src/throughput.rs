@@ -1536,7 +1536,7 @@ pub fn admit_transaction(
 ) -> Result<(), Vec<Value>> {
     let now = engine.now_millis();
     let mut tables: Vec<&str> = actions.iter().map(|(name, _)| *name).collect();
-    tables.sort_unstable();
+    crate::sorting::sort(&mut tables);
     tables.dedup();
     let mut reasons: Vec<Value> = vec![json!({"Code": "None"}); actions.len()];
     let mut refused_any = false;

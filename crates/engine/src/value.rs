@@ -221,7 +221,7 @@ fn reject_duplicates<T: Ord + Clone, E: de::Error>(
     show: impl Fn(&T) -> String,
 ) -> Result<(), E> {
     let mut sorted: Vec<&T> = items.iter().collect();
-    sorted.sort_unstable();
+    crate::sorting::sort(&mut sorted);
     if sorted.windows(2).any(|w| w[0] == w[1]) {
         let shown: Vec<String> = items.iter().map(show).collect();
         // DynamoDB names the set's type only for binary sets (and without a space).

@@ -470,6 +470,6 @@ fn canonical(items: &[ItemJson]) -> Vec<String> {
             Err(_) => Value::Object(item.clone()).to_string(),
         })
         .collect();
-    texts.sort_unstable();
+    dynoscope_engine::sorting::sort(&mut texts);
     texts
 }

@@ -1330,7 +1330,7 @@ fn owners(table: &ModelTable) -> Vec<Option<usize>> {
 /// The items as export groups them: those of no entity first, then each entity's.
 fn in_owner_order(table: &ModelTable) -> Vec<ItemJson> {
     let mut ordered: Vec<(Option<usize>, usize)> = owners(table).into_iter().zip(0..).collect();
-    ordered.sort_unstable();
+    dynoscope_engine::sorting::sort(&mut ordered);
     ordered
         .into_iter()
         .map(|(_, at)| table.items[at].clone())

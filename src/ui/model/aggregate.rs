@@ -173,7 +173,9 @@ fn groups_view(
         .take(MAX_GROUPS)
         .map(|(key, mut members)| {
             if let Some(sk) = &sk {
-                members.sort_unstable_by_key(|i| i.get(sk).map(scalar).unwrap_or_default());
+                dynoscope_engine::sorting::sort_by_key(&mut members, |i| {
+                    i.get(sk).map(scalar).unwrap_or_default()
+                });
             }
             let size = members.len();
             let shown: Vec<_> = members

@@ -165,7 +165,7 @@ impl Condition {
     pub fn top_level_names(&self) -> Vec<&str> {
         let mut names = Vec::new();
         self.collect_paths(&mut |p: &Path| names.push(p.top()));
-        names.sort_unstable();
+        crate::sorting::sort(&mut names);
         names.dedup();
         names
     }

@@ -34,7 +34,7 @@ impl Update {
     /// ignored, as DynamoDB does). On error the item may be half-updated; pass a copy.
     pub fn apply(&self, item: &mut Item, existed: bool) -> Result<(), DynamoError> {
         let mut changes = self.changes(item, existed)?;
-        changes.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        crate::sorting::sort_by(&mut changes, |a, b| a.0.cmp(b.0));
         let (removals, writes): (Vec<_>, Vec<_>) = changes
             .into_iter()
             .partition(|(_, c)| matches!(c, Change::Remove));

@@ -294,7 +294,7 @@ pub fn list_contributor_insights(
             .filter(|i| i.kind == IndexKind::Global)
             .map(|i| i.name.as_str())
             .collect();
-        globals.sort_unstable();
+        crate::sorting::sort(&mut globals);
         let settings = |index: &str| definition.index_contributor_insights.get(index);
         positions.extend(
             globals

@@ -741,7 +741,7 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
     let key_schema = key_schema_json(&d.key_schema);
     // DynamoDB echoes attribute definitions sorted by name, whatever order they came in.
     let mut sorted: Vec<&(String, ScalarType)> = d.attribute_definitions.iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    crate::sorting::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
     let attribute_definitions: Vec<Value> = sorted
         .iter()
         .map(|(name, kind)| json!({"AttributeName": name, "AttributeType": kind.name()}))
@@ -843,7 +843,7 @@ fn describe_index(index: &Index, now_millis: u64) -> Value {
     let mut projection = json!({"ProjectionType": d.projection.type_name()});
     if let Projection::Include(names) = &d.projection {
         let mut names = names.clone();
-        names.sort_unstable();
+        crate::sorting::sort(&mut names);
         projection["NonKeyAttributes"] = json!(names);
     }
     let mut description = json!({
@@ -986,7 +986,7 @@ pub fn list_tables(
         .table_names()
         .chain(engine.deleting.keys().map(String::as_str))
         .collect();
-    all.sort_unstable();
+    crate::sorting::sort(&mut all);
     let mut names: Vec<&str> = all
         .into_iter()
         .filter(|n| start.is_none_or(|s| *n > s))

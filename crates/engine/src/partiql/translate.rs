@@ -546,7 +546,7 @@ impl Values<'_> {
             _ => return Err(validation(BAG_TYPES)),
         };
         let mut sorted: Vec<&AttributeValue> = members.iter().collect();
-        sorted.sort_unstable_by_key(|m| bound_of(m));
+        crate::sorting::sort_by_key(&mut sorted, |m| bound_of(m));
         if sorted.windows(2).any(|w| w[0] == w[1]) {
             return Err(validation(format!(
                 "One or more parameter values were invalid: Input collection [{}] contains duplicates.",
@@ -1422,7 +1422,7 @@ impl Translator<'_> {
             // A WHERE that needs a Scan (several conditions on the sort key, say) is read in
             // key order; only Queries can be directed.
             if let (Some(descending), Some(list)) = (hash_order, branches.as_mut()) {
-                list.sort_by(|a, b| {
+                crate::sorting::sort_by(list, |a, b| {
                     let order = bound_of(&a.hash).cmp(&bound_of(&b.hash));
                     if descending { order.reverse() } else { order }
                 });
@@ -2002,7 +2002,7 @@ pub fn unnest(item: &Item, paths: &[DocPath]) -> Item {
                 }
             })
             .collect();
-        indexes.sort_unstable_by_key(|(i, _)| *i);
+        crate::sorting::sort_by_key(&mut indexes, |(i, _)| *i);
         for (dense, (index, child)) in indexes.into_iter().enumerate() {
             let Doc::List(list) = &doc else { break };
             let Some(value) = list.get(dense) else { break };

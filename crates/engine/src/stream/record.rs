@@ -244,8 +244,8 @@ fn same_value(a: &AttributeValue, b: &AttributeValue) -> bool {
 fn same_set<T: Ord>(a: &[T], b: &[T]) -> bool {
     let mut a: Vec<&T> = a.iter().collect();
     let mut b: Vec<&T> = b.iter().collect();
-    a.sort_unstable();
-    b.sort_unstable();
+    crate::sorting::sort(&mut a);
+    crate::sorting::sort(&mut b);
     a == b
 }
 

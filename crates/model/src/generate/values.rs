@@ -371,7 +371,7 @@ mod tests {
             let value = fallback_value(Fallback::NumberSet, &mut s);
             let members = value["NS"].as_array().cloned().unwrap_or_default();
             let mut unique: Vec<String> = members.iter().map(Value::to_string).collect();
-            unique.sort_unstable();
+            dynoscope_engine::sorting::sort(&mut unique);
             unique.dedup();
             assert!(!members.is_empty());
             assert_eq!(members.len(), unique.len());
