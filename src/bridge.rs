@@ -10,7 +10,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use dynoscope_engine::{Change, DynamoError, Engine, EngineConfig, ErrorKind, Store};
+use dynoscope_engine::{
+    Change, DynamoError, Engine, EngineConfig, ErrorKind, Snapshot, Store, Unreadable,
+};
 use futures_channel::oneshot;
 
 use crate::store::{IdbStore, StoreError};
@@ -100,42 +102,68 @@ impl std::fmt::Debug for Commits {
     }
 }
 
+/// What is wrong with this tab's storage, if anything: shown by the UI, cleared by the
+/// calls that deal with it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StorageTrouble {
+    /// Why nothing is being saved: the tab works in memory (IndexedDB could not be opened or
+    /// read, or the quota ran out).
+    pub memory_only: Option<String>,
+    /// Stored records the engine could not read and left out when it opened.
+    pub unreadable: Vec<Unreadable>,
+}
+
 /// A shared handle on the engine and its store. Cloning shares both.
 #[derive(Debug, Clone)]
 pub struct EngineHandle {
     engine: Rc<RefCell<Engine>>,
-    store: IdbStore,
+    /// `None` when IndexedDB could not be opened at all.
+    store: Option<IdbStore>,
+    trouble: Rc<RefCell<StorageTrouble>>,
+    on_trouble: Listener,
     on_data_change: Listener,
     commits: Rc<RefCell<Commits>>,
 }
 
-impl EngineHandle {
-    /// Opens the IndexedDB database `db_name` and restores an engine from what it holds.
-    pub async fn open(db_name: &str) -> Result<Self, StoreError> {
-        let store = IdbStore::open(db_name).await?;
-        Self::with_store(store).await
-    }
+/// The engine as the browser runs it: recording changes for the store, on the wall clock,
+/// with the playground's simulation and the event history on.
+fn new_engine() -> Engine {
+    Engine::new(EngineConfig {
+        record_changes: true,
+        start_millis: wall_clock_millis(),
+        clock_mode: dynoscope_engine::clock::ClockMode::RealTime { speed: 1.0 },
+        // The playground shows replication lag, index propagation and splits.
+        simulation: dynoscope_engine::simulation::SimulationSettings::playground(),
+        record_events: true,
+        ..EngineConfig::default()
+    })
+}
 
-    /// Restores an engine from an already open store.
-    pub async fn with_store(store: IdbStore) -> Result<Self, StoreError> {
-        let snapshot = store.load().await?;
-        let mut engine = Engine::new(EngineConfig {
-            record_changes: true,
-            start_millis: wall_clock_millis(),
-            clock_mode: dynoscope_engine::clock::ClockMode::RealTime { speed: 1.0 },
-            // The playground shows replication lag, index propagation and splits.
-            simulation: dynoscope_engine::simulation::SimulationSettings::playground(),
-            record_events: true,
-            ..EngineConfig::default()
-        });
-        // A record the engine cannot read (left by an older version, or by two tabs writing
-        // at once before tabs took turns) is left out rather than keeping the database shut;
-        // it stays stored, and the console names it.
-        for unreadable in engine.restore_readable(&snapshot) {
-            web_sys::console::warn_1(
-                &format!("dynoscope: a stored record was left out: {unreadable}").into(),
-            );
-        }
+impl EngineHandle {
+    /// Opens the IndexedDB database `db_name` and restores an engine from what it holds. Never
+    /// a dead end: records it cannot read are left out and named, and if IndexedDB cannot be
+    /// opened or read the tab works in memory; [`EngineHandle::trouble`] says which.
+    pub async fn open(db_name: &str) -> Self {
+        let store = match IdbStore::open(db_name).await {
+            Ok(store) => store,
+            Err(e) => {
+                return Self::in_memory(
+                    None,
+                    format!("IndexedDB could not be opened ({})", e.message),
+                );
+            }
+        };
+        let snapshot = match store.load().await {
+            Ok(snapshot) => snapshot,
+            Err(e) => {
+                return Self::in_memory(
+                    Some(store),
+                    format!("the stored database could not be read ({})", e.message),
+                );
+            }
+        };
+        let mut engine = new_engine();
+        let unreadable = engine.restore_readable(&snapshot);
         // Fold the journal the load replayed into the state stores, off the path of any
         // request; if it fails the journal stays and is replayed next time.
         let compacting = store.clone();
@@ -146,12 +174,64 @@ impl EngineHandle {
                 );
             }
         });
-        Ok(EngineHandle {
+        Self::new(
+            engine,
+            Some(store),
+            StorageTrouble {
+                memory_only: None,
+                unreadable,
+            },
+        )
+    }
+
+    /// An empty engine that saves nothing, and says why.
+    fn in_memory(store: Option<IdbStore>, reason: String) -> Self {
+        Self::new(
+            new_engine(),
+            store,
+            StorageTrouble {
+                memory_only: Some(reason),
+                unreadable: Vec::new(),
+            },
+        )
+    }
+
+    fn new(engine: Engine, store: Option<IdbStore>, trouble: StorageTrouble) -> Self {
+        EngineHandle {
             engine: Rc::new(RefCell::new(engine)),
             store,
+            trouble: Rc::new(RefCell::new(trouble)),
+            on_trouble: Listener::default(),
             on_data_change: Listener::default(),
             commits: Rc::default(),
-        })
+        }
+    }
+
+    /// Whether commits go to IndexedDB (not when the tab works in memory).
+    fn saving(&self) -> bool {
+        self.trouble.borrow().memory_only.is_none()
+    }
+
+    /// The text kept under `key` beside the data (the current model, lesson progress); none
+    /// while the tab works in memory.
+    pub async fn load_text(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match &self.store {
+            Some(store) if self.saving() => store.load_text(key).await,
+            _ => Ok(None),
+        }
+    }
+
+    /// Keeps `text` under `key` (or with `None` forgets it); nothing while in memory.
+    pub async fn save_text(&self, key: &str, text: Option<&str>) -> Result<(), StoreError> {
+        match &self.store {
+            Some(store) if self.saving() => store.save_text(key, text).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// What is wrong with this tab's storage (nothing, usually).
+    pub fn trouble(&self) -> StorageTrouble {
+        self.trouble.borrow().clone()
     }
 
     /// Sets what runs after a request's changes to tables or items are committed, whoever
@@ -160,15 +240,20 @@ impl EngineHandle {
         *self.on_data_change.0.borrow_mut() = Some(Rc::new(listener));
     }
 
+    /// Sets what runs when the storage's trouble changes after opening (the quota ran out).
+    pub fn on_trouble(&self, listener: impl Fn() + 'static) {
+        *self.on_trouble.0.borrow_mut() = Some(Rc::new(listener));
+    }
+
     /// Tells the listener that tables or items changed (for calls that change the current
     /// model, which views also show).
     pub fn notify_data_change(&self) {
         self.on_data_change.notify();
     }
 
-    /// The store this handle commits to.
-    pub fn store(&self) -> &IdbStore {
-        &self.store
+    /// The store this handle commits to (`None` when IndexedDB could not be opened).
+    pub fn store(&self) -> Option<&IdbStore> {
+        self.store.as_ref()
     }
 
     /// The region the engine serves (ARNs name it; the CLI's `--region` may name no other).
@@ -194,7 +279,7 @@ impl EngineHandle {
         if self.commits.borrow().reloading {
             return Err(DynamoError::new(
                 ErrorKind::InternalFailure,
-                "the engine is reloading from IndexedDB after a failed commit; retry",
+                "the database is being reloaded or replaced; retry",
             ));
         }
         let (response, changes) = {
@@ -236,6 +321,61 @@ impl EngineHandle {
         }
     }
 
+    /// Replaces the whole database with `snapshot` (an import; with an empty snapshot, a
+    /// reset). Every record must read first, so a bad file changes nothing.
+    pub async fn replace(&self, snapshot: &Snapshot) -> Result<(), DynamoError> {
+        let mut engine = new_engine();
+        engine.restore(snapshot)?;
+        self.rewrite(Some(engine)).await
+    }
+
+    /// Makes what was read the whole of the store: the records left out on opening are
+    /// dropped for good.
+    pub async fn keep_readable(&self) -> Result<(), DynamoError> {
+        self.rewrite(None).await
+    }
+
+    /// Rewrites the store (one transaction) from `engine`, which then serves, or from the
+    /// serving engine. Requests are refused meanwhile: none may land between the two.
+    async fn rewrite(&self, engine: Option<Engine>) -> Result<(), DynamoError> {
+        self.settle().await;
+        self.commits.borrow_mut().reloading = true;
+        let outcome = async {
+            let mut engine = engine;
+            let changes = match engine.as_mut() {
+                Some(engine) => engine.stored_state(),
+                None => self.engine_mut()?.stored_state(),
+            };
+            if let Some(store) = self.store.as_ref().filter(|_| self.saving()) {
+                store
+                    .replace_all(&changes)
+                    .await
+                    .map_err(|e| e.to_dynamo())?;
+            }
+            if let Some(engine) = engine {
+                *self.engine_mut()? = engine;
+            }
+            Ok(())
+        }
+        .await;
+        self.commits.borrow_mut().reloading = false;
+        if outcome.is_ok() {
+            self.trouble.borrow_mut().unreadable.clear();
+            self.on_data_change.notify();
+        }
+        outcome
+    }
+
+    /// The engine, borrowed for a call that changes it.
+    fn engine_mut(&self) -> Result<std::cell::RefMut<'_, Engine>, DynamoError> {
+        self.engine.try_borrow_mut().map_err(|_| {
+            DynamoError::new(
+                ErrorKind::InternalFailure,
+                "the engine is busy (re-entrant call)",
+            )
+        })
+    }
+
     /// Adds a request's changes to the gathering batch and returns what resolves once they
     /// (and every earlier change) are committed; `None` when nothing is outstanding.
     fn enqueue(&self, changes: Vec<Change>) -> Option<oneshot::Receiver<Result<(), StoreError>>> {
@@ -264,12 +404,27 @@ impl EngineHandle {
                 }
                 std::mem::take(&mut commits.gathering)
             };
-            let result = if batch.changes.is_empty() {
-                Ok(())
-            } else {
-                // The store is a cheap clone of the connection; no borrow is held across
-                // the await, so requests keep being served and gathered meanwhile.
-                self.store.clone().commit(&batch.changes).await
+            let store = self.store.clone().filter(|_| self.saving());
+            let result = match store {
+                Some(mut store) if !batch.changes.is_empty() => {
+                    // The store is a cheap clone of the connection; no borrow is held across
+                    // the await, so requests keep being served and gathered meanwhile.
+                    store.commit(&batch.changes).await
+                }
+                _ => Ok(()),
+            };
+            // Out of space: keep working in memory and say so, rather than fail every write
+            // from now on. The batch's changes are in the engine, so its requests succeed.
+            let result = match result {
+                Err(e) if e.quota => {
+                    self.trouble.borrow_mut().memory_only = Some(format!(
+                        "the browser's storage quota for this site is used up ({})",
+                        e.message
+                    ));
+                    self.on_trouble.notify();
+                    Ok(())
+                }
+                other => other,
             };
             match result {
                 Ok(()) => {
@@ -300,7 +455,10 @@ impl EngineHandle {
     /// from the store so that what it serves is again exactly what is durable. Commits
     /// created earlier finish before this read (IndexedDB orders overlapping transactions).
     async fn resync(&self) {
-        let restored = match self.store.load().await {
+        let Some(store) = &self.store else {
+            return;
+        };
+        let restored = match store.load().await {
             Ok(snapshot) => match self.engine.try_borrow_mut() {
                 Ok(mut engine) => {
                     engine.restore_readable(&snapshot);

@@ -1,7 +1,8 @@
 //! `window.dynoscope`, the page's JavaScript API: `send(operation, request)` returns a
 //! Promise of the DynamoDB response as a plain object, or rejects with the DynamoDB error
-//! object `{__type, message}`; `ready` is a Promise settled once the engine has been restored
-//! from IndexedDB (rejected with the same error shape if that failed); `operations` lists the
+//! object `{__type, message}`; `ready` is a Promise resolved once this tab serves its database
+//! and the engine has been restored (from IndexedDB, or empty in memory when IndexedDB cannot
+//! be used: the page says so); `operations` lists the
 //! operation names the engine serves; `importModel(text)`, `exportModel(format)` and
 //! `shareLink()` are the playground's model calls (see the README). The object is installed before the database is open,
 //! and `send` waits for `ready`, so scripts may call it at once. Requests go through
@@ -18,17 +19,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
 use crate::bridge::EngineHandle;
-use crate::store::StoreError;
 
 /// Where the handle lands once the engine is ready.
 type Slot = Rc<RefCell<Option<EngineHandle>>>;
 
-/// The installed API, waiting for its engine. Settle it with [`resolve`](Self::resolve) or
-/// [`reject`](Self::reject).
+/// The installed API, waiting for its engine. Settle it with [`resolve`](Self::resolve).
 pub struct PendingApi {
     slot: Slot,
     resolve: Function,
-    reject: Function,
 }
 
 impl PendingApi {
@@ -37,16 +35,6 @@ impl PendingApi {
         *self.slot.borrow_mut() = Some(handle);
         if let Err(e) = self.resolve.call0(&JsValue::UNDEFINED) {
             web_sys::console::error_2(&"dynoscope: resolving ready failed".into(), &e);
-        }
-    }
-
-    /// Rejects `window.dynoscope.ready` (and so every `send`) with `error`.
-    pub fn reject(self, error: &StoreError) {
-        if let Err(e) = self
-            .reject
-            .call1(&JsValue::UNDEFINED, &error_value(&error.to_dynamo()))
-        {
-            web_sys::console::error_2(&"dynoscope: rejecting ready failed".into(), &e);
         }
     }
 }
@@ -61,10 +49,9 @@ pub fn error_value(error: &DynamoError) -> JsValue {
 pub fn install() -> Result<PendingApi, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
 
-    let mut settle: Option<(Function, Function)> = None;
-    let ready = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-    let (resolve, reject) =
-        settle.ok_or_else(|| JsValue::from_str("Promise executor did not run"))?;
+    let mut settle: Option<Function> = None;
+    let ready = Promise::new(&mut |resolve, _| settle = Some(resolve));
+    let resolve = settle.ok_or_else(|| JsValue::from_str("Promise executor did not run"))?;
     let slot: Slot = Rc::new(RefCell::new(None));
 
     let send = {
@@ -93,11 +80,7 @@ pub fn install() -> Result<PendingApi, JsValue> {
     Reflect::set(&api, &"ready".into(), &ready)?;
     Reflect::set(&api, &"operations".into(), &operations)?;
     Reflect::set(&window, &"dynoscope".into(), &api)?;
-    Ok(PendingApi {
-        slot,
-        resolve,
-        reject,
-    })
+    Ok(PendingApi { slot, resolve })
 }
 
 /// One of the model calls: the engine handle and the JS argument in, a JS answer out.

@@ -3,7 +3,7 @@
 //! wasm32 only, so native `cargo test` of the workspace stays light. [`start`] is the
 //! entry point: it installs `window.dynoscope`, opens the IndexedDB store of the workspace
 //! the address names (once this tab owns it: [`owner`]), restores the engine from it and
-//! mounts the UI (or a page explaining why the database could not open).
+//! mounts the UI.
 
 #[cfg(target_arch = "wasm32")]
 pub mod bridge;
@@ -54,20 +54,11 @@ async fn boot(db_name: String, api: Option<js_api::PendingApi>, take_over: bool)
         return;
     };
     owner::hide_notice();
-    match bridge::EngineHandle::open(&db_name).await {
-        Ok(handle) => {
-            step_down_when_asked(tenure, handle.clone(), db_name);
-            ui::mount(handle.clone());
-            if let Some(api) = api {
-                api.resolve(handle);
-            }
-        }
-        Err(error) => {
-            ui::mount_failure(error.message.clone());
-            if let Some(api) = api {
-                api.reject(&error);
-            }
-        }
+    let handle = bridge::EngineHandle::open(&db_name).await;
+    step_down_when_asked(tenure, handle.clone(), db_name);
+    ui::mount(handle.clone());
+    if let Some(api) = api {
+        api.resolve(handle);
     }
 }
 
@@ -79,7 +70,9 @@ fn step_down_when_asked(tenure: owner::Tenure, handle: bridge::EngineHandle, db_
         owner::refuse_requests();
         wasm_bindgen_futures::spawn_local(async move {
             handle.settle().await;
-            handle.store().clone().close();
+            if let Some(store) = handle.store() {
+                store.clone().close();
+            }
             tenure.release();
             owner::show_notice(Some(Box::new(move || owner::reload_to_take_over(&db_name))));
         });

@@ -273,8 +273,7 @@ pub async fn load_items(
 /// The model the Model view edits, if one was saved.
 pub async fn load_current(handle: &EngineHandle) -> Result<Option<Model>, PlaygroundError> {
     let Some(text) = handle
-        .store()
-        .load_model()
+        .load_text(crate::store::CURRENT_MODEL)
         .await
         .map_err(|e| PlaygroundError::from(e.to_dynamo()))?
     else {
@@ -290,8 +289,7 @@ pub async fn save_current(
 ) -> Result<(), PlaygroundError> {
     let json = model.map(Model::to_json);
     handle
-        .store()
-        .save_model(json.as_deref())
+        .save_text(crate::store::CURRENT_MODEL, json.as_deref())
         .await
         .map_err(|e| PlaygroundError::from(e.to_dynamo()))
 }

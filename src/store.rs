@@ -52,12 +52,15 @@ pub const JOURNAL: &str = "journal";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreError {
     pub message: String,
+    /// The browser refused for lack of space (QuotaExceededError).
+    pub quota: bool,
 }
 
 impl StoreError {
     pub fn new(message: impl Into<String>) -> Self {
         StoreError {
             message: message.into(),
+            quota: false,
         }
     }
 
@@ -80,7 +83,17 @@ impl std::error::Error for StoreError {}
 
 impl From<indexed_db_futures::error::Error> for StoreError {
     fn from(e: indexed_db_futures::error::Error) -> Self {
-        StoreError::new(e.to_string())
+        let quota = match &e {
+            indexed_db_futures::error::Error::DomException(dom) => {
+                use indexed_db_futures::internals::SystemRepr;
+                dom.as_sys().name() == "QuotaExceededError"
+            }
+            _ => false,
+        };
+        StoreError {
+            message: e.to_string(),
+            quota,
+        }
     }
 }
 
@@ -140,16 +153,6 @@ impl IdbStore {
 }
 
 impl IdbStore {
-    /// The model the Model view edits, as its JSON file, if one was saved.
-    pub async fn load_model(&self) -> Result<Option<String>, StoreError> {
-        self.load_text(CURRENT_MODEL).await
-    }
-
-    /// Saves (or with `None` forgets) the model the Model view edits, durably.
-    pub async fn save_model(&self, json: Option<&str>) -> Result<(), StoreError> {
-        self.save_text(CURRENT_MODEL, json).await
-    }
-
     /// The text kept under `key` beside the model ([`CURRENT_MODEL`], [`LESSON_PROGRESS`]).
     pub async fn load_text(&self, key: &str) -> Result<Option<String>, StoreError> {
         let tx = self.db.transaction(MODELS).build()?;
@@ -289,6 +292,30 @@ impl Store for IdbStore {
             .build()?;
         drop(tx.object_store(JOURNAL)?.put(record).primitive()?);
         // A failed request aborts the transaction, and commit then reports the abort.
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl IdbStore {
+    /// Replaces everything stored (tables, items, settings, the journal) with `changes`
+    /// applied to an empty store, in one transaction: an import, a reset or a rewrite after
+    /// unreadable records were skipped lands whole or not at all.
+    pub async fn replace_all(&self, changes: &[Change]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([TABLES, ITEMS, SETTINGS, JOURNAL])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let tables = tx.object_store(TABLES)?;
+        let items = tx.object_store(ITEMS)?;
+        let settings = tx.object_store(SETTINGS)?;
+        for store in [&tables, &items, &settings, &tx.object_store(JOURNAL)?] {
+            drop(store.clear()?);
+        }
+        for change in changes {
+            write_change(&tables, &items, &settings, change)?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -175,7 +175,7 @@ async fn an_empty_database_loads_an_empty_snapshot() {
 #[wasm_bindgen_test]
 async fn writes_through_the_handle_are_there_after_a_restart() {
     let name = fresh_db("handle").await;
-    let handle = EngineHandle::open(&name).await.expect("open handle");
+    let handle = EngineHandle::open(&name).await;
     handle
         .send(
             "CreateTable",
@@ -201,10 +201,10 @@ async fn writes_through_the_handle_are_there_after_a_restart() {
         missing.expect_err("no such table").kind.name(),
         "ResourceNotFoundException"
     );
-    handle.store().clone().close();
+    handle.store().expect("IndexedDB opens").clone().close();
     drop(handle);
 
-    let restarted = EngineHandle::open(&name).await.expect("reopen handle");
+    let restarted = EngineHandle::open(&name).await;
     let response = restarted
         .send(
             "GetItem",
@@ -221,16 +221,16 @@ async fn writes_through_the_handle_are_there_after_a_restart() {
         .await
         .expect("ListTables");
     assert!(tables.contains("\"Music\""));
-    restarted.store().clone().close();
+    restarted.store().expect("IndexedDB opens").clone().close();
     IdbStore::delete_database(&name).await.expect("cleanup");
 }
 
 #[wasm_bindgen_test]
 async fn a_write_that_cannot_be_stored_is_not_acknowledged() {
     let name = fresh_db("closed").await;
-    let handle = EngineHandle::open(&name).await.expect("open handle");
+    let handle = EngineHandle::open(&name).await;
     // Reads need no commit; a write after the connection is gone must fail, not succeed.
-    handle.store().clone().close();
+    handle.store().expect("IndexedDB opens").clone().close();
     let listed = handle
         .send("ListTables", "{}")
         .await
@@ -281,7 +281,7 @@ async fn settings_are_stored_and_removed_like_items() {
 #[wasm_bindgen_test]
 async fn a_paused_clock_stays_paused_after_a_restart() {
     let name = fresh_db("clock").await;
-    let handle = EngineHandle::open(&name).await.expect("open handle");
+    let handle = EngineHandle::open(&name).await;
     handle
         .send("Dynoscope_SetClock", r#"{"Mode":"STEPPED"}"#)
         .await
@@ -297,10 +297,10 @@ async fn a_paused_clock_stays_paused_after_a_restart() {
             .expect("clock"),
     )
     .expect("JSON");
-    handle.store().clone().close();
+    handle.store().expect("IndexedDB opens").clone().close();
     drop(handle);
 
-    let restarted = EngineHandle::open(&name).await.expect("reopen handle");
+    let restarted = EngineHandle::open(&name).await;
     let after: serde_json::Value = serde_json::from_str(
         &restarted
             .send("Dynoscope_DescribeClock", "{}")
@@ -310,7 +310,7 @@ async fn a_paused_clock_stays_paused_after_a_restart() {
     .expect("JSON");
     assert_eq!(after["Clock"]["Mode"], "STEPPED");
     assert_eq!(after["Clock"]["NowMillis"], before["Clock"]["NowMillis"]);
-    restarted.store().clone().close();
+    restarted.store().expect("IndexedDB opens").clone().close();
     IdbStore::delete_database(&name).await.expect("cleanup");
 }
 
@@ -328,7 +328,7 @@ fn put_thing(i: usize) -> String {
 #[wasm_bindgen_test]
 async fn concurrent_writes_are_each_acknowledged_after_their_group_commit() {
     let name = fresh_db("group").await;
-    let handle = EngineHandle::open(&name).await.expect("open handle");
+    let handle = EngineHandle::open(&name).await;
     handle
         .send("CreateTable", create_things())
         .await
@@ -340,28 +340,28 @@ async fn concurrent_writes_are_each_acknowledged_after_their_group_commit() {
         answers.iter().all(Result::is_ok),
         "every write acknowledged"
     );
-    handle.store().clone().close();
+    handle.store().expect("IndexedDB opens").clone().close();
     drop(handle);
 
-    let restarted = EngineHandle::open(&name).await.expect("reopen handle");
+    let restarted = EngineHandle::open(&name).await;
     let count = restarted
         .send("Scan", r#"{"TableName":"Things","Select":"COUNT"}"#)
         .await
         .expect("Scan");
     assert!(count.contains("\"Count\":300"), "{count}");
-    restarted.store().clone().close();
+    restarted.store().expect("IndexedDB opens").clone().close();
     IdbStore::delete_database(&name).await.expect("cleanup");
 }
 
 #[wasm_bindgen_test]
 async fn a_failed_group_commit_fails_every_write_in_it() {
     let name = fresh_db("group-fail").await;
-    let handle = EngineHandle::open(&name).await.expect("open handle");
+    let handle = EngineHandle::open(&name).await;
     handle
         .send("CreateTable", create_things())
         .await
         .expect("CreateTable");
-    handle.store().clone().close();
+    handle.store().expect("IndexedDB opens").clone().close();
     let bodies: Vec<String> = (0..20).map(put_thing).collect();
     let answers =
         futures_util::future::join_all(bodies.iter().map(|b| handle.send("PutItem", b))).await;

@@ -63,7 +63,6 @@ async fn kept_progress(
     plan: &LessonPlan,
 ) -> Option<Progress> {
     let text = handle
-        .store()
         .load_text(crate::store::LESSON_PROGRESS)
         .await
         .ok()??;
@@ -205,7 +204,6 @@ fn Lesson(id: String) -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             if let Err(e) = handle
-                .store()
                 .save_text(crate::store::LESSON_PROGRESS, Some(&text))
                 .await
             {

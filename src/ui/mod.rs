@@ -15,6 +15,7 @@ mod code;
 mod console;
 mod cost_panel;
 pub(crate) mod create_table;
+mod database;
 mod home;
 mod item_editor;
 mod item_grid;
@@ -405,27 +406,7 @@ fn remove_boot_notice() {
 pub fn mount(handle: EngineHandle) {
     remove_boot_notice();
     code::install();
-    leptos::mount::mount_to_body(move || view! { <App handle=handle /> });
-}
-
-/// Mounts a page explaining that the database could not be opened.
-pub fn mount_failure(message: String) {
-    remove_boot_notice();
-    leptos::mount::mount_to_body(move || {
-        view! {
-            <header class="app-header">
-                <h1>"Dynoscope"</h1>
-            </header>
-            <main class="content">
-                <section class="panel">
-                    <h2>"The database could not be opened"</h2>
-                    <ErrorNotice
-                        error=ShownError { name: "InternalFailure".into(), wire_type: String::new(), message }
-                        testid="boot-error"
-                    />
-                    <p>"IndexedDB may be disabled (private browsing, storage settings) or the stored data may be damaged."</p>
-                </section>
-            </main>
-        }
-    });
+    let app = handle.clone();
+    leptos::mount::mount_to_body(move || view! { <App handle=app /> });
+    database::install(handle);
 }

@@ -1,6 +1,7 @@
 // Two tabs of one browser profile (one IndexedDB, one set of Web Locks): only one serves the
 // database, the other says so and refuses requests until "Use it here" moves it, after the
-// owner has committed everything it acknowledged. Pins the report of issue 10: a table deleted
+// owner has committed everything it acknowledged. Also the storage trouble a tab can meet: a
+// damaged store, no IndexedDB, the quota used up. Pins the report of issue 10: a table deleted
 // in one tab and written in the other, recreated with another key schema, must never leave a
 // database that cannot be opened, and two tabs' counters and conditional puts never both win.
 'use strict';
@@ -176,5 +177,53 @@ test('a store left damaged by two tabs still opens, without the records it canno
     const scan = await send(page, 'Scan', { TableName: 'two', ConsistentRead: true });
     assert.equal(scan.ok, true, JSON.stringify(scan.error));
     assert.deepEqual(scan.value.Items, [{ pk: { S: 'good' } }]);
+
+    // The page names the record it left out and offers to remove it for good.
+    const notice = page.getByTestId('storage-unreadable');
+    await notice.getByText('1 stored record could not be read and was left out').waitFor();
+    await notice.getByText('an item of table "two": One or more parameter values were invalid: Missing the key pk in the item').waitFor();
+    await page.getByTestId('storage-keep-readable').click();
+    await notice.waitFor({ state: 'detached' });
+    await helpers.open(page);
+    assert.equal(await page.getByTestId('storage-unreadable').count(), 0, 'the record is still stored');
+    const again = await send(page, 'Scan', { TableName: 'two', ConsistentRead: true });
+    assert.deepEqual(again.value.Items, [{ pk: { S: 'good' } }]);
+  });
+});
+
+test('without IndexedDB the app works in memory and says so', { timeout: 60000 }, async () => {
+  await helpers.withBrowser(async (page) => {
+    // As in a private window that refuses storage: opening any database fails.
+    await page.addInitScript(() => {
+      IDBFactory.prototype.open = function open() {
+        throw new DOMException('IndexedDB is disabled in this test', 'InvalidStateError');
+      };
+    });
+    await helpers.open(page);
+    await page.getByTestId('storage-memory').getByText('Not saved:').waitFor();
+    assert.equal((await send(page, 'CreateTable', table('mem', 'id'))).ok, true);
+    assert.equal((await send(page, 'PutItem', { TableName: 'mem', Item: { id: { S: 'a' } } })).ok, true);
+    const got = await send(page, 'GetItem', { TableName: 'mem', Key: { id: { S: 'a' } }, ConsistentRead: true });
+    assert.deepEqual(got.value.Item, { id: { S: 'a' } });
+  });
+});
+
+test('when the quota runs out the app keeps working in memory and says so', { timeout: 60000 }, async () => {
+  await helpers.withBrowser(async (page) => {
+    await page.addInitScript(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function quota(...args) {
+        if (window.quotaUsedUp) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return put.apply(this, args);
+      };
+    });
+    await helpers.open(page);
+    assert.equal((await send(page, 'CreateTable', table('full', 'id'))).ok, true);
+    await page.evaluate(() => { window.quotaUsedUp = true; });
+    const put = await send(page, 'PutItem', { TableName: 'full', Item: { id: { S: 'a' } } });
+    assert.equal(put.ok, true, JSON.stringify(put.error));
+    await page.getByTestId('storage-memory').getByText('quota').waitFor();
+    const got = await send(page, 'GetItem', { TableName: 'full', Key: { id: { S: 'a' } }, ConsistentRead: true });
+    assert.deepEqual(got.value.Item, { id: { S: 'a' } });
   });
 });
