@@ -321,6 +321,16 @@ impl EngineHandle {
         }
     }
 
+    /// The whole database as the lines of a database file
+    /// ([`dynoscope_engine::database_file`]): everything acknowledged so far.
+    pub async fn export_lines(&self) -> Result<Vec<String>, DynamoError> {
+        self.settle().await;
+        let changes = self.engine_mut()?.stored_state();
+        let mut state = dynoscope_engine::MemoryStore::new();
+        state.apply(&changes);
+        Ok(dynoscope_engine::database_file::lines(&state.snapshot()).collect())
+    }
+
     /// Replaces the whole database with `snapshot` (an import; with an empty snapshot, a
     /// reset). Every record must read first, so a bad file changes nothing.
     pub async fn replace(&self, snapshot: &Snapshot) -> Result<(), DynamoError> {

@@ -276,10 +276,10 @@ pub fn ItemGrid() -> impl IntoView {
             .info
             .get_untracked()
             .map(|info| {
-                info.keys
-                    .iter()
-                    .filter_map(|k| row.get(&k.name).map(|v| (k.name.clone(), v.clone())))
-                    .collect()
+                dynoscope_engine::sorting::ordered(
+                    (info.keys.iter())
+                        .filter_map(|k| row.get(&k.name).map(|v| (k.name.clone(), v.clone()))),
+                )
             })
             .unwrap_or_default();
         let text = serde_json::to_string_pretty(&Value::Object(row.clone())).unwrap_or_default();

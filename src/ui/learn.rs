@@ -161,8 +161,9 @@ fn Lesson(id: String) -> impl IntoView {
                     .map(|()| None)
                     .map_err(ShownError::from),
                 (Ok(handle), Some(n)) => {
-                    let saved = reports
-                        .with_untracked(|r| r.iter().flat_map(|r| r.saved.clone()).collect());
+                    let saved = reports.with_untracked(|r| {
+                        dynoscope_engine::sorting::ordered(r.iter().flat_map(|r| r.saved.clone()))
+                    });
                     crate::learn::play_step(&handle, &current.id, n, saved)
                         .await
                         .map(Some)

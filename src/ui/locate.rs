@@ -82,11 +82,10 @@ pub fn ItemLocator(table: String) -> impl IntoView {
             if for_table != table {
                 return;
             }
-            fields.set(
+            fields.set(dynoscope_engine::sorting::ordered(
                 key.iter()
-                    .map(|(name, value)| (name.clone(), field_text(value)))
-                    .collect(),
-            );
+                    .map(|(name, value)| (name.clone(), field_text(value))),
+            ));
             query.set(Some(key));
         });
     }

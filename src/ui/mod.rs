@@ -335,6 +335,7 @@ fn TablesPage(list_error: RwSignal<Option<ShownError>>) -> impl IntoView {
                 <table_list::TableList />
                 {move || list_error.get().map(|e| view! { <ErrorNotice error=e testid="table-list-error" /> })}
                 <create_table::CreateTable />
+                <database::DatabasePanel />
             </aside>
             <main class="content">
                 {move || match state.selected.get() {

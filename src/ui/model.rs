@@ -18,7 +18,7 @@ use crate::playground::{self, PlaygroundError};
 mod aggregate;
 mod form;
 mod patterns;
-mod share;
+pub(crate) mod share;
 
 impl From<PlaygroundError> for ShownError {
     fn from(e: PlaygroundError) -> Self {
@@ -391,12 +391,11 @@ const PALETTE: &[&str] = &[
 
 /// A colour per entity name.
 pub fn entity_colours(table: &ModelTable) -> BTreeMap<String, String> {
-    table
-        .entities
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.name.clone(), PALETTE[i % PALETTE.len()].to_owned()))
-        .collect()
+    dynoscope_engine::sorting::ordered(
+        (table.entities.iter())
+            .enumerate()
+            .map(|(i, e)| (e.name.clone(), PALETTE[i % PALETTE.len()].to_owned())),
+    )
 }
 
 /// A DynamoDB JSON scalar shown as text.

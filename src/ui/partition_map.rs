@@ -136,11 +136,9 @@ impl MapData {
 
 /// Each partition's throughput, by id.
 fn throughput_of(described: &PartitionsDescription) -> BTreeMap<u64, PartitionThroughput> {
-    described
-        .partitions
-        .iter()
-        .filter_map(|p| Some((p.partition_id, p.throughput?)))
-        .collect()
+    dynoscope_engine::sorting::ordered(
+        (described.partitions.iter()).filter_map(|p| Some((p.partition_id, p.throughput?))),
+    )
 }
 
 /// A hash as a percentage of the keyspace.

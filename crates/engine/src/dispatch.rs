@@ -120,10 +120,11 @@ fn table_arns_to_names(engine: &Engine, body: &[u8]) -> Option<Vec<u8>> {
         .get_mut("RequestItems")
         .and_then(serde_json::Value::as_object_mut)
     {
-        let renamed: serde_json::Map<String, serde_json::Value> = std::mem::take(items)
-            .into_iter()
-            .map(|(k, v)| (name_of(&k).unwrap_or(k), v))
-            .collect();
+        let renamed: serde_json::Map<String, serde_json::Value> = crate::sorting::ordered(
+            std::mem::take(items)
+                .into_iter()
+                .map(|(k, v)| (name_of(&k).unwrap_or(k), v)),
+        );
         *items = renamed;
     }
     if let Some(actions) = request

@@ -5,6 +5,8 @@
 //! shares one instantiation of the standard stable sort; only the few lines that apply the
 //! permutation are per element type. Stable: equal elements keep their order. Meant for the
 //! short lists of a request or a view, not for hot loops over millions of elements.
+//! Collecting into a `BTreeMap` sorts too (one more copy per call site): [`ordered`] builds
+//! ordered maps and sets by inserting instead.
 
 use std::cmp::Ordering;
 
@@ -49,6 +51,14 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// Collects `items` into an ordered map or set by inserting them one at a time, as `collect`
+/// would build it (a later duplicate key wins) but without the sort `collect` runs first.
+pub fn ordered<C: Default + Extend<T>, T>(items: impl IntoIterator<Item = T>) -> C {
+    let mut collection = C::default();
+    collection.extend(items);
+    collection
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +87,14 @@ mod tests {
         let mut v = vec![(1, 'a'), (0, 'b'), (1, 'c'), (0, 'd')];
         sort_by(&mut v, |a, b| a.0.cmp(&b.0));
         assert_eq!(v, [(0, 'b'), (0, 'd'), (1, 'a'), (1, 'c')]);
+    }
+
+    #[test]
+    fn ordered_builds_the_map_collect_would() {
+        let pairs = [("b", 1), ("a", 2), ("b", 3)];
+        let inserted: std::collections::BTreeMap<&str, i32> = ordered(pairs);
+        let collected: std::collections::BTreeMap<&str, i32> = pairs.into_iter().collect();
+        assert_eq!(inserted, collected);
     }
 
     #[test]

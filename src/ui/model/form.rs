@@ -392,18 +392,15 @@ fn SampleData(table: usize) -> impl IntoView {
 
 /// A new hand-written item: the table's key attributes with a placeholder value each.
 fn new_item(spec: &dynoscope_model::model::TableSpec) -> dynoscope_model::model::ItemJson {
-    spec.key_schema
-        .iter()
-        .map(|k| {
-            let kind = spec.attribute_type(&k.attribute_name).unwrap_or("S");
-            let value = match kind {
-                "N" => serde_json::json!({"N": "0"}),
-                "B" => serde_json::json!({"B": "AA=="}),
-                _ => serde_json::json!({"S": "new"}),
-            };
-            (k.attribute_name.clone(), value)
-        })
-        .collect()
+    dynoscope_engine::sorting::ordered(spec.key_schema.iter().map(|k| {
+        let kind = spec.attribute_type(&k.attribute_name).unwrap_or("S");
+        let value = match kind {
+            "N" => serde_json::json!({"N": "0"}),
+            "B" => serde_json::json!({"B": "AA=="}),
+            _ => serde_json::json!({"S": "new"}),
+        };
+        (k.attribute_name.clone(), value)
+    }))
 }
 
 /// One sample item as DynamoDB JSON on one line. Text the engine's parser accepts replaces

@@ -304,10 +304,9 @@ async fn partitions_of(
     .collect();
     let mut seen = BTreeSet::new();
     for item in items.iter().take(50) {
-        let key: serde_json::Map<String, Value> = keys
-            .iter()
-            .filter_map(|k| item.get(*k).map(|v| ((*k).to_owned(), v.clone())))
-            .collect();
+        let key: serde_json::Map<String, Value> = dynoscope_engine::sorting::ordered(
+            (keys.iter()).filter_map(|k| item.get(*k).map(|v| ((*k).to_owned(), v.clone()))),
+        );
         if key.len() != keys.len() {
             continue;
         }

@@ -81,11 +81,11 @@ pub fn index_start(table: &Table, index: &Index, key: &Item) -> Result<IndexPosi
     {
         return Err(mismatch());
     }
-    let table_key_item: Item = key
-        .iter()
-        .filter(|(n, _)| table_schema.is_key_attribute(n))
-        .map(|(n, v)| (n.clone(), v.clone()))
-        .collect();
+    let table_key_item: Item = crate::sorting::ordered(
+        key.iter()
+            .filter(|(n, _)| table_schema.is_key_attribute(n))
+            .map(|(n, v)| (n.clone(), v.clone())),
+    );
     let table_key = table_schema
         .key_from_request(&table_key_item)
         .map_err(|_| mismatch())?;
