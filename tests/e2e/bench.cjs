@@ -1,7 +1,8 @@
 // Browser figures for `make bench` (printed, never asserted): acknowledged PutItem/s through
 // window.dynoscope with 1,000 concurrent requests (group commit; the median of five rounds
-// after a first one reported apart) and one at a time, GetItem/s one at a time, and the
-// time to apply a model that loads 10,000 generated items. Each acknowledgement comes after
+// after a first one reported apart) and one at a time, GetItem/s one at a time, the
+// time to apply a model that loads 10,000 generated items, and the time to open a database of
+// 110,000 items. Each acknowledgement comes after
 // IndexedDB committed the write. Run by scripts/bench-browser.sh against a served dist/.
 'use strict';
 
@@ -81,12 +82,26 @@ async function main() {
       const summary = await window.dynoscope.importModel(JSON.stringify(m));
       return { ms: performance.now() - t, items: summary.items };
     }, model);
+    // A database of 100,000 more items, then a reload: the time from navigation to the
+    // engine restored and serving (window.dynoscope.ready), wasm download and compile included.
+    const big = JSON.parse(JSON.stringify(model));
+    big.tables[0].definition.TableName = 'hundred_thousand';
+    big.tables[0].entities[0].count = 100000;
+    await page.evaluate((m) => window.dynoscope.importModel(JSON.stringify(m)), big);
+    const opens = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto(`${helpers.BASE_URL}/tables`);
+      await page.waitForFunction(() => window.dynoscope !== undefined);
+      opens.push(await page.evaluate(() => window.dynoscope.ready.then(() => performance.now())));
+    }
+    const open = [...opens].sort((a, b) => a - b)[1];
     console.log(`browser (Chromium, IndexedDB, acknowledged after commit):`);
     const rounds = figures.rounds.map((r) => Math.round(r).toLocaleString('en')).join(', ');
     console.log(`  PutItem, 1,000 concurrent        ${Math.round(figures.concurrent).toLocaleString('en')} /s (median of 5 rounds: ${rounds}; first round, code not yet optimised: ${Math.round(figures.cold).toLocaleString('en')} /s)`);
     console.log(`  PutItem, one at a time           ${Math.round(figures.sequential).toLocaleString('en')} /s`);
     console.log(`  GetItem, one at a time           ${Math.round(figures.gets).toLocaleString('en')} /s (awaited through window.dynoscope)`);
     console.log(`  apply a model of ${load.items.toLocaleString('en')} items   ${Math.round(load.ms).toLocaleString('en')} ms`);
+    console.log(`  open a database of 110,000 items  ${Math.round(open).toLocaleString('en')} ms to ready (median of 3 reloads: ${opens.map((t) => Math.round(t)).join(', ')})`);
     helpers.assertNoPageProblems(browser.problems);
   } finally {
     await browser.close();
