@@ -113,6 +113,48 @@ pub struct StorageTrouble {
     pub unreadable: Vec<Unreadable>,
 }
 
+/// A request served by [`EngineHandle::serve`]: the engine's answer, and what resolves once
+/// everything the answer may show is committed (`None` when nothing is outstanding).
+pub struct Served {
+    response: Result<Vec<u8>, DynamoError>,
+    durable: Option<oneshot::Receiver<Result<(), StoreError>>>,
+}
+
+impl Served {
+    /// The answer, if it may be given now; otherwise the request, still waiting.
+    pub fn now(self) -> Result<Result<String, DynamoError>, Served> {
+        match self.durable {
+            None => Ok(text_of(self.response)),
+            Some(_) => Err(self),
+        }
+    }
+
+    /// The answer, once everything it may show is committed (a failed commit fails it).
+    pub async fn finish(self) -> Result<String, DynamoError> {
+        if let Some(durable) = self.durable {
+            durable
+                .await
+                .unwrap_or_else(|_| {
+                    Err(StoreError::new(
+                        "the commit was abandoned (the page is closing)",
+                    ))
+                })
+                .map_err(|e| e.to_dynamo())?;
+        }
+        text_of(self.response)
+    }
+}
+
+/// The engine's answer as text.
+fn text_of(response: Result<Vec<u8>, DynamoError>) -> Result<String, DynamoError> {
+    String::from_utf8(response?).map_err(|e| {
+        DynamoError::new(
+            ErrorKind::InternalFailure,
+            format!("the engine answered with invalid UTF-8: {e}"),
+        )
+    })
+}
+
 /// A shared handle on the engine and its store. Cloning shares both.
 #[derive(Debug, Clone)]
 pub struct EngineHandle {
@@ -273,6 +315,13 @@ impl EngineHandle {
     /// batch and of the one gathering behind it gets an InternalFailure, never a false
     /// success, and the engine is reloaded from IndexedDB so it forgets what was not stored.
     pub async fn send(&self, operation: &str, request: &str) -> Result<String, DynamoError> {
+        self.serve(operation, request)?.finish().await
+    }
+
+    /// Serves one request now, as [`EngineHandle::send`] does, and returns its answer with
+    /// what it still waits for: nothing, most of the time, for a read when no commit is
+    /// outstanding, so a caller can answer at once ([`Served::now`]).
+    pub fn serve(&self, operation: &str, request: &str) -> Result<Served, DynamoError> {
         if let Some(refusal) = crate::owner::refusal() {
             return Err(refusal);
         }
@@ -283,33 +332,15 @@ impl EngineHandle {
             ));
         }
         let (response, changes) = {
-            let mut engine = self.engine.try_borrow_mut().map_err(|_| {
-                DynamoError::new(
-                    ErrorKind::InternalFailure,
-                    "the engine is busy (re-entrant call)",
-                )
-            })?;
+            let mut engine = self.engine_mut()?;
             engine.observe_host_time(wall_clock_millis());
             let result = engine.dispatch(operation, request.as_bytes());
             // A rejected request may still have recorded nothing; drain either way.
             (result, engine.take_changes())
         };
-        if let Some(durable) = self.enqueue(changes) {
-            durable
-                .await
-                .unwrap_or_else(|_| {
-                    Err(StoreError::new(
-                        "the commit was abandoned (the page is closing)",
-                    ))
-                })
-                .map_err(|e| e.to_dynamo())?;
-        }
-        let body = response?;
-        String::from_utf8(body).map_err(|e| {
-            DynamoError::new(
-                ErrorKind::InternalFailure,
-                format!("the engine answered with invalid UTF-8: {e}"),
-            )
+        Ok(Served {
+            response,
+            durable: self.enqueue(changes),
         })
     }
 

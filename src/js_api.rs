@@ -58,14 +58,7 @@ pub fn install() -> Result<PendingApi, JsValue> {
         let slot = slot.clone();
         let ready = ready.clone();
         Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(
-            move |operation: JsValue, request: JsValue| {
-                future_to_promise(send_from_js(
-                    slot.clone(),
-                    ready.clone(),
-                    operation,
-                    request,
-                ))
-            },
+            move |operation: JsValue, request: JsValue| send_now(&slot, &ready, operation, request),
         )
     };
 
@@ -356,26 +349,63 @@ async fn share_link(handle: EngineHandle) -> Result<JsValue, JsValue> {
     Ok(JsValue::from_str(&url))
 }
 
-/// `window.dynoscope.send`: waits for the engine, serialises the request, sends it, and
-/// parses the answer back into a JS object.
-async fn send_from_js(
+/// `send(operation, request)`: once the engine is up, the request is served at once, and a
+/// read with no commit outstanding settles its promise without a trip through a future.
+fn send_now(slot: &Slot, ready: &Promise, operation: JsValue, request: JsValue) -> Promise {
+    let Some(handle) = slot.borrow().clone() else {
+        return future_to_promise(send_when_ready(
+            slot.clone(),
+            ready.clone(),
+            operation,
+            request,
+        ));
+    };
+    let served = request_text(&operation, &request)
+        .and_then(|(op, body)| handle.serve(&op, &body).map_err(|e| error_value(&e)));
+    let answered = match served.map(|s| s.now()) {
+        Err(e) => Err(e),
+        Ok(Ok(answer)) => answer
+            .map_err(|e| error_value(&e))
+            .and_then(|t| response_value(&t)),
+        Ok(Err(waiting)) => {
+            return future_to_promise(async move {
+                let text = waiting.finish().await.map_err(|e| error_value(&e))?;
+                response_value(&text)
+            });
+        }
+    };
+    match answered {
+        Ok(value) => Promise::resolve(&value),
+        Err(error) => Promise::reject(&error),
+    }
+}
+
+/// `send` before the engine is up: waits for `ready` (refused at once while another tab
+/// serves the database), then sends.
+async fn send_when_ready(
     slot: Slot,
     ready: Promise,
     operation: JsValue,
     request: JsValue,
 ) -> Result<JsValue, JsValue> {
-    // Once the engine is up, requests go straight to it (no hop through `ready`).
-    let waiting = slot.borrow().is_none();
-    if waiting {
-        refuse_if_elsewhere()?;
-        JsFuture::from(ready).await?;
-    }
+    refuse_if_elsewhere()?;
+    JsFuture::from(ready).await?;
     let handle = slot.borrow().clone().ok_or_else(|| {
         error_value(&DynamoError::new(
             ErrorKind::InternalFailure,
             "the engine is not ready",
         ))
     })?;
+    let (operation, body) = request_text(&operation, &request)?;
+    let response = handle
+        .send(&operation, &body)
+        .await
+        .map_err(|e| error_value(&e))?;
+    response_value(&response)
+}
+
+/// The operation name and the request's JSON text, from what a script passed.
+fn request_text(operation: &JsValue, request: &JsValue) -> Result<(String, String), JsValue> {
     let operation = operation.as_string().ok_or_else(|| {
         error_value(&DynamoError::validation(
             "The operation must be a string such as \"PutItem\"",
@@ -384,7 +414,7 @@ async fn send_from_js(
     let body = if request.is_undefined() || request.is_null() {
         "{}".to_owned()
     } else {
-        JSON::stringify(&request)
+        JSON::stringify(request)
             .ok()
             .map(JsValue::from)
             .and_then(|text| text.as_string())
@@ -394,11 +424,12 @@ async fn send_from_js(
                 ))
             })?
     };
-    let response = handle
-        .send(&operation, &body)
-        .await
-        .map_err(|e| error_value(&e))?;
-    JSON::parse(&response).map_err(|_| {
+    Ok((operation, body))
+}
+
+/// The engine's JSON answer as a plain object.
+fn response_value(response: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(response).map_err(|_| {
         error_value(&DynamoError::new(
             ErrorKind::InternalFailure,
             "the engine's response is not valid JSON",
