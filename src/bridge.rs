@@ -162,6 +162,8 @@ pub struct EngineHandle {
     /// `None` when IndexedDB could not be opened at all.
     store: Option<IdbStore>,
     trouble: Rc<RefCell<StorageTrouble>>,
+    /// What `save_text` kept (or, as `None`, forgot) while the tab works in memory.
+    memory_texts: Rc<RefCell<std::collections::BTreeMap<String, Option<String>>>>,
     on_trouble: Listener,
     on_data_change: Listener,
     commits: Rc<RefCell<Commits>>,
@@ -243,6 +245,7 @@ impl EngineHandle {
             engine: Rc::new(RefCell::new(engine)),
             store,
             trouble: Rc::new(RefCell::new(trouble)),
+            memory_texts: Rc::default(),
             on_trouble: Listener::default(),
             on_data_change: Listener::default(),
             commits: Rc::default(),
@@ -254,20 +257,27 @@ impl EngineHandle {
         self.trouble.borrow().memory_only.is_none()
     }
 
-    /// The text kept under `key` beside the data (the current model, lesson progress); none
-    /// while the tab works in memory.
+    /// The text kept under `key` beside the data (the current model, lesson progress): what
+    /// the tab kept since it began working in memory, if anything, else IndexedDB's.
     pub async fn load_text(&self, key: &str) -> Result<Option<String>, StoreError> {
+        if let Some(kept) = self.memory_texts.borrow().get(key) {
+            return Ok(kept.clone());
+        }
         match &self.store {
-            Some(store) if self.saving() => store.load_text(key).await,
-            _ => Ok(None),
+            Some(store) => store.load_text(key).await,
+            None => Ok(None),
         }
     }
 
-    /// Keeps `text` under `key` (or with `None` forgets it); nothing while in memory.
+    /// Keeps `text` under `key` (or with `None` forgets it): durably, or in memory while the
+    /// tab works in memory.
     pub async fn save_text(&self, key: &str, text: Option<&str>) -> Result<(), StoreError> {
         match &self.store {
             Some(store) if self.saving() => store.save_text(key, text).await,
-            _ => Ok(()),
+            _ => {
+                (self.memory_texts.borrow_mut()).insert(key.to_owned(), text.map(str::to_owned));
+                Ok(())
+            }
         }
     }
 

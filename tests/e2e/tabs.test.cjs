@@ -205,6 +205,16 @@ test('without IndexedDB the app works in memory and says so', { timeout: 60000 }
     assert.equal((await send(page, 'PutItem', { TableName: 'mem', Item: { id: { S: 'a' } } })).ok, true);
     const got = await send(page, 'GetItem', { TableName: 'mem', Key: { id: { S: 'a' } }, ConsistentRead: true });
     assert.deepEqual(got.value.Item, { id: { S: 'a' } });
+    // The current model is kept in memory too.
+    const model = {
+      format: 'dynoscope-model',
+      version: 1,
+      name: 'In memory',
+      tables: [{ definition: table('modelled', 'id'), entities: [] }],
+    };
+    await page.evaluate((m) => window.dynoscope.importModel(JSON.stringify(m)), model);
+    const exported = JSON.parse(await page.evaluate(() => window.dynoscope.exportModel('dynoscope')));
+    assert.equal(exported.name, 'In memory');
   });
 });
 
