@@ -328,6 +328,13 @@ impl EngineHandle {
         self.serve(operation, request)?.finish().await
     }
 
+    /// Sends `(operation, request)` pairs together, as [`EngineHandle::send`] does each:
+    /// they are all served at once, so their changes share a commit, and each is answered
+    /// in order once its changes are stored.
+    pub async fn send_all(&self, calls: &[(&str, &str)]) -> Vec<Result<String, DynamoError>> {
+        futures_util::future::join_all(calls.iter().map(|(op, body)| self.send(op, body))).await
+    }
+
     /// Serves one request now, as [`EngineHandle::send`] does, and returns its answer with
     /// what it still waits for: nothing, most of the time, for a read when no commit is
     /// outstanding, so a caller can answer at once ([`Served::now`]).

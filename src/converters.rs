@@ -83,6 +83,13 @@ pub enum Job {
     CheckGenerator { text: String },
     /// Tab suggestions for the end of a CLI line.
     CliComplete { line: String, tables: Vec<String> },
+    /// Input for one of the panels the worker writes ([`crate::panels`]): the Query and
+    /// Scan builder, the load generator. Input and output are JSON, so a panel costs the
+    /// page no serde code of its own.
+    Panel {
+        panel: String,
+        input: serde_json::Value,
+    },
     /// One request written as code in every language the page offers, as the "Code"
     /// panel's HTML.
     Code {
@@ -157,6 +164,10 @@ pub enum Outcome {
         state: Option<serde_json::Value>,
         printed: Option<serde_json::Value>,
         html: Option<String>,
+    },
+    /// What a panel came to, as JSON.
+    Panel {
+        output: serde_json::Value,
     },
     Completion {
         start: usize,
@@ -283,6 +294,18 @@ pub async fn render(
     .await?
     {
         Outcome::Rendered { steps, questions } => Ok((steps, questions)),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Runs `panel` of [`crate::panels`] on `input`, in the worker.
+pub async fn panel(panel: &str, input: serde_json::Value) -> Result<serde_json::Value, ModelError> {
+    let job = Job::Panel {
+        panel: panel.to_owned(),
+        input,
+    };
+    match run(job).await? {
+        Outcome::Panel { output } => Ok(output),
         other => Err(unexpected(&other)),
     }
 }
@@ -610,6 +633,10 @@ fn answer(text: &str) -> String {
                 Err(e) => failed(ModelError::whole(e.to_string())),
             }
         }
+        Job::Panel { panel, input } => match crate::panels::run(&panel, input) {
+            Ok(output) => Outcome::Panel { output },
+            Err(e) => failed(e),
+        },
         Job::Code { operation, request } => Outcome::Written {
             text: code_panel(&operation, &request),
         },

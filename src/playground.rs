@@ -86,8 +86,12 @@ pub async fn read_model(text: String) -> Result<(Model, String), ModelError> {
 
 /// Sends one step, failing with the engine's error.
 async fn send(handle: &EngineHandle, step: &Step) -> Result<Value, PlaygroundError> {
-    let text = handle.send(step.operation, &step.body.to_string()).await?;
-    serde_json::from_str(&text).map_err(|e| PlaygroundError {
+    parse(&handle.send(step.operation, &step.body.to_string()).await?)
+}
+
+/// A response's JSON text, read.
+fn parse(text: &str) -> Result<Value, PlaygroundError> {
+    serde_json::from_str(text).map_err(|e| PlaygroundError {
         name: "InternalFailure".into(),
         message: format!("unreadable response: {e}"),
     })
@@ -260,9 +264,14 @@ pub async fn load_items(
     let mut queue: std::collections::VecDeque<Step> = apply::load_steps(table, items).into();
     while !queue.is_empty() {
         let wave: Vec<Step> = (0..IN_FLIGHT).filter_map(|_| queue.pop_front()).collect();
-        let answers = futures_util::future::join_all(wave.iter().map(|s| send(handle, s))).await;
-        for answer in answers {
-            if let Some(retry) = apply::retry_step(&answer?) {
+        let bodies: Vec<String> = wave.iter().map(|s| s.body.to_string()).collect();
+        let calls: Vec<(&str, &str)> = wave
+            .iter()
+            .zip(&bodies)
+            .map(|(s, body)| (s.operation, body.as_str()))
+            .collect();
+        for answer in handle.send_all(&calls).await {
+            if let Some(retry) = apply::retry_step(&parse(&answer?)?) {
                 queue.push_back(retry);
             }
         }

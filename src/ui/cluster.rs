@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 use super::capacity_chart::CapacityChart;
 use super::clock::ClockBar;
 use super::cost_panel::CostPanel;
+use super::load_generator::LoadGenerator;
 use super::locate::ItemLocator;
 use super::partition_map::PartitionMap;
 use super::simulation::SimulationControl;
@@ -181,6 +182,7 @@ pub fn ClusterView(table: String) -> impl IntoView {
             </section>
             <PartitionMap table=table.clone() />
             <CapacityChart table=table.clone() />
+            <LoadGenerator table=table.clone() />
             <div class="cluster-lower">
                 <ItemLocator table=table.clone() />
                 <EventTimeline table=table.clone() />

@@ -16,13 +16,16 @@ mod console;
 mod cost_panel;
 pub(crate) mod create_table;
 mod database;
+mod dom;
 mod home;
 mod item_editor;
 mod item_grid;
 mod learn;
+mod load_generator;
 mod locate;
 mod model;
 mod partition_map;
+mod query_builder;
 mod resource;
 pub mod route;
 mod simulation;
@@ -158,7 +161,12 @@ pub enum MainView {
     Items,
     /// The simulated cluster: partitions, replicas, events.
     Cluster,
+    /// The Query and Scan builder.
+    Query,
 }
+
+/// The shortest time between two refreshes of the views after writes.
+const REFRESH_GAP: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// State the UI regions share, provided as context. Copy: every field is an arena handle.
 #[derive(Clone, Copy)]
@@ -259,9 +267,21 @@ pub fn App(handle: EngineHandle) -> impl IntoView {
     let state = AppState::new(handle.clone());
     provide_context(state);
     // Writes from anywhere (the UI, the console, `window.dynoscope`, TTL deletes made while
-    // serving a request) refresh the views.
+    // serving a request) refresh the views, at most once per REFRESH_GAP: a burst of
+    // writes (a load run, a model applied) would otherwise redraw every view per commit.
+    let pending = std::rc::Rc::new(std::cell::Cell::new(false));
     handle.on_data_change(move || {
-        state.revision.try_update(|r| *r += 1);
+        if pending.replace(true) {
+            return;
+        }
+        let pending = pending.clone();
+        set_timeout(
+            move || {
+                pending.set(false);
+                state.revision.try_update(|r| *r += 1);
+            },
+            REFRESH_GAP,
+        );
     });
     let list_error = RwSignal::new(None::<ShownError>);
 
@@ -350,6 +370,9 @@ fn TablesPage(list_error: RwSignal<Option<ShownError>>) -> impl IntoView {
                             MainView::Cluster => view! {
                                 <cluster::ClusterView table=table.clone() />
                             }.into_any(),
+                            MainView::Query => view! {
+                                <query_builder::QueryBuilder table=table.clone() />
+                            }.into_any(),
                         }}
                     }.into_any(),
                     None => view! {
@@ -388,6 +411,7 @@ fn ViewSwitch() -> impl IntoView {
     view! {
         <nav class="view-switch" role="group" aria-label="View of the table">
             {button(MainView::Items, "Items", "view-items")}
+            {button(MainView::Query, "Query", "view-query")}
             {button(MainView::Cluster, "Cluster", "view-cluster")}
         </nav>
     }
@@ -407,6 +431,8 @@ fn remove_boot_notice() {
 pub fn mount(handle: EngineHandle) {
     remove_boot_notice();
     code::install();
+    query_builder::install(handle.clone());
+    load_generator::install(handle.clone());
     let app = handle.clone();
     leptos::mount::mount_to_body(move || view! { <App handle=app /> });
     database::install(handle);

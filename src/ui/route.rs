@@ -63,6 +63,7 @@ impl Route {
             let table = parts.next().map(decode);
             let view = match parts.next() {
                 Some("cluster") => MainView::Cluster,
+                Some("query") => MainView::Query,
                 _ => MainView::Items,
             };
             (table, view)
@@ -83,6 +84,7 @@ impl Route {
             (Page::Tables, Some(table)) => {
                 let view = match self.view {
                     MainView::Cluster => "/cluster",
+                    MainView::Query => "/query",
                     MainView::Items => "",
                 };
                 format!("/tables/{}{view}", encode(table))

@@ -5,6 +5,7 @@
 //! opens, then only what came after the last sequence seen, on every refresh. At most
 //! [`CAP`] events are kept.
 
+use dynoscope_engine::contract::PageReadDetail;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
@@ -126,6 +127,31 @@ fn ids(value: Option<&Value>) -> String {
     }
 }
 
+/// A Query or Scan page read, with the arithmetic of its read units.
+fn page_read_sentence(detail: &Value) -> String {
+    let Ok(read) = serde_json::from_value::<PageReadDetail>(detail.clone()) else {
+        return "Read".to_owned();
+    };
+    let on = read
+        .index_name
+        .map(|i| format!(" of index {i}"))
+        .unwrap_or_default();
+    let blocks = if read.consistent {
+        read.read_units
+    } else {
+        read.read_units * 2.0
+    };
+    let how = if read.consistent {
+        "strongly consistent"
+    } else {
+        "eventually consistent: half"
+    };
+    format!(
+        "{}{on} read {} items, {} bytes → {blocks} × 4 KB ({how}) → {} RCU",
+        read.operation, read.items_read, read.bytes_read, read.read_units
+    )
+}
+
 /// The sentence for one event.
 fn sentence(kind: &str, at: u64, detail: &Value, info: Option<&TableInfo>) -> String {
     let key = detail
@@ -154,6 +180,7 @@ fn sentence(kind: &str, at: u64, detail: &Value, info: Option<&TableInfo>) -> St
             let replicas = replicas_text(at, applied);
             format!("TTL expired {key}: deleted from partition {partition}; {replicas}")
         }
+        "READ" if detail.get("BytesRead").is_some() => page_read_sentence(detail),
         "READ" => {
             let operation = detail
                 .get("Operation")

@@ -353,3 +353,20 @@ impl SimulationView {
         }
     }
 }
+
+/// What one Query or Scan page read: the `Detail` of its `READ` event in
+/// `Dynoscope_GetEvents`. The read units are the bytes read (every entry the page read,
+/// before any filter or projection, summed) rounded up to 4 KB, halved when eventually
+/// consistent; a local index adds the units of each item it fetched from the table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PageReadDetail {
+    /// `Query` or `Scan`.
+    pub operation: String,
+    pub index_name: Option<String>,
+    pub items_read: u64,
+    pub bytes_read: u64,
+    pub consistent: bool,
+    pub read_units: f64,
+    pub table_fetch_read_units: f64,
+}

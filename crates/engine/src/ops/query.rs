@@ -14,7 +14,7 @@ use super::expressions::{
     refuse_mixing,
 };
 use super::items::{projection_paths, shaped};
-use super::read::{Page, Source, index_entry_key, index_start, read_page, table_start};
+use super::read::{Page, PageRead, Source, index_entry_key, index_start, read_page, table_start};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -419,6 +419,13 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
             read_page(run.filter(|(p, _)| keep(p)), |_| true, limit, key_of)
         }
     };
+    let read = PageRead {
+        operation: "Query",
+        index_name: request.index_name.as_deref(),
+        items_read: page.items.len(),
+        bytes_read: page.bytes,
+        consistent,
+    };
     let (response, consumption) = finish_page(
         name,
         page,
@@ -439,7 +446,12 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
     )?;
     let heat = crate::throughput::read_heat(&source, &consumption);
     let body = respond(&response);
+    let fetched_units = match source {
+        Source::Index(..) => consumption.table,
+        Source::Table(_) => 0.0,
+    };
     crate::ops::items::note_read_heat(engine, name, hash, heat);
+    read.record(engine, name, fetched_units);
     body
 }
 

@@ -143,3 +143,33 @@ pub fn read_page<'a, P: Position + 'a>(
 pub fn table_key_of(table: &Table, item: &Item) -> Option<PrimaryKey> {
     table.key_schema().key_of_item(item).ok()
 }
+
+/// What one Query or Scan page read, for the event history: the entries and bytes read
+/// before any filter or projection, which the page's read units are rounded from.
+pub struct PageRead<'a> {
+    pub operation: &'static str,
+    pub index_name: Option<&'a str>,
+    pub items_read: usize,
+    pub bytes_read: usize,
+    pub consistent: bool,
+}
+
+impl PageRead<'_> {
+    /// Records the read as a `READ` event: its sizes, the units they round to, and the units
+    /// a local index spent fetching unprojected attributes from the table.
+    pub fn record(self, engine: &mut crate::engine::Engine, table: &str, fetched_units: f64) {
+        let now = engine.now_millis();
+        engine.events.record(now, "READ", table, || {
+            let detail = crate::contract::PageReadDetail {
+                operation: self.operation.to_owned(),
+                index_name: self.index_name.map(str::to_owned),
+                items_read: self.items_read as u64,
+                bytes_read: self.bytes_read as u64,
+                consistent: self.consistent,
+                read_units: super::capacity::read_units(self.bytes_read, self.consistent),
+                table_fetch_read_units: fetched_units,
+            };
+            serde_json::to_value(detail).expect("a page read serialises")
+        });
+    }
+}

@@ -12,7 +12,7 @@ use super::expressions::{
 };
 use super::items::projection_paths;
 use super::query::{finish_page, selection};
-use super::read::{Source, index_entry_key, index_start, read_page, table_start};
+use super::read::{PageRead, Source, index_entry_key, index_start, read_page, table_start};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -202,6 +202,13 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
             )
         }
     };
+    let read = PageRead {
+        operation: "Scan",
+        index_name: request.index_name.as_deref(),
+        items_read: page.items.len(),
+        bytes_read: page.bytes,
+        consistent,
+    };
     let (response, consumption) = finish_page(
         name,
         page,
@@ -222,7 +229,12 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
     )?;
     let heat = crate::throughput::read_heat(&source, &consumption);
     let body = respond(&response);
+    let fetched_units = match source {
+        Source::Index(..) => consumption.table,
+        Source::Table(_) => 0.0,
+    };
     crate::ops::items::note_read_heat(engine, name, from, heat);
+    read.record(engine, name, fetched_units);
     body
 }
 

@@ -1,0 +1,156 @@
+//! The panels the model's worker writes for the page, each a name with JSON in and JSON
+//! out ([`crate::converters::panel`]), so a new panel costs the page's first load no serde
+//! code of its own:
+//! - `query-form`: the Query and Scan builder's form after a form button, and the request
+//!   it makes ([`dynoscope_query_builder`]);
+//! - `query-page`: one page of the builder's results;
+//! - `load-form`, `load-second`, `load-report`: the load generator's form, one virtual
+//!   second of its requests tick by tick, and the report of a run ([`dynoscope_load`]).
+
+use std::collections::BTreeMap;
+
+use dynoscope_model::ModelError;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+type Fields = BTreeMap<String, String>;
+
+/// Runs panel `panel` on `input`.
+pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
+    match panel {
+        "query-form" => query_form(read(panel, input)?),
+        "query-page" => query_page(read(panel, input)?),
+        "load-form" => {
+            let input: LoadForm = read(panel, input)?;
+            Ok(
+                json!({ "html": dynoscope_load::html::form_html(&input.fields.unwrap_or_default()) }),
+            )
+        }
+        "load-second" => load_second(read(panel, input)?),
+        "load-report" => {
+            let input: LoadReport = read(panel, input)?;
+            let html =
+                dynoscope_load::html::report_html(&input.seconds, input.planned, input.running);
+            Ok(json!({ "html": html }))
+        }
+        other => Err(ModelError::at(
+            "panel",
+            format!("no panel is called {other}"),
+        )),
+    }
+}
+
+fn read<T: for<'de> Deserialize<'de>>(panel: &str, input: Value) -> Result<T, ModelError> {
+    serde_json::from_value(input).map_err(|e| ModelError::at(panel, e.to_string()))
+}
+
+fn shape(describe: &Value) -> Result<dynoscope_query_builder::TableShape, ModelError> {
+    dynoscope_query_builder::TableShape::from_describe(describe)
+        .ok_or_else(|| ModelError::at("DescribeTable", "the table has no key schema"))
+}
+
+/// The builder's form as filled in, after the form button `action`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QueryForm {
+    describe: Value,
+    fields: Option<Fields>,
+    action: Option<String>,
+    start_key: Option<Value>,
+}
+
+/// `{formHtml, requestHtml, request, operation}`: the form, the request as HTML, the
+/// request itself when it can be sent, and its operation.
+fn query_form(input: QueryForm) -> Result<Value, ModelError> {
+    use dynoscope_query_builder::{Form, build, html};
+    let shape = shape(&input.describe)?;
+    let mut form = input
+        .fields
+        .as_ref()
+        .map(Form::from_fields)
+        .unwrap_or_default();
+    if let Some(action) = input.action {
+        form.act(&action);
+    }
+    let request = build(&shape, &form, input.start_key.as_ref());
+    Ok(json!({
+        "formHtml": html::form_html(&shape, &form),
+        "requestHtml": html::request_html(&form.operation, &request),
+        "request": request.ok(),
+        "operation": form.operation,
+    }))
+}
+
+/// What a run of the builder came to.
+#[derive(Deserialize)]
+struct QueryPage {
+    describe: Value,
+    fields: Option<Fields>,
+    /// `{"ok": response}` or `{"error": body}`.
+    outcome: Value,
+    read: Option<Value>,
+    page: usize,
+}
+
+/// `{html}`: the page of results.
+fn query_page(input: QueryPage) -> Result<Value, ModelError> {
+    use dynoscope_query_builder::Form;
+    use dynoscope_query_builder::page::{Run, page_html};
+    let shape = shape(&input.describe)?;
+    let form = input
+        .fields
+        .as_ref()
+        .map(Form::from_fields)
+        .unwrap_or_default();
+    let read = input.read.and_then(|r| serde_json::from_value(r).ok());
+    let outcome = match input.outcome.get("error") {
+        Some(error) => Err(error),
+        None => Ok(&input.outcome["ok"]),
+    };
+    let run = Run {
+        outcome,
+        read: read.as_ref(),
+        page: input.page,
+        filtered: !form.filters.is_empty(),
+    };
+    Ok(json!({ "html": page_html(&shape, &run) }))
+}
+
+#[derive(Deserialize)]
+struct LoadForm {
+    fields: Option<Fields>,
+}
+
+#[derive(Deserialize)]
+struct LoadSecond {
+    describe: Value,
+    fields: Fields,
+    second: u32,
+}
+
+/// `{ticks: [[[operation, request JSON text]…]…], seconds}`, or `{problems}` as HTML.
+fn load_second(input: LoadSecond) -> Result<Value, ModelError> {
+    let shape = shape(&input.describe)?;
+    match dynoscope_load::LoadSettings::from_fields(&input.fields) {
+        Ok(settings) => {
+            let ticks: Vec<Vec<(String, String)>> =
+                dynoscope_load::second(&shape, &settings, input.second)
+                    .into_iter()
+                    .map(|tick| {
+                        tick.into_iter()
+                            .map(|call| (call.operation, call.request.to_string()))
+                            .collect()
+                    })
+                    .collect();
+            Ok(json!({ "ticks": ticks, "seconds": settings.seconds }))
+        }
+        Err(problems) => Ok(json!({ "problems": dynoscope_load::html::problems_html(&problems) })),
+    }
+}
+
+#[derive(Deserialize)]
+struct LoadReport {
+    seconds: Vec<dynoscope_load::Second>,
+    planned: u32,
+    running: bool,
+}
