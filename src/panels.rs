@@ -5,7 +5,8 @@
 //!   it makes ([`dynoscope_query_builder`]);
 //! - `query-page`: one page of the builder's results;
 //! - `load-form`, `load-second`, `load-report`: the load generator's form, one virtual
-//!   second of its requests tick by tick, and the report of a run ([`dynoscope_load`]).
+//!   second of its requests tick by tick, and the report of a run ([`dynoscope_load`]);
+//! - `timeline`: the Cluster view's events as list items ([`dynoscope_timeline`]).
 
 use std::collections::BTreeMap;
 
@@ -31,6 +32,15 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
             let input: LoadReport = read(panel, input)?;
             let html =
                 dynoscope_load::html::report_html(&input.seconds, input.planned, input.running);
+            Ok(json!({ "html": html }))
+        }
+        "timeline" => {
+            let input: Timeline = read(panel, input)?;
+            let table = dynoscope_timeline::Table {
+                region: input.region,
+                key_names: input.key_names,
+            };
+            let html = dynoscope_timeline::events_html(&input.events, &table, input.offset_minutes);
             Ok(json!({ "html": html }))
         }
         other => Err(ModelError::at(
@@ -153,4 +163,15 @@ struct LoadReport {
     seconds: Vec<dynoscope_load::Second>,
     planned: u32,
     running: bool,
+}
+
+/// Events of `Dynoscope_GetEvents` to tell, oldest first.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Timeline {
+    events: Vec<Value>,
+    region: String,
+    key_names: Vec<String>,
+    /// The browser's `Date.getTimezoneOffset()`.
+    offset_minutes: i64,
 }

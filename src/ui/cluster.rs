@@ -240,7 +240,7 @@ pub fn key_text(key: &Value, info: Option<&TableInfo>) -> String {
     names
         .into_iter()
         .filter_map(|n| map.get(n))
-        .map(super::item_grid::compact)
+        .map(|v| dynoscope_query_builder::value_text::compact(v, super::item_grid::CELL_CHARS))
         .collect::<Vec<_>>()
         .join(" / ")
 }

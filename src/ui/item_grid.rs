@@ -9,81 +9,14 @@ use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 use wasm_bindgen::JsCast;
 
+use dynoscope_query_builder::value_text;
+
 use super::{AppState, ErrorNotice, MainView, ShownError, TableInfo};
 
 /// At most this many items are read for the grid.
 const GRID_LIMIT: usize = 500;
 /// Cell text is cut after this many characters.
-const CELL_CHARS: usize = 120;
-
-/// One attribute value as short text: top-level strings bare, nested ones quoted.
-pub fn compact(value: &Value) -> String {
-    let text = compact_inner(value, false);
-    if text.chars().count() > CELL_CHARS {
-        let cut: String = text.chars().take(CELL_CHARS - 1).collect();
-        format!("{cut}…")
-    } else {
-        text
-    }
-}
-
-fn compact_inner(value: &Value, nested: bool) -> String {
-    let Some((kind, inner)) = value.as_object().and_then(|o| o.iter().next()) else {
-        return value.to_string();
-    };
-    let list = |items: &Value, quote: bool, open: &str, close: &str| {
-        let parts: Vec<String> = items
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|v| match v.as_str() {
-                        Some(s) if quote => format!("{s:?}"),
-                        Some(s) => s.to_owned(),
-                        None => v.to_string(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        format!("{open}{}{close}", parts.join(", "))
-    };
-    match kind.as_str() {
-        "S" => match inner.as_str() {
-            Some(s) if nested => format!("{s:?}"),
-            Some(s) => s.to_owned(),
-            None => inner.to_string(),
-        },
-        "N" | "B" => inner
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_else(|| inner.to_string()),
-        "BOOL" => inner
-            .as_bool()
-            .map(|b| b.to_string())
-            .unwrap_or_else(|| inner.to_string()),
-        "NULL" => "null".to_owned(),
-        "SS" => list(inner, true, "{", "}"),
-        "NS" | "BS" => list(inner, false, "{", "}"),
-        "L" => {
-            let parts: Vec<String> = inner
-                .as_array()
-                .map(|a| a.iter().map(|v| compact_inner(v, true)).collect())
-                .unwrap_or_default();
-            format!("[{}]", parts.join(", "))
-        }
-        "M" => {
-            let parts: Vec<String> = inner
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| format!("{k}: {}", compact_inner(v, true)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            format!("{{{}}}", parts.join(", "))
-        }
-        _ => value.to_string(),
-    }
-}
+pub(super) const CELL_CHARS: usize = 120;
 
 /// The DynamoDB type of a value (`S`, `N`, `M`, ...).
 fn type_of(value: &Value) -> String {
@@ -285,7 +218,10 @@ pub fn ItemGrid() -> impl IntoView {
         let text = serde_json::to_string_pretty(&Value::Object(row.clone())).unwrap_or_default();
         let locate_label = format!(
             "Locate {} in the cluster",
-            key.values().map(compact).collect::<Vec<_>>().join(" / ")
+            key.values()
+                .map(|v| value_text::compact(v, CELL_CHARS))
+                .collect::<Vec<_>>()
+                .join(" / ")
         );
         let locate = {
             let key = key.clone();
@@ -323,7 +259,7 @@ pub fn ItemGrid() -> impl IntoView {
                     let kind = type_of(value);
                     let title = format!("{kind}: {value}");
                     let class = format!("v v-{kind}");
-                    view! { <td class=class title=title>{compact(value)}</td> }.into_any()
+                    view! { <td class=class title=title>{value_text::compact(value, CELL_CHARS)}</td> }.into_any()
                 }
                 None => view! { <td class="v missing"></td> }.into_any(),
             })

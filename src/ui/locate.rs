@@ -13,7 +13,6 @@ use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::cluster::{ClusterCtx, Located, key_text, parse_hash};
-use super::item_grid::compact;
 use super::{AppState, ErrorNotice, KeyAttr, ShownError};
 
 /// What LocateItem reported, with the key as the locator shows it.
@@ -282,7 +281,12 @@ fn LocationView(location: Location) -> impl IntoView {
             let item = r
                 .item
                 .as_ref()
-                .map(|i| compact(&json!({ "M": i })))
+                .map(|i| {
+                    dynoscope_query_builder::value_text::compact(
+                        &json!({ "M": i }),
+                        super::item_grid::CELL_CHARS,
+                    )
+                })
                 .unwrap_or_else(|| "(nothing)".to_owned());
             let title = r.item.as_ref().map(Value::to_string).unwrap_or_default();
             view! {

@@ -433,6 +433,7 @@ pub fn mount(handle: EngineHandle) {
     code::install();
     query_builder::install(handle.clone());
     load_generator::install(handle.clone());
+    timeline::install();
     let app = handle.clone();
     leptos::mount::mount_to_body(move || view! { <App handle=app /> });
     database::install(handle);

@@ -16,7 +16,6 @@ use leptos::prelude::*;
 use serde_json::{Value, json};
 
 use super::cluster::{ClusterCtx, clock_text, key_text};
-use super::item_grid::compact;
 use super::{AppState, ErrorNotice, ShownError};
 
 /// How many records the viewer keeps.
@@ -128,9 +127,12 @@ impl RecordView {
     fn from_json(r: &Value, shard: &str, info: Option<&super::TableInfo>) -> Option<RecordView> {
         let data = r.get("dynamodb")?;
         let image = |name: &str| {
-            data.get(name)
-                .filter(|i| i.is_object())
-                .map(|i| compact(&json!({ "M": i })))
+            data.get(name).filter(|i| i.is_object()).map(|i| {
+                dynoscope_query_builder::value_text::compact(
+                    &json!({ "M": i }),
+                    super::item_grid::CELL_CHARS,
+                )
+            })
         };
         Some(RecordView {
             sequence: data.get("SequenceNumber")?.as_str()?.to_owned(),

@@ -147,7 +147,7 @@ test('the Cluster view shows partitions, replicas, a located item and the split'
 
   // An eventually consistent read shows up as a READ sentence naming its replica.
   await page.evaluate((table) => window.dynoscope.send('GetItem', { TableName: table, Key: { id: { S: 'probe' } } }), TABLE);
-  const read = page.locator('[data-testid="timeline-event"][data-kind="READ"]').first();
+  const read = page.locator('[data-testid="timeline-event"][data-kind="READ"]').filter({ hasText: 'GetItem' }).first();
   await read.waitFor();
   assert.match(await read.textContent(), /GetItem probe served by us-east-1[abc] \((current|stale)\)/);
 

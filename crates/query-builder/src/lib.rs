@@ -13,6 +13,7 @@ pub mod html;
 pub mod page;
 pub mod request;
 pub mod schema;
+pub mod value_text;
 
 pub use form::{Filter, Form};
 pub use request::build;

@@ -9,6 +9,7 @@ use dynoscope_engine::contract::PageReadDetail;
 use serde_json::{Map, Value};
 
 use crate::schema::TableShape;
+use crate::value_text::compact;
 
 /// At most this many rows are drawn; Count still counts them all.
 pub const ROWS_SHOWN: usize = 500;
@@ -176,7 +177,7 @@ fn items_html(shape: &TableShape, items: &[Value]) -> String {
                     out += &format!(
                         "<td title=\"{}\">{}</td>",
                         escape(&value.to_string()),
-                        escape(&cell_text(value))
+                        escape(&compact(value, 80))
                     )
                 }
                 None => out += "<td></td>",
@@ -193,28 +194,6 @@ fn items_html(shape: &TableShape, items: &[Value]) -> String {
         );
     }
     out
-}
-
-/// An AttributeValue as a cell shows it: scalars as their text, the rest as JSON.
-fn cell_text(value: &Value) -> String {
-    let Some((kind, inner)) = value.as_object().and_then(|m| m.iter().next()) else {
-        return value.to_string();
-    };
-    let text = match (kind.as_str(), inner) {
-        ("S" | "N" | "B", Value::String(s)) => s.clone(),
-        ("BOOL", Value::Bool(b)) => b.to_string(),
-        ("NULL", _) => "null".to_owned(),
-        ("SS" | "NS" | "BS", Value::Array(members)) => {
-            let texts: Vec<&str> = members.iter().filter_map(Value::as_str).collect();
-            format!("{{{}}}", texts.join(", "))
-        }
-        _ => inner.to_string(),
-    };
-    if text.chars().count() > 80 {
-        text.chars().take(79).chain(['…']).collect()
-    } else {
-        text
-    }
 }
 
 /// LastEvaluatedKey and the buttons to the previous and next page.

@@ -1,0 +1,51 @@
+//! Events as list items, newest first: the virtual time (in the browser's time zone, as the
+//! clock bar shows it), the kind, and the sentence.
+
+use dynoscope_codegen::html::escape;
+use serde_json::Value;
+
+use crate::sentence::{Table, sentence};
+
+/// The filter toggle an event kind falls under: zone outages and the leader elections
+/// they cause share one.
+pub fn filter_of(kind: &str) -> &str {
+    match kind {
+        "ZONE_DOWN" | "ZONE_UP" | "FAILOVER" => "ZONE",
+        other => other,
+    }
+}
+
+/// `events` (oldest first, as GetEvents returns them) as `<li>` items, newest first.
+/// `offset_minutes` is the browser's `Date.getTimezoneOffset()`.
+pub fn events_html(events: &[Value], table: &Table, offset_minutes: i64) -> String {
+    let mut out = String::new();
+    for event in events.iter().rev() {
+        let (Some(kind), Some(at)) = (event["Kind"].as_str(), event["AtMillis"].as_u64()) else {
+            continue;
+        };
+        let text = sentence(kind, at, &event["Detail"], table);
+        out += &format!(
+            "<li class=\"event kind-{}\" data-testid=\"timeline-event\" data-kind=\"{}\" data-filter=\"{}\">\
+             <time class=\"event-time\">{}</time><span class=\"event-kind\">{}</span><span class=\"event-text\">{}</span></li>",
+            escape(&kind.to_ascii_lowercase()),
+            escape(kind),
+            escape(filter_of(kind)),
+            clock_text(at, offset_minutes),
+            escape(&kind.replace('_', " ")),
+            escape(&text)
+        );
+    }
+    out
+}
+
+/// `HH:MM:SS.mmm` of a virtual time in the browser's time zone.
+pub fn clock_text(millis: u64, offset_minutes: i64) -> String {
+    let local = (millis as i64 - offset_minutes * 60_000).rem_euclid(86_400_000);
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        local / 3_600_000,
+        local / 60_000 % 60,
+        local / 1000 % 60,
+        local % 1000
+    )
+}

@@ -1,0 +1,245 @@
+//! One event of `Dynoscope_GetEvents` as a sentence: "PUT item42 → partition 3; replicas
+//! a, b now, c at +840 ms", "GetItem item42 served by us-east-1c (stale)", "Query read 12
+//! items, 3,400 bytes → 1 × 4 KB (eventually consistent: half) → 0.5 RCU", "Partition 0
+//! split into 1 and 2 (size)", zone outages and the leader elections they cause.
+
+use dynoscope_engine::contract::PageReadDetail;
+use dynoscope_engine::replica::ZONE_SUFFIXES;
+use dynoscope_query_builder::value_text::compact;
+use serde_json::Value;
+
+/// What a sentence needs of its table and engine.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    /// The region the engine serves (zones are named after it).
+    pub region: String,
+    /// The table's key attributes in schema order, partition key first: a key is told in
+    /// this order.
+    pub key_names: Vec<String>,
+}
+
+/// A key's values in key-schema order, joined with ` / `.
+pub fn key_text(key: &Value, order: &[String]) -> String {
+    let Some(map) = key.as_object() else {
+        return key.to_string();
+    };
+    let mut names: Vec<&String> = map.keys().collect();
+    names.sort_by_key(|n| order.iter().position(|k| k == *n).unwrap_or(usize::MAX));
+    names
+        .into_iter()
+        .filter_map(|n| map.get(n))
+        .map(|v| compact(v, 120))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// The zone a replica lives in: the region and the replica's suffix (`us-east-1c`).
+fn zone(region: &str, replica: u64) -> String {
+    match ZONE_SUFFIXES.get(replica as usize) {
+        Some(letter) => format!("{region}{letter}"),
+        None => format!("replica {replica}"),
+    }
+}
+
+fn letter(replica: usize) -> String {
+    ZONE_SUFFIXES
+        .get(replica)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| replica.to_string())
+}
+
+/// "replicas a, b now, c at +840 ms" from each replica's apply time; a replica in a down
+/// zone (no apply time yet) applies the write "when its zone is back".
+fn replicas_text(at: u64, applied: &[Value]) -> String {
+    let down: Vec<String> = applied
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.is_null())
+        .map(|(r, _)| letter(r))
+        .collect();
+    let lags: Vec<u64> = applied
+        .iter()
+        .filter(|a| !a.is_null())
+        .map(|a| a.as_u64().unwrap_or(at).saturating_sub(at))
+        .collect();
+    if lags.is_empty() {
+        return String::new();
+    }
+    if !down.is_empty() {
+        let up: Vec<String> = (0..applied.len())
+            .filter(|&r| !applied[r].is_null())
+            .map(letter)
+            .collect();
+        return format!(
+            "replicas {} now, {} when its zone is back",
+            up.join(", "),
+            down.join(", ")
+        );
+    }
+    if lags.iter().all(|&l| l == 0) {
+        return "all replicas now".to_owned();
+    }
+    let now: Vec<String> = lags
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| **l == 0)
+        .map(|(r, _)| letter(r))
+        .collect();
+    let later: Vec<String> = lags
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| **l > 0)
+        .map(|(r, l)| format!("{} at +{l} ms", letter(r)))
+        .collect();
+    let mut parts = Vec::new();
+    if !now.is_empty() {
+        parts.push(format!("{} now", now.join(", ")));
+    }
+    parts.extend(later);
+    format!("replicas {}", parts.join(", "))
+}
+
+fn ids(value: Option<&Value>) -> String {
+    let ids: Vec<String> = value
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(Value::to_string).collect())
+        .unwrap_or_default();
+    match ids.as_slice() {
+        [] => "?".to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A Query or Scan page read, with the arithmetic of its read units.
+fn page_read_sentence(detail: &Value) -> String {
+    let Ok(read) = serde_json::from_value::<PageReadDetail>(detail.clone()) else {
+        return "Read".to_owned();
+    };
+    let on = read
+        .index_name
+        .map(|i| format!(" of index {i}"))
+        .unwrap_or_default();
+    let blocks = if read.consistent {
+        read.read_units
+    } else {
+        read.read_units * 2.0
+    };
+    let how = if read.consistent {
+        "strongly consistent"
+    } else {
+        "eventually consistent: half"
+    };
+    format!(
+        "{}{on} read {} items, {} bytes → {blocks} × 4 KB ({how}) → {} RCU",
+        read.operation, read.items_read, read.bytes_read, read.read_units
+    )
+}
+
+/// The sentence for one event.
+pub fn sentence(kind: &str, at: u64, detail: &Value, table: &Table) -> String {
+    let key = detail
+        .get("Key")
+        .map(|k| key_text(k, &table.key_names))
+        .unwrap_or_else(|| "?".to_owned());
+    let partition = detail
+        .get("PartitionId")
+        .map(Value::to_string)
+        .unwrap_or_else(|| "?".to_owned());
+    let applied = detail
+        .get("ReplicaAppliedAtMillis")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    match kind {
+        "WRITE" => {
+            let operation = detail
+                .get("Operation")
+                .and_then(Value::as_str)
+                .unwrap_or("WRITE");
+            let replicas = replicas_text(at, applied);
+            format!("{operation} {key} → partition {partition}; {replicas}")
+        }
+        "TTL_DELETE" => {
+            let replicas = replicas_text(at, applied);
+            format!("TTL expired {key}: deleted from partition {partition}; {replicas}")
+        }
+        "READ" if detail.get("BytesRead").is_some() => page_read_sentence(detail),
+        "READ" => {
+            let operation = detail
+                .get("Operation")
+                .and_then(Value::as_str)
+                .unwrap_or("Read");
+            let replica = zone(
+                &table.region,
+                detail.get("Replica").and_then(Value::as_u64).unwrap_or(0),
+            );
+            if detail.get("Consistent").and_then(Value::as_bool) == Some(true) {
+                format!("{operation} {key} read from the leader {replica} (strongly consistent)")
+            } else {
+                let stale = detail.get("Stale").and_then(Value::as_bool) == Some(true);
+                format!(
+                    "{operation} {key} served by {replica} ({})",
+                    if stale { "stale" } else { "current" }
+                )
+            }
+        }
+        "SPLIT" => {
+            let parent = detail
+                .get("ParentPartitionId")
+                .map(Value::to_string)
+                .unwrap_or_else(|| "?".to_owned());
+            let reason = detail
+                .get("Reason")
+                .and_then(Value::as_str)
+                .map(|r| format!(" ({})", r.to_ascii_lowercase()))
+                .unwrap_or_default();
+            let owner = detail
+                .get("IndexName")
+                .and_then(Value::as_str)
+                .map(|index| format!("Index {index}: p"))
+                .unwrap_or_else(|| "P".to_owned());
+            format!(
+                "{owner}artition {parent} split into {}{reason}",
+                ids(detail.get("ChildPartitionIds"))
+            )
+        }
+        "ZONE_DOWN" => format!(
+            "Zone {} went down: its replicas stop applying writes; the other two zones keep serving",
+            detail.get("Zone").and_then(Value::as_str).unwrap_or("?")
+        ),
+        "ZONE_UP" => format!(
+            "Zone {} is back: its replicas catch up on the writes they missed",
+            detail.get("Zone").and_then(Value::as_str).unwrap_or("?")
+        ),
+        "FAILOVER" => {
+            let moves: Vec<String> = detail
+                .get("NewLeaders")
+                .and_then(Value::as_array)
+                .map(|moves| {
+                    moves
+                        .iter()
+                        .map(|m| {
+                            let zone_of = |field: &str| {
+                                m.get(field)
+                                    .and_then(Value::as_str)
+                                    .unwrap_or("?")
+                                    .to_owned()
+                            };
+                            format!(
+                                "partition {} {} → {}",
+                                m.get("PartitionId")
+                                    .map(Value::to_string)
+                                    .unwrap_or_default(),
+                                zone_of("FromZone"),
+                                zone_of("ToZone")
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("Leader elected after a zone outage: {}", moves.join("; "))
+        }
+        other => format!("{other}: {detail}"),
+    }
+}

@@ -1,0 +1,109 @@
+//! The timeline's sentences and items, one rule per test, from events a real engine recorded.
+
+use dynoscope_engine::{Engine, EngineConfig};
+use dynoscope_timeline::html::clock_text;
+use dynoscope_timeline::{Table, events_html, sentence};
+use serde_json::{Value, json};
+
+fn table() -> Table {
+    Table {
+        region: "us-east-1".to_owned(),
+        key_names: vec!["pk".to_owned(), "sk".to_owned()],
+    }
+}
+
+/// The events an engine recorded for `requests` on a table keyed `pk`, `sk`.
+fn events_of(requests: &[(&str, Value)]) -> Vec<Value> {
+    let mut engine = Engine::new(EngineConfig {
+        record_events: true,
+        ..EngineConfig::default()
+    });
+    let create = json!({
+        "TableName": "things",
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "BillingMode": "PAY_PER_REQUEST"
+    });
+    engine
+        .dispatch("CreateTable", create.to_string().as_bytes())
+        .unwrap();
+    for (operation, request) in requests {
+        engine
+            .dispatch(operation, request.to_string().as_bytes())
+            .unwrap();
+    }
+    let events: Value = serde_json::from_slice(
+        &engine
+            .dispatch("Dynoscope_GetEvents", br#"{"TableName":"things"}"#)
+            .unwrap(),
+    )
+    .unwrap();
+    events["Events"].as_array().unwrap().clone()
+}
+
+#[test]
+fn a_put_is_told_with_its_key_in_schema_order_and_its_partition() {
+    let events = events_of(&[(
+        "PutItem",
+        json!({"TableName": "things", "Item": {"sk": {"N": "7"}, "pk": {"S": "alice"}}}),
+    )]);
+    let e = &events[0];
+    let text = sentence(
+        "WRITE",
+        e["AtMillis"].as_u64().unwrap(),
+        &e["Detail"],
+        &table(),
+    );
+    assert!(text.starts_with("PUT alice / 7 → partition 0; "), "{text}");
+}
+
+#[test]
+fn an_eventually_consistent_get_names_the_zone_that_served_it() {
+    let events = events_of(&[(
+        "GetItem",
+        json!({"TableName": "things", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}}),
+    )]);
+    let e = &events[0];
+    let text = sentence("READ", 0, &e["Detail"], &table());
+    assert!(
+        text.starts_with("GetItem a / 1 served by us-east-1") && text.ends_with("(current)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_query_page_is_told_with_its_read_units() {
+    let events = events_of(&[(
+        "Query",
+        json!({"TableName": "things", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}}),
+    )]);
+    let text = sentence("READ", 0, &events[0]["Detail"], &table());
+    assert_eq!(
+        text,
+        "Query read 0 items, 0 bytes → 1 × 4 KB (eventually consistent: half) → 0.5 RCU"
+    );
+}
+
+#[test]
+fn items_are_newest_first_with_their_kind_and_filter() {
+    let events = vec![
+        json!({"Sequence": 1, "AtMillis": 0, "Kind": "ZONE_DOWN", "TableName": "", "Detail": {"Zone": "us-east-1a"}}),
+        json!({"Sequence": 2, "AtMillis": 1000, "Kind": "FAILOVER", "TableName": "", "Detail": {"NewLeaders": []}}),
+    ];
+    let html = events_html(&events, &table(), 0);
+    let failover = html
+        .find("data-kind=\"FAILOVER\" data-filter=\"ZONE\"")
+        .unwrap();
+    let down = html
+        .find("data-kind=\"ZONE_DOWN\" data-filter=\"ZONE\"")
+        .unwrap();
+    assert!(failover < down, "{html}");
+    assert!(html.contains("<time class=\"event-time\">00:00:01.000</time>"));
+}
+
+#[test]
+fn times_are_shown_in_the_browsers_time_zone() {
+    // 2026-01-01T12:00:00Z seen from UTC+2 (getTimezoneOffset -120).
+    assert_eq!(clock_text(1_767_268_800_000, -120), "14:00:00.000");
+    assert_eq!(clock_text(1_767_268_800_000, 0), "12:00:00.000");
+}
