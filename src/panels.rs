@@ -6,7 +6,9 @@
 //! - `query-page`: one page of the builder's results;
 //! - `load-form`, `load-second`, `load-report`: the load generator's form, one virtual
 //!   second of its requests tick by tick, and the report of a run ([`dynoscope_load`]);
-//! - `timeline`: the Cluster view's events as list items ([`dynoscope_timeline`]).
+//! - `timeline`: the Cluster view's events as list items
+//!   ([`dynoscope_cluster_panels::timeline`]);
+//! - `cost`: the cost panel's table ([`dynoscope_cluster_panels::cost`]).
 
 use std::collections::BTreeMap;
 
@@ -36,12 +38,23 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
         }
         "timeline" => {
             let input: Timeline = read(panel, input)?;
-            let table = dynoscope_timeline::Table {
+            let table = dynoscope_cluster_panels::timeline::Table {
                 region: input.region,
                 key_names: input.key_names,
             };
-            let html = dynoscope_timeline::events_html(&input.events, &table, input.offset_minutes);
+            let html = dynoscope_cluster_panels::timeline::events_html(
+                &input.events,
+                &table,
+                input.offset_minutes,
+            );
             Ok(json!({ "html": html }))
+        }
+        "cost" => {
+            let input: Cost = read(panel, input)?;
+            let (html, fingerprint) =
+                dynoscope_cluster_panels::cost::cost_html(&input.response, &input.table)
+                    .unwrap_or_default();
+            Ok(json!({ "html": html, "fingerprint": fingerprint }))
         }
         other => Err(ModelError::at(
             "panel",
@@ -174,4 +187,11 @@ struct Timeline {
     key_names: Vec<String>,
     /// The browser's `Date.getTimezoneOffset()`.
     offset_minutes: i64,
+}
+
+/// A `Dynoscope_EstimateCost` response and the table whose estimate to show.
+#[derive(Deserialize)]
+struct Cost {
+    response: Value,
+    table: String,
 }

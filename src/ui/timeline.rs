@@ -2,7 +2,7 @@
 //! table, newest first. Read from `Dynoscope_GetEvents`, once for the recent history when
 //! the view opens, then only what came after the last sequence seen, on every refresh; the
 //! worker tells each event as a sentence and writes the list items
-//! ([`dynoscope_timeline`]), which this glue puts on top of the list, keeping at most
+//! ([`dynoscope_cluster_panels::timeline`]), which this glue puts on top of the list, keeping at most
 //! [`CAP`]. The filter toggles hide a kind with one class on the list ([`install`]'s
 //! listener). Plain HTML: as a Leptos view the timeline cost the first load 30 KB before
 //! wasm-opt.

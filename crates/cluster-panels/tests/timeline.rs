@@ -1,8 +1,8 @@
 //! The timeline's sentences and items, one rule per test, from events a real engine recorded.
 
+use dynoscope_cluster_panels::timeline::html::clock_text;
+use dynoscope_cluster_panels::timeline::{Table, events_html, sentence};
 use dynoscope_engine::{Engine, EngineConfig};
-use dynoscope_timeline::html::clock_text;
-use dynoscope_timeline::{Table, events_html, sentence};
 use serde_json::{Value, json};
 
 fn table() -> Table {

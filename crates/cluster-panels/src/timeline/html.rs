@@ -4,7 +4,7 @@
 use dynoscope_codegen::html::escape;
 use serde_json::Value;
 
-use crate::sentence::{Table, sentence};
+use super::sentence::{Table, sentence};
 
 /// The filter toggle an event kind falls under: zone outages and the leader elections
 /// they cause share one.

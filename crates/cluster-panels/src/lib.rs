@@ -1,0 +1,7 @@
+//! The Cluster view's panels that the model's worker writes as HTML, off the page's first
+//! load: the event [`timeline`] (each `Dynoscope_GetEvents` event told as a sentence, the
+//! newest first as list items marked with the filter they fall under) and the [`cost`]
+//! panel (`Dynoscope_EstimateCost` as a table of priced lines, grouped by pricing model).
+
+pub mod cost;
+pub mod timeline;

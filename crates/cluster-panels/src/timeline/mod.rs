@@ -1,0 +1,7 @@
+//! The event timeline: [`sentence`] tells one event, [`html`] writes the list items.
+
+pub mod html;
+pub mod sentence;
+
+pub use html::events_html;
+pub use sentence::{Table, sentence};
