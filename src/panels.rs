@@ -8,7 +8,8 @@
 //!   second of its requests tick by tick, and the report of a run ([`dynoscope_load`]);
 //! - `timeline`: the Cluster view's events as list items
 //!   ([`dynoscope_cluster_panels::timeline`]);
-//! - `cost`: the cost panel's table ([`dynoscope_cluster_panels::cost`]).
+//! - `cost`: the cost panel's table ([`dynoscope_cluster_panels::cost`]);
+//! - `stream`: the stream viewer's body ([`dynoscope_cluster_panels::stream`]).
 
 use std::collections::BTreeMap;
 
@@ -55,6 +56,10 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
                 dynoscope_cluster_panels::cost::cost_html(&input.response, &input.table)
                     .unwrap_or_default();
             Ok(json!({ "html": html, "fingerprint": fingerprint }))
+        }
+        "stream" => {
+            let input: dynoscope_cluster_panels::stream::StreamState = read(panel, input)?;
+            Ok(json!({ "html": dynoscope_cluster_panels::stream::stream_html(&input) }))
         }
         other => Err(ModelError::at(
             "panel",

@@ -4,4 +4,5 @@
 //! panel (`Dynoscope_EstimateCost` as a table of priced lines, grouped by pricing model).
 
 pub mod cost;
+pub mod stream;
 pub mod timeline;

@@ -31,7 +31,7 @@ pub fn form_html(fields: &BTreeMap<String, String>) -> String {
     format!(
         "<form class=\"load-form\" data-load-form novalidate>\
          <div class=\"load-row\">{}{}{}{}</div>\
-         <div class=\"load-row\"><span>Mix (shares)</span>{}{}{}</div>\
+         <div class=\"load-row\"><span class=\"load-mix\">Mix (shares)</span>{}{}{}</div>\
          <div class=\"load-row\"><label>Keys chosen <select name=\"distribution\" data-testid=\"load-distribution\">{}{}{}</select></label>\
          <label>Zipf exponent <input name=\"exponent\" type=\"range\" min=\"0\" max=\"4\" step=\"0.1\" value=\"{exponent}\" data-testid=\"load-exponent\"> <output data-load-exponent>{exponent}</output></label></div>\
          <div class=\"load-actions\"><button type=\"submit\" class=\"primary\" data-testid=\"load-start\">Start</button>\
