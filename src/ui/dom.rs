@@ -29,12 +29,17 @@ pub fn form_fields(selector: &str) -> Option<BTreeMap<String, String>> {
     Some(fields)
 }
 
+/// The first element `selector` finds in the document.
+pub fn element(selector: &str) -> Option<web_sys::Element> {
+    web_sys::window()?
+        .document()?
+        .query_selector(selector)
+        .ok()?
+}
+
 /// Sets the inner HTML of the element `selector` finds, if any.
 pub fn set_html(selector: &str, html: &str) {
-    if let Some(host) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(selector).ok().flatten())
-    {
+    if let Some(host) = element(selector) {
         host.set_inner_html(html);
     }
 }

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
 use super::cluster::ClusterCtx;
-use super::dom::error_text;
+use super::dom::{element, error_text};
 use super::{AppState, ShownError};
 use crate::converters;
 
@@ -178,13 +178,6 @@ pub fn install() {
     });
     let _ = document.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
     listener.forget();
-}
-
-fn element(selector: &str) -> Option<Element> {
-    web_sys::window()?
-        .document()?
-        .query_selector(selector)
-        .ok()?
 }
 
 fn set(selector: &str, f: impl FnOnce(&Element)) {
