@@ -172,7 +172,9 @@ fn load_second(input: LoadSecond) -> Result<Value, ModelError> {
                     .collect();
             Ok(json!({ "ticks": ticks, "seconds": settings.seconds }))
         }
-        Err(problems) => Ok(json!({ "problems": dynoscope_load::html::problems_html(&problems) })),
+        Err(problems) => Ok(
+            json!({ "problems": dynoscope_query_builder::html::problems_html(&problems, "load-problems") }),
+        ),
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use dynoscope_codegen::html::escape;
 
-use crate::settings::{MAX_ITEM_BYTES, MAX_KEYS, MAX_RATE, MAX_SECONDS, Problem};
+use crate::settings::{MAX_ITEM_BYTES, MAX_KEYS, MAX_RATE, MAX_SECONDS};
 use crate::tally::Second;
 
 /// The form, filled in with `fields` (the defaults where a field is missing).
@@ -48,21 +48,6 @@ pub fn form_html(fields: &BTreeMap<String, String>) -> String {
         option("zipf", "Zipf-skewed"),
         option("hot", "one hot key"),
     )
-}
-
-/// Why the run cannot start.
-pub fn problems_html(problems: &[Problem]) -> String {
-    let items: String = problems
-        .iter()
-        .map(|p| {
-            format!(
-                "<li data-field=\"{}\">{}</li>",
-                escape(&p.field),
-                escape(&p.message)
-            )
-        })
-        .collect();
-    format!("<ul class=\"qb-problems\" data-testid=\"load-problems\">{items}</ul>")
 }
 
 /// The report of a run so far: `seconds` of `planned`.

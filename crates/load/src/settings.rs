@@ -57,12 +57,7 @@ impl Default for LoadSettings {
     }
 }
 
-/// A field that stops the run, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub field: String,
-    pub message: String,
-}
+pub use dynoscope_query_builder::request::Problem;
 
 impl LoadSettings {
     /// Reads the form; a missing field takes its default.

@@ -299,18 +299,21 @@ pub fn request_html(operation: &str, request: &Result<Value, Vec<Problem>>) -> S
                 escape(&request.to_string())
             )
         }
-        Err(problems) => {
-            let items: String = problems
-                .iter()
-                .map(|p| {
-                    format!(
-                        "<li data-field=\"{}\">{}</li>",
-                        escape(&p.field),
-                        escape(&p.message)
-                    )
-                })
-                .collect();
-            format!("<ul class=\"qb-problems\" data-testid=\"qb-problems\">{items}</ul>")
-        }
+        Err(problems) => problems_html(problems, "qb-problems"),
     }
+}
+
+/// What stops a form, a line per field (each naming its field in `data-field`).
+pub fn problems_html(problems: &[Problem], testid: &str) -> String {
+    let items: String = problems
+        .iter()
+        .map(|p| {
+            format!(
+                "<li data-field=\"{}\">{}</li>",
+                escape(&p.field),
+                escape(&p.message)
+            )
+        })
+        .collect();
+    format!("<ul class=\"qb-problems\" data-testid=\"{testid}\">{items}</ul>")
 }

@@ -426,33 +426,24 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
         bytes_read: page.bytes,
         consistent,
     };
-    let (response, consumption) = finish_page(
-        name,
-        page,
-        source,
-        expressions.filter.as_ref(),
-        &selection,
-        consistent,
-        &request.return_consumed_capacity,
-    )?;
-    let partition = crate::throughput::read_partition(&source, hash);
-    crate::throughput::admit_read(
+    let answered = answer_page(
         &mut engine.capacity,
-        table,
-        now,
-        enforce,
-        partition,
-        &consumption,
+        AnsweredPage {
+            table_name: name,
+            page,
+            source,
+            filter: expressions.filter.as_ref(),
+            selection: &selection,
+            consistent,
+            return_capacity: &request.return_consumed_capacity,
+            hash,
+            now,
+            enforce,
+        },
     )?;
-    let heat = crate::throughput::read_heat(&source, &consumption);
-    let body = respond(&response);
-    let fetched_units = match source {
-        Source::Index(..) => consumption.table,
-        Source::Table(_) => 0.0,
-    };
-    crate::ops::items::note_read_heat(engine, name, hash, heat);
-    read.record(engine, name, fetched_units);
-    body
+    crate::ops::items::note_read_heat(engine, name, hash, answered.heat);
+    read.record(engine, name, answered.fetched_units);
+    Ok(answered.body)
 }
 
 /// A FilterExpression may not name the key attributes of what it reads.
@@ -471,6 +462,67 @@ pub(crate) fn check_filter_names(filter: &Condition, source: Source) -> Result<(
         ))),
         None => Ok(()),
     }
+}
+
+/// A Query or Scan page read, to be answered.
+pub(crate) struct AnsweredPage<'a, 'r> {
+    pub table_name: &'r str,
+    pub page: Page<'a>,
+    pub source: Source<'a>,
+    pub filter: Option<&'r Condition>,
+    pub selection: &'r Selection,
+    pub consistent: bool,
+    pub return_capacity: &'r Option<String>,
+    /// The hash the read started at: its partition is the one billed.
+    pub hash: u64,
+    pub now: u64,
+    pub enforce: bool,
+}
+
+/// A page's answer, with its heat and the units a local index spent fetching from the
+/// table.
+pub(crate) struct Answer {
+    pub body: Vec<u8>,
+    pub heat: crate::throughput::ReadHeat,
+    pub fetched_units: f64,
+}
+
+/// What Query and Scan do once their page is read: filter, project and bill it
+/// ([`finish_page`]), admit its units on the partition's bucket (throttling it, before it
+/// has any effect), and answer.
+pub(crate) fn answer_page(
+    capacity: &mut crate::throughput::Capacity,
+    read: AnsweredPage,
+) -> Result<Answer, DynamoError> {
+    let table = match read.source {
+        Source::Table(table) | Source::Index(table, _) => table,
+    };
+    let (response, consumption) = finish_page(
+        read.table_name,
+        read.page,
+        read.source,
+        read.filter,
+        read.selection,
+        read.consistent,
+        read.return_capacity,
+    )?;
+    let partition = crate::throughput::read_partition(&read.source, read.hash);
+    crate::throughput::admit_read(
+        capacity,
+        table,
+        read.now,
+        read.enforce,
+        partition,
+        &consumption,
+    )?;
+    Ok(Answer {
+        body: respond(&response)?,
+        heat: crate::throughput::read_heat(&read.source, &consumption),
+        fetched_units: match read.source {
+            Source::Index(..) => consumption.table,
+            Source::Table(_) => 0.0,
+        },
+    })
 }
 
 /// Filters, fetches, projects and bills a page read by Query or Scan.

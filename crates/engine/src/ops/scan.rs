@@ -11,10 +11,9 @@ use super::expressions::{
     ExpressionArgs, LegacyConditions, check_conditional_operator, legacy_filter, refuse_mixing,
 };
 use super::items::projection_paths;
-use super::query::{finish_page, selection};
+use super::query::{AnsweredPage, answer_page, selection};
 use super::read::{PageRead, Source, index_entry_key, index_start, read_page, table_start};
 use super::validate::{ReturnCapacity, Violations};
-use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
 use crate::table::Table;
@@ -209,33 +208,24 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
         bytes_read: page.bytes,
         consistent,
     };
-    let (response, consumption) = finish_page(
-        name,
-        page,
-        source,
-        expressions.filter.as_ref(),
-        &selection,
-        consistent,
-        &request.return_consumed_capacity,
-    )?;
-    let partition = crate::throughput::read_partition(&source, from);
-    crate::throughput::admit_read(
+    let answered = answer_page(
         &mut engine.capacity,
-        table,
-        now,
-        enforce,
-        partition,
-        &consumption,
+        AnsweredPage {
+            table_name: name,
+            page,
+            source,
+            filter: expressions.filter.as_ref(),
+            selection: &selection,
+            consistent,
+            return_capacity: &request.return_consumed_capacity,
+            hash: from,
+            now,
+            enforce,
+        },
     )?;
-    let heat = crate::throughput::read_heat(&source, &consumption);
-    let body = respond(&response);
-    let fetched_units = match source {
-        Source::Index(..) => consumption.table,
-        Source::Table(_) => 0.0,
-    };
-    crate::ops::items::note_read_heat(engine, name, from, heat);
-    read.record(engine, name, fetched_units);
-    body
+    crate::ops::items::note_read_heat(engine, name, from, answered.heat);
+    read.record(engine, name, answered.fetched_units);
+    Ok(answered.body)
 }
 
 #[cfg(test)]
