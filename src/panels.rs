@@ -9,7 +9,9 @@
 //! - `timeline`: the Cluster view's events as list items
 //!   ([`dynoscope_cluster_panels::timeline`]);
 //! - `cost`: the cost panel's table ([`dynoscope_cluster_panels::cost`]);
-//! - `stream`: the stream viewer's body ([`dynoscope_cluster_panels::stream`]).
+//! - `stream`: the stream viewer's body ([`dynoscope_cluster_panels::stream`]);
+//! - `table-details`: a table's description, readably
+//!   ([`dynoscope_query_builder::table_details`]).
 
 use std::collections::BTreeMap;
 
@@ -60,6 +62,12 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
         "stream" => {
             let input: dynoscope_cluster_panels::stream::StreamState = read(panel, input)?;
             Ok(json!({ "html": dynoscope_cluster_panels::stream::stream_html(&input) }))
+        }
+        "table-details" => {
+            let input: TableDetails = read(panel, input)?;
+            let html =
+                dynoscope_query_builder::table_details::details_html(&input.describe, &input.ttl);
+            Ok(json!({ "html": html }))
         }
         other => Err(ModelError::at(
             "panel",
@@ -201,4 +209,11 @@ struct Timeline {
 struct Cost {
     response: Value,
     table: String,
+}
+
+/// A table's DescribeTable and DescribeTimeToLive responses.
+#[derive(Deserialize)]
+struct TableDetails {
+    describe: Value,
+    ttl: Value,
 }

@@ -166,6 +166,20 @@ pub fn TableHeader(table: String) -> impl IntoView {
             format!("{keys} — {} — {}", info.billing, info.status)
         })
     };
+    // Opening "Table details" reads DescribeTable and DescribeTimeToLive afresh; the worker
+    // writes them readably.
+    let show_details = {
+        let table = table.clone();
+        move |ev: web_sys::Event| {
+            let open = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+                .is_some_and(|d| d.open());
+            if open {
+                leptos::task::spawn_local(table_details(state, table.clone()));
+            }
+        }
+    };
     view! {
         <section class="panel table-header">
             <div class="title-row">
@@ -188,9 +202,32 @@ pub fn TableHeader(table: String) -> impl IntoView {
                 </div>
             </div>
             <p class="muted key-summary" data-testid="key-summary">{summary}</p>
+            <details class="table-details" data-testid="table-details" on:toggle=show_details>
+                <summary>"Table details"</summary>
+                <div data-details-body><p class="muted">"Reading the table…"</p></div>
+            </details>
             {move || error.get().map(|e| view! { <ErrorNotice error=e testid="delete-table-error" /> })}
         </section>
     }
+}
+
+/// Fills "Table details" from DescribeTable and DescribeTimeToLive.
+async fn table_details(state: AppState, table: String) {
+    let request = json!({ "TableName": table });
+    let described = async {
+        let describe = state.send("DescribeTable", &request).await?;
+        let ttl = state.send("DescribeTimeToLive", &request).await?;
+        Ok::<_, ShownError>(json!({ "describe": describe, "ttl": ttl }))
+    }
+    .await;
+    let html = match described {
+        Ok(input) => match crate::converters::panel("table-details", input).await {
+            Ok(drawn) => drawn["html"].as_str().unwrap_or("").to_owned(),
+            Err(e) => error_text(&e.message),
+        },
+        Err(e) => error_text(&format!("{}: {}", e.name, e.message)),
+    };
+    set_html("[data-details-body]", &html);
 }
 
 /// The items of the selected table.

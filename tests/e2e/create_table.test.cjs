@@ -77,6 +77,17 @@ test('a provisioned table with a global and a local index, stream, TTL and delet
   const ttl = await page.evaluate(() => window.dynoscope.send('DescribeTimeToLive', { TableName: 'Orders' }));
   assert.equal(ttl.TimeToLiveDescription.AttributeName, 'expiresAt');
 
+  // The table's details say the same in words.
+  await page.getByTestId('table-details').locator('summary').click();
+  await page.getByTestId('details-index').first().waitFor();
+  const details = await page.getByTestId('table-details').textContent();
+  assert.match(details, /provisioned: 20 RCU, 10 WCU/);
+  assert.match(details, /INCLUDE \+ customer, placedAt/);
+  assert.match(details, /enabled, NEW_AND_OLD_IMAGES/);
+  assert.match(details, /on attribute expiresAt/);
+  assert.match(details, /Deletion protectionon/);
+  assert.equal(await page.getByTestId('details-index').count(), 2);
+
   // The form is empty again, ready for the next table.
   assert.equal(await page.getByTestId('create-table-name').inputValue(), '');
   assert.equal(await page.getByTestId('create-index').count(), 0);

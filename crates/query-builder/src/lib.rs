@@ -6,13 +6,15 @@
 //! and value), or says which field stops it. [`html`] writes the form, and [`page`] writes
 //! one page of results: the items, Count and ScannedCount, LastEvaluatedKey with paging,
 //! and the consumed capacity with its arithmetic. Nothing here dispatches: the page sends
-//! the request through the one door and hands the outcome back.
+//! the request through the one door and hands the outcome back. [`table_details`] writes a
+//! table's DescribeTable readably for the Tables view.
 
 pub mod form;
 pub mod html;
 pub mod page;
 pub mod request;
 pub mod schema;
+pub mod table_details;
 pub mod value_text;
 
 pub use form::{Filter, Form};
