@@ -80,7 +80,7 @@ fn a_query_page_is_told_with_its_read_units() {
     let text = sentence("READ", 0, &events[0]["Detail"], &table());
     assert_eq!(
         text,
-        "Query read 0 items, 0 bytes → 1 × 4 KB (eventually consistent: half) → 0.5 RCU"
+        "Query read 0 items, 0 bytes → 1 × 4 KB (eventually consistent: half price) → 0.5 RCU"
     );
 }
 

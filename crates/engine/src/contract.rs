@@ -370,3 +370,24 @@ pub struct PageReadDetail {
     pub read_units: f64,
     pub table_fetch_read_units: f64,
 }
+
+impl PageReadDetail {
+    /// The 4 KB blocks the bytes read were rounded up to (at least one): the read units,
+    /// or twice them for an eventually consistent read, which costs half.
+    pub fn blocks(&self) -> f64 {
+        if self.consistent {
+            self.read_units
+        } else {
+            self.read_units * 2.0
+        }
+    }
+
+    /// What the consistency does to the price, in words.
+    pub fn price_words(&self) -> &'static str {
+        if self.consistent {
+            "strongly consistent: full price"
+        } else {
+            "eventually consistent: half price"
+        }
+    }
+}

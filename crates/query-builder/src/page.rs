@@ -98,18 +98,8 @@ fn capacity_html(capacity: &Value) -> String {
 
 /// Where the read units came from.
 fn arithmetic_html(read: &PageReadDetail, count: u64, filtered: bool) -> String {
-    let blocks = if read.consistent {
-        read.read_units
-    } else {
-        read.read_units * 2.0
-    };
-    let how = if read.consistent {
-        "strongly consistent: full price"
-    } else {
-        "eventually consistent: half price"
-    };
     let mut text = format!(
-        "{} read {} {}, {} bytes in all (every entry read, before any filter or projection) → rounded up to {blocks} × 4 KB (at least one) → {how} → {} RCU.",
+        "{} read {} {}, {} bytes in all (every entry read, before any filter or projection) → rounded up to {} × 4 KB (at least one) → {} → {} RCU.",
         read.operation,
         thousands(read.items_read),
         if read.items_read == 1 {
@@ -118,6 +108,8 @@ fn arithmetic_html(read: &PageReadDetail, count: u64, filtered: bool) -> String 
             "entries"
         },
         thousands(read.bytes_read),
+        read.blocks(),
+        read.price_words(),
         read.read_units
     );
     if read.table_fetch_read_units > 0.0 {

@@ -1,6 +1,6 @@
 //! One event of `Dynoscope_GetEvents` as a sentence: "PUT item42 → partition 3; replicas
 //! a, b now, c at +840 ms", "GetItem item42 served by us-east-1c (stale)", "Query read 12
-//! items, 3,400 bytes → 1 × 4 KB (eventually consistent: half) → 0.5 RCU", "Partition 0
+//! items, 3,400 bytes → 1 × 4 KB (eventually consistent: half price) → 0.5 RCU", "Partition 0
 //! split into 1 and 2 (size)", zone outages and the leader elections they cause.
 
 use dynoscope_engine::contract::PageReadDetail;
@@ -118,21 +118,17 @@ fn page_read_sentence(detail: &Value) -> String {
     };
     let on = read
         .index_name
+        .as_ref()
         .map(|i| format!(" of index {i}"))
         .unwrap_or_default();
-    let blocks = if read.consistent {
-        read.read_units
-    } else {
-        read.read_units * 2.0
-    };
-    let how = if read.consistent {
-        "strongly consistent"
-    } else {
-        "eventually consistent: half"
-    };
     format!(
-        "{}{on} read {} items, {} bytes → {blocks} × 4 KB ({how}) → {} RCU",
-        read.operation, read.items_read, read.bytes_read, read.read_units
+        "{}{on} read {} items, {} bytes → {} × 4 KB ({}) → {} RCU",
+        read.operation,
+        read.items_read,
+        read.bytes_read,
+        read.blocks(),
+        read.price_words(),
+        read.read_units
     )
 }
 
