@@ -5,6 +5,7 @@
 //! Both are plain HTML driven by one set of document listeners ([`install`]), like the Code
 //! panels: a Leptos view of each cost the first load 16 KB gzipped.
 
+use dynoscope_codegen::html::escape;
 use dynoscope_engine::database_file::DatabaseFileReader;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -198,12 +199,6 @@ async fn reset(handle: &EngineHandle) -> Result<Option<String>, String> {
 }
 
 /// `text` safe inside HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// Shows, refreshes or removes the storage notice under the page header.
 fn show_trouble(trouble: &StorageTrouble) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
