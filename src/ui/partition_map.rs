@@ -811,6 +811,22 @@ fn direction_bars(read: bool, level: ThroughputSide) -> impl IntoView {
     view! { {tokens} {burst} }
 }
 
+/// The requests this partition refused this second and the last, if any: `Throttled
+/// writes: 12 this second, 40 the last`.
+fn throttled_text(t: &PartitionThroughput) -> Option<String> {
+    let parts: Vec<String> = [("reads", &t.read), ("writes", &t.write)]
+        .into_iter()
+        .filter(|(_, side)| side.throttled_this_second + side.throttled_last_second > 0)
+        .map(|(what, side)| {
+            format!(
+                "{what}: {} this second, {} the last",
+                side.throttled_this_second, side.throttled_last_second
+            )
+        })
+        .collect();
+    (!parts.is_empty()).then(|| format!("Throttled {}", parts.join("; ")))
+}
+
 /// A partition's throughput as thin bars, when DescribePartitions reported it.
 #[component]
 fn BucketBars(id: u64) -> impl IntoView {
@@ -838,6 +854,7 @@ fn BucketBars(id: u64) -> impl IntoView {
                 <div class="bucket-bars" data-testid="bucket-bars" data-mode=if on_demand { "ON_DEMAND" } else { "PROVISIONED" }>
                     {body}
                     {boosted.then(|| view! { <p class="bucket-boost">"adaptive capacity: boosted"</p> })}
+                    {throttled_text(&t).map(|text| view! { <p class="bucket-throttled" data-testid="partition-throttled">{text}</p> })}
                 </div>
             }
         })

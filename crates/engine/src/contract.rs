@@ -121,6 +121,11 @@ pub enum CapacityMode {
 pub struct ThroughputSide {
     pub consumed_this_second: f64,
     pub consumed_last_second: f64,
+    /// Requests refused on this partition this second and the last.
+    #[serde(default)]
+    pub throttled_this_second: u64,
+    #[serde(default)]
+    pub throttled_last_second: u64,
     /// The most any one partition serves per second.
     pub partition_limit_per_second: f64,
     /// What the whole on-demand table can serve per second now.

@@ -185,6 +185,9 @@ pub struct Window {
     /// Units consumed in the second before `second` (0 if it was idle).
     pub previous_read: f64,
     pub previous_write: f64,
+    /// Requests refused in the second before `second`.
+    pub previous_throttled_reads: u64,
+    pub previous_throttled_writes: u64,
 }
 
 impl Window {
@@ -208,6 +211,8 @@ impl Window {
             second,
             previous_read: if next { ended.read } else { 0.0 },
             previous_write: if next { ended.write } else { 0.0 },
+            previous_throttled_reads: if next { ended.throttled_reads } else { 0 },
+            previous_throttled_writes: if next { ended.throttled_writes } else { 0 },
             ..Default::default()
         };
         ended.is_busy().then_some(ended)
@@ -559,6 +564,8 @@ impl Group {
                 previous_write: old.window.previous_write / parts,
                 throttled_reads: 0,
                 throttled_writes: 0,
+                previous_throttled_reads: 0,
+                previous_throttled_writes: 0,
                 second: old.window.second,
             };
             self.partitions.insert(
@@ -1345,6 +1352,11 @@ impl Capacity {
             ThroughputSide {
                 consumed_this_second: p.window.used(d),
                 consumed_last_second: d.pick(p.window.previous_read, p.window.previous_write),
+                throttled_this_second: d.pick(p.window.throttled_reads, p.window.throttled_writes),
+                throttled_last_second: d.pick(
+                    p.window.previous_throttled_reads,
+                    p.window.previous_throttled_writes,
+                ),
                 partition_limit_per_second: group.partition_limit(d),
                 on_demand_table_capacity_per_second: on_demand.then(|| group.scaling(d).capacity()),
                 allocated_capacity_units: provisioned(bucket.rate),

@@ -690,3 +690,17 @@ fn moving_a_global_index_entry_consumes_write_capacity_in_both_its_partitions() 
         "a delete in the old partition, a put in the new: {described}"
     );
 }
+
+#[test]
+fn a_partition_counts_the_requests_it_refused_this_second_and_the_last() {
+    let mut h = throttled();
+    provisioned(&mut h, "t1x", 10, 10);
+    let _ = puts_until_refused(&mut h, "t1x", 20);
+    let _ = put(&mut h, "t1x", "again");
+    let write = |h: &mut Harness| partitions(h, "t1x")[0]["Throughput"]["Write"].clone();
+    assert_eq!(write(&mut h)["ThrottledThisSecond"], 2);
+    assert_eq!(write(&mut h)["ThrottledLastSecond"], 0);
+    h.engine.advance_clock_by(1_000);
+    assert_eq!(write(&mut h)["ThrottledThisSecond"], 0);
+    assert_eq!(write(&mut h)["ThrottledLastSecond"], 2);
+}
