@@ -14,15 +14,18 @@ use crate::error::ModelError;
 use crate::model::{AccessPattern, Operation, SortOperator, TableSpec};
 use crate::template::Template;
 
-/// Expression names and values gathered while a request is built.
+/// Expression names and values gathered while a request is built: `#n0`, `#n1`… for
+/// attribute names (one per name, reused when it comes back), `:v0`, `:v1`… for values.
+/// The Query and Scan builder writes its requests with it too.
 #[derive(Default)]
-struct Placeholders {
+pub struct Placeholders {
     names: Map<String, Value>,
     values: Map<String, Value>,
 }
 
 impl Placeholders {
-    fn name(&mut self, attribute: &str) -> String {
+    /// The placeholder of attribute name `attribute`.
+    pub fn name(&mut self, attribute: &str) -> String {
         if let Some((k, _)) = self
             .names
             .iter()
@@ -35,13 +38,16 @@ impl Placeholders {
         key
     }
 
-    fn value(&mut self, value: Value) -> String {
+    /// A new placeholder for `value`.
+    pub fn value(&mut self, value: Value) -> String {
         let key = format!(":v{}", self.values.len());
         self.values.insert(key.clone(), value);
         key
     }
 
-    fn write_into(self, body: &mut Map<String, Value>) {
+    /// Adds `ExpressionAttributeNames` and `ExpressionAttributeValues` to `body`, when
+    /// anything was named.
+    pub fn write_into(self, body: &mut Map<String, Value>) {
         if !self.names.is_empty() {
             body.insert("ExpressionAttributeNames".into(), Value::Object(self.names));
         }

@@ -7,6 +7,8 @@
 
 use serde_json::{Map, Value, json};
 
+use dynoscope_model::access::Placeholders;
+
 use crate::form::{Filter, Form};
 use crate::schema::{KeyAttribute, TableShape};
 
@@ -22,31 +24,6 @@ fn problem(field: impl Into<String>, message: impl Into<String>) -> Problem {
     Problem {
         field: field.into(),
         message: message.into(),
-    }
-}
-
-/// Placeholders handed out as the expressions are written: one per attribute name
-/// (reused when a name comes back), one per value.
-#[derive(Default)]
-struct Placeholders {
-    names: Map<String, Value>,
-    values: Map<String, Value>,
-}
-
-impl Placeholders {
-    fn name(&mut self, attribute: &str) -> String {
-        if let Some((placeholder, _)) = self.names.iter().find(|(_, v)| *v == attribute) {
-            return placeholder.clone();
-        }
-        let placeholder = format!("#n{}", self.names.len());
-        self.names.insert(placeholder.clone(), json!(attribute));
-        placeholder
-    }
-
-    fn value(&mut self, value: Value) -> String {
-        let placeholder = format!(":v{}", self.values.len());
-        self.values.insert(placeholder.clone(), value);
-        placeholder
     }
 }
 
@@ -127,12 +104,7 @@ pub fn build(
     if let Some(key) = start_key {
         request.insert("ExclusiveStartKey".into(), key.clone());
     }
-    if !p.names.is_empty() {
-        request.insert("ExpressionAttributeNames".into(), Value::Object(p.names));
-    }
-    if !p.values.is_empty() {
-        request.insert("ExpressionAttributeValues".into(), Value::Object(p.values));
-    }
+    p.write_into(&mut request);
     request.insert("ReturnConsumedCapacity".into(), json!("INDEXES"));
     if problems.is_empty() {
         Ok(Value::Object(request))
