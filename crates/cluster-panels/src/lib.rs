@@ -2,7 +2,9 @@
 //! load: the event [`timeline`] (each `Dynoscope_GetEvents` event told as a sentence, the
 //! newest first as list items marked with the filter they fall under) and the [`cost`]
 //! panel (`Dynoscope_EstimateCost` as a table of priced lines, grouped by pricing model).
+//! Beside them, the Activity view's form and requests ([`activity`]).
 
+pub mod activity;
 pub mod cost;
 pub mod stream;
 pub mod timeline;

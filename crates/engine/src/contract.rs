@@ -396,3 +396,38 @@ impl PageReadDetail {
         }
     }
 }
+
+/// One request in the activity log (`Dynoscope_GetActivity`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ActivityEntry {
+    /// Increases by one per request logged, so a reader can ask for what came after.
+    pub sequence: u64,
+    /// The virtual time it was served at.
+    pub at_millis: u64,
+    /// Who sent it: `ui`, `console`, `cli`, `api` (window.dynoscope), `scenario`, `load`,
+    /// `model`, or `client` when the front end names no one.
+    pub source: String,
+    pub operation: String,
+    /// The tables the request names (several for batches and transactions).
+    pub table_names: Vec<String>,
+    /// `OK`, or the name of the error DynamoDB answered with.
+    pub outcome: String,
+    /// The error's message; absent for a success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Capacity units the request consumed, table and indexes together (read and write).
+    pub read_capacity_units: f64,
+    pub write_capacity_units: f64,
+}
+
+/// `Dynoscope_GetActivity`: logged requests after a sequence number, filtered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ActivityDescription {
+    pub entries: Vec<ActivityEntry>,
+    /// The newest entry's sequence number, filtered or not (0 before any).
+    pub last_sequence: u64,
+    /// How many entries the log keeps; older ones fall off.
+    pub capacity: u64,
+}

@@ -51,6 +51,7 @@ pub const OPERATIONS: &[&str] = &[
     "Dynoscope_DescribeSimulation",
     "Dynoscope_DescribeZones",
     "Dynoscope_EstimateCost",
+    "Dynoscope_GetActivity",
     "Dynoscope_GetEvents",
     "Dynoscope_GetMetrics",
     "Dynoscope_LocateItem",
@@ -199,6 +200,7 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
             ops::introspection::describe_partitions(engine, parse(body)?)
         }
         "Dynoscope_GetEvents" => ops::introspection::get_events(engine, parse(body)?),
+        "Dynoscope_GetActivity" => ops::introspection::get_activity(engine, parse(body)?),
         "Dynoscope_GetMetrics" => ops::metrics::get_metrics(engine, parse(body)?),
         "Dynoscope_EstimateCost" => ops::metrics::estimate_cost(engine, parse(body)?),
         "Dynoscope_LocateItem" => ops::introspection::locate_item(engine, parse(body)?),

@@ -35,6 +35,8 @@ pub struct EngineConfig {
     pub simulation: SimulationSettings,
     /// Keep the event history the UI tells (`Dynoscope_GetEvents`).
     pub record_events: bool,
+    /// Keep the activity log of requests served (`Dynoscope_GetActivity`).
+    pub record_activity: bool,
 }
 
 impl Default for EngineConfig {
@@ -49,6 +51,7 @@ impl Default for EngineConfig {
             clock_mode: crate::clock::ClockMode::Stepped,
             simulation: SimulationSettings::off(),
             record_events: false,
+            record_activity: false,
         }
     }
 }
@@ -71,6 +74,8 @@ pub struct Engine {
     pub(crate) streams: crate::stream::Streams,
     /// What happened inside the simulated cluster, for the UI to tell.
     pub(crate) events: crate::events::EventLog,
+    /// Every request served, whoever sent it.
+    pub(crate) activity: crate::activity::ActivityLog,
     /// Throughput: every table's token buckets, metrics and cost totals (not persisted).
     pub(crate) capacity: crate::throughput::Capacity,
     /// Tables being deleted (with a control-plane delay), and when they are gone.
@@ -140,6 +145,7 @@ impl Engine {
             transaction_tokens: Default::default(),
             table_simulation: BTreeMap::new(),
             events: crate::events::EventLog::new(config.record_events),
+            activity: crate::activity::ActivityLog::new(config.record_activity),
             deleting: BTreeMap::new(),
             zones: Default::default(),
             streams: Default::default(),
@@ -151,8 +157,40 @@ impl Engine {
     /// Serves one DynamoDB request: `operation` is the name after the target prefix
     /// (`PutItem`), `request` the JSON body. Returns the JSON response body.
     pub fn dispatch(&mut self, operation: &str, request: &[u8]) -> Result<Vec<u8>, DynamoError> {
+        self.dispatch_from(crate::activity::DEFAULT_SOURCE, operation, request)
+    }
+
+    /// [`Engine::dispatch`] for a named sender (`ui`, `console`, `api`...), which the
+    /// activity log records with the request.
+    pub fn dispatch_from(
+        &mut self,
+        source: &str,
+        operation: &str,
+        request: &[u8],
+    ) -> Result<Vec<u8>, DynamoError> {
         self.run_due();
-        dispatch::dispatch(self, operation, request)
+        if !self.activity.is_enabled() || !crate::activity::is_logged(operation) {
+            return dispatch::dispatch(self, operation, request);
+        }
+        let consumed_before = self.capacity.consumed();
+        let result = dispatch::dispatch(self, operation, request);
+        let consumed = self.capacity.consumed();
+        let (outcome, message) = match &result {
+            Ok(_) => ("OK".to_owned(), None),
+            Err(e) => (e.kind.name().to_owned(), Some(e.message.clone())),
+        };
+        self.activity.record(crate::contract::ActivityEntry {
+            sequence: 0,
+            at_millis: self.clock.now_millis(),
+            source: source.to_owned(),
+            operation: operation.to_owned(),
+            table_names: crate::activity::table_names(request),
+            outcome,
+            message,
+            read_capacity_units: consumed.0 - consumed_before.0,
+            write_capacity_units: consumed.1 - consumed_before.1,
+        });
+        result
     }
 
     /// Brings everything that happens on the clock up to now: index changes that have
@@ -319,6 +357,9 @@ impl Engine {
     /// Applies one stored setting; unreadable ones are skipped (a newer build may have
     /// written them).
     fn restore_setting(&mut self, name: &str, value: &str) {
+        if name == crate::history::SETTING {
+            return;
+        }
         if name == "zones" {
             if let Ok(zones) = serde_json::from_str(value) {
                 self.zones = zones;
@@ -432,6 +473,10 @@ impl Engine {
                 .unwrap_or(self.config.simulation)
                 .partition_size_limit_bytes;
             table.split_oversized(limit, now);
+        }
+        let history = snapshot.settings.iter();
+        if let Some((_, text)) = history.rev().find(|(n, _)| n == crate::history::SETTING) {
+            self.restore_history(text);
         }
         unreadable
     }

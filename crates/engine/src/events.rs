@@ -6,21 +6,23 @@
 
 use std::collections::VecDeque;
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// How many events are kept.
 pub const CAPACITY: usize = 10_000;
 
 /// One thing that happened.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Event {
     /// Increases by one per event, so a reader can ask for what came after.
     pub sequence: u64,
     pub at_millis: u64,
     /// `WRITE`, `READ`, `SPLIT`, `TTL_DELETE`, `FAILOVER`, `ZONE_DOWN` or `ZONE_UP`.
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     /// The table it happened to; empty for what happens to every table (a zone outage).
     pub table_name: String,
     pub detail: Value,
@@ -65,7 +67,7 @@ impl EventLog {
         self.events.push_back(Event {
             sequence,
             at_millis,
-            kind,
+            kind: Cow::Borrowed(kind),
             table_name: table.to_owned(),
             detail: detail(),
         });
@@ -82,6 +84,20 @@ impl EventLog {
             })
             .take(limit)
             .collect()
+    }
+
+    /// The newest `count` events, oldest first: what a saved history keeps.
+    pub fn newest(&self, count: usize) -> impl Iterator<Item = &Event> {
+        self.events.range(self.events.len().saturating_sub(count)..)
+    }
+
+    /// Puts back events saved earlier (oldest first), numbering continuing after them.
+    pub fn restore(&mut self, events: Vec<Event>) {
+        self.next_sequence = events.last().map_or(1, |e| e.sequence + 1);
+        self.events = events.into_iter().collect();
+        while self.events.len() > CAPACITY {
+            self.events.pop_front();
+        }
     }
 
     /// The sequence number of the latest event (0 before any).

@@ -11,6 +11,7 @@
 //! [`partition`] (hashing and the partitions that hold items), [`table`], [`ops`] (one file
 //! per operation family), [`dispatch`] (names to handlers), [`clock`] and [`rng`].
 
+pub mod activity;
 pub mod clock;
 pub mod contract;
 pub mod database_file;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod events;
 pub mod expr;
 pub mod heat;
+pub mod history;
 pub mod id_map;
 pub mod index;
 pub mod key;

@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::contract::Datapoint;
@@ -48,8 +48,10 @@ pub struct Gauges {
     pub index_backlog: u64,
 }
 
-/// One period of a series (a second or a minute).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// One period of a series (a second or a minute). Saved (in a reload's history) as one
+/// array of its numbers, in field order, which is a quarter the size of an object.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(into = "SampleRow", from = "SampleRow")]
 pub struct Sample {
     pub start_millis: u64,
     pub consumed_read: f64,
@@ -57,6 +59,56 @@ pub struct Sample {
     pub throttled_reads: u64,
     pub throttled_writes: u64,
     pub gauges: Gauges,
+}
+
+/// A [`Sample`]'s numbers in field order, gauges last.
+type SampleRow = (u64, f64, f64, u64, u64, [f64; 4], [u64; 4]);
+
+impl From<Sample> for SampleRow {
+    fn from(s: Sample) -> Self {
+        let g = s.gauges;
+        (
+            s.start_millis,
+            s.consumed_read,
+            s.consumed_write,
+            s.throttled_reads,
+            s.throttled_writes,
+            [
+                g.provisioned_read,
+                g.provisioned_write,
+                g.burst_read,
+                g.burst_write,
+            ],
+            [
+                g.item_count,
+                g.size_bytes,
+                g.lagging_writes,
+                g.index_backlog,
+            ],
+        )
+    }
+}
+
+impl From<SampleRow> for Sample {
+    fn from((start_millis, consumed_read, consumed_write, reads, writes, f, n): SampleRow) -> Self {
+        Sample {
+            start_millis,
+            consumed_read,
+            consumed_write,
+            throttled_reads: reads,
+            throttled_writes: writes,
+            gauges: Gauges {
+                provisioned_read: f[0],
+                provisioned_write: f[1],
+                burst_read: f[2],
+                burst_write: f[3],
+                item_count: n[0],
+                size_bytes: n[1],
+                lagging_writes: n[2],
+                index_backlog: n[3],
+            },
+        }
+    }
 }
 
 impl Sample {
@@ -123,7 +175,7 @@ impl Resolution {
 
 /// One resource's samples: the last hour by second, the day before by minute. Only
 /// periods in which something happened are kept.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Series {
     seconds: VecDeque<Sample>,
     minutes: VecDeque<Sample>,
@@ -155,6 +207,25 @@ impl Series {
         {
             self.minutes.pop_front();
         }
+    }
+
+    /// The series with only its seconds of the last `millis` (all its minutes): what a
+    /// saved history keeps.
+    /// Older seconds are rolled up into their minutes, as they would be an hour on.
+    pub fn recent(&self, millis: u64) -> Series {
+        let newest = self.seconds.back().map_or(0, |s| s.start_millis);
+        let mut recent = Series {
+            seconds: VecDeque::new(),
+            minutes: self.minutes.clone(),
+        };
+        for second in &self.seconds {
+            if second.start_millis + millis > newest {
+                recent.seconds.push_back(*second);
+            } else {
+                recent.roll_up(*second);
+            }
+        }
+        recent
     }
 
     /// When the newest period kept starts.
@@ -204,7 +275,7 @@ impl Series {
 }
 
 /// What a table has consumed and held since it was created, for the cost estimate.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
     /// When the table was created.
     pub since_millis: u64,
@@ -256,7 +327,7 @@ impl Totals {
 }
 
 /// A table's series and totals.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TableMetrics {
     pub table: Series,
     pub indexes: BTreeMap<String, Series>,
@@ -265,6 +336,20 @@ pub struct TableMetrics {
 }
 
 impl TableMetrics {
+    /// Every series with only its seconds of the last `millis` ([`Series::recent`]).
+    pub fn recent(&self, millis: u64) -> TableMetrics {
+        TableMetrics {
+            table: self.table.recent(millis),
+            indexes: (self.indexes.iter())
+                .map(|(name, s)| (name.clone(), s.recent(millis)))
+                .collect(),
+            partitions: (self.partitions.iter())
+                .map(|(id, s)| (*id, s.recent(millis)))
+                .collect(),
+            totals: self.totals.clone(),
+        }
+    }
+
     pub fn new(since: u64) -> Self {
         TableMetrics {
             totals: Totals::new(since),

@@ -918,6 +918,9 @@ pub struct TableState {
 #[derive(Debug, Default)]
 pub struct Capacity {
     tables: BTreeMap<String, TableState>,
+    /// Read and write units taken since the engine started, every table together: the
+    /// activity log reads what one request consumed as the difference.
+    consumed: (f64, f64),
 }
 
 /// The gauges of a table, a global index or a partition, as of now.
@@ -1144,6 +1147,27 @@ impl Capacity {
         state
     }
 
+    /// Puts back metrics saved before a reload for `table`, with the busiest second each
+    /// group (the table's, or a global index's by name) had seen.
+    pub fn restore_metrics(
+        &mut self,
+        table: &Table,
+        now: u64,
+        metrics: TableMetrics,
+        busiest: &[(Option<String>, (f64, f64))],
+    ) {
+        let state = self.state(table, now);
+        state.metrics = metrics;
+        state.metrics.totals.provisioned = state.capacity.provisioned_total();
+        let groups = std::iter::once(&mut state.capacity.table)
+            .chain(state.capacity.indexes.iter_mut().flatten());
+        for group in groups {
+            if let Some((_, seen)) = busiest.iter().find(|(index, _)| *index == group.index) {
+                group.busiest = *seen;
+            }
+        }
+    }
+
     /// Forgets tables that no longer exist.
     pub fn retain(&mut self, exists: impl Fn(&str) -> bool) {
         self.tables.retain(|name, _| exists(name));
@@ -1169,6 +1193,21 @@ impl Capacity {
             state.advance(table, d.target, d.partition, now);
         }
         state.take_advanced(now, enforce, demands);
+        self.count_consumed(demands);
+    }
+
+    /// Read and write units taken since the engine started.
+    pub fn consumed(&self) -> (f64, f64) {
+        self.consumed
+    }
+
+    fn count_consumed(&mut self, demands: &[Demand]) {
+        for d in demands {
+            match d.direction {
+                Direction::Read => self.consumed.0 += d.units,
+                Direction::Write => self.consumed.1 += d.units,
+            }
+        }
     }
 
     /// Counts a refused request: once on the table, and on each refused partition or
@@ -1196,6 +1235,7 @@ impl Capacity {
         let refusals = state.check(table, now, enforce, demands);
         if refusals.is_empty() {
             state.take_advanced(now, enforce, demands);
+            self.count_consumed(demands);
             return Ok(());
         }
         state.refused(now, demands, &refusals);

@@ -271,3 +271,50 @@ pub fn get_events(engine: &mut Engine, request: GetEventsRequest) -> Result<Vec<
         "Recording": engine.events.is_enabled(),
     }))
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetActivityRequest {
+    /// Only entries after this sequence number.
+    pub after_sequence: Option<i64>,
+    pub limit: Option<i64>,
+    /// Only requests of this operation.
+    pub operation: Option<String>,
+    /// Only requests naming this table.
+    pub table_name: Option<String>,
+    /// Only requests from this sender.
+    pub source: Option<String>,
+    /// Only failed requests (true) or only successful ones (false).
+    pub failed: Option<bool>,
+    /// The newest `Limit` entries that match rather than the oldest (still oldest first).
+    pub newest: Option<bool>,
+}
+
+/// `Dynoscope_GetActivity`: the activity log after a sequence number, filtered.
+pub fn get_activity(
+    engine: &mut Engine,
+    request: GetActivityRequest,
+) -> Result<Vec<u8>, DynamoError> {
+    let mut v = Violations::new();
+    v.at_least("limit", request.limit, 1);
+    v.at_least("afterSequence", request.after_sequence, 0);
+    v.finish()?;
+    let limit = request.limit.map_or(1000, |l| l as usize);
+    let after = request.after_sequence.unwrap_or(0) as u64;
+    let keep = |e: &crate::contract::ActivityEntry| {
+        request.operation.as_ref().is_none_or(|o| &e.operation == o)
+            && (request.table_name.as_ref()).is_none_or(|t| e.table_names.contains(t))
+            && request.source.as_ref().is_none_or(|s| &e.source == s)
+            && request
+                .failed
+                .is_none_or(|failed| failed == (e.outcome != "OK"))
+    };
+    let entries = engine
+        .activity
+        .since(after, limit, request.newest.unwrap_or(false), keep);
+    respond(&crate::contract::ActivityDescription {
+        entries: entries.into_iter().cloned().collect(),
+        last_sequence: engine.activity.last_sequence(),
+        capacity: crate::activity::CAPACITY as u64,
+    })
+}

@@ -38,13 +38,13 @@ pub const ITERATOR_LIFETIME_MILLIS: u64 = 15 * 60 * 1000;
 const SEQUENCE_FLOOR: u128 = 100_000_000_000_000_000_000;
 
 /// Every stream the engine knows, by ARN, and the sequence counter they share.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Streams {
     streams: BTreeMap<String, Stream>,
     sequencer: Sequencer,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 struct Sequencer {
     last: u128,
 }
@@ -68,7 +68,7 @@ struct Origin<'a> {
 }
 
 /// One stream: a table's stream from enabling to disabling.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Stream {
     pub arn: String,
     pub label: String,
@@ -234,6 +234,29 @@ impl Streams {
         self.streams
             .range::<str, _>((Excluded(arn), Unbounded))
             .map(|(_, s)| s)
+    }
+
+    /// How many records every stream holds together.
+    pub fn record_count(&self) -> usize {
+        let shards = self.streams.values().flat_map(|s| &s.shards);
+        shards.map(Shard::record_count).sum()
+    }
+
+    /// Trims the oldest records of every stream until at most `count` are left, newest kept.
+    pub fn keep_newest(&mut self, count: usize) {
+        let shards = || self.streams.values().flat_map(|s| &s.shards);
+        let mut sequences: Vec<u128> = shards().flat_map(Shard::sequences).collect();
+        if sequences.len() <= count {
+            return;
+        }
+        crate::sorting::sort(&mut sequences);
+        let first_kept = sequences[sequences.len() - count];
+        for stream in self.streams.values_mut() {
+            stream
+                .shards
+                .iter_mut()
+                .for_each(|s| s.trim_before(first_kept));
+        }
     }
 
     /// The newest sequence number issued.

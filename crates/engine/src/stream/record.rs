@@ -9,7 +9,7 @@ use xxhash_rust::xxh3::xxh3_128_with_seed;
 use crate::value::{AttributeValue, Item, item_size};
 
 /// `StreamViewType`: which images a stream's records carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ViewType {
     KeysOnly,
     NewImage,
@@ -47,7 +47,7 @@ impl ViewType {
 }
 
 /// `eventName`: what the write did to the item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EventName {
     Insert,
     Modify,
@@ -77,7 +77,7 @@ impl EventName {
 }
 
 /// Who made a write. Only TTL deletions show an identity in their record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum WriteIdentity {
     /// A request from a client.
     #[default]
@@ -96,7 +96,7 @@ pub struct ItemChange<'a> {
 }
 
 /// A stored stream record.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StreamRecord {
     pub sequence: u128,
     pub created_millis: u64,

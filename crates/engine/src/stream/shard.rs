@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use super::RETENTION_MILLIS;
 use super::record::StreamRecord;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Shard {
     /// `shardId-` + 20 digits (the creation time in milliseconds) + `-` + 8 hex digits.
     pub id: String,
@@ -76,6 +76,24 @@ impl Shard {
             self.trimmed_through = Some(oldest.sequence);
             self.records.pop_front();
         }
+    }
+
+    /// Drops records numbered below `sequence`, as retention would.
+    pub fn trim_before(&mut self, sequence: u128) {
+        while let Some(oldest) = self.records.front().filter(|r| r.sequence < sequence) {
+            self.trimmed_through = Some(oldest.sequence);
+            self.records.pop_front();
+        }
+    }
+
+    /// How many records the shard holds.
+    pub fn record_count(&self) -> usize {
+        self.records.len()
+    }
+
+    /// The sequence numbers of the records it holds, oldest first.
+    pub fn sequences(&self) -> impl Iterator<Item = u128> + '_ {
+        self.records.iter().map(|r| r.sequence)
     }
 
     /// A closed shard whose every record has been trimmed, past retention itself.

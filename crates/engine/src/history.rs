@@ -1,0 +1,135 @@
+//! What the engine has seen, kept across a reload: the event history, the activity log, the
+//! metrics series and cost totals of every table, and the stream records within retention.
+//! None of it is an acknowledged write, so it does not travel through the change log: a
+//! front end asks for [`Engine::history`] now and then (the browser every few seconds after
+//! requests, and when the tab is hidden or hands over) and stores the text as the setting
+//! [`SETTING`]; restoring a snapshot that holds it puts it back after the tables.
+//!
+//! Bounded, so saving stays cheap: the newest [`EVENTS_KEPT`] events and
+//! [`ACTIVITY_KEPT`] activity entries, each series' seconds of the last
+//! [`SECONDS_KEPT_MILLIS`] (older seconds rolled up into minutes, kept for a day as always),
+//! and the newest [`STREAM_RECORDS_KEPT`] stream records (older ones are trimmed, as
+//! retention would trim them). Throughput buckets (burst credit, adaptive boosts) and the
+//! partitions split for heat are not kept: a reloaded table starts with full buckets and the
+//! partitions its size needs.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::contract::ActivityEntry;
+use crate::engine::Engine;
+use crate::events::Event;
+use crate::metrics::TableMetrics;
+use crate::stream::Streams;
+
+/// The setting a front end stores the history under.
+pub const SETTING: &str = "history";
+/// Events kept (of the 10,000 the live log holds).
+pub const EVENTS_KEPT: usize = 2_000;
+/// Activity entries kept.
+pub const ACTIVITY_KEPT: usize = 2_000;
+/// Seconds of each metrics series kept at one-second resolution.
+pub const SECONDS_KEPT_MILLIS: u64 = 15 * 60 * 1000;
+/// Stream records kept, every stream together.
+pub const STREAM_RECORDS_KEPT: usize = 20_000;
+/// The layout's version; a history of another version is not restored.
+const VERSION: u32 = 1;
+
+/// The saved history.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct History<'a> {
+    version: u32,
+    events: Cow<'a, [Event]>,
+    activity: Cow<'a, [ActivityEntry]>,
+    /// By table name.
+    metrics: BTreeMap<String, SavedMetrics>,
+    streams: Cow<'a, Streams>,
+}
+
+/// A table's metrics, with the id of the table they belong to: a table deleted and created
+/// again under the same name does not inherit them.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SavedMetrics {
+    table_id: String,
+    metrics: TableMetrics,
+    /// The busiest second of the table's group and each global index's (by name), which
+    /// the cost estimate right-sizes provisioned capacity to.
+    busiest: Vec<(Option<String>, (f64, f64))>,
+}
+
+impl Engine {
+    /// The history as JSON text, bounded as the module says.
+    pub fn history(&mut self) -> String {
+        let now = self.clock.now_millis();
+        let mut metrics = BTreeMap::new();
+        for table in self.tables.values() {
+            self.capacity.flush(table, now);
+            if let Some(state) = self.capacity.get(&table.definition.name) {
+                metrics.insert(
+                    table.definition.name.clone(),
+                    SavedMetrics {
+                        table_id: table.definition.table_id.clone(),
+                        metrics: state.metrics.recent(SECONDS_KEPT_MILLIS),
+                        busiest: (state.capacity.groups())
+                            .map(|g| (g.index.clone(), g.busiest))
+                            .collect(),
+                    },
+                );
+            }
+        }
+        let streams = match self.streams.record_count() > STREAM_RECORDS_KEPT {
+            true => {
+                let mut kept = self.streams.clone();
+                kept.keep_newest(STREAM_RECORDS_KEPT);
+                Cow::Owned(kept)
+            }
+            false => Cow::Borrowed(&self.streams),
+        };
+        let history = History {
+            version: VERSION,
+            events: self.events.newest(EVENTS_KEPT).cloned().collect(),
+            activity: self.activity.newest(ACTIVITY_KEPT).cloned().collect(),
+            metrics,
+            streams,
+        };
+        serde_json::to_string(&history).expect("the history always serialises")
+    }
+
+    /// Where the history has got to: it changed when this did. Cheap, for a front end
+    /// deciding whether to save again.
+    pub fn history_mark(&self) -> (u64, u64, u128) {
+        (
+            self.events.last_sequence(),
+            self.activity.last_sequence(),
+            self.streams.last_issued(),
+        )
+    }
+
+    /// Puts back a history saved by [`Engine::history`], once the tables are restored.
+    /// Metrics of tables that no longer exist (or were created again) are left out; a
+    /// history that does not read, or of another version, is ignored: it is only history.
+    pub(crate) fn restore_history(&mut self, text: &str) {
+        let Ok(history) = serde_json::from_str::<History>(text) else {
+            return;
+        };
+        if history.version != VERSION {
+            return;
+        }
+        self.events.restore(history.events.into_owned());
+        self.activity.restore(history.activity.into_owned());
+        let now = self.clock.now_millis();
+        for (name, saved) in history.metrics {
+            if let Some(table) = self.tables.get(&name)
+                && table.definition.table_id == saved.table_id
+            {
+                (self.capacity).restore_metrics(table, now, saved.metrics, &saved.busiest);
+            }
+        }
+        self.streams = history.streams.into_owned();
+        crate::stream::sync(self);
+    }
+}
