@@ -77,7 +77,14 @@ pub struct PartitionDescription {
     /// Its share of the table's capacity now; null when the engine keeps none for it.
     #[serde(default)]
     pub throughput: Option<PartitionThroughput>,
+    /// Where its items (or index entries) hash, when the request asked (`Density`): the
+    /// count in each of [`DENSITY_SLICES`] equal slices of its hash range, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub density: Vec<u32>,
 }
+
+/// How many slices of its hash range a partition's density counts.
+pub const DENSITY_SLICES: usize = 64;
 
 /// One of a partition's three replicas.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

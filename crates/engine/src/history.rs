@@ -21,8 +21,10 @@ use serde::{Deserialize, Serialize};
 use crate::contract::ActivityEntry;
 use crate::engine::Engine;
 use crate::events::Event;
-use crate::metrics::TableMetrics;
+use crate::metrics::{Resource, Sample, TableMetrics};
 use crate::stream::Streams;
+use crate::table::Table;
+use crate::throughput::Capacity;
 
 /// The setting a front end stores the history under.
 pub const SETTING: &str = "history";
@@ -61,6 +63,23 @@ struct SavedMetrics {
     busiest: Vec<(Option<String>, (f64, f64))>,
 }
 
+/// The second still being counted of the table, each global index and each partition, as
+/// `Dynoscope_GetMetrics` shows it: a reload must not lose it.
+fn live_samples(capacity: &mut Capacity, table: &Table, now: u64) -> Vec<(Resource, Sample)> {
+    let indexes = (table.indexes().iter())
+        .filter(|i| i.definition.kind == crate::index::IndexKind::Global)
+        .map(|i| Resource::Index(i.definition.name.clone()));
+    let partitions = table.partitions().iter().map(|p| Resource::Partition(p.id));
+    let resources: Vec<Resource> = std::iter::once(Resource::Table)
+        .chain(indexes)
+        .chain(partitions)
+        .collect();
+    resources
+        .into_iter()
+        .filter_map(|r| Some((r.clone(), capacity.live_sample(table, &r, now)?)))
+        .collect()
+}
+
 impl Engine {
     /// The history as JSON text, bounded as the module says.
     pub fn history(&mut self) -> String {
@@ -68,12 +87,17 @@ impl Engine {
         let mut metrics = BTreeMap::new();
         for table in self.tables.values() {
             self.capacity.flush(table, now);
+            let live = live_samples(&mut self.capacity, table, now);
             if let Some(state) = self.capacity.get(&table.definition.name) {
+                let mut kept = state.metrics.recent(SECONDS_KEPT_MILLIS);
+                for (resource, sample) in live {
+                    kept.push(&resource, sample);
+                }
                 metrics.insert(
                     table.definition.name.clone(),
                     SavedMetrics {
                         table_id: table.definition.table_id.clone(),
-                        metrics: state.metrics.recent(SECONDS_KEPT_MILLIS),
+                        metrics: kept,
                         busiest: (state.capacity.groups())
                             .map(|g| (g.index.clone(), g.busiest))
                             .collect(),

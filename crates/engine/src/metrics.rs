@@ -360,14 +360,20 @@ impl TableMetrics {
     /// Writes a second that ended to a resource's series.
     pub fn record(&mut self, resource: &Resource, window: &Window, gauges: Gauges) {
         let sample = Sample::of(window, gauges);
+        self.push(resource, sample);
+        if *resource == Resource::Table {
+            // Partitions gone (split) for longer than anything is kept are forgotten.
+            let newest = sample.start_millis;
+            self.partitions
+                .retain(|_, s| s.newest().is_some_and(|t| t + MINUTES_KEPT_MILLIS > newest));
+        }
+    }
+
+    /// Writes a sample (of a second, or the second still being counted) to a resource's
+    /// series.
+    pub fn push(&mut self, resource: &Resource, sample: Sample) {
         match resource {
-            Resource::Table => {
-                self.table.push(sample);
-                // Partitions gone (split) for longer than anything is kept are forgotten.
-                let newest = sample.start_millis;
-                self.partitions
-                    .retain(|_, s| s.newest().is_some_and(|t| t + MINUTES_KEPT_MILLIS > newest));
-            }
+            Resource::Table => self.table.push(sample),
             Resource::Index(name) => self.indexes.entry(name.clone()).or_default().push(sample),
             Resource::Partition(id) => self.partitions.entry(*id).or_default().push(sample),
         }

@@ -190,6 +190,20 @@ impl<P: Position> Partition<P> {
         (self.start..=self.end).contains(&hash)
     }
 
+    /// Where its entries' partition keys hash: how many fall in each of `buckets` equal
+    /// slices of its range, first slice first.
+    pub fn density(&self, buckets: usize) -> Vec<u32> {
+        let mut counts = vec![0u32; buckets.max(1)];
+        let span = u128::from(self.end - self.start) + 1;
+        for position in self.items.keys() {
+            let offset = u128::from(position.hash().saturating_sub(self.start));
+            let bucket = (offset * counts.len() as u128 / span) as usize;
+            let last = counts.len() - 1;
+            counts[bucket.min(last)] += 1;
+        }
+        counts
+    }
+
     /// Whether every position of this partition comes before `position`.
     fn ends_before(&self, position: &P) -> bool {
         self.end < position.hash()

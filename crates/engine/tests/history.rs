@@ -137,6 +137,19 @@ fn a_reload_keeps_the_metrics_and_the_cost_totals() {
 }
 
 #[test]
+fn a_reload_keeps_the_second_still_being_counted() {
+    let mut h = recording();
+    h.table("t1x", None);
+    h.engine.advance_clock_by(1_500);
+    h.put("t1x", json!({"pk": {"S": "a"}}));
+    let request = json!({"TableName": "t1x", "StartMillis": 0, "EndMillis": 10_000});
+    let metrics = h.ok("Dynoscope_GetMetrics", request.clone());
+    assert_eq!(metrics["Datapoints"][0]["ConsumedWriteCapacityUnits"], 1.0);
+    let mut again = reloaded(&mut h);
+    assert_eq!(again.ok("Dynoscope_GetMetrics", request), metrics);
+}
+
+#[test]
 fn a_table_created_again_does_not_inherit_the_old_ones_metrics() {
     let mut h = recording();
     h.table("t1x", None);

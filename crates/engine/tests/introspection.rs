@@ -212,3 +212,33 @@ fn locate_item_in_an_index_the_item_is_not_in_says_so() {
         "The table does not have the specified index: nope"
     );
 }
+
+#[test]
+fn density_counts_where_each_partitions_items_hash() {
+    let mut h = Harness::new();
+    h.table("t1x", None);
+    for i in 0..50 {
+        h.put("t1x", json!({"pk": {"S": format!("k{i}")}}));
+    }
+    let described = h.ok(
+        "Dynoscope_DescribePartitions",
+        json!({"TableName": "t1x", "Density": true}),
+    );
+    let partition = &described["Partitions"][0];
+    let density: Vec<u64> = serde_json::from_value(partition["Density"].clone()).unwrap();
+    assert_eq!(density.len(), dynoscope_engine::contract::DENSITY_SLICES);
+    assert_eq!(density.iter().sum::<u64>(), 50);
+    assert!(
+        density.iter().filter(|&&n| n > 0).count() > 10,
+        "50 keys spread out"
+    );
+}
+
+#[test]
+fn density_is_left_out_unless_asked_for() {
+    let mut h = Harness::new();
+    h.table("t1x", None);
+    h.put("t1x", json!({"pk": {"S": "a"}}));
+    let described = h.ok("Dynoscope_DescribePartitions", json!({"TableName": "t1x"}));
+    assert!(described["Partitions"][0].get("Density").is_none());
+}

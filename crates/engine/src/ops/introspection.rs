@@ -67,7 +67,21 @@ fn describe_partition<P: Position>(
         starts_at_key: key_values(&partition.lower),
         ends_before_key: key_values(&partition.upper),
         throughput: None,
+        density: Vec::new(),
     }
+}
+
+/// [`describe_partition`], with its density when `density` is asked for.
+fn described<P: Position>(
+    engine: &Engine,
+    partition: &Partition<P>,
+    density: bool,
+) -> PartitionDescription {
+    let mut description = describe_partition(engine, partition);
+    if density {
+        description.density = partition.density(crate::contract::DENSITY_SLICES);
+    }
+    description
 }
 
 fn role<P: Position>(partition: &Partition<P>, replica: usize) -> ReplicaRole {
@@ -83,6 +97,8 @@ fn role<P: Position>(partition: &Partition<P>, replica: usize) -> ReplicaRole {
 pub struct DescribePartitionsRequest {
     pub table_name: Option<String>,
     pub index_name: Option<String>,
+    /// Count where each partition's entries hash (`PartitionDescription::density`).
+    pub density: Option<bool>,
 }
 
 pub fn describe_partitions(
@@ -93,6 +109,7 @@ pub fn describe_partitions(
     v.table_name("tableName", request.table_name.as_deref());
     v.finish()?;
     let name = request.table_name.as_deref().expect("checked");
+    let density = request.density.unwrap_or(false);
     let table = engine
         .tables
         .get(name)
@@ -101,7 +118,7 @@ pub fn describe_partitions(
         None => table
             .partitions()
             .iter()
-            .map(|p| describe_partition(engine, p))
+            .map(|p| described(engine, p, density))
             .collect(),
         Some(index_name) => {
             let index = table.index(index_name).ok_or_else(|| {
@@ -113,7 +130,7 @@ pub fn describe_partitions(
                 .entries
                 .partitions()
                 .iter()
-                .map(|p| describe_partition(engine, p))
+                .map(|p| described(engine, p, density))
                 .collect()
         }
     };
