@@ -101,6 +101,26 @@ impl ActivityLog {
     }
 }
 
+impl ActivityEntry {
+    /// An entry as a saved history holds it ([`crate::history`]); read by hand, since a
+    /// derived deserializer costs the page's first load more.
+    pub(crate) fn from_saved(v: &serde_json::Value) -> Option<ActivityEntry> {
+        Some(ActivityEntry {
+            sequence: v["Sequence"].as_u64()?,
+            at_millis: v["AtMillis"].as_u64()?,
+            source: v["Source"].as_str()?.to_owned(),
+            operation: v["Operation"].as_str()?.to_owned(),
+            table_names: crate::history::saved::list(&v["TableNames"], |t| {
+                Some(t.as_str()?.to_owned())
+            })?,
+            outcome: v["Outcome"].as_str()?.to_owned(),
+            message: v["Message"].as_str().map(str::to_owned),
+            read_capacity_units: v["ReadCapacityUnits"].as_f64()?,
+            write_capacity_units: v["WriteCapacityUnits"].as_f64()?,
+        })
+    }
+}
+
 /// The table names a request body gives: every `"TableName"` member, and the keys of
 /// `RequestItems` (batch operations), in order of appearance without repeats. A table's ARN
 /// is shortened to its name. PartiQL statements name their table inside the statement and

@@ -8,14 +8,14 @@ use std::collections::VecDeque;
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// How many events are kept.
 pub const CAPACITY: usize = 10_000;
 
 /// One thing that happened.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Event {
     /// Increases by one per event, so a reader can ask for what came after.
@@ -26,6 +26,19 @@ pub struct Event {
     /// The table it happened to; empty for what happens to every table (a zone outage).
     pub table_name: String,
     pub detail: Value,
+}
+
+impl Event {
+    /// An event as a saved history holds it ([`crate::history`]).
+    pub(crate) fn from_saved(v: &serde_json::Value) -> Option<Event> {
+        Some(Event {
+            sequence: v["Sequence"].as_u64()?,
+            at_millis: v["AtMillis"].as_u64()?,
+            kind: Cow::Owned(v["Kind"].as_str()?.to_owned()),
+            table_name: v["TableName"].as_str()?.to_owned(),
+            detail: v["Detail"].clone(),
+        })
+    }
 }
 
 #[derive(Debug, Default)]

@@ -16,7 +16,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::contract::ActivityEntry;
 use crate::engine::Engine;
@@ -39,13 +39,15 @@ pub const STREAM_RECORDS_KEPT: usize = 20_000;
 /// The layout's version; a history of another version is not restored.
 const VERSION: u32 = 1;
 
-/// The saved history.
-#[derive(Serialize, Deserialize)]
+/// The saved history. Written with `Serialize`; read back by hand from a
+/// `serde_json::Value` ([`saved`] and each type's `from_saved`), because derived
+/// deserializers for these types cost the page's first load about 20 KB gzipped.
+#[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct History<'a> {
     version: u32,
-    events: Cow<'a, [Event]>,
-    activity: Cow<'a, [ActivityEntry]>,
+    events: Vec<&'a Event>,
+    activity: Vec<&'a ActivityEntry>,
     /// By table name.
     metrics: BTreeMap<String, SavedMetrics>,
     streams: Cow<'a, Streams>,
@@ -53,7 +55,7 @@ struct History<'a> {
 
 /// A table's metrics, with the id of the table they belong to: a table deleted and created
 /// again under the same name does not inherit them.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct SavedMetrics {
     table_id: String,
@@ -61,6 +63,63 @@ struct SavedMetrics {
     /// The busiest second of the table's group and each global index's (by name), which
     /// the cost estimate right-sizes provisioned capacity to.
     busiest: Vec<(Option<String>, (f64, f64))>,
+}
+
+/// Reading a saved history's values back.
+pub(crate) mod saved {
+    use serde_json::Value;
+
+    use crate::value::{Item, item_from_json};
+
+    /// A `u128` (a stream sequence number) as decimal text: JSON numbers that large do
+    /// not survive a `serde_json::Value`.
+    pub fn u128_text<S: serde::Serializer>(n: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(n)
+    }
+
+    pub fn optional_u128_text<S: serde::Serializer>(
+        n: &Option<u128>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match n {
+            Some(n) => s.collect_str(n),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn u128_of(v: &Value) -> Option<u128> {
+        v.as_str()?.parse().ok()
+    }
+
+    /// `Some(None)` for null, `None` for what is not a number's text.
+    pub fn optional_u128(v: &Value) -> Option<Option<u128>> {
+        if v.is_null() {
+            Some(None)
+        } else {
+            u128_of(v).map(Some)
+        }
+    }
+
+    pub fn text(v: &Value) -> Option<String> {
+        Some(v.as_str()?.to_owned())
+    }
+
+    pub fn item(v: &Value) -> Option<Item> {
+        item_from_json(&v.to_string()).ok()
+    }
+
+    pub fn optional_item(v: &Value) -> Option<Option<Item>> {
+        if v.is_null() {
+            Some(None)
+        } else {
+            item(v).map(Some)
+        }
+    }
+
+    /// Every element of the array `v` read by `read`; `None` if any is unreadable.
+    pub fn list<T>(v: &Value, read: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
+        v.as_array()?.iter().map(read).collect()
+    }
 }
 
 /// The second still being counted of the table, each global index and each partition, as
@@ -115,8 +174,8 @@ impl Engine {
         };
         let history = History {
             version: VERSION,
-            events: self.events.newest(EVENTS_KEPT).cloned().collect(),
-            activity: self.activity.newest(ACTIVITY_KEPT).cloned().collect(),
+            events: self.events.newest(EVENTS_KEPT).collect(),
+            activity: self.activity.newest(ACTIVITY_KEPT).collect(),
             metrics,
             streams,
         };
@@ -137,23 +196,41 @@ impl Engine {
     /// Metrics of tables that no longer exist (or were created again) are left out; a
     /// history that does not read, or of another version, is ignored: it is only history.
     pub(crate) fn restore_history(&mut self, text: &str) {
-        let Ok(history) = serde_json::from_str::<History>(text) else {
+        let Ok(history) = serde_json::from_str::<serde_json::Value>(text) else {
             return;
         };
-        if history.version != VERSION {
+        if history["Version"].as_u64() != Some(u64::from(VERSION)) {
             return;
         }
-        self.events.restore(history.events.into_owned());
-        self.activity.restore(history.activity.into_owned());
+        let events = saved::list(&history["Events"], Event::from_saved);
+        let activity = saved::list(&history["Activity"], ActivityEntry::from_saved);
+        let streams = Streams::from_saved(&history["Streams"]);
+        let (Some(events), Some(activity), Some(streams)) = (events, activity, streams) else {
+            return;
+        };
+        self.events.restore(events);
+        self.activity.restore(activity);
         let now = self.clock.now_millis();
-        for (name, saved) in history.metrics {
-            if let Some(table) = self.tables.get(&name)
-                && table.definition.table_id == saved.table_id
-            {
-                (self.capacity).restore_metrics(table, now, saved.metrics, &saved.busiest);
+        for (name, saved) in history["Metrics"].as_object().into_iter().flatten() {
+            let (Some(table), Some(metrics)) = (
+                self.tables.get(name),
+                TableMetrics::from_saved(&saved["Metrics"]),
+            ) else {
+                continue;
+            };
+            if saved["TableId"].as_str() != Some(table.definition.table_id.as_str()) {
+                continue;
             }
+            let busiest = saved::list(&saved["Busiest"], |b| {
+                Some((
+                    b[0].as_str().map(str::to_owned),
+                    (b[1][0].as_f64()?, b[1][1].as_f64()?),
+                ))
+            });
+            let busiest = busiest.unwrap_or_default();
+            (self.capacity).restore_metrics(table, now, metrics, &busiest);
         }
-        self.streams = history.streams.into_owned();
+        self.streams = streams;
         crate::stream::sync(self);
     }
 }

@@ -18,6 +18,8 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::history::saved;
+
 use crate::contract::Datapoint;
 use crate::error::{DynamoError, ErrorKind};
 use crate::throughput::Window;
@@ -50,8 +52,8 @@ pub struct Gauges {
 
 /// One period of a series (a second or a minute). Saved (in a reload's history) as one
 /// array of its numbers, in field order, which is a quarter the size of an object.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(into = "SampleRow", from = "SampleRow")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[serde(into = "SampleRow")]
 pub struct Sample {
     pub start_millis: u64,
     pub consumed_read: f64,
@@ -89,25 +91,28 @@ impl From<Sample> for SampleRow {
     }
 }
 
-impl From<SampleRow> for Sample {
-    fn from((start_millis, consumed_read, consumed_write, reads, writes, f, n): SampleRow) -> Self {
-        Sample {
-            start_millis,
-            consumed_read,
-            consumed_write,
-            throttled_reads: reads,
-            throttled_writes: writes,
+impl Sample {
+    /// A sample of a saved history: its [`SampleRow`].
+    fn from_saved(v: &Value) -> Option<Sample> {
+        let f = |i: usize| v[5][i].as_f64();
+        let n = |i: usize| v[6][i].as_u64();
+        Some(Sample {
+            start_millis: v[0].as_u64()?,
+            consumed_read: v[1].as_f64()?,
+            consumed_write: v[2].as_f64()?,
+            throttled_reads: v[3].as_u64()?,
+            throttled_writes: v[4].as_u64()?,
             gauges: Gauges {
-                provisioned_read: f[0],
-                provisioned_write: f[1],
-                burst_read: f[2],
-                burst_write: f[3],
-                item_count: n[0],
-                size_bytes: n[1],
-                lagging_writes: n[2],
-                index_backlog: n[3],
+                provisioned_read: f(0)?,
+                provisioned_write: f(1)?,
+                burst_read: f(2)?,
+                burst_write: f(3)?,
+                item_count: n(0)?,
+                size_bytes: n(1)?,
+                lagging_writes: n(2)?,
+                index_backlog: n(3)?,
             },
-        }
+        })
     }
 }
 
@@ -175,7 +180,7 @@ impl Resolution {
 
 /// One resource's samples: the last hour by second, the day before by minute. Only
 /// periods in which something happened are kept.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Series {
     seconds: VecDeque<Sample>,
     minutes: VecDeque<Sample>,
@@ -207,6 +212,15 @@ impl Series {
         {
             self.minutes.pop_front();
         }
+    }
+
+    /// A series of a saved history, as `Serialize` wrote it.
+    fn from_saved(v: &Value) -> Option<Series> {
+        let samples = |v: &Value| saved::list(v, Sample::from_saved).map(VecDeque::from);
+        Some(Series {
+            seconds: samples(&v["seconds"])?,
+            minutes: samples(&v["minutes"])?,
+        })
     }
 
     /// The series with only its seconds of the last `millis` (all its minutes): what a
@@ -275,7 +289,7 @@ impl Series {
 }
 
 /// What a table has consumed and held since it was created, for the cost estimate.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Totals {
     /// When the table was created.
     pub since_millis: u64,
@@ -294,6 +308,21 @@ pub struct Totals {
 }
 
 impl Totals {
+    fn from_saved(v: &Value) -> Option<Totals> {
+        let pair = |v: &Value| Some((v[0].as_f64()?, v[1].as_f64()?));
+        Some(Totals {
+            since_millis: v["since_millis"].as_u64()?,
+            read_units: v["read_units"].as_f64()?,
+            write_units: v["write_units"].as_f64()?,
+            provisioned: pair(&v["provisioned"])?,
+            provisioned_unit_millis: pair(&v["provisioned_unit_millis"])?,
+            provisioned_until: v["provisioned_until"].as_u64()?,
+            storage_byte_millis: v["storage_byte_millis"].as_f64()?,
+            storage_bytes: v["storage_bytes"].as_u64()?,
+            storage_until: v["storage_until"].as_u64()?,
+        })
+    }
+
     pub fn new(since: u64) -> Self {
         Totals {
             since_millis: since,
@@ -327,7 +356,7 @@ impl Totals {
 }
 
 /// A table's series and totals.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TableMetrics {
     pub table: Series,
     pub indexes: BTreeMap<String, Series>,
@@ -336,6 +365,21 @@ pub struct TableMetrics {
 }
 
 impl TableMetrics {
+    /// A table's metrics in a saved history ([`crate::history`]), as `Serialize` wrote them.
+    pub(crate) fn from_saved(v: &Value) -> Option<TableMetrics> {
+        let indexes = (v["indexes"].as_object()?.iter())
+            .map(|(name, s)| Some((name.clone(), Series::from_saved(s)?)))
+            .collect::<Option<Vec<_>>>()?;
+        let partitions = (v["partitions"].as_object()?.iter())
+            .map(|(id, s)| Some((id.parse().ok()?, Series::from_saved(s)?)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(TableMetrics {
+            table: Series::from_saved(&v["table"])?,
+            indexes: crate::sorting::ordered(indexes),
+            partitions: crate::sorting::ordered(partitions),
+            totals: Totals::from_saved(&v["totals"])?,
+        })
+    }
     /// Every series with only its seconds of the last `millis` ([`Series::recent`]).
     pub fn recent(&self, millis: u64) -> TableMetrics {
         TableMetrics {

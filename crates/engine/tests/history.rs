@@ -234,3 +234,20 @@ fn a_saved_history_keeps_only_the_newest_stream_records() {
     assert_eq!(kept.len(), 1000, "a page is full");
     assert_eq!(kept[0]["dynamodb"]["Keys"]["pk"]["S"], "k5");
 }
+
+#[test]
+fn a_history_that_does_not_read_is_ignored() {
+    let mut h = recording();
+    h.table("t1x", None);
+    h.put("t1x", json!({"pk": {"S": "a"}}));
+    let mut store = MemoryStore::new();
+    store.apply(&h.engine.stored_state());
+    store.apply(&[dynoscope_engine::Change::PutSetting {
+        name: "history".into(),
+        value: Some(r#"{"Version": 1, "Events": [{"Sequence": "x"}]}"#.into()),
+    }]);
+    let mut again = recording();
+    assert!(again.engine.restore_readable(&store.snapshot()).is_empty());
+    assert_eq!(activity(&mut again, json!({})), Vec::<Value>::new());
+    assert!(again.get("t1x", json!({"pk": {"S": "a"}})).is_some());
+}

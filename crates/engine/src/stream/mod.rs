@@ -22,9 +22,12 @@ pub use record::{
 };
 pub use shard::Shard;
 
+use serde_json::Value;
+
 use crate::clock::iso8601_millis;
 use crate::engine::Engine;
 use crate::error::DynamoError;
+use crate::history::saved;
 use crate::key::{KeySchema, PrimaryKey};
 use crate::rng::SeededRng;
 use crate::table::{StreamSettings, Table, WriteOutcome};
@@ -38,14 +41,15 @@ pub const ITERATOR_LIFETIME_MILLIS: u64 = 15 * 60 * 1000;
 const SEQUENCE_FLOOR: u128 = 100_000_000_000_000_000_000;
 
 /// Every stream the engine knows, by ARN, and the sequence counter they share.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Streams {
     streams: BTreeMap<String, Stream>,
     sequencer: Sequencer,
 }
 
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 struct Sequencer {
+    #[serde(serialize_with = "crate::history::saved::u128_text")]
     last: u128,
 }
 
@@ -68,7 +72,7 @@ struct Origin<'a> {
 }
 
 /// One stream: a table's stream from enabling to disabling.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Stream {
     pub arn: String,
     pub label: String,
@@ -85,6 +89,21 @@ pub struct Stream {
 }
 
 impl Stream {
+    fn from_saved(v: &Value) -> Option<Stream> {
+        Some(Stream {
+            arn: saved::text(&v["arn"])?,
+            label: saved::text(&v["label"])?,
+            table_name: saved::text(&v["table_name"])?,
+            table_id: saved::text(&v["table_id"])?,
+            key_schema: serde_json::from_value(v["key_schema"].clone()).ok()?,
+            view_type: ViewType::from_name(v["view_type"].as_str()?)?,
+            created_millis: v["created_millis"].as_u64()?,
+            disabled_millis: v["disabled_millis"].as_u64(),
+            shards: saved::list(&v["shards"], Shard::from_saved)?,
+            last_shard_stamp: v["last_shard_stamp"].as_u64(),
+        })
+    }
+
     fn new(table: &Table, settings: &StreamSettings, view_type: ViewType, now: u64) -> Self {
         Stream {
             arn: settings.arn.clone(),
@@ -234,6 +253,19 @@ impl Streams {
         self.streams
             .range::<str, _>((Excluded(arn), Unbounded))
             .map(|(_, s)| s)
+    }
+
+    /// The streams of a saved history ([`crate::history`]), as `Serialize` wrote them.
+    pub(crate) fn from_saved(v: &Value) -> Option<Streams> {
+        let streams = (v["streams"].as_object()?.iter())
+            .map(|(arn, stream)| Some((arn.clone(), Stream::from_saved(stream)?)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Streams {
+            streams: crate::sorting::ordered(streams),
+            sequencer: Sequencer {
+                last: saved::u128_of(&v["sequencer"]["last"])?,
+            },
+        })
     }
 
     /// How many records every stream holds together.

@@ -9,7 +9,7 @@ use xxhash_rust::xxh3::xxh3_128_with_seed;
 use crate::value::{AttributeValue, Item, item_size};
 
 /// `StreamViewType`: which images a stream's records carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum ViewType {
     KeysOnly,
     NewImage,
@@ -24,6 +24,17 @@ impl ViewType {
             "NEW_IMAGE" => Some(ViewType::NewImage),
             "OLD_IMAGE" => Some(ViewType::OldImage),
             "NEW_AND_OLD_IMAGES" => Some(ViewType::NewAndOldImages),
+            _ => None,
+        }
+    }
+
+    /// The variant as `Serialize` names it (a saved history).
+    pub(crate) fn from_name(name: &str) -> Option<ViewType> {
+        match name {
+            "KeysOnly" => Some(ViewType::KeysOnly),
+            "NewImage" => Some(ViewType::NewImage),
+            "OldImage" => Some(ViewType::OldImage),
+            "NewAndOldImages" => Some(ViewType::NewAndOldImages),
             _ => None,
         }
     }
@@ -47,7 +58,7 @@ impl ViewType {
 }
 
 /// `eventName`: what the write did to the item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum EventName {
     Insert,
     Modify,
@@ -77,7 +88,7 @@ impl EventName {
 }
 
 /// Who made a write. Only TTL deletions show an identity in their record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub enum WriteIdentity {
     /// A request from a client.
     #[default]
@@ -96,8 +107,9 @@ pub struct ItemChange<'a> {
 }
 
 /// A stored stream record.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct StreamRecord {
+    #[serde(serialize_with = "crate::history::saved::u128_text")]
     pub sequence: u128,
     pub created_millis: u64,
     pub event_name: EventName,
@@ -113,6 +125,30 @@ pub struct StreamRecord {
 }
 
 impl StreamRecord {
+    /// A record of a saved history ([`crate::history`]), as `Serialize` wrote it.
+    pub(crate) fn from_saved(v: &serde_json::Value) -> Option<StreamRecord> {
+        use crate::history::saved;
+        Some(StreamRecord {
+            sequence: saved::u128_of(&v["sequence"])?,
+            created_millis: v["created_millis"].as_u64()?,
+            event_name: match v["event_name"].as_str()? {
+                "Insert" => EventName::Insert,
+                "Modify" => EventName::Modify,
+                "Remove" => EventName::Remove,
+                _ => return None,
+            },
+            event_id: saved::text(&v["event_id"])?,
+            keys: saved::item(&v["keys"])?,
+            new_image: saved::optional_item(&v["new_image"])?,
+            old_image: saved::optional_item(&v["old_image"])?,
+            identity: match v["identity"].as_str()? {
+                "TimeToLive" => WriteIdentity::TimeToLive,
+                _ => WriteIdentity::Caller,
+            },
+            size_bytes: v["size_bytes"].as_u64()?,
+        })
+    }
+
     /// The record a change leaves in a stream of `view`, keeping only the images it shows.
     /// `id_seed` makes the event id unique to its stream and sequence number.
     pub fn new(

@@ -6,21 +6,27 @@
 
 use std::collections::VecDeque;
 
+use serde_json::Value;
+
 use super::RETENTION_MILLIS;
 use super::record::StreamRecord;
+use crate::history::saved;
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Shard {
     /// `shardId-` + 20 digits (the creation time in milliseconds) + `-` + 8 hex digits.
     pub id: String,
     pub parent_id: Option<String>,
     /// The table partition whose writes this shard records.
     pub partition: u32,
+    #[serde(serialize_with = "saved::u128_text")]
     pub starting_sequence: u128,
+    #[serde(serialize_with = "saved::optional_u128_text")]
     pub ending_sequence: Option<u128>,
     pub closed_millis: Option<u64>,
     records: VecDeque<StreamRecord>,
     /// The sequence number of the newest record trimmed so far.
+    #[serde(serialize_with = "saved::optional_u128_text")]
     trimmed_through: Option<u128>,
 }
 
@@ -41,6 +47,20 @@ impl Shard {
             records: VecDeque::new(),
             trimmed_through: None,
         }
+    }
+
+    /// A shard of a saved history ([`crate::history`]), as `Serialize` wrote it.
+    pub(crate) fn from_saved(v: &Value) -> Option<Shard> {
+        Some(Shard {
+            id: saved::text(&v["id"])?,
+            parent_id: v["parent_id"].as_str().map(str::to_owned),
+            partition: u32::try_from(v["partition"].as_u64()?).ok()?,
+            starting_sequence: saved::u128_of(&v["starting_sequence"])?,
+            ending_sequence: saved::optional_u128(&v["ending_sequence"])?,
+            closed_millis: v["closed_millis"].as_u64(),
+            records: saved::list(&v["records"], StreamRecord::from_saved)?.into(),
+            trimmed_through: saved::optional_u128(&v["trimmed_through"])?,
+        })
     }
 
     pub fn is_open(&self) -> bool {
