@@ -247,7 +247,10 @@ fn describe(kind: &str) -> String {
 /// Which choice keeps a value's type, when one does.
 fn why(kind: &str, kind_again: &str) -> &'static str {
     match (kind, kind_again) {
-        ("SS" | "NS" | "BS", "L") => " (choose sets for arrays to keep it a set)",
+        ("BS", "L") => {
+            " (choose sets for arrays and {\"$binary\"} as binary to keep it a binary set)"
+        }
+        ("SS" | "NS", "L") => " (choose sets for arrays to keep it a set)",
         ("L", "SS" | "NS" | "BS") => " (choose lists for arrays to keep it a list)",
         ("N", "S") => " (a double cannot hold it exactly and strings were chosen for such numbers)",
         ("B", "M") => " (choose {\"$binary\"} as binary to keep it binary)",

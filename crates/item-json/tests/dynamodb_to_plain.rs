@@ -169,6 +169,22 @@ fn a_set_with_lists_chosen_is_noted_as_coming_back_a_list() {
 }
 
 #[test]
+fn a_binary_set_with_binary_off_is_noted_as_coming_back_a_list() {
+    let choices = Choices {
+        sets: Sets::Sets,
+        binary: Binary::None,
+        ..Choices::default()
+    };
+    let (_, notes) = convert(r#"{"bs": {"BS": ["AAE="]}}"#, &choices);
+    assert_eq!(
+        notes,
+        [
+            "bs: a binary set (BS) comes back as a list (L) (choose sets for arrays and {\"$binary\"} as binary to keep it a binary set)."
+        ]
+    );
+}
+
+#[test]
 fn a_list_of_strings_with_sets_chosen_is_noted_as_coming_back_a_set() {
     let (_, notes) = convert(
         r#"{"l": {"L": [{"L": [{"N": "1"}, {"N": "2"}]}]}}"#,
