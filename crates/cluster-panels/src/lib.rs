@@ -2,9 +2,11 @@
 //! load: the event [`timeline`] (each `Dynoscope_GetEvents` event told as a sentence, the
 //! newest first as list items marked with the filter they fall under) and the [`cost`]
 //! panel (`Dynoscope_EstimateCost` as a table of priced lines, grouped by pricing model).
-//! Beside them, the Activity view's form and requests ([`activity`]).
+//! Beside them, the Activity view's form and requests ([`activity`]), and the [`capacity`]
+//! chart (`Dynoscope_GetMetrics`' last minute as SVG, with its series selector and summary).
 
 pub mod activity;
+pub mod capacity;
 pub mod cost;
 pub mod stream;
 pub mod timeline;
