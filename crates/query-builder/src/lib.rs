@@ -7,7 +7,8 @@
 //! one page of results: the items, Count and ScannedCount, LastEvaluatedKey with paging,
 //! and the consumed capacity with its arithmetic. Nothing here dispatches: the page sends
 //! the request through the one door and hands the outcome back. [`table_details`] writes a
-//! table's DescribeTable readably for the Tables view.
+//! table's DescribeTable readably for the Tables view. [`table_form`] is the create-table
+//! form the Tables view and the Model view's table definitions draw.
 
 pub mod form;
 pub mod html;
@@ -15,6 +16,7 @@ pub mod page;
 pub mod request;
 pub mod schema;
 pub mod table_details;
+pub mod table_form;
 pub mod value_text;
 
 pub use form::{Filter, Form};

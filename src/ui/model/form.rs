@@ -18,7 +18,7 @@ use dynoscope_model::{AccessPattern, Entity, ModelTable, Operation};
 use leptos::prelude::*;
 
 use super::super::AppState;
-use super::super::create_table::{TableFields, TableForm};
+use super::super::create_table;
 
 /// Which entity or pattern of which table a field edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,42 +224,40 @@ pub fn ModelForm(findings: Memo<Vec<Finding>>) -> impl IntoView {
     }
 }
 
-/// A model table's definition, edited with the create-table form's fields and saved into
-/// the model (what the form has no field for, such as tags, is kept).
+/// A model table's definition, edited with the create-table form ([`create_table`]) and
+/// saved into the model (what the form has no field for, such as tags, is kept).
 #[component]
 fn TableDefinition(table: usize) -> impl IntoView {
     let state = expect_context::<AppState>();
     let current = Memo::new(move |_| read_table(state, table, |t| Some(t.definition.clone())));
-    let draft = move || {
-        current
-            .get_untracked()
-            .map(|d| TableDraft::from_spec(&d))
-            .unwrap_or_default()
-    };
-    let form = TableForm::new(&draft());
+    let prefix = format!("model-{table}");
     // The definition can change under the form (the JSON editor, an import): follow it.
-    Effect::new(move |first_run: Option<()>| {
-        current.track();
-        if first_run.is_some() {
-            form.fill(&draft());
-        }
+    let drawn = prefix.clone();
+    Effect::new(move |_| {
+        leptos::task::spawn_local(create_table::draw(drawn.clone(), current.get()));
     });
+    let saving = prefix.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(mut spec) = form.spec() else { return };
-        write_table(state, table, |t| {
-            let old = &t.definition;
-            spec.tags = old.tags.clone();
-            spec.table_class = old.table_class.clone();
-            spec.point_in_time_recovery_enabled = old.point_in_time_recovery_enabled;
-            t.definition = spec;
+        let prefix = saving.clone();
+        leptos::task::spawn_local(async move {
+            let Some(mut spec) = create_table::definition(&prefix).await else {
+                return;
+            };
+            write_table(state, table, |t| {
+                let old = &t.definition;
+                spec.tags = old.tags.clone();
+                spec.table_class = old.table_class.clone();
+                spec.point_in_time_recovery_enabled = old.point_in_time_recovery_enabled;
+                t.definition = spec;
+            });
         });
     };
     view! {
         <details class="table-definition" data-testid="table-definition">
             <summary>"Table definition: keys, indexes, capacity, stream, TTL"</summary>
-            <form class="create-table" on:submit=save>
-                <TableFields form prefix=format!("model-{table}") />
+            <form class="create-table" data-ct-form=prefix on:submit=save>
+                <div data-ct-fields style="display:contents"></div>
                 <div class="row">
                     <button type="submit" class="primary" data-testid="table-definition-save">"Save definition"</button>
                     <button type="button" class="link" data-testid="form-table-remove"
