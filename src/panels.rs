@@ -10,8 +10,8 @@
 //!   ([`dynoscope_cluster_panels::timeline`]);
 //! - `cost`: the cost panel's table ([`dynoscope_cluster_panels::cost`]);
 //! - `stream`: the stream viewer's body ([`dynoscope_cluster_panels::stream`]);
-//! - `table-details`: a table's description, readably
-//!   ([`dynoscope_query_builder::table_details`]).
+//! - `table-settings`: one step of "Table details" and "Edit table": what to draw and what
+//!   to send ([`dynoscope_table_settings::flow`]).
 
 use std::collections::BTreeMap;
 
@@ -63,12 +63,7 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
             let input: dynoscope_cluster_panels::stream::StreamState = read(panel, input)?;
             Ok(json!({ "html": dynoscope_cluster_panels::stream::stream_html(&input) }))
         }
-        "table-details" => {
-            let input: TableDetails = read(panel, input)?;
-            let html =
-                dynoscope_query_builder::table_details::details_html(&input.describe, &input.ttl);
-            Ok(json!({ "html": html }))
-        }
+        "table-settings" => Ok(dynoscope_table_settings::flow::step_json(&input)),
         other => Err(ModelError::at(
             "panel",
             format!("no panel is called {other}"),
@@ -209,11 +204,4 @@ struct Timeline {
 struct Cost {
     response: Value,
     table: String,
-}
-
-/// A table's DescribeTable and DescribeTimeToLive responses.
-#[derive(Deserialize)]
-struct TableDetails {
-    describe: Value,
-    ttl: Value,
 }

@@ -167,7 +167,8 @@ pub fn TableHeader(table: String) -> impl IntoView {
         })
     };
     // Opening "Table details" reads DescribeTable and DescribeTimeToLive afresh; the worker
-    // writes them readably.
+    // writes them readably with the "Edit table" form (`table_settings`), drawn again after
+    // every write while open.
     let show_details = {
         let table = table.clone();
         move |ev: web_sys::Event| {
@@ -176,10 +177,14 @@ pub fn TableHeader(table: String) -> impl IntoView {
                 .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
                 .is_some_and(|d| d.open());
             if open {
-                leptos::task::spawn_local(table_details(state, table.clone()));
+                super::table_settings::show(table.clone());
             }
         }
     };
+    Effect::new(move |_| {
+        state.revision.track();
+        super::table_settings::redraw();
+    });
     view! {
         <section class="panel table-header">
             <div class="title-row">
@@ -205,29 +210,12 @@ pub fn TableHeader(table: String) -> impl IntoView {
             <details class="table-details" data-testid="table-details" on:toggle=show_details>
                 <summary>"Table details"</summary>
                 <div data-details-body><p class="muted">"Reading the table…"</p></div>
+                <div data-ts-host></div>
+                <div data-ts-result role="status" aria-live="polite"></div>
             </details>
             {move || error.get().map(|e| view! { <ErrorNotice error=e testid="delete-table-error" /> })}
         </section>
     }
-}
-
-/// Fills "Table details" from DescribeTable and DescribeTimeToLive.
-async fn table_details(state: AppState, table: String) {
-    let request = json!({ "TableName": table });
-    let described = async {
-        let describe = state.send("DescribeTable", &request).await?;
-        let ttl = state.send("DescribeTimeToLive", &request).await?;
-        Ok::<_, ShownError>(json!({ "describe": describe, "ttl": ttl }))
-    }
-    .await;
-    let html = match described {
-        Ok(input) => match crate::converters::panel("table-details", input).await {
-            Ok(drawn) => drawn["html"].as_str().unwrap_or("").to_owned(),
-            Err(e) => error_text(&e.message),
-        },
-        Err(e) => error_text(&format!("{}: {}", e.name, e.message)),
-    };
-    set_html("[data-details-body]", &html);
 }
 
 /// The items of the selected table.

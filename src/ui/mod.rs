@@ -31,6 +31,7 @@ pub mod route;
 mod simulation;
 mod stream_viewer;
 mod table_list;
+mod table_settings;
 mod timeline;
 
 use dynoscope_engine::DynamoError;
@@ -432,6 +433,7 @@ pub fn mount(handle: EngineHandle) {
     remove_boot_notice();
     code::install();
     query_builder::install(handle.clone());
+    table_settings::install(handle.clone());
     load_generator::install(handle.clone());
     timeline::install();
     let app = handle.clone();
