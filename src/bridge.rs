@@ -167,6 +167,9 @@ pub struct EngineHandle {
     on_trouble: Listener,
     on_data_change: Listener,
     commits: Rc<RefCell<Commits>>,
+    /// Who sends through this handle, for the activity log: `ui` unless
+    /// [`EngineHandle::with_source`] names another front end.
+    source: &'static str,
 }
 
 /// The engine as the browser runs it: recording changes for the store, on the wall clock,
@@ -179,6 +182,7 @@ fn new_engine() -> Engine {
         // The playground shows replication lag, index propagation and splits.
         simulation: dynoscope_engine::simulation::SimulationSettings::playground(),
         record_events: true,
+        record_activity: true,
         ..EngineConfig::default()
     })
 }
@@ -249,7 +253,31 @@ impl EngineHandle {
             on_trouble: Listener::default(),
             on_data_change: Listener::default(),
             commits: Rc::default(),
+            source: "ui",
         }
+    }
+
+    /// The same engine and store, sending as `source` (`console`, `cli`, `api`,
+    /// `scenario`, `load`, `model`): the activity log names it with each request.
+    pub fn with_source(&self, source: &'static str) -> Self {
+        EngineHandle {
+            source,
+            ..self.clone()
+        }
+    }
+
+    /// Where the engine's history has got to ([`Engine::history_mark`]).
+    pub fn history_mark(&self) -> (u64, u64, u128) {
+        self.engine.borrow().history_mark()
+    }
+
+    /// The engine's history as text, to keep across a reload ([`Engine::history`]); `None`
+    /// while the tab works in memory, when there is nowhere to keep it.
+    pub fn history(&self) -> Option<String> {
+        if !self.saving() {
+            return None;
+        }
+        Some(self.engine_mut().ok()?.history())
     }
 
     /// Whether commits go to IndexedDB (not when the tab works in memory).
@@ -351,7 +379,7 @@ impl EngineHandle {
         let (response, changes) = {
             let mut engine = self.engine_mut()?;
             engine.observe_host_time(wall_clock_millis());
-            let result = engine.dispatch(operation, request.as_bytes());
+            let result = engine.dispatch_from(self.source, operation, request.as_bytes());
             // A rejected request may still have recorded nothing; drain either way.
             (result, engine.take_changes())
         };

@@ -32,7 +32,7 @@ pub struct PendingApi {
 impl PendingApi {
     /// Hands the engine to the API and resolves `window.dynoscope.ready`.
     pub fn resolve(self, handle: EngineHandle) {
-        *self.slot.borrow_mut() = Some(handle);
+        *self.slot.borrow_mut() = Some(handle.with_source("api"));
         if let Err(e) = self.resolve.call0(&JsValue::UNDEFINED) {
             web_sys::console::error_2(&"dynoscope: resolving ready failed".into(), &e);
         }

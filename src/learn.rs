@@ -103,7 +103,9 @@ pub async fn play_step(
     converters::judge(id.to_owned(), n, outcomes).await
 }
 
+/// Sends one of a scenario's requests, which the activity log names as the scenario's.
 async fn send(handle: &EngineHandle, operation: &str, body: &Value) -> Outcome {
+    let handle = handle.with_source("scenario");
     match handle.send(operation, &body.to_string()).await {
         Ok(text) => serde_json::from_str(&text)
             .map_err(|e| json!({"__type": "InternalFailure", "message": e.to_string()})),

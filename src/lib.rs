@@ -21,6 +21,8 @@ pub mod panels;
 #[cfg(target_arch = "wasm32")]
 pub mod playground;
 #[cfg(target_arch = "wasm32")]
+pub mod remember;
+#[cfg(target_arch = "wasm32")]
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
@@ -56,7 +58,8 @@ async fn boot(db_name: String, api: Option<js_api::PendingApi>, take_over: bool)
     };
     owner::hide_notice();
     let handle = bridge::EngineHandle::open(&db_name).await;
-    step_down_when_asked(tenure, handle.clone(), db_name);
+    let keeper = remember::Keeper::start(handle.clone());
+    step_down_when_asked(tenure, handle.clone(), keeper, db_name);
     ui::mount(handle.clone());
     if let Some(api) = api {
         api.resolve(handle);
@@ -64,13 +67,19 @@ async fn boot(db_name: String, api: Option<js_api::PendingApi>, take_over: bool)
 }
 
 /// When another tab asks for the database: refuse new requests, commit everything
-/// acknowledged, close the database, let the lock go and offer to take it back.
+/// acknowledged, save the history ([`remember`]), close the database, let the lock go and offer to take it back.
 #[cfg(target_arch = "wasm32")]
-fn step_down_when_asked(tenure: owner::Tenure, handle: bridge::EngineHandle, db_name: String) {
+fn step_down_when_asked(
+    tenure: owner::Tenure,
+    handle: bridge::EngineHandle,
+    keeper: remember::Keeper,
+    db_name: String,
+) {
     tenure.on_take_over(move |tenure| {
         owner::refuse_requests();
         wasm_bindgen_futures::spawn_local(async move {
             handle.settle().await;
+            keeper.save().await;
             if let Some(store) = handle.store() {
                 store.clone().close();
             }

@@ -8,10 +8,20 @@
 //!   second of its requests tick by tick, and the report of a run ([`dynoscope_load`]);
 //! - `timeline`: the Cluster view's events as list items
 //!   ([`dynoscope_cluster_panels::timeline`]);
+//! - `activity`: the Activity view's filter form, the `Dynoscope_GetActivity` request its
+//!   filters make, and the requests returned as a table; `activity-lines` the same requests
+//!   as JSON lines for export ([`dynoscope_cluster_panels::activity`]);
 //! - `cost`: the cost panel's table ([`dynoscope_cluster_panels::cost`]);
+//! - `capacity`: the capacity chart's series options, summary and SVG from
+//!   `Dynoscope_GetMetrics` ([`dynoscope_cluster_panels::capacity`]);
 //! - `stream`: the stream viewer's body ([`dynoscope_cluster_panels::stream`]);
 //! - `table-settings`: one step of "Table details" and "Edit table": what to draw and what
-//!   to send ([`dynoscope_table_settings::flow`]).
+//!   to send ([`dynoscope_table_settings::flow`]);
+//! - `item-json`: the item editor's text converted between plain JSON and DynamoDB JSON
+//!   ([`dynoscope_item_json`]).
+//! - `table-form`: the create-table form of the Tables view and of the Model view's table
+//!   definitions after a button, and the steps that create its table
+//!   ([`dynoscope_query_builder::table_form`]).
 
 use std::collections::BTreeMap;
 
@@ -52,6 +62,14 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
             );
             Ok(json!({ "html": html }))
         }
+        "activity" => Ok(activity(read(panel, input)?)),
+        "activity-lines" => {
+            let input: Activity = read(panel, input)?;
+            let text = input
+                .response
+                .map(|r| dynoscope_cluster_panels::activity::json_lines(&r));
+            Ok(json!({ "text": text.unwrap_or_default() }))
+        }
         "cost" => {
             let input: Cost = read(panel, input)?;
             let (html, fingerprint) =
@@ -59,16 +77,48 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
                     .unwrap_or_default();
             Ok(json!({ "html": html, "fingerprint": fingerprint }))
         }
+        "capacity" => {
+            let input: dynoscope_cluster_panels::capacity::Input = read(panel, input)?;
+            Ok(dynoscope_cluster_panels::capacity::answer(&input))
+        }
         "stream" => {
             let input: dynoscope_cluster_panels::stream::StreamState = read(panel, input)?;
             Ok(json!({ "html": dynoscope_cluster_panels::stream::stream_html(&input) }))
         }
         "table-settings" => Ok(dynoscope_table_settings::flow::step_json(&input)),
+        "item-json" => Ok(item_json(read(panel, input)?)),
+        "table-form" => dynoscope_query_builder::table_form::answer(read(panel, input)?),
         other => Err(ModelError::at(
             "panel",
             format!("no panel is called {other}"),
         )),
     }
+}
+
+/// The Activity view: its filters, and `Dynoscope_GetActivity`'s answer once there is one.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Activity {
+    fields: Option<Fields>,
+    /// Table names for the form's suggestions; the form is drawn only when given.
+    tables: Option<Vec<String>>,
+    response: Option<dynoscope_engine::contract::ActivityDescription>,
+    #[serde(default)]
+    offset_minutes: i64,
+}
+
+/// `{request, formHtml?, html?}`: the request the filters make (the newest
+/// [`dynoscope_cluster_panels::activity::SHOWN`] that match), the form when `tables` is
+/// given, the entries when `response` is.
+fn activity(input: Activity) -> Value {
+    use dynoscope_cluster_panels::activity as view;
+    let fields = input.fields.unwrap_or_default();
+    let mut request = view::request_filters(&fields);
+    request["Newest"] = json!(true);
+    request["Limit"] = json!(view::SHOWN);
+    let form = input.tables.map(|tables| view::form_html(&fields, &tables));
+    let html = (input.response).map(|r| view::entries_html(&r, input.offset_minutes));
+    json!({ "request": request, "formHtml": form, "html": html })
 }
 
 fn read<T: for<'de> Deserialize<'de>>(panel: &str, input: Value) -> Result<T, ModelError> {
@@ -204,4 +254,47 @@ struct Timeline {
 struct Cost {
     response: Value,
     table: String,
+}
+
+/// The item editor's text to convert, `direction` `to-dynamodb` or `to-plain`, beside the
+/// editor's selects (`numbers`, `sets`, `binary`; each absent one is its first option).
+#[derive(Deserialize)]
+struct ItemJson {
+    direction: String,
+    text: String,
+    #[serde(flatten)]
+    choices: dynoscope_item_json::Choices,
+}
+
+/// `{text, notesHtml}` (the rules beside plain JSON, and what would not come back the
+/// same), or `{problem}`: why the text cannot be converted, naming the attribute path.
+fn item_json(input: ItemJson) -> Value {
+    let converted = if input.direction == "to-plain" {
+        dynoscope_item_json::to_plain(&input.text, &input.choices)
+    } else {
+        dynoscope_item_json::to_dynamodb(&input.text, &input.choices)
+    };
+    match converted {
+        Ok(converted) => {
+            let notes: String = converted
+                .notes
+                .iter()
+                .map(|note| format!("<li>{}</li>", dynoscope_codegen::html::escape(note)))
+                .collect();
+            let mut notes_html = String::new();
+            if input.direction == "to-plain" {
+                notes_html = format!(
+                    "<p class=\"muted\" data-testid=\"editor-rules\">{}</p>",
+                    dynoscope_codegen::html::escape(dynoscope_item_json::RULES)
+                );
+            }
+            if !notes.is_empty() {
+                notes_html += &format!(
+                    "<div class=\"notice\" role=\"status\" data-testid=\"editor-notes\"><p>Plain JSON cannot say all of this item; with these choices these will not come back the same:</p><ul>{notes}</ul></div>"
+                );
+            }
+            json!({ "text": converted.text, "notesHtml": notes_html })
+        }
+        Err(problem) => json!({ "problem": problem.to_string() }),
+    }
 }

@@ -151,6 +151,7 @@ pub async fn apply_model(
     model: &Model,
     format: &str,
 ) -> Result<Summary, PlaygroundError> {
+    let handle = &handle.with_source("model");
     let errors: Vec<String> = dynoscope_model::validate::apply_blockers(model)
         .into_iter()
         .map(|f| format!("{}: {}", f.location, f.message))

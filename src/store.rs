@@ -165,21 +165,33 @@ impl IdbStore {
 
     /// Keeps `text` under `key` (or with `None` forgets it), durably.
     pub async fn save_text(&self, key: &str, text: Option<&str>) -> Result<(), StoreError> {
+        self.put_text(MODELS, key, text).await
+    }
+
+    /// Keeps the engine's history (`dynoscope_engine::history`) as the setting of that
+    /// name, in a transaction of its own: it is not an acknowledged write and never passes
+    /// through the journal, and the next load hands it to the engine with the settings.
+    pub async fn save_history(&self, text: &str) -> Result<(), StoreError> {
+        (self.put_text(SETTINGS, dynoscope_engine::history::SETTING, Some(text))).await
+    }
+
+    /// Puts `text` under `key` in the object store `store` (or with `None` deletes it).
+    async fn put_text(&self, store: &str, key: &str, text: Option<&str>) -> Result<(), StoreError> {
         let tx = self
             .db
-            .transaction(MODELS)
+            .transaction(store)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         {
-            let models = tx.object_store(MODELS)?;
+            let store = tx.object_store(store)?;
             match text {
                 Some(text) => drop(
-                    models
+                    store
                         .put(text.to_owned())
                         .with_key(key.to_owned())
                         .primitive()?,
                 ),
-                None => drop(models.delete::<String, _>(key.to_owned()).primitive()?),
+                None => drop(store.delete::<String, _>(key.to_owned()).primitive()?),
             }
         }
         tx.commit().await?;

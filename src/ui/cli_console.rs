@@ -27,7 +27,9 @@ pub fn CliConsole() -> impl IntoView {
         if busy.get_untracked() || text.trim().is_empty() {
             return;
         }
-        let Ok(handle) = state.handle() else { return };
+        let Ok(handle) = state.handle().map(|h| h.with_source("cli")) else {
+            return;
+        };
         busy.set(true);
         suggestions.set(Vec::new());
         history.update(|h| {

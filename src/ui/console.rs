@@ -42,7 +42,7 @@ pub fn ApiConsole() -> impl IntoView {
         response.set(None);
         sent.set(Some((op.clone(), body.clone())));
         leptos::task::spawn_local(async move {
-            let result = state.send(&op, &body).await;
+            let result = state.send_as("console", &op, &body).await;
             busy.set(false);
             match result {
                 Ok(value) => {

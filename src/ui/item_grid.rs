@@ -564,9 +564,10 @@ fn row_action(state: AppState, grid: StoredValue<Loaded>, index: usize, action: 
     };
     match action {
         "edit" => {
-            state
-                .editor_text
-                .set(serde_json::to_string_pretty(&Value::Object(row)).unwrap_or_default());
+            super::item_editor::edit(
+                state,
+                serde_json::to_string_pretty(&Value::Object(row)).unwrap_or_default(),
+            );
             focus_editor();
         }
         "locate" => {

@@ -55,7 +55,7 @@ pub fn LoadGenerator(table: String) -> impl IntoView {
 
 /// Installs the listeners behind the generator.
 pub fn install(handle: EngineHandle) {
-    HANDLE.set(Some(handle));
+    HANDLE.set(Some(handle.with_source("load")));
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

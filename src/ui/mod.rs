@@ -7,6 +7,7 @@
 //! directly. Errors are shown with [`ErrorNotice`] as DynamoDB names them
 //! (`ResourceNotFoundException: ...`).
 
+mod activity;
 mod capacity_chart;
 mod cli_console;
 mod clock;
@@ -227,17 +228,33 @@ impl AppState {
 
     /// Sends one request through the engine handle and parses the JSON response.
     pub async fn send(&self, operation: &str, request: &Value) -> Result<Value, ShownError> {
-        let text = self.send_text(operation, request).await?;
-        serde_json::from_str(&text)
-            .map_err(|e| ShownError::local(format!("unreadable response: {e}")))
+        self.send_as("ui", operation, request).await
     }
 
     /// Sends one request and returns the response's JSON text.
     pub async fn send_text(&self, operation: &str, request: &Value) -> Result<String, ShownError> {
-        let handle = self
-            .engine
-            .try_get_value()
-            .ok_or_else(|| ShownError::local("the page is shutting down"))?;
+        self.send_text_as("ui", operation, request).await
+    }
+
+    /// Sends one request as `source` (the activity log's sender), parsing the response.
+    pub async fn send_as(
+        &self,
+        source: &'static str,
+        operation: &str,
+        request: &Value,
+    ) -> Result<Value, ShownError> {
+        let text = self.send_text_as(source, operation, request).await?;
+        serde_json::from_str(&text)
+            .map_err(|e| ShownError::local(format!("unreadable response: {e}")))
+    }
+
+    async fn send_text_as(
+        &self,
+        source: &'static str,
+        operation: &str,
+        request: &Value,
+    ) -> Result<String, ShownError> {
+        let handle = self.handle()?.with_source(source);
         handle
             .send(operation, &request.to_string())
             .await
@@ -333,6 +350,7 @@ pub fn App(handle: EngineHandle) -> impl IntoView {
                 <route::NavLink page=route::Page::Tables testid="nav-tables">"Tables"</route::NavLink>
                 <route::NavLink page=route::Page::Model testid="nav-model">"Model"</route::NavLink>
                 <route::NavLink page=route::Page::Learn testid="nav-learn">"Learn"</route::NavLink>
+                <route::NavLink page=route::Page::Activity testid="nav-activity">"Activity"</route::NavLink>
             </nav>
             <p class="tagline">"Amazon DynamoDB in a browser tab. Data stays in this browser's IndexedDB."</p>
         </header>
@@ -341,6 +359,7 @@ pub fn App(handle: EngineHandle) -> impl IntoView {
             route::Page::Tables => view! { <TablesPage list_error=list_error /> }.into_any(),
             route::Page::Model => view! { <model::ModelPage /> }.into_any(),
             route::Page::Learn => view! { <learn::LearnPage /> }.into_any(),
+            route::Page::Activity => view! { <activity::ActivityPage /> }.into_any(),
         }}
     }
 }
@@ -433,6 +452,7 @@ pub fn mount(handle: EngineHandle) {
     remove_boot_notice();
     code::install();
     query_builder::install(handle.clone());
+    activity::install(handle.clone());
     table_settings::install(handle.clone());
     load_generator::install(handle.clone());
     timeline::install();

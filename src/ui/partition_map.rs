@@ -46,6 +46,8 @@ struct PartitionView {
     bytes: u64,
     lagging: u64,
     replicas: Vec<ReplicaView>,
+    /// How many entries hash into each equal slice of its range.
+    density: Vec<u32>,
 }
 
 impl PartitionView {
@@ -74,6 +76,7 @@ impl PartitionView {
             bytes: p.size_bytes,
             lagging,
             replicas,
+            density: p.density.clone(),
         })
     }
 
@@ -117,12 +120,17 @@ impl From<&SplitDescription> for SplitView {
 /// What DescribePartitions reported.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct MapData {
+    /// The global index whose keyspace this is; None for the table's.
+    keyspace: Option<String>,
     partitions: Vec<PartitionView>,
     splits: Vec<SplitView>,
+    /// Partitions that appeared since the map last drew this keyspace (a split as it
+    /// happens): drawn growing in.
+    fresh: Vec<u64>,
 }
 
 impl MapData {
-    fn from_description(described: &PartitionsDescription) -> MapData {
+    fn from_description(described: &PartitionsDescription, before: Option<&MapData>) -> MapData {
         let mut partitions: Vec<PartitionView> = described
             .partitions
             .iter()
@@ -130,7 +138,20 @@ impl MapData {
             .collect();
         dynoscope_engine::sorting::sort_by_key(&mut partitions, |p| p.start);
         let splits = described.splits.iter().map(SplitView::from).collect();
-        MapData { partitions, splits }
+        let keyspace = described.index_name.clone();
+        let fresh = match before.filter(|b| b.keyspace == keyspace) {
+            Some(before) => (partitions.iter())
+                .map(|p| p.id)
+                .filter(|id| !before.partitions.iter().any(|b| b.id == *id))
+                .collect(),
+            None => Vec::new(),
+        };
+        MapData {
+            keyspace,
+            partitions,
+            splits,
+            fresh,
+        }
     }
 }
 
@@ -167,29 +188,67 @@ fn fill_colour(level: f64) -> &'static str {
     }
 }
 
-/// The partition map of one table.
+/// The global indexes of `table`, each a keyspace of its own.
+async fn global_indexes(state: AppState, table: &str) -> Vec<String> {
+    let described = state
+        .send("DescribeTable", &json!({ "TableName": table }))
+        .await
+        .unwrap_or_default();
+    let indexes = described["Table"]["GlobalSecondaryIndexes"].as_array();
+    (indexes.into_iter().flatten())
+        .filter_map(|i| Some(i["IndexName"].as_str()?.to_owned()))
+        .collect()
+}
+
+/// The partition map of one table, or of one of its global indexes (each has a keyspace
+/// of its own; local indexes live in the table's partitions).
 #[component]
 pub fn PartitionMap(table: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let ctx = expect_context::<ClusterCtx>();
     let data = RwSignal::new(None::<MapData>);
     let error = RwSignal::new(None::<ShownError>);
+    // The keyspace shown: None for the table's, else a global index's.
+    let keyspace = RwSignal::new(None::<String>);
+    let indexes = RwSignal::new(Vec::<String>::new());
+    {
+        let table = table.clone();
+        Effect::new(move |_| {
+            state.revision.track();
+            let table = table.clone();
+            leptos::task::spawn_local(async move {
+                let names = global_indexes(state, &table).await;
+                // The view may be gone by now: every access is a `try_`.
+                let gone = |k: &Option<String>| k.as_ref().is_some_and(|k| !names.contains(k));
+                if keyspace.try_with_untracked(gone) == Some(true) {
+                    keyspace.try_set(None);
+                }
+                indexes.try_set(names);
+            });
+        });
+    }
 
     Effect::new(move |_| {
         ctx.track();
         let table = table.clone();
+        let index = keyspace.get();
         leptos::task::spawn_local(async move {
+            let request = json!({ "TableName": table, "IndexName": index, "Density": true });
             match state
-                .call::<PartitionsDescription>(
-                    "Dynoscope_DescribePartitions",
-                    &json!({ "TableName": table }),
-                )
+                .call::<PartitionsDescription>("Dynoscope_DescribePartitions", &request)
                 .await
             {
                 Ok(described) => {
-                    let loaded = MapData::from_description(&described);
+                    let Some(loaded) = data.try_with_untracked(|before| {
+                        MapData::from_description(&described, before.as_ref())
+                    }) else {
+                        return;
+                    };
                     let ids: Vec<u64> = loaded.partitions.iter().map(|p| p.id).collect();
-                    if ctx.partitions.try_with_untracked(|p| p != &ids) == Some(true) {
+                    // The other panels know the table's partitions only.
+                    if index.is_none()
+                        && ctx.partitions.try_with_untracked(|p| p != &ids) == Some(true)
+                    {
                         ctx.partitions.try_set(ids);
                     }
                     let buckets = throughput_of(&described);
@@ -225,6 +284,29 @@ pub fn PartitionMap(table: String) -> impl IntoView {
         })
     };
 
+    // The keyspace choices as plain options (a Leptos list of them costs the first load
+    // more than the text does).
+    let keyspace_options = move || {
+        let chosen = keyspace.get();
+        let option = |value: &str, label: &str| {
+            let selected = if chosen.as_deref().unwrap_or("") == value {
+                " selected"
+            } else {
+                ""
+            };
+            let value = dynoscope_codegen::html::escape(value);
+            format!(
+                "<option value=\"{value}\"{selected}>{}</option>",
+                dynoscope_codegen::html::escape(label)
+            )
+        };
+        let mut html = option("", "the table's");
+        for name in indexes.get() {
+            html.push_str(&option(&name, &format!("global index {name}")));
+        }
+        html
+    };
+
     view! {
         <section class="panel partition-map" aria-labelledby="map-heading" data-testid="partition-map">
             <div class="title-row">
@@ -232,11 +314,22 @@ pub fn PartitionMap(table: String) -> impl IntoView {
                 <p class="muted map-summary" data-testid="map-summary">{summary}</p>
             </div>
             <ZoneControls />
+            <label class="keyspace-choice" hidden=move || indexes.with(Vec::is_empty)>
+                "Keyspace "
+                <select
+                    data-testid="keyspace-select"
+                    inner_html=keyspace_options
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        keyspace.set((!value.is_empty()).then_some(value));
+                    }
+                ></select>
+            </label>
             {move || error.get().map(|e| view! { <ErrorNotice error=e testid="partition-map-error" /> })}
             {move || match data.get() {
                 None => view! { <p class="muted">"Loading…"</p> }.into_any(),
                 Some(d) => view! {
-                    <KeyspaceBar partitions=d.partitions.clone() />
+                    <KeyspaceBar partitions=d.partitions.clone() fresh=d.fresh.clone() pinned=d.keyspace.is_none() />
                     <Legend />
                     <div class="partition-cards" data-testid="partition-cards">
                         {d.partitions.into_iter().map(|p| view! { <PartitionCard partition=p /> }).collect_view()}
@@ -344,10 +437,12 @@ fn ZoneControls() -> impl IntoView {
 
 /// The keyspace as one bar, its partitions side by side in proportion to their ranges.
 #[component]
-fn KeyspaceBar(partitions: Vec<PartitionView>) -> impl IntoView {
+fn KeyspaceBar(partitions: Vec<PartitionView>, fresh: Vec<u64>, pinned: bool) -> impl IntoView {
     let ctx = expect_context::<ClusterCtx>();
     const TOP: u32 = 14;
     const HEIGHT: u32 = 46;
+    const STRIP: u32 = 10;
+    let strip = density_strip(&partitions);
     let limit = move || ctx.partition_limit() as f64;
     let description = format!(
         "The hash keyspace from 0x0000… to 0xffff…, divided into {} partition{}.",
@@ -380,13 +475,14 @@ fn KeyspaceBar(partitions: Vec<PartitionView>) -> impl IntoView {
                 bytes_text(p.bytes),
             );
             let items = format!("{} item{}", p.items, if p.items == 1 { "" } else { "s" });
+            let class = if fresh.contains(&id) { "segment split-in" } else { "segment" };
             view! {
                 <svg
                     x=pct(p.left())
                     y=TOP
                     width=pct(p.width())
                     height=HEIGHT
-                    class="segment"
+                    class=class
                     data-testid="keyspace-segment"
                     data-partition-id=id
                     on:mouseenter=move |_| ctx.hovered.set(Some(id))
@@ -416,7 +512,7 @@ fn KeyspaceBar(partitions: Vec<PartitionView>) -> impl IntoView {
         .collect_view();
 
     let pin = move || {
-        ctx.located.get().map(|located| {
+        ctx.located.get().filter(|_| pinned).map(|located| {
             let title = format!(
                 "The located item {} hashes to 0x{:016x}",
                 located.label, located.hash
@@ -436,20 +532,50 @@ fn KeyspaceBar(partitions: Vec<PartitionView>) -> impl IntoView {
             <svg
                 class="keyspace-bar"
                 width="100%"
-                height=TOP + HEIGHT + 22
+                height=TOP + HEIGHT + STRIP + 24
                 role="img"
                 aria-label=description
                 data-testid="keyspace-bar"
             >
                 <title>{title}</title>
                 {segments}
+                <svg y=TOP + HEIGHT + 3 width="100%" height=STRIP viewBox=format!("0 0 1000 {STRIP}") preserveAspectRatio="none" class="density" data-testid="density-strip">
+                    <title>"Where the items hash: the darker a slice, the more items in it"</title>
+                    {strip.into_iter().enumerate().map(|(level, d)| view! {
+                        <path class=format!("density-{level}") d=d />
+                    }).collect_view()}
+                </svg>
                 {pin}
-                <text class="axis" x="0" y=TOP + HEIGHT + 17 text-anchor="start">"0x0000…"</text>
-                <text class="axis" x="50%" y=TOP + HEIGHT + 17 text-anchor="middle">"hash of the partition key →"</text>
-                <text class="axis" x="100%" y=TOP + HEIGHT + 17 text-anchor="end">"0xffff…"</text>
+                <text class="axis" x="0" y=TOP + HEIGHT + STRIP + 19 text-anchor="start">"0x0000…"</text>
+                <text class="axis" x="50%" y=TOP + HEIGHT + STRIP + 19 text-anchor="middle">"hash of the partition key →"</text>
+                <text class="axis" x="100%" y=TOP + HEIGHT + STRIP + 19 text-anchor="end">"0xffff…"</text>
             </svg>
         </figure>
     }
+}
+
+/// The density strip under the bar: each partition's slices that hold items, as SVG path
+/// data in a 1000-wide box, one path per shade (a quarter of the fullest slice each).
+fn density_strip(partitions: &[PartitionView]) -> [String; 4] {
+    let fullest = (partitions.iter())
+        .flat_map(|p| p.density.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let mut paths: [String; 4] = Default::default();
+    for p in partitions {
+        let slices = p.density.len().max(1) as f64;
+        let width = p.width() * 10.0 / slices;
+        for (i, &count) in p.density.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let level = ((count * 4 - 1) / fullest).min(3) as usize;
+            let x = p.left() * 10.0 + width * i as f64;
+            let _ = std::fmt::Write::write_fmt(
+                &mut paths[level],
+                format_args!("M{x:.2} 0h{:.2}v10h-{:.2}z", width.max(0.6), width.max(0.6)),
+            );
+        }
+    }
+    paths
 }
 
 /// What the colours and marks mean.

@@ -1,7 +1,8 @@
 //! Views as routes: the page's URL path says which view is shown, so a reload or a shared
 //! address opens the same view. `/` is Home, `/tables` the table workbench (`/tables/NAME`
 //! with a table selected, `/tables/NAME/cluster` its Cluster view), `/model` the model
-//! workspace, `/learn` the guided scenarios (`/learn/ID` one being played). [`sync`] keeps the URL and [`AppState`]'s signals in
+//! workspace, `/learn` the guided scenarios (`/learn/ID` one being played), `/activity` the
+//! log of every request served. [`sync`] keeps the URL and [`AppState`]'s signals in
 //! step both ways: signals follow the address on load and on Back/Forward, and the address
 //! follows the signals (a new history entry per change). The fragment is left alone: it
 //! carries share links. Serving needs an index.html fallback for these paths
@@ -20,6 +21,7 @@ pub enum Page {
     Tables,
     Model,
     Learn,
+    Activity,
 }
 
 impl Page {
@@ -30,6 +32,7 @@ impl Page {
             Page::Tables => "/tables",
             Page::Model => "/model",
             Page::Learn => "/learn",
+            Page::Activity => "/activity",
         }
     }
 }
@@ -52,6 +55,7 @@ impl Route {
             Some("tables") => Page::Tables,
             Some("model") => Page::Model,
             Some("learn") => Page::Learn,
+            Some("activity") => Page::Activity,
             _ => Page::Home,
         };
         let lesson = if page == Page::Learn {
