@@ -384,12 +384,12 @@ impl TableMetrics {
     pub fn recent(&self, millis: u64) -> TableMetrics {
         TableMetrics {
             table: self.table.recent(millis),
-            indexes: (self.indexes.iter())
-                .map(|(name, s)| (name.clone(), s.recent(millis)))
-                .collect(),
-            partitions: (self.partitions.iter())
-                .map(|(id, s)| (*id, s.recent(millis)))
-                .collect(),
+            indexes: crate::sorting::ordered(
+                (self.indexes.iter()).map(|(name, s)| (name.clone(), s.recent(millis))),
+            ),
+            partitions: crate::sorting::ordered(
+                (self.partitions.iter()).map(|(id, s)| (*id, s.recent(millis))),
+            ),
             totals: self.totals.clone(),
         }
     }
