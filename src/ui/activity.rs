@@ -6,24 +6,21 @@
 //! table follows what other views, consoles and `window.dynoscope` send; Export writes the
 //! matching requests as JSON lines.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::Element;
 
-use super::dom::{element, error_text, form_fields, set_html};
+use super::dom::{element, engine, error_text, form_fields, on_document, set_html};
 
-use crate::bridge::EngineHandle;
 use crate::converters;
 
 /// How often the view looks for new requests.
 const POLL_MILLIS: i32 = 1_000;
 
 thread_local! {
-    static HANDLE: RefCell<Option<EngineHandle>> = const { RefCell::new(None) };
     /// The newest sequence number the table was drawn with.
     static DRAWN: Cell<u64> = const { Cell::new(0) };
 }
@@ -49,7 +46,7 @@ pub fn ActivityPage() -> impl IntoView {
 
 /// Draws the form (with the tables for its suggestions), then the requests.
 async fn open() {
-    let Some(handle) = HANDLE.with_borrow(Clone::clone) else {
+    let Some(handle) = engine("ui") else {
         return;
     };
     let tables = crate::playground::table_names(&handle)
@@ -65,19 +62,9 @@ async fn open() {
     redraw().await;
 }
 
-/// Installs the listeners behind the view, and the timer that keeps it current.
-pub fn install(handle: EngineHandle) {
-    HANDLE.set(Some(handle));
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let Some(document) = window.document() else {
-        return;
-    };
-    let listener = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
-        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-            return;
-        };
+/// Installs the listener behind the view, and the timer that keeps it current.
+pub fn install() {
+    on_document(&["submit", "change", "click"], |ev, target| {
         if target
             .closest("[data-activity-form]")
             .ok()
@@ -95,19 +82,17 @@ pub fn install(handle: EngineHandle) {
             _ => {}
         }
     });
-    for event in ["submit", "change", "click"] {
-        let _ = document.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-    }
-    listener.forget();
     let poll = Closure::<dyn Fn()>::new(|| {
         if element("[data-activity-host]").is_some() {
             leptos::task::spawn_local(redraw_if_new());
         }
     });
-    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
-        poll.as_ref().unchecked_ref(),
-        POLL_MILLIS,
-    );
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+            poll.as_ref().unchecked_ref(),
+            POLL_MILLIS,
+        );
+    }
     poll.forget();
 }
 
@@ -121,9 +106,7 @@ async fn filtered_request() -> Result<Value, String> {
 }
 
 async fn get_activity(request: &Value) -> Result<Value, String> {
-    let handle = HANDLE
-        .with_borrow(Clone::clone)
-        .ok_or("the page is starting")?;
+    let handle = engine("ui").ok_or("the page is starting")?;
     let text = (handle
         .send("Dynoscope_GetActivity", &request.to_string())
         .await)

@@ -21,11 +21,10 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement, Node};
 
 use super::AppState;
-use super::dom::{element, error_text, form_fields, set_html};
+use super::dom::{element, error_text, form_fields, on_document, set_html};
 use crate::converters;
 
 /// The Tables view form's prefix.
@@ -288,13 +287,7 @@ fn morph(old: &Node, new: &Node) {
 
 /// Installs the listeners behind every form's buttons and pickers.
 fn install() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let listener = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
-        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-            return;
-        };
+    on_document(&["click", "change"], |ev, target| {
         let Some(prefix) = target
             .closest("[data-ct-form]")
             .ok()
@@ -313,10 +306,6 @@ fn install() {
         };
         redraw(prefix, action);
     });
-    for event in ["click", "change"] {
-        let _ = document.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-    }
-    listener.forget();
 }
 
 /// Sends the steps that create the Tables view form's table, then shows how it went.

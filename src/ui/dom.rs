@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
 /// Every named control of the form `selector` finds: its value, a checkbox only when
 /// ticked, as a browser submits a form.
@@ -50,4 +50,39 @@ pub fn error_text(message: &str) -> String {
         "<p class=\"error\" role=\"alert\">{}</p>",
         dynoscope_codegen::html::escape(message)
     )
+}
+
+thread_local! {
+    /// The engine handle the panels drawn as plain HTML send through (set once at mount).
+    static ENGINE: std::cell::RefCell<Option<crate::bridge::EngineHandle>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the engine handle for [`engine`].
+pub fn keep_engine(handle: crate::bridge::EngineHandle) {
+    ENGINE.set(Some(handle));
+}
+
+/// The engine handle, sending as `source` (the activity log's sender); `None` before mount.
+pub fn engine(source: &'static str) -> Option<crate::bridge::EngineHandle> {
+    ENGINE.with_borrow(|h| h.as_ref().map(|h| h.with_source(source)))
+}
+
+/// Listens on the document for `events`, calling `handle` with each event and the element
+/// it targets: the one delegated listener a panel drawn as plain HTML installs for the
+/// page's life.
+pub fn on_document(events: &[&str], handle: impl Fn(&web_sys::Event, Element) + 'static) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let listener =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            if let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+                handle(&ev, target);
+            }
+        });
+    for event in events {
+        let _ = document.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    }
+    listener.forget();
 }

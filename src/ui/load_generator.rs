@@ -14,10 +14,8 @@ use dynoscope_load::Second;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
-use web_sys::Element;
 
-use super::dom::{error_text, form_fields, set_html};
+use super::dom::{engine, error_text, form_fields, on_document, set_html};
 use crate::bridge::EngineHandle;
 use crate::converters;
 
@@ -26,7 +24,6 @@ const TICK_MILLIS: u32 = 1000 / dynoscope_load::TICKS_PER_SECOND;
 
 thread_local! {
     static TABLE: RefCell<Option<String>> = const { RefCell::new(None) };
-    static HANDLE: RefCell<Option<EngineHandle>> = const { RefCell::new(None) };
     static RUNNING: Cell<bool> = const { Cell::new(false) };
     static STOP: Cell<bool> = const { Cell::new(false) };
 }
@@ -54,15 +51,8 @@ pub fn LoadGenerator(table: String) -> impl IntoView {
 }
 
 /// Installs the listeners behind the generator.
-pub fn install(handle: EngineHandle) {
-    HANDLE.set(Some(handle.with_source("load")));
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let listener = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
-        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-            return;
-        };
+pub fn install() {
+    on_document(&["submit", "input", "click"], |ev, target| {
         if ev.type_() == "submit" && target.has_attribute("data-load-form") {
             ev.prevent_default();
             if !RUNNING.get() {
@@ -92,16 +82,12 @@ pub fn install(handle: EngineHandle) {
             STOP.set(true);
         }
     });
-    for event in ["submit", "input", "click"] {
-        let _ = document.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-    }
-    listener.forget();
 }
 
 /// One run, from Start to its last second or Stop.
 async fn run() {
     let (Some(handle), Some(table), Some(fields)) = (
-        HANDLE.with_borrow(Clone::clone),
+        engine("load"),
         TABLE.with_borrow(Clone::clone),
         form_fields("[data-load-form]"),
     ) else {

@@ -451,10 +451,11 @@ fn remove_boot_notice() {
 pub fn mount(handle: EngineHandle) {
     remove_boot_notice();
     code::install();
-    query_builder::install(handle.clone());
-    activity::install(handle.clone());
-    table_settings::install(handle.clone());
-    load_generator::install(handle.clone());
+    dom::keep_engine(handle.clone());
+    query_builder::install();
+    activity::install();
+    table_settings::install();
+    load_generator::install();
     timeline::install();
     let app = handle.clone();
     leptos::mount::mount_to_body(move || view! { <App handle=app /> });

@@ -11,11 +11,9 @@ use std::cell::RefCell;
 
 use leptos::prelude::*;
 use serde_json::{Value, json};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use super::dom::{error_text, form_fields, set_html};
+use super::dom::{engine, error_text, form_fields, on_document, set_html};
 
 use crate::bridge::EngineHandle;
 use crate::converters;
@@ -33,7 +31,6 @@ struct Builder {
 
 thread_local! {
     static BUILDER: RefCell<Option<Builder>> = const { RefCell::new(None) };
-    static HANDLE: RefCell<Option<EngineHandle>> = const { RefCell::new(None) };
 }
 
 /// The builder's section for `table`; it fills itself once mounted.
@@ -53,7 +50,7 @@ pub fn QueryBuilder(table: String) -> impl IntoView {
 
 /// Reads the table's description and draws the empty form.
 async fn open(table: String) {
-    let Some(handle) = HANDLE.with_borrow(Clone::clone) else {
+    let Some(handle) = engine("ui") else {
         return;
     };
     let request = json!({ "TableName": table }).to_string();
@@ -74,15 +71,8 @@ async fn open(table: String) {
 }
 
 /// Installs the listeners behind every builder the page draws.
-pub fn install(handle: EngineHandle) {
-    HANDLE.set(Some(handle));
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let listener = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
-        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-            return;
-        };
+pub fn install() {
+    on_document(&["submit", "input", "change", "click"], |ev, target| {
         if target
             .closest("[data-qb-form-host], [data-qb-result-host]")
             .ok()
@@ -109,10 +99,6 @@ pub fn install(handle: EngineHandle) {
             _ => {}
         }
     });
-    for event in ["submit", "input", "change", "click"] {
-        let _ = document.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-    }
-    listener.forget();
 }
 
 /// A click on one of the form's buttons or a paging button.
@@ -165,7 +151,7 @@ async fn refresh(redraw: bool, action: Option<String>) {
 /// Sends the form's request for the current page and draws what came back.
 async fn run() {
     let (Some(handle), Some((table, describe, start_key, page))) = (
-        HANDLE.with_borrow(Clone::clone),
+        engine("ui"),
         BUILDER.with_borrow(|b| {
             b.as_ref().map(|b| {
                 (

@@ -11,20 +11,15 @@ use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
-use web_sys::Element;
 
-use super::dom::{element, error_text, form_fields, set_html};
+use super::dom::{element, engine, error_text, form_fields, on_document, set_html};
 
-use crate::bridge::EngineHandle;
 use crate::converters;
 
 /// How soon the fold reads the table again while something is changing.
 const POLL: Duration = Duration::from_millis(500);
 
 thread_local! {
-    static HANDLE: RefCell<Option<EngineHandle>> = const { RefCell::new(None) };
     /// The flow the last step returned.
     static FLOW: RefCell<Value> = const { RefCell::new(Value::Null) };
     /// The event waiting for the run under way to end.
@@ -46,15 +41,8 @@ pub fn redraw() {
 }
 
 /// Installs the listeners behind the form.
-pub fn install(handle: EngineHandle) {
-    HANDLE.set(Some(handle));
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let listener = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
-        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-            return;
-        };
+pub fn install() {
+    on_document(&["submit", "change", "click"], |ev, target| {
         if target.closest("[data-ts-form]").ok().flatten().is_none() {
             return;
         }
@@ -75,10 +63,6 @@ pub fn install(handle: EngineHandle) {
             start(json!({ "button": button }));
         }
     });
-    for event in ["submit", "change", "click"] {
-        let _ = document.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-    }
-    listener.forget();
 }
 
 /// Whether the button may go: deleting an index asks first.
@@ -117,7 +101,7 @@ fn start(event: Value) {
 
 /// Steps the flow from `input` until it has nothing more to send.
 async fn run(mut input: Value) {
-    let Some(handle) = HANDLE.with_borrow(Clone::clone) else {
+    let Some(handle) = engine("ui") else {
         return;
     };
     loop {
