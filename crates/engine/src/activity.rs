@@ -8,9 +8,8 @@
 //! poll them would fill the log. A bounded ring like the event history, and off unless a
 //! front end asks for it.
 
-use std::collections::VecDeque;
-
 use crate::contract::ActivityEntry;
+use crate::ring::{Numbered, Ring};
 
 /// How many entries are kept.
 pub const CAPACITY: usize = 5_000;
@@ -28,76 +27,16 @@ pub fn is_logged(operation: &str) -> bool {
         || own == "EstimateCost")
 }
 
-#[derive(Debug, Default)]
-pub struct ActivityLog {
-    enabled: bool,
-    next_sequence: u64,
-    entries: VecDeque<ActivityEntry>,
-}
+/// The log: a [`Ring`] of [`CAPACITY`] entries.
+pub type ActivityLog = Ring<ActivityEntry, CAPACITY>;
 
-impl ActivityLog {
-    pub fn new(enabled: bool) -> Self {
-        ActivityLog {
-            enabled,
-            next_sequence: 1,
-            entries: VecDeque::new(),
-        }
+impl Numbered for ActivityEntry {
+    fn sequence(&self) -> u64 {
+        self.sequence
     }
 
-    pub fn is_enabled(&self) -> bool {
-        self.enabled
-    }
-
-    /// Appends an entry, numbering it; the oldest falls off when the log is full.
-    pub fn record(&mut self, mut entry: ActivityEntry) {
-        if !self.enabled {
-            return;
-        }
-        if self.entries.len() == CAPACITY {
-            self.entries.pop_front();
-        }
-        entry.sequence = self.next_sequence;
-        self.next_sequence += 1;
-        self.entries.push_back(entry);
-    }
-
-    /// Entries after `after` (a sequence number) that `keep` accepts, oldest first, at
-    /// most `limit`: the oldest of them, or with `newest` the newest.
-    pub fn since(
-        &self,
-        after: u64,
-        limit: usize,
-        newest: bool,
-        keep: impl Fn(&ActivityEntry) -> bool,
-    ) -> Vec<&ActivityEntry> {
-        let first = self.entries.partition_point(|e| e.sequence <= after);
-        let kept = self.entries.range(first..).filter(|e| keep(e));
-        if !newest {
-            return kept.take(limit).collect();
-        }
-        let mut entries: Vec<&ActivityEntry> = kept.rev().take(limit).collect();
-        entries.reverse();
-        entries
-    }
-
-    /// The newest `count` entries, oldest first: what a saved history keeps.
-    pub fn newest(&self, count: usize) -> impl Iterator<Item = &ActivityEntry> {
-        self.entries
-            .range(self.entries.len().saturating_sub(count)..)
-    }
-
-    /// Puts back entries saved earlier (oldest first), numbering continuing after them.
-    pub fn restore(&mut self, entries: Vec<ActivityEntry>) {
-        self.next_sequence = entries.last().map_or(1, |e| e.sequence + 1);
-        self.entries = entries.into_iter().collect();
-        while self.entries.len() > CAPACITY {
-            self.entries.pop_front();
-        }
-    }
-
-    /// The sequence number of the latest entry (0 before any).
-    pub fn last_sequence(&self) -> u64 {
-        self.next_sequence - 1
+    fn set_sequence(&mut self, sequence: u64) {
+        self.sequence = sequence;
     }
 }
 

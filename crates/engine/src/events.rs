@@ -4,12 +4,12 @@
 //! deletes, and availability-zone outages with the leader elections they cause. A bounded ring: the oldest events fall off. Off unless a front end asks for
 //! it, so the plain engine pays nothing.
 
-use std::collections::VecDeque;
-
 use std::borrow::Cow;
 
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::ring::{Numbered, Ring};
 
 /// How many events are kept.
 pub const CAPACITY: usize = 10_000;
@@ -41,24 +41,27 @@ impl Event {
     }
 }
 
-#[derive(Debug, Default)]
-pub struct EventLog {
-    enabled: bool,
-    next_sequence: u64,
-    events: VecDeque<Event>,
+impl Numbered for Event {
+    fn sequence(&self) -> u64 {
+        self.sequence
+    }
+
+    fn set_sequence(&mut self, sequence: u64) {
+        self.sequence = sequence;
+    }
 }
+
+/// The history: a [`Ring`] of [`CAPACITY`] events.
+#[derive(Debug, Default)]
+pub struct EventLog(Ring<Event, CAPACITY>);
 
 impl EventLog {
     pub fn new(enabled: bool) -> Self {
-        EventLog {
-            enabled,
-            next_sequence: 1,
-            events: VecDeque::new(),
-        }
+        EventLog(Ring::new(enabled))
     }
 
     pub fn is_enabled(&self) -> bool {
-        self.enabled
+        self.0.is_enabled()
     }
 
     /// Records an event; `detail` is built only when the log is on.
@@ -69,16 +72,11 @@ impl EventLog {
         table: &str,
         detail: impl FnOnce() -> Value,
     ) {
-        if !self.enabled {
+        if !self.0.is_enabled() {
             return;
         }
-        if self.events.len() == CAPACITY {
-            self.events.pop_front();
-        }
-        let sequence = self.next_sequence;
-        self.next_sequence += 1;
-        self.events.push_back(Event {
-            sequence,
+        self.0.record(Event {
+            sequence: 0,
             at_millis,
             kind: Cow::Borrowed(kind),
             table_name: table.to_owned(),
@@ -89,33 +87,24 @@ impl EventLog {
     /// Events after `after` (a sequence number), optionally of one table (engine-wide
     /// events included), at most `limit`.
     pub fn since(&self, after: u64, table: Option<&str>, limit: usize) -> Vec<&Event> {
-        self.events
-            .iter()
-            .filter(|e| {
-                e.sequence > after
-                    && table.is_none_or(|t| e.table_name == t || e.table_name.is_empty())
-            })
-            .take(limit)
-            .collect()
+        let of_table =
+            |e: &Event| table.is_none_or(|t| e.table_name == t || e.table_name.is_empty());
+        self.0.since(after, limit, false, of_table)
     }
 
     /// The newest `count` events, oldest first: what a saved history keeps.
     pub fn newest(&self, count: usize) -> impl Iterator<Item = &Event> {
-        self.events.range(self.events.len().saturating_sub(count)..)
+        self.0.newest(count)
     }
 
     /// Puts back events saved earlier (oldest first), numbering continuing after them.
     pub fn restore(&mut self, events: Vec<Event>) {
-        self.next_sequence = events.last().map_or(1, |e| e.sequence + 1);
-        self.events = events.into_iter().collect();
-        while self.events.len() > CAPACITY {
-            self.events.pop_front();
-        }
+        self.0.restore(events);
     }
 
     /// The sequence number of the latest event (0 before any).
     pub fn last_sequence(&self) -> u64 {
-        self.next_sequence - 1
+        self.0.last_sequence()
     }
 }
 

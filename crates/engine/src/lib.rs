@@ -32,6 +32,7 @@ pub mod partiql;
 pub mod partition;
 pub mod persist;
 pub mod replica;
+pub mod ring;
 pub mod rng;
 pub mod simulation;
 pub mod sorting;
