@@ -485,8 +485,20 @@ impl<P: Position> Keyspace<P> {
         };
         let upper_items = parent.items.split_off(&boundary);
         let upper_replicas = parent.replicas.split_off(&boundary);
+        // The parent's size is kept exact, so only the child with fewer entries is summed.
         let size_of =
             |items: &BTreeMap<P, Item>| items.values().map(|i| item_size(i) as u64).sum::<u64>();
+        let (lower_size, upper_size) = if upper_items.len() <= parent.items.len() {
+            let upper = size_of(&upper_items);
+            (parent.size_bytes - upper, upper)
+        } else {
+            let lower = size_of(&parent.items);
+            (lower, parent.size_bytes - lower)
+        };
+        debug_assert_eq!(
+            (lower_size, upper_size),
+            (size_of(&parent.items), size_of(&upper_items))
+        );
         let (first, second) = (self.next_id, self.next_id + 1);
         self.next_id += 2;
         let upper = Partition {
@@ -496,7 +508,7 @@ impl<P: Position> Keyspace<P> {
             end: parent.end,
             lower: inside.clone(),
             upper: parent.upper.take(),
-            size_bytes: size_of(&upper_items),
+            size_bytes: upper_size,
             items: upper_items,
             replicas: upper_replicas,
         };
@@ -507,7 +519,7 @@ impl<P: Position> Keyspace<P> {
             end: lower_end,
             lower: parent.lower.take(),
             upper: inside,
-            size_bytes: size_of(&parent.items),
+            size_bytes: lower_size,
             items: std::mem::take(&mut parent.items),
             replicas: parent.replicas,
         };
