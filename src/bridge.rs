@@ -90,6 +90,14 @@ struct Commits {
     in_flight: bool,
     /// Set while the engine reloads after a failed commit; requests are refused meanwhile.
     reloading: bool,
+    /// Commits have landed in the journal since the last fold began.
+    unfolded: bool,
+    /// Changes committed since the last fold, and the tables they touch: a fold rewrites
+    /// those tables' pages, so it waits until the journal is worth it.
+    journal_changes: usize,
+    journal_tables: Vec<String>,
+    /// A fold of the journal is waiting for the tab to be quiet, or running.
+    folding: bool,
 }
 
 impl std::fmt::Debug for Commits {
@@ -153,6 +161,19 @@ fn text_of(response: Result<Vec<u8>, DynamoError>) -> Result<String, DynamoError
             format!("the engine answered with invalid UTF-8: {e}"),
         )
     })
+}
+
+/// How long the journal waits after the last commit before it is folded in.
+const FOLD_AFTER_MILLIS: i32 = 1_000;
+
+/// Resolves after `millis` (a `setTimeout`).
+async fn sleep(millis: i32) {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, millis);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
 }
 
 /// A shared handle on the engine and its store. Cloning shares both.
@@ -486,6 +507,10 @@ impl EngineHandle {
                 let mut commits = self.commits.borrow_mut();
                 if commits.gathering.is_empty() {
                     commits.in_flight = false;
+                    if commits.unfolded && !commits.folding {
+                        commits.folding = true;
+                        wasm_bindgen_futures::spawn_local(self.clone().fold_when_quiet());
+                    }
                     return;
                 }
                 std::mem::take(&mut commits.gathering)
@@ -514,6 +539,16 @@ impl EngineHandle {
             };
             match result {
                 Ok(()) => {
+                    {
+                        let mut commits = self.commits.borrow_mut();
+                        commits.unfolded |= !batch.changes.is_empty();
+                        commits.journal_changes += batch.changes.len();
+                        for table in batch.changes.iter().filter_map(crate::pages::table_of) {
+                            if !commits.journal_tables.iter().any(|t| t == table) {
+                                commits.journal_tables.push(table.to_owned());
+                            }
+                        }
+                    }
                     if batch.data_changed {
                         self.on_data_change.notify();
                     }
@@ -535,6 +570,78 @@ impl EngineHandle {
                 }
             }
         }
+    }
+
+    /// Folds the journal into the state stores once no commit has landed for
+    /// [`FOLD_AFTER_MILLIS`] (or after ten of them at most), so that the next load reads settled stores instead of
+    /// replaying (and reading every key of) what this session wrote. Rounds of the fold
+    /// interleave with commits, which wait for one round at most; commits landing meanwhile
+    /// are folded by the next fold, which the commit loop starts when it is next idle.
+    async fn fold_when_quiet(self) {
+        // A tab that never goes quiet (a load generator running) still folds every ten
+        // seconds.
+        for _ in 0..10 {
+            self.commits.borrow_mut().unfolded = false;
+            sleep(FOLD_AFTER_MILLIS).await;
+            if !self.commits.borrow().unfolded {
+                break;
+            }
+        }
+        let store = self
+            .store
+            .clone()
+            .filter(|_| self.saving() && self.fold_is_worth_it());
+        if let Some(store) = store.filter(|_| crate::owner::refusal().is_none())
+            && let Err(e) = self.fold(&store).await
+        {
+            web_sys::console::warn_1(
+                &format!("dynoscope: the journal could not be folded in yet: {e}").into(),
+            );
+        }
+        let mut commits = self.commits.borrow_mut();
+        commits.folding = false;
+        if commits.unfolded && !commits.in_flight {
+            commits.folding = true;
+            wasm_bindgen_futures::spawn_local(self.clone().fold_when_quiet());
+        }
+    }
+
+    /// Whether folding the journal now is worth rewriting the pages of every table it
+    /// touches: only once it holds an eighth as many changes as those tables hold items
+    /// (small tables fold at once), so a large table edited now and then is rewritten
+    /// seldom, while what a load replays stays bounded.
+    fn fold_is_worth_it(&self) -> bool {
+        let commits = self.commits.borrow();
+        let Ok(engine) = self.engine.try_borrow() else {
+            return false;
+        };
+        let items: u64 = (commits.journal_tables.iter())
+            .filter_map(|name| engine.table(name))
+            .map(|table| table.item_count())
+            .sum();
+        items <= 8 * commits.journal_changes as u64 + 2_000
+    }
+
+    /// Folds the journal into the pages ([`IdbStore::compact`]), forgetting what it held.
+    async fn fold(&self, store: &IdbStore) -> Result<(), StoreError> {
+        let (changes, tables) = {
+            let mut commits = self.commits.borrow_mut();
+            (
+                std::mem::take(&mut commits.journal_changes),
+                std::mem::take(&mut commits.journal_tables),
+            )
+        };
+        let outcome = store.compact().await;
+        if outcome.is_err() {
+            let mut commits = self.commits.borrow_mut();
+            commits.journal_changes += changes;
+            for table in tables {
+                if !commits.journal_tables.contains(&table) {
+                    commits.journal_tables.push(table);
+                }
+            }
+        }
+        outcome
     }
 
     /// After a failed commit the engine holds changes IndexedDB does not: reload the engine

@@ -38,7 +38,7 @@ pub async fn run_line(handle: &EngineHandle, line: &str) -> Result<LineRun, Mode
                 state,
             } => {
                 let outcome = match handle.send(&operation, &request.to_string()).await {
-                    Ok(text) => Ok(serde_json::from_str(&text).map_err(|e| {
+                    Ok(text) => Ok(serde_json::from_slice(text.as_bytes()).map_err(|e| {
                         ModelError::whole(format!("the engine's response is not JSON: {e}"))
                     })?),
                     Err(error) => Err(error.to_json()),

@@ -377,7 +377,7 @@ pub async fn cli_complete(
 /// not a generator (the parser lives in the worker, so the page carries none).
 pub async fn check_generator(text: String) -> Result<serde_json::Value, ModelError> {
     match run(Job::CheckGenerator { text }).await? {
-        Outcome::Written { text } => serde_json::from_str(&text)
+        Outcome::Written { text } => serde_json::from_slice(text.as_bytes())
             .map_err(|e| ModelError::whole(format!("unreadable settings: {e}"))),
         other => Err(unexpected(&other)),
     }
@@ -489,7 +489,7 @@ fn receive(client: &Rc<RefCell<Client>>, text: &str) {
         }
         return;
     }
-    let Ok(reply) = serde_json::from_str::<Reply>(text) else {
+    let Ok(reply) = serde_json::from_slice::<Reply>(text.as_bytes()) else {
         return;
     };
     if let Some(sender) = c.pending.remove(&reply.id) {
@@ -523,7 +523,7 @@ pub fn serve() {
 
 /// The reply to one request's text.
 fn answer(text: &str) -> String {
-    let request: Request = match serde_json::from_str(text) {
+    let request: Request = match serde_json::from_slice(text.as_bytes()) {
         Ok(request) => request,
         Err(e) => {
             return reply_text(Reply {
@@ -626,7 +626,7 @@ fn answer(text: &str) -> String {
             }
         }
         Job::CheckGenerator { text } => {
-            match serde_json::from_str::<dynoscope_model::generate::Generator>(&text) {
+            match serde_json::from_slice::<dynoscope_model::generate::Generator>(text.as_bytes()) {
                 Ok(generator) => Outcome::Written {
                     text: serde_json::to_string(&generator).expect("a generator serialises"),
                 },

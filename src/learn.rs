@@ -107,7 +107,7 @@ pub async fn play_step(
 async fn send(handle: &EngineHandle, operation: &str, body: &Value) -> Outcome {
     let handle = handle.with_source("scenario");
     match handle.send(operation, &body.to_string()).await {
-        Ok(text) => serde_json::from_str(&text)
+        Ok(text) => serde_json::from_slice(text.as_bytes())
             .map_err(|e| json!({"__type": "InternalFailure", "message": e.to_string()})),
         Err(error) => Err(error.to_json()),
     }

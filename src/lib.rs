@@ -17,6 +17,7 @@ pub mod js_api;
 pub mod learn;
 #[cfg(target_arch = "wasm32")]
 pub mod owner;
+pub mod pages;
 pub mod panels;
 #[cfg(target_arch = "wasm32")]
 pub mod playground;

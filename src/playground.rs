@@ -76,7 +76,7 @@ impl std::fmt::Display for PlaygroundError {
 /// is read here; other kinds by the converters' worker.
 pub async fn read_model(text: String) -> Result<(Model, String), ModelError> {
     if text.trim_start().starts_with('{')
-        && let Ok(value) = serde_json::from_str::<Value>(&text)
+        && let Ok(value) = serde_json::from_slice::<Value>(text.as_bytes())
         && value.get("format").is_some()
     {
         return Ok((Model::from_value(value)?, "dynoscope".to_owned()));
@@ -91,7 +91,7 @@ async fn send(handle: &EngineHandle, step: &Step) -> Result<Value, PlaygroundErr
 
 /// A response's JSON text, read.
 fn parse(text: &str) -> Result<Value, PlaygroundError> {
-    serde_json::from_str(text).map_err(|e| PlaygroundError {
+    serde_json::from_slice(text.as_bytes()).map_err(|e| PlaygroundError {
         name: "InternalFailure".into(),
         message: format!("unreadable response: {e}"),
     })

@@ -111,7 +111,7 @@ async fn get_activity(request: &Value) -> Result<Value, String> {
         .send("Dynoscope_GetActivity", &request.to_string())
         .await)
         .map_err(|e| e.to_string())?;
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    serde_json::from_slice(text.as_bytes()).map_err(|e| e.to_string())
 }
 
 /// Reads the requests the filters select and draws them.

@@ -75,7 +75,7 @@ fn fill(details: HtmlDetailsElement) {
         return;
     }
     body.set_inner_html("<p class=\"muted\">Writing the code…</p>");
-    let request: Value = serde_json::from_str(&request).unwrap_or_default();
+    let request: Value = serde_json::from_slice(request.as_bytes()).unwrap_or_default();
     leptos::task::spawn_local(async move {
         let html = match converters::code_html(operation, request).await {
             Ok(html) => html,

@@ -27,7 +27,7 @@ pub fn ApiConsole() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let body: Value = match serde_json::from_str(&request.get_untracked()) {
+        let body: Value = match serde_json::from_slice(request.get_untracked().as_bytes()) {
             Ok(body) => body,
             Err(e) => {
                 error.set(Some(ShownError::local(format!(

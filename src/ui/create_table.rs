@@ -77,7 +77,7 @@ pub async fn draw(prefix: String, spec: Option<TableSpec>) {
 pub async fn definition(prefix: &str) -> Option<TableSpec> {
     settled().await;
     let drawn = ask(prefix, with_fields(prefix, "action", json!("submit"))).await?;
-    serde_json::from_str(drawn["spec"].as_str()?).ok()
+    serde_json::from_slice(drawn["spec"].as_str()?.as_bytes()).ok()
 }
 
 /// Asks the worker about the form `prefix` and draws its answer.

@@ -119,7 +119,7 @@ async fn item_of(text: String) -> Result<Value, ShownError> {
     } else {
         text
     };
-    match serde_json::from_str(&text) {
+    match serde_json::from_slice(text.as_bytes()) {
         Ok(item @ Value::Object(_)) => Ok(item),
         Ok(_) => Err(ShownError::local(
             "The item must be a JSON object of attributes in DynamoDB JSON, e.g. {\"pk\": {\"S\": \"a\"}}",

@@ -66,7 +66,7 @@ async fn kept_progress(
         .load_text(crate::store::LESSON_PROGRESS)
         .await
         .ok()??;
-    let kept: Progress = serde_json::from_str(&text).ok()?;
+    let kept: Progress = serde_json::from_slice(text.as_bytes()).ok()?;
     let fits = kept.id == plan.id
         && kept.next <= plan.steps
         && kept.reports.len() == kept.next
@@ -99,7 +99,7 @@ fn see_it(state: AppState, ev: &leptos::ev::Event) -> bool {
     };
     let key = button
         .get_attribute("data-see-key")
-        .and_then(|k| serde_json::from_str(&k).ok());
+        .and_then(|k| serde_json::from_slice(k.as_bytes()).ok());
     state.selected.set(Some(table.clone()));
     state.view.set(super::MainView::Cluster);
     state.locate_key.set(key.map(|key| (table, key)));

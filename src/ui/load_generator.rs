@@ -163,7 +163,8 @@ async fn seconds(
                 .collect();
             for reply in handle.send_all(&calls).await {
                 match reply {
-                    Ok(text) => tally.served(&serde_json::from_str(&text).unwrap_or(Value::Null)),
+                    Ok(text) => tally
+                        .served(&serde_json::from_slice(text.as_bytes()).unwrap_or(Value::Null)),
                     Err(e) => tally.refused(&e.to_json()),
                 }
             }
@@ -187,7 +188,7 @@ async fn send(handle: &EngineHandle, operation: &str, request: &Value) -> Result
         .send(operation, &request.to_string())
         .await
         .map_err(|e| error_text(&e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| error_text(&e.to_string()))
+    serde_json::from_slice(text.as_bytes()).map_err(|e| error_text(&e.to_string()))
 }
 
 /// Start is off and Stop on while a run goes, and the other way round after.

@@ -244,7 +244,7 @@ impl AppState {
         request: &Value,
     ) -> Result<Value, ShownError> {
         let text = self.send_text_as(source, operation, request).await?;
-        serde_json::from_str(&text)
+        serde_json::from_slice(text.as_bytes())
             .map_err(|e| ShownError::local(format!("unreadable response: {e}")))
     }
 

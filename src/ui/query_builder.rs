@@ -55,7 +55,7 @@ async fn open(table: String) {
     };
     let request = json!({ "TableName": table }).to_string();
     let describe = match handle.send("DescribeTable", &request).await {
-        Ok(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
+        Ok(text) => serde_json::from_slice(text.as_bytes()).unwrap_or(Value::Null),
         Err(e) => {
             set_html("[data-qb-form-host]", &error_text(&e.to_string()));
             return;
@@ -181,14 +181,16 @@ async fn run() {
     };
     let events = json!({ "TableName": table, "Limit": 1, "AfterSequence": i64::MAX }).to_string();
     let before = match handle.send("Dynoscope_GetEvents", &events).await {
-        Ok(text) => serde_json::from_str::<Value>(&text)
+        Ok(text) => serde_json::from_slice::<Value>(text.as_bytes())
             .ok()
             .and_then(|v| v["LastSequence"].as_u64())
             .unwrap_or(0),
         Err(_) => 0,
     };
     let outcome = match handle.send(operation, &request.to_string()).await {
-        Ok(text) => json!({ "ok": serde_json::from_str::<Value>(&text).unwrap_or(Value::Null) }),
+        Ok(text) => {
+            json!({ "ok": serde_json::from_slice::<Value>(text.as_bytes()).unwrap_or(Value::Null) })
+        }
         Err(e) => json!({ "error": e.to_json() }),
     };
     let read = page_read(&handle, &table, before, operation).await;
@@ -217,7 +219,7 @@ async fn page_read(
 ) -> Option<Value> {
     let request = json!({ "TableName": table, "AfterSequence": after }).to_string();
     let text = handle.send("Dynoscope_GetEvents", &request).await.ok()?;
-    let events: Value = serde_json::from_str(&text).ok()?;
+    let events: Value = serde_json::from_slice(text.as_bytes()).ok()?;
     events["Events"]
         .as_array()?
         .iter()

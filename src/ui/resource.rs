@@ -47,7 +47,7 @@ impl AppState {
         request: &Value,
     ) -> Result<T, ShownError> {
         let answer = self.send_text(operation, request).await?;
-        serde_json::from_str(&answer).map_err(|e| {
+        serde_json::from_slice(answer.as_bytes()).map_err(|e| {
             ShownError::local(format!("{operation} answered in an unexpected shape: {e}"))
         })
     }

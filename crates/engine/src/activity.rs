@@ -79,7 +79,7 @@ pub fn table_names(body: &[u8]) -> Vec<String> {
         }
     }
     if text.contains("\"RequestItems\"")
-        && let Ok(request) = serde_json::from_str::<serde_json::Value>(&text)
+        && let Ok(request) = serde_json::from_slice::<serde_json::Value>(text.as_bytes())
         && let Some(items) = request["RequestItems"].as_object()
     {
         items.keys().for_each(|name| add(name));

@@ -53,10 +53,12 @@ pub fn lines(snapshot: &Snapshot) -> impl Iterator<Item = String> + '_ {
 /// Stored JSON text on one line: the engine writes it compact, but a value that is not
 /// (or is not JSON at all, kept as a string) is rewritten so the line stays one line.
 fn compact(text: &str) -> String {
-    if !text.contains(['\n', '\r']) && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+    if !text.contains(['\n', '\r'])
+        && serde_json::from_slice::<serde::de::IgnoredAny>(text.as_bytes()).is_ok()
+    {
         return text.to_owned();
     }
-    match serde_json::from_str::<Value>(text) {
+    match serde_json::from_slice::<Value>(text.as_bytes()) {
         Ok(value) => value.to_string(),
         Err(_) => Value::from(text).to_string(),
     }
@@ -125,7 +127,7 @@ impl DatabaseFileReader {
             message,
         };
         let Some((tables, settings, items)) = self.expected else {
-            let header: Header = serde_json::from_str(text).map_err(|_| {
+            let header: Header = serde_json::from_slice(text.as_bytes()).map_err(|_| {
                 error(format!(
                     "this is not a Dynoscope database file: it must begin with \
                      {{\"format\":\"{FORMAT}\",\"version\":{VERSION},...}}"
@@ -146,7 +148,7 @@ impl DatabaseFileReader {
             self.expected = Some((header.tables, header.settings, header.items));
             return Ok(());
         };
-        let record: serde_json::Map<String, Value> = serde_json::from_str(text)
+        let record: serde_json::Map<String, Value> = serde_json::from_slice(text.as_bytes())
             .map_err(|e| error(format!("the line is not a JSON object: {e}")))?;
         let snapshot = &mut self.snapshot;
         match (

@@ -361,13 +361,13 @@ impl Engine {
             return;
         }
         if name == "zones" {
-            if let Ok(zones) = serde_json::from_str(value) {
+            if let Ok(zones) = serde_json::from_slice(value.as_bytes()) {
                 self.zones = zones;
             }
             return;
         }
         if name == "clock" {
-            let Ok(clock) = serde_json::from_str::<serde_json::Value>(value) else {
+            let Ok(clock) = serde_json::from_slice::<serde_json::Value>(value.as_bytes()) else {
                 return;
             };
             let now = clock["NowMillis"].as_u64();
@@ -388,7 +388,7 @@ impl Engine {
             }
             return;
         }
-        let Ok(settings) = serde_json::from_str::<SimulationSettings>(value) else {
+        let Ok(settings) = serde_json::from_slice::<SimulationSettings>(value.as_bytes()) else {
             return;
         };
         match name.strip_prefix("simulation:") {
@@ -425,7 +425,7 @@ impl Engine {
             self.restore_setting(name, value);
         }
         for (index, state) in snapshot.tables.iter().enumerate() {
-            match serde_json::from_str::<TableDefinition>(state) {
+            match serde_json::from_slice::<TableDefinition>(state.as_bytes()) {
                 Ok(definition) => {
                     self.tables
                         .insert(definition.name.clone(), Table::new(definition));

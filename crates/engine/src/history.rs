@@ -196,7 +196,7 @@ impl Engine {
     /// Metrics of tables that no longer exist (or were created again) are left out; a
     /// history that does not read, or of another version, is ignored: it is only history.
     pub(crate) fn restore_history(&mut self, text: &str) {
-        let Ok(history) = serde_json::from_str::<serde_json::Value>(text) else {
+        let Ok(history) = serde_json::from_slice::<serde_json::Value>(text.as_bytes()) else {
             return;
         };
         if history["Version"].as_u64() != Some(u64::from(VERSION)) {

@@ -460,7 +460,7 @@ const PRICES_JSON: &str = include_str!("../data/prices.json");
 impl Prices {
     /// The built-in us-east-1 Standard price list.
     pub fn builtin() -> Result<Prices, DynamoError> {
-        serde_json::from_str(PRICES_JSON).map_err(|e| {
+        serde_json::from_slice(PRICES_JSON.as_bytes()).map_err(|e| {
             DynamoError::new(
                 ErrorKind::InternalFailure,
                 format!("the price list is unreadable: {e}"),

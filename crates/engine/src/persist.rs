@@ -86,7 +86,7 @@ impl std::fmt::Display for Unreadable {
 /// The `name` member of a stored table definition, read leniently (for reports about a
 /// definition that does not otherwise parse).
 pub(crate) fn table_name_of(state: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(state)
+    serde_json::from_slice::<serde_json::Value>(state.as_bytes())
         .ok()
         .and_then(|v| v.get("name")?.as_str().map(str::to_owned))
         .unwrap_or_default()

@@ -517,7 +517,7 @@ fn wrap_validation_failure(wrap: impl FnOnce(&str) -> String) {
 /// Parses an item from DynamoDB JSON text (as stored by a persistence layer).
 pub fn item_from_json(text: &str) -> Result<Item, DynamoError> {
     clear_validation_failure();
-    let mut de = serde_json::Deserializer::from_str(text);
+    let mut de = serde_json::Deserializer::from_slice(text.as_bytes());
     MapSeed { depth: 1 }.deserialize(&mut de).map_err(|e| {
         take_validation_failure().unwrap_or_else(|| DynamoError::serialization(e.to_string()))
     })

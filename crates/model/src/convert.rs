@@ -33,7 +33,7 @@ pub const EXPORT_FORMATS: &[(&str, &str)] = &[
 pub fn read(text: &str) -> Result<(Model, &'static str), ModelError> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
-        let value: Value = serde_json::from_str(text)
+        let value: Value = serde_json::from_slice(text.as_bytes())
             .map_err(|e| ModelError::whole(format!("the file is not valid JSON: {e}")))?;
         if value.get("format").is_some() {
             let model = Model::from_value(value)?;

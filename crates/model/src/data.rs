@@ -46,7 +46,8 @@ pub fn import_json_lines(text: &str) -> Result<Vec<ItemJson>, ModelError> {
 }
 
 fn import_line(line: &str) -> Result<ItemJson, String> {
-    let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    let value: Value =
+        serde_json::from_slice(line.as_bytes()).map_err(|e| format!("not JSON: {e}"))?;
     let mut object =
         match value {
             Value::Object(object) if object.len() == 1 && object.contains_key("Item") => object,

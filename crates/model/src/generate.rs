@@ -404,7 +404,7 @@ mod tests {
 
     #[test]
     fn a_generator_is_written_with_a_kind_tag_in_camel_case() {
-        let g: Generator = serde_json::from_str(r#"{"kind": "text", "minWords": 2}"#).unwrap();
+        let g: Generator = serde_json::from_slice(br#"{"kind": "text", "minWords": 2}"#).unwrap();
         assert_eq!(
             g,
             Generator::Text {
@@ -420,8 +420,8 @@ mod tests {
 
     #[test]
     fn an_unknown_generator_setting_is_refused() {
-        assert!(serde_json::from_str::<Generator>(r#"{"kind": "text", "words": 2}"#).is_err());
-        assert!(serde_json::from_str::<Generator>(r#"{"kind": "uuid", "width": 2}"#).is_err());
-        assert!(serde_json::from_str::<Generator>(r#"{"kind": "guid"}"#).is_err());
+        assert!(serde_json::from_slice::<Generator>(br#"{"kind": "text", "words": 2}"#).is_err());
+        assert!(serde_json::from_slice::<Generator>(br#"{"kind": "uuid", "width": 2}"#).is_err());
+        assert!(serde_json::from_slice::<Generator>(br#"{"kind": "guid"}"#).is_err());
     }
 }

@@ -315,7 +315,7 @@ impl Model {
 
     /// Reads a model file, checking its format and version.
     pub fn from_json(text: &str) -> Result<Model, ModelError> {
-        let value: Value = serde_json::from_str(text)
+        let value: Value = serde_json::from_slice(text.as_bytes())
             .map_err(|e| ModelError::whole(format!("the model is not valid JSON: {e}")))?;
         Model::from_value(value)
     }
@@ -453,7 +453,7 @@ pub(crate) mod serde_path {
     /// Reads `T` from `value`; a failure names the field's path (`tables[0].definition`).
     pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, ModelError> {
         let text = serde_json::to_string_pretty(&value).expect("a JSON value always serialises");
-        serde_json::from_str(&text).map_err(|e| {
+        serde_json::from_slice(text.as_bytes()).map_err(|e| {
             let message = e.to_string();
             let message = message
                 .rsplit_once(" at line ")

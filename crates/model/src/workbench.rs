@@ -110,7 +110,7 @@ const INDEX_KNOWN: [&str; 4] = [
 /// Reads a NoSQL Workbench export (format 3.0). Refuses, naming the field's path, anything
 /// missing, of the wrong type, or that DynamoDB would refuse (see the module doc).
 pub fn import(text: &str) -> Result<Model, ModelError> {
-    let root: Value = serde_json::from_str(text)
+    let root: Value = serde_json::from_slice(text.as_bytes())
         .map_err(|e| ModelError::whole(format!("the Workbench model is not valid JSON: {e}")))?;
     let mut fields = Fields::read(root, "")?;
     let mut model = Model::new(fields.string("ModelName")?);
@@ -823,7 +823,7 @@ fn read_item(value: Value, path: &str, rules: &[KeyRule]) -> Result<ItemJson, Mo
         .collect();
     let parsed = item_from_json(&Value::Object(typed).to_string())
         .map_err(|e| ModelError::at(path, format!("not valid DynamoDB JSON: {}", e.message)))?;
-    let item: ItemJson = serde_json::from_str(&item_to_json(&parsed))
+    let item: ItemJson = serde_json::from_slice(item_to_json(&parsed).as_bytes())
         .map_err(|e| ModelError::at(path, format!("the item could not be re-read: {e}")))?;
     check_keys(&item, path, rules)?;
     Ok(item)

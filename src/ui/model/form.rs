@@ -416,7 +416,7 @@ fn ItemField(table: usize, row: usize) -> impl IntoView {
     };
     let draft = RwSignal::new(None::<(String, String)>);
     let edit = Callback::new(move |text: String| {
-        let parsed = match serde_json::from_str::<serde_json::Value>(&text) {
+        let parsed = match serde_json::from_slice::<serde_json::Value>(text.as_bytes()) {
             Ok(serde_json::Value::Object(item)) => check_item(&item).map(|_| item),
             Ok(_) => Err("an item is an object of attributes in DynamoDB JSON".to_owned()),
             Err(e) => Err(format!("not JSON: {e}")),

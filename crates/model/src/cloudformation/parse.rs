@@ -35,7 +35,7 @@ pub(super) fn parse_document(text: &str) -> Result<(Value, Vec<String>), ModelEr
 
 fn parse_json(text: &str) -> Result<(Value, Vec<String>), serde_json::Error> {
     let (budget, order) = (Cell::new(MAX_NODES), RefCell::new(Vec::new()));
-    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut deserializer = serde_json::Deserializer::from_slice(text.as_bytes());
     let value = Node::root(&budget, &order).deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok((value, order.into_inner()))
