@@ -4,6 +4,7 @@
 //! Enter runs, Shift+Enter starts a new line, ↑/↓ walk the history and Tab completes commands,
 //! options and values.
 
+use super::resource::run_busy;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
@@ -30,7 +31,6 @@ pub fn CliConsole() -> impl IntoView {
         let Ok(handle) = state.handle().map(|h| h.with_source("cli")) else {
             return;
         };
-        busy.set(true);
         suggestions.set(Vec::new());
         history.update(|h| {
             if h.last() != Some(&text) {
@@ -38,7 +38,7 @@ pub fn CliConsole() -> impl IntoView {
             }
         });
         cursor.set(None);
-        leptos::task::spawn_local(async move {
+        run_busy(busy, async move {
             let (html, wrote) = match crate::cli::run_line(&handle, &text).await {
                 Ok(run) => (run.html, run.sent),
                 Err(e) => (
@@ -54,7 +54,6 @@ pub fn CliConsole() -> impl IntoView {
                 log.set_scroll_top(log.scroll_height());
             }
             line.set(String::new());
-            busy.set(false);
             if wrote {
                 state.changed();
             }

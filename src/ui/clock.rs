@@ -14,7 +14,8 @@ use leptos::prelude::*;
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 
-use super::cluster::{ClockReading, ClusterCtx, clock_text};
+use super::cluster::{ClockReading, ClusterCtx};
+use super::text::clock_text;
 use super::{AppState, ErrorNotice, ShownError};
 
 /// The speeds offered.

@@ -15,7 +15,7 @@ use dynoscope_engine::contract::{
 };
 use dynoscope_engine::simulation::SimulationSettings;
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::capacity_chart::CapacityChart;
 use super::clock::ClockBar;
@@ -193,59 +193,4 @@ pub fn ClusterView(table: String) -> impl IntoView {
             </div>
         </div>
     }
-}
-
-/// `HH:MM:SS.mmm` of epoch milliseconds, in the browser's time zone.
-pub fn clock_text(millis: u64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        date.get_hours(),
-        date.get_minutes(),
-        date.get_seconds(),
-        date.get_milliseconds()
-    )
-}
-
-/// A byte count as `512 B`, `5.2 KB`, `3.0 MB` (binary units, as the size limits are).
-pub fn bytes_text(bytes: u64) -> String {
-    const KB: f64 = 1024.0;
-    let b = bytes as f64;
-    if b < KB {
-        format!("{bytes} B")
-    } else if b < KB * KB {
-        format!("{:.1} KB", b / KB)
-    } else if b < KB * KB * KB {
-        format!("{:.1} MB", b / (KB * KB))
-    } else {
-        format!("{:.1} GB", b / (KB * KB * KB))
-    }
-}
-
-/// A primary key (DynamoDB JSON) as short text: its values joined by ` / `, key order as
-/// the table defines it when known.
-pub fn key_text(key: &Value, info: Option<&TableInfo>) -> String {
-    let Some(map) = key.as_object() else {
-        return key.to_string();
-    };
-    let mut names: Vec<&String> = map.keys().collect();
-    if let Some(info) = info {
-        dynoscope_engine::sorting::sort_by_key(&mut names, |n| {
-            info.keys
-                .iter()
-                .position(|k| &k.name == *n)
-                .unwrap_or(usize::MAX)
-        });
-    }
-    names
-        .into_iter()
-        .filter_map(|n| map.get(n))
-        .map(|v| dynoscope_query_builder::value_text::compact(v, super::item_grid::CELL_CHARS))
-        .collect::<Vec<_>>()
-        .join(" / ")
-}
-
-/// A 16-hex-digit hash as a number.
-pub fn parse_hash(text: &str) -> Option<u64> {
-    u64::from_str_radix(text, 16).ok()
 }

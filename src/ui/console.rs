@@ -3,6 +3,7 @@
 //! the UI. The response, or the DynamoDB error, is shown as pretty-printed JSON. Writes made
 //! here refresh the table list and the grid.
 
+use super::resource::run_busy;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -37,13 +38,11 @@ pub fn ApiConsole() -> impl IntoView {
             }
         };
         let op = operation.get_untracked();
-        busy.set(true);
         error.set(None);
         response.set(None);
         sent.set(Some((op.clone(), body.clone())));
-        leptos::task::spawn_local(async move {
+        run_busy(busy, async move {
             let result = state.send_as("console", &op, &body).await;
-            busy.set(false);
             match result {
                 Ok(value) => {
                     response.set(Some(

@@ -8,6 +8,7 @@
 //! the rules and what would not come back the same under the choices. A conversion that
 //! cannot be made, or a rejection, is shown by name and message.
 
+use super::resource::run_busy;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
@@ -150,28 +151,23 @@ pub fn ItemEditor() -> impl IntoView {
     });
 
     let put = move || {
-        if busy.get_untracked() {
-            return;
-        }
         let Some(table) = state.selected.get_untracked() else {
             return;
         };
+        if busy.get_untracked() {
+            return;
+        }
         let text = state.editor_text.get_untracked();
-        busy.set(true);
         error.set(None);
         notice.set(None);
-        leptos::task::spawn_local(async move {
+        run_busy(busy, async move {
             let item = match item_of(text).await {
                 Ok(item) => item,
-                Err(e) => {
-                    busy.set(false);
-                    return error.set(Some(e));
-                }
+                Err(e) => return error.set(Some(e)),
             };
             let request = json!({ "TableName": table, "Item": item });
             sent.set(Some(request.clone()));
             let result = state.send("PutItem", &request).await;
-            busy.set(false);
             match result {
                 Ok(_) => {
                     notice.set(Some(format!("Item saved to {table}.")));

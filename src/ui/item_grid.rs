@@ -10,6 +10,7 @@
 //! a request, unprocessed ones sent again). Rows are plain HTML with one delegated click
 //! listener: a Leptos view per row cost a frame per hundred rows.
 
+use super::resource::run_busy;
 use std::collections::BTreeMap;
 
 use dynoscope_codegen::html::escape;
@@ -132,12 +133,10 @@ pub fn TableHeader(table: String) -> impl IntoView {
                 return;
             }
             let table = table.clone();
-            busy.set(true);
-            leptos::task::spawn_local(async move {
+            run_busy(busy, async move {
                 let result = state
                     .send("DeleteTable", &json!({ "TableName": table }))
                     .await;
-                busy.set(false);
                 confirming.set(false);
                 match result {
                     Ok(_) => {
@@ -518,17 +517,11 @@ fn row_html(g: &Loaded, index: usize, row: &Map<String, Value>) -> String {
             None => html += "<td class=\"v missing\"></td>",
         }
     }
-    let key_text: Vec<String> = key
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(_, v)| value_text::compact(v, CELL_CHARS))
-        .collect();
     html += &format!(
         "<td class=\"row-actions\"><button type=\"button\" class=\"small\" data-testid=\"edit-item\" data-row-action=\"edit\">Edit</button> \
          <button type=\"button\" class=\"small\" data-testid=\"locate-item\" data-row-action=\"locate\" aria-label=\"Locate {} in the cluster\" title=\"Show where this item lives: partition and replicas\">Locate</button> \
          <button type=\"button\" class=\"small danger\" data-testid=\"delete-item\" data-row-action=\"delete\">Delete</button></td></tr>",
-        escape(&key_text.join(" / "))
+        escape(&super::text::key_text(&key, None))
     );
     html
 }

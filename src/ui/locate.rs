@@ -12,7 +12,8 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
-use super::cluster::{ClusterCtx, Located, key_text, parse_hash};
+use super::cluster::{ClusterCtx, Located};
+use super::text::{key_text, parse_hash};
 use super::{AppState, ErrorNotice, KeyAttr, ShownError};
 
 /// What LocateItem reported, with the key as the locator shows it.

@@ -33,6 +33,7 @@ mod simulation;
 mod stream_viewer;
 mod table_list;
 mod table_settings;
+mod text;
 mod timeline;
 
 use dynoscope_engine::DynamoError;

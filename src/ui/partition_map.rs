@@ -21,7 +21,8 @@ use dynoscope_engine::contract::{
     SplitDescription, ThroughputSide, ZoneState, ZoneView, ZonesDescription,
 };
 
-use super::cluster::{ClusterCtx, bytes_text, clock_text, parse_hash};
+use super::cluster::ClusterCtx;
+use super::text::{bytes_text, clock_text, parse_hash};
 use super::{AppState, ErrorNotice, ShownError};
 
 /// One replica of a partition.

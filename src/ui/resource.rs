@@ -2,7 +2,8 @@
 //! or the data changes and decodes the answer into the serde type the engine answers with
 //! (the `Dynoscope_` contract types, or any other `Deserialize`), keeping only the latest
 //! answer; [`AppState::call`] does the same once, for actions. Both go through
-//! [`AppState::send`], the UI's one door to the engine.
+//! [`AppState::send`], the UI's one door to the engine. [`run_busy`] is the one way a
+//! button starts such an action: never twice at once, with a flag the view shows.
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -51,4 +52,21 @@ impl AppState {
             ShownError::local(format!("{operation} answered in an unexpected shape: {e}"))
         })
     }
+}
+
+/// Runs `task` in the background with `busy` set until it ends, unless `busy` is already
+/// set (the action a button starts runs once at a time). Returns whether it started.
+pub fn run_busy(
+    busy: RwSignal<bool>,
+    task: impl std::future::Future<Output = ()> + 'static,
+) -> bool {
+    if busy.get_untracked() {
+        return false;
+    }
+    busy.set(true);
+    leptos::task::spawn_local(async move {
+        task.await;
+        busy.try_set(false);
+    });
+    true
 }

@@ -4,6 +4,7 @@
 //! format) and [`ExportPanel`] (every export format, downloadable, and the share link, or a
 //! file when the model is too large for a link).
 
+use crate::ui::resource::run_busy;
 use dynoscope_model::Model;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -128,8 +129,7 @@ pub fn IncomingLink() -> impl IntoView {
                     let model = model.clone();
                     move |_| {
                         let model = model.clone();
-                        busy.set(true);
-                        leptos::task::spawn_local(async move {
+                        run_busy(busy, async move {
                             match super::apply(state, model, "link").await {
                                 Ok(_) => {
                                     clear_fragment();
@@ -137,7 +137,6 @@ pub fn IncomingLink() -> impl IntoView {
                                 }
                                 Err(e) => error.set(Some(e)),
                             }
-                            busy.set(false);
                         });
                     }
                 };
