@@ -242,7 +242,7 @@ struct LoadReport {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Timeline {
-    events: Vec<Value>,
+    events: Vec<dynoscope_engine::events::Event>,
     region: String,
     key_names: Vec<String>,
     /// The browser's `Date.getTimezoneOffset()`.
@@ -252,7 +252,7 @@ struct Timeline {
 /// A `Dynoscope_EstimateCost` response and the table whose estimate to show.
 #[derive(Deserialize)]
 struct Cost {
-    response: Value,
+    response: dynoscope_engine::contract::CostEstimate,
     table: String,
 }
 

@@ -5,46 +5,42 @@
 //! with the table's own billing mode marked in words.
 
 use dynoscope_codegen::html::escape;
-use serde_json::Value;
+use dynoscope_engine::contract::{CostEstimate, CostLines};
 
 /// The body of the panel for `table`, and a fingerprint of the request units consumed
 /// (a change means reads or writes happened); `None` if the estimate does not name it.
-pub fn cost_html(response: &Value, table: &str) -> Option<(String, String)> {
-    let estimate = response["Tables"]
-        .as_array()?
-        .iter()
-        .find(|t| t["TableName"] == table)?;
-    let provisioned_mode = estimate["BillingMode"] == "PROVISIONED";
-    let total = |name: &str| estimate["TotalUSD"][name].as_f64().unwrap_or(0.0);
-    let right_sized = &estimate["Provisioned"]["RightSized"];
+pub fn cost_html(estimates: &CostEstimate, table: &str) -> Option<(String, String)> {
+    let estimate = estimates.tables.iter().find(|t| t.table_name == table)?;
+    let provisioned_mode = estimate.billing_mode == "PROVISIONED";
+    let totals = &estimate.total_usd;
+    let right_sized = &estimate.provisioned.right_sized;
     let peak = format!(
         "Provisioned for the busiest second ({} RCU, {} WCU)",
-        number(&right_sized["ProvisionedReadCapacityUnits"]),
-        number(&right_sized["ProvisionedWriteCapacityUnits"]),
+        right_sized.provisioned_read_capacity_units, right_sized.provisioned_write_capacity_units,
     );
     let models = [
         (
             "on-demand",
             "on demand",
             "On demand (request units)".to_owned(),
-            &estimate["OnDemand"],
-            total("OnDemand"),
+            &estimate.on_demand,
+            totals.on_demand,
             !provisioned_mode,
         ),
         (
             "provisioned-held",
             "provisioned as held",
             "Provisioned, as held".to_owned(),
-            &estimate["Provisioned"]["AsHeld"],
-            total("ProvisionedAsHeld"),
+            &estimate.provisioned.as_held,
+            totals.provisioned_as_held,
             provisioned_mode,
         ),
         (
             "provisioned-peak",
             "provisioned for the peak",
             peak,
-            &right_sized["Cost"],
-            total("ProvisionedRightSized"),
+            &right_sized.cost,
+            totals.provisioned_right_sized,
             false,
         ),
     ];
@@ -52,17 +48,15 @@ pub fn cost_html(response: &Value, table: &str) -> Option<(String, String)> {
         .iter()
         .map(|(_, short, _, _, total, _)| format!("{short} {}", dollars(*total)))
         .collect();
-    let prices = &response["Prices"];
     let region = format!(
         "{} {}",
-        prices["Region"].as_str().unwrap_or(""),
-        prices["TableClass"].as_str().unwrap_or("")
+        estimates.prices.region, estimates.prices.table_class
     );
     let mut out = format!(
         "<p class=\"cost-summary\" data-testid=\"cost-summary\">Over {} of virtual time: {}.</p>\
          <table class=\"cost-table\" data-testid=\"cost-table\"><caption class=\"visually-hidden\">The workload so far priced three ways ({} prices)</caption>\
          <thead><tr><th scope=\"col\">Line: quantity × rate = cost</th><th scope=\"col\" class=\"cost-usd\">Cost</th></tr></thead>",
-        elapsed_text(estimate["ElapsedHours"].as_f64().unwrap_or(0.0)),
+        elapsed_text(estimate.elapsed_hours),
         escape(&comparison.join(" · ")),
         escape(region.trim())
     );
@@ -83,13 +77,9 @@ pub fn cost_html(response: &Value, table: &str) -> Option<(String, String)> {
     }
     out += &format!(
         "<tbody data-testid=\"cost-model-storage\"><tr class=\"cost-model-head\"><th scope=\"rowgroup\" colspan=\"2\">Storage (in every total above)</th></tr>{}</tbody></table>",
-        lines_html(&estimate["Storage"], "storage")
+        lines_html(&estimate.storage, "storage")
     );
-    let notes: String = response["Notes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
+    let notes: String = (estimates.notes.iter())
         .map(|n| format!("<li>{}</li>", escape(n)))
         .collect();
     if !notes.is_empty() {
@@ -97,37 +87,27 @@ pub fn cost_html(response: &Value, table: &str) -> Option<(String, String)> {
             "<details class=\"cost-notes\"><summary>How this is priced</summary><ul>{notes}</ul></details>"
         );
     }
-    let fingerprint: Vec<String> = estimate["OnDemand"]["Lines"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|l| l["Quantity"].to_string())
+    let fingerprint: Vec<String> = (estimate.on_demand.lines.iter())
+        .map(|l| l.quantity.to_string())
         .collect();
     Some((out, fingerprint.join(",")))
 }
 
 /// One priced line per row: the item, the engine's arithmetic under it, and the cost.
-fn lines_html(group: &Value, model: &str) -> String {
-    group["Lines"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|line| {
-            Some(format!(
+fn lines_html(group: &CostLines, model: &str) -> String {
+    group
+        .lines
+        .iter()
+        .map(|line| {
+            format!(
                 "<tr data-testid=\"cost-line\" data-model=\"{model}\"><th scope=\"row\" class=\"cost-item\"><span class=\"cost-item-name\">{}</span>\
                  <code class=\"cost-arithmetic\">{}</code></th><td class=\"cost-usd\">{}</td></tr>",
-                escape(line["Item"].as_str()?),
-                escape(line["Arithmetic"].as_str().unwrap_or("")),
-                dollars(line["CostUSD"].as_f64().unwrap_or(0.0))
-            ))
+                escape(&line.item),
+                escape(&line.arithmetic),
+                dollars(line.cost_usd)
+            )
         })
         .collect()
-}
-
-fn number(value: &Value) -> String {
-    value
-        .as_f64()
-        .map_or_else(|| "0".to_owned(), |n| n.to_string())
 }
 
 /// Dollars: `$0`, `$0.0000075`, `$1.25`.

@@ -1,10 +1,11 @@
 //! The cost panel's body from estimates a real engine made.
 
 use dynoscope_cluster_panels::cost::{cost_html, dollars, elapsed_text};
+use dynoscope_engine::contract::CostEstimate;
 use dynoscope_engine::{Engine, EngineConfig};
 use serde_json::{Value, json};
 
-fn estimate(billing: Value) -> Value {
+fn estimate(billing: Value) -> CostEstimate {
     let mut engine = Engine::new(EngineConfig::default());
     let mut create = json!({
         "TableName": "meters",

@@ -86,10 +86,11 @@ fn a_query_page_is_told_with_its_read_units() {
 
 #[test]
 fn items_are_newest_first_with_their_kind_and_filter() {
-    let events = vec![
-        json!({"Sequence": 1, "AtMillis": 0, "Kind": "ZONE_DOWN", "TableName": "", "Detail": {"Zone": "us-east-1a"}}),
-        json!({"Sequence": 2, "AtMillis": 1000, "Kind": "FAILOVER", "TableName": "", "Detail": {"NewLeaders": []}}),
-    ];
+    let events: Vec<dynoscope_engine::events::Event> = serde_json::from_value(json!([
+        {"Sequence": 1, "AtMillis": 0, "Kind": "ZONE_DOWN", "TableName": "", "Detail": {"Zone": "us-east-1a"}},
+        {"Sequence": 2, "AtMillis": 1000, "Kind": "FAILOVER", "TableName": "", "Detail": {"NewLeaders": []}},
+    ]))
+    .unwrap();
     let html = events_html(&events, &table(), 0);
     let failover = html
         .find("data-kind=\"FAILOVER\" data-filter=\"ZONE\"")

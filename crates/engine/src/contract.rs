@@ -438,3 +438,127 @@ pub struct ActivityDescription {
     /// How many entries the log keeps; older ones fall off.
     pub capacity: u64,
 }
+
+/// `Dynoscope_EstimateCost`: each table's workload so far priced on demand, provisioned as
+/// held and provisioned for its busiest second, with the price list and its notes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CostEstimate {
+    pub now_millis: u64,
+    pub prices: PriceList,
+    /// How the prices are applied (what is simplified), in sentences.
+    pub notes: Vec<String>,
+    pub tables: Vec<TableCost>,
+    /// Every table's totals added up.
+    #[serde(rename = "TotalUSD")]
+    pub total_usd: CostTotals,
+}
+
+/// The prices an estimate uses (`data/prices.json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PriceList {
+    pub region: String,
+    pub table_class: String,
+    pub currency: String,
+    pub hours_per_month: f64,
+    pub on_demand_read: PriceQuote,
+    pub on_demand_write: PriceQuote,
+    pub provisioned_read: PriceQuote,
+    pub provisioned_write: PriceQuote,
+    pub storage: PriceQuote,
+}
+
+/// One price: dollars per a unit such as `1M WRU`, and where it was published.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PriceQuote {
+    #[serde(rename = "USD")]
+    pub usd: f64,
+    pub per: String,
+    pub source: String,
+}
+
+/// One table's workload priced three ways, storage apart.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TableCost {
+    pub table_name: String,
+    /// `PAY_PER_REQUEST` or `PROVISIONED`: the mode the table is in now.
+    pub billing_mode: String,
+    pub elapsed_millis: u64,
+    pub elapsed_hours: f64,
+    pub on_demand: CostLines,
+    pub provisioned: ProvisionedCost,
+    pub storage: CostLines,
+    /// Each pricing model's total, storage included.
+    #[serde(rename = "TotalUSD")]
+    pub total_usd: CostTotals,
+}
+
+/// Provisioned capacity priced as the table held it, and as just enough for its peak.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProvisionedCost {
+    pub as_held: CostLines,
+    pub right_sized: RightSizedCost,
+}
+
+/// Capacity for the busiest second seen (whole units, at least one each way).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RightSizedCost {
+    pub peak_read_capacity_units: f64,
+    pub peak_write_capacity_units: f64,
+    pub provisioned_read_capacity_units: f64,
+    pub provisioned_write_capacity_units: f64,
+    pub cost: CostLines,
+}
+
+/// Priced lines and their sum.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CostLines {
+    pub lines: Vec<CostLine>,
+    #[serde(rename = "TotalUSD")]
+    pub total_usd: f64,
+}
+
+/// A quantity times its rate, with the arithmetic written out
+/// (`12 WRU × $0.625 per 1M WRU = $0.00000750`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CostLine {
+    pub item: String,
+    pub quantity: f64,
+    pub unit: String,
+    #[serde(rename = "RateUSD")]
+    pub rate_usd: f64,
+    pub rate_per: String,
+    #[serde(rename = "CostUSD")]
+    pub cost_usd: f64,
+    pub arithmetic: String,
+}
+
+/// The three pricing models' totals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CostTotals {
+    pub on_demand: f64,
+    pub provisioned_as_held: f64,
+    pub provisioned_right_sized: f64,
+}
+
+/// `Dynoscope_GetEvents`: the event history after a sequence number, oldest first. Each
+/// event's `Detail` depends on its `Kind` ([`crate::events`] says what each holds; a `READ`
+/// event's is a [`PageReadDetail`]). The engine answers with borrowed events (`E` is
+/// `&Event`), readers read owned ones.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EventsDescription<E = crate::events::Event> {
+    pub events: Vec<E>,
+    /// The newest event's sequence number (0 before any).
+    pub last_sequence: u64,
+    /// Whether the engine records events at all.
+    pub recording: bool,
+}

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::ring::{Numbered, Ring};
@@ -15,7 +15,7 @@ use crate::ring::{Numbered, Ring};
 pub const CAPACITY: usize = 10_000;
 
 /// One thing that happened.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Event {
     /// Increases by one per event, so a reader can ask for what came after.

@@ -16,7 +16,12 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+
+use crate::contract::{
+    CostLine, CostLines, CostTotals, PriceList, PriceQuote, ProvisionedCost, RightSizedCost,
+    TableCost,
+};
+use serde_json::Value;
 
 use crate::history::saved;
 
@@ -468,19 +473,24 @@ impl Prices {
         })
     }
 
-    pub fn to_json(&self) -> Value {
-        let price = |p: &Price| json!({"USD": p.usd, "Per": p.per, "Source": p.source});
-        json!({
-            "Region": self.region,
-            "TableClass": self.table_class,
-            "Currency": self.currency,
-            "HoursPerMonth": self.hours_per_month,
-            "OnDemandRead": price(&self.on_demand_read),
-            "OnDemandWrite": price(&self.on_demand_write),
-            "ProvisionedRead": price(&self.provisioned_read),
-            "ProvisionedWrite": price(&self.provisioned_write),
-            "Storage": price(&self.storage),
-        })
+    /// The price list as an estimate shows it.
+    pub fn quoted(&self) -> PriceList {
+        let quote = |p: &Price| PriceQuote {
+            usd: p.usd,
+            per: p.per.clone(),
+            source: p.source.clone(),
+        };
+        PriceList {
+            region: self.region.clone(),
+            table_class: self.table_class.clone(),
+            currency: self.currency.clone(),
+            hours_per_month: self.hours_per_month,
+            on_demand_read: quote(&self.on_demand_read),
+            on_demand_write: quote(&self.on_demand_write),
+            provisioned_read: quote(&self.provisioned_read),
+            provisioned_write: quote(&self.provisioned_write),
+            storage: quote(&self.storage),
+        }
     }
 }
 
@@ -504,18 +514,22 @@ pub struct Usage {
 const MILLIS_PER_HOUR: f64 = 3_600_000.0;
 const BYTES_PER_GB: f64 = 1024.0 * 1024.0 * 1024.0;
 
-fn line(item: &str, quantity: f64, unit: &str, price: &Price, divisor: f64) -> (Value, f64) {
+fn line(item: &str, quantity: f64, unit: &str, price: &Price, divisor: f64) -> CostLine {
     let cost = quantity * price.usd / divisor;
-    let value = json!({
-        "Item": item,
-        "Quantity": quantity,
-        "Unit": unit,
-        "RateUSD": price.usd,
-        "RatePer": price.per,
-        "CostUSD": cost,
-        "Arithmetic": format!("{} {unit} × ${} per {} = ${cost:.8}", readable(quantity), price.usd, price.per),
-    });
-    (value, cost)
+    CostLine {
+        item: item.to_owned(),
+        quantity,
+        unit: unit.to_owned(),
+        rate_usd: price.usd,
+        rate_per: price.per.clone(),
+        cost_usd: cost,
+        arithmetic: format!(
+            "{} {unit} × ${} per {} = ${cost:.8}",
+            readable(quantity),
+            price.usd,
+            price.per
+        ),
+    }
 }
 
 /// A quantity as a person reads it: whole numbers as they are, others to four significant
@@ -540,15 +554,17 @@ fn readable(quantity: f64) -> String {
     }
 }
 
-fn priced(lines: Vec<(Value, f64)>) -> Value {
-    let total: f64 = lines.iter().map(|(_, cost)| cost).sum();
-    json!({"Lines": lines.into_iter().map(|(v, _)| v).collect::<Vec<_>>(), "TotalUSD": total})
+fn priced(lines: Vec<CostLine>) -> CostLines {
+    CostLines {
+        total_usd: lines.iter().map(|line| line.cost_usd).sum(),
+        lines,
+    }
 }
 
 /// One table's workload priced both ways, with the arithmetic: on demand (request units
 /// times their price), provisioned as held (capacity-hours times their price) and
 /// provisioned just enough for the busiest second seen, plus storage pro rata.
-pub fn estimate(usage: &Usage, prices: &Prices) -> Value {
+pub fn estimate(usage: &Usage, prices: &Prices) -> TableCost {
     let hours = usage.elapsed_millis as f64 / MILLIS_PER_HOUR;
     let on_demand = priced(vec![
         line(
@@ -612,31 +628,30 @@ pub fn estimate(usage: &Usage, prices: &Prices) -> Value {
         &prices.storage,
         1.0,
     )]);
-    let total = |v: &Value| v["TotalUSD"].as_f64().unwrap_or(0.0);
-    let storage_total = total(&storage);
-    json!({
-        "TableName": usage.table_name,
-        "BillingMode": usage.billing_mode,
-        "ElapsedMillis": usage.elapsed_millis,
-        "ElapsedHours": hours,
-        "OnDemand": on_demand,
-        "Provisioned": {
-            "AsHeld": held,
-            "RightSized": {
-                "PeakReadCapacityUnits": usage.peak_read,
-                "PeakWriteCapacityUnits": usage.peak_write,
-                "ProvisionedReadCapacityUnits": peak_read,
-                "ProvisionedWriteCapacityUnits": peak_write,
-                "Cost": right_sized,
+    let storage_total = storage.total_usd;
+    TableCost {
+        table_name: usage.table_name.clone(),
+        billing_mode: usage.billing_mode.to_owned(),
+        elapsed_millis: usage.elapsed_millis,
+        elapsed_hours: hours,
+        total_usd: CostTotals {
+            on_demand: on_demand.total_usd + storage_total,
+            provisioned_as_held: held.total_usd + storage_total,
+            provisioned_right_sized: right_sized.total_usd + storage_total,
+        },
+        on_demand,
+        provisioned: ProvisionedCost {
+            as_held: held,
+            right_sized: RightSizedCost {
+                peak_read_capacity_units: usage.peak_read,
+                peak_write_capacity_units: usage.peak_write,
+                provisioned_read_capacity_units: peak_read,
+                provisioned_write_capacity_units: peak_write,
+                cost: right_sized,
             },
         },
-        "Storage": storage,
-        "TotalUSD": {
-            "OnDemand": total(&on_demand) + storage_total,
-            "ProvisionedAsHeld": total(&held) + storage_total,
-            "ProvisionedRightSized": total(&right_sized) + storage_total,
-        },
-    })
+        storage,
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! clock bar shows it), the kind, and the sentence.
 
 use dynoscope_codegen::html::escape;
-use serde_json::Value;
+use dynoscope_engine::events::Event;
 
 use super::sentence::{Table, sentence};
 
@@ -17,13 +17,11 @@ pub fn filter_of(kind: &str) -> &str {
 
 /// `events` (oldest first, as GetEvents returns them) as `<li>` items, newest first.
 /// `offset_minutes` is the browser's `Date.getTimezoneOffset()`.
-pub fn events_html(events: &[Value], table: &Table, offset_minutes: i64) -> String {
+pub fn events_html(events: &[Event], table: &Table, offset_minutes: i64) -> String {
     let mut out = String::new();
     for event in events.iter().rev() {
-        let (Some(kind), Some(at)) = (event["Kind"].as_str(), event["AtMillis"].as_u64()) else {
-            continue;
-        };
-        let text = sentence(kind, at, &event["Detail"], table);
+        let (kind, at) = (event.kind.as_ref(), event.at_millis);
+        let text = sentence(kind, at, &event.detail, table);
         out += &format!(
             "<li class=\"event kind-{}\" data-testid=\"timeline-event\" data-kind=\"{}\" data-filter=\"{}\">\
              <time class=\"event-time\">{}</time><span class=\"event-kind\">{}</span><span class=\"event-text\">{}</span></li>",

@@ -5,7 +5,6 @@
 //! partition map and timeline are drawn from these.
 
 use serde::Deserialize;
-use serde_json::json;
 
 use super::validate::Violations;
 use crate::contract::{
@@ -282,11 +281,11 @@ pub fn get_events(engine: &mut Engine, request: GetEventsRequest) -> Result<Vec<
         request.table_name.as_deref(),
         limit,
     );
-    respond(&json!({
-        "Events": events,
-        "LastSequence": engine.events.last_sequence(),
-        "Recording": engine.events.is_enabled(),
-    }))
+    respond(&crate::contract::EventsDescription {
+        events,
+        last_sequence: engine.events.last_sequence(),
+        recording: engine.events.is_enabled(),
+    })
 }
 
 #[derive(Debug, Deserialize)]

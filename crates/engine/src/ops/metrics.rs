@@ -4,10 +4,9 @@
 //! far priced on demand and provisioned, with the arithmetic shown).
 
 use serde::Deserialize;
-use serde_json::json;
 
 use super::validate::Violations;
-use crate::contract::{MetricsDescription, MetricsResolution};
+use crate::contract::{CostEstimate, CostTotals, MetricsDescription, MetricsResolution};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
@@ -177,22 +176,17 @@ pub fn estimate_cost(
         }
         estimates.push(estimate(&engine.capacity.usage(table, now), &prices));
     }
-    let sum = |key: &str| -> f64 {
-        estimates
-            .iter()
-            .map(|e| e["TotalUSD"][key].as_f64().unwrap_or(0.0))
-            .sum()
+    let sum = |total: fn(&CostTotals) -> f64| estimates.iter().map(|e| total(&e.total_usd)).sum();
+    let total_usd = CostTotals {
+        on_demand: sum(|t| t.on_demand),
+        provisioned_as_held: sum(|t| t.provisioned_as_held),
+        provisioned_right_sized: sum(|t| t.provisioned_right_sized),
     };
-    let totals = json!({
-        "OnDemand": sum("OnDemand"),
-        "ProvisionedAsHeld": sum("ProvisionedAsHeld"),
-        "ProvisionedRightSized": sum("ProvisionedRightSized"),
-    });
-    respond(&json!({
-        "NowMillis": now,
-        "Prices": prices.to_json(),
-        "Notes": prices.notes,
-        "Tables": estimates,
-        "TotalUSD": totals,
-    }))
+    respond(&CostEstimate {
+        now_millis: now,
+        prices: prices.quoted(),
+        notes: prices.notes,
+        tables: estimates,
+        total_usd,
+    })
 }
