@@ -166,6 +166,15 @@ fn text_of(response: Result<Vec<u8>, DynamoError>) -> Result<String, DynamoError
 /// How long the journal waits after the last commit before it is folded in.
 const FOLD_AFTER_MILLIS: i32 = 1_000;
 
+/// Adds each of `tables` to `noted` unless it is there already.
+fn note_tables<'a>(noted: &mut Vec<String>, tables: impl Iterator<Item = &'a str>) {
+    for table in tables {
+        if !noted.iter().any(|t| t == table) {
+            noted.push(table.to_owned());
+        }
+    }
+}
+
 /// Resolves after `millis` (a `setTimeout`).
 async fn sleep(millis: i32) {
     let wait = js_sys::Promise::new(&mut |resolve, _| {
@@ -543,11 +552,8 @@ impl EngineHandle {
                         let mut commits = self.commits.borrow_mut();
                         commits.unfolded |= !batch.changes.is_empty();
                         commits.journal_changes += batch.changes.len();
-                        for table in batch.changes.iter().filter_map(crate::pages::table_of) {
-                            if !commits.journal_tables.iter().any(|t| t == table) {
-                                commits.journal_tables.push(table.to_owned());
-                            }
-                        }
+                        let tables = batch.changes.iter().filter_map(crate::pages::table_of);
+                        note_tables(&mut commits.journal_tables, tables);
                     }
                     if batch.data_changed {
                         self.on_data_change.notify();
@@ -572,11 +578,11 @@ impl EngineHandle {
         }
     }
 
-    /// Folds the journal into the state stores once no commit has landed for
-    /// [`FOLD_AFTER_MILLIS`] (or after ten of them at most), so that the next load reads settled stores instead of
-    /// replaying (and reading every key of) what this session wrote. Rounds of the fold
-    /// interleave with commits, which wait for one round at most; commits landing meanwhile
-    /// are folded by the next fold, which the commit loop starts when it is next idle.
+    /// Folds the journal into the pages once no commit has landed for [`FOLD_AFTER_MILLIS`]
+    /// (or after ten of them at most), so that the next load reads pages instead of
+    /// replaying what this session wrote. A commit arriving during the fold waits for its
+    /// transaction; commits landing meanwhile are folded by the next fold, which the commit
+    /// loop starts when it is next idle.
     async fn fold_when_quiet(self) {
         // A tab that never goes quiet (a load generator running) still folds every ten
         // seconds.
@@ -635,11 +641,10 @@ impl EngineHandle {
         if outcome.is_err() {
             let mut commits = self.commits.borrow_mut();
             commits.journal_changes += changes;
-            for table in tables {
-                if !commits.journal_tables.contains(&table) {
-                    commits.journal_tables.push(table);
-                }
-            }
+            note_tables(
+                &mut commits.journal_tables,
+                tables.iter().map(String::as_str),
+            );
         }
         outcome
     }
