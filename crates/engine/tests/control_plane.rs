@@ -108,6 +108,39 @@ fn a_global_index_created_by_update_table_is_backfilled() {
 }
 
 #[test]
+fn a_global_index_cannot_be_read_while_it_backfills() {
+    let mut h = Harness::new();
+    h.ok("Dynoscope_SetSimulation", json!({"ControlPlaneMillis": 1000}));
+    h.table("t1x", None);
+    h.ok("Dynoscope_AdvanceClock", json!({"Millis": 1000}));
+    h.put("t1x", json!({"pk": {"S": "a"}, "g": {"S": "x"}}));
+    h.ok(
+        "UpdateTable",
+        json!({
+            "TableName": "t1x",
+            "AttributeDefinitions": [{"AttributeName": "g", "AttributeType": "S"}],
+            "GlobalSecondaryIndexUpdates": [{"Create": {
+                "IndexName": "by_g",
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"}
+            }}]
+        }),
+    );
+    let query = json!({"TableName": "t1x", "IndexName": "by_g",
+        "KeyConditionExpression": "g = :g", "ExpressionAttributeValues": {":g": {"S": "x"}}});
+    for (operation, request) in [
+        ("Query", query.clone()),
+        ("Scan", json!({"TableName": "t1x", "IndexName": "by_g"})),
+    ] {
+        let e = h.err(operation, request);
+        assert_eq!(e.kind.name(), "ValidationException");
+        assert_eq!(e.message, "Cannot read from backfilling global secondary index");
+    }
+    h.ok("Dynoscope_AdvanceClock", json!({"Millis": 1000}));
+    assert_eq!(h.ok("Query", query)["Count"], 1);
+}
+
+#[test]
 fn a_global_index_can_be_deleted() {
     let mut h = Harness::new();
     h.table("t1x", None);

@@ -326,7 +326,7 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
         .tables
         .get(name)
         .ok_or_else(DynamoError::resource_not_found)?;
-    let source = Source::resolve(table, request.index_name.as_deref())?;
+    let source = Source::resolve(table, request.index_name.as_deref(), now)?;
     let (hash_value, range_op) = match_key_schema(key_conditions, source.key_schema())?;
     if let Some(filter) = &expressions.filter {
         check_filter_names(filter, source)?;

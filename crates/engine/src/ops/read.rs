@@ -20,19 +20,27 @@ pub enum Source<'a> {
 }
 
 impl<'a> Source<'a> {
-    /// The table itself, or the index `IndexName` names.
-    pub fn resolve(table: &'a Table, index_name: Option<&str>) -> Result<Source<'a>, DynamoError> {
-        match index_name {
-            None => Ok(Source::Table(table)),
-            Some(name) => table
-                .index(name)
-                .map(|index| Source::Index(table, index))
-                .ok_or_else(|| {
-                    DynamoError::validation(format!(
-                        "The table does not have the specified index: {name}"
-                    ))
-                }),
+    /// The table itself, or the index `IndexName` names, at virtual time `now`: a global
+    /// index added by UpdateTable cannot be read until its backfill is done.
+    pub fn resolve(
+        table: &'a Table,
+        index_name: Option<&str>,
+        now: u64,
+    ) -> Result<Source<'a>, DynamoError> {
+        let Some(name) = index_name else {
+            return Ok(Source::Table(table));
+        };
+        let index = table.index(name).ok_or_else(|| {
+            DynamoError::validation(format!(
+                "The table does not have the specified index: {name}"
+            ))
+        })?;
+        if index.definition.kind == IndexKind::Global && now < index.definition.active_from_millis {
+            return Err(DynamoError::validation(
+                "Cannot read from backfilling global secondary index",
+            ));
         }
+        Ok(Source::Index(table, index))
     }
 
     pub fn is_global_index(&self) -> bool {

@@ -126,7 +126,7 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
         .tables
         .get(name)
         .ok_or_else(DynamoError::resource_not_found)?;
-    let source = Source::resolve(table, request.index_name.as_deref())?;
+    let source = Source::resolve(table, request.index_name.as_deref(), now)?;
     let projection_param = if request.projection_expression.is_some() {
         "ProjectionExpression"
     } else {
