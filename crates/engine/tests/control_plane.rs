@@ -110,7 +110,10 @@ fn a_global_index_created_by_update_table_is_backfilled() {
 #[test]
 fn a_global_index_cannot_be_read_while_it_backfills() {
     let mut h = Harness::new();
-    h.ok("Dynoscope_SetSimulation", json!({"ControlPlaneMillis": 1000}));
+    h.ok(
+        "Dynoscope_SetSimulation",
+        json!({"ControlPlaneMillis": 1000}),
+    );
     h.table("t1x", None);
     h.ok("Dynoscope_AdvanceClock", json!({"Millis": 1000}));
     h.put("t1x", json!({"pk": {"S": "a"}, "g": {"S": "x"}}));
@@ -134,7 +137,10 @@ fn a_global_index_cannot_be_read_while_it_backfills() {
     ] {
         let e = h.err(operation, request);
         assert_eq!(e.kind.name(), "ValidationException");
-        assert_eq!(e.message, "Cannot read from backfilling global secondary index");
+        assert_eq!(
+            e.message,
+            "Cannot read from backfilling global secondary index"
+        );
     }
     h.ok("Dynoscope_AdvanceClock", json!({"Millis": 1000}));
     assert_eq!(h.ok("Query", query)["Count"], 1);
