@@ -40,12 +40,20 @@ test('the map draws where items hash, animates a split, and shows a global index
     assert.ok(marked >= 1 && marked <= 6, `${marked} slices marked`);
     assert.equal(await page.getByTestId('keyspace-segment').count(), 1);
 
-    // Past the playground's 10 KB partition limit the partition splits while we watch.
+    // Past the playground's 10 KB partition limit the partition splits while we watch. The
+    // children grow in for one redraw only, so a busy machine could poll past them: an
+    // observer notes that they were drawn.
+    await page.evaluate(() => {
+      window.splitSeen = false;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="keyspace-segment"].split-in')) window.splitSeen = true;
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+    });
     const big = 'x'.repeat(1500);
     for (let i = 0; i < 10; i++) {
       await send(page, 'PutItem', { TableName: 'spread', Item: { pk: { S: `big-${i}` }, g: { S: 'one' }, v: { S: big } } });
     }
-    await page.locator('[data-testid="keyspace-segment"].split-in').first().waitFor();
+    await page.waitForFunction(() => window.splitSeen);
     assert.ok(await page.getByTestId('keyspace-segment').count() >= 2);
 
     // The index's keyspace: one partition key value, so every entry hashes to one slice.
