@@ -295,6 +295,7 @@ impl Engine {
         }
         self.record_zones();
         self.record_clock();
+        self.record_engine_settings();
         for (name, table) in &self.tables {
             for (position, item) in table.items().walk(0, None) {
                 let key_item = table.key_schema().key_item(&position.key);
@@ -340,6 +341,19 @@ impl Engine {
         });
     }
 
+    /// Records the engine-wide simulation settings: the control-plane delay and the seed.
+    pub(crate) fn record_engine_settings(&mut self) {
+        let value = serde_json::json!({
+            "ControlPlaneMillis": self.config.control_plane_millis,
+            "Seed": self.config.seed,
+        })
+        .to_string();
+        self.record(|| Change::PutSetting {
+            name: "engine".into(),
+            value: Some(value),
+        });
+    }
+
     /// Records the clock's mode and time.
     pub(crate) fn record_clock(&mut self) {
         let speed = match self.clock.mode() {
@@ -363,6 +377,19 @@ impl Engine {
         if name == "zones" {
             if let Ok(zones) = serde_json::from_slice(value.as_bytes()) {
                 self.zones = zones;
+            }
+            return;
+        }
+        if name == "engine" {
+            let Ok(engine) = serde_json::from_slice::<serde_json::Value>(value.as_bytes()) else {
+                return;
+            };
+            if let Some(millis) = engine["ControlPlaneMillis"].as_u64() {
+                self.config.control_plane_millis = millis;
+            }
+            if let Some(seed) = engine["Seed"].as_u64() {
+                self.config.seed = seed;
+                self.rng = crate::rng::SeededRng::new(seed);
             }
             return;
         }

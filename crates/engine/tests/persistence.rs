@@ -124,6 +124,21 @@ fn simulation_settings_and_the_clock_survive_a_restore() {
 }
 
 #[test]
+fn the_control_plane_delay_and_the_seed_survive_a_restore() {
+    let mut h = Harness::new();
+    let set = json!({"ControlPlaneMillis": 250, "Seed": 42});
+    h.ok("Dynoscope_SetSimulation", set.clone());
+    let mut store = MemoryStore::new();
+    store.apply(&h.engine.take_changes());
+    let mut restored = Harness {
+        engine: Engine::new(EngineConfig::default()),
+    };
+    restored.engine.restore(&store.snapshot()).unwrap();
+    let engine = restored.ok("Dynoscope_DescribeSimulation", json!({}))["Engine"].clone();
+    assert_eq!(engine, set);
+}
+
+#[test]
 fn deleting_a_table_forgets_its_simulation_settings() {
     let mut h = Harness::new();
     h.table("t1x", None);

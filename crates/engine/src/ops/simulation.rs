@@ -245,6 +245,9 @@ pub fn set_simulation(
         None => engine.config.simulation = settings,
     }
     engine.record_simulation(request.table_name.as_deref());
+    if control_plane.is_some() || seed.is_some() {
+        engine.record_engine_settings();
+    }
     respond(&description(engine, &settings))
 }
 
