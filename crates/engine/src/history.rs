@@ -150,6 +150,12 @@ impl Engine {
             if let Some(state) = self.capacity.get(&table.definition.name) {
                 let mut kept = state.metrics.recent(SECONDS_KEPT_MILLIS);
                 for (resource, sample) in live {
+                    // The second still being counted is kept as one that ended, so the
+                    // totals count it too, as the cost estimate does now.
+                    if !matches!(resource, Resource::Partition(_)) {
+                        kept.totals.read_units += sample.consumed_read;
+                        kept.totals.write_units += sample.consumed_write;
+                    }
                     kept.push(&resource, sample);
                 }
                 metrics.insert(

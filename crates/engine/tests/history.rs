@@ -137,6 +137,22 @@ fn a_reload_keeps_the_metrics_and_the_cost_totals() {
 }
 
 #[test]
+fn a_reload_in_the_second_of_the_writes_keeps_their_cost() {
+    let mut h = recording();
+    h.table("t1x", None);
+    for i in 0..5 {
+        h.put("t1x", json!({"pk": {"S": format!("k{i}")}}));
+    }
+    let cost = h.ok("Dynoscope_EstimateCost", json!({"TableName": "t1x"}));
+    let mut again = reloaded(&mut h);
+    let on_demand = |cost: &Value| cost["Tables"][0]["OnDemand"].clone();
+    assert_eq!(
+        on_demand(&again.ok("Dynoscope_EstimateCost", json!({"TableName": "t1x"}))),
+        on_demand(&cost)
+    );
+}
+
+#[test]
 fn a_reload_keeps_the_second_still_being_counted() {
     let mut h = recording();
     h.table("t1x", None);
