@@ -12,7 +12,7 @@ use std::sync::Arc;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::key::{KeyValue, PrimaryKey};
-use crate::replica::{Consistency, REPLICAS, ReadView, ReplicaSet};
+use crate::replica::{Consistency, ReadView, ReplicaSet, Replication};
 use crate::value::{AttributeValue, Item, item_size};
 
 /// The partition hash of a partition key value: stable across runs and platforms.
@@ -150,12 +150,12 @@ pub struct Partition<P> {
     pub replicas: ReplicaSet<P>,
 }
 
-/// When a write happens, how long after it each replica applies it (leader first), and how
-/// long global indexes take to reflect it (one delay per global index, in order).
+/// When a write happens, how it reaches the replicas, and how long global indexes take to
+/// reflect it (one delay per global index, in order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteTiming {
     pub now: u64,
-    pub lags: [u64; REPLICAS],
+    pub replication: Replication,
     pub index_lags: Vec<u64>,
 }
 
@@ -164,7 +164,7 @@ impl WriteTiming {
     pub fn immediate(now: u64) -> Self {
         WriteTiming {
             now,
-            lags: [0; REPLICAS],
+            replication: Replication::IMMEDIATE,
             index_lags: Vec::new(),
         }
     }
@@ -313,13 +313,14 @@ impl<P: Position> Partition<P> {
         new: Option<Item>,
         timing: &WriteTiming,
     ) -> (Option<Arc<Item>>, Option<&Item>, u64) {
-        let (now, lags) = (timing.now, timing.lags);
+        let (now, replication) = (timing.now, timing.replication);
         let Some(item) = new else {
             let old = self.items.remove(&position).map(Arc::new);
             if let Some(old) = &old {
                 self.size_bytes -= item_size(old) as u64;
             }
-            self.replicas.record(&position, old.as_ref(), now, lags);
+            self.replicas
+                .record(&position, old.as_ref(), now, replication);
             return (old, None, self.size_bytes);
         };
         self.size_bytes += item_size(&item) as u64;
@@ -327,11 +328,12 @@ impl<P: Position> Partition<P> {
             Entry::Occupied(mut entry) => {
                 let old = Arc::new(std::mem::replace(entry.get_mut(), item));
                 self.size_bytes -= item_size(&old) as u64;
-                self.replicas.record(entry.key(), Some(&old), now, lags);
+                self.replicas
+                    .record(entry.key(), Some(&old), now, replication);
                 (Some(old), Some(&*entry.into_mut()), self.size_bytes)
             }
             Entry::Vacant(entry) => {
-                self.replicas.record(entry.key(), None, now, lags);
+                self.replicas.record(entry.key(), None, now, replication);
                 (None, Some(&*entry.insert(item)), self.size_bytes)
             }
         }

@@ -1,8 +1,13 @@
 //! The three replicas of a partition, one per availability zone, one of them the leader.
 //!
 //! A write is acknowledged once two replicas have it: the leader and one follower. The
-//! other follower applies it later, after the simulated replication lag. Rather than keep
-//! three copies of the data, a partition keeps one (the leader's) plus a short log of
+//! other follower applies it later, after the simulated replication lag. Which follower
+//! joins the quorum is decided here, in [`ReplicaSet::record`]: the one that is up and has
+//! applied the most (a coin decides between two equally current ones), and it first
+//! applies every earlier write it still lacks. So a follower that acknowledges a write has
+//! everything before it, and under steady writes at most one follower is behind.
+//!
+//! Rather than keep three copies of the data, a partition keeps one (the leader's) plus a short log of
 //! recent writes with the value each replaced and the time each replica applies it. A
 //! replica's view of an item is the leader's value unless some write to it is not yet
 //! visible there, in which case it is the value the earliest such write replaced. Writes
@@ -63,6 +68,28 @@ impl Consistency {
     }
 }
 
+/// How one write reaches the replicas, drawn once per write
+/// ([`crate::simulation::SimulationSettings::replication`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replication {
+    /// How long after the write the follower outside the quorum applies it.
+    pub lag: u64,
+    /// Decides between two followers that have applied equally much.
+    pub coin: bool,
+    /// Which replicas' zones are up; a replica in a down zone applies the write when its
+    /// zone is back ([`ReplicaSet::rejoin`]).
+    pub up: [bool; REPLICAS],
+}
+
+impl Replication {
+    /// Every replica applies the write at once: restores, backfills, an unsimulated engine.
+    pub const IMMEDIATE: Replication = Replication {
+        lag: 0,
+        coin: false,
+        up: [true; REPLICAS],
+    };
+}
+
 /// One write not yet applied everywhere.
 #[derive(Debug, Clone)]
 struct PendingWrite<P> {
@@ -93,22 +120,31 @@ impl<P> Default for ReplicaSet<P> {
 }
 
 impl<P: Ord + Clone> ReplicaSet<P> {
-    /// Records a write made at `now`; `lags` says how long after `now` each replica applies
-    /// it (the leader and the quorum follower at 0). Returns when each replica applies it.
+    /// Records a write made at `now` and returns when each replica applies it. The leader
+    /// applies it at once, and so does the quorum follower, which first catches up on every
+    /// write it lacks; the other follower applies it `lag` later (or when its zone is back),
+    /// never before the writes ahead of it.
     pub fn record(
         &mut self,
         position: &P,
         old: Option<&Arc<Item>>,
         now: u64,
-        lags: [u64; REPLICAS],
+        replication: Replication,
     ) -> [u64; REPLICAS] {
         self.forget_applied(now);
+        let quorum = self.quorum_follower(now, replication);
+        self.catch_up(quorum, now);
         let mut visible_at = [now; REPLICAS];
-        for r in 0..REPLICAS {
-            // A replica whose zone is down has a lag of u64::MAX: it applies the write once
-            // the zone is back (`rejoin`).
-            visible_at[r] = now.saturating_add(lags[r]).max(self.last_visible[r]);
-            self.last_visible[r] = visible_at[r];
+        for r in (0..REPLICAS).filter(|&r| r != self.leader && r != quorum) {
+            visible_at[r] = if replication.up[r] {
+                now.saturating_add(replication.lag)
+                    .max(self.last_visible[r])
+            } else {
+                u64::MAX
+            };
+        }
+        for (r, &at) in visible_at.iter().enumerate() {
+            self.last_visible[r] = self.last_visible[r].max(at);
         }
         if visible_at.iter().any(|&t| t > now) {
             self.pending.push_back(PendingWrite {
@@ -120,15 +156,37 @@ impl<P: Ord + Clone> ReplicaSet<P> {
         visible_at
     }
 
+    /// The follower that acknowledges a write made at `now`: one that is up, and of those
+    /// the one that has applied the most; `coin` decides a tie.
+    fn quorum_follower(&self, now: u64, replication: Replication) -> usize {
+        let mut followers = (0..REPLICAS).filter(|&r| r != self.leader);
+        let (a, b) = (followers.next().unwrap_or(0), followers.next().unwrap_or(0));
+        let applied_until = |r: usize| match replication.up[r] {
+            true => self.last_visible[r].max(now),
+            false => u64::MAX,
+        };
+        match applied_until(a).cmp(&applied_until(b)) {
+            std::cmp::Ordering::Less => a,
+            std::cmp::Ordering::Greater => b,
+            std::cmp::Ordering::Equal if replication.coin => b,
+            std::cmp::Ordering::Equal => a,
+        }
+    }
+
+    /// `replica` applies at `now` every write it has not applied yet.
+    fn catch_up(&mut self, replica: usize, now: u64) {
+        for write in &mut self.pending {
+            write.visible_at[replica] = write.visible_at[replica].min(now);
+        }
+        self.last_visible[replica] = self.last_visible[replica].min(now);
+    }
+
     /// Makes `to` the leader at `now` (its zone is up, the old leader's is not). A new leader
     /// first learns every write it lacks from the quorum that acknowledged it, so it holds
     /// what the old leader held: its pending writes apply now.
     pub fn fail_over(&mut self, to: usize, now: u64) {
         self.leader = to;
-        for write in &mut self.pending {
-            write.visible_at[to] = write.visible_at[to].min(now);
-        }
-        self.last_visible[to] = self.last_visible[to].min(now);
+        self.catch_up(to, now);
         self.forget_applied(now);
     }
 
@@ -232,10 +290,26 @@ mod tests {
         Arc::new(item(v))
     }
 
+    /// Replicas 0 (leader) and 1 acknowledge; replica 2 applies the write `millis` later.
+    fn lag(millis: u64) -> Replication {
+        Replication {
+            lag: millis,
+            ..Replication::IMMEDIATE
+        }
+    }
+
+    /// Replica 2's zone is down.
+    fn zone_c_down() -> Replication {
+        Replication {
+            up: [true, true, false],
+            ..Replication::IMMEDIATE
+        }
+    }
+
     #[test]
     fn a_lagging_replica_sees_the_value_before_the_write_until_it_applies_it() {
         let mut set: ReplicaSet<u32> = ReplicaSet::default();
-        set.record(&7, Some(&logged("old")), 1_000, [0, 0, 500]);
+        set.record(&7, Some(&logged("old")), 1_000, lag(500));
         let early = ReadView::Replica {
             replica: 2,
             now: 1_200,
@@ -266,8 +340,8 @@ mod tests {
     #[test]
     fn replicas_apply_writes_in_log_order() {
         let mut set: ReplicaSet<u32> = ReplicaSet::default();
-        set.record(&1, None, 1_000, [0, 0, 900]);
-        let second = set.record(&2, None, 1_100, [0, 0, 10]);
+        set.record(&1, None, 1_000, lag(900));
+        let second = set.record(&2, None, 1_100, lag(10));
         assert_eq!(
             second[2], 1_900,
             "a later write cannot overtake an earlier one"
@@ -277,8 +351,8 @@ mod tests {
     #[test]
     fn the_earliest_unapplied_write_decides_what_a_replica_holds() {
         let mut set: ReplicaSet<u32> = ReplicaSet::default();
-        set.record(&1, None, 1_000, [0, 0, 800]);
-        set.record(&1, Some(&logged("first")), 1_100, [0, 0, 800]);
+        set.record(&1, None, 1_000, lag(800));
+        set.record(&1, Some(&logged("first")), 1_100, lag(800));
         let view = ReadView::Replica {
             replica: 2,
             now: 1_050,
@@ -294,8 +368,8 @@ mod tests {
     #[test]
     fn a_replica_in_a_down_zone_applies_nothing_until_it_rejoins() {
         let mut set: ReplicaSet<u32> = ReplicaSet::default();
-        set.record(&1, None, 1_000, [0, 0, u64::MAX]);
-        set.record(&2, None, 1_100, [0, 0, 0]);
+        set.record(&1, None, 1_000, zone_c_down());
+        set.record(&2, None, 1_100, lag(0));
         let view = |now| ReadView::Replica { replica: 2, now };
         assert_eq!(
             set.override_at(&2, view(1_000_000)),
@@ -311,7 +385,7 @@ mod tests {
     #[test]
     fn a_new_leader_first_applies_every_write_it_lacked() {
         let mut set: ReplicaSet<u32> = ReplicaSet::default();
-        set.record(&1, Some(&logged("old")), 1_000, [0, 0, 900]);
+        set.record(&1, Some(&logged("old")), 1_000, lag(900));
         set.fail_over(2, 1_100);
         assert_eq!(set.leader, 2);
         assert_eq!(
@@ -344,9 +418,38 @@ mod tests {
     #[test]
     fn applied_writes_are_forgotten() {
         let mut set: ReplicaSet<u32> = ReplicaSet::default();
-        set.record(&1, None, 1_000, [0, 0, 100]);
-        set.record(&2, None, 5_000, [0, 0, 0]);
+        set.record(&1, None, 1_000, lag(100));
+        set.record(&2, None, 5_000, lag(0));
         assert_eq!(set.lagging_writes(5_000), 0);
         assert!(set.pending.is_empty());
+    }
+
+    #[test]
+    fn a_follower_that_acknowledges_a_write_first_applies_every_write_before_it() {
+        let mut set: ReplicaSet<u32> = ReplicaSet::default();
+        set.record(&1, None, 1_000, lag(900));
+        let zone_b_down = Replication {
+            up: [true, false, true],
+            ..Replication::IMMEDIATE
+        };
+        set.record(&2, None, 1_100, zone_b_down);
+        let c = |now| ReadView::Replica { replica: 2, now };
+        assert_eq!(set.override_at(&1, c(1_100)), None, "caught up on write 1");
+        assert_eq!(set.override_at(&2, c(1_100)), None);
+    }
+
+    #[test]
+    fn under_steady_writes_at_most_one_follower_is_behind() {
+        let mut set: ReplicaSet<u32> = ReplicaSet::default();
+        for n in 0..200u32 {
+            let now = 1_000 + u64::from(n) * 50;
+            let replication = Replication {
+                coin: n % 3 == 0,
+                ..lag(1_000)
+            };
+            set.record(&n, None, now, replication);
+            let behind = (1..REPLICAS).filter(|&r| set.lagging_at(r, now) > 0);
+            assert!(behind.count() <= 1, "write {n}");
+        }
     }
 }

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::replica::REPLICAS;
+use crate::replica::{REPLICAS, Replication};
 use crate::rng::SeededRng;
 
 /// A uniform range of milliseconds.
@@ -127,17 +127,19 @@ impl SimulationSettings {
         }
     }
 
-    /// How long after a write each replica applies it: the leader at once, one follower at
-    /// once (the write quorum), the other after the replication lag.
-    pub fn replica_lags(&self, leader: usize, rng: &mut SeededRng) -> [u64; REPLICAS] {
-        let mut lags = [0; REPLICAS];
+    /// How a write reaches the replicas whose zones are `up`: the lag of the follower
+    /// outside the write quorum, and the coin [`crate::replica::ReplicaSet::record`] uses to
+    /// pick the quorum between two followers equally current.
+    pub fn replication(&self, up: [bool; REPLICAS], rng: &mut SeededRng) -> Replication {
         if self.replication_lag.is_none() {
-            return lags;
+            return Replication {
+                up,
+                ..Replication::IMMEDIATE
+            };
         }
-        let followers: Vec<usize> = (0..REPLICAS).filter(|&r| r != leader).collect();
-        let laggard = followers[rng.below(followers.len() as u64) as usize];
-        lags[laggard] = self.replication_lag.sample(rng);
-        lags
+        let coin = rng.below(2) == 1;
+        let lag = self.replication_lag.sample(rng);
+        Replication { lag, coin, up }
     }
 }
 
@@ -152,22 +154,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_write_reaches_a_quorum_of_two_at_once() {
-        let settings = SimulationSettings::playground();
-        let mut rng = SeededRng::new(1);
-        for leader in 0..REPLICAS {
-            let lags = settings.replica_lags(leader, &mut rng);
-            assert_eq!(lags[leader], 0);
-            assert_eq!(lags.iter().filter(|&&l| l == 0).count(), 2, "{lags:?}");
-        }
-    }
-
-    #[test]
     fn off_means_no_lag_anywhere() {
         let mut rng = SeededRng::new(1);
-        assert_eq!(
-            SimulationSettings::off().replica_lags(0, &mut rng),
-            [0; REPLICAS]
-        );
+        let replication = SimulationSettings::off().replication([true; REPLICAS], &mut rng);
+        assert_eq!(replication, Replication::IMMEDIATE);
     }
 }

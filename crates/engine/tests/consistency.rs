@@ -122,3 +122,38 @@ fn with_the_simulation_off_every_read_sees_the_last_write() {
     h.put("t1x", json!({"pk": {"S": "k"}, "v": {"N": "2"}}));
     assert!((0..30).all(|_| read_v(&mut h, false) == "2"));
 }
+
+/// The playground preset, then a new key written and read back eventually consistent 300
+/// times, a tenth of a second apart (the reproduction in issue 11): how many reads missed
+/// the key, and the most followers that lacked a key just written.
+fn steady_new_keys() -> (usize, usize) {
+    let mut h = Harness::new();
+    h.table("t1x", None);
+    h.ok("Dynoscope_SetSimulation", json!({"Preset": "PLAYGROUND"}));
+    let (mut misses, mut most_stale) = (0, 0);
+    for n in 0..300 {
+        let key = json!({"pk": {"S": format!("k{n}")}});
+        h.put("t1x", json!({"pk": key["pk"], "v": {"N": "1"}}));
+        let read = h.ok("GetItem", json!({"TableName": "t1x", "Key": key}));
+        misses += usize::from(read.get("Item").is_none());
+        let located = h.ok(
+            "Dynoscope_LocateItem",
+            json!({"TableName": "t1x", "Key": key}),
+        );
+        let stale = located["Replicas"].as_array().unwrap().iter();
+        most_stale = most_stale.max(stale.filter(|r| r["Stale"] == true).count());
+        h.engine.advance_clock_by(100);
+    }
+    (misses, most_stale)
+}
+
+#[test]
+fn under_steady_writes_only_one_follower_lacks_a_fresh_write() {
+    assert_eq!(steady_new_keys().1, 1);
+}
+
+#[test]
+fn under_steady_writes_about_one_eventual_read_in_three_misses_a_fresh_write() {
+    let (misses, _) = steady_new_keys();
+    assert!((60..=140).contains(&misses), "{misses} of 300 missed");
+}

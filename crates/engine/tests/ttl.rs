@@ -36,8 +36,15 @@ fn with_ttl() -> Harness {
     h
 }
 
+/// Whether the item is there, read strongly consistent (a follower may still hold an item
+/// the sweeper has just deleted).
 fn exists(h: &mut Harness, pk: &str) -> bool {
-    h.get("t1x", json!({"pk": {"S": pk}})).is_some()
+    let key = json!({"pk": {"S": pk}});
+    let read = h.ok(
+        "GetItem",
+        json!({"TableName": "t1x", "Key": key, "ConsistentRead": true}),
+    );
+    read.get("Item").is_some()
 }
 
 #[test]

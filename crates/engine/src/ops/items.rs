@@ -116,14 +116,7 @@ fn commit_write_as(
         .tables
         .get_mut(table_name)
         .expect("a checked write names an existing table");
-    let mut lags = settings.replica_lags(table.leader_at(&position), &mut engine.rng);
-    if engine.zones.any_down() {
-        // The quorum is the two replicas up, which both apply the write at once; the one in
-        // the down zone applies it when the zone is back.
-        for (r, lag) in lags.iter_mut().enumerate() {
-            *lag = if engine.zones.is_up(r) { 0 } else { u64::MAX };
-        }
-    }
+    let replication = settings.replication(engine.zones.up(), &mut engine.rng);
     let index_lags = (0..table.global_index_count())
         .map(|_| settings.gsi_propagation.sample(&mut engine.rng))
         .collect();
@@ -134,7 +127,7 @@ fn commit_write_as(
         new,
         &WriteTiming {
             now,
-            lags,
+            replication,
             index_lags,
         },
     );
