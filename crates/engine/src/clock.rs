@@ -2,7 +2,12 @@
 //! it ([`VirtualClock::observe_host`]), and the clock's mode decides what that means.
 //! Stepped, time moves only when told (tests, the UI's pause and step); real-time, it
 //! follows the host clock, optionally sped up. Everything time-dependent reads the clock
-//! here, and time only moves forward.
+//! here, and time only moves forward, never past [`LATEST_MILLIS`] (so no step, speed or
+//! stored time can push it where timestamps stop being dates and it can no longer move).
+
+/// The latest time the clock can show: 9999-12-31T23:59:59.999Z, the last instant an
+/// ISO 8601 date with a four-digit year can name.
+pub const LATEST_MILLIS: u64 = 253_402_300_799_999;
 
 /// How the virtual clock moves.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,19 +72,19 @@ impl VirtualClock {
 
     /// Sets the time outright: only for restoring a stored clock into a fresh engine.
     pub(crate) fn restore_to(&mut self, millis: u64) {
-        self.now_millis = millis;
+        self.now_millis = millis.min(LATEST_MILLIS);
         self.anchor = None;
     }
 
     /// Moves the clock to `millis`; an earlier time is ignored so the clock never runs back.
     pub fn advance_to(&mut self, millis: u64) {
-        self.now_millis = self.now_millis.max(millis);
+        self.now_millis = self.now_millis.max(millis.min(LATEST_MILLIS));
     }
 
     /// Steps the clock forward. In real-time mode the step is kept: later host times add to
     /// it rather than undo it.
     pub fn advance_by(&mut self, millis: u64) {
-        self.now_millis = self.now_millis.saturating_add(millis);
+        self.now_millis = self.now_millis.saturating_add(millis).min(LATEST_MILLIS);
         if let Some((_, virtual_anchor)) = &mut self.anchor {
             *virtual_anchor = virtual_anchor.saturating_add(millis);
         }
@@ -124,6 +129,21 @@ mod tests {
         assert_eq!(iso8601_millis(0), "1970-01-01T00:00:00.000");
         assert_eq!(iso8601_millis(1_795_240_251_123), "2026-11-21T05:50:51.123");
         assert_eq!(iso8601_millis(951_782_400_000), "2000-02-29T00:00:00.000");
+    }
+
+    #[test]
+    fn no_step_or_speed_moves_the_clock_past_the_latest_time() {
+        let mut clock = VirtualClock::starting_at(LATEST_MILLIS - 5);
+        clock.advance_by(u64::MAX);
+        assert_eq!(clock.now_millis(), LATEST_MILLIS);
+        clock.set_mode(ClockMode::RealTime { speed: 1_000_000.0 });
+        clock.observe_host(0);
+        clock.observe_host(u64::MAX);
+        assert_eq!(clock.now_millis(), LATEST_MILLIS);
+        assert_eq!(
+            iso8601_millis(clock.now_millis()),
+            "9999-12-31T23:59:59.999"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::validate::Violations;
-use crate::clock::ClockMode;
+use crate::clock::{ClockMode, LATEST_MILLIS, iso8601_millis};
 use crate::contract::{
     ClockDescription, ClockModeName, ClockView, EngineView, SimulationDescription, SimulationView,
 };
@@ -79,7 +79,15 @@ pub fn advance_clock(
     v.not_null("millis", &request.millis);
     v.at_least("millis", request.millis, 0);
     v.finish()?;
-    engine.advance_clock_by(request.millis.expect("checked") as u64);
+    let millis = request.millis.expect("checked") as u64;
+    let room = LATEST_MILLIS - engine.now_millis();
+    if millis > room {
+        return Err(DynamoError::validation(format!(
+            "Millis must be at most {room}: the clock cannot pass {}Z",
+            iso8601_millis(LATEST_MILLIS)
+        )));
+    }
+    engine.advance_clock_by(millis);
     engine.record_clock();
     respond(&clock_description(engine))
 }
