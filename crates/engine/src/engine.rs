@@ -66,8 +66,7 @@ pub struct Engine {
     pub(crate) tables: BTreeMap<String, Table>,
     pub(crate) log: ChangeLog,
     /// ClientRequestTokens of recent write transactions, for idempotent replays.
-    pub(crate) transaction_tokens:
-        std::collections::HashMap<String, crate::ops::transactions::TokenRecord>,
+    pub(crate) transaction_tokens: std::collections::HashMap<String, crate::tokens::TokenRecord>,
     /// Per-table simulation settings that override `config.simulation`.
     pub(crate) table_simulation: BTreeMap<String, SimulationSettings>,
     /// DynamoDB Streams: every stream, its shards and records (not persisted).
@@ -200,7 +199,7 @@ impl Engine {
         let now = self.clock.now_millis();
         self.deleting.retain(|_, (_, gone_at)| now < *gone_at);
         if self.zones.any_down() {
-            crate::ops::zones::elect_leaders(self, now);
+            crate::zones::elect_leaders(self, now);
         }
         let mut expired = Vec::new();
         for (name, table) in &mut self.tables {
@@ -219,7 +218,7 @@ impl Engine {
             );
         }
         for (table, key) in expired {
-            crate::ops::items::commit_ttl_delete(self, &table, key);
+            crate::write::commit_ttl_delete(self, &table, key);
         }
     }
 

@@ -36,12 +36,16 @@ pub mod ring;
 pub mod rng;
 pub mod simulation;
 pub mod sorting;
+pub mod splits;
 pub mod stream;
 pub mod table;
 pub mod throughput;
+pub mod tokens;
 pub mod ttl;
 mod typed;
+pub mod units;
 pub mod value;
+pub mod write;
 pub mod zones;
 
 pub use engine::{Engine, EngineConfig};

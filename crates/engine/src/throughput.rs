@@ -45,8 +45,8 @@ use crate::error::{DynamoError, ErrorKind};
 use crate::index::IndexKind;
 use crate::key::PrimaryKey;
 use crate::metrics::{Gauges, Resource, TableMetrics};
-use crate::ops::capacity::{Consumption, write_units};
 use crate::table::{BillingMode, Table};
+use crate::units::{Consumption, write_units};
 use crate::value::{Item, item_size};
 
 /// Most read units one partition serves in a second.
@@ -1426,41 +1426,12 @@ pub fn partition_of(table: &Table, key: &PrimaryKey) -> u32 {
         .id
 }
 
-/// The partition a Query or Scan page starting at `hash` reads: the global index's when
-/// it reads one, the table's otherwise (a local index lives with its table's items).
-pub fn read_partition(source: &crate::ops::read::Source, hash: u64) -> u32 {
-    use crate::ops::read::Source;
-    match source {
-        Source::Index(_, index) if index.definition.kind == IndexKind::Global => {
-            index.entries.partition_of(hash).id
-        }
-        Source::Table(table) | Source::Index(table, _) => table.items().partition_of(hash).id,
-    }
-}
-
 /// Which keyspace a Query or Scan page heats, and with how many read units.
 pub enum ReadHeat {
     /// The table's partitions (local index reads included: they live with the items).
     Table(f64),
     /// The global index at this position among the table's indexes.
     GlobalIndex(usize, f64),
-}
-
-/// What a Query or Scan page heats with the read units it spent.
-pub fn read_heat(source: &crate::ops::read::Source, consumption: &Consumption) -> ReadHeat {
-    use crate::ops::read::Source;
-    let all: f64 = consumption.table + consumption.indexes.iter().map(|(_, _, u)| u).sum::<f64>();
-    match source {
-        Source::Index(table, index) if index.definition.kind == IndexKind::Global => {
-            let at = table
-                .indexes()
-                .iter()
-                .position(|i| i.definition.name == index.definition.name)
-                .unwrap_or(0);
-            ReadHeat::GlobalIndex(at, all)
-        }
-        _ => ReadHeat::Table(all),
-    }
 }
 
 /// What a request consumed (or will), as demands: the table's units (local indexes
@@ -1570,7 +1541,7 @@ pub fn condition_check(table: &Table, key: &PrimaryKey) -> Demand {
 
 /// What one TransactGetItems read consumes: two strongly consistent reads of the item.
 pub fn transaction_read(table: &Table, key: &PrimaryKey) -> Demand {
-    let units = 2.0 * crate::ops::capacity::read_units(table.get(key).map_or(0, item_size), true);
+    let units = 2.0 * crate::units::read_units(table.get(key).map_or(0, item_size), true);
     Demand {
         target: Target::Table,
         partition: partition_of(table, key),

@@ -4,8 +4,9 @@
 
 use crate::engine::Engine;
 use crate::error::DynamoError;
-use crate::ops::items::{MAX_ITEM_BYTES, commit_write};
+use crate::value::MAX_ITEM_BYTES;
 use crate::value::{Item, item_size};
+use crate::write::commit_write;
 
 impl Engine {
     /// GetItem by key attributes: the stored item, borrowed.

@@ -78,6 +78,9 @@ impl AttributeValue {
     }
 }
 
+/// Largest item DynamoDB stores, in bytes as it counts them.
+pub const MAX_ITEM_BYTES: usize = 409_600;
+
 /// An item's size as DynamoDB counts it: each attribute's UTF-8 name plus its value.
 pub fn item_size(item: &Item) -> usize {
     item.iter()

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capacity::{ConsumedCapacity, Consumption, read_units, write_units};
 use super::expressions::{ExpressionArgs, refuse_mixing};
-use super::items::{MAX_ITEM_BYTES, collection_metrics, commit_write, projection_paths, shaped};
+use super::items::{collection_metrics, projection_paths, shaped};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -17,7 +17,9 @@ use crate::error::DynamoError;
 use crate::expr::Path;
 use crate::key::PrimaryKey;
 use crate::throughput;
+use crate::value::MAX_ITEM_BYTES;
 use crate::value::{Item, WireItem, item_size};
+use crate::write::commit_write;
 
 /// Most keys one BatchGetItem may ask for.
 pub const MAX_BATCH_GET_KEYS: usize = 100;
@@ -241,7 +243,7 @@ pub fn batch_get_item(
     });
     for (name, key, units) in heat {
         let settings = engine.simulation_for(name);
-        super::items::note_heat(
+        crate::splits::note_heat(
             engine,
             name,
             &crate::partition::ItemPosition::of(key),

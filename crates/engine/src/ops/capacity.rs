@@ -7,22 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::index::IndexKind;
+pub use crate::units::{Consumption, read_units, write_units};
 
 use super::validate::ReturnCapacity;
-
-const READ_UNIT_BYTES: usize = 4096;
-const WRITE_UNIT_BYTES: usize = 1024;
-
-/// Read units for `bytes` read in one item (or one Query/Scan page, summed first).
-pub fn read_units(bytes: usize, consistent: bool) -> f64 {
-    let units = bytes.div_ceil(READ_UNIT_BYTES).max(1) as f64;
-    if consistent { units } else { units / 2.0 }
-}
-
-/// Write units for an item of `bytes` (the larger of before and after for overwrites).
-pub fn write_units(bytes: usize) -> f64 {
-    bytes.div_ceil(WRITE_UNIT_BYTES).max(1) as f64
-}
 
 /// `Capacity`: units consumed by one table or index.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,25 +18,7 @@ pub struct Capacity {
     pub capacity_units: f64,
 }
 
-/// What one request consumed: units on the table itself and on each index it touched.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Consumption {
-    pub table: f64,
-    pub indexes: Vec<(String, IndexKind, f64)>,
-}
-
 impl Consumption {
-    pub fn table(units: f64) -> Self {
-        Consumption {
-            table: units,
-            indexes: Vec::new(),
-        }
-    }
-
-    pub fn total(&self) -> f64 {
-        self.table + self.indexes.iter().map(|(_, _, u)| u).sum::<f64>()
-    }
-
     fn of_kind(&self, kind: IndexKind) -> Option<BTreeMap<String, Capacity>> {
         let map: BTreeMap<String, Capacity> = self
             .indexes

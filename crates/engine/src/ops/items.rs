@@ -1,6 +1,6 @@
 //! Single-item operations: PutItem, UpdateItem, DeleteItem, GetItem. Writes are checked
 //! (key, size, index keys, condition) before anything changes, then applied through
-//! [`commit_write`], which every write path shares.
+//! [`crate::write::commit_write`], which every write path shares.
 
 use std::collections::BTreeMap;
 
@@ -17,14 +17,12 @@ use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
 use crate::expr::{Condition, Path, project};
 use crate::key::PrimaryKey;
-use crate::partition::{ItemPosition, WriteTiming};
-use crate::stream::WriteIdentity;
-use crate::table::{Table, WriteOutcome};
+use crate::partition::ItemPosition;
+use crate::splits::note_heat;
+use crate::table::Table;
 use crate::throughput;
-use crate::value::{Item, WireItem, item_size};
-
-/// Largest item DynamoDB stores, in bytes as it counts them.
-pub const MAX_ITEM_BYTES: usize = 409_600;
+use crate::value::{Item, MAX_ITEM_BYTES, WireItem, item_size};
+use crate::write::commit_write;
 
 /// The table a request names, or DynamoDB's item-operation ResourceNotFoundException.
 pub(crate) fn table_of<'a>(engine: &'a Engine, name: &str) -> Result<&'a Table, DynamoError> {
@@ -79,184 +77,6 @@ pub(crate) fn check_condition(
     }
 }
 
-/// Applies a checked write (a put with `Some`, a delete with `None`): stores it, records it
-/// for persistence and in the table's stream, and keeps the indexes in step.
-pub(crate) fn commit_write(
-    engine: &mut Engine,
-    table_name: &str,
-    key: PrimaryKey,
-    new: Option<Item>,
-) -> WriteOutcome {
-    commit_write_as(engine, table_name, key, new, WriteIdentity::Caller)
-}
-
-/// Deletes an expired item for TTL: a [`commit_write`] whose stream record carries the
-/// service's identity.
-pub(crate) fn commit_ttl_delete(
-    engine: &mut Engine,
-    table_name: &str,
-    key: PrimaryKey,
-) -> WriteOutcome {
-    commit_write_as(engine, table_name, key, None, WriteIdentity::TimeToLive)
-}
-
-/// [`commit_write`] on behalf of `identity`.
-fn commit_write_as(
-    engine: &mut Engine,
-    table_name: &str,
-    key: PrimaryKey,
-    new: Option<Item>,
-    identity: WriteIdentity,
-) -> WriteOutcome {
-    let settings = engine.simulation_for(table_name);
-    let now = engine.now_millis();
-    let position = ItemPosition::of(key);
-    let key = &position.key;
-    let table = engine
-        .tables
-        .get_mut(table_name)
-        .expect("a checked write names an existing table");
-    let replication = settings.replication(engine.zones.up(), &mut engine.rng);
-    let index_lags = (0..table.global_index_count())
-        .map(|_| settings.gsi_propagation.sample(&mut engine.rng))
-        .collect();
-    let is_put = new.is_some();
-    let new_size = new.as_ref().map_or(0, item_size);
-    let outcome = table.write_at(
-        &position,
-        new,
-        &WriteTiming {
-            now,
-            replication,
-            index_lags,
-        },
-    );
-    if engine.log.is_enabled() && (is_put || outcome.old.is_some()) {
-        let key_item = table.key_schema().key_item(key);
-        match table.get(key) {
-            Some(stored) => engine.log.put(table_name, &key_item, stored),
-            None => engine.log.delete(table_name, &key_item),
-        }
-    }
-    crate::stream::record_write(engine, table_name, key, &outcome, identity);
-    record_write_event(engine, table_name, &position, is_put, identity);
-    split_if_oversized(
-        engine,
-        table_name,
-        &position,
-        settings.partition_size_limit_bytes,
-        now,
-    );
-    if identity != WriteIdentity::TimeToLive {
-        let units = write_units(outcome.old.as_deref().map_or(0, item_size).max(new_size));
-        note_heat(engine, table_name, &position, units, &settings);
-        for &(at, hash, units) in &outcome.index_writes {
-            note_index_heat(engine, table_name, at, hash, units);
-        }
-    }
-    outcome
-}
-
-/// Counts units toward the heat of a global index's partition (an index write, or a read
-/// at a third of its units), splitting it once it has been hot long enough.
-pub(crate) fn note_index_heat(
-    engine: &mut Engine,
-    table_name: &str,
-    at: usize,
-    hash: u64,
-    units: f64,
-) {
-    let (now, settings) = (engine.now_millis(), engine.simulation_for(table_name));
-    let Some(table) = engine.tables.get_mut(table_name) else {
-        return;
-    };
-    let threshold = settings.heat_split_units_per_second;
-    let Some(split) =
-        table.note_index_heat(at, hash, units, now, threshold, settings.heat_split_seconds)
-    else {
-        return;
-    };
-    let table = &engine.tables[table_name];
-    engine
-        .capacity
-        .follow_split(table, crate::throughput::Target::Index(at), &split);
-    let index = table.indexes()[at].definition.name.clone();
-    engine.events.record(now, "SPLIT", table_name, || {
-        serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "THROUGHPUT", "IndexName": index})
-    });
-}
-
-/// Counts a request's units toward its partition's heat, splitting it once it has been
-/// hot long enough; the split's stream shard splits with it.
-pub(crate) fn note_heat(
-    engine: &mut Engine,
-    table_name: &str,
-    position: &ItemPosition,
-    units: f64,
-    settings: &crate::simulation::SimulationSettings,
-) {
-    let now = engine.now_millis();
-    let Some(table) = engine.tables.get_mut(table_name) else {
-        return;
-    };
-    let split = table.note_heat(
-        position,
-        units,
-        now,
-        settings.heat_split_units_per_second,
-        settings.heat_split_seconds,
-    );
-    split_for_heat(engine, table_name, split, now);
-}
-
-/// [`note_heat`] for a Query or Scan page read from the partition holding `hash`, of the
-/// table (or a local index, which lives with it) or of a global index: reads weigh a third
-/// of writes, as 3,000 RCU match 1,000 WCU.
-pub(crate) fn note_read_heat(
-    engine: &mut Engine,
-    table_name: &str,
-    hash: u64,
-    heat: crate::throughput::ReadHeat,
-) {
-    let read_units = match heat {
-        crate::throughput::ReadHeat::Table(units) => units,
-        crate::throughput::ReadHeat::GlobalIndex(at, units) => {
-            return note_index_heat(engine, table_name, at, hash, units / 3.0);
-        }
-    };
-    let (now, settings) = (engine.now_millis(), engine.simulation_for(table_name));
-    let Some(table) = engine.tables.get_mut(table_name) else {
-        return;
-    };
-    let split = table.note_read_heat(
-        hash,
-        read_units / 3.0,
-        now,
-        settings.heat_split_units_per_second,
-        settings.heat_split_seconds,
-    );
-    split_for_heat(engine, table_name, split, now);
-}
-
-fn split_for_heat(
-    engine: &mut Engine,
-    table_name: &str,
-    split: Option<crate::partition::Split>,
-    now: u64,
-) {
-    if let Some(split) = split {
-        engine.capacity.follow_split(
-            &engine.tables[table_name],
-            crate::throughput::Target::Table,
-            &split,
-        );
-        crate::stream::split_shard(engine, table_name, split.parent, &split.children);
-        engine.events.record(now, "SPLIT", table_name, || {
-            serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "THROUGHPUT"})
-        });
-    }
-}
-
 /// The event history's account of a single-item read: which replica served it, and whether
 /// what it returned was behind the leader.
 fn record_read_event(
@@ -290,63 +110,6 @@ fn record_read_event(
     });
     let now = engine.now_millis();
     engine.events.record(now, "READ", table_name, || detail);
-}
-
-/// The event history's account of a write: where it landed and when each replica has it.
-fn record_write_event(
-    engine: &mut Engine,
-    table_name: &str,
-    position: &ItemPosition,
-    is_put: bool,
-    identity: WriteIdentity,
-) {
-    if !engine.events.is_enabled() {
-        return;
-    }
-    let table = &engine.tables[table_name];
-    let partition = table.items().partition_for(position);
-    // A replica in a down zone has no apply time yet (null) until the zone is back.
-    let applied: Vec<Option<u64>> = (0..crate::replica::REPLICAS)
-        .map(|r| Some(partition.replicas.applied_until(r)).filter(|&t| t != u64::MAX))
-        .collect();
-    let (kind, operation) = match (identity, is_put) {
-        (WriteIdentity::TimeToLive, _) => ("TTL_DELETE", "DELETE"),
-        (_, true) => ("WRITE", "PUT"),
-        (_, false) => ("WRITE", "DELETE"),
-    };
-    let detail = serde_json::json!({
-        "Operation": operation,
-        "Key": table.key_schema().key_item(&position.key),
-        "PartitionId": partition.id,
-        "LeaderReplica": partition.replicas.leader,
-        "ReplicaAppliedAtMillis": applied,
-    });
-    let now = engine.now_millis();
-    engine.events.record(now, kind, table_name, || detail);
-}
-
-/// A write can push a partition past the size limit: it splits, and its stream shard with it.
-fn split_if_oversized(
-    engine: &mut Engine,
-    table_name: &str,
-    position: &ItemPosition,
-    limit: u64,
-    now: u64,
-) {
-    let Some(table) = engine.tables.get_mut(table_name) else {
-        return;
-    };
-    for split in table.split_after_write(position, limit, now) {
-        engine.capacity.follow_split(
-            &engine.tables[table_name],
-            crate::throughput::Target::Table,
-            &split,
-        );
-        crate::stream::split_shard(engine, table_name, split.parent, &split.children);
-        engine.events.record(now, "SPLIT", table_name, || {
-            serde_json::json!({"ParentPartitionId": split.parent, "ChildPartitionIds": split.children, "Reason": "SIZE"})
-        });
-    }
 }
 
 /// A write's cost: the larger of the item before and after, plus each index it touched.

@@ -441,7 +441,7 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
             enforce,
         },
     )?;
-    crate::ops::items::note_read_heat(engine, name, hash, answered.heat);
+    crate::splits::note_read_heat(engine, name, hash, answered.heat);
     read.record(engine, name, answered.fetched_units);
     Ok(answered.body)
 }
@@ -506,7 +506,7 @@ pub(crate) fn answer_page(
         read.consistent,
         read.return_capacity,
     )?;
-    let partition = crate::throughput::read_partition(&read.source, read.hash);
+    let partition = read.source.partition_at(read.hash);
     crate::throughput::admit_read(
         capacity,
         table,
@@ -517,7 +517,7 @@ pub(crate) fn answer_page(
     )?;
     Ok(Answer {
         body: respond(&response)?,
-        heat: crate::throughput::read_heat(&read.source, &consumption),
+        heat: read.source.heat(&consumption),
         fetched_units: match read.source {
             Source::Index(..) => consumption.table,
             Source::Table(_) => 0.0,

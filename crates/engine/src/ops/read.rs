@@ -7,6 +7,8 @@ use crate::index::{Index, IndexKind};
 use crate::key::{KeySchema, PrimaryKey};
 use crate::partition::{IndexPosition, ItemPosition, Position, partition_hash};
 use crate::table::Table;
+use crate::throughput::ReadHeat;
+use crate::units::Consumption;
 use crate::value::{Item, item_size};
 
 /// A Query or Scan page reads at most this many bytes.
@@ -20,6 +22,32 @@ pub enum Source<'a> {
 }
 
 impl<'a> Source<'a> {
+    /// The partition a Query or Scan page starting at `hash` reads: the global index's when
+    /// it reads one, the table's otherwise (a local index lives with its table's items).
+    pub fn partition_at(&self, hash: u64) -> u32 {
+        match self {
+            Source::Index(_, index) if index.definition.kind == IndexKind::Global => {
+                index.entries.partition_of(hash).id
+            }
+            Source::Table(table) | Source::Index(table, _) => table.items().partition_of(hash).id,
+        }
+    }
+
+    /// What a Query or Scan page heats with the read units it spent.
+    pub fn heat(&self, consumption: &Consumption) -> ReadHeat {
+        let all = consumption.total();
+        match self {
+            Source::Index(table, index) if index.definition.kind == IndexKind::Global => {
+                let at = table
+                    .indexes()
+                    .iter()
+                    .position(|i| i.definition.name == index.definition.name)
+                    .unwrap_or(0);
+                ReadHeat::GlobalIndex(at, all)
+            }
+            _ => ReadHeat::Table(all),
+        }
+    }
     /// The table itself, or the index `IndexName` names, at virtual time `now`: a global
     /// index added by UpdateTable cannot be read until its backfill is done.
     pub fn resolve(

@@ -223,7 +223,7 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<Vec<u8>, Dynamo
             enforce,
         },
     )?;
-    crate::ops::items::note_read_heat(engine, name, from, answered.heat);
+    crate::splits::note_read_heat(engine, name, from, answered.heat);
     read.record(engine, name, answered.fetched_units);
     Ok(answered.body)
 }

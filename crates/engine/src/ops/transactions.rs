@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::capacity::{read_units, write_units};
 use super::expressions::ExpressionArgs;
-use super::items::{MAX_ITEM_BYTES, collection_metrics, commit_write, projection_paths, shaped};
+use super::items::{collection_metrics, projection_paths, shaped};
 use super::validate::{ReturnCapacity, Violations};
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -19,7 +19,10 @@ use crate::error::{DynamoError, ErrorKind};
 use crate::expr::{Condition, Update};
 use crate::key::PrimaryKey;
 use crate::throughput;
+use crate::tokens::TokenRecord;
+use crate::value::MAX_ITEM_BYTES;
 use crate::value::{Item, WireItem, item_size};
+use crate::write::commit_write;
 
 /// Most actions one transaction may hold.
 pub const MAX_TRANSACTION_ACTIONS: usize = 100;
@@ -27,14 +30,6 @@ pub const MAX_TRANSACTION_ACTIONS: usize = 100;
 pub const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
 /// How long a ClientRequestToken is remembered.
 pub const IDEMPOTENCY_WINDOW_MILLIS: u64 = 10 * 60 * 1000;
-
-/// A remembered write transaction: what was asked, when, and which items it touched.
-#[derive(Debug, Clone)]
-pub struct TokenRecord {
-    request: Value,
-    at_millis: u64,
-    items: Vec<(String, PrimaryKey)>,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]

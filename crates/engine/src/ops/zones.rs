@@ -8,14 +8,15 @@
 //! never lead from it.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::validate::Violations;
 use crate::contract::{ZoneState, ZoneView, ZonesDescription};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
-use crate::replica::{REPLICAS, ZONE_SUFFIXES};
+use crate::replica::REPLICAS;
+use crate::zones::{elect_leaders, zone_name};
 
 /// The operations a zone outage makes unavailable once no quorum is left: every read and
 /// write of items. Control-plane and Streams operations keep answering.
@@ -45,38 +46,6 @@ pub fn check_quorum(engine: &Engine, operation: &str) -> Result<(), DynamoError>
         ErrorKind::InternalServerError,
         "Internal server error",
     ))
-}
-
-/// The zone replica `r` lives in, by its full name (`us-east-1a`).
-pub fn zone_name(engine: &Engine, replica: usize) -> String {
-    format!("{}{}", engine.config.region, ZONE_SUFFIXES[replica])
-}
-
-/// Moves every leadership out of down zones: each partition whose leader's zone is down is
-/// led by the next replica up, which first applies what it lacked. Records one FAILOVER
-/// event per table that changed.
-pub(crate) fn elect_leaders(engine: &mut Engine, now: u64) {
-    let zones = engine.zones;
-    let names: Vec<String> = (0..REPLICAS).map(|r| zone_name(engine, r)).collect();
-    let mut moved: Vec<(String, Vec<Value>)> = Vec::new();
-    for (table, contents) in &mut engine.tables {
-        let mut changes = Vec::new();
-        for (id, replicas) in contents.replica_sets_mut() {
-            if let Some(to) = zones.successor(replicas.leader) {
-                let from = replicas.leader;
-                changes.push(json!({"PartitionId": id, "From": from, "To": to, "FromZone": names[from], "ToZone": names[to]}));
-                replicas.fail_over(to, now);
-            }
-        }
-        if !changes.is_empty() {
-            moved.push((table.clone(), changes));
-        }
-    }
-    for (table, changes) in moved {
-        engine
-            .events
-            .record(now, "FAILOVER", &table, || json!({"NewLeaders": changes}));
-    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,12 +1,12 @@
 //! DynamoDB Streams on the virtual clock. Each stream (one per enabling of a table's stream,
 //! named by its ARN) holds shards; a table partition writes to exactly one open shard, so
 //! an item's records stay in order. Every item write reaches [`record_write`] through
-//! `ops::items::commit_write`; a write that changes nothing leaves no record. Records live
+//! `write::commit_write`; a write that changes nothing leaves no record. Records live
 //! 24 hours and are trimmed lazily (on writes and on Streams API calls); a disabled stream
 //! stays readable for 24 hours, then goes. Sequence numbers come from one counter, so they
 //! increase within every shard. Partition splits call [`split_shard`]; disabling a stream
 //! or deleting its table closes it ([`sync`], [`close_stream`]); the TTL sweeper deletes
-//! through `ops::items::commit_ttl_delete` (or [`ttl_delete`]) so its records carry the
+//! through `write::commit_ttl_delete` (or [`ttl_delete`]) so its records carry the
 //! service identity. Streams are not persisted: a reload starts them empty.
 
 mod iterator;
@@ -513,11 +513,9 @@ pub fn ttl_delete(
         .get(table_name)
         .ok_or_else(DynamoError::resource_not_found)?;
     let key = table.key_schema().key_from_request(key)?;
-    Ok(
-        crate::ops::items::commit_ttl_delete(engine, table_name, key)
-            .old
-            .map(std::sync::Arc::unwrap_or_clone),
-    )
+    Ok(crate::write::commit_ttl_delete(engine, table_name, key)
+        .old
+        .map(std::sync::Arc::unwrap_or_clone))
 }
 
 /// A stream label (`2015-05-11T21:21:33.291`) as milliseconds since the epoch.
