@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::DynamoError;
 use crate::heat::HeatMap;
 use crate::key::{KeyAttribute, KeySchema, KeyValue, PrimaryKey};
-use crate::partition::{IndexPosition, Keyspace, SplitRecord, partition_hash, partition_hash_of};
+use crate::partition::{
+    IndexPosition, Keyspace, SplitRecord, partition_hash, partition_hash_of,
+    partition_hash_of_parts,
+};
 use crate::value::{AttributeValue, Item, item_size};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +56,16 @@ pub struct IndexDefinition {
     pub active_from_millis: u64,
 }
 
+/// An item's index key values, borrowed: the first partition-key attribute's, the first
+/// sort-key attribute's, and those of the other attributes of a multi-attribute key
+/// (partition key ones first; empty, and never allocated, for a single-attribute key).
+#[derive(Debug, PartialEq)]
+struct KeyRefs<'a> {
+    first: &'a AttributeValue,
+    second: Option<&'a AttributeValue>,
+    more: Vec<&'a AttributeValue>,
+}
+
 impl IndexDefinition {
     /// Whether `name` is carried in this index's entries.
     pub fn projects(&self, table_schema: &KeySchema, name: &str) -> bool {
@@ -69,7 +82,7 @@ impl IndexDefinition {
     /// Rejects an item whose index key attributes have the wrong type or are empty. Items
     /// that lack them are fine: they are simply not in the index.
     pub fn check_item(&self, item: &Item) -> Result<(), DynamoError> {
-        for attr in std::iter::once(&self.key_schema.hash).chain(self.key_schema.range.as_ref()) {
+        for attr in self.key_schema.attributes() {
             let Some(value) = item.get(&attr.name) else {
                 continue;
             };
@@ -109,12 +122,10 @@ impl IndexDefinition {
         Ok(())
     }
 
-    /// The values of an item's index key attributes (partition key, sort key), borrowed, or
-    /// None if the item is not in the index: what [`Self::key_of`] reads, without copying.
-    fn key_values<'a>(
-        &self,
-        item: &'a Item,
-    ) -> Option<(&'a AttributeValue, Option<&'a AttributeValue>)> {
+    /// The values of an item's index key attributes, borrowed (partition key attributes
+    /// first, then sort key ones), or None if the item is not in the index: what
+    /// [`Self::key_of`] reads, without copying.
+    fn key_values<'a>(&self, item: &'a Item) -> Option<KeyRefs<'a>> {
         let value = |attr: &KeyAttribute| -> Option<&'a AttributeValue> {
             let value = item.get(&attr.name)?;
             let fits = matches!(
@@ -125,12 +136,34 @@ impl IndexDefinition {
             );
             fits.then_some(value)
         };
-        let hash = value(&self.key_schema.hash)?;
-        let range = match &self.key_schema.range {
+        let first = value(&self.key_schema.hash)?;
+        let second = match &self.key_schema.range {
             Some(attr) => Some(value(attr)?),
             None => None,
         };
-        Some((hash, range))
+        let more = self
+            .key_schema
+            .more_hash
+            .iter()
+            .chain(&self.key_schema.more_range);
+        let more = more.map(value).collect::<Option<Vec<_>>>()?;
+        Some(KeyRefs {
+            first,
+            second,
+            more,
+        })
+    }
+
+    /// The partition hash of the entry an item's key values make.
+    fn hash_of(&self, key: &KeyRefs) -> u64 {
+        if self.key_schema.more_hash.is_empty() {
+            return partition_hash_of(key.first).unwrap_or(0);
+        }
+        let more = &key.more[..self.key_schema.more_hash.len()];
+        let values: Vec<&AttributeValue> = std::iter::once(key.first)
+            .chain(more.iter().copied())
+            .collect();
+        partition_hash_of_parts(&values).unwrap_or(0)
     }
 
     /// The index key of an item, or None if the item is not in the index.
@@ -143,12 +176,28 @@ impl IndexDefinition {
                 _ => None,
             }
         };
-        let hash = value(&self.key_schema.hash)?;
-        let range = match &self.key_schema.range {
-            Some(attr) => Some(value(attr)?),
-            None => None,
-        };
-        Some(PrimaryKey { hash, range })
+        if !self.key_schema.is_multi_attribute() {
+            let hash = value(&self.key_schema.hash)?;
+            let range = match &self.key_schema.range {
+                Some(attr) => Some(value(attr)?),
+                None => None,
+            };
+            return Some(PrimaryKey { hash, range });
+        }
+        let hash: Vec<KeyValue> = self
+            .key_schema
+            .hash_attributes()
+            .map(value)
+            .collect::<Option<_>>()?;
+        let range: Vec<KeyValue> = self
+            .key_schema
+            .range_attributes()
+            .map(value)
+            .collect::<Option<_>>()?;
+        Some(PrimaryKey {
+            hash: KeyValue::of_parts(hash),
+            range: (!range.is_empty()).then(|| KeyValue::of_parts(range)),
+        })
     }
 
     /// What a table write from `old` to `new` does to this index, by DynamoDB's rules: a
@@ -170,9 +219,7 @@ impl IndexDefinition {
                 .div_ceil(1024)
                 .max(1) as f64
         };
-        let at = |key: &(&AttributeValue, Option<&AttributeValue>)| {
-            partition_hash_of(key.0).unwrap_or(0)
-        };
+        let at = |key: &KeyRefs| self.hash_of(key);
         let parts = match (&old, &new) {
             (None, None) => [None, None],
             (None, Some((nk, n))) => [Some((at(nk), units(n))), None],
@@ -396,6 +443,8 @@ mod tests {
             key_schema: KeySchema {
                 hash: attribute("g", ScalarType::S),
                 range: None,
+                more_hash: Vec::new(),
+                more_range: Vec::new(),
             },
             projection,
             throughput: None,
@@ -415,6 +464,8 @@ mod tests {
         KeySchema {
             hash: attribute("pk", ScalarType::S),
             range: None,
+            more_hash: Vec::new(),
+            more_range: Vec::new(),
         }
     }
 

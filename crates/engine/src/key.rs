@@ -2,6 +2,11 @@
 //! key values pulled out of items and requests with DynamoDB's validation and messages.
 //! Key values order the way DynamoDB orders sort keys: numbers numerically, strings and
 //! binary by unsigned bytes.
+//!
+//! A global secondary index may have a multi-attribute key (DynamoDB, November 2025): up
+//! to four partition-key and four sort-key attributes. Its partition key value is then a
+//! [`KeyValue::Tuple`] of the attributes' values, hashed together, and its sort key a tuple
+//! ordered attribute by attribute, left to right (each by its own type's order).
 
 use serde::{Deserialize, Serialize};
 
@@ -48,11 +53,21 @@ pub struct KeyAttribute {
     pub kind: ScalarType,
 }
 
+/// Most attributes a multi-attribute partition key (or sort key) may have.
+pub const MAX_KEY_ATTRIBUTES: usize = 4;
+
 /// A partition key and an optional sort key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeySchema {
     pub hash: KeyAttribute,
     pub range: Option<KeyAttribute>,
+    /// The second to fourth partition-key attributes of a multi-attribute key (global
+    /// secondary indexes only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_hash: Vec<KeyAttribute>,
+    /// The second to fourth sort-key attributes of a multi-attribute key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_range: Vec<KeyAttribute>,
 }
 
 /// A key attribute's value. Only values of one declared type are ever compared.
@@ -61,14 +76,19 @@ pub enum KeyValue {
     S(String),
     N(Number),
     B(Vec<u8>),
+    /// The values of a multi-attribute key, in key-schema order: they compare left to
+    /// right, so the entries sharing a prefix are adjacent.
+    Tuple(Vec<KeyValue>),
 }
 
 impl KeyValue {
+    /// The declared type of a single-attribute value; a tuple's is its first attribute's.
     pub fn kind(&self) -> ScalarType {
         match self {
             KeyValue::S(_) => ScalarType::S,
             KeyValue::N(_) => ScalarType::N,
             KeyValue::B(_) => ScalarType::B,
+            KeyValue::Tuple(parts) => parts.first().map_or(ScalarType::S, KeyValue::kind),
         }
     }
 
@@ -78,27 +98,51 @@ impl KeyValue {
             KeyValue::S(s) => s.len(),
             KeyValue::N(n) => n.size(),
             KeyValue::B(b) => b.len(),
+            KeyValue::Tuple(parts) => parts.iter().map(KeyValue::size).sum(),
         }
     }
 
-    /// The bytes the partition hash is computed over, tagged by type so `"1"` and `1` differ.
+    /// The bytes the partition hash is computed over, tagged by type so `"1"` and `1` differ;
+    /// a tuple's parts each carry their length, so no two tuples run together alike.
     pub fn hash_bytes(&self) -> Vec<u8> {
         match self {
             KeyValue::S(s) => [b"S".as_slice(), s.as_bytes()].concat(),
             KeyValue::N(n) => [b"N".as_slice(), n.to_string().as_bytes()].concat(),
             KeyValue::B(b) => [b"B".as_slice(), b].concat(),
+            KeyValue::Tuple(parts) => {
+                let mut bytes = b"T".to_vec();
+                for part in parts {
+                    let part = part.hash_bytes();
+                    bytes.extend_from_slice(&(part.len() as u32).to_le_bytes());
+                    bytes.extend_from_slice(&part);
+                }
+                bytes
+            }
         }
     }
 
+    /// The value as an attribute; a tuple has none of its own and gives its first part's
+    /// (use [`KeySchema::key_item`] to spell a tuple out attribute by attribute).
     pub fn to_attribute(&self) -> AttributeValue {
         match self {
             KeyValue::S(s) => AttributeValue::S(s.clone()),
             KeyValue::N(n) => AttributeValue::N(*n),
             KeyValue::B(b) => AttributeValue::B(b.clone()),
+            KeyValue::Tuple(parts) => parts
+                .first()
+                .map_or(AttributeValue::Null, KeyValue::to_attribute),
         }
     }
 
-    fn from_attribute(value: &AttributeValue) -> Option<KeyValue> {
+    /// The parts of a tuple, or the value itself as the only part.
+    pub fn parts(&self) -> &[KeyValue] {
+        match self {
+            KeyValue::Tuple(parts) => parts,
+            single => std::slice::from_ref(single),
+        }
+    }
+
+    pub fn from_attribute(value: &AttributeValue) -> Option<KeyValue> {
         match value {
             AttributeValue::S(s) => Some(KeyValue::S(s.clone())),
             AttributeValue::N(n) => Some(KeyValue::N(*n)),
@@ -112,6 +156,15 @@ impl KeyValue {
             KeyValue::S(s) => s.is_empty(),
             KeyValue::B(b) => b.is_empty(),
             KeyValue::N(_) => false,
+            KeyValue::Tuple(parts) => parts.iter().any(KeyValue::is_empty),
+        }
+    }
+
+    /// One value for one attribute, or a tuple for several.
+    pub fn of_parts(mut parts: Vec<KeyValue>) -> KeyValue {
+        match parts.len() {
+            1 => parts.pop().expect("one part"),
+            _ => KeyValue::Tuple(parts),
         }
     }
 }
@@ -124,9 +177,45 @@ pub struct PrimaryKey {
 }
 
 impl KeySchema {
+    /// A single-attribute partition key and an optional single-attribute sort key.
+    pub fn new(hash: KeyAttribute, range: Option<KeyAttribute>) -> Self {
+        KeySchema {
+            hash,
+            range,
+            more_hash: Vec::new(),
+            more_range: Vec::new(),
+        }
+    }
+
+    /// The partition-key attributes, in order.
+    pub fn hash_attributes(&self) -> impl Iterator<Item = &KeyAttribute> {
+        std::iter::once(&self.hash).chain(&self.more_hash)
+    }
+
+    /// The sort-key attributes, in order (none without a sort key).
+    pub fn range_attributes(&self) -> impl Iterator<Item = &KeyAttribute> {
+        self.range.iter().chain(&self.more_range)
+    }
+
+    /// Every key attribute, partition key first.
+    pub fn attributes(&self) -> impl Iterator<Item = &KeyAttribute> {
+        self.hash_attributes().chain(self.range_attributes())
+    }
+
+    /// Whether the partition key or the sort key has more than one attribute.
+    pub fn is_multi_attribute(&self) -> bool {
+        !self.more_hash.is_empty() || !self.more_range.is_empty()
+    }
+
+    /// The schema as DynamoDB's `KeySchema` member: each attribute with its key type.
+    pub fn elements(&self) -> impl Iterator<Item = (&str, &'static str)> {
+        let hash = self.hash_attributes().map(|a| (a.name.as_str(), "HASH"));
+        hash.chain(self.range_attributes().map(|a| (a.name.as_str(), "RANGE")))
+    }
+
     /// The names of the key attributes, partition key first.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.hash.name.as_str()).chain(self.range.as_ref().map(|r| r.name.as_str()))
+        self.attributes().map(|a| a.name.as_str())
     }
 
     pub fn is_key_attribute(&self, name: &str) -> bool {
@@ -153,12 +242,28 @@ impl KeySchema {
                 ))),
             }
         };
-        let key = PrimaryKey {
-            hash: pick(&self.hash)?,
-            range: self.range.as_ref().map(pick).transpose()?,
-        };
+        let key = self.key_with(pick)?;
         self.check_key_values(&key)?;
         Ok(key)
+    }
+
+    /// The key made of each attribute's value as `pick` finds it.
+    fn key_with(
+        &self,
+        pick: impl Fn(&KeyAttribute) -> Result<KeyValue, DynamoError>,
+    ) -> Result<PrimaryKey, DynamoError> {
+        let hash = self
+            .hash_attributes()
+            .map(&pick)
+            .collect::<Result<_, _>>()?;
+        let range: Vec<KeyValue> = self
+            .range_attributes()
+            .map(&pick)
+            .collect::<Result<_, _>>()?;
+        Ok(PrimaryKey {
+            hash: KeyValue::of_parts(hash),
+            range: (!range.is_empty()).then(|| KeyValue::of_parts(range)),
+        })
     }
 
     /// The key named by a request's `Key` (GetItem, DeleteItem, ...): exactly the schema's
@@ -166,8 +271,7 @@ impl KeySchema {
     pub fn key_from_request(&self, key: &Item) -> Result<PrimaryKey, DynamoError> {
         let mismatch =
             || DynamoError::validation("The provided key element does not match the schema");
-        let expected = 1 + self.range.is_some() as usize;
-        if key.len() != expected {
+        if key.len() != self.attributes().count() {
             return Err(mismatch());
         }
         let pick = |attr: &KeyAttribute| -> Result<KeyValue, DynamoError> {
@@ -177,19 +281,16 @@ impl KeySchema {
                 _ => Err(mismatch()),
             }
         };
-        let key = PrimaryKey {
-            hash: pick(&self.hash)?,
-            range: self.range.as_ref().map(pick).transpose()?,
-        };
+        let key = self.key_with(pick)?;
         self.check_key_values(&key)?;
         Ok(key)
     }
 
     /// Empty values and the key size limits.
     fn check_key_values(&self, key: &PrimaryKey) -> Result<(), DynamoError> {
-        let parts = std::iter::once((&self.hash, &key.hash))
-            .chain(self.range.as_ref().zip(key.range.as_ref()));
-        for (attr, value) in parts {
+        let values = key.hash.parts().iter();
+        let values = values.chain(key.range.iter().flat_map(KeyValue::parts));
+        for (attr, value) in self.attributes().zip(values) {
             if value.is_empty() {
                 let what = if attr.kind == ScalarType::B {
                     "binary"
@@ -221,12 +322,12 @@ impl KeySchema {
 
     /// The key as an item holding only the key attributes (for responses and keys).
     pub fn key_item(&self, key: &PrimaryKey) -> Item {
-        let mut item = Item::new();
-        item.insert(self.hash.name.clone(), key.hash.to_attribute());
-        if let (Some(attr), Some(value)) = (&self.range, &key.range) {
-            item.insert(attr.name.clone(), value.to_attribute());
-        }
-        item
+        let values = key.hash.parts().iter();
+        let values = values.chain(key.range.iter().flat_map(KeyValue::parts));
+        self.attributes()
+            .zip(values)
+            .map(|(attr, value)| (attr.name.clone(), value.to_attribute()))
+            .collect()
     }
 }
 
@@ -245,6 +346,8 @@ mod tests {
                 name: "sk".into(),
                 kind: ScalarType::N,
             }),
+            more_hash: Vec::new(),
+            more_range: Vec::new(),
         }
     }
 

@@ -21,6 +21,7 @@ pub fn partition_hash(key: &KeyValue) -> u64 {
         KeyValue::S(s) => hash_tagged(b"S", s.as_bytes()),
         KeyValue::N(n) => hash_tagged(b"N", n.to_string().as_bytes()),
         KeyValue::B(b) => hash_tagged(b"B", b),
+        KeyValue::Tuple(_) => hash_tagged(b"", &key.hash_bytes()),
     }
 }
 
@@ -32,6 +33,20 @@ pub fn partition_hash_of(value: &AttributeValue) -> Option<u64> {
         AttributeValue::N(n) => Some(hash_tagged(b"N", n.to_string().as_bytes())),
         AttributeValue::B(b) => Some(hash_tagged(b"B", b)),
         _ => None,
+    }
+}
+
+/// The partition hash of a multi-attribute partition key's values, in key-schema order
+/// (one value hashes as [`partition_hash_of`] does); None if one is of a type no key has.
+pub fn partition_hash_of_parts(values: &[&AttributeValue]) -> Option<u64> {
+    match values {
+        [one] => partition_hash_of(one),
+        _ => {
+            let parts = values.iter().map(|v| KeyValue::from_attribute(v));
+            Some(partition_hash(&KeyValue::Tuple(
+                parts.collect::<Option<_>>()?,
+            )))
+        }
     }
 }
 
@@ -868,5 +883,44 @@ where
                 return Some((position, item));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str) -> KeyValue {
+        KeyValue::S(text.into())
+    }
+
+    #[test]
+    fn a_multi_attribute_partition_key_hashes_every_attribute_together() {
+        let na = partition_hash(&KeyValue::Tuple(vec![s("W24"), s("NA")]));
+        let eu = partition_hash(&KeyValue::Tuple(vec![s("W24"), s("EU")]));
+        assert_ne!(na, eu);
+        assert_ne!(na, partition_hash(&s("W24")));
+    }
+
+    #[test]
+    fn parts_do_not_run_together() {
+        let ab_c = partition_hash(&KeyValue::Tuple(vec![s("ab"), s("c")]));
+        let a_bc = partition_hash(&KeyValue::Tuple(vec![s("a"), s("bc")]));
+        assert_ne!(ab_c, a_bc);
+    }
+
+    #[test]
+    fn attribute_values_hash_as_the_key_value_they_make() {
+        let values = [
+            AttributeValue::S("W24".into()),
+            AttributeValue::S("NA".into()),
+        ];
+        let refs: Vec<&AttributeValue> = values.iter().collect();
+        let tuple = KeyValue::Tuple(vec![s("W24"), s("NA")]);
+        assert_eq!(partition_hash_of_parts(&refs), Some(partition_hash(&tuple)));
+        assert_eq!(
+            partition_hash_of_parts(&refs[..1]),
+            Some(partition_hash(&s("W24")))
+        );
     }
 }

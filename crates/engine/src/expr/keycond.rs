@@ -63,7 +63,12 @@ fn invalid_condition(message: &str) -> DynamoError {
     ))
 }
 
-/// The one or two conditions of a parsed KeyConditionExpression, in the order written.
+/// What DynamoDB answers a key condition with more conditions than the key has attributes.
+pub const TOO_MANY_CONDITIONS: &str = "Conditions can be of length 1 or 2 only";
+
+/// The conditions of a parsed KeyConditionExpression, in the order written: one or two
+/// for a table or most indexes, up to eight for an index with a multi-attribute key (the
+/// Query checks the count against the key it reads).
 pub fn key_conditions(condition: &Condition) -> Result<Vec<KeyCondition>, DynamoError> {
     check_operators(condition)?;
     let mut leaves = Vec::new();
@@ -81,8 +86,8 @@ pub fn key_conditions(condition: &Condition) -> Result<Vec<KeyCondition>, Dynamo
         }
         conditions.push(condition);
     }
-    if conditions.len() > 2 {
-        return Err(error("Conditions can be of length 1 or 2 only"));
+    if conditions.len() > 2 * crate::key::MAX_KEY_ATTRIBUTES {
+        return Err(error(TOO_MANY_CONDITIONS));
     }
     Ok(conditions)
 }
@@ -328,16 +333,12 @@ mod tests {
     }
 
     #[test]
-    fn at_most_two_conditions_one_per_key() {
+    fn one_condition_per_key_and_at_most_eight() {
         let per_key = "KeyConditionExpressions must only contain one condition per key";
         assert_eq!(err("b > :a AND b < :a and c = :a and d = :a"), per_key);
         assert_eq!(err("(a > :a and b > :a) and (b > :a and c > :a)"), per_key);
-        let length = "Conditions can be of length 1 or 2 only";
-        assert_eq!(err(":a = a and b = :a and :a = c"), length);
-        assert_eq!(
-            err("(a > :a and b > :a) and (c > :a and d > :a) and (e > :a and f > :a)"),
-            length
-        );
+        let nine = "a = :a and b = :a and c = :a and d = :a and e = :a and f = :a and g = :a and h = :a and i = :a";
+        assert_eq!(err(nine), TOO_MANY_CONDITIONS);
     }
 
     #[test]

@@ -256,10 +256,8 @@ pub fn key_conditions(entries: &[LegacyCondition]) -> Result<Vec<KeyCondition>, 
             op,
         });
     }
-    if out.is_empty() || out.len() > 2 {
-        return Err(DynamoError::validation(
-            "Conditions can be of length 1 or 2 only",
-        ));
+    if out.is_empty() || out.len() > 2 * crate::key::MAX_KEY_ATTRIBUTES {
+        return Err(DynamoError::validation(super::keycond::TOO_MANY_CONDITIONS));
     }
     Ok(out)
 }
@@ -585,12 +583,11 @@ mod tests {
         }
         let length = "Conditions can be of length 1 or 2 only";
         assert_eq!(key_conditions(&[]).unwrap_err().message, length);
-        let three = [
-            entry("a", "EQ", vec![s("a")]),
-            entry("b", "EQ", vec![s("a")]),
-            entry("c", "EQ", vec![s("a")]),
-        ];
-        assert_eq!(key_conditions(&three).unwrap_err().message, length);
+        let nine: Vec<_> = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+            .into_iter()
+            .map(|name| entry(name, "EQ", vec![s("a")]))
+            .collect();
+        assert_eq!(key_conditions(&nine).unwrap_err().message, length);
         assert_eq!(
             key_conditions(&[
                 entry("a", "EQ", vec![s("a")]),

@@ -18,9 +18,7 @@ fn index_keys(table: &Table) -> Vec<(&str, ScalarType, &str)> {
     let schema = table.key_schema();
     let mut keys: Vec<(&str, ScalarType, &str)> = Vec::new();
     for index in &table.definition.indexes {
-        let attributes =
-            std::iter::once(&index.key_schema.hash).chain(index.key_schema.range.as_ref());
-        for attribute in attributes {
+        for attribute in index.key_schema.attributes() {
             let name = attribute.name.as_str();
             if !schema.is_key_attribute(name) && !keys.iter().any(|(n, _, _)| *n == name) {
                 keys.push((name, attribute.kind, index.name.as_str()));

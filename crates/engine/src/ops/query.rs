@@ -121,72 +121,102 @@ pub(crate) fn selection(
     }
 }
 
-/// The partition key value and the optional sort-key condition of a Query, matched
-/// against the key schema of what it reads.
+/// The partition key value and the sort-key conditions of a Query, matched against the
+/// key schema of what it reads. The conditions are one per sort-key attribute, from the
+/// first: a single-attribute sort key has at most one; a multi-attribute one takes them
+/// left to right, equality on each but the last, which may be any key condition.
 fn match_key_schema(
     conditions: Vec<KeyCondition>,
     schema: &KeySchema,
-) -> Result<(KeyValue, Option<KeyOp>), DynamoError> {
+) -> Result<(KeyValue, Vec<KeyOp>), DynamoError> {
     let missed = |name: &str| {
         DynamoError::validation(format!("Query condition missed key schema element: {name}"))
     };
-    let mut hash = None;
-    let mut range = None;
+    let not_supported = || DynamoError::validation("Query key condition not supported");
+    if !schema.is_multi_attribute() && conditions.len() > 2 {
+        return Err(DynamoError::validation(
+            crate::expr::keycond::TOO_MANY_CONDITIONS,
+        ));
+    }
+    let hash_attributes: Vec<_> = schema.hash_attributes().collect();
+    let range_attributes: Vec<_> = schema.range_attributes().collect();
+    let mut hash_ops: Vec<Option<KeyOp>> = vec![None; hash_attributes.len()];
+    let mut range_ops: Vec<Option<KeyOp>> = vec![None; range_attributes.len()];
     let mut strangers = 0;
     for condition in conditions {
-        if condition.attribute == schema.hash.name {
-            hash = Some(condition.op);
-        } else if schema
-            .range
-            .as_ref()
-            .is_some_and(|r| r.name == condition.attribute)
-        {
-            range = Some(condition.op);
+        let at = |attributes: &[&crate::key::KeyAttribute]| {
+            attributes
+                .iter()
+                .position(|a| a.name == condition.attribute)
+        };
+        if let Some(i) = at(&hash_attributes) {
+            hash_ops[i] = Some(condition.op);
+        } else if let Some(i) = at(&range_attributes) {
+            range_ops[i] = Some(condition.op);
         } else {
             strangers += 1;
         }
     }
     // The partition key is missed first; a condition on any other attribute misses the sort key.
-    if hash.is_none() {
-        return Err(missed(&schema.hash.name));
+    if let Some(i) = hash_ops.iter().position(Option::is_none) {
+        return Err(missed(&hash_attributes[i].name));
     }
     if strangers > 0 {
-        return Err(missed(
-            schema.range.as_ref().map_or(&schema.hash.name, |r| &r.name),
+        let first_range = range_attributes.first().copied().unwrap_or(&schema.hash);
+        return Err(missed(&first_range.name));
+    }
+    let mut hash_parts = Vec::with_capacity(hash_ops.len());
+    for (op, attr) in hash_ops.into_iter().zip(&hash_attributes) {
+        match op {
+            Some(KeyOp::Eq(value)) => hash_parts.push(key_value_of(&value, attr.kind)?),
+            _ => return Err(not_supported()),
+        }
+    }
+    // Sort-key attributes are taken left to right: none may be skipped.
+    let used = range_ops
+        .iter()
+        .rposition(Option::is_some)
+        .map_or(0, |i| i + 1);
+    if let Some(i) = range_ops[..used].iter().position(Option::is_none) {
+        return Err(missed(&range_attributes[i].name));
+    }
+    let range_ops: Vec<KeyOp> = range_ops.into_iter().flatten().collect();
+    for (i, (op, attr)) in range_ops.iter().zip(&range_attributes).enumerate() {
+        if i + 1 < range_ops.len() && !matches!(op, KeyOp::Eq(_)) {
+            return Err(not_supported());
+        }
+        check_sort_condition(op, attr.kind)?;
+    }
+    Ok((KeyValue::of_parts(hash_parts), range_ops))
+}
+
+/// A sort-key condition's operands against the attribute's declared type.
+fn check_sort_condition(op: &KeyOp, kind: ScalarType) -> Result<(), DynamoError> {
+    let values: Vec<&AttributeValue> = match op {
+        KeyOp::Eq(v)
+        | KeyOp::Lt(v)
+        | KeyOp::Le(v)
+        | KeyOp::Gt(v)
+        | KeyOp::Ge(v)
+        | KeyOp::BeginsWith(v) => vec![v],
+        KeyOp::Between(a, b) => vec![a, b],
+    };
+    for value in values {
+        key_value_of(value, kind)?;
+    }
+    if matches!(op, KeyOp::BeginsWith(_)) && kind == ScalarType::N {
+        return Err(DynamoError::validation(
+            "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N",
         ));
     }
-    let hash_value = match hash {
-        Some(KeyOp::Eq(value)) => key_value_of(&value, schema.hash.kind)?,
-        Some(_) => return Err(DynamoError::validation("Query key condition not supported")),
-        None => return Err(missed(&schema.hash.name)),
-    };
-    if let (Some(op), Some(attr)) = (&range, &schema.range) {
-        let values: Vec<&AttributeValue> = match op {
-            KeyOp::Eq(v)
-            | KeyOp::Lt(v)
-            | KeyOp::Le(v)
-            | KeyOp::Gt(v)
-            | KeyOp::Ge(v)
-            | KeyOp::BeginsWith(v) => vec![v],
-            KeyOp::Between(a, b) => vec![a, b],
-        };
-        for value in values {
-            key_value_of(value, attr.kind)?;
-        }
-        if matches!(op, KeyOp::BeginsWith(_)) && attr.kind == ScalarType::N {
-            return Err(DynamoError::validation(
-                "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N",
-            ));
-        }
-        if let KeyOp::Between(low, high) = op
-            && crate::expr::eval::compare_values(low, high) == Some(std::cmp::Ordering::Greater)
-        {
-            return Err(DynamoError::validation(
-                "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound",
-            ));
-        }
+    if let KeyOp::Between(low, high) = op
+        && crate::expr::eval::compare_values(low, high) == Some(std::cmp::Ordering::Greater)
+    {
+        return Err(DynamoError::validation(
+            "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound",
+        ));
     }
-    Ok((hash_value, range))
+    Ok(())
 }
 
 fn key_value_of(value: &AttributeValue, kind: ScalarType) -> Result<KeyValue, DynamoError> {
@@ -204,14 +234,14 @@ fn key_value_of(value: &AttributeValue, kind: ScalarType) -> Result<KeyValue, Dy
 fn check_start_in_bounds(
     start: &PrimaryKey,
     hash_value: &KeyValue,
-    range_op: Option<&KeyOp>,
+    range_ops: &[KeyOp],
 ) -> Result<(), DynamoError> {
     if start.hash != *hash_value {
         return Err(DynamoError::validation(
             "The provided starting key is outside query boundaries based on provided conditions",
         ));
     }
-    if !range_matches(range_op, start.range.as_ref()) {
+    if !range_matches(range_ops, start.range.as_ref()) {
         return Err(DynamoError::validation(
             "The provided starting key does not match the range key predicate",
         ));
@@ -219,12 +249,12 @@ fn check_start_in_bounds(
     Ok(())
 }
 
-/// Whether an entry's sort key satisfies the sort-key condition.
-fn range_matches(op: Option<&KeyOp>, range: Option<&KeyValue>) -> bool {
-    match (op, range) {
-        (None, _) => true,
-        (Some(op), Some(value)) => op.matches(&value.to_attribute()),
-        (Some(_), None) => false,
+/// Whether an entry's sort key satisfies the sort-key conditions, attribute by attribute.
+fn range_matches(ops: &[KeyOp], range: Option<&KeyValue>) -> bool {
+    match range {
+        _ if ops.is_empty() => true,
+        Some(value) => (ops.iter().zip(value.parts())).all(|(op, v)| op.matches(&v.to_attribute())),
+        None => false,
     }
 }
 
@@ -327,7 +357,7 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
         .get(name)
         .ok_or_else(DynamoError::resource_not_found)?;
     let source = Source::resolve(table, request.index_name.as_deref(), now)?;
-    let (hash_value, range_op) = match_key_schema(key_conditions, source.key_schema())?;
+    let (hash_value, range_ops) = match_key_schema(key_conditions, source.key_schema())?;
     if let Some(filter) = &expressions.filter {
         check_filter_names(filter, source)?;
     }
@@ -362,7 +392,7 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
                 .map(|k| table_start(table, &k.0))
                 .transpose()?;
             if let Some(after) = &after {
-                check_start_in_bounds(&after.key, &hash_value, range_op.as_ref())?;
+                check_start_in_bounds(&after.key, &hash_value, &range_ops)?;
             }
             let lowest = ItemPosition {
                 hash,
@@ -380,7 +410,7 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
                 forward,
             );
             let keep = |p: &&ItemPosition| {
-                p.key.hash == hash_value && range_matches(range_op.as_ref(), p.key.range.as_ref())
+                p.key.hash == hash_value && range_matches(&range_ops, p.key.range.as_ref())
             };
             let key_of = |p: &ItemPosition| table.key_schema().key_item(&p.key);
             read_page(run.filter(|(p, _)| keep(p)), |_| true, limit, key_of)
@@ -392,7 +422,7 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
                 .map(|k| index_start(table, index, &k.0))
                 .transpose()?;
             if let Some(after) = &after {
-                check_start_in_bounds(&after.index_key, &hash_value, range_op.as_ref())?;
+                check_start_in_bounds(&after.index_key, &hash_value, &range_ops)?;
             }
             let lowest = IndexPosition {
                 hash,
@@ -413,7 +443,7 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<Vec<u8>, Dyna
             );
             let keep = |p: &&IndexPosition| {
                 p.index_key.hash == hash_value
-                    && range_matches(range_op.as_ref(), p.index_key.range.as_ref())
+                    && range_matches(&range_ops, p.index_key.range.as_ref())
             };
             let key_of = |p: &IndexPosition| index_entry_key(table, index, p);
             read_page(run.filter(|(p, _)| keep(p)), |_| true, limit, key_of)

@@ -12,7 +12,7 @@ use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
 use crate::index::{Index, IndexDefinition, IndexKind, Projection};
-use crate::key::{KeyAttribute, KeySchema, ScalarType};
+use crate::key::{KeyAttribute, KeySchema, MAX_KEY_ATTRIBUTES, ScalarType};
 use crate::table::{BillingMode, StreamSettings, Table, TableDefinition};
 
 #[derive(Debug, Deserialize)]
@@ -146,9 +146,15 @@ fn check_create_shape(request: &CreateTableRequest) -> Result<(), DynamoError> {
         ("localSecondaryIndexes", &request.local_secondary_indexes),
         ("globalSecondaryIndexes", &request.global_secondary_indexes),
     ] {
+        let most = if field == "globalSecondaryIndexes" {
+            2 * MAX_KEY_ATTRIBUTES
+        } else {
+            2
+        };
         for (i, index) in indexes.iter().flatten().enumerate() {
             let field = format!("{field}.{}.member", i + 1);
-            check_key_schema_shape(&mut v, &format!("{field}.keySchema"), &index.key_schema);
+            let key_schema = &index.key_schema;
+            check_key_schema_shape_up_to(&mut v, &format!("{field}.keySchema"), key_schema, most);
             v.not_null(&format!("{field}.projection"), &index.projection);
             if let Some(projection) = &index.projection {
                 v.one_of(
@@ -246,6 +252,17 @@ pub(crate) fn check_key_schema_shape(
     field: &str,
     schema: &Option<Vec<KeySchemaElementArg>>,
 ) {
+    check_key_schema_shape_up_to(v, field, schema, 2);
+}
+
+/// [`check_key_schema_shape`] for a schema of at most `most` elements: 2 for tables and
+/// local indexes, 8 for a global index's multi-attribute key.
+pub(crate) fn check_key_schema_shape_up_to(
+    v: &mut Violations,
+    field: &str,
+    schema: &Option<Vec<KeySchemaElementArg>>,
+    most: usize,
+) {
     v.not_null(field, schema);
     let Some(schema) = schema else { return };
     let quoted = if schema.is_empty() {
@@ -260,11 +277,11 @@ pub(crate) fn check_key_schema_shape(
             "Member must have length greater than or equal to 1",
         );
     }
-    if schema.len() > 2 {
+    if schema.len() > most {
         v.push(
             quoted,
             field,
-            "Member must have length less than or equal to 2",
+            &format!("Member must have length less than or equal to {most}"),
         );
     }
     for (i, element) in schema.iter().enumerate() {
@@ -303,6 +320,89 @@ pub(crate) fn check_throughput_shape(
         t.read_capacity_units,
         1,
     );
+}
+
+/// The key schema of a table or local index: a partition key, then perhaps a sort key
+/// with another name.
+pub(crate) fn two_element_key_schema(
+    elements: &[KeySchemaElementArg],
+    attribute: impl Fn(&str) -> Result<KeyAttribute, DynamoError>,
+) -> Result<KeySchema, DynamoError> {
+    let name = |i: usize| elements[i].attribute_name.as_deref().unwrap_or_default();
+    if elements.len() == 2 && name(0) == name(1) {
+        return Err(DynamoError::validation(
+            "Both the Hash Key and the Range Key element in the KeySchema have the same name",
+        ));
+    }
+    if elements[0].key_type.as_deref() != Some("HASH") {
+        return Err(DynamoError::validation(
+            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
+        ));
+    }
+    if elements
+        .get(1)
+        .is_some_and(|e| e.key_type.as_deref() != Some("RANGE"))
+    {
+        return Err(DynamoError::validation(
+            "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type",
+        ));
+    }
+    let range = elements.get(1).map(|_| attribute(name(1))).transpose()?;
+    Ok(KeySchema::new(attribute(name(0))?, range))
+}
+
+/// The key schema of a global secondary index: one to four partition-key (HASH)
+/// attributes, then up to four sort-key (RANGE) attributes, no attribute twice. A schema
+/// of two elements keeps the table rules' messages.
+pub(crate) fn global_index_key_schema(
+    elements: &[KeySchemaElementArg],
+    attribute: impl Fn(&str) -> Result<KeyAttribute, DynamoError>,
+) -> Result<KeySchema, DynamoError> {
+    let is_hash = |e: &KeySchemaElementArg| e.key_type.as_deref() == Some("HASH");
+    let hashes = elements.iter().take_while(|e| is_hash(e)).count();
+    if elements.len() <= 2 && (hashes < 2 || elements.len() < 2) {
+        return two_element_key_schema(elements, attribute);
+    }
+    let names: Vec<&str> = (elements.iter())
+        .map(|e| e.attribute_name.as_deref().unwrap_or_default())
+        .collect();
+    if hashes == 0 {
+        return Err(DynamoError::validation(
+            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
+        ));
+    }
+    if elements[hashes..].iter().any(is_hash) {
+        return Err(DynamoError::validation(
+            "Invalid KeySchema: every HASH KeySchemaElement must come before the RANGE ones",
+        ));
+    }
+    for (kind, count) in [("HASH", hashes), ("RANGE", elements.len() - hashes)] {
+        if count > MAX_KEY_ATTRIBUTES {
+            return Err(DynamoError::validation(format!(
+                "Invalid KeySchema: a global secondary index key can have at most {MAX_KEY_ATTRIBUTES} {kind} KeySchemaElements, found {count}"
+            )));
+        }
+    }
+    if let Some(twice) = (names.iter().enumerate()).find(|(i, n)| names[..*i].contains(n)) {
+        return Err(DynamoError::validation(format!(
+            "Invalid KeySchema: the attribute {} appears in more than one KeySchemaElement",
+            twice.1
+        )));
+    }
+    let attributes = names.iter().map(|n| attribute(n));
+    let mut attributes = attributes.collect::<Result<Vec<_>, _>>()?;
+    let more_range = attributes.split_off((hashes + 1).min(attributes.len()));
+    let range = (attributes.len() > hashes)
+        .then(|| attributes.pop())
+        .flatten();
+    let more_hash = attributes.split_off(1);
+    let hash = attributes.pop().expect("a HASH element");
+    Ok(KeySchema {
+        hash,
+        range,
+        more_hash,
+        more_range,
+    })
 }
 
 pub(crate) fn invalid(message: impl std::fmt::Display) -> DynamoError {
@@ -449,10 +549,7 @@ fn key_schema_of(
         name: name.to_owned(),
         kind: defined(name).expect("checked above"),
     };
-    let schema = KeySchema {
-        hash: attribute(names[0]),
-        range: names.get(1).map(|n| attribute(n)),
-    };
+    let schema = KeySchema::new(attribute(names[0]), names.get(1).map(|n| attribute(n)));
     Ok((schema, definitions))
 }
 
@@ -573,24 +670,16 @@ fn indexes_of(
                     names.join(", ")
                 )));
             }
-            if keys.len() == 2 && keys[0] == keys[1] {
-                return Err(DynamoError::validation(
-                    "Both the Hash Key and the Range Key element in the KeySchema have the same name",
-                ));
-            }
-            if elements[0].key_type.as_deref() != Some("HASH") {
-                return Err(DynamoError::validation(
-                    "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
-                ));
-            }
-            if elements
-                .get(1)
-                .is_some_and(|e| e.key_type.as_deref() != Some("RANGE"))
-            {
-                return Err(DynamoError::validation(
-                    "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type",
-                ));
-            }
+            let attribute = |n: &str| {
+                Ok(KeyAttribute {
+                    name: n.to_owned(),
+                    kind: defined(n).expect("checked above"),
+                })
+            };
+            let key_schema = match kind {
+                IndexKind::Global => global_index_key_schema(elements, attribute)?,
+                IndexKind::Local => two_element_key_schema(elements, attribute)?,
+            };
             if kind == IndexKind::Local {
                 if keys.len() != 2 {
                     return Err(invalid(format!(
@@ -641,17 +730,10 @@ fn indexes_of(
                     t.write_capacity_units.unwrap_or(1) as u64,
                 )),
             };
-            let attribute = |n: &str| KeyAttribute {
-                name: n.to_owned(),
-                kind: defined(n).expect("checked above"),
-            };
             out.push(IndexDefinition {
                 name: name.to_owned(),
                 kind,
-                key_schema: KeySchema {
-                    hash: attribute(keys[0]),
-                    range: keys.get(1).map(|n| attribute(n)),
-                },
+                key_schema,
                 projection,
                 throughput,
                 arn: format!("{table_arn}/index/{name}"),
@@ -827,13 +909,8 @@ fn on_demand_warm_throughput() -> Value {
 }
 
 fn key_schema_json(schema: &KeySchema) -> Vec<Value> {
-    std::iter::once(json!({"AttributeName": schema.hash.name, "KeyType": "HASH"}))
-        .chain(
-            schema
-                .range
-                .iter()
-                .map(|r| json!({"AttributeName": r.name, "KeyType": "RANGE"})),
-        )
+    (schema.elements())
+        .map(|(name, kind)| json!({"AttributeName": name, "KeyType": kind}))
         .collect()
 }
 

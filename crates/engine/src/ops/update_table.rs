@@ -7,14 +7,15 @@ use serde_json::json;
 
 use super::tables::{
     AttributeDefinitionArg, KeySchemaElementArg, ProjectionArg, StreamSpecificationArg,
-    ThroughputArg, check_key_name_lengths, check_throughput_shape, describe, invalid, stream_of,
+    ThroughputArg, check_key_name_lengths, check_throughput_shape, describe,
+    global_index_key_schema, invalid, stream_of,
 };
 use super::validate::Violations;
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
 use crate::index::{IndexDefinition, IndexKind, Projection};
-use crate::key::{KeyAttribute, KeySchema, ScalarType};
+use crate::key::{KeyAttribute, ScalarType};
 use crate::table::{BillingMode, TableDefinition};
 
 #[derive(Debug, Deserialize)]
@@ -180,8 +181,8 @@ fn new_index(
             ))
         })
         .collect();
-    let attribute = |element: &KeySchemaElementArg| -> Result<KeyAttribute, DynamoError> {
-        let attr_name = element.attribute_name.clone().unwrap_or_default();
+    let attribute = |attr_name: &str| -> Result<KeyAttribute, DynamoError> {
+        let attr_name = attr_name.to_owned();
         let kind = definitions
             .iter()
             .find(|(n, _)| *n == attr_name)
@@ -215,8 +216,7 @@ fn new_index(
             )));
         }
     }
-    let hash = attribute(&elements[0])?;
-    let range = elements.get(1).map(attribute).transpose()?;
+    let key_schema = global_index_key_schema(elements, attribute)?;
     let projection = match create
         .projection
         .as_ref()
@@ -256,7 +256,7 @@ fn new_index(
         arn: format!("{}/index/{name}", definition.arn),
         name,
         kind: IndexKind::Global,
-        key_schema: KeySchema { hash, range },
+        key_schema,
         projection,
         throughput,
         active_from_millis: 0,
@@ -468,8 +468,7 @@ pub fn update_table(
     for attr in definition
         .indexes
         .iter()
-        .flat_map(|i| [Some(&i.key_schema.hash), i.key_schema.range.as_ref()])
-        .flatten()
+        .flat_map(|i| i.key_schema.attributes())
     {
         if !definition
             .attribute_definitions

@@ -11,7 +11,7 @@
 //! use dynoscope_engine::key::{KeyAttribute, KeySchema, ScalarType};
 //!
 //! let shape = TableShape {
-//!     key_schema: KeySchema { hash: KeyAttribute { name: "pk".into(), kind: ScalarType::S }, range: None },
+//!     key_schema: KeySchema { hash: KeyAttribute { name: "pk".into(), kind: ScalarType::S }, range: None, more_hash: vec![], more_range: vec![] },
 //!     indexes: Vec::<IndexShape>::new(),
 //! };
 //! let statement = partiql::parse(r#"SELECT * FROM "Music" WHERE pk = ?"#)?;
@@ -155,6 +155,8 @@ mod tests {
                         kind: ScalarType::S,
                     },
                     range: None,
+                    more_hash: Vec::new(),
+                    more_range: Vec::new(),
                 },
                 indexes: vec![],
             })
@@ -353,6 +355,8 @@ mod tests {
                 key_schema: KeySchema {
                     hash: attr("pk", ScalarType::S),
                     range: None,
+                    more_hash: Vec::new(),
+                    more_range: Vec::new(),
                 },
                 indexes: vec![],
             }),
@@ -360,12 +364,16 @@ mod tests {
                 key_schema: KeySchema {
                     hash: attr("pk", ScalarType::S),
                     range: Some(attr("sk", ScalarType::N)),
+                    more_hash: Vec::new(),
+                    more_range: Vec::new(),
                 },
                 indexes: vec![IndexShape {
                     name: "ByDate".into(),
                     key_schema: KeySchema {
                         hash: attr("pk", ScalarType::S),
                         range: Some(attr("date", ScalarType::S)),
+                        more_hash: Vec::new(),
+                        more_range: Vec::new(),
                     },
                 }],
             }),

@@ -1381,9 +1381,10 @@ impl Translator<'_> {
         if index.is_some() {
             forbidden.extend(shape.key_schema.names());
         }
+        // A multi-attribute index key is read by a Scan filtered by the WHERE clause.
         let mut branches = match &select.where_clause {
-            Some(w) => self.branches(w, schema, &forbidden)?,
-            None => None,
+            Some(w) if !schema.is_multi_attribute() => self.branches(w, schema, &forbidden)?,
+            _ => None,
         };
         let mut forward = None;
         if !select.order_by.is_empty() {
@@ -2048,6 +2049,8 @@ pub(crate) mod tests {
                 name: name.into(),
                 kind,
             }),
+            more_hash: Vec::new(),
+            more_range: Vec::new(),
         }
     }
 
