@@ -14,9 +14,12 @@ pub const OPERATIONS: &[&str] = &[
     "BatchExecuteStatement",
     "BatchGetItem",
     "BatchWriteItem",
+    "CreateBackup",
     "CreateTable",
+    "DeleteBackup",
     "DeleteItem",
     "DeleteTable",
+    "DescribeBackup",
     "DescribeContinuousBackups",
     "DescribeContributorInsights",
     "DescribeEndpoints",
@@ -29,12 +32,15 @@ pub const OPERATIONS: &[&str] = &[
     "GetItem",
     "GetRecords",
     "GetShardIterator",
+    "ListBackups",
     "ListContributorInsights",
     "ListStreams",
     "ListTables",
     "ListTagsOfResource",
     "PutItem",
     "Query",
+    "RestoreTableFromBackup",
+    "RestoreTableToPointInTime",
     "Scan",
     "TagResource",
     "TransactGetItems",
@@ -177,9 +183,19 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "GetRecords" => ops::streams::get_records(engine, parse(body)?),
         "UpdateTimeToLive" => ops::ttl::update_time_to_live(engine, parse(body)?),
         "DescribeTimeToLive" => ops::ttl::describe_time_to_live(engine, parse(body)?),
-        "UpdateContinuousBackups" => ops::backups::update_continuous_backups(engine, parse(body)?),
+        "CreateBackup" => ops::backups::create_backup(engine, parse(body)?),
+        "DescribeBackup" => ops::backups::describe_backup(engine, parse(body)?),
+        "DeleteBackup" => ops::backups::delete_backup(engine, parse(body)?),
+        "ListBackups" => ops::backups::list_backups(engine, parse(body)?),
+        "RestoreTableFromBackup" => ops::restore::restore_table_from_backup(engine, parse(body)?),
+        "RestoreTableToPointInTime" => {
+            ops::restore::restore_table_to_point_in_time(engine, parse(body)?)
+        }
+        "UpdateContinuousBackups" => {
+            ops::continuous_backups::update_continuous_backups(engine, parse(body)?)
+        }
         "DescribeContinuousBackups" => {
-            ops::backups::describe_continuous_backups(engine, parse(body)?)
+            ops::continuous_backups::describe_continuous_backups(engine, parse(body)?)
         }
         "UpdateContributorInsights" => {
             ops::insights::update_contributor_insights(engine, parse(body)?)

@@ -81,6 +81,11 @@ pub struct Engine {
     pub(crate) deleting: BTreeMap<String, (Table, u64)>,
     /// Which availability zones are down.
     pub(crate) zones: crate::zones::Zones,
+    /// On-demand backups by ARN (persisted as settings).
+    pub(crate) backups: BTreeMap<String, crate::backup::Backup>,
+    /// Point-in-time recovery history of each table with recovery enabled (not persisted:
+    /// a reload starts it again).
+    pub(crate) pitr: BTreeMap<String, crate::pitr::PitrLog>,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -147,6 +152,8 @@ impl Engine {
             activity: crate::activity::ActivityLog::new(config.record_activity),
             deleting: BTreeMap::new(),
             zones: Default::default(),
+            backups: BTreeMap::new(),
+            pitr: BTreeMap::new(),
             streams: Default::default(),
             capacity: Default::default(),
             config,
@@ -295,6 +302,15 @@ impl Engine {
         self.record_zones();
         self.record_clock();
         self.record_engine_settings();
+        let backups: Vec<(String, String)> = (self.backups.values())
+            .map(|b| (b.setting_name(), b.to_setting()))
+            .collect();
+        for (name, value) in backups {
+            self.record(|| Change::PutSetting {
+                name,
+                value: Some(value),
+            });
+        }
         for (name, table) in &self.tables {
             for (position, item) in table.items().walk(0, None) {
                 let key_item = table.key_schema().key_item(&position.key);
@@ -371,6 +387,12 @@ impl Engine {
     /// written them).
     fn restore_setting(&mut self, name: &str, value: &str) {
         if name == crate::history::SETTING {
+            return;
+        }
+        if name.starts_with(crate::backup::SETTING_PREFIX) {
+            if let Some(backup) = crate::backup::Backup::from_setting(value) {
+                self.backups.insert(backup.arn.clone(), backup);
+            }
             return;
         }
         if name == "zones" {
@@ -490,6 +512,10 @@ impl Engine {
         }
         let now = self.clock.now_millis();
         for (name, table) in &mut self.tables {
+            if table.definition.point_in_time_recovery.is_some() {
+                self.pitr
+                    .insert(name.clone(), crate::pitr::PitrLog::starting_at(now));
+            }
             table.rebuild_expiries();
             // Partitions are not stored: a restored table splits again as its size asks.
             let limit = self

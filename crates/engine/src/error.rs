@@ -37,6 +37,13 @@ pub enum ErrorKind {
     /// ResourceNotFoundException for the same table).
     TableNotFoundException,
     ContinuousBackupsUnavailableException,
+    BackupNotFoundException,
+    BackupInUseException,
+    TableAlreadyExistsException,
+    TableInUseException,
+    InvalidRestoreTimeException,
+    PointInTimeRecoveryUnavailableException,
+    PolicyNotFoundException,
 }
 
 impl ErrorKind {
@@ -71,6 +78,15 @@ impl ErrorKind {
             ErrorKind::ContinuousBackupsUnavailableException => {
                 "ContinuousBackupsUnavailableException"
             }
+            ErrorKind::BackupNotFoundException => "BackupNotFoundException",
+            ErrorKind::BackupInUseException => "BackupInUseException",
+            ErrorKind::TableAlreadyExistsException => "TableAlreadyExistsException",
+            ErrorKind::TableInUseException => "TableInUseException",
+            ErrorKind::InvalidRestoreTimeException => "InvalidRestoreTimeException",
+            ErrorKind::PointInTimeRecoveryUnavailableException => {
+                "PointInTimeRecoveryUnavailableException"
+            }
+            ErrorKind::PolicyNotFoundException => "PolicyNotFoundException",
         }
     }
 

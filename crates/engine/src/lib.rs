@@ -12,6 +12,7 @@
 //! per operation family), [`dispatch`] (names to handlers), [`clock`] and [`rng`].
 
 pub mod activity;
+pub mod backup;
 pub mod clock;
 pub mod contract;
 pub mod database_file;
@@ -31,6 +32,7 @@ pub mod ops;
 pub mod partiql;
 pub mod partition;
 pub mod persist;
+pub mod pitr;
 pub mod replica;
 pub mod ring;
 pub mod rng;

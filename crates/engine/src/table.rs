@@ -80,6 +80,20 @@ pub struct TableDefinition {
     /// index).
     #[serde(default)]
     pub index_contributor_insights: BTreeMap<String, ContributorInsightsSettings>,
+    /// Where the table was restored from, when it was (RestoreTableFromBackup,
+    /// RestoreTableToPointInTime).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore_summary: Option<RestoreSummary>,
+}
+
+/// DescribeTable's `RestoreSummary`: the backup or table a restored table came from and
+/// the moment it holds; the restore is in progress while the table is CREATING.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoreSummary {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_backup_arn: Option<String>,
+    pub source_table_arn: String,
+    pub restore_date_time_millis: u64,
 }
 
 /// A table's stream, once enabled: what it records and its label (its creation time).
@@ -104,6 +118,13 @@ pub struct TtlSettings {
 pub struct PointInTimeRecovery {
     pub enabled_at_millis: u64,
     pub recovery_period_in_days: u32,
+}
+
+impl PointInTimeRecovery {
+    /// How far back a restore can reach, in milliseconds.
+    pub fn period_millis(&self) -> u64 {
+        u64::from(self.recovery_period_in_days) * 86_400_000
+    }
 }
 
 /// Contributor insights on a table or a global index: the last action asked for (ENABLE

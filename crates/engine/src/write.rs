@@ -66,6 +66,13 @@ fn commit_write_as(
             index_lags,
         },
     );
+    if let (Some(history), Some(recovery)) = (
+        engine.pitr.get_mut(table_name),
+        table.definition.point_in_time_recovery,
+    ) {
+        history.record(now, key, outcome.old.clone());
+        history.forget_before(now.saturating_sub(recovery.period_millis()));
+    }
     if engine.log.is_enabled() && (is_put || outcome.old.is_some()) {
         let key_item = table.key_schema().key_item(key);
         match table.get(key) {
@@ -90,6 +97,37 @@ fn commit_write_as(
         }
     }
     outcome
+}
+
+/// Loads items into a new table all at once, as a restore or an import does: every replica
+/// and index has them at once, each is recorded for persistence, and none makes a stream
+/// record, an event or a capacity charge (DynamoDB's restores and imports write no stream
+/// records). Every item is keyed before any is stored, so a bad one changes nothing.
+/// Partitions then split as the size asks.
+pub(crate) fn load_items(
+    engine: &mut Engine,
+    table_name: &str,
+    items: Vec<Item>,
+) -> Result<(), crate::error::DynamoError> {
+    let now = engine.now_millis();
+    let limit = engine.simulation_for(table_name).partition_size_limit_bytes;
+    let table = engine
+        .tables
+        .get_mut(table_name)
+        .expect("items are loaded into an existing table");
+    let schema = table.key_schema().clone();
+    let keyed = (items.into_iter())
+        .map(|item| Ok((schema.key_of_item(&item)?, item)))
+        .collect::<Result<Vec<_>, crate::error::DynamoError>>()?;
+    let timing = WriteTiming::immediate(now);
+    for (key, item) in keyed {
+        if engine.log.is_enabled() {
+            engine.log.put(table_name, &schema.key_item(&key), &item);
+        }
+        table.write(key, Some(item), &timing);
+    }
+    table.split_oversized(limit, now);
+    Ok(())
 }
 
 /// The event history's account of a write: where it landed and when each replica has it.

@@ -557,6 +557,18 @@ pub fn create_table(
     engine: &mut Engine,
     request: CreateTableRequest,
 ) -> Result<Vec<u8>, DynamoError> {
+    let name = create_table_from(engine, request)?;
+    // CreateTable always answers CREATING; DescribeTable shows ACTIVE once the delay passes.
+    let description = describe(&engine.tables[&name], "CREATING", engine.now_millis());
+    respond(&json!({ "TableDescription": description }))
+}
+
+/// Checks a CreateTable request and makes the table (what restores make theirs with too);
+/// returns its name.
+pub(crate) fn create_table_from(
+    engine: &mut Engine,
+    request: CreateTableRequest,
+) -> Result<String, DynamoError> {
     check_create_shape(&request)?;
     let (key_schema, attribute_definitions) = key_schema_of(&request)?;
     let billing = billing_of(&request)?;
@@ -611,13 +623,11 @@ pub fn create_table(
         point_in_time_recovery: None,
         contributor_insights: None,
         index_contributor_insights: BTreeMap::new(),
+        restore_summary: None,
     };
     engine.record_table(&definition);
-    let table = Table::new(definition);
-    // CreateTable always answers CREATING; DescribeTable shows ACTIVE once the delay passes.
-    let description = describe(&table, "CREATING", engine.now_millis());
-    engine.tables.insert(name, table);
-    respond(&json!({ "TableDescription": description }))
+    engine.tables.insert(name.clone(), Table::new(definition));
+    Ok(name)
 }
 
 /// The secondary indexes a CreateTable asks for, checked as DynamoDB checks them: local
@@ -889,6 +899,9 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
         description["LatestStreamLabel"] = json!(stream.label);
         description["LatestStreamArn"] = json!(stream.arn);
     }
+    if let Some(summary) = super::restore::restore_summary_json(d, now_millis) {
+        description["RestoreSummary"] = summary;
+    }
     if let Some(key) = &d.sse_kms_key_arn {
         description["SSEDescription"] =
             json!({"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key});
@@ -1012,6 +1025,7 @@ pub fn delete_table(
     let now = engine.now_millis();
     let description = describe_deleting(table, now);
     let removed = engine.tables.remove(name).expect("found above");
+    engine.pitr.remove(name);
     // With a control-plane delay the table stays visible as DELETING until it is gone;
     // item operations no longer find it.
     let delay = engine.config.control_plane_millis;
