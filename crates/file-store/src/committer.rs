@@ -25,7 +25,8 @@ use crate::store::FileStore;
 /// What the committer thread is asked to do, in order.
 enum Job {
     Commit(Batch),
-    Reload(oneshot::Sender<Result<Snapshot, StoreError>>),
+    /// Answered on a std channel: the caller blocks, possibly inside async code.
+    Reload(mpsc::Sender<Result<Snapshot, StoreError>>),
 }
 
 struct Batch {
@@ -51,6 +52,14 @@ impl Future for Durable {
 }
 
 impl Durable {
+    /// One that has already failed with `error` (for callers that can tell before
+    /// submitting, such as a store already closed).
+    pub fn failed(error: StoreError) -> Durable {
+        let (done, durable) = oneshot::channel();
+        let _ = done.send(Err(error));
+        Durable(durable)
+    }
+
     /// Blocks the calling thread until the batch is durable (not from async code).
     pub fn wait(self) -> Result<(), StoreError> {
         self.0.blocking_recv().unwrap_or_else(|_| Err(stopped()))
@@ -64,6 +73,8 @@ fn stopped() -> StoreError {
 /// Counts of what the committer did, for tests and benchmarks.
 #[derive(Debug, Default)]
 struct Counts {
+    submitted: AtomicU64,
+    settled: AtomicU64,
     transactions: AtomicU64,
     batches: AtomicU64,
     failures: AtomicU64,
@@ -102,23 +113,32 @@ impl GroupCommitter {
     /// (under the lock that orders them): batches are written in submission order.
     pub fn submit(&self, changes: Vec<Change>) -> Durable {
         let (done, durable) = oneshot::channel();
+        self.counts.submitted.fetch_add(1, Ordering::AcqRel);
         // If the thread is gone, `done` is dropped and the Durable reports it.
         self.send(Job::Commit(Batch { changes, done }));
         Durable(durable)
     }
 
     /// Waits for everything submitted before, then closes and reopens the store and returns
-    /// what it holds; later batches commit again. Blocks the calling thread.
+    /// what it holds; later batches commit again. Blocks the calling thread (also when
+    /// called from async code, which it may be: the caller holds its state's lock meanwhile).
     pub fn reload(&self) -> Result<Snapshot, StoreError> {
-        let (reply, snapshot) = oneshot::channel();
+        let (reply, snapshot) = mpsc::channel();
         self.send(Job::Reload(reply));
-        snapshot.blocking_recv().unwrap_or_else(|_| Err(stopped()))
+        snapshot.recv().unwrap_or_else(|_| Err(stopped()))
     }
 
     fn send(&self, job: Job) {
         if let Some(jobs) = &self.jobs {
             let _ = jobs.send(job);
         }
+    }
+
+    /// Whether every batch submitted so far has been written (or has failed). A caller that
+    /// submits under a lock and checks this under the same lock learns whether anything it
+    /// may have seen is still on its way to the disk.
+    pub fn settled(&self) -> bool {
+        self.counts.settled.load(Ordering::Acquire) == self.counts.submitted.load(Ordering::Acquire)
     }
 
     /// Write transactions committed so far.
@@ -189,7 +209,7 @@ impl Worker {
                 Some(e) => Err(after_failure(e)),
                 None => Ok(()),
             };
-            return settle(group, &outcome);
+            return self.settle(group, &outcome);
         }
         let outcome = match &self.failed {
             Some(e) => Err(after_failure(e)),
@@ -207,7 +227,15 @@ impl Worker {
             }
             Err(_) => {}
         }
-        settle(group, &outcome);
+        self.settle(group, &outcome);
+    }
+
+    fn settle(&self, group: Vec<Batch>, outcome: &Result<(), StoreError>) {
+        // Counted first: once a waiter wakes, its batch already counts as settled.
+        (self.counts.settled).fetch_add(group.len() as u64, Ordering::AcqRel);
+        for batch in group {
+            let _ = batch.done.send(outcome.clone());
+        }
     }
 
     fn reload(&mut self) -> Result<Snapshot, StoreError> {
@@ -227,10 +255,4 @@ fn after_failure(e: &StoreError) -> StoreError {
             "not attempted: an earlier commit failed and the store has not been reloaded since ({e})"
         ),
     )
-}
-
-fn settle(group: Vec<Batch>, outcome: &Result<(), StoreError>) {
-    for batch in group {
-        let _ = batch.done.send(outcome.clone());
-    }
 }

@@ -11,6 +11,7 @@
 mod committer;
 mod error;
 mod store;
+pub mod testing;
 
 pub use committer::{Durable, GroupCommitter};
 pub use error::{Problem, StoreError};

@@ -103,7 +103,7 @@ fn a_store_reopens_with_everything_committed() {
 #[test]
 fn a_batch_whose_commit_fails_leaves_nothing_behind() {
     let dir = TempDir::new("atomic");
-    let (mut store, control) = controlled_store(dir.path());
+    let (mut store, control) = controlled_store(dir.path()).unwrap();
     store
         .write([&[put_table("t"), put_item("t", "kept", "v")][..]])
         .unwrap();

@@ -12,7 +12,7 @@ use dynoscope_file_store::{FileStore, GroupCommitter, Problem};
 #[test]
 fn batches_waiting_together_share_one_transaction_and_one_fsync() {
     let dir = TempDir::new("coalesce");
-    let (store, control) = controlled_store(dir.path());
+    let (store, control) = controlled_store(dir.path()).unwrap();
     let committer = GroupCommitter::start(store).unwrap();
     let opened = control.syncs.load(Ordering::SeqCst);
     committer.submit(vec![put_table("t")]).wait().unwrap();
@@ -24,6 +24,7 @@ fn batches_waiting_together_share_one_transaction_and_one_fsync() {
     control.hold();
     let first = committer.submit(vec![put_item("t", "first", "v")]);
     control.wait_for_held_sync();
+    assert!(!committer.settled());
     let waiting: Vec<_> = (0..40)
         .map(|n| committer.submit(vec![put_item("t", &n.to_string(), "v")]))
         .collect();
@@ -34,6 +35,7 @@ fn batches_waiting_together_share_one_transaction_and_one_fsync() {
     for durable in waiting {
         durable.wait().unwrap();
     }
+    assert!(committer.settled());
     assert_eq!(
         committer.transactions(),
         3,
@@ -88,7 +90,7 @@ fn an_empty_batch_costs_no_transaction() {
 #[test]
 fn a_failed_commit_is_reported_to_its_waiters_and_fails_what_follows_until_a_reload() {
     let dir = TempDir::new("failure");
-    let (store, control) = controlled_store(dir.path());
+    let (store, control) = controlled_store(dir.path()).unwrap();
     let committer = GroupCommitter::start(store).unwrap();
     committer
         .submit(vec![put_table("t"), put_item("t", "kept", "v")])
@@ -131,7 +133,7 @@ fn a_failed_commit_is_reported_to_its_waiters_and_fails_what_follows_until_a_rel
 #[test]
 fn a_reload_that_fails_keeps_refusing() {
     let dir = TempDir::new("reload-fails");
-    let (store, control) = controlled_store(dir.path());
+    let (store, control) = controlled_store(dir.path()).unwrap();
     let committer = GroupCommitter::start(store).unwrap();
     control.failing.store(true, Ordering::SeqCst);
     assert!(committer.submit(vec![put_table("t")]).wait().is_err());
