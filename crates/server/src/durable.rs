@@ -279,6 +279,11 @@ impl HistoryKeeper {
         kept.save_history(engine).await;
         let committer = lock(&kept.committer).take();
         if let Some(committer) = committer {
+            eprintln!(
+                "dynoscope-server: {} batches of changes committed in {} transactions",
+                committer.batches(),
+                committer.transactions()
+            );
             // Joins the committer thread: not on the runtime's own threads.
             let _ = tokio::task::spawn_blocking(|| committer.close()).await;
         }
