@@ -8,6 +8,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 export CARGO_TERM_COLOR := never
 
 PORT ?= 8000
+DATA_DIR ?=
 
 .PHONY: run test server bench tools lint test-native test-wasm test-e2e test-endpoint test-exports test-codegen test-cli clean
 
@@ -53,14 +54,15 @@ test-codegen:
 test-cli:
 	scripts/test-cli.sh
 
-## make server: the DynamoDB-compatible endpoint on 127.0.0.1:$(PORT)
+## make server: the DynamoDB-compatible endpoint on 127.0.0.1:$(PORT); DATA_DIR=dir keeps its data there
 server:
-	cargo run --release -p dynoscope-server -- --port $(PORT)
+	cargo run --release -p dynoscope-server -- --port $(PORT) $(if $(DATA_DIR),--data-dir $(DATA_DIR))
 
 ## make bench: throughput figures, native, WebAssembly, then the browser with IndexedDB (printed, never asserted)
 bench:
 	scripts/bootstrap.sh wasm browser
 	cargo bench -p dynoscope-engine
+	cargo bench -p dynoscope-server --bench durable_put
 	scripts/bench-wasm.sh
 	scripts/bench-browser.sh
 

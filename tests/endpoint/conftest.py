@@ -5,6 +5,8 @@ tables of its own, so tests do not depend on each other's data. Run with
 scripts/test-endpoint.sh.
 """
 
+import os
+
 import pytest
 
 from support import create_table, make_client, make_resource, start_server
@@ -12,7 +14,8 @@ from support import create_table, make_client, make_resource, start_server
 
 @pytest.fixture(scope="session")
 def server():
-    server = start_server()
+    # DYNOSCOPE_SERVER_ARGS="--data-dir DIR" runs the suite on the durable path.
+    server = start_server(*os.environ.get("DYNOSCOPE_SERVER_ARGS", "").split())
     yield server
     assert server.stop() == 0, "the server should exit 0 after SIGTERM"
 

@@ -52,11 +52,12 @@ class Server:
             raise
 
 
-def start_server():
-    """Starts the server on a free port (`--port 0`) and waits until it accepts connections."""
+def start_server(*arguments):
+    """Starts the server on a free port (`--port 0`), with any further command-line
+    `arguments`, and waits until it accepts connections."""
     if not Path(SERVER_BIN).is_file():
         pytest.fail(f"no server binary at {SERVER_BIN}: run cargo build -p dynoscope-server")
-    process = subprocess.Popen([SERVER_BIN, "--port", "0"], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([SERVER_BIN, "--port", "0", *arguments], stdout=subprocess.PIPE, text=True)
     lines = queue.Queue()
     threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
     try:

@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::hash::{BuildHasher, RandomState};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use dynoscope_engine::dispatch::is_streams_operation;
@@ -20,6 +20,8 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Body, Bytes};
 use hyper::header::{CONTENT_TYPE, HeaderMap};
 use hyper::{Method, Request, Response, StatusCode};
+
+use crate::durable;
 
 /// The engine, shared by every connection. Locked only around one synchronous dispatch.
 pub type SharedEngine = Arc<Mutex<Engine>>;
@@ -65,7 +67,7 @@ where
         Err(status) => return text(status, status.canonical_reason().unwrap_or_default()),
     };
     let result = match operation {
-        Some(operation) => dispatch(engine, &operation, &body),
+        Some(operation) => durable::serve(engine, |e| dispatch(e, &operation, &body)).await,
         None => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),
     };
     dynamo_response(result)
@@ -97,8 +99,7 @@ where
 }
 
 /// Runs one operation on the engine, its clock told the host's time first.
-fn dispatch(engine: &Mutex<Engine>, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
-    let mut engine = engine.lock().unwrap_or_else(PoisonError::into_inner);
+fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
     engine.observe_host_time(now_millis());
     guarded(|| engine.dispatch(operation, body))
 }

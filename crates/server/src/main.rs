@@ -2,8 +2,9 @@
 //! and tools pointed at `--endpoint-url http://HOST:PORT`. This file holds the command line,
 //! the accept loop (HTTP/1.1 with keep-alive, one task per connection, one engine behind a
 //! mutex) and graceful shutdown on Ctrl-C or SIGTERM: stop accepting, let in-flight requests
-//! finish, exit 0. The protocol itself is in [`http`].
+//! finish, exit 0. The protocol itself is in [`http`]; `--data-dir` persistence in [`durable`].
 
+mod durable;
 mod http;
 
 use std::future::Future;
@@ -12,9 +13,9 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use dynoscope_engine::EngineConfig;
 use dynoscope_engine::clock::ClockMode;
 use dynoscope_engine::simulation::SimulationSettings;
-use dynoscope_engine::{Engine, EngineConfig};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -23,7 +24,7 @@ use tokio::net::TcpListener;
 
 use crate::http::SharedEngine;
 
-const USAGE: &str = "usage: dynoscope-server [--host HOST] [--port PORT] [--simulation off|playground]\n  (defaults: 127.0.0.1, 8000, off: one up-to-date copy, as DynamoDB clients almost always see it)";
+const USAGE: &str = "usage: dynoscope-server [--host HOST] [--port PORT] [--simulation off|playground] [--data-dir DIR [--skip-unreadable]]\n  (defaults: 127.0.0.1, 8000, off: one up-to-date copy, as DynamoDB clients almost always see it;\n  data in memory unless --data-dir keeps it in DIR across restarts)";
 
 /// How long in-flight requests get to finish once shutdown begins.
 const GRACE: Duration = Duration::from_secs(10);
@@ -34,6 +35,8 @@ struct Args {
     port: u16,
     /// Show replication lag, index propagation and scaled splits, as the browser does.
     playground: bool,
+    /// `--data-dir` and `--skip-unreadable`.
+    store: durable::Options,
 }
 
 /// Reads the command line; `Ok(None)` asks for the usage text.
@@ -42,6 +45,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         host: "127.0.0.1".into(),
         port: 8000,
         playground: false,
+        store: durable::Options::default(),
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -69,6 +73,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     other => return Err(format!("--simulation: off or playground, not {other}")),
                 }
             }
+            "--data-dir" => parsed.store.data_dir = Some(value()?.into()),
+            "--skip-unreadable" => parsed.store.skip_unreadable = true,
             "-h" | "--help" => return Ok(None),
             _ => return Err(format!("unknown argument: {flag}")),
         }
@@ -102,6 +108,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> std::io::Result<()> {
+    let engine = Arc::new(Mutex::new(
+        durable::start(&args.store, engine_config(args.playground))
+            .map_err(std::io::Error::other)?,
+    ));
     let listener = TcpListener::bind((args.host.as_str(), args.port)).await?;
     let shutdown = shutdown_signal();
     // The bound address, so `--port 0` reports the port it got.
@@ -109,18 +119,23 @@ async fn run(args: Args) -> std::io::Result<()> {
         "dynoscope-server listening on http://{}",
         listener.local_addr()?
     );
-    let engine = Arc::new(Mutex::new(Engine::new(EngineConfig {
+    let history = durable::keep_history_of(engine.clone());
+    serve(listener, engine.clone(), shutdown).await;
+    history.finish(&engine).await;
+    Ok(())
+}
+
+fn engine_config(playground: bool) -> EngineConfig {
+    EngineConfig {
         start_millis: http::now_millis(),
         clock_mode: ClockMode::RealTime { speed: 1.0 },
-        simulation: if args.playground {
+        simulation: if playground {
             SimulationSettings::playground()
         } else {
             SimulationSettings::off()
         },
         ..EngineConfig::default()
-    })));
-    serve(listener, engine, shutdown).await;
-    Ok(())
+    }
 }
 
 /// Serves connections until `shutdown` completes, then waits (up to [`GRACE`]) for
@@ -205,6 +220,7 @@ fn shutdown_signal() -> impl Future<Output = ()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dynoscope_engine::Engine;
     use std::io::{Read, Write};
 
     fn args(text: &str) -> Result<Option<Args>, String> {
@@ -218,7 +234,8 @@ mod tests {
             Ok(Some(Args {
                 host: "127.0.0.1".into(),
                 port: 8000,
-                playground: false
+                playground: false,
+                store: durable::Options::default(),
             }))
         );
     }
@@ -230,9 +247,25 @@ mod tests {
             Ok(Some(Args {
                 host: "0.0.0.0".into(),
                 port: 9000,
-                playground: true
+                playground: true,
+                store: durable::Options::default(),
             }))
         );
+    }
+
+    #[test]
+    fn a_data_directory_is_read_with_its_skip_flag() {
+        let parsed = args("--data-dir /tmp/d --skip-unreadable")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            parsed.store,
+            durable::Options {
+                data_dir: Some("/tmp/d".into()),
+                skip_unreadable: true,
+            }
+        );
+        assert!(args("--data-dir").is_err());
     }
 
     #[test]
