@@ -217,18 +217,67 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
 /// Reads a request body into its typed form.
 pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DynamoError> {
     clear_validation_failure();
-    serde_json::from_slice(body).map_err(|e| {
-        take_validation_failure().unwrap_or_else(|| {
-            // serde appends " at line L column C"; DynamoDB's messages carry no position.
-            let text = e.to_string();
-            let message = text
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            DynamoError::serialization(message)
-        })
+    serde_json::from_slice(body)
+        .map_err(|e| take_validation_failure().unwrap_or_else(|| serialization_error(&e)))
+}
+
+/// DynamoDB's SerializationException for a body that cannot be read into the request: none
+/// of serde's text reaches the wire. Unreadable JSON carries no message (as DynamoDB
+/// answers it); a member of the wrong JSON type is named the way DynamoDB's parser names it
+/// (`NUMBER_VALUE cannot be converted to String`, `Start of structure or map found where not
+/// expected`, ...); anything else falls back to the bare form.
+fn serialization_error(error: &serde_json::Error) -> DynamoError {
+    let message = match error.classify() {
+        serde_json::error::Category::Data => type_mismatch(&error.to_string()).unwrap_or_default(),
+        _ => String::new(),
+    };
+    DynamoError::serialization(message)
+}
+
+/// DynamoDB's words for serde's "invalid type: <found>, expected <wanted>".
+fn type_mismatch(text: &str) -> Option<String> {
+    let rest = text.strip_prefix("invalid type: ")?;
+    let (found, wanted) = rest.split_once(", expected ")?;
+    let wanted = wanted.split(" at line ").next().unwrap_or_default();
+    let token = if found.starts_with("map") {
+        return Some("Start of structure or map found where not expected".to_owned());
+    } else if found == "boolean `true`" {
+        "TRUE_VALUE"
+    } else if found == "boolean `false`" {
+        "FALSE_VALUE"
+    } else if found.starts_with("integer") {
+        "NUMBER_VALUE"
+    } else if found.starts_with("floating point") {
+        "DECIMAL_VALUE"
+    } else if found.starts_with("string") {
+        "STRING_VALUE"
+    } else if found == "sequence" {
+        return Some(match java_type(wanted) {
+            Some(class) => format!("Unrecognized collection type class java.lang.{class}"),
+            None => "Unexpected field type".to_owned(),
+        });
+    } else {
+        return None;
+    };
+    Some(match java_type(wanted) {
+        Some("Boolean") if token == "STRING_VALUE" => {
+            "Unexpected token received from parser".to_owned()
+        }
+        Some(class) => format!("{token} cannot be converted to {class}"),
+        None => "Unexpected field type".to_owned(),
     })
+}
+
+/// The Java class DynamoDB's parser wanted, from serde's description of the Rust type.
+fn java_type(wanted: &str) -> Option<&'static str> {
+    match wanted {
+        "a string" | "a borrowed string" | "a character" => Some("String"),
+        "a boolean" => Some("Boolean"),
+        "u8" | "u16" | "u32" | "i8" | "i16" | "i32" => Some("Integer"),
+        "u64" | "i64" | "usize" | "isize" | "u128" | "i128" => Some("Long"),
+        "f32" | "f64" => Some("Double"),
+        _ => None,
+    }
 }
 
 /// Writes a response body.
@@ -253,9 +302,81 @@ mod tests {
     }
 
     #[test]
-    fn a_body_that_is_not_json_is_a_serialization_exception() {
+    fn a_body_that_is_not_json_is_a_bare_serialization_exception() {
         let mut engine = Engine::new(EngineConfig::default());
         let e = engine.dispatch("ListTables", b"{not json").unwrap_err();
         assert_eq!(e.kind, ErrorKind::SerializationException);
+        assert_eq!(e.message, "");
+    }
+
+    fn serialization_message(operation: &str, body: &str) -> String {
+        let mut engine = Engine::new(EngineConfig::default());
+        let e = engine.dispatch(operation, body.as_bytes()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::SerializationException, "{body}: {e}");
+        e.message
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_type_is_named_in_dynamodbs_words() {
+        let cases = [
+            (
+                r#"{"TableName":5}"#,
+                "NUMBER_VALUE cannot be converted to String",
+            ),
+            (
+                r#"{"TableName":1.5}"#,
+                "DECIMAL_VALUE cannot be converted to String",
+            ),
+            (
+                r#"{"TableName":true}"#,
+                "TRUE_VALUE cannot be converted to String",
+            ),
+            (
+                r#"{"TableName":{}}"#,
+                "Start of structure or map found where not expected",
+            ),
+            (
+                r#"{"TableName":[]}"#,
+                "Unrecognized collection type class java.lang.String",
+            ),
+        ];
+        for (body, message) in cases {
+            assert_eq!(
+                serialization_message("DescribeTable", body),
+                message,
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_number_attribute_sent_as_a_json_number_is_a_number_value() {
+        let body = r#"{"TableName":"t","Item":{"pk":{"N":123}}}"#;
+        assert_eq!(
+            serialization_message("PutItem", body),
+            "NUMBER_VALUE cannot be converted to String"
+        );
+    }
+
+    #[test]
+    fn no_serde_text_reaches_a_message() {
+        for body in [
+            r#"{"Limit":"x"}"#,
+            r#"{"Limit":[1]}"#,
+            "[1]",
+            "7",
+            r#"{"ExclusiveStartTableName":false}"#,
+        ] {
+            let message = serialization_message("ListTables", body);
+            for serde_word in [
+                "invalid type",
+                "expected a",
+                "expected struct",
+                " at line",
+                "column",
+            ] {
+                assert!(!message.contains(serde_word), "{body}: {message}");
+            }
+        }
     }
 }
