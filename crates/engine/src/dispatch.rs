@@ -218,7 +218,7 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
 pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DynamoError> {
     clear_validation_failure();
     serde_json::from_slice(body)
-        .map_err(|e| take_validation_failure().unwrap_or_else(|| serialization_error(&e)))
+        .map_err(|e| take_validation_failure().unwrap_or_else(|| serialization_error(body, &e)))
 }
 
 /// DynamoDB's SerializationException for a body that cannot be read into the request: none
@@ -226,16 +226,34 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DynamoError> 
 /// answers it); a member of the wrong JSON type is named the way DynamoDB's parser names it
 /// (`NUMBER_VALUE cannot be converted to String`, `Start of structure or map found where not
 /// expected`, ...); anything else falls back to the bare form.
-fn serialization_error(error: &serde_json::Error) -> DynamoError {
+fn serialization_error(body: &[u8], error: &serde_json::Error) -> DynamoError {
     let message = match error.classify() {
-        serde_json::error::Category::Data => type_mismatch(&error.to_string()).unwrap_or_default(),
+        serde_json::error::Category::Data => {
+            let member = member_before(body, error.line(), error.column());
+            type_mismatch(&error.to_string(), member).unwrap_or_default()
+        }
         _ => String::new(),
     };
     DynamoError::serialization(message)
 }
 
-/// DynamoDB's words for serde's "invalid type: <found>, expected <wanted>".
-fn type_mismatch(text: &str) -> Option<String> {
+/// The name of the last member that starts before `line`:`column` (where serde stopped), if
+/// it can be told: the quoted text before the last `:`.
+fn member_before(body: &[u8], line: usize, column: usize) -> Option<&str> {
+    let text = std::str::from_utf8(body).ok()?;
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let prefix = text.get(..(line_start + column).min(text.len()))?;
+    let before_colon = prefix[..prefix.rfind(':')?].trim_end().strip_suffix('"')?;
+    Some(&before_colon[before_colon.rfind('"')? + 1..])
+}
+
+/// DynamoDB's words for serde's "invalid type: <found>, expected <wanted>", the member (if
+/// known) telling DynamoDB's Integer members from its Long ones.
+fn type_mismatch(text: &str, member: Option<&str>) -> Option<String> {
     let rest = text.strip_prefix("invalid type: ")?;
     let (found, wanted) = rest.split_once(", expected ")?;
     let wanted = wanted.split(" at line ").next().unwrap_or_default();
@@ -252,14 +270,14 @@ fn type_mismatch(text: &str) -> Option<String> {
     } else if found.starts_with("string") {
         "STRING_VALUE"
     } else if found == "sequence" {
-        return Some(match java_type(wanted) {
+        return Some(match java_type(wanted, member) {
             Some(class) => format!("Unrecognized collection type class java.lang.{class}"),
             None => "Unexpected field type".to_owned(),
         });
     } else {
         return None;
     };
-    Some(match java_type(wanted) {
+    Some(match java_type(wanted, member) {
         Some("Boolean") if token == "STRING_VALUE" => {
             "Unexpected token received from parser".to_owned()
         }
@@ -268,13 +286,17 @@ fn type_mismatch(text: &str) -> Option<String> {
     })
 }
 
-/// The Java class DynamoDB's parser wanted, from serde's description of the Rust type.
-fn java_type(wanted: &str) -> Option<&'static str> {
+/// The Java class DynamoDB's parser wanted, from serde's description of the Rust type. The
+/// engine reads every whole number as i64 or usize; DynamoDB's model says Long only for
+/// capacity and request units, Integer for the rest (Limit, Segment, MaxResults, ...).
+fn java_type(wanted: &str, member: Option<&str>) -> Option<&'static str> {
+    let long = member.is_some_and(|m| m.ends_with("CapacityUnits") || m.ends_with("RequestUnits"));
     match wanted {
         "a string" | "a borrowed string" | "a character" => Some("String"),
         "a boolean" => Some("Boolean"),
-        "u8" | "u16" | "u32" | "i8" | "i16" | "i32" => Some("Integer"),
-        "u64" | "i64" | "usize" | "isize" | "u128" | "i128" => Some("Long"),
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+            Some(if long { "Long" } else { "Integer" })
+        }
         "f32" | "f64" => Some("Double"),
         _ => None,
     }
@@ -347,6 +369,28 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    #[test]
+    fn whole_numbers_are_integers_except_capacity_and_request_units_which_are_longs() {
+        let cases = [
+            (
+                r#"{"Limit":"5"}"#,
+                "STRING_VALUE cannot be converted to Integer",
+            ),
+            (
+                "{\n  \"Limit\": true\n}",
+                "TRUE_VALUE cannot be converted to Integer",
+            ),
+        ];
+        for (body, message) in cases {
+            assert_eq!(serialization_message("ListTables", body), message, "{body}");
+        }
+        let body = r#"{"TableName":"t","ProvisionedThroughput":{"ReadCapacityUnits":"1","WriteCapacityUnits":1}}"#;
+        assert_eq!(
+            serialization_message("UpdateTable", body),
+            "STRING_VALUE cannot be converted to Long"
+        );
     }
 
     #[test]
