@@ -52,12 +52,14 @@ class Server:
             raise
 
 
-def start_server(*arguments):
-    """Starts the server on a free port (`--port 0`), with any further command-line
-    `arguments`, and waits until it accepts connections."""
+def start_server(*extra_args, stderr=None):
+    """Starts the server on a free port (`--port 0`, plus `extra_args` such as
+    `--credentials KEY:SECRET`) and waits until it accepts connections."""
     if not Path(SERVER_BIN).is_file():
         pytest.fail(f"no server binary at {SERVER_BIN}: run cargo build -p dynoscope-server")
-    process = subprocess.Popen([SERVER_BIN, "--port", "0", *arguments], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [SERVER_BIN, "--port", "0", *extra_args], stdout=subprocess.PIPE, stderr=stderr, text=True
+    )
     lines = queue.Queue()
     threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
     try:
@@ -174,9 +176,23 @@ def code_and_message(call, **params):
 # --- raw requests and paging ------------------------------------------------------------
 
 
-def raw_post(server, target, body=b"{}", headers=None):
-    """POSTs with urllib; returns (status, headers, body) whatever the status."""
-    all_headers = {"Content-Type": "application/x-amz-json-1.0", **(headers or {})}
+# A signature of the shape every SDK sends. The server checks its shape only (unless started
+# with --credentials), so raw requests carry this one.
+SHAPED_AUTHORIZATION = {
+    "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, "
+    "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + "0" * 64,
+    "X-Amz-Date": "20260101T000000Z",
+}
+
+
+def raw_post(server, target, body=b"{}", headers=None, signed=True):
+    """POSTs with urllib; returns (status, headers, body) whatever the status. The request
+    carries SHAPED_AUTHORIZATION unless `signed=False`."""
+    all_headers = {
+        "Content-Type": "application/x-amz-json-1.0",
+        **(SHAPED_AUTHORIZATION if signed else {}),
+        **(headers or {}),
+    }
     if target is not None:
         all_headers["X-Amz-Target"] = target
     request = urllib.request.Request(server.url + "/", data=body, headers=all_headers, method="POST")

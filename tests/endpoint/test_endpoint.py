@@ -16,7 +16,7 @@ import urllib.request
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 
-from support import SERVER_BIN, create_table, error_of, make_client, raw_post, scan_all, start_server, unique_name
+from support import SERVER_BIN, SHAPED_AUTHORIZATION, create_table, error_of, make_client, raw_post, scan_all, start_server, unique_name
 
 
 # --- tables ------------------------------------------------------------------------------
@@ -412,7 +412,11 @@ def test_get_is_a_health_check(server):
 
 def test_one_keep_alive_connection_serves_many_requests(server):
     connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
-    headers = {"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0"}
+    headers = {
+        "X-Amz-Target": "DynamoDB_20120810.ListTables",
+        "Content-Type": "application/x-amz-json-1.0",
+        **SHAPED_AUTHORIZATION,
+    }
     connection.request("POST", "/", b"{}", headers)
     connection.getresponse().read()
     sock = connection.sock

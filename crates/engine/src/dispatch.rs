@@ -233,18 +233,89 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
 /// Reads a request body into its typed form.
 pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DynamoError> {
     clear_validation_failure();
-    serde_json::from_slice(body).map_err(|e| {
-        take_validation_failure().unwrap_or_else(|| {
-            // serde appends " at line L column C"; DynamoDB's messages carry no position.
-            let text = e.to_string();
-            let message = text
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            DynamoError::serialization(message)
-        })
+    serde_json::from_slice(body)
+        .map_err(|e| take_validation_failure().unwrap_or_else(|| serialization_error(body, &e)))
+}
+
+/// DynamoDB's SerializationException for a body that cannot be read into the request: none
+/// of serde's text reaches the wire. Unreadable JSON carries no message (as DynamoDB
+/// answers it); a member of the wrong JSON type is named the way DynamoDB's parser names it
+/// (`NUMBER_VALUE cannot be converted to String`, `Start of structure or map found where not
+/// expected`, ...); anything else falls back to the bare form.
+fn serialization_error(body: &[u8], error: &serde_json::Error) -> DynamoError {
+    let message = match error.classify() {
+        serde_json::error::Category::Data => {
+            let member = member_before(body, error.line(), error.column());
+            type_mismatch(&error.to_string(), member).unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    DynamoError::serialization(message)
+}
+
+/// The name of the last member that starts before `line`:`column` (where serde stopped), if
+/// it can be told: the quoted text before the last `:`.
+fn member_before(body: &[u8], line: usize, column: usize) -> Option<&str> {
+    let text = std::str::from_utf8(body).ok()?;
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let prefix = text.get(..(line_start + column).min(text.len()))?;
+    let before_colon = prefix[..prefix.rfind(':')?].trim_end().strip_suffix('"')?;
+    Some(&before_colon[before_colon.rfind('"')? + 1..])
+}
+
+/// DynamoDB's words for serde's "invalid type: <found>, expected <wanted>", the member (if
+/// known) telling DynamoDB's Integer members from its Long ones.
+fn type_mismatch(text: &str, member: Option<&str>) -> Option<String> {
+    let rest = text.strip_prefix("invalid type: ")?;
+    let (found, wanted) = rest.split_once(", expected ")?;
+    let wanted = wanted.split(" at line ").next().unwrap_or_default();
+    let token = if found.starts_with("map") {
+        return Some("Start of structure or map found where not expected".to_owned());
+    } else if found == "boolean `true`" {
+        "TRUE_VALUE"
+    } else if found == "boolean `false`" {
+        "FALSE_VALUE"
+    } else if found.starts_with("integer") {
+        "NUMBER_VALUE"
+    } else if found.starts_with("floating point") {
+        "DECIMAL_VALUE"
+    } else if found.starts_with("string") {
+        "STRING_VALUE"
+    } else if found == "sequence" {
+        return Some(match java_type(wanted, member) {
+            Some(class) => format!("Unrecognized collection type class java.lang.{class}"),
+            None => "Unexpected field type".to_owned(),
+        });
+    } else {
+        return None;
+    };
+    Some(match java_type(wanted, member) {
+        Some("Boolean") if token == "STRING_VALUE" => {
+            "Unexpected token received from parser".to_owned()
+        }
+        Some(class) => format!("{token} cannot be converted to {class}"),
+        None => "Unexpected field type".to_owned(),
     })
+}
+
+/// The Java class DynamoDB's parser wanted, from serde's description of the Rust type. The
+/// engine reads every whole number as i64 or usize; DynamoDB's model says Long only for
+/// capacity and request units, Integer for the rest (Limit, Segment, MaxResults, ...).
+fn java_type(wanted: &str, member: Option<&str>) -> Option<&'static str> {
+    let long = member.is_some_and(|m| m.ends_with("CapacityUnits") || m.ends_with("RequestUnits"));
+    match wanted {
+        "a string" | "a borrowed string" | "a character" => Some("String"),
+        "a boolean" => Some("Boolean"),
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+            Some(if long { "Long" } else { "Integer" })
+        }
+        "f32" | "f64" => Some("Double"),
+        _ => None,
+    }
 }
 
 /// Writes a response body.
@@ -269,9 +340,103 @@ mod tests {
     }
 
     #[test]
-    fn a_body_that_is_not_json_is_a_serialization_exception() {
+    fn a_body_that_is_not_json_is_a_bare_serialization_exception() {
         let mut engine = Engine::new(EngineConfig::default());
         let e = engine.dispatch("ListTables", b"{not json").unwrap_err();
         assert_eq!(e.kind, ErrorKind::SerializationException);
+        assert_eq!(e.message, "");
+    }
+
+    fn serialization_message(operation: &str, body: &str) -> String {
+        let mut engine = Engine::new(EngineConfig::default());
+        let e = engine.dispatch(operation, body.as_bytes()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::SerializationException, "{body}: {e}");
+        e.message
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_type_is_named_in_dynamodbs_words() {
+        let cases = [
+            (
+                r#"{"TableName":5}"#,
+                "NUMBER_VALUE cannot be converted to String",
+            ),
+            (
+                r#"{"TableName":1.5}"#,
+                "DECIMAL_VALUE cannot be converted to String",
+            ),
+            (
+                r#"{"TableName":true}"#,
+                "TRUE_VALUE cannot be converted to String",
+            ),
+            (
+                r#"{"TableName":{}}"#,
+                "Start of structure or map found where not expected",
+            ),
+            (
+                r#"{"TableName":[]}"#,
+                "Unrecognized collection type class java.lang.String",
+            ),
+        ];
+        for (body, message) in cases {
+            assert_eq!(
+                serialization_message("DescribeTable", body),
+                message,
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn whole_numbers_are_integers_except_capacity_and_request_units_which_are_longs() {
+        let cases = [
+            (
+                r#"{"Limit":"5"}"#,
+                "STRING_VALUE cannot be converted to Integer",
+            ),
+            (
+                "{\n  \"Limit\": true\n}",
+                "TRUE_VALUE cannot be converted to Integer",
+            ),
+        ];
+        for (body, message) in cases {
+            assert_eq!(serialization_message("ListTables", body), message, "{body}");
+        }
+        let body = r#"{"TableName":"t","ProvisionedThroughput":{"ReadCapacityUnits":"1","WriteCapacityUnits":1}}"#;
+        assert_eq!(
+            serialization_message("UpdateTable", body),
+            "STRING_VALUE cannot be converted to Long"
+        );
+    }
+
+    #[test]
+    fn a_number_attribute_sent_as_a_json_number_is_a_number_value() {
+        let body = r#"{"TableName":"t","Item":{"pk":{"N":123}}}"#;
+        assert_eq!(
+            serialization_message("PutItem", body),
+            "NUMBER_VALUE cannot be converted to String"
+        );
+    }
+
+    #[test]
+    fn no_serde_text_reaches_a_message() {
+        for body in [
+            r#"{"Limit":"x"}"#,
+            r#"{"Limit":[1]}"#,
+            "[1]",
+            "7",
+            r#"{"ExclusiveStartTableName":false}"#,
+        ] {
+            let message = serialization_message("ListTables", body);
+            for serde_word in [
+                "invalid type",
+                "expected a",
+                "expected struct",
+                " at line",
+                "column",
+            ] {
+                assert!(!message.contains(serde_word), "{body}: {message}");
+            }
+        }
     }
 }

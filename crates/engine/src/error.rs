@@ -101,6 +101,15 @@ impl ErrorKind {
         }
     }
 
+    /// The member that carries the message: DynamoDB's own errors say `message`, the service
+    /// framework's SerializationException says `Message`.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            ErrorKind::SerializationException => "Message",
+            _ => "message",
+        }
+    }
+
     /// HTTP status DynamoDB answers with: 500 for internal failures and errors, 400 for the
     /// rest.
     pub fn http_status(self) -> u16 {
@@ -177,7 +186,7 @@ impl DynamoError {
         body.insert("__type".into(), self.wire_type().into());
         // Some errors (UnknownOperationException, bare SerializationException) carry none.
         if !self.message.is_empty() {
-            body.insert("message".into(), self.message.clone().into());
+            body.insert(self.kind.message_key().into(), self.message.clone().into());
         }
         if let Some(extra) = &self.extra {
             body.extend(extra.clone());
@@ -225,6 +234,22 @@ mod tests {
         assert_eq!(
             e.message,
             "Requested resource not found: Table: t not found"
+        );
+    }
+
+    #[test]
+    fn serialization_exceptions_carry_a_capitalised_message_member() {
+        let e = DynamoError::serialization("NUMBER_VALUE cannot be converted to String");
+        assert_eq!(
+            e.to_json(),
+            serde_json::json!({
+                "__type": "com.amazon.coral.service#SerializationException",
+                "Message": "NUMBER_VALUE cannot be converted to String"
+            })
+        );
+        assert_eq!(
+            DynamoError::validation("x").to_json()["message"],
+            serde_json::json!("x")
         );
     }
 

@@ -1,12 +1,21 @@
 //! `dynoscope-server`: Dynoscope's engine as a DynamoDB-compatible HTTP endpoint, for SDKs
 //! and tools pointed at `--endpoint-url http://HOST:PORT`. This file holds the command line,
-//! the accept loop (HTTP/1.1 with keep-alive, one task per connection, one engine behind a
-//! mutex) and graceful shutdown on Ctrl-C or SIGTERM: stop accepting, let in-flight requests
-//! finish, exit 0. The protocol itself is in [`http`]; `--data-dir` persistence in [`durable`].
+//! the accept loop (HTTP/1.1 with keep-alive, one task per connection, at most
+//! `--max-connections` at once, one engine behind a mutex) and graceful shutdown on Ctrl-C or
+//! SIGTERM: stop accepting, let in-flight requests finish, exit 0. The protocol itself is in
+//! [`http`], with signatures in [`sigv4`], content codings in [`encoding`], CORS in [`cors`],
+//! timeouts and the DNS-rebinding guard in [`limits`] and response shapes in [`wire`];
+//! `--data-dir` persistence is in [`durable`].
 
+mod cors;
 mod durable;
+mod encoding;
 mod http;
+mod limits;
+mod sigv4;
+mod wire;
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::pin;
 use std::process::ExitCode;
@@ -21,10 +30,22 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
-use crate::http::SharedEngine;
+use crate::http::{Endpoint, SharedEngine};
+use crate::limits::{Activity, Limits, TimedIo};
+use crate::sigv4::Auth;
 
-const USAGE: &str = "usage: dynoscope-server [--host HOST] [--port PORT] [--simulation off|playground] [--data-dir DIR [--skip-unreadable]]\n  (defaults: 127.0.0.1, 8000, off: one up-to-date copy, as DynamoDB clients almost always see it;\n  data in memory unless --data-dir keeps it in DIR across restarts)";
+const USAGE: &str =
+    "usage: dynoscope-server [--host HOST] [--port PORT] [--simulation off|playground]
+    [--data-dir DIR [--skip-unreadable]]
+    [--credentials ACCESS_KEY:SECRET]... [--max-connections N]
+    [--idle-timeout SECS] [--header-timeout SECS] [--body-timeout SECS]
+  defaults: 127.0.0.1, 8000, off (one up-to-date copy, as DynamoDB clients almost always see
+  it); data in memory unless --data-dir keeps it in DIR across restarts; signatures must be
+  well formed but are not checked unless --credentials is given (then only those keys are
+  accepted and SigV4 is verified); 512 connections (more wait); timeouts 60 s idle, 10 s for
+  a request's headers, 60 s for its body";
 
 /// How long in-flight requests get to finish once shutdown begins.
 const GRACE: Duration = Duration::from_secs(10);
@@ -37,6 +58,38 @@ struct Args {
     playground: bool,
     /// `--data-dir` and `--skip-unreadable`.
     store: durable::Options,
+    /// Access keys and their secrets; empty: signatures are checked for shape only.
+    credentials: HashMap<String, String>,
+    limits: Limits,
+}
+
+impl Args {
+    fn auth(&self) -> Auth {
+        if self.credentials.is_empty() {
+            Auth::ShapeOnly
+        } else {
+            Auth::Verify(self.credentials.clone())
+        }
+    }
+}
+
+/// `ACCESS_KEY:SECRET` (the secret may itself contain colons).
+fn parse_credential(text: &str) -> Result<(String, String), String> {
+    match text.split_once(':') {
+        Some((key, secret)) if !key.is_empty() && !secret.is_empty() => {
+            Ok((key.to_owned(), secret.to_owned()))
+        }
+        _ => Err(format!("--credentials: ACCESS_KEY:SECRET, not {text}")),
+    }
+}
+
+/// A positive number of seconds, fractions allowed.
+fn parse_seconds(flag: &str, text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("{flag}: a positive number of seconds, not {text}"))
 }
 
 /// Reads the command line; `Ok(None)` asks for the usage text.
@@ -46,6 +99,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         port: 8000,
         playground: false,
         store: durable::Options::default(),
+        credentials: HashMap::new(),
+        limits: Limits::default(),
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -75,6 +130,20 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             }
             "--data-dir" => parsed.store.data_dir = Some(value()?.into()),
             "--skip-unreadable" => parsed.store.skip_unreadable = true,
+            "--credentials" => {
+                let (key, secret) = parse_credential(&value()?)?;
+                parsed.credentials.insert(key, secret);
+            }
+            "--max-connections" => {
+                let text = value()?;
+                parsed.limits.max_connections =
+                    text.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        format!("--max-connections: a positive number, not {text}")
+                    })?;
+            }
+            "--idle-timeout" => parsed.limits.idle_timeout = parse_seconds(&flag, &value()?)?,
+            "--header-timeout" => parsed.limits.header_timeout = parse_seconds(&flag, &value()?)?,
+            "--body-timeout" => parsed.limits.body_timeout = parse_seconds(&flag, &value()?)?,
             "-h" | "--help" => return Ok(None),
             _ => return Err(format!("unknown argument: {flag}")),
         }
@@ -114,13 +183,15 @@ async fn run(args: Args) -> std::io::Result<()> {
     ));
     let listener = TcpListener::bind((args.host.as_str(), args.port)).await?;
     let shutdown = shutdown_signal();
+    let address = listener.local_addr()?;
     // The bound address, so `--port 0` reports the port it got.
-    println!(
-        "dynoscope-server listening on http://{}",
-        listener.local_addr()?
-    );
+    println!("dynoscope-server listening on http://{address}");
+    if let Some(warning) = limits::exposure_warning(address.ip()) {
+        eprintln!("{warning}");
+    }
     let history = durable::keep_history_of(engine.clone());
-    serve(listener, engine.clone(), shutdown).await;
+    let endpoint = endpoint(engine.clone(), &args, address.ip().is_loopback());
+    serve(listener, endpoint, args.limits, shutdown).await;
     history.finish(&engine).await;
     Ok(())
 }
@@ -138,18 +209,35 @@ fn engine_config(playground: bool) -> EngineConfig {
     }
 }
 
+fn endpoint(engine: SharedEngine, args: &Args, loopback: bool) -> Arc<Endpoint> {
+    Arc::new(Endpoint {
+        auth: args.auth(),
+        loopback_only: loopback,
+        body_timeout: args.limits.body_timeout,
+        ..Endpoint::new(engine)
+    })
+}
+
 /// Serves connections until `shutdown` completes, then waits (up to [`GRACE`]) for
-/// in-flight requests; idle keep-alive connections are closed at once.
-async fn serve(listener: TcpListener, engine: SharedEngine, shutdown: impl Future<Output = ()>) {
+/// in-flight requests; idle keep-alive connections are closed at once. At most
+/// `limits.max_connections` are served at once: the next is accepted when one closes, and
+/// until then waits in the listen backlog.
+async fn serve(
+    listener: TcpListener,
+    endpoint: Arc<Endpoint>,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+) {
     let graceful = GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
     let mut shutdown = pin!(shutdown);
     loop {
         let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
+            accepted = accept(&listener, &slots) => accepted,
             () = &mut shutdown => break,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, slot) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 // Usually out of file descriptors: wait for connections to close.
                 eprintln!("dynoscope-server: accept failed: {e}");
@@ -159,13 +247,23 @@ async fn serve(listener: TcpListener, engine: SharedEngine, shutdown: impl Futur
         };
         // Responses are single small writes; don't let Nagle hold them back.
         let _ = stream.set_nodelay(true);
-        let engine = engine.clone();
-        let service = service_fn(move |request| http::handle(engine.clone(), request));
+        let activity = Arc::new(Activity::default());
+        let io = TimedIo::new(stream, activity.clone(), limits);
+        let endpoint = endpoint.clone();
+        let service = service_fn(move |request| {
+            let request_guard = activity.begin();
+            let answered = http::handle(endpoint.clone(), request);
+            async move {
+                let _served = request_guard;
+                answered.await
+            }
+        });
         let connection =
-            graceful.watch(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+            graceful.watch(http1::Builder::new().serve_connection(TokioIo::new(io), service));
         tokio::spawn(async move {
-            // A connection error is the client's going away: nothing to answer.
+            // A connection error is the client's going away (or timing out): nothing to answer.
             let _ = connection.await;
+            drop(slot);
         });
     }
     drop(listener);
@@ -175,6 +273,20 @@ async fn serve(listener: TcpListener, engine: SharedEngine, shutdown: impl Futur
     {
         eprintln!("dynoscope-server: requests still running after {GRACE:?}; exiting anyway");
     }
+}
+
+/// The next connection, once one of the `slots` is free (the slot is held while it is served).
+async fn accept(
+    listener: &TcpListener,
+    slots: &Arc<Semaphore>,
+) -> std::io::Result<(tokio::net::TcpStream, tokio::sync::OwnedSemaphorePermit)> {
+    let slot = slots
+        .clone()
+        .acquire_owned()
+        .await
+        .expect("the connection semaphore is never closed");
+    let (stream, _) = listener.accept().await?;
+    Ok((stream, slot))
 }
 
 /// Completes when `handler` (if it could be installed) receives its signal.
@@ -236,6 +348,8 @@ mod tests {
                 port: 8000,
                 playground: false,
                 store: durable::Options::default(),
+                credentials: HashMap::new(),
+                limits: Limits::default(),
             }))
         );
     }
@@ -249,6 +363,8 @@ mod tests {
                 port: 9000,
                 playground: true,
                 store: durable::Options::default(),
+                credentials: HashMap::new(),
+                limits: Limits::default(),
             }))
         );
     }
@@ -269,6 +385,41 @@ mod tests {
     }
 
     #[test]
+    fn credentials_may_be_given_more_than_once_and_keep_colons_in_the_secret() {
+        let parsed = args("--credentials a:x --credentials=b:y:z")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            parsed.credentials,
+            HashMap::from([("a".into(), "x".into()), ("b".into(), "y:z".into())])
+        );
+        assert!(matches!(parsed.auth(), Auth::Verify(_)));
+        assert_eq!(args("").unwrap().unwrap().auth(), Auth::ShapeOnly);
+        assert!(args("--credentials nocolon").is_err());
+        assert!(args("--credentials :secret").is_err());
+    }
+
+    #[test]
+    fn limits_are_read_from_their_flags() {
+        let parsed =
+            args("--max-connections 3 --idle-timeout 0.5 --header-timeout 2 --body-timeout=7")
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            parsed.limits,
+            Limits {
+                max_connections: 3,
+                idle_timeout: Duration::from_millis(500),
+                header_timeout: Duration::from_secs(2),
+                body_timeout: Duration::from_secs(7),
+            }
+        );
+        assert!(args("--max-connections 0").is_err());
+        assert!(args("--idle-timeout -1").is_err());
+        assert!(args("--body-timeout x").is_err());
+    }
+
+    #[test]
     fn bad_arguments_are_errors() {
         assert!(args("--port x").is_err());
         assert!(args("--port").is_err());
@@ -276,7 +427,9 @@ mod tests {
         assert_eq!(args("--help"), Ok(None));
     }
 
-    const LIST_TABLES: &str = "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\n\
+    const LIST_TABLES: &str = "POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\n\
+        Authorization: AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0\r\n\
+        X-Amz-Date: 20260101T000000Z\r\n\
         Content-Type: application/x-amz-json-1.0\r\nContent-Length: 2\r\n\r\n{}";
     const EMPTY_LIST: &str = r#"{"TableNames":[]}"#;
 
@@ -301,8 +454,11 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let engine = Arc::new(Mutex::new(Engine::new(EngineConfig::default())));
+        let endpoint = Arc::new(Endpoint::new(engine));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(serve(listener, engine, async move { _ = stopped.await }));
+        let server = tokio::spawn(serve(listener, endpoint, Limits::default(), async move {
+            _ = stopped.await
+        }));
 
         let received = tokio::task::spawn_blocking(move || two_requests(address))
             .await
