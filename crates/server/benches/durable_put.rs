@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 const SECONDS_PER_RUN: u64 = 3;
 const WRITERS: [usize; 2] = [1, 16];
 
+/// A SigV4 header of the right shape: the server checks the shape only (no --credentials).
+const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000000000000000000000000000000000000000000000000000000000000000";
+
 fn main() {
     let dir = std::env::temp_dir().join(format!("dynoscope-bench-{}", std::process::id()));
     println!("PutItem through dynoscope-server, {SECONDS_PER_RUN} s per run, ~150-byte items");
@@ -138,7 +141,8 @@ impl Connection {
     /// Sends one request and reads its answer, which must be 200.
     fn request(&mut self, operation: &str, body: &str) {
         let head = format!(
-            "POST / HTTP/1.1\r\nHost: bench\r\nX-Amz-Target: DynamoDB_20120810.{operation}\r\n\
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: DynamoDB_20120810.{operation}\r\n\
+             Authorization: {AUTHORIZATION}\r\nX-Amz-Date: 20260101T000000Z\r\n\
              Content-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\n\r\n",
             body.len()
         );
