@@ -84,6 +84,52 @@ pub struct TableDefinition {
     /// RestoreTableToPointInTime).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore_summary: Option<RestoreSummary>,
+    /// Resource-based policies (PutResourcePolicy): the table's and its stream's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_policy: Option<ResourcePolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_resource_policy: Option<ResourcePolicy>,
+    /// Kinesis Data Streams destinations (EnableKinesisStreamingDestination), in the order
+    /// first enabled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinesis_destinations: Vec<KinesisDestination>,
+}
+
+/// A resource-based policy document as given, and its revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourcePolicy {
+    pub policy: String,
+    pub revision_id: String,
+}
+
+/// A Kinesis Data Streams destination of a table: enabled or disabled since a moment, its
+/// status ENABLING/DISABLING/UPDATING until the control-plane delay has passed. No data is
+/// sent anywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KinesisDestination {
+    pub stream_arn: String,
+    pub enabled: bool,
+    /// `MILLISECOND` or `MICROSECOND`.
+    pub precision: String,
+    /// When it was last enabled, disabled or updated, and whether that was an update.
+    pub changed_at_millis: u64,
+    pub settles_at_millis: u64,
+    #[serde(default)]
+    pub updating: bool,
+}
+
+impl KinesisDestination {
+    /// `DestinationStatus` at `now`.
+    pub fn status(&self, now_millis: u64) -> &'static str {
+        let settled = now_millis >= self.settles_at_millis;
+        match (self.enabled, settled, self.updating) {
+            (true, true, _) => "ACTIVE",
+            (true, false, true) => "UPDATING",
+            (true, false, false) => "ENABLING",
+            (false, true, _) => "DISABLED",
+            (false, false, _) => "DISABLING",
+        }
+    }
 }
 
 /// DescribeTable's `RestoreSummary`: the backup or table a restored table came from and

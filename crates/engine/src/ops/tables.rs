@@ -53,6 +53,7 @@ pub struct CreateTableRequest {
     pub table_class: Option<String>,
     pub tags: Option<Vec<TagArg>>,
     pub on_demand_throughput: Option<OnDemandArg>,
+    pub resource_policy: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -597,6 +598,9 @@ pub(crate) fn create_table_from(
             format!("Table already exists: {name}"),
         ));
     }
+    let resource_policy = (request.resource_policy.as_deref())
+        .map(|policy| super::resource_policies::new_policy(policy, engine.now_millis()))
+        .transpose()?;
     let definition = TableDefinition {
         arn: table_arn,
         indexes,
@@ -624,6 +628,9 @@ pub(crate) fn create_table_from(
         contributor_insights: None,
         index_contributor_insights: BTreeMap::new(),
         restore_summary: None,
+        resource_policy,
+        stream_resource_policy: None,
+        kinesis_destinations: Vec::new(),
     };
     engine.record_table(&definition);
     engine.tables.insert(name.clone(), Table::new(definition));
