@@ -82,6 +82,8 @@ pub struct Engine {
     pub(crate) deleting: BTreeMap<String, (Table, u64)>,
     /// Which availability zones are down.
     pub(crate) zones: crate::zones::Zones,
+    /// Exports and imports: their descriptions and the work a front end has yet to take.
+    pub(crate) exchange: crate::ops::exchange::Jobs,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -150,6 +152,7 @@ impl Engine {
             zones: Default::default(),
             streams: Default::default(),
             capacity: Default::default(),
+            exchange: Default::default(),
             config,
         }
     }
@@ -296,6 +299,7 @@ impl Engine {
         self.record_zones();
         self.record_clock();
         self.record_engine_settings();
+        self.record_exchange();
         for (name, table) in &self.tables {
             for (position, item) in table.items().walk(0, None) {
                 let key_item = table.key_schema().key_item(&position.key);
@@ -373,6 +377,9 @@ impl Engine {
     fn restore_setting(&mut self, name: &str, value: &str) {
         if name == crate::history::SETTING {
             return;
+        }
+        if name == crate::ops::exchange::SETTING {
+            return self.restore_exchange(value);
         }
         if name == "zones" {
             if let Ok(zones) = serde_json::from_slice(value.as_bytes()) {

@@ -37,6 +37,12 @@ pub enum ErrorKind {
     /// ResourceNotFoundException for the same table).
     TableNotFoundException,
     ContinuousBackupsUnavailableException,
+    PointInTimeRecoveryUnavailableException,
+    InvalidExportTimeException,
+    ExportConflictException,
+    ExportNotFoundException,
+    ImportConflictException,
+    ImportNotFoundException,
 }
 
 impl ErrorKind {
@@ -71,6 +77,14 @@ impl ErrorKind {
             ErrorKind::ContinuousBackupsUnavailableException => {
                 "ContinuousBackupsUnavailableException"
             }
+            ErrorKind::PointInTimeRecoveryUnavailableException => {
+                "PointInTimeRecoveryUnavailableException"
+            }
+            ErrorKind::InvalidExportTimeException => "InvalidExportTimeException",
+            ErrorKind::ExportConflictException => "ExportConflictException",
+            ErrorKind::ExportNotFoundException => "ExportNotFoundException",
+            ErrorKind::ImportConflictException => "ImportConflictException",
+            ErrorKind::ImportNotFoundException => "ImportNotFoundException",
         }
     }
 
