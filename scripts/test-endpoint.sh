@@ -23,5 +23,8 @@ else
   cargo build -p dynoscope-server
 fi
 
-export DYNOSCOPE_SERVER_BIN="$PWD/target/$profile/dynoscope-server"
+# Cargo builds into CARGO_TARGET_DIR when it is set (relative to here, as cargo takes it).
+target_dir="${CARGO_TARGET_DIR:-target}"
+case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
+export DYNOSCOPE_SERVER_BIN="$target_dir/$profile/dynoscope-server"
 exec .venv/bin/python -m pytest -q tests/endpoint "$@"

@@ -52,11 +52,14 @@ class Server:
             raise
 
 
-def start_server():
-    """Starts the server on a free port (`--port 0`) and waits until it accepts connections."""
+def start_server(extra_args=()):
+    """Starts the server on a free port (`--port 0`), with `extra_args` after that, and
+    waits until it accepts connections."""
     if not Path(SERVER_BIN).is_file():
         pytest.fail(f"no server binary at {SERVER_BIN}: run cargo build -p dynoscope-server")
-    process = subprocess.Popen([SERVER_BIN, "--port", "0"], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [SERVER_BIN, "--port", "0", *extra_args], stdout=subprocess.PIPE, text=True
+    )
     lines = queue.Queue()
     threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
     try:

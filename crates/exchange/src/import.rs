@@ -43,7 +43,11 @@ pub struct ImportRead {
 
 impl ImportRead {
     /// Adds one object's items and errors.
+    /// A zero-length object is no item and no error, whatever the compression.
     pub fn read_object(&mut self, spec: &ImportSpec, key: &str, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
         let compression =
             Compression::from_wire(Some(&spec.input_compression_type)).unwrap_or(Compression::None);
         let data = match decompress(bytes, compression) {
@@ -187,6 +191,15 @@ mod tests {
                 r#"{"pk":{"S":"b"},"v":{"S":"2"}}"#
             ]
         );
+    }
+
+    #[test]
+    fn an_empty_object_under_gzip_is_nothing() {
+        let mut gz = spec("DYNAMODB_JSON");
+        gz.input_compression_type = "GZIP".into();
+        let mut read = ImportRead::default();
+        read.read_object(&gz, "empty.gz", b"");
+        assert_eq!(read, ImportRead::default());
     }
 
     #[test]

@@ -100,7 +100,9 @@ where
 fn dispatch(engine: &Mutex<Engine>, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
     let mut engine = engine.lock().unwrap_or_else(PoisonError::into_inner);
     engine.observe_host_time(now_millis());
-    guarded(|| engine.dispatch(operation, body))
+    let result = guarded(|| engine.dispatch(operation, body));
+    crate::s3::run_jobs(&mut engine);
+    result
 }
 
 /// Turns a panic inside `run` into DynamoDB's InternalFailure.

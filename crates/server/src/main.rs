@@ -5,6 +5,7 @@
 //! finish, exit 0. The protocol itself is in [`http`].
 
 mod http;
+mod s3;
 
 use std::future::Future;
 use std::pin::pin;
@@ -23,7 +24,7 @@ use tokio::net::TcpListener;
 
 use crate::http::SharedEngine;
 
-const USAGE: &str = "usage: dynoscope-server [--host HOST] [--port PORT] [--simulation off|playground]\n  (defaults: 127.0.0.1, 8000, off: one up-to-date copy, as DynamoDB clients almost always see it)";
+const USAGE: &str = "usage: dynoscope-server [--host HOST] [--port PORT] [--simulation off|playground] [--s3-dir DIR]\n  (defaults: 127.0.0.1, 8000, off: one up-to-date copy, as DynamoDB clients almost always see it;\n  no S3: with --s3-dir, bucket B of exports and imports is the directory DIR/B)";
 
 /// How long in-flight requests get to finish once shutdown begins.
 const GRACE: Duration = Duration::from_secs(10);
@@ -69,6 +70,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     other => return Err(format!("--simulation: off or playground, not {other}")),
                 }
             }
+            "--s3-dir" => s3::set_root(value()?.into()),
             "-h" | "--help" => return Ok(None),
             _ => return Err(format!("unknown argument: {flag}")),
         }
