@@ -20,7 +20,9 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeContinuousBackups",
     "DescribeContributorInsights",
     "DescribeEndpoints",
+    #[cfg(feature = "exchange")]
     "DescribeExport",
+    #[cfg(feature = "exchange")]
     "DescribeImport",
     "DescribeLimits",
     "DescribeStream",
@@ -28,13 +30,17 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeTimeToLive",
     "ExecuteStatement",
     "ExecuteTransaction",
+    #[cfg(feature = "exchange")]
     "ExportTableToPointInTime",
     "GetItem",
     "GetRecords",
     "GetShardIterator",
+    #[cfg(feature = "exchange")]
     "ImportTable",
     "ListContributorInsights",
+    #[cfg(feature = "exchange")]
     "ListExports",
+    #[cfg(feature = "exchange")]
     "ListImports",
     "ListStreams",
     "ListTables",
@@ -199,13 +205,19 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "ListTagsOfResource" => ops::tags::list_tags_of_resource(engine, parse(body)?),
         "DescribeLimits" => ops::account::describe_limits(engine, parse(body)?),
         "DescribeEndpoints" => ops::account::describe_endpoints(engine, parse(body)?),
+        #[cfg(feature = "exchange")]
         "ExportTableToPointInTime" => {
             ops::exports::export_table_to_point_in_time(engine, parse(body)?)
         }
+        #[cfg(feature = "exchange")]
         "DescribeExport" => ops::exports::describe_export(engine, parse(body)?),
+        #[cfg(feature = "exchange")]
         "ListExports" => ops::exports::list_exports(engine, parse(body)?),
+        #[cfg(feature = "exchange")]
         "ImportTable" => ops::imports::import_table(engine, parse(body)?),
+        #[cfg(feature = "exchange")]
         "DescribeImport" => ops::imports::describe_import(engine, parse(body)?),
+        #[cfg(feature = "exchange")]
         "ListImports" => ops::imports::list_imports(engine, parse(body)?),
         "Dynoscope_DescribeClock" => ops::simulation::describe_clock(engine, parse(body)?),
         "Dynoscope_SetClock" => ops::simulation::set_clock(engine, parse(body)?),

@@ -83,6 +83,7 @@ pub struct Engine {
     /// Which availability zones are down.
     pub(crate) zones: crate::zones::Zones,
     /// Exports and imports: their descriptions and the work a front end has yet to take.
+    #[cfg(feature = "exchange")]
     pub(crate) exchange: crate::ops::exchange::Jobs,
 }
 
@@ -152,6 +153,7 @@ impl Engine {
             zones: Default::default(),
             streams: Default::default(),
             capacity: Default::default(),
+            #[cfg(feature = "exchange")]
             exchange: Default::default(),
             config,
         }
@@ -299,6 +301,7 @@ impl Engine {
         self.record_zones();
         self.record_clock();
         self.record_engine_settings();
+        #[cfg(feature = "exchange")]
         self.record_exchange();
         for (name, table) in &self.tables {
             for (position, item) in table.items().walk(0, None) {
@@ -378,6 +381,7 @@ impl Engine {
         if name == crate::history::SETTING {
             return;
         }
+        #[cfg(feature = "exchange")]
         if name == crate::ops::exchange::SETTING {
             return self.restore_exchange(value);
         }

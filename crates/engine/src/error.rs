@@ -37,11 +37,17 @@ pub enum ErrorKind {
     /// ResourceNotFoundException for the same table).
     TableNotFoundException,
     ContinuousBackupsUnavailableException,
+    #[cfg(feature = "exchange")]
     PointInTimeRecoveryUnavailableException,
+    #[cfg(feature = "exchange")]
     InvalidExportTimeException,
+    #[cfg(feature = "exchange")]
     ExportConflictException,
+    #[cfg(feature = "exchange")]
     ExportNotFoundException,
+    #[cfg(feature = "exchange")]
     ImportConflictException,
+    #[cfg(feature = "exchange")]
     ImportNotFoundException,
 }
 
@@ -77,13 +83,19 @@ impl ErrorKind {
             ErrorKind::ContinuousBackupsUnavailableException => {
                 "ContinuousBackupsUnavailableException"
             }
+            #[cfg(feature = "exchange")]
             ErrorKind::PointInTimeRecoveryUnavailableException => {
                 "PointInTimeRecoveryUnavailableException"
             }
+            #[cfg(feature = "exchange")]
             ErrorKind::InvalidExportTimeException => "InvalidExportTimeException",
+            #[cfg(feature = "exchange")]
             ErrorKind::ExportConflictException => "ExportConflictException",
+            #[cfg(feature = "exchange")]
             ErrorKind::ExportNotFoundException => "ExportNotFoundException",
+            #[cfg(feature = "exchange")]
             ErrorKind::ImportConflictException => "ImportConflictException",
+            #[cfg(feature = "exchange")]
             ErrorKind::ImportNotFoundException => "ImportNotFoundException",
         }
     }

@@ -4,6 +4,8 @@
 //! delay, DynamoDB's validation messages, ClientToken replays and conflicts, paging, and
 //! the descriptions surviving a restore.
 
+#![cfg(feature = "exchange")]
+
 mod common;
 
 use common::Harness;

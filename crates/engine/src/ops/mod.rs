@@ -7,9 +7,12 @@ pub mod account;
 pub mod backups;
 pub mod batch;
 pub mod capacity;
+#[cfg(feature = "exchange")]
 pub mod exchange;
+#[cfg(feature = "exchange")]
 pub mod exports;
 pub mod expressions;
+#[cfg(feature = "exchange")]
 pub mod imports;
 pub mod index_keys;
 pub mod insights;
