@@ -25,6 +25,10 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeContributorInsights",
     "DescribeEndpoints",
     "DescribeKinesisStreamingDestination",
+    #[cfg(feature = "exchange")]
+    "DescribeExport",
+    #[cfg(feature = "exchange")]
+    "DescribeImport",
     "DescribeLimits",
     "DescribeStream",
     "DescribeTable",
@@ -33,12 +37,20 @@ pub const OPERATIONS: &[&str] = &[
     "EnableKinesisStreamingDestination",
     "ExecuteStatement",
     "ExecuteTransaction",
+    #[cfg(feature = "exchange")]
+    "ExportTableToPointInTime",
     "GetItem",
     "GetRecords",
     "GetResourcePolicy",
     "GetShardIterator",
     "ListBackups",
+    #[cfg(feature = "exchange")]
+    "ImportTable",
     "ListContributorInsights",
+    #[cfg(feature = "exchange")]
+    "ListExports",
+    #[cfg(feature = "exchange")]
+    "ListImports",
     "ListStreams",
     "ListTables",
     "ListTagsOfResource",
@@ -225,6 +237,20 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "ListTagsOfResource" => ops::tags::list_tags_of_resource(engine, parse(body)?),
         "DescribeLimits" => ops::account::describe_limits(engine, parse(body)?),
         "DescribeEndpoints" => ops::account::describe_endpoints(engine, parse(body)?),
+        #[cfg(feature = "exchange")]
+        "ExportTableToPointInTime" => {
+            ops::exports::export_table_to_point_in_time(engine, parse(body)?)
+        }
+        #[cfg(feature = "exchange")]
+        "DescribeExport" => ops::exports::describe_export(engine, parse(body)?),
+        #[cfg(feature = "exchange")]
+        "ListExports" => ops::exports::list_exports(engine, parse(body)?),
+        #[cfg(feature = "exchange")]
+        "ImportTable" => ops::imports::import_table(engine, parse(body)?),
+        #[cfg(feature = "exchange")]
+        "DescribeImport" => ops::imports::describe_import(engine, parse(body)?),
+        #[cfg(feature = "exchange")]
+        "ListImports" => ops::imports::list_imports(engine, parse(body)?),
         "Dynoscope_DescribeClock" => ops::simulation::describe_clock(engine, parse(body)?),
         "Dynoscope_SetClock" => ops::simulation::set_clock(engine, parse(body)?),
         "Dynoscope_AdvanceClock" => ops::simulation::advance_clock(engine, parse(body)?),

@@ -86,6 +86,9 @@ pub struct Engine {
     /// Point-in-time recovery history of each table with recovery enabled (not persisted:
     /// a reload starts it again).
     pub(crate) pitr: BTreeMap<String, crate::pitr::PitrLog>,
+    /// Exports and imports: their descriptions and the work a front end has yet to take.
+    #[cfg(feature = "exchange")]
+    pub(crate) exchange: crate::ops::exchange::Jobs,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -156,6 +159,8 @@ impl Engine {
             pitr: BTreeMap::new(),
             streams: Default::default(),
             capacity: Default::default(),
+            #[cfg(feature = "exchange")]
+            exchange: Default::default(),
             config,
         }
     }
@@ -311,6 +316,8 @@ impl Engine {
                 value: Some(value),
             });
         }
+        #[cfg(feature = "exchange")]
+        self.record_exchange();
         for (name, table) in &self.tables {
             for (position, item) in table.items().walk(0, None) {
                 let key_item = table.key_schema().key_item(&position.key);
@@ -388,6 +395,10 @@ impl Engine {
     fn restore_setting(&mut self, name: &str, value: &str) {
         if name == crate::history::SETTING {
             return;
+        }
+        #[cfg(feature = "exchange")]
+        if name == crate::ops::exchange::SETTING {
+            return self.restore_exchange(value);
         }
         if name.starts_with(crate::backup::SETTING_PREFIX) {
             if let Some(backup) = crate::backup::Backup::from_setting(value) {

@@ -44,6 +44,16 @@ pub enum ErrorKind {
     InvalidRestoreTimeException,
     PointInTimeRecoveryUnavailableException,
     PolicyNotFoundException,
+    #[cfg(feature = "exchange")]
+    InvalidExportTimeException,
+    #[cfg(feature = "exchange")]
+    ExportConflictException,
+    #[cfg(feature = "exchange")]
+    ExportNotFoundException,
+    #[cfg(feature = "exchange")]
+    ImportConflictException,
+    #[cfg(feature = "exchange")]
+    ImportNotFoundException,
 }
 
 impl ErrorKind {
@@ -87,6 +97,16 @@ impl ErrorKind {
                 "PointInTimeRecoveryUnavailableException"
             }
             ErrorKind::PolicyNotFoundException => "PolicyNotFoundException",
+            #[cfg(feature = "exchange")]
+            ErrorKind::InvalidExportTimeException => "InvalidExportTimeException",
+            #[cfg(feature = "exchange")]
+            ErrorKind::ExportConflictException => "ExportConflictException",
+            #[cfg(feature = "exchange")]
+            ErrorKind::ExportNotFoundException => "ExportNotFoundException",
+            #[cfg(feature = "exchange")]
+            ErrorKind::ImportConflictException => "ImportConflictException",
+            #[cfg(feature = "exchange")]
+            ErrorKind::ImportNotFoundException => "ImportNotFoundException",
         }
     }
 

@@ -37,6 +37,8 @@ pub struct KeyChange {
     pub key: PrimaryKey,
     pub before: Option<Item>,
     pub after: Option<Item>,
+    /// When the last write to the key in the period happened.
+    pub last_write_millis: u64,
 }
 
 impl PitrLog {
@@ -107,16 +109,18 @@ impl PitrLog {
         unchanged.chain(changed).collect()
     }
 
-    /// Every key written in `(from_millis, to_millis]`, with its value at each end; keys
-    /// whose value ended where it began are left out. `current` looks a key up as it is now.
+    /// Every key written in `[from_millis, to_millis)` (an incremental export's period), with
+    /// its value before the first and after the last of those writes; keys whose value ended
+    /// where it began are left out. `current` looks a key up as it is now.
     pub fn changes_between<'a>(
         &'a self,
         current: impl Fn(&PrimaryKey) -> Option<&'a Item>,
         from_millis: u64,
         to_millis: u64,
     ) -> Vec<KeyChange> {
-        let at_from = self.values_at(from_millis);
-        let at_to = self.values_at(to_millis);
+        // Times are whole milliseconds: "before `t`" is "as of `t - 1`".
+        let at_from = self.values_at(from_millis.saturating_sub(1));
+        let at_to = self.values_at(to_millis.saturating_sub(1));
         let value_at =
             |values: &HashMap<&PrimaryKey, Option<&Arc<Item>>>, key: &PrimaryKey| match values
                 .get(key)
@@ -124,17 +128,20 @@ impl PitrLog {
                 Some(then) => then.map(|item| (**item).clone()),
                 None => current(key).cloned(),
             };
-        let mut keys: Vec<&PrimaryKey> = (self.entries.iter())
-            .filter(|e| e.at_millis > from_millis && e.at_millis <= to_millis)
-            .map(|e| &e.key)
-            .collect();
-        crate::sorting::sort_by(&mut keys, |a, b| a.cmp(b));
-        keys.dedup();
+        let mut last_write: HashMap<&PrimaryKey, u64> = HashMap::new();
+        for e in
+            (self.entries.iter()).filter(|e| e.at_millis > from_millis && e.at_millis <= to_millis)
+        {
+            last_write.insert(&e.key, e.at_millis);
+        }
+        let mut keys: Vec<(&PrimaryKey, u64)> = last_write.into_iter().collect();
+        crate::sorting::sort_by(&mut keys, |a, b| a.0.cmp(b.0));
         keys.into_iter()
-            .map(|key| KeyChange {
+            .map(|(key, at)| KeyChange {
                 key: key.clone(),
                 before: value_at(&at_from, key),
                 after: value_at(&at_to, key),
+                last_write_millis: at,
             })
             .filter(|change| change.before != change.after)
             .collect()
@@ -196,7 +203,7 @@ mod tests {
     fn changes_between_two_times_give_each_key_at_both_ends() {
         let (log, now) = history();
         let current = |k: &PrimaryKey| now.iter().find(|(key, _)| key == k).map(|(_, i)| i);
-        let changes = log.changes_between(current, 12, 30);
+        let changes = log.changes_between(current, 12, 31);
         assert_eq!(changes.len(), 1, "b came and went: no change");
         assert_eq!(changes[0].before, Some(item("a", "v1")));
         assert_eq!(changes[0].after, Some(item("a", "v2")));

@@ -261,7 +261,9 @@ where
 /// Runs one operation on the engine, its clock told the host's time first.
 fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
     engine.observe_host_time(now_millis());
-    guarded(|| engine.dispatch(operation, body))
+    let result = guarded(|| engine.dispatch(operation, body));
+    crate::s3::run_jobs(engine);
+    result
 }
 
 /// Turns a panic inside `run` into DynamoDB's InternalFailure.

@@ -12,6 +12,7 @@ mod durable;
 mod encoding;
 mod http;
 mod limits;
+mod s3;
 mod sigv4;
 mod wire;
 
@@ -38,13 +39,14 @@ use crate::sigv4::Auth;
 
 const USAGE: &str =
     "usage: dynoscope-server [--host HOST] [--port PORT] [--simulation off|playground]
-    [--data-dir DIR [--skip-unreadable]]
+    [--data-dir DIR [--skip-unreadable]] [--s3-dir DIR]
     [--credentials ACCESS_KEY:SECRET]... [--max-connections N]
     [--idle-timeout SECS] [--header-timeout SECS] [--body-timeout SECS]
   defaults: 127.0.0.1, 8000, off (one up-to-date copy, as DynamoDB clients almost always see
   it); data in memory unless --data-dir keeps it in DIR across restarts; signatures must be
   well formed but are not checked unless --credentials is given (then only those keys are
-  accepted and SigV4 is verified); 512 connections (more wait); timeouts 60 s idle, 10 s for
+  accepted and SigV4 is verified); exports and imports need --s3-dir (bucket B is DIR/B);
+  512 connections (more wait); timeouts 60 s idle, 10 s for
   a request's headers, 60 s for its body";
 
 /// How long in-flight requests get to finish once shutdown begins.
@@ -58,6 +60,8 @@ struct Args {
     playground: bool,
     /// `--data-dir` and `--skip-unreadable`.
     store: durable::Options,
+    /// `--s3-dir`: where exports are written and imports read (bucket B is DIR/B).
+    s3_dir: Option<std::path::PathBuf>,
     /// Access keys and their secrets; empty: signatures are checked for shape only.
     credentials: HashMap<String, String>,
     limits: Limits,
@@ -99,6 +103,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         port: 8000,
         playground: false,
         store: durable::Options::default(),
+        s3_dir: None,
         credentials: HashMap::new(),
         limits: Limits::default(),
     };
@@ -144,6 +149,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--idle-timeout" => parsed.limits.idle_timeout = parse_seconds(&flag, &value()?)?,
             "--header-timeout" => parsed.limits.header_timeout = parse_seconds(&flag, &value()?)?,
             "--body-timeout" => parsed.limits.body_timeout = parse_seconds(&flag, &value()?)?,
+            "--s3-dir" => parsed.s3_dir = Some(value()?.into()),
             "-h" | "--help" => return Ok(None),
             _ => return Err(format!("unknown argument: {flag}")),
         }
@@ -177,6 +183,9 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> std::io::Result<()> {
+    if let Some(dir) = &args.s3_dir {
+        s3::set_root(dir.clone());
+    }
     let engine = Arc::new(Mutex::new(
         durable::start(&args.store, engine_config(args.playground))
             .map_err(std::io::Error::other)?,
@@ -348,6 +357,7 @@ mod tests {
                 port: 8000,
                 playground: false,
                 store: durable::Options::default(),
+                s3_dir: None,
                 credentials: HashMap::new(),
                 limits: Limits::default(),
             }))
@@ -363,6 +373,7 @@ mod tests {
                 port: 9000,
                 playground: true,
                 store: durable::Options::default(),
+                s3_dir: None,
                 credentials: HashMap::new(),
                 limits: Limits::default(),
             }))

@@ -8,7 +8,13 @@ pub mod backups;
 pub mod batch;
 pub mod capacity;
 pub mod continuous_backups;
+#[cfg(feature = "exchange")]
+pub mod exchange;
+#[cfg(feature = "exchange")]
+pub mod exports;
 pub mod expressions;
+#[cfg(feature = "exchange")]
+pub mod imports;
 pub mod index_keys;
 pub mod insights;
 pub mod introspection;
