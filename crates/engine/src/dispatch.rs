@@ -14,50 +14,62 @@ pub const OPERATIONS: &[&str] = &[
     "BatchExecuteStatement",
     "BatchGetItem",
     "BatchWriteItem",
+    #[cfg(feature = "extras")]
     "CreateBackup",
     "CreateTable",
+    #[cfg(feature = "extras")]
     "DeleteBackup",
     "DeleteItem",
+    #[cfg(feature = "extras")]
     "DeleteResourcePolicy",
     "DeleteTable",
+    #[cfg(feature = "extras")]
     "DescribeBackup",
     "DescribeContinuousBackups",
     "DescribeContributorInsights",
     "DescribeEndpoints",
+    #[cfg(feature = "extras")]
     "DescribeKinesisStreamingDestination",
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     "DescribeExport",
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     "DescribeImport",
     "DescribeLimits",
     "DescribeStream",
     "DescribeTable",
     "DescribeTimeToLive",
+    #[cfg(feature = "extras")]
     "DisableKinesisStreamingDestination",
+    #[cfg(feature = "extras")]
     "EnableKinesisStreamingDestination",
     "ExecuteStatement",
     "ExecuteTransaction",
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     "ExportTableToPointInTime",
     "GetItem",
     "GetRecords",
+    #[cfg(feature = "extras")]
     "GetResourcePolicy",
     "GetShardIterator",
+    #[cfg(feature = "extras")]
     "ListBackups",
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     "ImportTable",
     "ListContributorInsights",
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     "ListExports",
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     "ListImports",
     "ListStreams",
     "ListTables",
     "ListTagsOfResource",
     "PutItem",
+    #[cfg(feature = "extras")]
     "PutResourcePolicy",
     "Query",
+    #[cfg(feature = "extras")]
     "RestoreTableFromBackup",
+    #[cfg(feature = "extras")]
     "RestoreTableToPointInTime",
     "Scan",
     "TagResource",
@@ -67,6 +79,7 @@ pub const OPERATIONS: &[&str] = &[
     "UpdateContinuousBackups",
     "UpdateContributorInsights",
     "UpdateItem",
+    #[cfg(feature = "extras")]
     "UpdateKinesisStreamingDestination",
     "UpdateTable",
     "UpdateTimeToLive",
@@ -202,20 +215,33 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "GetRecords" => ops::streams::get_records(engine, parse(body)?),
         "UpdateTimeToLive" => ops::ttl::update_time_to_live(engine, parse(body)?),
         "DescribeTimeToLive" => ops::ttl::describe_time_to_live(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "PutResourcePolicy" => ops::resource_policies::put_resource_policy(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "GetResourcePolicy" => ops::resource_policies::get_resource_policy(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "DeleteResourcePolicy" => {
             ops::resource_policies::delete_resource_policy(engine, parse(body)?)
         }
+        #[cfg(feature = "extras")]
         "EnableKinesisStreamingDestination" => ops::kinesis::enable(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "DisableKinesisStreamingDestination" => ops::kinesis::disable(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "UpdateKinesisStreamingDestination" => ops::kinesis::update(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "DescribeKinesisStreamingDestination" => ops::kinesis::describe(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "CreateBackup" => ops::backups::create_backup(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "DescribeBackup" => ops::backups::describe_backup(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "DeleteBackup" => ops::backups::delete_backup(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "ListBackups" => ops::backups::list_backups(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "RestoreTableFromBackup" => ops::restore::restore_table_from_backup(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "RestoreTableToPointInTime" => {
             ops::restore::restore_table_to_point_in_time(engine, parse(body)?)
         }
@@ -237,19 +263,19 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "ListTagsOfResource" => ops::tags::list_tags_of_resource(engine, parse(body)?),
         "DescribeLimits" => ops::account::describe_limits(engine, parse(body)?),
         "DescribeEndpoints" => ops::account::describe_endpoints(engine, parse(body)?),
-        #[cfg(feature = "exchange")]
+        #[cfg(feature = "extras")]
         "ExportTableToPointInTime" => {
             ops::exports::export_table_to_point_in_time(engine, parse(body)?)
         }
-        #[cfg(feature = "exchange")]
+        #[cfg(feature = "extras")]
         "DescribeExport" => ops::exports::describe_export(engine, parse(body)?),
-        #[cfg(feature = "exchange")]
+        #[cfg(feature = "extras")]
         "ListExports" => ops::exports::list_exports(engine, parse(body)?),
-        #[cfg(feature = "exchange")]
+        #[cfg(feature = "extras")]
         "ImportTable" => ops::imports::import_table(engine, parse(body)?),
-        #[cfg(feature = "exchange")]
+        #[cfg(feature = "extras")]
         "DescribeImport" => ops::imports::describe_import(engine, parse(body)?),
-        #[cfg(feature = "exchange")]
+        #[cfg(feature = "extras")]
         "ListImports" => ops::imports::list_imports(engine, parse(body)?),
         "Dynoscope_DescribeClock" => ops::simulation::describe_clock(engine, parse(body)?),
         "Dynoscope_SetClock" => ops::simulation::set_clock(engine, parse(body)?),

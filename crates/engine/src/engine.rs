@@ -82,12 +82,14 @@ pub struct Engine {
     /// Which availability zones are down.
     pub(crate) zones: crate::zones::Zones,
     /// On-demand backups by ARN (persisted as settings).
+    #[cfg(feature = "extras")]
     pub(crate) backups: BTreeMap<String, crate::backup::Backup>,
     /// Point-in-time recovery history of each table with recovery enabled (not persisted:
     /// a reload starts it again).
+    #[cfg(feature = "extras")]
     pub(crate) pitr: BTreeMap<String, crate::pitr::PitrLog>,
     /// Exports and imports: their descriptions and the work a front end has yet to take.
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     pub(crate) exchange: crate::ops::exchange::Jobs,
 }
 
@@ -155,11 +157,13 @@ impl Engine {
             activity: crate::activity::ActivityLog::new(config.record_activity),
             deleting: BTreeMap::new(),
             zones: Default::default(),
+            #[cfg(feature = "extras")]
             backups: BTreeMap::new(),
+            #[cfg(feature = "extras")]
             pitr: BTreeMap::new(),
             streams: Default::default(),
             capacity: Default::default(),
-            #[cfg(feature = "exchange")]
+            #[cfg(feature = "extras")]
             exchange: Default::default(),
             config,
         }
@@ -307,16 +311,9 @@ impl Engine {
         self.record_zones();
         self.record_clock();
         self.record_engine_settings();
-        let backups: Vec<(String, String)> = (self.backups.values())
-            .map(|b| (b.setting_name(), b.to_setting()))
-            .collect();
-        for (name, value) in backups {
-            self.record(|| Change::PutSetting {
-                name,
-                value: Some(value),
-            });
-        }
-        #[cfg(feature = "exchange")]
+        #[cfg(feature = "extras")]
+        self.record_backups();
+        #[cfg(feature = "extras")]
         self.record_exchange();
         for (name, table) in &self.tables {
             for (position, item) in table.items().walk(0, None) {
@@ -376,6 +373,20 @@ impl Engine {
         });
     }
 
+    /// Records every backup (each as its own setting).
+    #[cfg(feature = "extras")]
+    fn record_backups(&mut self) {
+        let backups: Vec<(String, String)> = (self.backups.values())
+            .map(|b| (b.setting_name(), b.to_setting()))
+            .collect();
+        for (name, value) in backups {
+            self.record(|| Change::PutSetting {
+                name,
+                value: Some(value),
+            });
+        }
+    }
+
     /// Records the clock's mode and time.
     pub(crate) fn record_clock(&mut self) {
         let speed = match self.clock.mode() {
@@ -396,10 +407,11 @@ impl Engine {
         if name == crate::history::SETTING {
             return;
         }
-        #[cfg(feature = "exchange")]
+        #[cfg(feature = "extras")]
         if name == crate::ops::exchange::SETTING {
             return self.restore_exchange(value);
         }
+        #[cfg(feature = "extras")]
         if name.starts_with(crate::backup::SETTING_PREFIX) {
             if let Some(backup) = crate::backup::Backup::from_setting(value) {
                 self.backups.insert(backup.arn.clone(), backup);
@@ -523,6 +535,7 @@ impl Engine {
         }
         let now = self.clock.now_millis();
         for (name, table) in &mut self.tables {
+            #[cfg(feature = "extras")]
             if table.definition.point_in_time_recovery.is_some() {
                 self.pitr
                     .insert(name.clone(), crate::pitr::PitrLog::starting_at(now));

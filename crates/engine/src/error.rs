@@ -44,15 +44,15 @@ pub enum ErrorKind {
     InvalidRestoreTimeException,
     PointInTimeRecoveryUnavailableException,
     PolicyNotFoundException,
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     InvalidExportTimeException,
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     ExportConflictException,
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     ExportNotFoundException,
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     ImportConflictException,
-    #[cfg(feature = "exchange")]
+    #[cfg(feature = "extras")]
     ImportNotFoundException,
 }
 
@@ -97,15 +97,15 @@ impl ErrorKind {
                 "PointInTimeRecoveryUnavailableException"
             }
             ErrorKind::PolicyNotFoundException => "PolicyNotFoundException",
-            #[cfg(feature = "exchange")]
+            #[cfg(feature = "extras")]
             ErrorKind::InvalidExportTimeException => "InvalidExportTimeException",
-            #[cfg(feature = "exchange")]
+            #[cfg(feature = "extras")]
             ErrorKind::ExportConflictException => "ExportConflictException",
-            #[cfg(feature = "exchange")]
+            #[cfg(feature = "extras")]
             ErrorKind::ExportNotFoundException => "ExportNotFoundException",
-            #[cfg(feature = "exchange")]
+            #[cfg(feature = "extras")]
             ErrorKind::ImportConflictException => "ImportConflictException",
-            #[cfg(feature = "exchange")]
+            #[cfg(feature = "extras")]
             ErrorKind::ImportNotFoundException => "ImportNotFoundException",
         }
     }

@@ -12,6 +12,7 @@
 //! per operation family), [`dispatch`] (names to handlers), [`clock`] and [`rng`].
 
 pub mod activity;
+#[cfg(feature = "extras")]
 pub mod backup;
 pub mod clock;
 pub mod contract;
@@ -32,6 +33,7 @@ pub mod ops;
 pub mod partiql;
 pub mod partition;
 pub mod persist;
+#[cfg(feature = "extras")]
 pub mod pitr;
 pub mod replica;
 pub mod ring;

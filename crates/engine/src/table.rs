@@ -83,18 +83,23 @@ pub struct TableDefinition {
     /// Where the table was restored from, when it was (RestoreTableFromBackup,
     /// RestoreTableToPointInTime).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg(feature = "extras")]
     pub restore_summary: Option<RestoreSummary>,
     /// Resource-based policies (PutResourcePolicy): the table's and its stream's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg(feature = "extras")]
     pub resource_policy: Option<ResourcePolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg(feature = "extras")]
     pub stream_resource_policy: Option<ResourcePolicy>,
     /// Kinesis Data Streams destinations (EnableKinesisStreamingDestination), in the order
     /// first enabled.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg(feature = "extras")]
     pub kinesis_destinations: Vec<KinesisDestination>,
 }
 
+#[cfg(feature = "extras")]
 /// A resource-based policy document as given, and its revision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourcePolicy {
@@ -102,6 +107,7 @@ pub struct ResourcePolicy {
     pub revision_id: String,
 }
 
+#[cfg(feature = "extras")]
 /// A Kinesis Data Streams destination of a table: enabled or disabled since a moment, its
 /// status ENABLING/DISABLING/UPDATING until the control-plane delay has passed. No data is
 /// sent anywhere.
@@ -118,6 +124,7 @@ pub struct KinesisDestination {
     pub updating: bool,
 }
 
+#[cfg(feature = "extras")]
 impl KinesisDestination {
     /// `DestinationStatus` at `now`.
     pub fn status(&self, now_millis: u64) -> &'static str {
@@ -132,6 +139,7 @@ impl KinesisDestination {
     }
 }
 
+#[cfg(feature = "extras")]
 /// DescribeTable's `RestoreSummary`: the backup or table a restored table came from and
 /// the moment it holds; the restore is in progress while the table is CREATING.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -66,6 +66,7 @@ fn commit_write_as(
             index_lags,
         },
     );
+    #[cfg(feature = "extras")]
     if let (Some(history), Some(recovery)) = (
         engine.pitr.get_mut(table_name),
         table.definition.point_in_time_recovery,
@@ -99,6 +100,7 @@ fn commit_write_as(
     outcome
 }
 
+#[cfg(feature = "extras")]
 /// Loads items into a new table all at once, as a restore or an import does: every replica
 /// and index has them at once, each is recorded for persistence, and none makes a stream
 /// record, an event or a capacity charge (DynamoDB's restores and imports write no stream

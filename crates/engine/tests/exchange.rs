@@ -4,7 +4,7 @@
 //! delay, DynamoDB's validation messages, ClientToken replays and conflicts, paging, and
 //! the descriptions surviving a restore.
 
-#![cfg(feature = "exchange")]
+#![cfg(feature = "extras")]
 
 mod common;
 

@@ -4,27 +4,31 @@
 //! capacity arithmetic in `capacity`.
 
 pub mod account;
+#[cfg(feature = "extras")]
 pub mod backups;
 pub mod batch;
 pub mod capacity;
 pub mod continuous_backups;
-#[cfg(feature = "exchange")]
+#[cfg(feature = "extras")]
 pub mod exchange;
-#[cfg(feature = "exchange")]
+#[cfg(feature = "extras")]
 pub mod exports;
 pub mod expressions;
-#[cfg(feature = "exchange")]
+#[cfg(feature = "extras")]
 pub mod imports;
 pub mod index_keys;
 pub mod insights;
 pub mod introspection;
 pub mod items;
+#[cfg(feature = "extras")]
 pub mod kinesis;
 pub mod metrics;
 pub mod partiql;
 pub mod query;
 pub mod read;
+#[cfg(feature = "extras")]
 pub mod resource_policies;
+#[cfg(feature = "extras")]
 pub mod restore;
 pub mod scan;
 pub mod simulation;

@@ -598,9 +598,11 @@ pub(crate) fn create_table_from(
             format!("Table already exists: {name}"),
         ));
     }
+    #[cfg(feature = "extras")]
     let resource_policy = (request.resource_policy.as_deref())
         .map(|policy| super::resource_policies::new_policy(policy, engine.now_millis()))
         .transpose()?;
+    // Without the extras (the page) ResourcePolicy is accepted and ignored.
     let definition = TableDefinition {
         arn: table_arn,
         indexes,
@@ -627,9 +629,13 @@ pub(crate) fn create_table_from(
         point_in_time_recovery: None,
         contributor_insights: None,
         index_contributor_insights: BTreeMap::new(),
+        #[cfg(feature = "extras")]
         restore_summary: None,
+        #[cfg(feature = "extras")]
         resource_policy,
+        #[cfg(feature = "extras")]
         stream_resource_policy: None,
+        #[cfg(feature = "extras")]
         kinesis_destinations: Vec::new(),
     };
     engine.record_table(&definition);
@@ -906,6 +912,7 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
         description["LatestStreamLabel"] = json!(stream.label);
         description["LatestStreamArn"] = json!(stream.arn);
     }
+    #[cfg(feature = "extras")]
     if let Some(summary) = super::restore::restore_summary_json(d, now_millis) {
         description["RestoreSummary"] = summary;
     }
@@ -1032,6 +1039,7 @@ pub fn delete_table(
     let now = engine.now_millis();
     let description = describe_deleting(table, now);
     let removed = engine.tables.remove(name).expect("found above");
+    #[cfg(feature = "extras")]
     engine.pitr.remove(name);
     // With a control-plane delay the table stays visible as DELETING until it is gone;
     // item operations no longer find it.
