@@ -301,8 +301,15 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
 /// Reads a request body into its typed form.
 pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DynamoError> {
     clear_validation_failure();
-    serde_json::from_slice(body)
-        .map_err(|e| take_validation_failure().unwrap_or_else(|| serialization_error(body, &e)))
+    serde_json::from_slice(body).map_err(|e| unreadable(body, e))
+}
+
+/// Why a body did not read: a value's own validation failure if one was recorded, else
+/// DynamoDB's SerializationException. Kept out of line: [`parse`] has one copy per
+/// request type, and this one is shared.
+#[inline(never)]
+fn unreadable(body: &[u8], error: serde_json::Error) -> DynamoError {
+    take_validation_failure().unwrap_or_else(|| serialization_error(body, &error))
 }
 
 /// DynamoDB's SerializationException for a body that cannot be read into the request: none

@@ -141,12 +141,13 @@ impl IndexDefinition {
             Some(attr) => Some(value(attr)?),
             None => None,
         };
-        let more = self
-            .key_schema
-            .more_hash
-            .iter()
-            .chain(&self.key_schema.more_range);
-        let more = more.map(value).collect::<Option<Vec<_>>>()?;
+        let more = match self.key_schema.is_multi_attribute() {
+            true => (self.key_schema.more_hash.iter())
+                .chain(&self.key_schema.more_range)
+                .map(value)
+                .collect::<Option<Vec<_>>>()?,
+            false => Vec::new(),
+        };
         Some(KeyRefs {
             first,
             second,
@@ -156,7 +157,7 @@ impl IndexDefinition {
 
     /// The partition hash of the entry an item's key values make.
     fn hash_of(&self, key: &KeyRefs) -> u64 {
-        if self.key_schema.more_hash.is_empty() {
+        if !self.key_schema.is_multi_attribute() || self.key_schema.more_hash.is_empty() {
             return partition_hash_of(key.first).unwrap_or(0);
         }
         let more = &key.more[..self.key_schema.more_hash.len()];

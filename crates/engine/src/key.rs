@@ -62,11 +62,14 @@ pub struct KeySchema {
     pub hash: KeyAttribute,
     pub range: Option<KeyAttribute>,
     /// The second to fourth partition-key attributes of a multi-attribute key (global
-    /// secondary indexes only).
+    /// secondary indexes only; the page's engine, without `extras`, neither makes nor
+    /// stores them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(not(feature = "extras"), serde(skip))]
     pub more_hash: Vec<KeyAttribute>,
     /// The second to fourth sort-key attributes of a multi-attribute key.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(not(feature = "extras"), serde(skip))]
     pub more_range: Vec<KeyAttribute>,
 }
 
@@ -202,9 +205,11 @@ impl KeySchema {
         self.hash_attributes().chain(self.range_attributes())
     }
 
-    /// Whether the partition key or the sort key has more than one attribute.
+    /// Whether the partition key or the sort key has more than one attribute. Always false
+    /// in the page's engine (without the `extras` feature), which cannot make such keys, so
+    /// their code is left out of its build.
     pub fn is_multi_attribute(&self) -> bool {
-        !self.more_hash.is_empty() || !self.more_range.is_empty()
+        cfg!(feature = "extras") && (!self.more_hash.is_empty() || !self.more_range.is_empty())
     }
 
     /// The schema as DynamoDB's `KeySchema` member: each attribute with its key type.
@@ -252,13 +257,25 @@ impl KeySchema {
         &self,
         pick: impl Fn(&KeyAttribute) -> Result<KeyValue, DynamoError>,
     ) -> Result<PrimaryKey, DynamoError> {
-        let hash = self
-            .hash_attributes()
-            .map(&pick)
-            .collect::<Result<_, _>>()?;
-        let range: Vec<KeyValue> = self
-            .range_attributes()
-            .map(&pick)
+        if !self.is_multi_attribute() {
+            let range = self.range.as_ref().map(&pick).transpose()?;
+            return Ok(PrimaryKey {
+                hash: pick(&self.hash)?,
+                range,
+            });
+        }
+        self.multi_attribute_key(&pick)
+    }
+
+    /// [`Self::key_with`] for a multi-attribute key: each part picked, then the parts as
+    /// tuples (one copy of this code, whatever `pick` is).
+    fn multi_attribute_key(
+        &self,
+        pick: &dyn Fn(&KeyAttribute) -> Result<KeyValue, DynamoError>,
+    ) -> Result<PrimaryKey, DynamoError> {
+        let hash = self.hash_attributes().map(pick).collect::<Result<_, _>>()?;
+        let range: Vec<KeyValue> = (self.range_attributes())
+            .map(pick)
             .collect::<Result<_, _>>()?;
         Ok(PrimaryKey {
             hash: KeyValue::of_parts(hash),
@@ -322,12 +339,14 @@ impl KeySchema {
 
     /// The key as an item holding only the key attributes (for responses and keys).
     pub fn key_item(&self, key: &PrimaryKey) -> Item {
+        // Inserted one by one: collecting into a map would sort (and carry a sort's code).
+        let mut item = Item::new();
         let values = key.hash.parts().iter();
         let values = values.chain(key.range.iter().flat_map(KeyValue::parts));
-        self.attributes()
-            .zip(values)
-            .map(|(attr, value)| (attr.name.clone(), value.to_attribute()))
-            .collect()
+        for (attr, value) in self.attributes().zip(values) {
+            item.insert(attr.name.clone(), value.to_attribute());
+        }
+        item
     }
 }
 

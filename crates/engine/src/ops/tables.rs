@@ -147,7 +147,7 @@ fn check_create_shape(request: &CreateTableRequest) -> Result<(), DynamoError> {
         ("localSecondaryIndexes", &request.local_secondary_indexes),
         ("globalSecondaryIndexes", &request.global_secondary_indexes),
     ] {
-        let most = if field == "globalSecondaryIndexes" {
+        let most = if field == "globalSecondaryIndexes" && cfg!(feature = "extras") {
             2 * MAX_KEY_ATTRIBUTES
         } else {
             2
@@ -327,7 +327,7 @@ pub(crate) fn check_throughput_shape(
 /// with another name.
 pub(crate) fn two_element_key_schema(
     elements: &[KeySchemaElementArg],
-    attribute: impl Fn(&str) -> Result<KeyAttribute, DynamoError>,
+    attribute: &dyn Fn(&str) -> Result<KeyAttribute, DynamoError>,
 ) -> Result<KeySchema, DynamoError> {
     let name = |i: usize| elements[i].attribute_name.as_deref().unwrap_or_default();
     if elements.len() == 2 && name(0) == name(1) {
@@ -357,11 +357,13 @@ pub(crate) fn two_element_key_schema(
 /// of two elements keeps the table rules' messages.
 pub(crate) fn global_index_key_schema(
     elements: &[KeySchemaElementArg],
-    attribute: impl Fn(&str) -> Result<KeyAttribute, DynamoError>,
+    attribute: &dyn Fn(&str) -> Result<KeyAttribute, DynamoError>,
 ) -> Result<KeySchema, DynamoError> {
     let is_hash = |e: &KeySchemaElementArg| e.key_type.as_deref() == Some("HASH");
     let hashes = elements.iter().take_while(|e| is_hash(e)).count();
-    if elements.len() <= 2 && (hashes < 2 || elements.len() < 2) {
+    // The page's engine (no `extras`) keeps DynamoDB's earlier two-element rule.
+    let single = elements.len() <= 2 && (hashes < 2 || elements.len() < 2);
+    if single || !cfg!(feature = "extras") {
         return two_element_key_schema(elements, attribute);
     }
     let names: Vec<&str> = (elements.iter())
@@ -700,8 +702,8 @@ fn indexes_of(
                 })
             };
             let key_schema = match kind {
-                IndexKind::Global => global_index_key_schema(elements, attribute)?,
-                IndexKind::Local => two_element_key_schema(elements, attribute)?,
+                IndexKind::Global => global_index_key_schema(elements, &attribute)?,
+                IndexKind::Local => two_element_key_schema(elements, &attribute)?,
             };
             if kind == IndexKind::Local {
                 if keys.len() != 2 {

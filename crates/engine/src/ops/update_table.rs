@@ -216,7 +216,7 @@ fn new_index(
             )));
         }
     }
-    let key_schema = global_index_key_schema(elements, attribute)?;
+    let key_schema = global_index_key_schema(elements, &attribute)?;
     let projection = match create
         .projection
         .as_ref()
