@@ -126,6 +126,15 @@ pub struct KinesisDestination {
 
 #[cfg(feature = "extras")]
 impl KinesisDestination {
+    /// The status an Enable, Disable or Update answers with: the change just begun.
+    pub fn changing_status(&self) -> &'static str {
+        match (self.enabled, self.updating) {
+            (true, true) => "UPDATING",
+            (true, false) => "ENABLING",
+            (false, _) => "DISABLING",
+        }
+    }
+
     /// `DestinationStatus` at `now`.
     pub fn status(&self, now_millis: u64) -> &'static str {
         let settled = now_millis >= self.settles_at_millis;

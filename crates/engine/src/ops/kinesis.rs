@@ -60,12 +60,13 @@ fn check(request: &DestinationRequest) -> Result<(String, String, Option<String>
     Ok((request.table_name.clone().expect("checked"), arn, precision))
 }
 
-/// The answer Enable, Disable and Update give.
-fn answer(table: &str, destination: &KinesisDestination, now: u64, member: &str) -> Value {
+/// The answer Enable, Disable and Update give: the change just begun (as CreateTable
+/// answers CREATING, whatever the delay).
+fn answer(table: &str, destination: &KinesisDestination, member: &str) -> Value {
     let mut answer = json!({
         "TableName": table,
         "StreamArn": destination.stream_arn,
-        "DestinationStatus": destination.status(now),
+        "DestinationStatus": destination.changing_status(),
     });
     if !member.is_empty() {
         answer[member] = json!({"ApproximateCreationDateTimePrecision": destination.precision});
@@ -92,7 +93,6 @@ fn change_destination(
 
 pub fn enable(engine: &mut Engine, request: DestinationRequest) -> Result<Vec<u8>, DynamoError> {
     let (table, arn, precision) = check(&request)?;
-    let now = engine.now_millis();
     let destination = change_destination(engine, &table, |all, now, settles| {
         let active = all.iter().filter(|d| d.enabled).count();
         if all.iter().any(|d| d.stream_arn == arn && d.enabled) {
@@ -127,12 +127,7 @@ pub fn enable(engine: &mut Engine, request: DestinationRequest) -> Result<Vec<u8
             }
         })
     })?;
-    let answer = answer(
-        &table,
-        &destination,
-        now,
-        "EnableKinesisStreamingConfiguration",
-    );
+    let answer = answer(&table, &destination, "EnableKinesisStreamingConfiguration");
     respond(&json!(answer))
 }
 
@@ -149,7 +144,6 @@ fn enabled_at(all: &[KinesisDestination], arn: &str, table: &str) -> Result<usiz
 
 pub fn disable(engine: &mut Engine, request: DestinationRequest) -> Result<Vec<u8>, DynamoError> {
     let (table, arn, _) = check(&request)?;
-    let now = engine.now_millis();
     let destination = change_destination(engine, &table, |all, now, settles| {
         let at = enabled_at(all, &arn, &table)?;
         all[at].enabled = false;
@@ -158,18 +152,12 @@ pub fn disable(engine: &mut Engine, request: DestinationRequest) -> Result<Vec<u
         all[at].settles_at_millis = settles;
         Ok(at)
     })?;
-    let answer = answer(
-        &table,
-        &destination,
-        now,
-        "EnableKinesisStreamingConfiguration",
-    );
+    let answer = answer(&table, &destination, "EnableKinesisStreamingConfiguration");
     respond(&json!(answer))
 }
 
 pub fn update(engine: &mut Engine, request: DestinationRequest) -> Result<Vec<u8>, DynamoError> {
     let (table, arn, precision) = check(&request)?;
-    let now = engine.now_millis();
     let destination = change_destination(engine, &table, |all, now, settles| {
         let at = enabled_at(all, &arn, &table)?;
         if let Some(precision) = precision.clone() {
@@ -180,12 +168,7 @@ pub fn update(engine: &mut Engine, request: DestinationRequest) -> Result<Vec<u8
         all[at].settles_at_millis = settles;
         Ok(at)
     })?;
-    let answer = answer(
-        &table,
-        &destination,
-        now,
-        "UpdateKinesisStreamingConfiguration",
-    );
+    let answer = answer(&table, &destination, "UpdateKinesisStreamingConfiguration");
     respond(&json!(answer))
 }
 
