@@ -146,6 +146,49 @@ fn a_global_index_cannot_be_read_while_it_backfills() {
     assert_eq!(h.ok("Query", query)["Count"], 1);
 }
 
+/// A table with a second's control-plane delay, an item, and index `by_g` backfilling.
+fn backfilling() -> Harness {
+    let mut h = Harness::new();
+    h.ok("Dynoscope_SetSimulation", json!({"ControlPlaneMillis": 1000}));
+    h.table("t1x", None);
+    h.ok("Dynoscope_AdvanceClock", json!({"Millis": 1000}));
+    h.put("t1x", json!({"pk": {"S": "a"}, "g": {"S": "x"}}));
+    h.ok(
+        "UpdateTable",
+        json!({
+            "TableName": "t1x",
+            "AttributeDefinitions": [{"AttributeName": "g", "AttributeType": "S"}],
+            "GlobalSecondaryIndexUpdates": [{"Create": {
+                "IndexName": "by_g",
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"}
+            }}]
+        }),
+    );
+    h
+}
+
+#[test]
+fn a_global_index_can_be_deleted_while_it_backfills() {
+    let mut h = backfilling();
+    h.ok(
+        "UpdateTable",
+        json!({"TableName": "t1x", "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "by_g"}}]}),
+    );
+    let table = &h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"];
+    assert!(table.get("GlobalSecondaryIndexes").is_none(), "{table}");
+}
+
+#[test]
+fn other_changes_wait_for_the_backfill() {
+    let mut h = backfilling();
+    let e = h.err(
+        "UpdateTable",
+        json!({"TableName": "t1x", "DeletionProtectionEnabled": true}),
+    );
+    assert_eq!(e.kind.name(), "ResourceInUseException");
+}
+
 #[test]
 fn a_global_index_can_be_deleted() {
     let mut h = Harness::new();

@@ -16,7 +16,7 @@ use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
 use crate::index::{IndexDefinition, IndexKind, Projection};
 use crate::key::{KeyAttribute, ScalarType};
-use crate::table::{BillingMode, TableDefinition};
+use crate::table::{BillingMode, Table, TableDefinition};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -81,6 +81,41 @@ fn has_any_change(request: &UpdateTableRequest) -> bool {
         || request.table_class.is_some()
         || request.sse_specification.is_some()
         || request.on_demand_throughput.is_some()
+}
+
+/// Whether the request only deletes a global index that is still being created: DynamoDB
+/// allows that while the table is UPDATING for the index's backfill (the API Reference's
+/// GlobalSecondaryIndexDescription: an index CREATING with Backfilling true can be deleted).
+fn deletes_a_backfilling_index(request: &UpdateTableRequest, table: &Table, now: u64) -> bool {
+    let updates = request
+        .global_secondary_index_updates
+        .as_deref()
+        .unwrap_or_default();
+    let [
+        IndexUpdateArg {
+            delete: Some(delete),
+            create: None,
+            update: None,
+        },
+    ] = updates
+    else {
+        return false;
+    };
+    let only_that = request.billing_mode.is_none()
+        && request.provisioned_throughput.is_none()
+        && request.stream_specification.is_none()
+        && request.deletion_protection_enabled.is_none()
+        && request.table_class.is_none()
+        && request.sse_specification.is_none()
+        && request.on_demand_throughput.is_none();
+    let backfilling = |name: &str| {
+        table.indexes().iter().any(|i| {
+            i.definition.name == name
+                && i.definition.kind == IndexKind::Global
+                && now < i.definition.active_from_millis
+        })
+    };
+    only_that && delete.index_name.as_deref().is_some_and(backfilling)
 }
 
 fn throughput_pair(t: &ThroughputArg) -> (u64, u64) {
@@ -322,7 +357,9 @@ pub fn update_table(
         .tables
         .get(&name)
         .ok_or_else(|| DynamoError::table_not_found(&name))?;
-    if table.definition.status(now) != "ACTIVE" {
+    if table.definition.status(now) != "ACTIVE"
+        && !deletes_a_backfilling_index(&request, table, now)
+    {
         return Err(DynamoError::new(
             ErrorKind::ResourceInUseException,
             format!(
