@@ -107,8 +107,8 @@ fn a_global_index_created_by_update_table_is_backfilled() {
     assert_eq!(table["GlobalSecondaryIndexes"][0]["ItemCount"], 1);
 }
 
-#[test]
-fn a_global_index_cannot_be_read_while_it_backfills() {
+/// A table with a second's control-plane delay, an item, and index `by_g` backfilling.
+fn backfilling() -> Harness {
     let mut h = Harness::new();
     h.ok(
         "Dynoscope_SetSimulation",
@@ -129,6 +129,12 @@ fn a_global_index_cannot_be_read_while_it_backfills() {
             }}]
         }),
     );
+    h
+}
+
+#[test]
+fn a_global_index_cannot_be_read_while_it_backfills() {
+    let mut h = backfilling();
     let query = json!({"TableName": "t1x", "IndexName": "by_g",
         "KeyConditionExpression": "g = :g", "ExpressionAttributeValues": {":g": {"S": "x"}}});
     for (operation, request) in [
@@ -144,28 +150,6 @@ fn a_global_index_cannot_be_read_while_it_backfills() {
     }
     h.ok("Dynoscope_AdvanceClock", json!({"Millis": 1000}));
     assert_eq!(h.ok("Query", query)["Count"], 1);
-}
-
-/// A table with a second's control-plane delay, an item, and index `by_g` backfilling.
-fn backfilling() -> Harness {
-    let mut h = Harness::new();
-    h.ok("Dynoscope_SetSimulation", json!({"ControlPlaneMillis": 1000}));
-    h.table("t1x", None);
-    h.ok("Dynoscope_AdvanceClock", json!({"Millis": 1000}));
-    h.put("t1x", json!({"pk": {"S": "a"}, "g": {"S": "x"}}));
-    h.ok(
-        "UpdateTable",
-        json!({
-            "TableName": "t1x",
-            "AttributeDefinitions": [{"AttributeName": "g", "AttributeType": "S"}],
-            "GlobalSecondaryIndexUpdates": [{"Create": {
-                "IndexName": "by_g",
-                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"}
-            }}]
-        }),
-    );
-    h
 }
 
 #[test]

@@ -8,18 +8,15 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { startServer } from "./server.mjs";
 import { mkdtempSync, mkdirSync, readdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 
 const require = createRequire(new URL("../../sdk/package.json", import.meta.url));
 const sdk = require("@aws-sdk/client-dynamodb");
 
-const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-const SERVER_BIN = process.env.DYNOSCOPE_SERVER_BIN ?? `${REPO}target/debug/dynoscope-server`;
 const S3_DIR = mkdtempSync(join(tmpdir(), "dynoscope-js-s3-"));
 // The bucket exists (a directory under --s3-dir), as an export's bucket must.
 mkdirSync(join(S3_DIR, "js-bucket"));
@@ -27,25 +24,6 @@ mkdirSync(join(S3_DIR, "js-bucket"));
 let server;
 let ddb;
 
-function startServer(...args) {
-  const child = spawn(SERVER_BIN, ["--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    child.on("error", reject);
-    child.stdout.on("data", (chunk) => {
-      seen += chunk;
-      const match = seen.match(/listening on (http:\/\/\S+)/);
-      if (match) {
-        const stop = () =>
-          new Promise((done) => {
-            child.on("exit", (code) => done(code));
-            child.kill("SIGTERM");
-          });
-        resolve({ url: match[1], stop });
-      }
-    });
-  });
-}
 
 before(async () => {
   server = await startServer("--s3-dir", S3_DIR);

@@ -6,42 +6,19 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { startServer } from "./server.mjs";
 import { Readable } from "node:stream";
 import { crc32, gunzipSync, gzipSync } from "node:zlib";
-import { fileURLToPath } from "node:url";
 
 const require = createRequire(new URL("../../sdk/package.json", import.meta.url));
 const { DynamoDBClient, ListTablesCommand, CreateTableCommand, PutItemCommand, GetItemCommand } =
   require("@aws-sdk/client-dynamodb");
 const { NodeHttpHandler } = require("@smithy/node-http-handler");
 
-const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-const SERVER_BIN = process.env.DYNOSCOPE_SERVER_BIN ?? `${REPO}target/debug/dynoscope-server`;
 const KEY = "AKIDJSWIRE";
 const SECRET = "js/wire+secret";
 
-/** Starts a server on a free port with `args`; resolves to { url, stop }. */
-function startServer(...args) {
-  const child = spawn(SERVER_BIN, ["--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    child.on("error", reject);
-    child.stdout.on("data", (chunk) => {
-      seen += chunk;
-      const match = seen.match(/listening on (http:\/\/\S+)/);
-      if (match) {
-        const stop = () =>
-          new Promise((done) => {
-            child.on("exit", (code) => done(code));
-            child.kill("SIGTERM");
-          });
-        resolve({ url: match[1], stop });
-      }
-    });
-  });
-}
 
 function client(url, accessKeyId, secretAccessKey, extra = {}) {
   return new DynamoDBClient({

@@ -129,6 +129,16 @@ fn check_expected(
     ))
 }
 
+/// The checked ResourceArn of a Get or Delete and the policy slot it names.
+fn resource_of(engine: &Engine, arn: &Option<String>) -> Result<(String, Slot), DynamoError> {
+    let mut v = Violations::new();
+    check_arn(&mut v, arn);
+    v.finish()?;
+    let arn = arn.clone().expect("checked");
+    let slot = slot_of(engine, &arn)?;
+    Ok((arn, slot))
+}
+
 fn check_arn(v: &mut Violations, arn: &Option<String>) {
     v.not_null("resourceArn", arn);
     if let Some(arn) = arn
@@ -203,11 +213,7 @@ pub fn get_resource_policy(
     engine: &mut Engine,
     request: GetResourcePolicyRequest,
 ) -> Result<Vec<u8>, DynamoError> {
-    let mut v = Violations::new();
-    check_arn(&mut v, &request.resource_arn);
-    v.finish()?;
-    let arn = request.resource_arn.expect("checked");
-    let slot = slot_of(engine, &arn)?;
+    let (arn, slot) = resource_of(engine, &request.resource_arn)?;
     let policy = slot_mut(engine, &slot)
         .clone()
         .ok_or_else(|| policy_not_found(&arn))?;
@@ -225,11 +231,7 @@ pub fn delete_resource_policy(
     engine: &mut Engine,
     request: DeleteResourcePolicyRequest,
 ) -> Result<Vec<u8>, DynamoError> {
-    let mut v = Violations::new();
-    check_arn(&mut v, &request.resource_arn);
-    v.finish()?;
-    let arn = request.resource_arn.expect("checked");
-    let slot = slot_of(engine, &arn)?;
+    let (arn, slot) = resource_of(engine, &request.resource_arn)?;
     let current = slot_mut(engine, &slot);
     let Some(policy) = current.clone() else {
         return Err(policy_not_found(&arn));
