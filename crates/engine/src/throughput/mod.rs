@@ -44,12 +44,11 @@ mod refusal;
 mod table;
 
 pub use admission::{
-    ReadHeat, Ticket, admit_read, admit_transaction, admit_write, charge_failed_write,
-    condition_check, demands_of, failed_write, partition_of, plan_write, settle_write,
-    transaction_read,
+    ReadHeat, admit_read, admit_transaction, admit_write, charge_failed_write, condition_check,
+    partition_of, plan_write, settle_write, transaction_read,
 };
 pub use bucket::{Bucket, Mode, PartitionCapacity, Scaling, Window};
-pub use capacity::{Capacity, TableState, billable_bytes};
+pub use capacity::Capacity;
 pub use group::Group;
 pub use refusal::{Direction, Limit, Refusal, throttled_error};
 pub use table::{Demand, TableCapacity, Target};

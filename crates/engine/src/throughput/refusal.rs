@@ -40,6 +40,7 @@ impl Direction {
 
 /// Which limit refused a request, as `ThrottlingReasons` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)] // `AccountLimit`: DynamoDB's name for it.
 pub enum Limit {
     /// The partition's tokens and burst credit (and any adaptive boost) are spent.
     Provisioned,

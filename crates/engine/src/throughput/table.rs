@@ -98,11 +98,6 @@ impl TableCapacity {
         gone
     }
 
-    /// Divides a split parent's allocation equally among its children.
-    pub fn on_split(&mut self, parent: u32, children: &[u32]) {
-        self.table.on_split(parent, children);
-    }
-
     fn reshape_indexes(&mut self, table: &Table, now: u64) {
         let mut old: Vec<Group> = self.indexes.drain(..).flatten().collect();
         for index in table.indexes() {

@@ -106,6 +106,7 @@ pub enum Translation {
     Check(CheckPlan),
 }
 
+#[cfg(test)]
 impl Translation {
     /// The table the statement names.
     pub fn table(&self) -> &str {
@@ -213,6 +214,7 @@ impl CheckPlan {
 }
 
 /// Translates a statement for ExecuteStatement.
+#[cfg(test)]
 pub fn translate(
     statement: &Statement,
     parameters: &[AttributeValue],
