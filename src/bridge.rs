@@ -208,9 +208,9 @@ fn new_engine() -> Engine {
     Engine::new(EngineConfig {
         record_changes: true,
         start_millis: wall_clock_millis(),
-        clock_mode: dynoscope_engine::clock::ClockMode::RealTime { speed: 1.0 },
+        clock_mode: dynoscope_engine::ClockMode::RealTime { speed: 1.0 },
         // The playground shows replication lag, index propagation and splits.
-        simulation: dynoscope_engine::simulation::SimulationSettings::playground(),
+        simulation: dynoscope_engine::SimulationSettings::playground(),
         record_events: true,
         record_activity: true,
         ..EngineConfig::default()
@@ -676,6 +676,6 @@ impl EngineHandle {
 
     /// Names of the operations the engine serves.
     pub fn operations() -> &'static [&'static str] {
-        dynoscope_engine::dispatch::OPERATIONS
+        dynoscope_engine::OPERATIONS
     }
 }

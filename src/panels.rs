@@ -242,7 +242,7 @@ struct LoadReport {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Timeline {
-    events: Vec<dynoscope_engine::events::Event>,
+    events: Vec<dynoscope_engine::Event>,
     region: String,
     key_names: Vec<String>,
     /// The browser's `Date.getTimezoneOffset()`.

@@ -1,6 +1,6 @@
 //! Keeping what the engine has seen across a reload: the event history, the activity log,
-//! metrics and stream records ([`dynoscope_engine::history`], bounded there). The owning tab
-//! saves the history to IndexedDB (the `settings` store, outside the journal) every
+//! metrics and stream records ([`dynoscope_engine::Engine::history`], bounded there). The
+//! owning tab saves the history to IndexedDB (the `settings` store, outside the journal) every
 //! [`EVERY_MILLIS`] when it has moved, at once when the tab is hidden or left (`pagehide`,
 //! `visibilitychange`), and before handing the database to another tab; the next load gives
 //! it back to the engine with the settings. An idle tab writes nothing: the mark it compares

@@ -175,11 +175,11 @@ impl IdbStore {
         self.put_text(MODELS, key, text).await
     }
 
-    /// Keeps the engine's history (`dynoscope_engine::history`) as the setting of that
+    /// Keeps the engine's history (`dynoscope_engine::Engine::history`) as the setting of that
     /// name, in a transaction of its own: it is not an acknowledged write and never passes
     /// through the journal, and the next load hands it to the engine with the settings.
     pub async fn save_history(&self, text: &str) -> Result<(), StoreError> {
-        (self.put_text(SETTINGS, dynoscope_engine::history::SETTING, Some(text))).await
+        (self.put_text(SETTINGS, dynoscope_engine::HISTORY_SETTING, Some(text))).await
     }
 
     /// Puts `text` under `key` in the object store `store` (or with `None` deletes it).

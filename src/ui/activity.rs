@@ -146,7 +146,7 @@ async fn export() {
     let lines = async {
         let mut request = filtered_request().await?;
         request["Newest"] = json!(false);
-        request["Limit"] = json!(dynoscope_engine::activity::CAPACITY);
+        request["Limit"] = json!(dynoscope_engine::ACTIVITY_CAPACITY);
         let response = get_activity(&request).await?;
         let drawn = (converters::panel("activity-lines", json!({ "response": response })))
             .await

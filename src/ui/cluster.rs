@@ -10,10 +10,10 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use dynoscope_engine::SimulationSettings;
 use dynoscope_engine::contract::{
     ClockDescription, ClockModeName, PartitionThroughput, SimulationView,
 };
-use dynoscope_engine::simulation::SimulationSettings;
 use leptos::prelude::*;
 use serde_json::json;
 

@@ -40,7 +40,7 @@ pub fn form_html(fields: &BTreeMap<String, String>, tables: &[String]) -> String
         value("operation")
     );
     out.push_str("<datalist id=\"activity-operations\">");
-    for operation in dynoscope_engine::dispatch::OPERATIONS {
+    for operation in dynoscope_engine::OPERATIONS {
         let _ = write!(out, "<option value=\"{operation}\">");
     }
     out.push_str("</datalist>");

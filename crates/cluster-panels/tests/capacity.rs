@@ -4,8 +4,8 @@
 use dynoscope_cluster_panels::capacity::{
     Described, Input, Source, answer, nice_ceiling, options_html, units,
 };
+use dynoscope_engine::BURST_SECONDS;
 use dynoscope_engine::contract::{Datapoint, MetricsDescription, MetricsResolution};
-use dynoscope_engine::throughput::BURST_SECONDS;
 use serde_json::json;
 
 /// The engine's now: 100.5 s after the epoch; the window is seconds 41 to 100.

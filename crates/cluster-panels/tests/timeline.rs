@@ -86,7 +86,7 @@ fn a_query_page_is_told_with_its_read_units() {
 
 #[test]
 fn items_are_newest_first_with_their_kind_and_filter() {
-    let events: Vec<dynoscope_engine::events::Event> = serde_json::from_value(json!([
+    let events: Vec<dynoscope_engine::Event> = serde_json::from_value(json!([
         {"Sequence": 1, "AtMillis": 0, "Kind": "ZONE_DOWN", "TableName": "", "Detail": {"Zone": "us-east-1a"}},
         {"Sequence": 2, "AtMillis": 1000, "Kind": "FAILOVER", "TableName": "", "Detail": {"NewLeaders": []}},
     ]))

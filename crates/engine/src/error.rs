@@ -228,8 +228,6 @@ impl fmt::Display for DynamoError {
 
 impl std::error::Error for DynamoError {}
 
-pub type Result<T, E = DynamoError> = std::result::Result<T, E>;
-
 #[cfg(test)]
 mod tests {
     use super::*;

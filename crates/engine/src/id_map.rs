@@ -25,10 +25,6 @@ impl<V> IdMap<V> {
         self.len
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     pub fn get(&self, id: &u32) -> Option<&V> {
         self.slots.get(*id as usize)?.as_ref()
     }

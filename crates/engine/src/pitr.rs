@@ -55,13 +55,10 @@ impl PitrLog {
         self.since_millis
     }
 
-    /// Writes kept (for the memory figure the Cluster view and the docs give).
+    /// Writes kept.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 
     /// Keeps a write made at `at_millis` to `key`, which replaced `old`.

@@ -67,6 +67,7 @@ impl ExpiryQueue {
         due
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -9,10 +9,9 @@
 mod common;
 
 use common::Harness;
-use dynoscope_engine::ops::exchange::Failure;
-use dynoscope_engine::ops::exports::ExportResult;
-use dynoscope_engine::ops::imports::ImportResult;
-use dynoscope_engine::{Engine, EngineConfig, ErrorKind, MemoryStore};
+use dynoscope_engine::{
+    Engine, EngineConfig, ErrorKind, ExchangeFailure, ExportResult, ImportResult, MemoryStore,
+};
 use serde_json::{Value, json};
 
 const START: u64 = 1_800_000_000_000;
@@ -132,7 +131,7 @@ fn a_failed_export_says_why() {
         .unwrap()
         .to_owned();
     h.engine.take_export_jobs();
-    let failure = Failure {
+    let failure = ExchangeFailure {
         code: "S3NoSuchBucket".into(),
         message: "The specified bucket does not exist".into(),
     };
@@ -515,7 +514,7 @@ fn an_import_from_a_missing_bucket_fails_and_leaves_no_table() {
         .as_str()
         .unwrap()
         .to_owned();
-    let failure = Failure {
+    let failure = ExchangeFailure {
         code: "S3NoSuchBucket".into(),
         message: "The specified bucket does not exist".into(),
     };

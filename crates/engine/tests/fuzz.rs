@@ -8,7 +8,7 @@ mod common;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use common::Harness;
-use dynoscope_engine::dispatch::OPERATIONS;
+use dynoscope_engine::OPERATIONS;
 use serde_json::{Value, json};
 
 /// SplitMix64: a tiny seeded generator, so every failing case can be replayed.

@@ -241,7 +241,7 @@ fn a_reload_keeps_the_stream_records_and_the_stream_goes_on() {
 fn a_saved_history_keeps_only_the_newest_stream_records() {
     let mut h = recording();
     let arn = stream_table(&mut h);
-    let total = dynoscope_engine::history::STREAM_RECORDS_KEPT + 5;
+    let total = dynoscope_engine::STREAM_RECORDS_KEPT + 5;
     for i in 0..total {
         h.put("t1x", json!({"pk": {"S": format!("k{i}")}}));
     }

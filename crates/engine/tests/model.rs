@@ -9,8 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::Harness;
-use dynoscope_engine::simulation::SimulationSettings;
-use dynoscope_engine::{Engine, EngineConfig};
+use dynoscope_engine::{Engine, EngineConfig, SimulationSettings};
 use serde_json::{Value, json};
 
 struct Gen(u64);

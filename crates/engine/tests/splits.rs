@@ -165,7 +165,7 @@ fn a_split_closes_the_parent_shard_and_opens_children_that_name_it() {
 /// An engine whose partitions never split for size but split for heat as the playground
 /// sets it (10 units a second for three seconds), recording events.
 fn heat_only() -> Harness {
-    use dynoscope_engine::simulation::SimulationSettings;
+    use dynoscope_engine::SimulationSettings;
     let simulation = SimulationSettings {
         partition_size_limit_bytes: u64::MAX,
         ..SimulationSettings::playground()

@@ -9,8 +9,7 @@
 mod common;
 
 use common::Harness;
-use dynoscope_engine::ErrorKind;
-use dynoscope_engine::value::item_from_json;
+use dynoscope_engine::{ErrorKind, item_from_json};
 use serde_json::{Value, json};
 
 const MINUTE: u64 = 60_000;
@@ -319,7 +318,7 @@ fn a_ttl_deletion_carries_the_service_identity_in_api_casing() {
     let mut h = Harness::new();
     let arn = stream_table(&mut h, "tbl", "OLD_IMAGE");
     h.put("tbl", item("a", json!({"exp": {"N": "1"}})));
-    let deleted = dynoscope_engine::stream::ttl_delete(
+    let deleted = dynoscope_engine::ttl_delete(
         &mut h.engine,
         "tbl",
         &item_from_json(r#"{"pk":{"S":"a"}}"#).unwrap(),
@@ -495,7 +494,7 @@ fn a_split_closes_the_parent_shard_and_opens_children_naming_it() {
     let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
     h.put("tbl", item("a", json!({})));
     let parent = shard_ids(&mut h, &arn).remove(0);
-    dynoscope_engine::stream::split_shard(&mut h.engine, "tbl", 0, &[1, 2]);
+    dynoscope_engine::split_shard(&mut h.engine, "tbl", 0, &[1, 2]);
     let shards = describe(&mut h, &arn)["Shards"].as_array().unwrap().clone();
     assert_eq!(shards.len(), 3);
     assert!(
@@ -520,7 +519,7 @@ fn a_split_closes_the_parent_shard_and_opens_children_naming_it() {
 fn describe_stream_pages_shards_with_limit_and_exclusive_start_shard_id() {
     let mut h = Harness::new();
     let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
-    dynoscope_engine::stream::split_shard(&mut h.engine, "tbl", 0, &[1, 2]);
+    dynoscope_engine::split_shard(&mut h.engine, "tbl", 0, &[1, 2]);
     let all = shard_ids(&mut h, &arn);
     let first =
         h.ok("DescribeStream", json!({"StreamArn": arn, "Limit": 2}))["StreamDescription"].clone();

@@ -628,8 +628,8 @@ fn a_split_divides_the_parent_partitions_allocation_between_its_children() {
 
 /// The partition of global index `by_g` (of table `t1x`) whose hash range holds `value`.
 fn index_partition_of(h: &mut Harness, value: &str) -> u64 {
-    use dynoscope_engine::key::KeyValue;
-    let hash = dynoscope_engine::partition::partition_hash(&KeyValue::S(value.into()));
+    use dynoscope_engine::KeyValue;
+    let hash = dynoscope_engine::partition_hash(&KeyValue::S(value.into()));
     let described = h.ok(
         "Dynoscope_DescribePartitions",
         json!({"TableName": "t1x", "IndexName": "by_g"}),

@@ -8,7 +8,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use dynoscope_engine::number::Number;
+use dynoscope_engine::Number;
 
 use crate::text::{self, Json};
 use crate::{BINARY_KEY, Binary, Choices, Converted, Problem, Sets, element_path, member_path};

@@ -10,7 +10,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use dynoscope_engine::number::Number;
+use dynoscope_engine::Number;
 
 use crate::text::{self, Json};
 use crate::{

@@ -1,6 +1,6 @@
 //! DynamoDB JSON to plain JSON, one rule per test.
 
-use dynoscope_engine::number::Number;
+use dynoscope_engine::Number;
 use dynoscope_item_json::text::{Json, parse};
 use dynoscope_item_json::{Binary, Choices, Numbers, Problem, Sets, to_plain};
 

@@ -3,7 +3,7 @@
 //! only on the settings and the second's number, so a run can be replayed.
 
 use base64::Engine as _;
-use dynoscope_engine::rng::SeededRng;
+use dynoscope_engine::SeededRng;
 use dynoscope_query_builder::schema::{KeyAttribute, TableShape};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};

@@ -1,7 +1,7 @@
 //! Choosing partition keys by the chosen distribution. Keys are numbered from 0; Zipf picks
 //! key `k` with weight `1 / (k + 1)^exponent` by a binary search of the cumulative weights.
 
-use dynoscope_engine::rng::SeededRng;
+use dynoscope_engine::SeededRng;
 
 use crate::settings::Distribution;
 

@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use dynoscope_engine::rng::SeededRng;
-use dynoscope_engine::{Engine, EngineConfig};
+use dynoscope_engine::{Engine, EngineConfig, SeededRng};
 use dynoscope_load::keys::KeyPicker;
 use dynoscope_load::{Distribution, LoadSettings, Second, TICKS_PER_SECOND, second};
 use dynoscope_query_builder::TableShape;
@@ -104,8 +103,8 @@ fn a_put_is_about_the_item_size_asked_for() {
         ..LoadSettings::default()
     };
     let call = second(&shape(), &settings, 0).concat().remove(0);
-    let item = dynoscope_engine::value::item_from_json(&call.request["Item"].to_string()).unwrap();
-    let size = dynoscope_engine::value::item_size(&item);
+    let item = dynoscope_engine::item_from_json(&call.request["Item"].to_string()).unwrap();
+    let size = dynoscope_engine::item_size(&item);
     assert!((1950..=2050).contains(&size), "{size}");
 }
 

@@ -100,7 +100,7 @@ fn key_value(
 fn typed(kind: &str, text: String, field: &str) -> Result<Value, ModelError> {
     match kind {
         "N" => {
-            if dynoscope_engine::number::Number::parse(&text).is_err() {
+            if dynoscope_engine::Number::parse(&text).is_err() {
                 return Err(ModelError::at(
                     field,
                     format!("\"{text}\" is not a number, and the key attribute is of type N"),

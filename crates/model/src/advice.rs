@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use dynoscope_engine::value::{item_from_json, item_size};
+use dynoscope_engine::{item_from_json, item_size};
 use serde_json::Value;
 
 use crate::model::{AccessPattern, ItemJson, Operation, TableSpec};

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use dynoscope_engine::value::{item_from_json, item_size};
+use dynoscope_engine::{item_from_json, item_size};
 use serde_json::{Map, Value};
 
 use crate::error::ModelError;

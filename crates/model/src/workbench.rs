@@ -36,7 +36,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use dynoscope_engine::value::{item_from_json, item_to_json};
+use dynoscope_engine::{item_from_json, item_to_json};
 use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};

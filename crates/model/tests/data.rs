@@ -1,6 +1,6 @@
 //! Sample data files: S3-export JSON lines out and in (checked by the engine), and CSV.
 
-use dynoscope_engine::value::item_from_json;
+use dynoscope_engine::item_from_json;
 use dynoscope_model::data::{export_csv, export_json_lines, import_json_lines};
 use dynoscope_model::model::{ItemJson, TableSpec};
 use serde_json::{Value, json};

@@ -211,6 +211,6 @@ fn indexes_html(table: &Value) -> String {
 fn time_text(value: &Value) -> String {
     value
         .as_f64()
-        .map(|seconds| dynoscope_engine::clock::iso8601_millis((seconds * 1000.0) as u64))
+        .map(|seconds| dynoscope_engine::iso8601_millis((seconds * 1000.0) as u64))
         .unwrap_or_default()
 }

@@ -11,9 +11,9 @@
 //! disk before the next request, so it never serves what was not stored.
 //!
 //! Tables, items and settings are durable per request. The history (stream records, events,
-//! metrics: [`dynoscope_engine::history`]) is not an acknowledged write: it is saved every
-//! [`HISTORY_EVERY`] when requests were served, and on graceful shutdown, so a `kill -9`
-//! loses at most that much of it.
+//! metrics: [`dynoscope_engine::Engine::history`]) is not an acknowledged write: it is saved
+//! every [`HISTORY_EVERY`] when requests were served, and on graceful shutdown, so a
+//! `kill -9` loses at most that much of it.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -244,7 +244,7 @@ fn closed() -> Durable {
 /// Puts the engine's current history into `snapshot`, so rebuilding the engine from the disk
 /// does not lose the stream records and metrics gathered since the history was last saved.
 fn keep_history(engine: &mut Engine, snapshot: &mut Snapshot) {
-    let name = dynoscope_engine::history::SETTING;
+    let name = dynoscope_engine::HISTORY_SETTING;
     snapshot.settings.retain(|(n, _)| n != name);
     snapshot.settings.push((name.to_owned(), engine.history()));
 }
@@ -300,7 +300,7 @@ impl Kept {
                 return;
             }
             let history = Change::PutSetting {
-                name: dynoscope_engine::history::SETTING.to_owned(),
+                name: dynoscope_engine::HISTORY_SETTING.to_owned(),
                 value: Some(engine.history()),
             };
             self.submit_if_needed(vec![history])

@@ -14,8 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use dynoscope_engine::dispatch::{OPERATIONS, is_streams_operation};
-use dynoscope_engine::{DynamoError, Engine, ErrorKind};
+use dynoscope_engine::{DynamoError, Engine, ErrorKind, OPERATIONS, is_streams_operation};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Body, Bytes};
 use hyper::header::{CONNECTION, CONTENT_TYPE, HeaderMap};

@@ -23,9 +23,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dynoscope_engine::EngineConfig;
-use dynoscope_engine::clock::ClockMode;
-use dynoscope_engine::simulation::SimulationSettings;
+use dynoscope_engine::{ClockMode, EngineConfig, SimulationSettings};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;

@@ -12,10 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use dynoscope_engine::Engine;
-use dynoscope_engine::ops::exchange::Failure;
-use dynoscope_engine::ops::exports::{ExportJob, ExportResult};
-use dynoscope_engine::ops::imports::{ImportJob, ImportResult};
+use dynoscope_engine::{Engine, ExchangeFailure, ExportJob, ExportResult, ImportJob, ImportResult};
 use dynoscope_exchange::{ImportRead, ImportSpec};
 
 static ROOT: OnceLock<PathBuf> = OnceLock::new();
@@ -37,15 +34,15 @@ pub fn run_jobs(engine: &mut Engine) {
     }
 }
 
-fn failure(code: &str, message: impl Into<String>) -> Failure {
-    Failure {
+fn failure(code: &str, message: impl Into<String>) -> ExchangeFailure {
+    ExchangeFailure {
         code: code.into(),
         message: message.into(),
     }
 }
 
 /// The directory of bucket `name`.
-fn bucket(name: &str) -> Result<PathBuf, Failure> {
+fn bucket(name: &str) -> Result<PathBuf, ExchangeFailure> {
     let Some(root) = ROOT.get() else {
         return Err(failure(
             "S3NoSuchBucket",
@@ -66,7 +63,7 @@ fn bucket(name: &str) -> Result<PathBuf, Failure> {
 }
 
 /// The path of `key` in `bucket`; keys that would leave the bucket are refused.
-fn object_path(bucket: &Path, key: &str) -> Result<PathBuf, Failure> {
+fn object_path(bucket: &Path, key: &str) -> Result<PathBuf, ExchangeFailure> {
     let mut path = bucket.to_path_buf();
     for segment in key.split('/').filter(|s| !s.is_empty()) {
         if segment == "." || segment == ".." {
@@ -80,11 +77,11 @@ fn object_path(bucket: &Path, key: &str) -> Result<PathBuf, Failure> {
     Ok(path)
 }
 
-fn io_failure(e: std::io::Error) -> Failure {
+fn io_failure(e: std::io::Error) -> ExchangeFailure {
     failure("S3AccessDenied", format!("Access Denied ({e})"))
 }
 
-fn export(bucket: &Path, job: &ExportJob) -> Result<ExportResult, Failure> {
+fn export(bucket: &Path, job: &ExportJob) -> Result<ExportResult, ExchangeFailure> {
     let job: dynoscope_exchange::ExportJob = convert(job)?;
     let written =
         dynoscope_exchange::export::write(&job).map_err(|e| failure("InternalFailure", e))?;
@@ -98,7 +95,7 @@ fn export(bucket: &Path, job: &ExportJob) -> Result<ExportResult, Failure> {
     convert(&written.outcome)
 }
 
-fn import(bucket: &Path, job: &ImportJob) -> Result<ImportResult, Failure> {
+fn import(bucket: &Path, job: &ImportJob) -> Result<ImportResult, ExchangeFailure> {
     let spec: ImportSpec = convert(job)?;
     let mut keys = Vec::new();
     list(bucket, "", &mut keys).map_err(io_failure)?;
@@ -128,7 +125,9 @@ fn list(dir: &Path, prefix: &str, keys: &mut Vec<String>) -> std::io::Result<()>
 }
 
 /// The engine's and the exchange crate's job types meet as JSON of the same shape.
-fn convert<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: &T) -> Result<U, Failure> {
+fn convert<T: serde::Serialize, U: serde::de::DeserializeOwned>(
+    value: &T,
+) -> Result<U, ExchangeFailure> {
     serde_json::to_value(value)
         .and_then(serde_json::from_value)
         .map_err(|e| failure("InternalFailure", e.to_string()))

@@ -224,8 +224,8 @@ async fn run_pattern(
 
 /// An item's size as DynamoDB counts it, from the engine's own rules.
 fn item_size(item: &serde_json::Map<String, Value>) -> usize {
-    dynoscope_engine::value::item_from_json(&Value::Object(item.clone()).to_string())
-        .map(|i| dynoscope_engine::value::item_size(&i))
+    dynoscope_engine::item_from_json(&Value::Object(item.clone()).to_string())
+        .map(|i| dynoscope_engine::item_size(&i))
         .unwrap_or(0)
 }
 

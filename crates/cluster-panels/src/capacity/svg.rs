@@ -6,7 +6,7 @@
 //! the burst credit banked against its cap of [`BURST_SECONDS`] of the provisioned rate (the
 //! engine's own window); a second without a datapoint keeps the level last seen.
 
-use dynoscope_engine::throughput::BURST_SECONDS;
+use dynoscope_engine::BURST_SECONDS;
 
 use super::{Drawn, Gauges, SECONDS, Second, plural, summary, units};
 use crate::timeline::html::clock_text;

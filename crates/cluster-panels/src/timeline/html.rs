@@ -2,7 +2,7 @@
 //! clock bar shows it), the kind, and the sentence.
 
 use dynoscope_codegen::html::escape;
-use dynoscope_engine::events::Event;
+use dynoscope_engine::Event;
 
 use super::sentence::{Table, sentence};
 

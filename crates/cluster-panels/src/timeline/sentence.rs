@@ -3,8 +3,8 @@
 //! items, 3,400 bytes → 1 × 4 KB (eventually consistent: half price) → 0.5 RCU", "Partition 0
 //! split into 1 and 2 (size)", zone outages and the leader elections they cause.
 
+use dynoscope_engine::ZONE_SUFFIXES;
 use dynoscope_engine::contract::PageReadDetail;
-use dynoscope_engine::replica::ZONE_SUFFIXES;
 use dynoscope_query_builder::value_text::compact;
 use serde_json::Value;
 

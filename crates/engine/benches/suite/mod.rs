@@ -7,8 +7,7 @@
 
 use std::hint::black_box;
 
-use dynoscope_engine::value::{AttributeValue, Item};
-use dynoscope_engine::{Engine, EngineConfig};
+use dynoscope_engine::{AttributeValue, Engine, EngineConfig, Item};
 use serde_json::{Value, json};
 
 /// Where a run reads the time and writes its figures, and which figures it runs.

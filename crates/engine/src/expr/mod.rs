@@ -4,21 +4,8 @@
 //!
 //! One request's expressions share a [`Substitutions`] built from its
 //! ExpressionAttributeNames and ExpressionAttributeValues; parse each expression the request
-//! carries, then call [`Substitutions::finish`] to refuse placeholders nobody used:
-//!
-//! ```
-//! use dynoscope_engine::expr::{self, ExpressionKind, Substitutions};
-//! use dynoscope_engine::value::{AttributeValue, Item};
-//! use dynoscope_engine::number::Number;
-//!
-//! let values: Item = [(":min".to_string(), AttributeValue::N(Number::from_i64(3)))].into();
-//! let mut subs = Substitutions::new(None, Some(&values))?;
-//! let condition = expr::parse_condition("attribute_exists(a) AND a >= :min", ExpressionKind::Condition, &mut subs)?;
-//! subs.finish()?;
-//! let item: Item = [("a".to_string(), AttributeValue::N(Number::from_i64(5)))].into();
-//! assert!(condition.evaluate(&item));
-//! # Ok::<(), dynoscope_engine::DynamoError>(())
-//! ```
+//! carries, then call [`Substitutions::finish`] to refuse placeholders nobody used (the test
+//! `tests::one_request_parses_checks_and_evaluates_a_condition` shows it).
 //!
 //! Pieces: `lexer` tokens, `parser` syntax, `check` and `check_update` the semantic rules
 //! and substitution (all private), [`ast`] the checked form, [`eval`] conditions, [`update`]
@@ -39,9 +26,7 @@ pub mod projection;
 pub mod reserved;
 pub mod update;
 
-pub use ast::{
-    Comparator, Condition, Operand, Path, PathElement, SetAction, SetValue, Update, UpdateOperand,
-};
+pub use ast::{Condition, Path, PathElement, SetAction, SetValue, Update, UpdateOperand};
 pub use keycond::{KeyCondition, KeyOp, key_conditions};
 pub use names::Substitutions;
 pub use projection::project;

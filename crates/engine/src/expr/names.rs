@@ -73,6 +73,7 @@ impl<'a> Substitutions<'a> {
     }
 
     /// No placeholders at all.
+    #[cfg(test)]
     pub fn none() -> Substitutions<'static> {
         Substitutions::default()
     }

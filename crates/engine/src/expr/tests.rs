@@ -3,7 +3,8 @@
 
 use super::testutil::*;
 use super::*;
-use crate::value::Item;
+use crate::number::Number;
+use crate::value::{AttributeValue, Item};
 
 const KINDS: [ExpressionKind; 5] = [
     ExpressionKind::Condition,
@@ -21,6 +22,23 @@ fn parse_as(kind: ExpressionKind, text: &str, subs: &mut Substitutions) -> Resul
         _ => parse_condition(text, kind, subs).map(drop),
     };
     result.map_err(|e| e.message)
+}
+
+/// What the module's documentation used to show: one request's placeholders, one
+/// condition parsed, the placeholders checked, the condition evaluated.
+#[test]
+fn one_request_parses_checks_and_evaluates_a_condition() -> Result<(), crate::DynamoError> {
+    let values: Item = [(":min".to_string(), AttributeValue::N(Number::from_i64(3)))].into();
+    let mut subs = Substitutions::new(None, Some(&values))?;
+    let condition = parse_condition(
+        "attribute_exists(a) AND a >= :min",
+        ExpressionKind::Condition,
+        &mut subs,
+    )?;
+    subs.finish()?;
+    let item: Item = [("a".to_string(), AttributeValue::N(Number::from_i64(5)))].into();
+    assert!(condition.evaluate(&item));
+    Ok(())
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use crate::error::DynamoError;
 use crate::index::{Index, IndexKind};
-use crate::key::{KeySchema, PrimaryKey};
+use crate::key::KeySchema;
 use crate::partition::{IndexPosition, ItemPosition, Position, partition_hash};
 use crate::table::Table;
 use crate::throughput::ReadHeat;
@@ -173,11 +173,6 @@ pub fn read_page<'a, P: Position + 'a>(
         }
     }
     page
-}
-
-/// The primary key of a table item, from its key attributes.
-pub fn table_key_of(table: &Table, item: &Item) -> Option<PrimaryKey> {
-    table.key_schema().key_of_item(item).ok()
 }
 
 /// What one Query or Scan page read, for the event history: the entries and bytes read

@@ -164,6 +164,8 @@ pub struct PutResourcePolicyRequest {
     pub resource_arn: Option<String>,
     pub policy: Option<String>,
     pub expected_revision_id: Option<String>,
+    // Accepted and type-checked by deserialization, never read.
+    #[allow(dead_code)]
     pub confirm_remove_self_resource_access: Option<bool>,
 }
 

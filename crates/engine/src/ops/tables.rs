@@ -53,6 +53,8 @@ pub struct CreateTableRequest {
     pub table_class: Option<String>,
     pub tags: Option<Vec<TagArg>>,
     pub on_demand_throughput: Option<OnDemandArg>,
+    // Read by CreateTable only with the `extras` feature (resource policies).
+    #[cfg_attr(not(feature = "extras"), allow(dead_code))]
     pub resource_policy: Option<String>,
 }
 
@@ -92,6 +94,8 @@ pub struct StreamSpecificationArg {
 #[serde(rename_all = "PascalCase")]
 pub struct SseSpecificationArg {
     pub enabled: Option<bool>,
+    // Accepted and type-checked by deserialization, never read.
+    #[allow(dead_code)]
     #[serde(rename = "SSEType")]
     pub sse_type: Option<String>,
     #[serde(rename = "KMSMasterKeyId")]

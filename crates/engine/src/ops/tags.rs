@@ -105,6 +105,8 @@ pub fn untag_resource(
 #[serde(rename_all = "PascalCase")]
 pub struct ListTagsOfResourceRequest {
     pub resource_arn: Option<String>,
+    // Accepted and type-checked by deserialization, never read.
+    #[allow(dead_code)]
     pub next_token: Option<String>,
 }
 

@@ -30,23 +30,6 @@ pub enum Statement {
     Exists(Select),
 }
 
-impl Statement {
-    /// The table the statement names.
-    pub fn table(&self) -> &str {
-        match self {
-            Statement::Select(s) | Statement::Exists(s) => &s.from.table,
-            Statement::Insert(i) => &i.table,
-            Statement::Update(u) => &u.table,
-            Statement::Delete(d) => &d.table,
-        }
-    }
-
-    /// Whether the statement reads (SELECT) rather than writes.
-    pub fn is_read(&self) -> bool {
-        matches!(self, Statement::Select(_))
-    }
-}
-
 /// `"Table"` or `"Table"."Index"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {

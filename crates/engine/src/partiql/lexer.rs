@@ -45,36 +45,6 @@ pub enum Sym {
 }
 
 impl Sym {
-    /// The symbol as written (the `<>` spelling for both inequality forms).
-    pub fn text(self) -> &'static str {
-        match self {
-            Sym::LParen => "(",
-            Sym::RParen => ")",
-            Sym::LBracket => "[",
-            Sym::RBracket => "]",
-            Sym::LBrace => "{",
-            Sym::RBrace => "}",
-            Sym::LBag => "<<",
-            Sym::RBag => ">>",
-            Sym::Comma => ",",
-            Sym::Dot => ".",
-            Sym::Colon => ":",
-            Sym::Semicolon => ";",
-            Sym::Star => "*",
-            Sym::Eq => "=",
-            Sym::Ne => "<>",
-            Sym::Lt => "<",
-            Sym::Le => "<=",
-            Sym::Gt => ">",
-            Sym::Ge => ">=",
-            Sym::Plus => "+",
-            Sym::Minus => "-",
-            Sym::Slash => "/",
-            Sym::Percent => "%",
-            Sym::Concat => "||",
-        }
-    }
-
     /// Whether the symbol is an operator (as opposed to punctuation).
     pub fn is_operator(self) -> bool {
         matches!(

@@ -4,25 +4,9 @@
 //! carry it out: Query or Scan for `SELECT`, PutItem for `INSERT`, UpdateItem for `UPDATE`,
 //! DeleteItem for `DELETE`, GetItem / TransactGetItems `Get` for single-item reads in
 //! batches and transactions, and a TransactWriteItems `ConditionCheck` for `EXISTS(...)`.
-//! Nothing here touches items: the engine's own operations evaluate, write and bill.
-//!
-//! ```
-//! use dynoscope_engine::partiql::{self, IndexShape, TableShape, Translation};
-//! use dynoscope_engine::key::{KeyAttribute, KeySchema, ScalarType};
-//!
-//! let shape = TableShape {
-//!     key_schema: KeySchema { hash: KeyAttribute { name: "pk".into(), kind: ScalarType::S }, range: None, more_hash: vec![], more_range: vec![] },
-//!     indexes: Vec::<IndexShape>::new(),
-//! };
-//! let statement = partiql::parse(r#"SELECT * FROM "Music" WHERE pk = ?"#)?;
-//! let params = [dynoscope_engine::value::AttributeValue::S("Acme".into())];
-//! let Translation::Read(plan) = partiql::translate(&statement, &params, &|_| Some(shape.clone()))? else {
-//!     unreachable!()
-//! };
-//! assert_eq!(plan.requests[0].0, "Query");
-//! assert_eq!(plan.requests[0].1["KeyConditionExpression"], "#n0 = :v0");
-//! # Ok::<(), dynoscope_engine::DynamoError>(())
-//! ```
+//! Nothing here touches items: the engine's own operations evaluate, write and bill. (The
+//! test `tests::a_select_on_the_partition_key_is_one_query` shows a statement parsed and
+//! translated.)
 //!
 //! Pieces: [`lexer`] tokens, [`parser`] syntax (with DynamoDB's "wasn't well formed"
 //! messages), [`ast`] the parsed form, [`translate`] the requests and result shaping.
@@ -36,11 +20,12 @@
 //!   request and its `LastEvaluatedKey` to resume from. Responses carry `Items` (possibly
 //!   empty).
 //! - [`Translation::Get`]: GetItem with `request` (BatchExecuteStatement) or
-//!   [`GetPlan::transact_item`] in TransactGetItems; the item, shaped, is the response `Item`.
+//!   [`translate::GetPlan::transact_item`] in TransactGetItems; the item, shaped, is the
+//!   response `Item`.
 //! - [`Translation::Write`]: run `operation` with `request`; `Items` is empty, or holds the
 //!   returned `Attributes` when `returning` is set and they are non-empty. An INSERT's
 //!   conditional failure is a duplicate (see [`is_duplicate_item`]).
-//! - [`Translation::Check`]: [`CheckPlan::transact_item`] in TransactWriteItems.
+//! - [`Translation::Check`]: [`translate::CheckPlan::transact_item`] in TransactWriteItems.
 
 pub mod ast;
 pub mod lexer;
@@ -48,10 +33,9 @@ pub mod parser;
 pub mod translate;
 
 pub use parser::parse;
-pub use translate::{
-    CheckPlan, GetPlan, ReadPlan, Translation, WriteKind, WritePlan, count_parameters, translate,
-    translate_for, unnest,
-};
+#[cfg(test)]
+use translate::translate;
+pub use translate::{ReadPlan, Translation, WriteKind, WritePlan, count_parameters, translate_for};
 
 use crate::error::{DynamoError, ErrorKind};
 use crate::key::KeySchema;
@@ -111,13 +95,9 @@ pub fn is_duplicate_item(plan: &WritePlan, error: &DynamoError) -> bool {
 
 /// Request-level messages for the callers' own checks.
 pub mod messages {
-    /// BatchExecuteStatement with no statements, or an empty one.
-    pub const BATCH_EMPTY_STATEMENT: &str = "The statement was empty.";
     /// BatchExecuteStatement mixing SELECT with writes.
     pub const BATCH_MIXED_READ_WRITE: &str =
         "Read and write requests together in the same batch is not supported.";
-    /// More than 25 SELECTs in one BatchExecuteStatement.
-    pub const BATCH_TOO_MANY_GETS: &str = "BatchGetItem cannot fetch more than 25 items";
     /// ExecuteTransaction mixing reads and writes.
     pub const TRANSACTION_MIXED_READ_WRITE: &str = "ExecuteTransaction API does not support both read and write operations in the same request.";
     /// An error in one ExecuteTransaction statement is reported as
@@ -144,6 +124,32 @@ mod tests {
     use crate::key::{KeyAttribute, ScalarType};
     use crate::number::Number;
     use crate::value::{AttributeValue, Item, item_from_json};
+
+    /// What the module's documentation used to show: a statement parsed and translated.
+    #[test]
+    fn a_select_on_the_partition_key_is_one_query() -> Result<(), DynamoError> {
+        let shape = TableShape {
+            key_schema: KeySchema {
+                hash: KeyAttribute {
+                    name: "pk".into(),
+                    kind: ScalarType::S,
+                },
+                range: None,
+                more_hash: vec![],
+                more_range: vec![],
+            },
+            indexes: Vec::<IndexShape>::new(),
+        };
+        let statement = parse(r#"SELECT * FROM "Music" WHERE pk = ?"#)?;
+        let params = [AttributeValue::S("Acme".into())];
+        let Translation::Read(plan) = translate(&statement, &params, &|_| Some(shape.clone()))?
+        else {
+            unreachable!()
+        };
+        assert_eq!(plan.requests[0].0, "Query");
+        assert_eq!(plan.requests[0].1["KeyConditionExpression"], "#n0 = :v0");
+        Ok(())
+    }
 
     #[test]
     fn duplicate_inserts_are_recognised_by_their_failed_condition() {

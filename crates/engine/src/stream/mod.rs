@@ -5,7 +5,7 @@
 //! 24 hours and are trimmed lazily (on writes and on Streams API calls); a disabled stream
 //! stays readable for 24 hours, then goes. Sequence numbers come from one counter, so they
 //! increase within every shard. Partition splits call [`split_shard`]; disabling a stream
-//! or deleting its table closes it ([`sync`], [`close_stream`]); the TTL sweeper deletes
+//! or deleting its table closes it ([`sync`]); the TTL sweeper deletes
 //! through `write::commit_ttl_delete` (or [`ttl_delete`]) so its records carry the
 //! service identity. Streams are not persisted: a reload starts them empty.
 
@@ -17,8 +17,7 @@ use std::collections::BTreeMap;
 
 pub use iterator::ShardIterator;
 pub use record::{
-    EventName, ItemChange, StreamRecord, ViewType, WireRecord, WriteIdentity, same_item,
-    sequence_text,
+    EventName, ItemChange, StreamRecord, ViewType, WireRecord, WriteIdentity, sequence_text,
 };
 pub use shard::Shard;
 
@@ -242,11 +241,6 @@ impl Streams {
         self.streams.get(arn)
     }
 
-    /// Every stream, in ARN order.
-    pub fn iter(&self) -> impl Iterator<Item = &Stream> {
-        self.streams.values()
-    }
-
     /// The streams whose ARN sorts after `arn`, in ARN order.
     pub fn after<'a>(&'a self, arn: &str) -> impl Iterator<Item = &'a Stream> + 'a {
         use std::ops::Bound::{Excluded, Unbounded};
@@ -462,15 +456,6 @@ pub fn sync(engine: &mut Engine) {
         }
     }
     engine.streams.trim(now);
-}
-
-/// Closes the stream with this ARN: its open shards get an ending sequence number and it
-/// shows DISABLED. For a stream whose table has disabled it or been deleted.
-pub fn close_stream(engine: &mut Engine, stream_arn: &str) {
-    let now = engine.clock.now_millis();
-    if let Some(stream) = engine.streams.streams.get_mut(stream_arn) {
-        stream.close(now);
-    }
 }
 
 /// A partition split: closes the shard of `parent_partition` in the table's enabled stream

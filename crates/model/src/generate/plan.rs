@@ -5,8 +5,7 @@
 
 use std::collections::HashMap;
 
-use dynoscope_engine::number::Number;
-use dynoscope_engine::value::item_from_json;
+use dynoscope_engine::{Number, item_from_json};
 use serde_json::Value;
 
 use super::random::Sampler;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use dynoscope_engine::number::Number;
+use dynoscope_engine::Number;
 use serde_json::{Map, Value};
 
 use super::plan::{EntityPlan, KeyPlan, Plan};
