@@ -318,3 +318,50 @@ fn describe_limits_gives_the_default_account_limits() {
         40000
     );
 }
+
+/// A pay-per-request table with global index `by_g`.
+fn on_demand_with_index(h: &mut Harness) {
+    h.ok(
+        "CreateTable",
+        json!({
+            "TableName": "t1x", "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "GlobalSecondaryIndexes": [{"IndexName": "by_g",
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"}}]
+        }),
+    );
+}
+
+#[test]
+fn switching_to_provisioned_needs_capacity_for_each_global_index() {
+    let mut h = Harness::new();
+    on_demand_with_index(&mut h);
+    let e = h.err(
+        "UpdateTable",
+        json!({"TableName": "t1x", "BillingMode": "PROVISIONED",
+               "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}}),
+    );
+    assert_eq!(
+        e.message,
+        "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: by_g"
+    );
+}
+
+#[test]
+fn switching_to_provisioned_with_index_capacity_sets_it() {
+    let mut h = Harness::new();
+    on_demand_with_index(&mut h);
+    h.ok(
+        "UpdateTable",
+        json!({"TableName": "t1x", "BillingMode": "PROVISIONED",
+               "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+               "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "by_g",
+                   "ProvisionedThroughput": {"ReadCapacityUnits": 3, "WriteCapacityUnits": 2}}}]}),
+    );
+    let table = &h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"];
+    let index = &table["GlobalSecondaryIndexes"][0]["ProvisionedThroughput"];
+    assert_eq!(index["ReadCapacityUnits"], 3);
+    assert_eq!(index["WriteCapacityUnits"], 2);
+}

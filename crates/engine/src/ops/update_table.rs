@@ -440,6 +440,25 @@ pub fn update_table(
             }
         }
     }
+    // Switching to provisioned capacity needs capacity for every global index kept.
+    if old_billing == BillingMode::PayPerRequest && billing != BillingMode::PayPerRequest {
+        let given = |name: &str| {
+            throughput_changes
+                .iter()
+                .any(|(n, t)| n == name && t.is_some())
+        };
+        let missing: Vec<&str> = (table.definition.indexes.iter())
+            .filter(|i| i.kind == IndexKind::Global && deleted.as_deref() != Some(i.name.as_str()))
+            .map(|i| i.name.as_str())
+            .filter(|n| !given(n))
+            .collect();
+        if !missing.is_empty() {
+            return Err(invalid(format!(
+                "ProvisionedThroughput must be specified for index: {}",
+                missing.join(",")
+            )));
+        }
+    }
     let table_arn = table.definition.arn.clone();
     let stream = match &request.stream_specification {
         Some(spec) => {
