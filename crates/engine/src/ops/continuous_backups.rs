@@ -90,14 +90,14 @@ pub fn describe_continuous_backups(
 
 /// When the engine began keeping `table`'s recovery history (0 when it keeps none, as in
 /// the page, which has no restores to read it).
+#[cfg(feature = "extras")]
 pub(crate) fn history_since(engine: &Engine, table: &Table) -> u64 {
-    #[cfg(feature = "extras")]
-    return (engine.pitr.get(&table.definition.name)).map_or(0, crate::pitr::PitrLog::since_millis);
-    #[cfg(not(feature = "extras"))]
-    return {
-        let _ = (engine, table);
-        0
-    };
+    (engine.pitr.get(&table.definition.name)).map_or(0, crate::pitr::PitrLog::since_millis)
+}
+
+#[cfg(not(feature = "extras"))]
+pub(crate) fn history_since(_engine: &Engine, _table: &Table) -> u64 {
+    0
 }
 
 #[derive(Debug, Deserialize)]

@@ -317,8 +317,9 @@ fn create_request(
     if let Some(class) = &source.table_class {
         request.insert("TableClass".into(), json!(class));
     }
-    serde_json::from_value(Value::Object(request))
-        .map_err(|e| DynamoError::validation(format!("Invalid restore overrides: {e}")))
+    // Only an override of the wrong shape can fail here: DynamoDB refuses those while
+    // reading the request, with a bare SerializationException.
+    serde_json::from_value(Value::Object(request)).map_err(|_| DynamoError::serialization(""))
 }
 
 /// A described index as CreateTable takes it.
