@@ -410,8 +410,10 @@ pub fn import_table(
     {
         return respond(&json!({ "ImportTableDescription": ended.description(now) }));
     }
+    // TableCreationParameters of the wrong shape: a bare SerializationException, as
+    // DynamoDB answers a request it cannot read (no serde text on the wire).
     let create: CreateTableRequest = serde_json::from_value(parameters.clone())
-        .map_err(|e| DynamoError::serialization(e.to_string()))?;
+        .map_err(|_| DynamoError::serialization(""))?;
     super::tables::create_table(engine, create)?;
     let record = start_import(engine, &request, &name, parameters, token);
     let description = record.description(now);
