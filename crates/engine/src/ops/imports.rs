@@ -412,8 +412,8 @@ pub fn import_table(
     }
     // TableCreationParameters of the wrong shape: a bare SerializationException, as
     // DynamoDB answers a request it cannot read (no serde text on the wire).
-    let create: CreateTableRequest = serde_json::from_value(parameters.clone())
-        .map_err(|_| DynamoError::serialization(""))?;
+    let create: CreateTableRequest =
+        serde_json::from_value(parameters.clone()).map_err(|_| DynamoError::serialization(""))?;
     super::tables::create_table(engine, create)?;
     let record = start_import(engine, &request, &name, parameters, token);
     let description = record.description(now);
