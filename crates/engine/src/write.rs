@@ -1,9 +1,10 @@
-//! The write pipeline: every item write (a put or delete by any operation, a TTL sweep, a
-//! restore or an import) goes through [`commit_write`], which draws how the write reaches
-//! the replicas and the global indexes, applies it to the table, records the durable
-//! change, the stream record and the event, and then lets the partition split for size or
-//! heat ([`crate::splits`]). Operations check a write (key, size, condition, throughput)
-//! before they call it; nothing here refuses.
+//! The write pipeline: every item write (a put or delete by any operation, a TTL sweep)
+//! goes through [`commit_write`], which draws how the write reaches the replicas and the
+//! global indexes, applies it to the table, records the durable change, the stream record
+//! and the event, and then lets the partition split for size or heat ([`crate::splits`]).
+//! Operations check a write (key, size, condition, throughput) before they call it;
+//! nothing here refuses. Restores and imports fill a new table through `load_items`
+//! instead: at once everywhere, with no stream records, events or capacity.
 
 use crate::engine::Engine;
 use crate::key::PrimaryKey;
