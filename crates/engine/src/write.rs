@@ -68,10 +68,9 @@ fn commit_write_as(
         },
     );
     #[cfg(feature = "extras")]
-    if let (Some(history), Some(recovery)) = (
-        engine.pitr.get_mut(table_name),
-        table.definition.point_in_time_recovery,
-    ) {
+    if let Some(recovery) = table.definition.point_in_time_recovery
+        && let Some(history) = engine.pitr.get_mut(table_name)
+    {
         history.record(now, key, outcome.old.clone());
         history.forget_before(now.saturating_sub(recovery.period_millis()));
     }

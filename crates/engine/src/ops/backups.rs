@@ -32,6 +32,22 @@ pub(crate) fn backup_of<'a>(engine: &'a Engine, arn: &str) -> Result<&'a Backup,
     engine.backups.get(arn).ok_or_else(|| backup_not_found(arn))
 }
 
+/// The backup `arn` names, once it is no longer being made (DeleteBackup and
+/// RestoreTableFromBackup wait for that).
+pub(crate) fn available_backup<'a>(
+    engine: &'a Engine,
+    arn: &str,
+) -> Result<&'a Backup, DynamoError> {
+    let backup = backup_of(engine, arn)?;
+    if backup.status(engine.now_millis()) == "CREATING" {
+        return Err(DynamoError::new(
+            ErrorKind::BackupInUseException,
+            format!("Backup is being created: {arn}"),
+        ));
+    }
+    Ok(backup)
+}
+
 fn seconds(millis: u64) -> f64 {
     millis as f64 / 1000.0
 }
@@ -207,13 +223,7 @@ pub fn delete_backup(
 ) -> Result<Vec<u8>, DynamoError> {
     let arn = check_backup_arn(&request)?;
     let now = engine.now_millis();
-    let backup = backup_of(engine, &arn)?;
-    if backup.status(now) == "CREATING" {
-        return Err(DynamoError::new(
-            ErrorKind::BackupInUseException,
-            format!("Backup is being created: {arn}"),
-        ));
-    }
+    let backup = available_backup(engine, &arn)?;
     let description = backup_description(backup, "DELETED", now);
     let setting = backup.setting_name();
     engine.backups.remove(&arn);

@@ -9,7 +9,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::backups::backup_of;
+use super::backups::available_backup;
 use super::continuous_backups::{history_since, restorable_window, table_not_found};
 use super::tables::{CreateTableRequest, create_table_from, describe};
 use super::validate::Violations;
@@ -52,14 +52,7 @@ pub fn restore_table_from_backup(
     v.finish()?;
     let target = request.target_table_name.expect("checked");
     let arn = request.backup_arn.expect("checked");
-    let now = engine.now_millis();
-    let backup = backup_of(engine, &arn)?;
-    if backup.status(now) == "CREATING" {
-        return Err(DynamoError::new(
-            ErrorKind::BackupInUseException,
-            format!("Backup is being created: {arn}"),
-        ));
-    }
+    let backup = available_backup(engine, &arn)?;
     let (definition, items) = (backup.definition.clone(), backup.items.clone());
     let summary = RestoreSummary {
         source_backup_arn: Some(arn),

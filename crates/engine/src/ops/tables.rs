@@ -527,24 +527,14 @@ fn key_schema_of(
             defined_names()
         )));
     }
-    if names.len() == 2 && names[0] == names[1] {
-        return Err(DynamoError::validation(
-            "Both the Hash Key and the Range Key element in the KeySchema have the same name",
-        ));
-    }
-    if elements[0].key_type.as_deref() != Some("HASH") {
-        return Err(DynamoError::validation(
-            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
-        ));
-    }
-    if elements
-        .get(1)
-        .is_some_and(|e| e.key_type.as_deref() != Some("RANGE"))
-    {
-        return Err(DynamoError::validation(
-            "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type",
-        ));
-    }
+    // Every key attribute is defined by now.
+    let attribute = |name: &str| {
+        Ok(KeyAttribute {
+            name: name.to_owned(),
+            kind: defined(name).expect("checked above"),
+        })
+    };
+    let schema = two_element_key_schema(elements, &attribute)?;
     let has_indexes =
         request.local_secondary_indexes.is_some() || request.global_secondary_indexes.is_some();
     if !has_indexes && names.len() != definitions.len() {
@@ -552,11 +542,6 @@ fn key_schema_of(
             "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions",
         ));
     }
-    let attribute = |name: &str| KeyAttribute {
-        name: name.to_owned(),
-        kind: defined(name).expect("checked above"),
-    };
-    let schema = KeySchema::new(attribute(names[0]), names.get(1).map(|n| attribute(n)));
     Ok((schema, definitions))
 }
 
@@ -565,13 +550,15 @@ pub fn create_table(
     request: CreateTableRequest,
 ) -> Result<Vec<u8>, DynamoError> {
     let name = create_table_from(engine, request)?;
+    let definition = engine.tables[&name].definition.clone();
+    engine.record_table(&definition);
     // CreateTable always answers CREATING; DescribeTable shows ACTIVE once the delay passes.
     let description = describe(&engine.tables[&name], "CREATING", engine.now_millis());
     respond(&json!({ "TableDescription": description }))
 }
 
 /// Checks a CreateTable request and makes the table (what restores make theirs with too);
-/// returns its name.
+/// returns its name. The caller records the definition once it is complete.
 pub(crate) fn create_table_from(
     engine: &mut Engine,
     request: CreateTableRequest,
@@ -644,7 +631,6 @@ pub(crate) fn create_table_from(
         #[cfg(feature = "extras")]
         kinesis_destinations: Vec::new(),
     };
-    engine.record_table(&definition);
     engine.tables.insert(name.clone(), Table::new(definition));
     Ok(name)
 }
