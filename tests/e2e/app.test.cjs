@@ -124,6 +124,13 @@ test('window.dynoscope.send answers like DynamoDB', { timeout: 60000 }, async ()
     .then((response) => ({ response }), (error) => ({ error })));
   assert.match(unknown.error.__type, /UnknownOperationException$/);
 
+  // An operation only the native endpoint serves says so.
+  const nativeOnly = await page.evaluate(() => window.dynoscope
+    .send('CreateBackup', { TableName: 'Music', BackupName: 'snap' })
+    .then((response) => ({ response }), (error) => ({ error })));
+  assert.match(nativeOnly.error.__type, /UnknownOperationException$/);
+  assert.match(nativeOnly.error.message, /^CreateBackup is served by dynoscope-server/);
+
   // The API console offers the engine's operations and sends through the same door.
   await page.getByText('API console').click();
   await page.getByTestId('console-operation').selectOption('DescribeTable');

@@ -294,7 +294,42 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         }
         "Dynoscope_SetZoneAvailability" => ops::zones::set_zone_availability(engine, parse(body)?),
         "Dynoscope_DescribeZones" => ops::zones::describe_zones(engine, parse(body)?),
-        _ => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),
+        _ => Err(DynamoError::new(
+            ErrorKind::UnknownOperationException,
+            unknown_operation_message(operation),
+        )),
+    }
+}
+
+/// DynamoDB's UnknownOperationException has no message; in the page's engine (without
+/// `extras`) an operation DynamoDB has but the page leaves out says where it is served.
+fn unknown_operation_message(operation: &str) -> String {
+    const NATIVE_ONLY: &[&str] = &[
+        "CreateBackup",
+        "DeleteBackup",
+        "DescribeBackup",
+        "ListBackups",
+        "RestoreTableFromBackup",
+        "RestoreTableToPointInTime",
+        "ExportTableToPointInTime",
+        "DescribeExport",
+        "ListExports",
+        "ImportTable",
+        "DescribeImport",
+        "ListImports",
+        "PutResourcePolicy",
+        "GetResourcePolicy",
+        "DeleteResourcePolicy",
+        "EnableKinesisStreamingDestination",
+        "DisableKinesisStreamingDestination",
+        "UpdateKinesisStreamingDestination",
+        "DescribeKinesisStreamingDestination",
+    ];
+    match !cfg!(feature = "extras") && NATIVE_ONLY.contains(&operation) {
+        true => format!(
+            "{operation} is served by dynoscope-server, the native endpoint: this page leaves it out to keep its first load small"
+        ),
+        false => String::new(),
     }
 }
 
