@@ -312,6 +312,18 @@ def test_switching_to_pay_per_request_reports_the_billing_mode_and_zero_throughp
     assert (table["ProvisionedThroughput"]["ReadCapacityUnits"], table["ProvisionedThroughput"]["WriteCapacityUnits"]) == (0, 0)
 
 
+def test_switching_back_to_provisioned_keeps_when_the_table_was_last_on_demand(ddb):
+    name = provisioned_table(ddb)
+    ddb.update_table(TableName=name, BillingMode="PAY_PER_REQUEST")
+    on_demand = wait_until(lambda: (t := describe(ddb, name))["TableStatus"] == "ACTIVE" and t)
+    since = on_demand["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"]
+    ddb.update_table(
+        TableName=name, BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 2, "WriteCapacityUnits": 3}
+    )
+    table = wait_until(lambda: (t := describe(ddb, name))["TableStatus"] == "ACTIVE" and t)
+    assert table["BillingModeSummary"] == {"BillingMode": "PROVISIONED", "LastUpdateToPayPerRequestDateTime": since}
+
+
 def test_a_global_index_created_by_update_table_is_backfilled_from_existing_items(ddb, table):
     ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, "g": {"S": "x"}})
     ddb.put_item(TableName=table, Item={"pk": {"S": "b"}})

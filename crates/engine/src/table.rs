@@ -64,9 +64,10 @@ pub struct TableDefinition {
     pub sse_kms_key_arn: Option<String>,
     #[serde(default)]
     pub throughput_history: ThroughputHistory,
-    /// When the billing mode last changed to pay-per-request.
+    /// When the billing mode last changed to pay-per-request (never, for a table always
+    /// provisioned).
     #[serde(default)]
-    pub pay_per_request_since_millis: u64,
+    pub pay_per_request_since_millis: Option<u64>,
     /// OnDemandThroughput's maximum read and write request units per second (-1: no maximum).
     #[serde(default)]
     pub on_demand_maximum: Option<(i64, i64)>,

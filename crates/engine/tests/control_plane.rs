@@ -79,6 +79,34 @@ fn switching_to_pay_per_request_reports_the_billing_mode() {
 }
 
 #[test]
+fn a_table_created_provisioned_has_no_billing_mode_summary() {
+    let mut h = Harness::new();
+    provisioned(&mut h, "t1x");
+    let table = &h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"];
+    assert!(table.get("BillingModeSummary").is_none(), "{table}");
+}
+
+#[test]
+fn switching_back_to_provisioned_reports_when_it_was_last_on_demand() {
+    let mut h = Harness::new();
+    on_demand_with_index(&mut h);
+    let created =
+        h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"]["CreationDateTime"].clone();
+    h.ok(
+        "UpdateTable",
+        json!({"TableName": "t1x", "BillingMode": "PROVISIONED",
+               "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+               "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "by_g",
+                   "ProvisionedThroughput": {"ReadCapacityUnits": 3, "WriteCapacityUnits": 2}}}]}),
+    );
+    let table = &h.ok("DescribeTable", json!({"TableName": "t1x"}))["Table"];
+    assert_eq!(
+        table["BillingModeSummary"],
+        json!({"BillingMode": "PROVISIONED", "LastUpdateToPayPerRequestDateTime": created})
+    );
+}
+
+#[test]
 fn a_global_index_created_by_update_table_is_backfilled() {
     let mut h = Harness::new();
     h.table("t1x", None);

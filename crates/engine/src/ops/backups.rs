@@ -82,7 +82,7 @@ fn backup_description(backup: &Backup, status: &str, now_millis: u64) -> Value {
             "WriteCapacityUnits": described["ProvisionedThroughput"]["WriteCapacityUnits"],
         },
         "ItemCount": backup.items.len(),
-        "BillingMode": if described.get("BillingModeSummary").is_some() { "PAY_PER_REQUEST" } else { "PROVISIONED" },
+        "BillingMode": if described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST" { "PAY_PER_REQUEST" } else { "PROVISIONED" },
     });
     if let Some(on_demand) = described.get("OnDemandThroughput") {
         source["OnDemandThroughput"] = on_demand.clone();

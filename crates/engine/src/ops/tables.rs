@@ -617,7 +617,8 @@ pub(crate) fn create_table_from(
             .as_ref()
             .and_then(|spec| sse_key_of(engine, spec)),
         throughput_history: Default::default(),
-        pay_per_request_since_millis: engine.now_millis(),
+        pay_per_request_since_millis: (billing == BillingMode::PayPerRequest)
+            .then(|| engine.now_millis()),
         on_demand_maximum: on_demand_of(request.on_demand_throughput.as_ref())?,
         point_in_time_recovery: None,
         contributor_insights: None,
@@ -881,12 +882,16 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
             description[member] = Value::Array(indexes);
         }
     }
-    if d.billing == BillingMode::PayPerRequest {
-        description["WarmThroughput"] = on_demand_warm_throughput();
+    let on_demand = d.billing == BillingMode::PayPerRequest;
+    // A table that has been on demand keeps saying when it last switched to it.
+    if let Some(since) = d.pay_per_request_since_millis {
         description["BillingModeSummary"] = json!({
-            "BillingMode": "PAY_PER_REQUEST",
-            "LastUpdateToPayPerRequestDateTime": d.pay_per_request_since_millis as f64 / 1000.0,
+            "BillingMode": if on_demand { "PAY_PER_REQUEST" } else { "PROVISIONED" },
+            "LastUpdateToPayPerRequestDateTime": since as f64 / 1000.0,
         });
+    }
+    if on_demand {
+        description["WarmThroughput"] = on_demand_warm_throughput();
     } else if d.throughput_history != Default::default() {
         let history = &d.throughput_history;
         let throughput = &mut description["ProvisionedThroughput"];

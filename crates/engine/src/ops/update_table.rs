@@ -487,7 +487,7 @@ pub fn update_table(
     let definition = &mut table.definition;
     note_throughput_change(definition, old_billing, billing, now);
     if billing == BillingMode::PayPerRequest && old_billing != BillingMode::PayPerRequest {
-        definition.pay_per_request_since_millis = now;
+        definition.pay_per_request_since_millis = Some(now);
     }
     definition.billing = billing;
     definition.updating_until_millis = now + delay;
