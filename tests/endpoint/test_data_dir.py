@@ -305,6 +305,26 @@ def test_stream_records_survive_a_graceful_restart(tmp_path):
         assert server.stop() == 0
 
 
+def test_stream_records_of_acknowledged_writes_survive_kill_9(tmp_path):
+    server = start_server("--data-dir", str(tmp_path))
+    ddb = client(server)
+    spec = {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
+    description = create_table(ddb, unique_name("streamed"), StreamSpecification=spec)["TableDescription"]
+    table, stream_arn = description["TableName"], description["LatestStreamArn"]
+    for n in range(50):
+        ddb.put_item(TableName=table, Item={"pk": {"S": f"k{n}"}})
+    ddb.delete_item(TableName=table, Key={"pk": {"S": "k3"}})
+    before = stream_records(server, stream_arn)
+    assert len(before) == 51
+    kill_9(server)  # well within the history's save interval: only the journal has them
+
+    server = start_server("--data-dir", str(tmp_path))
+    try:
+        assert stream_records(server, stream_arn) == before
+    finally:
+        assert server.stop() == 0
+
+
 def test_a_second_server_on_the_same_data_dir_refuses_to_start(tmp_path):
     server = start_server("--data-dir", str(tmp_path))
     try:

@@ -69,7 +69,7 @@ pub struct Engine {
     pub(crate) transaction_tokens: std::collections::HashMap<String, crate::tokens::TokenRecord>,
     /// Per-table simulation settings that override `config.simulation`.
     pub(crate) table_simulation: BTreeMap<String, SimulationSettings>,
-    /// DynamoDB Streams: every stream, its shards and records (not persisted).
+    /// DynamoDB Streams: every stream, its shards and records (kept with the history).
     pub(crate) streams: crate::stream::Streams,
     /// What happened inside the simulated cluster, for the UI to tell.
     pub(crate) events: crate::events::EventLog,
@@ -99,6 +99,9 @@ pub struct Engine {
 pub(crate) struct ChangeLog {
     enabled: bool,
     changes: Vec<Change>,
+    /// The stream journal's entries recorded since the history was last saved.
+    #[cfg(feature = "extras")]
+    pub(crate) journaled: Vec<String>,
 }
 
 impl ChangeLog {
@@ -109,6 +112,18 @@ impl ChangeLog {
     pub(crate) fn record(&mut self, change: impl FnOnce() -> Change) {
         if self.enabled {
             self.changes.push(change());
+        }
+    }
+
+    /// Records a stream journal entry ([`crate::stream`]'s journal), remembering its name.
+    #[cfg(feature = "extras")]
+    pub(crate) fn journal(&mut self, entry: impl FnOnce() -> Change) {
+        if self.enabled {
+            let entry = entry();
+            if let Change::PutSetting { name, .. } = &entry {
+                self.journaled.push(name.clone());
+            }
+            self.changes.push(entry);
         }
     }
 
@@ -149,7 +164,7 @@ impl Engine {
             tables: BTreeMap::new(),
             log: ChangeLog {
                 enabled: config.record_changes,
-                changes: Vec::new(),
+                ..ChangeLog::default()
             },
             transaction_tokens: Default::default(),
             table_simulation: BTreeMap::new(),
@@ -554,6 +569,8 @@ impl Engine {
         if let Some((_, text)) = history.rev().find(|(n, _)| n == crate::history::SETTING) {
             self.restore_history(text);
         }
+        #[cfg(feature = "extras")]
+        self.replay_stream_journal(&snapshot.settings);
         unreadable
     }
 

@@ -10,9 +10,11 @@
 //! commit fails, its requests answer InternalServerError and the engine is rebuilt from the
 //! disk before the next request, so it never serves what was not stored.
 //!
-//! Tables, items and settings are durable per request. The history (stream records, events,
-//! metrics: [`dynoscope_engine::Engine::history`]) is not an acknowledged write: it is saved
-//! every [`HISTORY_EVERY`] when requests were served, and on graceful shutdown, so a
+//! Tables, items, settings and stream records are durable per request (a stream record is
+//! journaled with its write, see the engine's stream journal). The rest of the history
+//! (events, activity, metrics: [`dynoscope_engine::Engine::history`]) is not an
+//! acknowledged write: it is saved, with the stream records, every [`HISTORY_EVERY`] when
+//! requests were served (which empties the journal), and on graceful shutdown, so a
 //! `kill -9` loses at most that much of it.
 
 use std::path::PathBuf;
@@ -299,11 +301,7 @@ impl Kept {
             if self.history_saved_at.swap(served, Ordering::Relaxed) == served {
                 return;
             }
-            let history = Change::PutSetting {
-                name: dynoscope_engine::HISTORY_SETTING.to_owned(),
-                value: Some(engine.history()),
-            };
-            self.submit_if_needed(vec![history])
+            self.submit_if_needed(engine.history_changes())
         };
         let Some(durable) = durable else { return };
         if let Err(e) = durable.await {

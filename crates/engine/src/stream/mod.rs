@@ -7,9 +7,12 @@
 //! increase within every shard. Partition splits call [`split_shard`]; disabling a stream
 //! or deleting its table closes it ([`sync`]); the TTL sweeper deletes
 //! through `write::commit_ttl_delete` (or [`ttl_delete`]) so its records carry the
-//! service identity. Streams are not persisted: a reload starts them empty.
+//! service identity. Streams are kept with the history ([`crate::history`]) and,
+//! with the `extras` feature, each record also with its write (the `journal` module).
 
 mod iterator;
+#[cfg(feature = "extras")]
+mod journal;
 mod record;
 mod shard;
 
@@ -416,14 +419,12 @@ pub(crate) fn record_write(
     let view_type = stream.view_type;
     // The shard first: opening one takes a sequence number, and the record's must be later.
     let shard = stream.shard_for_write(table, outcome.partition_id, &mut origin);
+    let sequence = origin.sequencer.next();
     shard.push(StreamRecord::new(
-        change,
-        event,
-        view_type,
-        origin.sequencer.next(),
-        now,
-        seed,
+        change, event, view_type, sequence, now, seed,
     ));
+    #[cfg(feature = "extras")]
+    engine.log.journal(|| journal::change(stream, sequence));
 }
 
 /// Reconciles the streams with the tables: registers every enabled stream, closes every
