@@ -133,10 +133,14 @@ fn a_ttl_delete_is_persisted_like_any_delete() {
     h.engine.advance_clock_by(5_000);
     h.ok("ListTables", json!({}));
     let changes = h.engine.take_changes();
+    // The delete, and its stream record journaled with it.
     assert!(
         matches!(
             changes.as_slice(),
-            [dynoscope_engine::Change::DeleteItem { .. }]
+            [
+                dynoscope_engine::Change::DeleteItem { .. },
+                dynoscope_engine::Change::PutSetting { name, value: Some(_) }
+            ] if name.starts_with("stream-record:")
         ),
         "{changes:?}"
     );
