@@ -1,8 +1,8 @@
 //! The Dynoscope browser app: the Leptos UI, the `window.dynoscope` JS API and IndexedDB
 //! persistence, all over the engine's one dispatch. Browser-only code is compiled for
-//! wasm32 only, so native `cargo test` of the workspace stays light. [`start`] is the
+//! wasm32 only, so native `cargo test` of the workspace stays light. `start` is the
 //! entry point: it installs `window.dynoscope`, opens the IndexedDB store of the workspace
-//! the address names (once this tab owns it: [`owner`]), restores the engine from it and
+//! the address names (once this tab owns it: `owner`), restores the engine from it and
 //! mounts the UI.
 
 #[cfg(target_arch = "wasm32")]

@@ -1,5 +1,5 @@
 //! The panels the model's worker writes for the page, each a name with JSON in and JSON
-//! out ([`crate::converters::panel`]), so a new panel costs the page's first load no serde
+//! out (`crate::converters::panel`), so a new panel costs the page's first load no serde
 //! code of its own:
 //! - `query-form`: the Query and Scan builder's form after a form button, and the request
 //!   it makes ([`dynoscope_query_builder`]);

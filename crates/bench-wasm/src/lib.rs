@@ -1,7 +1,7 @@
 //! The engine's benchmark workloads (`crates/engine/benches/suite`) compiled to
 //! WebAssembly with the browser app's profile (`wasm-release`: the engine optimised for
 //! size), so the figures show what a request costs in a tab. `scripts/bench-wasm.sh` builds
-//! it, binds it for Node with wasm-bindgen and calls [`run`]; Node's V8 is the engine
+//! it, binds it for Node with wasm-bindgen and calls `run`; Node's V8 is the engine
 //! Chromium uses. Native builds compile to nothing.
 
 #[cfg(target_arch = "wasm32")]

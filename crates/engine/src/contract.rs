@@ -550,7 +550,7 @@ pub struct CostTotals {
 }
 
 /// `Dynoscope_GetEvents`: the event history after a sequence number, oldest first. Each
-/// event's `Detail` depends on its `Kind` ([`crate::events`] says what each holds; a `READ`
+/// event's `Detail` depends on its `Kind` (the engine's `events` module says what each holds; a `READ`
 /// event's is a [`PageReadDetail`]). The engine answers with borrowed events (`E` is
 /// `&Event`), readers read owned ones.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

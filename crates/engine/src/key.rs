@@ -125,7 +125,7 @@ impl KeyValue {
     }
 
     /// The value as an attribute; a tuple has none of its own and gives its first part's
-    /// (use [`KeySchema::key_item`] to spell a tuple out attribute by attribute).
+    /// (use `KeySchema::key_item` to spell a tuple out attribute by attribute).
     pub fn to_attribute(&self) -> AttributeValue {
         match self {
             KeyValue::S(s) => AttributeValue::S(s.clone()),

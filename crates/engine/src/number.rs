@@ -314,8 +314,8 @@ impl fmt::Display for Number {
 /// DynamoDB never rounds: a result that does not fit 38 significant digits is refused, and
 /// it refuses it with its overflow message (Scylla's alternator suite records `1e50 + 1`
 /// failing with "Number overflow. Attempting to store a number with magnitude larger than
-/// supported range"), so [`NumberError::Overflow`] is returned for an inexact result too.
-/// A result that shrinks below 1E-130 is [`NumberError::Underflow`].
+/// supported range"), so `NumberError::Overflow` is returned for an inexact result too.
+/// A result that shrinks below 1E-130 is `NumberError::Underflow`.
 impl Number {
     pub fn checked_add(&self, other: &Number) -> Result<Number, NumberError> {
         if other.is_zero() {

@@ -128,7 +128,7 @@ impl SimulationSettings {
     }
 
     /// How a write reaches the replicas whose zones are `up`: the lag of the follower
-    /// outside the write quorum, and the coin [`crate::replica::ReplicaSet::record`] uses to
+    /// outside the write quorum, and the coin `ReplicaSet::record` uses to
     /// pick the quorum between two followers equally current.
     pub fn replication(&self, up: [bool; REPLICAS], rng: &mut SeededRng) -> Replication {
         if self.replication_lag.is_none() {

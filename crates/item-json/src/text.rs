@@ -3,7 +3,7 @@
 //! exact, where serde_json without its workspace-wide `arbitrary_precision` feature would
 //! round them through `f64`), and object members keep their order. [`parse`] reads RFC 8259
 //! JSON and says where it stops (line and column) when it cannot; an object naming a key
-//! twice is refused rather than one member silently dropped. [`write`] lays a value out
+//! twice is refused rather than one member silently dropped. [`write()`] lays a value out
 //! with two-space indents, keeping short arrays and objects on one line.
 
 use std::fmt::Write as _;
@@ -304,7 +304,7 @@ impl Reader<'_> {
 const INLINE_WIDTH: usize = 72;
 
 /// `value` as text: two-space indents, a nested array or object on one line when it fits
-/// in [`INLINE_WIDTH`] characters, the top level always broken over lines when not empty.
+/// in `INLINE_WIDTH` characters, the top level always broken over lines when not empty.
 pub fn write(value: &Json) -> String {
     let mut out = String::new();
     write_at(value, 0, &mut out);

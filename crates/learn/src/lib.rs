@@ -1,4 +1,4 @@
-//! Dynoscope's guided scenarios, outside the engine: the scenario format ([`format`]), the
+//! Dynoscope's guided scenarios, outside the engine: the scenario format ([`mod@format`]), the
 //! interpreter that says what each step sends and judges what came back ([`play`]), and the
 //! bundled scenarios ([`catalog`], one TOML file each in `scenarios/`), and the Learn view's
 //! text as escaped HTML ([`html`]). Nothing here

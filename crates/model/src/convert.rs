@@ -1,6 +1,6 @@
 //! The converters' two doors: [`read`] takes a file of any kind the playground imports
 //! (a Dynoscope model, a NoSQL Workbench model, a CloudFormation template in JSON or YAML)
-//! and names the kind it found; [`write`] writes a model in one of [`EXPORT_FORMATS`]. The
+//! and names the kind it found; [`write()`] writes a model in one of [`EXPORT_FORMATS`]. The
 //! browser app runs these in a web worker of their own, loaded the first time a file is
 //! imported or exported, so the page people open first does not carry every format.
 
@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::model::ItemJson;
 use crate::{Model, ModelError, ModelTable, cloudformation, data, iac, workbench};
 
-/// Every format [`write`] knows: its name and what a person calls it.
+/// Every format [`write()`] knows: its name and what a person calls it.
 pub const EXPORT_FORMATS: &[(&str, &str)] = &[
     ("dynoscope", "Dynoscope model (JSON)"),
     ("nosql-workbench", "NoSQL Workbench model (JSON)"),

@@ -1,4 +1,4 @@
-//! The event timeline: [`sentence`] tells one event, [`html`] writes the list items.
+//! The event timeline: [`sentence()`] tells one event, [`html`] writes the list items.
 
 pub mod html;
 pub mod sentence;

@@ -3,7 +3,7 @@
 //! data-type rules is left to [`super::translate`].
 //!
 //! Syntax errors use PartiQL's wording inside DynamoDB's envelope ("Statement wasn't well
-//! formed, can't be processed: <detail>"): a token left after a complete statement is
+//! formed, can't be processed: `<detail>`"): a token left after a complete statement is
 //! "Unexpected token after expression"; a missing term is "Unexpected term", or
 //! "Unexpected keyword" / "Unexpected operator" when a keyword or operator stands where the
 //! term should be; an infix operator with nothing after it is "Missing right-hand side
