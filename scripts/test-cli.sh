@@ -22,6 +22,9 @@ fi
 cargo build -p dynoscope-server
 cargo build -p dynoscope-cli --example console
 
-export DYNOSCOPE_SERVER_BIN="$PWD/target/debug/dynoscope-server"
-export DYNOSCOPE_CONSOLE_BIN="$PWD/target/debug/examples/console"
+# Where cargo builds: CARGO_TARGET_DIR when set (made absolute), else target/.
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+case $TARGET_DIR in /*) ;; *) TARGET_DIR=$PWD/$TARGET_DIR ;; esac
+export DYNOSCOPE_SERVER_BIN="$TARGET_DIR/debug/dynoscope-server"
+export DYNOSCOPE_CONSOLE_BIN="$TARGET_DIR/debug/examples/console"
 exec "$venv/bin/python" -m pytest -q tests/cli "$@"

@@ -40,6 +40,9 @@ say "building dynoscope-server and the codegen example (debug)"
 cargo build -q -p dynoscope-server
 cargo build -q -p dynoscope-codegen --example codegen
 
-export DYNOSCOPE_SERVER_BIN="$PWD/target/debug/dynoscope-server"
-export DYNOSCOPE_CODEGEN_BIN="$PWD/target/debug/examples/codegen"
+# Where cargo builds: CARGO_TARGET_DIR when set (made absolute), else target/.
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+case $TARGET_DIR in /*) ;; *) TARGET_DIR=$PWD/$TARGET_DIR ;; esac
+export DYNOSCOPE_SERVER_BIN="$TARGET_DIR/debug/dynoscope-server"
+export DYNOSCOPE_CODEGEN_BIN="$TARGET_DIR/debug/examples/codegen"
 exec .venv/bin/python -m pytest -q tests/codegen "$@"

@@ -22,6 +22,9 @@ cd "$(dirname "$0")/.."
 
 EXPORTS=tests/exports
 OUT=target/exports/out
+# Where cargo builds: CARGO_TARGET_DIR when set (made absolute), else target/.
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+case $TARGET_DIR in /*) ;; *) TARGET_DIR=$PWD/$TARGET_DIR ;; esac
 profile=debug
 [ "${1:-}" = "--release" ] && profile=release
 passed=0
@@ -75,7 +78,7 @@ export_models() {
   rm -rf "$OUT" && mkdir -p "$OUT"
   local model
   for model in "$EXPORTS"/models/*.json; do
-    target/debug/examples/export_all "$model" "$OUT"
+    "$TARGET_DIR"/debug/examples/export_all "$model" "$OUT"
   done
 }
 
@@ -126,7 +129,7 @@ check_cdk() {
   local stem template
   for stem in "${stems[@]}"; do
     template=$(ls "$synth/$stem"/*.template.json)
-    target/debug/examples/export_all --compare "$EXPORTS/models/$stem.json" "$template" >&2 || fail "the synthesized $stem template"
+    "$TARGET_DIR"/debug/examples/export_all --compare "$EXPORTS/models/$stem.json" "$template" >&2 || fail "the synthesized $stem template"
   done
   pass "CDK apps synthesized and their templates import back to the models"
 }
@@ -174,7 +177,7 @@ check_terraform() {
 }
 
 check_cli() {
-  DYNOSCOPE_SERVER_BIN=$PWD/target/$profile/dynoscope-server \
+  DYNOSCOPE_SERVER_BIN=$TARGET_DIR/$profile/dynoscope-server \
     .venv/bin/python "$EXPORTS/check_cli.py" "$OUT" "$EXPORTS"/models/*.json >&2 || fail "AWS CLI exports against dynoscope-server"
   pass "AWS CLI scripts and JSON against dynoscope-server"
 }
