@@ -316,6 +316,9 @@ pub struct SimulationView {
 pub struct EngineView {
     pub control_plane_millis: u64,
     pub seed: u64,
+    /// How long a write transaction holds its items (0: no holds; dynoscope-server only).
+    #[serde(default)]
+    pub transaction_millis: u64,
 }
 
 /// Which preset a table's simulation follows, judged by its lags (what a person sees).

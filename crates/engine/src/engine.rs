@@ -37,6 +37,9 @@ pub struct EngineConfig {
     pub record_events: bool,
     /// Keep the activity log of requests served (`Dynoscope_GetActivity`).
     pub record_activity: bool,
+    /// How long a write transaction holds its items after it is served, in virtual
+    /// milliseconds (0: no holds; see the `holds` module, `extras` only).
+    pub transaction_millis: u64,
 }
 
 impl Default for EngineConfig {
@@ -52,6 +55,7 @@ impl Default for EngineConfig {
             simulation: SimulationSettings::off(),
             record_events: false,
             record_activity: false,
+            transaction_millis: 0,
         }
     }
 }
@@ -91,6 +95,9 @@ pub struct Engine {
     /// Exports and imports: their descriptions and the work a front end has yet to take.
     #[cfg(feature = "extras")]
     pub(crate) exchange: crate::ops::exchange::Jobs,
+    /// The items write transactions hold on the virtual clock.
+    #[cfg(feature = "extras")]
+    pub(crate) holds: crate::holds::Holds,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -180,6 +187,8 @@ impl Engine {
             capacity: Default::default(),
             #[cfg(feature = "extras")]
             exchange: Default::default(),
+            #[cfg(feature = "extras")]
+            holds: Default::default(),
             config,
         }
     }
@@ -380,6 +389,7 @@ impl Engine {
         let value = serde_json::json!({
             "ControlPlaneMillis": self.config.control_plane_millis,
             "Seed": self.config.seed,
+            "TransactionMillis": self.config.transaction_millis,
         })
         .to_string();
         self.record(|| Change::PutSetting {
@@ -445,6 +455,9 @@ impl Engine {
             };
             if let Some(millis) = engine["ControlPlaneMillis"].as_u64() {
                 self.config.control_plane_millis = millis;
+            }
+            if let Some(millis) = engine["TransactionMillis"].as_u64() {
+                self.config.transaction_millis = millis;
             }
             if let Some(seed) = engine["Seed"].as_u64() {
                 self.config.seed = seed;

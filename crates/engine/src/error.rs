@@ -54,6 +54,8 @@ pub enum ErrorKind {
     ImportConflictException,
     #[cfg(feature = "extras")]
     ImportNotFoundException,
+    #[cfg(feature = "extras")]
+    TransactionInProgressException,
 }
 
 impl ErrorKind {
@@ -107,6 +109,8 @@ impl ErrorKind {
             ErrorKind::ImportConflictException => "ImportConflictException",
             #[cfg(feature = "extras")]
             ErrorKind::ImportNotFoundException => "ImportNotFoundException",
+            #[cfg(feature = "extras")]
+            ErrorKind::TransactionInProgressException => "TransactionInProgressException",
         }
     }
 

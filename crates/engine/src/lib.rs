@@ -26,6 +26,8 @@ mod events;
 mod expr;
 mod heat;
 mod history;
+#[cfg(feature = "extras")]
+mod holds;
 mod id_map;
 mod index;
 mod key;

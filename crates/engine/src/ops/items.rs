@@ -296,6 +296,9 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
 
     let table = table_of(engine, &name)?;
     let key = table.key_schema().key_of_item(&item)?;
+    #[cfg(feature = "extras")]
+    engine.refuse_held_write("PutItem", &name, &key)?;
+    let table = table_of(engine, &name)?;
     let new_size = item_size(&item);
     if new_size > MAX_ITEM_BYTES {
         return Err(DynamoError::validation(
@@ -402,8 +405,11 @@ pub fn update_item(
     let name = request.table_name.expect("checked");
 
     let table = table_of(engine, &name)?;
+    let key = (table.key_schema()).key_from_request(&request.key.expect("checked").0)?;
+    #[cfg(feature = "extras")]
+    engine.refuse_held_write("UpdateItem", &name, &key)?;
+    let table = table_of(engine, &name)?;
     let schema = table.key_schema();
-    let key = schema.key_from_request(&request.key.expect("checked").0)?;
     if let Some(update) = &expressions.update
         && let Some(attribute) = update
             .top_level_attributes()
@@ -535,6 +541,9 @@ pub fn delete_item(
     let key = table
         .key_schema()
         .key_from_request(&request.key.expect("checked").0)?;
+    #[cfg(feature = "extras")]
+    engine.refuse_held_write("DeleteItem", &name, &key)?;
+    let table = table_of(engine, &name)?;
     if let Err(e) = check_condition(
         expressions.condition.as_ref(),
         table.get(&key),

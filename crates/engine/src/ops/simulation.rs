@@ -120,6 +120,9 @@ pub struct SetSimulationRequest {
     pub control_plane_millis: Option<i64>,
     /// Engine-wide only: reseeds the engine's generator, so what follows replays exactly.
     pub seed: Option<i64>,
+    /// Engine-wide only: how long a write transaction holds its items (`holds` module).
+    #[cfg(feature = "extras")]
+    pub transaction_millis: Option<i64>,
 }
 
 fn lag_of(field: &str, arg: &LagArg, v: &mut Violations) -> LagRange {
@@ -151,6 +154,7 @@ fn description(engine: &Engine, settings: &SimulationSettings) -> SimulationDesc
         engine: EngineView {
             control_plane_millis: engine.config.control_plane_millis,
             seed: engine.config.seed,
+            transaction_millis: engine.config.transaction_millis,
         },
     }
 }
@@ -228,9 +232,17 @@ pub fn set_simulation(
         0,
     );
     let seed = positive(&mut v, "seed", request.seed, 0);
-    if request.table_name.is_some() && (control_plane.is_some() || seed.is_some()) {
+    #[cfg(feature = "extras")]
+    let transaction = {
+        v.at_most("transactionMillis", request.transaction_millis, 3_600_000);
+        positive(&mut v, "transactionMillis", request.transaction_millis, 0)
+    };
+    #[cfg(not(feature = "extras"))]
+    let transaction: Option<u64> = None;
+    let engine_wide = control_plane.is_some() || seed.is_some() || transaction.is_some();
+    if request.table_name.is_some() && engine_wide {
         v.push(
-            "'ControlPlaneMillis/Seed'",
+            "'ControlPlaneMillis/Seed/TransactionMillis'",
             "tableName",
             "Member must be absent: these settings are engine-wide",
         );
@@ -243,6 +255,9 @@ pub fn set_simulation(
         engine.config.seed = seed;
         engine.rng = crate::rng::SeededRng::new(seed);
     }
+    if let Some(millis) = transaction {
+        engine.config.transaction_millis = millis;
+    }
     match &request.table_name {
         Some(name) => {
             if !engine.tables.contains_key(name) {
@@ -253,7 +268,7 @@ pub fn set_simulation(
         None => engine.config.simulation = settings,
     }
     engine.record_simulation(request.table_name.as_deref());
-    if control_plane.is_some() || seed.is_some() {
+    if engine_wide {
         engine.record_engine_settings();
     }
     respond(&description(engine, &settings))

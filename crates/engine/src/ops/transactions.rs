@@ -362,6 +362,15 @@ pub fn transact_write_items(
         .transaction_tokens
         .retain(|_, record| now < record.at_millis + IDEMPOTENCY_WINDOW_MILLIS);
     let fingerprint = json!({"items": format!("{:?}", items_fingerprint(items)), "metrics": request.return_item_collection_metrics});
+    #[cfg(feature = "extras")]
+    if let Some(token) = &request.client_request_token
+        && engine.holds.token_in_progress(token, now)
+    {
+        return Err(DynamoError::new(
+            ErrorKind::TransactionInProgressException,
+            "The transaction with the given request token is already in progress.",
+        ));
+    }
     if let Some(token) = &request.client_request_token
         && let Some(record) = engine.transaction_tokens.get(token)
     {
@@ -432,6 +441,15 @@ pub fn transact_write_items(
             .collect();
         return Err(cancelled(reasons));
     }
+    // An item another transaction holds cancels this one.
+    #[cfg(feature = "extras")]
+    if let Some(reasons) = engine.conflict_reasons(
+        "TransactWriteItems",
+        plan.iter()
+            .filter_map(|a| Some((a.table.as_str(), a.key.as_ref().ok()?))),
+    ) {
+        return Err(cancelled(reasons));
+    }
     // Decide every action against the state before any of them, then apply all or none.
     let outcomes: Vec<Result<Option<Option<Item>>, Value>> =
         plan.iter().map(|a| outcome_of(engine, a)).collect();
@@ -487,6 +505,13 @@ pub fn transact_write_items(
             }
         }
     }
+    #[cfg(feature = "extras")]
+    engine.hold_transaction(
+        plan.iter()
+            .filter_map(|a| Some((a.table.clone(), a.key.clone().ok()?)))
+            .collect(),
+        request.client_request_token.as_deref(),
+    );
     if let Some(token) = &request.client_request_token {
         let touched = plan
             .iter()
@@ -587,6 +612,13 @@ pub fn transact_get_items(
             key,
             projection_paths(expressions.projection, None),
         ));
+    }
+    #[cfg(feature = "extras")]
+    if let Some(reasons) = engine.conflict_reasons(
+        "TransactGetItems",
+        plan.iter().map(|(table, key, _)| (table.as_str(), key)),
+    ) {
+        return Err(cancelled(reasons));
     }
     let demands: Vec<(&str, Vec<throughput::Demand>)> = plan
         .iter()
