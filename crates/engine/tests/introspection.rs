@@ -118,10 +118,13 @@ fn every_simulation_setting_can_change_at_run_time() {
     );
     let engine = h.ok(
         "Dynoscope_SetSimulation",
-        json!({"ControlPlaneMillis": 250, "Seed": 42}),
+        json!({"ControlPlaneMillis": 250, "Seed": 42, "TransactionMillis": 30}),
     )["Engine"]
         .clone();
-    assert_eq!(engine, json!({"ControlPlaneMillis": 250, "Seed": 42}));
+    assert_eq!(
+        engine,
+        json!({"ControlPlaneMillis": 250, "Seed": 42, "TransactionMillis": 30})
+    );
     let e = h.err(
         "Dynoscope_SetSimulation",
         json!({"TableName": "t1x", "Seed": 1}),

@@ -124,9 +124,9 @@ fn simulation_settings_and_the_clock_survive_a_restore() {
 }
 
 #[test]
-fn the_control_plane_delay_and_the_seed_survive_a_restore() {
+fn the_engine_wide_settings_survive_a_restore() {
     let mut h = Harness::new();
-    let set = json!({"ControlPlaneMillis": 250, "Seed": 42});
+    let set = json!({"ControlPlaneMillis": 250, "Seed": 42, "TransactionMillis": 30});
     h.ok("Dynoscope_SetSimulation", set.clone());
     let mut store = MemoryStore::new();
     store.apply(&h.engine.take_changes());
