@@ -565,3 +565,49 @@ pub struct EventsDescription<E = crate::events::Event> {
     /// Whether the engine records events at all.
     pub recording: bool,
 }
+
+/// How IAM judged (or would judge) one action a request needs.
+#[cfg(feature = "extras")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AccessDecision {
+    /// A statement allows it and none denies it.
+    Allowed,
+    /// A statement denies it (whatever allows it).
+    ExplicitDeny,
+    /// No statement allows it.
+    ImplicitDeny,
+    /// The access key names no principal: it acts as the account's administrator.
+    Administrator,
+}
+
+/// `Dynoscope_ExplainAccess`: each action a request needs, how it was judged and by which
+/// statement.
+#[cfg(feature = "extras")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AccessExplanation {
+    /// The principal's user ARN; `None` for a key that names no principal.
+    pub principal: Option<String>,
+    /// `ALLOWED` when every action is, else the first refusal.
+    pub decision: AccessDecision,
+    pub authorizations: Vec<AuthorizationView>,
+}
+
+/// One action on one resource, with the request's condition keys and the deciding
+/// statement (`Policy` and `Statement` count from 0; none when nothing applied).
+#[cfg(feature = "extras")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AuthorizationView {
+    pub action: String,
+    pub resource: String,
+    pub context_keys: std::collections::BTreeMap<String, Vec<String>>,
+    pub decision: AccessDecision,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}

@@ -89,6 +89,14 @@ pub const OPERATIONS: &[&str] = &[
     "Dynoscope_DescribeSimulation",
     "Dynoscope_DescribeZones",
     "Dynoscope_EstimateCost",
+    #[cfg(feature = "extras")]
+    "Dynoscope_DeletePrincipal",
+    #[cfg(feature = "extras")]
+    "Dynoscope_ExplainAccess",
+    #[cfg(feature = "extras")]
+    "Dynoscope_ListPrincipals",
+    #[cfg(feature = "extras")]
+    "Dynoscope_PutPrincipal",
     "Dynoscope_GetActivity",
     "Dynoscope_GetEvents",
     "Dynoscope_GetMetrics",
@@ -294,6 +302,14 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         }
         "Dynoscope_SetZoneAvailability" => ops::zones::set_zone_availability(engine, parse(body)?),
         "Dynoscope_DescribeZones" => ops::zones::describe_zones(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "Dynoscope_PutPrincipal" => ops::principals::put_principal(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "Dynoscope_ListPrincipals" => ops::principals::list_principals(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "Dynoscope_DeletePrincipal" => ops::principals::delete_principal(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "Dynoscope_ExplainAccess" => ops::principals::explain_access(engine, parse(body)?),
         _ => Err(DynamoError::new(
             ErrorKind::UnknownOperationException,
             unknown_operation_message(operation),

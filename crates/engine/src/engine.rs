@@ -98,6 +98,9 @@ pub struct Engine {
     /// The items write transactions hold on the virtual clock.
     #[cfg(feature = "extras")]
     pub(crate) holds: crate::holds::Holds,
+    /// IAM principals and their policies (persisted as settings).
+    #[cfg(feature = "extras")]
+    pub(crate) principals: crate::iam::Principals,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -189,6 +192,8 @@ impl Engine {
             exchange: Default::default(),
             #[cfg(feature = "extras")]
             holds: Default::default(),
+            #[cfg(feature = "extras")]
+            principals: Default::default(),
             config,
         }
     }
@@ -208,11 +213,24 @@ impl Engine {
         request: &[u8],
     ) -> Result<Vec<u8>, DynamoError> {
         self.run_due();
+        self.logged(source, operation, request, |engine| {
+            dispatch::dispatch(engine, operation, request)
+        })
+    }
+
+    /// Runs `serve` for one request, recording it in the activity log when the log keeps it.
+    pub(crate) fn logged(
+        &mut self,
+        source: &str,
+        operation: &str,
+        request: &[u8],
+        serve: impl FnOnce(&mut Engine) -> Result<Vec<u8>, DynamoError>,
+    ) -> Result<Vec<u8>, DynamoError> {
         if !self.activity.is_enabled() || !crate::activity::is_logged(operation) {
-            return dispatch::dispatch(self, operation, request);
+            return serve(self);
         }
         let consumed_before = self.capacity.consumed();
-        let result = dispatch::dispatch(self, operation, request);
+        let result = serve(self);
         let consumed = self.capacity.consumed();
         let (outcome, message) = match &result {
             Ok(_) => ("OK".to_owned(), None),
@@ -339,6 +357,10 @@ impl Engine {
         self.record_backups();
         #[cfg(feature = "extras")]
         self.record_exchange();
+        #[cfg(feature = "extras")]
+        for principal in self.principals.list().cloned().collect::<Vec<_>>() {
+            self.record_principal(&principal.access_key_id, Some(&principal));
+        }
         for (name, table) in &self.tables {
             for (position, item) in table.items().walk(0, None) {
                 let key_item = table.key_schema().key_item(&position.key);
@@ -435,6 +457,10 @@ impl Engine {
         #[cfg(feature = "extras")]
         if name == crate::ops::exchange::SETTING {
             return self.restore_exchange(value);
+        }
+        #[cfg(feature = "extras")]
+        if name.starts_with(crate::iam::SETTING_PREFIX) {
+            return self.restore_principal(value);
         }
         #[cfg(feature = "extras")]
         if name.starts_with(crate::backup::SETTING_PREFIX) {

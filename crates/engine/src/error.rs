@@ -56,6 +56,9 @@ pub enum ErrorKind {
     ImportNotFoundException,
     #[cfg(feature = "extras")]
     TransactionInProgressException,
+    /// The service framework's refusal of a request IAM does not allow.
+    #[cfg(feature = "extras")]
+    AccessDeniedException,
 }
 
 impl ErrorKind {
@@ -111,6 +114,8 @@ impl ErrorKind {
             ErrorKind::ImportNotFoundException => "ImportNotFoundException",
             #[cfg(feature = "extras")]
             ErrorKind::TransactionInProgressException => "TransactionInProgressException",
+            #[cfg(feature = "extras")]
+            ErrorKind::AccessDeniedException => "AccessDeniedException",
         }
     }
 
@@ -121,6 +126,8 @@ impl ErrorKind {
             ErrorKind::SerializationException
             | ErrorKind::UnknownOperationException
             | ErrorKind::InternalFailure => SERVICE,
+            #[cfg(feature = "extras")]
+            ErrorKind::AccessDeniedException => SERVICE,
             _ => DYNAMODB,
         }
     }
@@ -130,6 +137,8 @@ impl ErrorKind {
     pub fn message_key(self) -> &'static str {
         match self {
             ErrorKind::SerializationException => "Message",
+            #[cfg(feature = "extras")]
+            ErrorKind::AccessDeniedException => "Message",
             _ => "message",
         }
     }

@@ -28,6 +28,8 @@ mod heat;
 mod history;
 #[cfg(feature = "extras")]
 mod holds;
+#[cfg(feature = "extras")]
+mod iam;
 mod id_map;
 mod index;
 mod key;
@@ -77,7 +79,7 @@ pub use persist::{Change, MemoryStore, Snapshot, Store, StoredRecord, Unreadable
 // The simulation: the clock's modes and its time format, the settings, the seeded
 // generator, the zones replicas live in, burst capacity, the event history and the
 // activity log's size.
-pub use activity::CAPACITY as ACTIVITY_CAPACITY;
+pub use activity::{CAPACITY as ACTIVITY_CAPACITY, DEFAULT_SOURCE};
 pub use clock::{ClockMode, iso8601_millis};
 pub use events::Event;
 pub use replica::ZONE_SUFFIXES;

@@ -14,7 +14,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use dynoscope_engine::{DynamoError, Engine, ErrorKind, OPERATIONS, is_streams_operation};
+use dynoscope_engine::{
+    DEFAULT_SOURCE as CLIENT, DynamoError, Engine, ErrorKind, OPERATIONS, is_streams_operation,
+};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Body, Bytes};
 use hyper::header::{CONNECTION, CONTENT_TYPE, HeaderMap};
@@ -22,7 +24,7 @@ use hyper::http::request::Parts;
 use hyper::{Method, Request, Response, StatusCode, Version};
 
 use crate::encoding::{self, Coding, DecodeError};
-use crate::sigv4::{Auth, SignedRequest};
+use crate::sigv4::{Auth, Caller, SignedRequest};
 use crate::wire::{self, Failure, Finish};
 use crate::{cors, limits};
 
@@ -139,8 +141,10 @@ where
         return wire::not_found();
     }
     match admit(endpoint, &parts, &raw) {
-        Ok((operation, body)) => {
-            let result = durable::serve(&endpoint.engine, |e| dispatch(e, &operation, &body)).await;
+        Ok((operation, body, caller)) => {
+            let key = caller.access_key_id;
+            let result =
+                durable::serve(&endpoint.engine, |e| dispatch(e, &key, &operation, &body)).await;
             dynamo_response(result, coding)
         }
         Err(failure) => wire::failure(failure, coding),
@@ -148,8 +152,13 @@ where
 }
 
 /// The checks between a read body and the engine, in DynamoDB's order: the body inflated
-/// and readable as JSON, the target, the signature. Returns the operation and the body.
-fn admit(endpoint: &Endpoint, parts: &Parts, raw: &[u8]) -> Result<(String, Vec<u8>), Failure> {
+/// and readable as JSON, the target, the signature. Returns the operation, the body and
+/// who signed it.
+fn admit(
+    endpoint: &Endpoint,
+    parts: &Parts,
+    raw: &[u8],
+) -> Result<(String, Vec<u8>, Caller), Failure> {
     let body =
         encoding::decode_request(&parts.headers, raw, MAX_BODY_BYTES).map_err(undecodable)?;
     if !body.is_empty() && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
@@ -167,13 +176,13 @@ fn admit(endpoint: &Endpoint, parts: &Parts, raw: &[u8]) -> Result<(String, Vec<
         headers: &parts.headers,
         body: raw,
     };
-    endpoint
+    let caller = endpoint
         .auth
         .check(&signed, SystemTime::now())
         .map_err(|e| {
             Failure::service(StatusCode::BAD_REQUEST, e.name, "message", Some(&e.message))
         })?;
-    Ok((operation, body))
+    Ok((operation, body, caller))
 }
 
 /// DynamoDB accepts `application/json` and `application/x-amz-json-1.0` (parameters aside).
@@ -257,10 +266,16 @@ where
     }
 }
 
-/// Runs one operation on the engine, its clock told the host's time first.
-fn dispatch(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, DynamoError> {
+/// Runs one operation on the engine as the principal `access_key_id` names (if it names
+/// one), its clock told the host's time first.
+fn dispatch(
+    engine: &mut Engine,
+    access_key_id: &str,
+    operation: &str,
+    body: &[u8],
+) -> Result<Vec<u8>, DynamoError> {
     engine.observe_host_time(now_millis());
-    let result = guarded(|| engine.dispatch(operation, body));
+    let result = guarded(|| engine.dispatch_as(CLIENT, Some(access_key_id), operation, body));
     crate::s3::run_jobs(engine);
     result
 }

@@ -109,18 +109,28 @@ struct Scope<'a> {
     terminator: &'a str,
 }
 
+/// Who a request that passed says it comes from: its credential's access key id and the
+/// region it is signed for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub access_key_id: String,
+    pub region: String,
+}
+
 impl Auth {
-    /// Accepts or refuses `request` at time `now`.
-    pub fn check(&self, request: &SignedRequest, now: SystemTime) -> Result<(), AuthError> {
+    /// Accepts or refuses `request` at time `now`, answering who sent it.
+    pub fn check(&self, request: &SignedRequest, now: SystemTime) -> Result<Caller, AuthError> {
         let presented = presented(request)?;
         let seconds = request_seconds(&presented.date)?;
         match self {
-            Auth::ShapeOnly => {
-                check_algorithm(&presented)?;
-                scope_of(&presented.credential).map(|_| ())
-            }
-            Auth::Verify(secrets) => verify(secrets, request, &presented, seconds, now),
+            Auth::ShapeOnly => check_algorithm(&presented)?,
+            Auth::Verify(secrets) => verify(secrets, request, &presented, seconds, now)?,
         }
+        let scope = scope_of(&presented.credential)?;
+        Ok(Caller {
+            access_key_id: scope.key.to_owned(),
+            region: scope.region.to_owned(),
+        })
     }
 }
 
@@ -599,6 +609,14 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Who the test vectors' credential names.
+    fn vector_caller() -> Caller {
+        Caller {
+            access_key_id: "AKIDEXAMPLE".into(),
+            region: "us-east-1".into(),
+        }
+    }
     use std::time::Duration;
 
     const KEY: &str = "AKIDEXAMPLE";
@@ -815,7 +833,7 @@ mod tests {
         let map = signed_headers("not the secret", VECTOR_DATE, b"{}");
         assert_eq!(
             Auth::ShapeOnly.check(&request(&map, None, b"{}"), at("20300101T000000Z")),
-            Ok(())
+            Ok(vector_caller())
         );
     }
 
@@ -879,7 +897,7 @@ mod tests {
         let map = signed_headers(SECRET, VECTOR_DATE, b"{}");
         assert_eq!(
             verifying().check(&request(&map, None, b"{}"), at(VECTOR_DATE)),
-            Ok(())
+            Ok(vector_caller())
         );
     }
 
@@ -918,7 +936,7 @@ mod tests {
         let map = signed_headers(SECRET, VECTOR_DATE, b"{}");
         let exactly_fifteen =
             verifying().check(&request(&map, None, b"{}"), at("20150830T125100Z"));
-        assert_eq!(exactly_fifteen, Ok(()));
+        assert_eq!(exactly_fifteen, Ok(vector_caller()));
         let e = verifying()
             .check(&request(&map, None, b"{}"), at("20150830T125101Z"))
             .unwrap_err();
@@ -1007,7 +1025,7 @@ mod tests {
         map.insert(AUTHORIZATION, value.parse().unwrap());
         assert_eq!(
             verifying().check(&request(&map, None, b"anything"), at(amz_date)),
-            Ok(())
+            Ok(vector_caller())
         );
     }
 
@@ -1045,7 +1063,7 @@ mod tests {
         let query = format!("{unsigned}&X-Amz-Signature={sig}");
         assert_eq!(
             verifying().check(&request(&map, Some(&query), b"{}"), at(VECTOR_DATE)),
-            Ok(())
+            Ok(vector_caller())
         );
         let tampered = query.replace("X-Amz-SignedHeaders=host", "X-Amz-SignedHeaders=host&x=1");
         assert!(
@@ -1070,7 +1088,10 @@ mod tests {
         ]);
         assert_eq!(
             Auth::ShapeOnly.check(&request(&map, None, b"{}"), at(VECTOR_DATE)),
-            Ok(())
+            Ok(Caller {
+                access_key_id: "a".into(),
+                region: "c".into()
+            })
         );
     }
 

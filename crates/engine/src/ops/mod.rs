@@ -24,6 +24,8 @@ pub mod items;
 pub mod kinesis;
 pub mod metrics;
 pub mod partiql;
+#[cfg(feature = "extras")]
+pub mod principals;
 pub mod query;
 pub mod read;
 #[cfg(feature = "extras")]
