@@ -85,6 +85,8 @@ pub const OPERATIONS: &[&str] = &[
     "UpdateTimeToLive",
     "Dynoscope_AdvanceClock",
     "Dynoscope_DescribeClock",
+    #[cfg(feature = "extras")]
+    "Dynoscope_DescribeDax",
     "Dynoscope_DescribePartitions",
     "Dynoscope_DescribeSimulation",
     "Dynoscope_DescribeZones",
@@ -102,6 +104,8 @@ pub const OPERATIONS: &[&str] = &[
     "Dynoscope_GetMetrics",
     "Dynoscope_LocateItem",
     "Dynoscope_SetClock",
+    #[cfg(feature = "extras")]
+    "Dynoscope_SetDax",
     "Dynoscope_SetSimulation",
     "Dynoscope_SetZoneAvailability",
 ];
@@ -302,6 +306,10 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         }
         "Dynoscope_SetZoneAvailability" => ops::zones::set_zone_availability(engine, parse(body)?),
         "Dynoscope_DescribeZones" => ops::zones::describe_zones(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "Dynoscope_SetDax" => ops::dax::set_dax(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "Dynoscope_DescribeDax" => ops::dax::describe_dax(engine, parse(body)?),
         #[cfg(feature = "extras")]
         "Dynoscope_PutPrincipal" => ops::principals::put_principal(engine, parse(body)?),
         #[cfg(feature = "extras")]

@@ -101,6 +101,9 @@ pub struct Engine {
     /// IAM principals and their policies (persisted as settings).
     #[cfg(feature = "extras")]
     pub(crate) principals: crate::iam::Principals,
+    /// The simulated DAX cluster: its caches and counters (not persisted).
+    #[cfg(feature = "extras")]
+    pub(crate) dax: crate::dax::Dax,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -194,6 +197,8 @@ impl Engine {
             holds: Default::default(),
             #[cfg(feature = "extras")]
             principals: Default::default(),
+            #[cfg(feature = "extras")]
+            dax: Default::default(),
             config,
         }
     }

@@ -19,6 +19,8 @@ mod backup;
 mod clock;
 pub mod contract;
 pub mod database_file;
+#[cfg(feature = "extras")]
+mod dax;
 mod dispatch;
 mod engine;
 mod error;

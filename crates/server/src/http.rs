@@ -49,6 +49,8 @@ pub struct Endpoint {
     pub loopback_only: bool,
     /// How long a request body may take to arrive.
     pub body_timeout: Duration,
+    /// Requests go through the simulated DAX cluster (`--dax-port`).
+    pub via_dax: bool,
 }
 
 impl Endpoint {
@@ -59,6 +61,7 @@ impl Endpoint {
             auth: Auth::ShapeOnly,
             loopback_only: true,
             body_timeout: limits::Limits::default().body_timeout,
+            via_dax: false,
         }
     }
 }
@@ -142,9 +145,11 @@ where
     }
     match admit(endpoint, &parts, &raw) {
         Ok((operation, body, caller)) => {
-            let key = caller.access_key_id;
-            let result =
-                durable::serve(&endpoint.engine, |e| dispatch(e, &key, &operation, &body)).await;
+            let (key, dax) = (caller.access_key_id, endpoint.via_dax);
+            let result = durable::serve(&endpoint.engine, |e| {
+                dispatch(e, &key, dax, &operation, &body)
+            })
+            .await;
             dynamo_response(result, coding)
         }
         Err(failure) => wire::failure(failure, coding),
@@ -266,16 +271,21 @@ where
     }
 }
 
-/// Runs one operation on the engine as the principal `access_key_id` names (if it names
-/// one), its clock told the host's time first.
+/// Runs one operation on the engine (through the DAX cluster when `via_dax`) as the
+/// principal `access_key_id` names (if it names one), its clock told the host's time first.
 fn dispatch(
     engine: &mut Engine,
     access_key_id: &str,
+    via_dax: bool,
     operation: &str,
     body: &[u8],
 ) -> Result<Vec<u8>, DynamoError> {
     engine.observe_host_time(now_millis());
-    let result = guarded(|| engine.dispatch_as(CLIENT, Some(access_key_id), operation, body));
+    let key = Some(access_key_id);
+    let result = guarded(|| match via_dax {
+        true => engine.dispatch_via_dax(CLIENT, key, operation, body),
+        false => engine.dispatch_as(CLIENT, key, operation, body),
+    });
     crate::s3::run_jobs(engine);
     result
 }

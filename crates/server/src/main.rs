@@ -35,8 +35,8 @@ use crate::http::{Endpoint, SharedEngine};
 use crate::limits::{Activity, Limits, TimedIo};
 use crate::sigv4::Auth;
 
-const USAGE: &str =
-    "usage: dynoscope-server [--host HOST] [--port PORT] [--simulation off|playground]
+const USAGE: &str = "usage: dynoscope-server [--host HOST] [--port PORT] [--dax-port PORT]
+    [--simulation off|playground]
     [--data-dir DIR [--skip-unreadable]] [--s3-dir DIR]
     [--credentials ACCESS_KEY:SECRET]... [--max-connections N]
     [--idle-timeout SECS] [--header-timeout SECS] [--body-timeout SECS]
@@ -44,7 +44,8 @@ const USAGE: &str =
   it); data in memory unless --data-dir keeps it in DIR across restarts; signatures must be
   well formed but are not checked unless --credentials is given (then only those keys are
   accepted and SigV4 is verified); exports and imports need --s3-dir (bucket B is DIR/B);
-  512 connections (more wait); timeouts 60 s idle, 10 s for
+  --dax-port also serves the same tables through a simulated DAX cluster (item and query
+  caches) on that port; 512 connections (more wait); timeouts 60 s idle, 10 s for
   a request's headers, 60 s for its body";
 
 /// How long in-flight requests get to finish once shutdown begins.
@@ -54,6 +55,8 @@ const GRACE: Duration = Duration::from_secs(10);
 struct Args {
     host: String,
     port: u16,
+    /// A second listener whose requests go through the simulated DAX cluster.
+    dax_port: Option<u16>,
     /// Show replication lag, index propagation and scaled splits, as the browser does.
     playground: bool,
     /// `--data-dir` and `--skip-unreadable`.
@@ -99,6 +102,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
     let mut parsed = Args {
         host: "127.0.0.1".into(),
         port: 8000,
+        dax_port: None,
         playground: false,
         store: durable::Options::default(),
         s3_dir: None,
@@ -123,6 +127,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 parsed.port = text
                     .parse()
                     .map_err(|_| format!("--port: not a port number: {text}"))?;
+            }
+            "--dax-port" => {
+                let text = value()?;
+                parsed.dax_port = Some(
+                    text.parse()
+                        .map_err(|_| format!("--dax-port: not a port number: {text}"))?,
+                );
             }
             "--simulation" => {
                 parsed.playground = match value()?.as_str() {
@@ -189,16 +200,47 @@ async fn run(args: Args) -> std::io::Result<()> {
             .map_err(std::io::Error::other)?,
     ));
     let listener = TcpListener::bind((args.host.as_str(), args.port)).await?;
-    let shutdown = shutdown_signal();
+    let dax = match args.dax_port {
+        Some(port) => Some(TcpListener::bind((args.host.as_str(), port)).await?),
+        None => None,
+    };
     let address = listener.local_addr()?;
-    // The bound address, so `--port 0` reports the port it got.
+    // The bound addresses, so `--port 0` reports the port it got.
     println!("dynoscope-server listening on http://{address}");
+    if let Some(dax) = &dax {
+        println!(
+            "dynoscope-server DAX listening on http://{}",
+            dax.local_addr()?
+        );
+    }
     if let Some(warning) = limits::exposure_warning(address.ip()) {
         eprintln!("{warning}");
     }
+    // One signal stops every listener.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopped.wait_for(|s| *s).await;
+    };
     let history = durable::keep_history_of(engine.clone());
-    let endpoint = endpoint(engine.clone(), &args, address.ip().is_loopback());
-    serve(listener, endpoint, args.limits, shutdown).await;
+    let loopback = address.ip().is_loopback();
+    let main = serve(
+        listener,
+        endpoint(engine.clone(), &args, loopback, false),
+        args.limits,
+        until_stopped(stopped.clone()),
+    );
+    match dax {
+        Some(dax) => {
+            let through_dax = endpoint(engine.clone(), &args, loopback, true);
+            let dax = serve(dax, through_dax, args.limits, until_stopped(stopped));
+            tokio::join!(main, dax);
+        }
+        None => main.await,
+    }
     history.finish(&engine).await;
     Ok(())
 }
@@ -216,11 +258,12 @@ fn engine_config(playground: bool) -> EngineConfig {
     }
 }
 
-fn endpoint(engine: SharedEngine, args: &Args, loopback: bool) -> Arc<Endpoint> {
+fn endpoint(engine: SharedEngine, args: &Args, loopback: bool, via_dax: bool) -> Arc<Endpoint> {
     Arc::new(Endpoint {
         auth: args.auth(),
         loopback_only: loopback,
         body_timeout: args.limits.body_timeout,
+        via_dax,
         ..Endpoint::new(engine)
     })
 }
@@ -353,6 +396,7 @@ mod tests {
             Ok(Some(Args {
                 host: "127.0.0.1".into(),
                 port: 8000,
+                dax_port: None,
                 playground: false,
                 store: durable::Options::default(),
                 s3_dir: None,
@@ -369,6 +413,7 @@ mod tests {
             Ok(Some(Args {
                 host: "0.0.0.0".into(),
                 port: 9000,
+                dax_port: None,
                 playground: true,
                 store: durable::Options::default(),
                 s3_dir: None,
@@ -376,6 +421,15 @@ mod tests {
                 limits: Limits::default(),
             }))
         );
+    }
+
+    #[test]
+    fn a_dax_port_is_read() {
+        assert_eq!(
+            args("--dax-port 8111").unwrap().unwrap().dax_port,
+            Some(8111)
+        );
+        assert!(args("--dax-port x").is_err());
     }
 
     #[test]

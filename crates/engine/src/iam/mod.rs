@@ -128,7 +128,7 @@ impl Engine {
 
     /// Refuses the request unless the principal with `access_key_id` (if it is one) may
     /// send it.
-    fn authorize(
+    pub(crate) fn authorize(
         &self,
         access_key_id: &str,
         operation: &str,

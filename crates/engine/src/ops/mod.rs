@@ -10,6 +10,8 @@ pub mod batch;
 pub mod capacity;
 pub mod continuous_backups;
 #[cfg(feature = "extras")]
+pub mod dax;
+#[cfg(feature = "extras")]
 pub mod exchange;
 #[cfg(feature = "extras")]
 pub mod exports;
