@@ -23,6 +23,7 @@ pub mod panels;
 pub mod playground;
 #[cfg(target_arch = "wasm32")]
 pub mod remember;
+pub mod s3_files;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
 #[cfg(target_arch = "wasm32")]

@@ -22,6 +22,9 @@
 //! - `table-form`: the create-table form of the Tables view and of the Model view's table
 //!   definitions after a button, and the steps that create its table
 //!   ([`dynoscope_query_builder::table_form`]).
+//! - `s3-export`: a table exported as a real export's S3 files, packed in one `.zip`;
+//!   `s3-import`: picked files (a `.zip` of an export, or data objects) read into the items
+//!   of a new table ([`crate::s3_files`]). Bytes travel as base64.
 
 use std::collections::BTreeMap;
 
@@ -88,6 +91,8 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
         "table-settings" => Ok(dynoscope_table_settings::flow::step_json(&input)),
         "item-json" => Ok(item_json(read(panel, input)?)),
         "table-form" => dynoscope_query_builder::table_form::answer(read(panel, input)?),
+        "s3-export" => s3_export(read(panel, input)?),
+        "s3-import" => Ok(s3_import(read(panel, input)?)),
         other => Err(ModelError::at(
             "panel",
             format!("no panel is called {other}"),
@@ -297,4 +302,122 @@ fn item_json(input: ItemJson) -> Value {
         }
         Err(problem) => json!({ "problem": problem.to_string() }),
     }
+}
+
+/// `s3-export`'s input: DescribeTable's and Dynoscope_DescribeClock's answers, the whole
+/// database file's lines, a random number for the export id, the format and where to.
+#[derive(Deserialize)]
+struct S3Export {
+    describe: Value,
+    clock: Value,
+    lines: Vec<String>,
+    random: u32,
+    format: String,
+    bucket: String,
+    #[serde(default)]
+    prefix: Option<String>,
+}
+
+/// `{exportArn, exportId, manifest, itemCount, billedSizeBytes, files: [{key, size}], zip}`,
+/// the zip in base64.
+fn s3_export(input: S3Export) -> Result<Value, ModelError> {
+    use base64::Engine as _;
+    let job = crate::s3_files::export_job(&crate::s3_files::ExportRequest {
+        describe: &input.describe,
+        lines: &input.lines,
+        now_millis: input.clock["Clock"]["NowMillis"]
+            .as_u64()
+            .unwrap_or_default(),
+        random: input.random,
+        format: &input.format,
+        bucket: &input.bucket,
+        prefix: input.prefix.as_deref(),
+    })
+    .map_err(|e| ModelError::at("export", e))?;
+    let (written, zip) =
+        crate::s3_files::export_zip(&job).map_err(|e| ModelError::at("export", e))?;
+    let files: Vec<Value> = (written.files.iter())
+        .map(|f| json!({"key": f.key, "size": f.bytes.len()}))
+        .collect();
+    Ok(json!({
+        "exportArn": job.export_arn,
+        "exportId": dynoscope_exchange::export::export_id(&job.export_arn),
+        "manifest": written.outcome.manifest,
+        "itemCount": written.outcome.item_count,
+        "billedSizeBytes": written.outcome.billed_size_bytes,
+        "files": files,
+        "zip": base64::engine::general_purpose::STANDARD.encode(zip),
+    }))
+}
+
+/// `s3-import`'s input: the picked files (bytes in base64), ImportTable's format,
+/// compression and CSV options, the key prefix a zip's entries must start with, and the
+/// table to create (CreateTable's request).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct S3Import {
+    files: Vec<PickedFile>,
+    #[serde(default)]
+    input_format: Option<String>,
+    #[serde(default)]
+    input_compression_type: Option<String>,
+    #[serde(default)]
+    csv: Option<CsvOptions>,
+    #[serde(default)]
+    s3_key_prefix: Option<String>,
+    table_creation_parameters: Value,
+}
+
+#[derive(Deserialize)]
+struct PickedFile {
+    name: String,
+    data: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CsvOptions {
+    #[serde(default)]
+    delimiter: Option<String>,
+    #[serde(default)]
+    header_list: Option<Vec<String>>,
+}
+
+/// `{items?, importedItemCount, processedItemCount, errorCount, errors, failureCode?,
+/// failureMessage?}` ([`crate::s3_files::ImportOutcome::to_json`]).
+fn s3_import(input: S3Import) -> Value {
+    use base64::Engine as _;
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for file in input.files {
+        match base64::engine::general_purpose::STANDARD.decode(&file.data) {
+            Ok(bytes) => files.push((file.name, bytes)),
+            Err(e) => unreadable.push(format!(
+                "{}: the page sent unreadable bytes: {e}",
+                file.name
+            )),
+        }
+    }
+    let csv = input.csv.unwrap_or(CsvOptions {
+        delimiter: None,
+        header_list: None,
+    });
+    let table = input.table_creation_parameters;
+    let spec = dynoscope_exchange::ImportSpec {
+        input_format: input.input_format.unwrap_or_else(|| "DYNAMODB_JSON".into()),
+        input_compression_type: input
+            .input_compression_type
+            .unwrap_or_else(|| "NONE".into()),
+        csv_delimiter: csv.delimiter.filter(|d| !d.is_empty()),
+        csv_header_list: csv.header_list.filter(|h| !h.is_empty()),
+        key_types: crate::s3_files::key_types(&table),
+    };
+    let mut outcome = crate::s3_files::import(crate::s3_files::ImportRequest {
+        files,
+        spec,
+        prefix: input.s3_key_prefix.as_deref().unwrap_or_default(),
+        table: &table,
+    });
+    outcome.errors.splice(0..0, unreadable);
+    outcome.to_json()
 }
