@@ -23,6 +23,8 @@ pub mod panels;
 pub mod playground;
 #[cfg(target_arch = "wasm32")]
 pub mod remember;
+#[cfg(target_arch = "wasm32")]
+pub mod s3;
 pub mod s3_files;
 #[cfg(target_arch = "wasm32")]
 pub mod store;

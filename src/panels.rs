@@ -24,7 +24,8 @@
 //!   ([`dynoscope_query_builder::table_form`]).
 //! - `s3-export`: a table exported as a real export's S3 files, packed in one `.zip`;
 //!   `s3-import`: picked files (a `.zip` of an export, or data objects) read into the items
-//!   of a new table ([`crate::s3_files`]). Bytes travel as base64.
+//!   of a new table; `s3-form`: their forms for the Database panel ([`crate::s3_files`]).
+//!   Bytes travel as base64.
 
 use std::collections::BTreeMap;
 
@@ -92,7 +93,11 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
         "item-json" => Ok(item_json(read(panel, input)?)),
         "table-form" => dynoscope_query_builder::table_form::answer(read(panel, input)?),
         "s3-export" => s3_export(read(panel, input)?),
-        "s3-import" => Ok(s3_import(read(panel, input)?)),
+        "s3-form" => {
+            let tables: Vec<String> = read(panel, input["tables"].clone())?;
+            Ok(json!({ "html": crate::s3_files::form_html(&tables) }))
+        }
+        "s3-import" => s3_import(input),
         other => Err(ModelError::at(
             "panel",
             format!("no panel is called {other}"),
@@ -318,8 +323,9 @@ struct S3Export {
     prefix: Option<String>,
 }
 
-/// `{exportArn, exportId, manifest, itemCount, billedSizeBytes, files: [{key, size}], zip}`,
-/// the zip in base64.
+/// `{exportArn, exportId, summary, fileName, manifest, itemCount, billedSizeBytes, files:
+/// [{key, size}], zip}`: a sentence for the status line, the name to save the zip as, the
+/// zip in base64.
 fn s3_export(input: S3Export) -> Result<Value, ModelError> {
     use base64::Engine as _;
     let job = crate::s3_files::export_job(&crate::s3_files::ExportRequest {
@@ -339,9 +345,28 @@ fn s3_export(input: S3Export) -> Result<Value, ModelError> {
     let files: Vec<Value> = (written.files.iter())
         .map(|f| json!({"key": f.key, "size": f.bytes.len()}))
         .collect();
+    let id = dynoscope_exchange::export::export_id(&job.export_arn);
+    let table = input.describe["Table"]["TableName"]
+        .as_str()
+        .unwrap_or("table");
+    let folder = dynoscope_exchange::export::export_folder(job.s3_prefix.as_deref(), id);
+    let summary = format!(
+        "Exported {} item{} of {table} as {} files ({} bytes zipped) under s3://{}/{folder}",
+        written.outcome.item_count,
+        if written.outcome.item_count == 1 {
+            ""
+        } else {
+            "s"
+        },
+        files.len(),
+        zip.len(),
+        job.s3_bucket,
+    );
     Ok(json!({
         "exportArn": job.export_arn,
-        "exportId": dynoscope_exchange::export::export_id(&job.export_arn),
+        "exportId": id,
+        "summary": summary,
+        "fileName": format!("{table}-export-{id}.zip"),
         "manifest": written.outcome.manifest,
         "itemCount": written.outcome.item_count,
         "billedSizeBytes": written.outcome.billed_size_bytes,
@@ -384,9 +409,21 @@ struct CsvOptions {
 }
 
 /// `{items?, importedItemCount, processedItemCount, errorCount, errors, failureCode?,
-/// failureMessage?}` ([`crate::s3_files::ImportOutcome::to_json`]).
-fn s3_import(input: S3Import) -> Value {
+/// failureMessage?, tableCreationParameters}` ([`crate::s3_files::ImportOutcome::to_json`]).
+/// The options are `window.dynoscope.importTable`'s, or the import form's `fields`.
+fn s3_import(mut input: Value) -> Result<Value, ModelError> {
     use base64::Engine as _;
+    if let Some(Value::Object(fields)) = input.get_mut("fields").map(Value::take) {
+        let files = input["files"].take();
+        input = match crate::s3_files::import_options(&fields) {
+            Ok(options) => options,
+            Err(e) => {
+                return Ok(json!({"failureCode": "ValidationException", "failureMessage": e}));
+            }
+        };
+        input["files"] = files;
+    }
+    let input: S3Import = read("s3-import", input)?;
     let mut files = Vec::new();
     let mut unreadable = Vec::new();
     for file in input.files {
@@ -419,5 +456,7 @@ fn s3_import(input: S3Import) -> Value {
         table: &table,
     });
     outcome.errors.splice(0..0, unreadable);
-    outcome.to_json()
+    let mut answer = outcome.to_json();
+    answer["tableCreationParameters"] = table;
+    Ok(answer)
 }

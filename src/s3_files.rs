@@ -364,6 +364,102 @@ fn fits(text: &str, keys: &[(String, String)]) -> Result<Value, String> {
     Ok(value)
 }
 
+/// The Database panel's "S3 export and import" forms, with `tables` to pick from. The
+/// page reads them by their fields' names ([`import_options`] for the import) and sends
+/// `data-db` actions `s3-export` and `s3-import`.
+pub fn form_html(tables: &[String]) -> String {
+    use dynoscope_codegen::html::escape;
+    let options = |names: &[&str]| -> String {
+        names
+            .iter()
+            .map(|n| format!("<option>{n}</option>"))
+            .collect()
+    };
+    let tables: String = tables
+        .iter()
+        .map(|t| format!("<option>{}</option>", escape(t)))
+        .collect();
+    let key_types = options(&["S", "N", "B"]);
+    format!(
+        "<form class=\"s3-form\" data-s3=\"export\" data-testid=\"s3-export-form\"><h3>Export a table to S3 files</h3>\
+<p class=\"muted\">A full export at the clock's now, downloaded as one .zip of the objects ExportTableToPointInTime writes at their keys.</p>\
+<label>Table <select name=\"table\" data-testid=\"s3-export-table\">{tables}</select></label>\
+<label>Format <select name=\"format\" data-testid=\"s3-export-format\">{formats}</select></label>\
+<label>S3 bucket <input name=\"bucket\" value=\"my-bucket\" data-testid=\"s3-export-bucket\"></label>\
+<label>S3 prefix <input name=\"prefix\" placeholder=\"optional\" data-testid=\"s3-export-prefix\"></label>\
+<button type=\"button\" data-db=\"s3-export\" data-testid=\"s3-export\">Export</button></form>\
+<form class=\"s3-form\" data-s3=\"import\" data-testid=\"s3-import-form\"><h3>Import S3 files as a new table</h3>\
+<p class=\"muted\">Pick a .zip of an export (its data/ objects are read) or data objects (.json.gz, .ion.gz, .csv, .zst…), as ImportTable reads a bucket.</p>\
+<label>Files <input type=\"file\" name=\"files\" multiple accept=\".zip,.gz,.zst,.json,.ion,.csv,.txt\" data-testid=\"s3-import-files\"></label>\
+<label>Input format <select name=\"inputFormat\" data-testid=\"s3-import-format\">{input_formats}</select></label>\
+<label>Compression <select name=\"inputCompressionType\" data-testid=\"s3-import-compression\">{compressions}</select></label>\
+<label>CSV delimiter <input name=\"csvDelimiter\" value=\",\" maxlength=\"1\"></label>\
+<label>CSV header list <input name=\"csvHeaderList\" placeholder=\"else the first line: pk,sk,…\"></label>\
+<label>Key prefix in a .zip <input name=\"s3KeyPrefix\" placeholder=\"optional\"></label>\
+<label>New table name <input name=\"tableName\" data-testid=\"s3-import-table\"></label>\
+<label>Partition key <input name=\"partitionKey\" value=\"pk\" data-testid=\"s3-import-pk\"> <select name=\"partitionKeyType\" aria-label=\"Partition key type\">{key_types}</select></label>\
+<label>Sort key <input name=\"sortKey\" placeholder=\"optional\" data-testid=\"s3-import-sk\"> <select name=\"sortKeyType\" aria-label=\"Sort key type\">{key_types}</select></label>\
+<label>Billing mode <select name=\"billingMode\"><option value=\"PAY_PER_REQUEST\">On-demand</option><option value=\"PROVISIONED\">Provisioned, 5 RCU and 5 WCU</option></select></label>\
+<button type=\"button\" data-db=\"s3-import\" data-testid=\"s3-import\">Import</button></form>\
+<p data-db-outcome role=\"status\" data-testid=\"s3-done\"></p>",
+        formats = options(&["DYNAMODB_JSON", "ION"]),
+        input_formats = options(&["DYNAMODB_JSON", "ION", "CSV"]),
+        compressions = options(&["GZIP", "ZSTD", "NONE"]),
+    )
+}
+
+/// The import form's fields as `window.dynoscope.importTable`'s options (without the
+/// files): the format, compression, CSV options and key prefix, and the CreateTable request
+/// of the new table; or what is missing.
+pub fn import_options(fields: &Map<String, Value>) -> Result<Value, String> {
+    let field = |name: &str| {
+        fields
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim()
+    };
+    let table = field("tableName");
+    if table.is_empty() {
+        return Err("Name the new table.".into());
+    }
+    let mut key_schema = Vec::new();
+    let mut definitions = Vec::new();
+    for (name, kind, key_type) in [
+        ("partitionKey", "partitionKeyType", "HASH"),
+        ("sortKey", "sortKeyType", "RANGE"),
+    ] {
+        if field(name).is_empty() {
+            continue;
+        }
+        key_schema.push(json!({"AttributeName": field(name), "KeyType": key_type}));
+        definitions.push(json!({"AttributeName": field(name), "AttributeType": field(kind)}));
+    }
+    if key_schema.first().is_none_or(|k| k["KeyType"] != "HASH") {
+        return Err("Name the new table's partition key.".into());
+    }
+    let mut create = json!({
+        "TableName": table,
+        "KeySchema": key_schema,
+        "AttributeDefinitions": definitions,
+        "BillingMode": field("billingMode"),
+    });
+    if field("billingMode") == "PROVISIONED" {
+        create["ProvisionedThroughput"] = json!({"ReadCapacityUnits": 5, "WriteCapacityUnits": 5});
+    }
+    let headers: Vec<&str> = (field("csvHeaderList").split(','))
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .collect();
+    Ok(json!({
+        "inputFormat": field("inputFormat"),
+        "inputCompressionType": field("inputCompressionType"),
+        "csv": {"delimiter": field("csvDelimiter"), "headerList": headers},
+        "s3KeyPrefix": field("s3KeyPrefix"),
+        "tableCreationParameters": create,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -616,6 +712,43 @@ mod tests {
         assert!(!is_bookkeeping("AWSDynamoDB/1-a/data/abc.json.gz"));
         assert!(!is_bookkeeping("rows/part-1.csv"));
         assert!(is_bookkeeping("__MACOSX/x"));
+    }
+
+    #[test]
+    fn the_import_form_reads_into_importtables_options() {
+        let fields = |pairs: &[(&str, &str)]| -> Map<String, Value> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), json!(v)))
+                .collect()
+        };
+        let options = import_options(&fields(&[
+            ("tableName", "Copy"),
+            ("partitionKey", "pk"),
+            ("partitionKeyType", "S"),
+            ("sortKey", "sk"),
+            ("sortKeyType", "N"),
+            ("billingMode", "PROVISIONED"),
+            ("inputFormat", "CSV"),
+            ("inputCompressionType", "NONE"),
+            ("csvDelimiter", ";"),
+            ("csvHeaderList", "pk, sk ,v"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            options["csv"],
+            json!({"delimiter": ";", "headerList": ["pk", "sk", "v"]})
+        );
+        let create = &options["tableCreationParameters"];
+        assert_eq!(
+            create["KeySchema"][1],
+            json!({"AttributeName": "sk", "KeyType": "RANGE"})
+        );
+        assert_eq!(create["AttributeDefinitions"][1]["AttributeType"], "N");
+        assert_eq!(create["ProvisionedThroughput"]["ReadCapacityUnits"], 5);
+        assert!(import_options(&fields(&[("partitionKey", "pk")])).is_err());
+        assert!(import_options(&fields(&[("tableName", "T"), ("sortKey", "sk")])).is_err());
+        assert!(form_html(&["<b>".into()]).contains("<option>&lt;b&gt;</option>"));
     }
 
     #[test]
