@@ -77,21 +77,22 @@ pub fn install() -> Result<PendingApi, JsValue> {
     Ok(PendingApi { slot, resolve })
 }
 
-/// One of the model calls: the engine handle and the JS argument in, a JS answer out.
+/// One of the model calls: the engine handle and the JS arguments in, a JS answer out.
 type ModelCall =
-    fn(EngineHandle, JsValue) -> Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+    fn(EngineHandle, JsValue, JsValue) -> Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
 
-/// Adds `importModel(text)`, `exportModel(format)` and `shareLink()` to the API object.
+/// Adds `importModel(text)`, `exportModel(format)`, `shareLink()`, `cli(line)`,
+/// `exportTable(table, options)` and `importTable(options)` to the API object.
 fn install_model_calls(api: &Object, slot: &Slot, ready: &Promise) -> Result<(), JsValue> {
     let call = |f: ModelCall| {
         let slot = slot.clone();
         let ready = ready.clone();
-        Closure::<dyn Fn(JsValue) -> Promise>::new(move |argument: JsValue| {
+        Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |first: JsValue, second| {
             let slot = slot.clone();
             let ready = ready.clone();
             future_to_promise(async move {
                 let handle = ready_handle(slot, ready).await?;
-                f(handle, argument).await
+                f(handle, first, second).await
             })
         })
         .into_js_value()
@@ -99,37 +100,34 @@ fn install_model_calls(api: &Object, slot: &Slot, ready: &Promise) -> Result<(),
     Reflect::set(
         api,
         &"importModel".into(),
-        &call(|h, a| Box::pin(import_model(h, a))),
+        &call(|h, a, _| Box::pin(import_model(h, a))),
     )?;
     Reflect::set(
         api,
         &"exportModel".into(),
-        &call(|h, a| Box::pin(export_model(h, a))),
+        &call(|h, a, _| Box::pin(export_model(h, a))),
     )?;
     Reflect::set(
         api,
         &"shareLink".into(),
-        &call(|h, _| Box::pin(share_link(h))),
+        &call(|h, _, _| Box::pin(share_link(h))),
     )?;
     install_scenario_calls(api)?;
-    Reflect::set(api, &"cli".into(), &call(|h, a| Box::pin(cli_line(h, a))))?;
+    Reflect::set(
+        api,
+        &"cli".into(),
+        &call(|h, a, _| Box::pin(cli_line(h, a))),
+    )?;
     Reflect::set(
         api,
         &"importTable".into(),
-        &call(|h, a| Box::pin(import_table(h, a))),
+        &call(|h, a, _| Box::pin(import_table(h, a))),
     )?;
-    let export = {
-        let slot = slot.clone();
-        let ready = ready.clone();
-        Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |table: JsValue, options| {
-            let slot = slot.clone();
-            let ready = ready.clone();
-            future_to_promise(async move {
-                export_table(ready_handle(slot, ready).await?, table, options).await
-            })
-        })
-    };
-    Reflect::set(api, &"exportTable".into(), &export.into_js_value())?;
+    Reflect::set(
+        api,
+        &"exportTable".into(),
+        &call(|h, a, b| Box::pin(export_table(h, a, b))),
+    )?;
     install_request_handler(api, slot, ready)?;
     let formats: Array = crate::playground::EXPORT_FORMATS
         .iter()
@@ -369,7 +367,7 @@ async fn export_table(
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let table = table.as_string().unwrap_or_default();
-    let (answer, zip) = crate::s3::export_table(&handle, &table, &options_json(&options))
+    let (answer, zip) = crate::s3::export_table(&handle, &table, options_json(&options))
         .await
         .map_err(playground_error)?;
     let object = json_value(&answer)?;
@@ -397,7 +395,7 @@ async fn import_table(handle: EngineHandle, options: JsValue) -> Result<JsValue,
     let done = crate::s3::import_table(&handle, files, options_json(&rest))
         .await
         .map_err(playground_error)?;
-    json_value(&done)
+    json_value(&done["result"])
 }
 
 /// A script's options object as JSON (`{}` when it is none).
@@ -405,7 +403,7 @@ fn options_json(options: &JsValue) -> serde_json::Value {
     JSON::stringify(options)
         .ok()
         .and_then(|text| text.as_string())
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .and_then(|text| serde_json::from_slice(text.as_bytes()).ok())
         .unwrap_or_default()
 }
 

@@ -5,6 +5,7 @@
 //! the address names (once this tab owns it: [`owner`]), restores the engine from it and
 //! mounts the UI.
 
+pub mod aggregate;
 #[cfg(target_arch = "wasm32")]
 pub mod bridge;
 #[cfg(target_arch = "wasm32")]

@@ -22,6 +22,8 @@
 //! - `table-form`: the create-table form of the Tables view and of the Model view's table
 //!   definitions after a button, and the steps that create its table
 //!   ([`dynoscope_query_builder::table_form`]).
+//! - `locate`: the item locator's result ([`dynoscope_cluster_panels::locate`]);
+//! - `aggregate`: the Model view's aggregate view of a table's items ([`crate::aggregate`]);
 //! - `s3-export`: a table exported as a real export's S3 files, packed in one `.zip`;
 //!   `s3-import`: picked files (a `.zip` of an export, or data objects) read into the items
 //!   of a new table; `s3-form`: their forms for the Database panel ([`crate::s3_files`]).
@@ -92,6 +94,16 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
         "table-settings" => Ok(dynoscope_table_settings::flow::step_json(&input)),
         "item-json" => Ok(item_json(read(panel, input)?)),
         "table-form" => dynoscope_query_builder::table_form::answer(read(panel, input)?),
+        "locate" => {
+            let label = input["label"].as_str().unwrap_or_default().to_owned();
+            let found: dynoscope_engine::contract::ItemLocation =
+                read(panel, input["found"].clone())?;
+            let html = dynoscope_cluster_panels::locate::result_html(&label, &found);
+            Ok(json!({ "html": html }))
+        }
+        "aggregate" => crate::aggregate::html(read(panel, input)?)
+            .map(|html| json!({ "html": html }))
+            .map_err(|e| ModelError::at(panel, e)),
         "s3-export" => s3_export(read(panel, input)?),
         "s3-form" => {
             let tables: Vec<String> = read(panel, input["tables"].clone())?;
@@ -309,18 +321,17 @@ fn item_json(input: ItemJson) -> Value {
     }
 }
 
-/// `s3-export`'s input: DescribeTable's and Dynoscope_DescribeClock's answers, the whole
-/// database file's lines, a random number for the export id, the format and where to.
+/// `s3-export`'s input: the table's name, the whole database file's lines, the virtual
+/// clock's now, a random number for the export id, and `window.dynoscope.exportTable`'s
+/// options `{format, bucket, prefix}` (DYNAMODB_JSON and `my-bucket` when absent).
 #[derive(Deserialize)]
 struct S3Export {
-    describe: Value,
-    clock: Value,
+    table: String,
     lines: Vec<String>,
+    now: u64,
     random: u32,
-    format: String,
-    bucket: String,
     #[serde(default)]
-    prefix: Option<String>,
+    options: Value,
 }
 
 /// `{exportArn, exportId, summary, fileName, manifest, itemCount, billedSizeBytes, files:
@@ -328,16 +339,24 @@ struct S3Export {
 /// zip in base64.
 fn s3_export(input: S3Export) -> Result<Value, ModelError> {
     use base64::Engine as _;
+    let option = |name: &str, default: &'static str| match input.options[name].as_str() {
+        Some(value) if !value.is_empty() => value.to_owned(),
+        _ => default.to_owned(),
+    };
+    let (format, bucket, prefix) = (
+        option("format", "DYNAMODB_JSON"),
+        option("bucket", "my-bucket"),
+        option("prefix", ""),
+    );
+    let table = input.table.as_str();
     let job = crate::s3_files::export_job(&crate::s3_files::ExportRequest {
-        describe: &input.describe,
+        table,
         lines: &input.lines,
-        now_millis: input.clock["Clock"]["NowMillis"]
-            .as_u64()
-            .unwrap_or_default(),
+        now_millis: input.now,
         random: input.random,
-        format: &input.format,
-        bucket: &input.bucket,
-        prefix: input.prefix.as_deref(),
+        format: &format,
+        bucket: &bucket,
+        prefix: Some(&prefix),
     })
     .map_err(|e| ModelError::at("export", e))?;
     let (written, zip) =
@@ -346,9 +365,6 @@ fn s3_export(input: S3Export) -> Result<Value, ModelError> {
         .map(|f| json!({"key": f.key, "size": f.bytes.len()}))
         .collect();
     let id = dynoscope_exchange::export::export_id(&job.export_arn);
-    let table = input.describe["Table"]["TableName"]
-        .as_str()
-        .unwrap_or("table");
     let folder = dynoscope_exchange::export::export_folder(job.s3_prefix.as_deref(), id);
     let summary = format!(
         "Exported {} item{} of {table} as {} files ({} bytes zipped) under s3://{}/{folder}",
@@ -409,7 +425,9 @@ struct CsvOptions {
 }
 
 /// `{items?, importedItemCount, processedItemCount, errorCount, errors, failureCode?,
-/// failureMessage?, tableCreationParameters}` ([`crate::s3_files::ImportOutcome::to_json`]).
+/// failureMessage?}` ([`crate::s3_files::ImportOutcome::to_json`]) with the CreateTable
+/// request to send, `result` (what `importTable` resolves to once the items are loaded) and
+/// `summary` (the status line's sentence).
 /// The options are `window.dynoscope.importTable`'s, or the import form's `fields`.
 fn s3_import(mut input: Value) -> Result<Value, ModelError> {
     use base64::Engine as _;
@@ -457,6 +475,17 @@ fn s3_import(mut input: Value) -> Result<Value, ModelError> {
     });
     outcome.errors.splice(0..0, unreadable);
     let mut answer = outcome.to_json();
+    let name = table["TableName"].as_str().unwrap_or_default();
+    answer["result"] = json!({
+        "tableName": name,
+        "importedItemCount": answer["importedItemCount"],
+        "processedItemCount": answer["processedItemCount"],
+        "errorCount": answer["errorCount"],
+    });
+    answer["summary"] = json!(format!(
+        "Imported {} items into the new table {name}.",
+        answer["importedItemCount"]
+    ));
     answer["tableCreationParameters"] = table;
     Ok(answer)
 }

@@ -16,46 +16,33 @@ use serde_json::{Value, json};
 use crate::bridge::EngineHandle;
 use crate::playground::{PlaygroundError, send};
 
-fn step(operation: &'static str, body: Value) -> Step {
-    Step { operation, body }
-}
-
 /// Exports `table` as a full export at the virtual clock's now. `options` are
-/// `{format, bucket, prefix}` (DYNAMODB_JSON and `my-bucket` when absent). Resolves to the
-/// worker's answer (`exportArn`, `exportId`, `files`, ...) with the `.zip`'s bytes beside.
+/// `{format, bucket, prefix}`. Resolves to the worker's answer (`exportArn`, `exportId`,
+/// `files`, `summary`, `fileName`, ...) and the `.zip`'s bytes.
 pub async fn export_table(
     handle: &EngineHandle,
     table: &str,
-    options: &Value,
+    options: Value,
 ) -> Result<(Value, Vec<u8>), PlaygroundError> {
-    let describe = send(handle, &step("DescribeTable", json!({"TableName": table}))).await?;
-    let clock = send(handle, &step("Dynoscope_DescribeClock", json!({}))).await?;
     let lines = handle.export_lines().await?;
-    let text = |name: &str, default: &str| match options[name].as_str() {
-        Some(value) if !value.is_empty() => value.to_owned(),
-        _ => default.to_owned(),
-    };
-    let input = json!({
-        "describe": describe,
-        "clock": clock,
-        "lines": lines,
-        "random": (js_sys::Math::random() * 4_294_967_296.0) as u32,
-        "format": text("format", "DYNAMODB_JSON"),
-        "bucket": text("bucket", "my-bucket"),
-        "prefix": text("prefix", ""),
-    });
+    let mut input = json!({});
+    input["table"] = table.into();
+    input["now"] = handle.now_millis()?.into();
+    input["random"] = ((js_sys::Math::random() * 4_294_967_296.0) as u32).into();
+    input["lines"] = lines.into();
+    input["options"] = options;
     let mut answer = crate::converters::panel("s3-export", input).await?;
     let zip = BASE64
         .decode(answer["zip"].take().as_str().unwrap_or_default())
-        .map_err(|e| failure("InternalFailure", e.to_string()))?;
+        .map_err(|_| failure("InternalFailure", "the export's zip came back unreadable"))?;
     Ok((answer, zip))
 }
 
 /// Imports `files` (name and bytes each) as a new table. `options` are
 /// `window.dynoscope.importTable`'s without the files, or `{fields}`: the import form as
 /// filled in. Nothing is created unless every file reads; a table whose load fails is
-/// deleted again. Resolves to `{tableName, importedItemCount, processedItemCount,
-/// errorCount}`.
+/// deleted again. Resolves to the worker's answer: `result` (`{tableName,
+/// importedItemCount, processedItemCount, errorCount}`) and `summary`, a sentence.
 pub async fn import_table(
     handle: &EngineHandle,
     files: Vec<(String, Vec<u8>)>,
@@ -63,37 +50,47 @@ pub async fn import_table(
 ) -> Result<Value, PlaygroundError> {
     options["files"] = files
         .iter()
-        .map(|(name, bytes)| json!({"name": name, "data": BASE64.encode(bytes)}))
+        .map(|(name, bytes)| {
+            let mut file = json!({});
+            file["name"] = name.as_str().into();
+            file["data"] = BASE64.encode(bytes).into();
+            file
+        })
         .collect();
-    let read = crate::converters::panel("s3-import", options).await?;
+    let mut read = crate::converters::panel("s3-import", options).await?;
     if let Some(message) = read["failureMessage"].as_str() {
         let code = read["failureCode"]
             .as_str()
             .unwrap_or("ValidationException");
-        return Err(failure(code, message.to_owned()));
+        return Err(failure(code, message));
     }
-    let create = &read["tableCreationParameters"];
-    let name = create["TableName"].as_str().unwrap_or_default();
-    send(handle, &step("CreateTable", create.clone())).await?;
-    let items: Vec<_> = (read["items"].as_array().into_iter().flatten())
-        .filter_map(|i| i.as_object().cloned())
-        .collect();
-    if let Err(e) = crate::playground::load_unthrottled(handle, name, &items).await {
-        let _ = send(handle, &step("DeleteTable", json!({"TableName": name}))).await;
+    let create = read["tableCreationParameters"].take();
+    let name = create["TableName"].as_str().unwrap_or_default().to_owned();
+    send(handle, &step("CreateTable", create)).await?;
+    let items: Vec<_> = match read["items"].take() {
+        Value::Array(items) => (items.into_iter())
+            .filter_map(|i| match i {
+                Value::Object(item) => Some(item),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if let Err(e) = crate::playground::load_unthrottled(handle, &name, &items).await {
+        let _ = send(handle, &step("DeleteTable", json!({ "TableName": name }))).await;
         return Err(e);
     }
     handle.notify_data_change();
-    Ok(json!({
-        "tableName": name,
-        "importedItemCount": items.len(),
-        "processedItemCount": read["processedItemCount"],
-        "errorCount": 0,
-    }))
+    Ok(read)
 }
 
-fn failure(name: &str, message: String) -> PlaygroundError {
+fn step(operation: &'static str, body: Value) -> Step {
+    Step { operation, body }
+}
+
+fn failure(name: &str, message: &str) -> PlaygroundError {
     PlaygroundError {
         name: name.to_owned(),
-        message,
+        message: message.to_owned(),
     }
 }

@@ -20,11 +20,12 @@ const MAX_ITEM_BYTES: usize = 400 * 1024;
 /// At most this many error messages are handed back (the count says how many there were).
 const ERRORS_SHOWN: usize = 10;
 
-/// What an export is asked for: the table as DescribeTable answered, the whole database
-/// file's lines (`{"table":"name","item":{...}}` among others), the virtual clock's now, a
-/// random number for the export id, and where the export would go.
+/// What an export is asked for: the table's name, the whole database file's lines (the
+/// table's definition `{"table":{...}}` and its items `{"table":"name","item":{...}}` among
+/// others), the virtual clock's now, a random number for the export id, and where the export
+/// would go.
 pub struct ExportRequest<'a> {
-    pub describe: &'a Value,
+    pub table: &'a str,
     pub lines: &'a [String],
     pub now_millis: u64,
     pub random: u32,
@@ -39,11 +40,7 @@ pub struct ExportRequest<'a> {
 /// (the start time in milliseconds, 14 digits, a dash and eight hex digits, as the engine's
 /// `ops::exchange::job_id`), the table's items from the database lines.
 pub fn export_job(request: &ExportRequest) -> Result<ExportJob, String> {
-    let table = &request.describe["Table"];
-    let (Some(name), Some(table_arn)) = (table["TableName"].as_str(), table["TableArn"].as_str())
-    else {
-        return Err("DescribeTable's answer has no TableName or TableArn".into());
-    };
+    let name = request.table;
     if !matches!(request.format, "DYNAMODB_JSON" | "ION") {
         return Err(format!(
             "the export format must be DYNAMODB_JSON or ION, not {}",
@@ -53,33 +50,44 @@ pub fn export_job(request: &ExportRequest) -> Result<ExportJob, String> {
     if request.bucket.is_empty() {
         return Err("the export needs an S3 bucket name".into());
     }
+    let mut definition = None;
     let mut items = Vec::new();
     let mut billed = 0;
     for line in request.lines {
-        // Most lines are other tables' items: look closer only at those naming this one.
+        // Most lines are other tables': look closer only at those naming this one.
         if !line.contains(name) {
             continue;
         }
         let Ok(Value::Object(mut record)) = serde_json::from_str::<Value>(line) else {
             continue;
         };
-        if record.get("table").and_then(Value::as_str) != Some(name) {
-            continue;
+        match record.remove("table") {
+            Some(Value::Object(table)) if table.get("name") == Some(&json!(name)) => {
+                definition = Some(table);
+            }
+            Some(Value::String(table)) if table == name => {
+                let Some(item) = record.remove("item") else {
+                    continue;
+                };
+                let text = item.to_string();
+                let parsed = dynoscope_engine::item_from_json(&text).map_err(|e| e.message)?;
+                billed += dynoscope_engine::item_size(&parsed) as u64;
+                items.push(text);
+            }
+            _ => {}
         }
-        let Some(item) = record.remove("item") else {
-            continue;
-        };
-        let text = item.to_string();
-        let parsed = dynoscope_engine::item_from_json(&text).map_err(|e| e.message)?;
-        billed += dynoscope_engine::item_size(&parsed) as u64;
-        items.push(text);
     }
+    let Some(definition) = definition else {
+        return Err(format!("Table not found: {name}"));
+    };
+    let text = |field: &str| definition[field].as_str().unwrap_or_default().to_owned();
+    let table_arn = text("arn");
     let now = request.now_millis;
     let id = format!("{now:014}-{:08x}", request.random);
     Ok(ExportJob {
         export_arn: format!("{table_arn}/export/{id}"),
-        table_arn: table_arn.to_owned(),
-        table_id: table["TableId"].as_str().unwrap_or_default().to_owned(),
+        table_arn,
+        table_id: text("table_id"),
         s3_bucket: request.bucket.to_owned(),
         s3_prefix: request.prefix.filter(|p| !p.is_empty()).map(str::to_owned),
         s3_sse_algorithm: "AES256".into(),
@@ -464,19 +472,11 @@ pub fn import_options(fields: &Map<String, Value>) -> Result<Value, String> {
 mod tests {
     use super::*;
 
-    fn describe() -> Value {
-        json!({"Table": {
-            "TableName": "Music",
-            "TableArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Music",
-            "TableId": "4c8e2a1b-0000-4000-8000-000000000000",
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-        }})
-    }
-
     fn lines() -> Vec<String> {
         vec![
             r#"{"format":"dynoscope-database","version":1}"#.to_owned(),
-            r#"{"table":{"TableName":"Music"}}"#.to_owned(),
+            r#"{"table":{"name":"Other","arn":"arn:aws:dynamodb:us-east-1:000000000000:table/Other"}}"#.to_owned(),
+            r#"{"table":{"name":"Music","table_id":"4c8e2a1b","arn":"arn:aws:dynamodb:us-east-1:000000000000:table/Music"}}"#.to_owned(),
             r#"{"table":"Music","item":{"pk":{"S":"a"},"n":{"N":"1"}}}"#.to_owned(),
             r#"{"table":"Other","item":{"pk":{"S":"Music"}}}"#.to_owned(),
             r#"{"table":"Music","item":{"pk":{"S":"b"},"l":{"L":[{"BOOL":true}]}}}"#.to_owned(),
@@ -484,9 +484,9 @@ mod tests {
         ]
     }
 
-    fn request<'a>(describe: &'a Value, lines: &'a [String], format: &'a str) -> ExportRequest<'a> {
+    fn request<'a>(lines: &'a [String], format: &'a str) -> ExportRequest<'a> {
         ExportRequest {
-            describe,
+            table: "Music",
             lines,
             now_millis: 1_791_506_414_432,
             random: 0x3f2e_5aa4,
@@ -517,9 +517,8 @@ mod tests {
 
     #[test]
     fn an_export_job_is_a_full_export_of_the_tables_items_now() {
-        let describe = describe();
         let lines = lines();
-        let job = export_job(&request(&describe, &lines, "DYNAMODB_JSON")).unwrap();
+        let job = export_job(&request(&lines, "DYNAMODB_JSON")).unwrap();
         assert_eq!(
             job.export_arn,
             "arn:aws:dynamodb:us-east-1:000000000000:table/Music/export/01791506414432-3f2e5aa4"
@@ -528,6 +527,7 @@ mod tests {
             job.table_arn,
             "arn:aws:dynamodb:us-east-1:000000000000:table/Music"
         );
+        assert_eq!(job.table_id, "4c8e2a1b");
         assert_eq!(job.export_type, "FULL_EXPORT");
         assert_eq!(job.export_time_millis, 1_791_506_414_432);
         assert_eq!(job.s3_prefix.as_deref(), Some("exports"));
@@ -547,19 +547,23 @@ mod tests {
 
     #[test]
     fn an_export_refuses_an_unknown_format_or_no_bucket() {
-        let describe = describe();
         let lines = lines();
-        assert!(export_job(&request(&describe, &lines, "CSV")).is_err());
-        let mut no_bucket = request(&describe, &lines, "ION");
+        assert!(export_job(&request(&lines, "CSV")).is_err());
+        let mut no_bucket = request(&lines, "ION");
         no_bucket.bucket = "";
         assert!(export_job(&no_bucket).is_err());
+        let mut missing = request(&lines, "ION");
+        missing.table = "Nothing";
+        assert_eq!(
+            export_job(&missing).unwrap_err(),
+            "Table not found: Nothing"
+        );
     }
 
     #[test]
     fn the_zip_holds_the_exports_files_at_their_keys() {
-        let describe = describe();
         let lines = lines();
-        let job = export_job(&request(&describe, &lines, "DYNAMODB_JSON")).unwrap();
+        let job = export_job(&request(&lines, "DYNAMODB_JSON")).unwrap();
         let (written, zip) = export_zip(&job).unwrap();
         let entries = unzip("export.zip", &zip).unwrap();
         let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
@@ -591,9 +595,8 @@ mod tests {
     #[test]
     fn an_import_of_our_own_export_gives_back_its_items() {
         for format in ["DYNAMODB_JSON", "ION"] {
-            let describe = describe();
             let lines = lines();
-            let job = export_job(&request(&describe, &lines, format)).unwrap();
+            let job = export_job(&request(&lines, format)).unwrap();
             let (_, zip) = export_zip(&job).unwrap();
             let table = table();
             let outcome = import(ImportRequest {
@@ -616,9 +619,8 @@ mod tests {
 
     #[test]
     fn a_prefix_keeps_only_the_entries_under_it() {
-        let describe = describe();
         let lines = lines();
-        let job = export_job(&request(&describe, &lines, "DYNAMODB_JSON")).unwrap();
+        let job = export_job(&request(&lines, "DYNAMODB_JSON")).unwrap();
         let (_, zip) = export_zip(&job).unwrap();
         let table = table();
         let outcome = import(ImportRequest {

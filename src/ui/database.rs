@@ -148,12 +148,15 @@ async fn draw_s3(handle: EngineHandle) {
 async fn s3_export(handle: &EngineHandle) -> Result<String, String> {
     let fields = super::dom::form_fields("[data-s3=export]").unwrap_or_default();
     let table = fields.get("table").cloned().unwrap_or_default();
-    let (answer, zip) = crate::s3::export_table(handle, &table, &serde_json::json!(fields))
+    let (answer, zip) = crate::s3::export_table(handle, &table, serde_json::json!(fields))
         .await
         .map_err(|e| e.to_string())?;
-    let part = js_sys::Uint8Array::from(&zip[..]);
     let name = answer["fileName"].as_str().unwrap_or("export.zip");
-    super::model::share::download_part(name, &part, "application/zip");
+    super::model::share::download_part(
+        name,
+        &js_sys::Uint8Array::from(&zip[..]),
+        "application/zip",
+    );
     Ok(answer["summary"].as_str().unwrap_or_default().to_owned())
 }
 
@@ -177,11 +180,7 @@ async fn s3_import(handle: &EngineHandle) -> Result<String, String> {
     let done = crate::s3::import_table(handle, files, serde_json::json!({ "fields": fields }))
         .await
         .map_err(|e| e.to_string())?;
-    Ok(format!(
-        "Imported {} items into the new table {}.",
-        done["importedItemCount"],
-        done["tableName"].as_str().unwrap_or_default()
-    ))
+    Ok(done["summary"].as_str().unwrap_or_default().to_owned())
 }
 
 /// Yields to the browser so the progress bar can paint.
