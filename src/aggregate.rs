@@ -155,3 +155,58 @@ fn entity_of<'a>(
         })
         .map(|(name, _)| *name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bundled e-commerce sample's first table, with its own items.
+    fn sample() -> (ModelTable, Vec<Map<String, Value>>) {
+        let text = dynoscope_model::samples::json("ecommerce").expect("bundled");
+        let model = dynoscope_model::Model::from_json(text).expect("a sample reads");
+        let table = model.tables.into_iter().next().expect("a table");
+        let items = dynoscope_model::convert::items_of(&table).expect("items");
+        (table, items)
+    }
+
+    #[test]
+    fn items_group_by_partition_key_coloured_by_entity() {
+        let (table, items) = sample();
+        let colours: BTreeMap<String, String> = (table.entities.iter())
+            .map(|e| (e.name.clone(), "#123456".to_owned()))
+            .collect();
+        let html = html(Input {
+            table: serde_json::to_string(&table).unwrap(),
+            colours,
+            items: items.clone(),
+            index: String::new(),
+            limit: dynoscope_model::advice::ITEM_COLLECTION_LIMIT,
+        })
+        .unwrap();
+        let pk = table.definition.partition_key().unwrap();
+        let groups: std::collections::BTreeSet<String> =
+            items.iter().filter_map(|i| i.get(pk).map(scalar)).collect();
+        assert!(html.contains(&format!("{} item collections", groups.len())), "{html}");
+        assert_eq!(
+            html.matches("data-testid=\"collection\"").count(),
+            groups.len().min(MAX_GROUPS)
+        );
+        assert!(html.contains("border-left: 4px solid #123456"));
+        assert!(html.contains("data-testid=\"data-warning\""), "the sample's hot key warns");
+    }
+
+    #[test]
+    fn an_unknown_index_has_no_key() {
+        let (table, items) = sample();
+        let html = html(Input {
+            table: serde_json::to_string(&table).unwrap(),
+            colours: BTreeMap::new(),
+            items,
+            index: "nothing".into(),
+            limit: 1,
+        })
+        .unwrap();
+        assert!(html.ends_with("<p class=\"muted\">No key.</p>"));
+        assert!(!html.contains("data-warning\""));
+    }
+}

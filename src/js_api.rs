@@ -380,9 +380,12 @@ async fn export_table(
 /// objects, into a new table (`crate::s3`).
 async fn import_table(handle: EngineHandle, options: JsValue) -> Result<JsValue, JsValue> {
     let listed = Reflect::get(&options, &"files".into()).unwrap_or_default();
-    let files = Array::is_array(&listed)
-        .then(|| Array::from(&listed))
-        .unwrap_or_default()
+    let listed = if Array::is_array(&listed) {
+        Array::from(&listed)
+    } else {
+        Array::new()
+    };
+    let files = listed
         .iter()
         .map(|file| {
             let field = |name: &str| Reflect::get(&file, &name.into()).unwrap_or_default();

@@ -112,10 +112,10 @@ pub fn ItemLocator(table: String) -> impl IntoView {
                         if ctx.located.try_get_untracked().flatten() != located {
                             ctx.located.try_set(located);
                         }
-                        let shown = Some((label, found));
-                        if location.try_get_untracked().flatten() != shown {
-                            location.try_set(shown.clone());
-                            let (label, found) = shown.unwrap_or_default();
+                        let shown = (label, found);
+                        if location.try_get_untracked().flatten().as_ref() != Some(&shown) {
+                            location.try_set(Some(shown.clone()));
+                            let (label, found) = shown;
                             let mut input = json!({ "label": label });
                             input["found"] = found;
                             let html = match crate::converters::panel("locate", input).await {

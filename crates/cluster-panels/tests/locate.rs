@@ -11,7 +11,7 @@ fn engine() -> Engine {
         .dispatch(
             "CreateTable",
             json!({
-                "TableName": "t",
+                "TableName": "things",
                 "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
                 "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
                 "BillingMode": "PAY_PER_REQUEST",
@@ -24,7 +24,7 @@ fn engine() -> Engine {
 }
 
 fn locate(engine: &mut Engine, pk: &str) -> ItemLocation {
-    let body = json!({"TableName": "t", "Key": {"pk": {"S": pk}}}).to_string();
+    let body = json!({"TableName": "things", "Key": {"pk": {"S": pk}}}).to_string();
     let answer = engine
         .dispatch("Dynoscope_LocateItem", body.as_bytes())
         .unwrap();
@@ -34,7 +34,7 @@ fn locate(engine: &mut Engine, pk: &str) -> ItemLocation {
 #[test]
 fn an_item_shows_its_partition_and_each_replica() {
     let mut engine = engine();
-    let put = json!({"TableName": "t", "Item": {"pk": {"S": "a<b>"}, "v": {"N": "1"}}});
+    let put = json!({"TableName": "things", "Item": {"pk": {"S": "a<b>"}, "v": {"N": "1"}}});
     engine
         .dispatch("PutItem", put.to_string().as_bytes())
         .unwrap();
