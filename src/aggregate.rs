@@ -186,13 +186,19 @@ mod tests {
         let pk = table.definition.partition_key().unwrap();
         let groups: std::collections::BTreeSet<String> =
             items.iter().filter_map(|i| i.get(pk).map(scalar)).collect();
-        assert!(html.contains(&format!("{} item collections", groups.len())), "{html}");
+        assert!(
+            html.contains(&format!("{} item collections", groups.len())),
+            "{html}"
+        );
         assert_eq!(
             html.matches("data-testid=\"collection\"").count(),
             groups.len().min(MAX_GROUPS)
         );
         assert!(html.contains("border-left: 4px solid #123456"));
-        assert!(html.contains("data-testid=\"data-warning\""), "the sample's hot key warns");
+        assert!(
+            html.contains("data-testid=\"data-warning\""),
+            "the sample's hot key warns"
+        );
     }
 
     #[test]
