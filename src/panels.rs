@@ -467,6 +467,9 @@ fn s3_import(mut input: Value) -> Result<Value, ModelError> {
         csv_header_list: csv.header_list.filter(|h| !h.is_empty()),
         key_types: crate::s3_files::key_types(&table),
     };
+    if let Err(e) = crate::s3_files::check_spec(&spec) {
+        return Ok(json!({"failureCode": "ValidationException", "failureMessage": e}));
+    }
     let mut outcome = crate::s3_files::import(crate::s3_files::ImportRequest {
         files,
         spec,

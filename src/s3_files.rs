@@ -306,6 +306,49 @@ pub fn import(request: ImportRequest) -> ImportOutcome {
     outcome
 }
 
+/// ImportTable's checks of the format, the compression and the CSV delimiter, with its
+/// messages.
+pub fn check_spec(spec: &ImportSpec) -> Result<(), String> {
+    let refuse = |value: &str, field: &str, constraint: &str| {
+        Err(format!(
+            "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"
+        ))
+    };
+    if !matches!(spec.input_format.as_str(), "DYNAMODB_JSON" | "ION" | "CSV") {
+        return refuse(
+            &spec.input_format,
+            "inputFormat",
+            "Member must satisfy enum value set: [DYNAMODB_JSON, ION, CSV]",
+        );
+    }
+    if !matches!(
+        spec.input_compression_type.as_str(),
+        "GZIP" | "ZSTD" | "NONE"
+    ) {
+        return refuse(
+            &spec.input_compression_type,
+            "inputCompressionType",
+            "Member must satisfy enum value set: [GZIP, ZSTD, NONE]",
+        );
+    }
+    if spec.input_format != "CSV"
+        && (spec.csv_delimiter.is_some() || spec.csv_header_list.is_some())
+    {
+        return Err(format!(
+            "Invalid Request: Unsupported InputFormatOptions for the given input format: {}.",
+            spec.input_format
+        ));
+    }
+    match spec.csv_delimiter.as_deref() {
+        Some(d) if !matches!(d, "," | ";" | ":" | "|" | "\t" | " ") => refuse(
+            d,
+            "inputFormatOptions.csv.delimiter",
+            "Member must satisfy regular expression pattern: [,;:|\\t ]",
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// The table's key attributes (its own and its indexes') with their types, from
 /// CreateTable's request.
 fn key_attributes(table: &Value) -> Vec<(String, String)> {
@@ -459,10 +502,14 @@ pub fn import_options(fields: &Map<String, Value>) -> Result<Value, String> {
         .map(str::trim)
         .filter(|h| !h.is_empty())
         .collect();
+    let csv = match field("inputFormat") {
+        "CSV" => json!({"delimiter": field("csvDelimiter"), "headerList": headers}),
+        _ => Value::Null,
+    };
     Ok(json!({
         "inputFormat": field("inputFormat"),
         "inputCompressionType": field("inputCompressionType"),
-        "csv": {"delimiter": field("csvDelimiter"), "headerList": headers},
+        "csv": csv,
         "s3KeyPrefix": field("s3KeyPrefix"),
         "tableCreationParameters": create,
     }))
@@ -751,6 +798,37 @@ mod tests {
         assert!(import_options(&fields(&[("partitionKey", "pk")])).is_err());
         assert!(import_options(&fields(&[("tableName", "T"), ("sortKey", "sk")])).is_err());
         assert!(form_html(&["<b>".into()]).contains("<option>&lt;b&gt;</option>"));
+    }
+
+    #[test]
+    fn the_options_are_checked_as_importtable_checks_them() {
+        assert!(check_spec(&spec("CSV", "GZIP")).is_ok());
+        let mut tab = spec("CSV", "NONE");
+        tab.csv_delimiter = Some("\t".into());
+        assert!(check_spec(&tab).is_ok());
+        tab.csv_delimiter = Some("#".into());
+        assert!(
+            check_spec(&tab)
+                .unwrap_err()
+                .contains("'#' at 'inputFormatOptions.csv.delimiter'")
+        );
+        assert!(
+            check_spec(&spec("PARQUET", "NONE"))
+                .unwrap_err()
+                .contains("inputFormat")
+        );
+        assert!(
+            check_spec(&spec("ION", "BZIP2"))
+                .unwrap_err()
+                .contains("inputCompressionType")
+        );
+        let mut options = spec("ION", "NONE");
+        options.csv_delimiter = Some(",".into());
+        assert!(
+            check_spec(&options)
+                .unwrap_err()
+                .contains("Unsupported InputFormatOptions")
+        );
     }
 
     #[test]
