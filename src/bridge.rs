@@ -427,6 +427,13 @@ impl EngineHandle {
         }
     }
 
+    /// The virtual clock's now, brought up to the host's time as a request would.
+    pub fn now_millis(&self) -> Result<u64, DynamoError> {
+        let mut engine = self.engine_mut()?;
+        engine.observe_host_time(wall_clock_millis());
+        Ok(engine.now_millis())
+    }
+
     /// The whole database as the lines of a database file
     /// ([`dynoscope_engine::database_file`]): everything acknowledged so far.
     pub async fn export_lines(&self) -> Result<Vec<String>, DynamoError> {

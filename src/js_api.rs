@@ -4,7 +4,8 @@
 //! and the engine has been restored (from IndexedDB, or empty in memory when IndexedDB cannot
 //! be used: the page says so); `operations` lists the
 //! operation names the engine serves; `importModel(text)`, `exportModel(format)` and
-//! `shareLink()` are the playground's model calls (see the README). The object is installed before the database is open,
+//! `shareLink()` are the playground's model calls (see the README); `exportTable` and
+//! `importTable` write and read S3 export and import files (`crate::s3`). The object is installed before the database is open,
 //! and `send` waits for `ready`, so scripts may call it at once. Requests go through
 //! [`EngineHandle::send`], the same door the UI uses.
 
@@ -76,21 +77,22 @@ pub fn install() -> Result<PendingApi, JsValue> {
     Ok(PendingApi { slot, resolve })
 }
 
-/// One of the model calls: the engine handle and the JS argument in, a JS answer out.
+/// One of the model calls: the engine handle and the JS arguments in, a JS answer out.
 type ModelCall =
-    fn(EngineHandle, JsValue) -> Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+    fn(EngineHandle, JsValue, JsValue) -> Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
 
-/// Adds `importModel(text)`, `exportModel(format)` and `shareLink()` to the API object.
+/// Adds `importModel(text)`, `exportModel(format)`, `shareLink()`, `cli(line)`,
+/// `exportTable(table, options)` and `importTable(options)` to the API object.
 fn install_model_calls(api: &Object, slot: &Slot, ready: &Promise) -> Result<(), JsValue> {
     let call = |f: ModelCall| {
         let slot = slot.clone();
         let ready = ready.clone();
-        Closure::<dyn Fn(JsValue) -> Promise>::new(move |argument: JsValue| {
+        Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(move |first: JsValue, second| {
             let slot = slot.clone();
             let ready = ready.clone();
             future_to_promise(async move {
                 let handle = ready_handle(slot, ready).await?;
-                f(handle, argument).await
+                f(handle, first, second).await
             })
         })
         .into_js_value()
@@ -98,20 +100,34 @@ fn install_model_calls(api: &Object, slot: &Slot, ready: &Promise) -> Result<(),
     Reflect::set(
         api,
         &"importModel".into(),
-        &call(|h, a| Box::pin(import_model(h, a))),
+        &call(|h, a, _| Box::pin(import_model(h, a))),
     )?;
     Reflect::set(
         api,
         &"exportModel".into(),
-        &call(|h, a| Box::pin(export_model(h, a))),
+        &call(|h, a, _| Box::pin(export_model(h, a))),
     )?;
     Reflect::set(
         api,
         &"shareLink".into(),
-        &call(|h, _| Box::pin(share_link(h))),
+        &call(|h, _, _| Box::pin(share_link(h))),
     )?;
     install_scenario_calls(api)?;
-    Reflect::set(api, &"cli".into(), &call(|h, a| Box::pin(cli_line(h, a))))?;
+    Reflect::set(
+        api,
+        &"cli".into(),
+        &call(|h, a, _| Box::pin(cli_line(h, a))),
+    )?;
+    Reflect::set(
+        api,
+        &"importTable".into(),
+        &call(|h, a, _| Box::pin(import_table(h, a))),
+    )?;
+    Reflect::set(
+        api,
+        &"exportTable".into(),
+        &call(|h, a, b| Box::pin(export_table(h, a, b))),
+    )?;
     install_request_handler(api, slot, ready)?;
     let formats: Array = crate::playground::EXPORT_FORMATS
         .iter()
@@ -288,10 +304,11 @@ fn refuse_if_elsewhere() -> Result<(), JsValue> {
     }
 }
 
-/// A playground failure as `{__type, message}`, like a DynamoDB error.
+/// A playground failure as `{__type, name, message}`, like a DynamoDB error.
 fn playground_error(error: crate::playground::PlaygroundError) -> JsValue {
     let object = Object::new();
     let _ = Reflect::set(&object, &"__type".into(), &JsValue::from_str(&error.name));
+    let _ = Reflect::set(&object, &"name".into(), &JsValue::from_str(&error.name));
     let _ = Reflect::set(
         &object,
         &"message".into(),
@@ -339,6 +356,58 @@ async fn export_model(handle: EngineHandle, format: JsValue) -> Result<JsValue, 
         .await
         .map_err(|e| playground_error(e.into()))?;
     Ok(JsValue::from_str(&text))
+}
+
+/// `exportTable(tableName, {format, bucket, prefix})`: the table as a full export at the
+/// clock's now, in S3's files (`crate::s3`): `{exportArn, exportId, files: [{key, size}],
+/// zip}`, the zip a `Uint8Array`.
+async fn export_table(
+    handle: EngineHandle,
+    table: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let table = table.as_string().unwrap_or_default();
+    let (answer, zip) = crate::s3::export_table(&handle, &table, options_json(&options))
+        .await
+        .map_err(playground_error)?;
+    let object = json_value(&answer)?;
+    Reflect::set(&object, &"zip".into(), &js_sys::Uint8Array::from(&zip[..]))?;
+    Ok(object)
+}
+
+/// `importTable({files: [{name, bytes}], inputFormat, inputCompressionType, csv,
+/// s3KeyPrefix, tableCreationParameters})`: the files read as ImportTable reads a bucket's
+/// objects, into a new table (`crate::s3`).
+async fn import_table(handle: EngineHandle, options: JsValue) -> Result<JsValue, JsValue> {
+    let listed = Reflect::get(&options, &"files".into()).unwrap_or_default();
+    let listed = if Array::is_array(&listed) {
+        Array::from(&listed)
+    } else {
+        Array::new()
+    };
+    let files = listed
+        .iter()
+        .map(|file| {
+            let field = |name: &str| Reflect::get(&file, &name.into()).unwrap_or_default();
+            let bytes = js_sys::Uint8Array::new(&field("bytes")).to_vec();
+            (field("name").as_string().unwrap_or_default(), bytes)
+        })
+        .collect();
+    let rest = Object::assign(&Object::new(), &Object::from(options));
+    let _ = Reflect::delete_property(&rest, &"files".into());
+    let done = crate::s3::import_table(&handle, files, options_json(&rest))
+        .await
+        .map_err(playground_error)?;
+    json_value(&done["result"])
+}
+
+/// A script's options object as JSON (`{}` when it is none).
+fn options_json(options: &JsValue) -> serde_json::Value {
+    JSON::stringify(options)
+        .ok()
+        .and_then(|text| text.as_string())
+        .and_then(|text| serde_json::from_slice(text.as_bytes()).ok())
+        .unwrap_or_default()
 }
 
 /// `shareLink()`: the URL that opens the current model in another tab.

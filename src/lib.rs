@@ -5,6 +5,7 @@
 //! the address names (once this tab owns it: `owner`), restores the engine from it and
 //! mounts the UI.
 
+pub mod aggregate;
 #[cfg(target_arch = "wasm32")]
 pub mod bridge;
 #[cfg(target_arch = "wasm32")]
@@ -23,6 +24,9 @@ pub mod panels;
 pub mod playground;
 #[cfg(target_arch = "wasm32")]
 pub mod remember;
+#[cfg(target_arch = "wasm32")]
+pub mod s3;
+pub mod s3_files;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
 #[cfg(target_arch = "wasm32")]

@@ -22,6 +22,12 @@
 //! - `table-form`: the create-table form of the Tables view and of the Model view's table
 //!   definitions after a button, and the steps that create its table
 //!   ([`dynoscope_query_builder::table_form`]).
+//! - `locate`: the item locator's result ([`dynoscope_cluster_panels::locate`]);
+//! - `aggregate`: the Model view's aggregate view of a table's items ([`crate::aggregate`]);
+//! - `s3-export`: a table exported as a real export's S3 files, packed in one `.zip`;
+//!   `s3-import`: picked files (a `.zip` of an export, or data objects) read into the items
+//!   of a new table; `s3-form`: their forms for the Database panel ([`crate::s3_files`]).
+//!   Bytes travel as base64.
 
 use std::collections::BTreeMap;
 
@@ -88,6 +94,22 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
         "table-settings" => Ok(dynoscope_table_settings::flow::step_json(&input)),
         "item-json" => Ok(item_json(read(panel, input)?)),
         "table-form" => dynoscope_query_builder::table_form::answer(read(panel, input)?),
+        "locate" => {
+            let label = input["label"].as_str().unwrap_or_default().to_owned();
+            let found: dynoscope_engine::contract::ItemLocation =
+                read(panel, input["found"].clone())?;
+            let html = dynoscope_cluster_panels::locate::result_html(&label, &found);
+            Ok(json!({ "html": html }))
+        }
+        "aggregate" => crate::aggregate::html(read(panel, input)?)
+            .map(|html| json!({ "html": html }))
+            .map_err(|e| ModelError::at(panel, e)),
+        "s3-export" => s3_export(read(panel, input)?),
+        "s3-form" => {
+            let tables: Vec<String> = read(panel, input["tables"].clone())?;
+            Ok(json!({ "html": crate::s3_files::form_html(&tables) }))
+        }
+        "s3-import" => s3_import(input),
         other => Err(ModelError::at(
             "panel",
             format!("no panel is called {other}"),
@@ -297,4 +319,176 @@ fn item_json(input: ItemJson) -> Value {
         }
         Err(problem) => json!({ "problem": problem.to_string() }),
     }
+}
+
+/// `s3-export`'s input: the table's name, the whole database file's lines, the virtual
+/// clock's now, a random number for the export id, and `window.dynoscope.exportTable`'s
+/// options `{format, bucket, prefix}` (DYNAMODB_JSON and `my-bucket` when absent).
+#[derive(Deserialize)]
+struct S3Export {
+    table: String,
+    lines: Vec<String>,
+    now: u64,
+    random: u32,
+    #[serde(default)]
+    options: Value,
+}
+
+/// `{exportArn, exportId, summary, fileName, manifest, itemCount, billedSizeBytes, files:
+/// [{key, size}], zip}`: a sentence for the status line, the name to save the zip as, the
+/// zip in base64.
+fn s3_export(input: S3Export) -> Result<Value, ModelError> {
+    use base64::Engine as _;
+    let option = |name: &str, default: &'static str| match input.options[name].as_str() {
+        Some(value) if !value.is_empty() => value.to_owned(),
+        _ => default.to_owned(),
+    };
+    let (format, bucket, prefix) = (
+        option("format", "DYNAMODB_JSON"),
+        option("bucket", "my-bucket"),
+        option("prefix", ""),
+    );
+    let table = input.table.as_str();
+    let job = crate::s3_files::export_job(&crate::s3_files::ExportRequest {
+        table,
+        lines: &input.lines,
+        now_millis: input.now,
+        random: input.random,
+        format: &format,
+        bucket: &bucket,
+        prefix: Some(&prefix),
+    })
+    .map_err(|e| ModelError::at("export", e))?;
+    let (written, zip) =
+        crate::s3_files::export_zip(&job).map_err(|e| ModelError::at("export", e))?;
+    let files: Vec<Value> = (written.files.iter())
+        .map(|f| json!({"key": f.key, "size": f.bytes.len()}))
+        .collect();
+    let id = dynoscope_exchange::export::export_id(&job.export_arn);
+    let folder = dynoscope_exchange::export::export_folder(job.s3_prefix.as_deref(), id);
+    let summary = format!(
+        "Exported {} item{} of {table} as {} files ({} bytes zipped) under s3://{}/{folder}",
+        written.outcome.item_count,
+        if written.outcome.item_count == 1 {
+            ""
+        } else {
+            "s"
+        },
+        files.len(),
+        zip.len(),
+        job.s3_bucket,
+    );
+    Ok(json!({
+        "exportArn": job.export_arn,
+        "exportId": id,
+        "summary": summary,
+        "fileName": format!("{table}-export-{id}.zip"),
+        "manifest": written.outcome.manifest,
+        "itemCount": written.outcome.item_count,
+        "billedSizeBytes": written.outcome.billed_size_bytes,
+        "files": files,
+        "zip": base64::engine::general_purpose::STANDARD.encode(zip),
+    }))
+}
+
+/// `s3-import`'s input: the picked files (bytes in base64), ImportTable's format,
+/// compression and CSV options, the key prefix a zip's entries must start with, and the
+/// table to create (CreateTable's request).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct S3Import {
+    files: Vec<PickedFile>,
+    #[serde(default)]
+    input_format: Option<String>,
+    #[serde(default)]
+    input_compression_type: Option<String>,
+    #[serde(default)]
+    csv: Option<CsvOptions>,
+    #[serde(default)]
+    s3_key_prefix: Option<String>,
+    table_creation_parameters: Value,
+}
+
+#[derive(Deserialize)]
+struct PickedFile {
+    name: String,
+    data: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CsvOptions {
+    #[serde(default)]
+    delimiter: Option<String>,
+    #[serde(default)]
+    header_list: Option<Vec<String>>,
+}
+
+/// `{items?, importedItemCount, processedItemCount, errorCount, errors, failureCode?,
+/// failureMessage?}` ([`crate::s3_files::ImportOutcome::to_json`]) with the CreateTable
+/// request to send, `result` (what `importTable` resolves to once the items are loaded) and
+/// `summary` (the status line's sentence).
+/// The options are `window.dynoscope.importTable`'s, or the import form's `fields`.
+fn s3_import(mut input: Value) -> Result<Value, ModelError> {
+    use base64::Engine as _;
+    if let Some(Value::Object(fields)) = input.get_mut("fields").map(Value::take) {
+        let files = input["files"].take();
+        input = match crate::s3_files::import_options(&fields) {
+            Ok(options) => options,
+            Err(e) => {
+                return Ok(json!({"failureCode": "ValidationException", "failureMessage": e}));
+            }
+        };
+        input["files"] = files;
+    }
+    let input: S3Import = read("s3-import", input)?;
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for file in input.files {
+        match base64::engine::general_purpose::STANDARD.decode(&file.data) {
+            Ok(bytes) => files.push((file.name, bytes)),
+            Err(e) => unreadable.push(format!(
+                "{}: the page sent unreadable bytes: {e}",
+                file.name
+            )),
+        }
+    }
+    let csv = input.csv.unwrap_or(CsvOptions {
+        delimiter: None,
+        header_list: None,
+    });
+    let table = input.table_creation_parameters;
+    let spec = dynoscope_exchange::ImportSpec {
+        input_format: input.input_format.unwrap_or_else(|| "DYNAMODB_JSON".into()),
+        input_compression_type: input
+            .input_compression_type
+            .unwrap_or_else(|| "NONE".into()),
+        csv_delimiter: csv.delimiter.filter(|d| !d.is_empty()),
+        csv_header_list: csv.header_list.filter(|h| !h.is_empty()),
+        key_types: crate::s3_files::key_types(&table),
+    };
+    if let Err(e) = crate::s3_files::check_spec(&spec) {
+        return Ok(json!({"failureCode": "ValidationException", "failureMessage": e}));
+    }
+    let mut outcome = crate::s3_files::import(crate::s3_files::ImportRequest {
+        files,
+        spec,
+        prefix: input.s3_key_prefix.as_deref().unwrap_or_default(),
+        table: &table,
+    });
+    outcome.errors.splice(0..0, unreadable);
+    let mut answer = outcome.to_json();
+    let name = table["TableName"].as_str().unwrap_or_default();
+    answer["result"] = json!({
+        "tableName": name,
+        "importedItemCount": answer["importedItemCount"],
+        "processedItemCount": answer["processedItemCount"],
+        "errorCount": answer["errorCount"],
+    });
+    answer["summary"] = json!(format!(
+        "Imported {} items into the new table {name}.",
+        answer["importedItemCount"]
+    ));
+    answer["tableCreationParameters"] = table;
+    Ok(answer)
 }

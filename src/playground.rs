@@ -85,7 +85,7 @@ pub async fn read_model(text: String) -> Result<(Model, String), ModelError> {
 }
 
 /// Sends one step, failing with the engine's error.
-async fn send(handle: &EngineHandle, step: &Step) -> Result<Value, PlaygroundError> {
+pub(crate) async fn send(handle: &EngineHandle, step: &Step) -> Result<Value, PlaygroundError> {
     parse(&handle.send(step.operation, &step.body.to_string()).await?)
 }
 
@@ -198,7 +198,7 @@ pub async fn apply_model(
 /// Loads sample items with the table's throttling switched off for the load: sample data
 /// is setup, not traffic, and a table provisioned at a few units would otherwise take
 /// minutes to fill. The writes are still accounted (metrics, cost, heat).
-async fn load_unthrottled(
+pub(crate) async fn load_unthrottled(
     handle: &EngineHandle,
     table: &str,
     items: &[ItemJson],

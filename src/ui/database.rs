@@ -25,7 +25,8 @@ const PANEL: &str = "<h2 id=\"database-heading\">Database</h2>\
 <label class=\"button\">Import…<input type=\"file\" class=\"visually-hidden\" accept=\".jsonl,.json,.ndjson\" data-db=\"import\" data-testid=\"database-import\"></label>\
 <button type=\"button\" class=\"danger\" data-db=\"reset\" data-testid=\"database-reset\">Reset…</button>\
 </div><progress max=\"1\" hidden data-testid=\"database-progress\" aria-label=\"Import progress\"></progress>\
-<p data-db-outcome role=\"status\" data-testid=\"database-done\"></p>";
+<p data-db-outcome role=\"status\" data-testid=\"database-done\"></p>\
+<details class=\"s3-fold\"><summary data-db=\"s3-open\" data-testid=\"s3-open\">S3 export and import…</summary><section data-s3-host></section></details>";
 
 /// The Database panel: export, import and reset of the whole database.
 #[component]
@@ -50,6 +51,15 @@ pub fn install(handle: EngineHandle) {
             };
             let is_file = action == "import";
             if is_file != (ev.type_() == "change") {
+                return;
+            }
+            if action == "s3-open" {
+                if !target
+                    .parent_element()
+                    .is_some_and(|d| d.has_attribute("open"))
+                {
+                    wasm_bindgen_futures::spawn_local(draw_s3(handle.clone()));
+                }
                 return;
             }
             let section = target.closest("section, .storage-notice").ok().flatten();
@@ -88,6 +98,8 @@ async fn act(handle: EngineHandle, action: String, target: Element, section: Opt
         "export" => export(&handle).await.map(|()| None),
         "import" => import(&handle, &target, progress.as_ref()).await.map(Some),
         "reset" => reset(&handle).await,
+        "s3-export" => s3_export(&handle).await.map(Some),
+        "s3-import" => s3_import(&handle).await.map(Some),
         "keep" => handle
             .keep_readable()
             .await
@@ -117,6 +129,58 @@ async fn export(handle: &EngineHandle) -> Result<(), String> {
     text.push('\n');
     super::model::share::download("dynoscope-database.jsonl", &text, "application/x-ndjson");
     Ok(())
+}
+
+/// Draws the S3 export and import forms (the worker writes them) with the tables to pick.
+async fn draw_s3(handle: EngineHandle) {
+    let tables = crate::playground::table_names(&handle)
+        .await
+        .unwrap_or_default();
+    let html =
+        match crate::converters::panel("s3-form", serde_json::json!({ "tables": tables })).await {
+            Ok(answer) => answer["html"].as_str().unwrap_or_default().to_owned(),
+            Err(e) => super::dom::error_text(&e.to_string()),
+        };
+    super::dom::set_html("[data-s3-host]", &html);
+}
+
+/// Exports the picked table as S3 files and downloads them as one `.zip`.
+async fn s3_export(handle: &EngineHandle) -> Result<String, String> {
+    let fields = super::dom::form_fields("[data-s3=export]").unwrap_or_default();
+    let table = fields.get("table").cloned().unwrap_or_default();
+    let (answer, zip) = crate::s3::export_table(handle, &table, serde_json::json!(fields))
+        .await
+        .map_err(|e| e.to_string())?;
+    let name = answer["fileName"].as_str().unwrap_or("export.zip");
+    super::model::share::download_part(
+        name,
+        &js_sys::Uint8Array::from(&zip[..]),
+        "application/zip",
+    );
+    Ok(answer["summary"].as_str().unwrap_or_default().to_owned())
+}
+
+/// Reads the picked files and imports them as a new table.
+async fn s3_import(handle: &EngineHandle) -> Result<String, String> {
+    let fields = super::dom::form_fields("[data-s3=import]").unwrap_or_default();
+    let mut files = Vec::new();
+    let picked = super::dom::element("[data-s3=import] [type=file]")
+        .and_then(|i| i.unchecked_into::<HtmlInputElement>().files());
+    for file in
+        (0..picked.as_ref().map_or(0, |f| f.length())).filter_map(|i| picked.as_ref()?.get(i))
+    {
+        let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+            .await
+            .map_err(|_| format!("{} could not be read", file.name()))?;
+        files.push((file.name(), js_sys::Uint8Array::new(&bytes).to_vec()));
+    }
+    if files.is_empty() {
+        return Err("Pick the files to import first.".into());
+    }
+    let done = crate::s3::import_table(handle, files, serde_json::json!({ "fields": fields }))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(done["summary"].as_str().unwrap_or_default().to_owned())
 }
 
 /// Yields to the browser so the progress bar can paint.

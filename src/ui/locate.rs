@@ -3,35 +3,19 @@
 //! map) and what each of the partition's three replicas would return for it. A replica that
 //! has not applied the latest write is marked stale, in colour and in words, with the older
 //! version (or the absence) it still serves. Looked up with `Dynoscope_LocateItem`, again on
-//! every refresh of the Cluster view, so a stale replica turns current as the clock runs.
+//! every refresh of the Cluster view, so a stale replica turns current as the clock runs; the
+//! worker writes the result ([`dynoscope_cluster_panels::locate`]) when the answer changes.
 
 use std::collections::BTreeMap;
 
-use dynoscope_engine::contract::{ItemLocation, ReplicaRole};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::cluster::{ClusterCtx, Located};
+use super::dom::error_text;
 use super::text::{key_text, parse_hash};
 use super::{AppState, ErrorNotice, KeyAttr, ShownError};
-
-/// What LocateItem reported, with the key as the locator shows it.
-#[derive(Debug, Clone, PartialEq)]
-struct Location {
-    label: String,
-    found: ItemLocation,
-}
-
-impl Location {
-    /// The leader's copy: what the table holds.
-    fn exists(&self) -> bool {
-        self.found
-            .replicas
-            .iter()
-            .any(|r| r.role == ReplicaRole::Leader && r.item.is_some())
-    }
-}
 
 /// A key attribute's value as DynamoDB JSON from the text typed for it.
 fn key_value(key: &KeyAttr, text: &str) -> Result<Value, ShownError> {
@@ -68,7 +52,9 @@ pub fn ItemLocator(table: String) -> impl IntoView {
     let fields = RwSignal::new(BTreeMap::<String, String>::new());
     // The key being located, looked up again on every refresh.
     let query = RwSignal::new(None::<Map<String, Value>>);
-    let location = RwSignal::new(None::<Location>);
+    // The key's label and LocateItem's answer as last drawn, and the worker's HTML of it.
+    let location = RwSignal::new(None::<(String, Value)>);
+    let drawn = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ShownError>);
     let keys = Memo::new(move |_| state.info.get().map(|i| i.keys).unwrap_or_default());
 
@@ -105,7 +91,8 @@ pub fn ItemLocator(table: String) -> impl IntoView {
                     state.info.get_untracked().as_ref(),
                 );
                 match state
-                    .call::<ItemLocation>(
+                    .send_as(
+                        "ui",
                         "Dynoscope_LocateItem",
                         &json!({ "TableName": table, "Key": key }),
                     )
@@ -113,21 +100,36 @@ pub fn ItemLocator(table: String) -> impl IntoView {
                 {
                     Ok(found) => {
                         error.try_set(None);
-                        let located = parse_hash(&found.hash).map(|hash| Located {
-                            partition_id: found.partition_id,
-                            hash,
-                            label: label.clone(),
-                        });
-                        let found = Location { label, found };
+                        let located =
+                            found["Hash"]
+                                .as_str()
+                                .and_then(parse_hash)
+                                .map(|hash| Located {
+                                    partition_id: found["PartitionId"].as_u64().unwrap_or_default(),
+                                    hash,
+                                    label: label.clone(),
+                                });
                         if ctx.located.try_get_untracked().flatten() != located {
                             ctx.located.try_set(located);
                         }
-                        if location.try_get_untracked().flatten().as_ref() != Some(&found) {
-                            location.try_set(Some(found));
+                        let shown = (label, found);
+                        if location.try_get_untracked().flatten().as_ref() != Some(&shown) {
+                            location.try_set(Some(shown.clone()));
+                            let (label, found) = shown;
+                            let mut input = json!({ "label": label });
+                            input["found"] = found;
+                            let html = match crate::converters::panel("locate", input).await {
+                                Ok(answer) => {
+                                    answer["html"].as_str().unwrap_or_default().to_owned()
+                                }
+                                Err(e) => error_text(&e.to_string()),
+                            };
+                            drawn.try_set(html);
                         }
                     }
                     Err(e) => {
                         location.try_set(None);
+                        drawn.try_set(String::new());
                         ctx.located.try_set(None);
                         error.try_set(Some(e));
                     }
@@ -213,6 +215,7 @@ pub fn ItemLocator(table: String) -> impl IntoView {
                             on:click=move |_| {
                                 query.set(None);
                                 location.set(None);
+                                drawn.set(String::new());
                                 ctx.located.set(None);
                                 state.locate_key.set(None);
                             }
@@ -223,97 +226,7 @@ pub fn ItemLocator(table: String) -> impl IntoView {
                 </div>
             </form>
             {move || error.get().map(|e| view! { <ErrorNotice error=e testid="locate-error" /> })}
-            <div aria-live="polite">
-                {move || location.get().map(|l| view! { <LocationView location=l /> })}
-            </div>
+            <div aria-live="polite" inner_html=move || drawn.get()></div>
         </section>
-    }
-}
-
-/// Where the item lives and what each replica returns.
-#[component]
-fn LocationView(location: Location) -> impl IntoView {
-    let exists = location.exists();
-    let Location { label, found } = location;
-    // A replica in a down zone serves no read, so it cannot make one stale.
-    let stale = found
-        .replicas
-        .iter()
-        .filter(|r| r.stale && r.available)
-        .count();
-    let headline = if exists {
-        view! {
-            <p class="locate-headline">
-                <strong>{label.clone()}</strong>
-                " hashes to " <code>{format!("0x{}", found.hash)}</code>
-                " and lives in "
-                <strong data-testid="located-partition">{format!("partition {}", found.partition_id)}</strong> "."
-            </p>
-        }
-        .into_any()
-    } else {
-        view! {
-            <p class="locate-headline">
-                "No item " <strong>{label.clone()}</strong>
-                " (the leader has none). Its hash " <code>{format!("0x{}", found.hash)}</code>
-                " falls in "
-                <strong data-testid="located-partition">{format!("partition {}", found.partition_id)}</strong> "."
-            </p>
-        }
-        .into_any()
-    };
-    let summary = match stale {
-        0 => "Every replica returns the same version: an eventually consistent read cannot be stale now.".to_owned(),
-        1 => "One replica has not applied the latest write yet: an eventually consistent read served by it is stale.".to_owned(),
-        n => format!("{n} replicas have not applied the latest write yet: eventually consistent reads served by them are stale."),
-    };
-    let rows = found
-        .replicas
-        .into_iter()
-        .map(|r| {
-            let leader = r.role == ReplicaRole::Leader;
-            let (class, badge) = match (r.stale, r.item.is_some()) {
-                _ if !r.available => ("locator-replica down", "✕ zone down: serves no reads"),
-                (false, true) => ("locator-replica current", "✓ current"),
-                (false, false) => ("locator-replica current", "✓ current (no item)"),
-                (true, true) => ("locator-replica stale", "⚠ STALE: older version"),
-                (true, false) => ("locator-replica stale", "⚠ STALE: item not there yet"),
-            };
-            let item = r
-                .item
-                .as_ref()
-                .map(|i| {
-                    dynoscope_query_builder::value_text::compact(
-                        &json!({ "M": i }),
-                        super::item_grid::CELL_CHARS,
-                    )
-                })
-                .unwrap_or_else(|| "(nothing)".to_owned());
-            let title = r.item.as_ref().map(Value::to_string).unwrap_or_default();
-            view! {
-                <li
-                    class=class
-                    data-testid="locator-replica"
-                    data-az=r.availability_zone.clone()
-                    data-role=if leader { "LEADER" } else { "FOLLOWER" }
-                    data-stale=if r.stale { "true" } else { "false" }
-                    data-available=if r.available { "true" } else { "false" }
-                >
-                    <span class="replica-zone-name">{r.availability_zone.clone()}</span>
-                    <span class="replica-role-name">
-                        {if leader { "♛ leader" } else { "follower" }}
-                    </span>
-                    <span class="state-badge">{badge}</span>
-                    <code class="item-preview" title=title>{item}</code>
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="locate-result" data-testid="locate-result">
-            {headline}
-            <ul class="locator-replicas">{rows}</ul>
-            <p class="muted locate-summary" data-testid="locate-summary">{summary}</p>
-        </div>
     }
 }

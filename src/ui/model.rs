@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use dynoscope_model::validate::Severity;
 use dynoscope_model::{Model, ModelTable};
 use leptos::prelude::*;
-use serde_json::Value;
 
 use super::{AppState, ErrorNotice, ShownError};
 use crate::playground::{self, PlaygroundError};
@@ -398,11 +397,4 @@ pub fn entity_colours(table: &ModelTable) -> BTreeMap<String, String> {
     )
 }
 
-/// A DynamoDB JSON scalar shown as text.
-pub fn scalar(value: &Value) -> String {
-    match value.as_object().and_then(|m| m.iter().next()) {
-        Some((_, Value::String(s))) => s.clone(),
-        Some((kind, v)) => format!("{kind}:{v}"),
-        None => value.to_string(),
-    }
-}
+pub use crate::aggregate::scalar;

@@ -3,10 +3,12 @@
 //! newest first as list items marked with the filter they fall under) and the [`cost`]
 //! panel (`Dynoscope_EstimateCost` as a table of priced lines, grouped by pricing model).
 //! Beside them, the Activity view's form and requests ([`activity`]), and the [`capacity`]
-//! chart (`Dynoscope_GetMetrics`' last minute as SVG, with its series selector and summary).
+//! chart (`Dynoscope_GetMetrics`' last minute as SVG, with its series selector and summary),
+//! and the item locator's result ([`locate`]: where an item lives, what each replica returns).
 
 pub mod activity;
 pub mod capacity;
 pub mod cost;
+pub mod locate;
 pub mod stream;
 pub mod timeline;

@@ -351,7 +351,13 @@ fn unknown_operation_message(operation: &str) -> String {
     ];
     match !cfg!(feature = "extras") && NATIVE_ONLY.contains(&operation) {
         true => format!(
-            "{operation} is served by dynoscope-server, the native endpoint: this page leaves it out to keep its first load small"
+            "{operation} is served by dynoscope-server, the native endpoint: this page leaves it out to keep its first load small{}",
+            match operation.contains("port") {
+                // Exports and imports: the page has its own, with files in place of S3.
+                true =>
+                    "; the Database panel of the Tables view exports a table as S3 files and imports them (window.dynoscope.exportTable, importTable)",
+                false => "",
+            }
         ),
         false => String::new(),
     }

@@ -4,22 +4,19 @@
 //! selector shows the same items through each secondary index, where only items carrying
 //! the index's key attributes appear (sparse indexes show as such). Above the table's
 //! groups, the data's warnings: a hot partition key value, an item collection nearing its
-//! (simulated) limit, large items.
+//! (simulated) limit, large items. The page reads the items; the worker writes the groups
+//! and warnings as HTML ([`crate::aggregate`]): as a Leptos view they cost the first load
+//! several KB.
 
 use std::collections::BTreeMap;
 
 use dynoscope_engine::contract::SimulationDescription;
 use dynoscope_model::ModelTable;
-use dynoscope_model::template::Template;
 use leptos::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
-use super::super::{AppState, ErrorNotice, ShownError};
-use super::scalar;
-
-/// Groups shown at most, and items per group, to keep the page light.
-const MAX_GROUPS: usize = 60;
-const MAX_PER_GROUP: usize = 20;
+use super::super::dom::error_text;
+use super::super::{AppState, ShownError};
 
 #[component]
 pub fn Aggregate(table: ModelTable, colours: BTreeMap<String, String>) -> impl IntoView {
@@ -41,7 +38,7 @@ pub fn Aggregate(table: ModelTable, colours: BTreeMap<String, String>) -> impl I
             let described = state
                 .call::<SimulationDescription>(
                     "Dynoscope_DescribeSimulation",
-                    &serde_json::json!({"TableName": name}),
+                    &json!({"TableName": name}),
                 )
                 .await;
             if let Ok(described) = described {
@@ -50,15 +47,42 @@ pub fn Aggregate(table: ModelTable, colours: BTreeMap<String, String>) -> impl I
             items.set(Some(result));
         });
     });
-    let spec = table.definition.clone();
     let mut choices: Vec<String> = vec![String::new()];
     choices.extend(
-        spec.global_secondary_indexes
-            .iter()
-            .chain(&spec.local_secondary_indexes)
+        (table.definition.global_secondary_indexes.iter())
+            .chain(&table.definition.local_secondary_indexes)
             .map(|i| i.index_name.clone()),
     );
-    let matchers = entity_matchers(&table);
+    // The worker writes the groups ([`crate::aggregate`]); the table travels as JSON text,
+    // written by the same serializer as the worker's requests.
+    let table_text = serde_json::to_string(&table).unwrap_or_default();
+    let colour_value = json!(colours);
+    let drawn = RwSignal::new(String::from("<p class=\"muted\">Reading the items…</p>"));
+    Effect::new(move |_| {
+        let index = view_of.get();
+        let html = match items.get() {
+            None => return,
+            Some(Err(e)) if e.name == "ResourceNotFoundException" => {
+                "<p class=\"muted\" data-testid=\"aggregate-missing\">The table does not exist yet: apply the model to create it and load its data.</p>".to_owned()
+            }
+            Some(Err(e)) => error_text(&format!("{}: {}", e.name, e.message)),
+            Some(Ok(all)) => {
+                let mut input = json!({ "index": index });
+                input["limit"] = collection_limit.get_untracked().into();
+                input["table"] = table_text.clone().into();
+                input["colours"] = colour_value.clone();
+                input["items"] = all.into_iter().map(Value::Object).collect();
+                leptos::task::spawn_local(async move {
+                    drawn.set(match crate::converters::panel("aggregate", input).await {
+                        Ok(answer) => answer["html"].as_str().unwrap_or_default().to_owned(),
+                        Err(e) => error_text(&e.to_string()),
+                    });
+                });
+                return;
+            }
+        };
+        drawn.set(html);
+    });
     view! {
         <h3>"Aggregate view"</h3>
         <div class="row">
@@ -76,157 +100,6 @@ pub fn Aggregate(table: ModelTable, colours: BTreeMap<String, String>) -> impl I
                 }).collect_view()}
             </span>
         </div>
-        {move || match items.get() {
-            None => view! { <p class="muted">"Reading the items…"</p> }.into_any(),
-            Some(Err(e)) if e.name == "ResourceNotFoundException" => view! {
-                <p class="muted" data-testid="aggregate-missing">"The table does not exist yet: apply the model to create it and load its data."</p>
-            }.into_any(),
-            Some(Err(e)) => view! { <ErrorNotice error=e testid="aggregate-error" /> }.into_any(),
-            Some(Ok(all)) => {
-                let index = view_of.get();
-                let (pk, sk) = if index.is_empty() {
-                    (spec.partition_key().map(str::to_owned), spec.sort_key().map(str::to_owned))
-                } else {
-                    spec.index(&index).map(|(i, _)| (i.partition_key().map(str::to_owned), i.sort_key().map(str::to_owned))).unwrap_or((None, None))
-                };
-                let warnings = if index.is_empty() {
-                    dynoscope_model::advice::data_warnings(&spec, &all, collection_limit.get())
-                } else {
-                    Vec::new()
-                };
-                view! {
-                    <ul class="warnings" data-testid="data-warnings">
-                        {warnings.into_iter().map(|w| view! { <li class="finding warning" data-testid="data-warning">{w}</li> }).collect_view()}
-                    </ul>
-                    {groups_view(all, pk, sk, &matchers, &colours)}
-                }
-                .into_any()
-            }
-        }}
+        <div inner_html=move || drawn.get()></div>
     }
-}
-
-/// For each entity, its parsed key templates.
-fn entity_matchers(table: &ModelTable) -> Vec<(String, Vec<(String, Template)>)> {
-    table
-        .entities
-        .iter()
-        .map(|e| {
-            let templates = e
-                .keys
-                .iter()
-                .filter(|k| {
-                    table
-                        .definition
-                        .key_schema
-                        .iter()
-                        .any(|s| s.attribute_name == k.attribute)
-                })
-                .filter_map(|k| {
-                    Template::parse(&k.template)
-                        .ok()
-                        .map(|t| (k.attribute.clone(), t))
-                })
-                .collect();
-            (e.name.clone(), templates)
-        })
-        .collect()
-}
-
-/// The entity an item belongs to: the first whose table key templates all match.
-fn entity_of(
-    item: &Map<String, Value>,
-    matchers: &[(String, Vec<(String, Template)>)],
-) -> Option<String> {
-    matchers
-        .iter()
-        .find(|(_, templates)| {
-            !templates.is_empty()
-                && templates.iter().all(|(attribute, t)| {
-                    item.get(attribute)
-                        .map(scalar)
-                        .is_some_and(|v| t.capture(&v).is_some())
-                })
-        })
-        .map(|(name, _)| name.clone())
-}
-
-fn groups_view(
-    items: Vec<Map<String, Value>>,
-    pk: Option<String>,
-    sk: Option<String>,
-    matchers: &[(String, Vec<(String, Template)>)],
-    colours: &BTreeMap<String, String>,
-) -> impl IntoView + use<> {
-    let Some(pk) = pk else {
-        return view! { <p class="muted">"No key."</p> }.into_any();
-    };
-    let mut groups: BTreeMap<String, Vec<Map<String, Value>>> = BTreeMap::new();
-    for item in items {
-        if let Some(value) = item.get(&pk).map(scalar) {
-            groups.entry(value).or_default().push(item);
-        }
-    }
-    let total_groups = groups.len();
-    let rows: Vec<_> = groups
-        .into_iter()
-        .take(MAX_GROUPS)
-        .map(|(key, mut members)| {
-            if let Some(sk) = &sk {
-                dynoscope_engine::sorting::sort_by_key(&mut members, |i| {
-                    i.get(sk).map(scalar).unwrap_or_default()
-                });
-            }
-            let size = members.len();
-            let shown: Vec<_> = members
-                .into_iter()
-                .take(MAX_PER_GROUP)
-                .map(|item| {
-                    let entity = entity_of(&item, matchers);
-                    let colour = entity
-                        .as_ref()
-                        .and_then(|e| colours.get(e))
-                        .cloned()
-                        .unwrap_or_else(|| "#9ca3af".into());
-                    let sort = sk
-                        .as_ref()
-                        .and_then(|s| item.get(s))
-                        .map(scalar)
-                        .unwrap_or_default();
-                    let rest: Vec<String> = item
-                        .iter()
-                        .filter(|(k, _)| {
-                            Some(k.as_str()) != Some(pk.as_str())
-                                && Some(k.as_str()) != sk.as_deref()
-                        })
-                        .take(6)
-                        .map(|(k, v)| format!("{k}: {}", scalar(v)))
-                        .collect();
-                    (colour, entity.unwrap_or_default(), sort, rest.join(" · "))
-                })
-                .collect();
-            (key, size, shown)
-        })
-        .collect();
-    view! {
-        <p class="muted" data-testid="aggregate-summary">{format!("{total_groups} item collections")}</p>
-        <div class="aggregate" data-testid="aggregate">
-            {rows.into_iter().map(|(key, size, shown)| view! {
-                <div class="collection" data-testid="collection">
-                    <div class="collection-key">
-                        <strong>{key}</strong>
-                        <span class="muted">{format!("{size} item{}", if size == 1 { "" } else { "s" })}</span>
-                    </div>
-                    <ul>
-                        {shown.into_iter().map(|(colour, entity, sort, rest)| view! {
-                            <li style=format!("border-left: 4px solid {colour}") title=entity.clone()>
-                                <code>{sort}</code> " " <span class="muted">{rest}</span>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </div>
-            }).collect_view()}
-        </div>
-    }
-    .into_any()
 }

@@ -257,7 +257,12 @@ pub fn ImportPanel() -> impl IntoView {
 
 /// Offers `text` as a file download called `name`.
 pub fn download(name: &str, text: &str, mime: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    download_part(name, &wasm_bindgen::JsValue::from_str(text), mime);
+}
+
+/// Offers `part` (a string or a `Uint8Array`) as a file download called `name`.
+pub fn download_part(name: &str, part: &wasm_bindgen::JsValue, mime: &str) {
+    let parts = js_sys::Array::of1(part);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
