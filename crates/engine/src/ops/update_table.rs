@@ -32,6 +32,9 @@ pub struct UpdateTableRequest {
     #[serde(rename = "SSESpecification")]
     pub sse_specification: Option<serde_json::Value>,
     pub on_demand_throughput: Option<super::tables::OnDemandArg>,
+    /// Global tables, version 2019.11.21 (`extras` only; the page ignores the member).
+    #[cfg(feature = "extras")]
+    pub replica_updates: Option<Vec<crate::regions::ReplicaUpdateArg>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,6 +84,18 @@ fn has_any_change(request: &UpdateTableRequest) -> bool {
         || request.table_class.is_some()
         || request.sse_specification.is_some()
         || request.on_demand_throughput.is_some()
+        || replica_updates(request).is_some()
+}
+
+/// The request's `ReplicaUpdates`, when it has some.
+#[cfg(feature = "extras")]
+fn replica_updates(request: &UpdateTableRequest) -> Option<&[crate::regions::ReplicaUpdateArg]> {
+    request.replica_updates.as_deref().filter(|u| !u.is_empty())
+}
+
+#[cfg(not(feature = "extras"))]
+fn replica_updates(_request: &UpdateTableRequest) -> Option<&[()]> {
+    None
 }
 
 /// Whether the request only deletes a global index that is still being created: DynamoDB
@@ -335,6 +350,10 @@ pub fn update_table(
             );
         }
     }
+    #[cfg(feature = "extras")]
+    if let Some(updates) = replica_updates(&request) {
+        crate::regions::check_shape(&mut v, updates);
+    }
     v.finish()?;
     if let Some(t) = &request.provisioned_throughput {
         for (value, name) in [
@@ -366,6 +385,22 @@ pub fn update_table(
                 "Attempt to change a resource which is still in use: Table is being updated: {name}"
             ),
         ));
+    }
+    #[cfg(feature = "extras")]
+    if let Some(updates) = replica_updates(&request) {
+        let others = request.billing_mode.is_some()
+            || request.provisioned_throughput.is_some()
+            || request
+                .global_secondary_index_updates
+                .as_ref()
+                .is_some_and(|u| !u.is_empty())
+            || request.stream_specification.is_some()
+            || request.deletion_protection_enabled.is_some()
+            || request.table_class.is_some()
+            || request.sse_specification.is_some()
+            || request.on_demand_throughput.is_some();
+        let description = crate::regions::update_replicas(engine, &name, updates, others)?;
+        return respond(&json!({ "TableDescription": description }));
     }
     let old_billing = table.definition.billing;
     let billing = new_billing(old_billing, &request)?;
