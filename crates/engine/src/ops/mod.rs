@@ -33,6 +33,8 @@ pub mod read;
 #[cfg(feature = "extras")]
 pub mod regions;
 #[cfg(feature = "extras")]
+pub mod replica_updates;
+#[cfg(feature = "extras")]
 pub mod resource_policies;
 #[cfg(feature = "extras")]
 pub mod restore;

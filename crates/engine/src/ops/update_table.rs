@@ -34,7 +34,7 @@ pub struct UpdateTableRequest {
     pub on_demand_throughput: Option<super::tables::OnDemandArg>,
     /// Global tables, version 2019.11.21 (`extras` only; the page ignores the member).
     #[cfg(feature = "extras")]
-    pub replica_updates: Option<Vec<crate::regions::ReplicaUpdateArg>>,
+    pub replica_updates: Option<Vec<super::replica_updates::ReplicaUpdateArg>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,7 +89,9 @@ fn has_any_change(request: &UpdateTableRequest) -> bool {
 
 /// The request's `ReplicaUpdates`, when it has some.
 #[cfg(feature = "extras")]
-fn replica_updates(request: &UpdateTableRequest) -> Option<&[crate::regions::ReplicaUpdateArg]> {
+fn replica_updates(
+    request: &UpdateTableRequest,
+) -> Option<&[super::replica_updates::ReplicaUpdateArg]> {
     request.replica_updates.as_deref().filter(|u| !u.is_empty())
 }
 
@@ -352,7 +354,7 @@ pub fn update_table(
     }
     #[cfg(feature = "extras")]
     if let Some(updates) = replica_updates(&request) {
-        crate::regions::check_shape(&mut v, updates);
+        super::replica_updates::check_shape(&mut v, updates);
     }
     v.finish()?;
     if let Some(t) = &request.provisioned_throughput {
@@ -399,7 +401,7 @@ pub fn update_table(
             || request.table_class.is_some()
             || request.sse_specification.is_some()
             || request.on_demand_throughput.is_some();
-        let description = crate::regions::update_replicas(engine, &name, updates, others)?;
+        let description = super::replica_updates::update_replicas(engine, &name, updates, others)?;
         return respond(&json!({ "TableDescription": description }));
     }
     let old_billing = table.definition.billing;
