@@ -276,6 +276,8 @@ impl Engine {
         operation: &str,
         request: &[u8],
     ) -> Result<Vec<u8>, DynamoError> {
+        #[cfg(feature = "extras")]
+        self.return_home();
         self.run_due();
         self.logged(source, operation, request, |engine| {
             dispatch::dispatch(engine, operation, request)
