@@ -126,3 +126,25 @@ def test_deleting_the_replica_in_its_region_leaves_the_group(east, west):
     with pytest.raises(ClientError) as missing:
         west.get_item(TableName=name, Key={"pk": {"S": "after"}})
     assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_replicas_survive_a_restart_with_a_data_dir(tmp_path):
+    server = start_server("--data-dir", str(tmp_path))
+    try:
+        east = boto3.client("dynamodb", **sdk_arguments(server))
+        west = boto3.client("dynamodb", **{**sdk_arguments(server), "region_name": "us-west-2"})
+        name = global_table(east, west)
+        west.put_item(TableName=name, Item={"pk": {"S": "w"}, "v": {"S": "west"}})
+        # Replicated before the next request, or after the restart: replications in flight
+        # are kept with the data.
+        assert server.stop() == 0
+        server = start_server("--data-dir", str(tmp_path))
+        east = boto3.client("dynamodb", **sdk_arguments(server))
+        west = boto3.client("dynamodb", **{**sdk_arguments(server), "region_name": "us-west-2"})
+        assert west.get_item(TableName=name, Key={"pk": {"S": "before"}})["Item"]["v"] == {"S": "1"}
+        assert west.get_item(TableName=name, Key={"pk": {"S": "w"}})["Item"]["v"] == {"S": "west"}
+        assert east.get_item(TableName=name, Key={"pk": {"S": "w"}})["Item"]["v"] == {"S": "west"}
+        assert east.describe_table(TableName=name)["Table"]["Replicas"][0]["RegionName"] == "us-west-2"
+        assert ":us-west-2:" in west.describe_table(TableName=name)["Table"]["TableArn"]
+    finally:
+        server.stop()

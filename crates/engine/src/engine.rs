@@ -444,6 +444,8 @@ impl Engine {
                 engine.record_items();
             });
         }
+        #[cfg(feature = "extras")]
+        self.record_in_flight();
         self.log.enabled = enabled;
         std::mem::replace(&mut self.log.changes, pending)
     }
@@ -544,6 +546,11 @@ impl Engine {
     /// written them).
     fn restore_setting(&mut self, name: &str, value: &str) {
         if name == crate::history::SETTING {
+            return;
+        }
+        // Replications in flight are read after the tables (`restore_in_flight`).
+        #[cfg(feature = "extras")]
+        if name.starts_with(crate::regions::SETTING_PREFIX) {
             return;
         }
         #[cfg(feature = "extras")]
@@ -680,6 +687,8 @@ impl Engine {
                 Some(_) => {}
             }
         }
+        #[cfg(feature = "extras")]
+        self.restore_in_flight(&snapshot.settings);
         let history = snapshot.settings.iter();
         if let Some((_, text)) = history.rev().find(|(n, _)| n == crate::history::SETTING) {
             self.restore_history(text);

@@ -25,9 +25,11 @@
 //! (`Dynoscope_SetRegionAvailability`) answers InternalServerError and receives its
 //! replications, in order, once it is back.
 //!
-//! Not kept across a restart: replications in flight, stamps, which regions are down.
-//! Replicas and their items are (the change log names a table of another region
-//! `<region>/<name>`, and a definition stored so carries its region).
+//! Kept across a restart: replicas and their items (the change log names a table of another
+//! region `<region>/<name>`, and a definition stored so carries its region) and the
+//! replications in flight (a setting each, `replication:<sequence>:<region>`, removed once
+//! applied). Not kept: stamps (a conflict straddling a restart is not seen as one) and which
+//! regions are down.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -39,6 +41,10 @@ use crate::error::{DynamoError, ErrorKind};
 use crate::key::PrimaryKey;
 use crate::table::{Table, TableDefinition};
 use crate::value::{Item, item_to_json};
+
+/// The prefix of the settings replications in flight are kept under (with the stamp's
+/// sequence number, 20 digits, and the target region): each is removed once applied.
+pub(crate) const SETTING_PREFIX: &str = "replication:";
 
 /// `GlobalTableVersion` of every table with replicas.
 pub const GLOBAL_TABLE_VERSION: &str = "2019.11.21";
@@ -158,6 +164,36 @@ pub(crate) struct Regions {
     applying: bool,
 }
 
+impl InFlight {
+    fn setting_name(&self) -> String {
+        format!("{SETTING_PREFIX}{:020}:{}", self.stamp.sequence, self.to)
+    }
+
+    /// As kept: the key as an item (its table's schema reads it back), the item as written.
+    fn to_setting(&self, key_item: &Item) -> String {
+        let stamp = |s: &Stamp| json!({"AtMillis": s.at_millis, "Sequence": s.sequence, "Region": s.region});
+        json!({
+            "DueMillis": self.due_millis,
+            "Table": self.table,
+            "Key": image(key_item),
+            "Item": self.item.as_ref().map(image),
+            "To": self.to,
+            "Stamp": stamp(&self.stamp),
+            "Replaced": self.replaced.as_ref().map(stamp),
+        })
+        .to_string()
+    }
+}
+
+/// A stamp as kept.
+fn stamp_of(v: &Value) -> Option<Stamp> {
+    Some(Stamp {
+        at_millis: v["AtMillis"].as_u64()?,
+        sequence: v["Sequence"].as_u64()?,
+        region: v["Region"].as_str()?.to_owned(),
+    })
+}
+
 impl Regions {
     pub(crate) fn new(home: &str) -> Self {
         Regions {
@@ -241,6 +277,80 @@ impl Engine {
             let home = self.regions.home.clone();
             self.swap_region(&home);
         }
+    }
+
+    /// Puts back the replications in flight kept as settings (after the tables: a key is
+    /// read with its table's schema in the target region). Those that do not read, or whose
+    /// table is gone, are dropped.
+    pub(crate) fn restore_in_flight(&mut self, settings: &[(String, String)]) {
+        for (name, text) in settings {
+            if !name.starts_with(SETTING_PREFIX) {
+                continue;
+            }
+            let Ok(v) = serde_json::from_str::<Value>(text) else {
+                continue;
+            };
+            let read = |engine: &mut Engine| -> Option<InFlight> {
+                let to = v["To"].as_str()?.to_owned();
+                let table = v["Table"].as_str()?.to_owned();
+                let key = engine.in_region(&to, |e| {
+                    let key_item = crate::value::item_from_json(&v["Key"].to_string()).ok()?;
+                    e.tables
+                        .get(&table)?
+                        .key_schema()
+                        .key_of_item(&key_item)
+                        .ok()
+                })?;
+                let item = match &v["Item"] {
+                    Value::Null => None,
+                    item => Some(crate::value::item_from_json(&item.to_string()).ok()?),
+                };
+                Some(InFlight {
+                    due_millis: v["DueMillis"].as_u64()?,
+                    table,
+                    key,
+                    item,
+                    to,
+                    stamp: stamp_of(&v["Stamp"])?,
+                    replaced: stamp_of(&v["Replaced"]),
+                })
+            };
+            let Some(flight) = read(self) else { continue };
+            let regions = &mut self.regions;
+            regions.sequence = regions.sequence.max(flight.stamp.sequence);
+            let pair = (flight.stamp.region.clone(), flight.to.clone());
+            let last = regions.last_due.entry(pair).or_insert(0);
+            *last = (*last).max(flight.due_millis);
+            let at = regions.in_flight.partition_point(|r| {
+                (r.due_millis, &r.stamp) <= (flight.due_millis, &flight.stamp)
+            });
+            regions.in_flight.insert(at, flight);
+        }
+    }
+
+    /// Records every replication in flight (for a store written from scratch).
+    pub(crate) fn record_in_flight(&mut self) {
+        let kept: Vec<(String, String)> = (self.regions.in_flight.iter())
+            .filter_map(|flight| {
+                let key_item = self.in_region_ref(&flight.to, &flight.table, &flight.key)?;
+                Some((flight.setting_name(), flight.to_setting(&key_item)))
+            })
+            .collect();
+        for (name, value) in kept {
+            self.record(|| crate::persist::Change::PutSetting {
+                name,
+                value: Some(value),
+            });
+        }
+    }
+
+    /// The key item of `key` in `table` of `region`, read without swapping regions.
+    fn in_region_ref(&self, region: &str, table: &str, key: &PrimaryKey) -> Option<Item> {
+        let tables = match region == self.config.region {
+            true => &self.tables,
+            false => &self.regions.others.get(region)?.tables,
+        };
+        Some(tables.get(table)?.key_schema().key_item(key))
     }
 
     /// Whether the current region is the home region.
@@ -342,6 +452,14 @@ pub(crate) fn replicate_write(engine: &mut Engine, table: &str, key: &PrimaryKey
             stamp: stamp.clone(),
             replaced: replaced.clone(),
         };
+        if engine.log.is_enabled() {
+            let key_item = engine.tables[table].key_schema().key_item(key);
+            let (name, value) = (flight.setting_name(), flight.to_setting(&key_item));
+            engine.record(|| crate::persist::Change::PutSetting {
+                name,
+                value: Some(value),
+            });
+        }
         let in_flight = &mut engine.regions.in_flight;
         let at = in_flight
             .partition_point(|r| (r.due_millis, &r.stamp) <= (flight.due_millis, &flight.stamp));
@@ -365,6 +483,8 @@ pub(crate) fn deliver_due(engine: &mut Engine) {
             return;
         };
         let flight = engine.regions.in_flight.remove(at);
+        let name = flight.setting_name();
+        engine.record(|| crate::persist::Change::PutSetting { name, value: None });
         let to = flight.to.clone();
         engine.in_region(&to, |engine| apply(engine, flight));
     }
@@ -439,9 +559,14 @@ impl Engine {
     /// is gone): replications on their way to it and its stamps.
     pub(crate) fn forget_replica(&mut self, table: &str) {
         let region = self.config.region.clone();
-        self.regions
-            .in_flight
-            .retain(|r| !(r.to == region && r.table == table));
+        let (dropped, kept) = std::mem::take(&mut self.regions.in_flight)
+            .into_iter()
+            .partition(|r| r.to == region && r.table == table);
+        self.regions.in_flight = kept;
+        for flight in dropped {
+            let name = flight.setting_name();
+            self.record(|| crate::persist::Change::PutSetting { name, value: None });
+        }
         self.regions
             .stamps
             .retain(|(r, t, _), _| !(*r == region && t == table));

@@ -500,3 +500,81 @@ fn a_table_that_is_not_global_is_untouched() {
         _ => true,
     }));
 }
+
+#[test]
+fn the_whole_database_file_carries_every_region() {
+    let mut h = global_table();
+    put_in(&mut h, WEST, "w", "west");
+    h.engine.advance_clock_by(1);
+    // Delivered before the export (replications in flight are not kept).
+    h.engine.run_due();
+    let mut store = MemoryStore::default();
+    store.apply(&h.engine.stored_state());
+    let file: String = dynoscope_engine::database_file::lines(&store.snapshot())
+        .map(|line| line + "\n")
+        .collect();
+    let snapshot = dynoscope_engine::database_file::read(&file).unwrap();
+    let mut restored = Harness {
+        engine: Engine::new(EngineConfig::default()),
+    };
+    restored.engine.restore(&snapshot).unwrap();
+    assert_eq!(get_in(&mut restored, WEST, "a").as_deref(), Some("1"));
+    assert_eq!(get_in(&mut restored, WEST, "w").as_deref(), Some("west"));
+    assert_eq!(get_in(&mut restored, EAST, "w").as_deref(), Some("west"));
+    let east = ok_in(
+        &mut restored,
+        EAST,
+        "DescribeTable",
+        json!({"TableName": "gtab"}),
+    );
+    assert_eq!(east["Table"]["Replicas"][0]["RegionName"], WEST);
+}
+
+#[test]
+fn replications_in_flight_survive_a_restore() {
+    let mut h = global_table();
+    set_lag(&mut h, 1_000, 1_000);
+    put_in(&mut h, EAST, "k", "east");
+    ok_in(
+        &mut h,
+        WEST,
+        "DeleteItem",
+        json!({"TableName": "gtab", "Key": {"pk": {"S": "a"}}}),
+    );
+    let mut store = MemoryStore::default();
+    store.apply(&h.engine.take_changes());
+    let snapshot = store.snapshot();
+    let kept = snapshot
+        .settings
+        .iter()
+        .filter(|(n, _)| n.starts_with("replication:"))
+        .count();
+    assert_eq!(kept, 2);
+
+    let mut restored = Harness {
+        engine: Engine::new(EngineConfig {
+            record_changes: true,
+            ..Default::default()
+        }),
+    };
+    restored.engine.restore(&snapshot).unwrap();
+    assert_eq!(get_in(&mut restored, WEST, "k"), None);
+    assert_eq!(get_in(&mut restored, EAST, "a").as_deref(), Some("1"));
+    restored.engine.advance_clock_by(1_000);
+    assert_eq!(get_in(&mut restored, WEST, "k").as_deref(), Some("east"));
+    assert_eq!(get_in(&mut restored, EAST, "a"), None);
+    // Applied, they are removed from the store.
+    store.apply(&restored.engine.take_changes());
+    let left = store
+        .snapshot()
+        .settings
+        .iter()
+        .filter(|(n, _)| n.starts_with("replication:"))
+        .count();
+    assert_eq!(left, 0);
+    // And the whole-database export keeps what is still in flight.
+    put_in(&mut restored, EAST, "later", "x");
+    let stored = restored.engine.stored_state();
+    let in_flight = stored.iter().filter(|c| matches!(c, dynoscope_engine::Change::PutSetting { name, value: Some(_) } if name.starts_with("replication:"))).count();
+    assert_eq!(in_flight, 1);
+}
