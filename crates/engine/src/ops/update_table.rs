@@ -73,6 +73,11 @@ const MAX_THROUGHPUT: i64 = 1_000_000_000_000;
 const NOTHING_TO_UPDATE: &str = "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required";
 
 fn has_any_change(request: &UpdateTableRequest) -> bool {
+    changes_the_table(request) || replica_updates(request).is_some()
+}
+
+/// Whether the request changes the table itself (anything but its replicas).
+fn changes_the_table(request: &UpdateTableRequest) -> bool {
     request.billing_mode.is_some()
         || request.provisioned_throughput.is_some()
         || request
@@ -84,7 +89,6 @@ fn has_any_change(request: &UpdateTableRequest) -> bool {
         || request.table_class.is_some()
         || request.sse_specification.is_some()
         || request.on_demand_throughput.is_some()
-        || replica_updates(request).is_some()
 }
 
 /// The request's `ReplicaUpdates`, when it has some.
@@ -390,17 +394,7 @@ pub fn update_table(
     }
     #[cfg(feature = "extras")]
     if let Some(updates) = replica_updates(&request) {
-        let others = request.billing_mode.is_some()
-            || request.provisioned_throughput.is_some()
-            || request
-                .global_secondary_index_updates
-                .as_ref()
-                .is_some_and(|u| !u.is_empty())
-            || request.stream_specification.is_some()
-            || request.deletion_protection_enabled.is_some()
-            || request.table_class.is_some()
-            || request.sse_specification.is_some()
-            || request.on_demand_throughput.is_some();
+        let others = changes_the_table(&request);
         let description = super::replica_updates::update_replicas(engine, &name, updates, others)?;
         return respond(&json!({ "TableDescription": description }));
     }
