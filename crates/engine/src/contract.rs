@@ -308,6 +308,19 @@ pub struct SimulationView {
     pub item_collection_limit_bytes: u64,
     pub heat_split_units_per_second: u64,
     pub heat_split_seconds: u32,
+    /// Global tables: how long a write takes to reach the other regions (dynoscope-server
+    /// only).
+    #[cfg(feature = "extras")]
+    #[serde(default = "no_lag")]
+    pub global_replication_lag: LagView,
+}
+
+#[cfg(feature = "extras")]
+fn no_lag() -> LagView {
+    LagView {
+        min_millis: 0,
+        max_millis: 0,
+    }
 }
 
 /// The engine-wide settings that live in its configuration.
@@ -347,6 +360,8 @@ impl From<&SimulationSettings> for SimulationView {
             item_collection_limit_bytes: s.item_collection_limit_bytes,
             heat_split_units_per_second: s.heat_split_units_per_second,
             heat_split_seconds: s.heat_split_seconds,
+            #[cfg(feature = "extras")]
+            global_replication_lag: lag(&s.global_replication_lag),
         }
     }
 }

@@ -112,6 +112,9 @@ impl Engine {
         operation: &str,
         body: &[u8],
     ) -> Result<Vec<u8>, DynamoError> {
+        // The cluster serves the home region (a request that panicked elsewhere may have
+        // left another region current).
+        self.return_home();
         if operation.starts_with("Dynoscope_") {
             return self.dispatch_as(source, access_key_id, operation, body);
         }

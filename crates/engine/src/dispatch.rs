@@ -88,6 +88,8 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "extras")]
     "Dynoscope_DescribeDax",
     "Dynoscope_DescribePartitions",
+    #[cfg(feature = "extras")]
+    "Dynoscope_DescribeRegions",
     "Dynoscope_DescribeSimulation",
     "Dynoscope_DescribeZones",
     "Dynoscope_EstimateCost",
@@ -106,6 +108,8 @@ pub const OPERATIONS: &[&str] = &[
     "Dynoscope_SetClock",
     #[cfg(feature = "extras")]
     "Dynoscope_SetDax",
+    #[cfg(feature = "extras")]
+    "Dynoscope_SetRegionAvailability",
     "Dynoscope_SetSimulation",
     "Dynoscope_SetZoneAvailability",
 ];
@@ -310,6 +314,12 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "Dynoscope_SetDax" => ops::dax::set_dax(engine, parse(body)?),
         #[cfg(feature = "extras")]
         "Dynoscope_DescribeDax" => ops::dax::describe_dax(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "Dynoscope_SetRegionAvailability" => {
+            ops::regions::set_region_availability(engine, parse(body)?)
+        }
+        #[cfg(feature = "extras")]
+        "Dynoscope_DescribeRegions" => ops::regions::describe_regions(engine, parse(body)?),
         #[cfg(feature = "extras")]
         "Dynoscope_PutPrincipal" => ops::principals::put_principal(engine, parse(body)?),
         #[cfg(feature = "extras")]

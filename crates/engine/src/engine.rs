@@ -14,6 +14,23 @@ use crate::simulation::SimulationSettings;
 use crate::table::{Table, TableDefinition};
 use crate::value::{Item, item_from_json, item_to_json};
 
+/// One region's stored records: table definitions, and items as (index in the snapshot,
+/// stored table name, table name, item text).
+type RegionRecords<'a> = (
+    Vec<TableDefinition>,
+    Vec<(usize, &'a String, &'a str, &'a String)>,
+);
+
+/// The region a stored table name names (`<region>/<name>`; None: the home region) and the
+/// table's own name.
+fn stored_region(stored: &str) -> (Option<String>, &str) {
+    #[cfg(feature = "extras")]
+    if let Some((region, name)) = stored.split_once('/') {
+        return (Some(region.to_owned()), name);
+    }
+    (None, stored)
+}
+
 /// How an engine starts. Everything that would otherwise be ambient (time, randomness,
 /// account and region) is given here.
 #[derive(Debug, Clone)]
@@ -104,6 +121,10 @@ pub struct Engine {
     /// The simulated DAX cluster: its caches and counters (not persisted).
     #[cfg(feature = "extras")]
     pub(crate) dax: crate::dax::Dax,
+    /// Global tables: the regions other than the current one, and the replication between
+    /// them (`regions` module).
+    #[cfg(feature = "extras")]
+    pub(crate) regions: crate::regions::Regions,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -115,6 +136,10 @@ pub(crate) struct ChangeLog {
     /// The stream journal's entries recorded since the history was last saved.
     #[cfg(feature = "extras")]
     pub(crate) journaled: Vec<String>,
+    /// The region recorded changes belong to, when it is not the home region: their tables
+    /// are named `<region>/<name>` (`regions` module).
+    #[cfg(feature = "extras")]
+    pub(crate) region: Option<String>,
 }
 
 impl ChangeLog {
@@ -131,7 +156,9 @@ impl ChangeLog {
     /// Records a stream journal entry ([`crate::stream`]'s journal), remembering its name.
     #[cfg(feature = "extras")]
     pub(crate) fn journal(&mut self, entry: impl FnOnce() -> Change) {
-        if self.enabled {
+        // Another region's stream records are not journaled: their sequence numbers are
+        // that region's own and would collide with the home region's entries.
+        if self.enabled && self.region.is_none() {
             let entry = entry();
             if let Change::PutSetting { name, .. } = &entry {
                 self.journaled.push(name.clone());
@@ -140,8 +167,32 @@ impl ChangeLog {
         }
     }
 
-    /// Records a table's definition as its persisted state.
+    /// The name a table's records are stored under: its own, or `<region>/<name>` in a
+    /// region other than the home region (table names cannot hold '/').
+    pub(crate) fn stored_name(&self, table: &str) -> String {
+        #[cfg(feature = "extras")]
+        if let Some(region) = &self.region {
+            return format!("{region}/{table}");
+        }
+        table.to_owned()
+    }
+
+    /// Records a table's definition as its persisted state (in another region than the
+    /// home region, the definition names its region).
     pub(crate) fn table(&mut self, definition: &TableDefinition) {
+        if !self.enabled {
+            return;
+        }
+        #[cfg(feature = "extras")]
+        if let Some(region) = &self.region {
+            let mut definition = definition.clone();
+            definition.region = Some(region.clone());
+            let state =
+                serde_json::to_string(&definition).expect("a table definition always serialises");
+            let table = self.stored_name(&definition.name);
+            self.changes.push(Change::PutTable { table, state });
+            return;
+        }
         self.record(|| Change::PutTable {
             table: definition.name.clone(),
             state: serde_json::to_string(definition).expect("a table definition always serialises"),
@@ -150,18 +201,24 @@ impl ChangeLog {
 
     /// Records an item write under its table and stable key text.
     pub(crate) fn put(&mut self, table: &str, key_item: &Item, item: &Item) {
-        self.record(|| Change::PutItem {
-            table: table.to_owned(),
-            key: item_to_json(key_item),
-            item: item_to_json(item),
-        });
+        if self.enabled {
+            let table = self.stored_name(table);
+            self.changes.push(Change::PutItem {
+                table,
+                key: item_to_json(key_item),
+                item: item_to_json(item),
+            });
+        }
     }
 
     pub(crate) fn delete(&mut self, table: &str, key_item: &Item) {
-        self.record(|| Change::DeleteItem {
-            table: table.to_owned(),
-            key: item_to_json(key_item),
-        });
+        if self.enabled {
+            let table = self.stored_name(table);
+            self.changes.push(Change::DeleteItem {
+                table,
+                key: item_to_json(key_item),
+            });
+        }
     }
 }
 
@@ -199,6 +256,8 @@ impl Engine {
             principals: Default::default(),
             #[cfg(feature = "extras")]
             dax: Default::default(),
+            #[cfg(feature = "extras")]
+            regions: crate::regions::Regions::new(&config.region),
             config,
         }
     }
@@ -217,6 +276,8 @@ impl Engine {
         operation: &str,
         request: &[u8],
     ) -> Result<Vec<u8>, DynamoError> {
+        #[cfg(feature = "extras")]
+        self.return_home();
         self.run_due();
         self.logged(source, operation, request, |engine| {
             dispatch::dispatch(engine, operation, request)
@@ -283,6 +344,8 @@ impl Engine {
         for (table, key) in expired {
             crate::write::commit_ttl_delete(self, &table, key);
         }
+        #[cfg(feature = "extras")]
+        crate::regions::deliver_due(self);
     }
 
     /// The simulation settings in force for `table`.
@@ -366,14 +429,35 @@ impl Engine {
         for principal in self.principals.list().cloned().collect::<Vec<_>>() {
             self.record_principal(&principal.access_key_id, Some(&principal));
         }
+        self.record_items();
+        #[cfg(feature = "extras")]
+        for region in self.other_regions() {
+            self.in_region(&region, |engine| {
+                let definitions: Vec<TableDefinition> = engine
+                    .tables
+                    .values()
+                    .map(|t| t.definition.clone())
+                    .collect();
+                for definition in &definitions {
+                    engine.record_table(definition);
+                }
+                engine.record_items();
+            });
+        }
+        #[cfg(feature = "extras")]
+        self.record_in_flight();
+        self.log.enabled = enabled;
+        std::mem::replace(&mut self.log.changes, pending)
+    }
+
+    /// Records every item of the current region's tables.
+    fn record_items(&mut self) {
         for (name, table) in &self.tables {
             for (position, item) in table.items().walk(0, None) {
                 let key_item = table.key_schema().key_item(&position.key);
                 self.log.put(name, &key_item, item);
             }
         }
-        self.log.enabled = enabled;
-        std::mem::replace(&mut self.log.changes, pending)
     }
 
     /// The changes recorded since the last call, oldest first.
@@ -402,8 +486,13 @@ impl Engine {
         self.record(|| Change::PutSetting { name, value });
     }
 
-    /// Records which availability zones are down.
+    /// Records which availability zones are down (the home region's only: another
+    /// region's zones are not kept).
     pub(crate) fn record_zones(&mut self) {
+        #[cfg(feature = "extras")]
+        if !self.at_home() {
+            return;
+        }
         let value = serde_json::to_string(&self.zones).expect("zones serialise");
         self.record(|| Change::PutSetting {
             name: "zones".into(),
@@ -457,6 +546,11 @@ impl Engine {
     /// written them).
     fn restore_setting(&mut self, name: &str, value: &str) {
         if name == crate::history::SETTING {
+            return;
+        }
+        // Replications in flight are read after the tables (`restore_in_flight`).
+        #[cfg(feature = "extras")]
+        if name.starts_with(crate::regions::SETTING_PREFIX) {
             return;
         }
         #[cfg(feature = "extras")]
@@ -550,15 +644,26 @@ impl Engine {
     /// with the rest ([`Snapshot::without`]).
     pub fn restore_readable(&mut self, snapshot: &Snapshot) -> Vec<Unreadable> {
         let mut unreadable = Vec::new();
+        #[cfg(feature = "extras")]
+        {
+            self.return_home();
+            self.regions = crate::regions::Regions::new(&self.config.region);
+        }
         self.tables.clear();
         for (name, value) in &snapshot.settings {
             self.restore_setting(name, value);
         }
+        // Each region's definitions and items (None: the home region's).
+        let mut regions: BTreeMap<Option<String>, RegionRecords> = BTreeMap::new();
         for (index, state) in snapshot.tables.iter().enumerate() {
             match serde_json::from_slice::<TableDefinition>(state.as_bytes()) {
-                Ok(definition) => {
-                    self.tables
-                        .insert(definition.name.clone(), Table::new(definition));
+                #[allow(unused_mut)]
+                Ok(mut definition) => {
+                    #[cfg(feature = "extras")]
+                    let region = definition.region.take();
+                    #[cfg(not(feature = "extras"))]
+                    let region = None;
+                    regions.entry(region).or_default().0.push(definition);
                 }
                 Err(e) => unreadable.push(Unreadable {
                     record: StoredRecord::Table(index),
@@ -568,9 +673,42 @@ impl Engine {
             }
         }
         for (index, (table_name, text)) in snapshot.items.iter().enumerate() {
+            let (region, name) = stored_region(table_name);
+            (regions.entry(region).or_default().1).push((index, table_name, name, text));
+        }
+        for (region, records) in regions {
+            match region {
+                None => self.restore_tables(records, &mut unreadable),
+                #[cfg(feature = "extras")]
+                Some(region) => {
+                    self.in_region(&region, |e| e.restore_tables(records, &mut unreadable))
+                }
+                #[cfg(not(feature = "extras"))]
+                Some(_) => {}
+            }
+        }
+        #[cfg(feature = "extras")]
+        self.restore_in_flight(&snapshot.settings);
+        let history = snapshot.settings.iter();
+        if let Some((_, text)) = history.rev().find(|(n, _)| n == crate::history::SETTING) {
+            self.restore_history(text);
+        }
+        #[cfg(feature = "extras")]
+        self.replay_stream_journal(&snapshot.settings);
+        unreadable
+    }
+
+    /// Puts a region's stored tables and items back (the current region's).
+    fn restore_tables(&mut self, records: RegionRecords<'_>, unreadable: &mut Vec<Unreadable>) {
+        let (definitions, items) = records;
+        for definition in definitions {
+            self.tables
+                .insert(definition.name.clone(), Table::new(definition));
+        }
+        for (index, stored_name, table_name, text) in items {
             let problem = |reason: String| Unreadable {
                 record: StoredRecord::Item(index),
-                table: table_name.clone(),
+                table: stored_name.clone(),
                 reason,
             };
             let Some(table) = self.tables.get_mut(table_name) else {
@@ -609,13 +747,6 @@ impl Engine {
                 .partition_size_limit_bytes;
             table.split_oversized(limit, now);
         }
-        let history = snapshot.settings.iter();
-        if let Some((_, text)) = history.rev().find(|(n, _)| n == crate::history::SETTING) {
-            self.restore_history(text);
-        }
-        #[cfg(feature = "extras")]
-        self.replay_stream_journal(&snapshot.settings);
-        unreadable
     }
 
     /// Table names, in order.

@@ -43,6 +43,8 @@ mod partition;
 mod persist;
 #[cfg(feature = "extras")]
 mod pitr;
+#[cfg(feature = "extras")]
+mod regions;
 mod replica;
 mod ring;
 mod rng;

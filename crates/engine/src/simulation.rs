@@ -64,6 +64,17 @@ pub struct SimulationSettings {
     /// capacity model still accounts, for metrics and cost, but never refuses.
     #[serde(default)]
     pub throttling: bool,
+    /// How long after a write to a global table its other replicas apply it (the `regions`
+    /// module; `extras` only).
+    #[cfg(feature = "extras")]
+    #[serde(default = "default_global_lag")]
+    pub global_replication_lag: LagRange,
+}
+
+/// Settings stored before global tables existed: no lag.
+#[cfg(feature = "extras")]
+fn default_global_lag() -> LagRange {
+    LagRange::NONE
 }
 
 /// DynamoDB deletes expired items "typically within 48 hours".
@@ -101,6 +112,8 @@ impl SimulationSettings {
             heat_split_units_per_second: 800,
             heat_split_seconds: 60,
             throttling: false,
+            #[cfg(feature = "extras")]
+            global_replication_lag: LagRange::NONE,
         }
     }
 
@@ -124,6 +137,12 @@ impl SimulationSettings {
             heat_split_units_per_second: 10,
             heat_split_seconds: 3,
             throttling: true,
+            // AWS: global tables replicate "usually within a second"; the playground shows it.
+            #[cfg(feature = "extras")]
+            global_replication_lag: LagRange {
+                min_millis: 500,
+                max_millis: 1500,
+            },
         }
     }
 

@@ -98,6 +98,16 @@ pub struct TableDefinition {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg(feature = "extras")]
     pub kinesis_destinations: Vec<KinesisDestination>,
+    /// A global table's replication group: every member region (this one included), the
+    /// same in each member's definition; empty for a table with no replicas.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg(feature = "extras")]
+    pub replicas: Vec<crate::regions::ReplicaSetting>,
+    /// The region of a definition stored from another region than the home region (only
+    /// in the stored form: a restore takes it out and puts the table in that region).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg(feature = "extras")]
+    pub region: Option<String>,
 }
 
 #[cfg(feature = "extras")]

@@ -82,6 +82,8 @@ fn commit_write_as(
         }
     }
     crate::stream::record_write(engine, table_name, key, &outcome, identity);
+    #[cfg(feature = "extras")]
+    crate::regions::replicate_write(engine, table_name, key);
     record_write_event(engine, table_name, &position, is_put, identity);
     split_if_oversized(
         engine,

@@ -145,9 +145,9 @@ where
     }
     match admit(endpoint, &parts, &raw) {
         Ok((operation, body, caller)) => {
-            let (key, dax) = (caller.access_key_id, endpoint.via_dax);
+            let dax = endpoint.via_dax;
             let result = durable::serve(&endpoint.engine, |e| {
-                dispatch(e, &key, dax, &operation, &body)
+                dispatch(e, &caller, dax, &operation, &body)
             })
             .await;
             dynamo_response(result, coding)
@@ -271,20 +271,24 @@ where
     }
 }
 
-/// Runs one operation on the engine (through the DAX cluster when `via_dax`) as the
-/// principal `access_key_id` names (if it names one), its clock told the host's time first.
+/// Runs one operation on the engine as the principal the caller's access key id names (if
+/// it names one), in the region its signature is scoped to (global tables: a region other
+/// than the engine's own holds that region's replicas), its clock told the host's time
+/// first. Through the DAX cluster when `via_dax`: the cluster lives in the engine's home
+/// region and serves it whatever region a request is signed for.
 fn dispatch(
     engine: &mut Engine,
-    access_key_id: &str,
+    caller: &Caller,
     via_dax: bool,
     operation: &str,
     body: &[u8],
 ) -> Result<Vec<u8>, DynamoError> {
     engine.observe_host_time(now_millis());
-    let key = Some(access_key_id);
+    let key = Some(caller.access_key_id.as_str());
+    let region = Some(caller.region.as_str());
     let result = guarded(|| match via_dax {
         true => engine.dispatch_via_dax(CLIENT, key, operation, body),
-        false => engine.dispatch_as(CLIENT, key, operation, body),
+        false => engine.dispatch_in(CLIENT, region, key, operation, body),
     });
     crate::s3::run_jobs(engine);
     result

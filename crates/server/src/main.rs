@@ -204,6 +204,9 @@ async fn run(args: Args) -> std::io::Result<()> {
         Some(port) => Some(TcpListener::bind((args.host.as_str(), port)).await?),
         None => None,
     };
+    // The signal handlers are installed here, before the "listening" line: a signal sent as
+    // soon as it appears must stop the server gracefully, not kill it.
+    let shutdown = shutdown_signal();
     let address = listener.local_addr()?;
     // The bound addresses, so `--port 0` reports the port it got.
     println!("dynoscope-server listening on http://{address}");
@@ -219,7 +222,7 @@ async fn run(args: Args) -> std::io::Result<()> {
     // One signal stops every listener.
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
-        shutdown_signal().await;
+        shutdown.await;
         let _ = stop.send(true);
     });
     let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {

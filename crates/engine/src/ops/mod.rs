@@ -31,6 +31,10 @@ pub mod principals;
 pub mod query;
 pub mod read;
 #[cfg(feature = "extras")]
+pub mod regions;
+#[cfg(feature = "extras")]
+pub mod replica_updates;
+#[cfg(feature = "extras")]
 pub mod resource_policies;
 #[cfg(feature = "extras")]
 pub mod restore;

@@ -108,6 +108,9 @@ pub struct SetSimulationRequest {
     pub preset: Option<String>,
     pub replication_lag: Option<LagArg>,
     pub gsi_propagation: Option<LagArg>,
+    /// Global tables: the lag of replication between regions (`extras` only).
+    #[cfg(feature = "extras")]
+    pub global_replication_lag: Option<LagArg>,
     /// Whether requests beyond a table's throughput are throttled.
     pub throttling: Option<bool>,
     pub ttl_delete_delay_millis: Option<i64>,
@@ -182,6 +185,10 @@ pub fn set_simulation(
     }
     if let Some(arg) = &request.gsi_propagation {
         settings.gsi_propagation = lag_of("gsiPropagation", arg, &mut v);
+    }
+    #[cfg(feature = "extras")]
+    if let Some(arg) = &request.global_replication_lag {
+        settings.global_replication_lag = lag_of("globalReplicationLag", arg, &mut v);
     }
     if let Some(throttling) = request.throttling {
         settings.throttling = throttling;

@@ -631,6 +631,10 @@ pub(crate) fn create_table_from(
         stream_resource_policy: None,
         #[cfg(feature = "extras")]
         kinesis_destinations: Vec::new(),
+        #[cfg(feature = "extras")]
+        replicas: Vec::new(),
+        #[cfg(feature = "extras")]
+        region: None,
     };
     engine.tables.insert(name.clone(), Table::new(definition));
     Ok(name)
@@ -924,6 +928,11 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
     if let Some(class) = &d.table_class {
         description["TableClassSummary"] = json!({"TableClass": class});
     }
+    #[cfg(feature = "extras")]
+    if let Some(replicas) = crate::regions::replicas_json(d, now_millis) {
+        description["Replicas"] = replicas;
+        description["GlobalTableVersion"] = json!(crate::regions::GLOBAL_TABLE_VERSION);
+    }
     description
 }
 
@@ -1037,6 +1046,8 @@ pub fn delete_table(
     let description = describe_deleting(table, now);
     let removed = engine.tables.remove(name).expect("found above");
     #[cfg(feature = "extras")]
+    let removed_definition = removed.definition.clone();
+    #[cfg(feature = "extras")]
     engine.pitr.remove(name);
     // With a control-plane delay the table stays visible as DELETING until it is gone;
     // item operations no longer find it.
@@ -1046,11 +1057,19 @@ pub fn delete_table(
             .deleting
             .insert(name.to_owned(), (removed, now + delay));
     }
-    let table = name.to_owned();
+    let table = engine.log.stored_name(name);
     engine.record(|| crate::persist::Change::DeleteTable { table });
-    if engine.table_simulation.remove(name).is_some() {
+    // A replica's settings are shared with its group (simulation settings are by name).
+    #[cfg(feature = "extras")]
+    let shared = !removed_definition.replicas.is_empty();
+    #[cfg(not(feature = "extras"))]
+    let shared = false;
+    if !shared && engine.table_simulation.remove(name).is_some() {
         engine.record_simulation(Some(name));
     }
+    // A replica leaves its group; the other members' Replicas follow.
+    #[cfg(feature = "extras")]
+    engine.leave_group(name, &removed_definition);
     respond(&json!({ "TableDescription": description }))
 }
 

@@ -32,6 +32,9 @@ pub struct UpdateTableRequest {
     #[serde(rename = "SSESpecification")]
     pub sse_specification: Option<serde_json::Value>,
     pub on_demand_throughput: Option<super::tables::OnDemandArg>,
+    /// Global tables, version 2019.11.21 (`extras` only; the page ignores the member).
+    #[cfg(feature = "extras")]
+    pub replica_updates: Option<Vec<super::replica_updates::ReplicaUpdateArg>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,6 +73,11 @@ const MAX_THROUGHPUT: i64 = 1_000_000_000_000;
 const NOTHING_TO_UPDATE: &str = "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required";
 
 fn has_any_change(request: &UpdateTableRequest) -> bool {
+    changes_the_table(request) || replica_updates(request).is_some()
+}
+
+/// Whether the request changes the table itself (anything but its replicas).
+fn changes_the_table(request: &UpdateTableRequest) -> bool {
     request.billing_mode.is_some()
         || request.provisioned_throughput.is_some()
         || request
@@ -81,6 +89,19 @@ fn has_any_change(request: &UpdateTableRequest) -> bool {
         || request.table_class.is_some()
         || request.sse_specification.is_some()
         || request.on_demand_throughput.is_some()
+}
+
+/// The request's `ReplicaUpdates`, when it has some.
+#[cfg(feature = "extras")]
+fn replica_updates(
+    request: &UpdateTableRequest,
+) -> Option<&[super::replica_updates::ReplicaUpdateArg]> {
+    request.replica_updates.as_deref().filter(|u| !u.is_empty())
+}
+
+#[cfg(not(feature = "extras"))]
+fn replica_updates(_request: &UpdateTableRequest) -> Option<&[()]> {
+    None
 }
 
 /// Whether the request only deletes a global index that is still being created: DynamoDB
@@ -335,6 +356,10 @@ pub fn update_table(
             );
         }
     }
+    #[cfg(feature = "extras")]
+    if let Some(updates) = replica_updates(&request) {
+        super::replica_updates::check_shape(&mut v, updates);
+    }
     v.finish()?;
     if let Some(t) = &request.provisioned_throughput {
         for (value, name) in [
@@ -366,6 +391,12 @@ pub fn update_table(
                 "Attempt to change a resource which is still in use: Table is being updated: {name}"
             ),
         ));
+    }
+    #[cfg(feature = "extras")]
+    if let Some(updates) = replica_updates(&request) {
+        let others = changes_the_table(&request);
+        let description = super::replica_updates::update_replicas(engine, &name, updates, others)?;
+        return respond(&json!({ "TableDescription": description }));
     }
     let old_billing = table.definition.billing;
     let billing = new_billing(old_billing, &request)?;
