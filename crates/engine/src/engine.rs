@@ -14,22 +14,13 @@ use crate::simulation::SimulationSettings;
 use crate::table::{Table, TableDefinition};
 use crate::value::{Item, item_from_json, item_to_json};
 
-/// One region's stored records: table definitions, and items as (index in the snapshot,
-/// stored table name, table name, item text).
-type RegionRecords<'a> = (
-    Vec<TableDefinition>,
-    Vec<(usize, &'a String, &'a str, &'a String)>,
-);
+/// A stored item as restoring reads it: its index in the snapshot, the name it is stored
+/// under, its table's name and its text.
+type StoredItem<'a> = (usize, &'a String, &'a str, &'a String);
 
-/// The region a stored table name names (`<region>/<name>`; None: the home region) and the
-/// table's own name.
-fn stored_region(stored: &str) -> (Option<String>, &str) {
-    #[cfg(feature = "extras")]
-    if let Some((region, name)) = stored.split_once('/') {
-        return (Some(region.to_owned()), name);
-    }
-    (None, stored)
-}
+/// One region's stored records: table definitions and items.
+#[cfg(feature = "extras")]
+type RegionRecords<'a> = (Vec<TableDefinition>, Vec<StoredItem<'a>>);
 
 /// How an engine starts. Everything that would otherwise be ambient (time, randomness,
 /// account and region) is given here.
@@ -653,18 +644,19 @@ impl Engine {
         for (name, value) in &snapshot.settings {
             self.restore_setting(name, value);
         }
-        // Each region's definitions and items (None: the home region's).
-        let mut regions: BTreeMap<Option<String>, RegionRecords> = BTreeMap::new();
+        // The home region's definitions and items, and (extras) each other region's.
+        let mut home = Vec::new();
+        #[cfg(feature = "extras")]
+        let mut others: BTreeMap<String, RegionRecords> = BTreeMap::new();
         for (index, state) in snapshot.tables.iter().enumerate() {
             match serde_json::from_slice::<TableDefinition>(state.as_bytes()) {
-                #[allow(unused_mut)]
-                Ok(mut definition) => {
-                    #[cfg(feature = "extras")]
-                    let region = definition.region.take();
-                    #[cfg(not(feature = "extras"))]
-                    let region = None;
-                    regions.entry(region).or_default().0.push(definition);
-                }
+                #[cfg(feature = "extras")]
+                Ok(mut definition) => match definition.region.take() {
+                    Some(region) => others.entry(region).or_default().0.push(definition),
+                    None => home.push(definition),
+                },
+                #[cfg(not(feature = "extras"))]
+                Ok(definition) => home.push(definition),
                 Err(e) => unreadable.push(Unreadable {
                     record: StoredRecord::Table(index),
                     table: table_name_of(state),
@@ -672,20 +664,28 @@ impl Engine {
                 }),
             }
         }
-        for (index, (table_name, text)) in snapshot.items.iter().enumerate() {
-            let (region, name) = stored_region(table_name);
-            (regions.entry(region).or_default().1).push((index, table_name, name, text));
-        }
-        for (region, records) in regions {
-            match region {
-                None => self.restore_tables(records, &mut unreadable),
-                #[cfg(feature = "extras")]
-                Some(region) => {
-                    self.in_region(&region, |e| e.restore_tables(records, &mut unreadable))
+        let items = snapshot.items.iter().enumerate();
+        let items = items.map(|(index, (stored, text))| (index, stored, stored.as_str(), text));
+        #[cfg(feature = "extras")]
+        let mut home_items = Vec::new();
+        #[cfg(feature = "extras")]
+        for (index, stored, _, text) in items {
+            match stored.split_once('/') {
+                Some((region, name)) => {
+                    let records = others.entry(region.to_owned()).or_default();
+                    records.1.push((index, stored, name, text));
                 }
-                #[cfg(not(feature = "extras"))]
-                Some(_) => {}
+                None => home_items.push((index, stored, stored.as_str(), text)),
             }
+        }
+        #[cfg(feature = "extras")]
+        let items = home_items;
+        self.restore_tables(home, items, &mut unreadable);
+        #[cfg(feature = "extras")]
+        for (region, (definitions, items)) in others {
+            self.in_region(&region, |e| {
+                e.restore_tables(definitions, items, &mut unreadable)
+            });
         }
         #[cfg(feature = "extras")]
         self.restore_in_flight(&snapshot.settings);
@@ -699,8 +699,12 @@ impl Engine {
     }
 
     /// Puts a region's stored tables and items back (the current region's).
-    fn restore_tables(&mut self, records: RegionRecords<'_>, unreadable: &mut Vec<Unreadable>) {
-        let (definitions, items) = records;
+    fn restore_tables<'a>(
+        &mut self,
+        definitions: Vec<TableDefinition>,
+        items: impl IntoIterator<Item = StoredItem<'a>>,
+        unreadable: &mut Vec<Unreadable>,
+    ) {
         for definition in definitions {
             self.tables
                 .insert(definition.name.clone(), Table::new(definition));
