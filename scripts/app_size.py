@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Prints the built app's size, raw and gzipped (level 9), from dist/: what the first load
-transfers (index.html and the files it names), and the model's worker, which loads the first
+transfers (index.html and the files it names), the model's worker, which loads the first
 time it is needed (an import or export, a share link, generated data, the AWS CLI console, a
-"Code" panel, a lesson). With --budget N it fails when the first load is over N bytes gzipped:
+"Code" panel, a lesson), and the full engine, which loads the first time a request needs it. With --budget N it fails when the first load is over N bytes gzipped:
 issue 8 holds the app under 1 MB gzip in transfer, and scripts/test-e2e.sh checks it.
 Usage: scripts/app_size.py [dist] [--budget N]"""
 import gzip
@@ -17,10 +17,16 @@ if "--budget" in args:
     del args[at : at + 2]
 dist = pathlib.Path(args[0] if args else "dist")
 FIRST, WORKER = "first load", "model worker (loaded when first needed)"
-groups = {FIRST: [], WORKER: []}
+FULL = "full engine (loaded when a request first needs it)"
+groups = {FIRST: [], WORKER: [], FULL: []}
 for path in sorted(dist.iterdir()):
     if path.is_file():
-        groups[WORKER if path.name.startswith("dynoscope-converters") else FIRST].append(path)
+        if path.name.startswith("dynoscope-converters"):
+            groups[WORKER].append(path)
+        elif path.name.startswith("dynoscope-full"):
+            groups[FULL].append(path)
+        else:
+            groups[FIRST].append(path)
 
 totals = {}
 for title, paths in groups.items():

@@ -10,11 +10,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use dynoscope_engine::contract::RequestOptions;
 use dynoscope_engine::{
     Change, DynamoError, Engine, EngineConfig, ErrorKind, Snapshot, Store, Unreadable,
 };
 use futures_channel::oneshot;
 
+use crate::engines::Core;
 use crate::store::{IdbStore, StoreError};
 
 /// Milliseconds since the Unix epoch, from the browser's clock.
@@ -123,23 +125,57 @@ pub struct StorageTrouble {
 
 /// A request served by [`EngineHandle::serve`]: the engine's answer, and what resolves once
 /// everything the answer may show is committed (`None` when nothing is outstanding).
-pub struct Served {
-    response: Result<Vec<u8>, DynamoError>,
-    durable: Option<oneshot::Receiver<Result<(), StoreError>>>,
+pub struct Served(Serving);
+
+enum Serving {
+    Answered {
+        response: Result<Vec<u8>, DynamoError>,
+        durable: Option<oneshot::Receiver<Result<(), StoreError>>>,
+    },
+    /// Not served yet: the request needs the full engine, which is loaded first.
+    NeedsFull {
+        handle: EngineHandle,
+        operation: String,
+        request: String,
+        options: RequestOptions,
+    },
 }
 
 impl Served {
     /// The answer, if it may be given now; otherwise the request, still waiting.
     pub fn now(self) -> Result<Result<String, DynamoError>, Served> {
-        match self.durable {
-            None => Ok(text_of(self.response)),
-            Some(_) => Err(self),
+        match self.0 {
+            Serving::Answered {
+                response,
+                durable: None,
+            } => Ok(text_of(response)),
+            waiting => Err(Served(waiting)),
         }
     }
 
     /// The answer, once everything it may show is committed (a failed commit fails it).
     pub async fn finish(self) -> Result<String, DynamoError> {
-        if let Some(durable) = self.durable {
+        let (response, durable) = match self.0 {
+            Serving::Answered { response, durable } => (response, durable),
+            Serving::NeedsFull {
+                handle,
+                operation,
+                request,
+                options,
+            } => {
+                handle.use_full().await?;
+                match handle.serve_with(&operation, &request, &options)?.0 {
+                    Serving::Answered { response, durable } => (response, durable),
+                    Serving::NeedsFull { .. } => {
+                        return Err(DynamoError::new(
+                            ErrorKind::InternalFailure,
+                            "the full engine did not take over",
+                        ));
+                    }
+                }
+            }
+        };
+        if let Some(durable) = durable {
             durable
                 .await
                 .unwrap_or_else(|_| {
@@ -149,7 +185,7 @@ impl Served {
                 })
                 .map_err(|e| e.to_dynamo())?;
         }
-        text_of(self.response)
+        text_of(response)
     }
 }
 
@@ -188,7 +224,9 @@ async fn sleep(millis: i32) {
 /// A shared handle on the engine and its store. Cloning shares both.
 #[derive(Debug, Clone)]
 pub struct EngineHandle {
-    engine: Rc<RefCell<Engine>>,
+    engine: Rc<RefCell<Core>>,
+    /// Set while the full engine is being loaded to take over.
+    switching: Rc<std::cell::Cell<bool>>,
     /// `None` when IndexedDB could not be opened at all.
     store: Option<IdbStore>,
     trouble: Rc<RefCell<StorageTrouble>>,
@@ -202,20 +240,23 @@ pub struct EngineHandle {
     source: &'static str,
 }
 
-/// The engine as the browser runs it: recording changes for the store, on the wall clock,
-/// with the playground's simulation and the event history on.
-fn new_engine() -> Engine {
-    Engine::new(EngineConfig {
-        record_changes: true,
-        start_millis: wall_clock_millis(),
-        clock_mode: dynoscope_engine::ClockMode::RealTime { speed: 1.0 },
-        // The playground shows replication lag, index propagation and splits.
-        simulation: dynoscope_engine::SimulationSettings::playground(),
-        record_events: true,
-        record_activity: true,
-        ..EngineConfig::default()
-    })
+/// The engine as the browser runs it ([`EngineConfig::browser`]), of the first load's build.
+fn new_engine() -> Core {
+    Core::Lean(Box::new(Engine::new(EngineConfig::browser(
+        wall_clock_millis(),
+    ))))
 }
+
+/// The same, of the full build.
+async fn new_full_engine() -> Result<Core, DynamoError> {
+    Ok(Core::Full(
+        crate::full::load(true, wall_clock_millis() as f64).await?,
+    ))
+}
+
+/// What a database that needs the full engine says of itself (under
+/// [`crate::store::ENGINE_EDITION`]), so a reload starts the full engine before reading it.
+const FULL_EDITION: &str = "full";
 
 impl EngineHandle {
     /// Opens the IndexedDB database `db_name` and restores an engine from what it holds. Never
@@ -240,7 +281,22 @@ impl EngineHandle {
                 );
             }
         };
-        let mut engine = new_engine();
+        let full = matches!(
+            store.load_text(crate::store::ENGINE_EDITION).await,
+            Ok(Some(edition)) if edition == FULL_EDITION
+        );
+        let mut engine = match full {
+            true => match new_full_engine().await {
+                Ok(engine) => engine,
+                Err(e) => {
+                    return Self::in_memory(
+                        Some(store),
+                        format!("the stored database needs the full engine: {}", e.message),
+                    );
+                }
+            },
+            false => new_engine(),
+        };
         let unreadable = engine.restore_readable(&snapshot);
         // Fold the journal the load replayed into the state stores, off the path of any
         // request; if it fails the journal stays and is replayed next time.
@@ -274,9 +330,10 @@ impl EngineHandle {
         )
     }
 
-    fn new(engine: Engine, store: Option<IdbStore>, trouble: StorageTrouble) -> Self {
+    fn new(engine: Core, store: Option<IdbStore>, trouble: StorageTrouble) -> Self {
         EngineHandle {
             engine: Rc::new(RefCell::new(engine)),
+            switching: Rc::default(),
             store,
             trouble: Rc::new(RefCell::new(trouble)),
             memory_texts: Rc::default(),
@@ -368,7 +425,7 @@ impl EngineHandle {
 
     /// The region the engine serves (ARNs name it; the CLI's `--region` may name no other).
     pub fn region(&self) -> String {
-        self.engine.borrow().config().region.clone()
+        self.engine.borrow().region()
     }
 
     /// Serves one DynamoDB request (`operation` such as `PutItem`, `request` its JSON body)
@@ -386,6 +443,16 @@ impl EngineHandle {
         self.serve(operation, request)?.finish().await
     }
 
+    /// [`EngineHandle::send`] with `options`: to a region, through DAX, as a principal.
+    pub async fn send_with(
+        &self,
+        operation: &str,
+        request: &str,
+        options: &RequestOptions,
+    ) -> Result<String, DynamoError> {
+        self.serve_with(operation, request, options)?.finish().await
+    }
+
     /// Sends `(operation, request)` pairs together, as [`EngineHandle::send`] does each:
     /// they are all served at once, so their changes share a commit, and each is answered
     /// in order once its changes are stored.
@@ -397,6 +464,28 @@ impl EngineHandle {
     /// what it still waits for: nothing, most of the time, for a read when no commit is
     /// outstanding, so a caller can answer at once ([`Served::now`]).
     pub fn serve(&self, operation: &str, request: &str) -> Result<Served, DynamoError> {
+        self.serve_with(operation, request, &RequestOptions::default())
+    }
+
+    /// [`EngineHandle::serve`] with `options`. A request only the full engine serves waits
+    /// for it to take over ([`EngineHandle::use_full`]), as do requests served meanwhile.
+    pub fn serve_with(
+        &self,
+        operation: &str,
+        request: &str,
+        options: &RequestOptions,
+    ) -> Result<Served, DynamoError> {
+        let needs_full = self.switching.get()
+            || (self.engine.try_borrow())
+                .is_ok_and(|core| core.needs_full(operation, request.as_bytes(), options));
+        if needs_full {
+            return Ok(Served(Serving::NeedsFull {
+                handle: self.clone(),
+                operation: operation.to_owned(),
+                request: request.to_owned(),
+                options: options.clone(),
+            }));
+        }
         if let Some(refusal) = crate::owner::refusal() {
             return Err(refusal);
         }
@@ -409,14 +498,39 @@ impl EngineHandle {
         let (response, changes) = {
             let mut engine = self.engine_mut()?;
             engine.observe_host_time(wall_clock_millis());
-            let result = engine.dispatch_from(self.source, operation, request.as_bytes());
+            let result = engine.dispatch(self.source, options, operation, request.as_bytes());
             // A rejected request may still have recorded nothing; drain either way.
             (result, engine.take_changes())
         };
-        Ok(Served {
+        Ok(Served(Serving::Answered {
             response,
             durable: self.enqueue(changes),
-        })
+        }))
+    }
+
+    /// Makes the full engine serve from now on, loading it if need be and handing it
+    /// everything the engine of the first load holds. The store is told first, so a reload
+    /// starts the full engine before it reads what only the full engine understands.
+    /// Requests arriving meanwhile wait for it.
+    pub async fn use_full(&self) -> Result<(), DynamoError> {
+        while self.switching.get() {
+            sleep(10).await;
+        }
+        if self.engine.borrow().is_full() {
+            return Ok(());
+        }
+        self.switching.set(true);
+        let outcome = async {
+            let full = crate::full::load(true, wall_clock_millis() as f64).await?;
+            self.save_text(crate::store::ENGINE_EDITION, Some(FULL_EDITION))
+                .await
+                .map_err(|e| e.to_dynamo())?;
+            self.engine_mut()?.hand_over(full);
+            Ok(())
+        }
+        .await;
+        self.switching.set(false);
+        outcome
     }
 
     /// Resolves once every change served so far is committed (or its commit has failed):
@@ -447,8 +561,24 @@ impl EngineHandle {
     /// Replaces the whole database with `snapshot` (an import; with an empty snapshot, a
     /// reset). Every record must read first, so a bad file changes nothing.
     pub async fn replace(&self, snapshot: &Snapshot) -> Result<(), DynamoError> {
-        let mut engine = new_engine();
-        engine.restore(snapshot)?;
+        let full = self.engine.borrow().is_full();
+        let mut engine = if full {
+            new_full_engine().await?
+        } else {
+            new_engine()
+        };
+        if let Err(lean_refusal) = engine.restore(snapshot) {
+            // What the first load's engine cannot read, the full one may: a file from a
+            // database that used global tables, principals or backups.
+            if full {
+                return Err(lean_refusal);
+            }
+            engine = new_full_engine().await?;
+            engine.restore(snapshot)?;
+            self.save_text(crate::store::ENGINE_EDITION, Some(FULL_EDITION))
+                .await
+                .map_err(|e| e.to_dynamo())?;
+        }
         self.rewrite(Some(engine)).await
     }
 
@@ -460,7 +590,7 @@ impl EngineHandle {
 
     /// Rewrites the store (one transaction) from `engine`, which then serves, or from the
     /// serving engine. Requests are refused meanwhile: none may land between the two.
-    async fn rewrite(&self, engine: Option<Engine>) -> Result<(), DynamoError> {
+    async fn rewrite(&self, engine: Option<Core>) -> Result<(), DynamoError> {
         self.settle().await;
         self.commits.borrow_mut().reloading = true;
         let outcome = async {
@@ -490,7 +620,7 @@ impl EngineHandle {
     }
 
     /// The engine, borrowed for a call that changes it.
-    fn engine_mut(&self) -> Result<std::cell::RefMut<'_, Engine>, DynamoError> {
+    fn engine_mut(&self) -> Result<std::cell::RefMut<'_, Core>, DynamoError> {
         self.engine.try_borrow_mut().map_err(|_| {
             DynamoError::new(
                 ErrorKind::InternalFailure,
@@ -629,8 +759,7 @@ impl EngineHandle {
             return false;
         };
         let items: u64 = (commits.journal_tables.iter())
-            .filter_map(|name| engine.table(name))
-            .map(|table| table.item_count())
+            .filter_map(|name| engine.item_count(name))
             .sum();
         items <= 8 * commits.journal_changes as u64 + 2_000
     }
@@ -681,8 +810,16 @@ impl EngineHandle {
         }
     }
 
-    /// Names of the operations the engine serves.
-    pub fn operations() -> &'static [&'static str] {
-        dynoscope_engine::OPERATIONS
+    /// Names of the operations the page serves, in order: the first load's engine's and
+    /// those the full engine takes over for.
+    pub fn operations() -> Vec<&'static str> {
+        let mut operations = [
+            dynoscope_engine::OPERATIONS,
+            dynoscope_engine::FULL_ONLY_OPERATIONS,
+        ]
+        .concat();
+        operations.sort_unstable_by_key(|op| (op.starts_with("Dynoscope_"), *op));
+        operations.dedup();
+        operations
     }
 }

@@ -1,6 +1,7 @@
-//! `window.dynoscope`, the page's JavaScript API: `send(operation, request)` returns a
-//! Promise of the DynamoDB response as a plain object, or rejects with the DynamoDB error
-//! object `{__type, message}`; `ready` is a Promise resolved once this tab serves its database
+//! `window.dynoscope`, the page's JavaScript API: `send(operation, request, options)` returns
+//! a Promise of the DynamoDB response as a plain object, or rejects with the DynamoDB error
+//! object `{__type, message}` (`options`, if given, is `{region, via: "dax", accessKeyId}`:
+//! `RequestOptions`); `ready` is a Promise resolved once this tab serves its database
 //! and the engine has been restored (from IndexedDB, or empty in memory when IndexedDB cannot
 //! be used: the page says so); `operations` lists the
 //! operation names the engine serves; `importModel(text)`, `exportModel(format)` and
@@ -14,6 +15,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
+use dynoscope_engine::contract::RequestOptions;
 use dynoscope_engine::{DynamoError, ErrorKind};
 use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -58,8 +60,10 @@ pub fn install() -> Result<PendingApi, JsValue> {
     let send = {
         let slot = slot.clone();
         let ready = ready.clone();
-        Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(
-            move |operation: JsValue, request: JsValue| send_now(&slot, &ready, operation, request),
+        Closure::<dyn Fn(JsValue, JsValue, JsValue) -> Promise>::new(
+            move |operation: JsValue, request: JsValue, options: JsValue| {
+                send_now(&slot, &ready, operation, request, options)
+            },
         )
     };
 
@@ -420,17 +424,26 @@ async fn share_link(handle: EngineHandle) -> Result<JsValue, JsValue> {
 
 /// `send(operation, request)`: once the engine is up, the request is served at once, and a
 /// read with no commit outstanding settles its promise without a trip through a future.
-fn send_now(slot: &Slot, ready: &Promise, operation: JsValue, request: JsValue) -> Promise {
+fn send_now(
+    slot: &Slot,
+    ready: &Promise,
+    operation: JsValue,
+    request: JsValue,
+    options: JsValue,
+) -> Promise {
     let Some(handle) = slot.borrow().clone() else {
         return future_to_promise(send_when_ready(
             slot.clone(),
             ready.clone(),
             operation,
             request,
+            options,
         ));
     };
-    let served = request_text(&operation, &request)
-        .and_then(|(op, body)| handle.serve(&op, &body).map_err(|e| error_value(&e)));
+    let served = request_text(&operation, &request).and_then(|(op, body)| {
+        let options = send_options(&options)?;
+        (handle.serve_with(&op, &body, &options)).map_err(|e| error_value(&e))
+    });
     let answered = match served.map(|s| s.now()) {
         Err(e) => Err(e),
         Ok(Ok(answer)) => answer
@@ -456,6 +469,7 @@ async fn send_when_ready(
     ready: Promise,
     operation: JsValue,
     request: JsValue,
+    options: JsValue,
 ) -> Result<JsValue, JsValue> {
     refuse_if_elsewhere()?;
     JsFuture::from(ready).await?;
@@ -466,8 +480,9 @@ async fn send_when_ready(
         ))
     })?;
     let (operation, body) = request_text(&operation, &request)?;
+    let options = send_options(&options)?;
     let response = handle
-        .send(&operation, &body)
+        .send_with(&operation, &body, &options)
         .await
         .map_err(|e| error_value(&e))?;
     response_value(&response)
@@ -494,6 +509,23 @@ fn request_text(operation: &JsValue, request: &JsValue) -> Result<(String, Strin
             })?
     };
     Ok((operation, body))
+}
+
+/// `send`'s third argument: none, or `{region, via: "dax", accessKeyId}`; anything else is
+/// refused with a ValidationException naming what is wrong.
+fn send_options(options: &JsValue) -> Result<RequestOptions, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(RequestOptions::default());
+    }
+    let text = JSON::stringify(options)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default();
+    serde_json::from_slice(text.as_bytes()).map_err(|e| {
+        error_value(&DynamoError::validation(format!(
+            "send's options must be {{region, via: \"dax\", accessKeyId}}: {e}"
+        )))
+    })
 }
 
 /// The engine's JSON answer as a plain object.

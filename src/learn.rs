@@ -7,7 +7,8 @@
 //!   view, which runs in a workspace of its own (`?ws=learn`) so the views show every step
 //!   and the learner's own tables are never touched.
 
-use dynoscope_engine::{Engine, EngineConfig};
+use dynoscope_engine::contract::RequestOptions;
+use dynoscope_engine::{DynamoError, Engine, EngineConfig};
 use dynoscope_learn::play::{Call, Outcome};
 use dynoscope_learn::{Report, StepReport};
 use dynoscope_model::ModelError;
@@ -15,15 +16,16 @@ use serde_json::{Map, Value, json};
 
 use crate::bridge::EngineHandle;
 use crate::converters::{self, LessonPlan};
+use crate::engines::Core;
 
 pub use dynoscope_learn::html::WORKSPACE;
 
 /// Plays scenario `id` start to finish on an engine of its own.
 pub async fn run_headless(id: &str) -> Result<Report, ModelError> {
     let plan = converters::lesson(id.to_owned(), false).await?;
-    let mut engine = Engine::new(EngineConfig::default());
+    let mut engine = Core::Lean(Box::new(Engine::new(EngineConfig::default())));
     for call in &plan.prelude {
-        if let Err(error) = dispatch(&mut engine, call) {
+        if let Err(error) = dispatch(&mut engine, call).await {
             return Err(ModelError::whole(format!(
                 "setting up the engine failed: {} {error}",
                 call.operation
@@ -33,11 +35,10 @@ pub async fn run_headless(id: &str) -> Result<Report, ModelError> {
     let mut steps = Vec::new();
     let mut saved = Map::new();
     for n in 0..plan.steps {
-        let outcomes = converters::calls(plan.id.clone(), n, saved.clone())
-            .await?
-            .iter()
-            .map(|call| dispatch(&mut engine, call))
-            .collect();
+        let mut outcomes = Vec::new();
+        for call in converters::calls(plan.id.clone(), n, saved.clone()).await? {
+            outcomes.push(dispatch(&mut engine, &call).await);
+        }
         let report = converters::judge(plan.id.clone(), n, outcomes).await?;
         saved.extend(report.saved.clone());
         steps.push(report);
@@ -49,9 +50,24 @@ pub async fn run_headless(id: &str) -> Result<Report, ModelError> {
     })
 }
 
-fn dispatch(engine: &mut Engine, call: &Call) -> Outcome {
+/// Serves `call` on a headless scenario's engine, which the full engine takes over from the
+/// first request that needs it.
+async fn dispatch(engine: &mut Core, call: &Call) -> Outcome {
     let body = serde_json::to_vec(&call.body).unwrap_or_default();
-    match engine.dispatch(&call.operation, &body) {
+    let options = RequestOptions::default();
+    if engine.needs_full(&call.operation, &body, &options) {
+        match crate::full::load(false, 0.0).await {
+            Ok(full) => engine.hand_over(full),
+            Err(error) => return Err(error.to_json()),
+        }
+    }
+    let answer: Result<Vec<u8>, DynamoError> = engine.dispatch(
+        dynoscope_engine::DEFAULT_SOURCE,
+        &options,
+        &call.operation,
+        &body,
+    );
+    match answer {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map_err(|e| json!({"__type": "InternalFailure", "message": e.to_string()})),
         Err(error) => Err(error.to_json()),

@@ -13,6 +13,10 @@ pub mod cli;
 #[cfg(target_arch = "wasm32")]
 pub mod converters;
 #[cfg(target_arch = "wasm32")]
+pub mod engines;
+#[cfg(target_arch = "wasm32")]
+pub mod full;
+#[cfg(target_arch = "wasm32")]
 pub mod js_api;
 #[cfg(target_arch = "wasm32")]
 pub mod learn;

@@ -67,9 +67,8 @@ pub fn ApiConsole() -> impl IntoView {
         }
     };
     let options = EngineHandle::operations()
-        .iter()
+        .into_iter()
         .map(|op| {
-            let op: &'static str = op;
             view! { <option value=op selected=move || operation.get() == op>{op}</option> }
         })
         .collect_view();

@@ -626,3 +626,43 @@ pub struct AuthorizationView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
 }
+
+/// How a request is sent, beside its operation and body: to which region, through which
+/// path and as whom. The browser's `send(op, request, options)` takes it as
+/// `{region, via: "dax", accessKeyId}`; the endpoint reads the same from the request's
+/// signature and port. The default is the home region, straight to the table, as the
+/// account's administrator.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RequestOptions {
+    /// The region the request is addressed to; absent: the engine's home region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `dax` to go through the simulated DAX cluster; absent: straight to DynamoDB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<Via>,
+    /// The access key id of the principal the request is evaluated as; absent: the
+    /// account's administrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+}
+
+/// The path a request takes when it does not go straight to DynamoDB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    /// The simulated DAX cluster in front of the home region's tables.
+    Dax,
+}
+
+impl RequestOptions {
+    /// Whether these are the defaults, which every build of the engine serves: the home
+    /// region (named or not), no DAX, no principal.
+    pub fn is_default_for(&self, home_region: &str) -> bool {
+        self.region
+            .as_deref()
+            .is_none_or(|r| r.is_empty() || r == home_region)
+            && self.via.is_none()
+            && self.access_key_id.is_none()
+    }
+}

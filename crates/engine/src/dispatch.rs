@@ -11,6 +11,7 @@ use crate::value::{clear_validation_failure, take_validation_failure};
 
 /// Every operation the engine serves, by its DynamoDB name.
 pub const OPERATIONS: &[&str] = &[
+    #[cfg(feature = "extras")]
     "BatchExecuteStatement",
     "BatchGetItem",
     "BatchWriteItem",
@@ -42,7 +43,9 @@ pub const OPERATIONS: &[&str] = &[
     "DisableKinesisStreamingDestination",
     #[cfg(feature = "extras")]
     "EnableKinesisStreamingDestination",
+    #[cfg(feature = "extras")]
     "ExecuteStatement",
+    #[cfg(feature = "extras")]
     "ExecuteTransaction",
     #[cfg(feature = "extras")]
     "ExportTableToPointInTime",
@@ -221,8 +224,11 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "BatchWriteItem" => ops::batch::batch_write_item(engine, parse(body)?),
         "TransactWriteItems" => ops::transactions::transact_write_items(engine, parse(body)?),
         "TransactGetItems" => ops::transactions::transact_get_items(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "ExecuteStatement" => ops::partiql::execute_statement(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "BatchExecuteStatement" => ops::partiql::batch_execute_statement(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "ExecuteTransaction" => ops::partiql::execute_transaction(engine, parse(body)?),
         "UpdateTable" => ops::update_table::update_table(engine, parse(body)?),
         "ListStreams" => ops::streams::list_streams(engine, parse(body)?),
@@ -328,48 +334,8 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "Dynoscope_DeletePrincipal" => ops::principals::delete_principal(engine, parse(body)?),
         #[cfg(feature = "extras")]
         "Dynoscope_ExplainAccess" => ops::principals::explain_access(engine, parse(body)?),
-        _ => Err(DynamoError::new(
-            ErrorKind::UnknownOperationException,
-            unknown_operation_message(operation),
-        )),
-    }
-}
-
-/// DynamoDB's UnknownOperationException has no message; in the page's engine (without
-/// `extras`) an operation DynamoDB has but the page leaves out says where it is served.
-fn unknown_operation_message(operation: &str) -> String {
-    const NATIVE_ONLY: &[&str] = &[
-        "CreateBackup",
-        "DeleteBackup",
-        "DescribeBackup",
-        "ListBackups",
-        "RestoreTableFromBackup",
-        "RestoreTableToPointInTime",
-        "ExportTableToPointInTime",
-        "DescribeExport",
-        "ListExports",
-        "ImportTable",
-        "DescribeImport",
-        "ListImports",
-        "PutResourcePolicy",
-        "GetResourcePolicy",
-        "DeleteResourcePolicy",
-        "EnableKinesisStreamingDestination",
-        "DisableKinesisStreamingDestination",
-        "UpdateKinesisStreamingDestination",
-        "DescribeKinesisStreamingDestination",
-    ];
-    match !cfg!(feature = "extras") && NATIVE_ONLY.contains(&operation) {
-        true => format!(
-            "{operation} is served by dynoscope-server, the native endpoint: this page leaves it out to keep its first load small{}",
-            match operation.contains("port") {
-                // Exports and imports: the page has its own, with files in place of S3.
-                true =>
-                    "; the Database panel of the Tables view exports a table as S3 files and imports them (window.dynoscope.exportTable, importTable)",
-                false => "",
-            }
-        ),
-        false => String::new(),
+        // DynamoDB's UnknownOperationException has no message.
+        _ => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),
     }
 }
 

@@ -50,6 +50,24 @@ pub struct EngineConfig {
     pub transaction_millis: u64,
 }
 
+impl EngineConfig {
+    /// The engine as the browser page runs it: recording changes for its store, on the
+    /// host's clock from `start_millis`, with the playground's simulation, the event history
+    /// and the activity log on. Both builds of the page's engine start from it.
+    pub fn browser(start_millis: u64) -> Self {
+        EngineConfig {
+            record_changes: true,
+            start_millis,
+            clock_mode: crate::clock::ClockMode::RealTime { speed: 1.0 },
+            // The playground shows replication lag, index propagation and splits.
+            simulation: SimulationSettings::playground(),
+            record_events: true,
+            record_activity: true,
+            ..EngineConfig::default()
+        }
+    }
+}
+
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
@@ -273,6 +291,33 @@ impl Engine {
         self.logged(source, operation, request, |engine| {
             dispatch::dispatch(engine, operation, request)
         })
+    }
+
+    /// [`Engine::dispatch_from`] sent as `options` say: to a region, through DAX (which
+    /// serves the home region only), as a principal.
+    #[cfg(feature = "extras")]
+    pub fn dispatch_with(
+        &mut self,
+        source: &str,
+        options: &crate::contract::RequestOptions,
+        operation: &str,
+        request: &[u8],
+    ) -> Result<Vec<u8>, DynamoError> {
+        let key = options.access_key_id.as_deref();
+        match options.via {
+            Some(crate::contract::Via::Dax) => {
+                if let Some(region) = options.region.as_deref().filter(|r| !r.is_empty())
+                    && region != self.regions.home
+                {
+                    return Err(DynamoError::validation(format!(
+                        "The DAX cluster serves the home region {} only, not {region}",
+                        self.regions.home
+                    )));
+                }
+                self.dispatch_via_dax(source, key, operation, request)
+            }
+            None => self.dispatch_in(source, options.region.as_deref(), key, operation, request),
+        }
     }
 
     /// Runs `serve` for one request, recording it in the activity log when the log keeps it.

@@ -44,24 +44,60 @@ pub enum ErrorKind {
     InvalidRestoreTimeException,
     PointInTimeRecoveryUnavailableException,
     PolicyNotFoundException,
-    #[cfg(feature = "extras")]
     InvalidExportTimeException,
-    #[cfg(feature = "extras")]
     ExportConflictException,
-    #[cfg(feature = "extras")]
     ExportNotFoundException,
-    #[cfg(feature = "extras")]
     ImportConflictException,
-    #[cfg(feature = "extras")]
     ImportNotFoundException,
-    #[cfg(feature = "extras")]
     TransactionInProgressException,
     /// The service framework's refusal of a request IAM does not allow.
-    #[cfg(feature = "extras")]
     AccessDeniedException,
 }
 
 impl ErrorKind {
+    /// Every kind, for reading one back from its name.
+    const ALL: [ErrorKind; 34] = [
+        ErrorKind::ValidationException,
+        ErrorKind::SerializationException,
+        ErrorKind::UnknownOperationException,
+        ErrorKind::InternalFailure,
+        ErrorKind::InternalServerError,
+        ErrorKind::ResourceNotFoundException,
+        ErrorKind::ResourceInUseException,
+        ErrorKind::ConditionalCheckFailedException,
+        ErrorKind::LimitExceededException,
+        ErrorKind::ProvisionedThroughputExceededException,
+        ErrorKind::TransactionCanceledException,
+        ErrorKind::TransactionConflictException,
+        ErrorKind::IdempotentParameterMismatchException,
+        ErrorKind::ItemCollectionSizeLimitExceededException,
+        ErrorKind::RequestLimitExceeded,
+        ErrorKind::ExpiredIteratorException,
+        ErrorKind::TrimmedDataAccessException,
+        ErrorKind::DuplicateItemException,
+        ErrorKind::TableNotFoundException,
+        ErrorKind::ContinuousBackupsUnavailableException,
+        ErrorKind::BackupNotFoundException,
+        ErrorKind::BackupInUseException,
+        ErrorKind::TableAlreadyExistsException,
+        ErrorKind::TableInUseException,
+        ErrorKind::InvalidRestoreTimeException,
+        ErrorKind::PointInTimeRecoveryUnavailableException,
+        ErrorKind::PolicyNotFoundException,
+        ErrorKind::InvalidExportTimeException,
+        ErrorKind::ExportConflictException,
+        ErrorKind::ExportNotFoundException,
+        ErrorKind::ImportConflictException,
+        ErrorKind::ImportNotFoundException,
+        ErrorKind::TransactionInProgressException,
+        ErrorKind::AccessDeniedException,
+    ];
+
+    /// The kind named `name` (as [`ErrorKind::name`] gives it).
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
     /// The error's name as DynamoDB spells it.
     pub fn name(self) -> &'static str {
         match self {
@@ -102,19 +138,12 @@ impl ErrorKind {
                 "PointInTimeRecoveryUnavailableException"
             }
             ErrorKind::PolicyNotFoundException => "PolicyNotFoundException",
-            #[cfg(feature = "extras")]
             ErrorKind::InvalidExportTimeException => "InvalidExportTimeException",
-            #[cfg(feature = "extras")]
             ErrorKind::ExportConflictException => "ExportConflictException",
-            #[cfg(feature = "extras")]
             ErrorKind::ExportNotFoundException => "ExportNotFoundException",
-            #[cfg(feature = "extras")]
             ErrorKind::ImportConflictException => "ImportConflictException",
-            #[cfg(feature = "extras")]
             ErrorKind::ImportNotFoundException => "ImportNotFoundException",
-            #[cfg(feature = "extras")]
             ErrorKind::TransactionInProgressException => "TransactionInProgressException",
-            #[cfg(feature = "extras")]
             ErrorKind::AccessDeniedException => "AccessDeniedException",
         }
     }
@@ -126,7 +155,6 @@ impl ErrorKind {
             ErrorKind::SerializationException
             | ErrorKind::UnknownOperationException
             | ErrorKind::InternalFailure => SERVICE,
-            #[cfg(feature = "extras")]
             ErrorKind::AccessDeniedException => SERVICE,
             _ => DYNAMODB,
         }
@@ -137,7 +165,6 @@ impl ErrorKind {
     pub fn message_key(self) -> &'static str {
         match self {
             ErrorKind::SerializationException => "Message",
-            #[cfg(feature = "extras")]
             ErrorKind::AccessDeniedException => "Message",
             _ => "message",
         }
@@ -227,6 +254,24 @@ impl DynamoError {
         serde_json::Value::Object(body)
     }
 
+    /// Reads a wire body back (what [`DynamoError::to_json`] wrote, perhaps by another
+    /// build of the engine); `None` when it is not one.
+    pub fn from_json(body: &serde_json::Value) -> Option<DynamoError> {
+        let mut members = body.as_object()?.clone();
+        let wire_type = members.remove("__type")?;
+        let name = wire_type.as_str()?.rsplit('#').next()?;
+        let kind = ErrorKind::from_name(name)?;
+        let message = members
+            .remove(kind.message_key())
+            .and_then(|m| m.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        Some(DynamoError {
+            kind,
+            message,
+            extra: (!members.is_empty()).then_some(members),
+        })
+    }
+
     /// The wire body as bytes, ready for an HTTP response or a JS rejection.
     pub fn to_json_bytes(&self) -> Vec<u8> {
         serde_json::to_vec(&self.to_json()).expect("an error body always serialises")
@@ -244,6 +289,28 @@ impl std::error::Error for DynamoError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_reads_back_from_its_name() {
+        for kind in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(ErrorKind::from_name("NoSuchException"), None);
+    }
+
+    #[test]
+    fn an_error_reads_back_from_its_wire_body() {
+        let mut error = DynamoError::new(ErrorKind::TransactionCanceledException, "cancelled");
+        let mut extra = serde_json::Map::new();
+        extra.insert(
+            "CancellationReasons".into(),
+            serde_json::json!([{"Code": "None"}]),
+        );
+        error.extra = Some(extra);
+        assert_eq!(DynamoError::from_json(&error.to_json()), Some(error));
+        let denied = DynamoError::new(ErrorKind::AccessDeniedException, "no");
+        assert_eq!(DynamoError::from_json(&denied.to_json()), Some(denied));
+    }
 
     #[test]
     fn validation_errors_use_the_coral_validate_namespace() {

@@ -22,6 +22,7 @@ pub mod database_file;
 #[cfg(feature = "extras")]
 mod dax;
 mod dispatch;
+mod edition;
 mod engine;
 mod error;
 mod events;
@@ -38,6 +39,7 @@ mod key;
 mod metrics;
 mod number;
 mod ops;
+#[cfg(feature = "extras")]
 mod partiql;
 mod partition;
 mod persist;
@@ -64,6 +66,7 @@ mod zones;
 
 // The door: an engine, the requests it answers, and its errors.
 pub use dispatch::{OPERATIONS, is_streams_operation};
+pub use edition::{FULL_ONLY_OPERATIONS, needs_full};
 pub use engine::{Engine, EngineConfig};
 pub use error::{DynamoError, ErrorKind};
 

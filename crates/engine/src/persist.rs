@@ -47,7 +47,7 @@ pub enum Change {
 }
 
 /// Everything a store holds, as loaded on start.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// Each table's `state`, as last given by [`Change::PutTable`].
     pub tables: Vec<String>,

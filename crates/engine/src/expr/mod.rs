@@ -26,7 +26,10 @@ pub mod projection;
 pub mod reserved;
 pub mod update;
 
-pub use ast::{Condition, Path, PathElement, SetAction, SetValue, Update, UpdateOperand};
+pub use ast::{Condition, Path, SetAction, SetValue, Update, UpdateOperand};
+// PartiQL builds paths element by element.
+#[cfg(feature = "extras")]
+pub use ast::PathElement;
 pub use keycond::{KeyCondition, KeyOp, key_conditions};
 pub use names::Substitutions;
 pub use projection::project;

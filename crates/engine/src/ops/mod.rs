@@ -25,6 +25,7 @@ pub mod items;
 #[cfg(feature = "extras")]
 pub mod kinesis;
 pub mod metrics;
+#[cfg(feature = "extras")]
 pub mod partiql;
 #[cfg(feature = "extras")]
 pub mod principals;
