@@ -2,6 +2,7 @@
 //! tests, the page's player) sends the [`prelude`] and then each step's [`Step::calls`]
 //! through dispatch, one at a time and in order, and hands the outcomes back to
 //! [`Step::judge`]. [`run`] is the whole loop for a driver that can send synchronously.
+//! Each [`Call`] carries how it is sent ([`CallOptions`]: a region, DAX, a principal).
 //!
 //! A step's observation, which its checkpoints read, is the response of its one request,
 //! or the request's error in the wire shape (`{"__type": ..., "message": ...}`). A repeated
