@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::LearnError;
+use crate::play::CallOptions;
 
 /// The most requests one repeated step may send.
 pub const MAX_REPEAT: u32 = 20_000;
@@ -34,6 +35,10 @@ pub struct Scenario {
     /// Seed of the engine's generator for the run, so lags and picks replay exactly.
     #[serde(default = "default_seed")]
     pub seed: u64,
+    /// Whether it needs the engine's `extras` (other regions, DAX, principals, transactions
+    /// in flight, backups): the page loads that engine before playing it.
+    #[serde(default)]
+    pub extras: bool,
     #[serde(rename = "step")]
     pub steps: Vec<Step>,
     #[serde(rename = "question", default)]
@@ -89,13 +94,39 @@ pub struct Save {
     pub path: String,
 }
 
-/// A request: an operation name and its DynamoDB JSON body.
+/// A request: an operation name and its DynamoDB JSON body, and how it is sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     pub operation: String,
     #[serde(default = "empty_body")]
     pub body: Value,
+    /// The region it is addressed to (a global table's replica); absent, the home region.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Sent through the DAX cluster rather than to the table.
+    #[serde(default)]
+    pub via: Option<Via>,
+    /// Signed as the principal with this access key id (`Dynoscope_PutPrincipal`).
+    #[serde(default)]
+    pub access_key_id: Option<String>,
+}
+
+/// What a request goes through on its way to the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    /// The DAX cluster in front of the home region's tables.
+    Dax,
+}
+
+impl Via {
+    /// The name the scenario file and the page's send options use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Via::Dax => "dax",
+        }
+    }
 }
 
 fn empty_body() -> Value {
@@ -110,6 +141,15 @@ pub struct Repeat {
     pub operation: String,
     #[serde(default = "empty_body")]
     pub body: Value,
+    /// As [`Request::region`].
+    #[serde(default)]
+    pub region: Option<String>,
+    /// As [`Request::via`].
+    #[serde(default)]
+    pub via: Option<Via>,
+    /// As [`Request::access_key_id`].
+    #[serde(default)]
+    pub access_key_id: Option<String>,
 }
 
 /// A checkpoint: the value a JMESPath expression picks from the step's observation, and
@@ -182,8 +222,14 @@ impl Scenario {
             return whole("a scenario needs at least one [[step]]");
         }
         for (n, step) in self.steps.iter().enumerate() {
-            step.check()
-                .map_err(|m| (format!("step {} ({:?})", n + 1, step.title), m))?;
+            let at = || format!("step {} ({:?})", n + 1, step.title);
+            step.check().map_err(|m| (at(), m))?;
+            if !self.extras && !step.options().is_default() {
+                return Err((
+                    at(),
+                    "region, via and access_key_id need the engine's extras: set `extras = true` at the top of the file".into(),
+                ));
+            }
         }
         if self.questions.len() < 2 {
             return whole("a scenario closes with at least two [[question]]s");
@@ -229,6 +275,14 @@ impl Step {
         if body.is_some_and(|b| !b.is_object()) {
             return Err("body must be a table (a JSON object)".into());
         }
+        let operation = self
+            .request
+            .as_ref()
+            .map(|r| r.operation.as_str())
+            .or(self.repeat.as_ref().map(|r| r.operation.as_str()));
+        if let Some(operation) = operation {
+            check_options(operation, &self.options())?;
+        }
         if self.error.is_some() && self.request.is_none() {
             return Err("error names what a request fails with: the step needs a request".into());
         }
@@ -270,6 +324,66 @@ impl Step {
         }
         Ok(())
     }
+}
+
+impl Step {
+    /// How the step's request (or repeated request) is sent; the default for a step with
+    /// none.
+    pub fn options(&self) -> CallOptions {
+        match (&self.request, &self.repeat) {
+            (Some(r), _) => {
+                CallOptions::new(r.region.as_deref(), r.via, r.access_key_id.as_deref())
+            }
+            (None, Some(r)) => {
+                CallOptions::new(r.region.as_deref(), r.via, r.access_key_id.as_deref())
+            }
+            (None, None) => CallOptions::default(),
+        }
+    }
+}
+
+/// The request options' rules: a region named as AWS names them, an access key id of
+/// letters and digits, DAX in front of the home region only, and neither DAX nor a
+/// principal for the playground's own operations (never authorized, never cached).
+fn check_options(operation: &str, options: &CallOptions) -> Result<(), String> {
+    if let Some(region) = &options.region
+        && !is_region_name(region)
+    {
+        return Err(format!(
+            "region {region:?} is not a region name like us-west-2"
+        ));
+    }
+    if let Some(key) = &options.access_key_id
+        && (key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        return Err(format!(
+            "access_key_id {key:?} must be letters and digits, like AKIDALICE"
+        ));
+    }
+    if options.via.is_some() && options.region.is_some() {
+        return Err(
+            "a request through DAX names no region: the cluster serves the home region's tables"
+                .into(),
+        );
+    }
+    if operation.starts_with("Dynoscope_")
+        && (options.via.is_some() || options.access_key_id.is_some())
+    {
+        return Err(format!(
+            "{operation} is the playground's own, never authorized nor cached: it takes no via or access_key_id"
+        ));
+    }
+    Ok(())
+}
+
+/// `us-west-2`, `ap-southeast-1`, `us-gov-west-1`: letters, words, then a number.
+fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].parse::<u8>().is_ok_and(|n| n > 0)
 }
 
 impl Expect {

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::{Scenario, StepReport};
+use crate::{CallOptions, Scenario, StepReport};
 
 /// The workspace the page plays lessons in (`?ws=learn`), so a learner's own tables are
 /// never touched.
@@ -48,7 +48,7 @@ fn topics(s: &Scenario) -> String {
     escape(&line)
 }
 
-/// Every scenario, one card each.
+/// Every scenario, one card each (`data-extras` on those that need the engine's extras).
 pub fn list(scenarios: &[Scenario]) -> String {
     let mut out = String::from(
         "<section class=\"learn-intro\"><h2>Learn by watching it happen</h2><p>Each scenario makes one \
@@ -59,10 +59,15 @@ pub fn list(scenarios: &[Scenario]) -> String {
     for s in scenarios {
         let _ = write!(
             out,
-            "<li class=\"scenario-card\" data-testid=\"scenario-card\" data-scenario=\"{id}\">\
+            "<li class=\"scenario-card\" data-testid=\"scenario-card\" data-scenario=\"{id}\"{extras}>\
              <h3><a href=\"{href}\" data-testid=\"scenario-open\">{title}</a></h3>\
              <p class=\"muted\">{topics}</p><p>{summary}</p></li>",
             id = escape(&s.id),
+            extras = if s.extras {
+                " data-extras=\"true\""
+            } else {
+                ""
+            },
             href = escape(&href(&s.id)),
             title = escape(&s.title),
             topics = topics(s),
@@ -205,12 +210,44 @@ fn step_links(s: &Scenario, n: usize, reports: &[StepReport]) -> String {
                 calls.len()
             );
         }
+        out.push_str(&sent_how(&call.options));
         out.push_str(&dynoscope_codegen::html::placeholder(
             &call.operation,
             &call.body,
         ));
     }
     out
+}
+
+/// What the "Code" panel leaves to the client a request is sent with: its region, DAX, the
+/// principal's credentials. Empty for a request sent as any other.
+fn sent_how(options: &CallOptions) -> String {
+    let mut notes = Vec::new();
+    if let Some(region) = &options.region {
+        notes.push(format!(
+            "Sent to <code>{0}</code>: the client is made for that region (<code>new DynamoDBClient({{ region: \"{0}\" }})</code>, <code>boto3.client(\"dynamodb\", region_name=\"{0}\")</code>, <code>--region {0}</code>).",
+            escape(region)
+        ));
+    }
+    if options.via_dax() {
+        notes.push(
+            "Sent through the DAX cluster: the same request, with a DAX client (<code>@amazon-dax-sdk/lib-dax</code>, Python's <code>amazondax</code>) pointed at the cluster's endpoint."
+                .to_owned(),
+        );
+    }
+    if let Some(key) = &options.access_key_id {
+        notes.push(format!(
+            "Signed with the access key <code>{}</code>: the principal's credentials.",
+            escape(key)
+        ));
+    }
+    if notes.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<p class=\"muted\" data-testid=\"lesson-sent-how\">{}</p>",
+        notes.join(" ")
+    )
 }
 
 /// The closing questions, with a verdict and its reason under each one answered.

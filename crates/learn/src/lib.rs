@@ -11,7 +11,7 @@ pub mod html;
 pub mod play;
 
 pub use format::{Expect, Question, Scenario, Step};
-pub use play::{Call, Outcome, Report, StepReport, run};
+pub use play::{Call, CallOptions, Outcome, Report, StepReport, run};
 
 /// A scenario file that cannot be read, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]

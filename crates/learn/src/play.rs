@@ -2,6 +2,7 @@
 //! tests, the page's player) sends the [`prelude`] and then each step's [`Step::calls`]
 //! through dispatch, one at a time and in order, and hands the outcomes back to
 //! [`Step::judge`]. [`run`] is the whole loop for a driver that can send synchronously.
+//! Each [`Call`] carries how it is sent ([`CallOptions`]: a region, DAX, a principal).
 //!
 //! A step's observation, which its checkpoints read, is the response of its one request,
 //! or the request's error in the wire shape (`{"__type": ..., "message": ...}`). A repeated
@@ -17,13 +18,53 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::format::{Expect, Scenario, Simulation, Step};
+use crate::format::{Expect, Scenario, Simulation, Step, Via};
 
-/// One request to send: an operation name and its body.
+/// One request to send: an operation name, its body and how it is sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Call {
     pub operation: String,
     pub body: Value,
+    #[serde(default, skip_serializing_if = "CallOptions::is_default")]
+    pub options: CallOptions,
+}
+
+/// How a call is sent, as the page's send options have it (`{region, via: "dax",
+/// accessKeyId}`); all absent, to the home region's tables as the account's administrator.
+/// A native driver sends a call `via` DAX with `Engine::dispatch_via_dax`, any other with
+/// `Engine::dispatch_in`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallOptions {
+    /// The region it is addressed to; absent, the engine's home region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `"dax"`: through the DAX cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// Signed as the principal with this access key id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+}
+
+impl CallOptions {
+    pub fn new(region: Option<&str>, via: Option<Via>, access_key_id: Option<&str>) -> Self {
+        CallOptions {
+            region: region.map(str::to_owned),
+            via: via.map(|v| v.name().to_owned()),
+            access_key_id: access_key_id.map(str::to_owned),
+        }
+    }
+
+    /// Sent as any request is: home region, no DAX, no principal.
+    pub fn is_default(&self) -> bool {
+        *self == CallOptions::default()
+    }
+
+    /// Whether the call goes through the DAX cluster.
+    pub fn via_dax(&self) -> bool {
+        self.via.as_deref() == Some(Via::Dax.name())
+    }
 }
 
 /// What a request came to: the response, or the error's wire shape.
@@ -63,10 +104,12 @@ pub fn prelude(scenario: &Scenario) -> Vec<Call> {
         Call {
             operation: "Dynoscope_SetClock".into(),
             body: json!({"Mode": "STEPPED"}),
+            options: CallOptions::default(),
         },
         Call {
             operation: "Dynoscope_SetSimulation".into(),
             body: json!({"Preset": preset, "Seed": scenario.seed, "ControlPlaneMillis": 0}),
+            options: CallOptions::default(),
         },
     ]
 }
@@ -75,10 +118,12 @@ impl Step {
     /// The requests the step sends, in order (none for a step that only explains), with
     /// `saved` (what earlier steps saved) filling in their `{$name}`s.
     pub fn calls(&self, saved: &Map<String, Value>) -> Vec<Call> {
+        let options = self.options();
         if let Some(request) = &self.request {
             return vec![Call {
                 operation: request.operation.clone(),
                 body: expand(&request.body, None, saved),
+                options,
             }];
         }
         let Some(repeat) = &self.repeat else {
@@ -88,6 +133,7 @@ impl Step {
             .map(|i| Call {
                 operation: repeat.operation.clone(),
                 body: expand(&repeat.body, Some(&i.to_string()), saved),
+                options: options.clone(),
             })
             .collect()
     }

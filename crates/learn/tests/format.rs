@@ -88,3 +88,83 @@ fn an_unknown_exam_is_refused() {
     let e = refusal(&MINIMAL.replace("topics =", "exams = [\"CCP\"]\ntopics ="));
     assert!(e.contains("unknown exam CCP"), "{e}");
 }
+
+/// MINIMAL with its one step sending GetItem with `options` (TOML keys of the request),
+/// and `extras = true`.
+fn with_options(options: &str) -> String {
+    MINIMAL
+        .replace("topics =", "extras = true\ntopics =")
+        .replace(
+            "text = \"Nothing happens.\"",
+            &format!(
+                "text = \"Reads.\"\n[step.request]\noperation = \"GetItem\"\nbody = {{ TableName = \"T\" }}\n{options}"
+            ),
+        )
+}
+
+#[test]
+fn request_options_read() {
+    let s = Scenario::parse(
+        "t.toml",
+        &with_options("region = \"us-west-2\"\naccess_key_id = \"AKIDALICE\""),
+    )
+    .unwrap();
+    let options = s.steps[0].options();
+    assert_eq!(options.region.as_deref(), Some("us-west-2"));
+    assert_eq!(options.access_key_id.as_deref(), Some("AKIDALICE"));
+    assert!(s.extras);
+    let dax = Scenario::parse("t.toml", &with_options("via = \"dax\"")).unwrap();
+    assert!(dax.steps[0].options().via_dax());
+}
+
+#[test]
+fn an_unknown_via_is_refused_with_its_line() {
+    let e = refusal(&with_options("via = \"cache\""));
+    assert!(e.starts_with("t.toml"), "{e}");
+    assert!(e.contains("line 14"), "{e}");
+    assert!(e.contains("cache") && e.contains("dax"), "{e}");
+}
+
+#[test]
+fn a_region_must_be_a_region_name() {
+    let e = refusal(&with_options("region = \"west\""));
+    assert!(e.contains("step 1 (\"Look\")"), "{e}");
+    assert!(e.contains("not a region name like us-west-2"), "{e}");
+    for good in ["eu-west-1", "ap-southeast-2", "us-gov-west-1"] {
+        Scenario::parse("t.toml", &with_options(&format!("region = \"{good}\""))).unwrap();
+    }
+}
+
+#[test]
+fn an_access_key_id_is_letters_and_digits() {
+    let e = refusal(&with_options("access_key_id = \"alice key\""));
+    assert!(e.contains("must be letters and digits"), "{e}");
+}
+
+#[test]
+fn a_request_through_dax_names_no_region() {
+    let e = refusal(&with_options("via = \"dax\"\nregion = \"us-west-2\""));
+    assert!(e.contains("serves the home region"), "{e}");
+}
+
+#[test]
+fn a_playground_operation_is_neither_authorized_nor_cached() {
+    let text = with_options("access_key_id = \"AKIDALICE\"").replace(
+        "operation = \"GetItem\"",
+        "operation = \"Dynoscope_DescribeDax\"",
+    );
+    let e = refusal(&text);
+    assert!(e.contains("takes no via or access_key_id"), "{e}");
+    let regional = with_options("region = \"us-west-2\"").replace(
+        "operation = \"GetItem\"",
+        "operation = \"Dynoscope_LocateItem\"",
+    );
+    Scenario::parse("t.toml", &regional).unwrap();
+}
+
+#[test]
+fn request_options_need_extras() {
+    let e = refusal(&with_options("region = \"us-west-2\"").replace("extras = true\n", ""));
+    assert!(e.contains("step 1"), "{e}");
+    assert!(e.contains("extras = true"), "{e}");
+}

@@ -117,3 +117,22 @@ fn played_through(s: &dynoscope_learn::Scenario, n: usize) -> String {
     };
     dynoscope_learn::html::steps(s, n + 1, &vec![held; n + 1], true)
 }
+
+#[test]
+fn a_played_step_sent_elsewhere_says_how_beside_its_code() {
+    let s = catalog::find("global-table-conflict").unwrap();
+    let html = steps(s, 4, &[], true);
+    assert_eq!(html.matches("data-testid=\"lesson-sent-how\"").count(), 1);
+    assert!(html.contains("region_name=\"us-west-2\""), "{html}");
+    let dax = catalog::find("dax-staleness").unwrap();
+    assert!(steps(dax, 4, &[], true).contains("Sent through the DAX cluster"));
+    let iam = catalog::find("iam-leading-keys").unwrap();
+    assert!(steps(iam, 4, &[], true).contains("<code>AKIDALICE</code>"));
+}
+
+#[test]
+fn the_list_marks_scenarios_that_need_the_extras() {
+    let html = dynoscope_learn::html::list(catalog::all().unwrap());
+    assert!(html.contains("data-scenario=\"dax-staleness\" data-extras=\"true\""));
+    assert!(html.contains("data-scenario=\"capacity-arithmetic\">"));
+}

@@ -1,7 +1,8 @@
 //! The interpreter's rules: what a step sends, how its outcomes become an observation, and
 //! when a checkpoint holds.
 
-use dynoscope_learn::format::{Expect, Repeat, Request, Step};
+use dynoscope_learn::Call;
+use dynoscope_learn::format::{Expect, Repeat, Request, Step, Via};
 use serde_json::{Map, Value, json};
 
 fn step() -> Step {
@@ -12,6 +13,9 @@ fn step() -> Step {
         request: Some(Request {
             operation: "PutItem".into(),
             body: json!({"TableName": "T", "Item": {"pk": {"S": "{fill:3}"}}}),
+            region: None,
+            via: None,
+            access_key_id: None,
         }),
         repeat: None,
         error: None,
@@ -49,6 +53,9 @@ fn a_repeated_request_numbers_each_copy() {
         count: 3,
         operation: "PutItem".into(),
         body: json!({"Item": {"pk": {"S": "user#{i}"}}}),
+        region: None,
+        via: None,
+        access_key_id: None,
     });
     let keys: Vec<Value> = s
         .calls(&Map::new())
@@ -66,6 +73,9 @@ fn a_value_that_is_the_number_alone_becomes_a_number() {
         count: 2,
         operation: "Scan".into(),
         body: json!({"Segment": "{i}", "Label": "part {i}"}),
+        region: None,
+        via: None,
+        access_key_id: None,
     });
     let calls = s.calls(&Map::new());
     assert_eq!(calls[1].body, json!({"Segment": 1, "Label": "part 1"}));
@@ -138,6 +148,9 @@ fn a_repeated_request_is_observed_as_a_summary() {
         count: 3,
         operation: "PutItem".into(),
         body: json!({}),
+        region: None,
+        via: None,
+        access_key_id: None,
     });
     s.expects = vec![
         expect("Failed", json!(2)),
@@ -184,6 +197,9 @@ fn a_saved_value_fills_a_later_body_whole_or_inside_text() {
     s.request = Some(Request {
         operation: "GetShardIterator".into(),
         body: json!({"StreamArn": "{$stream}", "Note": "arn is {$stream}", "Key": "{$key}"}),
+        region: None,
+        via: None,
+        access_key_id: None,
     });
     let saved = Map::from_iter([
         ("stream".to_owned(), json!("arn:1")),
@@ -214,10 +230,66 @@ fn a_saved_clock_reading_becomes_epoch_seconds_moved_by_an_offset() {
     s.request = Some(Request {
         operation: "PutItem".into(),
         body: json!({"a": "{$now:seconds+60}", "b": "{$now:seconds-1}", "c": "{$now:seconds}"}),
+        region: None,
+        via: None,
+        access_key_id: None,
     });
     let saved = Map::from_iter([("now".to_owned(), json!(1_700_000_000_999u64))]);
     assert_eq!(
         s.calls(&saved)[0].body,
         json!({"a": "1700000060", "b": "1699999999", "c": "1700000000"})
+    );
+}
+
+#[test]
+fn a_call_without_options_serialises_without_them() {
+    let call = &step().calls(&Map::new())[0];
+    let json = serde_json::to_value(call).unwrap();
+    assert!(json.get("options").is_none(), "{json}");
+}
+
+#[test]
+fn call_options_are_the_page_send_options() {
+    let mut s = step();
+    if let Some(request) = s.request.as_mut() {
+        request.region = Some("us-west-2".into());
+        request.access_key_id = Some("AKIDALICE".into());
+    }
+    let call = &s.calls(&Map::new())[0];
+    assert_eq!(
+        serde_json::to_value(call).unwrap()["options"],
+        json!({"region": "us-west-2", "accessKeyId": "AKIDALICE"})
+    );
+    let mut dax = step();
+    if let Some(request) = dax.request.as_mut() {
+        request.via = Some(Via::Dax);
+    }
+    let call = &dax.calls(&Map::new())[0];
+    assert!(call.options.via_dax());
+    assert_eq!(
+        serde_json::to_value(call).unwrap()["options"],
+        json!({"via": "dax"})
+    );
+    let back: Call = serde_json::from_value(json!({"operation": "GetItem", "body": {}})).unwrap();
+    assert!(back.options.is_default(), "absent options read as none");
+}
+
+#[test]
+fn every_copy_of_a_repeated_request_carries_its_options() {
+    let mut s = step();
+    s.request = None;
+    s.repeat = Some(Repeat {
+        count: 2,
+        operation: "GetItem".into(),
+        body: json!({}),
+        region: Some("eu-west-1".into()),
+        via: None,
+        access_key_id: None,
+    });
+    let calls = s.calls(&Map::new());
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.options.region.as_deref() == Some("eu-west-1"))
     );
 }

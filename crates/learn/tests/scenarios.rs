@@ -4,9 +4,26 @@
 use dynoscope_engine::{Engine, EngineConfig};
 use dynoscope_learn::{Call, Outcome, catalog};
 
+/// The activity log's name for the sender, as the page's.
+const SOURCE: &str = "scenario";
+
+/// Sends `call` as its options say: through DAX, or to its region as its principal.
 fn send(engine: &mut Engine, call: &Call) -> Outcome {
     let body = serde_json::to_vec(&call.body).expect("a body serialises");
-    match engine.dispatch(&call.operation, &body) {
+    let options = &call.options;
+    let key = options.access_key_id.as_deref();
+    let answer = if options.via_dax() {
+        engine.dispatch_via_dax(SOURCE, key, &call.operation, &body)
+    } else {
+        engine.dispatch_in(
+            SOURCE,
+            options.region.as_deref(),
+            key,
+            &call.operation,
+            &body,
+        )
+    };
+    match answer {
         Ok(bytes) => Ok(serde_json::from_slice(&bytes).expect("the engine answers JSON")),
         Err(error) => Err(error.to_json()),
     }
@@ -26,7 +43,11 @@ fn every_scenario_parses() {
 fn every_checkpoint_of_every_scenario_holds() {
     let mut failures = Vec::new();
     for scenario in catalog::all().unwrap_or_else(|e| panic!("{e}")) {
-        let mut engine = Engine::new(EngineConfig::default());
+        // The event history on, as the page's engine has it (Dynoscope_GetEvents).
+        let mut engine = Engine::new(EngineConfig {
+            record_events: true,
+            ..EngineConfig::default()
+        });
         let report = dynoscope_learn::run(scenario, |call| send(&mut engine, call));
         for step in report.steps.iter().filter(|s| !s.ok) {
             failures.push(format!(
