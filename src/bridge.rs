@@ -423,6 +423,11 @@ impl EngineHandle {
         self.store.as_ref()
     }
 
+    /// Whether the full engine serves (it took over, or the database needed it).
+    pub fn is_full(&self) -> bool {
+        self.engine.borrow().is_full()
+    }
+
     /// The region the engine serves (ARNs name it; the CLI's `--region` may name no other).
     pub fn region(&self) -> String {
         self.engine.borrow().region()

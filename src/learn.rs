@@ -7,9 +7,9 @@
 //!   view, which runs in a workspace of its own (`?ws=learn`) so the views show every step
 //!   and the learner's own tables are never touched.
 
-use dynoscope_engine::contract::RequestOptions;
+use dynoscope_engine::contract::{RequestOptions, Via};
 use dynoscope_engine::{DynamoError, Engine, EngineConfig};
-use dynoscope_learn::play::{Call, Outcome};
+use dynoscope_learn::play::{Call, CallOptions, Outcome};
 use dynoscope_learn::{Report, StepReport};
 use dynoscope_model::ModelError;
 use serde_json::{Map, Value, json};
@@ -23,7 +23,11 @@ pub use dynoscope_learn::html::WORKSPACE;
 /// Plays scenario `id` start to finish on an engine of its own.
 pub async fn run_headless(id: &str) -> Result<Report, ModelError> {
     let plan = converters::lesson(id.to_owned(), false).await?;
-    let mut engine = Core::Lean(Box::new(Engine::new(EngineConfig::default())));
+    let mut engine = Core::Lean(Box::new(Engine::new(EngineConfig {
+        // Scenarios may read the event history, as the tab's engine keeps it.
+        record_events: true,
+        ..EngineConfig::default()
+    })));
     for call in &plan.prelude {
         if let Err(error) = dispatch(&mut engine, call).await {
             return Err(ModelError::whole(format!(
@@ -54,7 +58,7 @@ pub async fn run_headless(id: &str) -> Result<Report, ModelError> {
 /// first request that needs it.
 async fn dispatch(engine: &mut Core, call: &Call) -> Outcome {
     let body = serde_json::to_vec(&call.body).unwrap_or_default();
-    let options = RequestOptions::default();
+    let options = request_options(&call.options);
     if engine.needs_full(&call.operation, &body, &options) {
         match crate::full::load(false, 0.0).await {
             Ok(full) => engine.hand_over(full),
@@ -74,15 +78,63 @@ async fn dispatch(engine: &mut Core, call: &Call) -> Outcome {
     }
 }
 
+/// How a scenario's call is sent, as the engine takes it (the same fields).
+fn request_options(options: &CallOptions) -> RequestOptions {
+    RequestOptions {
+        region: options.region.clone(),
+        via: (options.via.as_deref() == Some("dax")).then_some(Via::Dax),
+        access_key_id: options.access_key_id.clone(),
+    }
+}
+
 /// Starts a scenario over on the tab's engine: its prelude (a stepped clock, the scenario's
 /// simulation, tables that come and go at once), then every table deleted.
 pub async fn reset(handle: &EngineHandle, plan: &LessonPlan) -> Result<(), ModelError> {
+    let none = RequestOptions::default();
     for call in &plan.prelude {
-        send(handle, &call.operation, &call.body)
+        send(handle, &call.operation, &call.body, &none)
             .await
             .map_err(|e| ModelError::whole(format!("{} failed: {e}", call.operation)))?;
     }
-    let listed = send(handle, "ListTables", &json!({})).await;
+    if handle.is_full() {
+        // What the full engine keeps engine-wide outlives a preset: transactions' holding
+        // window, and the tables of other regions (each up again to be emptied).
+        let _ = send(
+            handle,
+            "Dynoscope_SetSimulation",
+            &json!({"TransactionMillis": 0}),
+            &none,
+        )
+        .await;
+        let regions = send(handle, "Dynoscope_DescribeRegions", &json!({}), &none).await;
+        for region in regions
+            .ok()
+            .and_then(|r| r["Regions"].as_array().cloned())
+            .unwrap_or_default()
+        {
+            let name = region["RegionName"].as_str().unwrap_or_default();
+            let _ = send(
+                handle,
+                "Dynoscope_SetRegionAvailability",
+                &json!({"RegionName": name, "Available": true}),
+                &none,
+            )
+            .await;
+            let there = RequestOptions {
+                region: Some(name.to_owned()),
+                ..RequestOptions::default()
+            };
+            delete_tables(handle, &there).await?;
+        }
+    }
+    delete_tables(handle, &none).await?;
+    handle.notify_data_change();
+    Ok(())
+}
+
+/// Deletes every table of the region `options` address.
+async fn delete_tables(handle: &EngineHandle, options: &RequestOptions) -> Result<(), ModelError> {
+    let listed = send(handle, "ListTables", &json!({}), options).await;
     let names: Vec<String> = listed
         .ok()
         .and_then(|v| serde_json::from_value(v["TableNames"].clone()).ok())
@@ -93,13 +145,13 @@ pub async fn reset(handle: &EngineHandle, plan: &LessonPlan) -> Result<(), Model
             handle,
             "UpdateTable",
             &json!({"TableName": name, "DeletionProtectionEnabled": false}),
+            options,
         )
         .await;
-        send(handle, "DeleteTable", &json!({"TableName": name}))
+        send(handle, "DeleteTable", &json!({"TableName": name}), options)
             .await
             .map_err(|e| ModelError::whole(format!("could not delete {name}: {e}")))?;
     }
-    handle.notify_data_change();
     Ok(())
 }
 
@@ -113,16 +165,25 @@ pub async fn play_step(
 ) -> Result<StepReport, ModelError> {
     let mut outcomes = Vec::new();
     for call in converters::calls(id.to_owned(), n, saved).await? {
-        outcomes.push(send(handle, &call.operation, &call.body).await);
+        let options = request_options(&call.options);
+        outcomes.push(send(handle, &call.operation, &call.body, &options).await);
     }
     handle.notify_data_change();
     converters::judge(id.to_owned(), n, outcomes).await
 }
 
 /// Sends one of a scenario's requests, which the activity log names as the scenario's.
-async fn send(handle: &EngineHandle, operation: &str, body: &Value) -> Outcome {
+async fn send(
+    handle: &EngineHandle,
+    operation: &str,
+    body: &Value,
+    options: &RequestOptions,
+) -> Outcome {
     let handle = handle.with_source("scenario");
-    match handle.send(operation, &body.to_string()).await {
+    match handle
+        .send_with(operation, &body.to_string(), options)
+        .await
+    {
         Ok(text) => serde_json::from_slice(text.as_bytes())
             .map_err(|e| json!({"__type": "InternalFailure", "message": e.to_string()})),
         Err(error) => Err(error.to_json()),

@@ -14,13 +14,16 @@ pub struct FullEngine {
 #[wasm_bindgen]
 impl FullEngine {
     /// The engine as the page runs it ([`EngineConfig::browser`]) from `start_millis`, or
-    /// with `browser` false a plain one (stepped clock, no simulation), as headless
-    /// scenarios play on.
+    /// with `browser` false a plain one (stepped clock, no simulation, the event history
+    /// kept), as headless scenarios play on.
     #[wasm_bindgen(constructor)]
     pub fn new(browser: bool, start_millis: f64) -> FullEngine {
         let config = match browser {
             true => EngineConfig::browser(start_millis.max(0.0) as u64),
-            false => EngineConfig::default(),
+            false => EngineConfig {
+                record_events: true,
+                ..EngineConfig::default()
+            },
         };
         FullEngine {
             engine: Engine::new(config),
