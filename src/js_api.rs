@@ -214,15 +214,19 @@ fn install_request_handler(api: &Object, slot: &Slot, ready: &Promise) -> Result
 async fn sdk_request(slot: Slot, ready: Promise, request: JsValue) -> Result<JsValue, JsValue> {
     let handle = ready_handle(slot, ready).await?;
     let headers = Reflect::get(&request, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
-    let target = Object::keys(&Object::from(headers.clone()))
-        .iter()
-        .find(|key| {
-            key.as_string()
-                .is_some_and(|k| k.eq_ignore_ascii_case("x-amz-target"))
-        })
-        .and_then(|key| Reflect::get(&headers, &key).ok())
-        .and_then(|value| value.as_string())
-        .unwrap_or_default();
+    let header = |name: &str| {
+        Object::keys(&Object::from(headers.clone()))
+            .iter()
+            .find(|key| {
+                key.as_string()
+                    .is_some_and(|k| k.eq_ignore_ascii_case(name))
+            })
+            .and_then(|key| Reflect::get(&headers, &key).ok())
+            .and_then(|value| value.as_string())
+            .unwrap_or_default()
+    };
+    let target = header("x-amz-target");
+    let options = signed_options(&header("authorization"), handle.is_full());
     let operation = target
         .strip_prefix("DynamoDB_20120810.")
         .or_else(|| target.strip_prefix("DynamoDBStreams_20120810."));
@@ -235,7 +239,7 @@ async fn sdk_request(slot: Slot, ready: Promise, request: JsValue) -> Result<JsV
         "{}".to_owned()
     };
     let (status, text) = match operation {
-        Some(operation) => match handle.send(operation, &body).await {
+        Some(operation) => match handle.send_with(operation, &body, &options).await {
             Ok(text) => (200, text),
             Err(error) => (error.http_status(), error.to_json().to_string()),
         },
@@ -248,6 +252,26 @@ async fn sdk_request(slot: Slot, ready: Promise, request: JsValue) -> Result<JsV
         }
     };
     sdk_response(status, &text)
+}
+
+/// Where a request signed with `authorization` (SigV4's `Credential=KEY/DATE/REGION/...`)
+/// goes, as the endpoint reads it: to the region it is signed for, as the principal its key
+/// names. Principals exist only once the full engine serves (`full`), so until then the key
+/// is left out rather than loading the full engine for every SDK call.
+fn signed_options(authorization: &str, full: bool) -> RequestOptions {
+    let scope = authorization
+        .split("Credential=")
+        .nth(1)
+        .and_then(|rest| rest.split([',', ' ']).next())
+        .unwrap_or_default();
+    let mut parts = scope.split('/');
+    let key = parts.next().filter(|k| !k.is_empty());
+    let region = parts.nth(1).filter(|r| !r.is_empty());
+    RequestOptions {
+        region: region.map(str::to_owned),
+        via: None,
+        access_key_id: key.filter(|_| full).map(str::to_owned),
+    }
 }
 
 fn sdk_response(status: u16, text: &str) -> Result<JsValue, JsValue> {

@@ -69,6 +69,23 @@ impl FullEngine {
         }
     }
 
+    /// The page has no S3: exports and imports started through the API fail as a missing
+    /// bucket fails them, saying what the page has instead.
+    fn fail_s3_jobs(&mut self) {
+        let no_s3 = || {
+            dynoscope_engine::ExchangeFailure {
+            code: "S3NoSuchBucket".into(),
+            message: "The page has no S3 buckets: the Database panel of the Tables view exports a table as S3 files and imports them (window.dynoscope.exportTable, importTable)".into(),
+        }
+        };
+        for job in self.engine.take_export_jobs() {
+            self.engine.complete_export(&job.export_arn, Err(no_s3()));
+        }
+        for job in self.engine.take_import_jobs() {
+            self.engine.complete_import(&job.import_arn, Err(no_s3()));
+        }
+    }
+
     /// The changes recorded since the last call, as a JSON array of `Change`.
     pub fn take_changes(&mut self) -> String {
         changes_json(self.engine.take_changes())
