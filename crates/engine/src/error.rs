@@ -56,6 +56,12 @@ pub enum ErrorKind {
     ImportNotFoundException,
     #[cfg(feature = "extras")]
     TransactionInProgressException,
+    /// An MRSC global table's item is being modified from another region.
+    #[cfg(feature = "extras")]
+    ReplicatedWriteConflictException,
+    /// The legacy (2017.11.29) global table operations' not-found error.
+    #[cfg(feature = "extras")]
+    GlobalTableNotFoundException,
     /// The service framework's refusal of a request IAM does not allow.
     #[cfg(feature = "extras")]
     AccessDeniedException,
@@ -114,6 +120,10 @@ impl ErrorKind {
             ErrorKind::ImportNotFoundException => "ImportNotFoundException",
             #[cfg(feature = "extras")]
             ErrorKind::TransactionInProgressException => "TransactionInProgressException",
+            #[cfg(feature = "extras")]
+            ErrorKind::ReplicatedWriteConflictException => "ReplicatedWriteConflictException",
+            #[cfg(feature = "extras")]
+            ErrorKind::GlobalTableNotFoundException => "GlobalTableNotFoundException",
             #[cfg(feature = "extras")]
             ErrorKind::AccessDeniedException => "AccessDeniedException",
         }

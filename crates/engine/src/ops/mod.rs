@@ -24,6 +24,8 @@ pub mod introspection;
 pub mod items;
 #[cfg(feature = "extras")]
 pub mod kinesis;
+#[cfg(feature = "extras")]
+pub mod legacy_global_tables;
 pub mod metrics;
 pub mod partiql;
 #[cfg(feature = "extras")]
@@ -32,6 +34,8 @@ pub mod query;
 pub mod read;
 #[cfg(feature = "extras")]
 pub mod regions;
+#[cfg(feature = "extras")]
+pub mod replica_auto_scaling;
 #[cfg(feature = "extras")]
 pub mod replica_updates;
 #[cfg(feature = "extras")]
