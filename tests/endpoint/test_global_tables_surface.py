@@ -71,11 +71,7 @@ def test_an_mrsc_write_of_an_item_being_modified_elsewhere_is_a_replicated_write
     name = strong_table(server)
     dynoscope(server, "SetSimulation", {"TableName": name, "GlobalReplicationLag": {"MinMillis": 60000, "MaxMillis": 60000}})
     client(server, EAST).put_item(TableName=name, Item={"pk": {"S": "k"}, "v": {"S": "east"}})
-    ohio = boto3.client(
-        "dynamodb",
-        **{**sdk_arguments(server), "region_name": OHIO},
-        config=boto3.session.Config(retries={"max_attempts": 1}),
-    )
+    ohio = client(server, OHIO)
     error = error_of(lambda: ohio.put_item(TableName=name, Item={"pk": {"S": "k"}, "v": {"S": "ohio"}}))
     assert error["Code"] == "ReplicatedWriteConflictException"
 
