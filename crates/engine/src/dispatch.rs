@@ -86,6 +86,22 @@ pub const OPERATIONS: &[&str] = &[
     "UpdateKinesisStreamingDestination",
     "UpdateTable",
     "UpdateTimeToLive",
+    #[cfg(feature = "extras")]
+    "CreateGlobalTable",
+    #[cfg(feature = "extras")]
+    "DescribeGlobalTable",
+    #[cfg(feature = "extras")]
+    "DescribeGlobalTableSettings",
+    #[cfg(feature = "extras")]
+    "DescribeTableReplicaAutoScaling",
+    #[cfg(feature = "extras")]
+    "ListGlobalTables",
+    #[cfg(feature = "extras")]
+    "UpdateGlobalTable",
+    #[cfg(feature = "extras")]
+    "UpdateGlobalTableSettings",
+    #[cfg(feature = "extras")]
+    "UpdateTableReplicaAutoScaling",
     "Dynoscope_AdvanceClock",
     "Dynoscope_DescribeClock",
     #[cfg(feature = "extras")]
@@ -299,6 +315,32 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "DescribeImport" => ops::imports::describe_import(engine, parse(body)?),
         #[cfg(feature = "extras")]
         "ListImports" => ops::imports::list_imports(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "UpdateTableReplicaAutoScaling" => {
+            ops::replica_auto_scaling::update_table_replica_auto_scaling(engine, parse(body)?)
+        }
+        #[cfg(feature = "extras")]
+        "DescribeTableReplicaAutoScaling" => {
+            ops::replica_auto_scaling::describe_table_replica_auto_scaling(engine, parse(body)?)
+        }
+        #[cfg(feature = "extras")]
+        "CreateGlobalTable" => ops::legacy_global_tables::create_global_table(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "UpdateGlobalTable" => ops::legacy_global_tables::update_global_table(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "DescribeGlobalTable" => {
+            ops::legacy_global_tables::describe_global_table(engine, parse(body)?)
+        }
+        #[cfg(feature = "extras")]
+        "ListGlobalTables" => ops::legacy_global_tables::list_global_tables(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "DescribeGlobalTableSettings" => {
+            ops::legacy_global_tables::describe_global_table_settings(engine, parse(body)?)
+        }
+        #[cfg(feature = "extras")]
+        "UpdateGlobalTableSettings" => {
+            ops::legacy_global_tables::update_global_table_settings(engine, parse(body)?)
+        }
         "Dynoscope_DescribeClock" => ops::simulation::describe_clock(engine, parse(body)?),
         "Dynoscope_SetClock" => ops::simulation::set_clock(engine, parse(body)?),
         "Dynoscope_AdvanceClock" => ops::simulation::advance_clock(engine, parse(body)?),

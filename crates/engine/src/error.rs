@@ -50,13 +50,17 @@ pub enum ErrorKind {
     ImportConflictException,
     ImportNotFoundException,
     TransactionInProgressException,
+    /// An MRSC global table's item is being modified from another region.
+    ReplicatedWriteConflictException,
+    /// The legacy (2017.11.29) global table operations' not-found error.
+    GlobalTableNotFoundException,
     /// The service framework's refusal of a request IAM does not allow.
     AccessDeniedException,
 }
 
 impl ErrorKind {
     /// Every kind, for reading one back from its name.
-    const ALL: [ErrorKind; 34] = [
+    const ALL: [ErrorKind; 36] = [
         ErrorKind::ValidationException,
         ErrorKind::SerializationException,
         ErrorKind::UnknownOperationException,
@@ -91,6 +95,8 @@ impl ErrorKind {
         ErrorKind::ImportNotFoundException,
         ErrorKind::TransactionInProgressException,
         ErrorKind::AccessDeniedException,
+        ErrorKind::ReplicatedWriteConflictException,
+        ErrorKind::GlobalTableNotFoundException,
     ];
 
     /// The kind named `name` (as [`ErrorKind::name`] gives it).
@@ -144,6 +150,8 @@ impl ErrorKind {
             ErrorKind::ImportConflictException => "ImportConflictException",
             ErrorKind::ImportNotFoundException => "ImportNotFoundException",
             ErrorKind::TransactionInProgressException => "TransactionInProgressException",
+            ErrorKind::ReplicatedWriteConflictException => "ReplicatedWriteConflictException",
+            ErrorKind::GlobalTableNotFoundException => "GlobalTableNotFoundException",
             ErrorKind::AccessDeniedException => "AccessDeniedException",
         }
     }

@@ -15,6 +15,8 @@
 
 mod activity;
 #[cfg(feature = "extras")]
+mod auto_scaling;
+#[cfg(feature = "extras")]
 mod backup;
 mod clock;
 pub mod contract;
@@ -37,6 +39,8 @@ mod id_map;
 mod index;
 mod key;
 mod metrics;
+#[cfg(feature = "extras")]
+mod mrsc;
 mod number;
 mod ops;
 #[cfg(feature = "extras")]

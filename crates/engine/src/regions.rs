@@ -162,6 +162,8 @@ pub(crate) struct Regions {
     last_due: BTreeMap<(String, String), u64>,
     /// Set while a replication is applied: its write is not replicated again.
     applying: bool,
+    /// Items of MRSC tables whose writes are still replicating (`crate::mrsc`).
+    pub(crate) modifying: crate::mrsc::Modifying,
 }
 
 impl InFlight {
@@ -205,6 +207,7 @@ impl Regions {
             sequence: 0,
             last_due: BTreeMap::new(),
             applying: false,
+            modifying: Default::default(),
         }
     }
 }
@@ -353,6 +356,30 @@ impl Engine {
         Some(tables.get(table)?.key_schema().key_item(key))
     }
 
+    /// Whether `region` is down (`Dynoscope_SetRegionAvailability`).
+    pub(crate) fn region_is_down(&self, region: &str) -> bool {
+        self.regions.down.contains(region)
+    }
+
+    /// Changes `table`'s definition in each of `regions` with `change` and records it.
+    pub(crate) fn update_members(
+        &mut self,
+        table: &str,
+        regions: &[String],
+        change: impl Fn(&mut TableDefinition),
+    ) {
+        for region in regions {
+            self.in_region(region, |engine| {
+                let Some(t) = engine.tables.get_mut(table) else {
+                    return;
+                };
+                change(&mut t.definition);
+                let definition = t.definition.clone();
+                engine.record_table(&definition);
+            });
+        }
+    }
+
     /// Whether the current region is the home region.
     pub(crate) fn at_home(&self) -> bool {
         self.config.region == self.regions.home
@@ -377,6 +404,9 @@ impl Engine {
                     return;
                 };
                 t.definition.replicas = members.to_vec();
+                if members.is_empty() {
+                    t.definition.strong_consistency = None;
+                }
                 let definition = t.definition.clone();
                 engine.record_table(&definition);
             });
@@ -422,9 +452,17 @@ pub(crate) fn replicate_write(engine: &mut Engine, table: &str, key: &PrimaryKey
         .map(|r| r.region_name.clone())
         .filter(|r| *r != from)
         .collect();
+    let strong = t.definition.strong_consistency.is_some();
     let item = t.get(key).cloned();
     let now = engine.now_millis();
     let lag = engine.simulation_for(table).global_replication_lag;
+    if strong {
+        // The item is being modified from here while the write replicates.
+        let window = lag.sample(&mut engine.rng);
+        if window > 0 {
+            (engine.regions.modifying).note(table, key, &from, now + window);
+        }
+    }
     let regions = &mut engine.regions;
     regions.sequence += 1;
     let stamp = Stamp {
@@ -435,7 +473,24 @@ pub(crate) fn replicate_write(engine: &mut Engine, table: &str, key: &PrimaryKey
     let replaced =
         (regions.stamps).insert((from.clone(), table.to_owned(), key.clone()), stamp.clone());
     for to in targets {
-        let drawn = now + lag.sample(&mut engine.rng);
+        // MRSC replicates synchronously: applied at once where the region is up.
+        if strong && !engine.regions.down.contains(&to) {
+            let flight = InFlight {
+                due_millis: now,
+                table: table.to_owned(),
+                key: key.clone(),
+                item: item.clone(),
+                to: to.clone(),
+                stamp: stamp.clone(),
+                replaced: replaced.clone(),
+            };
+            engine.in_region(&to, |engine| apply(engine, flight));
+            continue;
+        }
+        let drawn = match strong {
+            true => now,
+            false => now + lag.sample(&mut engine.rng),
+        };
         let last = engine
             .regions
             .last_due

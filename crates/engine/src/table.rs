@@ -103,6 +103,19 @@ pub struct TableDefinition {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg(feature = "extras")]
     pub replicas: Vec<crate::regions::ReplicaSetting>,
+    /// A global table's multi-Region strong consistency (MultiRegionConsistency STRONG) and
+    /// its witness; `None` for eventual consistency. The same in each member's definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg(feature = "extras")]
+    pub strong_consistency: Option<crate::mrsc::StrongConsistency>,
+    /// Auto scaling settings (UpdateTableReplicaAutoScaling), kept, not acted on. The same
+    /// in each member's definition.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::auto_scaling::AutoScaling::is_empty"
+    )]
+    #[cfg(feature = "extras")]
+    pub auto_scaling: crate::auto_scaling::AutoScaling,
     /// The region of a definition stored from another region than the home region (only
     /// in the stored form: a restore takes it out and puts the table in that region).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -391,6 +391,13 @@ pub fn batch_write_item(
         }
         plan.push((name, planned));
     }
+    // An MRSC table's item being modified from another region fails the whole batch.
+    #[cfg(feature = "extras")]
+    for (name, writes) in &plan {
+        for write in writes {
+            engine.refuse_replicated_write("BatchWriteItem", name, &write.key)?;
+        }
+    }
 
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
     let mut consumed = Vec::new();

@@ -298,6 +298,8 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<Vec<u8>,
     let key = table.key_schema().key_of_item(&item)?;
     #[cfg(feature = "extras")]
     engine.refuse_held_write("PutItem", &name, &key)?;
+    #[cfg(feature = "extras")]
+    engine.refuse_replicated_write("PutItem", &name, &key)?;
     let table = table_of(engine, &name)?;
     let new_size = item_size(&item);
     if new_size > MAX_ITEM_BYTES {
@@ -408,6 +410,8 @@ pub fn update_item(
     let key = (table.key_schema()).key_from_request(&request.key.expect("checked").0)?;
     #[cfg(feature = "extras")]
     engine.refuse_held_write("UpdateItem", &name, &key)?;
+    #[cfg(feature = "extras")]
+    engine.refuse_replicated_write("UpdateItem", &name, &key)?;
     let table = table_of(engine, &name)?;
     let schema = table.key_schema();
     if let Some(update) = &expressions.update
@@ -543,6 +547,8 @@ pub fn delete_item(
         .key_from_request(&request.key.expect("checked").0)?;
     #[cfg(feature = "extras")]
     engine.refuse_held_write("DeleteItem", &name, &key)?;
+    #[cfg(feature = "extras")]
+    engine.refuse_replicated_write("DeleteItem", &name, &key)?;
     let table = table_of(engine, &name)?;
     if let Err(e) = check_condition(
         expressions.condition.as_ref(),

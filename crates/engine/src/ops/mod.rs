@@ -24,6 +24,8 @@ pub mod introspection;
 pub mod items;
 #[cfg(feature = "extras")]
 pub mod kinesis;
+#[cfg(feature = "extras")]
+pub mod legacy_global_tables;
 pub mod metrics;
 #[cfg(feature = "extras")]
 pub mod partiql;
@@ -33,6 +35,8 @@ pub mod query;
 pub mod read;
 #[cfg(feature = "extras")]
 pub mod regions;
+#[cfg(feature = "extras")]
+pub mod replica_auto_scaling;
 #[cfg(feature = "extras")]
 pub mod replica_updates;
 #[cfg(feature = "extras")]

@@ -1,7 +1,10 @@
 //! UpdateTable's `ReplicaUpdates` (global tables, version 2019.11.21; `extras` only): a
 //! replica created in another region (the definition with its own ARN, id and stream, and
 //! every item, CREATING for the control-plane delay), updated (its overrides) or deleted;
-//! every member's definition keeps the group. Replication itself is `crate::regions`'.
+//! every member's definition keeps the group. With `MultiRegionConsistency: STRONG` and
+//! `GlobalTableWitnessUpdates` the new group is a multi-Region strong consistency (MRSC)
+//! one, checked against DynamoDB's rules for it (`crate::mrsc`). Replication itself is
+//! `crate::regions`'.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -9,6 +12,7 @@ use serde_json::Value;
 use super::validate::Violations;
 use crate::engine::Engine;
 use crate::error::DynamoError;
+use crate::mrsc::{StrongConsistency, Witness};
 use crate::regions::ReplicaSetting;
 use crate::table::{BillingMode, StreamSettings, Table};
 use crate::value::Item;
@@ -30,6 +34,27 @@ pub struct ReplicaActionArg {
     pub provisioned_throughput_override: Option<ThroughputOverrideArg>,
     pub global_secondary_indexes: Option<Vec<ReplicaIndexArg>>,
     pub table_class_override: Option<String>,
+}
+
+/// One of `GlobalTableWitnessUpdates`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WitnessUpdateArg {
+    pub create: Option<WitnessActionArg>,
+    pub delete: Option<WitnessActionArg>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WitnessActionArg {
+    pub region_name: Option<String>,
+}
+
+/// What an UpdateTable request asks of the table's replication group.
+pub(crate) struct GroupChange<'a> {
+    pub replicas: &'a [ReplicaUpdateArg],
+    pub consistency: Option<&'a str>,
+    pub witnesses: &'a [WitnessUpdateArg],
 }
 
 #[derive(Debug, Deserialize)]
@@ -56,9 +81,23 @@ enum Action {
     Delete,
 }
 
-/// Checks the shape of `ReplicaUpdates` (the "N validation errors detected" part).
-pub(crate) fn check_shape(v: &mut Violations, updates: &[ReplicaUpdateArg]) {
-    for (i, update) in updates.iter().enumerate() {
+/// Checks the shape of `ReplicaUpdates`, `MultiRegionConsistency` and
+/// `GlobalTableWitnessUpdates` (the "N validation errors detected" part).
+pub(crate) fn check_shape(v: &mut Violations, change: &GroupChange) {
+    v.one_of(
+        "multiRegionConsistency",
+        change.consistency,
+        &["EVENTUAL", "STRONG"],
+    );
+    for (i, update) in change.witnesses.iter().enumerate() {
+        for (name, action) in [("create", &update.create), ("delete", &update.delete)] {
+            if let Some(action) = action {
+                let field = format!("globalTableWitnessUpdates.{}.member.{name}", i + 1);
+                v.not_null(&format!("{field}.regionName"), &action.region_name);
+            }
+        }
+    }
+    for (i, update) in change.replicas.iter().enumerate() {
         for (name, action) in [
             ("create", &update.create),
             ("update", &update.update),
@@ -113,9 +152,10 @@ fn setting_of(action: &ReplicaActionArg, region: &str, active_from_millis: u64) 
 pub(crate) fn update_replicas(
     engine: &mut Engine,
     name: &str,
-    updates: &[ReplicaUpdateArg],
+    change: &GroupChange,
     other_changes: bool,
 ) -> Result<Value, DynamoError> {
+    let updates = change.replicas;
     if other_changes {
         return Err(DynamoError::validation(
             "ReplicaUpdates cannot be combined with other changes in one UpdateTable request",
@@ -176,8 +216,15 @@ pub(crate) fn update_replicas(
     }
     let now = engine.now_millis();
     let delay = engine.config.control_plane_millis;
-    // A table made global streams its changes: NEW_AND_OLD_IMAGES unless a stream is on.
-    if definition.stream.as_ref().is_none_or(|s| !s.enabled) {
+    let strong = check_consistency(engine, name, change, &actions, now + delay)?;
+    if let Some(strong) = &strong {
+        let table = engine.tables.get_mut(name).expect("found");
+        table.definition.strong_consistency = Some(strong.clone());
+    }
+    // A table made global streams its changes (NEW_AND_OLD_IMAGES unless a stream is on);
+    // MRSC does not replicate through streams, so it leaves them as they are.
+    let strong_now = engine.tables[name].definition.strong_consistency.is_some();
+    if !strong_now && definition.stream.as_ref().is_none_or(|s| !s.enabled) {
         let label = crate::clock::iso8601_millis(now);
         let stream = engine.streams.unique(StreamSettings {
             enabled: true,
@@ -204,6 +251,7 @@ pub(crate) fn update_replicas(
         });
     }
     let mut members_before: Vec<String> = group.iter().map(|r| r.region_name.clone()).collect();
+    let mut deleted: Vec<String> = Vec::new();
     for (action, region, arg) in actions {
         match action {
             Action::Create => {
@@ -233,6 +281,7 @@ pub(crate) fn update_replicas(
             }
             Action::Delete => {
                 group.retain(|r| r.region_name != region);
+                deleted.push(region.clone());
                 engine.in_region(&region, |engine| drop_replica(engine, name));
             }
         }
@@ -241,6 +290,13 @@ pub(crate) fn update_replicas(
         group.clear();
     }
     engine.set_group(name, &members_before, &group);
+    if !deleted.is_empty() {
+        engine.update_members(name, &members_before, |d| {
+            for region in &deleted {
+                d.auto_scaling.forget_region(region);
+            }
+        });
+    }
     let table = engine.tables.get_mut(name).expect("found");
     table.definition.updating_until_millis = now + delay;
     let definition = table.definition.clone();
@@ -251,6 +307,135 @@ pub(crate) fn update_replicas(
         now,
     ))
 }
+
+/// Checks what the request asks of the group's consistency mode and witness against
+/// DynamoDB's rules for MRSC (the table's `name` is in the current region; `actions` are
+/// its ReplicaUpdates, read). `Some` is the setting of a group made MRSC now.
+fn check_consistency(
+    engine: &Engine,
+    name: &str,
+    change: &GroupChange,
+    actions: &[(Action, String, &ReplicaActionArg)],
+    witness_active_from: u64,
+) -> Result<Option<StrongConsistency>, DynamoError> {
+    let here = &engine.config.region;
+    let definition = &engine.tables[name].definition;
+    let global = !definition.replicas.is_empty();
+    let strong_now = definition.strong_consistency.is_some();
+    let regions = |of: Action| -> Vec<&str> {
+        (actions.iter())
+            .filter(|(a, _, _)| *a == of)
+            .map(|(_, r, _)| r.as_str())
+            .collect()
+    };
+    let (creates, deletes) = (regions(Action::Create), regions(Action::Delete));
+    if change.witnesses.len() > 1 {
+        return Err(DynamoError::validation(
+            "You can create or delete only one witness per UpdateTable operation",
+        ));
+    }
+    let (mut witness_create, mut witness_delete) = (None, None);
+    for update in change.witnesses {
+        match (&update.create, &update.delete) {
+            (Some(a), None) => witness_create = a.region_name.as_deref(),
+            (None, Some(a)) => witness_delete = a.region_name.as_deref(),
+            _ => {
+                return Err(DynamoError::validation(
+                    "One of GlobalTableWitnessGroupUpdate.Create or GlobalTableWitnessGroupUpdate.Delete must be specified",
+                ));
+            }
+        }
+    }
+    let wants_strong = change.consistency == Some("STRONG");
+    if change.consistency.is_some() && creates.is_empty() {
+        return Err(DynamoError::validation(MODE_NEEDS_CREATE));
+    }
+    if change.consistency.is_some() && global && wants_strong != strong_now {
+        return Err(DynamoError::validation(MODE_FIXED));
+    }
+    if strong_now {
+        if !creates.is_empty() || witness_create.is_some() {
+            return Err(DynamoError::validation(THREE_REGIONS));
+        }
+        let witness = definition
+            .strong_consistency
+            .as_ref()
+            .and_then(|s| s.witness.as_ref());
+        if let Some(region) = witness_delete
+            && witness.is_none_or(|w| w.region_name != region)
+        {
+            return Err(DynamoError::validation(format!(
+                "{region} is not the witness region of the global table"
+            )));
+        }
+        // What is deleted must leave a single-Region table.
+        let others = crate::mrsc::other_members(definition, here);
+        let leaving = deletes.len() + usize::from(witness_delete.is_some());
+        if leaving > 0 && leaving != others.len() {
+            return Err(DynamoError::validation(SINGLE_REGION_ONLY));
+        }
+        return Ok(None);
+    }
+    if witness_delete.is_some() || (witness_create.is_some() && !wants_strong) {
+        return Err(DynamoError::validation(WITNESS_NEEDS_STRONG));
+    }
+    if !wants_strong {
+        return Ok(None);
+    }
+    // A new MRSC group: three regions of one region set, from an empty table without TTL or
+    // local secondary indexes.
+    let mut members: Vec<&str> = vec![here];
+    members.extend(&creates);
+    if members.len() + usize::from(witness_create.is_some()) != crate::mrsc::REGIONS {
+        return Err(DynamoError::validation(THREE_REGIONS));
+    }
+    if let Some(witness) = witness_create
+        && members.contains(&witness)
+    {
+        return Err(DynamoError::validation(
+            "The witness must be in a different Region than the replicas",
+        ));
+    }
+    let Some(set) = crate::mrsc::region_set(here) else {
+        return Err(DynamoError::validation(format!(
+            "Multi-Region strong consistency is not supported in the region {here}"
+        )));
+    };
+    if let Some(outside) = (members.iter().chain(&witness_create)).find(|r| !set.contains(r)) {
+        return Err(DynamoError::validation(format!(
+            "The regions of a global table configured for multi-Region strong consistency must belong to one region set ({}); {outside} does not",
+            set.join(", ")
+        )));
+    }
+    let table = &engine.tables[name];
+    if table.items().walk(0, None).next().is_some() {
+        return Err(DynamoError::validation(
+            "A table must be empty to be made a global table with multi-Region strong consistency",
+        ));
+    }
+    if definition.ttl.as_ref().is_some_and(|t| t.enabled) {
+        return Err(DynamoError::validation(crate::mrsc::TTL_UNSUPPORTED));
+    }
+    if (definition.indexes.iter()).any(|i| i.kind == crate::index::IndexKind::Local) {
+        return Err(DynamoError::validation(
+            "Local secondary indexes are not supported on tables configured for multi-Region strong consistency",
+        ));
+    }
+    Ok(Some(StrongConsistency {
+        witness: witness_create.map(|region| Witness {
+            region_name: region.to_owned(),
+            active_from_millis: witness_active_from,
+        }),
+    }))
+}
+
+/// The messages of the MRSC rules: none of them is public (see docs/compatibility.md).
+const MODE_NEEDS_CREATE: &str = "MultiRegionConsistency can be specified only when creating a global table with one or more Create actions in ReplicaUpdates";
+const MODE_FIXED: &str =
+    "The consistency mode of a global table cannot be changed after it is created";
+const THREE_REGIONS: &str = "A global table configured for multi-Region strong consistency must span exactly three regions: three replicas, or two replicas and a witness";
+const SINGLE_REGION_ONLY: &str = "Replicas and the witness of a global table configured for multi-Region strong consistency can be deleted only all together, converting the remaining replica to a single-Region table";
+const WITNESS_NEEDS_STRONG: &str = "GlobalTableWitnessUpdates can be used only when creating a global table with MultiRegionConsistency STRONG, or to delete its witness together with a replica";
 
 /// Makes the replica of `name` (current region) in `region`: its definition with its own
 /// ARN, id and stream, every item, CREATING for the control-plane delay.

@@ -634,6 +634,10 @@ pub(crate) fn create_table_from(
         #[cfg(feature = "extras")]
         replicas: Vec::new(),
         #[cfg(feature = "extras")]
+        strong_consistency: None,
+        #[cfg(feature = "extras")]
+        auto_scaling: Default::default(),
+        #[cfg(feature = "extras")]
         region: None,
     };
     engine.tables.insert(name.clone(), Table::new(definition));
@@ -932,6 +936,7 @@ pub fn describe(table: &Table, status: &str, now_millis: u64) -> Value {
     if let Some(replicas) = crate::regions::replicas_json(d, now_millis) {
         description["Replicas"] = replicas;
         description["GlobalTableVersion"] = json!(crate::regions::GLOBAL_TABLE_VERSION);
+        crate::mrsc::describe(d, now_millis, &mut description);
     }
     description
 }

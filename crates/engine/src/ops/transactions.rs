@@ -356,6 +356,13 @@ pub fn transact_write_items(
     if items.len() > MAX_TRANSACTION_ACTIONS {
         return Err(too_many_actions(items.len(), "transactItems"));
     }
+    #[cfg(feature = "extras")]
+    engine.refuse_strong_transaction(
+        (items.iter())
+            .flat_map(|i| [&i.condition_check, &i.put, &i.delete, &i.update])
+            .flatten()
+            .filter_map(|a| a.table_name.as_deref()),
+    )?;
     let capacity_mode = ReturnCapacity::from_wire(request.return_consumed_capacity.as_deref());
     let now = engine.now_millis();
     engine
@@ -576,6 +583,10 @@ pub fn transact_get_items(
     if items.len() > MAX_TRANSACTION_ACTIONS {
         return Err(too_many_actions(items.len(), "transactItems"));
     }
+    #[cfg(feature = "extras")]
+    engine.refuse_strong_transaction(
+        (items.iter()).filter_map(|i| i.get.as_ref()?.table_name.as_deref()),
+    )?;
     let mut plan: Vec<(String, PrimaryKey, Option<Vec<crate::expr::Path>>)> = Vec::new();
     for item in items {
         let Some(get) = &item.get else {

@@ -70,6 +70,10 @@ pub fn update_time_to_live(
         .tables
         .get_mut(&name)
         .ok_or_else(DynamoError::resource_not_found)?;
+    #[cfg(feature = "extras")]
+    if enabled && table.definition.strong_consistency.is_some() {
+        return Err(DynamoError::validation(crate::mrsc::TTL_UNSUPPORTED));
+    }
     let current = &table.definition.ttl;
     // The attribute is checked first, then the state, then the once-an-hour rule.
     if let Some(ttl) = current.as_ref().filter(|t| t.enabled)

@@ -35,6 +35,11 @@ pub struct UpdateTableRequest {
     /// Global tables, version 2019.11.21 (`extras` only; the page ignores the member).
     #[cfg(feature = "extras")]
     pub replica_updates: Option<Vec<super::replica_updates::ReplicaUpdateArg>>,
+    /// Multi-Region strong consistency of a new global table (`extras` only).
+    #[cfg(feature = "extras")]
+    pub multi_region_consistency: Option<String>,
+    #[cfg(feature = "extras")]
+    pub global_table_witness_updates: Option<Vec<super::replica_updates::WitnessUpdateArg>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,7 +78,7 @@ const MAX_THROUGHPUT: i64 = 1_000_000_000_000;
 const NOTHING_TO_UPDATE: &str = "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required";
 
 fn has_any_change(request: &UpdateTableRequest) -> bool {
-    changes_the_table(request) || replica_updates(request).is_some()
+    changes_the_table(request) || group_change(request).is_some()
 }
 
 /// Whether the request changes the table itself (anything but its replicas).
@@ -91,16 +96,23 @@ fn changes_the_table(request: &UpdateTableRequest) -> bool {
         || request.on_demand_throughput.is_some()
 }
 
-/// The request's `ReplicaUpdates`, when it has some.
+/// What the request asks of the table's replication group (`ReplicaUpdates`,
+/// `MultiRegionConsistency`, `GlobalTableWitnessUpdates`), when it asks anything.
 #[cfg(feature = "extras")]
-fn replica_updates(
-    request: &UpdateTableRequest,
-) -> Option<&[super::replica_updates::ReplicaUpdateArg]> {
-    request.replica_updates.as_deref().filter(|u| !u.is_empty())
+fn group_change(request: &UpdateTableRequest) -> Option<super::replica_updates::GroupChange<'_>> {
+    let change = super::replica_updates::GroupChange {
+        replicas: request.replica_updates.as_deref().unwrap_or_default(),
+        consistency: request.multi_region_consistency.as_deref(),
+        witnesses: (request.global_table_witness_updates.as_deref()).unwrap_or_default(),
+    };
+    let asked = !change.replicas.is_empty()
+        || change.consistency.is_some()
+        || request.global_table_witness_updates.is_some();
+    asked.then_some(change)
 }
 
 #[cfg(not(feature = "extras"))]
-fn replica_updates(_request: &UpdateTableRequest) -> Option<&[()]> {
+fn group_change(_request: &UpdateTableRequest) -> Option<()> {
     None
 }
 
@@ -357,8 +369,8 @@ pub fn update_table(
         }
     }
     #[cfg(feature = "extras")]
-    if let Some(updates) = replica_updates(&request) {
-        super::replica_updates::check_shape(&mut v, updates);
+    if let Some(change) = group_change(&request) {
+        super::replica_updates::check_shape(&mut v, &change);
     }
     v.finish()?;
     if let Some(t) = &request.provisioned_throughput {
@@ -393,9 +405,9 @@ pub fn update_table(
         ));
     }
     #[cfg(feature = "extras")]
-    if let Some(updates) = replica_updates(&request) {
+    if let Some(change) = group_change(&request) {
         let others = changes_the_table(&request);
-        let description = super::replica_updates::update_replicas(engine, &name, updates, others)?;
+        let description = super::replica_updates::update_replicas(engine, &name, &change, others)?;
         return respond(&json!({ "TableDescription": description }));
     }
     let old_billing = table.definition.billing;
