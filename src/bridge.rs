@@ -281,10 +281,12 @@ impl EngineHandle {
                 );
             }
         };
+        // The full engine starts first for a database it served, or one holding what only
+        // it keeps (the edition's record lost, say).
         let full = matches!(
             store.load_text(crate::store::ENGINE_EDITION).await,
             Ok(Some(edition)) if edition == FULL_EDITION
-        );
+        ) || dynoscope_engine::snapshot_needs_full(&snapshot);
         let mut engine = match full {
             true => match new_full_engine().await {
                 Ok(engine) => engine,
@@ -565,21 +567,16 @@ impl EngineHandle {
 
     /// Replaces the whole database with `snapshot` (an import; with an empty snapshot, a
     /// reset). Every record must read first, so a bad file changes nothing.
+    /// A file from a database that used global tables, principals or backups needs the
+    /// full engine, which then serves from now on.
     pub async fn replace(&self, snapshot: &Snapshot) -> Result<(), DynamoError> {
-        let full = self.engine.borrow().is_full();
-        let mut engine = if full {
-            new_full_engine().await?
-        } else {
-            new_engine()
+        let needs_full = dynoscope_engine::snapshot_needs_full(snapshot);
+        let mut engine = match self.is_full() || needs_full {
+            true => new_full_engine().await?,
+            false => new_engine(),
         };
-        if let Err(lean_refusal) = engine.restore(snapshot) {
-            // What the first load's engine cannot read, the full one may: a file from a
-            // database that used global tables, principals or backups.
-            if full {
-                return Err(lean_refusal);
-            }
-            engine = new_full_engine().await?;
-            engine.restore(snapshot)?;
+        engine.restore(snapshot)?;
+        if needs_full {
             self.save_text(crate::store::ENGINE_EDITION, Some(FULL_EDITION))
                 .await
                 .map_err(|e| e.to_dynamo())?;

@@ -96,3 +96,30 @@ test("send's options address another region, go through DAX and sign as a princi
     assert.match(refused.error.message, /send's options must be \{region, via: "dax", accessKeyId\}/);
   });
 });
+
+test('a database file holding what only the full engine keeps is imported by the full engine in a fresh tab', { timeout: 120000 }, async () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dynoscope-full-')), 'db.jsonl');
+  await helpers.withBrowser(async (page) => {
+    await helpers.open(page);
+    await seed(page);
+    await send(page, 'Dynoscope_PutPrincipal', { AccessKeyId: 'AKIDKEPT', Name: 'kept', Policies: [] });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('database-export').click(),
+    ]);
+    await download.saveAs(file);
+  });
+  await helpers.withBrowser(async (page) => {
+    await helpers.open(page);
+    assert.equal(await fullLoaded(page), false);
+    await page.getByTestId('database-import').setInputFiles(file);
+    await page.getByTestId('database-done').getByText('Imported 1 tables and 2 items.').waitFor();
+    assert.equal(await fullLoaded(page), true);
+    const principals = await send(page, 'Dynoscope_ListPrincipals', {});
+    assert.equal(principals.error, undefined, JSON.stringify(principals.error));
+    assert.deepEqual(principals.response.Principals.map((p) => p.Name), ['kept']);
+  });
+});

@@ -7,6 +7,7 @@
 //! than serve it wrongly. It is compiled in both builds; the full build never needs to ask.
 
 use crate::contract::RequestOptions;
+use crate::persist::Snapshot;
 
 /// Operations only the full build serves.
 pub const FULL_ONLY_OPERATIONS: &[&str] = &[
@@ -66,6 +67,49 @@ const FULL_ONLY_MEMBERS: &[(&str, &[&str])] = &[
         &["TransactionMillis", "GlobalReplicationLag"],
     ),
 ];
+
+/// Settings only the full build keeps, by the start of their names: principals, backups,
+/// replications in flight, the stream journal.
+const FULL_ONLY_SETTINGS: &[&str] = &["principal:", "backup:", "replication:", "stream-record:"];
+
+/// The setting of exports and imports, which the full build always stores: it needs the
+/// full build once it lists one.
+const EXCHANGE_SETTING: &str = "exchange";
+
+/// Members of a stored table definition only the full build has.
+const FULL_ONLY_DEFINITION_MEMBERS: &[&str] = &[
+    "restore_summary",
+    "resource_policy",
+    "stream_resource_policy",
+    "kinesis_destinations",
+    "replicas",
+    "strong_consistency",
+    "auto_scaling",
+    "region",
+];
+
+/// Whether restoring `snapshot` needs the full build: it holds what only the full build
+/// keeps (a setting above, a table of another region, a definition member above), which
+/// the smaller build would drop or misread.
+pub fn snapshot_needs_full(snapshot: &Snapshot) -> bool {
+    let definition_needs_full = |state: &String| {
+        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(state.as_bytes())
+            .is_ok_and(|members| {
+                (FULL_ONLY_DEFINITION_MEMBERS.iter()).any(|m| members.contains_key(*m))
+            })
+    };
+    let setting_needs_full = |(name, value): &(String, String)| {
+        FULL_ONLY_SETTINGS.iter().any(|p| name.starts_with(p))
+            || (name == EXCHANGE_SETTING
+                && serde_json::from_slice::<serde_json::Value>(value.as_bytes()).is_ok_and(|v| {
+                    (v.as_object().into_iter().flat_map(|m| m.values()))
+                        .any(|jobs| jobs.as_array().is_some_and(|j| !j.is_empty()))
+                }))
+    };
+    snapshot.settings.iter().any(setting_needs_full)
+        || snapshot.items.iter().any(|(table, _)| table.contains('/'))
+        || snapshot.tables.iter().any(definition_needs_full)
+}
 
 /// Whether serving `operation` with `body`, sent with `options` to an engine whose home
 /// region is `home_region`, needs the full build. Errs on the side of yes: a body that
@@ -132,6 +176,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "extras")]
     fn every_full_only_operation_is_served_by_the_full_build() {
         for operation in FULL_ONLY_OPERATIONS {
             assert!(
@@ -139,6 +184,45 @@ mod tests {
                 "{operation} is not served"
             );
         }
+    }
+
+    #[test]
+    #[cfg(feature = "extras")]
+    fn full_only_settings_are_named_as_their_modules_name_them() {
+        for prefix in [
+            crate::iam::SETTING_PREFIX,
+            crate::backup::SETTING_PREFIX,
+            crate::regions::SETTING_PREFIX,
+            crate::stream::journal::PREFIX,
+        ] {
+            assert!(FULL_ONLY_SETTINGS.contains(&prefix), "{prefix} is missing");
+        }
+        assert_eq!(EXCHANGE_SETTING, crate::ops::exchange::SETTING);
+    }
+
+    #[test]
+    #[cfg(feature = "extras")]
+    fn a_snapshot_of_a_global_table_needs_the_full_build() {
+        let mut engine = crate::Engine::new(crate::EngineConfig::default());
+        let create = r#"{"TableName":"tab","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}"#;
+        engine.dispatch("CreateTable", create.as_bytes()).unwrap();
+        let mut store = crate::MemoryStore::new();
+        store.apply(&engine.stored_state());
+        assert!(!snapshot_needs_full(&store.snapshot()));
+        let replica =
+            r#"{"TableName":"tab","ReplicaUpdates":[{"Create":{"RegionName":"eu-west-1"}}]}"#;
+        engine.dispatch("UpdateTable", replica.as_bytes()).unwrap();
+        store.apply(&engine.stored_state());
+        assert!(snapshot_needs_full(&store.snapshot()));
+    }
+
+    #[test]
+    fn a_snapshot_with_a_principal_needs_the_full_build() {
+        let snapshot = Snapshot {
+            settings: vec![("principal:AKID".into(), "{}".into())],
+            ..Snapshot::default()
+        };
+        assert!(snapshot_needs_full(&snapshot));
     }
 
     #[test]

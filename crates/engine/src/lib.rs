@@ -70,7 +70,7 @@ mod zones;
 
 // The door: an engine, the requests it answers, and its errors.
 pub use dispatch::{OPERATIONS, is_streams_operation};
-pub use edition::{FULL_ONLY_OPERATIONS, needs_full};
+pub use edition::{FULL_ONLY_OPERATIONS, needs_full, snapshot_needs_full};
 pub use engine::{Engine, EngineConfig};
 pub use error::{DynamoError, ErrorKind};
 

@@ -12,7 +12,7 @@
 
 mod iterator;
 #[cfg(feature = "extras")]
-mod journal;
+pub(crate) mod journal;
 mod record;
 mod shard;
 
