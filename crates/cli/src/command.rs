@@ -54,7 +54,7 @@ pub struct Paging {
 
 /// What a line comes to.
 pub enum Parsed {
-    Run(Invocation),
+    Run(Box<Invocation>),
     Print(Printed),
 }
 
@@ -728,7 +728,7 @@ fn build(
             return warned(validation_error(&message));
         }
     }
-    Parsed::Run(Invocation {
+    Parsed::Run(Box::new(Invocation {
         service: service.service.clone(),
         operation: operation_name.to_owned(),
         request,
@@ -738,7 +738,7 @@ fn build(
         warning,
         waiter: None,
         region: output.region,
-    })
+    }))
 }
 
 fn file_message(value: &str) -> String {

@@ -78,7 +78,7 @@ pub fn start(line: &str, settings: &Settings) -> Step {
             printed,
             calls: Vec::new(),
         },
-        command::Parsed::Run(invocation) => run::begin(invocation),
+        command::Parsed::Run(invocation) => run::begin(*invocation),
     }
 }
 
