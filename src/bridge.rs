@@ -430,7 +430,7 @@ impl EngineHandle {
         self.engine.borrow().is_full()
     }
 
-    /// The region the engine serves (ARNs name it; the CLI's `--region` may name no other).
+    /// The engine's home region (ARNs name it; requests go there unless sent elsewhere).
     pub fn region(&self) -> String {
         self.engine.borrow().region()
     }
@@ -482,6 +482,15 @@ impl EngineHandle {
         request: &str,
         options: &RequestOptions,
     ) -> Result<Served, DynamoError> {
+        if let Some(refusal) = crate::owner::refusal() {
+            return Err(refusal);
+        }
+        if self.commits.borrow().reloading {
+            return Err(DynamoError::new(
+                ErrorKind::InternalFailure,
+                "the database is being reloaded or replaced; retry",
+            ));
+        }
         let needs_full = self.switching.get()
             || (self.engine.try_borrow())
                 .is_ok_and(|core| core.needs_full(operation, request.as_bytes(), options));
@@ -492,15 +501,6 @@ impl EngineHandle {
                 request: request.to_owned(),
                 options: options.clone(),
             }));
-        }
-        if let Some(refusal) = crate::owner::refusal() {
-            return Err(refusal);
-        }
-        if self.commits.borrow().reloading {
-            return Err(DynamoError::new(
-                ErrorKind::InternalFailure,
-                "the database is being reloaded or replaced; retry",
-            ));
         }
         let (response, changes) = {
             let mut engine = self.engine_mut()?;
