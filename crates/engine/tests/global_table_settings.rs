@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::Harness;
-use dynoscope_engine::{DynamoError, Engine, EngineConfig, ErrorKind, MemoryStore};
+use common::{Harness, call_in};
+use dynoscope_engine::{Engine, EngineConfig, ErrorKind, MemoryStore};
 use serde_json::{Value, json};
 
 const EAST: &str = "us-east-1";
@@ -18,19 +18,6 @@ fn harness() -> Harness {
             ..Default::default()
         }),
     }
-}
-
-fn call_in(
-    h: &mut Harness,
-    region: &str,
-    operation: &str,
-    request: Value,
-) -> Result<Value, DynamoError> {
-    let body = serde_json::to_vec(&request).unwrap();
-    let answer = h
-        .engine
-        .dispatch_in("test", Some(region), None, operation, &body)?;
-    Ok(serde_json::from_slice(&answer).unwrap())
 }
 
 /// `t1x` (provisioned, global index `by_g`) in us-east-1 with a replica in us-west-2.

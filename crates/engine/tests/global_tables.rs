@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::Harness;
-use dynoscope_engine::{DynamoError, Engine, EngineConfig, MemoryStore};
+use common::{Harness, call_in, ok_in};
+use dynoscope_engine::{Engine, EngineConfig, MemoryStore};
 use serde_json::{Value, json};
 
 const WEST: &str = "us-west-2";
@@ -21,24 +21,6 @@ fn harness(control_plane_millis: u64) -> Harness {
             ..Default::default()
         }),
     }
-}
-
-fn call_in(
-    h: &mut Harness,
-    region: &str,
-    operation: &str,
-    request: Value,
-) -> Result<Value, DynamoError> {
-    let body = serde_json::to_vec(&request).unwrap();
-    let answer = h
-        .engine
-        .dispatch_in("test", Some(region), None, operation, &body)?;
-    Ok(serde_json::from_slice(&answer).unwrap())
-}
-
-fn ok_in(h: &mut Harness, region: &str, operation: &str, request: Value) -> Value {
-    call_in(h, region, operation, request)
-        .unwrap_or_else(|e| panic!("{operation} in {region}: {e}"))
 }
 
 fn put_in(h: &mut Harness, region: &str, pk: &str, v: &str) {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::Harness;
+use common::{Harness, call_in, ok_in};
 use dynoscope_engine::{DynamoError, Engine, EngineConfig, ErrorKind};
 use serde_json::{Value, json};
 
@@ -20,24 +20,6 @@ fn harness() -> Harness {
             ..Default::default()
         }),
     }
-}
-
-fn call_in(
-    h: &mut Harness,
-    region: &str,
-    operation: &str,
-    request: Value,
-) -> Result<Value, DynamoError> {
-    let body = serde_json::to_vec(&request).unwrap();
-    let answer = h
-        .engine
-        .dispatch_in("test", Some(region), None, operation, &body)?;
-    Ok(serde_json::from_slice(&answer).unwrap())
-}
-
-fn ok_in(h: &mut Harness, region: &str, operation: &str, request: Value) -> Value {
-    call_in(h, region, operation, request)
-        .unwrap_or_else(|e| panic!("{operation} in {region}: {e}"))
 }
 
 fn err_in(h: &mut Harness, region: &str, operation: &str, request: Value) -> DynamoError {

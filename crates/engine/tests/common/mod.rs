@@ -92,3 +92,24 @@ impl Harness {
             .cloned()
     }
 }
+
+/// A request addressed to `region` (`Engine::dispatch_in`), as a client whose signature is
+/// scoped to that region sends it.
+pub fn call_in(
+    h: &mut Harness,
+    region: &str,
+    operation: &str,
+    request: Value,
+) -> Result<Value, DynamoError> {
+    let body = serde_json::to_vec(&request).unwrap();
+    let answer = h
+        .engine
+        .dispatch_in("test", Some(region), None, operation, &body)?;
+    Ok(serde_json::from_slice(&answer).unwrap())
+}
+
+/// [`call_in`], expecting success.
+pub fn ok_in(h: &mut Harness, region: &str, operation: &str, request: Value) -> Value {
+    call_in(h, region, operation, request)
+        .unwrap_or_else(|e| panic!("{operation} in {region}: {e}"))
+}
