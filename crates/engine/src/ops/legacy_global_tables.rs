@@ -165,40 +165,33 @@ pub fn update_global_table(
     Err(global_table_not_found(&name))
 }
 
+/// The request's GlobalTableName, once it meets the table-name rules.
+fn checked_name(request: GlobalTableNameRequest) -> Result<String, DynamoError> {
+    let mut v = Violations::new();
+    check_name(&mut v, &request.global_table_name);
+    v.finish()?;
+    Ok(request.global_table_name.expect("checked"))
+}
+
 pub fn describe_global_table(
     _engine: &mut Engine,
     request: GlobalTableNameRequest,
 ) -> Result<Vec<u8>, DynamoError> {
-    let mut v = Violations::new();
-    check_name(&mut v, &request.global_table_name);
-    v.finish()?;
-    Err(global_table_not_found(
-        &request.global_table_name.expect("checked"),
-    ))
+    Err(global_table_not_found(&checked_name(request)?))
 }
 
 pub fn describe_global_table_settings(
     _engine: &mut Engine,
     request: GlobalTableNameRequest,
 ) -> Result<Vec<u8>, DynamoError> {
-    let mut v = Violations::new();
-    check_name(&mut v, &request.global_table_name);
-    v.finish()?;
-    Err(settings_not_found(
-        &request.global_table_name.expect("checked"),
-    ))
+    Err(settings_not_found(&checked_name(request)?))
 }
 
 pub fn update_global_table_settings(
     _engine: &mut Engine,
     request: GlobalTableNameRequest,
 ) -> Result<Vec<u8>, DynamoError> {
-    let mut v = Violations::new();
-    check_name(&mut v, &request.global_table_name);
-    v.finish()?;
-    Err(settings_not_found(
-        &request.global_table_name.expect("checked"),
-    ))
+    Err(settings_not_found(&checked_name(request)?))
 }
 
 pub fn list_global_tables(
