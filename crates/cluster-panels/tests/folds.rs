@@ -387,3 +387,17 @@ fn editing_a_principal_fills_the_editor_with_its_policies() {
     assert!(forms.contains("OwnPartitionOnly"), "{forms}");
     assert!(forms.contains("value=\"alice\""), "{forms}");
 }
+
+#[test]
+fn every_request_the_explainer_prefills_is_json_naming_the_table() {
+    use dynoscope_cluster_panels::folds::principals::{OPERATIONS, template};
+    for operation in OPERATIONS {
+        let text = template("notes", &("pk".to_owned(), "S".to_owned()), operation);
+        let request: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{operation}: {e}\n{text}"));
+        assert!(
+            request.to_string().contains("\"notes\""),
+            "{operation}: {text}"
+        );
+    }
+}

@@ -137,7 +137,10 @@ fn a_region_outage_is_told_with_the_replications_waiting_for_it() {
     let detail = json!({"Region": "us-west-2", "ReplicationsWaiting": 3});
     let text = sentence("REGION_DOWN", 0, &detail, &table());
     assert!(text.starts_with("Region us-west-2 went down"), "{text}");
-    assert!(text.contains("3 replication(s) wait"), "{text}");
+    assert!(
+        text.contains("writes made elsewhere wait for it (3 now)"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -43,27 +43,30 @@ impl Principals {
     /// The editor's and the explainer's fields to start from: a user confined to the
     /// partition named after them in this table.
     fn defaults(&self, flow: &Flow) -> Fields {
-        let arn = flow.memory["tableArn"].as_str().unwrap_or("*").to_owned();
+        let arn = flow.memory["tableArn"].as_str().unwrap_or("*");
         let key = first_key(flow);
-        let policy = json!({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Sid": "OwnPartitionOnly",
-                "Effect": "Allow",
-                "Action": ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
-                "Resource": arn,
-                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${aws:username}"]}}
-            }]
-        });
+        // Written out in the order people read a policy in (serde_json sorts keys).
+        let policy = format!(
+            r#"{{
+  "Version": "2012-10-17",
+  "Statement": [{{
+    "Sid": "OwnPartitionOnly",
+    "Effect": "Allow",
+    "Action": ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"],
+    "Resource": {},
+    "Condition": {{
+      "ForAllValues:StringEquals": {{"dynamodb:LeadingKeys": ["${{aws:username}}"]}}
+    }}
+  }}]
+}}"#,
+            json!(arn)
+        );
         let mut fields = Fields::new();
         fields.insert("access-key-id".into(), "AKIAALICE".into());
         fields.insert("name".into(), "alice".into());
-        fields.insert("policy-0".into(), pretty(&policy));
+        fields.insert("policy-0".into(), policy);
         fields.insert("operation".into(), "GetItem".into());
-        fields.insert(
-            "request".into(),
-            pretty(&template(&self.table, &key, "GetItem")),
-        );
+        fields.insert("request".into(), template(&self.table, &key, "GetItem"));
         fields
     }
 }
@@ -80,35 +83,34 @@ fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
-/// A request of `operation` on `table` for the partition `alice`.
-pub fn template(table: &str, key: &(String, String), operation: &str) -> Value {
+/// A request of `operation` on `table` for the partition `alice`, as JSON text with its
+/// members in the order DynamoDB's documentation writes them.
+pub fn template(table: &str, key: &(String, String), operation: &str) -> String {
     let (name, kind) = key;
     let sample = match kind.as_str() {
         "N" => "1",
         "B" => "YWxpY2U=",
         _ => "alice",
     };
-    let key_value = json!({ name: { kind: sample } });
+    let (table, name) = (json!(table), json!(name));
+    let value = format!("{{{}: {}}}", json!(kind), json!(sample));
+    let key = format!("{{{name}: {value}}}");
     match operation {
-        "PutItem" => json!({ "TableName": table, "Item": key_value }),
-        "UpdateItem" => json!({
-            "TableName": table, "Key": key_value,
-            "UpdateExpression": "SET #n = :v",
-            "ExpressionAttributeNames": {"#n": "note"},
-            "ExpressionAttributeValues": {":v": {"S": "hello"}}
-        }),
-        "Query" => json!({
-            "TableName": table,
-            "KeyConditionExpression": "#k = :k",
-            "ExpressionAttributeNames": {"#k": name},
-            "ExpressionAttributeValues": {":k": { kind: sample }}
-        }),
-        "Scan" => json!({ "TableName": table }),
-        "BatchGetItem" => json!({ "RequestItems": { table: { "Keys": [key_value] } } }),
-        "TransactWriteItems" => {
-            json!({ "TransactItems": [{ "Put": { "TableName": table, "Item": key_value } }] })
+        "PutItem" => format!("{{\n  \"TableName\": {table},\n  \"Item\": {key}\n}}"),
+        "UpdateItem" => format!(
+            "{{\n  \"TableName\": {table},\n  \"Key\": {key},\n  \"UpdateExpression\": \"SET #n = :v\",\n  \"ExpressionAttributeNames\": {{\"#n\": \"note\"}},\n  \"ExpressionAttributeValues\": {{\":v\": {{\"S\": \"hello\"}}}}\n}}"
+        ),
+        "Query" => format!(
+            "{{\n  \"TableName\": {table},\n  \"KeyConditionExpression\": \"#k = :k\",\n  \"ExpressionAttributeNames\": {{\"#k\": {name}}},\n  \"ExpressionAttributeValues\": {{\":k\": {value}}}\n}}"
+        ),
+        "Scan" => format!("{{\n  \"TableName\": {table}\n}}"),
+        "BatchGetItem" => {
+            format!("{{\n  \"RequestItems\": {{\n    {table}: {{\"Keys\": [{key}]}}\n  }}\n}}")
         }
-        _ => json!({ "TableName": table, "Key": key_value }),
+        "TransactWriteItems" => format!(
+            "{{\n  \"TransactItems\": [\n    {{\"Put\": {{\"TableName\": {table}, \"Item\": {key}}}}}\n  ]\n}}"
+        ),
+        _ => format!("{{\n  \"TableName\": {table},\n  \"Key\": {key}\n}}"),
     }
 }
 
@@ -173,10 +175,7 @@ impl Panel for Principals {
                 fill.insert("access-key-id".into(), principal.access_key_id);
                 fill.insert("name".into(), principal.name);
                 for (i, policy) in principal.policies.iter().enumerate() {
-                    let text = serde_json::from_str::<Value>(policy)
-                        .map(|v| pretty(&v))
-                        .unwrap_or_else(|_| policy.clone());
-                    fill.insert(format!("policy-{i}"), text);
+                    fill.insert(format!("policy-{i}"), policy.clone());
                 }
                 fill.insert(
                     "variables".into(),
@@ -215,7 +214,7 @@ impl Panel for Principals {
                 let mut fill = fields.clone();
                 fill.insert(
                     "request".into(),
-                    pretty(&template(&self.table, &first_key(flow), &operation)),
+                    template(&self.table, &first_key(flow), &operation),
                 );
                 flow.fill = Some(fill);
                 Ok(Vec::new())
@@ -477,7 +476,7 @@ fn explanation_html(
 ) -> String {
     let (word, why) = decision_words(explanation.decision);
     let mut out = format!(
-        "<div class=\"bx-explained\" data-testid=\"explanation\" data-decision=\"{word}\"><p class=\"bx-decision {}\"><strong>{word}</strong>: {} {} by {}: {why}.</p>",
+        "<div class=\"bx-explained\" data-testid=\"explanation\" data-decision=\"{word}\"><p class=\"bx-decision {}\"><strong>{word}</strong>: {} sent as {} {}: {why}.</p>",
         if explanation.decision == AccessDecision::Allowed
             || explanation.decision == AccessDecision::Administrator
         {

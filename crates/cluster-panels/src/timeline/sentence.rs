@@ -245,12 +245,12 @@ pub fn sentence(kind: &str, at: u64, detail: &Value, table: &Table) -> String {
         ),
         "REPLICATION_CONFLICT" => conflict_sentence(at, detail, &key),
         "REGION_DOWN" => format!(
-            "Region {} went down: requests to it answer InternalServerError; {} replication(s) wait for it",
+            "Region {} went down: requests to it answer InternalServerError; writes made elsewhere wait for it ({} now)",
             text(detail, "Region"),
             number(detail, "ReplicationsWaiting")
         ),
         "REGION_UP" => format!(
-            "Region {} is back: the {} replication(s) waiting for it apply in order",
+            "Region {} is back: the writes waiting for it ({}) apply in order",
             text(detail, "Region"),
             number(detail, "ReplicationsWaiting")
         ),
