@@ -485,20 +485,15 @@ fn explanation_html(
             "error"
         },
         escape(asked["operation"].as_str().unwrap_or("")),
+        escape(explanation.principal.as_deref().unwrap_or("this key")),
         if matches!(
             explanation.decision,
             AccessDecision::Allowed | AccessDecision::Administrator
         ) {
-            "is allowed"
+            "would run"
         } else {
-            "is refused"
+            "would be refused"
         },
-        escape(
-            explanation
-                .principal
-                .as_deref()
-                .unwrap_or("the administrator")
-        ),
     );
     for auth in &explanation.authorizations {
         let (word, why) = decision_words(auth.decision);
