@@ -23,6 +23,8 @@
 //!   definitions after a button, and the steps that create its table
 //!   ([`dynoscope_query_builder::table_form`]).
 //! - `locate`: the item locator's result ([`dynoscope_cluster_panels::locate`]);
+//! - `fold`: one step of the Cluster view's folds that need the full engine (regions, DAX,
+//!   IAM principals): what to draw and what to send ([`dynoscope_cluster_panels::folds`]);
 //! - `aggregate`: the Model view's aggregate view of a table's items ([`crate::aggregate`]);
 //! - `s3-export`: a table exported as a real export's S3 files, packed in one `.zip`;
 //!   `s3-import`: picked files (a `.zip` of an export, or data objects) read into the items
@@ -94,6 +96,7 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
         "table-settings" => Ok(dynoscope_table_settings::flow::step_json(&input)),
         "item-json" => Ok(item_json(read(panel, input)?)),
         "table-form" => dynoscope_query_builder::table_form::answer(read(panel, input)?),
+        "fold" => Ok(dynoscope_cluster_panels::folds::step(read(panel, input)?)),
         "locate" => {
             let label = input["label"].as_str().unwrap_or_default().to_owned();
             let found: dynoscope_engine::contract::ItemLocation =
@@ -215,6 +218,8 @@ fn query_page(input: QueryPage) -> Result<Value, ModelError> {
         read: read.as_ref(),
         page: input.page,
         filtered: !form.filters.is_empty(),
+        via_dax: form.via_dax,
+        consistent: form.consistent,
     };
     Ok(json!({ "html": page_html(&shape, &run) }))
 }

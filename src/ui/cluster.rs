@@ -1,7 +1,8 @@
 //! The Cluster view of the selected table: what DynamoDB keeps hidden, drawn from the
 //! engine's `Dynoscope_` operations. [`ClusterView`] lays out the clock bar and the
 //! simulation preset, the partition map, the capacity chart, the item locator and the event
-//! timeline, the stream viewer and the cost panel, and provides them a [`ClusterCtx`]: a
+//! timeline, the stream viewer and the cost panel, the folds that need the full engine
+//! (regions, DAX, IAM principals: [`super::beyond`]), and provides them a [`ClusterCtx`]: a
 //! refresh tick (a light 500 ms interval while the view is mounted and the page visible,
 //! cleared on unmount), the last clock reading, the located item, the table's preset and the
 //! partitions the map last read (ids and token buckets). Each panel fetches its own data when
@@ -17,6 +18,7 @@ use dynoscope_engine::contract::{
 use leptos::prelude::*;
 use serde_json::json;
 
+use super::beyond::BeyondFolds;
 use super::capacity_chart::CapacityChart;
 use super::clock::ClockBar;
 use super::cost_panel::CostPanel;
@@ -189,8 +191,9 @@ pub fn ClusterView(table: String) -> impl IntoView {
             </div>
             <div class="cluster-lower">
                 <StreamViewer table=table.clone() />
-                <CostPanel table=table />
+                <CostPanel table=table.clone() />
             </div>
+            <BeyondFolds table=table />
         </div>
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
 /// Every named control of the form `selector` finds: its value, a checkbox only when
 /// ticked, as a browser submits a form.
@@ -24,6 +24,8 @@ pub fn form_fields(selector: &str) -> Option<BTreeMap<String, String>> {
             fields.insert(input.name(), input.value());
         } else if let Some(select) = node.dyn_ref::<HtmlSelectElement>() {
             fields.insert(select.name(), select.value());
+        } else if let Some(text) = node.dyn_ref::<HtmlTextAreaElement>() {
+            fields.insert(text.name(), text.value());
         }
     }
     Some(fields)

@@ -8,6 +8,7 @@
 //! (`ResourceNotFoundException: ...`).
 
 mod activity;
+mod beyond;
 mod capacity_chart;
 mod cli_console;
 mod clock;
@@ -458,6 +459,7 @@ pub fn mount(handle: EngineHandle) {
     table_settings::install();
     load_generator::install();
     timeline::install();
+    beyond::install();
     let app = handle.clone();
     leptos::mount::mount_to_body(move || view! { <App handle=app /> });
     database::install(handle);

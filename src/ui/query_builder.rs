@@ -5,10 +5,13 @@
 //! worker for the request again; changing the operation, the source, a sort or filter
 //! operator, or adding or removing a filter redraws the form; Run (or Enter) sends the
 //! request through the one door, then reads the page's `READ` event for the arithmetic of
-//! its read units; Next and Previous page follow LastEvaluatedKey.
+//! its read units; Next and Previous page follow LastEvaluatedKey. With "Through DAX"
+//! ticked the request goes with `{via: "dax"}` (which loads the full engine), and the page
+//! says whether DAX answered from its cache.
 
 use std::cell::RefCell;
 
+use dynoscope_engine::contract::{RequestOptions, Via};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use web_sys::Element;
@@ -187,7 +190,15 @@ async fn run() {
             .unwrap_or(0),
         Err(_) => 0,
     };
-    let outcome = match handle.send(operation, &request.to_string()).await {
+    let via_dax = fields.as_ref().is_some_and(|f| f.contains_key("via-dax"));
+    let options = RequestOptions {
+        via: via_dax.then_some(Via::Dax),
+        ..RequestOptions::default()
+    };
+    let outcome = match handle
+        .send_with(operation, &request.to_string(), &options)
+        .await
+    {
         Ok(text) => {
             json!({ "ok": serde_json::from_slice::<Value>(text.as_bytes()).unwrap_or(Value::Null) })
         }

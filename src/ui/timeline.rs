@@ -35,6 +35,9 @@ const SECTION: &str = "<div class=\"title-row\"><h2 id=\"timeline-heading\">Even
 <button type=\"button\" class=\"toggle kind-filter kind-split on\" aria-pressed=\"true\" data-testid=\"timeline-filter-SPLIT\" data-tl-filter=\"split\">Splits</button>\
 <button type=\"button\" class=\"toggle kind-filter kind-ttl_delete on\" aria-pressed=\"true\" data-testid=\"timeline-filter-TTL_DELETE\" data-tl-filter=\"ttl_delete\">TTL deletes</button>\
 <button type=\"button\" class=\"toggle kind-filter kind-zone on\" aria-pressed=\"true\" data-testid=\"timeline-filter-ZONE\" data-tl-filter=\"zone\">Zones</button>\
+<button type=\"button\" class=\"toggle kind-filter kind-region on\" aria-pressed=\"true\" data-testid=\"timeline-filter-REGION\" data-tl-filter=\"region\">Regions</button>\
+<button type=\"button\" class=\"toggle kind-filter kind-transaction on\" aria-pressed=\"true\" data-testid=\"timeline-filter-TRANSACTION\" data-tl-filter=\"transaction\">Transactions</button>\
+<button type=\"button\" class=\"toggle kind-filter kind-dax on\" aria-pressed=\"true\" data-testid=\"timeline-filter-DAX\" data-tl-filter=\"dax\">DAX</button>\
 </div><div data-tl-error></div>\
 <p class=\"muted\" data-tl-off hidden>The engine is not recording events.</p>\
 <p class=\"muted\" data-testid=\"timeline-empty\" hidden>Nothing yet: put, read or delete an item and watch it travel.</p>\

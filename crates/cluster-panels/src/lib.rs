@@ -5,10 +5,13 @@
 //! Beside them, the Activity view's form and requests ([`activity`]), and the [`capacity`]
 //! chart (`Dynoscope_GetMetrics`' last minute as SVG, with its series selector and summary),
 //! and the item locator's result ([`locate`]: where an item lives, what each replica returns).
+//! The [`folds`] that need the full engine: a table's regions (global tables), the DAX
+//! cluster, and the IAM principals with the policy explainer.
 
 pub mod activity;
 pub mod capacity;
 pub mod cost;
+pub mod folds;
 pub mod locate;
 pub mod stream;
 pub mod timeline;

@@ -108,3 +108,71 @@ fn times_are_shown_in_the_browsers_time_zone() {
     assert_eq!(clock_text(1_767_268_800_000, -120), "14:00:00.000");
     assert_eq!(clock_text(1_767_268_800_000, 0), "12:00:00.000");
 }
+
+#[test]
+fn a_replication_is_told_with_both_regions_and_its_lag() {
+    let detail = json!({"Region": "us-west-2", "FromRegion": "us-east-1", "Operation": "PUT",
+        "Key": {"pk": {"S": "alice"}, "sk": {"N": "1"}}, "WrittenAtMillis": 1_000, "LagMillis": 840});
+    assert_eq!(
+        sentence("REPLICATED", 1_840, &detail, &table()),
+        "us-west-2 applied the PUT of alice / 1 made in us-east-1, 840 ms after it was written"
+    );
+}
+
+#[test]
+fn a_replication_conflict_is_told_with_both_versions_and_the_winner() {
+    let detail = json!({"Region": "us-west-2", "Key": {"pk": {"S": "k"}},
+        "Local": {"Region": "us-west-2", "AtMillis": 1_300, "Item": null},
+        "Incoming": {"Region": "us-east-1", "AtMillis": 1_000, "Item": null},
+        "Winner": "LOCAL", "WinnerRegion": "us-west-2"});
+    let text = sentence("REPLICATION_CONFLICT", 2_000, &detail, &table());
+    assert_eq!(
+        text,
+        "Conflict in us-west-2 over k: us-west-2's (written 700 ms before) and us-east-1's (written 1000 ms before) versions were written concurrently; last writer wins, us-west-2 (its own version stays)"
+    );
+}
+
+#[test]
+fn a_region_outage_is_told_with_the_replications_waiting_for_it() {
+    let detail = json!({"Region": "us-west-2", "ReplicationsWaiting": 3});
+    let text = sentence("REGION_DOWN", 0, &detail, &table());
+    assert!(text.starts_with("Region us-west-2 went down"), "{text}");
+    assert!(
+        text.contains("writes made elsewhere wait for it (3 now)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_transaction_conflict_is_told_with_the_transaction_holding_the_item() {
+    let detail = json!({"Operation": "PutItem", "Key": {"pk": {"S": "k"}},
+        "Transaction": "tx-7", "HeldUntilMillis": 1_250});
+    assert_eq!(
+        sentence("TRANSACTION_CONFLICT", 1_000, &detail, &table()),
+        "PutItem of k conflicts with transaction tx-7, which holds the item for 250 ms more"
+    );
+}
+
+#[test]
+fn a_stale_dax_hit_is_told_as_stale_because_of_a_direct_write() {
+    let detail = json!({"Operation": "GetItem", "Path": "ITEM_HIT", "Key": {"pk": {"S": "k"}}, "Stale": true});
+    let text = sentence("DAX", 0, &detail, &table());
+    assert!(
+        text.starts_with("GetItem k through DAX: an item cache hit, stale"),
+        "{text}"
+    );
+}
+
+#[test]
+fn replication_and_outages_of_regions_share_the_regions_filter() {
+    use dynoscope_cluster_panels::timeline::html::filter_of;
+    for kind in [
+        "REPLICATED",
+        "REPLICATION_CONFLICT",
+        "REGION_DOWN",
+        "REGION_UP",
+    ] {
+        assert_eq!(filter_of(kind), "REGION", "{kind}");
+    }
+    assert_eq!(filter_of("TRANSACTION_CONFLICT"), "TRANSACTION");
+}

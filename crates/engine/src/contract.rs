@@ -582,7 +582,6 @@ pub struct EventsDescription<E = crate::events::Event> {
 }
 
 /// How IAM judged (or would judge) one action a request needs.
-#[cfg(feature = "extras")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AccessDecision {
@@ -598,7 +597,6 @@ pub enum AccessDecision {
 
 /// `Dynoscope_ExplainAccess`: each action a request needs, how it was judged and by which
 /// statement.
-#[cfg(feature = "extras")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AccessExplanation {
@@ -611,7 +609,6 @@ pub struct AccessExplanation {
 
 /// One action on one resource, with the request's condition keys and the deciding
 /// statement (`Policy` and `Statement` count from 0; none when nothing applied).
-#[cfg(feature = "extras")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AuthorizationView {
@@ -625,6 +622,136 @@ pub struct AuthorizationView {
     pub statement: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+}
+
+/// A principal as `Dynoscope_PutPrincipal`, `Dynoscope_ListPrincipals` and
+/// `Dynoscope_DeletePrincipal` answer it: as set, with its user ARN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PrincipalView {
+    pub access_key_id: String,
+    pub name: String,
+    /// Identity policy documents, as JSON text.
+    pub policies: Vec<String>,
+    /// Values of policy variables beyond `aws:username` and `aws:userid`.
+    #[serde(default)]
+    pub variables: std::collections::BTreeMap<String, String>,
+    pub arn: String,
+}
+
+/// `Dynoscope_PutPrincipal` and `Dynoscope_DeletePrincipal`: the principal set or removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PrincipalAnswer {
+    pub principal: PrincipalView,
+}
+
+/// `Dynoscope_ListPrincipals`: every principal, by access key id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PrincipalsList {
+    pub principals: Vec<PrincipalView>,
+}
+
+/// `Dynoscope_DescribeRegions` and `Dynoscope_SetRegionAvailability`: every region the
+/// engine knows (the home region, those holding replicas, those taken down), by name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RegionsDescription {
+    /// The virtual clock's now, which due times are compared with.
+    pub now_millis: u64,
+    pub regions: Vec<RegionView>,
+}
+
+/// One region: its tables, whether it answers, and the replications on their way to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RegionView {
+    pub region_name: String,
+    /// The region unaddressed requests go to.
+    pub home: bool,
+    /// False once taken down (`Dynoscope_SetRegionAvailability`).
+    pub available: bool,
+    pub tables: Vec<String>,
+    pub in_flight: Vec<ReplicationInFlight>,
+}
+
+/// A write on its way to a region's replica: applied there once due (and the region is up).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ReplicationInFlight {
+    pub table_name: String,
+    /// The region the write was made in.
+    pub from_region: String,
+    /// `PUT` or `DELETE`.
+    pub operation: String,
+    /// The item as written (DynamoDB JSON); null for a delete.
+    #[serde(default)]
+    pub item: Option<Value>,
+    pub written_at_millis: u64,
+    pub due_at_millis: u64,
+}
+
+/// `Dynoscope_DescribeDax` and `Dynoscope_SetDax`: the simulated DAX cluster's settings,
+/// counters and the live entries of both caches.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DaxDescription {
+    pub settings: DaxSettings,
+    pub statistics: DaxStatistics,
+    pub item_cache: Vec<DaxItemEntry>,
+    pub query_cache: Vec<DaxQueryEntry>,
+}
+
+/// How long each cache keeps an entry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DaxSettings {
+    pub item_ttl_millis: u64,
+    pub query_ttl_millis: u64,
+}
+
+/// What the cluster has served since the engine started (a flush keeps them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DaxStatistics {
+    pub item_hits: u64,
+    pub item_misses: u64,
+    pub query_hits: u64,
+    pub query_misses: u64,
+    /// Writes sent through DAX: the table first, then the item cache.
+    pub write_throughs: u64,
+    /// Requests DAX does not cache (strongly consistent reads, transactions).
+    pub pass_throughs: u64,
+}
+
+/// One live entry of the item cache.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DaxItemEntry {
+    pub table_name: String,
+    /// The item's key (DynamoDB JSON).
+    pub key: Value,
+    /// The item as cached (DynamoDB JSON); null: cached as not found.
+    #[serde(default)]
+    pub item: Option<Value>,
+    pub cached_at_millis: u64,
+    pub expires_at_millis: u64,
+    /// The table's item differs from the cached one (written to the table directly).
+    pub stale: bool,
+}
+
+/// One live entry of the query cache: a whole Query or Scan request and its answer's count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DaxQueryEntry {
+    pub operation: String,
+    pub table_name: String,
+    pub request: Value,
+    #[serde(default)]
+    pub count: Option<u64>,
+    pub cached_at_millis: u64,
+    pub expires_at_millis: u64,
 }
 
 /// How a request is sent, beside its operation and body: to which region, through which

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use crate::contract::{DaxDescription, DaxItemEntry, DaxQueryEntry, DaxSettings, DaxStatistics};
 use crate::engine::Engine;
 use crate::error::DynamoError;
 use crate::key::PrimaryKey;
@@ -431,48 +432,52 @@ impl Engine {
     }
 
     /// `Dynoscope_DescribeDax`'s answer: settings, counters and both caches.
-    pub(crate) fn describe_dax(&self) -> Value {
+    pub(crate) fn describe_dax(&self) -> DaxDescription {
         let now = self.clock.now_millis();
         let dax = &self.dax;
-        let items: Vec<Value> = (dax.items.iter())
+        let item_cache = (dax.items.iter())
             .filter(|(_, c)| now < c.cached_millis + dax.item_ttl_millis)
             .map(|((table, key), cached)| {
                 let current = self.tables.get(table).and_then(|t| t.get(key));
                 let key_item = self.tables.get(table).map(|t| t.key_schema().key_item(key));
-                json!({
-                    "TableName": table,
-                    "Key": key_item,
-                    "Item": cached.item,
-                    "CachedAtMillis": cached.cached_millis,
-                    "ExpiresAtMillis": cached.cached_millis + dax.item_ttl_millis,
-                    "Stale": current != cached.item.as_ref(),
-                })
+                DaxItemEntry {
+                    table_name: table.clone(),
+                    key: serde_json::to_value(key_item).unwrap_or_default(),
+                    item: cached.item.as_ref().map(|i| json!(i)),
+                    cached_at_millis: cached.cached_millis,
+                    expires_at_millis: cached.cached_millis + dax.item_ttl_millis,
+                    stale: current != cached.item.as_ref(),
+                }
             })
             .collect();
-        let queries: Vec<Value> = (dax.queries.values())
+        let query_cache = (dax.queries.values())
             .filter(|c| now < c.cached_millis + dax.query_ttl_millis)
-            .map(|cached| {
-                json!({
-                    "Operation": cached.operation,
-                    "TableName": cached.table,
-                    "Request": cached.request,
-                    "Count": cached.response["Count"],
-                    "CachedAtMillis": cached.cached_millis,
-                    "ExpiresAtMillis": cached.cached_millis + dax.query_ttl_millis,
-                })
+            .map(|cached| DaxQueryEntry {
+                operation: cached.operation.clone(),
+                table_name: cached.table.clone(),
+                request: cached.request.clone(),
+                count: cached.response["Count"].as_u64(),
+                cached_at_millis: cached.cached_millis,
+                expires_at_millis: cached.cached_millis + dax.query_ttl_millis,
             })
             .collect();
         let s = dax.stats;
-        json!({
-            "Settings": {"ItemTtlMillis": dax.item_ttl_millis, "QueryTtlMillis": dax.query_ttl_millis},
-            "Statistics": {
-                "ItemHits": s.item_hits, "ItemMisses": s.item_misses,
-                "QueryHits": s.query_hits, "QueryMisses": s.query_misses,
-                "WriteThroughs": s.write_throughs, "PassThroughs": s.pass_throughs,
+        DaxDescription {
+            settings: DaxSettings {
+                item_ttl_millis: dax.item_ttl_millis,
+                query_ttl_millis: dax.query_ttl_millis,
             },
-            "ItemCache": items,
-            "QueryCache": queries,
-        })
+            statistics: DaxStatistics {
+                item_hits: s.item_hits,
+                item_misses: s.item_misses,
+                query_hits: s.query_hits,
+                query_misses: s.query_misses,
+                write_throughs: s.write_throughs,
+                pass_throughs: s.pass_throughs,
+            },
+            item_cache,
+            query_cache,
+        }
     }
 
     /// Empties both caches (what a DAX node restart does); the counters stay.

@@ -36,6 +36,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::contract::{RegionView, RegionsDescription, ReplicationInFlight};
 use crate::engine::Engine;
 use crate::error::{DynamoError, ErrorKind};
 use crate::key::PrimaryKey;
@@ -633,45 +634,46 @@ impl Engine {
 /// `Dynoscope_DescribeRegions`: every region known (the home region, every region that
 /// holds state or is down), its tables, whether it is available, and the replications on
 /// their way to it.
-pub(crate) fn describe_regions(engine: &Engine) -> Value {
+pub(crate) fn describe_regions(engine: &Engine) -> RegionsDescription {
     let current = &engine.config.region;
     let mut names: BTreeSet<&String> = engine.regions.others.keys().collect();
     names.insert(current);
     names.insert(&engine.regions.home);
     names.extend(engine.regions.down.iter());
-    let regions: Vec<Value> = names
+    let regions = names
         .into_iter()
         .map(|region| {
-            let tables: Vec<&String> = if region == current {
-                engine.tables.keys().collect()
+            let tables: Vec<String> = if region == current {
+                engine.tables.keys().cloned().collect()
             } else {
                 (engine.regions.others.get(region))
-                    .map(|s| s.table_names().collect())
+                    .map(|s| s.table_names().cloned().collect())
                     .unwrap_or_default()
             };
-            let in_flight: Vec<Value> = (engine.regions.in_flight.iter())
+            let in_flight = (engine.regions.in_flight.iter())
                 .filter(|r| &r.to == region)
-                .map(|r| {
-                    json!({
-                        "TableName": r.table,
-                        "FromRegion": r.stamp.region,
-                        "Operation": if r.item.is_some() { "PUT" } else { "DELETE" },
-                        "Item": r.item.as_ref().map(image),
-                        "WrittenAtMillis": r.stamp.at_millis,
-                        "DueAtMillis": r.due_millis,
-                    })
+                .map(|r| ReplicationInFlight {
+                    table_name: r.table.clone(),
+                    from_region: r.stamp.region.clone(),
+                    operation: if r.item.is_some() { "PUT" } else { "DELETE" }.to_owned(),
+                    item: r.item.as_ref().map(image),
+                    written_at_millis: r.stamp.at_millis,
+                    due_at_millis: r.due_millis,
                 })
                 .collect();
-            json!({
-                "RegionName": region,
-                "Home": *region == engine.regions.home,
-                "Available": !engine.regions.down.contains(region),
-                "Tables": tables,
-                "InFlight": in_flight,
-            })
+            RegionView {
+                region_name: region.clone(),
+                home: *region == engine.regions.home,
+                available: !engine.regions.down.contains(region),
+                tables,
+                in_flight,
+            }
         })
         .collect();
-    json!({"NowMillis": engine.now_millis(), "Regions": regions})
+    RegionsDescription {
+        now_millis: engine.now_millis(),
+        regions,
+    }
 }
 
 /// `Dynoscope_SetRegionAvailability`: takes a region down or brings it back.

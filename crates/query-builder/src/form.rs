@@ -1,7 +1,7 @@
 //! What the learner filled in: the builder's form, read from the HTML form's fields by
 //! name (`operation`, `index`, `pk`, `sk-op`, `sk`, `sk2`, `filter-N-attribute`,
 //! `filter-N-op`, `filter-N-type`, `filter-N-value`, `filter-N-value2`, `projection`,
-//! `select`, `limit`, `descending`, `consistent`, `segment`, `total-segments`), with a
+//! `select`, `limit`, `descending`, `consistent`, `segment`, `total-segments`, `via-dax`), with a
 //! checkbox present only when ticked, as a browser submits a form. Every field stays text
 //! until [`crate::request`] reads it, so whatever was typed is kept and shown again.
 
@@ -75,6 +75,8 @@ pub struct Form {
     pub consistent: bool,
     pub segment: String,
     pub total_segments: String,
+    /// Sent through the simulated DAX cluster (`{via: "dax"}`), not straight to the table.
+    pub via_dax: bool,
 }
 
 impl Default for Form {
@@ -94,6 +96,7 @@ impl Default for Form {
             consistent: false,
             segment: String::new(),
             total_segments: String::new(),
+            via_dax: false,
         }
     }
 }
@@ -135,6 +138,7 @@ impl Form {
             consistent: fields.contains_key("consistent"),
             segment: text("segment"),
             total_segments: text("total-segments"),
+            via_dax: fields.contains_key("via-dax"),
         }
     }
 

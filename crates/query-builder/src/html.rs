@@ -203,6 +203,12 @@ fn option_fields(source: &Source, form: &Form) -> String {
         "Strongly consistent (full price)",
         global,
     );
+    out += &checkbox(
+        "via-dax",
+        form.via_dax,
+        "Through DAX (a cache hit costs no read units)",
+        None,
+    );
     if !form.is_query() {
         out += &format!(
             "<label>Segment {}</label><label>of TotalSegments {}</label>",

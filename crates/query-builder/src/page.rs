@@ -24,6 +24,9 @@ pub struct Run<'a> {
     pub page: usize,
     /// Whether the request had a filter.
     pub filtered: bool,
+    /// Whether it went through DAX, and was strongly consistent.
+    pub via_dax: bool,
+    pub consistent: bool,
 }
 
 /// The page of results as HTML.
@@ -38,6 +41,9 @@ pub fn page_html(shape: &TableShape, run: &Run) -> String {
         "<div class=\"qb-summary\"><span data-testid=\"qb-count\">Count {count}</span> · <span data-testid=\"qb-scanned\">ScannedCount {scanned}</span> · page {}</div>",
         run.page
     );
+    if run.via_dax {
+        out += &dax_html(response, run.consistent);
+    }
     out += &capacity_html(&response["ConsumedCapacity"]);
     if let Some(read) = run.read {
         out += &arithmetic_html(read, count, run.filtered);
@@ -47,6 +53,19 @@ pub fn page_html(shape: &TableShape, run: &Run) -> String {
     }
     out += &paging_html(response.get("LastEvaluatedKey"), run.page);
     out
+}
+
+/// Which way DAX answered: from its query cache (no `ConsumedCapacity`, which the builder
+/// always asks for), or from the table.
+fn dax_html(response: &Value, consistent: bool) -> String {
+    let text = if consistent {
+        "Through DAX: strongly consistent, so DAX passed it to the table uncached."
+    } else if response.get("ConsumedCapacity").is_none() {
+        "Through DAX: a cache hit. DAX answered from its query cache, so no ConsumedCapacity came back and no read units were spent."
+    } else {
+        "Through DAX: a cache miss. DAX read the table (its read units below) and cached the answer for the query TTL."
+    };
+    format!("<p class=\"qb-dax\" data-testid=\"qb-dax\" role=\"status\">{text}</p>")
 }
 
 /// DynamoDB's error: its name, then its message.

@@ -286,6 +286,8 @@ fn run_on_engine(fields: &[(&str, &str)], items: usize) -> String {
             read: Some(&read),
             page: 1,
             filtered: !form.filters.is_empty(),
+            via_dax: false,
+            consistent: false,
         },
     )
 }
@@ -344,7 +346,44 @@ fn an_error_is_shown_by_its_name_and_message() {
             read: None,
             page: 1,
             filtered: false,
+            via_dax: false,
+            consistent: false,
         },
     );
     assert!(html.contains("<strong>ValidationException</strong>: Limit must be &gt;= 1"));
+}
+
+/// A Query answered from DAX's query cache comes back without ConsumedCapacity.
+fn dax_run_html(response: &serde_json::Value, consistent: bool) -> String {
+    page_html(
+        &shape(),
+        &Run {
+            outcome: Ok(response),
+            read: None,
+            page: 1,
+            filtered: false,
+            via_dax: true,
+            consistent,
+        },
+    )
+}
+
+#[test]
+fn a_read_through_dax_without_consumed_capacity_is_told_as_a_cache_hit() {
+    let html = dax_run_html(&json!({"Count": 0, "ScannedCount": 0, "Items": []}), false);
+    assert!(html.contains("a cache hit"), "{html}");
+}
+
+#[test]
+fn a_read_through_dax_with_consumed_capacity_is_told_as_a_miss() {
+    let response = json!({"Count": 0, "ScannedCount": 0, "Items": [],
+        "ConsumedCapacity": {"TableName": "t", "CapacityUnits": 0.5}});
+    assert!(dax_run_html(&response, false).contains("a cache miss"));
+}
+
+#[test]
+fn a_strongly_consistent_read_through_dax_is_told_as_passed_through() {
+    let response = json!({"Count": 0, "ScannedCount": 0, "Items": [],
+        "ConsumedCapacity": {"TableName": "t", "CapacityUnits": 1.0}});
+    assert!(dax_run_html(&response, true).contains("passed it to the table uncached"));
 }

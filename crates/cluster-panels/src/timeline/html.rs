@@ -7,10 +7,17 @@ use dynoscope_engine::Event;
 use super::sentence::{Table, sentence};
 
 /// The filter toggle an event kind falls under: zone outages and the leader elections
-/// they cause share one.
+/// they cause share one; so do the events of regions (replication, its conflicts, outages)
+/// and those of transactions (holds and the conflicts they cause).
 pub fn filter_of(kind: &str) -> &str {
     match kind {
         "ZONE_DOWN" | "ZONE_UP" | "FAILOVER" => "ZONE",
+        "REPLICATED"
+        | "REPLICATION_CONFLICT"
+        | "REPLICATED_WRITE_CONFLICT"
+        | "REGION_DOWN"
+        | "REGION_UP" => "REGION",
+        "TRANSACTION" | "TRANSACTION_CONFLICT" => "TRANSACTION",
         other => other,
     }
 }

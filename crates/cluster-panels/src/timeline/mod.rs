@@ -4,4 +4,4 @@ pub mod html;
 pub mod sentence;
 
 pub use html::events_html;
-pub use sentence::{Table, sentence};
+pub use sentence::{Table, key_text, sentence};

@@ -236,6 +236,104 @@ pub fn sentence(kind: &str, at: u64, detail: &Value, table: &Table) -> String {
                 .unwrap_or_default();
             format!("Leader elected after a zone outage: {}", moves.join("; "))
         }
+        "REPLICATED" => format!(
+            "{} applied the {} of {key} made in {}, {} ms after it was written",
+            text(detail, "Region"),
+            text(detail, "Operation"),
+            text(detail, "FromRegion"),
+            detail.get("LagMillis").and_then(Value::as_u64).unwrap_or(0)
+        ),
+        "REPLICATION_CONFLICT" => conflict_sentence(at, detail, &key),
+        "REGION_DOWN" => format!(
+            "Region {} went down: requests to it answer InternalServerError; writes made elsewhere wait for it ({} now)",
+            text(detail, "Region"),
+            number(detail, "ReplicationsWaiting")
+        ),
+        "REGION_UP" => format!(
+            "Region {} is back: the writes waiting for it ({}) apply in order",
+            text(detail, "Region"),
+            number(detail, "ReplicationsWaiting")
+        ),
+        "REPLICATED_WRITE_CONFLICT" => format!(
+            "{} of {key} in {} refused (ReplicatedWriteConflictException): {} is still modifying it",
+            text(detail, "Operation"),
+            text(detail, "Region"),
+            text(detail, "ModifyingRegion")
+        ),
+        "TRANSACTION" => format!(
+            "Transaction {} holds {} item(s) for {} ms: other writes to them conflict meanwhile",
+            text(detail, "Transaction"),
+            number(detail, "Items"),
+            held_for(at, detail)
+        ),
+        "TRANSACTION_CONFLICT" => format!(
+            "{} of {key} conflicts with transaction {}, which holds the item for {} ms more",
+            text(detail, "Operation"),
+            text(detail, "Transaction"),
+            held_for(at, detail)
+        ),
+        "DAX" => dax_sentence(detail, &key),
         other => format!("{other}: {detail}"),
     }
+}
+
+fn text<'a>(detail: &'a Value, field: &str) -> &'a str {
+    detail.get(field).and_then(Value::as_str).unwrap_or("?")
+}
+
+fn number(detail: &Value, field: &str) -> u64 {
+    detail.get(field).and_then(Value::as_u64).unwrap_or(0)
+}
+
+fn held_for(at: u64, detail: &Value) -> u64 {
+    number(detail, "HeldUntilMillis").saturating_sub(at)
+}
+
+/// Two concurrent versions of one item met in a region: both, and which one last writer
+/// wins kept.
+fn conflict_sentence(at: u64, detail: &Value, key: &str) -> String {
+    let version = |side: &str| {
+        let v = &detail[side];
+        let written = v.get("AtMillis").and_then(Value::as_u64).unwrap_or(at);
+        format!(
+            "{}'s (written {} ms before)",
+            v.get("Region").and_then(Value::as_str).unwrap_or("?"),
+            at.saturating_sub(written)
+        )
+    };
+    let kept = match text(detail, "Winner") {
+        "LOCAL" => "its own version stays",
+        _ => "the incoming version replaces its own",
+    };
+    format!(
+        "Conflict in {} over {key}: {} and {} versions were written concurrently; last writer wins, {} ({})",
+        text(detail, "Region"),
+        version("Local"),
+        version("Incoming"),
+        text(detail, "WinnerRegion"),
+        kept
+    )
+}
+
+/// A request through the DAX cluster: the path it took.
+fn dax_sentence(detail: &Value, key: &str) -> String {
+    let operation = text(detail, "Operation");
+    let target = if detail.get("Key").is_some() {
+        format!("{operation} {key}")
+    } else {
+        operation.to_owned()
+    };
+    let path = match text(detail, "Path") {
+        "ITEM_HIT" if detail.get("Stale").and_then(Value::as_bool) == Some(true) => {
+            "an item cache hit, stale: the table's item was written directly after DAX cached it"
+        }
+        "ITEM_HIT" => "an item cache hit (no read units)",
+        "ITEM_MISS" => "an item cache miss: read from the table, then cached",
+        "QUERY_HIT" => "a query cache hit (no read units)",
+        "QUERY_MISS" => "a query cache miss: read from the table, then cached",
+        "WRITE_THROUGH" => "written to the table, then to the item cache",
+        "PASS_THROUGH" => "passed to the table uncached",
+        other => other,
+    };
+    format!("{target} through DAX: {path}")
 }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::validate::Violations;
+use crate::contract::{PrincipalAnswer, PrincipalView, PrincipalsList};
 use crate::dispatch::respond;
 use crate::engine::Engine;
 use crate::error::DynamoError;
@@ -37,13 +38,17 @@ pub struct ExplainAccessRequest {
 }
 
 /// A principal as the operations answer it: as set, with its user ARN.
-fn view(engine: &Engine, principal: &Principal) -> Value {
-    let mut value = serde_json::to_value(principal).expect("a principal always serialises");
-    value["Arn"] = json!(format!(
-        "arn:aws:iam::{}:user/{}",
-        engine.config.account_id, principal.name
-    ));
-    value
+fn view(engine: &Engine, principal: &Principal) -> PrincipalView {
+    PrincipalView {
+        access_key_id: principal.access_key_id.clone(),
+        name: principal.name.clone(),
+        policies: principal.policies.clone(),
+        variables: principal.variables.clone(),
+        arn: format!(
+            "arn:aws:iam::{}:user/{}",
+            engine.config.account_id, principal.name
+        ),
+    }
 }
 
 fn check_key(v: &mut Violations, key: Option<&str>) {
@@ -89,12 +94,14 @@ pub fn put_principal(
         .put(principal.clone())
         .map_err(DynamoError::validation)?;
     engine.record_principal(&principal.access_key_id, Some(&principal));
-    respond(&json!({"Principal": view(engine, &principal)}))
+    respond(&PrincipalAnswer {
+        principal: view(engine, &principal),
+    })
 }
 
 pub fn list_principals(engine: &mut Engine, _request: Value) -> Result<Vec<u8>, DynamoError> {
-    let principals: Vec<Value> = engine.principals.list().map(|p| view(engine, p)).collect();
-    respond(&json!({"Principals": principals}))
+    let principals = engine.principals.list().map(|p| view(engine, p)).collect();
+    respond(&PrincipalsList { principals })
 }
 
 pub fn delete_principal(
@@ -112,7 +119,9 @@ pub fn delete_principal(
         ));
     };
     engine.record_principal(&key, None);
-    respond(&json!({"Principal": view(engine, &principal)}))
+    respond(&PrincipalAnswer {
+        principal: view(engine, &principal),
+    })
 }
 
 pub fn explain_access(
