@@ -1,10 +1,12 @@
 //! The AWS CLI in the page, the page's side: a line is read and printed by the model's worker
 //! ([`dynoscope_cli`] runs there, see [`crate::converters`]), while each call it makes is
-//! sent here through [`EngineHandle::send`], the same door as every other request, and its
+//! sent here through [`EngineHandle::send_with`] (to the region `--region` names), the same
+//! door as every other request, and its
 //! outcome handed back until the run is done. The console view and `window.dynoscope.cli`
 //! both run lines through [`run_line`]. The page holds what comes back as JSON, so it carries
 //! none of the CLI's types.
 
+use dynoscope_engine::contract::RequestOptions;
 use dynoscope_model::ModelError;
 use serde_json::Value;
 
@@ -35,9 +37,15 @@ pub async fn run_line(handle: &EngineHandle, line: &str) -> Result<LineRun, Mode
             CliStep::Send {
                 operation,
                 request,
+                region,
                 state,
             } => {
-                let outcome = match handle.send(&operation, &request.to_string()).await {
+                let options = RequestOptions {
+                    region,
+                    ..RequestOptions::default()
+                };
+                let body = request.to_string();
+                let outcome = match handle.send_with(&operation, &body, &options).await {
                     Ok(text) => Ok(serde_json::from_slice(text.as_bytes()).map_err(|e| {
                         ModelError::whole(format!("the engine's response is not JSON: {e}"))
                     })?),

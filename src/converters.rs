@@ -325,10 +325,12 @@ pub async fn cli_resume(
 
 /// Where a CLI run stands.
 pub enum CliStep {
-    /// Send `request` as `operation`, then resume from `state`.
+    /// Send `request` as `operation` (to `region`, when the line named another than the
+    /// home region), then resume from `state`.
     Send {
         operation: String,
         request: serde_json::Value,
+        region: Option<String>,
         state: serde_json::Value,
     },
     /// Done: what it printed (`{exitCode, stdout, stderr}`) and its log entry's HTML.
@@ -347,6 +349,7 @@ fn cli_step(outcome: Outcome) -> Result<CliStep, ModelError> {
         } => Ok(CliStep::Send {
             operation: call["operation"].as_str().unwrap_or_default().to_owned(),
             request: call["request"].take(),
+            region: call["region"].as_str().map(str::to_owned),
             state,
         }),
         Outcome::CliStep {

@@ -31,6 +31,10 @@ pub struct Invocation {
     /// again until one of its acceptors decides.
     #[serde(default)]
     pub waiter: Option<String>,
+    /// `--region`, when it names another region than the engine's home region (a global
+    /// table's replica there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// The CLI's paging options.
@@ -50,7 +54,7 @@ pub struct Paging {
 
 /// What a line comes to.
 pub enum Parsed {
-    Run(Invocation),
+    Run(Box<Invocation>),
     Print(Printed),
 }
 
@@ -294,6 +298,7 @@ struct Globals {
     no_paginate: bool,
     binary: BinaryFormat,
     version: bool,
+    region: Option<String>,
 }
 
 enum Taken {
@@ -347,16 +352,10 @@ impl Globals {
                 }
                 self.query = Some(query.to_owned());
             }
-            ("region", Some(region)) if region == settings.region => {}
-            ("region", Some(region)) => {
-                return Taken::Error(Box::new(Parsed::Print(Printed::error(
-                    USAGE_ERROR,
-                    format!(
-                        "\n--region {region} is not available here: the engine in this tab is one region, {}. Leave --region out or use --region {}.\n",
-                        settings.region, settings.region
-                    ),
-                ))));
-            }
+            ("region", Some(region)) if region == settings.region => self.region = None,
+            // Another region: where a global table's replicas live (a table that has none
+            // there is not found, as on AWS).
+            ("region", Some(region)) => self.region = Some(region.to_owned()),
             ("color", Some("on" | "off" | "auto")) => {}
             ("color", Some(other)) => {
                 return Taken::Error(Box::new(usage_error(&format!(
@@ -570,6 +569,7 @@ struct Output {
     query: Option<String>,
     no_paginate: bool,
     binary: BinaryFormat,
+    region: Option<String>,
 }
 
 fn globals_into(globals: &mut Globals) -> Output {
@@ -578,6 +578,7 @@ fn globals_into(globals: &mut Globals) -> Output {
         query: globals.query.take(),
         no_paginate: globals.no_paginate,
         binary: globals.binary,
+        region: globals.region.take(),
     }
 }
 
@@ -727,7 +728,7 @@ fn build(
             return warned(validation_error(&message));
         }
     }
-    Parsed::Run(Invocation {
+    Parsed::Run(Box::new(Invocation {
         service: service.service.clone(),
         operation: operation_name.to_owned(),
         request,
@@ -736,7 +737,8 @@ fn build(
         paging,
         warning,
         waiter: None,
-    })
+        region: output.region,
+    }))
 }
 
 fn file_message(value: &str) -> String {

@@ -59,7 +59,7 @@ impl Printed {
 /// What the console knows about where it runs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Settings {
-    /// The engine's region: `--region` may name it and no other.
+    /// The engine's home region: `--region` naming another sends there.
     pub region: String,
 }
 
@@ -78,7 +78,7 @@ pub fn start(line: &str, settings: &Settings) -> Step {
             printed,
             calls: Vec::new(),
         },
-        command::Parsed::Run(invocation) => run::begin(invocation),
+        command::Parsed::Run(invocation) => run::begin(*invocation),
     }
 }
 

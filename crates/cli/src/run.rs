@@ -22,6 +22,9 @@ pub struct Call {
     pub target: String,
     pub operation: String,
     pub request: Value,
+    /// The region it is sent to, when the line named another than the engine's home region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// An error response: the code (the part of `__type` after `#`) and the message.
@@ -132,6 +135,7 @@ impl Run {
             target: service.target_prefix.clone(),
             operation: self.invocation.operation.clone(),
             request: self.request.clone(),
+            region: self.invocation.region.clone(),
         };
         self.sent.push(call.clone());
         Step::Send {
