@@ -687,9 +687,16 @@ fn parallelization_factor_runs_lanes_at_once_and_keeps_each_keys_order() {
 fn mappings_and_their_positions_survive_a_restore() {
     let mut h = Harness::new();
     let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
-    let uuid = mapping(&mut h, &arn, "f", json!({"BatchSize": 7}));
+    let url = "http://localhost:3000/f";
+    let uuid = mapping(
+        &mut h,
+        &arn,
+        "f",
+        json!({"BatchSize": 7, "FunctionUrl": url}),
+    );
     put(&mut h, "done", json!({}));
     let invocation = one(&mut h);
+    assert_eq!(invocation.function_url.as_deref(), Some(url));
     succeed(&mut h, &invocation);
     put(&mut h, "pending", json!({}));
     let mut store = MemoryStore::new();
@@ -703,11 +710,14 @@ fn mappings_and_their_positions_survive_a_restore() {
     );
     assert_eq!(listed["EventSourceMappings"][0]["UUID"], uuid.as_str());
     assert_eq!(listed["EventSourceMappings"][0]["BatchSize"], 7);
+    assert_eq!(listed["EventSourceMappings"][0]["FunctionUrl"], url);
+    let resumed = one(&mut h);
     assert_eq!(
-        pks(&one(&mut h)),
+        pks(&resumed),
         ["pending"],
         "delivery resumes where it stood"
     );
+    assert_eq!(resumed.function_url.as_deref(), Some(url));
 }
 
 #[test]

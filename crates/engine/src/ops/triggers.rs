@@ -37,6 +37,8 @@ pub struct CreateEventSourceMappingRequest {
     /// Dynoscope's own: the function's timeout the front end enforces (Lambda keeps it on
     /// the function, which Dynoscope does not model).
     pub function_timeout_seconds: Option<i64>,
+    /// Dynoscope's own: the loopback `http://` URL the native server POSTs events to.
+    pub function_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,6 +176,7 @@ pub fn create_event_source_mapping(
         on_failure: (r.destination_config.and_then(|d| d.on_failure)).and_then(|o| o.destination),
         tumbling_window_in_seconds: r.tumbling_window_in_seconds,
         function_timeout_seconds: r.function_timeout_seconds,
+        function_url: r.function_url,
     };
     respond(&engine.create_event_source_mapping(requested)?)
 }

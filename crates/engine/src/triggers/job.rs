@@ -14,7 +14,8 @@ use crate::stream::sequence_text;
 /// {"InvocationId": "3f0c...-...", "MappingUUID": "a1b2...", "FunctionName": "audit",
 ///  "FunctionArn": "arn:aws:lambda:us-east-1:000000000000:function:audit",
 ///  "ShardId": "shardId-00000001700000000000-1a2b3c4d", "Attempt": 1,
-///  "TimeoutMillis": 3000, "Event": {"Records": [{"eventID": "...", "eventName": "INSERT", ...}]}}
+///  "TimeoutMillis": 3000, "Event": {"Records": [{"eventID": "...", "eventName": "INSERT", ...}]},
+///  "FunctionUrl": "http://localhost:3000/"}
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -34,6 +35,9 @@ pub struct Invocation {
     pub timeout_millis: u64,
     /// The event, exactly as Lambda delivers it: `{"Records": [...]}`.
     pub event: Value,
+    /// The mapping's `FunctionUrl`, if it has one: where the native server POSTs the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function_url: Option<String>,
 }
 
 /// The error a handler ended with: a thrown error, a timeout, a crash.

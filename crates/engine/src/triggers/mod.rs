@@ -371,6 +371,7 @@ impl Mapping {
                 attempt,
                 timeout_millis: u64::from(self.settings.function_timeout_seconds) * 1000,
                 event: json!({"Records": event_records}),
+                function_url: self.settings.function_url.clone(),
             });
             step.in_flight.insert(
                 id.clone(),

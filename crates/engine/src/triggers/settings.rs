@@ -84,6 +84,7 @@ pub(crate) struct Requested {
     pub on_failure: Option<String>,
     pub tumbling_window_in_seconds: Option<i64>,
     pub function_timeout_seconds: Option<i64>,
+    pub function_url: Option<String>,
 }
 
 /// A mapping's settings as kept (and persisted).
@@ -107,10 +108,56 @@ pub(crate) struct Settings {
     pub report_batch_item_failures: bool,
     pub on_failure: Option<String>,
     pub function_timeout_seconds: u32,
+    /// Dynoscope's own: where the native server POSTs the event (a loopback `http://` URL).
+    /// The engine only keeps it; mappings stored before it existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function_url: Option<String>,
 }
 
 fn invalid(message: impl Into<String>) -> DynamoError {
     DynamoError::new(ErrorKind::InvalidParameterValueException, message)
+}
+
+/// Checks a `FunctionUrl`: `http://` to a loopback host (localhost, 127.0.0.1, [::1]), so a
+/// mapping can only make the server call a handler on the same machine.
+pub(crate) fn check_function_url(url: &str) -> Result<(), DynamoError> {
+    let refused = || {
+        invalid(format!(
+            "FunctionUrl {url} is not allowed: it must be an http:// URL on a loopback host \
+             (localhost, 127.0.0.1 or [::1]), such as http://localhost:3000/"
+        ))
+    };
+    match url.strip_prefix("http://").and_then(host_and_port) {
+        Some((host, port))
+            if (host.eq_ignore_ascii_case("localhost") || host == "127.0.0.1" || host == "::1")
+                && port.is_none_or(|p| p.parse::<u16>().is_ok()) =>
+        {
+            Ok(())
+        }
+        _ => Err(refused()),
+    }
+}
+
+/// The host (without brackets) and port of a URL after its scheme; `None` for user info
+/// (`user@host`, which could hide the real host) or a malformed bracketed address.
+fn host_and_port(rest: &str) -> Option<(&str, Option<&str>)> {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return None;
+    }
+    match authority.strip_prefix('[') {
+        Some(bracketed) => {
+            let (host, after) = bracketed.split_once(']')?;
+            match after {
+                "" => Some((host, None)),
+                _ => Some((host, Some(after.strip_prefix(':')?))),
+            }
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => Some((host, Some(port))),
+            None => Some((authority, None)),
+        },
+    }
 }
 
 /// The function's name in a name, a partial ARN (`123456789012:function:f`) or a full ARN,
@@ -166,6 +213,9 @@ impl Settings {
         if let Some(destination) = &requested.on_failure {
             Destination::parse(destination)?;
         }
+        if let Some(url) = &requested.function_url {
+            check_function_url(url)?;
+        }
         if requested.tumbling_window_in_seconds.is_some_and(|t| t > 0) {
             return Err(invalid(
                 "TumblingWindowInSeconds is not modelled by Dynoscope's stream triggers.",
@@ -197,6 +247,7 @@ impl Settings {
                 .function_timeout_seconds
                 .unwrap_or(DEFAULT_FUNCTION_TIMEOUT_SECONDS)
                 as u32,
+            function_url: requested.function_url,
         })
     }
 
@@ -217,7 +268,7 @@ impl Settings {
 
     /// The description GetEventSourceMapping answers with (`State`, `LastModified` in epoch
     /// seconds, `LastProcessingResult` as Lambda words it), plus Dynoscope's
-    /// `FunctionTimeoutSeconds`.
+    /// `FunctionTimeoutSeconds` and, when set, `FunctionUrl`.
     pub fn describe(&self, state: &str, last_modified_millis: u64, last_result: &str) -> Value {
         let mut d = json!({
             "UUID": self.uuid,
@@ -252,6 +303,9 @@ impl Settings {
                 .map(|p| json!({"Pattern": p}))
                 .collect();
             d["FilterCriteria"] = json!({"Filters": filters});
+        }
+        if let Some(url) = &self.function_url {
+            d["FunctionUrl"] = json!(url);
         }
         d
     }
@@ -350,5 +404,46 @@ mod tests {
             Destination::Table("failures".into())
         );
         assert!(Destination::parse("arn:aws:sns:us-east-1:000000000000:topic").is_err());
+    }
+
+    #[test]
+    fn a_function_url_is_http_on_a_loopback_host() {
+        for url in [
+            "http://localhost:3000/",
+            "http://LOCALHOST",
+            "http://127.0.0.1:8080/events?x=1",
+            "http://[::1]:9000/",
+            "http://[::1]",
+        ] {
+            assert!(check_function_url(url).is_ok(), "{url}");
+        }
+        for url in [
+            "https://localhost:3000/",
+            "http://example.com/",
+            "http://localhost.example.com/",
+            "http://127.0.0.2/",
+            "http://user@example.com@localhost/",
+            "http://localhost@example.com/",
+            "http://[::2]/",
+            "http://localhost:port/",
+            "ftp://localhost/",
+            "",
+        ] {
+            let e = check_function_url(url).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidParameterValueException, "{url}");
+            assert!(e.message.contains(url), "{}", e.message);
+        }
+        let kept = resolve(Requested {
+            function_url: Some("http://127.0.0.1:3000/".into()),
+            ..requested()
+        })
+        .unwrap();
+        assert_eq!(
+            kept.describe("Enabled", 0, "OK")["FunctionUrl"],
+            "http://127.0.0.1:3000/"
+        );
+        assert!(
+            resolve(requested()).unwrap().describe("Enabled", 0, "OK")["FunctionUrl"].is_null()
+        );
     }
 }
