@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dynoscope_engine::{Invocation, InvocationOutcome};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Bytes;
 use hyper::header::{CONTENT_TYPE, HOST, HeaderMap, USER_AGENT};
 use hyper::{Request, StatusCode, Uri};
@@ -120,7 +120,8 @@ async fn invoke(invocation: &Invocation) -> InvocationOutcome {
     let timeout = Duration::from_millis(invocation.timeout_millis);
     let outcome = match tokio::time::timeout(timeout, post(url, invocation)).await {
         Ok(Ok(reply)) => outcome_of(&reply),
-        Ok(Err(problem)) => unreachable(url, &problem),
+        Ok(Err(Failed::Unreachable(problem))) => unreachable(url, &problem),
+        Ok(Err(Failed::TooLarge)) => too_large(),
         Err(_) => InvocationOutcome::timed_out(invocation.timeout_millis),
     };
     outcome.with_duration(started.elapsed().as_millis() as u64)
@@ -142,6 +143,31 @@ fn unreachable(url: &str, problem: &str) -> InvocationOutcome {
         "FunctionUrlUnreachable",
         &format!("The function at {url} could not be reached: {problem}"),
     )
+}
+
+/// Lambda's error for an answer over its response limit.
+fn too_large() -> InvocationOutcome {
+    InvocationOutcome::error(
+        "Function.ResponseSizeTooLarge",
+        &format!(
+            "Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."
+        ),
+    )
+}
+
+/// Why a call brought no answer.
+#[derive(Debug)]
+enum Failed {
+    /// The URL could not be reached, or the exchange broke off: what went wrong, in words.
+    Unreachable(String),
+    /// The answer was over [`MAX_RESPONSE_BYTES`].
+    TooLarge,
+}
+
+impl<E: std::fmt::Display> From<E> for Failed {
+    fn from(e: E) -> Self {
+        Failed::Unreachable(e.to_string())
+    }
 }
 
 /// A handler's answer.
@@ -190,18 +216,15 @@ fn cut(text: &str) -> String {
 }
 
 /// POSTs the event of `invocation` to `url` on one connection, with the headers Lambda's
-/// runtime API gives a handler. Errors are what stopped the call, in words.
-async fn post(url: &str, invocation: &Invocation) -> Result<Reply, String> {
+/// runtime API gives a handler.
+async fn post(url: &str, invocation: &Invocation) -> Result<Reply, Failed> {
     let uri: Uri = url.parse().map_err(|e| format!("not a URL ({e})"))?;
     let host = uri.host().ok_or("the URL has no host")?;
     let address = host.trim_start_matches('[').trim_end_matches(']');
-    let stream = TcpStream::connect((address, uri.port_u16().unwrap_or(80)))
-        .await
-        .map_err(|e| e.to_string())?;
+    let stream = TcpStream::connect((address, uri.port_u16().unwrap_or(80))).await?;
     let _ = stream.set_nodelay(true);
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| e.to_string())?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
     let authority = uri.authority().map_or(host, |a| a.as_str());
     let deadline = now_millis() + invocation.timeout_millis;
@@ -216,19 +239,15 @@ async fn post(url: &str, invocation: &Invocation) -> Result<Reply, String> {
         )
         .header("Lambda-Runtime-Deadline-Ms", deadline.to_string())
         .header("X-Dynoscope-Attempt", invocation.attempt.to_string())
-        .body(Full::new(Bytes::from(invocation.event.to_string())))
-        .map_err(|e| e.to_string())?;
+        .body(Full::new(Bytes::from(invocation.event.to_string())))?;
     let exchange = async move {
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| e.to_string())?;
+        let response = sender.send_request(request).await?;
         let (parts, body) = response.into_parts();
-        let body = Limited::new(body, MAX_RESPONSE_BYTES)
-            .collect()
-            .await
-            .map_err(|e| format!("its answer could not be read ({e})"))?
-            .to_bytes();
+        let body = match Limited::new(body, MAX_RESPONSE_BYTES).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) if e.is::<LengthLimitError>() => return Err(Failed::TooLarge),
+            Err(e) => return Err(format!("its answer could not be read ({e})").into()),
+        };
         Ok(Reply {
             status: parts.status,
             function_error: function_error(&parts.headers),
@@ -244,7 +263,7 @@ async fn post(url: &str, invocation: &Invocation) -> Result<Reply, String> {
         reply = &mut exchange => reply,
         ended = &mut connection => match ended {
             Ok(()) => exchange.await,
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.into()),
         },
     }
 }
@@ -366,7 +385,7 @@ mod tests {
     /// A one-request HTTP server on a free loopback port that answers with `answer` after
     /// `delay`; returns its URL and what it received.
     async fn handler(
-        answer: &'static str,
+        answer: impl AsRef<[u8]> + Send + 'static,
         delay: Duration,
     ) -> (String, tokio::task::JoinHandle<String>) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -384,7 +403,7 @@ mod tests {
                 received.extend_from_slice(&buffer[..n]);
             }
             tokio::time::sleep(delay).await;
-            let _ = stream.write_all(answer.as_bytes()).await;
+            let _ = stream.write_all(answer.as_ref()).await;
             String::from_utf8(received).unwrap()
         });
         (url, served)
@@ -422,6 +441,18 @@ mod tests {
             error_of(&outcome),
             ("Sandbox.Timedout", "Task timed out after 0.20 seconds")
         );
+    }
+
+    #[tokio::test]
+    async fn an_answer_over_six_megabytes_is_lambdas_size_error() {
+        let body = "x".repeat(MAX_RESPONSE_BYTES + 1);
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let (url, _served) = handler(answer, Duration::ZERO).await;
+        let outcome = invoke(&invocation(Some(url), 3000)).await;
+        assert_eq!(error_of(&outcome).0, "Function.ResponseSizeTooLarge");
     }
 
     #[tokio::test]

@@ -48,7 +48,8 @@ const USAGE: &str = "usage: dynoscope-server [--host HOST] [--port PORT] [--dax-
   accepted and SigV4 is verified); exports and imports need --s3-dir (bucket B is DIR/B);
   --dax-port also serves the same tables through a simulated DAX cluster (item and query
   caches) on that port; 512 connections (more wait); timeouts 60 s idle, 10 s for
-  a request's headers, 60 s for its body";
+  a request's headers, 60 s for its body. A stream trigger's mapping with a FunctionUrl
+  (http:// on localhost, 127.0.0.1 or [::1]) has each batch's Lambda event POSTed there";
 
 /// How long in-flight requests get to finish once shutdown begins.
 const GRACE: Duration = Duration::from_secs(10);
