@@ -20,6 +20,7 @@
 //! A mapping without a URL fails each invocation as Lambda does for a function that does
 //! not exist.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -87,7 +88,9 @@ async fn deliver(engine: SharedEngine, wake: Arc<Notify>) {
         }
         let taken = durable::run_job(&engine, |e| {
             e.observe_host_time(now_millis());
-            e.take_invocations()
+            // An engine panic must not end delivery for the rest of the server's life (a
+            // request that panics answers InternalFailure and the server goes on, too).
+            catch_unwind(AssertUnwindSafe(|| e.take_invocations())).unwrap_or_default()
         })
         .await;
         match taken {
