@@ -103,6 +103,10 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "extras")]
     "UpdateTableReplicaAutoScaling",
     "Dynoscope_AdvanceClock",
+    #[cfg(feature = "extras")]
+    "Dynoscope_CreateEventSourceMapping",
+    #[cfg(feature = "extras")]
+    "Dynoscope_DeleteEventSourceMapping",
     "Dynoscope_DescribeClock",
     #[cfg(feature = "extras")]
     "Dynoscope_DescribeDax",
@@ -122,8 +126,14 @@ pub const OPERATIONS: &[&str] = &[
     "Dynoscope_PutPrincipal",
     "Dynoscope_GetActivity",
     "Dynoscope_GetEvents",
+    #[cfg(feature = "extras")]
+    "Dynoscope_GetInvocations",
     "Dynoscope_GetMetrics",
+    #[cfg(feature = "extras")]
+    "Dynoscope_ListEventSourceMappings",
     "Dynoscope_LocateItem",
+    #[cfg(feature = "extras")]
+    "Dynoscope_ReceiveFromQueue",
     "Dynoscope_SetClock",
     #[cfg(feature = "extras")]
     "Dynoscope_SetDax",
@@ -376,6 +386,22 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "Dynoscope_DeletePrincipal" => ops::principals::delete_principal(engine, parse(body)?),
         #[cfg(feature = "extras")]
         "Dynoscope_ExplainAccess" => ops::principals::explain_access(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "Dynoscope_CreateEventSourceMapping" => {
+            ops::triggers::create_event_source_mapping(engine, parse(body)?)
+        }
+        #[cfg(feature = "extras")]
+        "Dynoscope_ListEventSourceMappings" => {
+            ops::triggers::list_event_source_mappings(engine, parse(body)?)
+        }
+        #[cfg(feature = "extras")]
+        "Dynoscope_DeleteEventSourceMapping" => {
+            ops::triggers::delete_event_source_mapping(engine, parse(body)?)
+        }
+        #[cfg(feature = "extras")]
+        "Dynoscope_GetInvocations" => ops::triggers::get_invocations(engine, parse(body)?),
+        #[cfg(feature = "extras")]
+        "Dynoscope_ReceiveFromQueue" => ops::triggers::receive_from_queue(engine, parse(body)?),
         // DynamoDB's UnknownOperationException has no message.
         _ => Err(DynamoError::new(ErrorKind::UnknownOperationException, "")),
     }

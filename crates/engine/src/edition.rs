@@ -49,6 +49,11 @@ pub const FULL_ONLY_OPERATIONS: &[&str] = &[
     "Dynoscope_DescribeDax",
     "Dynoscope_SetRegionAvailability",
     "Dynoscope_DescribeRegions",
+    "Dynoscope_CreateEventSourceMapping",
+    "Dynoscope_ListEventSourceMappings",
+    "Dynoscope_DeleteEventSourceMapping",
+    "Dynoscope_GetInvocations",
+    "Dynoscope_ReceiveFromQueue",
 ];
 
 /// Members of requests the smaller build serves that only the full build understands.
@@ -69,8 +74,14 @@ const FULL_ONLY_MEMBERS: &[(&str, &[&str])] = &[
 ];
 
 /// Settings only the full build keeps, by the start of their names: principals, backups,
-/// replications in flight, the stream journal.
-const FULL_ONLY_SETTINGS: &[&str] = &["principal:", "backup:", "replication:", "stream-record:"];
+/// replications in flight, the stream journal, stream triggers (mappings and queues).
+const FULL_ONLY_SETTINGS: &[&str] = &[
+    "principal:",
+    "backup:",
+    "replication:",
+    "stream-record:",
+    "trigger:",
+];
 
 /// The setting of exports and imports, which the full build always stores: it needs the
 /// full build once it lists one.
@@ -194,6 +205,7 @@ mod tests {
             crate::backup::SETTING_PREFIX,
             crate::regions::SETTING_PREFIX,
             crate::stream::journal::PREFIX,
+            crate::triggers::SETTING_PREFIX,
         ] {
             assert!(FULL_ONLY_SETTINGS.contains(&prefix), "{prefix} is missing");
         }

@@ -134,6 +134,10 @@ pub struct Engine {
     /// them (`regions` module).
     #[cfg(feature = "extras")]
     pub(crate) regions: crate::regions::Regions,
+    /// Stream triggers: event source mappings, their positions, the invocations out and
+    /// the on-failure queues (`triggers` module; mappings and queues persisted as settings).
+    #[cfg(feature = "extras")]
+    pub(crate) triggers: crate::triggers::Triggers,
 }
 
 /// The durable changes recorded since a front end last took them. A separate field of the
@@ -267,6 +271,8 @@ impl Engine {
             dax: Default::default(),
             #[cfg(feature = "extras")]
             regions: crate::regions::Regions::new(&config.region),
+            #[cfg(feature = "extras")]
+            triggers: Default::default(),
             config,
         }
     }
@@ -382,6 +388,8 @@ impl Engine {
         }
         #[cfg(feature = "extras")]
         crate::regions::deliver_due(self);
+        #[cfg(feature = "extras")]
+        crate::triggers::deliver_due(self);
     }
 
     /// The simulation settings in force for `table`.
@@ -461,6 +469,8 @@ impl Engine {
         self.record_backups();
         #[cfg(feature = "extras")]
         self.record_exchange();
+        #[cfg(feature = "extras")]
+        self.record_triggers();
         #[cfg(feature = "extras")]
         for principal in self.principals.list().cloned().collect::<Vec<_>>() {
             self.record_principal(&principal.access_key_id, Some(&principal));
@@ -598,6 +608,10 @@ impl Engine {
             return self.restore_principal(value);
         }
         #[cfg(feature = "extras")]
+        if name.starts_with(crate::triggers::SETTING_PREFIX) {
+            return self.restore_trigger(name, value);
+        }
+        #[cfg(feature = "extras")]
         if name.starts_with(crate::backup::SETTING_PREFIX) {
             if let Some(backup) = crate::backup::Backup::from_setting(value) {
                 self.backups.insert(backup.arn.clone(), backup);
@@ -684,6 +698,7 @@ impl Engine {
         {
             self.return_home();
             self.regions = crate::regions::Regions::new(&self.config.region);
+            self.triggers = Default::default();
         }
         self.tables.clear();
         for (name, value) in &snapshot.settings {

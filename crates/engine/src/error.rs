@@ -56,11 +56,15 @@ pub enum ErrorKind {
     GlobalTableNotFoundException,
     /// The service framework's refusal of a request IAM does not allow.
     AccessDeniedException,
+    /// Lambda's refusal of a parameter that reads but makes no sense (stream triggers).
+    InvalidParameterValueException,
+    /// Lambda's refusal of a second event source mapping of the same stream and function.
+    ResourceConflictException,
 }
 
 impl ErrorKind {
     /// Every kind, for reading one back from its name.
-    const ALL: [ErrorKind; 36] = [
+    const ALL: [ErrorKind; 38] = [
         ErrorKind::ValidationException,
         ErrorKind::SerializationException,
         ErrorKind::UnknownOperationException,
@@ -97,6 +101,8 @@ impl ErrorKind {
         ErrorKind::AccessDeniedException,
         ErrorKind::ReplicatedWriteConflictException,
         ErrorKind::GlobalTableNotFoundException,
+        ErrorKind::InvalidParameterValueException,
+        ErrorKind::ResourceConflictException,
     ];
 
     /// The kind named `name` (as [`ErrorKind::name`] gives it).
@@ -153,6 +159,8 @@ impl ErrorKind {
             ErrorKind::ReplicatedWriteConflictException => "ReplicatedWriteConflictException",
             ErrorKind::GlobalTableNotFoundException => "GlobalTableNotFoundException",
             ErrorKind::AccessDeniedException => "AccessDeniedException",
+            ErrorKind::InvalidParameterValueException => "InvalidParameterValueException",
+            ErrorKind::ResourceConflictException => "ResourceConflictException",
         }
     }
 

@@ -61,6 +61,8 @@ mod stream;
 mod table;
 mod throughput;
 mod tokens;
+#[cfg(feature = "extras")]
+mod triggers;
 mod ttl;
 mod typed;
 mod units;
@@ -110,3 +112,7 @@ pub use ops::exchange::Failure as ExchangeFailure;
 pub use ops::exports::{ExportJob, ExportResult};
 #[cfg(feature = "extras")]
 pub use ops::imports::{ImportJob, ImportResult};
+
+// Stream triggers (`extras`): the invocations a front end runs, and what it reports back.
+#[cfg(feature = "extras")]
+pub use triggers::{FunctionError, Invocation, InvocationOutcome};

@@ -16,6 +16,10 @@
 //! acknowledged write: it is saved, with the stream records, every [`HISTORY_EVERY`] when
 //! requests were served (which empties the journal), and on graceful shutdown, so a
 //! `kill -9` loses at most that much of it.
+//!
+//! The server's own work on the engine outside requests (a stream trigger's invocations
+//! taken and their outcomes reported, [`crate::functions`]) goes through [`run_job`], stored
+//! the same way before it is acted on.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -143,29 +147,52 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Runs one request on the engine (`run` dispatches it) and answers once what it changed is
 /// durable. Without a data directory it just runs.
-pub async fn serve(
+pub async fn serve<T>(
     engine: &Mutex<Engine>,
-    run: impl FnOnce(&mut Engine) -> Result<Vec<u8>, DynamoError>,
-) -> Result<Vec<u8>, DynamoError> {
+    run: impl FnOnce(&mut Engine) -> Result<T, DynamoError>,
+) -> Result<T, DynamoError> {
     match KEPT.get() {
-        Some(kept) => kept.serve(engine, run).await,
+        Some(kept) => kept.run(engine, run, Served::Request).await,
         None => run(&mut lock(engine)),
     }
 }
 
+/// Runs work of the server's own on the engine (a stream trigger's invocations taken or
+/// completed) as [`serve`] runs a request: what it changes is stored before this returns.
+/// It counts as served (so the history is saved) only if it changed something.
+pub async fn run_job<T>(
+    engine: &Mutex<Engine>,
+    run: impl FnOnce(&mut Engine) -> T,
+) -> Result<T, DynamoError> {
+    match KEPT.get() {
+        Some(kept) => kept.run(engine, |e| Ok(run(e)), Served::IfChanged).await,
+        None => Ok(run(&mut lock(engine))),
+    }
+}
+
+/// Whether a run counts towards saving the history.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Served {
+    Request,
+    IfChanged,
+}
+
 impl Kept {
-    /// [`serve`] with this store.
-    async fn serve(
+    /// [`serve`] and [`run_job`] with this store.
+    async fn run<T>(
         &self,
         engine: &Mutex<Engine>,
-        run: impl FnOnce(&mut Engine) -> Result<Vec<u8>, DynamoError>,
-    ) -> Result<Vec<u8>, DynamoError> {
+        run: impl FnOnce(&mut Engine) -> Result<T, DynamoError>,
+        served: Served,
+    ) -> Result<T, DynamoError> {
         let (result, durable) = {
             let mut engine = lock(engine);
             self.recover_if_behind(&mut engine)?;
             let result = run(&mut engine);
             let changes = engine.take_changes();
-            self.served.fetch_add(1, Ordering::Relaxed);
+            if served == Served::Request || !changes.is_empty() {
+                self.served.fetch_add(1, Ordering::Relaxed);
+            }
             (result, self.submit_if_needed(changes))
         };
         match durable {
@@ -335,7 +362,7 @@ mod tests {
         body: &str,
     ) -> Result<String, DynamoError> {
         let answer = kept
-            .serve(engine, |e| e.dispatch(op, body.as_bytes()))
+            .run(engine, |e| e.dispatch(op, body.as_bytes()), Served::Request)
             .await?;
         Ok(String::from_utf8(answer).unwrap())
     }

@@ -51,6 +51,9 @@ pub struct Endpoint {
     pub body_timeout: Duration,
     /// Requests go through the simulated DAX cluster (`--dax-port`).
     pub via_dax: bool,
+    /// Rung after each operation: it may have made stream trigger invocations due
+    /// ([`crate::functions`]).
+    pub functions: Arc<tokio::sync::Notify>,
 }
 
 impl Endpoint {
@@ -62,6 +65,7 @@ impl Endpoint {
             loopback_only: true,
             body_timeout: limits::Limits::default().body_timeout,
             via_dax: false,
+            functions: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }
@@ -150,6 +154,7 @@ where
                 dispatch(e, &caller, dax, &operation, &body)
             })
             .await;
+            endpoint.functions.notify_one();
             dynamo_response(result, coding)
         }
         Err(failure) => wire::failure(failure, coding),

@@ -5,11 +5,13 @@
 //! SIGTERM: stop accepting, let in-flight requests finish, exit 0. The protocol itself is in
 //! [`http`], with signatures in [`sigv4`], content codings in [`encoding`], CORS in [`cors`],
 //! timeouts and the DNS-rebinding guard in [`limits`] and response shapes in [`wire`];
-//! `--data-dir` persistence is in [`durable`].
+//! `--data-dir` persistence is in [`durable`]; stream triggers' functions are called at their
+//! local URLs by [`functions`].
 
 mod cors;
 mod durable;
 mod encoding;
+mod functions;
 mod http;
 mod limits;
 mod s3;
@@ -46,7 +48,8 @@ const USAGE: &str = "usage: dynoscope-server [--host HOST] [--port PORT] [--dax-
   accepted and SigV4 is verified); exports and imports need --s3-dir (bucket B is DIR/B);
   --dax-port also serves the same tables through a simulated DAX cluster (item and query
   caches) on that port; 512 connections (more wait); timeouts 60 s idle, 10 s for
-  a request's headers, 60 s for its body";
+  a request's headers, 60 s for its body. A stream trigger's mapping with a FunctionUrl
+  (http:// on localhost, 127.0.0.1 or [::1]) has each batch's Lambda event POSTed there";
 
 /// How long in-flight requests get to finish once shutdown begins.
 const GRACE: Duration = Duration::from_secs(10);
@@ -229,21 +232,27 @@ async fn run(args: Args) -> std::io::Result<()> {
         let _ = stopped.wait_for(|s| *s).await;
     };
     let history = durable::keep_history_of(engine.clone());
+    let functions = functions::start(engine.clone());
     let loopback = address.ip().is_loopback();
+    let endpoint_for = |via_dax| Endpoint {
+        functions: functions.waker(),
+        ..endpoint(engine.clone(), &args, loopback, via_dax)
+    };
     let main = serve(
         listener,
-        endpoint(engine.clone(), &args, loopback, false),
+        Arc::new(endpoint_for(false)),
         args.limits,
         until_stopped(stopped.clone()),
     );
     match dax {
         Some(dax) => {
-            let through_dax = endpoint(engine.clone(), &args, loopback, true);
+            let through_dax = Arc::new(endpoint_for(true));
             let dax = serve(dax, through_dax, args.limits, until_stopped(stopped));
             tokio::join!(main, dax);
         }
         None => main.await,
     }
+    functions.stop();
     history.finish(&engine).await;
     Ok(())
 }
@@ -261,14 +270,14 @@ fn engine_config(playground: bool) -> EngineConfig {
     }
 }
 
-fn endpoint(engine: SharedEngine, args: &Args, loopback: bool, via_dax: bool) -> Arc<Endpoint> {
-    Arc::new(Endpoint {
+fn endpoint(engine: SharedEngine, args: &Args, loopback: bool, via_dax: bool) -> Endpoint {
+    Endpoint {
         auth: args.auth(),
         loopback_only: loopback,
         body_timeout: args.limits.body_timeout,
         via_dax,
         ..Endpoint::new(engine)
-    })
+    }
 }
 
 /// Serves connections until `shutdown` completes, then waits (up to [`GRACE`]) for

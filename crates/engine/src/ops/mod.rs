@@ -49,6 +49,8 @@ pub mod streams;
 pub mod tables;
 pub mod tags;
 pub mod transactions;
+#[cfg(feature = "extras")]
+pub mod triggers;
 pub mod ttl;
 pub mod update_table;
 pub mod validate;
