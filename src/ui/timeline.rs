@@ -38,6 +38,7 @@ const SECTION: &str = "<div class=\"title-row\"><h2 id=\"timeline-heading\">Even
 <button type=\"button\" class=\"toggle kind-filter kind-region on\" aria-pressed=\"true\" data-testid=\"timeline-filter-REGION\" data-tl-filter=\"region\">Regions</button>\
 <button type=\"button\" class=\"toggle kind-filter kind-transaction on\" aria-pressed=\"true\" data-testid=\"timeline-filter-TRANSACTION\" data-tl-filter=\"transaction\">Transactions</button>\
 <button type=\"button\" class=\"toggle kind-filter kind-dax on\" aria-pressed=\"true\" data-testid=\"timeline-filter-DAX\" data-tl-filter=\"dax\">DAX</button>\
+<button type=\"button\" class=\"toggle kind-filter kind-trigger on\" aria-pressed=\"true\" data-testid=\"timeline-filter-TRIGGER\" data-tl-filter=\"trigger\">Triggers</button>\
 </div><div data-tl-error></div>\
 <p class=\"muted\" data-tl-off hidden>The engine is not recording events.</p>\
 <p class=\"muted\" data-testid=\"timeline-empty\" hidden>Nothing yet: put, read or delete an item and watch it travel.</p>\

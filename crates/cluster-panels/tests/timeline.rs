@@ -176,3 +176,53 @@ fn replication_and_outages_of_regions_share_the_regions_filter() {
     }
     assert_eq!(filter_of("TRANSACTION_CONFLICT"), "TRANSACTION");
 }
+
+#[test]
+fn a_trigger_invocation_is_told_with_its_batch_and_attempt() {
+    let detail =
+        json!({"FunctionName": "audit", "ShardId": "shardId-1", "BatchSize": 3, "Attempt": 2});
+    assert_eq!(
+        sentence("TRIGGER_INVOCATION", 0, &detail, &table()),
+        "audit invoked with 3 record(s) of shard shardId-1 (attempt 2)"
+    );
+}
+
+#[test]
+fn a_trigger_retry_says_when_and_that_the_shard_waits() {
+    let detail = json!({"FunctionName": "audit", "ShardId": "shardId-1", "RetryAtMillis": 3_000, "Message": "boom"});
+    assert_eq!(
+        sentence("TRIGGER_RETRY", 1_000, &detail, &table()),
+        "audit's batch on shard shardId-1 retried in 2000 ms; the shard waits for it"
+    );
+}
+
+#[test]
+fn a_bisected_batch_is_told_with_both_halves() {
+    let detail = json!({"FunctionName": "audit", "ShardId": "s", "Halves": [2, 1]});
+    let text = sentence("TRIGGER_BISECT", 0, &detail, &table());
+    assert!(text.contains("split in two (2 and 1 records)"), "{text}");
+}
+
+#[test]
+fn discarded_records_name_the_condition_that_gave_them_up() {
+    let detail = json!({"FunctionName": "audit", "ShardId": "s", "Records": 4, "Condition": "RetryAttemptsExhausted"});
+    let text = sentence("TRIGGER_DISCARDED", 0, &detail, &table());
+    assert!(
+        text.starts_with("4 record(s) of shard s given up by audit (RetryAttemptsExhausted)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn stream_trigger_events_share_the_trigger_filter() {
+    use dynoscope_cluster_panels::timeline::html::filter_of;
+    for kind in [
+        "TRIGGER_INVOCATION",
+        "TRIGGER_ERROR",
+        "TRIGGER_BISECT",
+        "TRIGGER_RETRY",
+        "TRIGGER_DISCARDED",
+    ] {
+        assert_eq!(filter_of(kind), "TRIGGER", "{kind}");
+    }
+}

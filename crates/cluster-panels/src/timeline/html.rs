@@ -7,8 +7,9 @@ use dynoscope_engine::Event;
 use super::sentence::{Table, sentence};
 
 /// The filter toggle an event kind falls under: zone outages and the leader elections
-/// they cause share one; so do the events of regions (replication, its conflicts, outages)
-/// and those of transactions (holds and the conflicts they cause).
+/// they cause share one; so do the events of regions (replication, its conflicts, outages),
+/// those of transactions (holds and the conflicts they cause) and those of stream triggers
+/// (invocations and what follows a failed one).
 pub fn filter_of(kind: &str) -> &str {
     match kind {
         "ZONE_DOWN" | "ZONE_UP" | "FAILOVER" => "ZONE",
@@ -18,6 +19,8 @@ pub fn filter_of(kind: &str) -> &str {
         | "REGION_DOWN"
         | "REGION_UP" => "REGION",
         "TRANSACTION" | "TRANSACTION_CONFLICT" => "TRANSACTION",
+        "TRIGGER_INVOCATION" | "TRIGGER_ERROR" | "TRIGGER_BISECT" | "TRIGGER_RETRY"
+        | "TRIGGER_DISCARDED" => "TRIGGER",
         other => other,
     }
 }

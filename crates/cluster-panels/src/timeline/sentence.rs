@@ -273,6 +273,43 @@ pub fn sentence(kind: &str, at: u64, detail: &Value, table: &Table) -> String {
             held_for(at, detail)
         ),
         "DAX" => dax_sentence(detail, &key),
+        "TRIGGER_INVOCATION" => format!(
+            "{} invoked with {} record(s) of shard {} (attempt {})",
+            text(detail, "FunctionName"),
+            number(detail, "BatchSize"),
+            text(detail, "ShardId"),
+            number(detail, "Attempt")
+        ),
+        "TRIGGER_ERROR" => format!(
+            "{} failed on shard {}: {}",
+            text(detail, "FunctionName"),
+            text(detail, "ShardId"),
+            text(detail, "Message")
+        ),
+        "TRIGGER_BISECT" => {
+            let halves = detail.get("Halves").and_then(Value::as_array);
+            let half = |i: usize| halves.and_then(|h| h.get(i)).and_then(Value::as_u64);
+            format!(
+                "{}'s failed batch on shard {} split in two ({} and {} records), each retried on its own",
+                text(detail, "FunctionName"),
+                text(detail, "ShardId"),
+                half(0).unwrap_or(0),
+                half(1).unwrap_or(0)
+            )
+        }
+        "TRIGGER_RETRY" => format!(
+            "{}'s batch on shard {} retried in {} ms; the shard waits for it",
+            text(detail, "FunctionName"),
+            text(detail, "ShardId"),
+            number(detail, "RetryAtMillis").saturating_sub(at)
+        ),
+        "TRIGGER_DISCARDED" => format!(
+            "{} record(s) of shard {} given up by {} ({}): sent to the on-failure destination, if any",
+            number(detail, "Records"),
+            text(detail, "ShardId"),
+            text(detail, "FunctionName"),
+            text(detail, "Condition")
+        ),
         other => format!("{other}: {detail}"),
     }
 }
