@@ -35,6 +35,7 @@ pub mod s3;
 pub mod s3_files;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
+pub mod triggers_panel;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 

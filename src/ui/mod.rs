@@ -35,6 +35,7 @@ mod table_list;
 mod table_settings;
 mod text;
 mod timeline;
+mod triggers;
 
 use dynoscope_engine::DynamoError;
 use leptos::prelude::*;
@@ -456,6 +457,7 @@ pub fn mount(handle: EngineHandle) {
     query_builder::install();
     activity::install();
     table_settings::install();
+    triggers::install();
     load_generator::install();
     timeline::install();
     let app = handle.clone();
