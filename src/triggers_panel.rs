@@ -112,7 +112,7 @@ fn functions_html(functions: &[Value], editing: &Value, message: Option<&str>) -
     html += &format!(
         "<details class=\"trigger-editor\"{open}><summary data-testid=\"function-editor-open\">{title}</summary>\
          <form data-tr-editor>\
-         <label>Name <input name=\"name\" value=\"{name}\" required pattern=\"[A-Za-z0-9_-]{{1,64}}\" data-testid=\"function-name\"></label> \
+         <label>Name <input name=\"name\" value=\"{name}\" required pattern=\"[A-Za-z0-9_\\-]{{1,64}}\" data-testid=\"function-name\"></label> \
          <label>Timeout (s) <input name=\"timeout\" type=\"number\" min=\"1\" max=\"900\" value=\"{timeout}\" data-testid=\"function-timeout\"></label>\
          <span class=\"muted small\">Lambda's limit per invocation, 1 to 900 s; a mapping you create takes it as its FunctionTimeoutSeconds.</span>\
          <label class=\"block\">Handler <textarea data-tr-code rows=\"10\" spellcheck=\"false\" data-testid=\"function-code\">{code}</textarea></label>\
@@ -290,8 +290,8 @@ fn mappings_html(mappings: &[Value], functions: &[Value]) -> String {
             html += "<p class=\"muted\">No invocations yet.</p>";
         } else {
             html += "<ol class=\"trigger-invocations\" reversed>";
-            for i in list {
-                html += &invocation_html(i);
+            for (n, i) in list.iter().enumerate() {
+                html += &invocation_html(i, n == 0);
             }
             html += "</ol>";
         }
@@ -300,7 +300,8 @@ fn mappings_html(mappings: &[Value], functions: &[Value]) -> String {
     html
 }
 
-fn invocation_html(i: &Value) -> String {
+/// One invocation; its logs shown open when it is the newest or did not succeed.
+fn invocation_html(i: &Value, newest: bool) -> String {
     let status = i["Status"].as_str().unwrap_or("");
     let class = match status {
         "Succeeded" => "ok",
@@ -330,7 +331,7 @@ fn invocation_html(i: &Value) -> String {
             .as_str()
             .map(|e| format!("<p class=\"error\">{}</p>", escape(e)))
             .unwrap_or_default(),
-        open = if status != "Succeeded" && !logs.is_empty() {
+        open = if (newest || status != "Succeeded") && !logs.is_empty() {
             " open"
         } else {
             ""
