@@ -311,7 +311,7 @@ fn invocation_html(i: &Value, newest: bool) -> String {
     let logs = i["Logs"].as_array().map_or(&[][..], Vec::as_slice);
     let log_text: Vec<String> = logs.iter().map(text).collect();
     format!(
-        "<li data-invocation=\"{id}\"><span class=\"{class}\">{status}</span> {size} record(s) of {shard}, sequence {first}…{last}, attempt {attempt}{duration}{next}\
+        "<li data-invocation=\"{id}\"><strong class=\"trigger-{class}\">{status}</strong> {size} record(s) of {shard}, sequence {first}…{last}, attempt {attempt}{duration}{next}\
          {error}<details{open}><summary>Logs ({lines})</summary><pre class=\"code\" data-testid=\"invocation-logs\">{logs}</pre></details></li>",
         id = text(&i["InvocationId"]),
         size = text(&i["BatchSize"]),

@@ -70,7 +70,7 @@ const COUNTER = `async (event, context) => {
 }`;
 
 async function orders(page, customer) {
-  const got = await send(page, 'GetItem', { TableName: 'CustomerTotals', Key: { pk: { S: customer } } });
+  const got = await send(page, 'GetItem', { TableName: 'CustomerTotals', Key: { pk: { S: customer } }, ConsistentRead: true });
   return got.response && got.response.Item ? Number(got.response.Item.orders.N) : 0;
 }
 
