@@ -515,6 +515,54 @@ impl EngineHandle {
         }))
     }
 
+    /// The stream-trigger invocations due now of the functions named in `runnable`
+    /// ([`Core::take_invocations`]), the clock brought to the wall clock first. Delivery moves
+    /// mappings' positions and may write discarded records to a table: those changes join
+    /// the next commit as a request's do. Nothing while requests are refused.
+    pub fn take_invocations(&self, runnable: &[String]) -> Vec<serde_json::Value> {
+        if self.switching.get()
+            || crate::owner::refusal().is_some()
+            || self.commits.borrow().reloading
+        {
+            return Vec::new();
+        }
+        let Ok(mut engine) = self.engine_mut() else {
+            return Vec::new();
+        };
+        if !engine.is_full() {
+            return Vec::new();
+        }
+        engine.observe_host_time(wall_clock_millis());
+        let taken = engine.take_invocations(runnable);
+        let changes = engine.take_changes();
+        drop(engine);
+        self.enqueue(changes);
+        taken
+    }
+
+    /// Reports how invocation `id` ended ([`Core::complete_invocation`]); its changes (the
+    /// mapping's position, a record sent to an on-failure table) are committed as a
+    /// request's are. False when the engine no longer waits for it.
+    pub fn complete_invocation(&self, id: &str, outcome: &str) -> Result<bool, DynamoError> {
+        if let Some(refusal) = crate::owner::refusal() {
+            return Err(refusal);
+        }
+        if self.commits.borrow().reloading {
+            return Err(DynamoError::new(
+                ErrorKind::InternalFailure,
+                "the database is being reloaded or replaced: the invocation's outcome is dropped",
+            ));
+        }
+        let (done, changes) = {
+            let mut engine = self.engine_mut()?;
+            engine.observe_host_time(wall_clock_millis());
+            let done = engine.complete_invocation(id, outcome);
+            (done, engine.take_changes())
+        };
+        self.enqueue(changes);
+        done
+    }
+
     /// Makes the full engine serve from now on, loading it if need be and handing it
     /// everything the engine of the first load holds. The store is told first, so a reload
     /// starts the full engine before it reads what only the full engine understands.

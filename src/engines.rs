@@ -64,6 +64,30 @@ impl Core {
         }
     }
 
+    /// The stream-trigger invocations due now of the functions named in `runnable`, each as
+    /// the engine's `Invocation` JSON; the others wait in the engine. The first load's
+    /// engine has no mappings, so nothing.
+    pub fn take_invocations(&mut self, runnable: &[String]) -> Vec<serde_json::Value> {
+        match self {
+            Core::Lean(_) => Vec::new(),
+            Core::Full(engine) => {
+                let runnable = serde_json::to_string(runnable).unwrap_or_default();
+                serde_json::from_str(&engine.take_invocations(&runnable)).unwrap_or_default()
+            }
+        }
+    }
+
+    /// Reports how invocation `id` ended (`outcome`: the engine's `InvocationOutcome` as
+    /// JSON). False when the engine no longer waits for it.
+    pub fn complete_invocation(&mut self, id: &str, outcome: &str) -> Result<bool, DynamoError> {
+        match self {
+            Core::Lean(_) => Ok(false),
+            Core::Full(engine) => engine.complete_invocation(id, outcome).map_err(|e| {
+                DynamoError::validation(e.as_string().unwrap_or_else(|| format!("{e:?}")))
+            }),
+        }
+    }
+
     /// The changes recorded since the last call.
     pub fn take_changes(&mut self) -> Vec<Change> {
         match self {

@@ -30,6 +30,11 @@ extern "C" {
         body: &[u8],
     ) -> js_sys::Uint8Array;
     #[wasm_bindgen(method)]
+    pub fn take_invocations(this: &FullEngine, runnable: &str) -> String;
+    #[wasm_bindgen(method, catch)]
+    pub fn complete_invocation(this: &FullEngine, id: &str, outcome: &str)
+    -> Result<bool, JsValue>;
+    #[wasm_bindgen(method)]
     pub fn take_changes(this: &FullEngine) -> String;
     #[wasm_bindgen(method)]
     pub fn stored_state(this: &FullEngine) -> String;

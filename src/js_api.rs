@@ -132,6 +132,22 @@ fn install_model_calls(api: &Object, slot: &Slot, ready: &Promise) -> Result<(),
         &"exportTable".into(),
         &call(|h, a, b| Box::pin(export_table(h, a, b))),
     )?;
+    let functions = Object::new();
+    for (name, f) in [
+        (
+            "put",
+            (|h, a, _| Box::pin(function_call(h, "put", a))) as ModelCall,
+        ),
+        ("list", |h, a, _| Box::pin(function_call(h, "list", a))),
+        ("delete", |h, a, _| Box::pin(function_call(h, "delete", a))),
+        ("enable", |h, a, _| Box::pin(function_call(h, "enable", a))),
+        ("disable", |h, a, _| {
+            Box::pin(function_call(h, "disable", a))
+        }),
+    ] {
+        Reflect::set(&functions, &name.into(), &call(f))?;
+    }
+    Reflect::set(api, &"functions".into(), &functions)?;
     install_request_handler(api, slot, ready)?;
     let formats: Array = crate::playground::EXPORT_FORMATS
         .iter()
@@ -166,6 +182,49 @@ fn install_scenario_calls(api: &Object) -> Result<(), JsValue> {
     Reflect::set(&scenarios, &"run".into(), &run.into_js_value())?;
     Reflect::set(api, &"scenarios".into(), &scenarios)?;
     Ok(())
+}
+
+/// `functions.put({name, code, timeoutSeconds})`, `list()`, `delete(name)`,
+/// `enable(name)`, `disable(name)`: the stream triggers' functions ([`crate::functions`]).
+/// Each resolves to the function (`list` to all of them) with `enabled`, whether this browser
+/// may run it, or rejects with `{__type, message}`.
+async fn function_call(
+    handle: EngineHandle,
+    call: &'static str,
+    argument: JsValue,
+) -> Result<JsValue, JsValue> {
+    use crate::functions;
+    let wrong = |what: &str| {
+        DynamoError::new(
+            ErrorKind::InvalidParameterValueException,
+            format!("functions.{call} takes {what}"),
+        )
+    };
+    let name = argument.as_string();
+    let answer = match (call, name) {
+        ("list", _) => functions::list(&handle)
+            .await
+            .map(|list| serde_json::to_value(list).unwrap_or_default()),
+        ("put", _) => {
+            let text = JSON::stringify(&argument).ok().and_then(|t| t.as_string());
+            match text.and_then(|t| serde_json::from_str::<functions::Draft>(&t).ok()) {
+                Some(draft) => functions::put(&handle, draft)
+                    .await
+                    .map(|f| serde_json::to_value(f).unwrap_or_default()),
+                None => Err(wrong("one object, {name, code, timeoutSeconds}")),
+            }
+        }
+        (_, None) => Err(wrong("a function's name")),
+        (call, Some(name)) => {
+            let done = match call {
+                "delete" => functions::delete(&handle, &name).await,
+                "enable" => functions::enable(&handle, &name).await,
+                _ => functions::disable(&handle, &name).await,
+            };
+            done.map(|f| serde_json::to_value(f).unwrap_or_default())
+        }
+    };
+    json_value(&answer.map_err(|e| error_value(&e))?)
 }
 
 /// `cli(line)`: runs one `aws dynamodb ...` line against the tab's engine and resolves to

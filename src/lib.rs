@@ -17,6 +17,8 @@ pub mod engines;
 #[cfg(target_arch = "wasm32")]
 pub mod full;
 #[cfg(target_arch = "wasm32")]
+pub mod functions;
+#[cfg(target_arch = "wasm32")]
 pub mod js_api;
 #[cfg(target_arch = "wasm32")]
 pub mod learn;
@@ -33,6 +35,7 @@ pub mod s3;
 pub mod s3_files;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
+pub mod triggers_panel;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 
@@ -68,6 +71,7 @@ async fn boot(db_name: String, api: Option<js_api::PendingApi>, take_over: bool)
     owner::hide_notice();
     let handle = bridge::EngineHandle::open(&db_name).await;
     let keeper = remember::Keeper::start(handle.clone());
+    functions::start(handle.clone());
     step_down_when_asked(tenure, handle.clone(), keeper, db_name);
     ui::mount(handle.clone());
     if let Some(api) = api {

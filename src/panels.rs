@@ -30,6 +30,7 @@
 //!   `s3-import`: picked files (a `.zip` of an export, or data objects) read into the items
 //!   of a new table; `s3-form`: their forms for the Database panel ([`crate::s3_files`]).
 //!   Bytes travel as base64.
+//! - `triggers`: the Tables view's "Stream triggers" panel ([`crate::triggers_panel`]).
 
 use std::collections::BTreeMap;
 
@@ -113,6 +114,7 @@ pub fn run(panel: &str, input: Value) -> Result<Value, ModelError> {
             Ok(json!({ "html": crate::s3_files::form_html(&tables) }))
         }
         "s3-import" => s3_import(input),
+        "triggers" => Ok(crate::triggers_panel::answer(&input)),
         other => Err(ModelError::at(
             "panel",
             format!("no panel is called {other}"),

@@ -51,6 +51,8 @@ pub const MODELS: &str = "models";
 pub const CURRENT_MODEL: &str = "current";
 /// The key of the guided scenario the learn workspace holds, with how far it was played.
 pub const LESSON_PROGRESS: &str = "lesson";
+/// The key of the stream triggers' functions (`crate::functions`): their JSON list.
+pub const FUNCTIONS: &str = "functions";
 /// The key of the engine build a database needs (`full` once the full engine served it;
 /// absent: the first load's), read before the engine is started (`crate::bridge`).
 pub const ENGINE_EDITION: &str = "engine-edition";

@@ -180,6 +180,20 @@ pub fn TableHeader(table: String) -> impl IntoView {
             }
         }
     };
+    // Opening "Stream triggers" loads the full engine and draws the table's functions and
+    // mappings (`triggers`).
+    let show_triggers = {
+        let table = table.clone();
+        move |ev: web_sys::Event| {
+            let open = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+                .is_some_and(|d| d.open());
+            if open {
+                super::triggers::show(table.clone());
+            }
+        }
+    };
     Effect::new(move |_| {
         state.revision.track();
         super::table_settings::redraw();
@@ -211,6 +225,14 @@ pub fn TableHeader(table: String) -> impl IntoView {
                 <div data-details-body><p class="muted">"Reading the table…"</p></div>
                 <div data-ts-host></div>
                 <div data-ts-result role="status" aria-live="polite"></div>
+            </details>
+            <details class="table-details triggers" data-testid="triggers" on:toggle=show_triggers>
+                <summary>"Stream triggers"</summary>
+                <div data-tr-host>
+                    <div data-tr-functions><p class="muted">"Loading the full engine…"</p></div>
+                    <div data-tr-create></div>
+                    <div data-tr-mappings></div>
+                </div>
             </details>
             {move || error.get().map(|e| view! { <ErrorNotice error=e testid="delete-table-error" /> })}
         </section>

@@ -36,6 +36,7 @@ mod table_list;
 mod table_settings;
 mod text;
 mod timeline;
+mod triggers;
 
 use dynoscope_engine::DynamoError;
 use leptos::prelude::*;
@@ -457,6 +458,7 @@ pub fn mount(handle: EngineHandle) {
     query_builder::install();
     activity::install();
     table_settings::install();
+    triggers::install();
     load_generator::install();
     timeline::install();
     beyond::install();

@@ -842,3 +842,34 @@ fn invocations_are_kept_with_their_logs_and_figures() {
     assert_eq!(answer["Figures"]["IteratorAgeMillis"], 2_500);
     assert_eq!(answer["LastProcessingResult"], "OK");
 }
+
+#[test]
+fn invocations_of_a_function_the_front_end_holds_back_wait_with_no_retry_spent() {
+    let mut h = Harness::new();
+    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let uuid = mapping(
+        &mut h,
+        &arn,
+        "held",
+        json!({"MaximumRetryAttempts": 0,
+        "DestinationConfig": {"OnFailure": {"Destination": DLQ}}}),
+    );
+    put(&mut h, "a", json!({}));
+    assert!(h.engine.take_invocations_where(|_| false).is_empty());
+    h.engine.advance_clock_by(120_000);
+    put(&mut h, "b", json!({}));
+    assert!(
+        h.engine.take_invocations_where(|f| f != "held").is_empty(),
+        "still held"
+    );
+    let figures = h.ok("Dynoscope_GetInvocations", json!({"UUID": uuid}))["Figures"].clone();
+    assert_eq!(
+        (figures["Errors"].as_u64(), figures["Retries"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert!(queue(&mut h, "dlq").is_empty(), "nothing discarded");
+    let first = one(&mut h);
+    assert_eq!((pks(&first), first.attempt), (vec!["a".to_owned()], 1));
+    succeed(&mut h, &first);
+    assert_eq!(pks(&one(&mut h)), ["b"], "the shard goes on once it runs");
+}

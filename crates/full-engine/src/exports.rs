@@ -2,7 +2,7 @@
 //! methods that take and give text.
 
 use dynoscope_engine::contract::RequestOptions;
-use dynoscope_engine::{DynamoError, Engine, EngineConfig, Snapshot};
+use dynoscope_engine::{DynamoError, Engine, EngineConfig, InvocationOutcome, Snapshot};
 use wasm_bindgen::prelude::*;
 
 /// An engine with every feature.
@@ -56,6 +56,7 @@ impl FullEngine {
         };
         let answer = options
             .and_then(|options| self.engine.dispatch_with(source, &options, operation, body));
+        self.fail_s3_jobs();
         match answer {
             Ok(mut response) => {
                 response.insert(0, 0);
@@ -84,6 +85,27 @@ impl FullEngine {
         for job in self.engine.take_import_jobs() {
             self.engine.complete_import(&job.import_arn, Err(no_s3()));
         }
+    }
+
+    /// The stream-trigger invocations due now (`Engine::take_invocations_where`) of the
+    /// functions named in `runnable` (a JSON array of function names), as a JSON array of
+    /// `Invocation`; the others stay ready, their shards waiting. A `runnable` that does not
+    /// read as a list of names takes nothing.
+    pub fn take_invocations(&mut self, runnable: &str) -> String {
+        let runnable: Vec<String> = serde_json::from_str(runnable).unwrap_or_default();
+        let taken = (self.engine)
+            .take_invocations_where(|function| runnable.iter().any(|name| name == function));
+        serde_json::to_string(&taken).expect("invocations are JSON values and always serialise")
+    }
+
+    /// Reports how invocation `id` ended, `outcome` an `InvocationOutcome` as JSON (success
+    /// `{"Response", "Logs", "DurationMillis"}`, failure `{"Error": {"ErrorType",
+    /// "ErrorMessage"}, ...}`). False when the engine no longer waits for it; an error when
+    /// the outcome does not read.
+    pub fn complete_invocation(&mut self, id: &str, outcome: &str) -> Result<bool, String> {
+        let outcome: InvocationOutcome = serde_json::from_str(outcome)
+            .map_err(|e| format!("the invocation's outcome does not read: {e}"))?;
+        Ok(self.engine.complete_invocation(id, outcome))
     }
 
     /// The changes recorded since the last call, as a JSON array of `Change`.

@@ -647,8 +647,19 @@ impl Engine {
     /// The invocations due now, for a front end to run (see the module): delivery is
     /// brought up to now first.
     pub fn take_invocations(&mut self) -> Vec<Invocation> {
+        self.take_invocations_where(|_| true)
+    }
+
+    /// The invocations due now whose function `runnable` says the front end can run (by
+    /// its name); the others stay ready, their shards waiting with no retry spent, until a
+    /// later call takes them (the page holds back functions not enabled in its browser).
+    pub fn take_invocations_where(&mut self, runnable: impl Fn(&str) -> bool) -> Vec<Invocation> {
         deliver_due(self);
-        std::mem::take(&mut self.triggers.ready)
+        let (taken, kept) = std::mem::take(&mut self.triggers.ready)
+            .into_iter()
+            .partition(|i| runnable(&i.function_name));
+        self.triggers.ready = kept;
+        taken
     }
 
     /// A front end reports how invocation `invocation_id` ended. False when the engine no
