@@ -5,7 +5,8 @@
 // replication conflict with both versions; the DAX fold shows a miss, a hit and an entry made
 // stale by a direct write; the IAM fold saves a principal from its editor, the explainer names
 // the deciding statement, and a request sent as the principal outside its policy is denied.
-// The query builder's Through DAX switch says a repeated query was a cache hit.
+// The query builder's Through DAX switch says a repeated query was a cache hit. A transaction
+// holding an item and the write it refused are told in the timeline.
 // Screenshots of each fold at 1280 and 768 px go to target/e2e/beyond-*.png.
 'use strict';
 
@@ -205,5 +206,28 @@ test('the query builder through DAX: a repeated query is a cache hit', { timeout
     await page.getByTestId('qb-dax').filter({ hasText: 'a cache miss' }).waitFor();
     await page.getByTestId('qb-run').click();
     await page.getByTestId('qb-dax').filter({ hasText: 'a cache hit' }).waitFor();
+  });
+});
+
+test('a transaction conflict is told in the timeline: the transaction holding the item and the write it refused', { timeout: 120000 }, async () => {
+  await helpers.withBrowser(async (page) => {
+    await helpers.open(page);
+    await seed(page);
+    await send(page, 'Dynoscope_SetSimulation', { TransactionMillis: 60000 });
+    const transaction = await send(page, 'TransactWriteItems', {
+      ClientRequestToken: 'seat-12a',
+      TransactItems: [{ Put: { TableName: TABLE, Item: { pk: { S: 'seat' }, v: { S: 'held' } } } }],
+    });
+    assert.equal(transaction.error, undefined, JSON.stringify(transaction.error));
+    const refused = await send(page, 'PutItem', { TableName: TABLE, Item: { pk: { S: 'seat' }, v: { S: 'late' } } });
+    assert.match(refused.error.__type, /TransactionConflictException$/);
+
+    await helpers.open(page, `/tables/${TABLE}/cluster`);
+    const held = page.locator('[data-testid="timeline-event"][data-kind="TRANSACTION"]').first();
+    await held.waitFor();
+    assert.match(await held.textContent(), /Transaction seat-12a holds 1 item\(s\)/);
+    const conflict = page.locator('[data-testid="timeline-event"][data-kind="TRANSACTION_CONFLICT"]').first();
+    await conflict.waitFor();
+    assert.match(await conflict.textContent(), /PutItem of seat conflicts with transaction seat-12a/);
   });
 });
