@@ -1,6 +1,7 @@
 // Browser figures for `make bench` (printed, never asserted): acknowledged PutItem/s through
 // window.dynoscope with 1,000 concurrent requests (group commit; the median of five rounds
-// after a first one reported apart) and one at a time, GetItem/s one at a time, the
+// after a first one reported apart) and one at a time, GetItem/s one at a time (through the
+// first load's engine, and again through the full engine in a workspace of its own), the
 // time to apply a model that loads 10,000 generated items, and the time to open a database of
 // 110,000 items, and the frame times of the item grid scrolled through 100,000 items. Each acknowledgement comes after
 // IndexedDB committed the write. Run by scripts/bench-browser.sh against a served dist/.
@@ -159,11 +160,35 @@ async function main() {
         rows: document.querySelectorAll('[data-testid="item-row"]').length,
       };
     });
+    // The full engine (the second module), loaded in a workspace of its own by a PartiQL
+    // statement: GetItem one at a time again, each request and its answer crossing as text.
+    await page.goto(`${helpers.BASE_URL}/?ws=bench-full`);
+    await page.waitForFunction(() => window.dynoscope !== undefined);
+    const fullGets = await page.evaluate(async () => {
+      const d = window.dynoscope;
+      await d.ready;
+      await d.send('CreateTable', {
+        TableName: 'bench',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+      await d.send('Dynoscope_SetSimulation', { TableName: 'bench', Throttling: false });
+      await d.send('ExecuteStatement', { Statement: "INSERT INTO bench VALUE {'pk': 'k'}" });
+      let gets = 0;
+      for (let pass = 0; pass < 2; pass++) {
+        const t = performance.now();
+        for (let i = 0; i < 20000; i++) await d.send('GetItem', { TableName: 'bench', Key: { pk: { S: 'k' } } });
+        gets = 20000 / ((performance.now() - t) / 1000);
+      }
+      return gets;
+    });
     console.log(`browser (Chromium, IndexedDB, acknowledged after commit):`);
     const rounds = figures.rounds.map((r) => Math.round(r).toLocaleString('en')).join(', ');
     console.log(`  PutItem, 1,000 concurrent        ${Math.round(figures.concurrent).toLocaleString('en')} /s (median of 5 rounds: ${rounds}; first round, code not yet optimised: ${Math.round(figures.cold).toLocaleString('en')} /s)`);
     console.log(`  PutItem, one at a time           ${Math.round(figures.sequential).toLocaleString('en')} /s (IndexedDB alone, one transaction at a time: ${Math.round(figures.floor).toLocaleString('en')} /s)`);
     console.log(`  GetItem, one at a time           ${Math.round(figures.gets).toLocaleString('en')} /s (awaited through window.dynoscope)`);
+    console.log(`  GetItem, one at a time, full engine ${Math.round(fullGets).toLocaleString('en')} /s (the second module, loaded for PartiQL)`);
     console.log(`  apply a model of ${load.items.toLocaleString('en')} items   ${Math.round(load.ms).toLocaleString('en')} ms`);
     console.log(`  open a database of 110,000 items  ${Math.round(open).toLocaleString('en')} ms to ready (median of 3 reloads: ${opens.map((t) => Math.round(t)).join(', ')})`);
     console.log(`  item grid, 100,000 items          ${grid.frames.toLocaleString('en')} frames, five screens each, to the end in ${Math.round(grid.ms).toLocaleString('en')} ms: longest frame ${Math.round(grid.max)} ms, 95th percentile ${Math.round(grid.p95)} ms (${grid.rows} rows in the document)`);
