@@ -27,6 +27,7 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "extras")]
     "DescribeBackup",
     "DescribeContinuousBackups",
+    #[cfg(feature = "extras")]
     "DescribeContributorInsights",
     "DescribeEndpoints",
     #[cfg(feature = "extras")]
@@ -58,6 +59,7 @@ pub const OPERATIONS: &[&str] = &[
     "ListBackups",
     #[cfg(feature = "extras")]
     "ImportTable",
+    #[cfg(feature = "extras")]
     "ListContributorInsights",
     #[cfg(feature = "extras")]
     "ListExports",
@@ -65,6 +67,7 @@ pub const OPERATIONS: &[&str] = &[
     "ListImports",
     "ListStreams",
     "ListTables",
+    #[cfg(feature = "extras")]
     "ListTagsOfResource",
     "PutItem",
     #[cfg(feature = "extras")]
@@ -75,11 +78,14 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "extras")]
     "RestoreTableToPointInTime",
     "Scan",
+    #[cfg(feature = "extras")]
     "TagResource",
     "TransactGetItems",
     "TransactWriteItems",
+    #[cfg(feature = "extras")]
     "UntagResource",
     "UpdateContinuousBackups",
+    #[cfg(feature = "extras")]
     "UpdateContributorInsights",
     "UpdateItem",
     #[cfg(feature = "extras")]
@@ -299,15 +305,21 @@ fn route(engine: &mut Engine, operation: &str, body: &[u8]) -> Result<Vec<u8>, D
         "DescribeContinuousBackups" => {
             ops::continuous_backups::describe_continuous_backups(engine, parse(body)?)
         }
+        #[cfg(feature = "extras")]
         "UpdateContributorInsights" => {
             ops::insights::update_contributor_insights(engine, parse(body)?)
         }
+        #[cfg(feature = "extras")]
         "DescribeContributorInsights" => {
             ops::insights::describe_contributor_insights(engine, parse(body)?)
         }
+        #[cfg(feature = "extras")]
         "ListContributorInsights" => ops::insights::list_contributor_insights(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "TagResource" => ops::tags::tag_resource(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "UntagResource" => ops::tags::untag_resource(engine, parse(body)?),
+        #[cfg(feature = "extras")]
         "ListTagsOfResource" => ops::tags::list_tags_of_resource(engine, parse(body)?),
         "DescribeLimits" => ops::account::describe_limits(engine, parse(body)?),
         "DescribeEndpoints" => ops::account::describe_endpoints(engine, parse(body)?),

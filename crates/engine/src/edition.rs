@@ -1,7 +1,8 @@
 //! The engine's two builds, and which requests need the larger one. The browser page's first
 //! load carries the engine without the `extras` feature; everything else (backups and
-//! restores, exports and imports, resource policies, Kinesis destinations, PartiQL, global
-//! tables, DAX, IAM principals, transaction conflicts, multi-attribute index keys) is in the
+//! restores, exports and imports, resource policies, Kinesis destinations, PartiQL, tagging,
+//! contributor insights, global tables, DAX, IAM principals, transaction conflicts,
+//! multi-attribute index keys, stream triggers) is in the
 //! full build, which the page loads the first time a request needs it. [`needs_full`] tells
 //! from a request alone whether it does, so the page can switch before serving it rather
 //! than serve it wrongly. It is compiled in both builds; the full build never needs to ask.
@@ -14,6 +15,12 @@ pub const FULL_ONLY_OPERATIONS: &[&str] = &[
     "ExecuteStatement",
     "BatchExecuteStatement",
     "ExecuteTransaction",
+    "TagResource",
+    "UntagResource",
+    "ListTagsOfResource",
+    "UpdateContributorInsights",
+    "DescribeContributorInsights",
+    "ListContributorInsights",
     "CreateBackup",
     "DeleteBackup",
     "DescribeBackup",

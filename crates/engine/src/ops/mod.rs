@@ -19,6 +19,7 @@ pub mod expressions;
 #[cfg(feature = "extras")]
 pub mod imports;
 pub mod index_keys;
+#[cfg(feature = "extras")]
 pub mod insights;
 pub mod introspection;
 pub mod items;
@@ -47,6 +48,7 @@ pub mod scan;
 pub mod simulation;
 pub mod streams;
 pub mod tables;
+#[cfg(feature = "extras")]
 pub mod tags;
 pub mod transactions;
 #[cfg(feature = "extras")]
