@@ -26,7 +26,7 @@ const POLL: Duration = Duration::from_millis(1000);
 
 /// The folds, closed; each fills itself when opened.
 const FOLDS: &str = "<details class=\"bx-fold\" data-bx-fold=\"regions\" data-testid=\"fold-regions\">\
-<summary><span class=\"bx-title\">Global tables: this table's regions</span> <span class=\"muted\">replicas side by side, replication in flight, regions taken down · opening it loads the full engine (about 630 KB)</span></summary>\
+<summary><span class=\"bx-title\">Global tables: this table's regions</span> <span class=\"muted\">replicas side by side, replication in flight, regions taken down · opening it loads the full engine</span></summary>\
 <div data-bx-notice=\"regions\"></div><div data-bx-body=\"regions\"><p class=\"muted\">Loading the full engine…</p></div><div data-bx-forms=\"regions\"></div></details>\
 <details class=\"bx-fold\" data-bx-fold=\"dax\" data-testid=\"fold-dax\">\
 <summary><span class=\"bx-title\">DAX</span> <span class=\"muted\">what each cache holds, hits and misses, stale entries · opening it loads the full engine</span></summary>\
