@@ -167,33 +167,10 @@ pub fn TableHeader(table: String) -> impl IntoView {
     };
     // Opening "Table details" reads DescribeTable and DescribeTimeToLive afresh; the worker
     // writes them readably with the "Edit table" form (`table_settings`), drawn again after
-    // every write while open.
-    let show_details = {
-        let table = table.clone();
-        move |ev: web_sys::Event| {
-            let open = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
-                .is_some_and(|d| d.open());
-            if open {
-                super::table_settings::show(table.clone());
-            }
-        }
-    };
-    // Opening "Stream triggers" loads the full engine and draws the table's functions and
-    // mappings (`triggers`).
-    let show_triggers = {
-        let table = table.clone();
-        move |ev: web_sys::Event| {
-            let open = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
-                .is_some_and(|d| d.open());
-            if open {
-                super::triggers::show(table.clone());
-            }
-        }
-    };
+    // every write while open. Opening "Stream triggers" loads the full engine and draws the
+    // table's functions and mappings (`triggers`).
+    let show_details = on_open(table.clone(), super::table_settings::show);
+    let show_triggers = on_open(table.clone(), super::triggers::show);
     Effect::new(move |_| {
         state.revision.track();
         super::table_settings::redraw();
@@ -667,4 +644,17 @@ fn show_error(e: &ShownError) {
         "[data-grid-error]",
         &error_text(&format!("{}: {}", e.name, e.message)),
     );
+}
+
+/// A `toggle` listener for a `<details>` that calls `show(table)` each time it opens.
+fn on_open(table: String, show: fn(String)) -> impl Fn(web_sys::Event) + Clone + 'static {
+    move |ev: web_sys::Event| {
+        let open = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+            .is_some_and(|d| d.open());
+        if open {
+            show(table.clone());
+        }
+    }
 }

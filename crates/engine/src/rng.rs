@@ -12,6 +12,21 @@ impl SeededRng {
         SeededRng { state: seed }
     }
 
+    /// A version-4-shaped UUID (as DynamoDB's table ids and Lambda's request ids look), drawn
+    /// from this generator.
+    pub fn uuid(&mut self) -> String {
+        let (a, b) = (self.next_u64(), self.next_u64());
+        let hex = format!("{a:016x}{b:016x}");
+        format!(
+            "{}-{}-4{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[13..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;

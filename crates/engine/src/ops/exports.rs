@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 use super::exchange::{
     Failure, is_job_arn, job_id, millis_of, page, seconds, settles_at, table_of_arn,
 };
-use super::tables::uuid_from;
 use super::validate::Violations;
 use crate::dispatch::respond;
 use crate::engine::Engine;
@@ -613,10 +612,7 @@ fn new_record(
     export_time: u64,
 ) -> ExportRecord {
     let id = job_id(engine);
-    let client_token = r
-        .client_token
-        .clone()
-        .unwrap_or_else(|| uuid_from(&mut engine.rng));
+    let client_token = r.client_token.clone().unwrap_or_else(|| engine.rng.uuid());
     ExportRecord {
         seq: engine.exchange.exports.len() as u64 + 1,
         arn: format!("{table_arn}/export/{id}"),

@@ -450,7 +450,7 @@ fn create_replica(engine: &mut Engine, name: &str, region: &str, setting: &Repli
         "arn:aws:dynamodb:{region}:{}:table/{name}",
         engine.config.account_id
     );
-    definition.table_id = super::tables::uuid_from(&mut engine.rng);
+    definition.table_id = engine.rng.uuid();
     for index in &mut definition.indexes {
         index.arn = format!("{arn}/index/{}", index.name);
         index.active_from_millis = 0;

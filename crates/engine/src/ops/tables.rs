@@ -247,7 +247,7 @@ pub(crate) fn sse_key_of(engine: &mut Engine, spec: &SseSpecificationArg) -> Opt
             "arn:aws:kms:{}:{}:key/{}",
             engine.config.region,
             engine.config.account_id,
-            uuid_from(&mut engine.rng)
+            engine.rng.uuid()
         ),
     })
 }
@@ -599,7 +599,7 @@ pub(crate) fn create_table_from(
     let definition = TableDefinition {
         arn: table_arn,
         indexes,
-        table_id: uuid_from(&mut engine.rng),
+        table_id: engine.rng.uuid(),
         name: name.clone(),
         key_schema,
         attribute_definitions,
@@ -825,20 +825,6 @@ pub(crate) fn tags_of(tags: &[TagArg]) -> Result<BTreeMap<String, String>, Dynam
         return Err(invalid("Too many tags: a resource may have at most 50"));
     }
     Ok(out)
-}
-
-/// A version-4-shaped UUID from the engine's seeded generator.
-pub(crate) fn uuid_from(rng: &mut crate::rng::SeededRng) -> String {
-    let (a, b) = (rng.next_u64(), rng.next_u64());
-    let hex = format!("{a:016x}{b:016x}");
-    format!(
-        "{}-{}-4{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[13..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
 }
 
 /// `TableDescription` for `table` in `status`.

@@ -165,18 +165,6 @@ struct QueueMessage {
     sent_millis: u64,
 }
 
-fn uuid(rng: &mut SeededRng) -> String {
-    let hex = format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64());
-    format!(
-        "{}-{}-4{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[13..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
 fn retry_delay(retries: u32) -> u64 {
     let doublings = retries.saturating_sub(1).min(16);
     (RETRY_BASE_MILLIS << doublings).min(RETRY_CAP_MILLIS)
@@ -325,7 +313,7 @@ impl Mapping {
                 .count();
             if aged > 0 {
                 let gone: Vec<u128> = batch.sequences.drain(..aged).collect();
-                let request_id = (batch.last_invocation.clone()).unwrap_or_else(|| uuid(step.rng));
+                let request_id = (batch.last_invocation.clone()).unwrap_or_else(|| step.rng.uuid());
                 let discarded = discard_of(
                     &self.settings,
                     shard,
@@ -351,7 +339,7 @@ impl Mapping {
                 changed = true;
                 continue;
             }
-            let id = uuid(step.rng);
+            let id = step.rng.uuid();
             batch.invocations += 1;
             batch.state = BatchState::InFlight(id.clone());
             batch.last_invocation = Some(id.clone());
@@ -703,7 +691,7 @@ impl Engine {
             None => {}
             Some(Destination::Queue(name)) => {
                 let message = QueueMessage {
-                    message_id: uuid(&mut self.rng),
+                    message_id: self.rng.uuid(),
                     body: record.to_string(),
                     sent_millis: self.clock.now_millis(),
                 };
@@ -770,7 +758,7 @@ impl Engine {
             ));
         }
         let (region, account) = (self.config.region.clone(), self.config.account_id.clone());
-        let id = uuid(&mut self.rng);
+        let id = self.rng.uuid();
         let settings = Settings::resolve(requested, id.clone(), table_name, &region, &account)?;
         if let Some(Destination::Table(name)) = settings.destination()
             && !self.tables.contains_key(&name)
