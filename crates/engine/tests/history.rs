@@ -188,20 +188,7 @@ fn a_table_created_again_does_not_inherit_the_old_ones_metrics() {
 }
 
 fn stream_table(h: &mut Harness) -> String {
-    let created = h.ok(
-        "CreateTable",
-        json!({
-            "TableName": "t1x",
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-            "BillingMode": "PAY_PER_REQUEST",
-            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-        }),
-    );
-    created["TableDescription"]["LatestStreamArn"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    h.stream_table("t1x", "NEW_AND_OLD_IMAGES")
 }
 
 /// Every record of the stream's first shard, from TRIM_HORIZON.

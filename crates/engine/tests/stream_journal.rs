@@ -10,24 +10,12 @@ use serde_json::{Value, json};
 
 /// A stream-enabled table on the playground preset (small partitions, so it splits).
 fn stream_table(h: &mut Harness) -> String {
-    let created = h.ok(
-        "CreateTable",
-        json!({
-            "TableName": "t1x",
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-            "BillingMode": "PAY_PER_REQUEST",
-            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}
-        }),
-    );
+    let arn = h.stream_table("t1x", "NEW_AND_OLD_IMAGES");
     h.ok(
         "Dynoscope_SetSimulation",
         json!({"TableName": "t1x", "Preset": "PLAYGROUND"}),
     );
-    created["TableDescription"]["LatestStreamArn"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    arn
 }
 
 fn write(h: &mut Harness, range: std::ops::Range<usize>) {

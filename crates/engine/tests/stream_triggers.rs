@@ -10,24 +10,6 @@ use dynoscope_engine::{
 };
 use serde_json::{Value, json};
 
-/// A table keyed by `pk` (S) with a stream of `view`; returns the stream ARN.
-fn stream_table(h: &mut Harness, name: &str, view: &str) -> String {
-    let created = h.ok(
-        "CreateTable",
-        json!({
-            "TableName": name,
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-            "BillingMode": "PAY_PER_REQUEST",
-            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": view},
-        }),
-    );
-    created["TableDescription"]["LatestStreamArn"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 /// A mapping of `arn` to `function` from TRIM_HORIZON, with `extra` settings; its UUID.
 fn mapping(h: &mut Harness, arn: &str, function: &str, extra: Value) -> String {
     let mut request = json!({"EventSourceArn": arn, "FunctionName": function, "StartingPosition": "TRIM_HORIZON"});
@@ -129,7 +111,7 @@ fn split_for_size(h: &mut Harness, before: &[&str]) {
 #[test]
 fn records_carry_lambdas_event_shape_for_insert_modify_and_remove() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "NEW_AND_OLD_IMAGES");
+    let arn = h.stream_table("tbl", "NEW_AND_OLD_IMAGES");
     put(&mut h, "a", json!({"n": {"N": "1"}}));
     put(&mut h, "a", json!({"n": {"N": "2"}}));
     h.ok(
@@ -168,7 +150,7 @@ fn each_stream_view_type_shows_only_its_images() {
         ("OLD_IMAGE", false, true),
     ] {
         let mut h = Harness::new();
-        let arn = stream_table(&mut h, "tbl", view);
+        let arn = h.stream_table("tbl", view);
         put(&mut h, "a", json!({"n": {"N": "1"}}));
         put(&mut h, "a", json!({"n": {"N": "2"}}));
         mapping(&mut h, &arn, "f", json!({}));
@@ -183,7 +165,7 @@ fn each_stream_view_type_shows_only_its_images() {
 #[test]
 fn a_ttl_deletion_carries_user_identity_in_the_lambda_events_lowercase() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "OLD_IMAGE");
+    let arn = h.stream_table("tbl", "OLD_IMAGE");
     put(&mut h, "a", json!({}));
     mapping(&mut h, &arn, "f", json!({"StartingPosition": "LATEST"}));
     let key = dynoscope_engine::item_from_json(r#"{"pk":{"S":"a"}}"#).unwrap();
@@ -198,7 +180,7 @@ fn a_ttl_deletion_carries_user_identity_in_the_lambda_events_lowercase() {
 #[test]
 fn batch_size_caps_the_records_of_one_invocation() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     for pk in ["a", "b", "c", "d", "e"] {
         put(&mut h, pk, json!({}));
     }
@@ -214,7 +196,7 @@ fn batch_size_caps_the_records_of_one_invocation() {
 #[test]
 fn the_batching_window_holds_a_batch_until_it_is_full_or_the_window_passes() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     mapping(
         &mut h,
         &arn,
@@ -243,7 +225,7 @@ fn the_batching_window_holds_a_batch_until_it_is_full_or_the_window_passes() {
 #[test]
 fn latest_starts_after_the_newest_record_and_trim_horizon_at_the_oldest() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     put(&mut h, "old", json!({}));
     mapping(
         &mut h,
@@ -274,7 +256,7 @@ fn latest_starts_after_the_newest_record_and_trim_horizon_at_the_oldest() {
 #[test]
 fn a_failing_batch_blocks_its_shard_while_another_shard_proceeds() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     split_for_size(&mut h, &[]);
     let uuid = mapping(
         &mut h,
@@ -321,7 +303,7 @@ fn a_failing_batch_blocks_its_shard_while_another_shard_proceeds() {
 #[test]
 fn after_maximum_retry_attempts_the_batch_goes_to_the_on_failure_queue_and_the_shard_moves_on() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     mapping(
         &mut h,
         &arn,
@@ -371,7 +353,7 @@ fn after_maximum_retry_attempts_the_batch_goes_to_the_on_failure_queue_and_the_s
 #[test]
 fn an_exhausted_batch_is_written_to_a_table_destination_as_an_item() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.table("failures", None);
     mapping(
         &mut h,
@@ -398,7 +380,7 @@ fn an_exhausted_batch_is_written_to_a_table_destination_as_an_item() {
 #[test]
 fn records_older_than_maximum_record_age_are_discarded_without_another_invocation() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     mapping(
         &mut h,
         &arn,
@@ -425,7 +407,7 @@ fn records_older_than_maximum_record_age_are_discarded_without_another_invocatio
 #[test]
 fn bisection_halves_a_failing_batch_until_the_bad_record_is_alone() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     for pk in ["a", "b", "bad", "d"] {
         put(&mut h, pk, json!({}));
     }
@@ -464,7 +446,7 @@ fn bisection_halves_a_failing_batch_until_the_bad_record_is_alone() {
 #[test]
 fn a_partial_batch_response_resumes_from_the_first_failed_item() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     for pk in ["a", "b", "c", "d"] {
         put(&mut h, pk, json!({}));
     }
@@ -492,7 +474,7 @@ fn a_partial_batch_response_resumes_from_the_first_failed_item() {
 #[test]
 fn a_record_no_filter_matches_is_never_delivered() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "NEW_IMAGE");
+    let arn = h.stream_table("tbl", "NEW_IMAGE");
     put(&mut h, "a", json!({}));
     put(&mut h, "a", json!({"n": {"N": "1"}}));
     h.ok(
@@ -529,7 +511,7 @@ fn a_record_no_filter_matches_is_never_delivered() {
 #[test]
 fn filters_speak_lambdas_pattern_language() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "NEW_IMAGE");
+    let arn = h.stream_table("tbl", "NEW_IMAGE");
     let patterns = [
         (
             "prefix",
@@ -591,7 +573,7 @@ fn filters_speak_lambdas_pattern_language() {
 #[test]
 fn a_child_shard_waits_until_its_parent_is_drained() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     mapping(&mut h, &arn, "f", json!({"BatchSize": 100}));
     put(&mut h, "first", json!({}));
     let parent_batch = one(&mut h);
@@ -641,7 +623,7 @@ fn a_child_shard_waits_until_its_parent_is_drained() {
 #[test]
 fn parallelization_factor_runs_lanes_at_once_and_keeps_each_keys_order() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "NEW_IMAGE");
+    let arn = h.stream_table("tbl", "NEW_IMAGE");
     mapping(
         &mut h,
         &arn,
@@ -686,7 +668,7 @@ fn parallelization_factor_runs_lanes_at_once_and_keeps_each_keys_order() {
 #[test]
 fn mappings_and_their_positions_survive_a_restore() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     let url = "http://localhost:3000/f";
     let uuid = mapping(
         &mut h,
@@ -723,7 +705,7 @@ fn mappings_and_their_positions_survive_a_restore() {
 #[test]
 fn a_mapping_is_described_as_lambda_describes_it() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     let created = h.ok("Dynoscope_CreateEventSourceMapping",
         json!({"EventSourceArn": arn, "FunctionName": "arn:aws:lambda:us-east-1:000000000000:function:f", "StartingPosition": "LATEST"}));
     assert_eq!(created["State"], "Creating");
@@ -761,7 +743,7 @@ fn a_mapping_is_described_as_lambda_describes_it() {
 #[test]
 fn create_refuses_what_lambda_refuses() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     let base = json!({"EventSourceArn": arn, "FunctionName": "f", "StartingPosition": "LATEST"});
     let with = |extra: Value| {
         let mut r = base.clone();
@@ -811,7 +793,7 @@ fn create_refuses_what_lambda_refuses() {
 #[test]
 fn invocations_are_kept_with_their_logs_and_figures() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     let uuid = mapping(&mut h, &arn, "f", json!({}));
     put(&mut h, "a", json!({}));
     h.engine.advance_clock_by(2_500);
@@ -846,7 +828,7 @@ fn invocations_are_kept_with_their_logs_and_figures() {
 #[test]
 fn invocations_of_a_function_the_front_end_holds_back_wait_with_no_retry_spent() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     let uuid = mapping(
         &mut h,
         &arn,

@@ -15,24 +15,6 @@ use serde_json::{Value, json};
 const MINUTE: u64 = 60_000;
 const HOUR: u64 = 60 * MINUTE;
 
-/// A table keyed by `pk` (S) with a stream of `view`; returns the stream ARN.
-fn stream_table(h: &mut Harness, name: &str, view: &str) -> String {
-    let created = h.ok(
-        "CreateTable",
-        json!({
-            "TableName": name,
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-            "BillingMode": "PAY_PER_REQUEST",
-            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": view},
-        }),
-    );
-    created["TableDescription"]["LatestStreamArn"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 fn key(pk: &str) -> Value {
     json!({"pk": {"S": pk}})
 }
@@ -116,7 +98,7 @@ fn disable_stream(h: &mut Harness, table: &str) {
 #[test]
 fn keys_only_records_carry_the_keys_and_no_image() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.put("tbl", item("a", json!({"v": {"N": "1"}})));
     let dynamodb = &records(&mut h, &arn)[0]["dynamodb"];
     assert_eq!(dynamodb["Keys"], key("a"));
@@ -130,7 +112,7 @@ fn keys_only_records_carry_the_keys_and_no_image() {
 #[test]
 fn new_image_records_carry_the_item_after_the_write_only() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "NEW_IMAGE");
+    let arn = h.stream_table("tbl", "NEW_IMAGE");
     h.put("tbl", item("a", json!({"v": {"N": "1"}})));
     h.put("tbl", item("a", json!({"v": {"N": "2"}})));
     let all = records(&mut h, &arn);
@@ -144,7 +126,7 @@ fn new_image_records_carry_the_item_after_the_write_only() {
 #[test]
 fn old_image_records_carry_the_item_before_the_write_only() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "OLD_IMAGE");
+    let arn = h.stream_table("tbl", "OLD_IMAGE");
     h.put("tbl", item("a", json!({"v": {"N": "1"}})));
     h.put("tbl", item("a", json!({"v": {"N": "2"}})));
     let all = records(&mut h, &arn);
@@ -162,7 +144,7 @@ fn old_image_records_carry_the_item_before_the_write_only() {
 #[test]
 fn new_and_old_images_records_carry_both_images() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "NEW_AND_OLD_IMAGES");
+    let arn = h.stream_table("tbl", "NEW_AND_OLD_IMAGES");
     h.put("tbl", item("a", json!({"v": {"N": "1"}})));
     h.ok(
         "UpdateItem",
@@ -180,7 +162,7 @@ fn new_and_old_images_records_carry_both_images() {
 #[test]
 fn a_new_item_is_insert_a_changed_one_modify_and_a_deleted_one_remove() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "NEW_AND_OLD_IMAGES");
+    let arn = h.stream_table("tbl", "NEW_AND_OLD_IMAGES");
     h.put("tbl", item("a", json!({"v": {"N": "1"}})));
     h.put("tbl", item("a", json!({"v": {"N": "2"}})));
     h.ok("DeleteItem", json!({"TableName": "tbl", "Key": key("a")}));
@@ -196,7 +178,7 @@ fn a_new_item_is_insert_a_changed_one_modify_and_a_deleted_one_remove() {
 #[test]
 fn an_update_that_creates_the_item_is_an_insert() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "NEW_AND_OLD_IMAGES");
+    let arn = h.stream_table("tbl", "NEW_AND_OLD_IMAGES");
     h.ok(
         "UpdateItem",
         json!({"TableName": "tbl", "Key": key("a"), "UpdateExpression": "SET b = :b",
@@ -210,7 +192,7 @@ fn an_update_that_creates_the_item_is_an_insert() {
 #[test]
 fn putting_an_identical_item_leaves_no_record() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.put("tbl", item("a", json!({"s": {"SS": ["x", "y"]}})));
     h.put("tbl", item("a", json!({"s": {"SS": ["y", "x"]}})));
     assert_eq!(event_names(&records(&mut h, &arn)), ["INSERT"]);
@@ -219,7 +201,7 @@ fn putting_an_identical_item_leaves_no_record() {
 #[test]
 fn an_update_that_changes_nothing_leaves_no_record() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.put("tbl", item("a", json!({"v": {"N": "1"}})));
     h.ok(
         "UpdateItem",
@@ -232,7 +214,7 @@ fn an_update_that_changes_nothing_leaves_no_record() {
 #[test]
 fn deleting_a_missing_item_leaves_no_record() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.ok(
         "DeleteItem",
         json!({"TableName": "tbl", "Key": key("nothing")}),
@@ -243,7 +225,7 @@ fn deleting_a_missing_item_leaves_no_record() {
 #[test]
 fn a_failed_conditional_write_leaves_no_record() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.put("tbl", item("a", json!({})));
     h.err(
         "PutItem",
@@ -256,7 +238,7 @@ fn a_failed_conditional_write_leaves_no_record() {
 #[test]
 fn an_items_records_keep_the_order_of_its_writes_with_increasing_sequence_numbers() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "NEW_IMAGE");
+    let arn = h.stream_table("tbl", "NEW_IMAGE");
     for v in 1..=5 {
         h.put("tbl", item("a", json!({"v": {"N": v.to_string()}})));
         h.put("tbl", item("b", json!({"v": {"N": v.to_string()}})));
@@ -281,7 +263,7 @@ fn an_items_records_keep_the_order_of_its_writes_with_increasing_sequence_number
 #[test]
 fn a_record_has_dynamodbs_envelope() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "NEW_IMAGE");
+    let arn = h.stream_table("tbl", "NEW_IMAGE");
     h.engine.advance_clock_to(1_700_000_123_456);
     h.put("tbl", item("id", json!({})));
     let record = &records(&mut h, &arn)[0];
@@ -316,7 +298,7 @@ fn a_record_has_dynamodbs_envelope() {
 #[test]
 fn a_ttl_deletion_carries_the_service_identity_in_api_casing() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "OLD_IMAGE");
+    let arn = h.stream_table("tbl", "OLD_IMAGE");
     h.put("tbl", item("a", json!({"exp": {"N": "1"}})));
     let deleted = dynoscope_engine::ttl_delete(
         &mut h.engine,
@@ -336,7 +318,7 @@ fn a_ttl_deletion_carries_the_service_identity_in_api_casing() {
 #[test]
 fn each_item_a_transaction_writes_leaves_a_record() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.put("tbl", item("c", json!({})));
     h.ok("TransactWriteItems", json!({"TransactItems": [
         {"Put": {"TableName": "tbl", "Item": item("a", json!({}))}},
@@ -354,7 +336,7 @@ fn each_item_a_transaction_writes_leaves_a_record() {
 #[test]
 fn each_write_of_a_batch_leaves_a_record() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.put("tbl", item("b", json!({})));
     h.ok(
         "BatchWriteItem",
@@ -383,7 +365,7 @@ fn a_table_without_a_stream_records_nothing_and_lists_no_stream() {
 #[test]
 fn list_streams_names_each_stream_with_its_table_and_label() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     let listed = h.ok("ListStreams", json!({"TableName": "tbl"}));
     let label = arn.rsplit_once("/stream/").unwrap().1;
     assert_eq!(
@@ -397,7 +379,7 @@ fn list_streams_pages_with_limit_and_exclusive_start_stream_arn() {
     let mut h = Harness::new();
     let arns: Vec<String> = ["tb1", "tb2", "tb3"]
         .iter()
-        .map(|t| stream_table(&mut h, t, "KEYS_ONLY"))
+        .map(|t| h.stream_table(t, "KEYS_ONLY"))
         .collect();
     let first = h.ok("ListStreams", json!({"Limit": 2}));
     assert_eq!(first["Streams"].as_array().unwrap().len(), 2);
@@ -431,7 +413,7 @@ fn list_streams_limit_must_be_between_1_and_100() {
 #[test]
 fn a_new_stream_has_one_open_shard_per_partition_and_describes_its_table() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "NEW_IMAGE");
+    let arn = h.stream_table("tbl", "NEW_IMAGE");
     let description = describe(&mut h, &arn);
     assert_eq!(description["StreamStatus"], "ENABLED");
     assert_eq!(description["StreamViewType"], "NEW_IMAGE");
@@ -466,7 +448,7 @@ fn shard_ids_have_dynamodbs_format_and_repeat_for_the_same_seed() {
     let ids: Vec<String> = (0..2)
         .map(|_| {
             let mut h = Harness::new();
-            let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+            let arn = h.stream_table("tbl", "KEYS_ONLY");
             shard_ids(&mut h, &arn).remove(0)
         })
         .collect();
@@ -491,7 +473,7 @@ fn shard_ids_have_dynamodbs_format_and_repeat_for_the_same_seed() {
 #[test]
 fn a_split_closes_the_parent_shard_and_opens_children_naming_it() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.put("tbl", item("a", json!({})));
     let parent = shard_ids(&mut h, &arn).remove(0);
     dynoscope_engine::split_shard(&mut h.engine, "tbl", 0, &[1, 2]);
@@ -518,7 +500,7 @@ fn a_split_closes_the_parent_shard_and_opens_children_naming_it() {
 #[test]
 fn describe_stream_pages_shards_with_limit_and_exclusive_start_shard_id() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     dynoscope_engine::split_shard(&mut h.engine, "tbl", 0, &[1, 2]);
     let all = shard_ids(&mut h, &arn);
     let first =
@@ -563,7 +545,7 @@ fn a_malformed_stream_arn_is_invalid_and_an_unknown_one_not_found() {
 // --- GetShardIterator and GetRecords ---------------------------------------------------
 
 fn two_records(h: &mut Harness) -> (String, String, Vec<Value>) {
-    let arn = stream_table(h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.put("tbl", item("a", json!({})));
     h.put("tbl", item("b", json!({})));
     let shard = shard_ids(h, &arn).remove(0);
@@ -646,7 +628,7 @@ fn a_sequence_number_is_required_for_at_and_after_and_refused_for_the_others() {
 #[test]
 fn an_unknown_shard_is_not_found() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     let e = h.err(
         "GetShardIterator",
         iterator_request(
@@ -668,7 +650,7 @@ fn an_unknown_shard_is_not_found() {
 #[test]
 fn get_records_pages_by_limit_and_an_open_shard_always_gives_a_next_iterator() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     for pk in ["a", "b", "c", "d", "e"] {
         h.put("tbl", item(pk, json!({})));
     }
@@ -733,7 +715,7 @@ fn a_shard_iterator_expires_15_minutes_after_it_is_issued() {
 #[test]
 fn records_older_than_24_hours_are_trimmed() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.put("tbl", item("old", json!({})));
     h.engine.advance_clock_by(2 * HOUR);
     h.put("tbl", item("new", json!({})));
@@ -806,7 +788,7 @@ fn disabling_the_stream_closes_its_shards_which_stay_readable_to_their_end() {
 #[test]
 fn re_enabling_creates_a_new_stream_with_a_new_arn() {
     let mut h = Harness::new();
-    let old = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let old = h.stream_table("tbl", "KEYS_ONLY");
     disable_stream(&mut h, "tbl");
     let updated = h.ok(
         "UpdateTable",
@@ -835,7 +817,7 @@ fn re_enabling_creates_a_new_stream_with_a_new_arn() {
 #[test]
 fn a_disabled_stream_goes_24_hours_after_it_closed() {
     let mut h = Harness::new();
-    let arn = stream_table(&mut h, "tbl", "KEYS_ONLY");
+    let arn = h.stream_table("tbl", "KEYS_ONLY");
     h.put("tbl", item("a", json!({})));
     disable_stream(&mut h, "tbl");
     h.engine.advance_clock_by(24 * HOUR - 1);

@@ -26,6 +26,24 @@ impl Harness {
         Ok(serde_json::from_slice(&response).expect("responses are JSON"))
     }
 
+    /// A table keyed by `pk` (S) with a stream of `view`; returns the stream ARN.
+    pub fn stream_table(&mut self, name: &str, view: &str) -> String {
+        let created = self.ok(
+            "CreateTable",
+            json!({
+                "TableName": name,
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                "BillingMode": "PAY_PER_REQUEST",
+                "StreamSpecification": {"StreamEnabled": true, "StreamViewType": view},
+            }),
+        );
+        created["TableDescription"]["LatestStreamArn"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// Calls and expects success.
     pub fn ok(&mut self, operation: &str, request: Value) -> Value {
         self.call(operation, request)
