@@ -8,8 +8,9 @@
 //! - **Safety**: a function runs only if this browser's `localStorage` holds the SHA-256 of
 //!   its exact source under its name, which only the user's "Enable" click or
 //!   `window.dynoscope.functions.enable(name)` writes ([`enable`]). Editing the source needs
-//!   enabling again; a function that arrived with an imported file or a share link was never
-//!   enabled here, so it is shown, never run. Invocations of a function that may not run are
+//!   enabling again, so code that reaches this browser any other way is never run (functions
+//!   do not yet travel in database files or share links; when they do, this keeps them shown,
+//!   not run). Invocations of a function that may not run are
 //!   not taken: the engine keeps them ready and their shards wait, spending no retry.
 //! - Each invocation runs in a fresh dedicated Worker made from a Blob URL holding
 //!   [`RUNTIME`] and the handler, so a handler never blocks the page. The runtime captures
