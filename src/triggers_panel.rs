@@ -53,8 +53,8 @@ fn functions_html(functions: &[Value], editing: &Value, message: Option<&str>) -
         "<h3>Functions</h3><p class=\"muted\">A function is a JavaScript handler, \
          <code>async (event, context) =&gt; { … }</code>, given the exact event Lambda delivers \
          (<code>{Records: [...]}</code>); inside it, <code>await dynoscope.send(operation, request)</code> \
-         calls this engine. It runs only where you enabled it: a function that came with an \
-         imported file or a share link is shown here, never run, until you enable it.</p>",
+         calls this engine. It runs only where you enabled it, and editing its code needs \
+         enabling again.</p>",
     );
     if let Some(message) = message.filter(|m| !m.is_empty()) {
         html += &format!(
